@@ -1,0 +1,85 @@
+"""One settings class, read from `DUTYDESK_*` environment variables (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+
+
+class RunMode(StrEnum):
+    dev = "dev"
+    demo = "demo"
+    test = "test"
+    production = "production"
+
+
+class NotifierKind(StrEnum):
+    outbox = "outbox"
+    twilio = "twilio"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DUTYDESK_", extra="ignore")
+
+    env: RunMode = RunMode.dev
+    database_url: str = "sqlite:///./dutydesk.db"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    timezone: str = "Asia/Shanghai"
+    notifier: NotifierKind = NotifierKind.outbox
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None
+    twilio_base_url: str = "https://api.twilio.com"
+    public_url: str = "http://127.0.0.1:8000"
+    token_ttl_minutes: int = Field(default=8 * 60, ge=1, le=60 * 24 * 30)
+    sql_echo: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _secrets_outside_dev(self) -> Self:
+        relaxed = {RunMode.dev, RunMode.demo, RunMode.test}
+        if self.env not in relaxed and self.secret_key.get_secret_value() == DEV_SECRET_KEY:
+            raise ValueError("DUTYDESK_SECRET_KEY must be set to a non-default value in production")
+        if self.env not in relaxed and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("DUTYDESK_SECRET_KEY must be at least 32 characters in production")
+        if self.notifier is NotifierKind.twilio:
+            missing = [
+                name
+                for name, value in (
+                    ("DUTYDESK_TWILIO_ACCOUNT_SID", self.twilio_account_sid),
+                    ("DUTYDESK_TWILIO_AUTH_TOKEN", self.twilio_auth_token),
+                    ("DUTYDESK_TWILIO_FROM_NUMBER", self.twilio_from_number),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"DUTYDESK_NOTIFIER=twilio needs {', '.join(missing)}")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

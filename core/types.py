@@ -1,0 +1,50 @@
+"""Validated scalar types shared by every schema: bounded, NUL-free strings and safe ids."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+MAX_ID = 2**31 - 1
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+CN_MOBILE = re.compile(r"^\+861[3-9]\d{9}$")
+
+
+def _no_control_chars(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _e164(value: str) -> str:
+    if not E164.match(value):
+        raise ValueError("must be an E.164 number such as +8613800001234")
+    if value.startswith("+86") and value[3:4] == "1" and not CN_MOBILE.match(value):
+        raise ValueError("not a valid mainland China mobile number (+86 1[3-9]xxxxxxxxx)")
+    return value
+
+
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_chars),
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_no_control_chars),
+]
+OptionalShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_control_chars)
+]
+LongText = Annotated[str, StringConstraints(max_length=4000), AfterValidator(_no_control_chars)]
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$"
+    ),
+]
+PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_e164)]
+EntityId = Annotated[int, Field(ge=1, le=MAX_ID)]
