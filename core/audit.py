@@ -1,0 +1,169 @@
+"""Append-only, hash-chained audit log.
+
+Every state change writes one row in the same transaction as the change itself, so a
+change without its audit row (or the reverse) can never be committed. Each row stores the
+hash of the previous row; `verify_chain` recomputes the chain and reports the first row
+that does not match, which detects edits, deletions and insertions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Text, text
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from core.db import UTCDateTime
+
+GENESIS_HASH = "0" * 64
+_PG_AUDIT_LOCK = 727_315  # any constant: serialises appends across instances
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, index=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    actor: str = Field(max_length=100, index=True)
+    action: str = Field(max_length=100, index=True)
+    entity_type: str = Field(max_length=50, index=True)
+    entity_id: str = Field(max_length=100, index=True)
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+def _dump(summary: Mapping[str, Any] | None) -> str | None:
+    if summary is None:
+        return None
+    return json.dumps(summary, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    before: str | None,
+    after: str | None,
+    prev_hash: str,
+) -> str:
+    payload = json.dumps(
+        [seq, at.isoformat(), actor, action, entity_type, entity_id, before, after, prev_hash],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry inside the caller's transaction (the caller commits)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+    last = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
+    seq = 1 if last is None else last.seq + 1
+    prev_hash = GENESIS_HASH if last is None else last.hash
+    before_text, after_text = _dump(before), _dump(after)
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before=before_text,
+        after=after_text,
+        prev_hash=prev_hash,
+        hash=entry_hash(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=before_text,
+            after=after_text,
+            prev_hash=prev_hash,
+        ),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    ok: bool
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+
+def verify_entries(entries: Iterable[AuditEntry]) -> ChainReport:
+    """Pure check of a chain given in `seq` order."""
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for entry in entries:
+        count += 1
+        if entry.seq != expected_seq:
+            return ChainReport(count, False, entry.seq, f"expected seq {expected_seq}")
+        if entry.prev_hash != prev_hash:
+            return ChainReport(count, False, entry.seq, "previous-hash link broken")
+        recomputed = entry_hash(
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            before=entry.before,
+            after=entry.after,
+            prev_hash=entry.prev_hash,
+        )
+        if recomputed != entry.hash:
+            return ChainReport(count, False, entry.seq, "row content does not match its hash")
+        prev_hash = entry.hash
+        expected_seq += 1
+    return ChainReport(count, True)
+
+
+def verify_chain(session: Session) -> ChainReport:
+    rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq))).yield_per(1000)
+    return verify_entries(rows)
+
+
+def list_entries(
+    session: Session,
+    *,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(col(AuditEntry.seq).desc())
+    if entity_type is not None:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    return list(session.exec(query.offset(offset).limit(limit)).all())

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.audit import AuditEntry
+from tests.conftest import T0
+
+
+def _append(session: Session, n: int) -> None:
+    for i in range(n):
+        audit.record(
+            session,
+            at=T0 + timedelta(seconds=i),
+            actor="tester",
+            action="thing.change",
+            entity_type="thing",
+            entity_id=i,
+            before={"value": i},
+            after={"value": i + 1, "名称": "中文"},
+        )
+    session.commit()
+
+
+def _disable_protection(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))
+    else:
+        session.execute(text("DROP TRIGGER audit_log_no_update"))
+        session.execute(text("DROP TRIGGER audit_log_no_delete"))
+
+
+def test_chain_of_fresh_entries_verifies(session: Session) -> None:
+    _append(session, 5)
+    report = audit.verify_chain(session)
+    assert report.ok and report.entries == 5
+
+
+def test_each_entry_links_to_the_previous_hash(session: Session) -> None:
+    _append(session, 3)
+    entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq))).all()
+    assert entries[0].prev_hash == audit.GENESIS_HASH
+    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+
+
+def test_the_database_refuses_updates_and_deletes(session: Session) -> None:
+    _append(session, 1)
+    with pytest.raises(DBAPIError), session.begin_nested():
+        session.execute(text("UPDATE audit_log SET actor = 'mallory'"))
+    with pytest.raises(DBAPIError), session.begin_nested():
+        session.execute(text("DELETE FROM audit_log"))
+
+
+@pytest.mark.parametrize(
+    ("tamper", "bad_seq"),
+    [
+        ("UPDATE audit_log SET after = '{\"value\": 99}' WHERE seq = 2", 2),
+        ("DELETE FROM audit_log WHERE seq = 2", 3),
+        ("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3", 3),
+    ],
+)
+def test_tampering_is_detected(session: Session, tamper: str, bad_seq: int) -> None:
+    _append(session, 4)
+    _disable_protection(session)
+    session.execute(text(tamper))
+    report = audit.verify_chain(session)
+    assert not report.ok
+    assert report.first_bad_seq == bad_seq
