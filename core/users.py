@@ -1,0 +1,265 @@
+"""Users, roles, permissions and bearer tokens.
+
+Tokens are random 256-bit strings; only their SHA-256 is stored, with an expiry and an
+optional revocation time. Passwords are hashed with Argon2id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Column, Enum
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from core import audit
+from core.db import UTCDateTime
+from core.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+
+
+class Role(StrEnum):
+    admin = "admin"
+    planner = "planner"
+    duty_officer = "duty_officer"
+    coordinator = "coordinator"
+    handler = "handler"
+    leader = "leader"
+    viewer = "viewer"
+
+
+class Permission(StrEnum):
+    users_manage = "users.manage"
+    directory_read = "directory.read"
+    directory_write = "directory.write"
+    calendar_read = "calendar.read"
+    calendar_write = "calendar.write"
+    audit_read = "audit.read"
+
+
+ALL_ROLES = frozenset(Role)
+
+ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.users_manage: frozenset({Role.admin}),
+    Permission.directory_read: ALL_ROLES,
+    Permission.directory_write: frozenset({Role.admin, Role.planner}),
+    Permission.calendar_read: ALL_ROLES,
+    Permission.calendar_write: frozenset({Role.admin}),
+    Permission.audit_read: frozenset({Role.admin, Role.leader}),
+}
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    return role in ROLE_PERMISSIONS[permission]
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    full_name: str = Field(default="", max_length=200)
+    role: Role = Field(sa_column=Column(Enum(Role, native_enum=False, length=20), nullable=False))
+    password_hash: str = Field(max_length=200)
+    is_active: bool = True
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def user_summary(user: User) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "is_active": user.is_active,
+    }
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    full_name: str = "",
+    actor: str,
+    now: datetime,
+) -> User:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise Conflict(f"user {username!r} already exists")
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        password_hash=hash_password(password),
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="user.create",
+        entity_type="user",
+        entity_id=user.id,
+        after=user_summary(user),
+    )
+    session.commit()
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.username))).all())
+
+
+def update_user(
+    session: Session,
+    *,
+    user_id: int,
+    actor: str,
+    now: datetime,
+    full_name: str | None = None,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    user = get_user(session, user_id=user_id)
+    before = user_summary(user)
+    if full_name is not None:
+        user.full_name = full_name
+    if role is not None:
+        user.role = role
+    if is_active is not None:
+        user.is_active = is_active
+    if password is not None:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValidationFailed("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+        user.password_hash = hash_password(password)
+    if is_active is False or password is not None:
+        _revoke_all(session, user_id=user_id, now=now)
+    session.add(user)
+    after = user_summary(user)
+    if password is not None:
+        after["password"] = "changed"
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="user.update",
+        entity_type="user",
+        entity_id=user.id,
+        before=before,
+        after=after,
+    )
+    session.commit()
+    return user
+
+
+def _revoke_all(session: Session, *, user_id: int, now: datetime) -> None:
+    tokens = session.exec(
+        select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+        session.add(token)
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        _hasher.hash(password)  # same cost whether or not the user exists
+        raise Unauthenticated("incorrect username or password")
+    if not _password_matches(user.password_hash, password) or not user.is_active:
+        raise Unauthenticated("incorrect username or password")
+    return user
+
+
+def issue_token(
+    session: Session, *, user: User, now: datetime, ttl: timedelta
+) -> tuple[str, ApiToken]:
+    """Returns the plaintext token (shown once) and its stored record."""
+    assert user.id is not None
+    plaintext = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=_token_digest(plaintext),
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    session.add(token)
+    audit.record(
+        session,
+        at=now,
+        actor=user.username,
+        action="auth.login",
+        entity_type="user",
+        entity_id=user.id,
+    )
+    session.commit()
+    return plaintext, token
+
+
+def user_for_token(session: Session, *, token: str, now: datetime) -> tuple[User, ApiToken]:
+    record = session.exec(
+        select(ApiToken).where(ApiToken.token_hash == _token_digest(token))
+    ).first()
+    if record is None or record.revoked_at is not None or record.expires_at <= now:
+        raise Unauthenticated("token is invalid, expired or revoked")
+    user = session.get(User, record.user_id)
+    if user is None or not user.is_active:
+        raise Unauthenticated("token is invalid, expired or revoked")
+    return user, record
+
+
+def revoke_token(session: Session, *, token: ApiToken, actor: str, now: datetime) -> None:
+    token.revoked_at = now
+    session.add(token)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="auth.revoke",
+        entity_type="api_token",
+        entity_id=token.id,
+    )
+    session.commit()

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from core import users as user_service
+from core.audit import list_entries
+from core.clock import FakeClock
+from core.errors import Conflict, Unauthenticated, ValidationFailed
+from core.users import Role
+from tests.conftest import T0, TEST_PASSWORD, make_user
+
+
+def test_password_is_stored_as_argon2_hash(session: Session) -> None:
+    user = make_user(session, role=Role.planner)
+    assert user.password_hash.startswith("$argon2id$")
+    assert TEST_PASSWORD not in user.password_hash
+
+
+def test_duplicate_username_is_a_conflict(session: Session) -> None:
+    make_user(session, username="alice")
+    with pytest.raises(Conflict):
+        make_user(session, username="alice")
+
+
+def test_short_password_names_the_field(session: Session) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        make_user(session, password="short")
+    assert raised.value.errors[0].field == "password"
+
+
+def test_authenticate_accepts_right_and_rejects_wrong_password(session: Session) -> None:
+    user = make_user(session, username="bob")
+    assert user_service.authenticate(session, username="bob", password=TEST_PASSWORD).id == user.id
+    with pytest.raises(Unauthenticated):
+        user_service.authenticate(session, username="bob", password="wrong-password")
+    with pytest.raises(Unauthenticated):
+        user_service.authenticate(session, username="nobody", password=TEST_PASSWORD)
+
+
+def test_token_expires(session: Session, clock: FakeClock) -> None:
+    user = make_user(session)
+    token, _ = user_service.issue_token(session, user=user, now=clock.now(), ttl=timedelta(hours=1))
+    found, _ = user_service.user_for_token(
+        session, token=token, now=clock.advance(timedelta(minutes=59))
+    )
+    assert found.id == user.id
+    with pytest.raises(Unauthenticated):
+        user_service.user_for_token(session, token=token, now=clock.advance(timedelta(minutes=1)))
+
+
+def test_revoked_token_is_refused(session: Session) -> None:
+    user = make_user(session)
+    token, record = user_service.issue_token(session, user=user, now=T0, ttl=timedelta(hours=1))
+    user_service.revoke_token(session, token=record, actor=user.username, now=T0)
+    with pytest.raises(Unauthenticated):
+        user_service.user_for_token(session, token=token, now=T0)
+
+
+def test_deactivating_a_user_revokes_tokens_and_is_audited(session: Session) -> None:
+    user = make_user(session, username="carol")
+    assert user.id is not None
+    token, _ = user_service.issue_token(session, user=user, now=T0, ttl=timedelta(hours=1))
+    user_service.update_user(session, user_id=user.id, actor="admin", now=T0, is_active=False)
+    with pytest.raises(Unauthenticated):
+        user_service.user_for_token(session, token=token, now=T0)
+    with pytest.raises(Unauthenticated):
+        user_service.authenticate(session, username="carol", password=TEST_PASSWORD)
+    actions = [e.action for e in list_entries(session, entity_type="user", entity_id=str(user.id))]
+    assert actions[:3] == ["user.update", "auth.login", "user.create"]
+
+
+def test_role_permissions_cover_every_permission() -> None:
+    for permission in user_service.Permission:
+        assert user_service.ROLE_PERMISSIONS[permission], permission
+    assert user_service.allowed(Role.admin, user_service.Permission.users_manage)
+    assert not user_service.allowed(Role.viewer, user_service.Permission.directory_write)
