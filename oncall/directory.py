@@ -1,0 +1,403 @@
+"""Directory use cases: units, skills, people, duty roles and contact methods.
+
+Keyword-only functions that take a session and plain values, validate references, write
+the audit entry and commit once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlmodel import Session, col, delete, select
+
+from core import audit
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.users import User
+from oncall.models import (
+    ContactCreate,
+    ContactMethod,
+    ContactPublic,
+    DutyRole,
+    Person,
+    PersonCreate,
+    PersonDutyRole,
+    PersonPublic,
+    PersonSkill,
+    PersonUpdate,
+    Skill,
+    SkillCreate,
+    Unit,
+    UnitCreate,
+    UnitUpdate,
+)
+
+# ---- units ---------------------------------------------------------------------------------
+
+
+def _unit_summary(unit: Unit) -> dict[str, object]:
+    return unit.model_dump(exclude={"id"})
+
+
+def list_units(session: Session, *, include_inactive: bool = False) -> list[Unit]:
+    query = select(Unit).order_by(col(Unit.kind), col(Unit.code))
+    if not include_inactive:
+        query = query.where(col(Unit.is_active).is_(True))
+    return list(session.exec(query).all())
+
+
+def get_unit(session: Session, *, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"unit {unit_id} not found")
+    return unit
+
+
+def _check_parent(session: Session, *, parent_id: int | None, unit_id: int | None) -> None:
+    if parent_id is None:
+        return
+    if session.get(Unit, parent_id) is None:
+        raise ValidationFailed("parent_id", f"unit {parent_id} does not exist")
+    ancestor: int | None = parent_id
+    while ancestor is not None:
+        if ancestor == unit_id:
+            raise ValidationFailed("parent_id", "a unit cannot be its own ancestor")
+        parent = session.get(Unit, ancestor)
+        ancestor = parent.parent_id if parent else None
+
+
+def create_unit(session: Session, *, data: UnitCreate, actor: str, now: datetime) -> Unit:
+    if session.exec(select(Unit).where(Unit.code == data.code)).first() is not None:
+        raise Conflict(f"unit code {data.code!r} is already used")
+    _check_parent(session, parent_id=data.parent_id, unit_id=None)
+    unit = Unit.model_validate(data)
+    session.add(unit)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="unit.create",
+        entity_type="unit",
+        entity_id=unit.id,
+        after=_unit_summary(unit),
+    )
+    session.commit()
+    return unit
+
+
+def update_unit(
+    session: Session, *, unit_id: int, data: UnitUpdate, actor: str, now: datetime
+) -> Unit:
+    unit = get_unit(session, unit_id=unit_id)
+    before = _unit_summary(unit)
+    changes = data.model_dump(exclude_unset=True)
+    if "parent_id" in changes:
+        _check_parent(session, parent_id=changes["parent_id"], unit_id=unit_id)
+    for name, value in changes.items():
+        setattr(unit, name, value)
+    session.add(unit)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="unit.update",
+        entity_type="unit",
+        entity_id=unit.id,
+        before=before,
+        after=_unit_summary(unit),
+    )
+    session.commit()
+    return unit
+
+
+def delete_unit(session: Session, *, unit_id: int, actor: str, now: datetime) -> None:
+    unit = get_unit(session, unit_id=unit_id)
+    if session.exec(select(Person.id).where(Person.unit_id == unit_id).limit(1)).first():
+        raise Conflict("the unit still has people; move or archive them, or deactivate the unit")
+    if session.exec(select(Unit.id).where(Unit.parent_id == unit_id).limit(1)).first():
+        raise Conflict("the unit still has sub-units")
+    before = _unit_summary(unit)
+    session.delete(unit)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="unit.delete",
+        entity_type="unit",
+        entity_id=unit_id,
+        before=before,
+    )
+    session.commit()
+
+
+# ---- skills --------------------------------------------------------------------------------
+
+
+def list_skills(session: Session) -> list[Skill]:
+    return list(session.exec(select(Skill).order_by(col(Skill.code))).all())
+
+
+def create_skill(session: Session, *, data: SkillCreate, actor: str, now: datetime) -> Skill:
+    if session.get(Skill, data.code) is not None:
+        raise Conflict(f"skill {data.code!r} already exists")
+    skill = Skill.model_validate(data)
+    session.add(skill)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="skill.create",
+        entity_type="skill",
+        entity_id=skill.code,
+        after=skill.model_dump(),
+    )
+    session.commit()
+    return skill
+
+
+# ---- people --------------------------------------------------------------------------------
+
+
+def _roles_of(session: Session, person_id: int) -> list[DutyRole]:
+    rows = session.exec(
+        select(PersonDutyRole.role).where(PersonDutyRole.person_id == person_id)
+    ).all()
+    return sorted(DutyRole(row) for row in rows)
+
+
+def _skills_of(session: Session, person_id: int) -> list[str]:
+    rows = session.exec(
+        select(PersonSkill.skill_code).where(PersonSkill.person_id == person_id)
+    ).all()
+    return sorted(rows)
+
+
+def _contacts_of(session: Session, person_id: int) -> list[ContactMethod]:
+    return list(
+        session.exec(
+            select(ContactMethod)
+            .where(ContactMethod.person_id == person_id)
+            .order_by(col(ContactMethod.priority), col(ContactMethod.id))
+        ).all()
+    )
+
+
+def person_public(session: Session, person: Person) -> PersonPublic:
+    assert person.id is not None
+    return PersonPublic(
+        id=person.id,
+        name=person.name,
+        unit_id=person.unit_id,
+        position=person.position,
+        user_id=person.user_id,
+        is_active=person.is_active,
+        duty_roles=_roles_of(session, person.id),
+        skills=_skills_of(session, person.id),
+        contacts=[ContactPublic.model_validate(c) for c in _contacts_of(session, person.id)],
+    )
+
+
+def _person_summary(session: Session, person: Person) -> dict[str, object]:
+    return person_public(session, person).model_dump(mode="json", exclude={"id"})
+
+
+def list_people(
+    session: Session,
+    *,
+    unit_id: int | None = None,
+    skill: str | None = None,
+    duty_role: DutyRole | None = None,
+    include_inactive: bool = False,
+) -> list[Person]:
+    query = select(Person).order_by(col(Person.unit_id), col(Person.name))
+    if unit_id is not None:
+        query = query.where(Person.unit_id == unit_id)
+    if skill is not None:
+        query = query.where(
+            col(Person.id).in_(select(PersonSkill.person_id).where(PersonSkill.skill_code == skill))
+        )
+    if duty_role is not None:
+        query = query.where(
+            col(Person.id).in_(
+                select(PersonDutyRole.person_id).where(PersonDutyRole.role == duty_role)
+            )
+        )
+    if not include_inactive:
+        query = query.where(col(Person.is_active).is_(True))
+    return list(session.exec(query).all())
+
+
+def get_person(session: Session, *, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"person {person_id} not found")
+    return person
+
+
+def _check_person_refs(
+    session: Session,
+    *,
+    unit_id: int | None,
+    user_id: int | None,
+    skills: Iterable[str] | None,
+    person_id: int | None,
+) -> None:
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise ValidationFailed("unit_id", f"unit {unit_id} does not exist")
+    if user_id is not None:
+        if session.get(User, user_id) is None:
+            raise ValidationFailed("user_id", f"user {user_id} does not exist")
+        holder = session.exec(select(Person.id).where(Person.user_id == user_id)).first()
+        if holder is not None and holder != person_id:
+            raise ValidationFailed("user_id", f"user {user_id} is already linked to a person")
+    for code in skills or ():
+        if session.get(Skill, code) is None:
+            raise ValidationFailed("skills", f"unknown skill {code!r}")
+
+
+def _set_roles(session: Session, person_id: int, roles: Iterable[DutyRole]) -> None:
+    session.exec(delete(PersonDutyRole).where(col(PersonDutyRole.person_id) == person_id))
+    for role in roles:
+        session.add(PersonDutyRole(person_id=person_id, role=role))
+
+
+def _set_skills(session: Session, person_id: int, skills: Iterable[str]) -> None:
+    session.exec(delete(PersonSkill).where(col(PersonSkill.person_id) == person_id))
+    for code in skills:
+        session.add(PersonSkill(person_id=person_id, skill_code=code))
+
+
+def create_person(session: Session, *, data: PersonCreate, actor: str, now: datetime) -> Person:
+    _check_person_refs(
+        session, unit_id=data.unit_id, user_id=data.user_id, skills=data.skills, person_id=None
+    )
+    _check_contacts_unique(data.contacts)
+    person = Person(
+        name=data.name, unit_id=data.unit_id, position=data.position, user_id=data.user_id
+    )
+    session.add(person)
+    session.flush()
+    assert person.id is not None
+    _set_roles(session, person.id, data.duty_roles)
+    _set_skills(session, person.id, data.skills)
+    for contact in data.contacts:
+        session.add(ContactMethod(person_id=person.id, **contact.model_dump()))
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="person.create",
+        entity_type="person",
+        entity_id=person.id,
+        after=_person_summary(session, person),
+    )
+    session.commit()
+    return person
+
+
+def update_person(
+    session: Session, *, person_id: int, data: PersonUpdate, actor: str, now: datetime
+) -> Person:
+    person = get_person(session, person_id=person_id)
+    before = _person_summary(session, person)
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("name", "unit_id", "position", "is_active"):
+        if field in changes and changes[field] is None:
+            raise ValidationFailed(field, "must not be null")
+    _check_person_refs(
+        session,
+        unit_id=changes.get("unit_id"),
+        user_id=changes.get("user_id"),
+        skills=changes.get("skills"),
+        person_id=person_id,
+    )
+    for field in ("name", "unit_id", "position", "user_id", "is_active"):
+        if field in changes:
+            setattr(person, field, changes[field])
+    if changes.get("duty_roles") is not None:
+        _set_roles(session, person_id, data.duty_roles or [])
+    if changes.get("skills") is not None:
+        _set_skills(session, person_id, data.skills or [])
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="person.update",
+        entity_type="person",
+        entity_id=person_id,
+        before=before,
+        after=_person_summary(session, person),
+    )
+    session.commit()
+    return person
+
+
+def archive_person(session: Session, *, person_id: int, actor: str, now: datetime) -> Person:
+    return update_person(
+        session, person_id=person_id, data=PersonUpdate(is_active=False), actor=actor, now=now
+    )
+
+
+# ---- contact methods -----------------------------------------------------------------------
+
+
+def _check_contacts_unique(contacts: Iterable[ContactCreate]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for contact in contacts:
+        key = (contact.kind.value, contact.value)
+        if key in seen:
+            raise ValidationFailed("contacts", f"{contact.value} is listed twice")
+        seen.add(key)
+
+
+def add_contact(
+    session: Session, *, person_id: int, data: ContactCreate, actor: str, now: datetime
+) -> ContactMethod:
+    get_person(session, person_id=person_id)
+    duplicate = session.exec(
+        select(ContactMethod).where(
+            ContactMethod.person_id == person_id,
+            ContactMethod.kind == data.kind,
+            ContactMethod.value == data.value,
+        )
+    ).first()
+    if duplicate is not None:
+        raise Conflict(f"{data.value} is already a {data.kind.value} contact of this person")
+    contact = ContactMethod(person_id=person_id, **data.model_dump())
+    session.add(contact)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="contact.create",
+        entity_type="person",
+        entity_id=person_id,
+        after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return contact
+
+
+def remove_contact(
+    session: Session, *, person_id: int, contact_id: int, actor: str, now: datetime
+) -> None:
+    contact = session.get(ContactMethod, contact_id)
+    if contact is None or contact.person_id != person_id:
+        raise NotFound(f"contact {contact_id} of person {person_id} not found")
+    before = ContactPublic.model_validate(contact).model_dump(mode="json")
+    session.delete(contact)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="contact.delete",
+        entity_type="person",
+        entity_id=person_id,
+        before=before,
+    )
+    session.commit()
