@@ -1,0 +1,68 @@
+"""Application factory: one FastAPI app serving the JSON API, the web pages and static assets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api import problems
+from api.routers import audit, auth, calendar, directory, health, users
+from core.clock import Clock, SystemClock
+from core.config import Settings, get_settings
+from core.db import make_engine, read_session, write_session
+
+SessionFactory = Callable[..., AbstractContextManager[Session]]
+
+
+def engine_session_factory(engine: Engine) -> SessionFactory:
+    @contextmanager
+    def factory(*, write: bool) -> Iterator[Session]:
+        opener = write_session if write else read_session
+        with opener(engine) as session:
+            yield session
+
+    return factory
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    session_factory: SessionFactory | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    if session_factory is None:
+        engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
+        session_factory = engine_session_factory(engine)
+    app = FastAPI(
+        title="DutyDesk",
+        version="0.1.0",
+        description=(
+            "Duty rosters, emergency escalation and complaint handling for market-regulation "
+            "complaint and hotline centres. Errors are RFC 9457 `application/problem+json`."
+        ),
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.session_factory = session_factory
+    app.state.engine = engine
+    problems.install(app)
+    for router in (
+        health.router,
+        auth.router,
+        users.router,
+        directory.router,
+        calendar.router,
+        audit.router,
+    ):
+        app.include_router(router)
+
+    from web.pages import mount as mount_web
+
+    mount_web(app)
+    return app

@@ -1,0 +1,181 @@
+"""The `dutydesk` command line: serve, demo, db upgrade, user create, audit verify, roster bench."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from core.clock import SystemClock
+from core.config import RunMode, Settings, get_settings
+from core.db import make_engine, read_session, write_session
+from core.errors import DomainError
+from core.users import Role
+
+app = typer.Typer(
+    help="DutyDesk: duty rosters, emergency escalation and complaint handling.",
+    no_args_is_help=True,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit log.", no_args_is_help=True)
+roster_app = typer.Typer(help="Roster solver.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+app.add_typer(roster_app, name="roster")
+
+Host = Annotated[str, typer.Option(help="Interface to bind.")]
+Port = Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)]
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as exc:
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Serve the API and web pages (the database must be migrated: `dutydesk db upgrade`)."""
+    _serve(_settings(), host, port)
+
+
+@app.command()
+def demo(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    seed_only: Annotated[bool, typer.Option(help="Seed and exit without serving.")] = False,
+) -> None:
+    """Migrate, seed a realistic demo centre (idempotent) and serve it."""
+    from api import demo as demo_data
+    from core.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with write_session(engine) as session:
+        created = demo_data.seed(session, now=SystemClock().now())
+    engine.dispose()
+    typer.echo("demo centre seeded" if created else "demo centre already present")
+    typer.echo(
+        f"logins (password {demo_data.DEMO_PASSWORD!r}): " + ", ".join(role.value for role in Role)
+    )
+    if not seed_only:
+        typer.echo(f"serving on http://{host}:{port}/ (API docs at /docs)")
+        _serve(settings, host, port)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply the schema migrations to DUTYDESK_DATABASE_URL."""
+    from core.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="Role.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            envvar="DUTYDESK_USER_PASSWORD",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Password (prompted when absent; or DUTYDESK_USER_PASSWORD).",
+        ),
+    ],
+    full_name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create a user with a role."""
+    from core import users as user_service
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with write_session(engine) as session:
+            user = user_service.create_user(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                full_name=full_name,
+                actor=f"cli:{os.environ.get('USER', 'unknown')}",
+                now=SystemClock().now(),
+            )
+            typer.echo(f"created user {user.username} ({user.role.value}) id={user.id}")
+    except DomainError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit log's hash chain; exit 1 if it was tampered with."""
+    from core import audit
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    with read_session(engine) as session:
+        report = audit.verify_chain(session)
+    engine.dispose()
+    if report.ok:
+        typer.echo(f"audit chain ok: {report.entries} entries")
+        return
+    typer.echo(f"audit chain BROKEN at seq {report.first_bad_seq}: {report.reason}", err=True)
+    raise typer.Exit(1)
+
+
+@roster_app.command("bench")
+def roster_bench(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Curtois–Qu .txt")],
+    seconds: Annotated[float, typer.Option(min=0.1, help="Time limit.")] = 60.0,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT workers.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Solve a Curtois–Qu benchmark instance (format: shared/benchmarks/shift-scheduling)."""
+    from scheduler.benchmark_model import benchmark_json
+
+    result = benchmark_json(file, seconds=seconds, workers=workers)
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return
+    typer.echo(
+        f"{result['instance']}: status={result['status']} objective={result['objective']} "
+        f"bound={result['bound']} seconds={result['seconds']:.1f}"
+    )
+
+
+def main() -> None:
+    if os.environ.get("DUTYDESK_ENV") is None and len(sys.argv) > 1 and sys.argv[1] == "demo":
+        os.environ["DUTYDESK_ENV"] = RunMode.demo.value
+    app()
+
+
+if __name__ == "__main__":
+    main()

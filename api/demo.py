@@ -1,0 +1,214 @@
+"""Seed a realistic demo centre (idempotent): a municipal complaint and report centre with
+its sections, district bureaus, field offices, staff with duty roles, skills and mobiles,
+and one login per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from core import users as user_service
+from core.users import Role, User
+from oncall import directory
+from oncall.models import (
+    ContactCreate,
+    ContactKind,
+    DutyRole,
+    PersonCreate,
+    SkillCreate,
+    Unit,
+    UnitCreate,
+    UnitKind,
+)
+
+DEMO_PASSWORD = "dutydesk-demo"
+ACTOR = "demo-seed"
+
+SKILLS = [
+    ("food", "食品安全", "Food safety"),
+    ("drugs", "药品", "Drugs"),
+    ("medical_devices", "医疗器械", "Medical devices"),
+    ("cosmetics", "化妆品", "Cosmetics"),
+    ("special_equipment", "特种设备", "Special equipment"),
+    ("product_quality", "产品质量", "Product quality"),
+    ("price", "价格", "Price"),
+    ("advertising", "广告", "Advertising"),
+    ("ip", "知识产权", "Intellectual property"),
+    ("consumer_protection", "消费者权益保护", "Consumer protection"),
+    ("anti_monopoly", "反垄断与反不正当竞争", "Anti-monopoly and fair competition"),
+    ("online_trade", "网络交易", "Online trade"),
+]
+
+SECTIONS = [
+    ("office", "办公室", None),
+    ("intake", "受理科", None),
+    ("handling", "投诉举报处置科", None),
+    ("petitions", "信访科", None),
+    ("information", "信息科", None),
+]
+
+DISTRICTS = [
+    ("d-chengdong", "城东区市场监督管理局", "城东区"),
+    ("d-chengxi", "城西区市场监督管理局", "城西区"),
+    ("d-chengnan", "城南区市场监督管理局", "城南区"),
+    ("d-chengbei", "城北区市场监督管理局", "城北区"),
+    ("d-gaoxin", "高新区市场监督管理局", "高新区"),
+]
+
+FIELD_OFFICES = [
+    ("fo-chengdong-dongguan", "城东区东关市场监管所", "城东区", "d-chengdong"),
+    ("fo-chengxi-xiguan", "城西区西关市场监管所", "城西区", "d-chengxi"),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    name: str
+    unit: str
+    position: str
+    roles: tuple[DutyRole, ...]
+    skills: tuple[str, ...]
+    login: Role | None = None
+
+
+D, L, E, C, H, DIR = (
+    DutyRole.duty_officer,
+    DutyRole.leader,
+    DutyRole.expert,
+    DutyRole.coordinator,
+    DutyRole.handler,
+    DutyRole.director,
+)
+
+PEOPLE = [
+    DemoPerson("王建国", "office", "中心主任", (L, DIR), (), Role.leader),
+    DemoPerson("李秀英", "office", "副主任", (L,), ("food",)),
+    DemoPerson("张伟", "office", "副主任", (L,), ("special_equipment",)),
+    DemoPerson("刘洋", "office", "综合科员", (D,), ()),
+    DemoPerson("陈静", "intake", "科长", (L, C), ("consumer_protection",), Role.coordinator),
+    DemoPerson("杨帆", "intake", "值班员", (D, C), ("consumer_protection",), Role.duty_officer),
+    DemoPerson("赵敏", "intake", "值班员", (D, C), ("price",)),
+    DemoPerson("黄磊", "intake", "值班员", (D,), ("online_trade",)),
+    DemoPerson("周婷", "intake", "值班员", (D,), ("advertising",)),
+    DemoPerson("吴刚", "intake", "值班员", (D,), ("product_quality",)),
+    DemoPerson("徐丽", "intake", "话务员", (D, C), ()),
+    DemoPerson("孙强", "intake", "话务员", (D,), ()),
+    DemoPerson("马超", "handling", "科长", (L, E), ("food", "drugs")),
+    DemoPerson("朱琳", "handling", "食品专家", (E, D), ("food",)),
+    DemoPerson("胡军", "handling", "特种设备专家", (E, D), ("special_equipment",)),
+    DemoPerson("郭芳", "handling", "药品医疗器械专家", (E,), ("drugs", "medical_devices")),
+    DemoPerson("何勇", "handling", "产品质量专家", (E, D), ("product_quality", "ip")),
+    DemoPerson("林娜", "handling", "化妆品专家", (E,), ("cosmetics",)),
+    DemoPerson("高峰", "handling", "价格竞争专家", (E,), ("price", "anti_monopoly")),
+    DemoPerson("罗斌", "petitions", "科长", (H,), ("consumer_protection",)),
+    DemoPerson("梁晓", "information", "数据分析员", (), ()),
+    DemoPerson("宋杰", "information", "系统管理员", (), (), Role.admin),
+    DemoPerson("唐颖", "information", "排班员", (), (), Role.planner),
+    DemoPerson(
+        "许涛", "d-chengdong", "投诉举报股股长", (H,), ("food", "consumer_protection"), Role.handler
+    ),
+    DemoPerson("韩梅", "d-chengxi", "投诉举报股股长", (H,), ("consumer_protection",)),
+    DemoPerson("冯雷", "d-chengnan", "投诉举报股股长", (H,), ("product_quality",)),
+    DemoPerson("邓华", "d-chengbei", "投诉举报股股长", (H,), ("price",)),
+    DemoPerson("曹阳", "d-gaoxin", "投诉举报股股长", (H,), ("ip", "online_trade")),
+    DemoPerson("彭飞", "fo-chengdong-dongguan", "所长", (H,), ("food",)),
+    DemoPerson("曾敏", "fo-chengxi-xiguan", "所长", (H,), ("special_equipment",)),
+]
+
+LOGINS_WITHOUT_PERSON = [("viewer", Role.viewer, "只读访客")]
+
+
+def demo_mobile(index: int) -> str:
+    return f"+86138{index:08d}"
+
+
+def is_seeded(session: Session) -> bool:
+    return session.exec(select(Unit).where(Unit.code == "office")).first() is not None
+
+
+def seed(session: Session, *, now: datetime) -> bool:
+    """Create the demo centre unless it exists. Returns True when something was created."""
+    if is_seeded(session):
+        return False
+    for code, name_zh, name_en in SKILLS:
+        directory.create_skill(
+            session,
+            data=SkillCreate(code=code, name_zh=name_zh, name_en=name_en),
+            actor=ACTOR,
+            now=now,
+        )
+    units: dict[str, int] = {}
+    for code, name, district in SECTIONS:
+        unit = directory.create_unit(
+            session,
+            data=UnitCreate(code=code, name=name, kind=UnitKind.section, district=district),
+            actor=ACTOR,
+            now=now,
+        )
+        assert unit.id is not None
+        units[code] = unit.id
+    for code, name, district in DISTRICTS:
+        unit = directory.create_unit(
+            session,
+            data=UnitCreate(code=code, name=name, kind=UnitKind.district, district=district),
+            actor=ACTOR,
+            now=now,
+        )
+        assert unit.id is not None
+        units[code] = unit.id
+    for code, name, district, parent in FIELD_OFFICES:
+        unit = directory.create_unit(
+            session,
+            data=UnitCreate(
+                code=code,
+                name=name,
+                kind=UnitKind.field_office,
+                district=district,
+                parent_id=units[parent],
+            ),
+            actor=ACTOR,
+            now=now,
+        )
+        assert unit.id is not None
+        units[code] = unit.id
+    for index, person in enumerate(PEOPLE, start=1):
+        user_id = None
+        if person.login is not None:
+            user = _ensure_user(
+                session, username=person.login.value, role=person.login, name=person.name, now=now
+            )
+            user_id = user.id
+        directory.create_person(
+            session,
+            data=PersonCreate(
+                name=person.name,
+                unit_id=units[person.unit],
+                position=person.position,
+                user_id=user_id,
+                duty_roles=list(person.roles),
+                skills=list(person.skills),
+                contacts=[ContactCreate(kind=ContactKind.mobile, value=demo_mobile(index))],
+            ),
+            actor=ACTOR,
+            now=now,
+        )
+    for username, role, name in LOGINS_WITHOUT_PERSON:
+        _ensure_user(session, username=username, role=role, name=name, now=now)
+    return True
+
+
+def _ensure_user(session: Session, *, username: str, role: Role, name: str, now: datetime) -> User:
+    existing = session.exec(select(User).where(User.username == username)).first()
+    if existing is not None:
+        return existing
+    return user_service.create_user(
+        session,
+        username=username,
+        password=DEMO_PASSWORD,
+        role=role,
+        full_name=name,
+        actor=ACTOR,
+        now=now,
+    )

@@ -1,0 +1,183 @@
+"""RFC 9457 problem details for every error, including the ones FastAPI raises itself."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.errors import DomainError, FieldError
+
+log = logging.getLogger("dutydesk.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+_HTTP_CODES = {
+    400: ("bad_request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    406: ("not_acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("payload_too_large", "Payload too large"),
+    415: ("unsupported_media_type", "Unsupported media type"),
+    422: ("validation_failed", "Validation failed"),
+    429: ("too_many_requests", "Too many requests"),
+}
+
+
+def problem(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: Sequence[FieldError] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.url.path,
+        "request_id": getattr(request.state, "request_id", None),
+    }
+    if errors:
+        body["errors"] = [{"field": e.field, "reason": e.reason} for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _on_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return problem(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        errors=exc.errors,
+        headers=headers,
+    )
+
+
+def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    raw = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in raw):
+        return problem(
+            request,
+            status=400,
+            code="malformed_json",
+            title="Malformed JSON",
+            detail="the request body is not valid JSON",
+        )
+    errors = [FieldError(_field_name(e.get("loc", ())), str(e.get("msg", ""))) for e in raw]
+    names = ", ".join(sorted({e.field for e in errors}))
+    return problem(
+        request,
+        status=422,
+        code="validation_failed",
+        title="Validation failed",
+        detail=f"invalid fields: {names}",
+        errors=errors,
+    )
+
+
+def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code, title = _HTTP_CODES.get(exc.status_code, ("error", "Error"))
+    return problem(
+        request,
+        status=exc.status_code,
+        code=code,
+        title=title,
+        detail=str(exc.detail),
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+def _on_integrity_error(request: Request, exc: Exception) -> Response:
+    log.info("integrity error on %s: %s", request.url.path, exc)
+    return problem(
+        request,
+        status=409,
+        code="conflict",
+        title="Conflict",
+        detail="the change conflicts with existing data",
+    )
+
+
+def _on_data_error(request: Request, exc: Exception) -> Response:
+    log.info("data error on %s: %s", request.url.path, exc)
+    return problem(
+        request,
+        status=422,
+        code="invalid_data",
+        title="Invalid data",
+        detail="a value is out of range or malformed for storage",
+    )
+
+
+def _on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception(
+        "unhandled error request_id=%s path=%s",
+        getattr(request.state, "request_id", None),
+        request.url.path,
+        exc_info=exc,
+    )
+    return problem(
+        request,
+        status=500,
+        code="internal_error",
+        title="Internal server error",
+        detail="an unexpected error occurred; quote the request id when reporting it",
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _on_domain_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(IntegrityError, _on_integrity_error)
+    app.add_exception_handler(DataError, _on_data_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+    @app.middleware("http")
+    async def request_guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        raw_target = (
+            request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
+        )
+        if b"%00" in raw_target or b"\x00" in raw_target:
+            return problem(
+                request,
+                status=400,
+                code="nul_character",
+                title="Bad request",
+                detail="NUL characters are not allowed in the URL",
+                errors=[FieldError("url", "must not contain NUL characters")],
+            )
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response

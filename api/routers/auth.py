@@ -1,0 +1,48 @@
+"""Login (OAuth2 password form), the current user, and token revocation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, status
+from pydantic import BaseModel, StringConstraints
+
+from api.deps import ClockDep, CurrentPrincipal, SessionDep, SettingsDep
+from api.schemas import UserPublic
+from core import users as user_service
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+FormText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+@router.post("/token", summary="Log in with username and password (OAuth2 password form)")
+def login(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    username: Annotated[FormText, Form()],
+    password: Annotated[FormText, Form()],
+) -> TokenResponse:
+    user = user_service.authenticate(session, username=username, password=password)
+    ttl = timedelta(minutes=settings.token_ttl_minutes)
+    plaintext, _ = user_service.issue_token(session, user=user, now=clock.now(), ttl=ttl)
+    return TokenResponse(access_token=plaintext, expires_in=int(ttl.total_seconds()))
+
+
+@router.get("/me", summary="The signed-in user")
+def me(principal: CurrentPrincipal) -> UserPublic:
+    return UserPublic.model_validate(principal.user)
+
+
+@router.post("/revoke", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke the token in use")
+def revoke(session: SessionDep, clock: ClockDep, principal: CurrentPrincipal) -> None:
+    token = session.merge(principal.token)
+    user_service.revoke_token(session, token=token, actor=principal.name, now=clock.now())

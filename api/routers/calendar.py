@@ -1,0 +1,129 @@
+"""Working-day calendar: day kinds, deadline arithmetic and the admin override table."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+from pydantic import BaseModel
+
+from api.deps import CalendarReader, CalendarWriter, ClockDep, SessionDep
+from core import calendar_store
+from core.errors import ValidationFailed
+from core.types import OptionalShortText
+from core.workcal import DayKind
+
+router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+MAX_SPAN_DAYS = 400
+CalendarDay = Annotated[date, Query(ge=FIRST_DAY, le=LAST_DAY)]
+CalendarDayPath = Annotated[date, Path(ge=FIRST_DAY, le=LAST_DAY)]
+
+
+class DayInfo(BaseModel):
+    date: date
+    kind: DayKind
+    working: bool
+    source: str
+    note: str = ""
+
+
+class OverrideBody(BaseModel):
+    working: bool
+    note: OptionalShortText = ""
+
+
+class OverridePublic(BaseModel):
+    date: date
+    working: bool
+    note: str
+
+
+class DateResult(BaseModel):
+    start: date
+    days: int
+    result: date
+
+
+class CountResult(BaseModel):
+    start: date
+    end: date
+    working_days: int
+
+
+@router.get("/days", summary="Each day's kind (workday, weekend, holiday, make-up workday)")
+def list_days(
+    session: SessionDep, _: CalendarReader, start: CalendarDay, end: CalendarDay
+) -> list[DayInfo]:
+    if end < start:
+        raise ValidationFailed("end", "must not be before start")
+    if (end - start).days >= MAX_SPAN_DAYS:
+        raise ValidationFailed("end", f"at most {MAX_SPAN_DAYS} days per request")
+    calendar = calendar_store.load_calendar(session)
+    notes = {o.day: o.note for o in calendar_store.list_overrides(session, start=start, end=end)}
+    days: list[DayInfo] = []
+    current = start
+    while current <= end:
+        days.append(
+            DayInfo(
+                date=current,
+                kind=calendar.day_kind(current),
+                working=calendar.is_working_day(current),
+                source=str(calendar.source(current)),
+                note=notes.get(current, ""),
+            )
+        )
+        current += timedelta(days=1)
+    return days
+
+
+@router.get("/add-working-days", summary="The n-th working day after start (start not counted)")
+def add_working_days(
+    session: SessionDep,
+    _: CalendarReader,
+    start: CalendarDay,
+    days: Annotated[int, Query(ge=0, le=3650)],
+) -> DateResult:
+    calendar = calendar_store.load_calendar(session)
+    return DateResult(start=start, days=days, result=calendar.add_working_days(start, days))
+
+
+@router.get("/working-days-between", summary="Working days d with start < d <= end")
+def working_days_between(
+    session: SessionDep, _: CalendarReader, start: CalendarDay, end: CalendarDay
+) -> CountResult:
+    calendar = calendar_store.load_calendar(session)
+    return CountResult(start=start, end=end, working_days=calendar.working_days_between(start, end))
+
+
+@router.get("/overrides", summary="Admin overrides of the official calendar")
+def list_overrides(session: SessionDep, _: CalendarReader) -> list[OverridePublic]:
+    return [
+        OverridePublic(date=o.day, working=o.working, note=o.note)
+        for o in calendar_store.list_overrides(session)
+    ]
+
+
+@router.put("/overrides/{day}", summary="Declare a day working or rest (e.g. next year's 调休)")
+def set_override(
+    session: SessionDep,
+    clock: ClockDep,
+    who: CalendarWriter,
+    day: CalendarDayPath,
+    body: OverrideBody,
+) -> OverridePublic:
+    row = calendar_store.set_override(
+        session, day=day, working=body.working, note=body.note, actor=who.name, now=clock.now()
+    )
+    return OverridePublic(date=row.day, working=row.working, note=row.note)
+
+
+@router.delete(
+    "/overrides/{day}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove an override"
+)
+def delete_override(
+    session: SessionDep, clock: ClockDep, who: CalendarWriter, day: CalendarDayPath
+) -> None:
+    calendar_store.delete_override(session, day=day, actor=who.name, now=clock.now())

@@ -1,0 +1,51 @@
+"""Liveness and readiness, without authentication."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from api.deps import ClockDep, SessionDep, SettingsDep
+from core import calendar_store
+
+router = APIRouter(prefix="/api/v1", tags=["health"])
+log = logging.getLogger("dutydesk.health")
+
+
+class CalendarHealth(BaseModel):
+    ok: bool
+    warning: str | None
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    time: datetime
+    timezone: str
+    calendar: CalendarHealth
+
+
+@router.get("/health", summary="Service health (no authentication)")
+def health(session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Health:
+    now = clock.now()
+    try:
+        session.execute(text("SELECT 1"))
+        database = "ok"
+        calendar = calendar_store.load_calendar(session)
+        warning = calendar.coverage_warning(now.astimezone(settings.tz).date())
+    except Exception:  # health must answer even when the database does not
+        log.exception("health check: database unavailable")
+        database, warning = "unavailable", None
+    if warning:
+        log.warning("calendar: %s", warning)
+    return Health(
+        status="ok" if database == "ok" else "degraded",
+        database=database,
+        time=now,
+        timezone=settings.timezone,
+        calendar=CalendarHealth(ok=warning is None, warning=warning),
+    )

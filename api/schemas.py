@@ -1,0 +1,41 @@
+"""API-facing schemas for users (the table lives in core.users)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from core.types import OptionalShortText
+from core.users import Role
+
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.\-]{3,64}$")
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=r"^[^\x00]*$")]
+
+
+class UserCreate(BaseModel):
+    username: Username
+    password: Password
+    role: Role
+    full_name: OptionalShortText = ""
+
+
+class UserUpdate(BaseModel):
+    full_name: OptionalShortText | None = None
+    role: Role | None = None
+    is_active: bool | None = None
+    password: Password | None = None
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    is_active: bool
+    created_at: datetime

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from core.audit import AuditEntry
+from core.users import Role
+from oncall.models import Person, Unit
+
+Headers = Callable[[Role], dict[str, str]]
+
+
+def _count(session: Session, model: type[Unit] | type[Person]) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_planner_builds_a_unit_with_people(client: TestClient, auth_headers: Headers) -> None:
+    planner = auth_headers(Role.planner)
+    skill = client.post(
+        "/api/v1/skills",
+        json={"code": "food", "name_zh": "食品安全", "name_en": "Food"},
+        headers=planner,
+    )
+    assert skill.status_code == 201, skill.text
+    unit = client.post(
+        "/api/v1/units",
+        json={
+            "code": "d-east",
+            "name": "城东区市场监督管理局",
+            "kind": "district",
+            "district": "城东区",
+            "phone": "+862160001234",
+        },
+        headers=planner,
+    )
+    assert unit.status_code == 201, unit.text
+    unit_id = unit.json()["id"]
+    person = client.post(
+        "/api/v1/people",
+        json={
+            "name": "许涛",
+            "unit_id": unit_id,
+            "position": "股长",
+            "duty_roles": ["handler"],
+            "skills": ["food"],
+            "contacts": [{"kind": "mobile", "value": "+8613800001234"}],
+        },
+        headers=planner,
+    )
+    assert person.status_code == 201, person.text
+    person_id = person.json()["id"]
+    contact = client.post(
+        f"/api/v1/people/{person_id}/contacts",
+        json={"kind": "landline", "value": "+862160009999", "priority": 2},
+        headers=planner,
+    )
+    assert contact.status_code == 201
+    viewer = auth_headers(Role.viewer)
+    listed = client.get(f"/api/v1/people?unit_id={unit_id}&skill=food", headers=viewer).json()
+    assert [p["name"] for p in listed] == ["许涛"]
+    assert [c["value"] for c in listed[0]["contacts"]] == ["+8613800001234", "+862160009999"]
+    patched = client.patch(
+        f"/api/v1/people/{person_id}", json={"duty_roles": ["handler", "expert"]}, headers=planner
+    )
+    assert patched.json()["duty_roles"] == ["expert", "handler"]
+    archived = client.delete(f"/api/v1/people/{person_id}", headers=planner)
+    assert archived.status_code == 200 and archived.json()["is_active"] is False
+    assert client.get("/api/v1/people", headers=viewer).json() == []
+
+
+def test_bad_number_is_422_naming_the_field_and_writes_nothing(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    planner = auth_headers(Role.planner)
+    unit_id = client.post(
+        "/api/v1/units",
+        json={"code": "intake", "name": "受理科", "kind": "section"},
+        headers=planner,
+    ).json()["id"]
+    people_before = _count(session, Person)
+    audit_before = session.exec(select(func.count()).select_from(AuditEntry)).one()
+    response = client.post(
+        "/api/v1/people",
+        json={
+            "name": "黄磊",
+            "unit_id": unit_id,
+            "contacts": [{"kind": "mobile", "value": "13800001234"}],
+        },
+        headers=planner,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "contacts.0.value"
+    unknown_skill = client.post(
+        "/api/v1/people",
+        json={"name": "黄磊", "unit_id": unit_id, "skills": ["astrology"]},
+        headers=planner,
+    )
+    assert unknown_skill.status_code == 422
+    assert unknown_skill.json()["errors"] == [
+        {"field": "skills", "reason": "unknown skill 'astrology'"}
+    ]
+    assert _count(session, Person) == people_before
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == audit_before
+
+
+def test_deleting_a_unit_with_people_is_409(client: TestClient, auth_headers: Headers) -> None:
+    planner = auth_headers(Role.planner)
+    unit_id = client.post(
+        "/api/v1/units",
+        json={"code": "intake", "name": "受理科", "kind": "section"},
+        headers=planner,
+    ).json()["id"]
+    client.post("/api/v1/people", json={"name": "孙强", "unit_id": unit_id}, headers=planner)
+    response = client.delete(f"/api/v1/units/{unit_id}", headers=planner)
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict"
+
+
+def test_every_change_is_in_the_audit_log(client: TestClient, auth_headers: Headers) -> None:
+    planner = auth_headers(Role.planner)
+    unit_id = client.post(
+        "/api/v1/units",
+        json={"code": "intake", "name": "受理科", "kind": "section"},
+        headers=planner,
+    ).json()["id"]
+    client.patch(f"/api/v1/units/{unit_id}", json={"name": "受理一科"}, headers=planner)
+    entries = client.get(
+        f"/api/v1/audit?entity_type=unit&entity_id={unit_id}", headers=auth_headers(Role.admin)
+    ).json()
+    assert [e["action"] for e in entries] == ["unit.update", "unit.create"]
+    assert entries[0]["actor"] == "planner-user"
+    assert "受理科" in entries[0]["before"] and "受理一科" in entries[0]["after"]
+    chain = client.get("/api/v1/audit/verify", headers=auth_headers(Role.leader)).json()
+    assert chain["ok"] is True and chain["entries"] >= 2

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from fastapi.testclient import TestClient
+
+from core.users import Role
+
+Headers = Callable[[Role], dict[str, str]]
+
+
+def test_health_needs_no_token_and_warns_about_next_year(client: TestClient) -> None:
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["timezone"] == "Asia/Shanghai"
+    assert body["calendar"]["ok"] is False
+    assert "2027" in body["calendar"]["warning"]
+
+
+def test_loading_next_years_notice_clears_the_warning(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    admin = auth_headers(Role.admin)
+    put = client.put(
+        "/api/v1/calendar/overrides/2027-02-20",
+        json={"working": True, "note": "春节调休"},
+        headers=admin,
+    )
+    assert put.status_code == 200
+    assert client.get("/api/v1/health").json()["calendar"] == {"ok": True, "warning": None}
+    assert client.delete("/api/v1/calendar/overrides/2027-02-20", headers=admin).status_code == 204
+
+
+def test_calendar_days_and_arithmetic(client: TestClient, auth_headers: Headers) -> None:
+    viewer = auth_headers(Role.viewer)
+    days = client.get(
+        "/api/v1/calendar/days?start=2026-02-13&end=2026-02-16", headers=viewer
+    ).json()
+    assert [(d["date"], d["kind"]) for d in days] == [
+        ("2026-02-13", "workday"),
+        ("2026-02-14", "makeup_workday"),
+        ("2026-02-15", "holiday"),
+        ("2026-02-16", "holiday"),
+    ]
+    added = client.get(
+        "/api/v1/calendar/add-working-days?start=2026-09-30&days=1", headers=viewer
+    ).json()
+    assert date.fromisoformat(added["result"]) == date(2026, 10, 8)  # 国庆 10-01..10-07
+    between = client.get(
+        "/api/v1/calendar/working-days-between?start=2026-02-13&end=2026-03-02", headers=viewer
+    ).json()
+    assert between["working_days"] == 7
+
+
+def test_home_page_renders_in_chinese(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'lang="zh-CN"' in response.text and "值班" in response.text
+    assert "2027" in response.text  # the calendar warning is shown loudly
+    css = client.get("/static/app.css")
+    assert css.status_code == 200 and "font-family" in css.text
+
+
+def test_openapi_is_published(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "/api/v1/auth/token" in schema["paths"]
+    assert "/api/v1/people/{person_id}" in schema["paths"]

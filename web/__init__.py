@@ -1,0 +1,1 @@
+"""Server-rendered pages and static assets. Everything is served by DutyDesk itself: no CDN."""
