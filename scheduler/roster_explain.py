@@ -1,0 +1,160 @@
+"""Why a duty roster cannot be built: counting pre-checks and CP-SAT assumption cores.
+
+Invariants:
+
+- Never raises for an infeasible problem; returns planner-readable ``Shortfall`` items.
+- ``count_shortfalls`` is a cheap necessary condition (eligible, available people versus
+  the minimum of each demand row, each day and the leader rota); any shortfall it finds is
+  a proof of infeasibility on its own.
+- ``core_shortfalls`` rebuilds the hard model with one assumption literal per constraint
+  group (``roster_rules.Guard``) and reports the groups in
+  ``sufficient_assumptions_for_infeasibility()``: together they cannot be met.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from .roster_problem import Demand, Person, RosterProblem, Shortfall, shift_is_eligible
+from .roster_rules import Guard, RosterModel, add_hard_rules, build_variables
+
+
+def _absences(problem: RosterProblem) -> dict[tuple[str, date], str]:
+    """Why a person cannot work a given day at all (leave, fixed day off)."""
+    reasons = {(item.person, item.day): item.reason for item in problem.unavailable}
+    for item in problem.fixed:
+        if item.shift is None:
+            reasons.setdefault((item.person, item.day), "fixed day off")
+    return reasons
+
+
+def _fixed_elsewhere(problem: RosterProblem, row: Demand) -> dict[str, str]:
+    return {
+        item.person: f"fixed on {item.shift}"
+        for item in problem.fixed
+        if item.day == row.day and item.shift is not None and item.shift != row.shift
+    }
+
+
+def _qualified(problem: RosterProblem, row: Demand) -> list[Person]:
+    shifts = {shift.id: shift for shift in problem.shifts}
+    shift = shifts.get(row.shift)
+    if shift is None:
+        return []
+    return [
+        person
+        for person in problem.people
+        if shift_is_eligible(person, shift, problem.rules.leader_per_day)
+        and (row.skill is None or row.skill in person.skills)
+    ]
+
+
+def demand_shortfall(problem: RosterProblem, row: Demand) -> Shortfall | None:
+    """Eligible people not on leave / fixed elsewhere versus the row's hard minimum."""
+    absences = _absences(problem)
+    elsewhere = _fixed_elsewhere(problem, row)
+    available: list[Person] = []
+    missing: list[str] = []
+    for person in _qualified(problem, row):
+        reason = absences.get((person.id, row.day)) or elsewhere.get(person.id)
+        if reason is None:
+            available.append(person)
+        else:
+            missing.append(f"{person.label} {reason}")
+    short = row.minimum - len(available)
+    if short <= 0:
+        return None
+    who = f" {row.skill}" if row.skill else ""
+    people = "person" if row.minimum == 1 else "people"
+    message = (
+        f"{row.day} {row.shift} needs {row.minimum}{who} {people}, only {len(available)} available"
+        + (f" ({', '.join(missing)})" if missing else "")
+    )
+    return Shortfall("minimum_cover", row.day, row.shift, row.skill, short, message)
+
+
+def day_shortfalls(problem: RosterProblem) -> list[Shortfall]:
+    """One shift per person per day: the day's minimums must fit the available people."""
+    absences = _absences(problem)
+    needed: dict[date, int] = defaultdict(int)
+    for row in problem.demand:
+        if row.skill is None:
+            needed[row.day] += row.minimum
+    leader_shift = problem.rules.leader_per_day
+    covered = {row.day for row in problem.demand if row.shift == leader_shift and not row.skill}
+    if leader_shift is not None:
+        for calendar_day in problem.days:
+            needed[calendar_day.date] += calendar_day.date not in covered
+    shortfalls: list[Shortfall] = []
+    for day, count in sorted(needed.items()):
+        available = sum((person.id, day) not in absences for person in problem.people)
+        if available < count:
+            message = f"{day} needs {count} people across all shifts, only {available} available"
+            shortfalls.append(
+                Shortfall("minimum_cover", day, None, None, count - available, message)
+            )
+    return shortfalls
+
+
+def leader_shortfalls(problem: RosterProblem) -> list[Shortfall]:
+    leader_shift = problem.rules.leader_per_day
+    if leader_shift is None:
+        return []
+    rows = [Demand(day.date, leader_shift, 1, 1) for day in problem.days]
+    found = [demand_shortfall(problem, row) for row in rows]
+    return [
+        Shortfall(
+            "leader_per_day",
+            item.day,
+            item.shift,
+            None,
+            item.people_short,
+            item.message.replace("person", "leader (带班领导)"),
+        )
+        for item in found
+        if item is not None
+    ]
+
+
+def count_shortfalls(problem: RosterProblem) -> list[Shortfall]:
+    """Cheap counting proof of infeasibility (empty when counting finds nothing)."""
+    rows = [demand_shortfall(problem, row) for row in problem.demand]
+    found = [item for item in rows if item is not None]
+    return found + leader_shortfalls(problem) + day_shortfalls(problem)
+
+
+def describe_guard(guard: Guard, people: dict[str, Person]) -> Shortfall:
+    """Turn one assumption group of an infeasible core into a planner-readable line."""
+    who = people[guard.person].label if guard.person in people else guard.person
+    if guard.rule in {"minimum_cover", "leader_per_day"}:
+        skill = f" {guard.skill}" if guard.skill else ""
+        what = f"{guard.day} {guard.shift}: at least {guard.minimum}{skill}"
+    elif guard.rule == "fixed":
+        what = f"{who} fixed to {guard.shift or 'day off'} on {guard.day}"
+    else:
+        what = f"{guard.rule.replace('_', ' ')} for {who}" + (
+            f" (week of {guard.day})" if guard.day else ""
+        )
+    message = f"{what} — cannot be met together with the other items listed"
+    return Shortfall(guard.rule, guard.day, guard.shift, guard.skill, None, message, guard.person)
+
+
+def core_shortfalls(problem: RosterProblem, *, time_limit_s: float) -> list[Shortfall]:
+    """Name a sufficient set of hard-constraint groups that cannot all hold."""
+    model = cp_model.CpModel()
+    ctx = RosterModel(problem, model, build_variables(problem, model), explain=True)
+    add_hard_rules(ctx)
+    model.add_assumptions(list(ctx.guards.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        message = "the rules could not be proven contradictory within the time limit"
+        return [Shortfall("unknown", None, None, None, None, message)]
+    by_index = {literal.index: guard for guard, literal in ctx.guards.items()}
+    people = {person.id: person for person in problem.people}
+    core = solver.sufficient_assumptions_for_infeasibility()
+    return [describe_guard(by_index[index], people) for index in core if index in by_index]

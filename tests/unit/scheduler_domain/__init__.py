@@ -1,0 +1,1 @@
+"""Tests of the pure duty-roster solver (scheduler.roster_*)."""
