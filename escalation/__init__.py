@@ -1,0 +1,2 @@
+"""Incidents, escalation policies, the escalation state machine, dispatch and notification
+channels."""
