@@ -1,0 +1,405 @@
+"""The escalation state machine: pure functions from (state, policy snapshot, now) to
+(new state, actions). No I/O, no clock, no database; the dispatcher loads, calls, stores,
+commits, then performs the actions.
+
+Invariants:
+- Status moves open → acknowledged → resolved; `resolve` also works from open; `reopen`
+  takes a resolved incident back to open and restarts the chain at step 0 in a new
+  `episode`. Only an open incident escalates: `advance` on any other status returns the
+  state unchanged and no actions.
+- A step's targets are resolved by the caller (through `oncall`, at `now`) and passed in as
+  `resolved[step_index]`; the engine reads it only when a step (or a repeat round) starts and
+  keeps the result in `recipients`, so the voice call after two minutes reaches the person
+  who got the SMS even if a shift changed hands in between.
+- A step whose targets resolve to nobody and that has no group target (a gap in the roster)
+  does not wait: the chain climbs at once, with a `TimelineNote`, possibly over several steps
+  in one call. A gap on the last step waits its period and tries again.
+- A step starts at the `now` it is actually run (late ticks shift the later timings, they do
+  not fire them in a burst); one `advance` climbs at most one step by wait expiry.
+- Each (step, round, person, kind) is notified at most once per episode (`notified`), and each
+  broadcast at most once (`broadcasts`): calling `advance` twice at the same `now` yields no
+  duplicate. Idempotency keys are deterministic, `f"{incident}:{step}:{round}:{person}:{kind}"`
+  in the first episode, with `f":e{episode}"` appended after a reopen.
+- When the last step's rounds are used up without an acknowledgement, `Exhausted` is emitted
+  once and the last step keeps re-paging every wait period (rounds beyond `repeat`) until
+  someone acknowledges.
+- A rule due at or after the end of the step's wait never fires: climbing wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Literal, NamedTuple
+
+from escalation.policy import NotifyKind, Policy, ReportingDeadlines, describe_target
+
+AckSource = Literal["sms", "voice", "web", "api"]
+
+
+class IncidentStatus(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
+class InvalidTransition(ValueError):
+    """The requested transition is not allowed from the current status."""
+
+
+class Notified(NamedTuple):
+    """A notification already emitted (a plain tuple, so it stores as a JSON list)."""
+
+    step_index: int
+    round: int
+    person_id: int
+    kind: NotifyKind
+
+
+class Broadcasted(NamedTuple):
+    """A broadcast already emitted."""
+
+    step_index: int
+    round: int
+    group: str
+
+
+@dataclass(frozen=True)
+class EscalationState:
+    """Where one incident's escalation stands; stored with the incident.
+
+    `step_started_at is None` means the current step has not run yet (a fresh or reopened
+    incident): the next `advance` starts it. `next_step_at` is when the current step's wait
+    ends (or when the not-yet-started step is due); None unless open.
+    """
+
+    status: IncidentStatus
+    step_index: int
+    repeat_round: int
+    step_started_at: datetime | None
+    next_step_at: datetime | None
+    recipients: tuple[int, ...] = ()
+    notified: tuple[Notified, ...] = ()
+    broadcasts: tuple[Broadcasted, ...] = ()
+    acknowledged_by: int | None = None
+    episode: int = 0
+
+
+# ---- actions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notify:
+    person_id: int
+    kind: NotifyKind
+    step_index: int
+    round: int
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    group: str
+    step_index: int
+    round: int
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class TimelineNote:
+    text: str
+
+
+@dataclass(frozen=True)
+class Exhausted:
+    """The last step finished all its rounds unacknowledged (emitted once per episode)."""
+
+    step_index: int
+
+
+Action = Notify | Broadcast | TimelineNote | Exhausted
+Transition = tuple[EscalationState, tuple[Action, ...]]
+
+
+def open_state(now: datetime) -> EscalationState:
+    """The state of a newly opened incident: step 0 is due at `now`."""
+    return EscalationState(IncidentStatus.open, 0, 0, None, now)
+
+
+# ---- advance ---------------------------------------------------------------------------------
+
+
+def advance(
+    state: EscalationState,
+    policy: Policy,
+    now: datetime,
+    *,
+    incident_id: int | str,
+    resolved: Mapping[int, frozenset[int]],
+) -> Transition:
+    """Run the escalation up to `now`.
+
+    `resolved[i]` is who step `i`'s on-duty and person targets resolve to at `now`; it is
+    read for a step only when that step starts, and a missing entry for a step that starts
+    raises `KeyError`. Group targets are broadcast by the engine and need no entry.
+    """
+    if state.status is not IncidentStatus.open:
+        return state, ()
+    _check_index(state, policy)
+    out: list[Action] = []
+    step = policy.steps[state.step_index]
+    if state.step_started_at is None:
+        state = _start(state, policy, state.step_index, 0, now, incident_id, resolved, out)
+    elif now >= state.step_started_at + _minutes(step.wait_minutes):
+        state = _after_wait(state, policy, now, incident_id, resolved, out)
+    state = _send_due(state, policy, now, incident_id, out)
+    return state, tuple(out)
+
+
+def _after_wait(
+    state: EscalationState,
+    policy: Policy,
+    now: datetime,
+    incident_id: int | str,
+    resolved: Mapping[int, frozenset[int]],
+    out: list[Action],
+) -> EscalationState:
+    index, step = state.step_index, policy.steps[state.step_index]
+    last = index == len(policy.steps) - 1
+    next_round = state.repeat_round + 1
+    if next_round <= step.repeat:
+        out.append(TimelineNote(f"step {index + 1}: no acknowledgement, round {next_round + 1}"))
+        return _start(state, policy, index, next_round, now, incident_id, resolved, out)
+    if not last:
+        out.append(TimelineNote(f"step {index + 1}: no acknowledgement, climbing"))
+        return _start(state, policy, index + 1, 0, now, incident_id, resolved, out)
+    if next_round == step.repeat + 1:
+        out.append(Exhausted(index))
+    out.append(
+        TimelineNote(
+            f"last step {index + 1}: no acknowledgement, re-paging (round {next_round + 1})"
+        )
+    )
+    return _start(state, policy, index, next_round, now, incident_id, resolved, out)
+
+
+def _start(
+    state: EscalationState,
+    policy: Policy,
+    index: int,
+    round_: int,
+    now: datetime,
+    incident_id: int | str,
+    resolved: Mapping[int, frozenset[int]],
+    out: list[Action],
+) -> EscalationState:
+    """Start round `round_` of step `index` at `now`, climbing at once over roster gaps."""
+    while True:
+        step = policy.steps[index]
+        if index not in resolved:
+            raise KeyError(f"no resolved targets passed for step index {index}")
+        people = tuple(sorted(resolved[index]))
+        state = replace(
+            state,
+            step_index=index,
+            repeat_round=round_,
+            step_started_at=now,
+            next_step_at=now + _minutes(step.wait_minutes),
+            recipients=people,
+        )
+        if people or step.group_targets:
+            break
+        what = ", ".join(describe_target(t) for t in step.targets)
+        if index == len(policy.steps) - 1:
+            out.append(
+                TimelineNote(
+                    f"step {index + 1} ({what}) resolved to nobody and is the last step: "
+                    f"trying again in {step.wait_minutes} min"
+                )
+            )
+            return state
+        out.append(TimelineNote(f"step {index + 1} ({what}) resolved to nobody: climbing at once"))
+        index, round_ = index + 1, 0
+    what = ", ".join(describe_target(t) for t in step.targets)
+    who = ", ".join(f"person {p}" for p in people) or "groups only"
+    out.append(TimelineNote(f"step {index + 1} round {round_ + 1} started ({what}): {who}"))
+    groups = step.group_targets + (step.broadcast_groups if round_ == 0 else ())
+    done = set(state.broadcasts)
+    for group in dict.fromkeys(groups):
+        record = Broadcasted(index, round_, group)
+        if record in done:
+            continue
+        key = _key(incident_id, state.episode, index, round_, "broadcast", group)
+        out.append(Broadcast(group, index, round_, key))
+        state = replace(state, broadcasts=(*state.broadcasts, record))
+    return state
+
+
+def _send_due(
+    state: EscalationState, policy: Policy, now: datetime, incident_id: int | str, out: list[Action]
+) -> EscalationState:
+    started = state.step_started_at
+    if started is None:
+        return state
+    step = policy.steps[state.step_index]
+    done = set(state.notified)
+    fresh: list[Notified] = []
+    for rule in sorted(step.rules, key=lambda r: (r.after_minutes, r.kind)):
+        if rule.after_minutes >= step.wait_minutes or started + _minutes(rule.after_minutes) > now:
+            continue
+        for person in state.recipients:
+            record = Notified(state.step_index, state.repeat_round, person, rule.kind)
+            if record in done:
+                continue
+            key = _key(
+                incident_id, state.episode, record.step_index, record.round, person, rule.kind
+            )
+            out.append(Notify(person, rule.kind, record.step_index, record.round, key))
+            fresh.append(record)
+    if not fresh:
+        return state
+    return replace(state, notified=(*state.notified, *fresh))
+
+
+# ---- wake-up ---------------------------------------------------------------------------------
+
+
+def next_wakeup(state: EscalationState, policy: Policy) -> datetime | None:
+    """When the dispatcher must call `advance` next: the earlier of the next unsent rule of
+    the current step and the end of its wait; None unless open."""
+    if state.status is not IncidentStatus.open:
+        return None
+    started = state.step_started_at
+    if started is None:
+        return state.next_step_at
+    step = policy.steps[state.step_index]
+    wait_end = started + _minutes(step.wait_minutes)
+    done = set(state.notified)
+    candidates = [wait_end]
+    for rule in step.rules:
+        if rule.after_minutes >= step.wait_minutes:
+            continue
+        pending = any(
+            Notified(state.step_index, state.repeat_round, p, rule.kind) not in done
+            for p in state.recipients
+        )
+        if pending:
+            candidates.append(started + _minutes(rule.after_minutes))
+    return min(candidates)
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+
+def acknowledge(
+    state: EscalationState, by: int, now: datetime, *, via: AckSource = "web"
+) -> Transition:
+    """Stop the chain. Acknowledging twice is a no-op; a resolved incident cannot be."""
+    if state.status is IncidentStatus.resolved:
+        raise InvalidTransition("a resolved incident cannot be acknowledged; reopen it first")
+    if state.status is IncidentStatus.acknowledged:
+        return state, ()
+    new = replace(state, status=IncidentStatus.acknowledged, acknowledged_by=by, next_step_at=None)
+    return new, (TimelineNote(f"acknowledged by person {by} via {via} at {now.isoformat()}"),)
+
+
+def escalate_now(
+    state: EscalationState,
+    policy: Policy,
+    now: datetime,
+    *,
+    incident_id: int | str,
+    resolved: Mapping[int, frozenset[int]],
+) -> Transition:
+    """Press 2: skip the rest of the current step (remaining wait and rounds) and start the
+    next one at `now`; on the last step, start a new round of it. Only while open."""
+    if state.status is not IncidentStatus.open:
+        raise InvalidTransition(f"cannot escalate an incident that is {state.status}")
+    _check_index(state, policy)
+    out: list[Action] = []
+    index = state.step_index
+    if state.step_started_at is None:
+        target, round_ = index, 0
+    elif index + 1 < len(policy.steps):
+        target, round_ = index + 1, 0
+    else:
+        target, round_ = index, state.repeat_round + 1
+    out.append(TimelineNote(f"escalated now from step {index + 1} (press 2)"))
+    if target == index and round_ == policy.steps[index].repeat + 1:
+        out.append(Exhausted(index))
+    state = _start(state, policy, target, round_, now, incident_id, resolved, out)
+    state = _send_due(state, policy, now, incident_id, out)
+    return state, tuple(out)
+
+
+def resolve(state: EscalationState, by: int, now: datetime) -> Transition:
+    """Close the incident (from open or acknowledged). Resolving twice is a no-op."""
+    if state.status is IncidentStatus.resolved:
+        return state, ()
+    new = replace(state, status=IncidentStatus.resolved, next_step_at=None)
+    return new, (TimelineNote(f"resolved by person {by} at {now.isoformat()}"),)
+
+
+def reopen(state: EscalationState, now: datetime) -> Transition:
+    """Take a resolved incident back to open: the chain restarts at step 0 (due at `now`) in a
+    new episode, so its idempotency keys differ from the first run's."""
+    if state.status is not IncidentStatus.resolved:
+        raise InvalidTransition(f"only a resolved incident can be reopened, not {state.status}")
+    new = EscalationState(IncidentStatus.open, 0, 0, None, now, episode=state.episode + 1)
+    return new, (TimelineNote(f"reopened at {now.isoformat()}: escalation restarts at step 1"),)
+
+
+# ---- reporting clocks ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    name: Literal["initial_report", "written_report"]
+    due_at: datetime
+    met_at: datetime | None
+    overdue: bool
+
+
+def reporting_clocks(
+    opened_at: datetime,
+    deadlines: ReportingDeadlines,
+    now: datetime,
+    initial_reported_at: datetime | None,
+    written_reported_at: datetime | None,
+) -> list[Clock]:
+    """The initial (phone) and written report clocks. A clock is overdue when it was met
+    after its due time, or is unmet and `now` is past its due time (at the due instant it
+    is not yet overdue)."""
+    specs: Sequence[tuple[Literal["initial_report", "written_report"], int, datetime | None]] = (
+        ("initial_report", deadlines.initial_report_minutes, initial_reported_at),
+        ("written_report", deadlines.written_report_minutes, written_reported_at),
+    )
+    clocks = []
+    for name, minutes, met in specs:
+        due = opened_at + _minutes(minutes)
+        overdue = met > due if met is not None else now > due
+        clocks.append(Clock(name, due, met, overdue))
+    return clocks
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def _minutes(n: int) -> timedelta:
+    return timedelta(minutes=n)
+
+
+def _key(
+    incident_id: int | str, episode: int, step: int, round_: int, who: object, kind: str
+) -> str:
+    key = f"{incident_id}:{step}:{round_}:{who}:{kind}"
+    return f"{key}:e{episode}" if episode else key
+
+
+def _check_index(state: EscalationState, policy: Policy) -> None:
+    if not 0 <= state.step_index < len(policy.steps):
+        raise ValueError(
+            f"step_index {state.step_index} outside the policy's {len(policy.steps)} steps"
+        )
