@@ -1,0 +1,87 @@
+"""Duty log (值班日志) and handover (交接班)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from api.deps import ClockDep, DutyLogReader, DutyLogWriter, SessionDep
+from core.types import MAX_ID
+from oncall import dutylog
+from oncall.dutylog_models import (
+    DutyLogEntryCreate,
+    DutyLogEntryPublic,
+    HandoverCreate,
+    HandoverPublic,
+    UTCInstant,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["duty log"])
+EntryId = Annotated[int, Path(ge=1, le=MAX_ID)]
+HandoverId = Annotated[int, Path(ge=1, le=MAX_ID)]
+UnitFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.get("/duty-log", summary="Duty-log entries, newest first; `start` ≤ occurred_at < `end`")
+def list_entries(
+    session: SessionDep,
+    _: DutyLogReader,
+    unit_id: UnitFilter = None,
+    start: Annotated[UTCInstant | None, Query()] = None,
+    end: Annotated[UTCInstant | None, Query()] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[DutyLogEntryPublic]:
+    entries = dutylog.list_entries(
+        session, unit_id=unit_id, start=start, end=end, limit=limit, offset=offset
+    )
+    return [DutyLogEntryPublic.model_validate(e) for e in entries]
+
+
+@router.post("/duty-log", status_code=status.HTTP_201_CREATED, summary="Record a duty-log entry")
+def record_entry(
+    session: SessionDep, clock: ClockDep, who: DutyLogWriter, body: DutyLogEntryCreate
+) -> DutyLogEntryPublic:
+    entry = dutylog.record_entry(session, data=body, actor=who.name, now=clock.now())
+    return DutyLogEntryPublic.model_validate(entry)
+
+
+@router.get("/duty-log/{entry_id}", summary="One duty-log entry")
+def get_entry(session: SessionDep, _: DutyLogReader, entry_id: EntryId) -> DutyLogEntryPublic:
+    return DutyLogEntryPublic.model_validate(dutylog.get_entry(session, entry_id=entry_id))
+
+
+@router.get("/handovers", summary="Handovers, newest first")
+def list_handovers(
+    session: SessionDep,
+    _: DutyLogReader,
+    unit_id: UnitFilter = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[HandoverPublic]:
+    handovers = dutylog.list_handovers(session, unit_id=unit_id, limit=limit, offset=offset)
+    return [HandoverPublic.model_validate(h) for h in handovers]
+
+
+@router.post("/handovers", status_code=status.HTTP_201_CREATED, summary="Hand over duty")
+def create_handover(
+    session: SessionDep, clock: ClockDep, who: DutyLogWriter, body: HandoverCreate
+) -> HandoverPublic:
+    handover = dutylog.create_handover(session, data=body, actor=who.name, now=clock.now())
+    return HandoverPublic.model_validate(handover)
+
+
+@router.post(
+    "/handovers/{handover_id}/ack",
+    summary="Acknowledge receipt of a handover (once; a second time is 409)",
+)
+def acknowledge_handover(
+    session: SessionDep, clock: ClockDep, who: DutyLogWriter, handover_id: HandoverId
+) -> HandoverPublic:
+    handover = dutylog.acknowledge_handover(
+        session, handover_id=handover_id, actor=who.name, now=clock.now()
+    )
+    return HandoverPublic.model_validate(handover)

@@ -1,0 +1,187 @@
+"""Duty-log and handover use cases.
+
+Keyword-only functions that take a session and plain values, validate references (the unit
+and every person named must exist and be active), refuse instants more than a day ahead of
+`now`, write the audit entry and commit once. A handover is acknowledged at most once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import Conflict, NotFound, ValidationFailed
+from oncall.dutylog_models import DutyLogEntry, DutyLogEntryCreate, Handover, HandoverCreate
+from oncall.models import Person, Unit
+
+MAX_FUTURE = timedelta(days=1)
+
+
+def _check_unit(session: Session, *, unit_id: int) -> None:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise ValidationFailed("unit_id", f"unit {unit_id} does not exist")
+    if not unit.is_active:
+        raise ValidationFailed("unit_id", f"unit {unit_id} is not active")
+
+
+def _check_person(session: Session, *, field: str, person_id: int) -> None:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise ValidationFailed(field, f"person {person_id} does not exist")
+    if not person.is_active:
+        raise ValidationFailed(field, f"person {person_id} is archived")
+
+
+def _check_not_future(*, field: str, at: datetime, now: datetime) -> None:
+    if at > now + MAX_FUTURE:
+        raise ValidationFailed(field, "must not be more than 1 day in the future")
+
+
+# ---- duty log ------------------------------------------------------------------------------
+
+
+def record_entry(
+    session: Session, *, data: DutyLogEntryCreate, actor: str, now: datetime
+) -> DutyLogEntry:
+    _check_unit(session, unit_id=data.unit_id)
+    if data.recorder_person_id is not None:
+        _check_person(session, field="recorder_person_id", person_id=data.recorder_person_id)
+    _check_not_future(field="occurred_at", at=data.occurred_at, now=now)
+    entry = DutyLogEntry(**data.model_dump(), recorded_by=actor, recorded_at=now)
+    session.add(entry)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="duty_log_entry.create",
+        entity_type="duty_log_entry",
+        entity_id=entry.id,
+        after=entry.model_dump(mode="json", exclude={"id"}),
+    )
+    session.commit()
+    return entry
+
+
+def get_entry(session: Session, *, entry_id: int) -> DutyLogEntry:
+    entry = session.get(DutyLogEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"duty-log entry {entry_id} not found")
+    return entry
+
+
+def list_entries(
+    session: Session,
+    *,
+    unit_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[DutyLogEntry]:
+    """Entries whose `occurred_at` lies in [start, end), newest first."""
+    if start is not None and end is not None and end <= start:
+        raise ValidationFailed("end", "must be after start")
+    query = select(DutyLogEntry).order_by(
+        col(DutyLogEntry.occurred_at).desc(), col(DutyLogEntry.id).desc()
+    )
+    if unit_id is not None:
+        query = query.where(DutyLogEntry.unit_id == unit_id)
+    if start is not None:
+        query = query.where(col(DutyLogEntry.occurred_at) >= start)
+    if end is not None:
+        query = query.where(col(DutyLogEntry.occurred_at) < end)
+    return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+# ---- handover ------------------------------------------------------------------------------
+
+
+def _handover_summary(handover: Handover) -> dict[str, object]:
+    return handover.model_dump(mode="json", exclude={"id"})
+
+
+def create_handover(
+    session: Session, *, data: HandoverCreate, actor: str, now: datetime
+) -> Handover:
+    _check_unit(session, unit_id=data.unit_id)
+    _check_person(session, field="from_person_id", person_id=data.from_person_id)
+    _check_person(session, field="to_person_id", person_id=data.to_person_id)
+    if data.from_person_id == data.to_person_id:
+        raise ValidationFailed("to_person_id", "must differ from from_person_id")
+    handed_over_at = data.handed_over_at or now
+    _check_not_future(field="handed_over_at", at=handed_over_at, now=now)
+    handover = Handover(
+        unit_id=data.unit_id,
+        from_person_id=data.from_person_id,
+        to_person_id=data.to_person_id,
+        handed_over_at=handed_over_at,
+        open_items=data.open_items,
+        notes=data.notes,
+        created_by=actor,
+        created_at=now,
+    )
+    session.add(handover)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="handover.create",
+        entity_type="handover",
+        entity_id=handover.id,
+        after=_handover_summary(handover),
+    )
+    session.commit()
+    return handover
+
+
+def get_handover(session: Session, *, handover_id: int) -> Handover:
+    handover = session.get(Handover, handover_id)
+    if handover is None:
+        raise NotFound(f"handover {handover_id} not found")
+    return handover
+
+
+def acknowledge_handover(
+    session: Session, *, handover_id: int, actor: str, now: datetime
+) -> Handover:
+    """Mark the handover received. The row is locked (PostgreSQL) or the write transaction
+    is already exclusive (SQLite, BEGIN IMMEDIATE), so two acknowledgements cannot both win."""
+    handover = session.get(Handover, handover_id, with_for_update=True)
+    if handover is None:
+        raise NotFound(f"handover {handover_id} not found")
+    if handover.acknowledged_at is not None:
+        raise Conflict(
+            f"handover {handover_id} was already acknowledged by {handover.acknowledged_by}"
+        )
+    before = _handover_summary(handover)
+    handover.acknowledged_at = now
+    handover.acknowledged_by = actor
+    session.add(handover)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="handover.acknowledge",
+        entity_type="handover",
+        entity_id=handover_id,
+        before=before,
+        after=_handover_summary(handover),
+    )
+    session.commit()
+    return handover
+
+
+def list_handovers(
+    session: Session, *, unit_id: int | None = None, limit: int = 100, offset: int = 0
+) -> list[Handover]:
+    """Handovers, newest first."""
+    query = select(Handover).order_by(col(Handover.handed_over_at).desc(), col(Handover.id).desc())
+    if unit_id is not None:
+        query = query.where(Handover.unit_id == unit_id)
+    return list(session.exec(query.offset(offset).limit(limit)).all())

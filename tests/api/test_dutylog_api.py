@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from core.audit import AuditEntry
+from core.users import Role
+from oncall.dutylog_models import DutyLogEntry, Handover
+from oncall.models import Person, Unit
+from tests.factories import make_person, make_unit
+
+Headers = Callable[[Role], dict[str, str]]
+
+
+def _count(session: Session, model: type[Any]) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _entry(unit_id: int | None, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "unit_id": unit_id,
+        "occurred_at": "2026-11-23T09:05:00+08:00",
+        "caller_unit": "城东区市场监督管理局",
+        "caller_name": "许涛",
+        "caller_phone": "+8613800001234",
+        "place": "城东区幸福路 12 号商场",
+        "event": "电梯困人，两人被困约 20 分钟",
+        "measures": "已通知维保单位赶赴现场",
+        "informed": "119",
+    }
+    body.update(overrides)
+    return body
+
+
+def _people(session: Session) -> tuple[Unit, Person, Person]:
+    unit = make_unit(session)
+    return unit, make_person(session, unit=unit, name="杨帆"), make_person(session, unit=unit)
+
+
+def test_duty_officer_records_and_reads_the_log(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    unit, recorder, _ = _people(session)
+    officer = auth_headers(Role.duty_officer)
+    created = client.post(
+        "/api/v1/duty-log",
+        json=_entry(unit.id, recorder_person_id=recorder.id, incident_ref="INC-2026-0042"),
+        headers=officer,
+    )
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["occurred_at"].startswith("2026-11-23T01:05:00")
+    assert body["recorded_by"] == "duty_officer-user"
+    assert body["recorded_at"].startswith("2026-11-23T01:30:00")
+    assert body["recorder_person_id"] == recorder.id
+    handler = auth_headers(Role.handler)
+    one = client.get(f"/api/v1/duty-log/{body['id']}", headers=handler)
+    assert one.status_code == 200 and one.json() == body
+    listed = client.get(
+        "/api/v1/duty-log",
+        params={
+            "unit_id": unit.id,
+            "start": "2026-11-23T09:00:00+08:00",
+            "end": "2026-11-23T02:00:00Z",
+        },
+        headers=handler,
+    )
+    assert [e["id"] for e in listed.json()] == [body["id"]]
+    empty = client.get("/api/v1/duty-log", params={"end": "2026-11-23T01:05:00Z"}, headers=handler)
+    assert empty.json() == []
+    missing = client.get("/api/v1/duty-log/999999", headers=handler)
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    audit = client.get(
+        f"/api/v1/audit?entity_type=duty_log_entry&entity_id={body['id']}",
+        headers=auth_headers(Role.admin),
+    ).json()
+    assert [(e["action"], e["actor"]) for e in audit] == [
+        ("duty_log_entry.create", "duty_officer-user")
+    ]
+
+
+def test_invalid_entries_are_422_naming_the_field_and_write_nothing(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    unit = make_unit(session)
+    officer = auth_headers(Role.duty_officer)
+    before = _count(session, DutyLogEntry), _count(session, AuditEntry)
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("occurred_at", _entry(unit.id, occurred_at="2026-11-23T09:05:00")),
+        ("occurred_at", _entry(unit.id, occurred_at="2026-11-24T01:30:01Z")),
+        ("caller_phone", _entry(unit.id, caller_phone="13800001234")),
+        ("unit_id", _entry(999_999)),
+        ("recorder_person_id", _entry(unit.id, recorder_person_id=999_999)),
+        ("event", _entry(unit.id, event="")),
+    ]
+    for field, body in cases:
+        response = client.post("/api/v1/duty-log", json=body, headers=officer)
+        assert response.status_code == 422, (field, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert [e["field"] for e in response.json()["errors"]] == [field], response.text
+    naive_filter = client.get(
+        "/api/v1/duty-log", params={"start": "2026-11-23T09:00:00"}, headers=officer
+    )
+    assert naive_filter.status_code == 422
+    assert naive_filter.json()["errors"][0]["field"] == "start"
+    reversed_window = client.get(
+        "/api/v1/duty-log",
+        params={"start": "2026-11-23T09:00:00Z", "end": "2026-11-23T08:00:00Z"},
+        headers=officer,
+    )
+    assert reversed_window.status_code == 422
+    assert reversed_window.json()["errors"][0]["field"] == "end"
+    assert (_count(session, DutyLogEntry), _count(session, AuditEntry)) == before
+
+
+def test_handover_and_single_acknowledgement(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    unit, giver, taker = _people(session)
+    leader = auth_headers(Role.leader)
+    created = client.post(
+        "/api/v1/handovers",
+        json={
+            "unit_id": unit.id,
+            "from_person_id": giver.id,
+            "to_person_id": taker.id,
+            "handed_over_at": "2026-11-23T08:30:00+08:00",
+            "open_items": "城东电梯困人事件待终报",
+        },
+        headers=leader,
+    )
+    assert created.status_code == 201, created.text
+    handover = created.json()
+    assert handover["handed_over_at"].startswith("2026-11-23T00:30:00")
+    assert handover["acknowledged_at"] is None and handover["created_by"] == "leader-user"
+    officer = auth_headers(Role.duty_officer)
+    acked = client.post(f"/api/v1/handovers/{handover['id']}/ack", headers=officer)
+    assert acked.status_code == 200, acked.text
+    assert acked.json()["acknowledged_by"] == "duty_officer-user"
+    assert acked.json()["acknowledged_at"].startswith("2026-11-23T01:30:00")
+    again = client.post(f"/api/v1/handovers/{handover['id']}/ack", headers=leader)
+    assert again.status_code == 409 and again.json()["code"] == "conflict"
+    missing = client.post("/api/v1/handovers/999999/ack", headers=leader)
+    assert missing.status_code == 404
+    listed = client.get(f"/api/v1/handovers?unit_id={unit.id}", headers=auth_headers(Role.handler))
+    assert [h["acknowledged_by"] for h in listed.json()] == ["duty_officer-user"]
+    audit = client.get(
+        f"/api/v1/audit?entity_type=handover&entity_id={handover['id']}",
+        headers=auth_headers(Role.admin),
+    ).json()
+    assert [e["action"] for e in audit] == ["handover.acknowledge", "handover.create"]
+
+
+def test_invalid_handovers_are_422_naming_the_field_and_write_nothing(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    unit, giver, taker = _people(session)
+    officer = auth_headers(Role.duty_officer)
+    base = {"unit_id": unit.id, "from_person_id": giver.id, "to_person_id": taker.id}
+    before = _count(session, Handover), _count(session, AuditEntry)
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("to_person_id", {"to_person_id": giver.id}),
+        ("from_person_id", {"from_person_id": 999_999}),
+        ("unit_id", {"unit_id": 999_999}),
+        ("handed_over_at", {"handed_over_at": "2026-11-23T08:30:00"}),
+        ("handed_over_at", {"handed_over_at": "2026-11-25T00:00:00Z"}),
+        ("open_items", {"open_items": "x" * 4001}),
+    ]
+    for field, overrides in cases:
+        response = client.post("/api/v1/handovers", json=base | overrides, headers=officer)
+        assert response.status_code == 422, (field, response.text)
+        assert [e["field"] for e in response.json()["errors"]] == [field], response.text
+    assert (_count(session, Handover), _count(session, AuditEntry)) == before
