@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import problems
-from api.routers import audit, auth, calendar, directory, health, users
+from api.routers import audit, auth, calendar, directory, dutylog, health, rosters, users
+from api.runner import InlineRosterRunner, RosterRunner, ThreadRosterRunner
 from core.clock import Clock, SystemClock
 from core.config import Settings, get_settings
 from core.db import make_engine, read_session, write_session
+from oncall import rosters as rosters_service
 
 SessionFactory = Callable[..., AbstractContextManager[Session]]
 
@@ -34,12 +36,33 @@ def create_app(
     engine: Engine | None = None,
     clock: Clock | None = None,
     session_factory: SessionFactory | None = None,
+    roster_runner: RosterRunner | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    clock = clock or SystemClock()
+    threaded = session_factory is None
     if session_factory is None:
         engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
         session_factory = engine_session_factory(engine)
+    if roster_runner is None:
+        # A shared test connection cannot be used from a second thread: solve inline there.
+        roster_runner = (
+            ThreadRosterRunner(session_factory, clock.now)
+            if threaded
+            else InlineRosterRunner(session_factory, clock.now)
+        )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threaded:
+            with session_factory(write=True) as session:
+                rosters_service.mark_interrupted(session, now=clock.now())
+        yield
+        if isinstance(roster_runner, ThreadRosterRunner):
+            roster_runner.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="DutyDesk",
         version="0.1.0",
         description=(
@@ -48,9 +71,10 @@ def create_app(
         ),
     )
     app.state.settings = settings
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock
     app.state.session_factory = session_factory
     app.state.engine = engine
+    app.state.roster_runner = roster_runner
     problems.install(app)
     for router in (
         health.router,
@@ -59,6 +83,9 @@ def create_app(
         directory.router,
         calendar.router,
         audit.router,
+        rosters.router,
+        rosters.feeds_router,
+        dutylog.router,
     ):
         app.include_router(router)
 

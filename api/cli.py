@@ -70,10 +70,14 @@ def demo(
     settings = _settings()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
+    now = SystemClock().now()
     with write_session(engine) as session:
-        created = demo_data.seed(session, now=SystemClock().now())
-    engine.dispose()
+        created = demo_data.seed(session, now=now)
     typer.echo("demo centre seeded" if created else "demo centre already present")
+    roster_id = demo_data.seed_roster(lambda: write_session(engine), now=now, tz=settings.tz)
+    if roster_id is not None:
+        typer.echo(f"demo roster {roster_id} generated")
+    engine.dispose()
     typer.echo(
         f"logins (password {demo_data.DEMO_PASSWORD!r}): " + ", ".join(role.value for role in Role)
     )

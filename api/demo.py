@@ -1,17 +1,18 @@
 """Seed a realistic demo centre (idempotent): a municipal complaint and report centre with
 its sections, district bureaus, field offices, staff with duty roles, skills and mobiles,
-and one login per role."""
+one login per role, the 24-hour duty set-up and a published two-week roster."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from core import users as user_service
 from core.users import Role, User
-from oncall import directory
+from oncall import directory, planning, rosters
 from oncall.models import (
     ContactCreate,
     ContactKind,
@@ -21,6 +22,14 @@ from oncall.models import (
     Unit,
     UnitCreate,
     UnitKind,
+)
+from oncall.roster_models import (
+    DemandCreate,
+    DemandDayKind,
+    RosterStatus,
+    RulesConfig,
+    ShiftRole,
+    ShiftTypeCreate,
 )
 
 DEMO_PASSWORD = "dutydesk-demo"
@@ -196,7 +205,106 @@ def seed(session: Session, *, now: datetime) -> bool:
         )
     for username, role, name in LOGINS_WITHOUT_PERSON:
         _ensure_user(session, username=username, role=role, name=name, now=now)
+    _seed_duty_setup(session, unit_id=units["intake"], now=now)
     return True
+
+
+DEMO_SHIFTS = [
+    ("day", "白班", time(8, 30), time(17, 30), False, ShiftRole.duty),
+    ("night", "夜班", time(17, 30), time(8, 30), True, ShiftRole.duty),
+    ("backup", "备班（二线）", time(8, 30), time(8, 30), False, ShiftRole.oncall_backup),
+    ("leader", "带班领导", time(8, 30), time(8, 30), False, ShiftRole.leader),
+]
+DEMO_DEMAND = [
+    ("day", DemandDayKind.workday, None, 2, 2),
+    ("day", DemandDayKind.makeup_workday, None, 2, 2),
+    ("day", DemandDayKind.weekend, None, 1, 1),
+    ("day", DemandDayKind.holiday, None, 1, 1),
+    ("night", DemandDayKind.any, None, 1, 1),
+    ("backup", DemandDayKind.any, None, 1, 1),
+]
+
+
+def _seed_duty_setup(session: Session, *, unit_id: int, now: datetime) -> None:
+    """Shift types, demand and rules of the centre's 24-hour duty (DOMAIN.md §5)."""
+    shift_ids: dict[str, int] = {}
+    for code, name, start, end, night, role in DEMO_SHIFTS:
+        shift = planning.create_shift_type(
+            session,
+            data=ShiftTypeCreate(
+                unit_id=unit_id,
+                code=code,
+                name=name,
+                start_time=start,
+                end_time=end,
+                is_night=night,
+                role=role,
+            ),
+            actor=ACTOR,
+            now=now,
+        )
+        assert shift.id is not None
+        shift_ids[code] = shift.id
+    for code, kind, skill, minimum, preferred in DEMO_DEMAND:
+        planning.add_demand(
+            session,
+            unit_id=unit_id,
+            data=DemandCreate(
+                shift_type_id=shift_ids[code],
+                day_kind=kind,
+                skill=skill,
+                minimum=minimum,
+                preferred=preferred,
+            ),
+            actor=ACTOR,
+            now=now,
+        )
+    planning.set_rules(
+        session,
+        unit_id=unit_id,
+        rules=RulesConfig(
+            min_rest_hours=11,
+            max_consecutive_days=5,
+            max_consecutive_nights=2,
+            leader_shift_code="leader",
+        ),
+        actor=ACTOR,
+        now=now,
+    )
+
+
+def seed_roster(
+    open_session: rosters.SessionOpener,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    days: int = 14,
+    time_limit_s: float = 10,
+) -> int | None:
+    """Generate and publish a roster from yesterday for `days` days unless one exists."""
+    with open_session() as session:
+        unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+        assert unit.id is not None
+        if rosters.list_rosters(session, unit_id=unit.id):
+            return None
+        start = now.astimezone(tz).date() - timedelta(days=1)
+        roster = rosters.start_generation(
+            session,
+            unit_id=unit.id,
+            start=start,
+            end=start + timedelta(days=days - 1),
+            time_limit_s=time_limit_s,
+            note="演示排班",
+            actor=ACTOR,
+            now=now,
+        )
+        roster_id = roster.id
+    assert roster_id is not None
+    rosters.run_generation(open_session, roster_id=roster_id, now=lambda: now)
+    with open_session() as session:
+        if rosters.get_roster(session, roster_id=roster_id).status is RosterStatus.draft:
+            rosters.publish(session, roster_id=roster_id, actor=ACTOR, now=now)
+    return roster_id
 
 
 def _ensure_user(session: Session, *, username: str, role: Role, name: str, now: datetime) -> User:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -48,3 +49,5 @@ Code = Annotated[
 ]
 PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_e164)]
 EntityId = Annotated[int, Field(ge=1, le=MAX_ID)]
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+BoundedDate = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]

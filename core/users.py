@@ -38,6 +38,12 @@ class Permission(StrEnum):
     calendar_read = "calendar.read"
     calendar_write = "calendar.write"
     audit_read = "audit.read"
+    roster_read = "roster.read"
+    roster_write = "roster.write"
+    oncall_read = "oncall.read"
+    swap_request = "swap.request"
+    dutylog_read = "dutylog.read"
+    dutylog_write = "dutylog.write"
 
 
 ALL_ROLES = frozenset(Role)
@@ -49,6 +55,16 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.calendar_read: ALL_ROLES,
     Permission.calendar_write: frozenset({Role.admin}),
     Permission.audit_read: frozenset({Role.admin, Role.leader}),
+    Permission.roster_read: ALL_ROLES,
+    Permission.roster_write: frozenset({Role.admin, Role.planner}),
+    Permission.oncall_read: ALL_ROLES,
+    Permission.swap_request: frozenset(
+        {Role.admin, Role.planner, Role.duty_officer, Role.leader, Role.coordinator}
+    ),
+    Permission.dutylog_read: ALL_ROLES - {Role.viewer},
+    Permission.dutylog_write: frozenset(
+        {Role.admin, Role.duty_officer, Role.leader, Role.coordinator}
+    ),
 }
 
 

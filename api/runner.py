@@ -1,0 +1,72 @@
+"""Runs roster generation off the request path. `ThreadRosterRunner` solves in a worker thread
+with its own sessions; `InlineRosterRunner` solves before returning (used where the caller
+shares one connection, e.g. the per-test transaction)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+from typing import Protocol
+
+from sqlmodel import Session
+
+from oncall import rosters
+
+log = logging.getLogger("dutydesk.roster_runner")
+
+
+class RosterRunner(Protocol):
+    def submit(self, roster_id: int) -> None: ...
+
+
+def _opener(factory: Callable[..., AbstractContextManager[Session]]) -> rosters.SessionOpener:
+    @contextmanager
+    def open_session() -> Iterator[Session]:
+        with factory(write=True) as session:
+            yield session
+
+    return open_session
+
+
+class ThreadRosterRunner:
+    def __init__(
+        self,
+        factory: Callable[..., AbstractContextManager[Session]],
+        now: Callable[[], datetime],
+        *,
+        workers: int = 2,
+    ) -> None:
+        self._open = _opener(factory)
+        self._now = now
+        self._workers = workers
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-solver")
+        self.futures: dict[int, Future[None]] = {}
+
+    def submit(self, roster_id: int) -> None:
+        future = self._pool.submit(self._run, roster_id)
+        self.futures[roster_id] = future
+
+    def _run(self, roster_id: int) -> None:
+        try:
+            rosters.run_generation(
+                self._open, roster_id=roster_id, now=self._now, workers=self._workers
+            )
+        except Exception:
+            log.exception("roster %s generation failed", roster_id)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class InlineRosterRunner:
+    def __init__(
+        self, factory: Callable[..., AbstractContextManager[Session]], now: Callable[[], datetime]
+    ) -> None:
+        self._open = _opener(factory)
+        self._now = now
+
+    def submit(self, roster_id: int) -> None:
+        rosters.run_generation(self._open, roster_id=roster_id, now=self._now)

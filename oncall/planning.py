@@ -1,0 +1,238 @@
+"""Planner inputs: shift types, demand templates, rules, leave and shift requests."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import Conflict, NotFound, ValidationFailed
+from oncall.models import Person, Skill, Unit
+from oncall.roster_models import (
+    DemandCreate,
+    DemandTemplate,
+    Leave,
+    LeaveCreate,
+    RulesConfig,
+    ShiftRequest,
+    ShiftRequestCreate,
+    ShiftType,
+    ShiftTypeCreate,
+    UnitRules,
+)
+
+
+def _unit(session: Session, unit_id: int, field: str = "unit_id") -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise ValidationFailed(field, f"unit {unit_id} does not exist")
+    return unit
+
+
+def _person(session: Session, person_id: int, field: str = "person_id") -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise ValidationFailed(field, f"person {person_id} does not exist")
+    return person
+
+
+def list_shift_types(session: Session, *, unit_id: int | None = None) -> list[ShiftType]:
+    query = select(ShiftType).order_by(col(ShiftType.unit_id), col(ShiftType.start_time))
+    if unit_id is not None:
+        query = query.where(ShiftType.unit_id == unit_id)
+    return list(session.exec(query).all())
+
+
+def create_shift_type(
+    session: Session, *, data: ShiftTypeCreate, actor: str, now: datetime
+) -> ShiftType:
+    _unit(session, data.unit_id)
+    clash = session.exec(
+        select(ShiftType).where(ShiftType.unit_id == data.unit_id, ShiftType.code == data.code)
+    ).first()
+    if clash is not None:
+        raise Conflict(f"shift type {data.code!r} already exists in this unit")
+    shift = ShiftType.model_validate(data)
+    session.add(shift)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="shift_type.create",
+        entity_type="shift_type",
+        entity_id=shift.id,
+        after=shift.model_dump(mode="json", exclude={"id"}),
+    )
+    session.commit()
+    return shift
+
+
+def list_demand(session: Session, *, unit_id: int) -> list[DemandTemplate]:
+    return list(
+        session.exec(
+            select(DemandTemplate)
+            .where(DemandTemplate.unit_id == unit_id)
+            .order_by(col(DemandTemplate.id))
+        ).all()
+    )
+
+
+def add_demand(
+    session: Session, *, unit_id: int, data: DemandCreate, actor: str, now: datetime
+) -> DemandTemplate:
+    _unit(session, unit_id)
+    shift = session.get(ShiftType, data.shift_type_id)
+    if shift is None or shift.unit_id != unit_id:
+        raise ValidationFailed("shift_type_id", "no such shift type in this unit")
+    if data.skill is not None and session.get(Skill, data.skill) is None:
+        raise ValidationFailed("skill", f"unknown skill {data.skill!r}")
+    row = DemandTemplate(unit_id=unit_id, **data.model_dump())
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="demand.create",
+        entity_type="unit",
+        entity_id=unit_id,
+        after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return row
+
+
+def delete_demand(
+    session: Session, *, unit_id: int, demand_id: int, actor: str, now: datetime
+) -> None:
+    row = session.get(DemandTemplate, demand_id)
+    if row is None or row.unit_id != unit_id:
+        raise NotFound(f"demand {demand_id} of unit {unit_id} not found")
+    before = row.model_dump(mode="json")
+    session.delete(row)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="demand.delete",
+        entity_type="unit",
+        entity_id=unit_id,
+        before=before,
+    )
+    session.commit()
+
+
+def get_rules(session: Session, *, unit_id: int) -> RulesConfig:
+    _unit(session, unit_id)
+    row = session.get(UnitRules, unit_id)
+    return RulesConfig() if row is None else RulesConfig.model_validate(json.loads(row.rules_json))
+
+
+def set_rules(
+    session: Session, *, unit_id: int, rules: RulesConfig, actor: str, now: datetime
+) -> RulesConfig:
+    before = get_rules(session, unit_id=unit_id)
+    if rules.leader_shift_code is not None:
+        codes = {s.code for s in list_shift_types(session, unit_id=unit_id)}
+        if rules.leader_shift_code not in codes:
+            raise ValidationFailed("leader_shift_code", "no such shift type in this unit")
+    row = session.get(UnitRules, unit_id) or UnitRules(unit_id=unit_id, rules_json="{}")
+    row.rules_json = rules.model_dump_json()
+    session.add(row)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="rules.update",
+        entity_type="unit",
+        entity_id=unit_id,
+        before=before.model_dump(mode="json"),
+        after=rules.model_dump(mode="json"),
+    )
+    session.commit()
+    return rules
+
+
+def list_leave(
+    session: Session,
+    *,
+    person_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Leave]:
+    query = select(Leave).order_by(col(Leave.start_date))
+    if person_id is not None:
+        query = query.where(Leave.person_id == person_id)
+    if start is not None:
+        query = query.where(Leave.end_date >= start)
+    if end is not None:
+        query = query.where(Leave.start_date <= end)
+    return list(session.exec(query).all())
+
+
+def add_leave(session: Session, *, data: LeaveCreate, actor: str, now: datetime) -> Leave:
+    _person(session, data.person_id)
+    leave = Leave(**data.model_dump(), created_by=actor, created_at=now)
+    session.add(leave)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="leave.create",
+        entity_type="person",
+        entity_id=data.person_id,
+        after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return leave
+
+
+def delete_leave(session: Session, *, leave_id: int, actor: str, now: datetime) -> None:
+    leave = session.get(Leave, leave_id)
+    if leave is None:
+        raise NotFound(f"leave {leave_id} not found")
+    before = leave.model_dump(mode="json", exclude={"created_at"})
+    session.delete(leave)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="leave.delete",
+        entity_type="person",
+        entity_id=leave.person_id,
+        before=before,
+    )
+    session.commit()
+
+
+def list_requests(session: Session, *, person_id: int | None = None) -> list[ShiftRequest]:
+    query = select(ShiftRequest).order_by(col(ShiftRequest.day))
+    if person_id is not None:
+        query = query.where(ShiftRequest.person_id == person_id)
+    return list(session.exec(query).all())
+
+
+def add_request(
+    session: Session, *, data: ShiftRequestCreate, actor: str, now: datetime
+) -> ShiftRequest:
+    _person(session, data.person_id)
+    if data.shift_type_id is not None and session.get(ShiftType, data.shift_type_id) is None:
+        raise ValidationFailed("shift_type_id", f"shift type {data.shift_type_id} does not exist")
+    request = ShiftRequest.model_validate(data)
+    session.add(request)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="request.create",
+        entity_type="person",
+        entity_id=data.person_id,
+        after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return request

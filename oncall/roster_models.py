@@ -1,0 +1,383 @@
+"""Roster tables: shift types, demand templates, rules, leave, requests, roster versions,
+assignments, overrides, swaps and iCal feed tokens. Times are UTC; days are local dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import Column, Date, Enum, Text, Time, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.db import UTCDateTime
+from core.types import BoundedDate, Code, EntityId, Name, OptionalShortText
+
+
+class ShiftRole(StrEnum):
+    duty = "duty"  # 值班员 on a duty shift
+    leader = "leader"  # 带班领导
+    oncall_primary = "oncall_primary"
+    oncall_backup = "oncall_backup"
+
+
+class DemandDayKind(StrEnum):
+    any = "any"
+    workday = "workday"
+    weekend = "weekend"
+    holiday = "holiday"
+    makeup_workday = "makeup_workday"
+
+
+class RosterStatus(StrEnum):
+    generating = "generating"
+    draft = "draft"
+    infeasible = "infeasible"
+    failed = "failed"
+    published = "published"
+    superseded = "superseded"
+
+
+class SwapStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class FeedKind(StrEnum):
+    person = "person"
+    unit = "unit"
+
+
+def _enum(enum: type[StrEnum]) -> Column[str]:
+    return Column(Enum(enum, native_enum=False, length=20), nullable=False)
+
+
+def _utc(nullable: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+# ---- shift types and demand -------------------------------------------------------------------
+
+
+class ShiftType(SQLModel, table=True):
+    __tablename__ = "shift_type"
+    __table_args__ = (UniqueConstraint("unit_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=100)
+    start_time: time = Field(sa_column=Column(Time, nullable=False))
+    end_time: time = Field(sa_column=Column(Time, nullable=False))
+    is_night: bool = False
+    role: ShiftRole = Field(sa_column=_enum(ShiftRole))
+    is_active: bool = True
+
+
+class ShiftTypeCreate(SQLModel):
+    unit_id: EntityId
+    code: Code
+    name: Name
+    start_time: time
+    end_time: time
+    is_night: bool = False
+    role: ShiftRole = ShiftRole.duty
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _naive_local(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("give a local wall-clock time without a zone, e.g. 08:30")
+        return value
+
+
+class ShiftTypePublic(SQLModel):
+    id: int
+    unit_id: int
+    code: str
+    name: str
+    start_time: time
+    end_time: time
+    is_night: bool
+    role: ShiftRole
+    is_active: bool
+
+
+class DemandTemplate(SQLModel, table=True):
+    __tablename__ = "demand_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    shift_type_id: int = Field(foreign_key="shift_type.id")
+    day_kind: DemandDayKind = Field(sa_column=_enum(DemandDayKind))
+    skill: str | None = Field(default=None, foreign_key="skill.code", max_length=64)
+    minimum: int = Field(ge=0, le=100)
+    preferred: int = Field(ge=0, le=100)
+
+
+class DemandCreate(SQLModel):
+    shift_type_id: EntityId
+    day_kind: DemandDayKind = DemandDayKind.any
+    skill: Code | None = None
+    minimum: int = Field(ge=0, le=100)
+    preferred: int = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _preferred_at_least_minimum(self) -> DemandCreate:
+        if self.preferred < self.minimum:
+            raise ValueError("preferred must be at least minimum")
+        return self
+
+
+class DemandPublic(SQLModel):
+    id: int
+    unit_id: int
+    shift_type_id: int
+    day_kind: DemandDayKind
+    skill: str | None
+    minimum: int
+    preferred: int
+
+
+class RulesConfig(SQLModel):
+    """The planner-editable hard rules of a unit (see scheduler.roster_problem.Rules)."""
+
+    min_rest_hours: float | None = Field(default=11, ge=0, le=48)
+    max_consecutive_days: int | None = Field(default=6, ge=1, le=31)
+    max_consecutive_nights: int | None = Field(default=3, ge=1, le=31)
+    min_consecutive_days_off: int | None = Field(default=None, ge=1, le=14)
+    rest_day_per_7: bool = True
+    max_shifts_per_week: int | None = Field(default=None, ge=1, le=7)
+    max_hours_per_week: float | None = Field(default=None, ge=1, le=168)
+    max_shifts_per_period: int | None = Field(default=None, ge=1, le=366)
+    max_weekends: int | None = Field(default=None, ge=0, le=53)
+    leader_shift_code: Code | None = None
+    forbidden_successions: list[tuple[Code, Code]] = Field(default_factory=list, max_length=100)
+
+
+class UnitRules(SQLModel, table=True):
+    __tablename__ = "roster_rules"
+
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    rules_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# ---- leave and requests --------------------------------------------------------------------------
+
+
+class Leave(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    start_date: date = Field(sa_column=Column(Date, nullable=False))
+    end_date: date = Field(sa_column=Column(Date, nullable=False))
+    reason: str = Field(default="leave", max_length=200)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class LeaveCreate(SQLModel):
+    person_id: EntityId
+    start_date: BoundedDate
+    end_date: BoundedDate
+    reason: OptionalShortText = "leave"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LeaveCreate:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        if (self.end_date - self.start_date).days > 366:
+            raise ValueError("a leave spans at most a year")
+        return self
+
+
+class LeavePublic(SQLModel):
+    id: int
+    person_id: int
+    start_date: date
+    end_date: date
+    reason: str
+
+
+class ShiftRequest(SQLModel, table=True):
+    __tablename__ = "shift_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    day: date = Field(sa_column=Column(Date, nullable=False))
+    shift_type_id: int | None = Field(default=None, foreign_key="shift_type.id")
+    wanted: bool
+    weight: int = Field(default=1, ge=1, le=10)
+
+
+class ShiftRequestCreate(SQLModel):
+    person_id: EntityId
+    day: BoundedDate
+    shift_type_id: EntityId | None = None
+    wanted: bool
+    weight: int = Field(default=1, ge=1, le=10)
+
+
+class ShiftRequestPublic(SQLModel):
+    id: int
+    person_id: int
+    day: date
+    shift_type_id: int | None
+    wanted: bool
+    weight: int
+
+
+# ---- roster versions -----------------------------------------------------------------------------
+
+
+class Roster(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period_start: date = Field(sa_column=Column(Date, nullable=False))
+    period_end: date = Field(sa_column=Column(Date, nullable=False))
+    version: int
+    status: RosterStatus = Field(sa_column=_enum(RosterStatus))
+    base_roster_id: int | None = Field(default=None, foreign_key="roster.id")
+    note: str = Field(default="", max_length=200)
+    time_limit_s: float
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=_utc())
+    finished_at: datetime | None = Field(default=None, sa_column=_utc(True))
+    published_at: datetime | None = Field(default=None, sa_column=_utc(True))
+    published_by: str | None = Field(default=None, max_length=100)
+    solver_status: str | None = Field(default=None, max_length=20)
+    objective: int | None = None
+    bound: int | None = None
+    result_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class RosterAssignment(SQLModel, table=True):
+    __tablename__ = "roster_assignment"
+
+    roster_id: int = Field(foreign_key="roster.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    shift_type_id: int = Field(foreign_key="shift_type.id")
+
+
+class RosterCreate(SQLModel):
+    unit_id: EntityId
+    period_start: BoundedDate
+    period_end: BoundedDate
+    time_limit_s: float = Field(default=20, ge=1, le=600)
+    note: OptionalShortText = ""
+
+    @model_validator(mode="after")
+    def _period(self) -> RosterCreate:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end must not be before period_start")
+        if (self.period_end - self.period_start).days >= 62:
+            raise ValueError("a roster period spans at most 62 days")
+        return self
+
+
+class RepairRequest(SQLModel):
+    person_id: EntityId
+    start_date: BoundedDate
+    end_date: BoundedDate
+    reason: OptionalShortText = "sick"
+    time_limit_s: float = Field(default=20, ge=1, le=600)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RepairRequest:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        return self
+
+
+# ---- overrides, swaps, feeds ---------------------------------------------------------------------
+
+
+class OncallOverride(SQLModel, table=True):
+    __tablename__ = "oncall_override"
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_type_id: int = Field(foreign_key="shift_type.id", index=True)
+    day: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    start_at: datetime = Field(sa_column=_utc())
+    end_at: datetime = Field(sa_column=_utc())
+    original_person_id: int | None = Field(default=None, foreign_key="person.id")
+    covering_person_id: int = Field(foreign_key="person.id")
+    reason: str = Field(default="", max_length=200)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class OverrideCreate(SQLModel):
+    shift_type_id: EntityId
+    day: BoundedDate
+    covering_person_id: EntityId
+    original_person_id: EntityId | None = None
+    reason: OptionalShortText = ""
+
+
+class OverridePublic(SQLModel):
+    id: int
+    shift_type_id: int
+    day: date
+    start_at: datetime
+    end_at: datetime
+    original_person_id: int | None
+    covering_person_id: int
+    reason: str
+
+
+class SwapRequestRow(SQLModel, table=True):
+    __tablename__ = "swap_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    roster_id: int = Field(foreign_key="roster.id", index=True)
+    a_person_id: int = Field(foreign_key="person.id")
+    a_day: date = Field(sa_column=Column(Date, nullable=False))
+    b_person_id: int = Field(foreign_key="person.id")
+    b_day: date = Field(sa_column=Column(Date, nullable=False))
+    status: SwapStatus = Field(sa_column=_enum(SwapStatus))
+    reason: str = Field(default="", max_length=200)
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = Field(sa_column=_utc())
+    decided_by: str | None = Field(default=None, max_length=100)
+    decided_at: datetime | None = Field(default=None, sa_column=_utc(True))
+
+
+class SwapCreate(SQLModel):
+    roster_id: EntityId
+    a_person_id: EntityId
+    a_day: BoundedDate
+    b_person_id: EntityId
+    b_day: BoundedDate
+    reason: OptionalShortText = ""
+
+
+class SwapPublic(SQLModel):
+    id: int
+    roster_id: int
+    a_person_id: int
+    a_day: date
+    b_person_id: int
+    b_day: date
+    status: SwapStatus
+    reason: str
+    requested_by: str
+    decided_by: str | None
+
+
+class FeedToken(SQLModel, table=True):
+    __tablename__ = "ical_feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: FeedKind = Field(sa_column=_enum(FeedKind))
+    subject_id: int
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(sa_column=_utc())
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc(True))
+
+
+class FeedCreate(SQLModel):
+    kind: FeedKind
+    subject_id: EntityId

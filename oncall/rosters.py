@@ -1,0 +1,338 @@
+"""Roster versions: generate (in the background), review, compare, publish, repair.
+
+Lifecycle: generating → draft | infeasible | failed; draft → published; a newer published
+version of the same unit and overlapping period supersedes the older one. Every step is
+audited. Generation is split in two so the HTTP request never waits for the solver:
+`start_generation` records the version, `run_generation` (called by a runner thread) solves
+and stores the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from core import audit
+from core.calendar_store import load_calendar
+from core.errors import Conflict, NotFound, ValidationFailed
+from oncall import planning
+from oncall.problem_builder import build_problem
+from oncall.roster_models import (
+    LeaveCreate,
+    RepairRequest,
+    Roster,
+    RosterAssignment,
+    RosterStatus,
+    ShiftType,
+)
+from scheduler import roster_problem as rp
+from scheduler.roster_solver import solve
+
+SessionOpener = Callable[[], AbstractContextManager[Session]]
+
+
+def get_roster(session: Session, *, roster_id: int) -> Roster:
+    roster = session.get(Roster, roster_id)
+    if roster is None:
+        raise NotFound(f"roster {roster_id} not found")
+    return roster
+
+
+def list_rosters(session: Session, *, unit_id: int | None = None) -> list[Roster]:
+    query = select(Roster).order_by(col(Roster.id).desc())
+    if unit_id is not None:
+        query = query.where(Roster.unit_id == unit_id)
+    return list(session.exec(query).all())
+
+
+def _summary(roster: Roster) -> dict[str, object]:
+    return {
+        "unit_id": roster.unit_id,
+        "period": f"{roster.period_start}..{roster.period_end}",
+        "version": roster.version,
+        "status": roster.status.value,
+    }
+
+
+def start_generation(
+    session: Session,
+    *,
+    unit_id: int,
+    start: date,
+    end: date,
+    time_limit_s: float,
+    note: str,
+    actor: str,
+    now: datetime,
+    base_roster_id: int | None = None,
+) -> Roster:
+    planning.get_rules(session, unit_id=unit_id)  # validates the unit
+    if not planning.list_shift_types(session, unit_id=unit_id):
+        raise ValidationFailed("unit_id", "the unit has no shift types yet")
+    latest = session.exec(
+        select(func.max(Roster.version)).where(
+            Roster.unit_id == unit_id, Roster.period_start == start, Roster.period_end == end
+        )
+    ).one()
+    roster = Roster(
+        unit_id=unit_id,
+        period_start=start,
+        period_end=end,
+        version=(latest or 0) + 1,
+        status=RosterStatus.generating,
+        base_roster_id=base_roster_id,
+        note=note,
+        time_limit_s=time_limit_s,
+        created_by=actor,
+        created_at=now,
+    )
+    session.add(roster)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="roster.generate",
+        entity_type="roster",
+        entity_id=roster.id,
+        after=_summary(roster),
+    )
+    session.commit()
+    return roster
+
+
+def assignments_of(session: Session, roster_id: int) -> list[rp.Assignment]:
+    codes = {s.id: s.code for s in session.exec(select(ShiftType)).all()}
+    rows = session.exec(
+        select(RosterAssignment)
+        .where(RosterAssignment.roster_id == roster_id)
+        .order_by(col(RosterAssignment.day), col(RosterAssignment.person_id))
+    ).all()
+    return [rp.Assignment(str(r.person_id), r.day, codes[r.shift_type_id]) for r in rows]
+
+
+def _result_document(result: rp.RosterResult) -> dict[str, Any]:
+    return {
+        "violations": [
+            {
+                "goal": v.goal,
+                "cost": v.cost,
+                "detail": v.detail,
+                "person": v.person,
+                "day": v.day.isoformat() if v.day else None,
+            }
+            for v in result.violations
+        ],
+        "totals": {person: asdict(t) for person, t in result.totals.items()},
+        "explanation": [
+            {
+                "rule": s.rule,
+                "day": s.day.isoformat() if s.day else None,
+                "shift": s.shift,
+                "skill": s.skill,
+                "people_short": s.people_short,
+                "message": s.message,
+            }
+            for s in result.explanation
+        ],
+        "seconds": round(result.seconds, 2),
+    }
+
+
+def run_generation(
+    open_session: SessionOpener, *, roster_id: int, now: Callable[[], datetime], workers: int = 2
+) -> None:
+    """Solve a `generating` roster and store the outcome. Safe to call from a worker thread."""
+    with open_session() as session:
+        roster = get_roster(session, roster_id=roster_id)
+        if roster.status is not RosterStatus.generating:
+            return
+        problem = build_problem(
+            session,
+            unit_id=roster.unit_id,
+            start=roster.period_start,
+            end=roster.period_end,
+            calendar=load_calendar(session),
+        )
+        hint = (
+            tuple(a for a in assignments_of(session, roster.base_roster_id))
+            if roster.base_roster_id is not None
+            else None
+        )
+        time_limit, unit_id = roster.time_limit_s, roster.unit_id
+    try:
+        result = solve(problem, time_limit_s=time_limit, workers=workers, hint=hint)
+    except Exception as exc:  # stored as a failed version; the worker thread must survive
+        with open_session() as session:
+            roster = get_roster(session, roster_id=roster_id)
+            roster.status = RosterStatus.failed
+            roster.finished_at = now()
+            roster.result_json = json.dumps({"error": str(exc)})
+            session.add(roster)
+            audit.record(
+                session,
+                at=now(),
+                actor="solver",
+                action="roster.failed",
+                entity_type="roster",
+                entity_id=roster_id,
+                after={"error": str(exc)},
+            )
+            session.commit()
+        raise
+    with open_session() as session:
+        roster = get_roster(session, roster_id=roster_id)
+        shift_ids = {
+            s.code: s.id
+            for s in planning.list_shift_types(session, unit_id=unit_id)
+            if s.id is not None
+        }
+        for assignment in result.assignments:
+            session.add(
+                RosterAssignment(
+                    roster_id=roster_id,
+                    person_id=int(assignment.person),
+                    day=assignment.day,
+                    shift_type_id=shift_ids[assignment.shift],
+                )
+            )
+        roster.status = (
+            RosterStatus.infeasible
+            if result.status == "INFEASIBLE"
+            else RosterStatus.draft
+            if result.assignments
+            else RosterStatus.failed
+        )
+        roster.solver_status = result.status
+        roster.objective, roster.bound = result.objective, result.bound
+        roster.finished_at = now()
+        roster.result_json = json.dumps(_result_document(result), ensure_ascii=False)
+        session.add(roster)
+        audit.record(
+            session,
+            at=now(),
+            actor="solver",
+            action=f"roster.{roster.status.value}",
+            entity_type="roster",
+            entity_id=roster_id,
+            after={**_summary(roster), "objective": result.objective},
+        )
+        session.commit()
+
+
+def publish(session: Session, *, roster_id: int, actor: str, now: datetime) -> Roster:
+    roster = get_roster(session, roster_id=roster_id)
+    if roster.status is not RosterStatus.draft:
+        raise Conflict(f"only a draft can be published; this roster is {roster.status.value}")
+    older = session.exec(
+        select(Roster).where(
+            Roster.unit_id == roster.unit_id,
+            Roster.status == RosterStatus.published,
+            Roster.period_start <= roster.period_end,
+            Roster.period_end >= roster.period_start,
+        )
+    ).all()
+    for previous in older:
+        before = _summary(previous)
+        previous.status = RosterStatus.superseded
+        session.add(previous)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="roster.supersede",
+            entity_type="roster",
+            entity_id=previous.id,
+            before=before,
+            after=_summary(previous),
+        )
+    before = _summary(roster)
+    roster.status = RosterStatus.published
+    roster.published_at, roster.published_by = now, actor
+    session.add(roster)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="roster.publish",
+        entity_type="roster",
+        entity_id=roster_id,
+        before=before,
+        after=_summary(roster),
+    )
+    session.commit()
+    return roster
+
+
+def compare(
+    session: Session, *, roster_id: int, other_id: int
+) -> tuple[list[rp.Assignment], list[rp.Assignment]]:
+    """(removed, added): what changes when going from `other_id` to `roster_id`."""
+    get_roster(session, roster_id=roster_id)
+    get_roster(session, roster_id=other_id)
+    return rp.diff(assignments_of(session, other_id), assignments_of(session, roster_id))
+
+
+def start_repair(
+    session: Session, *, roster_id: int, data: RepairRequest, actor: str, now: datetime
+) -> Roster:
+    """Record the absence as leave and start a new version hinted by the published one."""
+    base = get_roster(session, roster_id=roster_id)
+    if base.status is not RosterStatus.published:
+        raise Conflict("repairs start from the published roster")
+    if data.end_date < base.period_start or data.start_date > base.period_end:
+        raise ValidationFailed("start_date", "the absence does not overlap the roster period")
+    planning.add_leave(
+        session,
+        data=LeaveCreate(
+            person_id=data.person_id,
+            start_date=data.start_date,
+            end_date=data.end_date,
+            reason=data.reason,
+        ),
+        actor=actor,
+        now=now,
+    )
+    return start_generation(
+        session,
+        unit_id=base.unit_id,
+        start=base.period_start,
+        end=base.period_end,
+        time_limit_s=data.time_limit_s,
+        note=f"repair: {data.reason}",
+        actor=actor,
+        now=now,
+        base_roster_id=roster_id,
+    )
+
+
+def mark_interrupted(session: Session, *, now: datetime, grace_s: float = 300) -> int:
+    """Rosters left `generating` well past their time limit (their process stopped) become
+    `failed`, so the planner sees it and generates again. Called at start-up."""
+    generating = session.exec(select(Roster).where(Roster.status == RosterStatus.generating))
+    stuck = [
+        r
+        for r in generating.all()
+        if r.created_at + timedelta(seconds=r.time_limit_s + grace_s) < now
+    ]
+    for roster in stuck:
+        roster.status = RosterStatus.failed
+        roster.finished_at = now
+        roster.result_json = json.dumps({"error": "interrupted by a restart; generate again"})
+        session.add(roster)
+        audit.record(
+            session,
+            at=now,
+            actor="system",
+            action="roster.interrupted",
+            entity_type="roster",
+            entity_id=roster.id,
+        )
+    session.commit()
+    return len(stuck)

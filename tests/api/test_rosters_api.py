@@ -1,0 +1,288 @@
+"""The roster lifecycle through the real app: generate → draft → publish, on-duty resolution,
+repair with minimal change, overrides, swaps, iCal feeds. The demo centre provides the data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import demo
+from core.audit import list_entries
+from core.users import Role
+from oncall.models import Unit
+from tests.conftest import T0
+
+Headers = Callable[[Role], dict[str, str]]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+START, END = date(2026, 11, 30), date(2026, 12, 6)
+
+
+def _local(day: date, hour: int, minute: int = 0) -> str:
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI).isoformat()
+
+
+@pytest.fixture
+def intake(session: Session) -> int:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    assert unit.id is not None
+    return unit.id
+
+
+def _generate(client: TestClient, planner: dict[str, str], unit_id: int) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/rosters",
+        json={
+            "unit_id": unit_id,
+            "period_start": str(START),
+            "period_end": str(END),
+            "time_limit_s": 4,
+        },
+        headers=planner,
+    )
+    assert response.status_code == 202, response.text
+    roster: dict[str, Any] = client.get(
+        f"/api/v1/rosters/{response.json()['id']}", headers=planner
+    ).json()
+    return roster
+
+
+def _published(client: TestClient, auth_headers: Headers, unit_id: int) -> dict[str, Any]:
+    planner = auth_headers(Role.planner)
+    roster = _generate(client, planner, unit_id)
+    assert roster["status"] == "draft", roster
+    published = client.post(f"/api/v1/rosters/{roster['id']}/publish", headers=planner)
+    assert published.status_code == 200
+    return published.json()
+
+
+def _assignments(
+    client: TestClient, headers: dict[str, str], roster_id: int
+) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = client.get(
+        f"/api/v1/rosters/{roster_id}/assignments", headers=headers
+    ).json()
+    return result
+
+
+def test_generate_review_and_publish(
+    client: TestClient, auth_headers: Headers, intake: int, session: Session
+) -> None:
+    planner = auth_headers(Role.planner)
+    roster = _generate(client, planner, intake)
+    assert roster["status"] == "draft" and roster["progress"] == 1.0
+    assert roster["objective"] == sum(v["cost"] for v in roster["violations"])
+    assert roster["totals"]
+    rows = _assignments(client, planner, roster["id"])
+    by_day_shift: dict[tuple[str, str], int] = {}
+    for row in rows:
+        by_day_shift[(row["day"], row["shift"])] = (
+            by_day_shift.get((row["day"], row["shift"]), 0) + 1
+        )
+    for offset in range(7):
+        day = str(START + timedelta(days=offset))
+        assert by_day_shift[(day, "leader")] == 1  # exactly one leader on duty per day
+        assert by_day_shift[(day, "night")] >= 1 and by_day_shift[(day, "day")] >= 1
+    published = client.post(f"/api/v1/rosters/{roster['id']}/publish", headers=planner)
+    assert published.json()["status"] == "published"
+    again = client.post(f"/api/v1/rosters/{roster['id']}/publish", headers=planner)
+    assert again.status_code == 409
+    actions = [e.action for e in list_entries(session, entity_type="roster")]
+    assert actions[:3] == ["roster.publish", "roster.draft", "roster.generate"]
+
+
+def test_on_duty_across_midnight(client: TestClient, auth_headers: Headers, intake: int) -> None:
+    roster = _published(client, auth_headers, intake)
+    viewer = auth_headers(Role.viewer)
+    rows = _assignments(client, viewer, roster["id"])
+    first = START + timedelta(days=2)
+    night = next(r["person_id"] for r in rows if r["day"] == str(first) and r["shift"] == "night")
+    leader = next(r["person_id"] for r in rows if r["day"] == str(first) and r["shift"] == "leader")
+    after_midnight = client.get(
+        "/api/v1/oncall/now", params={"at": _local(first + timedelta(days=1), 2)}, headers=viewer
+    ).json()
+    assert {(p["person_id"], p["shift"]) for p in after_midnight} >= {
+        (night, "night"),
+        (leader, "leader"),
+    }
+    assert all(p["phones"] for p in after_midnight)
+    leaders = client.get(
+        "/api/v1/oncall/now", params={"at": _local(first, 12), "role": "leader"}, headers=viewer
+    ).json()
+    assert [p["person_id"] for p in leaders] == [leader]
+    naive = client.get("/api/v1/oncall/now", params={"at": "2026-12-02T02:00:00"}, headers=viewer)
+    assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "at"
+
+
+def test_repair_changes_only_what_it_must(
+    client: TestClient, auth_headers: Headers, intake: int
+) -> None:
+    roster = _published(client, auth_headers, intake)
+    planner = auth_headers(Role.planner)
+    rows = _assignments(client, planner, roster["id"])
+    sick_day = START + timedelta(days=3)
+    sick = next(r["person_id"] for r in rows if r["day"] == str(sick_day) and r["shift"] == "night")
+    repair = client.post(
+        f"/api/v1/rosters/{roster['id']}/repair",
+        json={
+            "person_id": sick,
+            "start_date": str(sick_day),
+            "end_date": str(sick_day),
+            "reason": "病假",
+            "time_limit_s": 4,
+        },
+        headers=planner,
+    )
+    assert repair.status_code == 202, repair.text
+    repaired = client.get(f"/api/v1/rosters/{repair.json()['id']}", headers=planner).json()
+    assert repaired["status"] == "draft" and repaired["base_roster_id"] == roster["id"]
+    diff = client.get(
+        f"/api/v1/rosters/{repaired['id']}/compare/{roster['id']}", headers=planner
+    ).json()
+    assert {"person_id": sick, "day": str(sick_day), "shift": "night"} in diff["removed"]
+    assert all(a["person_id"] != sick or a["day"] != str(sick_day) for a in diff["added"])
+    assert len(diff["removed"]) + len(diff["added"]) <= 8
+    assert (
+        client.post(f"/api/v1/rosters/{repaired['id']}/publish", headers=planner).status_code == 200
+    )
+    old = client.get(f"/api/v1/rosters/{roster['id']}", headers=planner).json()
+    assert old["status"] == "superseded"
+
+
+def test_infeasible_roster_is_explained(
+    client: TestClient, auth_headers: Headers, intake: int
+) -> None:
+    planner = auth_headers(Role.planner)
+    night = next(
+        s
+        for s in client.get(f"/api/v1/shift-types?unit_id={intake}", headers=planner).json()
+        if s["code"] == "night"
+    )
+    client.post(
+        f"/api/v1/units/{intake}/demand",
+        json={
+            "shift_type_id": night["id"],
+            "day_kind": "any",
+            "skill": "cosmetics",
+            "minimum": 3,
+            "preferred": 3,
+        },
+        headers=planner,
+    )
+    roster = _generate(client, planner, intake)
+    assert roster["status"] == "infeasible"
+    assert roster["explanation"]
+    assert any(e["skill"] == "cosmetics" for e in roster["explanation"])
+    assert (
+        client.post(f"/api/v1/rosters/{roster['id']}/publish", headers=planner).status_code == 409
+    )
+
+
+def test_override_is_checked_and_changes_who_is_on_duty(
+    client: TestClient, auth_headers: Headers, intake: int
+) -> None:
+    roster = _published(client, auth_headers, intake)
+    planner = auth_headers(Role.planner)
+    rows = _assignments(client, planner, roster["id"])
+    day = START + timedelta(days=4)
+    night_row = next(r for r in rows if r["day"] == str(day) and r["shift"] == "night")
+    busy_that_day = {
+        r["person_id"]
+        for r in rows
+        if r["day"] in {str(day), str(day - timedelta(days=1)), str(day + timedelta(days=1))}
+    }
+    officers = client.get("/api/v1/people?duty_role=duty_officer", headers=planner).json()
+    free = next(p["id"] for p in officers if p["id"] not in busy_that_day)
+    shift_id = next(
+        s["id"]
+        for s in client.get(f"/api/v1/shift-types?unit_id={intake}", headers=planner).json()
+        if s["code"] == "night"
+    )
+    leader = next(r["person_id"] for r in rows if r["day"] == str(day) and r["shift"] == "leader")
+    refused = client.post(
+        "/api/v1/overrides",
+        json={
+            "shift_type_id": shift_id,
+            "day": str(day),
+            "covering_person_id": leader,
+            "original_person_id": night_row["person_id"],
+        },
+        headers=planner,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "covering_person_id"
+    accepted = client.post(
+        "/api/v1/overrides",
+        json={
+            "shift_type_id": shift_id,
+            "day": str(day),
+            "covering_person_id": free,
+            "original_person_id": night_row["person_id"],
+            "reason": "家中有事",
+        },
+        headers=planner,
+    )
+    assert accepted.status_code == 201, accepted.text
+    now_on = client.get(
+        "/api/v1/oncall/now", params={"at": _local(day, 22), "role": "duty"}, headers=planner
+    ).json()
+    ids = {p["person_id"] for p in now_on}
+    assert free in ids and night_row["person_id"] not in ids
+
+
+def test_swap_request_and_approval(client: TestClient, auth_headers: Headers, intake: int) -> None:
+    roster = _published(client, auth_headers, intake)
+    planner = auth_headers(Role.planner)
+    rows = _assignments(client, planner, roster["id"])
+    a = next(r for r in rows if r["shift"] == "day" and r["day"] == str(START))
+    b = next(
+        r
+        for r in rows
+        if r["shift"] == "day" and r["day"] == str(END) and r["person_id"] != a["person_id"]
+    )
+    requested = client.post(
+        "/api/v1/swaps",
+        json={
+            "roster_id": roster["id"],
+            "a_person_id": a["person_id"],
+            "a_day": a["day"],
+            "b_person_id": b["person_id"],
+            "b_day": b["day"],
+            "reason": "调换",
+        },
+        headers=auth_headers(Role.duty_officer),
+    )
+    assert requested.status_code == 201, requested.text
+    swap_id = requested.json()["id"]
+    decided = client.post(f"/api/v1/swaps/{swap_id}/approve", headers=planner)
+    if decided.status_code == 422:  # the rules refused it: that must name who and why
+        assert decided.json()["errors"][0]["field"] in {"a_person_id", "b_person_id"}
+        return
+    assert decided.status_code == 200 and decided.json()["status"] == "approved"
+    on_first_day = client.get(
+        "/api/v1/oncall/now", params={"at": _local(START, 10), "role": "duty"}, headers=planner
+    ).json()
+    assert b["person_id"] in {p["person_id"] for p in on_first_day}
+    assert client.post(f"/api/v1/swaps/{swap_id}/reject", headers=planner).status_code == 409
+
+
+def test_ical_feed_for_a_unit(client: TestClient, auth_headers: Headers, intake: int) -> None:
+    _published(client, auth_headers, intake)
+    created = client.post(
+        "/api/v1/feeds",
+        json={"kind": "unit", "subject_id": intake},
+        headers=auth_headers(Role.duty_officer),
+    )
+    assert created.status_code == 201
+    path = created.json()["url"].split("8000", 1)[1]
+    feed = client.get(path)
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert feed.text.count("BEGIN:VEVENT") >= 21 and "带班领导" in feed.text
+    assert client.get("/ical/not-a-real-token-123.ics").status_code == 404

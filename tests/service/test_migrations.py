@@ -1,0 +1,18 @@
+"""The Alembic migrations build exactly the schema the models declare."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+import oncall.dutylog_models
+import oncall.models
+import oncall.roster_models  # noqa: F401
+
+
+def test_models_and_migrations_agree(connection: Connection) -> None:
+    context = MigrationContext.configure(connection, opts={"compare_type": False})
+    differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []
