@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import problems
-from api.routers import audit, auth, calendar, directory, dutylog, health, rosters, users
+from api.routers import (
+    audit,
+    auth,
+    calendar,
+    directory,
+    dutylog,
+    health,
+    incidents,
+    rosters,
+    twilio,
+    users,
+)
 from api.runner import InlineRosterRunner, RosterRunner, ThreadRosterRunner
-from core.clock import Clock, SystemClock
+from api.ticker import make_channel, start_ticker
+from core.clock import Clock, FileClock, SystemClock
 from core.config import Settings, get_settings
 from core.db import make_engine, read_session, write_session
+from escalation.dispatch import Dispatcher
 from oncall import rosters as rosters_service
 
 SessionFactory = Callable[..., AbstractContextManager[Session]]
@@ -39,7 +53,7 @@ def create_app(
     roster_runner: RosterRunner | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
-    clock = clock or SystemClock()
+    clock = clock or (FileClock(settings.clock_file) if settings.clock_file else SystemClock())
     threaded = session_factory is None
     if session_factory is None:
         engine = engine or make_engine(settings.database_url, echo=settings.sql_echo)
@@ -52,12 +66,23 @@ def create_app(
             else InlineRosterRunner(session_factory, clock.now)
         )
 
+    dispatcher = Dispatcher(
+        open_session=partial(session_factory, write=True),
+        clock=clock,
+        channel=make_channel(settings),
+        tz=settings.tz,
+    )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ticker = None
         if threaded:
             with session_factory(write=True) as session:
                 rosters_service.mark_interrupted(session, now=clock.now())
+            ticker = start_ticker(dispatcher, settings.tick_seconds)
         yield
+        if ticker is not None:
+            ticker.shutdown(wait=True)
         if isinstance(roster_runner, ThreadRosterRunner):
             roster_runner.shutdown()
 
@@ -75,6 +100,7 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.engine = engine
     app.state.roster_runner = roster_runner
+    app.state.dispatcher = dispatcher
     problems.install(app)
     for router in (
         health.router,
@@ -86,6 +112,8 @@ def create_app(
         rosters.router,
         rosters.feeds_router,
         dutylog.router,
+        incidents.router,
+        twilio.router,
     ):
         app.include_router(router)
 

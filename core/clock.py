@@ -41,3 +41,21 @@ class FakeClock:
             raise ValueError("FakeClock needs an aware datetime")
         with self._lock:
             self._now = instant.astimezone(UTC)
+
+
+class FileClock:
+    """Reads the current instant from a file on every call (ISO 8601 with an offset).
+
+    A test seam for spawned processes: the test rewrites the file to move time forward.
+    Settings refuse it in production.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def now(self) -> datetime:
+        with open(self._path, encoding="utf-8") as handle:
+            instant = datetime.fromisoformat(handle.read().strip())
+        if instant.tzinfo is None:
+            raise ValueError(f"{self._path} must hold an aware ISO 8601 instant")
+        return instant.astimezone(UTC)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_minutes: int = Field(default=8 * 60, ge=1, le=60 * 24 * 30)
     sql_echo: bool = False
+    tick_seconds: float = Field(default=2.0, gt=0, le=60)
+    clock_file: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -57,6 +59,8 @@ class Settings(BaseSettings):
             raise ValueError("DUTYDESK_SECRET_KEY must be set to a non-default value in production")
         if self.env not in relaxed and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("DUTYDESK_SECRET_KEY must be at least 32 characters in production")
+        if self.env is RunMode.production and self.clock_file:
+            raise ValueError("DUTYDESK_CLOCK_FILE is a test seam and is refused in production")
         if self.notifier is NotifierKind.twilio:
             missing = [
                 name

@@ -42,6 +42,9 @@ class Permission(StrEnum):
     roster_write = "roster.write"
     oncall_read = "oncall.read"
     swap_request = "swap.request"
+    incident_read = "incident.read"
+    incident_write = "incident.write"
+    outbox_use = "outbox.use"
     dutylog_read = "dutylog.read"
     dutylog_write = "dutylog.write"
 
@@ -58,6 +61,13 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.roster_read: ALL_ROLES,
     Permission.roster_write: frozenset({Role.admin, Role.planner}),
     Permission.oncall_read: ALL_ROLES,
+    Permission.incident_read: ALL_ROLES,
+    Permission.incident_write: frozenset(
+        {Role.admin, Role.coordinator, Role.duty_officer, Role.leader}
+    ),
+    Permission.outbox_use: frozenset(
+        {Role.admin, Role.coordinator, Role.duty_officer, Role.leader}
+    ),
     Permission.swap_request: frozenset(
         {Role.admin, Role.planner, Role.duty_officer, Role.leader, Role.coordinator}
     ),

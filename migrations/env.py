@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import core.audit  # noqa: F401  (table modules: imported for their metadata)
 import core.calendar_store  # noqa: F401
 import core.users  # noqa: F401
+import escalation.models  # noqa: F401
 import oncall.dutylog_models  # noqa: F401
 import oncall.models  # noqa: F401
 import oncall.roster_models  # noqa: F401

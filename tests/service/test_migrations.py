@@ -7,9 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import oncall.dutylog_models
-import oncall.models
-import oncall.roster_models  # noqa: F401
+import escalation.models  # noqa: F401
 
 
 def test_models_and_migrations_agree(connection: Connection) -> None:

@@ -1,0 +1,124 @@
+"""Twilio webhooks: inbound SMS, voice key presses and status callbacks. Each request must
+carry a valid `X-Twilio-Signature` for the URL Twilio called (`DUTYDESK_PUBLIC_URL` + path +
+query); anything else is refused with 403."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from xml.sax.saxutils import escape
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlmodel import Session, select
+
+from api.deps import ClockDep, SessionDep, SettingsDep
+from core.errors import Forbidden
+from escalation import dispatch, service
+from escalation.models import Notification, NotificationStatus
+from escalation.twilio_channel import validate_twilio_signature
+
+router = APIRouter(prefix="/twilio", tags=["twilio webhooks"], include_in_schema=False)
+
+TWIML = "application/xml"
+FAILED = {"failed", "undelivered"}
+
+
+async def signed_form(request: Request, settings: SettingsDep) -> dict[str, str]:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    token = settings.twilio_auth_token
+    url = settings.public_url.rstrip("/") + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    signature = request.headers.get("x-twilio-signature", "")
+    if token is None or not validate_twilio_signature(
+        token.get_secret_value(), url, form, signature
+    ):
+        raise Forbidden("invalid Twilio signature")
+    return form
+
+
+SignedForm = Annotated[dict[str, str], Depends(signed_form)]
+
+
+def _twiml(inner: str) -> Response:
+    return Response(content=f"<Response>{inner}</Response>", media_type=TWIML)
+
+
+@router.post("/sms")
+def inbound_sms(session: SessionDep, clock: ClockDep, form: SignedForm) -> Response:
+    answer = service.handle_reply(
+        session,
+        from_number=form.get("From", ""),
+        body=form.get("Body", "")[:200],
+        now=clock.now(),
+        via="sms",
+    )
+    return _twiml(f"<Message>{escape(answer)}</Message>")
+
+
+def _notification_for(session: Session, key: str) -> Notification | None:
+    return session.exec(select(Notification).where(Notification.idempotency_key == key)).first()
+
+
+@router.post("/voice/gather")
+def voice_gather(
+    request: Request, session: SessionDep, clock: ClockDep, form: SignedForm
+) -> Response:
+    notification = _notification_for(session, request.query_params.get("key", ""))
+    if notification is None:
+        return _twiml('<Say language="zh-CN">未找到该事件。</Say>')
+    digits, now = form.get("Digits", ""), clock.now()
+    actor = f"person:{notification.person_id}"
+    incident = service.get_incident(session, incident_id=notification.incident_id)
+    if digits == "1":
+        service.acknowledge(
+            session,
+            incident_id=notification.incident_id,
+            actor=actor,
+            now=now,
+            via="voice",
+            person_id=notification.person_id,
+        )
+        return _twiml('<Say language="zh-CN">已确认，谢谢。</Say>')
+    if digits == "2" and incident.status.value == "open":
+        service.request_escalation(
+            session, incident_id=notification.incident_id, actor=actor, now=now
+        )
+        return _twiml('<Say language="zh-CN">已升级。</Say>')
+    return _twiml('<Say language="zh-CN">未识别的按键。</Say>')
+
+
+@router.post("/status")
+def status_callback(session: SessionDep, clock: ClockDep, form: SignedForm) -> Response:
+    sid = form.get("MessageSid") or form.get("CallSid") or ""
+    state = (form.get("MessageStatus") or form.get("CallStatus") or "").lower()
+    notification = (
+        session.exec(select(Notification).where(Notification.provider_id == sid)).first()
+        if sid
+        else None
+    )
+    if notification is None:
+        return Response(status_code=204)
+    now = clock.now()
+    notification.provider_status = state[:30]
+    if state == "delivered":
+        notification.status = NotificationStatus.delivered
+    session.add(notification)
+    service.record_event(
+        session,
+        incident_id=notification.incident_id,
+        now=now,
+        kind="delivery",
+        notification_id=notification.id,
+        text=f"{notification.kind} to {notification.to}: {state}",
+    )
+    if state in FAILED and notification.status is not NotificationStatus.failed:
+        notification.status = NotificationStatus.failed
+        dispatch.fallback(
+            session,
+            failed=notification,
+            now=now,
+            channel=notification.channel,
+            reason=f"provider reported {state} ({form.get('ErrorCode', '')})",
+        )
+    session.commit()
+    return Response(status_code=204)

@@ -1,0 +1,394 @@
+"""The dispatcher tick: the database holds the truth, the tick only moves it forward.
+
+One tick (every few seconds, in every instance) does two things, each as
+claim → work → commit, then side effects:
+1. `advance_due`: claims open incidents whose `next_wakeup_at` has passed (`FOR UPDATE SKIP
+   LOCKED` on PostgreSQL; on SQLite the write transaction starts with BEGIN IMMEDIATE, so
+   ticks are serialised), resolves each step's targets through oncall at this moment, runs
+   the pure state machine and writes the resulting pages into the outbox (`notification`,
+   unique idempotency key) and the timeline, then commits. Nothing is sent here.
+2. `send_pending`: claims due outbox rows (marking them `sending` and counting the attempt),
+   commits, calls the channel outside any transaction, then records the provider's answer.
+   A process killed after the provider accepted but before that commit leaves the row in
+   `sending`; it is claimed again after `claim_timeout` — the only window for a duplicate.
+Transient provider errors are retried with exponential backoff up to `max_attempts`;
+permanent ones fall back to the person's next contact method, visible in the timeline.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from core.clock import Clock
+from escalation import codec, engine, targets
+from escalation.engine import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
+from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
+from escalation.outbox_channel import OutboxChannel
+from escalation.policy import policy_from_dict
+from escalation.ports import (
+    NotificationChannel,
+    OutboundMessage,
+    PermanentDeliveryError,
+    SendReceipt,
+    TransientDeliveryError,
+)
+from oncall.models import ContactKind, ContactMethod, Person
+
+log = logging.getLogger("dutydesk.dispatch")
+SEVERITY_ZH = {"I": "特别重大(I级)", "II": "重大(II级)", "III": "较大(III级)", "IV": "一般(IV级)"}
+CATEGORY_ZH = {
+    "special_equipment": "特种设备",
+    "food_safety": "食品安全",
+    "drug_safety": "药品安全",
+    "mass_event": "群体性事件",
+    "other": "其他",
+}
+
+
+def message_text(incident: Incident) -> str:
+    place = f"，地点：{incident.place}" if incident.place else ""
+    return (
+        f"【DutyDesk】{SEVERITY_ZH[incident.severity.value]}"
+        f"{CATEGORY_ZH[incident.category.value]}事件：{incident.title}{place}。"
+        f"回复“{incident.short_code} 确认”确认，“{incident.short_code} 升级”立即升级"
+    )
+
+
+def _contacts(session: Session, person_id: int, kind: str) -> list[ContactMethod]:
+    query = select(ContactMethod).where(ContactMethod.person_id == person_id)
+    if kind == "sms":
+        query = query.where(ContactMethod.kind == ContactKind.mobile)
+    return list(
+        session.exec(query.order_by(col(ContactMethod.priority), col(ContactMethod.id))).all()
+    )
+
+
+def _event(
+    session: Session,
+    incident_id: int,
+    now: datetime,
+    kind: str,
+    text: str,
+    notification_id: int | None = None,
+) -> None:
+    session.add(
+        IncidentEvent(
+            incident_id=incident_id, at=now, kind=kind, text=text, notification_id=notification_id
+        )
+    )
+
+
+def _queue(
+    session: Session,
+    *,
+    incident: Incident,
+    key: str,
+    person_id: int | None,
+    kind: str,
+    channel: str,
+    to: str,
+    now: datetime,
+) -> Notification | None:
+    if session.exec(select(Notification.id).where(Notification.idempotency_key == key)).first():
+        return None
+    assert incident.id is not None
+    row = Notification(
+        incident_id=incident.id,
+        idempotency_key=key,
+        person_id=person_id,
+        kind=kind,
+        channel=channel,
+        to=to,
+        body=message_text(incident),
+        status=NotificationStatus.pending,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def fallback(
+    session: Session, *, failed: Notification, reason: str, now: datetime, channel: str
+) -> None:
+    """Queue the person's next contact method after a permanent failure, or say nobody left."""
+    incident = session.get(Incident, failed.incident_id)
+    assert incident is not None
+    _event(
+        session,
+        failed.incident_id,
+        now,
+        "delivery_failed",
+        f"{failed.kind} to {failed.to} failed permanently: {reason}",
+        failed.id,
+    )
+    if failed.person_id is None or incident.status is not IncidentStatus.open:
+        return
+    tried = set(
+        session.exec(
+            select(Notification.to).where(
+                Notification.incident_id == failed.incident_id,
+                Notification.person_id == failed.person_id,
+                col(Notification.idempotency_key).startswith(failed.idempotency_key.split("|")[0]),
+            )
+        ).all()
+    )
+    for contact in _contacts(session, failed.person_id, failed.kind):
+        if contact.value not in tried:
+            key = f"{failed.idempotency_key.split('|')[0]}|fallback:{contact.id}"
+            row = _queue(
+                session,
+                incident=incident,
+                key=key,
+                person_id=failed.person_id,
+                kind=failed.kind,
+                channel=channel,
+                to=contact.value,
+                now=now,
+            )
+            if row is not None:
+                _event(
+                    session,
+                    failed.incident_id,
+                    now,
+                    "fallback",
+                    f"trying {failed.kind} to next contact {contact.value}",
+                    row.id,
+                )
+            return
+    _event(
+        session,
+        failed.incident_id,
+        now,
+        "unreachable",
+        f"no further contact method for person {failed.person_id}",
+    )
+
+
+@dataclass
+class Dispatcher:
+    open_session: Callable[[], AbstractContextManager[Session]]
+    clock: Clock
+    channel: NotificationChannel
+    tz: ZoneInfo
+    batch: int = 50
+    claim_timeout: timedelta = timedelta(seconds=60)
+    max_attempts: int = 6
+    outbox: NotificationChannel = field(default_factory=OutboxChannel)
+
+    def tick(self) -> None:
+        self.advance_due()
+        self.send_pending()
+
+    # ---- 1. advance incidents ------------------------------------------------------------
+
+    def advance_due(self) -> int:
+        with self.open_session() as session:
+            now = self.clock.now()
+            query = (
+                select(Incident)
+                .where(Incident.status == IncidentStatus.open, col(Incident.next_wakeup_at) <= now)
+                .order_by(col(Incident.next_wakeup_at))
+                .limit(self.batch)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            incidents = list(session.exec(query).all())
+            for incident in incidents:
+                self._advance_one(session, incident, now)
+            session.commit()
+            return len(incidents)
+
+    def _advance_one(self, session: Session, incident: Incident, now: datetime) -> None:
+        assert incident.id is not None
+        policy = policy_from_dict(json.loads(incident.policy_json))
+        state = codec.loads(incident.state_json)
+        resolved = targets.resolve_policy(session, policy, at=now, tz=self.tz)
+        if incident.escalate_requested:
+            state, actions = engine.escalate_now(
+                state, policy, now, incident_id=incident.id, resolved=resolved
+            )
+            incident.escalate_requested = False
+        else:
+            state, actions = engine.advance(
+                state, policy, now, incident_id=incident.id, resolved=resolved
+            )
+        names = {
+            p.id: p.name
+            for p in session.exec(
+                select(Person).where(
+                    col(Person.id).in_([a.person_id for a in actions if isinstance(a, Notify)])
+                )
+            ).all()
+        }
+        for action in actions:
+            if isinstance(action, Notify):
+                self._page(session, incident, action, names.get(action.person_id, "?"), now)
+            elif isinstance(action, Broadcast):
+                row = _queue(
+                    session,
+                    incident=incident,
+                    key=action.idempotency_key,
+                    person_id=None,
+                    kind="broadcast",
+                    channel=self.outbox.name,
+                    to=action.group,
+                    now=now,
+                )
+                if row is not None:
+                    _event(
+                        session,
+                        incident.id,
+                        now,
+                        "broadcast",
+                        f"broadcast to group {action.group}",
+                        row.id,
+                    )
+            elif isinstance(action, TimelineNote):
+                _event(session, incident.id, now, "note", action.text)
+            elif isinstance(action, Exhausted):
+                _event(
+                    session,
+                    incident.id,
+                    now,
+                    "exhausted",
+                    "every step paged without acknowledgement; repeating the last step",
+                )
+        incident.state_json = codec.dumps(state)
+        incident.status = state.status
+        incident.next_wakeup_at = engine.next_wakeup(state, policy)
+        session.add(incident)
+
+    def _page(
+        self, session: Session, incident: Incident, action: Notify, name: str, now: datetime
+    ) -> None:
+        assert incident.id is not None
+        contacts = _contacts(session, action.person_id, action.kind)
+        if not contacts:
+            _event(
+                session,
+                incident.id,
+                now,
+                "unreachable",
+                f"{name} has no contact method for {action.kind}",
+            )
+            return
+        row = _queue(
+            session,
+            incident=incident,
+            key=action.idempotency_key,
+            person_id=action.person_id,
+            kind=action.kind,
+            channel=self.channel.name,
+            to=contacts[0].value,
+            now=now,
+        )
+        if row is not None:
+            _event(
+                session,
+                incident.id,
+                now,
+                "page",
+                f"step {action.step_index + 1}: {action.kind} to {name} ({contacts[0].value})",
+                row.id,
+            )
+
+    # ---- 2. send the outbox --------------------------------------------------------------
+
+    def send_pending(self) -> int:
+        with self.open_session() as session:
+            now = self.clock.now()
+            query = (
+                select(Notification)
+                .where(
+                    or_(
+                        and_(
+                            col(Notification.status) == NotificationStatus.pending,
+                            col(Notification.next_attempt_at) <= now,
+                        ),
+                        and_(
+                            col(Notification.status) == NotificationStatus.sending,
+                            col(Notification.claimed_at) < now - self.claim_timeout,
+                        ),
+                    )
+                )
+                .order_by(col(Notification.id))
+                .limit(self.batch)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            work: list[tuple[int, OutboundMessage, str]] = []
+            for row in session.exec(query).all():
+                incident = session.get(Incident, row.incident_id)
+                assert incident is not None and row.id is not None
+                if row.kind != "broadcast" and incident.status is not IncidentStatus.open:
+                    row.status = NotificationStatus.cancelled
+                    session.add(row)
+                    continue
+                row.status, row.claimed_at = NotificationStatus.sending, now
+                row.attempts += 1
+                session.add(row)
+                message = OutboundMessage(
+                    idempotency_key=row.idempotency_key,
+                    to=row.to,
+                    body=row.body,
+                    kind="voice" if row.kind == "voice" else "sms",
+                    incident_ref=f"INC-{incident.id}",
+                    short_code=incident.short_code,
+                )
+                work.append((row.id, message, row.channel))
+            session.commit()
+        for notification_id, message, channel in work:
+            self._send_one(notification_id, message, channel)
+        return len(work)
+
+    def _send_one(self, notification_id: int, message: OutboundMessage, channel: str) -> None:
+        sender = self.outbox if channel == self.outbox.name else self.channel
+        receipt: SendReceipt | None = None
+        error: TransientDeliveryError | PermanentDeliveryError | None = None
+        try:
+            receipt = sender.send(message)
+        except (TransientDeliveryError, PermanentDeliveryError) as exc:
+            error = exc
+        except Exception as exc:  # an unknown provider error must not stop the tick loop
+            log.exception("channel %s failed on %s", channel, message.idempotency_key)
+            error = TransientDeliveryError(str(exc), code="unexpected")
+        with self.open_session() as session:
+            row = session.get(Notification, notification_id)
+            assert row is not None
+            now = self.clock.now()
+            if receipt is not None:
+                row.status, row.sent_at = NotificationStatus.sent, now
+                row.provider_id, row.provider_status = receipt.provider_id, receipt.status
+                row.last_error = None
+            elif isinstance(error, TransientDeliveryError) and row.attempts < self.max_attempts:
+                delay = error.retry_after or min(300, 5 * 2 ** (row.attempts - 1))
+                row.status = NotificationStatus.pending
+                row.next_attempt_at = now + timedelta(seconds=delay)
+                row.last_error = f"{error.code}: {error}"[:500]
+                _event(
+                    session,
+                    row.incident_id,
+                    now,
+                    "retry",
+                    f"{row.kind} to {row.to}: {error.code}, retry in {delay:g} s",
+                    row.id,
+                )
+            else:
+                assert error is not None
+                row.status = NotificationStatus.failed
+                row.last_error = f"{error.code}: {error}"[:500]
+                session.add(row)
+                fallback(session, failed=row, reason=row.last_error, now=now, channel=channel)
+            session.add(row)
+            session.commit()

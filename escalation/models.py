@@ -1,0 +1,163 @@
+"""Incident, timeline and notification-outbox tables, and their API schemas."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Enum, Text
+from sqlmodel import Field, SQLModel
+
+from core.db import UTCDateTime
+from core.types import LongText, OptionalShortText, PhoneNumber, ShortText
+from escalation.engine import IncidentStatus
+from escalation.policy import Severity
+
+
+class Category(StrEnum):
+    special_equipment = "special_equipment"
+    food_safety = "food_safety"
+    drug_safety = "drug_safety"
+    mass_event = "mass_event"
+    other = "other"
+
+
+class NotificationStatus(StrEnum):
+    pending = "pending"  # waiting to be sent (or retried)
+    sending = "sending"  # claimed by a tick; the provider call is under way
+    sent = "sent"  # the provider accepted it
+    delivered = "delivered"
+    failed = "failed"  # permanent failure (fallback created where possible)
+    cancelled = "cancelled"  # the incident was acknowledged or resolved before sending
+
+
+def _enum(enum: type[StrEnum]) -> Column[str]:
+    return Column(Enum(enum, native_enum=False, length=20), nullable=False)
+
+
+def _utc(nullable: bool = False, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Incident(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    category: Category = Field(sa_column=_enum(Category))
+    severity: Severity = Field(sa_column=Column(Enum(Severity, native_enum=False, length=4)))
+    place: str = Field(default="", max_length=200, index=True)
+    caller_name: str = Field(default="", max_length=200)
+    caller_phone: str | None = Field(default=None, max_length=20)
+    complaint_ref: str | None = Field(default=None, max_length=64)
+    status: IncidentStatus = Field(sa_column=_enum(IncidentStatus))
+    short_code: str = Field(max_length=8, index=True)
+    policy_json: str = Field(sa_column=Column(Text, nullable=False))
+    state_json: str = Field(sa_column=Column(Text, nullable=False))
+    initial_report_minutes: int
+    written_report_minutes: int
+    next_wakeup_at: datetime | None = Field(default=None, sa_column=_utc(True, index=True))
+    opened_at: datetime = Field(sa_column=_utc())
+    opened_by: str = Field(max_length=100)
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_utc(True))
+    acknowledged_by: str | None = Field(default=None, max_length=100)
+    resolved_at: datetime | None = Field(default=None, sa_column=_utc(True))
+    duplicate_reports: int = 0
+    escalate_requested: bool = False  # press 2 / "esc": the next tick climbs at once
+
+
+class IncidentEvent(SQLModel, table=True):
+    __tablename__ = "incident_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    at: datetime = Field(sa_column=_utc())
+    kind: str = Field(max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str = Field(default="system", max_length=100)
+    notification_id: int | None = Field(default=None, foreign_key="notification.id")
+
+
+class Notification(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    kind: str = Field(max_length=20)  # sms, voice, broadcast
+    channel: str = Field(max_length=20)  # twilio, outbox
+    to: str = Field(max_length=100)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: NotificationStatus = Field(sa_column=_enum(NotificationStatus))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_utc(index=True))
+    claimed_at: datetime | None = Field(default=None, sa_column=_utc(True))
+    provider_id: str | None = Field(default=None, max_length=64, index=True)
+    provider_status: str | None = Field(default=None, max_length=30)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=_utc())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc(True))
+
+
+class IncidentCreate(SQLModel):
+    title: ShortText
+    category: Category
+    severity: Severity
+    description: LongText = ""
+    place: OptionalShortText = ""
+    caller_name: OptionalShortText = ""
+    caller_phone: PhoneNumber | None = None
+
+
+class EventPublic(SQLModel):
+    at: datetime
+    kind: str
+    text: str
+    actor: str
+    notification_id: int | None
+
+
+class NotificationPublic(SQLModel):
+    id: int
+    incident_id: int
+    idempotency_key: str
+    person_id: int | None
+    kind: str
+    channel: str
+    to: str
+    body: str
+    status: NotificationStatus
+    attempts: int
+    provider_id: str | None
+    provider_status: str | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class ReportingClockPublic(SQLModel):
+    name: str
+    due_at: datetime
+    met_at: datetime | None
+    overdue: bool
+
+
+class IncidentPublic(SQLModel):
+    id: int
+    title: str
+    description: str
+    category: Category
+    severity: Severity
+    place: str
+    caller_name: str
+    caller_phone: str | None
+    status: IncidentStatus
+    short_code: str
+    opened_at: datetime
+    opened_by: str
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    next_wakeup_at: datetime | None
+    duplicate_reports: int
+    deduplicated: bool = False
+    timeline: list[EventPublic] = []
+    reporting_clocks: list[ReportingClockPublic] = []
