@@ -240,11 +240,17 @@ def test_swap_request_and_approval(client: TestClient, auth_headers: Headers, in
     roster = _published(client, auth_headers, intake)
     planner = auth_headers(Role.planner)
     rows = _assignments(client, planner, roster["id"])
-    a = next(r for r in rows if r["shift"] == "day" and r["day"] == str(START))
-    b = next(
-        r
-        for r in rows
-        if r["shift"] == "day" and r["day"] == str(END) and r["person_id"] != a["person_id"]
+    days_of: dict[int, set[str]] = {}
+    for row in rows:
+        days_of.setdefault(row["person_id"], set()).add(row["day"])
+    day_rows = [r for r in rows if r["shift"] == "day"]
+    a, b = next(
+        (x, y)
+        for x in day_rows
+        for y in day_rows
+        if x["day"] < y["day"]
+        and x["day"] not in days_of[y["person_id"]]
+        and y["day"] not in days_of[x["person_id"]]
     )
     requested = client.post(
         "/api/v1/swaps",
@@ -266,7 +272,9 @@ def test_swap_request_and_approval(client: TestClient, auth_headers: Headers, in
         return
     assert decided.status_code == 200 and decided.json()["status"] == "approved"
     on_first_day = client.get(
-        "/api/v1/oncall/now", params={"at": _local(START, 10), "role": "duty"}, headers=planner
+        "/api/v1/oncall/now",
+        params={"at": _local(date.fromisoformat(a["day"]), 10), "role": "duty"},
+        headers=planner,
     ).json()
     assert b["person_id"] in {p["person_id"] for p in on_first_day}
     assert client.post(f"/api/v1/swaps/{swap_id}/reject", headers=planner).status_code == 409
