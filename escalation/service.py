@@ -204,6 +204,34 @@ def _store(incident: Incident, state: engine.EscalationState) -> None:
     incident.next_wakeup_at = engine.next_wakeup(state, policy)
 
 
+def _commit_change(
+    session: Session,
+    incident: Incident,
+    *,
+    before: dict[str, object],
+    kind: str,
+    text: str,
+    actor: str,
+    now: datetime,
+) -> Incident:
+    """Timeline entry + audit entry + commit, for every state change of an incident."""
+    assert incident.id is not None
+    session.add(incident)
+    _event(session, incident.id, at=now, kind=kind, actor=actor, text=text)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action=f"incident.{kind}",
+        entity_type="incident",
+        entity_id=incident.id,
+        before=before,
+        after=_summary(incident),
+    )
+    session.commit()
+    return incident
+
+
 def acknowledge(
     session: Session,
     *,
@@ -225,27 +253,15 @@ def acknowledge(
         raise Conflict(str(exc)) from exc
     _store(incident, state)
     incident.acknowledged_at, incident.acknowledged_by = now, actor
-    session.add(incident)
-    _event(
+    return _commit_change(
         session,
-        incident_id,
-        at=now,
+        incident,
+        before=before,
         kind="acknowledged",
         actor=actor,
+        now=now,
         text=f"acknowledged by {actor} via {via}; escalation stopped",
     )
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="incident.acknowledge",
-        entity_type="incident",
-        entity_id=incident_id,
-        before=before,
-        after=_summary(incident),
-    )
-    session.commit()
-    return incident
 
 
 def resolve(session: Session, *, incident_id: int, actor: str, now: datetime) -> Incident:
@@ -254,20 +270,15 @@ def resolve(session: Session, *, incident_id: int, actor: str, now: datetime) ->
     state, _ = engine.resolve(codec.loads(incident.state_json), 0, now)
     _store(incident, state)
     incident.resolved_at = now
-    session.add(incident)
-    _event(session, incident_id, at=now, kind="resolved", actor=actor, text=f"resolved by {actor}")
-    audit.record(
+    return _commit_change(
         session,
-        at=now,
-        actor=actor,
-        action="incident.resolve",
-        entity_type="incident",
-        entity_id=incident_id,
+        incident,
         before=before,
-        after=_summary(incident),
+        kind="resolved",
+        actor=actor,
+        now=now,
+        text=f"resolved by {actor}",
     )
-    session.commit()
-    return incident
 
 
 def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> Incident:
@@ -279,27 +290,15 @@ def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> 
         raise Conflict(str(exc)) from exc
     _store(incident, state)
     incident.acknowledged_at = incident.acknowledged_by = incident.resolved_at = None
-    session.add(incident)
-    _event(
+    return _commit_change(
         session,
-        incident_id,
-        at=now,
+        incident,
+        before=before,
         kind="reopened",
         actor=actor,
+        now=now,
         text=f"reopened by {actor}; escalation restarts at step 1",
     )
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="incident.reopen",
-        entity_type="incident",
-        entity_id=incident_id,
-        before=before,
-        after=_summary(incident),
-    )
-    session.commit()
-    return incident
 
 
 def request_escalation(session: Session, *, incident_id: int, actor: str, now: datetime) -> None:
