@@ -1,0 +1,248 @@
+"""Search strategies on top of the benchmark model: sub-solves, a constructive start, LNS.
+
+Every roster these functions return satisfies all hard constraints: each step solves a
+model whose fixed part comes from a roster that already did, and a step that finds no
+solution changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.benchmark_constraints import OFF, SubModel, add_hint, build_submodel
+from scheduler.benchmark_format import BenchmarkInstance, Staff
+
+Roster = dict[str, list[str]]
+#: Time limit of one LNS sub-solve.
+SUB_TIME_LIMIT_S = 0.5
+#: Starting LNS neighbourhood size in shift variables.
+INITIAL_LNS_VARS = 300.0
+#: Shift variables per constructive batch.
+CONSTRUCT_BATCH_VARS = 1500
+#: Share of LNS moves that free whole rosters of a few staff.
+WHOLE_HORIZON_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class SubResult:
+    """Outcome of one CP-SAT call on a (sub)model."""
+
+    status: str
+    roster: Roster | None
+    objective: int | None
+    bound: int | None
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """Deadline (``time.monotonic()`` value), CP-SAT workers and a seed."""
+
+    deadline: float
+    workers: int
+    seed: int
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+def solve_submodel(sub: SubModel, *, time_limit_s: float, workers: int, seed: int = 0) -> SubResult:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    status = solver.solve(sub.model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SubResult(name, None, None, None)
+    return SubResult(
+        name,
+        sub.read_roster(solver),
+        round(solver.objective_value),
+        round(solver.best_objective_bound),
+    )
+
+
+def empty_roster(instance: BenchmarkInstance) -> Roster:
+    return {staff.id: [OFF] * instance.horizon for staff in instance.staff}
+
+
+def staff_variable_count(instance: BenchmarkInstance, staff: Staff) -> int:
+    open_days = instance.horizon - len(instance.days_off.get(staff.id, frozenset()))
+    return open_days * sum(1 for shift in instance.shifts if staff.may_work(shift.id))
+
+
+def model_size(instance: BenchmarkInstance) -> int:
+    """Number of shift variables of the full model."""
+    return sum(staff_variable_count(instance, staff) for staff in instance.staff)
+
+
+def _construct_batch(
+    instance: BenchmarkInstance,
+    roster: Roster,
+    batch: list[Staff],
+    time_limit_s: float,
+    limits: SearchLimits,
+) -> Roster | None:
+    """Place one batch: first optimise against open cover for a short time, and if that
+    finds nothing, settle for any feasible roster of the batch (last try: until the
+    deadline)."""
+    all_days = frozenset(range(instance.horizon))
+    free = {staff.id: all_days for staff in batch}
+    for attempt in range(3):
+        sub = build_submodel(instance, roster, free)
+        if attempt:
+            sub.model.clear_objective()  # type: ignore[no-untyped-call]
+        budget = limits.remaining()
+        if attempt < 2:
+            budget = min(budget, time_limit_s * 4**attempt)
+        result = solve_submodel(
+            sub,
+            time_limit_s=max(0.05, budget),
+            workers=limits.workers,
+            seed=limits.seed + attempt,
+        )
+        if result.roster is not None:
+            return result.roster
+        if result.status == "INFEASIBLE" or limits.remaining() <= 0:
+            return None
+    return None
+
+
+def _batches(instance: BenchmarkInstance, target_vars: int) -> list[list[Staff]]:
+    batches: list[list[Staff]] = [[]]
+    size = 0
+    for staff in instance.staff:
+        count = staff_variable_count(instance, staff)
+        if batches[-1] and size + count > target_vars:
+            batches.append([])
+            size = 0
+        batches[-1].append(staff)
+        size += count
+    return batches
+
+
+def construct(
+    instance: BenchmarkInstance, limits: SearchLimits, *, budget_s: float
+) -> Roster | None:
+    """Greedy start: add staff a few at a time, each batch solved against the cover that
+    the staff placed so far leave open. Returns None if a batch finds no feasible roster."""
+    batches = _batches(instance, CONSTRUCT_BATCH_VARS)
+    roster = empty_roster(instance)
+    share = max(0.3, budget_s / len(batches))
+    for batch in batches:
+        found = _construct_batch(instance, roster, batch, share, limits)
+        if found is None:
+            return None
+        roster = found
+    return roster
+
+
+@dataclass
+class _Adaptive:
+    """Neighbourhood size (in shift variables), grown after quick proofs, shrunk after
+    timeouts."""
+
+    size: float
+    minimum: float
+    maximum: float
+
+    def update(self, proved: bool) -> None:
+        factor = 1.1 if proved else 0.9
+        self.size = min(self.maximum, max(self.minimum, self.size * factor))
+
+
+def _cover_gaps(instance: BenchmarkInstance, roster: Roster) -> list[tuple[int, str]]:
+    """(day, shift) pairs whose cover is missed, each listed once per missing person."""
+    on_duty = Counter(
+        (day, shift_id)
+        for days in roster.values()
+        for day, shift_id in enumerate(days)
+        if shift_id != OFF
+    )
+    gaps: list[tuple[int, str]] = []
+    for cover in instance.cover:
+        missing = cover.requirement - on_duty[(cover.day, cover.shift_id)]
+        gaps += [(cover.day, cover.shift_id)] * max(0, missing)
+    return gaps
+
+
+def _choose_neighbourhood(
+    instance: BenchmarkInstance, roster: Roster, rng: random.Random, size: float
+) -> dict[str, frozenset[int]]:
+    """A window of days for a subset of staff with about ``size`` shift variables.
+
+    Half of the time the window is centred on a missed cover line and the staff are drawn
+    from those who may work that shift; otherwise both are uniform."""
+    per_day = max(1.0, model_size(instance) / (len(instance.staff) * instance.horizon))
+    lengths = [length for length in (7, 14, 21, 28, 42, 56) if length <= instance.horizon]
+    length = rng.choice(lengths or [instance.horizon])
+    if rng.random() < WHOLE_HORIZON_SHARE and instance.horizon * per_day <= size:
+        length = instance.horizon
+    staff_count = max(1, min(len(instance.staff), int(size / (length * per_day))))
+    if staff_count == len(instance.staff):
+        length = min(instance.horizon, max(length, int(size / (staff_count * per_day))))
+    gaps = _cover_gaps(instance, roster) if rng.random() < 0.5 else []
+    candidates = list(instance.staff)
+    if gaps:
+        day, shift_id = rng.choice(gaps)
+        start = min(max(0, day - rng.randrange(length)), instance.horizon - length)
+        able = [staff for staff in candidates if staff.may_work(shift_id)]
+        others = [staff for staff in candidates if not staff.may_work(shift_id)]
+        rng.shuffle(able)
+        rng.shuffle(others)
+        chosen = (able + others)[:staff_count]
+    else:
+        start = rng.randrange(0, instance.horizon - length + 1)
+        chosen = rng.sample(candidates, staff_count)
+    days = frozenset(range(start, start + length))
+    return {staff.id: days for staff in chosen}
+
+
+def improve(
+    instance: BenchmarkInstance,
+    roster: Roster,
+    objective: int,
+    limits: SearchLimits,
+    *,
+    lower_bound: int = 0,
+) -> tuple[Roster, int]:
+    """Large-neighbourhood search: free a window of days for some staff, re-solve with the
+    incumbent as hint, keep the result when it is not worse."""
+    rng = random.Random(limits.seed)
+    total = model_size(instance)
+    adaptive = _Adaptive(size=min(INITIAL_LNS_VARS, total), minimum=40.0, maximum=float(total))
+    iteration = 0
+    while limits.remaining() > 0.1 and objective > lower_bound:
+        iteration += 1
+        free = _choose_neighbourhood(instance, roster, rng, adaptive.size)
+        sub = build_submodel(instance, roster, free)
+        add_hint(sub, roster)
+        result = solve_submodel(
+            sub,
+            time_limit_s=min(SUB_TIME_LIMIT_S, limits.remaining()),
+            workers=limits.workers,
+            seed=limits.seed + iteration,
+        )
+        adaptive.update(result.status == "OPTIMAL")
+        if result.roster is not None and result.objective is not None:
+            if result.objective <= objective:
+                roster, objective = result.roster, result.objective
+    return roster, objective
+
+
+def roster_from_hint(
+    instance: BenchmarkInstance, hint: Mapping[str, Sequence[str]] | None
+) -> Roster | None:
+    if hint is None:
+        return None
+    if {staff.id for staff in instance.staff} != set(hint):
+        return None
+    if any(len(days) != instance.horizon for days in hint.values()):
+        return None
+    return {staff_id: list(days) for staff_id, days in hint.items()}
