@@ -24,7 +24,7 @@ from api.routers import (
     users,
 )
 from api.runner import InlineRosterRunner, RosterRunner, ThreadRosterRunner
-from api.ticker import make_channel, start_ticker
+from api.ticker import make_channel, make_groups, start_ticker
 from core.clock import Clock, FileClock, SystemClock
 from core.config import Settings, get_settings
 from core.db import make_engine, read_session, write_session
@@ -71,6 +71,7 @@ def create_app(
         clock=clock,
         channel=make_channel(settings),
         tz=settings.tz,
+        groups=make_groups(settings),
     )
 
     @asynccontextmanager

@@ -9,6 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from core.config import NotifierKind, Settings
 from escalation.dispatch import Dispatcher
+from escalation.group_channel import GroupWebhook, GroupWebhookChannel
 from escalation.outbox_channel import OutboxChannel
 from escalation.ports import NotificationChannel
 from escalation.twilio_channel import TwilioChannel
@@ -28,6 +29,14 @@ def make_channel(settings: Settings) -> NotificationChannel:
             settings.public_url,
         )
     return OutboxChannel()
+
+
+def make_groups(settings: Settings) -> GroupWebhookChannel | None:
+    if not settings.group_webhooks:
+        return None
+    return GroupWebhookChannel(
+        {name: GroupWebhook(hook.kind, hook.url) for name, hook in settings.group_webhooks.items()}
+    )
 
 
 def _safe_tick(dispatcher: Dispatcher) -> None:

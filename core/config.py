@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
-from typing import Self
+from typing import Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
@@ -25,6 +25,13 @@ class NotifierKind(StrEnum):
     twilio = "twilio"
 
 
+class GroupWebhookConfig(BaseModel):
+    """A chat-robot webhook for broadcasts, e.g. the leadership group's WeCom robot."""
+
+    kind: Literal["wecom", "dingtalk"]
+    url: str
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DUTYDESK_", extra="ignore")
 
@@ -40,6 +47,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_minutes: int = Field(default=8 * 60, ge=1, le=60 * 24 * 30)
     sql_echo: bool = False
+    group_webhooks: dict[str, GroupWebhookConfig] = Field(default_factory=dict)
     tick_seconds: float = Field(default=2.0, gt=0, le=60)
     clock_file: str | None = None
 

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from core.clock import Clock
 from escalation import codec, engine, targets
 from escalation.engine import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
+from escalation.group_channel import GroupWebhookChannel
 from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
 from escalation.outbox_channel import OutboxChannel
 from escalation.policy import policy_from_dict
@@ -185,6 +186,7 @@ class Dispatcher:
     claim_timeout: timedelta = timedelta(seconds=60)
     max_attempts: int = 6
     outbox: NotificationChannel = field(default_factory=OutboxChannel)
+    groups: GroupWebhookChannel | None = None
 
     def tick(self) -> None:
         self.advance_due()
@@ -241,7 +243,7 @@ class Dispatcher:
                     key=action.idempotency_key,
                     person_id=None,
                     kind="broadcast",
-                    channel=self.outbox.name,
+                    channel=self._group_channel(action.group),
                     to=action.group,
                     now=now,
                 )
@@ -268,6 +270,12 @@ class Dispatcher:
         incident.status = state.status
         incident.next_wakeup_at = engine.next_wakeup(state, policy)
         session.add(incident)
+
+    def _group_channel(self, group: str) -> str:
+        """A configured chat robot for the group, else the local outbox."""
+        if self.groups is not None and self.groups.knows(group):
+            return self.groups.name
+        return self.outbox.name
 
     def _page(
         self, session: Session, incident: Incident, action: Notify, name: str, now: datetime
@@ -353,7 +361,13 @@ class Dispatcher:
         return len(work)
 
     def _send_one(self, notification_id: int, message: OutboundMessage, channel: str) -> None:
-        sender = self.outbox if channel == self.outbox.name else self.channel
+        senders: dict[str, NotificationChannel] = {
+            self.channel.name: self.channel,
+            self.outbox.name: self.outbox,
+        }
+        if self.groups is not None:
+            senders[self.groups.name] = self.groups
+        sender = senders.get(channel, self.outbox)
         receipt: SendReceipt | None = None
         error: TransientDeliveryError | PermanentDeliveryError | None = None
         try:

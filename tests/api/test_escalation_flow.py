@@ -354,3 +354,30 @@ def test_outbox_channel_and_reply_box(
         ).json()
     ]
     assert len(keys) == len(set(keys)) and any(k.endswith(":e1") for k in keys)
+
+
+def test_severity_one_broadcasts_to_the_leadership_robot(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+) -> None:
+    from escalation.group_channel import GroupWebhook, GroupWebhookChannel
+    from tests.unit.test_group_channel import Robot
+
+    robot = Robot()
+    try:
+        dispatcher.groups = GroupWebhookChannel({"leadership": GroupWebhook("wecom", robot.url)})
+        incident = _open(web, coordinator, severity="I", title="锅炉爆炸")
+        dispatcher.tick()
+        assert len(robot.received) == 1
+        assert "锅炉爆炸" in robot.received[0]["text"]["content"]
+        dispatcher.tick()
+        assert len(robot.received) == 1  # once, not every tick
+        rows = web.get(
+            f"/api/v1/incidents/{incident['id']}/notifications", headers=coordinator
+        ).json()
+        assert any(r["kind"] == "broadcast" and r["channel"] == "group" for r in rows)
+    finally:
+        robot.stop()
