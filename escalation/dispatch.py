@@ -11,6 +11,7 @@ claim → work → commit, then side effects:
    commits, calls the channel outside any transaction, then records the provider's answer.
    A process killed after the provider accepted but before that commit leaves the row in
    `sending`; it is claimed again after `claim_timeout` — the only window for a duplicate.
+   Rows are claimed and sent one at a time, so no claim waits behind another row's send.
 Transient provider errors are retried with exponential backoff up to `max_attempts`;
 permanent ones fall back to the person's next contact method, visible in the timeline.
 """
@@ -314,6 +315,18 @@ class Dispatcher:
     # ---- 2. send the outbox --------------------------------------------------------------
 
     def send_pending(self) -> int:
+        """Claim, send and record due outbox rows one at a time, so a slow provider call can
+        never outlive the claim of rows still waiting behind it in this tick."""
+        sent = 0
+        for _ in range(self.batch):
+            claimed = self._claim_one()
+            if claimed is None:
+                break
+            self._send_one(*claimed)
+            sent += 1
+        return sent
+
+    def _claim_one(self) -> tuple[int, OutboundMessage, str] | None:
         with self.open_session() as session:
             now = self.clock.now()
             query = (
@@ -331,17 +344,17 @@ class Dispatcher:
                     )
                 )
                 .order_by(col(Notification.id))
-                .limit(self.batch)
+                .limit(1)
             )
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            work: list[tuple[int, OutboundMessage, str]] = []
-            for row in session.exec(query).all():
+            while (row := session.exec(query).first()) is not None:
                 incident = session.get(Incident, row.incident_id)
                 assert incident is not None and row.id is not None
                 if row.kind != "broadcast" and incident.status is not IncidentStatus.open:
                     row.status = NotificationStatus.cancelled
                     session.add(row)
+                    session.flush()
                     continue
                 row.status, row.claimed_at = NotificationStatus.sending, now
                 row.attempts += 1
@@ -354,11 +367,11 @@ class Dispatcher:
                     incident_ref=f"INC-{incident.id}",
                     short_code=incident.short_code,
                 )
-                work.append((row.id, message, row.channel))
+                claimed = (row.id, message, row.channel)
+                session.commit()
+                return claimed
             session.commit()
-        for notification_id, message, channel in work:
-            self._send_one(notification_id, message, channel)
-        return len(work)
+            return None
 
     def _send_one(self, notification_id: int, message: OutboundMessage, channel: str) -> None:
         senders: dict[str, NotificationChannel] = {
@@ -382,8 +395,10 @@ class Dispatcher:
             assert row is not None
             now = self.clock.now()
             if receipt is not None:
-                row.status, row.sent_at = NotificationStatus.sent, now
-                row.provider_id, row.provider_status = receipt.provider_id, receipt.status
+                if row.status is NotificationStatus.sending:  # a status callback may be first
+                    row.status = NotificationStatus.sent
+                    row.provider_status = receipt.status
+                row.sent_at, row.provider_id = now, receipt.provider_id
                 row.last_error = None
             elif isinstance(error, TransientDeliveryError) and row.attempts < self.max_attempts:
                 delay = error.retry_after or min(300, 5 * 2 ** (row.attempts - 1))

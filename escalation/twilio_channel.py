@@ -164,6 +164,11 @@ class TwilioChannel:
     def status_callback_url(self) -> str:
         return f"{self.public_url}/twilio/status"
 
+    def status_callback_for(self, idempotency_key: str) -> str:
+        """The callback URL names the notification, so a status that arrives before our
+        commit of the provider id still finds its row."""
+        return f"{self.status_callback_url}?key={quote(idempotency_key, safe='')}"
+
     def gather_url(self, idempotency_key: str) -> str:
         return f"{self.public_url}/twilio/voice/gather?key={quote(idempotency_key, safe='')}"
 
@@ -175,7 +180,7 @@ class TwilioChannel:
                     to=message.to,
                     from_=self.from_number,
                     body=message.body,
-                    status_callback=self.status_callback_url,
+                    status_callback=self.status_callback_for(message.idempotency_key),
                 )
                 return SendReceipt(provider_id=str(sms.sid), status=str(sms.status))
             if message.kind == "voice":
@@ -183,7 +188,7 @@ class TwilioChannel:
                     to=message.to,
                     from_=self.from_number,
                     twiml=voice_twiml(message.body, self.gather_url(message.idempotency_key)),
-                    status_callback=self.status_callback_url,
+                    status_callback=self.status_callback_for(message.idempotency_key),
                     status_callback_event=CALL_STATUS_EVENTS,
                 )
                 return SendReceipt(provider_id=str(call.sid), status=str(call.status))

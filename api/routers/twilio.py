@@ -88,18 +88,22 @@ def voice_gather(
 
 
 @router.post("/status")
-def status_callback(session: SessionDep, clock: ClockDep, form: SignedForm) -> Response:
+def status_callback(
+    request: Request, session: SessionDep, clock: ClockDep, form: SignedForm
+) -> Response:
     sid = form.get("MessageSid") or form.get("CallSid") or ""
     state = (form.get("MessageStatus") or form.get("CallStatus") or "").lower()
-    notification = (
-        session.exec(select(Notification).where(Notification.provider_id == sid)).first()
-        if sid
-        else None
-    )
+    key = request.query_params.get("key")
+    notification = _notification_for(session, key) if key else None
+    if notification is None and sid:
+        notification = session.exec(
+            select(Notification).where(Notification.provider_id == sid)
+        ).first()
     if notification is None:
         return Response(status_code=204)
     now = clock.now()
     notification.provider_status = state[:30]
+    notification.provider_id = notification.provider_id or sid[:64] or None
     if state == "delivered":
         notification.status = NotificationStatus.delivered
     session.add(notification)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -68,7 +69,8 @@ def test_sms_goes_to_the_fake_with_status_callback(fake: FakeTwilio) -> None:
     assert request.value("To") == PERSON
     assert request.value("From") == OUR_NUMBER
     assert request.value("Body") == _message().body
-    assert request.value("StatusCallback") == f"{PUBLIC}/twilio/status"
+    key = quote(_message().idempotency_key, safe="")
+    assert request.value("StatusCallback") == f"{PUBLIC}/twilio/status?key={key}"
     assert [m.to for m in fake.messages()] == [PERSON]
 
 
@@ -79,7 +81,7 @@ def test_voice_call_carries_twiml_and_status_events(fake: FakeTwilio) -> None:
     [request] = fake.requests
     assert request.kind == "voice"
     assert request.form["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
-    assert request.value("StatusCallback") == f"{PUBLIC}/twilio/status"
+    assert request.value("StatusCallback") == f"{PUBLIC}/twilio/status?key=inc%207%26x"
     root = ET.fromstring(request.value("Twiml") or "")
     gather = root.find("Gather")
     assert gather is not None
