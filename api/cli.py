@@ -48,6 +48,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from api.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick is noise
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
