@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Protocol
@@ -43,11 +43,9 @@ class ThreadRosterRunner:
         self._now = now
         self._workers = workers
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-solver")
-        self.futures: dict[int, Future[None]] = {}
 
     def submit(self, roster_id: int) -> None:
-        future = self._pool.submit(self._run, roster_id)
-        self.futures[roster_id] = future
+        self._pool.submit(self._run, roster_id)
 
     def _run(self, roster_id: int) -> None:
         try:

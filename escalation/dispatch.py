@@ -43,6 +43,7 @@ from escalation.ports import (
     SendReceipt,
     TransientDeliveryError,
 )
+from oncall import directory
 from oncall.models import ContactKind, ContactMethod, Person
 
 log = logging.getLogger("dutydesk.dispatch")
@@ -66,12 +67,12 @@ def message_text(incident: Incident) -> str:
 
 
 def _contacts(session: Session, person_id: int, kind: str) -> list[ContactMethod]:
-    query = select(ContactMethod).where(ContactMethod.person_id == person_id)
-    if kind == "sms":
-        query = query.where(ContactMethod.kind == ContactKind.mobile)
-    return list(
-        session.exec(query.order_by(col(ContactMethod.priority), col(ContactMethod.id))).all()
-    )
+    """The person's contacts that can take `kind` (SMS needs a mobile), in trying order."""
+    return [
+        c
+        for c in directory.contacts_of(session, person_id)
+        if kind != "sms" or c.kind is ContactKind.mobile
+    ]
 
 
 def _event(

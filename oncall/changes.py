@@ -12,8 +12,9 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound, ValidationFailed
-from oncall.models import DutyRole, Person, PersonDutyRole, PersonSkill
-from oncall.problem_builder import SHIFT_ROLES_OF, load_rules
+from oncall import directory
+from oncall.models import Person, PersonSkill
+from oncall.problem_builder import load_rules, shift_roles_of
 from oncall.resolve import Override, Slot, Swap, effective_slots, shift_interval
 from oncall.roster_models import (
     Leave,
@@ -48,13 +49,7 @@ def _on_leave(session: Session, person_id: int, day: date) -> bool:
 
 
 def _may_work(session: Session, person_id: int, shift: ShiftType) -> bool:
-    roles = {
-        DutyRole(r)
-        for r in session.exec(
-            select(PersonDutyRole.role).where(PersonDutyRole.person_id == person_id)
-        ).all()
-    }
-    return any(shift.role.value in SHIFT_ROLES_OF.get(r, frozenset()) for r in roles)
+    return shift.role.value in shift_roles_of(directory.roles_of(session, person_id))
 
 
 def _published_rosters(session: Session, start: date, end: date) -> list[Roster]:

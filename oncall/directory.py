@@ -159,21 +159,22 @@ def create_skill(session: Session, *, data: SkillCreate, actor: str, now: dateti
 # ---- people --------------------------------------------------------------------------------
 
 
-def _roles_of(session: Session, person_id: int) -> list[DutyRole]:
+def roles_of(session: Session, person_id: int) -> list[DutyRole]:
     rows = session.exec(
         select(PersonDutyRole.role).where(PersonDutyRole.person_id == person_id)
     ).all()
     return sorted(DutyRole(row) for row in rows)
 
 
-def _skills_of(session: Session, person_id: int) -> list[str]:
+def skills_of(session: Session, person_id: int) -> list[str]:
     rows = session.exec(
         select(PersonSkill.skill_code).where(PersonSkill.person_id == person_id)
     ).all()
     return sorted(rows)
 
 
-def _contacts_of(session: Session, person_id: int) -> list[ContactMethod]:
+def contacts_of(session: Session, person_id: int) -> list[ContactMethod]:
+    """A person's contact methods in the order they are tried (priority, then age)."""
     return list(
         session.exec(
             select(ContactMethod)
@@ -192,9 +193,9 @@ def person_public(session: Session, person: Person) -> PersonPublic:
         position=person.position,
         user_id=person.user_id,
         is_active=person.is_active,
-        duty_roles=_roles_of(session, person.id),
-        skills=_skills_of(session, person.id),
-        contacts=[ContactPublic.model_validate(c) for c in _contacts_of(session, person.id)],
+        duty_roles=roles_of(session, person.id),
+        skills=skills_of(session, person.id),
+        contacts=[ContactPublic.model_validate(c) for c in contacts_of(session, person.id)],
     )
 
 

@@ -4,7 +4,7 @@ database and build the pure `scheduler.roster_problem.RosterProblem` for a perio
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import or_
@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 
 from core.workcal import DayKind as CalendarDayKind
 from core.workcal import WorkingCalendar
-from oncall.models import DutyRole, Person, PersonDutyRole, PersonSkill, Unit, UnitKind
+from oncall import directory
+from oncall.models import DutyRole, Person, Unit, UnitKind
 from oncall.roster_models import (
     DemandDayKind,
     DemandTemplate,
@@ -96,19 +97,18 @@ def roster_people(session: Session, unit_id: int) -> list[Person]:
     )
 
 
+def shift_roles_of(roles: Iterable[DutyRole]) -> frozenset[str]:
+    """The roster shift roles a person with these duty roles may work."""
+    return frozenset().union(*(SHIFT_ROLES_OF.get(r, frozenset()) for r in roles))
+
+
 def _scheduler_person(session: Session, person: Person) -> rp.Person | None:
-    roles = {
-        DutyRole(r)
-        for r in session.exec(
-            select(PersonDutyRole.role).where(PersonDutyRole.person_id == person.id)
-        ).all()
-    }
-    shift_roles = frozenset().union(*(SHIFT_ROLES_OF.get(r, frozenset()) for r in roles))
+    assert person.id is not None
+    roles = set(directory.roles_of(session, person.id))
+    shift_roles = shift_roles_of(roles)
     if not shift_roles:
         return None
-    skills = frozenset(
-        session.exec(select(PersonSkill.skill_code).where(PersonSkill.person_id == person.id)).all()
-    )
+    skills = frozenset(directory.skills_of(session, person.id))
     return rp.Person(
         id=str(person.id),
         skills=skills,

@@ -11,12 +11,11 @@ from pydantic import BaseModel
 from api.deps import CalendarReader, CalendarWriter, ClockDep, SessionDep
 from core import calendar_store
 from core.errors import ValidationFailed
-from core.types import OptionalShortText
+from core.types import FIRST_DAY, LAST_DAY, OptionalShortText
 from core.workcal import DayKind
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 MAX_SPAN_DAYS = 400
 CalendarDay = Annotated[date, Query(ge=FIRST_DAY, le=LAST_DAY)]
 CalendarDayPath = Annotated[date, Path(ge=FIRST_DAY, le=LAST_DAY)]
