@@ -1,40 +1,64 @@
-"""Solve a Curtois-Qu benchmark instance: full CP-SAT model, constructive start, then LNS.
+"""Solve a Curtois-Qu benchmark instance.
+
+Phases, all inside one wall-clock budget: a constructive start from the per-employee DP
+(always feasible), best-response sweeps, the full CP-SAT model when it is small, column
+generation (LP bound) with the restricted master solved by CP-SAT, then CP-SAT LNS.
 
 ``solve_benchmark`` reports the objective of the roster it returns (equal to
-``scheduler.evaluate.evaluate(instance, roster).objective``) and, when a full model was
-solved, CP-SAT's proven lower bound.
+``scheduler.evaluate.evaluate(instance, roster).objective``) and the best proven lower
+bound (CP-SAT's on the full model, or the Lagrangian bound of column generation).
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scheduler.benchmark_arrays import (
+    InstanceArrays,
+    IntArray,
+    instance_arrays,
+    roster_dict,
+    roster_matrix,
+    total_objective,
+)
+from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool, solve_master_mip
 from scheduler.benchmark_constraints import add_hint, build_submodel
+from scheduler.benchmark_construct import DPSettings, construct, dp_settings, sweep
 from scheduler.benchmark_format import BenchmarkInstance, read_instance
 from scheduler.benchmark_search import (
     Roster,
     SearchLimits,
     SubResult,
-    construct,
-    empty_roster,
     improve,
     model_size,
     roster_from_hint,
     solve_submodel,
 )
 from scheduler.evaluate import evaluate
+from scheduler.roster_exact import exact_fallback
 
-#: Full models up to this many shift variables are solved directly for the whole budget.
-SMALL_MODEL_VARS = 1_000
-#: Full models up to this many shift variables get FULL_MODEL_SHARE of the budget, then LNS.
+#: Full models up to this many shift variables are also solved directly by CP-SAT.
 FULL_MODEL_VARS = 12_000
-#: Share of the budget for the full model when it is not small.
-FULL_MODEL_SHARE = 0.25
-#: Share of the budget for the constructive start when no full model is solved.
-CONSTRUCT_SHARE = 0.3
+#: Seconds kept back from the limit for reading the result back and reporting.
+SAFETY_S = 0.3
+#: Share of the time limit the constructive start may take before it goes cheap.
+CONSTRUCT_SHARE = 0.5
+#: Shares of the remaining time for the phases after the constructive start.
+SWEEP_SHARE = 0.1
+BANDED_SWEEP_SHARE = 0.6
+FIRST_FULL_MODEL_SHARE = 0.3
+COLGEN_SHARE = 0.3
+DIVE_SHARE = 0.5
+MASTER_IP_SHARE = 0.5
+#: Column-generation iterations per diving step (a third of it above DIVE_STAFF staff).
+DIVE_ITERATIONS = 20
+DIVE_STAFF = 40
+#: Time limit of one exact single-employee fallback solve.
+FALLBACK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,19 +83,131 @@ def _valid_hint(
 
 
 def _full_solve(
-    instance: BenchmarkInstance, incumbent: Roster | None, limits: SearchLimits, share: float
+    instance: BenchmarkInstance, incumbent: Roster, limits: SearchLimits, share: float
 ) -> SubResult:
+    """The whole model, hinted; its time limit is ``share`` of what is left once built."""
     all_days = frozenset(range(instance.horizon))
-    base = incumbent or empty_roster(instance)
-    sub = build_submodel(instance, base, {staff.id: all_days for staff in instance.staff})
-    if incumbent is not None:
-        add_hint(sub, incumbent)
-    return solve_submodel(
-        sub,
-        time_limit_s=limits.remaining() * share,
-        workers=limits.workers,
-        seed=limits.seed,
+    sub = build_submodel(instance, incumbent, {staff.id: all_days for staff in instance.staff})
+    add_hint(sub, incumbent)
+    seconds = max(0.05, limits.remaining() * share)
+    return solve_submodel(sub, time_limit_s=seconds, workers=limits.workers, seed=limits.seed)
+
+
+@dataclass
+class _Search:
+    """The incumbent and the best proven bound while the phases run."""
+
+    instance: BenchmarkInstance
+    arrays: InstanceArrays
+    limits: SearchLimits
+    matrix: IntArray
+    objective: int
+    bound: int | None = None
+
+    def offer(self, matrix: IntArray | None) -> None:
+        if matrix is None:
+            return
+        objective = total_objective(self.arrays, matrix)
+        if objective < self.objective:
+            self.matrix, self.objective = matrix, objective
+
+    def prove(self, bound: int | None) -> None:
+        """Keep the best proven lower bound (every penalty is non-negative, so 0 is one)."""
+        if bound is not None:
+            bound = max(0, bound)
+        if bound is not None and (self.bound is None or bound > self.bound):
+            self.bound = bound
+
+    @property
+    def optimal(self) -> bool:
+        return self.bound is not None and self.objective <= self.bound
+
+    def until(self, share: float) -> float:
+        """A deadline ``share`` of the remaining time from now."""
+        return time.monotonic() + max(0.0, self.limits.remaining()) * share
+
+
+def _start(
+    instance: BenchmarkInstance,
+    arrays: InstanceArrays,
+    settings: DPSettings,
+    hint: Mapping[str, Sequence[str]] | None,
+    deadline: float,
+) -> IntArray | None:
+    valid = _valid_hint(instance, hint)
+    if valid is not None:
+        return roster_matrix(arrays, valid)
+    return construct(arrays, settings, deadline=deadline)
+
+
+def _dive_steps(arrays: InstanceArrays) -> int:
+    """Column-generation iterations between two fixing steps of the dive."""
+    return DIVE_ITERATIONS if arrays.n_staff <= DIVE_STAFF else max(4, DIVE_ITERATIONS // 3)
+
+
+def _price_and_branch(search: _Search, settings: DPSettings) -> None:
+    """Column generation (Lagrangian bound), a diving heuristic over the columns, then the
+    restricted master as a MIP hinted with the incumbent."""
+    arrays, limits = search.arrays, search.limits
+    pool = ColumnPool(arrays)
+    for employee in range(arrays.n_staff):
+        pool.add(employee, search.matrix[employee])
+    generation = ColumnGeneration(arrays, pool, settings, exact=True)
+    generation.run(deadline=search.until(COLGEN_SHARE))
+    search.prove(generation.lower_bound)
+    if search.optimal or limits.remaining() <= 0:
+        return
+    dived = generation.dive(
+        deadline=search.until(DIVE_SHARE), iterations_per_step=_dive_steps(arrays)
     )
+    search.offer(dived)
+    if search.optimal or limits.remaining() <= 0:
+        return
+    matrix, _ = sweep(
+        arrays, search.matrix, settings, deadline=search.until(SWEEP_SHARE), rng=random.Random(1)
+    )
+    search.offer(matrix)
+    for employee in range(arrays.n_staff):
+        pool.add(employee, search.matrix[employee])
+    search.offer(solve_master_mip(arrays, pool, search.matrix, limits.deadline, MASTER_IP_SHARE))
+
+
+def _full_model(search: _Search, share: float) -> None:
+    """The whole CP-SAT model hinted with the incumbent (its bound is kept)."""
+    arrays, limits = search.arrays, search.limits
+    phase = _full_solve(search.instance, roster_dict(arrays, search.matrix), limits, share)
+    search.prove(phase.bound)
+    if phase.roster is not None:
+        search.offer(roster_matrix(arrays, phase.roster))
+
+
+def _phases(search: _Search, settings: DPSettings) -> None:
+    """Sweeps; the full CP-SAT model (when small enough) for a first share; on exact
+    (short) horizons price-and-branch with diving; CP-SAT LNS on whatever time is left.
+    Each phase only keeps improvements; the search stops once the incumbent is proven
+    optimal."""
+    arrays, limits = search.arrays, search.limits
+    rng = random.Random(limits.seed)
+    exact = settings.band is None
+    share = SWEEP_SHARE if exact else BANDED_SWEEP_SHARE
+    matrix, _ = sweep(arrays, search.matrix, settings, deadline=search.until(share), rng=rng)
+    search.offer(matrix)
+    if model_size(search.instance) <= FULL_MODEL_VARS:
+        _full_model(search, FIRST_FULL_MODEL_SHARE)
+    if search.optimal or limits.remaining() <= 0.2:
+        return
+    if exact:
+        _price_and_branch(search, settings)
+    if search.optimal or limits.remaining() <= 0.2:
+        return
+    roster, _ = improve(
+        search.instance,
+        roster_dict(arrays, search.matrix),
+        search.objective,
+        limits,
+        lower_bound=search.bound or 0,
+    )
+    search.offer(roster_matrix(arrays, roster))
 
 
 def solve_benchmark(
@@ -81,43 +217,29 @@ def solve_benchmark(
     workers: int,
     hint: dict[str, list[str]] | None = None,
 ) -> BenchmarkResult:
-    """Best roster found within ``time_limit_s`` seconds using ``workers`` CP-SAT workers."""
+    """Best roster found within ``time_limit_s`` seconds (wall clock, everything included)
+    using ``workers`` CP-SAT workers."""
     started = time.monotonic()
-    limits = SearchLimits(deadline=started + time_limit_s, workers=workers, seed=0)
-    incumbent = _valid_hint(instance, hint)
-    objective = evaluate(instance, incumbent).objective if incumbent is not None else None
-    bound: int | None = None
-    size = model_size(instance)
-
-    def result(status: str) -> BenchmarkResult:
-        return BenchmarkResult(
-            status=status,
-            objective=objective,
-            bound=bound,
-            seconds=time.monotonic() - started,
-            roster=incumbent or {},
-        )
-
-    if size <= FULL_MODEL_VARS:
-        share = 1.0 if size <= SMALL_MODEL_VARS else FULL_MODEL_SHARE
-        phase = _full_solve(instance, incumbent, limits, share)
-        bound = phase.bound
-        if phase.status == "INFEASIBLE":
-            return result("INFEASIBLE")
-        if phase.roster is not None and phase.objective is not None:
-            if objective is None or phase.objective <= objective:
-                incumbent, objective = phase.roster, phase.objective
-        if phase.status == "OPTIMAL":
-            return result("OPTIMAL")
-    if incumbent is None:
-        incumbent = construct(instance, limits, budget_s=limits.remaining() * CONSTRUCT_SHARE)
-        if incumbent is None:
-            return result("UNKNOWN")
-        objective = evaluate(instance, incumbent).objective
-    assert objective is not None
-    incumbent, objective = improve(instance, incumbent, objective, limits, lower_bound=bound or 0)
-    proved = bound is not None and objective <= bound
-    return result("OPTIMAL" if proved else "FEASIBLE")
+    safety = min(SAFETY_S, time_limit_s * 0.1)
+    limits = SearchLimits(deadline=started + time_limit_s - safety, workers=workers, seed=0)
+    arrays = instance_arrays(instance)
+    fallback = exact_fallback(instance, arrays, time_limit_s=FALLBACK_S, workers=workers)
+    settings = dp_settings(arrays, fallback)
+    matrix = _start(instance, arrays, settings, hint, started + time_limit_s * CONSTRUCT_SHARE)
+    if matrix is None:
+        return BenchmarkResult("UNKNOWN", None, None, time.monotonic() - started, {})
+    search = _Search(instance, arrays, limits, matrix, total_objective(arrays, matrix))
+    if limits.remaining() > 0:
+        _phases(search, settings)
+    roster = roster_dict(arrays, search.matrix)
+    objective = evaluate(instance, roster).objective
+    return BenchmarkResult(
+        status="OPTIMAL" if search.optimal else "FEASIBLE",
+        objective=objective,
+        bound=search.bound,
+        seconds=time.monotonic() - started,
+        roster=roster,
+    )
 
 
 def benchmark_json(path: str | Path, *, seconds: float, workers: int) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Search strategies on top of the benchmark model: sub-solves, a constructive start, LNS.
+"""Search strategies on top of the benchmark CP-SAT model: sub-solves and LNS.
 
 Every roster these functions return satisfies all hard constraints: each step solves a
 model whose fixed part comes from a roster that already did, and a step that finds no
@@ -23,8 +23,6 @@ Roster = dict[str, list[str]]
 SUB_TIME_LIMIT_S = 0.5
 #: Starting LNS neighbourhood size in shift variables.
 INITIAL_LNS_VARS = 300.0
-#: Shift variables per constructive batch.
-CONSTRUCT_BATCH_VARS = 1500
 #: Share of LNS moves that free whole rosters of a few staff.
 WHOLE_HORIZON_SHARE = 0.5
 
@@ -68,10 +66,6 @@ def solve_submodel(sub: SubModel, *, time_limit_s: float, workers: int, seed: in
     )
 
 
-def empty_roster(instance: BenchmarkInstance) -> Roster:
-    return {staff.id: [OFF] * instance.horizon for staff in instance.staff}
-
-
 def staff_variable_count(instance: BenchmarkInstance, staff: Staff) -> int:
     open_days = instance.horizon - len(instance.days_off.get(staff.id, frozenset()))
     return open_days * sum(1 for shift in instance.shifts if staff.may_work(shift.id))
@@ -80,67 +74,6 @@ def staff_variable_count(instance: BenchmarkInstance, staff: Staff) -> int:
 def model_size(instance: BenchmarkInstance) -> int:
     """Number of shift variables of the full model."""
     return sum(staff_variable_count(instance, staff) for staff in instance.staff)
-
-
-def _construct_batch(
-    instance: BenchmarkInstance,
-    roster: Roster,
-    batch: list[Staff],
-    time_limit_s: float,
-    limits: SearchLimits,
-) -> Roster | None:
-    """Place one batch: first optimise against open cover for a short time, and if that
-    finds nothing, settle for any feasible roster of the batch (last try: until the
-    deadline)."""
-    all_days = frozenset(range(instance.horizon))
-    free = {staff.id: all_days for staff in batch}
-    for attempt in range(3):
-        sub = build_submodel(instance, roster, free)
-        if attempt:
-            sub.model.clear_objective()  # type: ignore[no-untyped-call]
-        budget = limits.remaining()
-        if attempt < 2:
-            budget = min(budget, time_limit_s * 4**attempt)
-        result = solve_submodel(
-            sub,
-            time_limit_s=max(0.05, budget),
-            workers=limits.workers,
-            seed=limits.seed + attempt,
-        )
-        if result.roster is not None:
-            return result.roster
-        if result.status == "INFEASIBLE" or limits.remaining() <= 0:
-            return None
-    return None
-
-
-def _batches(instance: BenchmarkInstance, target_vars: int) -> list[list[Staff]]:
-    batches: list[list[Staff]] = [[]]
-    size = 0
-    for staff in instance.staff:
-        count = staff_variable_count(instance, staff)
-        if batches[-1] and size + count > target_vars:
-            batches.append([])
-            size = 0
-        batches[-1].append(staff)
-        size += count
-    return batches
-
-
-def construct(
-    instance: BenchmarkInstance, limits: SearchLimits, *, budget_s: float
-) -> Roster | None:
-    """Greedy start: add staff a few at a time, each batch solved against the cover that
-    the staff placed so far leave open. Returns None if a batch finds no feasible roster."""
-    batches = _batches(instance, CONSTRUCT_BATCH_VARS)
-    roster = empty_roster(instance)
-    share = max(0.3, budget_s / len(batches))
-    for batch in batches:
-        found = _construct_batch(instance, roster, batch, share, limits)
-        if found is None:
-            return None
-        roster = found
-    return roster
 
 
 @dataclass

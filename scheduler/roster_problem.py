@@ -209,6 +209,16 @@ class Shortfall:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """An improving solution found while solving: its objective, the proven bound so far
+    and the solver's elapsed wall time."""
+
+    objective: int
+    bound: int
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
 class RosterResult:
     status: str
     objective: int | None

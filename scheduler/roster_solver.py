@@ -14,7 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -24,6 +24,7 @@ from .roster_problem import (
     Assignment,
     History,
     PersonTotals,
+    Progress,
     RosterProblem,
     RosterResult,
     Shortfall,
@@ -47,8 +48,12 @@ def solve(
     time_limit_s: float = 10.0,
     workers: int = 2,
     hint: tuple[Assignment, ...] | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> RosterResult:
-    """Optimise the roster within ``time_limit_s`` using ``workers`` CP-SAT workers."""
+    """Optimise the roster within ``time_limit_s`` using ``workers`` CP-SAT workers.
+
+    ``progress``, when given, is called with each improving solution (from a CP-SAT
+    solution callback, so on a solver thread); it must be quick and must not raise."""
     shortfalls = count_shortfalls(problem)
     if shortfalls:
         return _infeasible(problem, tuple(shortfalls), 0.0)
@@ -62,7 +67,8 @@ def solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.max_time_in_seconds = time_limit_s
-    status = STATUS_NAMES.get(solver.solve(model), "UNKNOWN")
+    callback = _ProgressCallback(progress) if progress is not None else None
+    status = STATUS_NAMES.get(solver.solve(model, callback), "UNKNOWN")
     if status == "INFEASIBLE":
         explanation = core_shortfalls(problem, time_limit_s=time_limit_s)
         return _infeasible(problem, tuple(explanation), solver.wall_time)
@@ -82,6 +88,23 @@ def solve(
         totals=person_totals(problem, assignments),
         seconds=solver.wall_time,
     )
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Reports objective, bound and elapsed time of every solution CP-SAT finds."""
+
+    def __init__(self, report: Callable[[Progress], None]) -> None:
+        super().__init__()
+        self._report = report
+
+    def on_solution_callback(self) -> None:
+        self._report(
+            Progress(
+                objective=round(self.objective_value),
+                bound=round(self.best_objective_bound),
+                elapsed_s=self.wall_time,
+            )
+        )
 
 
 def add_solution_hint(ctx: RosterModel, hint: Iterable[Assignment]) -> None:

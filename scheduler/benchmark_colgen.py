@@ -1,0 +1,314 @@
+"""Column generation over individual rosters, a diving heuristic, and the restricted master
+as a MIP (price-and-branch).
+
+Master LP (GLOP): choose a convex combination of columns (individual rosters) per employee;
+``count[d, s] + under[d, s] - over[d, s] = requirement[d, s]``; minimise request cost plus
+``weight_under * under + weight_over * over``. Pricing is the per-employee DP with the cover
+duals as prices.
+
+Lower bound (weak Lagrangian duality, valid for any duals ``-weight_over <= pi <= weight_under``):
+``sum(pi * requirement) + sum_e min_x (request_cost_e(x) - pi . x) + request constant``.
+Duals are rounded to multiples of 1/1024 first so every sum is exact in floating point; the
+per-employee minimum is bounded below by the exact (band-free) DP with Lagrangian prices.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from scheduler.benchmark_arrays import FloatArray, InstanceArrays, IntArray
+from scheduler.benchmark_construct import DPSettings
+from scheduler.roster_dp import INF
+from scheduler.roster_pricing import best_roster, roster_cost
+
+DUAL_GRID = 1024.0
+#: Share of the employees priced in a partial pricing round, and how often a full round runs.
+PARTIAL_PRICING = 0.34
+FULL_ROUND = 6
+#: LP weight from which a diving step fixes an employee to a column.
+DIVE_FIX_WEIGHT = 0.9
+#: The master MIP is not started with less time than this.
+MIN_MIP_SECONDS = 0.5
+#: Reduced cost below which a column enters the master.
+ENTER_TOLERANCE = 1e-6
+
+
+@dataclass
+class ColumnPool:
+    """Distinct individual rosters per employee, with their request cost."""
+
+    arrays: InstanceArrays
+    columns: list[list[IntArray]] = field(default_factory=list)
+    costs: list[list[float]] = field(default_factory=list)
+    seen: list[set[bytes]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        n = self.arrays.n_staff
+        self.columns = [[] for _ in range(n)]
+        self.costs = [[] for _ in range(n)]
+        self.seen = [set() for _ in range(n)]
+
+    def add(self, employee: int, row: IntArray) -> int | None:
+        """Index of the new column, or None if the employee already has it."""
+        key = row.tobytes()
+        if key in self.seen[employee]:
+            return None
+        self.seen[employee].add(key)
+        self.columns[employee].append(row.copy())
+        self.costs[employee].append(roster_cost(self.arrays.request_cost[employee], row))
+        return len(self.columns[employee]) - 1
+
+    def index_of(self, employee: int, row: IntArray) -> int:
+        key = row.tobytes()
+        for position, column in enumerate(self.columns[employee]):
+            if column.tobytes() == key:
+                return position
+        raise KeyError("column not in pool")
+
+    @property
+    def size(self) -> int:
+        return sum(len(columns) for columns in self.columns)
+
+
+class MasterLP:
+    """The restricted master LP, grown one column at a time."""
+
+    def __init__(self, arrays: InstanceArrays) -> None:
+        self.arrays = arrays
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        horizon, n_shifts = arrays.requirement.shape
+        self.cover: dict[tuple[int, int], pywraplp.Constraint] = {}
+        objective = self.solver.Objective()
+        for day in range(horizon):
+            for shift in range(n_shifts):
+                need = float(arrays.requirement[day, shift])
+                row = self.solver.Constraint(need, need)
+                under = self.solver.NumVar(0.0, need, "")
+                over = self.solver.NumVar(0.0, self.solver.infinity(), "")
+                row.SetCoefficient(under, 1.0)
+                row.SetCoefficient(over, -1.0)
+                objective.SetCoefficient(under, float(arrays.weight_under[day, shift]))
+                objective.SetCoefficient(over, float(arrays.weight_over[day, shift]))
+                self.cover[(day, shift)] = row
+        self.convexity = [self.solver.Constraint(1.0, 1.0) for _ in range(arrays.n_staff)]
+        self.variables: list[list[pywraplp.Variable]] = [[] for _ in range(arrays.n_staff)]
+        objective.SetMinimization()
+
+    def add_column(self, employee: int, row: IntArray, cost: float) -> None:
+        var = self.solver.NumVar(0.0, 1.0, "")
+        self.solver.Objective().SetCoefficient(var, cost)
+        self.convexity[employee].SetCoefficient(var, 1.0)
+        for day in np.nonzero(row >= 0)[0].tolist():
+            self.cover[(day, int(row[day]))].SetCoefficient(var, 1.0)
+        self.variables[employee].append(var)
+
+    def fix(self, employee: int, position: int) -> None:
+        """Only column ``position`` stays open for ``employee`` (and must be chosen)."""
+        for index, var in enumerate(self.variables[employee]):
+            if index == position:
+                var.SetLb(1.0)
+            else:
+                var.SetUb(0.0)
+
+    def weights(self) -> list[FloatArray]:
+        """LP value of every column, per employee (after ``solve``)."""
+        return [
+            np.array([var.solution_value() for var in variables]) for variables in self.variables
+        ]
+
+    def solve(self, time_limit_s: float) -> tuple[float, FloatArray, FloatArray] | None:
+        """LP value, cover duals ``(H, S)`` and convexity duals ``(E,)``."""
+        self.solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        horizon, n_shifts = self.arrays.requirement.shape
+        duals = np.zeros((horizon, n_shifts))
+        for (day, shift), row in self.cover.items():
+            duals[day, shift] = row.dual_value()
+        sigma = np.array([row.dual_value() for row in self.convexity])
+        return self.solver.Objective().Value(), duals, sigma
+
+
+def round_duals(arrays: InstanceArrays, duals: FloatArray) -> FloatArray:
+    """Duals on a dyadic grid inside the interval where the Lagrangian bound is valid."""
+    grid = np.round(duals * DUAL_GRID) / DUAL_GRID
+    return np.clip(grid, -arrays.weight_over, arrays.weight_under)
+
+
+class ColumnGeneration:
+    """Column generation on a growing pool, with diving: fixing employees to their
+    heaviest LP column and re-pricing the rest until every employee is fixed."""
+
+    def __init__(
+        self, arrays: InstanceArrays, pool: ColumnPool, settings: DPSettings, *, exact: bool
+    ) -> None:
+        self.arrays, self.pool, self.settings, self.exact = arrays, pool, settings, exact
+        self.master = MasterLP(arrays)
+        for employee in range(arrays.n_staff):
+            for row, cost in zip(pool.columns[employee], pool.costs[employee], strict=True):
+                self.master.add_column(employee, row, cost)
+        self.warm: dict[int, FloatArray] = {}
+        self.fixed: dict[int, int] = {}
+        self.best_bound = -INF
+        self.lp_value: float | None = None
+        self.iterations = 0
+
+    @property
+    def lower_bound(self) -> int | None:
+        return math.ceil(self.best_bound - 1e-6) if math.isfinite(self.best_bound) else None
+
+    def _price(self, employee: int, prices: FloatArray) -> tuple[IntArray | None, float]:
+        found = best_roster(
+            self.arrays,
+            employee,
+            self.arrays.request_cost[employee] - prices,
+            rounds=self.settings.rounds,
+            fallback=self.settings.fallback,
+            band=self.settings.band,
+            warm=self.warm,
+        )
+        return found.shifts, found.bound
+
+    def run(self, *, deadline: float, max_iterations: int | None = None) -> bool:
+        """Price until no column enters (True) or the deadline / iteration limit (False).
+
+        Partial pricing: most rounds price only the next ``PARTIAL_PRICING`` share of the
+        employees (the LP is re-solved more often); a round that finds nothing, and every
+        ``FULL_ROUND``-th round, prices everybody (only those rounds give a bound)."""
+        count = 0
+        cursor = 0
+        full = True
+        free_count = self.arrays.n_staff - len(self.fixed)
+        batch = max(1, math.ceil(free_count * PARTIAL_PRICING))
+        while time.monotonic() < deadline:
+            if max_iterations is not None and count >= max_iterations:
+                return False
+            solved = self.master.solve(deadline - time.monotonic())
+            if solved is None:
+                return False
+            count += 1
+            self.iterations += 1
+            self.lp_value, duals, sigma = solved
+            prices = round_duals(self.arrays, duals)
+            bound = float((prices * self.arrays.requirement).sum()) + self.arrays.request_constant
+            added, complete = 0, True
+            free = [e for e in range(self.arrays.n_staff) if e not in self.fixed]
+            if not full:
+                free = [free[(cursor + k) % len(free)] for k in range(min(batch, len(free)))]
+                cursor = (cursor + len(free)) % max(1, free_count)
+            for employee in free:
+                if time.monotonic() >= deadline:
+                    complete = False
+                    break
+                shifts, employee_bound = self._price(employee, prices)
+                bound += employee_bound
+                if shifts is None:
+                    continue
+                exact_cost = self.arrays.request_cost[employee] - duals
+                reduced = roster_cost(exact_cost, shifts) - sigma[employee]
+                if reduced < -ENTER_TOLERANCE and self.pool.add(employee, shifts) is not None:
+                    self.master.add_column(employee, shifts, self.pool.costs[employee][-1])
+                    added += 1
+            if full and complete and self.exact and not self.fixed and math.isfinite(bound):
+                self.best_bound = max(self.best_bound, bound)
+            if full and complete and added == 0:
+                return True
+            full = added == 0 or count % FULL_ROUND == 0
+        return False
+
+    def dive(self, *, deadline: float, iterations_per_step: int = 4) -> IntArray | None:
+        """Fix the employees whose heaviest column has LP weight >= ``DIVE_FIX_WEIGHT``,
+        and at least a share of the rest that grows with the time used, re-price, repeat.
+        At the deadline every employee left is fixed to its heaviest column. Returns the
+        roster of the fixed columns (None only if the LP never solved)."""
+        started = time.monotonic()
+        weights: list[FloatArray] | None = None
+        while len(self.fixed) < self.arrays.n_staff:
+            now = time.monotonic()
+            if now < deadline:
+                self.run(deadline=deadline, max_iterations=iterations_per_step)
+                if self.master.solve(max(0.05, deadline - time.monotonic())) is not None:
+                    weights = self.master.weights()
+            if weights is None:
+                return None
+            used = min(1.0, (time.monotonic() - started) / max(1e-3, deadline - started))
+            free = [e for e in range(self.arrays.n_staff) if e not in self.fixed]
+            ranked = sorted(free, key=lambda e: -float(weights[e].max()))
+            at_least = len(free) if used >= 1.0 else max(1, math.ceil(len(free) * used / 2))
+            for rank, employee in enumerate(ranked):
+                heaviest = int(np.argmax(weights[employee]))
+                if rank < at_least or weights[employee][heaviest] >= DIVE_FIX_WEIGHT:
+                    self._fix(employee, heaviest)
+        return np.stack([self.pool.columns[e][self.fixed[e]] for e in range(self.arrays.n_staff)])
+
+    def _fix(self, employee: int, position: int) -> None:
+        self.fixed[employee] = position
+        self.master.fix(employee, position)
+
+
+def solve_master_mip(
+    arrays: InstanceArrays,
+    pool: ColumnPool,
+    incumbent: IntArray,
+    deadline: float,
+    share: float = 1.0,
+    *,
+    solver_name: str = "SCIP",
+) -> IntArray | None:
+    """Best combination of pool columns (one per employee) with a MIP solver (its LP
+    relaxation is the tight master LP), hinted with the incumbent; the solver gets
+    ``share`` of the time left before ``deadline`` (a ``time.monotonic()`` value) once the
+    model is built. None if the solver is missing or found nothing."""
+    solver = pywraplp.Solver.CreateSolver(solver_name)
+    if solver is None:
+        return None
+    horizon, n_shifts = arrays.requirement.shape
+    objective = solver.Objective()
+    cover: dict[tuple[int, int], pywraplp.Constraint] = {}
+    for day in range(horizon):
+        for shift in range(n_shifts):
+            need = float(arrays.requirement[day, shift])
+            row = solver.Constraint(need, need)
+            under = solver.NumVar(0.0, need, "")
+            over = solver.NumVar(0.0, solver.infinity(), "")
+            row.SetCoefficient(under, 1.0)
+            row.SetCoefficient(over, -1.0)
+            objective.SetCoefficient(under, float(arrays.weight_under[day, shift]))
+            objective.SetCoefficient(over, float(arrays.weight_over[day, shift]))
+            cover[(day, shift)] = row
+    choose: list[list[pywraplp.Variable]] = []
+    hint_vars: list[pywraplp.Variable] = []
+    hint_values: list[float] = []
+    for employee in range(arrays.n_staff):
+        hint = pool.index_of(employee, incumbent[employee])
+        one = solver.Constraint(1.0, 1.0)
+        variables = []
+        for position, row_shifts in enumerate(pool.columns[employee]):
+            var = solver.BoolVar("")
+            objective.SetCoefficient(var, pool.costs[employee][position])
+            one.SetCoefficient(var, 1.0)
+            for day in np.nonzero(row_shifts >= 0)[0].tolist():
+                cover[(day, int(row_shifts[day]))].SetCoefficient(var, 1.0)
+            variables.append(var)
+            hint_vars.append(var)
+            hint_values.append(1.0 if position == hint else 0.0)
+        choose.append(variables)
+    objective.SetMinimization()
+    solver.SetHint(hint_vars, hint_values)
+    seconds = (deadline - time.monotonic()) * share
+    if seconds < MIN_MIP_SECONDS:
+        return None
+    solver.SetTimeLimit(int(seconds * 1000))
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return None
+    result = incumbent.copy()
+    for employee, variables in enumerate(choose):
+        values = [var.solution_value() for var in variables]
+        result[employee] = pool.columns[employee][int(np.argmax(values))]
+    return result
