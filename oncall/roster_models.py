@@ -248,7 +248,12 @@ class Roster(SQLModel, table=True):
     solver_status: str | None = Field(default=None, max_length=20)
     objective: int | None = None
     bound: int | None = None
+    # While generating: elapsed solver time of the latest reported solution (objective and
+    # bound above are that solution's); when finished: the whole solve.
+    solver_seconds: float | None = None
     result_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Set by the escalation tick once everyone concerned has been sent their shifts.
+    staff_notified_at: datetime | None = Field(default=None, sa_column=_utc(True))
 
 
 class RosterAssignment(SQLModel, table=True):

@@ -10,6 +10,8 @@ and stores the result.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict
@@ -35,6 +37,7 @@ from scheduler import roster_problem as rp
 from scheduler.roster_solver import solve
 
 SessionOpener = Callable[[], AbstractContextManager[Session]]
+log = logging.getLogger("dutydesk.rosters")
 
 
 def get_roster(session: Session, *, roster_id: int) -> Roster:
@@ -145,10 +148,46 @@ def _result_document(result: rp.RosterResult) -> dict[str, Any]:
     }
 
 
+#: Progress is stored at most this often (in solver seconds).
+PROGRESS_INTERVAL_S = 1.0
+
+
+def progress_writer(
+    open_session: SessionOpener, *, roster_id: int, interval_s: float = PROGRESS_INTERVAL_S
+) -> Callable[[rp.Progress], None]:
+    """A solver progress callback that stores the latest objective, bound and elapsed
+    seconds on a `generating` roster, each time in its own short transaction, at most once
+    per ``interval_s`` of solver time. Progress is not a state change, so it is not audited;
+    a failed write is logged and skipped (it must never stop the solver)."""
+    lock = threading.Lock()
+    last: list[float] = []
+
+    def write(progress: rp.Progress) -> None:
+        with lock:
+            if last and progress.elapsed_s - last[0] < interval_s:
+                return
+            last[:] = [progress.elapsed_s]
+            try:
+                with open_session() as session:
+                    roster = session.get(Roster, roster_id)
+                    if roster is None or roster.status is not RosterStatus.generating:
+                        return
+                    roster.objective, roster.bound = progress.objective, progress.bound
+                    roster.solver_seconds = round(progress.elapsed_s, 3)
+                    session.add(roster)
+                    session.commit()
+            except Exception:
+                log.exception("storing progress of roster %s failed", roster_id)
+
+    return write
+
+
 def run_generation(
     open_session: SessionOpener, *, roster_id: int, now: Callable[[], datetime], workers: int = 2
 ) -> None:
-    """Solve a `generating` roster and store the outcome. Safe to call from a worker thread."""
+    """Solve a `generating` roster and store the outcome. Safe to call from a worker thread.
+    While solving, the latest objective, bound and solver seconds are stored on the roster
+    (see ``progress_writer``)."""
     with open_session() as session:
         roster = get_roster(session, roster_id=roster_id)
         if roster.status is not RosterStatus.generating:
@@ -167,7 +206,13 @@ def run_generation(
         )
         time_limit, unit_id = roster.time_limit_s, roster.unit_id
     try:
-        result = solve(problem, time_limit_s=time_limit, workers=workers, hint=hint)
+        result = solve(
+            problem,
+            time_limit_s=time_limit,
+            workers=workers,
+            hint=hint,
+            progress=progress_writer(open_session, roster_id=roster_id),
+        )
     except Exception as exc:  # stored as a failed version; the worker thread must survive
         with open_session() as session:
             roster = get_roster(session, roster_id=roster_id)
@@ -211,6 +256,7 @@ def run_generation(
         )
         roster.solver_status = result.status
         roster.objective, roster.bound = result.objective, result.bound
+        roster.solver_seconds = round(result.seconds, 3)
         roster.finished_at = now()
         roster.result_json = json.dumps(_result_document(result), ensure_ascii=False)
         session.add(roster)

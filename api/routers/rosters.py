@@ -77,6 +77,7 @@ class RosterPublic(BaseModel):
     solver_status: str | None
     objective: int | None
     bound: int | None
+    solver_seconds: float | None
     violations: list[dict[str, Any]]
     totals: dict[str, dict[str, Any]]
     explanation: list[dict[str, Any]]
@@ -132,6 +133,7 @@ def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
                 "solver_status",
                 "objective",
                 "bound",
+                "solver_seconds",
             }
         ),
         progress=round(progress, 2),
