@@ -1,0 +1,138 @@
+"""Complaint configuration (admin): rule sets with their [U] limits, routing rules,
+the classifier's term dictionary and the handling units' contact/supervisor profiles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep
+from complaints import config
+from complaints.schemas import (
+    RoutingRuleCreate,
+    RoutingRulePublic,
+    RuleSetCreate,
+    RuleSetPublic,
+    RuleSetUpdate,
+    TermCreate,
+    TermPublic,
+    UnitProfilePublic,
+    UnitProfileUpdate,
+)
+from core.types import MAX_ID
+
+router = APIRouter(prefix="/api/v1/complaint-config", tags=["complaint configuration"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/rule-sets", summary="Rule sets (Order 121 default, Order 20 historical)")
+def list_rule_sets(session: SessionDep, _: ComplaintReader) -> list[RuleSetPublic]:
+    return [config.rule_set_public(r) for r in config.list_rule_sets(session)]
+
+
+@router.post("/rule-sets", status_code=status.HTTP_201_CREATED, summary="Add a dated rule set")
+def create_rule_set(
+    session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, body: RuleSetCreate
+) -> RuleSetPublic:
+    rule_set = config.create_rule_set(session, data=body, actor=who.name, now=clock.now())
+    return config.rule_set_public(rule_set)
+
+
+@router.patch("/rule-sets/{rule_set_id}", summary="Edit a rule set's local [U] limits (audited)")
+def update_rule_set(
+    session: SessionDep,
+    clock: ClockDep,
+    who: ComplaintConfigurer,
+    rule_set_id: Id,
+    body: RuleSetUpdate,
+) -> RuleSetPublic:
+    rule_set = config.update_rule_set(
+        session, rule_set_id=rule_set_id, data=body, actor=who.name, now=clock.now()
+    )
+    return config.rule_set_public(rule_set)
+
+
+@router.get("/routing-rules", summary="Territory × domain → handling unit")
+def list_routing_rules(session: SessionDep, _: ComplaintReader) -> list[RoutingRulePublic]:
+    return [RoutingRulePublic.model_validate(r) for r in config.list_routing_rules(session)]
+
+
+@router.post("/routing-rules", status_code=status.HTTP_201_CREATED, summary="Add a routing rule")
+def create_routing_rule(
+    session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, body: RoutingRuleCreate
+) -> RoutingRulePublic:
+    rule = config.create_routing_rule(session, data=body, actor=who.name, now=clock.now())
+    return RoutingRulePublic.model_validate(rule)
+
+
+@router.put("/routing-rules/{rule_id}", summary="Replace a routing rule")
+def update_routing_rule(
+    session: SessionDep,
+    clock: ClockDep,
+    who: ComplaintConfigurer,
+    rule_id: Id,
+    body: RoutingRuleCreate,
+) -> RoutingRulePublic:
+    rule = config.update_routing_rule(
+        session, rule_id=rule_id, data=body, actor=who.name, now=clock.now()
+    )
+    return RoutingRulePublic.model_validate(rule)
+
+
+@router.delete(
+    "/routing-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a rule"
+)
+def delete_routing_rule(
+    session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, rule_id: Id
+) -> Response:
+    config.delete_routing_rule(session, rule_id=rule_id, actor=who.name, now=clock.now())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/terms", summary="The classifier's term dictionary")
+def list_terms(session: SessionDep, _: ComplaintReader) -> list[TermPublic]:
+    return [TermPublic.model_validate(t) for t in config.list_terms(session)]
+
+
+@router.post("/terms", status_code=status.HTTP_201_CREATED, summary="Add a term")
+def create_term(
+    session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, body: TermCreate
+) -> TermPublic:
+    term = config.create_term(session, data=body, actor=who.name, now=clock.now())
+    return TermPublic.model_validate(term)
+
+
+@router.put("/terms/{term_id}", summary="Replace a term")
+def update_term(
+    session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, term_id: Id, body: TermCreate
+) -> TermPublic:
+    term = config.update_term(session, term_id=term_id, data=body, actor=who.name, now=clock.now())
+    return TermPublic.model_validate(term)
+
+
+@router.delete("/terms/{term_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a term")
+def delete_term(
+    session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, term_id: Id
+) -> Response:
+    config.delete_term(session, term_id=term_id, actor=who.name, now=clock.now())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/units/{unit_id}", summary="A handling unit's complaint contact and supervisor")
+def get_unit_profile(session: SessionDep, _: ComplaintReader, unit_id: Id) -> UnitProfilePublic:
+    return UnitProfilePublic.model_validate(config.get_profile(session, unit_id=unit_id))
+
+
+@router.put("/units/{unit_id}", summary="Set a handling unit's contact and supervisor")
+def set_unit_profile(
+    session: SessionDep,
+    clock: ClockDep,
+    who: ComplaintConfigurer,
+    unit_id: Id,
+    body: UnitProfileUpdate,
+) -> UnitProfilePublic:
+    profile = config.set_profile(
+        session, unit_id=unit_id, data=body, actor=who.name, now=clock.now()
+    )
+    return UnitProfilePublic.model_validate(profile)

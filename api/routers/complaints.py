@@ -1,0 +1,515 @@
+"""Complaints: intake, the queue, detail (masked by role), the confidential identity
+(audited), staff classification, every workflow action and related-item clusters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+from pydantic import AwareDatetime
+from sqlmodel import Session
+
+from api.deps import (
+    ClockDep,
+    ComplaintConfidential,
+    ComplaintHandler,
+    ComplaintReader,
+    ComplaintSupervisor,
+    ComplaintWriter,
+    DispatcherWaker,
+    Principal,
+    SessionDep,
+    SettingsDep,
+)
+from complaints import actions, classify, config, queue, service, triage, views
+from complaints.actions import ActionInput, Actor
+from complaints.schemas import (
+    ApprovalBody,
+    ClassificationBody,
+    ClassificationPublic,
+    ClassifyRequest,
+    ClusterPublic,
+    ComplaintCreate,
+    ComplaintDetail,
+    ComplaintPage,
+    DistributeBody,
+    DomainScorePublic,
+    IdentityPublic,
+    NoteBody,
+    ReasonBody,
+    RegistrationResult,
+    RejectBody,
+    RerouteBody,
+    ResultBody,
+    SuspendBody,
+    TakeOverBody,
+    TerminateBody,
+    TestingBody,
+)
+from complaints.vocab import Channel, Domain, ItemType, Status
+from complaints.workflow import Action
+from core import audit
+from core.calendar_store import load_calendar
+from core.errors import NotFound
+from core.types import MAX_ID
+from core.users import Permission, Role, allowed
+
+router = APIRouter(prefix="/api/v1", tags=["complaints"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Text = Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+
+
+def actor_for(session: Session, *, role: Role, user_id: int, name: str) -> Actor:
+    """What a user of `role` may do to items (a handler: only their units' items); shared by
+    the API and the pages."""
+    return Actor(
+        name=name,
+        intake=allowed(role, Permission.complaint_write),
+        handle=allowed(role, Permission.complaint_handle),
+        supervise=allowed(role, Permission.complaint_supervise),
+        unit_ids=service.handler_units(session, user_id=user_id) if role is Role.handler else None,
+    )
+
+
+def viewer_for(session: Session, *, role: Role, user_id: int, name: str) -> views.Viewer:
+    return views.Viewer(
+        confidential=allowed(role, Permission.complaint_confidential),
+        mask_names=role is Role.viewer,
+        actor=actor_for(session, role=role, user_id=user_id, name=name),
+    )
+
+
+def actor_of(session: Session, who: Principal) -> Actor:
+    assert who.user.id is not None
+    return actor_for(session, role=who.user.role, user_id=who.user.id, name=who.name)
+
+
+def viewer_of(session: Session, who: Principal) -> views.Viewer:
+    assert who.user.id is not None
+    return viewer_for(session, role=who.user.role, user_id=who.user.id, name=who.name)
+
+
+def _detail(
+    session: Session,
+    item_id: int,
+    who: Principal,
+    now: datetime,
+    settings: SettingsDep,
+    *,
+    check_visible: bool = True,
+) -> ComplaintDetail:
+    """The detail as `who` may see it. After an action the actor is shown the item even when
+    it just left their unit (returned to intake)."""
+    viewer = viewer_of(session, who)
+    item = service.get(session, complaint_id=item_id)
+    if check_visible and not viewer.actor.sees(item):
+        raise NotFound(f"complaint {item_id} not found")
+    cal = load_calendar(session)
+    return views.detail(session, item, viewer, cal=cal, now=now, tz=settings.tz)
+
+
+@router.post(
+    "/complaints",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a submission (a complaint with a violation clue is split in two)",
+)
+def register(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintWriter,
+    body: ComplaintCreate,
+    wake_dispatcher: DispatcherWaker,
+) -> RegistrationResult:
+    now = clock.now()
+    items = service.register(session, data=body, actor=who.name, now=now, tz=settings.tz)
+    if any(i.incident_id is not None for i in items):
+        wake_dispatcher()  # an emergency opened its incident
+    return RegistrationResult(
+        items=[_detail(session, i.id or 0, who, now, settings) for i in items],
+        split=len(items) > 1,
+    )
+
+
+@router.get("/complaints", summary="The queue: emergencies first, then urgency, then deadline")
+def list_complaints(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintReader,
+    item_status: Annotated[Status | None, Query(alias="status")] = None,
+    state: Annotated[str, Query(pattern=r"^(open|closed|all)$")] = "open",
+    item_type: Annotated[ItemType | None, Query(alias="type")] = None,
+    channel: Channel | None = None,
+    domain: Domain | None = None,
+    district: Text | None = None,
+    unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    overdue: bool | None = None,
+    emergency: bool | None = None,
+    due_before: AwareDatetime | None = None,
+    received_from: AwareDatetime | None = None,
+    received_to: AwareDatetime | None = None,
+    cluster_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    q: Text | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ComplaintPage:
+    viewer = viewer_of(session, who)
+    total, items = queue.list_items(
+        session,
+        filters=queue.QueueFilter(
+            status=item_status,
+            state=state,
+            item_type=item_type,
+            channel=channel,
+            domain=domain,
+            district=district,
+            unit_id=unit_id,
+            overdue=overdue,
+            emergency=emergency,
+            due_before=due_before,
+            received_from=received_from,
+            received_to=received_to,
+            cluster_id=cluster_id,
+            text=q,
+        ),
+        unit_ids=viewer.actor.unit_ids,
+        limit=limit,
+        offset=offset,
+    )
+    cal = load_calendar(session)
+    units = views.unit_names(session, items)
+    now = clock.now()
+    return ComplaintPage(
+        total=total,
+        items=[
+            views.public(i, viewer, units=units, cal=cal, now=now, tz=settings.tz) for i in items
+        ],
+    )
+
+
+@router.get("/complaints/{complaint_id}", summary="An item with clocks, history, cluster, links")
+def get_complaint(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintReader,
+    complaint_id: Id,
+) -> ComplaintDetail:
+    return _detail(session, complaint_id, who, clock.now(), settings)
+
+
+@router.get(
+    "/complaints/{complaint_id}/identity",
+    summary="The submitter's full identity (confidential; every look is audited)",
+)
+def get_identity(
+    session: SessionDep, clock: ClockDep, who: ComplaintConfidential, complaint_id: Id
+) -> IdentityPublic:
+    item = service.get(session, complaint_id=complaint_id)
+    audit.record(
+        session,
+        at=clock.now(),
+        actor=who.name,
+        action="complaint.identity.view",
+        entity_type="complaint",
+        entity_id=item.id,
+    )
+    session.commit()
+    return views.identity(item)
+
+
+@router.post("/complaints/{complaint_id}/classification", summary="Confirm or correct triage")
+def confirm_classification(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintWriter,
+    complaint_id: Id,
+    body: ClassificationBody,
+) -> ComplaintDetail:
+    now = clock.now()
+    triage.confirm(
+        session,
+        complaint_id=complaint_id,
+        domain=body.domain,
+        urgency=body.urgency,
+        note=body.note,
+        actor=who.name,
+        now=now,
+    )
+    return _detail(session, complaint_id, who, now, settings)
+
+
+@router.post("/complaints/classify", summary="Preview the classifier on a text")
+def classify_text(
+    session: SessionDep, _: ComplaintReader, body: ClassifyRequest
+) -> ClassificationPublic:
+    result = classify.classify(body.text, config.active_terms(session))
+    return ClassificationPublic(
+        domain=result.domain,
+        domains=[
+            DomainScorePublic(domain=d.domain, score=d.score, evidence=list(d.evidence))
+            for d in result.domains
+        ],
+        urgency=result.urgency,
+        emergency_terms=list(result.emergency_terms),
+        urgent_terms=list(result.urgent_terms),
+        report_terms=list(result.report_terms),
+        incident_category=result.incident_category,
+        severity=result.severity,
+    )
+
+
+@router.get("/complaint-clusters/{cluster_id}", summary="A cluster of related items (案源线索)")
+def get_cluster(session: SessionDep, _: ComplaintReader, cluster_id: Id) -> ClusterPublic:
+    found = views.cluster_public(session, cluster_id)
+    if found is None:
+        raise NotFound(f"cluster {cluster_id} not found")
+    return found
+
+
+# ---- actions ---------------------------------------------------------------------------------
+
+
+def _run(
+    session: Session,
+    who: Principal,
+    clock: ClockDep,
+    settings: SettingsDep,
+    complaint_id: int,
+    action: Action,
+    data: ActionInput,
+) -> ComplaintDetail:
+    now = clock.now()
+    actions.act(
+        session,
+        complaint_id=complaint_id,
+        action=action,
+        actor=actor_of(session, who),
+        now=now,
+        data=data,
+        tz=settings.tz,
+    )
+    return _detail(session, complaint_id, who, now, settings, check_visible=False)
+
+
+def _note_action(action: Action, summary: str) -> None:
+    @router.post(f"/complaints/{{complaint_id}}/{action.value.replace('_', '-')}", summary=summary)
+    def endpoint(
+        session: SessionDep,
+        clock: ClockDep,
+        settings: SettingsDep,
+        who: ComplaintHandler,
+        complaint_id: Id,
+        body: NoteBody,
+    ) -> ComplaintDetail:
+        return _run(
+            session, who, clock, settings, complaint_id, action, ActionInput(note=body.note)
+        )
+
+    endpoint.__name__ = f"complaint_{action.value}"
+
+
+for _action, _summary in (
+    (Action.sign_for, "签收: the unit signs for the item"),
+    (Action.accept, "受理: accept a complaint (starts the mediation clock)"),
+    (Action.start_mediation, "Start mediation"),
+    (Action.resume, "Resume a suspended mediation (the pause is added to the deadline)"),
+    (Action.convert_to_case, "诉转案: mark a complaint converted to an enforcement case"),
+):
+    _note_action(_action, _summary)
+
+
+@router.post("/complaints/{complaint_id}/distribute", summary="分送: send to the handling unit")
+def distribute(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintWriter,
+    complaint_id: Id,
+    body: DistributeBody,
+) -> ComplaintDetail:
+    data = ActionInput(note=body.note, unit_id=body.unit_id)
+    return _run(session, who, clock, settings, complaint_id, Action.distribute, data)
+
+
+@router.post("/complaints/{complaint_id}/reroute", summary="Re-route to another unit (audited)")
+def reroute(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintWriter,
+    complaint_id: Id,
+    body: RerouteBody,
+) -> ComplaintDetail:
+    data = ActionInput(unit_id=body.unit_id, reason=body.reason)
+    return _run(session, who, clock, settings, complaint_id, Action.reroute, data)
+
+
+@router.post(
+    "/complaints/{complaint_id}/return-to-intake",
+    summary="No authority: return to intake (12345: 退单) with a reason (Art. 41)",
+)
+def return_to_intake(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: ReasonBody,
+) -> ComplaintDetail:
+    data = ActionInput(reason=body.reason)
+    return _run(session, who, clock, settings, complaint_id, Action.return_to_intake, data)
+
+
+@router.post("/complaints/{complaint_id}/reject", summary="不予受理 with an Art. 16 ground")
+def reject(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: RejectBody,
+) -> ComplaintDetail:
+    data = ActionInput(ground=body.ground, note=body.note)
+    return _run(session, who, clock, settings, complaint_id, Action.reject, data)
+
+
+@router.post("/complaints/{complaint_id}/suspend", summary="中止调解 (testing, recusal …)")
+def suspend(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: SuspendBody,
+) -> ComplaintDetail:
+    data = ActionInput(pause_reason=body.reason, note=body.note)
+    return _run(session, who, clock, settings, complaint_id, Action.suspend, data)
+
+
+@router.post(
+    "/complaints/{complaint_id}/testing",
+    summary="Record a finished testing period (excluded from mediation / verification)",
+)
+def record_testing(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: TestingBody,
+) -> ComplaintDetail:
+    data = ActionInput(start=body.start, end=body.end, note=body.note)
+    return _run(session, who, clock, settings, complaint_id, Action.record_testing, data)
+
+
+@router.post("/complaints/{complaint_id}/terminate", summary="终止调解 with an Art. 23 reason")
+def terminate(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: TerminateBody,
+) -> ComplaintDetail:
+    data = ActionInput(termination_reason=body.reason, note=body.note)
+    return _run(session, who, clock, settings, complaint_id, Action.terminate, data)
+
+
+def _result_action(action: Action, summary: str) -> None:
+    @router.post(f"/complaints/{{complaint_id}}/{action.value.replace('_', '-')}", summary=summary)
+    def endpoint(
+        session: SessionDep,
+        clock: ClockDep,
+        settings: SettingsDep,
+        who: ComplaintHandler,
+        complaint_id: Id,
+        body: ResultBody,
+    ) -> ComplaintDetail:
+        data = ActionInput(
+            note=body.note, result=body.result, amount_recovered_cents=body.amount_recovered_cents
+        )
+        return _run(session, who, clock, settings, complaint_id, action, data)
+
+    endpoint.__name__ = f"complaint_{action.value}"
+
+
+for _action, _summary in (
+    (Action.agree, "调解成功: mediation reached agreement"),
+    (Action.close, "办结: close the item"),
+    (Action.file_case, "立案: the report's clue becomes a case"),
+    (Action.not_file, "不予立案"),
+    (Action.reply, "回复: reply (12345 orders, consultations, suggestions, help)"),
+):
+    _result_action(_action, _summary)
+
+
+@router.post(
+    "/complaints/{complaint_id}/extend-verification",
+    summary="Extend verification once (+15 WD, the head's approval)",
+)
+def extend_verification(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: ApprovalBody,
+) -> ComplaintDetail:
+    data = ActionInput(approved_by=body.approved_by, note=body.note)
+    return _run(session, who, clock, settings, complaint_id, Action.extend_verification, data)
+
+
+@router.post(
+    "/complaints/{complaint_id}/extend-reply", summary="12345: extend the reply limit once"
+)
+def extend_reply(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: NoteBody,
+) -> ComplaintDetail:
+    return _run(
+        session,
+        who,
+        clock,
+        settings,
+        complaint_id,
+        Action.extend_reply,
+        ActionInput(note=body.note),
+    )
+
+
+@router.post(
+    "/complaints/{complaint_id}/refer-to-police", summary="移送公安: suspected fraud (Art. 42)"
+)
+def refer_to_police(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: ReasonBody,
+) -> ComplaintDetail:
+    data = ActionInput(note=body.reason)
+    return _run(session, who, clock, settings, complaint_id, Action.refer_to_police, data)
+
+
+@router.post(
+    "/complaints/{complaint_id}/take-over", summary="The superior takes the item over (Art. 13)"
+)
+def take_over(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintSupervisor,
+    complaint_id: Id,
+    body: TakeOverBody,
+) -> ComplaintDetail:
+    data = ActionInput(unit_id=body.unit_id, reason=body.reason)
+    return _run(session, who, clock, settings, complaint_id, Action.take_over, data)

@@ -1,0 +1,199 @@
+"""Statutory clocks (pure): deadlines from a rule set and the working-day calendar.
+
+Counting (DOMAIN.md §3, O121 Art. 45, docs/adr/0003): the start day is never counted.
+Working-day limits use `WorkingCalendar.add_working_days` (holidays and 调休 make-up days
+included); calendar-day limits use `add_calendar_days`, which rolls a deadline that ends on
+a holiday (and, with `roll_weekends`, a weekend) forward. A deadline is a whole local day:
+the clock is overdue from the local midnight after `due_on`.
+
+Pauses (testing, recusal) extend a clock by the paused time in the clock's own unit:
+calendar days, or working days, between the pause's start day and its end day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from complaints.vocab import ClockKind, ItemType, RejectionGround, Workflow
+from core.workcal import WorkingCalendar
+
+Unit = Literal["working", "calendar"]
+REMIND_LOCAL_TIME = time(9, 0)
+
+ALL_GROUNDS = tuple(RejectionGround)
+ORDER20_GROUNDS = tuple(
+    g
+    for g in RejectionGround
+    if g not in {RejectionGround.false_materials, RejectionGround.impersonation}
+)
+
+
+class RuleLimits(BaseModel):
+    """The limits of one rule set. [U] items (DOMAIN.md) are editable per locality."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    distribution_wd: int = Field(default=1, ge=1, le=30, description="intake → unit [U]")
+    acceptance_wd: int = Field(default=7, ge=1, le=60, description="O121 Art. 15")
+    mediation_limit: int = Field(default=60, ge=1, le=365, description="O121 Art. 23")
+    mediation_unit: Unit = Field(default="calendar", description="O20: 45 working days")
+    termination_notice_wd: int = Field(default=7, ge=1, le=60, description="O121 Art. 23")
+    verification_wd: int = Field(default=15, ge=1, le=90, description="XCCX Art. 18")
+    verification_extension_wd: int = Field(default=15, ge=0, le=90)
+    order_sign_for_wd: int = Field(default=1, ge=1, le=30, description="12345 [U]")
+    order_return_wd: int = Field(default=2, ge=0, le=30, description="12345 [U] Shandong")
+    order_reply_wd: int = Field(default=5, ge=1, le=90, description="12345 [U]")
+    order_reply_extension_wd: int = Field(default=10, ge=0, le=90, description="12345 [U]")
+    consultation_reply_wd: int = Field(default=2, ge=1, le=90, description="[U] Guangdong")
+    suggestion_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
+    help_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
+    roll_weekends: bool = Field(default=False, description="[U] weekend roll-over")
+    due_soon_wd: int = Field(default=2, ge=0, le=30, description="催办 this many WD before due")
+    cluster_window_days: int = Field(default=30, ge=1, le=3650)
+    rejection_grounds: tuple[RejectionGround, ...] = Field(default=ALL_GROUNDS, min_length=1)
+
+
+ORDER_121 = RuleLimits()
+ORDER_20 = RuleLimits(
+    mediation_limit=45, mediation_unit="working", rejection_grounds=ORDER20_GROUNDS
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline: the last day, the instant it ends and when to remind."""
+
+    limit: int
+    unit: Unit
+    due_on: date
+    due_at: datetime
+    remind_at: datetime | None
+
+
+def local_day(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The instant a deadline ending on `day` (local) has passed: the next local midnight."""
+    return datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC)
+
+
+def due_date(cal: WorkingCalendar, start: date, amount: int, unit: Unit) -> date:
+    if unit == "working":
+        return cal.add_working_days(start, amount)
+    return cal.add_calendar_days(start, amount)
+
+
+def remind_day(cal: WorkingCalendar, start: date, due_on: date, soon_wd: int) -> date | None:
+    """The working day `soon_wd` working days before `due_on`, but not on or before the start
+    day (a short clock is reminded on its due day); None when the reminder is switched off."""
+    if soon_wd <= 0:
+        return None
+    day = due_on
+    counted = 0
+    while counted < soon_wd and day > start:
+        day -= timedelta(days=1)
+        if cal.is_working_day(day):
+            counted += 1
+    if day <= start:
+        day = start + timedelta(days=1)
+        while day < due_on and not cal.is_working_day(day):
+            day += timedelta(days=1)
+    return min(day, due_on)
+
+
+def deadline(
+    cal: WorkingCalendar,
+    *,
+    start: date,
+    limit: int,
+    unit: Unit,
+    tz: ZoneInfo,
+    extension: int = 0,
+    paused: int = 0,
+    soon_wd: int = 0,
+) -> Deadline:
+    due_on = due_date(cal, start, limit + extension + paused, unit)
+    remind_on = remind_day(cal, start, due_on, soon_wd)
+    remind_at = (
+        None
+        if remind_on is None
+        else datetime.combine(remind_on, REMIND_LOCAL_TIME, tz).astimezone(UTC)
+    )
+    return Deadline(limit, unit, due_on, end_of_day(due_on, tz), remind_at)
+
+
+def paused_units(cal: WorkingCalendar, paused_from: date, resumed_on: date, unit: Unit) -> int:
+    """Days a pause adds: calendar days, or working days, after `paused_from` up to and
+    including `resumed_on` (the start day is not counted, as everywhere)."""
+    if resumed_on <= paused_from:
+        return 0
+    if unit == "working":
+        return cal.working_days_between(paused_from, resumed_on)
+    return (resumed_on - paused_from).days
+
+
+def limit_for(kind: ClockKind, limits: RuleLimits, item_type: ItemType) -> tuple[int, Unit]:
+    """The base limit and unit of a clock under a rule set."""
+    if kind is ClockKind.distribution:
+        return limits.distribution_wd, "working"
+    if kind is ClockKind.acceptance:
+        return limits.acceptance_wd, "working"
+    if kind is ClockKind.mediation:
+        return limits.mediation_limit, limits.mediation_unit
+    if kind is ClockKind.termination_notice:
+        return limits.termination_notice_wd, "working"
+    if kind is ClockKind.verification:
+        return limits.verification_wd, "working"
+    if kind is ClockKind.sign_for:
+        return limits.order_sign_for_wd, "working"
+    return reply_limit(limits, item_type, order=True), "working"
+
+
+def reply_limit(limits: RuleLimits, item_type: ItemType, *, order: bool) -> int:
+    if order:
+        return limits.order_reply_wd
+    if item_type is ItemType.consultation:
+        return limits.consultation_reply_wd
+    if item_type is ItemType.suggestion:
+        return limits.suggestion_reply_wd
+    return limits.help_reply_wd
+
+
+def general_reply_limit(limits: RuleLimits, item_type: ItemType, workflow: Workflow) -> int:
+    return reply_limit(limits, item_type, order=workflow is Workflow.order_12345)
+
+
+def extension_for(kind: ClockKind, limits: RuleLimits) -> int:
+    if kind is ClockKind.verification:
+        return limits.verification_extension_wd
+    if kind is ClockKind.reply:
+        return limits.order_reply_extension_wd
+    return 0
+
+
+def is_overdue(due_at: datetime, now: datetime) -> bool:
+    return now >= due_at
+
+
+def on_time(due_at: datetime, met_at: datetime) -> bool:
+    return met_at < due_at
+
+
+def remaining_working_days(cal: WorkingCalendar, today: date, due_on: date) -> int:
+    """Working days left after today up to the due day (0 on the due day; negative once
+    overdue, counting the working days since)."""
+    return cal.working_days_between(today, due_on)
+
+
+def return_window_open(
+    cal: WorkingCalendar, distributed_on: date, today: date, limits: RuleLimits
+) -> bool:
+    """12345: a unit may return a misrouted order within `order_return_wd` working days."""
+    return cal.working_days_between(distributed_on, today) <= limits.order_return_wd

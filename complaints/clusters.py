@@ -1,0 +1,114 @@
+"""Related items (案源线索): an item received within the window of another item with the same
+respondent key, phone key or address key joins that item's cluster. Clusters that a new
+item bridges are merged into the oldest. The caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from complaints.models import Complaint, ComplaintCluster
+
+
+def _latest(
+    session: Session,
+    column: Any,
+    value: str,
+    item: Complaint,
+    window: timedelta,
+    skip: set[int],
+) -> tuple[int, int | None] | None:
+    """The most recent other item with the same key inside the window: (id, cluster_id)."""
+    row = session.exec(
+        select(Complaint.id, Complaint.cluster_id)
+        .where(
+            column == value,
+            col(Complaint.received_at) >= item.received_at - window,
+            col(Complaint.received_at) <= item.received_at + window,
+            col(Complaint.id).not_in(skip),
+        )
+        .order_by(col(Complaint.id).desc())
+        .limit(1)
+    ).first()
+    return None if row is None or row[0] is None else (row[0], row[1])
+
+
+def assign(
+    session: Session,
+    item: Complaint,
+    *,
+    window: timedelta,
+    exclude: set[int],
+    now: datetime,
+) -> ComplaintCluster | None:
+    """Put `item` into the cluster of its related items (creating or merging clusters).
+
+    Every item joins its related items' cluster when it is registered, so for each key the
+    most recent related item stands for all of them: one indexed lookup per key (on
+    `(key, id)`), however many items share the key."""
+    assert item.id is not None
+    skip = exclude | {item.id}
+    hits: dict[str, tuple[int, int | None]] = {}
+    for name, column, value in (
+        ("respondent", col(Complaint.respondent_key), item.respondent_key),
+        ("phone", col(Complaint.phone_key), item.phone_key),
+        ("address", col(Complaint.address_key), item.address_key),
+    ):
+        if value:
+            found = _latest(session, column, value, item, window, skip)
+            if found is not None:
+                hits[name] = found
+    if not hits:
+        return None
+    reasons = set(hits)
+    cluster_ids = sorted({c for _, c in hits.values() if c is not None})
+    loose = sorted({i for i, c in hits.values() if c is None})
+    if cluster_ids:
+        cluster = session.get(ComplaintCluster, cluster_ids[0])
+        assert cluster is not None
+        for other_id in cluster_ids[1:]:
+            merged = session.get(ComplaintCluster, other_id)
+            session.execute(
+                update(Complaint)
+                .where(col(Complaint.cluster_id) == other_id)
+                .values(cluster_id=cluster.id)
+            )
+            if merged is not None:
+                cluster.size += merged.size
+                reasons |= {r for r in merged.reasons.split(",") if r}
+                merged.size = 0
+                session.add(merged)
+    else:
+        cluster = ComplaintCluster(created_at=now, updated_at=now, size=0)
+        session.add(cluster)
+        session.flush()
+    if loose:
+        session.execute(
+            update(Complaint).where(col(Complaint.id).in_(loose)).values(cluster_id=cluster.id)
+        )
+    item.cluster_id = cluster.id
+    session.add(item)
+    cluster.size += len(loose) + 1
+    cluster.reasons = _merge_reasons(cluster.reasons, reasons)
+    cluster.updated_at = now
+    session.add(cluster)
+    return cluster
+
+
+def _merge_reasons(current: str, more: Iterable[str]) -> str:
+    return ",".join(sorted({r for r in current.split(",") if r} | {r for r in more if r}))
+
+
+def members(session: Session, cluster_id: int, limit: int = 200) -> list[Complaint]:
+    """Up to `limit` members, oldest first; with a big cluster, the `limit` most recent."""
+    newest = (
+        select(Complaint)
+        .where(Complaint.cluster_id == cluster_id)
+        .order_by(col(Complaint.received_at).desc(), col(Complaint.id).desc())
+        .limit(limit)
+    )
+    return list(reversed(session.exec(newest).all()))

@@ -1,0 +1,459 @@
+"""Administrator-editable configuration: rule sets, routing rules, the term dictionary and
+unit profiles. Each change is audited and committed once; lookups used by registration and
+the actions live here too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from complaints import classify, routing
+from complaints.clocks import ORDER_20, ORDER_121, RuleLimits
+from complaints.models import ClassificationTerm, ComplaintRuleSet, RoutingRule, UnitProfile
+from complaints.schemas import (
+    RoutingRuleCreate,
+    RuleSetCreate,
+    RuleSetPublic,
+    RuleSetUpdate,
+    TermCreate,
+    UnitProfileUpdate,
+)
+from core import audit
+from core.errors import Conflict, NotFound, ValidationFailed
+from oncall.models import Person, Unit
+
+ORDER121_FROM = date(2026, 4, 15)
+ORDER20_FROM = date(2020, 1, 1)
+DEFAULT_RULE_SETS = (
+    ("O20", "市场监督管理投诉举报处理暂行办法（总局令第20号）", ORDER20_FROM, ORDER_20),
+    ("O121", "市场监督管理投诉举报处理办法（总局令第121号）", ORDER121_FROM, ORDER_121),
+)
+
+
+# ---- rule sets -------------------------------------------------------------------------------
+
+
+def limits_of(rule_set: ComplaintRuleSet) -> RuleLimits:
+    return RuleLimits.model_validate_json(rule_set.limits_json)
+
+
+def rule_set_public(rule_set: ComplaintRuleSet) -> RuleSetPublic:
+    assert rule_set.id is not None
+    return RuleSetPublic(
+        id=rule_set.id,
+        code=rule_set.code,
+        name=rule_set.name,
+        effective_from=rule_set.effective_from,
+        limits=limits_of(rule_set),
+        is_active=rule_set.is_active,
+        updated_at=rule_set.updated_at,
+        updated_by=rule_set.updated_by,
+    )
+
+
+def ensure_default_rule_sets(session: Session, *, now: datetime, actor: str = "system") -> None:
+    """Create Order 20 and Order 121 when no rule set exists (the caller commits)."""
+    if session.exec(select(ComplaintRuleSet.id).limit(1)).first() is not None:
+        return
+    for code, name, start, limits in DEFAULT_RULE_SETS:
+        session.add(
+            ComplaintRuleSet(
+                code=code,
+                name=name,
+                effective_from=start,
+                limits_json=limits.model_dump_json(),
+                updated_at=now,
+                updated_by=actor,
+            )
+        )
+    session.flush()
+
+
+def rule_set_for(session: Session, *, day: date, now: datetime) -> ComplaintRuleSet:
+    """The active rule set in force on `day` (greatest effective_from not after it)."""
+    ensure_default_rule_sets(session, now=now)
+    found = session.exec(
+        select(ComplaintRuleSet)
+        .where(col(ComplaintRuleSet.is_active).is_(True), ComplaintRuleSet.effective_from <= day)
+        .order_by(col(ComplaintRuleSet.effective_from).desc(), col(ComplaintRuleSet.id).desc())
+    ).first()
+    if found is None:
+        raise ValidationFailed("received_at", f"no rule set is in force on {day.isoformat()}")
+    return found
+
+
+def list_rule_sets(session: Session) -> list[ComplaintRuleSet]:
+    return list(
+        session.exec(select(ComplaintRuleSet).order_by(col(ComplaintRuleSet.effective_from))).all()
+    )
+
+
+def get_rule_set(session: Session, *, rule_set_id: int) -> ComplaintRuleSet:
+    found = session.get(ComplaintRuleSet, rule_set_id)
+    if found is None:
+        raise NotFound(f"rule set {rule_set_id} not found")
+    return found
+
+
+def _rule_set_summary(rule_set: ComplaintRuleSet) -> dict[str, object]:
+    return {
+        "code": rule_set.code,
+        "name": rule_set.name,
+        "effective_from": rule_set.effective_from.isoformat(),
+        "limits": limits_of(rule_set).model_dump(mode="json"),
+        "is_active": rule_set.is_active,
+    }
+
+
+def create_rule_set(
+    session: Session, *, data: RuleSetCreate, actor: str, now: datetime
+) -> ComplaintRuleSet:
+    ensure_default_rule_sets(session, now=now)
+    if session.exec(select(ComplaintRuleSet).where(ComplaintRuleSet.code == data.code)).first():
+        raise Conflict(f"rule set code {data.code!r} is already used")
+    rule_set = ComplaintRuleSet(
+        code=data.code,
+        name=data.name,
+        effective_from=data.effective_from,
+        limits_json=data.limits.model_dump_json(),
+        is_active=data.is_active,
+        updated_at=now,
+        updated_by=actor,
+    )
+    session.add(rule_set)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.rule_set.create",
+        entity_type="complaint_rule_set",
+        entity_id=rule_set.id,
+        after=_rule_set_summary(rule_set),
+    )
+    session.commit()
+    return rule_set
+
+
+def update_rule_set(
+    session: Session, *, rule_set_id: int, data: RuleSetUpdate, actor: str, now: datetime
+) -> ComplaintRuleSet:
+    """Edit a rule set's [U] limits. Items keep the clocks already computed; new clocks
+    (and new items) use the edited limits."""
+    rule_set = get_rule_set(session, rule_set_id=rule_set_id)
+    before = _rule_set_summary(rule_set)
+    if data.name is not None:
+        rule_set.name = data.name
+    if data.effective_from is not None:
+        rule_set.effective_from = data.effective_from
+    if data.limits is not None:
+        rule_set.limits_json = data.limits.model_dump_json()
+    if data.is_active is not None:
+        rule_set.is_active = data.is_active
+    rule_set.updated_at, rule_set.updated_by = now, actor
+    session.add(rule_set)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.rule_set.update",
+        entity_type="complaint_rule_set",
+        entity_id=rule_set.id,
+        before=before,
+        after=_rule_set_summary(rule_set),
+    )
+    session.commit()
+    return rule_set
+
+
+# ---- routing rules ---------------------------------------------------------------------------
+
+
+def list_routing_rules(session: Session, *, active_only: bool = False) -> list[RoutingRule]:
+    query = select(RoutingRule).order_by(col(RoutingRule.district), col(RoutingRule.id))
+    if active_only:
+        query = query.where(col(RoutingRule.is_active).is_(True))
+    return list(session.exec(query).all())
+
+
+def pure_rules(session: Session) -> list[routing.Rule]:
+    return [
+        routing.Rule(
+            id=r.id or 0,
+            district=r.district,
+            domain=r.domain,
+            unit_id=r.unit_id,
+            overrides_territory=r.overrides_territory,
+            priority=r.priority,
+        )
+        for r in list_routing_rules(session, active_only=True)
+    ]
+
+
+def known_districts(session: Session) -> list[str]:
+    """Districts named by routing rules or by active units."""
+    from_rules = session.exec(
+        select(RoutingRule.district).where(col(RoutingRule.district).is_not(None))
+    ).all()
+    from_units = session.exec(
+        select(Unit.district).where(col(Unit.district).is_not(None), col(Unit.is_active).is_(True))
+    ).all()
+    return sorted({d for d in [*from_rules, *from_units] if d})
+
+
+def check_unit(session: Session, unit_id: int, field: str = "unit_id") -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None or not unit.is_active:
+        raise ValidationFailed(field, f"unit {unit_id} does not exist or is inactive")
+    return unit
+
+
+def _rule_summary(rule: RoutingRule) -> dict[str, object]:
+    return rule.model_dump(exclude={"id"}, mode="json")
+
+
+def create_routing_rule(
+    session: Session, *, data: RoutingRuleCreate, actor: str, now: datetime
+) -> RoutingRule:
+    check_unit(session, data.unit_id)
+    rule = RoutingRule.model_validate(data.model_dump())
+    session.add(rule)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.routing.create",
+        entity_type="complaint_routing_rule",
+        entity_id=rule.id,
+        after=_rule_summary(rule),
+    )
+    session.commit()
+    return rule
+
+
+def get_routing_rule(session: Session, *, rule_id: int) -> RoutingRule:
+    rule = session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound(f"routing rule {rule_id} not found")
+    return rule
+
+
+def update_routing_rule(
+    session: Session, *, rule_id: int, data: RoutingRuleCreate, actor: str, now: datetime
+) -> RoutingRule:
+    rule = get_routing_rule(session, rule_id=rule_id)
+    check_unit(session, data.unit_id)
+    before = _rule_summary(rule)
+    for name, value in data.model_dump().items():
+        setattr(rule, name, value)
+    session.add(rule)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.routing.update",
+        entity_type="complaint_routing_rule",
+        entity_id=rule.id,
+        before=before,
+        after=_rule_summary(rule),
+    )
+    session.commit()
+    return rule
+
+
+def delete_routing_rule(session: Session, *, rule_id: int, actor: str, now: datetime) -> None:
+    rule = get_routing_rule(session, rule_id=rule_id)
+    before = _rule_summary(rule)
+    session.delete(rule)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.routing.delete",
+        entity_type="complaint_routing_rule",
+        entity_id=rule_id,
+        before=before,
+    )
+    session.commit()
+
+
+# ---- term dictionary -------------------------------------------------------------------------
+
+
+def list_terms(session: Session) -> list[ClassificationTerm]:
+    return list(
+        session.exec(
+            select(ClassificationTerm).order_by(
+                col(ClassificationTerm.kind), col(ClassificationTerm.term)
+            )
+        ).all()
+    )
+
+
+def active_terms(session: Session) -> list[classify.Term]:
+    """The dictionary's active terms; the built-in starting dictionary while it is empty."""
+    rows = session.exec(
+        select(ClassificationTerm).where(col(ClassificationTerm.is_active).is_(True))
+    ).all()
+    if not rows and session.exec(select(ClassificationTerm.id).limit(1)).first() is None:
+        return classify.default_terms()
+    return [
+        classify.Term(
+            term=r.term,
+            kind=r.kind.value,
+            domain=r.domain,
+            weight=r.weight,
+            incident_category=r.incident_category,
+            severity=r.severity,
+        )
+        for r in rows
+    ]
+
+
+def _check_term(data: TermCreate) -> None:
+    if data.kind.value == "domain" and data.domain is None:
+        raise ValidationFailed("domain", "a domain term needs its domain")
+
+
+def create_term(
+    session: Session, *, data: TermCreate, actor: str, now: datetime
+) -> ClassificationTerm:
+    _check_term(data)
+    duplicate = session.exec(
+        select(ClassificationTerm).where(
+            ClassificationTerm.term == data.term,
+            ClassificationTerm.kind == data.kind,
+            ClassificationTerm.domain == data.domain,
+        )
+    ).first()
+    if duplicate is not None:
+        raise Conflict(f"term {data.term!r} ({data.kind.value}) already exists")
+    term = ClassificationTerm.model_validate(data.model_dump())
+    session.add(term)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.term.create",
+        entity_type="complaint_term",
+        entity_id=term.id,
+        after=term.model_dump(exclude={"id"}, mode="json"),
+    )
+    session.commit()
+    return term
+
+
+def seed_terms(session: Session, terms: list[classify.Term]) -> int:
+    """Load a dictionary into an empty table (the caller commits and audits)."""
+    if session.exec(select(ClassificationTerm.id).limit(1)).first() is not None:
+        return 0
+    seen: set[tuple[str, str, object]] = set()
+    for t in terms:
+        key = (t.term, t.kind, t.domain)
+        if key in seen:
+            continue
+        seen.add(key)
+        session.add(
+            ClassificationTerm(
+                term=t.term,
+                kind=t.kind,  # type: ignore[arg-type]
+                domain=t.domain,
+                weight=t.weight,
+                incident_category=t.incident_category,
+                severity=t.severity,
+            )
+        )
+    session.flush()
+    return len(seen)
+
+
+def get_term(session: Session, *, term_id: int) -> ClassificationTerm:
+    term = session.get(ClassificationTerm, term_id)
+    if term is None:
+        raise NotFound(f"term {term_id} not found")
+    return term
+
+
+def update_term(
+    session: Session, *, term_id: int, data: TermCreate, actor: str, now: datetime
+) -> ClassificationTerm:
+    _check_term(data)
+    term = get_term(session, term_id=term_id)
+    before = term.model_dump(exclude={"id"}, mode="json")
+    for name, value in data.model_dump().items():
+        setattr(term, name, value)
+    session.add(term)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.term.update",
+        entity_type="complaint_term",
+        entity_id=term.id,
+        before=before,
+        after=term.model_dump(exclude={"id"}, mode="json"),
+    )
+    session.commit()
+    return term
+
+
+def delete_term(session: Session, *, term_id: int, actor: str, now: datetime) -> None:
+    term = get_term(session, term_id=term_id)
+    before = term.model_dump(exclude={"id"}, mode="json")
+    session.delete(term)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.term.delete",
+        entity_type="complaint_term",
+        entity_id=term_id,
+        before=before,
+    )
+    session.commit()
+
+
+# ---- unit profiles ---------------------------------------------------------------------------
+
+
+def get_profile(session: Session, *, unit_id: int) -> UnitProfile:
+    check_unit(session, unit_id)
+    return session.get(UnitProfile, unit_id) or UnitProfile(unit_id=unit_id)
+
+
+def _check_person(session: Session, person_id: int | None, field: str) -> None:
+    if person_id is None:
+        return
+    person = session.get(Person, person_id)
+    if person is None or not person.is_active:
+        raise ValidationFailed(field, f"person {person_id} does not exist or is inactive")
+
+
+def set_profile(
+    session: Session, *, unit_id: int, data: UnitProfileUpdate, actor: str, now: datetime
+) -> UnitProfile:
+    check_unit(session, unit_id)
+    _check_person(session, data.contact_person_id, "contact_person_id")
+    _check_person(session, data.supervisor_person_id, "supervisor_person_id")
+    profile = session.get(UnitProfile, unit_id)
+    before = None if profile is None else profile.model_dump(mode="json")
+    if profile is None:
+        profile = UnitProfile(unit_id=unit_id)
+    for name, value in data.model_dump().items():
+        setattr(profile, name, value)
+    session.add(profile)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.unit_profile.set",
+        entity_type="unit",
+        entity_id=unit_id,
+        before=before,
+        after=profile.model_dump(mode="json"),
+    )
+    session.commit()
+    return profile

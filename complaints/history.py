@@ -1,0 +1,94 @@
+"""The item's history rows and its audit entries; personal data in audit summaries is
+masked (phones and IDs always, a report's reporter entirely)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from complaints import privacy
+from complaints.models import Complaint, ComplaintEvent
+from complaints.vocab import ItemType, Status
+from core import audit as audit_log
+
+
+def add(
+    session: Session,
+    item: Complaint,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    from_status: Status | None = None,
+    to_status: Status | None = None,
+    note: str = "",
+) -> None:
+    assert item.id is not None
+    session.add(
+        ComplaintEvent(
+            complaint_id=item.id,
+            at=at,
+            actor=actor[:100],
+            action=action[:40],
+            from_status=from_status,
+            to_status=to_status,
+            unit_id=item.unit_id,
+            note=privacy.mask_text_phones(note),
+        )
+    )
+
+
+def summary(item: Complaint) -> dict[str, object]:
+    """What the audit log keeps of an item: no full phone, ID or reporter identity."""
+    hidden = item.item_type is ItemType.report
+    return {
+        "ref": item.ref,
+        "type": item.item_type.value,
+        "channel": item.channel.value,
+        "status": item.status.value,
+        "domain": item.domain.value,
+        "urgency": item.urgency.value,
+        "unit_id": item.unit_id,
+        "district": item.district,
+        "submitter": privacy.HIDDEN if hidden else privacy.mask_name(item.submitter_name),
+        "phone": None if hidden else privacy.mask_phone(item.submitter_phone),
+        "incident_id": item.incident_id,
+    }
+
+
+def audit_change(
+    session: Session,
+    item: Complaint,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    before: dict[str, object] | None,
+    extra: dict[str, object] | None = None,
+) -> None:
+    after = summary(item) | (extra or {})
+    audit_log.record(
+        session,
+        at=at,
+        actor=actor,
+        action=action,
+        entity_type="complaint",
+        entity_id=item.id,
+        before=before,
+        after=after,
+    )
+
+
+def audit(session: Session, item: Complaint, *, at: datetime, actor: str, action: str) -> None:
+    audit_change(session, item, at=at, actor=actor, action=action, before=None)
+
+
+def events_of(session: Session, complaint_id: int) -> list[ComplaintEvent]:
+    return list(
+        session.exec(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == complaint_id)
+            .order_by(col(ComplaintEvent.at), col(ComplaintEvent.id))
+        ).all()
+    )

@@ -1,0 +1,335 @@
+"""Complaint tables (SQLModel). API schemas live in `complaints.schemas`.
+
+One `complaint` row per item of any type (投诉, 举报, 咨询, 意见建议, 求助, 12345 orders), with
+indexed columns for every statistics dimension (type, channel, domain, district, unit,
+status, received_at, closed_at), one timestamp per transition and, per statutory timer, a
+`complaint_clock` row (due date and instant, reminder instant, pauses, met/on-time). The
+complaint's own history is `complaint_event`; supervision (催办 / 督办) is
+`complaint_supervision`. Rule sets, routing rules, the term dictionary and unit profiles are
+the administrator-editable configuration.
+
+Invariants: every state change writes a `complaint_event` row and an audit entry in the same
+transaction; `priority` mirrors `urgency` (0 = emergency) so queues sort on one column;
+`next_due_at` is the earliest due instant of the item's running clocks (NULL when none).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, Date, Enum, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from complaints.vocab import (
+    Channel,
+    ClockKind,
+    ClockStatus,
+    Domain,
+    ItemType,
+    PauseReason,
+    RejectionGround,
+    SaleMode,
+    Status,
+    SupervisionKind,
+    TerminationReason,
+    Urgency,
+    Workflow,
+)
+from core.db import UTCDateTime
+
+
+class TermKind(StrEnum):
+    """What a dictionary term signals when it appears in an item's text."""
+
+    domain = "domain"  # evidence for `domain`
+    urgent = "urgent"  # raises urgency to urgent
+    emergency = "emergency"  # danger to life or health, mass event, accident, poisoning
+    report_hint = "report_hint"  # suggests a violation clue (a report besides a complaint)
+
+
+class RoutingLevel(StrEnum):
+    county = "county"
+    city = "city"
+    province = "province"
+
+
+def _enum(enum: type[StrEnum], *, nullable: bool = False, index: bool = False) -> Column[str]:
+    return Column(Enum(enum, native_enum=False, length=30), nullable=nullable, index=index)
+
+
+def _utc(*, nullable: bool = True, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+# ---- configuration ---------------------------------------------------------------------------
+
+
+class ComplaintRuleSet(SQLModel, table=True):
+    """A dated, versioned set of time limits (Order 121 default, Order 20 historical).
+
+    The one in force on an item's receipt date (greatest `effective_from` not after it) is
+    stored on the item. `limits_json` holds a `complaints.clocks.RuleLimits`.
+    """
+
+    __tablename__ = "complaint_rule_set"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    effective_from: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    limits_json: str = Field(sa_column=Column(Text, nullable=False))
+    is_active: bool = True
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+    updated_by: str = Field(max_length=100)
+
+
+class RoutingRule(SQLModel, table=True):
+    """Territory × domain → handling unit. NULL district or domain means "any".
+
+    `overrides_territory` marks a level override (drugs, devices, cosmetics, price …): the
+    rule wins over territorial rules for its domain (see `complaints.routing`)."""
+
+    __tablename__ = "complaint_routing_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    district: str | None = Field(default=None, max_length=100, index=True)
+    domain: Domain | None = Field(default=None, sa_column=_enum(Domain, nullable=True))
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    level: RoutingLevel | None = Field(default=None, sa_column=_enum(RoutingLevel, nullable=True))
+    overrides_territory: bool = False
+    priority: int = 100
+    note: str = Field(default="", max_length=200)
+    is_active: bool = True
+
+
+class ClassificationTerm(SQLModel, table=True):
+    """One entry of the administrator-editable term dictionary used by the classifier."""
+
+    __tablename__ = "complaint_term"
+    __table_args__ = (UniqueConstraint("term", "kind", "domain"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    term: str = Field(max_length=50, index=True)
+    kind: TermKind = Field(sa_column=_enum(TermKind))
+    domain: Domain | None = Field(default=None, sa_column=_enum(Domain, nullable=True))
+    weight: int = 1
+    incident_category: str | None = Field(default=None, max_length=30)
+    severity: str | None = Field(default=None, max_length=4)
+    is_active: bool = True
+
+
+class UnitProfile(SQLModel, table=True):
+    """How a handling unit (an `oncall` Unit) is reached about complaints: its contact
+    (receives 催办 reminders) and its supervisor (receives 督办 notices), optionally a group
+    (chat robot) that also hears about 督办."""
+
+    __tablename__ = "complaint_unit_profile"
+
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    contact_person_id: int | None = Field(default=None, foreign_key="person.id")
+    supervisor_person_id: int | None = Field(default=None, foreign_key="person.id")
+    supervisor_group: str | None = Field(default=None, max_length=64)
+    accepts_items: bool = True
+    note: str = Field(default="", max_length=200)
+
+
+# ---- items ----------------------------------------------------------------------------------
+
+
+class ComplaintCluster(SQLModel, table=True):
+    """A group of related items (案源线索): same respondent, phone or address in a window."""
+
+    __tablename__ = "complaint_cluster"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc(nullable=False, index=True))
+    size: int = 0
+    reasons: str = Field(default="", max_length=100)  # e.g. "respondent,phone"
+
+
+class Complaint(SQLModel, table=True):
+    __tablename__ = "complaint"
+    __table_args__ = (
+        Index("ix_complaint_queue", "priority", "next_due_at"),
+        Index("ix_complaint_received_type", "received_at", "item_type"),
+        Index("ix_complaint_respondent_key_id", "respondent_key", "id"),
+        Index("ix_complaint_phone_key_id", "phone_key", "id"),
+        Index("ix_complaint_address_key_id", "address_key", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=32, unique=True, index=True)
+    item_type: ItemType = Field(sa_column=_enum(ItemType, index=True))
+    workflow: Workflow = Field(sa_column=_enum(Workflow))
+    channel: Channel = Field(sa_column=_enum(Channel, index=True))
+    status: Status = Field(sa_column=_enum(Status, index=True))
+    external_ref: str | None = Field(default=None, max_length=64, index=True)
+
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    claim: str = Field(default="", sa_column=Column(Text, nullable=False))
+    clue: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+    domain: Domain = Field(sa_column=_enum(Domain, index=True))
+    domain_confirmed: bool = False
+    urgency: Urgency = Field(sa_column=_enum(Urgency))
+    priority: int = Field(default=2, index=True)
+    is_emergency: bool = Field(default=False, index=True)
+    urgency_confirmed: bool = False
+    classification_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+    submitter_name: str = Field(default="", max_length=100)
+    submitter_phone: str | None = Field(default=None, max_length=32)
+    submitter_id_type: str | None = Field(default=None, max_length=20)
+    submitter_id_number: str | None = Field(default=None, max_length=40)
+    submitter_address: str = Field(default="", max_length=200)
+    anonymous: bool = False
+    consent_publish: bool = False
+    consent_entrusted_mediation: bool = False
+
+    respondent_name: str = Field(default="", max_length=200)
+    respondent_credit_code: str | None = Field(default=None, max_length=32)
+    respondent_address: str = Field(default="", max_length=200)
+    respondent_registered_address: str = Field(default="", max_length=200)
+    sale_mode: SaleMode = Field(sa_column=_enum(SaleMode))
+    platform_name: str = Field(default="", max_length=200)
+    platform_shown_address: str = Field(default="", max_length=200)
+    platform_domicile_address: str = Field(default="", max_length=200)
+    occurred_address: str = Field(default="", max_length=200)
+    dispute_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    amount_cents: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+    respondent_key: str | None = Field(default=None, max_length=200)
+    phone_key: str | None = Field(default=None, max_length=32)
+    address_key: str | None = Field(default=None, max_length=200)
+    cluster_id: int | None = Field(default=None, foreign_key="complaint_cluster.id", index=True)
+    linked_item_id: int | None = Field(default=None, foreign_key="complaint.id")
+
+    district: str | None = Field(default=None, max_length=100, index=True)
+    district_source: str = Field(default="", max_length=30)
+    received_by_district: str | None = Field(default=None, max_length=100)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    routing_rule_id: int | None = None
+    routing_note: str = Field(default="", max_length=300)
+
+    rule_set_id: int = Field(foreign_key="complaint_rule_set.id")
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+
+    received_at: datetime = Field(sa_column=_utc(nullable=False, index=True))
+    registered_at: datetime = Field(sa_column=_utc(nullable=False))
+    registered_by: str = Field(max_length=100)
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+    distributed_at: datetime | None = Field(default=None, sa_column=_utc())
+    signed_for_at: datetime | None = Field(default=None, sa_column=_utc())
+    accepted_at: datetime | None = Field(default=None, sa_column=_utc())
+    rejected_at: datetime | None = Field(default=None, sa_column=_utc())
+    mediation_started_at: datetime | None = Field(default=None, sa_column=_utc())
+    agreed_at: datetime | None = Field(default=None, sa_column=_utc())
+    terminated_at: datetime | None = Field(default=None, sa_column=_utc())
+    verification_started_at: datetime | None = Field(default=None, sa_column=_utc())
+    case_filed_at: datetime | None = Field(default=None, sa_column=_utc())
+    not_filed_at: datetime | None = Field(default=None, sa_column=_utc())
+    returned_at: datetime | None = Field(default=None, sa_column=_utc())
+    replied_at: datetime | None = Field(default=None, sa_column=_utc())
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
+
+    next_due_at: datetime | None = Field(default=None, sa_column=_utc(index=True))
+    next_due_clock: ClockKind | None = Field(
+        default=None, sa_column=_enum(ClockKind, nullable=True)
+    )
+    closure_due_at: datetime | None = Field(default=None, sa_column=_utc())
+    closed_on_time: bool | None = None
+    overdue: bool = Field(default=False, index=True)
+    overdue_since: datetime | None = Field(default=None, sa_column=_utc())
+    supervision_count: int = 0
+
+    returned_count: int = 0
+    return_reason: str = Field(default="", max_length=300)
+    taken_over_by_superior: bool = False
+    converted_to_case: bool = False
+    referred_to_police: bool = False
+    rejection_ground: RejectionGround | None = Field(
+        default=None, sa_column=_enum(RejectionGround, nullable=True)
+    )
+    termination_reason: TerminationReason | None = Field(
+        default=None, sa_column=_enum(TerminationReason, nullable=True)
+    )
+    pause_reason: PauseReason | None = Field(
+        default=None, sa_column=_enum(PauseReason, nullable=True)
+    )
+    paused_since: datetime | None = Field(default=None, sa_column=_utc())
+    verification_extended: bool = False
+    reply_extended: bool = False
+    result: str = Field(default="", sa_column=Column(Text, nullable=False))
+    amount_recovered_cents: int | None = Field(
+        default=None, sa_column=Column(BigInteger, nullable=True)
+    )
+
+
+class ComplaintEvent(SQLModel, table=True):
+    """The item's own history: one row per state change, routing change or note."""
+
+    __tablename__ = "complaint_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=40)
+    from_status: Status | None = Field(default=None, sa_column=_enum(Status, nullable=True))
+    to_status: Status | None = Field(default=None, sa_column=_enum(Status, nullable=True))
+    unit_id: int | None = None
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class ComplaintClock(SQLModel, table=True):
+    """One statutory timer of one item. Deadlines are whole days: `due_on` is the last
+    local day, `due_at` the instant it ends (local midnight after it), in UTC."""
+
+    __tablename__ = "complaint_clock"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "kind"),
+        Index("ix_complaint_clock_due", "status", "due_at"),
+        Index("ix_complaint_clock_remind", "status", "remind_at"),
+        Index("ix_complaint_clock_kind_met", "kind", "met_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    kind: ClockKind = Field(sa_column=_enum(ClockKind))
+    status: ClockStatus = Field(sa_column=_enum(ClockStatus))
+    started_on: date = Field(sa_column=Column(Date, nullable=False))
+    limit: int
+    unit: str = Field(max_length=10)  # "working" or "calendar"
+    extension: int = 0
+    paused_units: int = 0
+    paused_since: datetime | None = Field(default=None, sa_column=_utc())
+    due_on: date = Field(sa_column=Column(Date, nullable=False))
+    due_at: datetime = Field(sa_column=_utc(nullable=False))
+    remind_at: datetime | None = Field(default=None, sa_column=_utc())
+    met_at: datetime | None = Field(default=None, sa_column=_utc())
+    on_time: bool | None = None
+    reminded_at: datetime | None = Field(default=None, sa_column=_utc())
+    overdue_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class Supervision(SQLModel, table=True):
+    """A reminder (催办) or supervision record (督办) created by the supervision tick."""
+
+    __tablename__ = "complaint_supervision"
+    __table_args__ = (UniqueConstraint("clock_id", "kind", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    clock_id: int = Field(foreign_key="complaint_clock.id")
+    kind: SupervisionKind = Field(sa_column=_enum(SupervisionKind))
+    clock_kind: ClockKind = Field(sa_column=_enum(ClockKind))
+    due_at: datetime = Field(sa_column=_utc(nullable=False))
+    at: datetime = Field(sa_column=_utc(nullable=False, index=True))
+    unit_id: int | None = None
+    person_id: int | None = None
+    group: str | None = Field(default=None, max_length=64)
+    notification_id: int | None = None
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))

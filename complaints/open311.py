@@ -1,0 +1,413 @@
+"""Open311 GeoReport v2 as an intake and status interface (DOMAIN.md §8).
+
+- Clients: `POST requests` needs an API key issued by an administrator (`open311_client`,
+  only the key's SHA-256 stored, revocable, audited). A request registers through
+  `service.register_uncommitted` like any intake, on the client's channel, and commits once
+  with an `open311_request` row (location, media URL, token) per item created.
+- Reading (`GET requests`, `requests/{id}`, `tokens/{id}`) needs no key, but shows only
+  complaints whose complainant consented to publication (`consent_publish`), never a report
+  (O121 Art. 37); with a valid key, a client also sees the requests it submitted itself.
+  Submitters' identities are never shown; phone and ID numbers in descriptions are masked.
+- `expected_datetime` is the current statutory deadline (the item's next running clock),
+  `agency_responsible` the handling unit's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from complaints import actions, service
+from complaints import open311_catalog as catalog
+from complaints.io_models import Open311Client, Open311Request
+from complaints.io_schemas import Open311ClientCreate
+from complaints.models import Complaint
+from complaints.schemas import ComplaintCreate
+from complaints.vocab import ZH, ItemType, Status, Workflow
+from core import audit
+from core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from oncall.models import Unit
+
+KEY_PREFIX = "o311_"
+WINDOW = timedelta(days=90)
+MAX_RESULTS = 1000
+MAX_IDS = 100
+
+
+# ---- clients (API keys) ----------------------------------------------------------------------
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _client_summary(client: Open311Client) -> dict[str, object]:
+    return {
+        "name": client.name,
+        "channel": client.channel.value,
+        "key_hint": client.key_hint,
+        "is_active": client.is_active,
+    }
+
+
+def create_client(
+    session: Session, *, data: Open311ClientCreate, actor: str, now: datetime
+) -> tuple[Open311Client, str]:
+    """A new client and its API key in plain text (shown once)."""
+    if session.exec(select(Open311Client).where(Open311Client.name == data.name)).first():
+        raise Conflict(f"an Open311 client named {data.name!r} already exists")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    client = Open311Client(
+        name=data.name,
+        key_hash=_digest(key),
+        key_hint=key[-4:],
+        channel=data.channel,
+        created_at=now,
+        created_by=actor,
+    )
+    session.add(client)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="open311.client.create",
+        entity_type="open311_client",
+        entity_id=client.id,
+        after=_client_summary(client),
+    )
+    session.commit()
+    return client, key
+
+
+def list_clients(session: Session) -> list[Open311Client]:
+    return list(session.exec(select(Open311Client).order_by(col(Open311Client.id))).all())
+
+
+def revoke_client(session: Session, *, client_id: int, actor: str, now: datetime) -> Open311Client:
+    client = session.get(Open311Client, client_id)
+    if client is None:
+        raise NotFound(f"Open311 client {client_id} not found")
+    if not client.is_active:
+        raise Conflict(f"Open311 client {client_id} is already revoked")
+    before = _client_summary(client)
+    client.is_active, client.revoked_at = False, now
+    session.add(client)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="open311.client.revoke",
+        entity_type="open311_client",
+        entity_id=client.id,
+        before=before,
+        after=_client_summary(client),
+    )
+    session.commit()
+    return client
+
+
+def client_for_key(session: Session, key: str | None) -> Open311Client | None:
+    if not key:
+        return None
+    client = session.exec(
+        select(Open311Client).where(Open311Client.key_hash == _digest(key.strip()))
+    ).first()
+    return client if client is not None and client.is_active else None
+
+
+def authenticate(session: Session, key: str | None) -> Open311Client:
+    client = client_for_key(session, key)
+    if client is None:
+        raise Forbidden("api_key is missing, invalid or revoked")
+    return client
+
+
+# ---- submitting ------------------------------------------------------------------------------
+
+
+def check_jurisdiction(given: str | None, ours: str) -> None:
+    if given and given.strip().lower() != ours.lower():
+        raise NotFound(f"jurisdiction_id {given!r} is not served here (this is {ours!r})")
+
+
+def _form_errors(exc: ValidationError) -> ValidationFailed:
+    errors = tuple(
+        FieldError(str(e["loc"][0]) if e.get("loc") else "request", e["msg"]) for e in exc.errors()
+    )
+    failure = ValidationFailed(errors[0].field, errors[0].reason)
+    failure.errors = errors
+    return failure
+
+
+def parse_form(raw: dict[str, Any]) -> tuple[catalog.RequestForm, dict[str, str]]:
+    """Split `attribute[code]` keys (or a JSON `attribute` object) from the plain fields."""
+    attributes: dict[str, str] = {}
+    plain: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "attribute" and isinstance(value, dict):
+            attributes |= {str(k): str(v) for k, v in value.items()}
+        elif key.startswith("attribute[") and key.endswith("]"):
+            attributes[key[len("attribute[") : -1]] = str(value)
+        elif value not in ("", None):  # an empty form field is a missing one
+            plain[key] = value
+    try:
+        form = catalog.RequestForm.model_validate(plain)
+    except ValidationError as exc:
+        raise _form_errors(exc) from None
+    if any("\x00" in v or len(v) > 4000 for v in attributes.values()):
+        raise ValidationFailed("attribute", "attribute values are text of at most 4000 characters")
+    return form, attributes
+
+
+def _notice(session: Session, item: Complaint) -> str:
+    limits = actions.limits_for(session, item)
+    if item.workflow is Workflow.complaint:
+        return f"投诉已登记，将在{limits.acceptance_wd}个工作日内决定是否受理。"
+    if item.workflow is Workflow.report:
+        return f"举报已登记，将在{limits.verification_wd}个工作日内完成核查。"
+    if item.workflow is Workflow.order_12345:
+        return f"工单已登记，将在{limits.order_reply_wd}个工作日内办理答复。"
+    days = {
+        ItemType.consultation: limits.consultation_reply_wd,
+        ItemType.suggestion: limits.suggestion_reply_wd,
+    }.get(item.item_type, limits.help_reply_wd)
+    return f"已登记，将在{days}个工作日内答复。"
+
+
+def submit(
+    session: Session,
+    *,
+    client: Open311Client,
+    form: catalog.RequestForm,
+    attributes: dict[str, str],
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[catalog.PostedRequest]:
+    """Register the request (one or two items) and commit once."""
+    assert client.id is not None
+    fields = catalog.submission(form, attributes, channel=client.channel.value, tz=tz)
+    try:
+        data = ComplaintCreate.model_validate(fields)
+    except ValidationError as exc:
+        raise _renamed(_form_errors(exc)) from None
+    try:
+        items = service.register_uncommitted(
+            session, data=data, actor=f"open311:{client.name}"[:100], now=now, tz=tz
+        )
+    except ValidationFailed as exc:
+        raise _renamed(exc) from None
+    token = secrets.token_urlsafe(18)
+    for item in items:
+        assert item.id is not None
+        session.add(
+            Open311Request(
+                complaint_id=item.id,
+                client_id=client.id,
+                token=token,
+                service_code=form.service_code,
+                lat=form.lat,
+                lon=form.long,
+                address_id=form.address_id,
+                media_url=form.media_url,
+                created_at=now,
+            )
+        )
+    client.last_used_at = now
+    session.add(client)
+    notices = [_notice(session, item) for item in items]
+    session.commit()
+    return [
+        catalog.PostedRequest(
+            service_request_id=item.ref,
+            token=token,
+            service_notice=notice,
+            account_id=form.account_id,
+        )
+        for item, notice in zip(items, notices, strict=True)
+    ]
+
+
+def _renamed(exc: ValidationFailed) -> ValidationFailed:
+    """The same failure with Open311 field names (phone, first_name, attribute[claim] …)."""
+    errors = tuple(FieldError(catalog.field_name(e.field), e.reason) for e in exc.errors)
+    failure = ValidationFailed(errors[0].field, errors[0].reason)
+    failure.errors = errors
+    failure.detail = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+    return failure
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    ids: tuple[str, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    statuses: tuple[str, ...] = ()
+
+
+def _visible(client: Open311Client | None) -> Any:
+    public = (col(Complaint.consent_publish).is_(True)) & (
+        col(Complaint.item_type) != ItemType.report
+    )
+    if client is None:
+        return public
+    own = col(Complaint.id).in_(
+        select(Open311Request.complaint_id).where(Open311Request.client_id == client.id)
+    )
+    return or_(public, own)
+
+
+def window(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
+    if start is not None and end is not None:
+        if end < start:
+            raise ValidationFailed("end_date", "end_date is before start_date")
+        if end - start > WINDOW:
+            raise ValidationFailed("end_date", "the date range is limited to 90 days")
+        return start, end
+    if start is not None:
+        return start, start + WINDOW
+    if end is not None:
+        return end - WINDOW, end
+    return now - WINDOW, now
+
+
+def find(
+    session: Session, *, query: Query, client: Open311Client | None, now: datetime
+) -> list[Complaint]:
+    stmt = select(Complaint).where(_visible(client))
+    if query.ids:
+        stmt = stmt.where(col(Complaint.ref).in_(query.ids[:MAX_IDS]))
+    else:
+        start, end = window(query.start, query.end, now)
+        stmt = stmt.where(col(Complaint.received_at) >= start, col(Complaint.received_at) <= end)
+    if query.service_codes:
+        pairs = [catalog.parse_service_code(code) for code in query.service_codes]
+        stmt = stmt.where(
+            or_(
+                *[and_(col(Complaint.item_type) == t, col(Complaint.domain) == d) for t, d in pairs]
+            )
+        )
+    wanted = set(query.statuses)
+    if wanted == {"open"}:
+        stmt = stmt.where(Complaint.status != Status.closed)
+    elif wanted == {"closed"}:
+        stmt = stmt.where(Complaint.status == Status.closed)
+    stmt = stmt.order_by(col(Complaint.received_at).desc(), col(Complaint.id).desc())
+    return list(session.exec(stmt.limit(MAX_RESULTS)).all())
+
+
+def get(session: Session, *, ref: str, client: Open311Client | None) -> Complaint:
+    item = session.exec(select(Complaint).where(Complaint.ref == ref, _visible(client))).first()
+    if item is None:
+        raise NotFound(f"service request {ref!r} not found")
+    return item
+
+
+def by_token(session: Session, *, token: str) -> list[Complaint]:
+    rows = session.exec(
+        select(Complaint)
+        .join(Open311Request, col(Open311Request.complaint_id) == col(Complaint.id))
+        .where(Open311Request.token == token)
+        .order_by(col(Complaint.id))
+    ).all()
+    if not rows:
+        raise NotFound(f"token {token!r} not found")
+    return list(rows)
+
+
+def render(
+    session: Session, items: list[Complaint], *, tz: ZoneInfo, extensions: bool
+) -> list[catalog.ServiceRequest]:
+    ids = [i.id for i in items if i.id is not None]
+    extra = (
+        {
+            r.complaint_id: r
+            for r in session.exec(
+                select(Open311Request).where(col(Open311Request.complaint_id).in_(ids))
+            ).all()
+        }
+        if ids
+        else {}
+    )
+    unit_ids = sorted({i.unit_id for i in items if i.unit_id is not None})
+    units = (
+        {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids))).all()}
+        if unit_ids
+        else {}
+    )
+    linked_ids = sorted({i.linked_item_id for i in items if i.linked_item_id is not None})
+    linked = (
+        {
+            c.id: c.ref
+            for c in session.exec(select(Complaint).where(col(Complaint.id).in_(linked_ids))).all()
+        }
+        if linked_ids
+        else {}
+    )
+    return [
+        _one(i, extra.get(i.id or 0), units, linked, tz=tz, extensions=extensions) for i in items
+    ]
+
+
+def _one(
+    item: Complaint,
+    request: Open311Request | None,
+    units: dict[int | None, str],
+    linked: dict[int | None, str],
+    *,
+    tz: ZoneInfo,
+    extensions: bool,
+) -> catalog.ServiceRequest:
+    closed = item.status is Status.closed
+    outcome = catalog.outcome(
+        rejection_ground=item.rejection_ground,
+        termination_reason=item.termination_reason,
+        agreed=item.agreed_at is not None,
+        case_filed=item.case_filed_at is not None,
+        not_filed=item.not_filed_at is not None,
+        replied=item.replied_at is not None,
+    )
+    return catalog.ServiceRequest(
+        service_request_id=item.ref,
+        status="closed" if closed else "open",
+        status_notes=catalog.status_notes(item.status, outcome, item.overdue),
+        service_name=f"{ZH[item.item_type]}·{ZH[item.domain]}",
+        service_code=catalog.service_code(item.item_type, item.domain),
+        description=catalog.public_description(item.description) or None,
+        agency_responsible=units.get(item.unit_id) if item.unit_id is not None else None,
+        service_notice=None,
+        requested_datetime=catalog.iso(item.received_at, tz) or "",
+        updated_datetime=catalog.iso(item.closed_at if closed else item.updated_at, tz),
+        expected_datetime=None if closed else catalog.iso(item.next_due_at, tz),
+        address=(item.occurred_address or item.respondent_address) or None,
+        address_id=request.address_id if request else None,
+        zipcode=None,
+        lat=request.lat if request else None,
+        long=request.lon if request else None,
+        media_url=request.media_url if request else None,
+        extended_attributes={
+            "status_code": item.status.value,
+            "status_label": ZH[item.status],
+            "item_type": item.item_type.value,
+            "channel": item.channel.value,
+            "deadline_clock": catalog.clock_label(item.next_due_clock) if not closed else None,
+            "overdue": item.overdue,
+            "linked_request_id": linked.get(item.linked_item_id),
+        }
+        if extensions
+        else None,
+    )

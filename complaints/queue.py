@@ -1,0 +1,97 @@
+"""The work queue: filters over the indexed columns, emergencies first, then urgency, then
+the nearest deadline (items without a running clock last), then the oldest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from complaints.models import Complaint
+from complaints.vocab import Channel, Domain, ItemType, Status
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: Status | None = None
+    statuses: frozenset[Status] | None = None  # any of these (an inbox: what the unit holds)
+    state: str = "open"  # open, closed, all
+    item_type: ItemType | None = None
+    channel: Channel | None = None
+    domain: Domain | None = None
+    district: str | None = None
+    unit_id: int | None = None
+    overdue: bool | None = None
+    emergency: bool | None = None
+    due_before: datetime | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    cluster_id: int | None = None
+    text: str | None = None
+
+
+def _where(query: Any, f: QueueFilter, unit_ids: frozenset[int] | None) -> Any:
+    if unit_ids is not None:
+        query = query.where(col(Complaint.unit_id).in_(sorted(unit_ids) or [-1]))
+    if f.statuses is not None:
+        query = query.where(col(Complaint.status).in_(sorted(f.statuses)))
+    if f.status is not None:
+        query = query.where(Complaint.status == f.status)
+    elif f.state == "open":
+        query = query.where(Complaint.status != Status.closed)
+    elif f.state == "closed":
+        query = query.where(Complaint.status == Status.closed)
+    for column, value in (
+        (Complaint.item_type, f.item_type),
+        (Complaint.channel, f.channel),
+        (Complaint.domain, f.domain),
+        (Complaint.district, f.district),
+        (Complaint.unit_id, f.unit_id),
+        (Complaint.overdue, f.overdue),
+        (Complaint.is_emergency, f.emergency),
+        (Complaint.cluster_id, f.cluster_id),
+    ):
+        if value is not None:
+            query = query.where(col(column) == value)
+    if f.due_before is not None:
+        query = query.where(col(Complaint.next_due_at) < f.due_before)
+    if f.received_from is not None:
+        query = query.where(col(Complaint.received_at) >= f.received_from)
+    if f.received_to is not None:
+        query = query.where(col(Complaint.received_at) < f.received_to)
+    if f.text:
+        needle = f.text.strip()
+        query = query.where(
+            or_(
+                col(Complaint.ref).contains(needle, autoescape=True),
+                col(Complaint.title).contains(needle, autoescape=True),
+                col(Complaint.description).contains(needle, autoescape=True),
+                col(Complaint.respondent_name).contains(needle, autoescape=True),
+                col(Complaint.external_ref).contains(needle, autoescape=True),
+            )
+        )
+    return query
+
+
+def list_items(
+    session: Session,
+    *,
+    filters: QueueFilter,
+    unit_ids: frozenset[int] | None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[Complaint]]:
+    total = session.exec(
+        _where(select(func.count()).select_from(Complaint), filters, unit_ids)
+    ).one()
+    query = _where(select(Complaint), filters, unit_ids).order_by(
+        col(Complaint.priority),
+        col(Complaint.next_due_at).is_(None),
+        col(Complaint.next_due_at),
+        col(Complaint.received_at),
+        col(Complaint.id),
+    )
+    return int(total), list(session.exec(query.offset(offset).limit(limit)).all())

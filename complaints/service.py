@@ -1,0 +1,368 @@
+"""Registration of submissions, the one entry point every intake path calls (API, bulk
+import, Open311): validation by type, the Art. 9 split, classification, routing, clocks,
+clustering, the emergency incident, history and audit, committed once.
+
+`register` commits; `register_uncommitted` does the same inside the caller's transaction
+(e.g. a bulk import that wraps each row in a savepoint). Both return the created items, two
+when a complaint carrying a violation clue was split into a complaint and a report.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, or_, select
+
+from complaints import classify, clocks, clusters, config, history, keys, privacy, routing, timers
+from complaints.lookups import Lookups
+from complaints.models import Complaint
+from complaints.schemas import ComplaintCreate
+from complaints.validation import MissingFields as MissingFields  # re-exported
+from complaints.validation import validate
+from complaints.vocab import (
+    ClockKind,
+    Domain,
+    ItemType,
+    Status,
+    Urgency,
+    Workflow,
+    workflow_for,
+)
+from core.errors import NotFound
+from core.workcal import WorkingCalendar
+from escalation import service as incident_service
+from escalation.models import Category, IncidentCreate
+from escalation.policy import Severity
+from oncall.models import Person, Unit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REF_PREFIX = {
+    ItemType.complaint: "TS",
+    ItemType.report: "JB",
+    ItemType.consultation: "ZX",
+    ItemType.suggestion: "JY",
+    ItemType.help: "QZ",
+}
+DOMAIN_CATEGORY = {
+    Domain.special_equipment: Category.special_equipment,
+    Domain.food: Category.food_safety,
+    Domain.drugs: Category.drug_safety,
+    Domain.medical_devices: Category.drug_safety,
+    Domain.cosmetics: Category.drug_safety,
+}
+
+
+# ---- registration ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Part:
+    item_type: ItemType
+    claim: str
+    clue: str
+
+
+def _parts(data: ComplaintCreate) -> list[_Part]:
+    """Art. 9: a complaint that also reports a violation is handled on two tracks."""
+    if data.item_type is ItemType.complaint and data.clue.strip():
+        return [
+            _Part(ItemType.complaint, data.claim, ""),
+            _Part(ItemType.report, "", data.clue),
+        ]
+    return [_Part(data.item_type, data.claim, data.clue)]
+
+
+def _title(data: ComplaintCreate) -> str:
+    """The given title, else the start of the text; numbers in it are masked (lists show it)."""
+    if data.title.strip():
+        return data.title.strip()
+    text = privacy.mask_text_phones(" ".join((data.description or data.clue or data.claim).split()))
+    return (text[:40] + ("…" if len(text) > 40 else "")) or "（无标题）"
+
+
+def _severity(value: str | None) -> Severity:
+    try:
+        return Severity(value or "IV")
+    except ValueError:
+        return Severity.IV
+
+
+def incident_category(domain: Domain, suggested: str | None) -> Category:
+    if suggested and suggested != Category.other.value:
+        try:
+            return Category(suggested)
+        except ValueError:
+            pass
+    return DOMAIN_CATEGORY.get(domain, Category.other)
+
+
+def open_emergency_incident(
+    session: Session, item: Complaint, *, actor: str, now: datetime
+) -> None:
+    """Open (or join) the item's incident in the caller's transaction; link both ways."""
+    assert item.id is not None
+    if item.incident_id is not None:
+        return
+    suggestion = json.loads(item.classification_json or "{}")
+    place = item.occurred_address or item.respondent_address or item.district or ""
+    data = IncidentCreate.model_validate(
+        {
+            "title": f"[{item.ref}] {item.title}"[:200],
+            "category": incident_category(item.domain, suggestion.get("incident_category")),
+            "severity": _severity(suggestion.get("severity")),
+            "description": privacy.mask_text_phones(item.description)[:4000],
+            "place": place[:200],
+            "caller_name": "" if item.item_type is ItemType.report else item.submitter_name[:200],
+            "caller_phone": None
+            if item.item_type is ItemType.report
+            else keys.mobile_e164(item.submitter_phone),
+        }
+    )
+    incident, deduplicated = incident_service.open_incident_uncommitted(
+        session, data=data, actor=actor, now=now, complaint_ref=item.ref
+    )
+    item.incident_id = incident.id
+    session.add(item)
+    history.add(
+        session,
+        item,
+        at=now,
+        actor=actor,
+        action="emergency",
+        note=(
+            f"紧急件：并入已开启的应急事件 #{incident.id}"
+            if deduplicated
+            else f"紧急件：已开启应急事件 #{incident.id}"
+            f"（{data.category.value}，{data.severity.value}级）"
+        ),
+    )
+
+
+def _route(session: Session, item: Complaint, data: ComplaintCreate, lookups: Lookups) -> None:
+    place = routing.territory(
+        item_type=item.item_type,
+        sale_mode=item.sale_mode,
+        addresses=routing.Addresses(
+            respondent=item.respondent_address,
+            registered=item.respondent_registered_address,
+            platform_shown=item.platform_shown_address,
+            platform_domicile=item.platform_domicile_address,
+            occurred=item.occurred_address,
+            submitter=item.submitter_address,
+        ),
+        districts=lookups.districts,
+        received_by=data.received_by_district,
+    )
+    item.district, item.district_source = place.district, place.source
+    if data.unit_id is not None:
+        config.check_unit(session, data.unit_id)
+        item.unit_id, item.routing_rule_id = data.unit_id, None
+        item.routing_note = "人工指定承办单位"
+        return
+    decision = routing.route(lookups.rules, district=place.district, domain=item.domain)
+    item.unit_id, item.routing_rule_id = decision.unit_id, decision.rule_id
+    where = place.district or "未识别属地"
+    item.routing_note = (
+        f"{where} × {item.domain.value} → 规则 #{decision.rule_id}（{decision.tier}）"
+        if decision.rule_id is not None
+        else f"{where} × {item.domain.value}：无匹配的分送规则，待人工分送"
+    )
+
+
+def _start_clocks(
+    session: Session,
+    item: Complaint,
+    *,
+    limits: clocks.RuleLimits,
+    cal: WorkingCalendar,
+    tz: ZoneInfo,
+    now: datetime,
+) -> None:
+    """The clocks that run from receipt: distribution, and the first step of the workflow."""
+    day = clocks.local_day(item.received_at, tz)
+    first = {
+        Workflow.complaint: ClockKind.acceptance,
+        Workflow.report: ClockKind.verification,
+        Workflow.general: ClockKind.reply,
+        Workflow.order_12345: None,
+    }[item.workflow]
+    kinds = [ClockKind.distribution] + ([first] if first is not None else [])
+    rows = [
+        timers.new_clock(item, kind, start_day=day, limits=limits, cal=cal, tz=tz) for kind in kinds
+    ]
+    session.add_all(rows)
+    timers.refresh(session, item, now=now, rows=rows)
+
+
+def register_uncommitted(
+    session: Session,
+    *,
+    data: ComplaintCreate,
+    actor: str,
+    now: datetime,
+    tz: ZoneInfo = SHANGHAI,
+    lookups: Lookups | None = None,
+) -> list[Complaint]:
+    """`lookups`: configuration already loaded in this request (a bulk import shares one)."""
+    validate(data, now=now)
+    received_at = data.received_at or now
+    lookups = lookups or Lookups(session, now=now)
+    rule_set = lookups.rule_set_for(clocks.local_day(received_at, tz))
+    limits = lookups.limits(rule_set)
+    cal = lookups.calendar(roll_weekends=limits.roll_weekends)
+    terms = lookups.terms
+    assert rule_set.id is not None
+
+    created: list[Complaint] = []
+    for part in _parts(data):
+        text = "\n".join(
+            t
+            for t in (data.title, data.description, part.claim, part.clue, data.respondent_name)
+            if t
+        )
+        suggestion = classify.classify(text, terms)
+        urgency = data.urgency or suggestion.urgency
+        workflow = workflow_for(part.item_type, data.channel)
+        anonymous = data.anonymous and part.item_type is not ItemType.complaint
+        item = Complaint(
+            ref="tmp-" + secrets.token_hex(8),
+            item_type=part.item_type,
+            workflow=workflow,
+            channel=data.channel,
+            status=Status.registered,
+            external_ref=data.external_ref,
+            title=_title(data),
+            description=data.description,
+            claim=part.claim,
+            clue=part.clue,
+            domain=data.domain or suggestion.domain,
+            domain_confirmed=data.domain is not None,
+            urgency=urgency,
+            priority=urgency.priority,
+            is_emergency=urgency is Urgency.emergency,
+            urgency_confirmed=data.urgency is not None,
+            classification_json=json.dumps(suggestion.as_dict(), ensure_ascii=False),
+            submitter_name="" if anonymous else data.submitter_name,
+            submitter_phone=None if anonymous else data.submitter_phone,
+            submitter_id_type=None if anonymous else data.submitter_id_type,
+            submitter_id_number=None if anonymous else data.submitter_id_number,
+            submitter_address="" if anonymous else data.submitter_address,
+            anonymous=anonymous,
+            consent_publish=data.consent_publish,
+            consent_entrusted_mediation=data.consent_entrusted_mediation,
+            respondent_name=data.respondent_name,
+            respondent_credit_code=data.respondent_credit_code,
+            respondent_address=data.respondent_address,
+            respondent_registered_address=data.respondent_registered_address,
+            sale_mode=data.sale_mode,
+            platform_name=data.platform_name,
+            platform_shown_address=data.platform_shown_address,
+            platform_domicile_address=data.platform_domicile_address,
+            occurred_address=data.occurred_address,
+            dispute_date=data.dispute_date,
+            amount_cents=data.amount_cents,
+            respondent_key=keys.respondent_key(data.respondent_name, data.respondent_credit_code),
+            phone_key=None if anonymous else keys.phone_key(data.submitter_phone),
+            address_key=keys.address_key(data.occurred_address or data.respondent_address),
+            received_by_district=data.received_by_district,
+            rule_set_id=rule_set.id,
+            received_at=received_at,
+            registered_at=now,
+            registered_by=actor,
+            updated_at=now,
+        )
+        _route(session, item, data, lookups)
+        session.add(item)
+        session.flush()
+        assert item.id is not None
+        local = clocks.local_day(received_at, tz)
+        item.ref = f"{REF_PREFIX[part.item_type]}{local:%Y%m%d}{item.id:07d}"
+        if created:
+            item.linked_item_id = created[0].id
+            created[0].linked_item_id = item.id
+            session.add(created[0])
+        _start_clocks(session, item, limits=limits, cal=cal, tz=tz, now=now)
+        history.add(
+            session,
+            item,
+            at=now,
+            actor=actor,
+            action="register",
+            to_status=Status.registered,
+            note=f"{data.channel.value} 登记；{item.routing_note}"
+            + (f"；与 {created[0].ref} 拆分自同一件（第9条）" if created else ""),
+        )
+        clusters.assign(
+            session,
+            item,
+            window=timedelta(days=limits.cluster_window_days),
+            exclude={c.id for c in created if c.id is not None},
+            now=now,
+        )
+        if item.is_emergency:
+            open_emergency_incident(session, item, actor=actor, now=now)
+        history.audit(session, item, at=now, actor=actor, action="complaint.register")
+        created.append(item)
+    return created
+
+
+def register(
+    session: Session,
+    *,
+    data: ComplaintCreate,
+    actor: str,
+    now: datetime,
+    tz: ZoneInfo = SHANGHAI,
+) -> list[Complaint]:
+    """Register one submission (one or two items) and commit."""
+    items = register_uncommitted(session, data=data, actor=actor, now=now, tz=tz)
+    session.commit()
+    return items
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def get(session: Session, *, complaint_id: int) -> Complaint:
+    item = session.get(Complaint, complaint_id)
+    if item is None:
+        raise NotFound(f"complaint {complaint_id} not found")
+    return item
+
+
+def by_ref(session: Session, *, ref: str) -> Complaint:
+    item = session.exec(select(Complaint).where(Complaint.ref == ref)).first()
+    if item is None:
+        raise NotFound(f"complaint {ref!r} not found")
+    return item
+
+
+def find_by_external_ref(session: Session, *, external_ref: str) -> list[Complaint]:
+    return list(
+        session.exec(
+            select(Complaint)
+            .where(or_(Complaint.external_ref == external_ref, Complaint.ref == external_ref))
+            .order_by(col(Complaint.id))
+        ).all()
+    )
+
+
+def handler_units(session: Session, *, user_id: int) -> frozenset[int]:
+    """The units a handling-unit user acts for: their person's unit and its sub-units
+    (a district bureau's field offices); empty when the user is linked to no person."""
+    person = session.exec(
+        select(Person).where(Person.user_id == user_id, col(Person.is_active).is_(True))
+    ).first()
+    if person is None:
+        return frozenset()
+    found = {person.unit_id}
+    frontier = [person.unit_id]
+    while frontier:
+        children = session.exec(select(Unit.id).where(col(Unit.parent_id).in_(frontier))).all()
+        frontier = [c for c in children if c is not None and c not in found]
+        found.update(frontier)
+    return frozenset(found)

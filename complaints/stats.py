@@ -1,0 +1,303 @@
+"""Statistics and efficiency figures over a period, computed in SQL (GROUP BY / SUM(CASE …)
+over the indexed `complaint` columns and the `complaint_clock` rows), never row by row.
+
+The population is every item whose `received_at` falls in the period: local dates
+(Asia/Shanghai by default), both ends included. Counts are by channel, type, domain,
+district, handling unit and status. Rates are `numerator ÷ denominator` as of `now`
+(`rate` is None when the denominator is 0); the definitions (`DEFINITIONS`) are served with
+every figure and in docs/complaint-statistics.md:
+
+- A clock rate (按时分送率, 按时受理率, 按时初查率, 12345 及时签收率 and 按时办结率) counts the
+  items whose timer has ended (met) or run out (still running past its due instant). The
+  numerator is the ones met before the due instant; a paused clock (testing, suspension)
+  and a cancelled one (the step no longer applies) count in neither.
+- 按期办结率: closed items that closed by their closure deadline (the last statutory deadline
+  of the item), over closed items plus open items already past that deadline.
+- 调解成功率 = mediation successes ÷ 办结, over complaints (the Order 121 workflow): 办结 is
+  every closed complaint, rejected ones included, which is why it can exceed 受理.
+- 诉转案率 = complaints converted to a case ÷ complaints received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, func
+from sqlmodel import Session, col, select
+
+from complaints.io_schemas import ComplaintStats, CountRow, Figure
+from complaints.models import Complaint, ComplaintClock
+from complaints.vocab import ZH, Channel, ClockKind, ClockStatus, Domain, ItemType, Status, Workflow
+from core.errors import ValidationFailed
+from oncall.models import Unit
+
+MAX_DAYS = 3 * 366 + 1
+UNKNOWN = "（未识别）"
+
+
+@dataclass(frozen=True)
+class Definition:
+    label: str
+    text: str
+
+
+DEFINITIONS: dict[str, Definition] = {
+    "on_time_distribution": Definition(
+        "按时分送率",
+        "items distributed to a handling unit within the distribution limit ÷ items whose "
+        "distribution clock has ended or run out (all types)",
+    ),
+    "on_time_acceptance": Definition(
+        "按时受理率",
+        "complaints accepted or rejected within the acceptance limit (7 working days, O121 "
+        "Art. 15) ÷ complaints whose acceptance clock has ended or run out",
+    ),
+    "on_time_first_check": Definition(
+        "按时初查率",
+        "reports whose verification ended (立案 / 不予立案) within the verification limit (15 "
+        "working days, +15 when extended) ÷ reports whose verification clock has ended or "
+        "run out",
+    ),
+    "on_time_closure": Definition(
+        "按期办结率",
+        "items closed (办结) by their closure deadline (the last statutory deadline of the "
+        "item) ÷ items closed plus open items already past that deadline (all types)",
+    ),
+    "mediation_success": Definition(
+        "调解成功率",
+        "complaints closed after a mediation agreement ÷ complaints closed (办结, rejected "
+        "ones included); Baoshan 2021: 490 ÷ 1621 = 30.23%",
+    ),
+    "complaint_to_case": Definition(
+        "诉转案率", "complaints converted to an enforcement case ÷ complaints received"
+    ),
+    "order_on_time_sign_for": Definition(
+        "12345 及时签收率",
+        "12345 orders signed for within the sign-for limit ÷ orders whose sign-for clock has "
+        "ended or run out",
+    ),
+    "order_on_time_closure": Definition(
+        "12345 按时办结率",
+        "12345 orders handled and replied to within the reply limit (extension included) ÷ "
+        "orders whose reply clock has ended or run out",
+    ),
+}
+# figure → (clock kind, workflow the clock must belong to; None: any)
+CLOCK_FIGURES: dict[str, tuple[ClockKind, Workflow | None]] = {
+    "on_time_distribution": (ClockKind.distribution, None),
+    "on_time_acceptance": (ClockKind.acceptance, Workflow.complaint),
+    "on_time_first_check": (ClockKind.verification, Workflow.report),
+    "order_on_time_sign_for": (ClockKind.sign_for, Workflow.order_12345),
+    "order_on_time_closure": (ClockKind.reply, Workflow.order_12345),
+}
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    start: date
+    end: date
+    item_type: ItemType | None = None
+    channel: Channel | None = None
+    domain: Domain | None = None
+    district: str | None = None
+    unit_id: int | None = None
+    unit_ids: frozenset[int] | None = None  # a handling unit's scope; None: every unit
+
+
+def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start 00:00 local, the day after end 00:00 local) as aware instants."""
+    if end < start:
+        raise ValidationFailed("to", "the period ends before it starts")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise ValidationFailed("to", f"a period covers at most {MAX_DAYS} days")
+    return (
+        datetime.combine(start, time(0), tz),
+        datetime.combine(end + timedelta(days=1), time(0), tz),
+    )
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else round(numerator / denominator, 4)
+
+
+def figure(name: str, numerator: int, denominator: int) -> Figure:
+    definition = DEFINITIONS[name]
+    return Figure(
+        name=name,
+        label=definition.label,
+        numerator=numerator,
+        denominator=denominator,
+        rate=rate(numerator, denominator),
+        definition=definition.text,
+    )
+
+
+def _conditions(f: StatsFilter, tz: ZoneInfo) -> list[ColumnElement[bool]]:
+    lower, upper = period_bounds(f.start, f.end, tz)
+    where: list[ColumnElement[bool]] = [
+        col(Complaint.received_at) >= lower,
+        col(Complaint.received_at) < upper,
+    ]
+    if f.unit_ids is not None:
+        where.append(col(Complaint.unit_id).in_(sorted(f.unit_ids) or [-1]))
+    for column, value in (
+        (Complaint.item_type, f.item_type),
+        (Complaint.channel, f.channel),
+        (Complaint.domain, f.domain),
+        (Complaint.district, f.district),
+        (Complaint.unit_id, f.unit_id),
+    ):
+        if value is not None:
+            where.append(col(column) == value)
+    return where
+
+
+def _count_when(*conditions: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+
+def _label(value: object) -> str:
+    if value is None:
+        return UNKNOWN
+    try:
+        return ZH[value]  # type: ignore[index]
+    except KeyError:
+        return str(value)
+
+
+def _counts(session: Session, where: list[ColumnElement[bool]], column: Any) -> list[CountRow]:
+    rows = session.exec(select(column, func.count()).where(*where).group_by(column)).all()
+    found = [
+        CountRow(
+            key=None if key is None else str(getattr(key, "value", key)),
+            label=_label(key),
+            count=int(n),
+        )
+        for key, n in rows
+    ]
+    return sorted(found, key=lambda r: (-r.count, r.key or ""))
+
+
+def _by_unit(session: Session, where: list[ColumnElement[bool]]) -> list[CountRow]:
+    rows = session.exec(
+        select(Complaint.unit_id, func.count()).where(*where).group_by(col(Complaint.unit_id))
+    ).all()
+    ids = [u for u, _ in rows if u is not None]
+    names = (
+        {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()}
+        if ids
+        else {}
+    )
+    found = [
+        CountRow(
+            key=None if unit_id is None else str(unit_id),
+            label=UNKNOWN if unit_id is None else names.get(unit_id, str(unit_id)),
+            count=int(n),
+        )
+        for unit_id, n in rows
+    ]
+    return sorted(found, key=lambda r: (-r.count, r.key or ""))
+
+
+def _clock_figures(
+    session: Session, where: list[ColumnElement[bool]], now: datetime
+) -> dict[str, Figure]:
+    met = col(ComplaintClock.status) == ClockStatus.met
+    late_open = and_(
+        col(ComplaintClock.status) == ClockStatus.running, col(ComplaintClock.due_at) <= now
+    )
+    rows = session.exec(
+        select(  # type: ignore[call-overload]
+            ComplaintClock.kind,
+            Complaint.workflow,
+            _count_when(met, col(ComplaintClock.on_time).is_(True)),
+            _count_when(met),
+            _count_when(late_open),
+        )
+        .join(Complaint, col(Complaint.id) == col(ComplaintClock.complaint_id))
+        .where(*where)
+        .group_by(col(ComplaintClock.kind), col(Complaint.workflow))
+    ).all()
+    totals: dict[tuple[ClockKind, Workflow], tuple[int, int]] = {
+        (kind, workflow): (int(on_time), int(done) + int(late))
+        for kind, workflow, on_time, done, late in rows
+    }
+    figures = {}
+    for name, (kind, workflow) in CLOCK_FIGURES.items():
+        parts = [v for (k, w), v in totals.items() if k is kind and (workflow in (None, w))]
+        figures[name] = figure(name, sum(p[0] for p in parts), sum(p[1] for p in parts))
+    return figures
+
+
+def compute(
+    session: Session, *, filters: StatsFilter, now: datetime, tz: ZoneInfo
+) -> ComplaintStats:
+    where = _conditions(filters, tz)
+    closed = col(Complaint.status) == Status.closed
+    complaint = col(Complaint.workflow) == Workflow.complaint
+    totals = session.exec(
+        select(  # type: ignore[call-overload]
+            func.count(),
+            _count_when(closed),
+            _count_when(closed, col(Complaint.closed_on_time).is_(True)),
+            _count_when(~closed, col(Complaint.closure_due_at) <= now),
+            _count_when(complaint),
+            _count_when(complaint, col(Complaint.accepted_at).is_not(None)),
+            _count_when(complaint, closed),
+            _count_when(complaint, closed, col(Complaint.agreed_at).is_not(None)),
+            _count_when(complaint, col(Complaint.converted_to_case).is_(True)),
+            _count_when(col(Complaint.case_filed_at).is_not(None)),
+            _count_when(col(Complaint.is_emergency).is_(True)),
+            _count_when(~closed, col(Complaint.overdue).is_(True)),
+            _count_when(col(Complaint.amount_recovered_cents).is_not(None)),
+            func.coalesce(func.sum(Complaint.amount_recovered_cents), 0),
+        ).where(*where)
+    ).one()
+    (
+        total,
+        n_closed,
+        closed_on_time,
+        open_late,
+        complaints,
+        accepted,
+        complaints_closed,
+        successes,
+        converted,
+        cases_filed,
+        emergencies,
+        overdue_now,
+        recovered_items,
+        recovered_cents,
+    ) = (int(v) for v in totals)
+    figures = _clock_figures(session, where, now)
+    figures["on_time_closure"] = figure("on_time_closure", closed_on_time, n_closed + open_late)
+    figures["mediation_success"] = figure("mediation_success", successes, complaints_closed)
+    figures["complaint_to_case"] = figure("complaint_to_case", converted, complaints)
+    return ComplaintStats(
+        start=filters.start,
+        end=filters.end,
+        timezone=str(tz),
+        as_of=now,
+        total=total,
+        complaints=complaints,
+        accepted=accepted,
+        closed=n_closed,
+        complaints_closed=complaints_closed,
+        mediation_successes=successes,
+        converted_to_case=converted,
+        cases_filed=cases_filed,
+        emergencies=emergencies,
+        overdue_open=overdue_now,
+        losses_recovered_cents=recovered_cents,
+        losses_recovered_items=recovered_items,
+        by_channel=_counts(session, where, Complaint.channel),
+        by_type=_counts(session, where, Complaint.item_type),
+        by_domain=_counts(session, where, Complaint.domain),
+        by_district=_counts(session, where, Complaint.district),
+        by_unit=_by_unit(session, where),
+        by_status=_counts(session, where, Complaint.status),
+        figures=[figures[name] for name in DEFINITIONS],
+    )

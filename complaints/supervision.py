@@ -1,0 +1,269 @@
+"""The supervision tick: reminders (催办) before a deadline, supervision (督办) after it.
+
+The database is the truth (docs/adr/0001): each clock row carries `remind_at`, `due_at`,
+`reminded_at` and `overdue_at`. A tick claims due rows (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL; on SQLite the write transaction starts with BEGIN IMMEDIATE, so ticks are
+serialised), and for each writes the supervision record, the item's history, the audit entry
+and the notices (`escalation.notices`, idempotent by key) in one transaction, then commits.
+The dispatcher tick sends the notices afterwards. Running a tick twice does nothing twice.
+
+Recipients: the reminder goes to the handling unit's complaint contact (`UnitProfile`, else
+the unit's first handler); 督办 goes to the unit's supervisor (profile, else the unit's first
+leader) and, when the profile names one, to the supervisor group. Distribution clocks (and items
+with no unit) remind the `intake` group and escalate to the `leadership` group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from complaints import history
+from complaints.models import Complaint, ComplaintClock, Supervision, UnitProfile
+from complaints.vocab import ClockKind, ClockStatus, SupervisionKind
+from core.clock import Clock
+from escalation import notices
+from escalation.models import NoticeTopic, Notification
+from oncall.models import DutyRole, Person, PersonDutyRole, Unit
+
+log = logging.getLogger("dutydesk.supervision")
+INTAKE_GROUP = "intake"
+LEADERSHIP_GROUP = "leadership"
+CLOCK_ZH = {
+    ClockKind.distribution: "分送",
+    ClockKind.acceptance: "受理",
+    ClockKind.mediation: "调解",
+    ClockKind.termination_notice: "终止调解告知",
+    ClockKind.verification: "核查",
+    ClockKind.sign_for: "签收",
+    ClockKind.reply: "办理回复",
+}
+
+
+@dataclass(frozen=True)
+class TickResult:
+    reminded: int
+    supervised: int
+
+
+def _first_with_role(session: Session, unit_id: int, role: DutyRole) -> int | None:
+    return session.exec(
+        select(Person.id)
+        .join(PersonDutyRole, col(PersonDutyRole.person_id) == col(Person.id))
+        .where(
+            Person.unit_id == unit_id,
+            col(Person.is_active).is_(True),
+            PersonDutyRole.role == role,
+        )
+        .order_by(col(Person.id))
+    ).first()
+
+
+def recipients(
+    session: Session, unit_id: int | None, kind: SupervisionKind
+) -> tuple[int | None, str | None]:
+    """(person, group) to notify about an item of `unit_id`."""
+    if unit_id is None:
+        return None, INTAKE_GROUP if kind is SupervisionKind.reminder else LEADERSHIP_GROUP
+    profile = session.get(UnitProfile, unit_id)
+    if kind is SupervisionKind.reminder:
+        person = profile.contact_person_id if profile else None
+        return person or _first_with_role(session, unit_id, DutyRole.handler), None
+    person = profile.supervisor_person_id if profile else None
+    group = profile.supervisor_group if profile else None
+    person = person or _first_with_role(session, unit_id, DutyRole.leader)
+    return person, group if (group or person) else LEADERSHIP_GROUP
+
+
+def _body(kind: SupervisionKind, item: Complaint, clock: ComplaintClock, unit: str) -> str:
+    what = CLOCK_ZH[clock.kind]
+    title = item.title[:30]
+    if kind is SupervisionKind.reminder:
+        return (
+            f"【DutyDesk】催办：{item.ref}「{title}」{what}期限为{clock.due_on:%m月%d日}，"
+            "请按时办理。"
+        )
+    return (
+        f"【DutyDesk】督办：{item.ref}「{title}」{what}已逾期（期限{clock.due_on:%m月%d日}），"
+        f"承办单位：{unit}，请督促办理并反馈。"
+    )
+
+
+def _notify(
+    session: Session,
+    *,
+    kind: SupervisionKind,
+    item: Complaint,
+    clock: ComplaintClock,
+    now: datetime,
+) -> Supervision:
+    assert item.id is not None and clock.id is not None
+    at_intake = clock.kind is ClockKind.distribution  # distributing is the intake's job
+    unit_id = None if at_intake else item.unit_id
+    person_id, group = recipients(session, unit_id, kind)
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    body = _body(kind, item, clock, unit.name if unit else "受理科（待分送）")
+    # short keys: the outbox channel stores "outbox:<key>" as the provider id (64 characters)
+    base = f"cmp:{clock.id}:{clock.due_at:%Y%m%d%H}:{kind.value[0]}"
+    sent: list[Notification] = []
+    if person_id is not None:
+        row = notices.queue_person_notice(
+            session,
+            key=f"{base}:p{person_id}",
+            topic=NoticeTopic.complaint,
+            subject_ref=f"complaint:{item.ref}",
+            person_id=person_id,
+            body=body,
+            now=now,
+        )
+        sent += [row] if row else []
+    if group is not None:
+        row = notices.queue_group_notice(
+            session,
+            key=f"{base}:g{hashlib.sha1(group.encode()).hexdigest()[:8]}",
+            topic=NoticeTopic.complaint,
+            subject_ref=f"complaint:{item.ref}",
+            group=group,
+            body=body,
+            now=now,
+        )
+        sent += [row] if row else []
+    note = body if sent else body + "（无可通知的联系人，请配置承办单位联系人）"
+    record = Supervision(
+        complaint_id=item.id,
+        clock_id=clock.id,
+        kind=kind,
+        clock_kind=clock.kind,
+        due_at=clock.due_at,
+        at=now,
+        unit_id=unit_id,
+        person_id=person_id,
+        group=group,
+        notification_id=sent[0].id if sent else None,
+        note=note,
+    )
+    session.add(record)
+    action = "remind" if kind is SupervisionKind.reminder else "supervise"
+    history.add(session, item, at=now, actor="supervision", action=action, note=note)
+    return record
+
+
+def _claim(
+    session: Session, query: SelectOfScalar[ComplaintClock], batch: int
+) -> list[ComplaintClock]:
+    query = query.limit(batch)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.exec(query).all())
+
+
+def remind_due(session: Session, *, now: datetime, batch: int = 100) -> int:
+    """Claim clocks whose reminder time has come, remind, commit. Returns how many."""
+    rows = _claim(
+        session,
+        select(ComplaintClock)
+        .where(
+            ComplaintClock.status == ClockStatus.running,
+            col(ComplaintClock.remind_at) <= now,
+            col(ComplaintClock.reminded_at).is_(None),
+            col(ComplaintClock.due_at) > now,
+        )
+        .order_by(col(ComplaintClock.remind_at), col(ComplaintClock.id)),
+        batch,
+    )
+    for clock in rows:
+        item = session.get(Complaint, clock.complaint_id)
+        assert item is not None
+        clock.reminded_at = now
+        session.add(clock)
+        _notify(session, kind=SupervisionKind.reminder, item=item, clock=clock, now=now)
+        history.audit_change(
+            session,
+            item,
+            at=now,
+            actor="supervision",
+            action="complaint.remind",
+            before=None,
+            extra={"clock": clock.kind.value, "due_on": clock.due_on.isoformat()},
+        )
+    session.commit()
+    return len(rows)
+
+
+def supervise_overdue(session: Session, *, now: datetime, batch: int = 100) -> int:
+    """Claim running clocks past their deadline, mark and supervise, commit."""
+    rows = _claim(
+        session,
+        select(ComplaintClock)
+        .where(
+            ComplaintClock.status == ClockStatus.running,
+            col(ComplaintClock.due_at) <= now,
+            col(ComplaintClock.overdue_at).is_(None),
+        )
+        .order_by(col(ComplaintClock.due_at), col(ComplaintClock.id)),
+        batch,
+    )
+    for clock in rows:
+        item = session.get(Complaint, clock.complaint_id)
+        assert item is not None
+        before = history.summary(item)
+        clock.overdue_at = now
+        session.add(clock)
+        item.overdue = True
+        item.overdue_since = item.overdue_since or clock.due_at
+        item.supervision_count += 1
+        session.add(item)
+        _notify(session, kind=SupervisionKind.supervision, item=item, clock=clock, now=now)
+        history.audit_change(
+            session,
+            item,
+            at=now,
+            actor="supervision",
+            action="complaint.supervise",
+            before=before,
+            extra={"clock": clock.kind.value, "due_on": clock.due_on.isoformat()},
+        )
+    session.commit()
+    if rows:
+        log.info("supervision: %d overdue clocks marked", len(rows))
+    return len(rows)
+
+
+def run_once(session: Session, *, now: datetime, batch: int = 100) -> TickResult:
+    """One full pass in the caller's session (each half commits)."""
+    reminded = remind_due(session, now=now, batch=batch)
+    return TickResult(
+        reminded=reminded, supervised=supervise_overdue(session, now=now, batch=batch)
+    )
+
+
+class Supervisor:
+    """Runs reminder and supervision passes; every instance may tick (rows are claimed)."""
+
+    def __init__(
+        self,
+        open_session: Callable[[], AbstractContextManager[Session]],
+        clock: Clock,
+        tz: ZoneInfo,
+        *,
+        batch: int = 100,
+    ) -> None:
+        self._open = open_session
+        self._clock = clock
+        self._tz = tz
+        self._batch = batch
+
+    def tick(self) -> TickResult:
+        with self._open() as session:
+            reminded = remind_due(session, now=self._clock.now(), batch=self._batch)
+        with self._open() as session:
+            supervised = supervise_overdue(session, now=self._clock.now(), batch=self._batch)
+        return TickResult(reminded=reminded, supervised=supervised)

@@ -1,0 +1,249 @@
+"""The item's statutory clocks as rows (`complaint_clock`): start, meet, cancel, pause,
+resume, extend, and the item's `next_due_at` / `overdue` summary. The caller commits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from complaints import clocks
+from complaints.clocks import RuleLimits
+from complaints.models import Complaint, ComplaintClock
+from complaints.vocab import ClockKind, ClockStatus
+from core.workcal import WorkingCalendar
+
+
+def clocks_of(session: Session, complaint_id: int) -> list[ComplaintClock]:
+    return list(
+        session.exec(
+            select(ComplaintClock)
+            .where(ComplaintClock.complaint_id == complaint_id)
+            .order_by(col(ComplaintClock.id))
+        ).all()
+    )
+
+
+def find(session: Session, complaint_id: int, kind: ClockKind) -> ComplaintClock | None:
+    return session.exec(
+        select(ComplaintClock).where(
+            ComplaintClock.complaint_id == complaint_id, ComplaintClock.kind == kind
+        )
+    ).first()
+
+
+def _apply(clock: ComplaintClock, cal: WorkingCalendar, tz: ZoneInfo, soon_wd: int) -> None:
+    computed = clocks.deadline(
+        cal,
+        start=clock.started_on,
+        limit=clock.limit,
+        unit="working" if clock.unit == "working" else "calendar",
+        tz=tz,
+        extension=clock.extension,
+        paused=clock.paused_units,
+        soon_wd=soon_wd,
+    )
+    clock.due_on, clock.due_at, clock.remind_at = (
+        computed.due_on,
+        computed.due_at,
+        computed.remind_at,
+    )
+
+
+def new_clock(
+    item: Complaint,
+    kind: ClockKind,
+    *,
+    start_day: date,
+    limits: RuleLimits,
+    cal: WorkingCalendar,
+    tz: ZoneInfo,
+    limit: int | None = None,
+) -> ComplaintClock:
+    """A running clock row for `item` (not added to any session)."""
+    assert item.id is not None
+    base, unit = clocks.limit_for(kind, limits, item.item_type)
+    if kind is ClockKind.reply:
+        base = clocks.general_reply_limit(limits, item.item_type, item.workflow)
+    clock = ComplaintClock(
+        complaint_id=item.id,
+        kind=kind,
+        status=ClockStatus.running,
+        started_on=start_day,
+        limit=base if limit is None else limit,
+        unit=unit,
+        due_on=start_day,
+        due_at=item.received_at,
+    )
+    _apply(clock, cal, tz, limits.due_soon_wd)
+    return clock
+
+
+def start(
+    session: Session,
+    item: Complaint,
+    kind: ClockKind,
+    *,
+    start_day: date,
+    limits: RuleLimits,
+    cal: WorkingCalendar,
+    tz: ZoneInfo,
+    limit: int | None = None,
+) -> ComplaintClock:
+    """Start (or restart) the item's `kind` clock from `start_day` (not counted)."""
+    assert item.id is not None
+    fresh = new_clock(item, kind, start_day=start_day, limits=limits, cal=cal, tz=tz, limit=limit)
+    clock = find(session, item.id, kind)
+    if clock is None:
+        clock = fresh
+    else:
+        for name in ("status", "started_on", "limit", "unit", "due_on", "due_at", "remind_at"):
+            setattr(clock, name, getattr(fresh, name))
+        clock.extension = clock.paused_units = 0
+        clock.paused_since = clock.met_at = clock.on_time = None
+        clock.reminded_at = clock.overdue_at = None
+    session.add(clock)
+    session.flush()
+    return clock
+
+
+def meet(session: Session, item: Complaint, kind: ClockKind, *, now: datetime) -> None:
+    assert item.id is not None
+    clock = find(session, item.id, kind)
+    if clock is None or clock.status in (ClockStatus.met, ClockStatus.cancelled):
+        return
+    clock.status = ClockStatus.met
+    clock.met_at = now
+    clock.on_time = clocks.on_time(clock.due_at, now)
+    clock.paused_since = None
+    session.add(clock)
+
+
+def cancel(session: Session, item: Complaint, kind: ClockKind) -> None:
+    assert item.id is not None
+    clock = find(session, item.id, kind)
+    if clock is not None and clock.status in (ClockStatus.running, ClockStatus.paused):
+        clock.status = ClockStatus.cancelled
+        session.add(clock)
+
+
+def pause(session: Session, item: Complaint, kind: ClockKind, *, now: datetime) -> None:
+    assert item.id is not None
+    clock = find(session, item.id, kind)
+    if clock is not None and clock.status is ClockStatus.running:
+        clock.status = ClockStatus.paused
+        clock.paused_since = now
+        session.add(clock)
+
+
+def add_pause(
+    session: Session,
+    item: Complaint,
+    kind: ClockKind,
+    *,
+    paused_from: date,
+    resumed_on: date,
+    limits: RuleLimits,
+    cal: WorkingCalendar,
+    tz: ZoneInfo,
+) -> int:
+    """Extend a clock by a finished pause; returns the days (in the clock's unit) added."""
+    assert item.id is not None
+    clock = find(session, item.id, kind)
+    if clock is None or clock.status in (ClockStatus.met, ClockStatus.cancelled):
+        return 0
+    added = clocks.paused_units(
+        cal, paused_from, resumed_on, "working" if clock.unit == "working" else "calendar"
+    )
+    clock.paused_units += added
+    _apply(clock, cal, tz, limits.due_soon_wd)
+    if added:  # a new deadline: remind and supervise it afresh
+        clock.reminded_at = clock.overdue_at = None
+    session.add(clock)
+    return added
+
+
+def resume(
+    session: Session,
+    item: Complaint,
+    kind: ClockKind,
+    *,
+    now: datetime,
+    limits: RuleLimits,
+    cal: WorkingCalendar,
+    tz: ZoneInfo,
+) -> int:
+    assert item.id is not None
+    clock = find(session, item.id, kind)
+    if clock is None or clock.status is not ClockStatus.paused or clock.paused_since is None:
+        return 0
+    paused_from = clocks.local_day(clock.paused_since, tz)
+    clock.status = ClockStatus.running
+    clock.paused_since = None
+    return add_pause(
+        session,
+        item,
+        kind,
+        paused_from=paused_from,
+        resumed_on=clocks.local_day(now, tz),
+        limits=limits,
+        cal=cal,
+        tz=tz,
+    )
+
+
+def extend(
+    session: Session,
+    item: Complaint,
+    kind: ClockKind,
+    *,
+    extra: int,
+    limits: RuleLimits,
+    cal: WorkingCalendar,
+    tz: ZoneInfo,
+) -> ComplaintClock | None:
+    assert item.id is not None
+    clock = find(session, item.id, kind)
+    if clock is None or clock.status in (ClockStatus.met, ClockStatus.cancelled):
+        return None
+    clock.extension += extra
+    _apply(clock, cal, tz, limits.due_soon_wd)
+    clock.reminded_at = clock.overdue_at = None
+    session.add(clock)
+    return clock
+
+
+def refresh(
+    session: Session,
+    item: Complaint,
+    *,
+    now: datetime,
+    rows: list[ComplaintClock] | None = None,
+) -> None:
+    """Recompute the item's next deadline, overdue flag and closure deadline (from `rows`
+    when the caller has all of the item's clocks at hand, else from the database)."""
+    assert item.id is not None
+    if rows is None:
+        session.flush()
+        rows = clocks_of(session, item.id)
+    running = [c for c in rows if c.status is ClockStatus.running]
+    if running:
+        first = min(running, key=lambda c: c.due_at)
+        item.next_due_at, item.next_due_clock = first.due_at, first.kind
+    else:
+        item.next_due_at = item.next_due_clock = None
+    late = [c for c in running if clocks.is_overdue(c.due_at, now)]
+    item.overdue = bool(late)
+    if not late:
+        item.overdue_since = None
+    elif item.overdue_since is None:
+        item.overdue_since = min(c.due_at for c in late)
+    live = [
+        c
+        for c in rows
+        if c.status is not ClockStatus.cancelled and c.kind is not ClockKind.distribution
+    ]
+    if live:
+        item.closure_due_at = max(c.due_at for c in live)
+    session.add(item)

@@ -1,0 +1,66 @@
+"""Staff confirm or correct the suggested classification. Confirming an emergency opens the
+incident at once (in the same commit); a domain change re-routes an item still at intake."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from complaints import config, history, routing, service
+from complaints.models import Complaint
+from complaints.vocab import Domain, Status, Urgency
+from core.errors import Conflict
+
+
+def confirm(
+    session: Session,
+    *,
+    complaint_id: int,
+    domain: Domain | None,
+    urgency: Urgency | None,
+    note: str,
+    actor: str,
+    now: datetime,
+) -> Complaint:
+    item = service.get(session, complaint_id=complaint_id)
+    if item.status is Status.closed:
+        raise Conflict("a closed item's classification can no longer change")
+    before = history.summary(item)
+    changes: list[str] = []
+    if domain is not None:
+        if domain is not item.domain:
+            changes.append(f"领域 {item.domain.value} → {domain.value}")
+        item.domain, item.domain_confirmed = domain, True
+        if item.status is Status.registered and item.distributed_at is None:
+            decision = routing.route(
+                config.pure_rules(session), district=item.district, domain=domain
+            )
+            if decision.unit_id is not None and decision.unit_id != item.unit_id:
+                item.unit_id, item.routing_rule_id = decision.unit_id, decision.rule_id
+                changes.append(f"按新领域重新匹配承办单位（规则 #{decision.rule_id}）")
+    if urgency is not None:
+        if urgency is not item.urgency:
+            changes.append(f"紧急程度 {item.urgency.value} → {urgency.value}")
+        if item.is_emergency and urgency is not Urgency.emergency and item.incident_id:
+            changes.append(f"应急事件 #{item.incident_id} 仍保留，请在事件中处置")
+        item.urgency, item.priority = urgency, urgency.priority
+        item.is_emergency = urgency is Urgency.emergency
+        item.urgency_confirmed = True
+    item.updated_at = now
+    session.add(item)
+    history.add(
+        session,
+        item,
+        at=now,
+        actor=actor,
+        action="classify",
+        note="；".join([*changes, *([note] if note else [])]) or "确认分类",
+    )
+    if item.is_emergency and item.incident_id is None:
+        service.open_emergency_incident(session, item, actor=actor, now=now)
+    history.audit_change(
+        session, item, at=now, actor=actor, action="complaint.classify", before=before
+    )
+    session.commit()
+    return item

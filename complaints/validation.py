@@ -1,0 +1,71 @@
+"""Required fields by submission type (DOMAIN.md §2; O121 Arts. 10, 28): one 422 naming every
+missing field."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from complaints.schemas import ComplaintCreate
+from complaints.vocab import ItemType, SaleMode, Workflow, workflow_for
+from core.errors import FieldError, ValidationFailed
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+class MissingFields(ValidationFailed):
+    """Several required fields are missing: one 422 naming each of them."""
+
+    def __init__(self, errors: tuple[FieldError, ...]) -> None:
+        super().__init__(errors[0].field, errors[0].reason)
+        self.errors = errors
+        self.detail = "missing required fields: " + ", ".join(e.field for e in errors)
+        self.args = (self.detail,)
+
+
+# ---- validation ------------------------------------------------------------------------------
+
+
+def _required(data: ComplaintCreate, item_type: ItemType, order: bool) -> list[FieldError]:
+    """Required fields by type (DOMAIN.md §2; O121 Arts. 10, 28)."""
+    missing: list[FieldError] = []
+
+    def need(field: str, value: object, reason: str) -> None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(FieldError(field, reason))
+
+    need("description", data.description, "the facts are required")
+    if order:
+        need("external_ref", data.external_ref, "a 12345 order needs its order number")
+    if item_type is ItemType.complaint and not order:
+        need("submitter_name", data.submitter_name, "a complaint needs the complainant's real name")
+        need("submitter_phone", data.submitter_phone, "a complaint needs the complainant's phone")
+        need(
+            "submitter_address",
+            data.submitter_address,
+            "a complaint needs the complainant's address",
+        )
+        need("respondent_name", data.respondent_name, "a complaint needs the respondent's name")
+        place = (
+            data.respondent_address
+            or data.respondent_registered_address
+            or data.platform_shown_address
+            or data.platform_domicile_address
+        )
+        need("respondent_address", place, "a complaint needs the respondent's address")
+        need("claim", data.claim, "a complaint needs a specific claim")
+        if data.anonymous:
+            missing.append(FieldError("anonymous", "a complaint cannot be anonymous"))
+    if item_type is ItemType.report and not order:
+        need("clue", data.clue, "a report needs the specific violation clue")
+    if data.sale_mode is SaleMode.platform_merchant and not order:
+        need("platform_name", data.platform_name, "a platform merchant's platform is required")
+    return missing
+
+
+def validate(data: ComplaintCreate, *, now: datetime) -> None:
+    order = workflow_for(data.item_type, data.channel) is Workflow.order_12345
+    missing = _required(data, data.item_type, order)
+    if missing:
+        raise MissingFields(tuple(missing))
+    if data.received_at is not None and data.received_at > now + FUTURE_TOLERANCE:
+        raise ValidationFailed("received_at", "must not be in the future")

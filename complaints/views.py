@@ -1,0 +1,270 @@
+"""What a reader sees of an item (issue 5 "reporter confidentiality").
+
+- Lists always mask phone and ID numbers.
+- A report's reporter identity (name, phone, ID, address) is hidden from readers without
+  `complaint.confidential`, the handling unit included (O121 Art. 37).
+- A complaint's complainant is shown to the handling unit (it needs them to mediate) with
+  the ID number masked; read-only viewers see names and phones masked too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from complaints import actions, clocks, clusters, history, privacy, timers
+from complaints.models import (
+    Complaint,
+    ComplaintClock,
+    ComplaintCluster,
+    ComplaintRuleSet,
+    Supervision,
+)
+from complaints.schemas import (
+    ClockPublic,
+    ClusterMember,
+    ClusterPublic,
+    ComplaintDetail,
+    ComplaintPublic,
+    EventPublic,
+    IdentityPublic,
+    SupervisionPublic,
+)
+from complaints.vocab import ClockStatus, ItemType
+from core.workcal import WorkingCalendar
+from escalation.models import Incident
+from oncall.models import Unit
+
+
+@dataclass(frozen=True)
+class Viewer:
+    confidential: bool  # may see a reporter's identity and full numbers
+    mask_names: bool  # read-only viewers: names masked as well
+    actor: actions.Actor
+
+
+def identity_hidden(item: Complaint, viewer: Viewer) -> bool:
+    return item.item_type is ItemType.report and not viewer.confidential
+
+
+def _name(item: Complaint, viewer: Viewer) -> str:
+    if identity_hidden(item, viewer):
+        return privacy.HIDDEN if item.submitter_name else ""
+    return privacy.mask_name(item.submitter_name) if viewer.mask_names else item.submitter_name
+
+
+def unit_names(session: Session, items: list[Complaint]) -> dict[int, str]:
+    ids = sorted({i.unit_id for i in items if i.unit_id is not None})
+    if not ids:
+        return {}
+    rows = session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()
+    return {u.id: u.name for u in rows if u.id is not None}
+
+
+def _remaining(item: Complaint, cal: WorkingCalendar, now: datetime, tz: ZoneInfo) -> int | None:
+    if item.next_due_at is None:
+        return None
+    due_on = (item.next_due_at.astimezone(tz) - timedelta(days=1)).date()
+    return clocks.remaining_working_days(cal, clocks.local_day(now, tz), due_on)
+
+
+def public(
+    item: Complaint,
+    viewer: Viewer,
+    *,
+    units: dict[int, str],
+    cal: WorkingCalendar,
+    now: datetime,
+    tz: ZoneInfo,
+) -> ComplaintPublic:
+    """The list form: numbers always masked."""
+    assert item.id is not None
+    phone = None if identity_hidden(item, viewer) else privacy.mask_phone(item.submitter_phone)
+    return ComplaintPublic(
+        id=item.id,
+        ref=item.ref,
+        item_type=item.item_type,
+        workflow=item.workflow,
+        channel=item.channel,
+        status=item.status,
+        external_ref=item.external_ref,
+        title=item.title,
+        domain=item.domain,
+        domain_confirmed=item.domain_confirmed,
+        urgency=item.urgency,
+        is_emergency=item.is_emergency,
+        urgency_confirmed=item.urgency_confirmed,
+        submitter_name=_name(item, viewer),
+        submitter_phone=phone,
+        anonymous=item.anonymous,
+        respondent_name=item.respondent_name,
+        district=item.district,
+        unit_id=item.unit_id,
+        unit_name=units.get(item.unit_id) if item.unit_id is not None else None,
+        received_at=item.received_at,
+        next_due_at=item.next_due_at,
+        next_due_clock=item.next_due_clock,
+        remaining_working_days=_remaining(item, cal, now, tz),
+        overdue=item.overdue,
+        cluster_id=item.cluster_id,
+        linked_item_id=item.linked_item_id,
+        incident_id=item.incident_id,
+        closed_at=item.closed_at,
+    )
+
+
+DETAIL_CLUSTER_MEMBERS = 10  # an item's detail shows its cluster's latest members only
+
+
+def cluster_public(
+    session: Session, cluster_id: int, *, member_limit: int = 200
+) -> ClusterPublic | None:
+    cluster = session.get(ComplaintCluster, cluster_id)
+    if cluster is None or cluster.id is None:
+        return None
+    return ClusterPublic(
+        id=cluster.id,
+        size=cluster.size,
+        reasons=[r for r in cluster.reasons.split(",") if r],
+        created_at=cluster.created_at,
+        updated_at=cluster.updated_at,
+        members=[
+            ClusterMember(
+                id=m.id or 0,
+                ref=m.ref,
+                item_type=m.item_type,
+                status=m.status,
+                title=m.title,
+                respondent_name=m.respondent_name,
+                received_at=m.received_at,
+            )
+            for m in clusters.members(session, cluster.id, member_limit)
+        ],
+    )
+
+
+def clock_public(
+    clock: ComplaintClock, cal: WorkingCalendar, now: datetime, tz: ZoneInfo
+) -> ClockPublic:
+    live = clock.status in (ClockStatus.running, ClockStatus.paused)
+    return ClockPublic.model_validate(
+        {
+            **clock.model_dump(),
+            "overdue": live and clocks.is_overdue(clock.due_at, now),
+            "remaining_working_days": clocks.remaining_working_days(
+                cal, clocks.local_day(now, tz), clock.due_on
+            )
+            if live
+            else None,
+        }
+    )
+
+
+def detail(
+    session: Session,
+    item: Complaint,
+    viewer: Viewer,
+    *,
+    cal: WorkingCalendar,
+    now: datetime,
+    tz: ZoneInfo,
+) -> ComplaintDetail:
+    assert item.id is not None
+    base = public(item, viewer, units=unit_names(session, [item]), cal=cal, now=now, tz=tz)
+    hidden = identity_hidden(item, viewer)
+    full = viewer.confidential
+    rule_set = session.get(ComplaintRuleSet, item.rule_set_id)
+    incident = session.get(Incident, item.incident_id) if item.incident_id else None
+    supervision = session.exec(
+        select(Supervision)
+        .where(Supervision.complaint_id == item.id)
+        .order_by(col(Supervision.at), col(Supervision.id))
+    ).all()
+    data = base.model_dump()
+    if not hidden and not viewer.mask_names:
+        data["submitter_phone"] = item.submitter_phone  # the handling unit must call them
+    return ComplaintDetail(
+        **data,
+        description=item.description,
+        claim=item.claim,
+        clue=item.clue,
+        classification=json.loads(item.classification_json or "{}"),
+        submitter_id_type=None if hidden else item.submitter_id_type,
+        submitter_id_number=None
+        if hidden
+        else (item.submitter_id_number if full else privacy.mask_id(item.submitter_id_number)),
+        submitter_address=""
+        if hidden
+        else (item.submitter_address if not viewer.mask_names else privacy.HIDDEN),
+        identity_hidden=hidden,
+        consent_publish=item.consent_publish,
+        consent_entrusted_mediation=item.consent_entrusted_mediation,
+        respondent_credit_code=item.respondent_credit_code,
+        respondent_address=item.respondent_address,
+        respondent_registered_address=item.respondent_registered_address,
+        sale_mode=item.sale_mode,
+        platform_name=item.platform_name,
+        platform_shown_address=item.platform_shown_address,
+        platform_domicile_address=item.platform_domicile_address,
+        occurred_address=item.occurred_address,
+        dispute_date=item.dispute_date,
+        amount_cents=item.amount_cents,
+        district_source=item.district_source,
+        routing_rule_id=item.routing_rule_id,
+        routing_note=item.routing_note,
+        rule_set_code=rule_set.code if rule_set else "",
+        registered_by=item.registered_by,
+        distributed_at=item.distributed_at,
+        signed_for_at=item.signed_for_at,
+        accepted_at=item.accepted_at,
+        rejected_at=item.rejected_at,
+        mediation_started_at=item.mediation_started_at,
+        agreed_at=item.agreed_at,
+        terminated_at=item.terminated_at,
+        case_filed_at=item.case_filed_at,
+        not_filed_at=item.not_filed_at,
+        returned_at=item.returned_at,
+        replied_at=item.replied_at,
+        closure_due_at=item.closure_due_at,
+        closed_on_time=item.closed_on_time,
+        returned_count=item.returned_count,
+        return_reason=item.return_reason,
+        taken_over_by_superior=item.taken_over_by_superior,
+        converted_to_case=item.converted_to_case,
+        referred_to_police=item.referred_to_police,
+        rejection_ground=item.rejection_ground,
+        termination_reason=item.termination_reason,
+        pause_reason=item.pause_reason,
+        paused_since=item.paused_since,
+        verification_extended=item.verification_extended,
+        reply_extended=item.reply_extended,
+        result=item.result,
+        amount_recovered_cents=item.amount_recovered_cents,
+        supervision_count=item.supervision_count,
+        clocks=[clock_public(c, cal, now, tz) for c in timers.clocks_of(session, item.id)],
+        history=[EventPublic.model_validate(e) for e in history.events_of(session, item.id)],
+        supervision=[SupervisionPublic.model_validate(s) for s in supervision],
+        cluster=cluster_public(session, item.cluster_id, member_limit=DETAIL_CLUSTER_MEMBERS)
+        if item.cluster_id
+        else None,
+        incident_status=incident.status.value if incident else None,
+        allowed_actions=[a.value for a in actions.visible_actions(item, viewer.actor)],
+    )
+
+
+def identity(item: Complaint) -> IdentityPublic:
+    assert item.id is not None
+    return IdentityPublic(
+        id=item.id,
+        ref=item.ref,
+        submitter_name=item.submitter_name,
+        submitter_phone=item.submitter_phone,
+        submitter_id_type=item.submitter_id_type,
+        submitter_id_number=item.submitter_id_number,
+        submitter_address=item.submitter_address,
+        anonymous=item.anonymous,
+    )

@@ -1,0 +1,84 @@
+"""Complaint configuration over HTTP: rule sets (local [U] limits, audited), routing rules,
+terms that change the classifier, unit profiles; admins only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from core.audit import list_entries
+from core.users import Role
+from tests.complaint_helpers import make_centre
+
+Headers = Callable[[Role], dict[str, str]]
+BASE = "/api/v1/complaint-config"
+
+
+def test_rule_sets_are_listed_and_local_limits_edited(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    admin = auth_headers(Role.admin)
+    sets = client.get(f"{BASE}/rule-sets", headers=auth_headers(Role.viewer)).json()
+    assert [s["code"] for s in sets] == ["O20", "O121"]
+    o121 = sets[1]
+    assert o121["limits"]["acceptance_wd"] == 7 and o121["limits"]["mediation_limit"] == 60
+    limits = o121["limits"] | {"order_reply_wd": 3, "roll_weekends": True}
+    denied = client.patch(
+        f"{BASE}/rule-sets/{o121['id']}", json={"limits": limits}, headers=auth_headers(Role.leader)
+    )
+    assert denied.status_code == 403
+    edited = client.patch(f"{BASE}/rule-sets/{o121['id']}", json={"limits": limits}, headers=admin)
+    assert edited.status_code == 200 and edited.json()["limits"]["order_reply_wd"] == 3
+    bad = client.patch(
+        f"{BASE}/rule-sets/{o121['id']}",
+        json={"limits": limits | {"acceptance_wd": 0}},
+        headers=admin,
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "limits.acceptance_wd"
+    (entry,) = list_entries(session, entity_type="complaint_rule_set", entity_id=str(o121["id"]))
+    assert entry.action == "complaint.rule_set.update" and '"order_reply_wd": 3' in (
+        entry.after or ""
+    )
+
+
+def test_terms_and_routing_rules(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    centre = make_centre(session)
+    admin = auth_headers(Role.admin)
+    text = {"text": "酒店拒绝退还押金"}
+    before = client.post("/api/v1/complaints/classify", json=text, headers=admin).json()
+    assert before["domain"] == "consumer_protection"  # the built-in dictionary
+    added = client.post(
+        f"{BASE}/terms", json={"term": "酒店", "kind": "domain", "domain": "price"}, headers=admin
+    )
+    assert added.status_code == 201
+    after = client.post("/api/v1/complaints/classify", json=text, headers=admin).json()
+    assert after["domain"] == "price"  # a non-empty table replaces the built-in dictionary
+    missing = client.post(f"{BASE}/terms", json={"term": "x", "kind": "domain"}, headers=admin)
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "domain"
+    duplicate = client.post(
+        f"{BASE}/terms", json={"term": "酒店", "kind": "domain", "domain": "price"}, headers=admin
+    )
+    assert duplicate.status_code == 409
+
+    rules = client.get(f"{BASE}/routing-rules", headers=admin).json()
+    assert len(rules) == 4
+    bad_unit = client.post(f"{BASE}/routing-rules", json={"unit_id": 9999}, headers=admin)
+    assert bad_unit.status_code == 422 and bad_unit.json()["errors"][0]["field"] == "unit_id"
+    rule = client.post(
+        f"{BASE}/routing-rules",
+        json={"district": "城东区", "domain": "food", "unit_id": centre.west_id},
+        headers=admin,
+    ).json()
+    deleted = client.delete(f"{BASE}/routing-rules/{rule['id']}", headers=admin)
+    assert deleted.status_code == 204
+
+    profile = client.get(f"{BASE}/units/{centre.east_id}", headers=admin).json()
+    assert profile["contact_person_id"] == centre.east_contact.id
+    wrong = client.put(
+        f"{BASE}/units/{centre.east_id}", json={"contact_person_id": 9999}, headers=admin
+    )
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "contact_person_id"

@@ -1,0 +1,321 @@
+"""Complaints over HTTP through the real app: intake (201, 422 naming fields), the workflow
+(409 for an illegal step), handling units limited to their own items (403), masking by role,
+the confidential identity (audited) and the emergency path into the escalation engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import demo
+from core.audit import list_entries
+from core.clock import FakeClock
+from core.users import Role, User
+from escalation.models import Incident, Notification, NotificationStatus
+from oncall import directory
+from oncall.models import Person, Unit
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
+from tests.complaint_helpers import Centre, complaint_data, make_centre, report_data
+from tests.conftest import T0, make_token, make_user
+
+Headers = Callable[[Role], dict[str, str]]
+
+
+@pytest.fixture
+def centre(session: Session) -> Centre:
+    return make_centre(session)
+
+
+def _body(**overrides: Any) -> dict[str, Any]:
+    return complaint_data(**overrides).model_dump(mode="json", exclude_none=True)
+
+
+def _register(client: TestClient, headers: dict[str, str], body: dict[str, Any]) -> list[Any]:
+    response = client.post("/api/v1/complaints", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    items: list[Any] = response.json()["items"]
+    return items
+
+
+def _handler(session: Session, unit: Unit, username: str = "east-handler") -> User:
+    user = make_user(session, role=Role.handler, username=username)
+    person = session.exec(select(Person).where(Person.unit_id == unit.id)).first()
+    assert person is not None
+    person.user_id = user.id
+    session.add(person)
+    session.commit()
+    return user
+
+
+def _handler_headers(
+    session: Session, unit: Unit, username: str = "east-handler"
+) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_token(session, _handler(session, unit, username))}"}
+
+
+def test_intake_names_every_missing_field(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    body = _body()
+    for field in ("submitter_phone", "claim", "respondent_name"):
+        body.pop(field)
+    response = client.post("/api/v1/complaints", json=body, headers=auth_headers(Role.coordinator))
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"submitter_phone", "claim", "respondent_name"}
+    bad_phone = client.post(
+        "/api/v1/complaints",
+        json=_body() | {"submitter_phone": "call me"},
+        headers=auth_headers(Role.coordinator),
+    )
+    assert bad_phone.status_code == 422
+    assert bad_phone.json()["errors"][0]["field"] == "submitter_phone"
+
+
+def test_a_complaint_walks_its_whole_workflow(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session, clock: FakeClock
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    (item,) = _register(client, coordinator, _body())
+    assert item["status"] == "registered" and item["unit_id"] == centre.east_id
+    assert "distribute" in item["allowed_actions"]
+    cid = item["id"]
+    handler_user = _handler(session, centre.east)
+    handler = {"Authorization": f"Bearer {make_token(session, handler_user)}"}
+
+    illegal = client.post(f"/api/v1/complaints/{cid}/accept", json={}, headers=handler)
+    assert illegal.status_code == 409
+    assert "not allowed" in illegal.json()["detail"] and "registered" in illegal.json()["detail"]
+
+    forbidden = client.post(f"/api/v1/complaints/{cid}/distribute", json={}, headers=handler)
+    assert forbidden.status_code == 403  # a unit may not distribute (intake action)
+
+    steps: list[tuple[str, dict[str, Any], dict[str, str], str]] = [
+        ("distribute", {}, coordinator, "distributed"),
+        ("sign-for", {}, handler, "pending_acceptance"),
+        ("accept", {}, handler, "accepted"),
+        ("start-mediation", {}, handler, "mediating"),
+        ("suspend", {"reason": "testing"}, handler, "suspended"),
+    ]
+    for path, body, headers, expected in steps:
+        response = client.post(f"/api/v1/complaints/{cid}/{path}", json=body, headers=headers)
+        assert response.status_code == 200, (path, response.text)
+        assert response.json()["status"] == expected
+    mediation = {c["kind"]: c for c in response.json()["clocks"]}["mediation"]
+    assert mediation["status"] == "paused" and mediation["due_on"] == "2027-01-22"
+    clock.advance(timedelta(days=10))
+    handler = {"Authorization": f"Bearer {make_token(session, handler_user, now=clock.now())}"}
+    resumed = client.post(f"/api/v1/complaints/{cid}/resume", json={}, headers=handler).json()
+    mediation = {c["kind"]: c for c in resumed["clocks"]}["mediation"]
+    assert mediation["paused_units"] == 10 and mediation["due_on"] == "2027-02-01"
+    agreed = client.post(
+        f"/api/v1/complaints/{cid}/agree",
+        json={"result": "退还3元并赔偿100元", "amount_recovered_cents": 10300},
+        headers=handler,
+    ).json()
+    assert agreed["status"] == "agreed" and agreed["amount_recovered_cents"] == 10300
+    closed = client.post(f"/api/v1/complaints/{cid}/close", json={}, headers=handler).json()
+    assert closed["status"] == "closed" and closed["closed_on_time"] is True
+    assert closed["allowed_actions"] == []
+    actions = [e["action"] for e in closed["history"]]
+    assert actions == [
+        "register",
+        "distribute",
+        "sign_for",
+        "accept",
+        "start_mediation",
+        "suspend",
+        "resume",
+        "agree",
+        "close",
+    ]
+    assert {c["status"] for c in closed["clocks"]} == {"met"}
+    audited = [e.action for e in list_entries(session, entity_type="complaint", entity_id=str(cid))]
+    assert "complaint.close" in audited and "complaint.accept" in audited
+
+
+def test_handlers_see_and_touch_only_their_units_items(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    (east,) = _register(client, coordinator, _body())
+    (west,) = _register(
+        client, coordinator, report_data().model_dump(mode="json", exclude_none=True)
+    )
+    for item in (east, west):
+        client.post(f"/api/v1/complaints/{item['id']}/distribute", json={}, headers=coordinator)
+    handler = _handler_headers(session, centre.east)
+    inbox = client.get("/api/v1/complaints", headers=handler).json()
+    assert [i["id"] for i in inbox["items"]] == [east["id"]] and inbox["total"] == 1
+    assert client.get(f"/api/v1/complaints/{west['id']}", headers=handler).status_code == 404
+    other = client.post(f"/api/v1/complaints/{west['id']}/sign-for", json={}, headers=handler)
+    assert other.status_code == 403
+    returned = client.post(
+        f"/api/v1/complaints/{east['id']}/return-to-intake",
+        json={"reason": "被投诉人实际在城西区经营，本局无管辖权"},
+        headers=handler,
+    ).json()
+    assert returned["status"] == "registered" and returned["unit_id"] is None
+    assert returned["returned_count"] == 1
+    assert client.get("/api/v1/complaints", headers=handler).json()["total"] == 0
+    rerouted = client.post(
+        f"/api/v1/complaints/{east['id']}/reroute",
+        json={"unit_id": centre.west_id, "reason": "按实际经营地改派"},
+        headers=coordinator,
+    ).json()
+    assert rerouted["status"] == "distributed" and rerouted["unit_id"] == centre.west_id
+    assert "改派原因" in rerouted["history"][-1]["note"]
+
+
+def test_masking_depends_on_the_role(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    (report,) = _register(
+        client,
+        coordinator,
+        report_data(submitter_id_number="110101199001011234").model_dump(
+            mode="json", exclude_none=True
+        ),
+    )
+    (complaint,) = _register(client, coordinator, _body())
+    rid, cid = report["id"], complaint["id"]
+    for item in (report, complaint):
+        client.post(f"/api/v1/complaints/{item['id']}/distribute", json={}, headers=coordinator)
+
+    listing = client.get("/api/v1/complaints?state=all", headers=coordinator).json()["items"]
+    phones = {i["id"]: i["submitter_phone"] for i in listing}
+    assert phones == {rid: "139****9000", cid: "138****8000"}  # lists always mask
+
+    full = client.get(f"/api/v1/complaints/{rid}", headers=coordinator).json()
+    assert full["submitter_name"] == "李四" and full["submitter_phone"] == "13900139000"
+    assert full["submitter_id_number"] == "110101199001011234" and not full["identity_hidden"]
+
+    west_handler = _handler_headers(session, centre.west, "west-handler")
+    hidden = client.get(f"/api/v1/complaints/{rid}", headers=west_handler).json()
+    assert hidden["identity_hidden"] and hidden["submitter_name"] == "（保密）"
+    assert hidden["submitter_phone"] is None and hidden["submitter_id_number"] is None
+    assert "13900139000" not in str(hidden)
+
+    viewer = auth_headers(Role.viewer)
+    seen = client.get(f"/api/v1/complaints/{cid}", headers=viewer).json()
+    assert seen["submitter_name"] == "张*" and seen["submitter_phone"] == "138****8000"
+    assert seen["submitter_id_number"] == "110***********1234"
+    assert client.get(f"/api/v1/complaints/{rid}/identity", headers=viewer).status_code == 403
+    assert client.get(f"/api/v1/complaints/{rid}/identity", headers=west_handler).status_code == 403
+
+    identity = client.get(f"/api/v1/complaints/{rid}/identity", headers=auth_headers(Role.leader))
+    assert identity.status_code == 200 and identity.json()["submitter_phone"] == "13900139000"
+    looks = list_entries(session, entity_type="complaint", entity_id=str(rid))
+    assert looks[0].action == "complaint.identity.view" and looks[0].actor == "leader-user"
+    assert all("13900139000" not in (e.after or "") for e in looks)
+
+
+def test_the_queue_puts_emergencies_first_then_the_nearest_deadline(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    (old,) = _register(client, coordinator, _body(received_at="2026-11-16T02:00:00Z"))
+    (new,) = _register(client, coordinator, _body(submitter_phone="13500135000"))
+    (urgent,) = _register(
+        client, coordinator, _body(urgency="urgent", submitter_phone="13300133000")
+    )
+    (emergency,) = _register(
+        client, coordinator, _body(urgency="emergency", submitter_phone="13100131000")
+    )
+    queue = client.get("/api/v1/complaints", headers=coordinator).json()["items"]
+    assert [i["id"] for i in queue] == [emergency["id"], urgent["id"], old["id"], new["id"]]
+    assert queue[2]["overdue"] and queue[2]["remaining_working_days"] < 0
+    overdue = client.get("/api/v1/complaints?overdue=true", headers=coordinator).json()
+    assert [i["id"] for i in overdue["items"]] == [old["id"]]
+    found = client.get("/api/v1/complaints?q=好再来&emergency=true", headers=coordinator).json()
+    assert found["total"] == 1
+
+
+def test_staff_confirm_an_emergency_and_it_opens_an_incident(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    (item,) = _register(client, coordinator, _body())
+    assert item["incident_id"] is None and item["urgency"] == "normal"
+    confirmed = client.post(
+        f"/api/v1/complaints/{item['id']}/classification",
+        json={"urgency": "emergency", "domain": "food", "note": "来电称多人就医"},
+        headers=coordinator,
+    ).json()
+    assert confirmed["is_emergency"] and confirmed["domain_confirmed"]
+    incident = session.get(Incident, confirmed["incident_id"])
+    assert incident is not None and incident.complaint_ref == item["ref"]
+    assert incident.category.value == "food_safety"
+
+
+@pytest.fixture
+def duty_centre(session: Session) -> dict[str, Person]:
+    """The demo centre with 杨帆 on today's day shift (published directly)."""
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    shifts = {s.code: s for s in session.exec(select(ShiftType)).all()}
+    today = date(2026, 11, 23)
+    roster = Roster(
+        unit_id=unit.id or 0,
+        period_start=today,
+        period_end=today,
+        version=1,
+        status=RosterStatus.published,
+        time_limit_s=1,
+        created_by="test",
+        created_at=T0,
+        published_at=T0,
+        published_by="test",
+        staff_notified_at=T0,
+    )
+    session.add(roster)
+    session.flush()
+    officer = session.exec(select(Person).where(Person.name == "杨帆")).one()
+    session.add(
+        RosterAssignment(
+            roster_id=roster.id or 0,
+            person_id=officer.id or 0,
+            day=today,
+            shift_type_id=shifts["day"].id or 0,
+        )
+    )
+    session.commit()
+    return {"officer": officer}
+
+
+def test_an_urgent_complaint_pages_the_duty_officer(
+    app: FastAPI,
+    client: TestClient,
+    auth_headers: Headers,
+    duty_centre: dict[str, Person],
+    session: Session,
+) -> None:
+    body = _body(
+        description="幸福小区3号楼电梯困人，两位老人被困一个多小时，物业联系不上维保单位",
+        claim="立即救援并查处维保单位",
+        respondent_name="某某电梯维保有限公司",
+        respondent_address="城东区幸福小区3号楼",
+    )
+    (item,) = _register(client, auth_headers(Role.coordinator), body)
+    assert item["is_emergency"] and item["domain"] == "special_equipment"
+    incident_id = item["incident_id"]
+    incident = client.get(
+        f"/api/v1/incidents/{incident_id}", headers=auth_headers(Role.coordinator)
+    )
+    assert incident.json()["category"] == "special_equipment"
+    assert incident.json()["complaint_ref"] == item["ref"]
+    assert item["ref"] in incident.json()["title"]
+
+    app.state.dispatcher.tick()
+    pages = session.exec(select(Notification).where(Notification.incident_id == incident_id)).all()
+    officer_mobile = directory.person_public(session, duty_centre["officer"]).contacts[0].value
+    assert [(p.to, p.status) for p in pages] == [(officer_mobile, NotificationStatus.sent)]
+    assert "电梯" in pages[0].body

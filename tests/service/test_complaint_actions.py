@@ -1,0 +1,259 @@
+"""Workflow actions through the service: reports, 12345 orders, general items, rejection
+grounds by rule set, testing pauses, extensions, returns and take-over."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import Session
+
+from complaints import actions, service, timers
+from complaints.actions import ActionInput, Actor
+from complaints.models import Complaint
+from complaints.vocab import (
+    Channel,
+    ClockKind,
+    ClockStatus,
+    ItemType,
+    PauseReason,
+    RejectionGround,
+    Status,
+    TerminationReason,
+)
+from complaints.workflow import Action
+from core.errors import Conflict, Forbidden, ValidationFailed
+from tests.complaint_helpers import Centre, complaint_data, make_centre, report_data
+from tests.conftest import T0
+
+INTAKE = Actor("coordinator", intake=True, handle=True)
+LEADER = Actor("leader", supervise=True)
+
+
+@pytest.fixture
+def centre(session: Session) -> Centre:
+    return make_centre(session)
+
+
+def _unit_actor(centre: Centre) -> Actor:
+    return Actor("east-handler", handle=True, unit_ids=frozenset({centre.east_id}))
+
+
+def _do(
+    session: Session,
+    item: Complaint,
+    action: Action,
+    actor: Actor = INTAKE,
+    now: datetime = T0,
+    **data: object,
+) -> Complaint:
+    assert item.id is not None
+    return actions.act(
+        session,
+        complaint_id=item.id,
+        action=action,
+        actor=actor,
+        now=now,
+        data=ActionInput(**data),  # type: ignore[arg-type]
+    )
+
+
+def _clock(session: Session, item: Complaint, kind: ClockKind) -> timers.ComplaintClock:
+    assert item.id is not None
+    found = timers.find(session, item.id, kind)
+    assert found is not None
+    return found
+
+
+def test_a_report_is_verified_extended_once_and_filed(session: Session, centre: Centre) -> None:
+    (item,) = service.register(session, data=report_data(), actor="c", now=T0)
+    _do(session, item, Action.distribute)
+    _do(session, item, Action.sign_for)
+    assert item.status is Status.verifying and item.verification_started_at == T0
+    assert _clock(session, item, ClockKind.verification).due_on == date(2026, 12, 14)
+    with pytest.raises(ValidationFailed) as caught:
+        _do(session, item, Action.extend_verification)
+    assert caught.value.errors[0].field == "approved_by"
+    _do(session, item, Action.extend_verification, approved_by="局长 王某")
+    assert _clock(session, item, ClockKind.verification).due_on == date(2027, 1, 5)
+    with pytest.raises(Conflict):
+        _do(session, item, Action.extend_verification, approved_by="局长 王某")
+    later = T0 + timedelta(days=20)
+    _do(session, item, Action.file_case, now=later)
+    verification = _clock(session, item, ClockKind.verification)
+    assert verification.status is ClockStatus.met and verification.on_time
+    _do(session, item, Action.close, now=later)
+    assert item.status is Status.closed and item.closed_on_time
+
+
+def test_a_testing_period_extends_verification_in_working_days(
+    session: Session, centre: Centre
+) -> None:
+    (item,) = service.register(session, data=report_data(), actor="c", now=T0)
+    _do(session, item, Action.distribute)
+    _do(session, item, Action.sign_for)
+    now = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
+    with pytest.raises(ValidationFailed):
+        _do(
+            session,
+            item,
+            Action.record_testing,
+            now=now,
+            start=date(2026, 12, 8),
+            end=date(2026, 12, 1),
+        )
+    _do(
+        session,
+        item,
+        Action.record_testing,
+        now=now,
+        start=date(2026, 12, 1),
+        end=date(2026, 12, 8),
+    )
+    verification = _clock(session, item, ClockKind.verification)
+    assert verification.paused_units == 5  # 12-02 … 12-08: five working days
+    assert verification.due_on == date(2026, 12, 21)
+
+
+def test_mediation_that_runs_out_is_terminated_and_the_notice_is_timed(
+    session: Session, centre: Centre
+) -> None:
+    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    handler = _unit_actor(centre)
+    _do(session, item, Action.distribute)
+    _do(session, item, Action.accept, handler)
+    _do(session, item, Action.start_mediation, handler)
+    _do(session, item, Action.suspend, handler, pause_reason=PauseReason.recusal)
+    with pytest.raises(ValidationFailed):
+        _do(session, item, Action.terminate, handler)
+    end = T0 + timedelta(days=61)
+    _do(
+        session,
+        item,
+        Action.terminate,
+        handler,
+        now=end,
+        termination_reason=TerminationReason.time_limit_reached,
+    )
+    assert item.status is Status.terminated and item.paused_since is None
+    notice = _clock(session, item, ClockKind.termination_notice)
+    assert notice.status is ClockStatus.running and notice.due_on == date(2027, 2, 2)
+    _do(session, item, Action.close, handler, now=end + timedelta(days=1))
+    assert _clock(session, item, ClockKind.termination_notice).on_time
+
+
+def test_rejection_grounds_follow_the_items_rule_set(session: Session, centre: Centre) -> None:
+    old = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Order 20 era: no "impersonation" ground
+    (item,) = service.register(session, data=complaint_data(received_at=old), actor="c", now=T0)
+    _do(session, item, Action.distribute)
+    with pytest.raises(ValidationFailed) as caught:
+        _do(session, item, Action.reject, ground=RejectionGround.impersonation)
+    assert caught.value.errors[0].field == "ground"
+    _do(session, item, Action.reject, ground=RejectionGround.time_barred)
+    assert item.status is Status.rejected
+    acceptance = _clock(session, item, ClockKind.acceptance)
+    assert acceptance.status is ClockStatus.met and acceptance.on_time is False
+    (new,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    _do(session, new, Action.distribute)
+    _do(session, new, Action.reject, ground=RejectionGround.impersonation)
+    assert new.rejection_ground is RejectionGround.impersonation
+
+
+def test_a_12345_order_is_signed_for_replied_and_closed(session: Session, centre: Centre) -> None:
+    data = complaint_data(channel=Channel.transfer_12345, external_ref="GD-1", claim="")
+    (order,) = service.register(session, data=data, actor="c", now=T0)
+    _do(session, order, Action.distribute)
+    assert _clock(session, order, ClockKind.sign_for).due_on == date(2026, 11, 24)
+    assert _clock(session, order, ClockKind.reply).due_on == date(2026, 11, 30)
+    _do(session, order, Action.sign_for)
+    _do(session, order, Action.extend_reply)
+    assert _clock(session, order, ClockKind.reply).due_on == date(2026, 12, 14)
+    with pytest.raises(Conflict):
+        _do(session, order, Action.extend_reply)
+    _do(session, order, Action.reply, result="已责令商家退款")
+    _do(session, order, Action.close)
+    assert order.status is Status.closed and order.result == "已责令商家退款"
+
+
+def test_a_12345_order_may_be_returned_only_within_two_working_days(
+    session: Session, centre: Centre
+) -> None:
+    data = complaint_data(channel=Channel.transfer_12345, external_ref="GD-2", claim="")
+    (late,) = service.register(session, data=data, actor="c", now=T0)
+    (early,) = service.register(session, data=data, actor="c", now=T0)
+    _do(session, late, Action.distribute)
+    _do(session, early, Action.distribute)
+    with pytest.raises(Conflict) as caught:
+        _do(
+            session,
+            late,
+            Action.return_to_intake,
+            now=T0 + timedelta(days=3),
+            reason="非本单位职责",
+        )
+    assert "2 working days" in caught.value.detail
+    _do(session, early, Action.return_to_intake, now=T0 + timedelta(days=2), reason="非本单位职责")
+    assert early.status is Status.returned and early.unit_id is None
+    assert _clock(session, early, ClockKind.sign_for).status is ClockStatus.cancelled
+    _do(session, early, Action.reroute, unit_id=centre.west_id, reason="属城西区")
+    assert early.status is Status.distributed and early.unit_id == centre.west_id
+
+
+def test_a_consultation_is_answered_at_intake(session: Session, centre: Centre) -> None:
+    data = complaint_data(
+        item_type=ItemType.consultation, claim="", description="咨询预付卡退费规定"
+    )
+    (item,) = service.register(session, data=data, actor="c", now=T0)
+    assert _clock(session, item, ClockKind.reply).due_on == date(2026, 11, 25)
+    _do(session, item, Action.reply, result="已告知相关规定")
+    _do(session, item, Action.close)
+    assert item.status is Status.closed and item.closed_on_time
+
+
+def test_handlers_act_only_on_their_units_items_and_only_as_a_unit(
+    session: Session, centre: Centre
+) -> None:
+    (item,) = service.register(session, data=report_data(), actor="c", now=T0)  # west
+    _do(session, item, Action.distribute)
+    handler = _unit_actor(centre)
+    with pytest.raises(Forbidden):
+        _do(session, item, Action.sign_for, handler)
+    with pytest.raises(Forbidden):
+        _do(session, item, Action.reroute, handler, unit_id=centre.east_id, reason="x")
+    with pytest.raises(Forbidden):
+        _do(session, item, Action.take_over, INTAKE, unit_id=centre.east_id, reason="x")
+    _do(
+        session,
+        item,
+        Action.take_over,
+        LEADER,
+        unit_id=centre.drugs.id,
+        reason="案情重大，提级办理",
+    )
+    assert item.taken_over_by_superior and item.unit_id == centre.drugs.id
+    with pytest.raises(Conflict):
+        _do(session, item, Action.accept)  # reports are not accepted; they are verified
+
+
+def test_flags_are_set_once(session: Session, centre: Centre) -> None:
+    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    _do(session, item, Action.distribute)
+    _do(session, item, Action.accept)
+    _do(session, item, Action.convert_to_case)
+    assert item.converted_to_case and item.status is Status.accepted
+    with pytest.raises(Conflict):
+        _do(session, item, Action.convert_to_case)
+    _do(session, item, Action.refer_to_police, note="涉嫌敲诈勒索")
+    assert item.referred_to_police
+
+
+def test_order_20_mediation_counts_45_working_days(session: Session, centre: Centre) -> None:
+    received = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    (item,) = service.register(
+        session, data=complaint_data(received_at=received), actor="c", now=received
+    )
+    _do(session, item, Action.distribute, now=received)
+    _do(session, item, Action.accept, now=received)
+    mediation = _clock(session, item, ClockKind.mediation)
+    assert (mediation.limit, mediation.unit) == (45, "working")
+    assert mediation.due_on == date(2026, 5, 8)  # over the Qingming and Labour Day holidays
