@@ -1,0 +1,136 @@
+"""Duty-side signals on the seeded demo centre: a published roster that loses its night shift
+to leave raises a roster-gap warning before the day, pages that reached nobody and slow
+acknowledgements become warnings, and latency is measured per person and per step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+from sqlmodel import Session, select
+
+from api import demo
+from complaints import duty_signals, warnings
+from complaints.detect import WarningLevel
+from complaints.insight_models import EarlyWarning
+from core.calendar_store import load_calendar
+from escalation import service as incidents
+from escalation.models import Category, IncidentCreate, NoticeTopic, Notification
+from escalation.policy import Severity
+from oncall import planning
+from oncall.models import Person
+from oncall.roster_models import LeaveCreate, Roster, RosterAssignment, RosterStatus, ShiftType
+from tests.conftest import T0
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _seed(session: Session, connection: Connection) -> Roster:
+    demo.seed(session, now=T0)
+
+    @contextmanager
+    def open_session() -> Iterator[Session]:
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as s:
+            yield s
+
+    demo.seed_roster(open_session, now=T0, tz=TZ, days=7, time_limit_s=4)
+    return session.exec(select(Roster).where(Roster.status == RosterStatus.published)).one()
+
+
+def test_leave_after_publication_opens_a_roster_gap_warning(
+    session: Session, connection: Connection
+) -> None:
+    roster = _seed(session, connection)
+    calendar = load_calendar(session)
+    today = T0.astimezone(TZ).date()
+    assert duty_signals.roster_gaps(session, today=today, days=7, calendar=calendar) == []
+    night = session.exec(select(ShiftType).where(ShiftType.code == "night")).one()
+    day = today + timedelta(days=3)
+    on_night = session.exec(
+        select(RosterAssignment).where(
+            RosterAssignment.roster_id == roster.id,
+            RosterAssignment.day == day,
+            RosterAssignment.shift_type_id == night.id,
+        )
+    ).all()
+    assert on_night
+    for assignment in on_night:
+        planning.add_leave(
+            session,
+            data=LeaveCreate(
+                person_id=assignment.person_id, start_date=day, end_date=day, reason="病假"
+            ),
+            actor="planner",
+            now=T0,
+        )
+    gaps = duty_signals.roster_gaps(session, today=today, days=7, calendar=calendar)
+    assert [(g.day, g.shift_code, g.required, g.staffed) for g in gaps] == [(day, "night", 1, 0)]
+    names = {session.get(Person, a.person_id).name for a in on_night}  # type: ignore[union-attr]
+    assert set(gaps[0].away) == names
+
+    warnings.run_detection(session, now=T0, tz=TZ)
+    warning = session.exec(select(EarlyWarning).where(EarlyWarning.dimension == "roster_gap")).one()
+    assert warning.level is WarningLevel.orange  # three days ahead
+    assert "值班缺员" in warning.title and "请假" in warning.summary
+    assert session.exec(select(Notification).where(Notification.topic == NoticeTopic.warning)).all()
+    assert duty_signals.gap_level(0) is WarningLevel.red
+    assert duty_signals.gap_level(10) is WarningLevel.blue
+
+
+def _incident(session: Session, title: str, place: str, minutes: int) -> int:
+    incident, _ = incidents.open_incident(
+        session,
+        data=IncidentCreate(
+            title=title, category=Category.food_safety, severity=Severity.III, place=place
+        ),
+        actor="coordinator",
+        now=T0 + timedelta(minutes=minutes),
+    )
+    assert incident.id is not None
+    return incident.id
+
+
+def test_unreachable_pages_and_slow_acknowledgements(
+    session: Session, connection: Connection
+) -> None:
+    demo.seed(session, now=T0)
+    first = _incident(session, "学校食堂疑似食物中毒", "城东区第一中学", 0)
+    incidents.record_event(
+        session,
+        incident_id=first,
+        now=T0 + timedelta(minutes=3),
+        kind="unreachable",
+        text="值班员 has no contact method for voice",
+    )
+    session.commit()
+    for n, (title, place) in enumerate(
+        [("餐馆食物中毒", "城西区和平路"), ("超市变质肉品", "高新区"), ("奶茶店异物", "城南区")]
+    ):
+        incident_id = _incident(session, title, place, 10 * (n + 1))
+        incidents.acknowledge(
+            session,
+            incident_id=incident_id,
+            actor="duty_officer",
+            now=T0 + timedelta(minutes=10 * (n + 1) + 40),
+            via="web",
+        )
+    per_person, per_step, minutes = duty_signals.ack_latency(
+        session, start=T0, end=T0 + timedelta(hours=3)
+    )
+    assert [round(m) for m in minutes] == [40, 40, 40]
+    assert len(per_person) == 1 and per_person[0].count == 3
+    assert per_person[0].median_minutes <= 40
+    assert [s.key for s in per_step] == ["1"] and per_step[0].median_minutes == 40
+
+    warnings.run_detection(session, now=T0 + timedelta(hours=2), tz=TZ)
+    found = {w.dimension: w for w in session.exec(select(EarlyWarning)).all()}
+    assert found["unreachable"].subject == str(first)
+    assert found["unreachable"].level is WarningLevel.orange  # never acknowledged
+    slow = found["ack_latency"]
+    assert slow.level is WarningLevel.yellow and slow.observed == 3
+    assert slow.label == per_person[0].label

@@ -1,0 +1,214 @@
+"""Analysis reports: periods, figures equal to the statistics module's, HTML and a PDF with the
+Chinese text and an embedded font, a clear error instead of a PDF when the font is missing,
+the scheduled make-up of a missed run with a FakeClock, and one build per (kind, period)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import Connection
+from sqlmodel import Session, select
+
+from complaints import reports, stats
+from complaints.insight_models import AnalysisReport, ReportKind, ReportStatus
+from complaints.reports import Period
+from complaints.vocab import Channel, Domain, ItemType, Status
+from core.audit import AuditEntry
+from core.clock import FakeClock
+from core.errors import Conflict, ValidationFailed
+from tests.conftest import T0
+from tests.insight_rows import insert_rows, row, rule_set_id
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOVEMBER = reports.parse_period(ReportKind.monthly, "2026-11")
+
+
+def _factory(connection: Connection):  # type: ignore[no-untyped-def]
+    @contextmanager
+    def factory(*, write: bool) -> Iterator[Session]:
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            yield session
+
+    return factory
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=TZ).astimezone(UTC)
+
+
+def _seed(session: Session) -> None:
+    rule_set = rule_set_id(session, now=T0)
+    rows = []
+    day, n = date(2026, 10, 1), 0
+    domains = [Domain.food, Domain.price, Domain.special_equipment, Domain.cosmetics]
+    while day <= date(2026, 11, 30):
+        for i in range(3 + day.day % 4):
+            n += 1
+            closed = i % 2 == 0
+            rows.append(
+                row(
+                    n,
+                    _at(day, 8 + i),
+                    rule_set=rule_set,
+                    domain=domains[n % 4],
+                    channel=[Channel.hotline_12315, Channel.wechat, Channel.platform_12315][n % 3],
+                    item_type=[ItemType.complaint, ItemType.report, ItemType.consultation][n % 3],
+                    district=["城东区", "城西区", None][n % 3],
+                    status=Status.closed if closed else Status.registered,
+                    closed_at=_at(day, 18) if closed else None,
+                    closed_on_time=closed or None,
+                    respondent=f"商户{n % 7}",
+                )
+            )
+        day += timedelta(days=1)
+    insert_rows(session, rows)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "key", "start", "end"),
+    [
+        (ReportKind.weekly, "2026-W48", "2026-W48", date(2026, 11, 23), date(2026, 11, 29)),
+        (ReportKind.weekly, "2026-12-02", "2026-W49", date(2026, 11, 30), date(2026, 12, 6)),
+        (ReportKind.monthly, "2026-02", "2026-02", date(2026, 2, 1), date(2026, 2, 28)),
+        (ReportKind.quarterly, "2026-Q4", "2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
+        (ReportKind.quarterly, "2026-05-17", "2026-Q2", date(2026, 4, 1), date(2026, 6, 30)),
+    ],
+)
+def test_periods(kind: ReportKind, text: str, key: str, start: date, end: date) -> None:
+    assert reports.parse_period(kind, text) == Period(kind, key, start, end)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "last month", "2026-W60"])
+def test_bad_periods_name_the_field(text: str) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        reports.parse_period(ReportKind.monthly if "Q" not in text else ReportKind.quarterly, text)
+    assert raised.value.errors[0].field == "period"
+
+
+def test_latest_complete_periods() -> None:
+    today = date(2026, 12, 2)  # a Wednesday
+    assert reports.latest_complete(ReportKind.weekly, today).key == "2026-W48"
+    assert reports.latest_complete(ReportKind.monthly, today).key == "2026-11"
+    assert reports.latest_complete(ReportKind.quarterly, today).key == "2026-Q3"
+
+
+def test_report_numbers_equal_the_statistics_module(
+    session: Session, connection: Connection
+) -> None:
+    _seed(session)
+    now = datetime(2026, 12, 1, 2, tzinfo=UTC)
+    report = reports.generate(
+        _factory(connection),
+        period=NOVEMBER,
+        actor="leader",
+        trigger="demand",
+        now=lambda: now,
+        tz=TZ,
+        font=None,
+    )
+    assert report is not None and report.status is ReportStatus.done
+    data = json.loads(report.data_json or "{}")
+    expected = stats.compute(
+        session,
+        filters=stats.StatsFilter(start=date(2026, 11, 1), end=date(2026, 11, 30)),
+        now=now,
+        tz=TZ,
+    )
+    assert data["stats"] == expected.model_dump(mode="json")
+    assert data["stats"]["total"] == sum(d["count"] for d in data["daily"]) > 0
+    october = stats.compute(
+        session,
+        filters=stats.StatsFilter(start=date(2026, 10, 1), end=date(2026, 10, 31)),
+        now=now,
+        tz=TZ,
+    )
+    assert data["previous"]["total"] == october.total
+    assert data["top_businesses"][0]["count"] >= data["top_businesses"][-1]["count"]
+    assert data["focus"] and "本期受理投诉举报咨询共" in data["focus"][0]
+
+    assert report.html is not None
+    assert "投诉举报分析月报（2026年11月）" in report.html
+    assert f'data-figure="total">{expected.total}<' in report.html
+    assert "<svg" in report.html and "<script" not in report.html
+
+    assert report.pdf is not None and report.pdf_error is None
+    reader = PdfReader(io.BytesIO(report.pdf))
+    # pypdf spells out the CID font's two-byte codes of the CFF (Noto) font with NULs;
+    # poppler's pdftotext reads the same file cleanly
+    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    assert "投诉举报分析月报" in text and "焦点提示与建议" in text
+    assert str(expected.total) in text
+    fonts = reader.pages[0]["/Resources"]["/Font"]  # type: ignore[index]
+    descriptor = (
+        next(iter(fonts.values()))
+        .get_object()["/DescendantFonts"][0]
+        .get_object()["/FontDescriptor"]
+    )
+    assert any(k in descriptor for k in ("/FontFile2", "/FontFile3")), "the font is embedded"
+
+    audit = session.exec(
+        select(AuditEntry.action).where(AuditEntry.entity_type == "analysis_report")
+    ).all()
+    assert list(audit) == ["report.request", "report.generate"]
+
+
+def test_a_missing_font_explains_itself_and_keeps_the_html(
+    session: Session, connection: Connection
+) -> None:
+    _seed(session)
+    report = reports.generate(
+        _factory(connection),
+        period=NOVEMBER,
+        actor="leader",
+        trigger="demand",
+        now=lambda: T0,
+        tz=TZ,
+        font="/nonexistent/simsun.ttf",
+    )
+    assert report is not None and report.status is ReportStatus.done
+    assert report.pdf is None and report.html
+    assert "DUTYDESK_REPORT_FONT=/nonexistent/simsun.ttf does not exist" in (report.pdf_error or "")
+
+
+def test_a_missed_run_is_made_up_once(session: Session, connection: Connection) -> None:
+    _seed(session)
+    factory = _factory(connection)
+    clock = FakeClock(datetime(2026, 11, 29, 12, tzinfo=UTC))  # Sunday: W48 not over yet
+    kinds = list(ReportKind)
+    built = reports.run_due(factory, now=clock.now, tz=TZ, font=None, kinds=[ReportKind.weekly])
+    assert built == ["weekly:2026-W47"]
+    # the service is down from Sunday until Wednesday: Monday's weekly and the 1st's
+    # monthly runs are missed, and made up when it starts again
+    clock.set(datetime(2026, 12, 2, 1, 15, tzinfo=UTC))
+    built = reports.run_due(factory, now=clock.now, tz=TZ, font=None, kinds=kinds)
+    assert built == ["weekly:2026-W48", "monthly:2026-11", "quarterly:2026-Q3"]
+    clock.advance(timedelta(hours=1))
+    assert reports.run_due(factory, now=clock.now, tz=TZ, font=None, kinds=kinds) == []
+    rows = session.exec(select(AnalysisReport)).all()
+    assert sorted(r.period_key for r in rows) == ["2026-11", "2026-Q3", "2026-W47", "2026-W48"]
+    assert all(r.status is ReportStatus.done and r.trigger == "schedule" for r in rows)
+
+
+def test_two_builders_never_build_the_same_report_twice(session: Session) -> None:
+    first = reports.claim(session, period=NOVEMBER, actor="schedule", trigger="schedule", now=T0)
+    assert first is not None and first.status is ReportStatus.running
+    later = T0 + timedelta(minutes=1)
+    assert (
+        reports.claim(session, period=NOVEMBER, actor="schedule", trigger="schedule", now=later)
+        is None
+    )
+    with pytest.raises(Conflict):
+        reports.claim(session, period=NOVEMBER, actor="leader", trigger="demand", now=later)
+    stale = T0 + reports.STALE + timedelta(seconds=1)  # the first builder died: taken over
+    again = reports.claim(session, period=NOVEMBER, actor="schedule", trigger="schedule", now=stale)
+    assert again is not None and again.attempts == 2
+    assert len(session.exec(select(AnalysisReport)).all()) == 1
