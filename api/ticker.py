@@ -4,9 +4,22 @@ APScheduler only ticks; all escalation state lives in the database (docs/adr/000
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
 
+from complaints import reports
+from complaints.insight_config import load as load_insight_settings
+from complaints.supervision import Supervisor
+from complaints.warnings import Detector
+from core.clock import Clock
 from core.config import NotifierKind, Settings
 from escalation.dispatch import Dispatcher
 from escalation.group_channel import GroupWebhook, GroupWebhookChannel
@@ -46,8 +59,116 @@ def _safe_tick(dispatcher: Dispatcher) -> None:
         log.exception("dispatcher tick failed")
 
 
-def start_ticker(dispatcher: Dispatcher, seconds: float) -> BackgroundScheduler:
+def _safe_supervise(supervisor: Supervisor) -> None:
+    try:
+        supervisor.tick()
+    except Exception:  # one failed tick must not stop the next one
+        log.exception("complaint supervision tick failed")
+
+
+SUPERVISION_SECONDS = 60.0
+DISPATCHER_JOB = "dispatcher-tick"
+DETECTION_MINUTES = 60
+
+
+class ReportJob:
+    """Builds the latest complete weekly, monthly and quarterly reports that are missing
+    (docs/adr/0007): at start-up (a run missed while the service was down is made up) and on
+    cron triggers just after each period ends. The report rows are the truth; this only
+    ticks."""
+
+    def __init__(
+        self,
+        open_session: Callable[..., AbstractContextManager[Session]],
+        clock: Clock,
+        tz: ZoneInfo,
+        font: str | None,
+    ) -> None:
+        self._open = open_session
+        self._clock = clock
+        self._tz = tz
+        self._font = font
+
+    def tick(self) -> list[str]:
+        with self._open(write=False) as session:
+            kinds = load_insight_settings(session).report_kinds
+        return reports.run_due(
+            self._open, now=self._clock.now, tz=self._tz, font=self._font, kinds=kinds
+        )
+
+
+def _safe_detect(detector: Detector) -> None:
+    try:
+        detector.tick()
+    except Exception:  # one failed run must not stop the next one
+        log.exception("early-warning detection failed")
+
+
+def _safe_reports(job: ReportJob) -> None:
+    try:
+        built = job.tick()
+        if built:
+            log.info("analysis reports built: %s", ", ".join(built))
+    except Exception:
+        log.exception("analysis report job failed")
+
+
+def add_insight_jobs(
+    scheduler: BackgroundScheduler, detector: Detector, report_job: ReportJob, tz: ZoneInfo
+) -> None:
+    """Detection hourly (and once at start-up); reports at start-up and at 01:00 local after
+    each week, month and quarter ends."""
+    now = datetime.now(UTC)
+    scheduler.add_job(
+        _safe_detect,
+        IntervalTrigger(minutes=DETECTION_MINUTES),
+        args=[detector],
+        next_run_time=now + timedelta(seconds=30),
+        max_instances=1,
+        coalesce=True,
+        id="early-warning-detection",
+    )
+    scheduler.add_job(
+        _safe_reports,
+        DateTrigger(run_date=now + timedelta(seconds=20)),
+        args=[report_job],
+        id="analysis-reports-startup",
+    )
+    for name, trigger in (
+        ("weekly", CronTrigger(day_of_week="mon", hour=1, minute=5, timezone=tz)),
+        ("monthly", CronTrigger(day=1, hour=1, minute=10, timezone=tz)),
+        ("quarterly", CronTrigger(month="1,4,7,10", day=1, hour=1, minute=15, timezone=tz)),
+    ):
+        scheduler.add_job(
+            _safe_reports,
+            trigger,
+            args=[report_job],
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=3600,
+            id=f"analysis-reports-{name}",
+        )
+
+
+def start_ticker(
+    dispatcher: Dispatcher,
+    seconds: float,
+    supervisor: Supervisor | None = None,
+    insight: tuple[Detector, ReportJob, ZoneInfo] | None = None,
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
+    if insight is not None:
+        add_insight_jobs(scheduler, *insight)
+    if supervisor is not None:
+        scheduler.add_job(
+            _safe_supervise,
+            "interval",
+            args=[supervisor],
+            seconds=max(seconds, SUPERVISION_SECONDS),
+            max_instances=1,
+            coalesce=True,
+            id="complaint-supervision-tick",
+        )
     scheduler.add_job(
         _safe_tick,
         "interval",
@@ -55,7 +176,10 @@ def start_ticker(dispatcher: Dispatcher, seconds: float) -> BackgroundScheduler:
         seconds=seconds,
         max_instances=1,
         coalesce=True,
-        id="dispatcher-tick",
+        id=DISPATCHER_JOB,
     )
     scheduler.start()
+    dispatcher.start_tick_now = lambda: scheduler.modify_job(
+        DISPATCHER_JOB, next_run_time=datetime.now(UTC)
+    )
     return scheduler

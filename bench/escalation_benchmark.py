@@ -240,6 +240,7 @@ def run(args: argparse.Namespace) -> list[tuple[str, str]]:
             twilio_base_url=fake.base_url,
             log_dir=work,
             tick_seconds=args.tick_seconds,
+            extra_env={"DUTYDESK_SEND_WORKERS": str(args.send_workers)},
         )
         try:
             server.start(timeout=30)
@@ -314,6 +315,7 @@ def run(args: argparse.Namespace) -> list[tuple[str, str]]:
             rows += [
                 ("database", "PostgreSQL" if is_postgres(url) else "SQLite"),
                 ("tick interval", f"{args.tick_seconds:g} s"),
+                ("send workers", str(args.send_workers)),
                 (
                     "health ceiling",
                     f"{health_rps:.0f} req/s ({args.health_requests} req, "
@@ -370,6 +372,7 @@ def main() -> None:
     parser.add_argument("--health-requests", type=int, default=2000)
     parser.add_argument("--health-threads", type=int, default=4)
     parser.add_argument("--tick-seconds", type=float, default=2.0, help="DUTYDESK_TICK_SECONDS")
+    parser.add_argument("--send-workers", type=int, default=4, help="DUTYDESK_SEND_WORKERS")
     parser.add_argument("--drain-timeout", type=float, default=30.0, help="wait for pages (s)")
     parser.add_argument("--time-limit", type=int, default=300, help="hard limit for the run (s)")
     args = parser.parse_args()

@@ -11,7 +11,9 @@ claim → work → commit, then side effects:
    commits, calls the channel outside any transaction, then records the provider's answer.
    A process killed after the provider accepted but before that commit leaves the row in
    `sending`; it is claimed again after `claim_timeout` — the only window for a duplicate.
-   Rows are claimed and sent one at a time, so no claim waits behind another row's send.
+   Rows are claimed and sent one at a time per sender, so no claim waits behind another
+   row's send; `send_workers` senders drain the outbox side by side (a provider call takes
+   tens to hundreds of milliseconds, most of it waiting on the network).
 Transient provider errors are retried with exponential backoff up to `max_attempts`;
 permanent ones fall back to the person's next contact method, visible in the timeline.
 """
@@ -20,7 +22,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,7 +34,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
-from escalation import codec, engine, targets
+from escalation import codec, engine, notices, roster_notices, targets
 from escalation.engine import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
@@ -125,6 +129,9 @@ def fallback(
     session: Session, *, failed: Notification, reason: str, now: datetime, channel: str
 ) -> None:
     """Queue the person's next contact method after a permanent failure, or say nobody left."""
+    if failed.incident_id is None:
+        _notice_fallback(session, failed=failed, now=now)
+        return
     incident = session.get(Incident, failed.incident_id)
     assert incident is not None
     _event(
@@ -178,6 +185,54 @@ def fallback(
     )
 
 
+def _notice_fallback(session: Session, *, failed: Notification, now: datetime) -> None:
+    """A notice that failed permanently goes to the person's next mobile, if any."""
+    if failed.person_id is None:
+        return
+    base_key = failed.idempotency_key.split("|")[0]
+    tried = set(
+        session.exec(
+            select(Notification.to).where(col(Notification.idempotency_key).startswith(base_key))
+        ).all()
+    )
+    for contact in _contacts(session, failed.person_id, "sms"):
+        if contact.value not in tried:
+            row = Notification(
+                incident_id=None,
+                topic=failed.topic,
+                subject_ref=failed.subject_ref,
+                idempotency_key=f"{base_key}|fallback:{contact.id}",
+                person_id=failed.person_id,
+                kind=failed.kind,
+                channel=failed.channel,
+                to=contact.value,
+                body=failed.body,
+                status=NotificationStatus.pending,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            session.add(row)
+            return
+
+
+MAX_PASSES_PER_TICK = 5
+
+
+class _Budget:
+    """How many more rows this pass may claim, shared by the senders."""
+
+    def __init__(self, rows: int) -> None:
+        self._left = rows
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self._left <= 0:
+                return False
+            self._left -= 1
+            return True
+
+
 @dataclass
 class Dispatcher:
     open_session: Callable[[], AbstractContextManager[Session]]
@@ -189,10 +244,40 @@ class Dispatcher:
     max_attempts: int = 6
     outbox: NotificationChannel = field(default_factory=OutboxChannel)
     groups: GroupWebhookChannel | None = None
+    send_workers: int = 1
+    # Starts a tick now (the ticker sets it); without one, `wake` waits for the next tick.
+    start_tick_now: Callable[[], None] | None = None
+    _woken: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _ticking: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def tick(self) -> None:
-        self.advance_due()
-        self.send_pending()
+        """One pass; again at once while `wake` was called during the pass (bounded)."""
+        self._ticking.set()
+        try:
+            for _ in range(MAX_PASSES_PER_TICK):
+                self._woken.clear()
+                self.advance_due()
+                self.announce_rosters()
+                self.send_pending()
+                if not self._woken.is_set():
+                    return
+        finally:
+            self._ticking.clear()
+
+    def wake(self) -> None:
+        """Work was just committed (a new incident): do a pass now instead of at the next
+        tick. The database stays the truth; this only shortens the wait."""
+        self._woken.set()
+        if not self._ticking.is_set() and self.start_tick_now is not None:
+            try:
+                self.start_tick_now()
+            except Exception:  # the regular tick still comes
+                log.exception("could not start a tick now")
+
+    def announce_rosters(self) -> int:
+        """Queue the staff notices of newly published rosters (escalation.roster_notices)."""
+        with self.open_session() as session:
+            return roster_notices.announce_published(session, now=self.clock.now())
 
     # ---- 1. advance incidents ------------------------------------------------------------
 
@@ -316,14 +401,32 @@ class Dispatcher:
     # ---- 2. send the outbox --------------------------------------------------------------
 
     def send_pending(self) -> int:
-        """Claim, send and record due outbox rows one at a time, so a slow provider call can
-        never outlive the claim of rows still waiting behind it in this tick."""
+        """Claim, send and record due outbox rows one at a time per sender, so a slow
+        provider call can never outlive the claim of rows still waiting behind it; up to
+        `batch` rows per pass, by `send_workers` senders side by side."""
+        claimed = self._claim_one()
+        if claimed is None:
+            return 0
+        self._send_one(*claimed)
+        budget = _Budget(self.batch - 1)
+        workers = max(1, self.send_workers)
+        if workers == 1:
+            return 1 + self._drain(budget)
+        with ThreadPoolExecutor(workers, thread_name_prefix="dutydesk-send") as pool:
+            drained = [pool.submit(self._drain, budget) for _ in range(workers)]
+            return 1 + sum(f.result() for f in drained)
+
+    def _drain(self, budget: _Budget) -> int:
         sent = 0
-        for _ in range(self.batch):
-            claimed = self._claim_one()
-            if claimed is None:
+        while budget.take():
+            try:
+                claimed = self._claim_one()
+                if claimed is None:
+                    break
+                self._send_one(*claimed)
+            except Exception:  # one sender's failure must not lose the others' results
+                log.exception("sending a notification failed")
                 break
-            self._send_one(*claimed)
             sent += 1
         return sent
 
@@ -350,9 +453,15 @@ class Dispatcher:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             while (row := session.exec(query).first()) is not None:
-                incident = session.get(Incident, row.incident_id)
-                assert incident is not None and row.id is not None
-                if row.kind != "broadcast" and incident.status is not IncidentStatus.open:
+                assert row.id is not None
+                incident = (
+                    session.get(Incident, row.incident_id) if row.incident_id is not None else None
+                )
+                if (
+                    incident is not None
+                    and row.kind != "broadcast"
+                    and incident.status is not IncidentStatus.open
+                ):
                     row.status = NotificationStatus.cancelled
                     session.add(row)
                     session.flush()
@@ -365,8 +474,10 @@ class Dispatcher:
                     to=row.to,
                     body=row.body,
                     kind="voice" if row.kind == "voice" else "sms",
-                    incident_ref=f"INC-{incident.id}",
-                    short_code=incident.short_code,
+                    incident_ref=(
+                        f"INC-{incident.id}" if incident is not None else row.subject_ref or ""
+                    ),
+                    short_code=incident.short_code if incident is not None else "",
                 )
                 claimed = (row.id, message, row.channel)
                 session.commit()
@@ -381,6 +492,10 @@ class Dispatcher:
         }
         if self.groups is not None:
             senders[self.groups.name] = self.groups
+        if channel == notices.DEFAULT_CHANNEL:
+            channel = self.channel.name
+        elif channel == notices.GROUP_CHANNEL:
+            channel = self._group_channel(message.to)
         sender = senders.get(channel, self.outbox)
         receipt: SendReceipt | None = None
         error: TransientDeliveryError | PermanentDeliveryError | None = None
@@ -406,14 +521,15 @@ class Dispatcher:
                 row.status = NotificationStatus.pending
                 row.next_attempt_at = now + timedelta(seconds=delay)
                 row.last_error = f"{error.code}: {error}"[:500]
-                _event(
-                    session,
-                    row.incident_id,
-                    now,
-                    "retry",
-                    f"{row.kind} to {row.to}: {error.code}, retry in {delay:g} s",
-                    row.id,
-                )
+                if row.incident_id is not None:
+                    _event(
+                        session,
+                        row.incident_id,
+                        now,
+                        "retry",
+                        f"{row.kind} to {row.to}: {error.code}, retry in {delay:g} s",
+                        row.id,
+                    )
             else:
                 assert error is not None
                 row.status = NotificationStatus.failed

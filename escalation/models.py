@@ -22,6 +22,15 @@ class Category(StrEnum):
     other = "other"
 
 
+class NoticeTopic(StrEnum):
+    """What a notification is about: an incident page, or a notice that pages nobody."""
+
+    incident = "incident"
+    roster = "roster"  # a published roster or a repair that changes someone's shifts
+    complaint = "complaint"  # reminders (催办) and supervision (督办) of complaint handling
+    warning = "warning"  # early warnings to the leadership group
+
+
 class NotificationStatus(StrEnum):
     pending = "pending"  # waiting to be sent (or retried)
     sending = "sending"  # claimed by a tick; the provider call is under way
@@ -78,8 +87,15 @@ class IncidentEvent(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
+    """One message to one person or group: an incident page or a notice (no incident).
+
+    Notices carry `topic` and `subject_ref` (e.g. "roster:12"); their `channel` is
+    `default` (the configured person channel) or `group`, resolved when sent."""
+
     id: int | None = Field(default=None, primary_key=True)
-    incident_id: int = Field(foreign_key="incident.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    topic: NoticeTopic = Field(default=NoticeTopic.incident, sa_column=_enum(NoticeTopic))
+    subject_ref: str | None = Field(default=None, max_length=64, index=True)
     idempotency_key: str = Field(max_length=200, unique=True)
     person_id: int | None = Field(default=None, foreign_key="person.id")
     kind: str = Field(max_length=20)  # sms, voice, broadcast
@@ -117,7 +133,9 @@ class EventPublic(SQLModel):
 
 class NotificationPublic(SQLModel):
     id: int
-    incident_id: int
+    incident_id: int | None
+    topic: NoticeTopic
+    subject_ref: str | None
     idempotency_key: str
     person_id: int | None
     kind: str
@@ -158,6 +176,7 @@ class IncidentPublic(SQLModel):
     resolved_at: datetime | None
     next_wakeup_at: datetime | None
     duplicate_reports: int
+    complaint_ref: str | None = None  # the complaint that opened it (complaints.service)
     deduplicated: bool = False
     timeline: list[EventPublic] = []
     reporting_clocks: list[ReportingClockPublic] = []

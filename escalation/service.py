@@ -119,6 +119,22 @@ def open_incident(
 
     Returns (incident, deduplicated). The plan's policy is frozen into the incident.
     """
+    result = open_incident_uncommitted(session, data=data, actor=actor, now=now)
+    session.commit()
+    return result
+
+
+def open_incident_uncommitted(
+    session: Session,
+    *,
+    data: IncidentCreate,
+    actor: str,
+    now: datetime,
+    complaint_ref: str | None = None,
+) -> tuple[Incident, bool]:
+    """`open_incident` inside the caller's transaction (the caller commits), e.g. an urgent
+    complaint that opens its incident in the same commit; `complaint_ref` links it back
+    (set only on a new incident: a deduplicated one keeps its first reference)."""
     if data.place:
         duplicate = session.exec(
             select(Incident)
@@ -151,7 +167,7 @@ def open_incident(
                 entity_id=duplicate.id,
                 after={"title": data.title},
             )
-            session.commit()
+            session.flush()
             return duplicate, True
     plan = select_plan(default_plans(), data.category.value, Severity(data.severity))
     state = engine.open_state(now)
@@ -172,6 +188,7 @@ def open_incident(
         next_wakeup_at=now,
         opened_at=now,
         opened_by=actor,
+        complaint_ref=complaint_ref,
     )
     session.add(incident)
     session.flush()
@@ -193,7 +210,7 @@ def open_incident(
         entity_id=incident.id,
         after=_summary(incident),
     )
-    session.commit()
+    session.flush()
     return incident, False
 
 

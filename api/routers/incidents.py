@@ -10,7 +10,14 @@ from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, StringConstraints
 from sqlmodel import Session
 
-from api.deps import ClockDep, IncidentReader, IncidentWriter, OutboxUser, SessionDep
+from api.deps import (
+    ClockDep,
+    DispatcherWaker,
+    IncidentReader,
+    IncidentWriter,
+    OutboxUser,
+    SessionDep,
+)
 from core.errors import NotFound
 from core.types import MAX_ID
 from escalation import service
@@ -74,12 +81,15 @@ def open_incident(
     clock: ClockDep,
     who: IncidentWriter,
     body: IncidentCreate,
+    wake_dispatcher: DispatcherWaker,
 ) -> IncidentPublic:
     incident, deduplicated = service.open_incident(
         session, data=body, actor=who.name, now=clock.now()
     )
     if deduplicated:
         response.status_code = status.HTTP_200_OK
+    else:
+        wake_dispatcher()
     return _public(session, incident, clock.now(), deduplicated)
 
 

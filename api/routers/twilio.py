@@ -64,7 +64,7 @@ def voice_gather(
     request: Request, session: SessionDep, clock: ClockDep, form: SignedForm
 ) -> Response:
     notification = _notification_for(session, request.query_params.get("key", ""))
-    if notification is None:
+    if notification is None or notification.incident_id is None:
         return _twiml('<Say language="zh-CN">未找到该事件。</Say>')
     digits, now = form.get("Digits", ""), clock.now()
     actor = f"person:{notification.person_id}"
@@ -107,14 +107,15 @@ def status_callback(
     if state == "delivered":
         notification.status = NotificationStatus.delivered
     session.add(notification)
-    service.record_event(
-        session,
-        incident_id=notification.incident_id,
-        now=now,
-        kind="delivery",
-        notification_id=notification.id,
-        text=f"{notification.kind} to {notification.to}: {state}",
-    )
+    if notification.incident_id is not None:
+        service.record_event(
+            session,
+            incident_id=notification.incident_id,
+            now=now,
+            kind="delivery",
+            notification_id=notification.id,
+            text=f"{notification.kind} to {notification.to}: {state}",
+        )
     if state in FAILED and notification.status is not NotificationStatus.failed:
         notification.status = NotificationStatus.failed
         dispatch.fallback(

@@ -117,6 +117,7 @@ class _Failure:
     status: int
     remaining: int
     retry_after: float | None
+    to: str | None = None
 
 
 @dataclass
@@ -285,12 +286,18 @@ class FakeTwilio:
     # ------------------------------------------------------------------ failures
 
     def fail_next(
-        self, status: int = 500, count: int = 1, retry_after: float | None = None
+        self,
+        status: int = 500,
+        count: int = 1,
+        retry_after: float | None = None,
+        *,
+        to: str | None = None,
     ) -> None:
-        """Answer the next `count` create requests with `status` (e.g. 500, 503, 429),
-        with a `Retry-After` header when `retry_after` is given. Nothing is created."""
+        """Answer the next `count` create requests (only those to `to`, when given) with
+        `status` (e.g. 500, 503, 429), with a `Retry-After` header when `retry_after` is
+        given. Nothing is created."""
         with self._lock:
-            self._failures.append(_Failure(status, count, retry_after))
+            self._failures.append(_Failure(status, count, retry_after, to))
 
     def timeout_next(self, seconds: float, count: int = 1) -> None:
         """Hold the next `count` create requests for `seconds` before answering.
@@ -571,7 +578,8 @@ class FakeTwilio:
             return _error(405 if method != "POST" else 404, 20004, "Method not allowed")
 
         self._maybe_hold()
-        failure = self._take_failure()
+        to_values = form.get("To")
+        failure = self._take_failure(to_values[0] if to_values else None)
         if failure is not None:
             headers = {}
             if failure.retry_after is not None:
@@ -627,15 +635,15 @@ class FakeTwilio:
         if hold is not None:
             self._stopping.wait(hold.seconds)
 
-    def _take_failure(self) -> _Failure | None:
+    def _take_failure(self, to: str | None) -> _Failure | None:
         with self._lock:
-            if not self._failures:
-                return None
-            failure = self._failures[0]
-            failure.remaining -= 1
-            if failure.remaining <= 0:
-                self._failures.pop(0)
-            return failure
+            for index, failure in enumerate(self._failures):
+                if failure.to is None or failure.to == to:
+                    failure.remaining -= 1
+                    if failure.remaining <= 0:
+                        self._failures.pop(index)
+                    return failure
+            return None
 
     def _basic_auth(self) -> str:
         raw = f"{self.account_sid}:{self.auth_token}".encode()

@@ -1,0 +1,153 @@
+"""The dispatcher's senders drain the outbox side by side on a real database (a seeded copy
+of the demo centre; SQLite file or PostgreSQL): every row is sent exactly once, sends
+overlap, and one pass stops at its batch."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from core.clock import FakeClock
+from core.db import make_engine, write_session
+from escalation import notices
+from escalation.dispatch import Dispatcher
+from escalation.models import NoticeTopic, Notification, NotificationStatus
+from escalation.ports import NotificationChannel, OutboundMessage, SendReceipt
+from oncall.models import Person
+from tests.e2e.conftest import Database
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+WORKERS = 3
+
+
+class OverlapChannel:
+    """Records every send; the first `WORKERS` sends wait for each other at a barrier, so
+    the test fails (barrier timeout → transient error, rows left pending) unless that many
+    sends are in flight at once."""
+
+    name = "overlap"
+
+    def __init__(self) -> None:
+        self.sent: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._barrier = threading.Barrier(WORKERS, timeout=20)
+        self.threads: set[str] = set()
+
+    def send(self, message: OutboundMessage) -> SendReceipt:
+        with self._lock:
+            self.sent[message.idempotency_key] += 1
+            self.threads.add(threading.current_thread().name)
+            first = sum(self.sent.values()) <= WORKERS + 1  # the pass's first row + WORKERS
+        if first and threading.current_thread() is not threading.main_thread():
+            self._barrier.wait()
+        return SendReceipt(provider_id=f"SM{message.idempotency_key}", status="queued")
+
+
+def _queue_notices(engine: Engine, count: int, prefix: str = "pool-test") -> list[str]:
+    with write_session(engine) as session:
+        people = session.exec(select(Person.id).where(col(Person.is_active))).all()
+        keys = []
+        for n in range(count):
+            person_id = people[n % len(people)]
+            assert person_id is not None
+            key = f"{prefix}:{n}"
+            row = notices.queue_person_notice(
+                session,
+                key=key,
+                topic=NoticeTopic.roster,
+                subject_ref=prefix,
+                person_id=person_id,
+                body=f"通知 {n}",
+                now=NOW,
+            )
+            if row is not None:
+                keys.append(key)
+        session.commit()
+    return keys
+
+
+def _dispatcher(engine: Engine, channel: NotificationChannel, batch: int) -> Dispatcher:
+    @contextmanager
+    def open_session() -> Iterator[Session]:
+        with write_session(engine) as session:
+            yield session
+
+    return Dispatcher(
+        open_session=open_session,
+        clock=FakeClock(NOW),
+        channel=channel,
+        tz=ZoneInfo("Asia/Shanghai"),
+        batch=batch,
+        send_workers=WORKERS,
+    )
+
+
+def test_senders_drain_the_outbox_side_by_side_exactly_once(e2e_database: Database) -> None:
+    engine = make_engine(e2e_database.url)
+    try:
+        keys = _queue_notices(engine, 40)
+        assert len(keys) >= 30  # demo people have mobiles
+        channel = OverlapChannel()
+        dispatcher = _dispatcher(engine, channel, batch=25)
+
+        assert dispatcher.send_pending() == 25  # one pass stops at its batch
+        assert dispatcher.send_pending() == len(keys) - 25
+        assert dispatcher.send_pending() == 0
+
+        assert set(channel.sent) == set(keys)
+        assert set(channel.sent.values()) == {1}  # no row claimed twice
+        assert len(channel.threads) >= WORKERS  # the barrier passed: sends overlapped
+        with write_session(engine) as session:
+            statuses = session.exec(
+                select(Notification.status).where(Notification.subject_ref == "pool-test")
+            ).all()
+        assert set(statuses) == {NotificationStatus.sent}
+    finally:
+        engine.dispose()
+
+
+class WakingChannel:
+    """Sending the first message commits another notice and wakes the dispatcher, as an
+    incident opened during a tick would."""
+
+    name = "waking"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dispatcher: Dispatcher | None = None
+        self.sent: list[str] = []
+
+    def send(self, message: OutboundMessage) -> SendReceipt:
+        self.sent.append(message.idempotency_key)
+        if len(self.sent) == 1:
+            _queue_notices(self.engine, 1, prefix="woken")
+            assert self.dispatcher is not None
+            self.dispatcher.wake()
+        return SendReceipt(provider_id=f"SM{len(self.sent)}", status="queued")
+
+
+def test_a_wake_during_a_tick_runs_another_pass(e2e_database: Database) -> None:
+    engine = make_engine(e2e_database.url)
+    try:
+        first = _queue_notices(engine, 1)
+        channel = WakingChannel(engine)
+        dispatcher = _dispatcher(engine, channel, batch=1)  # one row per pass
+        channel.dispatcher = dispatcher
+        started: list[str] = []
+        dispatcher.start_tick_now = lambda: started.append("now")
+
+        dispatcher.tick()
+        assert channel.sent == [*first, "woken:0"]  # the second pass sent the new notice
+        assert started == []  # a running tick is not started again
+
+        dispatcher.wake()
+        assert started == ["now"]  # idle: the ticker is asked for a tick now
+    finally:
+        engine.dispose()
