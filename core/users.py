@@ -47,6 +47,18 @@ class Permission(StrEnum):
     outbox_use = "outbox.use"
     dutylog_read = "dutylog.read"
     dutylog_write = "dutylog.write"
+    complaint_read = "complaint.read"
+    complaint_write = "complaint.write"  # intake, classification and routing
+    complaint_handle = "complaint.handle"  # a handling unit's actions (handlers: own unit)
+    complaint_supervise = "complaint.supervise"  # take over (Art. 13), supervision
+    complaint_confidential = "complaint.confidential"  # reporters' identity, full numbers
+    complaint_configure = "complaint.configure"  # rule sets, routing, terms, unit profiles
+    dashboard_read = "dashboard.read"
+    warning_read = "warning.read"  # early warnings and their evidence
+    warning_handle = "warning.handle"  # acknowledge / close warnings, run detection
+    report_read = "report.read"  # analysis reports: list and download
+    report_generate = "report.generate"  # generate a report on demand
+    insight_configure = "insight.configure"  # detection and report settings
 
 
 ALL_ROLES = frozenset(Role)
@@ -75,6 +87,18 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.dutylog_write: frozenset(
         {Role.admin, Role.duty_officer, Role.leader, Role.coordinator}
     ),
+    Permission.complaint_read: ALL_ROLES - {Role.planner},
+    Permission.complaint_write: frozenset({Role.admin, Role.coordinator, Role.duty_officer}),
+    Permission.complaint_handle: frozenset({Role.admin, Role.coordinator, Role.handler}),
+    Permission.complaint_supervise: frozenset({Role.admin, Role.leader}),
+    Permission.complaint_confidential: frozenset({Role.admin, Role.coordinator, Role.leader}),
+    Permission.complaint_configure: frozenset({Role.admin}),
+    Permission.dashboard_read: frozenset({Role.admin, Role.leader, Role.coordinator, Role.viewer}),
+    Permission.warning_read: frozenset({Role.admin, Role.leader, Role.coordinator, Role.viewer}),
+    Permission.warning_handle: frozenset({Role.admin, Role.leader, Role.coordinator}),
+    Permission.report_read: frozenset({Role.admin, Role.leader, Role.coordinator, Role.viewer}),
+    Permission.report_generate: frozenset({Role.admin, Role.leader, Role.coordinator}),
+    Permission.insight_configure: frozenset({Role.admin}),
 }
 
 

@@ -1,45 +1,106 @@
-"""The first web page: the centre at a glance (units, calendar status, links)."""
+"""Mounts the web application: static assets, every page module, and the handlers that turn
+"not signed in", "not for your role" and domain errors on pages into pages.
+
+One module per area (`auth_pages`, `home`, `duty`, `incidents`, `complaints`, `outbox`,
+`rosters`, `planner`, `dashboard`, `insight`); a new area adds its router to `AREAS` and its
+entries to `web.nav.NAV`.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import inspect
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
-from core import calendar_store
-from oncall import directory
+from api.problems import domain_problem
+from core.errors import DomainError
+from web import (
+    auth_pages,
+    complaints,
+    dashboard,
+    duty,
+    home,
+    incidents,
+    insight,
+    outbox,
+    planner,
+    rosters,
+)
+from web.render import STATIC, render
+from web.session import PageForbidden, SignInRequired
 
-HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=HERE / "templates")
+AREAS = (
+    auth_pages,
+    home,
+    duty,
+    incidents,
+    complaints,
+    outbox,
+    rosters,
+    planner,
+    dashboard,
+    insight,
+)
+FRAGMENT_HEADER = "x-dutydesk-fragment"
+NON_PAGE_PREFIXES = (
+    "/api/",
+    "/open311/",
+    "/twilio/",
+    "/ical/",
+    "/static/",
+    "/openapi",
+    "/docs",
+    "/redoc",
+)
+
+
+def is_page(request: Request) -> bool:
+    return not request.url.path.startswith(NON_PAGE_PREFIXES)
+
+
+def _sign_in(request: Request, _: Exception) -> Response:
+    if request.headers.get(FRAGMENT_HEADER):
+        return PlainTextResponse("sign in again", status_code=401)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def _forbidden(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageForbidden)
+    context = {"status": 403, "reason": "role", "detail": ""}
+    return render(request, "error.html", context, user=exc.user, status=403)
+
+
+def _domain_error_page(request: Request, exc: DomainError) -> Response:
+    context = {"status": exc.status, "reason": exc.code, "detail": exc.detail}
+    return render(request, "error.html", context, user=None, status=exc.status)
 
 
 def mount(app: FastAPI) -> None:
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(SignInRequired, _sign_in)
+    app.add_exception_handler(PageForbidden, _forbidden)
+    api_handler = app.exception_handlers.get(DomainError)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> HTMLResponse:
-        settings = request.app.state.settings
-        now = request.app.state.clock.now()
-        today = now.astimezone(settings.tz).date()
-        with request.app.state.session_factory(write=False) as session:
-            units = directory.list_units(session)
-            people = directory.list_people(session)
-            calendar = calendar_store.load_calendar(session)
-            warning = calendar.coverage_warning(today)
-            today_kind = calendar.day_kind(today)
-        return templates.TemplateResponse(
-            request,
-            "index.html",
-            {
-                "units": units,
-                "people_count": len(people),
-                "today": today,
-                "today_kind": today_kind,
-                "local_time": now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"),
-                "timezone": settings.timezone,
-                "calendar_warning": warning,
-            },
-        )
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        # Pages get an HTML error page; everything else keeps the handler installed before
+        # us (RFC 9457 problems, or the Open311 error format under /open311/).
+        assert isinstance(exc, DomainError)
+        if is_page(request):
+            return _domain_error_page(request, exc)
+        if api_handler is None:
+            return domain_problem(request, exc)
+        response = api_handler(request, exc)
+        return await response if inspect.isawaitable(response) else response
+
+    app.add_exception_handler(DomainError, domain_error)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+    for area in AREAS:
+        app.include_router(area.router)

@@ -1,0 +1,142 @@
+"""A coordinator registers a complaint from the keyboard (field errors from the API's problem
+shown beside the fields first, the suggested classification while typing), distributes it to
+the 城东区 bureau from the detail page; the demo `handler` of that bureau signs for it from
+the unit inbox, and the new state shows on the detail page of both. The queue and the detail
+page are watched for console errors and failed requests like every page."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from api import demo_complaints
+from core.db import make_engine
+from tests.browser.conftest import LiveServer, shot, sign_in
+from tests.e2e.conftest import Database
+
+EAST_BUREAU = "城东区市场监督管理局"
+
+
+@pytest.fixture(autouse=True)
+def demo_items(e2e_database: Database) -> None:
+    """The demo's complaints (`make run` seeds them; the e2e template leaves them out),
+    seeded into this test's copy before the server (and its ticks) start."""
+    engine = make_engine(e2e_database.url)
+    try:
+        with Session(engine) as session:
+            assert demo_complaints.seed_complaints(session, now=datetime.now(UTC)) > 0
+    finally:
+        engine.dispose()
+
+
+def test_register_distribute_and_sign_for_a_complaint(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, guard = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/complaints")
+    expect(page.locator("#complaint-table tbody tr[data-complaint]").first).to_be_visible()
+    first_rows = page.locator("#complaint-table tbody tr[data-complaint]")
+    assert first_rows.count() > 5  # the demo's items
+    expect(page.locator("#complaint-table .due.overdue").first).to_be_visible()  # red
+    shot(page, "complaint-queue")
+
+    page.get_by_role("link", name="登记投诉", exact=True).first.click()
+    expect(page).to_have_url(f"{live_server.url}/complaints/new")
+    expect(page.locator('select[name="item_type"]')).to_be_focused()  # autofocus
+    keyboard = page.keyboard
+    keyboard.press("Tab")  # channel: 12315 hotline
+    keyboard.press("Tab")  # order number
+    keyboard.press("Tab")  # title (left empty)
+    keyboard.press("Tab")
+    keyboard.type("在城东区幸福路88号好再来超市买的酸奶已过保质期三天，超市拒绝退换。")
+    preview = page.locator("#classify-preview")
+    expect(preview).to_have_attribute("data-domain", "food")
+    expect(preview).to_contain_text("食品")
+
+    # sent too early: the API's 422 names each missing field, shown beside it
+    guard.allow(422)
+    keyboard.press("Control+Enter")
+    expect(page.locator('[data-field="claim"] .ferror')).not_to_be_empty()
+    expect(page.locator('[data-field="submitter_phone"] .ferror')).not_to_be_empty()
+    expect(page.locator('[data-field="respondent_name"]')).to_have_class(re.compile("invalid"))
+    expect(page.locator("#complaint-form .form-status")).to_have_class(re.compile("error"))
+
+    page.fill('textarea[name="claim"]', "退货并按规定赔偿")
+    page.fill('input[name="submitter_name"]', "赵女士")
+    page.fill('input[name="submitter_phone"]', "13912345678")
+    page.fill('input[name="submitter_address"]', "城西区和平路1号")
+    page.fill('input[name="respondent_name"]', "好再来超市有限公司")
+    page.fill('input[name="respondent_address"]', "城东区幸福路88号")
+    shot(page, "complaint-new")
+    with page.expect_navigation():
+        page.locator('input[name="respondent_address"]').press("Control+Enter")
+    expect(page).to_have_url(re.compile(r"/complaints/\d+$"))
+    detail_url = page.url
+    expect(page.locator("#complaint-status")).to_have_attribute("data-status", "registered")
+    expect(page.locator("#complaint-domain")).to_contain_text("食品")
+    ref = page.locator("h1 .code").inner_text()
+
+    distribute = page.locator('form[data-action-name="distribute"]')
+    distribute.locator('select[name="unit_id"]').select_option(label=EAST_BUREAU)
+    with page.expect_navigation():
+        distribute.get_by_role("button").click()
+    expect(page.locator("#complaint-status")).to_have_attribute("data-status", "distributed")
+    expect(page.locator("#complaint-unit")).to_have_text(EAST_BUREAU)
+    expect(page.locator('#complaint-history li[data-event="distribute"]')).to_be_visible()
+
+    inbox, _ = open_page()
+    sign_in(inbox, "handler")
+    expect(inbox).to_have_url(f"{live_server.url}/complaints/inbox")
+    row = inbox.locator("#inbox-table tbody tr", has_text=ref)
+    expect(row).to_have_attribute("data-status", "distributed")
+    shot(inbox, "complaint-inbox")
+    with inbox.expect_navigation():
+        row.locator('form[data-action-name="sign_for"] button').click()
+    row = inbox.locator("#inbox-table tbody tr", has_text=ref)
+    expect(row).to_have_attribute("data-status", "pending_acceptance")
+    row.get_by_role("link", name=ref).click()
+    expect(inbox.locator("#complaint-status")).to_have_attribute(
+        "data-status", "pending_acceptance"
+    )
+    expect(inbox.locator('form[data-action-name="accept"]')).to_be_visible()
+    expect(inbox.locator('form[data-action-name="distribute"]')).to_have_count(0)
+
+    page.goto(detail_url)
+    expect(page.locator("#complaint-status")).to_have_text("已签收待受理")
+    history = page.locator('#complaint-history li[data-event="sign_for"]')
+    expect(history).to_contain_text("handler")
+    shot(page, "complaint-detail")
+    with live_server.api("viewer") as api:
+        item_id = int(detail_url.rsplit("/", 1)[1])
+        assert api.get(f"/api/v1/complaints/{item_id}").json()["status"] == "pending_acceptance"
+
+
+def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """A 12345 order in the demo handler's inbox: returning it without a reason is refused
+    beside the field, replying with a result moves it on."""
+    page, guard = open_page()
+    sign_in(page, "handler")
+    rows = page.locator("#inbox-table tbody tr[data-complaint]")
+    expect(rows.first).to_be_visible()
+    item_row = rows.filter(has=page.locator('form[data-action-name="reply"]')).first
+    reply = item_row.locator('form[data-action-name="reply"]')
+    expect(reply).to_be_visible()
+    item_id = item_row.get_attribute("data-complaint")
+    give_back = item_row.locator('form[data-action-name="return_to_intake"]')
+    guard.allow(422)
+    give_back.get_by_role("button").click()
+    expect(give_back.locator('[data-field="reason"] .ferror')).not_to_be_empty()
+    reply.locator('textarea[name="result"]').fill("已联系商户整改，答复市民")
+    with page.expect_navigation():
+        reply.get_by_role("button").click()
+    page.goto(f"/complaints/{item_id}")
+    expect(page.locator("#complaint-status")).to_have_attribute("data-status", "replied")
+    expect(page.locator("#complaint-facts")).to_contain_text("已联系商户整改")

@@ -1,0 +1,107 @@
+"""The duty log and handover forms (with field errors from problem responses), the planner's
+input pages and the leadership dashboard."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveServer, shot, sign_in
+
+
+def test_duty_log_and_handover_show_field_errors(open_page: Any, live_server: LiveServer) -> None:
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "duty_officer")
+    page.goto("/duty/log")
+    log = page.locator("#log-form")
+    log.locator('input[name="caller_name"]').fill("李先生")
+    log.locator('input[name="caller_phone"]').fill("12345")
+    log.locator('textarea[name="event"]').fill("来电反映超市销售过期食品")
+    log.locator('button[type="submit"]').click()
+    error = log.locator('[data-field="caller_phone"] .ferror')
+    expect(error).to_contain_text("E.164")
+    expect(log.locator('[data-field="caller_phone"] input')).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    expect(log.locator(".form-status")).to_contain_text("请修改标出的字段")
+    shot(page, "duty-log-field-error")
+    log.locator('input[name="caller_phone"]').fill("13812345678")
+    with page.expect_navigation():
+        log.locator('button[type="submit"]').click()
+    expect(page.locator("#duty-log tbody")).to_contain_text("来电反映超市销售过期食品")
+    expect(page.locator("#duty-log tbody")).to_contain_text("+8613812345678")
+
+    me = live_server.person_of("duty_officer")
+    handover = page.locator("#handover-form")
+    handover.locator('select[name="to_person_id"]').select_option(str(me.id))
+    handover.locator('textarea[name="open_items"]').fill("城西区食物中毒事件待续报")
+    handover.locator('button[type="submit"]').click()
+    expect(handover.locator('[data-field="to_person_id"] .ferror')).to_contain_text("must differ")
+    successor = live_server.person_of("coordinator")
+    handover.locator('select[name="to_person_id"]').select_option(str(successor.id))
+    with page.expect_navigation():
+        handover.locator('button[type="submit"]').click()
+    row = page.locator("#handovers tbody tr").first
+    expect(row).to_contain_text(successor.name)
+    row.get_by_role("button", name="确认接班").click()
+    expect(page.locator("#handovers tbody tr").first).to_contain_text("duty_officer")
+    shot(page, "duty-log")
+
+
+def test_planner_input_pages(open_page: Any) -> None:
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "planner")
+    page.goto("/planner/rules")
+    expect(page.locator('#rules-form input[name="min_rest_hours"]')).to_have_value(
+        re.compile(r"^11(\.0)?$")
+    )
+    page.fill('#rules-form input[name="max_consecutive_nights"]', "40")  # above the limit of 31
+    page.click('#rules-form button[type="submit"]')
+    expect(
+        page.locator('#rules-form [data-field="max_consecutive_nights"] .ferror')
+    ).not_to_be_empty()
+    page.fill('#rules-form input[name="max_consecutive_nights"]', "2")
+    page.click('#rules-form button[type="submit"]')
+    expect(page.locator("#rules-form .form-status")).to_have_text("已保存")
+    shot(page, "planner-rules")
+    page.goto("/planner/leave")
+    expect(page.locator("#leave-form")).to_be_visible()
+    shot(page, "planner-leave")
+    page.goto("/planner/people")
+    expect(page.locator("#people tbody tr")).to_have_count(30)
+    form = page.locator("#person-form")
+    form.locator('input[name="name"]').fill("测试员")
+    form.locator('select[name="unit_id"]').select_option(label="受理科")
+    form.locator('input[name="contacts.0.value"]').fill("13800009999")
+    form.locator('input[name="duty_roles"][value="duty_officer"]').check()
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    expect(page.locator("#people tbody")).to_contain_text("+8613800009999")
+    shot(page, "planner-people")
+
+
+def test_leadership_dashboard(open_page: Any, live_server: LiveServer) -> None:
+    with live_server.api("coordinator") as api:
+        for severity, place in (("I", "高新区化工园"), ("III", "城南区菜市场")):
+            response = api.post(
+                "/api/v1/incidents",
+                json={
+                    "title": "测试",
+                    "category": "food_safety",
+                    "severity": severity,
+                    "place": place,
+                },
+            )
+            assert response.status_code == 201
+    page, _ = open_page()
+    sign_in(page, "leader")
+    expect(page).to_have_url(f"{live_server.url}/dashboard")
+    expect(page.locator("#duty-team tbody tr.current").first).to_be_visible()
+    expect(page.locator("#open-incidents-total")).to_have_text("2")
+    expect(page.locator("svg.chart")).to_have_count(3)
+    expect(page.locator("svg.chart rect.sev-fill-I")).to_have_count(1)
+    shot(page, "dashboard")

@@ -1,0 +1,92 @@
+"""A coordinator logs an urgent incident with the keyboard only, the dispatcher pages the
+duty officer into the outbox, a reply there acknowledges it and the incident's timeline
+updates live; a duty officer acknowledges another from "My duty"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveServer, shot, sign_in
+
+
+def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/incidents/new")
+    expect(page.locator('select[name="category"]')).to_be_focused()  # autofocus
+    keyboard = page.keyboard
+    keyboard.press("ArrowDown")  # 特种设备
+    keyboard.press("Tab")
+    keyboard.press("ArrowDown")
+    keyboard.press("ArrowDown")  # II 重大
+    keyboard.press("Tab")
+    keyboard.type("城东区万达广场3号梯")
+    keyboard.press("Tab")
+    keyboard.type("王女士")
+    keyboard.press("Tab")
+    keyboard.type("13912345678")
+    keyboard.press("Tab")  # the title is left empty: category · place
+    keyboard.press("Tab")
+    keyboard.type("电梯困人，2人被困约10分钟")
+    shot(page, "incident-new")
+    with page.expect_navigation():
+        keyboard.press("Control+Enter")
+    expect(page).to_have_url(re.compile(r"/incidents/\d+$"))
+    expect(page.locator("h1")).to_contain_text("特种设备 · 城东区万达广场3号梯")
+    expect(page.locator("#incident-status")).to_have_attribute("data-status", "open")
+    code = page.locator("h1 .code").inner_text().lstrip("#")
+
+    # the dispatcher tick pages the on-duty officer; the page shows it without a reload
+    duty_officer = live_server.person_of("duty_officer")
+    pages = page.locator("#pages tbody tr[data-notification]")
+    expect(pages.first).to_be_visible()
+    expect(page.locator("#pages")).to_contain_text(duty_officer.name)
+    expect(page.locator('#timeline li[data-kind="page"]').first).to_be_visible()
+
+    outbox, _ = open_page()
+    sign_in(outbox, "coordinator")
+    outbox.goto("/outbox")
+    row = outbox.locator("#outbox tbody tr", has_text=duty_officer.name).filter(has_text=code).first
+    expect(row).to_contain_text(code)
+    shot(outbox, "outbox")
+    row.locator('input[name="body"]').fill(f"{code} 确认")
+    row.locator('button[type="submit"]').click()
+    expect(outbox.locator("#outbox-answer")).to_have_text(f"事件 {code} 已确认，谢谢")
+
+    # the first page was never reloaded: its live region shows the acknowledgement
+    expect(page.locator("#incident-status")).to_have_attribute("data-status", "acknowledged")
+    expect(page.locator('#timeline li[data-kind="acknowledged"]')).to_be_visible()
+    shot(page, "incident-detail")
+
+
+def test_duty_officer_acknowledges_from_my_duty(open_page: Any, live_server: LiveServer) -> None:
+    with live_server.api("coordinator") as api:
+        created = api.post(
+            "/api/v1/incidents",
+            json={
+                "title": "餐馆疑似食物中毒",
+                "category": "food_safety",
+                "severity": "III",
+                "place": "城西区西关路8号",
+            },
+        )
+        assert created.status_code == 201, created.text
+        incident = created.json()
+    page, _ = open_page()
+    sign_in(page, "duty_officer")
+    expect(page).to_have_url(f"{live_server.url}/duty")
+    expect(page.locator("#my-shifts tr.current")).to_have_count(1)  # on duty now
+    mine = page.locator(f'#my-incidents tr[data-incident="{incident["id"]}"]')
+    expect(mine).to_be_visible()  # appears once the tick has paged this officer
+    shot(page, "my-duty")
+    mine.get_by_role("button").click()
+    expect(
+        page.locator(f'#my-incidents tr[data-incident="{incident["id"]}"] .status')
+    ).to_have_text("已确认")
+    with live_server.api("viewer") as api:
+        assert api.get(f"/api/v1/incidents/{incident['id']}").json()["status"] == "acknowledged"

@@ -1,0 +1,155 @@
+"""The planner's roster work in the browser: generate with live progress and publish, a sick
+call with the repair diff, a swap approved, the Excel export and the print view."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from io import BytesIO
+from typing import Any
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from oncall.models import Person
+from oncall.roster_models import RosterAssignment, ShiftType
+from tests.browser.conftest import CENTRE_TZ, SOLVE_WAIT_MS, LiveServer, shot, sign_in
+
+
+def test_generate_watch_progress_and_publish(open_page: Any, live_server: LiveServer) -> None:
+    page, _ = open_page()
+    sign_in(page, "planner")
+    expect(page).to_have_url(f"{live_server.url}/rosters")
+    page.fill('#generate-form input[name="time_limit_s"]', "3")
+    page.fill('#generate-form input[name="note"]', "浏览器测试")
+    with page.expect_navigation():
+        page.click("#generate-button")
+    expect(page).to_have_url(re.compile(r"/rosters/\d+$"))
+    expect(page.locator("#roster-status")).to_have_attribute("data-status", "generating")
+    expect(page.locator("#solve-progress")).to_be_visible()
+    shot(page, "roster-generating")
+    expect(page.locator("#roster-status")).to_have_attribute(
+        "data-status", "draft", timeout=SOLVE_WAIT_MS
+    )  # the progress poller reloads the page when the solver is done
+    expect(page.locator("#roster-grid tbody tr").first).to_be_visible()
+    expect(page.locator("#roster-grid .leader-row td").first).not_to_be_empty()
+    expect(page.locator("#totals tbody tr").first).to_be_visible()
+    page.click("#publish-button")
+    expect(page.locator("#roster-status")).to_have_attribute("data-status", "published")
+    shot(page, "roster-published")
+
+
+def test_sick_call_shows_the_repair_diff(open_page: Any, live_server: LiveServer) -> None:
+    roster = live_server.published_roster()
+    today = live_server.clock.now().astimezone(CENTRE_TZ).date()
+    with live_server.session() as session:
+        upcoming = session.exec(
+            select(RosterAssignment)
+            .where(RosterAssignment.roster_id == roster.id, RosterAssignment.day >= today)
+            .order_by(RosterAssignment.day)  # type: ignore[arg-type]
+        ).all()
+    assert upcoming, "the published roster has no shift from today on"
+    # The duty officer's next shift when the solver gave them one, else anyone's next shift:
+    # the published roster is whatever an earlier test generated, so no one is guaranteed.
+    officer = live_server.person_of("duty_officer")
+    sick = next((a for a in upcoming if a.person_id == officer.id), upcoming[0])
+    sick_day = sick.day
+    with live_server.session() as session:
+        officer = session.get(Person, sick.person_id)
+    assert officer is not None
+    page, _ = open_page()
+    sign_in(page, "planner")
+    page.goto(f"/rosters/{roster.id}")
+    shot(page, "roster-grid")
+    form = page.locator("#sick-form")
+    form.locator('select[name="person_id"]').select_option(str(officer.id))
+    form.locator('input[name="start_date"]').fill(sick_day.isoformat())
+    form.locator('input[name="end_date"]').fill(sick_day.isoformat())
+    form.locator('input[name="time_limit_s"]').fill("3")
+    with page.expect_navigation():
+        page.click("#repair-button")
+    expect(page.locator("#roster-status")).to_have_attribute(
+        "data-status", "draft", timeout=SOLVE_WAIT_MS
+    )
+    shot(page, "roster-repair-diff")
+    diff = page.locator("#repair-diff")
+    expect(diff.locator("ul.removed")).to_contain_text(officer.name)
+    expect(diff.locator("ul.added li").first).to_contain_text(sick_day.isoformat())
+    expect(page.locator("#roster-grid td.changed").first).to_be_visible()
+
+
+def _swappable_pair(live_server: LiveServer, roster_id: int) -> tuple[Any, Any]:
+    """Two day shifts on different days whose people are free on the other's day and the day
+    before it, so the rest rules cannot refuse the swap."""
+    with live_server.session() as session:
+        rows = session.exec(
+            select(RosterAssignment, ShiftType)
+            .join(ShiftType)
+            .where(RosterAssignment.roster_id == roster_id)
+        ).all()
+    days_of: dict[int, set[date]] = {}
+    for assignment, _ in rows:
+        days_of.setdefault(assignment.person_id, set()).add(assignment.day)
+    day_rows = [a for a, shift in rows if shift.code == "day"]
+
+    def free(person: int, day: date) -> bool:
+        return not days_of[person] & {day, day - timedelta(days=1)}
+
+    return next(
+        (x, y)
+        for x in day_rows
+        for y in day_rows
+        if x.day < y.day and free(x.person_id, y.day) and free(y.person_id, x.day)
+    )
+
+
+def test_request_and_approve_a_swap(open_page: Any, live_server: LiveServer) -> None:
+    roster = live_server.published_roster()
+    assert roster.id is not None
+    a, b = _swappable_pair(live_server, roster.id)
+    page, _ = open_page()
+    sign_in(page, "planner")
+    page.goto("/swaps")
+    form = page.locator("#swap-form")
+    form.locator('select[name="roster_id"]').select_option(str(roster.id))
+    form.locator('select[name="a_person_id"]').select_option(str(a.person_id))
+    form.locator('input[name="a_day"]').fill(a.day.isoformat())
+    form.locator('select[name="b_person_id"]').select_option(str(b.person_id))
+    form.locator('input[name="b_day"]').fill(b.day.isoformat())
+    form.locator('input[name="reason"]').fill("家中有事")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    row = page.locator("#swap-table tbody tr").first
+    expect(row.locator(".sstatus")).to_have_text("待处理")
+    shot(page, "swaps-pending")
+    row.get_by_role("button", name="批准").click()
+    expect(page.locator("#swap-table tbody tr").first.locator(".sstatus")).to_have_text("已批准")
+
+
+def test_excel_export_and_print_view(open_page: Any, live_server: LiveServer) -> None:
+    roster = live_server.published_roster()
+    officer = live_server.person_of("duty_officer")
+    page, _ = open_page()
+    sign_in(page, "duty_officer")
+    page.goto(f"/rosters/{roster.id}")
+    with page.expect_download() as download_info:
+        page.click("#export-link")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(BytesIO(download.path().read_bytes()))
+    assert book.sheetnames == ["值班表", "统计"]
+    sheet = book["值班表"]
+    names = [sheet.cell(row=r, column=1).value for r in range(7, sheet.max_row + 1)]
+    assert officer.name in names
+    days = (roster.period_end - roster.period_start).days + 1
+    assert sheet.cell(row=4, column=days + 1).value == roster.period_end.strftime("%m-%d")
+    assert sheet.cell(row=6, column=1).value == "带班领导"
+    row = 7 + names.index(officer.name)
+    assert any(sheet.cell(row=row, column=c).value for c in range(2, days + 2))
+
+    page.click("#print-link")
+    expect(page.locator("#roster-grid")).to_be_visible()
+    expect(page.locator("nav.main")).to_have_count(0)
+    page.emulate_media(media="print")
+    shot(page, "roster-print")

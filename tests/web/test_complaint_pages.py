@@ -1,0 +1,228 @@
+"""Complaint pages through the real app: the queue's order, countdowns and filters; the
+detail page offering exactly the actions the role may take in the item's state; the unit
+inbox limited to the handler's unit; the intake form naming every field the API's problems
+name; the page's forms driving the API with the session cookie and CSRF token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import demo, demo_complaints
+from api.deps import CSRF_HEADER
+from core.users import Role
+from oncall.models import Person, Unit
+from tests.complaint_helpers import Centre, complaint_data, make_centre
+from tests.conftest import T0, TEST_PASSWORD, make_user
+
+ROW = re.compile(r'<tr data-complaint="(\d+)" data-status="(\w+)" class="([^"]*)"')
+FORM = re.compile(r'data-action-name="(\w+)"')
+
+
+@pytest.fixture
+def centre(session: Session) -> Centre:
+    return make_centre(session)
+
+
+def _sign_in(client: TestClient, session: Session, role: Role, unit: Unit | None = None) -> str:
+    """Signs in a user of `role` (a handler linked to a person of `unit`); returns the CSRF
+    token of the session, as the pages embed it."""
+    username = f"page-{role.value}-{unit.code if unit else 'x'}"
+    user = make_user(session, role=role, username=username)
+    if unit is not None:
+        person = session.exec(select(Person).where(Person.unit_id == unit.id)).first()
+        assert person is not None
+        person.user_id = user.id
+        session.add(person)
+        session.commit()
+    client.cookies.clear()
+    response = client.post(
+        "/login", data={"username": username, "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    page = client.get("/").text
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
+    assert token is not None
+    return token.group(1)
+
+
+def _post(client: TestClient, csrf: str, path: str, body: dict[str, Any]) -> Any:
+    """What `app.js` does for a form: JSON to the API with the page's CSRF header."""
+    return client.post(path, json=body, headers={CSRF_HEADER: csrf})
+
+
+def _register(client: TestClient, csrf: str, **overrides: Any) -> dict[str, Any]:
+    body = complaint_data(**overrides).model_dump(mode="json", exclude_none=True)
+    response = _post(client, csrf, "/api/v1/complaints", body)
+    assert response.status_code == 201, response.text
+    item: dict[str, Any] = response.json()["items"][0]
+    return item
+
+
+def test_queue_orders_by_urgency_then_deadline_with_countdowns_and_filters(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    old = _register(client, csrf, received_at="2026-11-16T02:00:00Z")
+    new = _register(client, csrf, submitter_phone="13500135000")
+    urgent = _register(client, csrf, urgency="urgent", submitter_phone="13300133000")
+    west = _register(
+        client,
+        csrf,
+        respondent_address="城西区人民路200号",
+        description="城西区人民路200号商场标价与结算价格不一致。",
+        submitter_phone="13200132000",
+    )
+    page = client.get("/complaints")
+    assert page.status_code == 200
+    rows = ROW.findall(page.text)
+    assert [int(r[0]) for r in rows] == [urgent["id"], old["id"], new["id"], west["id"]]
+    classes = {int(r[0]): r[2] for r in rows}
+    assert "row-overdue" in classes[old["id"]] and "row-overdue" not in classes[new["id"]]
+    assert "已超期" in page.text and "剩 " in page.text  # overdue, working days left
+
+    overdue = client.get("/complaints?overdue=true").text
+    assert [int(r[0]) for r in ROW.findall(overdue)] == [old["id"]]
+    by_unit = client.get(f"/complaints?unit_id={centre.west_id}").text
+    assert [int(r[0]) for r in ROW.findall(by_unit)] == [west["id"]]
+    assert ROW.findall(client.get("/complaints?domain=drugs").text) == []
+    assert ROW.findall(client.get("/complaints?state=closed").text) == []
+    assert client.get("/complaints?domain=nonsense").status_code == 422
+    english = client.get("/lang/en?next=/complaints", follow_redirects=True).text
+    assert "Complaint queue" in english and "Overdue" in english
+
+
+def test_detail_offers_the_actions_of_the_role_and_state(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    detail = client.get(f"/complaints/{item['id']}").text
+    assert FORM.findall(detail) == ["distribute", "reroute"]
+    assert 'id="classification-form"' in detail and "13800138000" in detail
+    assert "城东区局" in detail  # routed unit
+
+    distributed = _post(
+        client, csrf, f"/api/v1/complaints/{item['id']}/distribute", {"unit_id": centre.east_id}
+    )
+    assert distributed.status_code == 200, distributed.text
+    after = client.get(f"/complaints/{item['id']}").text
+    assert 'data-status="distributed"' in after
+    assert {"sign_for", "accept", "reject", "return_to_intake"} <= set(FORM.findall(after))
+    assert "distribute" not in FORM.findall(after)
+    assert re.search(r'data-event="distribute".*?coordinator', after, re.S)
+
+    _sign_in(client, session, Role.viewer)
+    seen = client.get(f"/complaints/{item['id']}").text
+    assert FORM.findall(seen) == [] and 'id="classification-form"' not in seen
+    assert "138****8000" in seen and "13800138000" not in seen
+    missing = client.get("/complaints/999999")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+
+
+def test_inbox_holds_only_the_units_items_and_signing_for_moves_the_state(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    east = _register(client, csrf)
+    west = _register(
+        client,
+        csrf,
+        respondent_address="城西区人民路200号",
+        description="城西区人民路200号商场标价与结算价格不一致。",
+        submitter_phone="13200132000",
+    )
+    waiting = _register(client, csrf, submitter_phone="13100131000")  # not distributed
+    for item in (east, west):
+        response = _post(client, csrf, f"/api/v1/complaints/{item['id']}/distribute", {})
+        assert response.status_code == 200, response.text
+
+    handler_csrf = _sign_in(client, session, Role.handler, centre.east)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    inbox = client.get("/complaints/inbox")
+    assert inbox.status_code == 200 and "城东区局" in inbox.text
+    assert [int(r[0]) for r in ROW.findall(inbox.text)] == [east["id"]]
+    assert waiting["ref"] not in inbox.text
+    assert {"sign_for", "accept", "return_to_intake"} <= set(FORM.findall(inbox.text))
+    assert client.get(f"/complaints/{west['id']}").status_code == 404
+    refused = _post(client, handler_csrf, f"/api/v1/complaints/{west['id']}/sign-for", {})
+    assert refused.status_code in (403, 404)
+
+    returned = _post(client, handler_csrf, f"/api/v1/complaints/{east['id']}/return-to-intake", {})
+    assert returned.status_code == 422
+    assert [e["field"] for e in returned.json()["errors"]] == ["reason"]
+    signed = _post(client, handler_csrf, f"/api/v1/complaints/{east['id']}/sign-for", {})
+    assert signed.status_code == 200, signed.text
+    detail = client.get(f"/complaints/{east['id']}").text
+    assert 'data-status="pending_acceptance"' in detail and "已签收待受理" in detail
+    assert "sign_for" not in FORM.findall(detail)
+    again = _post(client, handler_csrf, f"/api/v1/complaints/{east['id']}/sign-for", {})
+    assert again.status_code == 409
+
+
+def test_intake_form_names_every_field_the_api_reports(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    form = client.get("/complaints/new").text
+    assert 'data-api="/api/v1/complaints"' in form and 'data-id="items.0.id"' in form
+    boxes = set(re.findall(r'data-field="([\w.]+)"', form))
+    empty = _post(client, csrf, "/api/v1/complaints", {"item_type": "complaint"})
+    assert empty.status_code == 422
+    missing = _post(
+        client, csrf, "/api/v1/complaints", {"item_type": "complaint", "channel": "wechat"}
+    )
+    assert missing.status_code == 422
+    fields = {e["field"] for r in (empty, missing) for e in r.json()["errors"]}
+    assert {"channel", "description", "claim", "submitter_phone", "respondent_name"} <= fields
+    assert fields <= boxes
+    bad = complaint_data().model_dump(mode="json", exclude_none=True) | {"amount_cents": "¥12"}
+    wrong = _post(client, csrf, "/api/v1/complaints", bad)
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "amount_cents"
+    assert "amount_cents" in boxes
+    preview = _post(client, csrf, "/api/v1/complaints/classify", {"text": "酸奶过期，吃了拉肚子"})
+    assert preview.status_code == 200 and preview.json()["domain"] == "food"
+
+
+def test_complaint_pages_need_their_permissions(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    _sign_in(client, session, Role.planner)
+    assert client.get("/complaints").status_code == 403
+    _sign_in(client, session, Role.leader)
+    assert client.get("/complaints").status_code == 200
+    assert client.get("/complaints/inbox").status_code == 403
+    assert client.get("/complaints/new").status_code == 403
+    client.cookies.clear()
+    signed_out = client.get("/complaints/1", follow_redirects=False)
+    assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
+
+
+def test_the_demo_gives_every_complaint_page_content(client: TestClient, session: Session) -> None:
+    """`make run`: the demo's `handler` login (城东区 bureau) signs in to a non-empty inbox,
+    the coordinator's queue and an item's detail have content."""
+    demo.seed(session, now=T0)
+    assert demo_complaints.seed_complaints(session, now=T0) == 40
+    landing = client.post(
+        "/login",
+        data={"username": "handler", "password": demo.DEMO_PASSWORD},
+        follow_redirects=False,
+    )
+    assert landing.headers["location"] == "/complaints/inbox"
+    inbox = client.get("/complaints/inbox").text
+    assert len(ROW.findall(inbox)) >= 3 and "sign_for" in FORM.findall(inbox)
+    client.cookies.clear()
+    client.post("/login", data={"username": "coordinator", "password": demo.DEMO_PASSWORD})
+    rows = ROW.findall(client.get("/complaints").text)
+    assert len(rows) >= 30 and "row-emergency" in rows[0][2]
+    detail = client.get(f"/complaints/{rows[0][0]}").text
+    assert 'id="complaint-history"' in detail and 'id="complaint-incident"' in detail
+    client.cookies.clear()
+    client.post("/login", data={"username": "leader", "password": demo.DEMO_PASSWORD})
+    dashboard = client.get("/dashboard").text
+    top_districts = re.search(r'<p id="top-districts">(.*?)</p>', dashboard, re.S)
+    assert top_districts is not None and "城东区" in top_districts.group(1)

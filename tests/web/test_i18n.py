@@ -1,0 +1,64 @@
+"""The catalogues: every message id used in the templates and the web modules has a
+translation in both languages, with the same %(name)s placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from web.i18n import LOCALES, po_path, translations
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _used_messages() -> set[str]:
+    method_map = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
+    options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(
+        str(ROOT),
+        method_map=method_map,
+        options_map=options,
+        keywords={"_": None, "gettext": None, "N_": None},
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+USED = _used_messages()
+
+
+def test_extraction_finds_the_pages_messages() -> None:
+    assert {"Sign in", "Log incident", "Leader on duty", "I · particularly serious"} <= USED
+    assert len(USED) > 250
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_message_is_translated(locale: str) -> None:
+    with po_path(locale).open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    missing = sorted(m for m in USED if not (catalog.get(m) and catalog.get(m).string))
+    assert missing == []
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and set(PLACEHOLDER.findall(str(m.id))) != set(PLACEHOLDER.findall(m.string))
+    ]
+    assert wrong == []
+
+
+def test_the_compiled_catalogues_translate() -> None:
+    assert translations("zh_CN").gettext("Sign in") == "登录"
+    assert translations("en").gettext("Sign in") == "Sign in"
+    assert translations("zh_CN").gettext("Welcome, %(name)s") % {"name": "王"} == "您好，王"
+
+
+def test_no_compiled_catalogues_are_committed() -> None:
+    assert list((ROOT / "web" / "locale").rglob("*.mo")) == []

@@ -1,0 +1,137 @@
+"""Every page for every role through the real app (TestClient): signed out → sign-in page,
+a role without the permission → 403 page, otherwise 200; the nav lists exactly the pages the
+role may open; pages carry the strict CSP and never link a CDN."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import demo
+from core.users import ROLE_PERMISSIONS, Permission, Role
+from oncall import rosters
+from oncall.models import Unit
+from tests.conftest import T0, TEST_PASSWORD, make_user
+from web.nav import NAV, nav_for
+
+PAGES: list[tuple[str, Permission | None]] = [
+    ("/", None),
+    ("/duty", Permission.dutylog_read),
+    ("/duty/log", Permission.dutylog_read),
+    ("/incidents", Permission.incident_read),
+    ("/incidents/new", Permission.incident_write),
+    ("/complaints", Permission.complaint_read),
+    ("/complaints/inbox", Permission.complaint_handle),
+    ("/complaints/new", Permission.complaint_write),
+    ("/outbox", Permission.outbox_use),
+    ("/rosters", Permission.roster_read),
+    ("/rosters/{roster}", Permission.roster_read),
+    ("/rosters/{roster}/print", Permission.roster_read),
+    ("/swaps", Permission.swap_request),
+    ("/planner/people", Permission.directory_write),
+    ("/planner/leave", Permission.roster_write),
+    ("/planner/rules", Permission.roster_write),
+    ("/dashboard", Permission.dashboard_read),
+    ("/warnings", Permission.warning_read),
+    ("/reports", Permission.report_read),
+]
+
+
+@pytest.fixture
+def roster_id(session: Session) -> int:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    assert unit.id is not None
+    roster = rosters.start_generation(
+        session,
+        unit_id=unit.id,
+        start=T0.date(),
+        end=T0.date() + timedelta(days=2),
+        time_limit_s=2,
+        note="",
+        actor="test",
+        now=T0,
+    )
+    assert roster.id is not None
+    return roster.id
+
+
+def _sign_in(client: TestClient, session: Session, role: Role) -> None:
+    make_user(session, role=role, username=f"web-{role.value}")
+    client.cookies.clear()
+    response = client.post(
+        "/login",
+        data={"username": f"web-{role.value}", "password": TEST_PASSWORD},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+def test_pages_redirect_to_sign_in_when_signed_out(client: TestClient, roster_id: int) -> None:
+    for path, _ in PAGES:
+        response = client.get(path.format(roster=roster_id), follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_its_pages_and_403_elsewhere(
+    client: TestClient, session: Session, roster_id: int, role: Role
+) -> None:
+    _sign_in(client, session, role)
+    for path, permission in PAGES:
+        response = client.get(path.format(roster=roster_id))
+        may = permission is None or role in ROLE_PERMISSIONS[permission]
+        assert response.status_code == (200 if may else 403), (role, path)
+        assert response.headers["content-type"].startswith("text/html")
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert not re.search(r'(src|href)="(https?:)?//', response.text), path  # no CDN
+    home = client.get("/").text
+    visible = set(re.findall(r'<nav class="main".*?</nav>', home, re.S)[0].split('href="')[1:])
+    links = {v.split('"')[0] for v in visible}
+    assert links == {i.path for s in nav_for(role) for i in s.items}
+
+
+def test_nav_entries_follow_the_permission_model() -> None:
+    assert {i.path for s in nav_for(Role.viewer) for i in s.items}.isdisjoint(
+        {"/planner/rules", "/planner/leave", "/planner/people", "/incidents/new", "/outbox"}
+    )
+    for item in NAV:
+        allowed = {
+            r for r in Role if item.permission is None or r in ROLE_PERMISSIONS[item.permission]
+        }
+        shown = {r for r in Role if any(i == item for s in nav_for(r) for i in s.items)}
+        assert shown == allowed, item.path
+
+
+def test_english_pages_and_unknown_roster(
+    client: TestClient, session: Session, roster_id: int
+) -> None:
+    _sign_in(client, session, Role.planner)
+    switched = client.get("/lang/en?next=/rosters", follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/rosters"
+    page = client.get("/rosters")
+    assert '<html lang="en">' in page.text and "Generate roster" in page.text
+    missing = client.get("/rosters/999999")
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+    api_missing = client.get("/api/v1/rosters/999999")
+    assert api_missing.headers["content-type"] == "application/problem+json"
+    assert client.get("/lang/xx?next=//evil", follow_redirects=False).headers["location"] == "/"
+
+
+def test_roster_export_is_a_workbook(client: TestClient, session: Session, roster_id: int) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _sign_in(client, session, Role.viewer)
+    response = client.get(f"/rosters/{roster_id}/export.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["值班表", "统计"]
+    assert book["值班表"].cell(row=6, column=1).value == "带班领导"

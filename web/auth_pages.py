@@ -1,0 +1,111 @@
+"""Sign-in, sign-out and the language switch.
+
+Signing in issues an opaque token with the same token service as the API and keeps it in an
+HttpOnly, SameSite=Strict cookie (Secure when PUBLIC_URL is https), valid as long as the
+token. Signing out revokes the token. The language switch only sets a cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import SESSION_COOKIE, ClockDep, SessionDep, SettingsDep, csrf_matches
+from core import users as user_service
+from core.errors import Unauthenticated
+from web.i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES
+from web.nav import landing_page
+from web.render import render
+from web.session import MaybeUser
+
+router = APIRouter(include_in_schema=False)
+FORM_MAX = 200
+NextQuery = Annotated[str | None, Query(alias="next", max_length=2000)]
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to return to after signing in, or None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 for ch in target):
+        return None
+    return target
+
+
+@router.get("/login")
+def login_form(request: Request, user: MaybeUser, next_path: NextQuery = None) -> Response:
+    if user is not None:
+        return RedirectResponse(safe_next(next_path) or landing_page(user.role), status_code=303)
+    context = {"next": safe_next(next_path) or "", "error": False, "username": ""}
+    return render(request, "login.html", context, user=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next")] = "",
+) -> Response:
+    username = username.strip()[:FORM_MAX]
+    try:
+        if not username or not password or len(password) > FORM_MAX:
+            raise Unauthenticated("incorrect username or password")
+        user = user_service.authenticate(session, username=username, password=password)
+    except Unauthenticated:
+        context = {"next": safe_next(next_path) or "", "error": True, "username": username}
+        return render(request, "login.html", context, user=None, status=401)
+    ttl = timedelta(minutes=settings.token_ttl_minutes)
+    token, _ = user_service.issue_token(session, user=user, now=clock.now(), ttl=ttl)
+    response = RedirectResponse(safe_next(next_path) or landing_page(user.role), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(ttl.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=settings.public_url.startswith("https://"),
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    response = RedirectResponse("/login", status_code=303)
+    if token and csrf_matches(settings, token, csrf_token):
+        try:
+            user, record = user_service.user_for_token(session, token=token, now=clock.now())
+        except Unauthenticated:
+            pass
+        else:
+            user_service.revoke_token(session, token=record, actor=user.username, now=clock.now())
+    elif token:
+        return render(
+            request, "error.html", {"status": 403, "reason": "csrf"}, user=None, status=403
+        )
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{locale}")
+def switch_language(locale: str, next_path: NextQuery = None) -> Response:
+    response = RedirectResponse(safe_next(next_path) or "/", status_code=303)
+    chosen = locale if locale in LOCALES else DEFAULT_LOCALE
+    response.set_cookie(
+        LANG_COOKIE, chosen, max_age=365 * 24 * 3600, path="/", samesite="lax", httponly=True
+    )
+    return response

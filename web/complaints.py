@@ -1,0 +1,293 @@
+"""Complaint pages: the coordinator's queue, an item's detail with the actions the user may
+take now, the handling unit's inbox and the intake form.
+
+Reads go through the same complaint functions as `api.routers.complaints` (the queue query,
+`views.public` / `views.detail` with the caller's `Viewer`, so masking and unit limits are
+the API's own); every change is a form posted to the JSON API by `static/app.js`, so
+validation, audit and problem responses (field errors beside the field, 409 for an illegal
+step) are shared with API clients. `ACTION_FORMS` says which fields each action's form needs,
+mirroring the API's request bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from api.deps import ClockDep, SessionDep, SettingsDep
+from api.routers.complaints import viewer_for
+from complaints import actions, queue, service, views
+from complaints.models import Complaint
+from complaints.schemas import ComplaintPublic
+from complaints.vocab import (
+    OPEN_STATUSES,
+    Channel,
+    Domain,
+    ItemType,
+    PauseReason,
+    RejectionGround,
+    SaleMode,
+    Status,
+    TerminationReason,
+    Urgency,
+)
+from complaints.workflow import Action
+from core import audit
+from core.calendar_store import load_calendar
+from core.config import Settings
+from core.errors import NotFound
+from core.types import MAX_ID
+from core.users import Permission
+from oncall import directory
+from oncall.models import Unit
+from web.i18n import gettext, locale_of
+from web.labels import label_id
+from web.render import render
+from web.session import RequirePage, WebUser
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[WebUser, Depends(RequirePage(Permission.complaint_read))]
+Writer = Annotated[WebUser, Depends(RequirePage(Permission.complaint_write))]
+Handler = Annotated[WebUser, Depends(RequirePage(Permission.complaint_handle))]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PAGE_SIZE = 50
+# What a handling unit holds: distributed to it and not yet back at intake or closed.
+INBOX_STATUSES = OPEN_STATUSES - {Status.registered, Status.returned}
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """One action's form: the API path segment and the fields its body takes (in order).
+
+    Field kinds the template knows: note, reason (text), unit_id (unit select), ground,
+    pause_reason, termination_reason (selects posted as `ground` / `reason`), start, end
+    (dates), result (text area), amount (yuan, posted in cents), approved_by.
+    """
+
+    path: str
+    fields: tuple[str, ...] = ("note",)
+    confirm: bool = False
+
+
+RESULT = ("result", "amount", "note")
+ACTION_FORMS: dict[Action, ActionForm] = {
+    Action.distribute: ActionForm("distribute", ("unit_id", "note")),
+    Action.reroute: ActionForm("reroute", ("unit_id", "reason")),
+    Action.sign_for: ActionForm("sign-for"),
+    Action.accept: ActionForm("accept"),
+    Action.reject: ActionForm("reject", ("ground", "note")),
+    Action.start_mediation: ActionForm("start-mediation"),
+    Action.suspend: ActionForm("suspend", ("pause_reason", "note")),
+    Action.resume: ActionForm("resume"),
+    Action.record_testing: ActionForm("testing", ("start", "end", "note")),
+    Action.agree: ActionForm("agree", RESULT),
+    Action.terminate: ActionForm("terminate", ("termination_reason", "note"), confirm=True),
+    Action.close: ActionForm("close", RESULT),
+    Action.return_to_intake: ActionForm("return-to-intake", ("reason",)),
+    Action.file_case: ActionForm("file-case", RESULT),
+    Action.not_file: ActionForm("not-file", RESULT),
+    Action.extend_verification: ActionForm("extend-verification", ("approved_by", "note")),
+    Action.reply: ActionForm("reply", RESULT),
+    Action.extend_reply: ActionForm("extend-reply"),
+    Action.convert_to_case: ActionForm("convert-to-case", confirm=True),
+    Action.refer_to_police: ActionForm("refer-to-police", ("reason",), confirm=True),
+    Action.take_over: ActionForm("take-over", ("unit_id", "reason")),
+}
+# The inbox offers a unit's daily steps in the row; everything else is on the detail page.
+INBOX_ACTIONS = (
+    Action.sign_for,
+    Action.accept,
+    Action.reply,
+    Action.file_case,
+    Action.not_file,
+    Action.agree,
+    Action.return_to_intake,
+)
+
+
+def _viewer(session: Session, user: WebUser) -> views.Viewer:
+    return viewer_for(session, role=user.role, user_id=user.user_id, name=user.username)
+
+
+def _rows(
+    session: Session,
+    user: WebUser,
+    settings: Settings,
+    now: datetime,
+    filters: queue.QueueFilter,
+    offset: int,
+) -> tuple[int, list[Complaint], list[ComplaintPublic], views.Viewer]:
+    viewer = _viewer(session, user)
+    total, items = queue.list_items(
+        session,
+        filters=filters,
+        unit_ids=viewer.actor.unit_ids,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+    cal = load_calendar(session)
+    units = views.unit_names(session, items)
+    rows = [views.public(i, viewer, units=units, cal=cal, now=now, tz=settings.tz) for i in items]
+    return total, items, rows, viewer
+
+
+def _units(session: Session) -> list[Unit]:
+    return directory.list_units(session)
+
+
+def _forms(actions: list[str], only: tuple[Action, ...] | None = None) -> list[dict[str, Any]]:
+    chosen = [Action(a) for a in actions if only is None or Action(a) in only]
+    return [{"action": a.value, "form": ACTION_FORMS[a]} for a in chosen if a in ACTION_FORMS]
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "grounds": list(RejectionGround),
+        "pause_reasons": list(PauseReason),
+        "termination_reasons": list(TerminationReason),
+    }
+
+
+@router.get("/complaints")
+def complaint_queue(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: Reader,
+    state: Annotated[str, Query(pattern=r"^(open|closed|all)$")] = "open",
+    item_status: Annotated[Status | None, Query(alias="status")] = None,
+    item_type: Annotated[ItemType | None, Query(alias="type")] = None,
+    domain: Domain | None = None,
+    unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    overdue: bool | None = None,
+    emergency: bool | None = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    filters = queue.QueueFilter(
+        status=item_status,
+        state=state,
+        item_type=item_type,
+        domain=domain,
+        unit_id=unit_id,
+        overdue=overdue,
+        emergency=emergency,
+        text=q.strip() if q and q.strip() else None,
+    )
+    total, _, rows, _ = _rows(session, user, settings, clock.now(), filters, offset)
+    query = {
+        "state": state,
+        "status": item_status.value if item_status else "",
+        "type": item_type.value if item_type else "",
+        "domain": domain.value if domain else "",
+        "unit_id": unit_id or "",
+        "overdue": "" if overdue is None else str(overdue).lower(),
+        "emergency": "" if emergency is None else str(emergency).lower(),
+        "q": q or "",
+    }
+    context = {
+        "items": rows,
+        "total": total,
+        "offset": offset,
+        "page_size": PAGE_SIZE,
+        "query": {k: v for k, v in query.items() if v != ""},
+        "filters": query,
+        "statuses": list(Status),
+        "types": list(ItemType),
+        "domains": list(Domain),
+        "units": _units(session),
+    }
+    return render(request, "complaints/queue.html", context, user=user)
+
+
+@router.get("/complaints/inbox")
+def unit_inbox(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: Handler,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    filters = queue.QueueFilter(statuses=INBOX_STATUSES, state="open")
+    now = clock.now()
+    total, items, rows, viewer = _rows(session, user, settings, now, filters, offset)
+    forms = {
+        item.id: _forms(
+            [a.value for a in actions.visible_actions(item, viewer.actor)], INBOX_ACTIONS
+        )
+        for item in items
+    }
+    units = None if viewer.actor.unit_ids is None else sorted(viewer.actor.unit_ids)
+    names = {u.id: u.name for u in _units(session)}
+    context = {
+        "items": rows,
+        "total": total,
+        "offset": offset,
+        "page_size": PAGE_SIZE,
+        "forms": forms,
+        "my_units": [names[u] for u in units if u in names] if units is not None else None,
+    } | _choices()
+    return render(request, "complaints/inbox.html", context, user=user)
+
+
+@router.get("/complaints/new")
+def intake_form(request: Request, user: Writer, session: SessionDep) -> HTMLResponse:
+    locale = locale_of(request)
+
+    def names(kind: str, values: list[Domain] | list[Urgency]) -> dict[str, str]:
+        return {v.value: gettext(locale, label_id(kind, v) or v.value) for v in values}
+
+    context = {
+        "domain_names": names("domain", list(Domain)),
+        "urgency_names": names("urgency", list(Urgency)),
+        "types": list(ItemType),
+        "channels": list(Channel),
+        "domains": list(Domain),
+        "urgencies": list(Urgency),
+        "sale_modes": list(SaleMode),
+        "units": _units(session),
+    }
+    return render(request, "complaints/new.html", context, user=user)
+
+
+@router.get("/complaints/{complaint_id}")
+def complaint_detail(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: Reader,
+    complaint_id: ItemId,
+) -> HTMLResponse:
+    viewer = _viewer(session, user)
+    item = service.get(session, complaint_id=complaint_id)
+    if not viewer.actor.sees(item):
+        raise NotFound(f"complaint {complaint_id} not found")
+    detail = views.detail(
+        session, item, viewer, cal=load_calendar(session), now=clock.now(), tz=settings.tz
+    )
+    linked = service.get(session, complaint_id=item.linked_item_id) if item.linked_item_id else None
+    entries = (
+        audit.list_entries(session, entity_type="complaint", entity_id=str(complaint_id), limit=50)
+        if user.can(Permission.audit_read)
+        else []
+    )
+    units = _units(session)
+    context = {
+        "item": detail,
+        "linked": linked if linked is not None and viewer.actor.sees(linked) else None,
+        "forms": _forms(detail.allowed_actions),
+        "units": units,
+        "unit_names": {u.id: u.name for u in units},
+        "audit_entries": entries,
+        "domains": list(Domain),
+        "urgencies": list(Urgency),
+    } | _choices()
+    return render(request, "complaints/detail.html", context, user=user)

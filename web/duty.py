@@ -1,0 +1,197 @@
+"""Duty-officer pages: my next shifts, who is on duty now (with phone numbers), the incidents
+paging me with an acknowledge button, and the duty log with the handover form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session, col, select
+
+from api.deps import ClockDep, SessionDep, SettingsDep
+from core.users import Permission
+from escalation.engine import IncidentStatus
+from escalation.models import Incident, Notification
+from oncall import directory, dutylog
+from oncall.changes import load_layers, on_duty_slots, people_by_id
+from oncall.models import UnitKind
+from oncall.resolve import Slot, effective_slots
+from oncall.roster_models import ShiftType
+from web.render import fragment, render
+from web.session import RequirePage, WebUser
+
+router = APIRouter(include_in_schema=False)
+DutyPage = Annotated[WebUser, Depends(RequirePage(Permission.dutylog_read))]
+SHIFT_WINDOW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class MyShift:
+    day: date
+    code: str
+    name: str
+    start: datetime
+    end: datetime
+    now: bool
+
+
+def shifts_starting_on(session: Session, *, day: date, tz: ZoneInfo) -> list[Slot]:
+    """The slots that start on local `day` as they are worked after overrides and swaps (the
+    precedence of `oncall.resolve`: each slot is evaluated at its start)."""
+    noon = datetime.combine(day, time(12), tzinfo=tz)
+    slots, overrides, swaps = load_layers(session, at=noon, tz=tz)
+    starts = {s.start for s in slots} | {o.start for o in overrides}
+    found: dict[tuple[int, str, datetime], Slot] = {}
+    for start in sorted(t for t in starts if t.astimezone(tz).date() == day):
+        for slot in effective_slots(slots, overrides, swaps, start):
+            if slot.start == start:
+                found[(slot.person_id, slot.shift_code, slot.start)] = slot
+    return sorted(found.values(), key=lambda s: (s.start, s.role, s.person_id))
+
+
+def my_shifts(
+    session: Session, *, person_id: int, now: datetime, tz: ZoneInfo, days: int = SHIFT_WINDOW_DAYS
+) -> list[MyShift]:
+    """The person's shifts that have not ended, for the next `days` days."""
+    names = {s.code: s.name for s in session.exec(select(ShiftType)).all()}
+    today = now.astimezone(tz).date()
+    result = []
+    for offset in range(-1, days):
+        day = today + timedelta(days=offset)
+        for slot in shifts_starting_on(session, day=day, tz=tz):
+            if slot.person_id == person_id and slot.end > now:
+                result.append(
+                    MyShift(
+                        day=day,
+                        code=slot.shift_code,
+                        name=names.get(slot.shift_code, slot.shift_code),
+                        start=slot.start,
+                        end=slot.end,
+                        now=slot.start <= now < slot.end,
+                    )
+                )
+    return result
+
+
+def duty_team(session: Session, *, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Today's duty team: every shift that starts today, and whoever is still on duty from
+    yesterday, with names, phone numbers and whether they are on duty now."""
+    today = now.astimezone(tz).date()
+    slots = [
+        s for s in shifts_starting_on(session, day=today - timedelta(days=1), tz=tz) if s.end > now
+    ] + shifts_starting_on(session, day=today, tz=tz)
+    names = {s.code: s.name for s in session.exec(select(ShiftType)).all()}
+    people = people_by_id(session, {s.person_id for s in slots})
+    return [
+        {
+            "slot": slot,
+            "shift_name": names.get(slot.shift_code, slot.shift_code),
+            "person": people[slot.person_id],
+            "phones": [c.value for c in directory.contacts_of(session, slot.person_id)],
+            "now": slot.start <= now < slot.end,
+        }
+        for slot in slots
+        if slot.person_id in people
+    ]
+
+
+def on_duty_now(session: Session, *, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
+    slots = on_duty_slots(session, at=now, tz=tz)
+    names = {s.code: s.name for s in session.exec(select(ShiftType)).all()}
+    people = people_by_id(session, {s.person_id for s in slots})
+    rows = []
+    for slot in slots:
+        person = people[slot.person_id]
+        rows.append(
+            {
+                "slot": slot,
+                "shift_name": names.get(slot.shift_code, slot.shift_code),
+                "person": person,
+                "phones": [c.value for c in directory.contacts_of(session, slot.person_id)],
+            }
+        )
+    return rows
+
+
+def incidents_paging(
+    session: Session, person_id: int | None
+) -> tuple[list[Incident], list[Incident]]:
+    """(incidents that paged this person, other unresolved incidents), newest first."""
+    unresolved = list(
+        session.exec(
+            select(Incident)
+            .where(Incident.status != IncidentStatus.resolved)
+            .order_by(col(Incident.id).desc())
+            .limit(100)
+        ).all()
+    )
+    mine: set[int] = set()
+    if person_id is not None and unresolved:
+        mine = {
+            incident_id
+            for incident_id in session.exec(
+                select(Notification.incident_id).where(
+                    Notification.person_id == person_id,
+                    col(Notification.incident_id).in_([i.id for i in unresolved]),
+                )
+            ).all()
+            if incident_id is not None
+        }
+    return [i for i in unresolved if i.id in mine], [i for i in unresolved if i.id not in mine]
+
+
+def _duty_context(session: Session, user: WebUser, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
+    mine, others = incidents_paging(session, user.person_id)
+    return {
+        "shifts": my_shifts(session, person_id=user.person_id, now=now, tz=tz)
+        if user.person_id
+        else [],
+        "on_duty": on_duty_now(session, now=now, tz=tz),
+        "my_incidents": mine,
+        "other_incidents": others,
+    }
+
+
+@router.get("/duty")
+def my_duty(
+    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: DutyPage
+) -> HTMLResponse:
+    context = _duty_context(session, user, clock.now(), settings.tz)
+    return render(request, "duty/mine.html", context, user=user)
+
+
+@router.get("/duty/live")
+def my_duty_live(
+    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: DutyPage
+) -> HTMLResponse:
+    context = _duty_context(session, user, clock.now(), settings.tz) | {"user": user}
+    return fragment(request, "duty/_incidents.html", context)
+
+
+@router.get("/duty/log")
+def duty_log(
+    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: DutyPage
+) -> HTMLResponse:
+    people = directory.list_people(session)
+    units = directory.list_units(session)
+    section_ids = {u.id for u in units if u.kind is UnitKind.section}
+    my_unit = next(
+        (p.unit_id for p in people if p.id == user.person_id and p.unit_id in section_ids), None
+    )
+    intake = next((u.id for u in units if u.code == "intake"), None)
+    context = {
+        "entries": dutylog.list_entries(session, limit=50),
+        "handovers": dutylog.list_handovers(session, limit=30),
+        "people": people,
+        "names": {p.id: p.name for p in people},
+        "person_options": [(p.id, p.name) for p in people],
+        "section_options": [(u.id, u.name) for u in units if u.id in section_ids],
+        "unit_names": {u.id: u.name for u in units},
+        "default_unit": my_unit or intake,
+        "now_input": clock.now().astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M"),
+    }
+    return render(request, "duty/log.html", context, user=user)

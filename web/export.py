@@ -1,0 +1,137 @@
+"""The roster as an Excel workbook (openpyxl): the grid with one colour per shift, holidays
+and make-up days marked, the leader on duty, then per-person totals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from core.workcal import DayKind
+from web.i18n import DEFAULT_LOCALE, LOCALES, gettext
+from web.labels import label_id
+from web.roster_view import RosterGrid
+
+# The same colours as .shift-c0 … .shift-c7 in static/app.css.
+SHIFT_FILLS = ["CFE8FF", "FFD6A5", "D3F8D3", "E7D4FF", "FFF3B0", "FFCFD2", "C6F1F0", "E0E0E0"]
+DAY_FILLS = {
+    DayKind.HOLIDAY: "F8C9C9",
+    DayKind.WEEKEND: "EEEEEE",
+    DayKind.MAKEUP_WORKDAY: "FFE8A3",
+}
+THIN = Side(style="thin", color="B0B7C3")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+
+
+def roster_workbook(
+    grid: RosterGrid, *, unit_name: str, locale: str, generated_at: datetime, tz: ZoneInfo
+) -> bytes:
+    locale = locale if locale in LOCALES else DEFAULT_LOCALE
+
+    def _(message: str) -> str:
+        return gettext(locale, message)
+
+    def label(kind: str, value: object) -> str:
+        message = label_id(kind, value)
+        return _(message) if message else str(value)
+
+    roster = grid.roster
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Roster")[:31]
+    roster_word, exported_word = _("Roster"), _("Exported")
+    status = label("roster_status", roster.status)
+    title = (
+        f"{unit_name} {roster_word} {roster.period_start} – {roster.period_end} "
+        f"v{roster.version} ({status})"
+    )
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    sheet.cell(
+        row=2,
+        column=1,
+        value=f"{exported_word} {generated_at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})",
+    )
+    header_row, weekday_row, first_person_row = 4, 5, 7
+    sheet.cell(row=header_row, column=1, value=_("Name")).font = Font(bold=True)
+    sheet.cell(row=weekday_row, column=1, value=_("Day"))
+    leader_row = 6
+    sheet.cell(row=leader_row, column=1, value=_("Leader on duty")).font = Font(bold=True)
+    for index, day in enumerate(grid.days, start=2):
+        top = sheet.cell(row=header_row, column=index, value=day.day.strftime("%m-%d"))
+        top.font = Font(bold=True)
+        mark = label("weekday", day.day.weekday())
+        if day.kind in (DayKind.HOLIDAY, DayKind.MAKEUP_WORKDAY):
+            mark += " " + (day.holiday_name or label("day_kind", day.kind))
+        sheet.cell(row=weekday_row, column=index, value=mark)
+        sheet.cell(row=leader_row, column=index, value="、".join(grid.leaders.get(day.day, [])))
+        for row in (header_row, weekday_row, leader_row):
+            cell = sheet.cell(row=row, column=index)
+            cell.alignment, cell.border = CENTRE, BORDER
+            if day.kind in DAY_FILLS:
+                cell.fill = _fill(DAY_FILLS[day.kind])
+        sheet.column_dimensions[get_column_letter(index)].width = 7
+    sheet.column_dimensions["A"].width = 14
+    for offset, person in enumerate(grid.people):
+        row = first_person_row + offset
+        sheet.cell(row=row, column=1, value=person.name).border = BORDER
+        for index, day in enumerate(grid.days, start=2):
+            cell = sheet.cell(row=row, column=index)
+            cell.alignment, cell.border = CENTRE, BORDER
+            assert person.id is not None
+            shift = grid.cell(person.id, day.day)
+            if shift is not None:
+                cell.value = shift.name
+                cell.fill = _fill(SHIFT_FILLS[shift.colour])
+    legend_row = first_person_row + len(grid.people) + 1
+    sheet.cell(row=legend_row, column=1, value=_("Shifts")).font = Font(bold=True)
+    for offset, shift in enumerate(grid.shifts.values(), start=1):
+        cell = sheet.cell(
+            row=legend_row + offset, column=1, value=f"{shift.name} {shift.start}–{shift.end}"
+        )
+        cell.fill = _fill(SHIFT_FILLS[shift.colour])
+    sheet.freeze_panes = f"B{first_person_row}"
+
+    totals = book.create_sheet(_("Totals")[:31])
+    headers = [
+        _("Name"),
+        _("Shifts"),
+        _("Hours"),
+        _("Nights"),
+        _("Weekends"),
+        _("Holidays"),
+        _("Nights incl. history"),
+        _("Weekends incl. history"),
+        _("Holidays incl. history"),
+    ]
+    keys = [
+        "shifts",
+        "hours",
+        "nights",
+        "weekends",
+        "holidays",
+        "nights_with_history",
+        "weekends_with_history",
+        "holidays_with_history",
+    ]
+    for column, text in enumerate(headers, start=1):
+        totals.cell(row=1, column=column, value=text).font = Font(bold=True)
+        totals.column_dimensions[get_column_letter(column)].width = 12
+    for row, person in enumerate(grid.people, start=2):
+        assert person.id is not None
+        figures = grid.totals.get(person.id, {})
+        totals.cell(row=row, column=1, value=person.name)
+        for column, key in enumerate(keys, start=2):
+            totals.cell(row=row, column=column, value=figures.get(key, 0))
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

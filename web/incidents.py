@@ -1,0 +1,117 @@
+"""Coordinator pages for urgent incidents: log one fast, the list, and a live timeline.
+
+Reads go through the escalation service; actions (open, acknowledge, escalate, resolve,
+reopen) are the JSON API called by `static/app.js`, so the pages and API clients share one
+code path and one set of problem responses. The live parts are small HTML fragments the
+page polls (`/incidents/{id}/live`), rendered by the same templates as the page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from api.deps import ClockDep, SessionDep
+from core.types import MAX_ID
+from core.users import Permission
+from escalation import service
+from escalation.engine import IncidentStatus, reporting_clocks
+from escalation.models import Category, Incident
+from escalation.policy import ReportingDeadlines, Severity
+from oncall.changes import people_by_id
+from web.render import fragment, render
+from web.session import RequirePage, WebUser
+
+router = APIRouter(include_in_schema=False)
+PERSON_ACTOR = re.compile(r"^person:(\d+)$")  # replies by SMS name the person who answered
+Reader = Annotated[WebUser, Depends(RequirePage(Permission.incident_read))]
+Writer = Annotated[WebUser, Depends(RequirePage(Permission.incident_write))]
+IncidentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+StatusFilter = Annotated[IncidentStatus | None, Query(alias="status")]
+
+
+def incident_view(session: Session, incident: Incident, now: datetime) -> dict[str, Any]:
+    """Everything the detail page and its live fragment show about one incident."""
+    assert incident.id is not None
+    clocks = reporting_clocks(
+        incident.opened_at,
+        ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
+        now,
+        None,
+        None,
+    )
+    notifications = service.notifications(session, incident_id=incident.id)
+    events = service.timeline(session, incident_id=incident.id)
+    actors = [e.actor for e in events] + [incident.acknowledged_by or ""]
+    actor_ids = {int(m.group(1)) for a in actors if (m := PERSON_ACTOR.match(a))}
+    people = people_by_id(session, {n.person_id for n in notifications if n.person_id} | actor_ids)
+    names = {pid: p.name for pid, p in people.items()}
+    return {
+        "incident": incident,
+        "events": events,
+        "notifications": list(reversed(notifications)),
+        "names": names,
+        "actors": {f"person:{pid}": name for pid, name in names.items()},
+        "clocks": [
+            {"clock": c, "minutes_left": int((c.due_at - now) / timedelta(minutes=1))}
+            for c in clocks
+        ],
+    }
+
+
+def _list_context(session: Session, status: IncidentStatus | None) -> dict[str, Any]:
+    return {
+        "incidents": service.list_incidents(session, status=status, limit=200),
+        "status": status,
+    }
+
+
+@router.get("/incidents")
+def incident_list(
+    request: Request, session: SessionDep, user: Reader, status: StatusFilter = None
+) -> HTMLResponse:
+    context = _list_context(session, status) | {"statuses": list(IncidentStatus)}
+    return render(request, "incidents/list.html", context, user=user)
+
+
+@router.get("/incidents/live")
+def incident_list_live(
+    request: Request, session: SessionDep, user: Reader, status: StatusFilter = None
+) -> HTMLResponse:
+    return fragment(
+        request, "incidents/_rows.html", _list_context(session, status) | {"user": user}
+    )
+
+
+@router.get("/incidents/new")
+def new_incident(request: Request, user: Writer) -> HTMLResponse:
+    context = {"categories": list(Category), "severities": list(Severity)}
+    return render(request, "incidents/new.html", context, user=user)
+
+
+@router.get("/incidents/{incident_id}")
+def incident_detail(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: Reader,
+    incident_id: IncidentId,
+    dedup: bool = False,
+) -> HTMLResponse:
+    incident = service.get_incident(session, incident_id=incident_id)
+    context = incident_view(session, incident, clock.now()) | {"dedup": dedup}
+    return render(request, "incidents/detail.html", context, user=user)
+
+
+@router.get("/incidents/{incident_id}/live")
+def incident_live(
+    request: Request, session: SessionDep, clock: ClockDep, user: Reader, incident_id: IncidentId
+) -> HTMLResponse:
+    incident = service.get_incident(session, incident_id=incident_id)
+    context = incident_view(session, incident, clock.now()) | {"user": user}
+    return fragment(request, "incidents/_live.html", context)

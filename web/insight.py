@@ -1,0 +1,89 @@
+"""Leadership pages for early warnings (list, detail with the evidence) and analysis reports
+(list, generate, download). Actions are the JSON API (`api.routers.insight`) called by
+`static/app.js`, so pages and API clients share one code path and one set of problems."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import ClockDep, SessionDep, SettingsDep
+from complaints import reports, warnings
+from complaints.detect import WarningLevel
+from complaints.insight_models import ReportKind, WarningStatus
+from core.types import MAX_ID
+from core.users import Permission
+from web.charts import Series, columns
+from web.render import render
+from web.session import RequirePage, WebUser
+
+router = APIRouter(include_in_schema=False)
+WarningPage = Annotated[WebUser, Depends(RequirePage(Permission.warning_read))]
+ReportPage = Annotated[WebUser, Depends(RequirePage(Permission.report_read))]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/warnings")
+def warning_list(
+    request: Request,
+    session: SessionDep,
+    user: WarningPage,
+    status: Annotated[WarningStatus | None, Query()] = None,
+    level: Annotated[WarningLevel | None, Query()] = None,
+) -> HTMLResponse:
+    rows, total = warnings.list_warnings(session, status=status, level=level, limit=200)
+    context = {
+        "warnings": rows,
+        "total": total,
+        "status": status,
+        "level": level,
+        "statuses": list(WarningStatus),
+        "levels": list(reversed(WarningLevel)),
+    }
+    return render(request, "insight/warnings.html", context, user=user)
+
+
+@router.get("/warnings/{warning_id}")
+def warning_detail(
+    request: Request, session: SessionDep, user: WarningPage, warning_id: Id
+) -> HTMLResponse:
+    warning = warnings.get(session, warning_id=warning_id)
+    evidence: dict[str, Any] = json.loads(warning.evidence_json or "{}")
+    chart = None
+    series = evidence.get("series") or []
+    if series:
+        labels = [
+            str(p["day"])[5:] if i % 7 == len(series) % 7 else "" for i, p in enumerate(series)
+        ]
+        chart = columns(
+            labels,
+            [Series("count", "warn-count", tuple(float(p["count"]) for p in series))],
+            title=warning.title,
+            col=18,
+            markers=Series(
+                "expected", "warn-expected", tuple(float(p["expected"]) for p in series)
+            ),
+        )
+    context = {"warning": warning, "evidence": evidence, "chart": chart}
+    return render(request, "insight/warning.html", context, user=user)
+
+
+@router.get("/reports")
+def report_list(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: ReportPage,
+) -> HTMLResponse:
+    today: date = clock.now().astimezone(settings.tz).date()
+    context = {
+        "reports": reports.list_reports(session, limit=200),
+        "kinds": list(ReportKind),
+        "suggested": {k.value: reports.latest_complete(k, today).key for k in ReportKind},
+    }
+    return render(request, "insight/reports.html", context, user=user)

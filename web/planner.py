@@ -1,0 +1,80 @@
+"""Planner pages: people and skills, leave and wishes, rules, shift types and demand.
+
+The pages list what the service holds; every change is a call of the JSON API from
+`static/app.js` (so the same validation and audit apply, and problems show at the field)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import ClockDep, SessionDep, SettingsDep
+from core.types import MAX_ID
+from core.users import Permission
+from oncall import directory, planning
+from oncall.models import DutyRole
+from oncall.roster_models import DemandDayKind, ShiftRole
+from web.render import render
+from web.session import RequirePage, WebUser
+
+router = APIRouter(include_in_schema=False)
+PeoplePage = Annotated[WebUser, Depends(RequirePage(Permission.directory_write))]
+PlannerPage = Annotated[WebUser, Depends(RequirePage(Permission.roster_write))]
+UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.get("/planner/people")
+def people_page(request: Request, session: SessionDep, user: PeoplePage) -> HTMLResponse:
+    people = directory.list_people(session)
+    units = directory.list_units(session)
+    context = {
+        "people": [directory.person_public(session, p) for p in people],
+        "units": units,
+        "unit_names": {u.id: u.name for u in units},
+        "skills": directory.list_skills(session),
+        "roles": list(DutyRole),
+    }
+    return render(request, "planner/people.html", context, user=user)
+
+
+@router.get("/planner/leave")
+def leave_page(
+    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: PlannerPage
+) -> HTMLResponse:
+    today = clock.now().astimezone(settings.tz).date()
+    people = directory.list_people(session)
+    context = {
+        "leave": planning.list_leave(session, start=today),
+        "requests": [r for r in planning.list_requests(session) if r.day >= today],
+        "people": people,
+        "names": {p.id: p.name for p in people},
+        "shift_types": planning.list_shift_types(session),
+        "shift_names": {s.id: s.name for s in planning.list_shift_types(session)},
+        "today_input": today,
+    }
+    return render(request, "planner/leave.html", context, user=user)
+
+
+@router.get("/planner/rules")
+def rules_page(
+    request: Request, session: SessionDep, user: PlannerPage, unit_id: UnitQuery = None
+) -> HTMLResponse:
+    units = [u for u in directory.list_units(session) if u.kind.value == "section"]
+    with_shifts = {s.unit_id for s in planning.list_shift_types(session)}
+    default = next((u for u in units if u.id in with_shifts), units[0] if units else None)
+    unit = next((u for u in units if u.id == unit_id), default)
+    shift_types = planning.list_shift_types(session, unit_id=unit.id) if unit and unit.id else []
+    context = {
+        "units": units,
+        "unit": unit,
+        "rules": planning.get_rules(session, unit_id=unit.id) if unit and unit.id else None,
+        "shift_types": shift_types,
+        "shift_names": {s.id: s.name for s in shift_types},
+        "demand": planning.list_demand(session, unit_id=unit.id) if unit and unit.id else [],
+        "skills": directory.list_skills(session),
+        "day_kinds": list(DemandDayKind),
+        "shift_roles": list(ShiftRole),
+    }
+    return render(request, "planner/rules.html", context, user=user)

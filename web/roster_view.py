@@ -1,0 +1,108 @@
+"""The roster as a grid (people × days): shared by the roster page, the print view and the
+Excel export. Pure assembly of what the service returns; no database access here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from core.workcal import DayKind, WorkingCalendar
+from oncall.models import Person
+from oncall.roster_models import Roster, ShiftRole, ShiftType
+from scheduler import roster_problem as rp
+
+PALETTE = 8  # shift colours c0..c7 in app.css and export.py
+
+
+@dataclass(frozen=True)
+class GridDay:
+    day: date
+    kind: DayKind
+    holiday_name: str | None
+
+
+@dataclass(frozen=True)
+class GridShift:
+    code: str
+    name: str
+    short: str
+    colour: int
+    role: ShiftRole
+    start: str
+    end: str
+
+
+@dataclass
+class RosterGrid:
+    roster: Roster
+    days: list[GridDay]
+    shifts: dict[str, GridShift]
+    people: list[Person]
+    cells: dict[tuple[int, date], str]
+    leaders: dict[date, list[str]]
+    changed: set[tuple[int, date]] = field(default_factory=set)
+    totals: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def cell(self, person_id: int, day: date) -> GridShift | None:
+        code = self.cells.get((person_id, day))
+        return self.shifts.get(code) if code else None
+
+    def count(self, day: date, code: str) -> int:
+        return sum(1 for (_, d), c in self.cells.items() if d == day and c == code)
+
+
+def period_days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def grid_shifts(shift_types: list[ShiftType]) -> dict[str, GridShift]:
+    return {
+        s.code: GridShift(
+            code=s.code,
+            name=s.name,
+            short=s.name[:1] or s.code[:1],
+            colour=index % PALETTE,
+            role=s.role,
+            start=s.start_time.strftime("%H:%M"),
+            end=s.end_time.strftime("%H:%M"),
+        )
+        for index, s in enumerate(shift_types)
+    }
+
+
+def build_grid(
+    *,
+    roster: Roster,
+    assignments: list[rp.Assignment],
+    shift_types: list[ShiftType],
+    people: dict[int, Person],
+    calendar: WorkingCalendar,
+    totals: dict[str, dict[str, Any]],
+    leader_code: str | None,
+    added: list[rp.Assignment] | None = None,
+) -> RosterGrid:
+    shifts = grid_shifts(shift_types)
+    leader_codes = {leader_code} if leader_code else set()
+    leader_codes |= {code for code, s in shifts.items() if s.role is ShiftRole.leader}
+    cells = {(int(a.person), a.day): a.shift for a in assignments}
+    leaders: dict[date, list[str]] = {}
+    for a in assignments:
+        if a.shift in leader_codes and int(a.person) in people:
+            leaders.setdefault(a.day, []).append(people[int(a.person)].name)
+    ids = {int(p) for p in totals} | {pid for pid, _ in cells}
+    rows = sorted((people[i] for i in ids if i in people), key=lambda p: p.id or 0)
+    days = []
+    for day in period_days(roster.period_start, roster.period_end):
+        info = calendar.day_info(day)
+        days.append(GridDay(day, info.kind, info.name))
+    return RosterGrid(
+        roster=roster,
+        days=days,
+        shifts=shifts,
+        people=rows,
+        cells=cells,
+        leaders=leaders,
+        changed={(int(a.person), a.day) for a in added or []},
+        totals={int(k): v for k, v in totals.items()},
+    )

@@ -1,0 +1,223 @@
+"""Planner and staff pages for rosters: versions and "generate" with live progress, the grid
+(people × days, holidays and make-up days marked, leader-on-duty row), totals and fairness,
+broken wishes with their costs, the infeasibility explanation, publish, sick call with the
+repair diff, swaps, the Excel export and the print view."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session, select
+
+from api.deps import ClockDep, SessionDep, SettingsDep
+from core.calendar_store import load_calendar
+from core.types import MAX_ID
+from core.users import Permission
+from oncall import changes, directory, planning, rosters
+from oncall.changes import people_by_id
+from oncall.models import Person, Unit
+from oncall.roster_models import Roster, RosterStatus, SwapStatus
+from web.export import roster_workbook
+from web.i18n import locale_of
+from web.render import fragment, render
+from web.roster_view import RosterGrid, build_grid
+from web.session import RequirePage, WebUser
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[WebUser, Depends(RequirePage(Permission.roster_read))]
+SwapPage = Annotated[WebUser, Depends(RequirePage(Permission.swap_request))]
+RosterId = Annotated[int, Path(ge=1, le=MAX_ID)]
+UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+DEFAULT_DAYS = 14
+
+
+def progress_of(roster: Roster, now: datetime) -> float:
+    """Share of the time limit used so far (the solver stops at the limit at the latest)."""
+    if roster.status is not RosterStatus.generating:
+        return 1.0
+    elapsed = (now - roster.created_at).total_seconds()
+    return round(max(0.0, min(0.99, elapsed / roster.time_limit_s)), 2)
+
+
+def _document(roster: Roster) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(roster.result_json) if roster.result_json else {}
+    return document
+
+
+def roster_grid(session: Session, roster: Roster) -> RosterGrid:
+    assert roster.id is not None
+    assignments = rosters.assignments_of(session, roster.id)
+    added = None
+    if roster.base_roster_id is not None:
+        _, added = rosters.compare(session, roster_id=roster.id, other_id=roster.base_roster_id)
+    document = _document(roster)
+    totals: dict[str, dict[str, Any]] = document.get("totals", {})
+    ids = {int(a.person) for a in assignments} | {int(p) for p in totals}
+    return build_grid(
+        roster=roster,
+        assignments=assignments,
+        shift_types=planning.list_shift_types(session, unit_id=roster.unit_id),
+        people=people_by_id(session, ids),
+        calendar=load_calendar(session),
+        totals=totals,
+        leader_code=planning.get_rules(session, unit_id=roster.unit_id).leader_shift_code,
+        added=added,
+    )
+
+
+def _rostered_units(session: Session) -> list[Unit]:
+    with_shifts = {s.unit_id for s in planning.list_shift_types(session)}
+    return [u for u in directory.list_units(session) if u.id in with_shifts]
+
+
+@router.get("/rosters")
+def roster_list(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: Reader,
+    unit_id: UnitQuery = None,
+) -> HTMLResponse:
+    units = _rostered_units(session)
+    unit = next((u for u in units if u.id == unit_id), units[0] if units else None)
+    versions = rosters.list_rosters(session, unit_id=unit.id) if unit else []
+    latest_end = max(
+        (r.period_end for r in versions if r.status is RosterStatus.published), default=None
+    )
+    today = clock.now().astimezone(settings.tz).date()
+    start = max(today, latest_end + timedelta(days=1)) if latest_end else today
+    context = {
+        "units": units,
+        "unit": unit,
+        "versions": versions,
+        "default_start": start,
+        "default_end": start + timedelta(days=DEFAULT_DAYS - 1),
+    }
+    return render(request, "rosters/list.html", context, user=user)
+
+
+def _roster_context(session: Session, roster: Roster, now: datetime) -> dict[str, Any]:
+    assert roster.id is not None
+    document = _document(roster)
+    grid = roster_grid(session, roster)
+    names = {p.id: p.name for p in grid.people}
+    diff: dict[str, Any] | None = None
+    if roster.base_roster_id is not None and roster.status is not RosterStatus.generating:
+        removed, added = rosters.compare(
+            session, roster_id=roster.id, other_id=roster.base_roster_id
+        )
+        extra = people_by_id(session, {int(a.person) for a in removed + added})
+        names.update({pid: p.name for pid, p in extra.items()})
+        diff = {"removed": removed, "added": added}
+    people = directory.list_people(session)
+    return {
+        "roster": roster,
+        "unit": session.get(Unit, roster.unit_id),
+        "grid": grid,
+        "progress": progress_of(roster, now),
+        "elapsed": int((now - roster.created_at).total_seconds()),
+        "violations": document.get("violations", []),
+        "explanation": document.get("explanation", []),
+        "error": document.get("error"),
+        "seconds": document.get("seconds"),
+        "diff": diff,
+        "names": names,
+        "people": people,
+        "swaps": [s for s in changes.list_swaps(session) if s.roster_id == roster.id],
+        "base": session.get(Roster, roster.base_roster_id) if roster.base_roster_id else None,
+    }
+
+
+@router.get("/rosters/{roster_id}")
+def roster_page(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: Reader,
+    roster_id: RosterId,
+) -> HTMLResponse:
+    roster = rosters.get_roster(session, roster_id=roster_id)
+    context = _roster_context(session, roster, clock.now())
+    context["today_input"] = clock.now().astimezone(settings.tz).date()
+    return render(request, "rosters/detail.html", context, user=user)
+
+
+@router.get("/rosters/{roster_id}/progress")
+def roster_progress(
+    request: Request, session: SessionDep, clock: ClockDep, user: Reader, roster_id: RosterId
+) -> HTMLResponse:
+    roster = rosters.get_roster(session, roster_id=roster_id)
+    now = clock.now()
+    context = {
+        "roster": roster,
+        "progress": progress_of(roster, now),
+        "elapsed": int((now - roster.created_at).total_seconds()),
+        "user": user,
+    }
+    return fragment(request, "rosters/_progress.html", context)
+
+
+@router.get("/rosters/{roster_id}/print")
+def roster_print(
+    request: Request, session: SessionDep, clock: ClockDep, user: Reader, roster_id: RosterId
+) -> HTMLResponse:
+    roster = rosters.get_roster(session, roster_id=roster_id)
+    context = _roster_context(session, roster, clock.now())
+    return render(request, "rosters/print.html", context, user=user)
+
+
+@router.get("/rosters/{roster_id}/export.xlsx")
+def roster_export(
+    request: Request, session: SessionDep, clock: ClockDep, _: Reader, roster_id: RosterId
+) -> Response:
+    roster = rosters.get_roster(session, roster_id=roster_id)
+    unit = session.get(Unit, roster.unit_id)
+    grid = roster_grid(session, roster)
+    content = roster_workbook(
+        grid,
+        unit_name=unit.name if unit else "",
+        locale=locale_of(request),
+        generated_at=clock.now(),
+        tz=request.app.state.settings.tz,
+    )
+    filename = f"roster-{roster.id}-{roster.period_start}-{roster.period_end}.xlsx"
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename={filename}; "
+            f"filename*=UTF-8''{quote(filename)}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/swaps")
+def swaps_page(request: Request, session: SessionDep, user: SwapPage) -> HTMLResponse:
+    swaps = changes.list_swaps(session)
+    published = list(
+        session.exec(select(Roster).where(Roster.status == RosterStatus.published)).all()
+    )
+    people = directory.list_people(session)
+    names = {p.id: p.name for p in people}
+    names.update(
+        {
+            p.id: p.name
+            for p in session.exec(select(Person).where(Person.is_active == False)).all()  # noqa: E712
+        }
+    )
+    context = {
+        "swaps": swaps,
+        "pending": [s for s in swaps if s.status is SwapStatus.pending],
+        "published": published,
+        "people": people,
+        "names": names,
+    }
+    return render(request, "rosters/swaps.html", context, user=user)

@@ -1,0 +1,357 @@
+/* DutyDesk pages: small vanilla JS, no framework, no build step, no CDN.
+ *
+ * - <form data-api="/api/v1/..." data-method="POST"> sends its fields as JSON to the API
+ *   with the session's CSRF token; RFC 9457 problem `errors` are shown beside the field
+ *   they name (an element with data-field="<name>"), the `detail` in the form's status.
+ *   Input conversions by data-type: int, float, bool, list, datetime, phone, pairs, cents
+ *   (yuan typed, cents sent). data-confirm asks first; data-id="items.0.id" names where the
+ *   answer keeps the id that data-redirect's {id} stands for.
+ *   Dotted names build nested JSON ("contacts.0.value" → {contacts: [{value}]}).
+ *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved".
+ * - <button data-action="/api/v1/..." [data-method] [data-confirm]> calls the API, then
+ *   refreshes the live region it sits in, or reloads the page.
+ * - <el data-classify="/api/v1/complaints/classify" data-sources="a,b"> shows the classifier's
+ *   suggestion for the text of those fields of its form as they are typed.
+ * - <el data-refresh="/fragment" data-interval="2000"> polls an HTML fragment and swaps it
+ *   in (skipped while the tab is hidden, or while someone types in it with data-keep-inputs).
+ */
+(function () {
+  "use strict";
+
+  var meta = function (name) {
+    var el = document.querySelector('meta[name="' + name + '"]');
+    return el ? el.getAttribute("content") : "";
+  };
+  var T = {};
+  try {
+    var i18n = document.getElementById("dd-i18n");
+    T = i18n ? JSON.parse(i18n.textContent || "{}") : {};
+  } catch (e) {
+    T = {};
+  }
+  var t = function (key, fallback) { return T[key] || fallback; };
+
+  function callApi(method, url, body) {
+    var headers = { "Accept": "application/json, application/problem+json", "X-CSRF-Token": meta("csrf-token") };
+    var init = { method: method, headers: headers, credentials: "same-origin" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        if (text) {
+          try { data = JSON.parse(text); } catch (e) { data = { detail: text }; }
+        }
+        if (response.status === 401) {
+          data = { detail: t("signed_out", "Please sign in again") };
+          window.setTimeout(function () { window.location.reload(); }, 1500);
+        }
+        return { ok: response.ok, status: response.status, data: data || {} };
+      });
+    }, function () {
+      return { ok: false, status: 0, data: { detail: t("network", "Network error") } };
+    });
+  }
+
+  // ---- form → JSON ------------------------------------------------------------------------
+
+  var EMPTY = {};
+
+  function phone(value) {
+    var v = value.replace(/[\s-]/g, "");
+    if (/^1[3-9]\d{9}$/.test(v)) { return "+86" + v; }
+    if (/^0086/.test(v)) { return "+" + v.slice(2); }
+    return v;
+  }
+
+  function convert(el) {
+    var type = el.getAttribute("data-type") || "";
+    if (el.type === "checkbox") { return el.checked; }
+    var raw = el.tagName === "TEXTAREA" ? el.value : el.value.trim();
+    if (raw.trim() === "") { return type === "pairs" ? [] : EMPTY; }
+    switch (type) {
+      case "int": return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
+      case "float": return isNaN(Number(raw)) ? raw : Number(raw);
+      case "bool": return raw === "true";
+      case "cents": return /^\d+(\.\d{1,2})?$/.test(raw) ? Math.round(parseFloat(raw) * 100) : raw;
+      case "phone": return phone(raw);
+      case "datetime": return (raw.length === 16 ? raw + ":00" : raw) + (meta("dd-tz-offset") || "+08:00");
+      case "pairs":
+        return raw.split(/\n/).map(function (line) { return line.trim(); })
+          .filter(function (line) { return line; })
+          .map(function (line) { return line.split(/\s*[>→,]\s*/); });
+      default: return raw;
+    }
+  }
+
+  function setPath(target, path, value) {
+    var parts = path.split(".");
+    var node = target;
+    for (var i = 0; i < parts.length - 1; i++) {
+      var key = /^\d+$/.test(parts[i]) ? parseInt(parts[i], 10) : parts[i];
+      if (node[key] === undefined) { node[key] = /^\d+$/.test(parts[i + 1]) ? [] : {}; }
+      node = node[key];
+    }
+    var last = parts[parts.length - 1];
+    node[/^\d+$/.test(last) ? parseInt(last, 10) : last] = value;
+  }
+
+  function formBody(form) {
+    var body = {};
+    var emptyAsNull = form.getAttribute("data-empty") === "null";
+    var lists = {};
+    var present = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "submit" || el.type === "button") { return; }
+      if (el.getAttribute("data-type") === "list") {
+        lists[el.name] = lists[el.name] || [];
+        if (el.checked) { lists[el.name].push(el.value); }
+        return;
+      }
+      var value = convert(el);
+      present[el.name] = value !== EMPTY;
+      var onlyIf = el.getAttribute("data-if");
+      if (onlyIf && !present[onlyIf] && !(form.elements[onlyIf] && form.elements[onlyIf].value.trim())) { return; }
+      if (value === EMPTY) {
+        if (emptyAsNull) { setPath(body, el.name, null); }
+        return;
+      }
+      setPath(body, el.name, value);
+    });
+    Object.keys(lists).forEach(function (name) { setPath(body, name, lists[name]); });
+    return body;
+  }
+
+  // ---- problem errors beside the fields -----------------------------------------------------
+
+  function fieldBox(form, field) {
+    var parts = String(field).split(".");
+    while (parts.length) {
+      var name = parts.join(".");
+      var box = form.querySelector('[data-field="' + name.replace(/"/g, "") + '"]');
+      if (box) { return box; }
+      parts.pop();
+    }
+    return null;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".ferror").forEach(function (el) { el.textContent = ""; });
+    form.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    var status = form.querySelector(".form-status");
+    if (status) { status.textContent = ""; status.classList.remove("error", "ok"); }
+  }
+
+  function showProblem(form, problem) {
+    var first = null;
+    var unplaced = [];
+    (problem.errors || []).forEach(function (err) {
+      var box = fieldBox(form, err.field);
+      if (!box) { unplaced.push(err.field + ": " + err.reason); return; }
+      box.classList.add("invalid");
+      var slot = box.querySelector(".ferror");
+      if (slot) { slot.textContent = slot.textContent ? slot.textContent + "; " + err.reason : err.reason; }
+      var input = box.querySelector("input, select, textarea");
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        if (!first) { first = input; }
+      }
+    });
+    var status = form.querySelector(".form-status");
+    var text = (problem.errors && problem.errors.length ? t("fix", "Please correct the marked fields") + ". " : "") +
+      (unplaced.length ? unplaced.join("; ") : (problem.detail || problem.title || t("failed", "Failed")));
+    if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
+    if (first) { first.focus(); }
+  }
+
+  function autotitle(form) {
+    var spec = form.getAttribute("data-autotitle");
+    var title = form.elements.title;
+    if (!spec || !title || title.value.trim()) { return; }
+    var parts = spec.split(",").map(function (name) {
+      var el = form.elements[name];
+      if (!el || !el.value) { return ""; }
+      return el.tagName === "SELECT" ? el.options[el.selectedIndex].text : el.value.trim();
+    }).filter(function (s) { return s; });
+    title.value = parts.join(" · ");
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api")) { return; }
+    event.preventDefault();
+    if (form.hasAttribute("data-confirm") && !window.confirm(t("confirm", "Are you sure?"))) { return; }
+    clearErrors(form);
+    autotitle(form);
+    var button = form.querySelector('[type="submit"]');
+    if (button) { button.disabled = true; }
+    callApi(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), formBody(form))
+      .then(function (result) {
+        if (button) { button.disabled = false; }
+        if (!result.ok) { showProblem(form, result.data); return; }
+        var data = result.data || {};
+        var redirect = form.getAttribute("data-redirect");
+        if (data.deduplicated && form.hasAttribute("data-redirect-dedup")) {
+          redirect = form.getAttribute("data-redirect-dedup");
+        }
+        if (redirect) {
+          var id = (form.getAttribute("data-id") || "id").split(".").reduce(function (node, key) {
+            return node === undefined || node === null ? undefined : node[key];
+          }, data);
+          window.location.assign(redirect.replace("{id}", encodeURIComponent(id)));
+          return;
+        }
+        var status = form.querySelector(".form-status");
+        var message = form.getAttribute("data-show") ? data[form.getAttribute("data-show")] : t("saved", "Saved");
+        if (status) { status.textContent = message; status.classList.add("ok"); }
+        var target = form.getAttribute("data-answer-target");
+        var box = target ? document.querySelector(target) : null;
+        if (box) { box.textContent = message; box.hidden = false; }
+        if (form.hasAttribute("data-reload")) { window.location.reload(); }
+      });
+  }
+
+  // ---- action buttons -------------------------------------------------------------------------
+
+  function statusNear(el) {
+    var node = el;
+    while (node && node !== document.body) {
+      var found = node.querySelector ? node.querySelector(".action-status") : null;
+      if (found) { return found; }
+      node = node.parentElement;
+    }
+    return null;
+  }
+
+  function onClick(event) {
+    var el = event.target.closest ? event.target.closest("[data-action], [data-print]") : null;
+    if (!el) { return; }
+    if (el.hasAttribute("data-print")) { window.print(); return; }
+    event.preventDefault();
+    if (el.hasAttribute("data-confirm") && !window.confirm(t("confirm", "Are you sure?"))) { return; }
+    el.disabled = true;
+    callApi(el.getAttribute("data-method") || "POST", el.getAttribute("data-action")).then(function (result) {
+      el.disabled = false;
+      var status = statusNear(el);
+      if (!result.ok) {
+        var data = result.data || {};
+        var reasons = (data.errors || []).map(function (e) { return e.field + ": " + e.reason; }).join("; ");
+        var text = reasons || data.detail || t("failed", "Failed");
+        if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
+        return;
+      }
+      var region = el.closest("[data-refresh]");
+      if (region) { refresh(region, true); } else { window.location.reload(); }
+    });
+  }
+
+  // ---- live regions ---------------------------------------------------------------------------
+
+  function busy(region) {
+    if (!region.hasAttribute("data-keep-inputs")) { return false; }
+    var active = document.activeElement;
+    if (active && region.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) { return true; }
+    return Array.prototype.some.call(region.querySelectorAll("input:not([type=hidden]), textarea"), function (el) {
+      return el.value.trim() !== "";
+    });
+  }
+
+  function refresh(region, force) {
+    if (!force && (document.hidden || busy(region) || region._loading)) { return; }
+    region._loading = true;
+    fetch(region.getAttribute("data-refresh"), {
+      credentials: "same-origin",
+      headers: { "X-DutyDesk-Fragment": "1", "Accept": "text/html" }
+    }).then(function (response) {
+      if (response.status === 401) { window.location.reload(); return null; }
+      return response.ok ? response.text() : null;
+    }, function () { return null; }).then(function (html) {
+      region._loading = false;
+      if (html === null || html === undefined || html === region._last) { return; }
+      region._last = html;
+      region.innerHTML = html;
+      if (region.querySelector("[data-reload-page]")) { window.location.reload(); }
+    });
+  }
+
+  function startPolling() {
+    document.querySelectorAll("[data-refresh]").forEach(function (region) {
+      var interval = parseInt(region.getAttribute("data-interval") || "3000", 10);
+      window.setInterval(function () { refresh(region, false); }, Math.max(500, interval));
+    });
+  }
+
+  // ---- classification preview ---------------------------------------------------------------
+
+  function startClassify(box) {
+    var form = box.closest("form");
+    if (!form) { return; }
+    var labels = {};
+    try { labels = JSON.parse((document.getElementById("dd-labels") || {}).textContent || "{}"); } catch (e) { labels = {}; }
+    var out = box.querySelector(".preview-text");
+    var sources = (box.getAttribute("data-sources") || "description").split(",");
+    var timer = null;
+    var last = "";
+    function text() {
+      return sources.map(function (name) {
+        var el = form.elements[name];
+        return el ? el.value.trim() : "";
+      }).filter(function (v) { return v; }).join("\n");
+    }
+    function show(data) {
+      var domain = (labels.domain_names || {})[data.domain] || data.domain;
+      var urgency = (labels.urgency_names || {})[data.urgency] || data.urgency;
+      var best = (data.domains || [])[0];
+      var parts = [domain + (best && best.evidence.length ? " (" + (labels.evidence || "evidence") + ": " + best.evidence.join("、") + ")" : ""),
+        (labels.urgency || "Urgency") + ": " + urgency];
+      if (data.emergency_terms && data.emergency_terms.length) { parts.push((labels.emergency || "Emergency") + " (" + data.emergency_terms.join("、") + ")"); }
+      if (data.report_terms && data.report_terms.length) { parts.push((labels.report || "Clue") + " (" + data.report_terms.join("、") + ")"); }
+      out.textContent = parts.join(" · ");
+      out.classList.remove("muted");
+      box.setAttribute("data-domain", data.domain);
+      box.setAttribute("data-urgency", data.urgency);
+      box.classList.toggle("emergency", data.urgency === "emergency");
+    }
+    function run() {
+      var value = text().slice(0, 4000);
+      if (value.length < 4 || value === last) { return; }
+      last = value;
+      callApi("POST", box.getAttribute("data-classify"), { text: value }).then(function (result) {
+        if (result.ok && value === last) { show(result.data); }
+      });
+    }
+    form.addEventListener("input", function (event) {
+      if (sources.indexOf(event.target.name) < 0) { return; }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 400);
+    });
+  }
+
+  // ---- keyboard -------------------------------------------------------------------------------
+
+  function onKey(event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      var form = event.target.form;
+      if (form && form.hasAttribute("data-api")) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    }
+  }
+
+  document.addEventListener("submit", onSubmit);
+  document.addEventListener("click", onClick);
+  document.addEventListener("keydown", onKey);
+  function start() {
+    startPolling();
+    document.querySelectorAll("[data-classify]").forEach(startClassify);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
