@@ -15,16 +15,24 @@ from api.routers import (
     audit,
     auth,
     calendar,
+    complaint_config,
+    complaints,
+    complaints_io,
+    dashboard,
     directory,
     dutylog,
     health,
     incidents,
+    insight,
+    open311,
     rosters,
     twilio,
     users,
 )
 from api.runner import InlineRosterRunner, RosterRunner, ThreadRosterRunner
-from api.ticker import make_channel, make_groups, start_ticker
+from api.ticker import ReportJob, make_channel, make_groups, start_ticker
+from complaints.supervision import Supervisor
+from complaints.warnings import Detector
 from core.clock import Clock, FileClock, SystemClock
 from core.config import Settings, get_settings
 from core.db import make_engine, read_session, write_session
@@ -72,7 +80,13 @@ def create_app(
         channel=make_channel(settings),
         tz=settings.tz,
         groups=make_groups(settings),
+        # a shared test connection cannot be used from a second thread
+        send_workers=settings.send_workers if threaded else 1,
     )
+
+    supervisor = Supervisor(partial(session_factory, write=True), clock, settings.tz)
+    detector = Detector(partial(session_factory, write=True), clock, settings.tz)
+    report_job = ReportJob(session_factory, clock, settings.tz, settings.report_font)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -80,9 +94,15 @@ def create_app(
         if threaded:
             with session_factory(write=True) as session:
                 rosters_service.mark_interrupted(session, now=clock.now())
-            ticker = start_ticker(dispatcher, settings.tick_seconds)
+            ticker = start_ticker(
+                dispatcher,
+                settings.tick_seconds,
+                supervisor,
+                (detector, report_job, settings.tz) if settings.insight_jobs else None,
+            )
         yield
         if ticker is not None:
+            dispatcher.start_tick_now = None
             ticker.shutdown(wait=True)
         if isinstance(roster_runner, ThreadRosterRunner):
             roster_runner.shutdown()
@@ -102,7 +122,11 @@ def create_app(
     app.state.engine = engine
     app.state.roster_runner = roster_runner
     app.state.dispatcher = dispatcher
+    app.state.supervisor = supervisor
+    app.state.detector = detector
+    app.state.report_job = report_job
     problems.install(app)
+    open311.install(app)
     for router in (
         health.router,
         auth.router,
@@ -114,6 +138,12 @@ def create_app(
         rosters.feeds_router,
         dutylog.router,
         incidents.router,
+        complaints_io.router,  # before complaints: /complaints/import, /complaints/stats
+        complaints.router,
+        complaint_config.router,
+        insight.router,
+        open311.router,
+        dashboard.router,
         twilio.router,
     ):
         app.include_router(router)

@@ -63,9 +63,14 @@ def demo(
     host: Host = "127.0.0.1",
     port: Port = 8000,
     seed_only: Annotated[bool, typer.Option(help="Seed and exit without serving.")] = False,
+    complaints: Annotated[
+        bool,
+        typer.Option(help="Also seed complaint handling (items, routing rules, terms)."),
+    ] = True,
 ) -> None:
     """Migrate, seed a realistic demo centre (idempotent) and serve it."""
     from api import demo as demo_data
+    from api import demo_complaints
     from core.migrate import upgrade
 
     settings = _settings()
@@ -78,6 +83,12 @@ def demo(
     roster_id = demo_data.seed_roster(lambda: write_session(engine), now=now, tz=settings.tz)
     if roster_id is not None:
         typer.echo(f"demo roster {roster_id} generated")
+    items = 0
+    if complaints:
+        with write_session(engine) as session:
+            items = demo_complaints.seed_complaints(session, now=now)
+    if items:
+        typer.echo(f"demo complaints: {items} items (routing rules, terms, unit profiles)")
     engine.dispose()
     typer.echo(
         f"logins (password {demo_data.DEMO_PASSWORD!r}): " + ", ".join(role.value for role in Role)

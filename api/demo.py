@@ -1,14 +1,17 @@
 """Seed a realistic demo centre (idempotent): a municipal complaint and report centre with
 its sections, district bureaus, field offices, staff with duty roles, skills and mobiles,
-one login per role, the 24-hour duty set-up and a published two-week roster."""
+one login per role (each linked to its person, except `viewer`), the 24-hour duty set-up
+and a published two-week roster in which the `duty_officer` login is on duty when the demo
+starts and the `leader` login leads that day (strong wishes the solver honours), so each
+role finds its daily work in the web pages at once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import users as user_service
 from core.users import Role, User
@@ -17,18 +20,22 @@ from oncall.models import (
     ContactCreate,
     ContactKind,
     DutyRole,
+    Person,
     PersonCreate,
     SkillCreate,
     Unit,
     UnitCreate,
     UnitKind,
 )
+from oncall.resolve import shift_interval
 from oncall.roster_models import (
     DemandCreate,
     DemandDayKind,
     RosterStatus,
     RulesConfig,
+    ShiftRequestCreate,
     ShiftRole,
+    ShiftType,
     ShiftTypeCreate,
 )
 
@@ -288,6 +295,7 @@ def seed_roster(
         if rosters.list_rosters(session, unit_id=unit.id):
             return None
         start = now.astimezone(tz).date() - timedelta(days=1)
+        _wish_logins_on_duty(session, unit_id=unit.id, now=now, tz=tz)
         roster = rosters.start_generation(
             session,
             unit_id=unit.id,
@@ -305,6 +313,43 @@ def seed_roster(
         if rosters.get_roster(session, roster_id=roster_id).status is RosterStatus.draft:
             rosters.publish(session, roster_id=roster_id, actor=ACTOR, now=now)
     return roster_id
+
+
+WISH_WEIGHT = 10  # the strongest wish: worth more than any fairness or cover goal it bends
+
+
+def _wish_logins_on_duty(session: Session, *, unit_id: int, now: datetime, tz: ZoneInfo) -> None:
+    """Wishes that put the `duty_officer` login on the duty shift running at `now` and the
+    `leader` login on the leader shift of that day."""
+    shifts = {s.code: s for s in planning.list_shift_types(session, unit_id=unit_id)}
+    today = now.astimezone(tz).date()
+    running: tuple[ShiftType, date] | None = None
+    for code in ("day", "night"):
+        for day in (today - timedelta(days=1), today):
+            begin, end = shift_interval(day, shifts[code].start_time, shifts[code].end_time, tz)
+            if begin <= now < end:
+                running = (shifts[code], day)
+    wishes = [(Role.leader, shifts["leader"], running[1] if running else today)]
+    if running is not None:
+        wishes.append((Role.duty_officer, running[0], running[1]))
+    for role, shift, day in wishes:
+        person = session.exec(
+            select(Person).join(User, col(User.id) == Person.user_id).where(User.role == role)
+        ).first()
+        if person is None or person.id is None or shift.id is None:
+            continue
+        planning.add_request(
+            session,
+            data=ShiftRequestCreate(
+                person_id=person.id,
+                day=day,
+                shift_type_id=shift.id,
+                wanted=True,
+                weight=WISH_WEIGHT,
+            ),
+            actor=ACTOR,
+            now=now,
+        )
 
 
 def _ensure_user(session: Session, *, username: str, role: Role, name: str, now: datetime) -> User:

@@ -1,8 +1,16 @@
-"""Dependencies as `Annotated` aliases: sessions, the clock, the current principal, permissions."""
+"""Dependencies as `Annotated` aliases: sessions, the clock, the current principal, permissions.
+
+A principal is authenticated by a bearer token (API clients) or by the browser's session
+cookie (the web pages, see docs/adr/0004). The cookie holds an opaque token of the same kind;
+when it is the credential, unsafe methods also need the `X-CSRF-Token` header, an HMAC of the
+session token under SECRET_KEY that the pages embed. Bearer clients are unaffected.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -17,6 +25,8 @@ from core.errors import Forbidden, Unauthenticated
 from core.users import ApiToken, Permission, User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_COOKIE = "dutydesk_session"
+CSRF_HEADER = "X-CSRF-Token"
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -37,15 +47,38 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_waker(request: Request) -> Callable[[], None]:
+    """Starts a dispatcher pass now: call it after committing a new incident."""
+    wake: Callable[[], None] = request.app.state.dispatcher.wake
+    return wake
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+DispatcherWaker = Annotated[Callable[[], None], Depends(get_waker)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+class CsrfRejected(Forbidden):
+    code = "csrf_failed"
+    title = "CSRF check failed"
+
+
+def csrf_token(settings: Settings, session_token: str) -> str:
+    """The CSRF token that goes with a browser session: HMAC-SHA256 of its token."""
+    key = settings.secret_key.get_secret_value().encode("utf-8")
+    return hmac.new(key, b"csrf:" + session_token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(settings: Settings, session_token: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(csrf_token(settings, session_token), given or "")
 
 
 @dataclass(frozen=True)
 class Principal:
     user: User
     token: ApiToken
+    via_cookie: bool = False
 
     @property
     def name(self) -> str:
@@ -53,14 +86,24 @@ class Principal:
 
 
 def current_principal(
+    request: Request,
     session: SessionDep,
     clock: ClockDep,
+    settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
-    if not token:
-        raise Unauthenticated("a bearer token is required")
-    user, record = user_service.user_for_token(session, token=token, now=clock.now())
-    return Principal(user=user, token=record)
+    if token:
+        user, record = user_service.user_for_token(session, token=token, now=clock.now())
+        return Principal(user=user, token=record)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise Unauthenticated("a bearer token or a signed-in browser session is required")
+    user, record = user_service.user_for_token(session, token=cookie, now=clock.now())
+    if request.method not in SAFE_METHODS and not csrf_matches(
+        settings, cookie, request.headers.get(CSRF_HEADER)
+    ):
+        raise CsrfRejected(f"a signed-in browser session needs a valid {CSRF_HEADER} header")
+    return Principal(user=user, token=record, via_cookie=True)
 
 
 class Require:
@@ -93,3 +136,15 @@ OutboxUser = Annotated[Principal, Depends(Require(Permission.outbox_use))]
 OncallReader = Annotated[Principal, Depends(Require(Permission.oncall_read))]
 DutyLogReader = Annotated[Principal, Depends(Require(Permission.dutylog_read))]
 DutyLogWriter = Annotated[Principal, Depends(Require(Permission.dutylog_write))]
+ComplaintReader = Annotated[Principal, Depends(Require(Permission.complaint_read))]
+ComplaintWriter = Annotated[Principal, Depends(Require(Permission.complaint_write))]
+ComplaintHandler = Annotated[Principal, Depends(Require(Permission.complaint_handle))]
+ComplaintSupervisor = Annotated[Principal, Depends(Require(Permission.complaint_supervise))]
+ComplaintConfidential = Annotated[Principal, Depends(Require(Permission.complaint_confidential))]
+ComplaintConfigurer = Annotated[Principal, Depends(Require(Permission.complaint_configure))]
+DashboardReader = Annotated[Principal, Depends(Require(Permission.dashboard_read))]
+WarningReader = Annotated[Principal, Depends(Require(Permission.warning_read))]
+WarningHandler = Annotated[Principal, Depends(Require(Permission.warning_handle))]
+ReportReader = Annotated[Principal, Depends(Require(Permission.report_read))]
+ReportGenerator = Annotated[Principal, Depends(Require(Permission.report_generate))]
+InsightConfigurer = Annotated[Principal, Depends(Require(Permission.insight_configure))]

@@ -65,8 +65,8 @@ def _field_name(loc: Sequence[int | str]) -> str:
     return ".".join(parts) or "body"
 
 
-def _on_domain_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, DomainError)
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
+    """The problem response for a domain error (used by the web layer for API paths too)."""
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     return problem(
         request,
@@ -77,6 +77,11 @@ def _on_domain_error(request: Request, exc: Exception) -> Response:
         errors=exc.errors,
         headers=headers,
     )
+
+
+def _on_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    return domain_problem(request, exc)
 
 
 def _on_validation_error(request: Request, exc: Exception) -> Response:

@@ -49,7 +49,14 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     group_webhooks: dict[str, GroupWebhookConfig] = Field(default_factory=dict)
     tick_seconds: float = Field(default=2.0, gt=0, le=60)
+    # Senders draining the notification outbox side by side in each instance's tick.
+    send_workers: int = Field(default=4, ge=1, le=32)
     clock_file: str | None = None
+    # A Chinese .ttf/.otf/.ttc font for report PDFs; unset: the bundled Noto Sans SC, else
+    # Debian's WenQuanYi Zen Hei or Noto Sans CJK (complaints.report_render.resolve_font).
+    report_font: str | None = None
+    # Hourly early-warning detection and scheduled analysis reports in this instance's ticker.
+    insight_jobs: bool = True
 
     @field_validator("timezone")
     @classmethod

@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import core.audit  # noqa: F401  (table modules: imported for their metadata)
+import complaints.insight_models  # noqa: F401  (table modules: imported for their metadata)
+import complaints.io_models  # noqa: F401
+import complaints.models  # noqa: F401
+import core.audit  # noqa: F401
 import core.calendar_store  # noqa: F401
 import core.users  # noqa: F401
 import escalation.models  # noqa: F401

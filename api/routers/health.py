@@ -14,6 +14,7 @@ from core import calendar_store
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
 log = logging.getLogger("dutydesk.health")
+_logged_warnings: set[str] = set()  # a monitoring probe polls often: log each warning once
 
 
 class CalendarHealth(BaseModel):
@@ -40,7 +41,8 @@ def health(session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Healt
     except Exception:  # health must answer even when the database does not
         log.exception("health check: database unavailable")
         database, warning = "unavailable", None
-    if warning:
+    if warning and warning not in _logged_warnings:
+        _logged_warnings.add(warning)
         log.warning("calendar: %s", warning)
     return Health(
         status="ok" if database == "ok" else "degraded",

@@ -4,8 +4,10 @@ from collections.abc import Callable
 from datetime import date
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from core.users import Role
+from tests.conftest import TEST_PASSWORD, make_user
 
 Headers = Callable[[Role], dict[str, str]]
 
@@ -55,7 +57,10 @@ def test_calendar_days_and_arithmetic(client: TestClient, auth_headers: Headers)
     assert between["working_days"] == 7
 
 
-def test_home_page_renders_in_chinese(client: TestClient) -> None:
+def test_home_page_renders_in_chinese(client: TestClient, session: Session) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/login?next=%2F"
+    make_user(session, role=Role.viewer, username="home-viewer")
+    client.post("/login", data={"username": "home-viewer", "password": TEST_PASSWORD})
     response = client.get("/")
     assert response.status_code == 200
     assert 'lang="zh-CN"' in response.text and "值班" in response.text
