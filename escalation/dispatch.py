@@ -39,7 +39,7 @@ from escalation.engine import Broadcast, Exhausted, IncidentStatus, Notify, Time
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
 from escalation.outbox_channel import OutboxChannel
-from escalation.policy import policy_from_dict
+from escalation.policy import Target, policy_from_dict
 from escalation.ports import (
     NotificationChannel,
     OutboundMessage,
@@ -293,16 +293,25 @@ class Dispatcher:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             incidents = list(session.exec(query).all())
+            resolved_targets: dict[Target, frozenset[int]] = {}  # one instant, one lookup each
             for incident in incidents:
-                self._advance_one(session, incident, now)
+                self._advance_one(session, incident, now, resolved_targets)
             session.commit()
             return len(incidents)
 
-    def _advance_one(self, session: Session, incident: Incident, now: datetime) -> None:
+    def _advance_one(
+        self,
+        session: Session,
+        incident: Incident,
+        now: datetime,
+        resolved_targets: dict[Target, frozenset[int]],
+    ) -> None:
         assert incident.id is not None
         policy = policy_from_dict(json.loads(incident.policy_json))
         state = codec.loads(incident.state_json)
-        resolved = targets.resolve_policy(session, policy, at=now, tz=self.tz)
+        resolved = targets.resolve_policy(
+            session, policy, at=now, tz=self.tz, cache=resolved_targets
+        )
         if incident.escalate_requested:
             state, actions = engine.escalate_now(
                 state, policy, now, incident_id=incident.id, resolved=resolved

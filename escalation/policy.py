@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any, Literal, TypeVar
 
 SNAPSHOT_VERSION = 1
@@ -284,8 +285,9 @@ def default_policy(category: str, severity: Severity) -> Policy:
     return Policy(f"{category}-{severity}", tuple(steps))
 
 
+@cache
 def default_plans() -> tuple[EmergencyPlan, ...]:
-    """One plan per category in `DEFAULT_CATEGORIES` and severity."""
+    """One plan per category in `DEFAULT_CATEGORIES` and severity (frozen values: built once)."""
     return tuple(
         EmergencyPlan(cat, sev, default_policy(cat, sev), DEFAULT_DEADLINES[sev])
         for cat in DEFAULT_CATEGORIES

@@ -101,6 +101,12 @@ def notifications(
 
 
 def _short_code(session: Session) -> str:
+    """A 4-digit code no unresolved incident holds. Random probes first (one indexed lookup
+    each); only when they keep colliding, the full list of codes in use."""
+    for _ in range(SHORT_CODE_PROBES):
+        code = f"{secrets.randbelow(9000) + 1000}"
+        if not _short_code_taken(session, code):
+            return code
     taken = set(
         session.exec(
             select(Incident.short_code).where(Incident.status != IncidentStatus.resolved)
@@ -110,6 +116,20 @@ def _short_code(session: Session) -> str:
         code = f"{secrets.randbelow(9000) + 1000}"
         if code not in taken:
             return code
+
+
+SHORT_CODE_PROBES = 20
+
+
+def _short_code_taken(session: Session, code: str) -> bool:
+    return (
+        session.exec(
+            select(Incident.id)
+            .where(Incident.short_code == code, Incident.status != IncidentStatus.resolved)
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def open_incident(

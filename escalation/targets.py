@@ -64,9 +64,23 @@ def resolve_target(
 
 
 def resolve_policy(
-    session: Session, policy: Policy, *, at: datetime, tz: ZoneInfo
+    session: Session,
+    policy: Policy,
+    *,
+    at: datetime,
+    tz: ZoneInfo,
+    cache: dict[Target, frozenset[int]] | None = None,
 ) -> dict[int, frozenset[int]]:
+    """Each step's people at `at`. A dispatcher pass resolves many incidents at one instant in
+    one transaction, so it passes one `cache` for the pass: a target is looked up once."""
+    memo = {} if cache is None else cache
+
+    def people(target: Target) -> frozenset[int]:
+        if target not in memo:
+            memo[target] = resolve_target(session, target, at=at, tz=tz)
+        return memo[target]
+
     return {
-        index: frozenset().union(*(resolve_target(session, t, at=at, tz=tz) for t in step.targets))
+        index: frozenset().union(*(people(t) for t in step.targets))
         for index, step in enumerate(policy.steps)
     }
