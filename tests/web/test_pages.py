@@ -90,6 +90,8 @@ def test_each_role_gets_its_pages_and_403_elsewhere(
         assert response.headers["content-type"].startswith("text/html")
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert not re.search(r'(src|href)="(https?:)?//', response.text), path  # no CDN
+        # an attribute built by string concatenation and escaped twice shows its quotes
+        assert not re.search(r"<[^>]*\s[\w-]+=&#34;", response.text), path
     home = client.get("/").text
     visible = set(re.findall(r'<nav class="main".*?</nav>', home, re.S)[0].split('href="')[1:])
     links = {v.split('"')[0] for v in visible}
