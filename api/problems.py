@@ -58,7 +58,7 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field_name(loc: Sequence[int | str]) -> str:
+def field_name(loc: Sequence[int | str]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
         parts = parts[1:]
@@ -95,7 +95,7 @@ def _on_validation_error(request: Request, exc: Exception) -> Response:
             title="Malformed JSON",
             detail="the request body is not valid JSON",
         )
-    errors = [FieldError(_field_name(e.get("loc", ())), str(e.get("msg", ""))) for e in raw]
+    errors = [FieldError(field_name(e.get("loc", ())), str(e.get("msg", ""))) for e in raw]
     names = ", ".join(sorted({e.field for e in errors}))
     return problem(
         request,

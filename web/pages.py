@@ -12,10 +12,11 @@ import inspect
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.problems import domain_problem
+from api.problems import domain_problem, field_name
 from core.errors import DomainError
 from web import (
     auth_pages,
@@ -97,6 +98,21 @@ def mount(app: FastAPI) -> None:
         return await response if inspect.isawaitable(response) else response
 
     app.add_exception_handler(DomainError, domain_error)
+    api_validation_handler = app.exception_handlers.get(RequestValidationError)
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        # A page opened with a bad query value (a hand-edited address) gets an HTML page that
+        # names the field; form posts and fragments keep the problem details their script reads.
+        assert isinstance(exc, RequestValidationError)
+        if is_page(request) and request.method == "GET" and not request.headers.get(FRAGMENT_HEADER):
+            names = ", ".join(sorted({field_name(e.get("loc", ())) for e in exc.errors()}))
+            context = {"status": 422, "reason": "validation_failed", "detail": names}
+            return render(request, "error.html", context, user=None, status=422)
+        assert api_validation_handler is not None
+        response = api_validation_handler(request, exc)
+        return await response if inspect.isawaitable(response) else response
+
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:

@@ -137,3 +137,16 @@ def test_roster_export_is_a_workbook(client: TestClient, session: Session, roste
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["值班表", "统计"]
     assert book["值班表"].cell(row=6, column=1).value == "带班领导"
+
+
+def test_a_bad_query_value_gets_an_html_page_naming_the_field(
+    client: TestClient, session: Session
+) -> None:
+    _sign_in(client, session, Role.coordinator)
+    page = client.get("/complaints?unit_id=abc")
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert 'data-status="422"' in page.text and "unit_id" in page.text
+    api = client.get("/api/v1/complaints?unit_id=abc")
+    assert api.status_code == 422
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json()["errors"][0]["field"] == "unit_id"
