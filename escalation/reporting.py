@@ -4,8 +4,9 @@ one audit entry, one commit (`service.commit_change`).
 
 Rules, checked in this order:
 - `reported_at` (default `now`) must lie between the incident's opening and `now`
-  (422 naming `reported_at`); follow-up, written and final reports must not precede the
-  initial report on record.
+  (422 naming `reported_at`); people give times to the minute, so a time inside the opening
+  minute counts as the opening instant. Follow-up, written and final reports must not
+  precede the initial report on record.
 - A written report is made in writing (`method` other than phone, 422 naming `method`).
 - Initial, written and final reports are made once each: a second one is a 409 Conflict
   (corrections and news go in follow-up reports). Follow-up and final reports need the
@@ -116,6 +117,8 @@ def record_report(
     """Record a report made to a superior; returns it (see the module's rules)."""
     incident = service.get_incident(session, incident_id=incident_id)
     at = data.reported_at or now
+    if incident.opened_at.replace(second=0, microsecond=0) <= at < incident.opened_at:
+        at = incident.opened_at
     _check(session, incident, data, at, now)
     before = service.summary(incident) | _times(incident)
 

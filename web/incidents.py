@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from api.deps import ClockDep, SessionDep, SettingsDep
+from api.deps import ClockDep, SessionDep
 from core.types import MAX_ID
 from core.users import Permission
 from escalation import reporting, service
@@ -100,13 +100,11 @@ def incident_detail(
     request: Request,
     session: SessionDep,
     clock: ClockDep,
-    settings: SettingsDep,
     user: Reader,
     incident_id: IncidentId,
     dedup: bool = False,
 ) -> HTMLResponse:
     incident = service.get_incident(session, incident_id=incident_id)
-    now = clock.now()
     next_kind = (
         IncidentReportKind.initial
         if incident.initial_reported_at is None
@@ -114,7 +112,7 @@ def incident_detail(
         if incident.written_reported_at is None
         else IncidentReportKind.follow_up
     )
-    context = incident_view(session, incident, now) | {
+    context = incident_view(session, incident, clock.now()) | {
         "dedup": dedup,
         "report_kinds": list(IncidentReportKind),
         "report_methods": list(ReportMethod),
@@ -122,7 +120,6 @@ def incident_detail(
         "next_method": (
             ReportMethod.written if next_kind is IncidentReportKind.written else ReportMethod.phone
         ),
-        "now_input": now.astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M:%S"),
     }
     return render(request, "incidents/detail.html", context, user=user)
 

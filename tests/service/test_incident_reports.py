@@ -155,6 +155,15 @@ def test_reported_at_outside_opening_and_now_is_refused(
     assert incident.initial_reported_at is None
 
 
+def test_a_time_in_the_opening_minute_counts_as_the_opening(
+    session: Session, incident: Incident, user: User
+) -> None:
+    late_opened = incident.opened_at + timedelta(seconds=40)
+    incident.opened_at = late_opened  # 09:30:40; the report is given as 09:30
+    made = _report(session, incident, user, minutes=5, at=0)(KIND.initial)
+    assert made.reported_at == incident.initial_reported_at == late_opened
+
+
 def test_later_reports_must_not_precede_the_initial_report(
     session: Session, incident: Incident, user: User
 ) -> None:

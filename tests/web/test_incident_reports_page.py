@@ -55,7 +55,7 @@ def test_recording_the_initial_report_from_the_page_meets_its_clock(
     assert f'data-api="{api}"' in page
     boxes = set(re.findall(r'data-field="(\w+)"', page))
     assert {"kind", "reported_to", "method", "reported_at", "summary"} <= boxes
-    assert 'value="2026-11-23T09:35:00"' in page  # the time defaults to now, local
+    assert 'name="reported_at" type="datetime-local" value=""' in page  # empty: now when sent
     assert '<option value="initial" selected>' in page
 
     bad = _post(client, csrf, api, {"kind": "initial", "reported_to": ""})
