@@ -1,7 +1,8 @@
 """Demo complaint handling, seeded by `dutydesk demo` after the roster: routing rules for
 the demo districts and domains, the term dictionary, unit profiles and ~40 realistic items
 in every workflow and many states (some due soon, some overdue, one emergency linked to an
-incident that pages the duty officer)."""
+incident that pages the duty officer, whose initial phone report to the bureau is on record,
+so its page shows one reporting clock met and one running)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from complaints.vocab import (
     TerminationReason,
 )
 from complaints.workflow import Action
+from core.users import User
+from escalation import reporting
+from escalation.models import IncidentReportCreate, IncidentReportKind
 from oncall.models import Person, Unit
 
 ACTOR = "demo-seed"
@@ -413,6 +417,18 @@ def _walk(session: Session, item: Complaint, steps: tuple[str, ...], start: date
         )
 
 
+def _report_initial(session: Session, item: Complaint, at: datetime) -> None:
+    user = session.exec(select(User).where(User.username == "coordinator")).first()
+    if item.incident_id is None or user is None:
+        return
+    data = IncidentReportCreate(
+        kind=IncidentReportKind.initial,
+        reported_to="市市场监管局应急值班室",
+        summary="幸福小区3号楼电梯困人，2名老人被困；已通知维保单位和消防救援。",
+    )
+    reporting.record_report(session, incident_id=item.incident_id, data=data, user=user, now=at)
+
+
 def seed_complaints(session: Session, *, now: datetime) -> int:
     """Seed the demo items unless there are some already. Returns how many were created."""
     if session.exec(select(Complaint.id).limit(1)).first() is not None:
@@ -451,5 +467,6 @@ def seed_complaints(session: Session, *, now: datetime) -> int:
         session, data=_data(EMERGENCY, 99, received), actor=ACTOR, now=received
     )
     _walk(session, urgent, ("distribute",), received - timedelta(hours=19))
+    _report_initial(session, urgent, received + timedelta(minutes=8))
     supervision.run_once(session, now=now)  # mark what is already late, as the tick would
     return count + 1

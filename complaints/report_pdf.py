@@ -220,7 +220,9 @@ class ReportPdf:
             f"突发事件 {duty['incidents']} 起，已确认 {duty['acknowledged']} 起，确认用时中位数 "
             f"{median if median is not None else '—'} 分钟、"
             f"90% 分位 {p90 if p90 is not None else '—'} 分钟；"
-            f"在初报时限内确认 {duty['acknowledged_within_initial_report_limit']} 起；"
+            f"在初报时限内确认 {duty['acknowledged_within_initial_report_limit']} 起，"
+            f"在时限内初报 {duty['initial_reported_within_limit']} 起、"
+            f"书面报告 {duty['written_reported_within_limit']} 起；"
             f"呼叫无法送达 {duty['unreachable'].get('unreachable', 0)} 次，"
             f"升级链用尽 {duty['unreachable'].get('exhausted', 0)} 次。"
         )

@@ -37,7 +37,7 @@ from complaints.insight_models import AnalysisReport, ReportKind, ReportStatus
 from complaints.models import Complaint, ComplaintCluster
 from core import audit
 from core.errors import Conflict, NotFound, ValidationFailed
-from escalation.models import Incident
+from escalation import stats as escalation_stats
 
 log = logging.getLogger("dutydesk.reports")
 SessionFactory = Callable[..., AbstractContextManager[Session]]
@@ -191,16 +191,7 @@ def _latency(rows: list[duty_signals.Latency]) -> list[dict[str, object]]:
 def _duty(session: Session, lower: datetime, upper: datetime) -> dict[str, Any]:
     by_category, by_severity = duty_signals.incidents_by(session, start=lower, end=upper)
     per_person, per_step, minutes = duty_signals.ack_latency(session, start=lower, end=upper)
-    opened = session.exec(
-        select(Incident.opened_at, Incident.acknowledged_at, Incident.initial_report_minutes).where(
-            col(Incident.opened_at) >= lower, col(Incident.opened_at) < upper
-        )
-    ).all()
-    in_time = sum(
-        1
-        for at, acked, limit in opened
-        if acked is not None and acked <= at + timedelta(minutes=limit)
-    )
+    in_time = escalation_stats.in_time(session, start=lower, end=upper)
     ordered = sorted(minutes)
     return {
         "incidents": sum(by_category.values()),
@@ -215,7 +206,11 @@ def _duty(session: Session, lower: datetime, upper: datetime) -> dict[str, Any]:
         ),
         "ack_per_person": _latency(per_person),
         "ack_per_step": _latency(per_step),
-        "acknowledged_within_initial_report_limit": in_time,
+        "acknowledged_within_initial_report_limit": (
+            in_time.acknowledged_within_initial_report_limit
+        ),
+        "initial_reported_within_limit": in_time.initial_reported_within_limit,
+        "written_reported_within_limit": in_time.written_reported_within_limit,
         "unreachable": duty_signals.unreachable_counts(session, start=lower, end=upper),
     }
 

@@ -12,6 +12,7 @@ from core.db import UTCDateTime
 from core.types import LongText, OptionalShortText, PhoneNumber, ShortText
 from escalation.engine import IncidentStatus
 from escalation.policy import Severity
+from oncall.dutylog_models import UTCInstant
 
 
 class Category(StrEnum):
@@ -29,6 +30,24 @@ class NoticeTopic(StrEnum):
     roster = "roster"  # a published roster or a repair that changes someone's shifts
     complaint = "complaint"  # reminders (催办) and supervision (督办) of complaint handling
     warning = "warning"  # early warnings to the leadership group
+
+
+class IncidentReportKind(StrEnum):
+    """Reports to superiors go initial → follow-up → final; phone first, written later."""
+
+    initial = "initial"  # the first (usually phone) report: meets the initial-report clock
+    written = "written"  # the written report: meets the written-report clock
+    follow_up = "follow_up"
+    final = "final"
+
+
+class ReportMethod(StrEnum):
+    phone = "phone"
+    written = "written"  # a signed document (公文)
+    fax = "fax"
+    email = "email"
+    system = "system"  # an upstream information-reporting system
+    in_person = "in_person"
 
 
 class NotificationStatus(StrEnum):
@@ -70,6 +89,10 @@ class Incident(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_column=_utc(True))
     acknowledged_by: str | None = Field(default=None, max_length=100)
     resolved_at: datetime | None = Field(default=None, sa_column=_utc(True))
+    # copies of the first initial and written reports' times (escalation.reporting keeps
+    # them), so clocks and statistics need no join
+    initial_reported_at: datetime | None = Field(default=None, sa_column=_utc(True))
+    written_reported_at: datetime | None = Field(default=None, sa_column=_utc(True))
     duplicate_reports: int = 0
     escalate_requested: bool = False  # press 2 / "esc": the next tick climbs at once
 
@@ -84,6 +107,23 @@ class IncidentEvent(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     actor: str = Field(default="system", max_length=100)
     notification_id: int | None = Field(default=None, foreign_key="notification.id")
+
+
+class IncidentReport(SQLModel, table=True):
+    """A report made to a superior body or person about an incident (上报)."""
+
+    __tablename__ = "incident_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    kind: IncidentReportKind = Field(sa_column=_enum(IncidentReportKind))
+    reported_at: datetime = Field(sa_column=_utc())
+    reported_to: str = Field(max_length=200)
+    method: ReportMethod = Field(sa_column=_enum(ReportMethod))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    reported_by: str = Field(max_length=100)  # the acting user's name, as on the timeline
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(sa_column=_utc())  # when it was entered (may be later)
 
 
 class Notification(SQLModel, table=True):
@@ -121,6 +161,26 @@ class IncidentCreate(SQLModel):
     place: OptionalShortText = ""
     caller_name: OptionalShortText = ""
     caller_phone: PhoneNumber | None = None
+
+
+class IncidentReportCreate(SQLModel):
+    kind: IncidentReportKind
+    reported_to: ShortText
+    method: ReportMethod = ReportMethod.phone
+    reported_at: UTCInstant | None = None  # default: now
+    summary: LongText = ""
+
+
+class IncidentReportPublic(SQLModel):
+    id: int
+    incident_id: int
+    kind: IncidentReportKind
+    reported_at: datetime
+    reported_to: str
+    method: ReportMethod
+    summary: str
+    reported_by: str
+    recorded_at: datetime
 
 
 class EventPublic(SQLModel):
@@ -174,9 +234,12 @@ class IncidentPublic(SQLModel):
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     resolved_at: datetime | None
+    initial_reported_at: datetime | None = None
+    written_reported_at: datetime | None = None
     next_wakeup_at: datetime | None
     duplicate_reports: int
     complaint_ref: str | None = None  # the complaint that opened it (complaints.service)
     deduplicated: bool = False
     timeline: list[EventPublic] = []
+    reports: list[IncidentReportPublic] = []
     reporting_clocks: list[ReportingClockPublic] = []

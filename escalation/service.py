@@ -56,7 +56,7 @@ def _event(
     )
 
 
-def _summary(incident: Incident) -> dict[str, object]:
+def summary(incident: Incident) -> dict[str, object]:
     return {
         "status": incident.status.value,
         "severity": incident.severity.value,
@@ -228,7 +228,7 @@ def open_incident_uncommitted(
         action="incident.open",
         entity_type="incident",
         entity_id=incident.id,
-        after=_summary(incident),
+        after=summary(incident),
     )
     session.flush()
     return incident, False
@@ -241,7 +241,7 @@ def _store(incident: Incident, state: engine.EscalationState) -> None:
     incident.next_wakeup_at = engine.next_wakeup(state, policy)
 
 
-def _commit_change(
+def commit_change(
     session: Session,
     incident: Incident,
     *,
@@ -250,8 +250,10 @@ def _commit_change(
     text: str,
     actor: str,
     now: datetime,
+    after: dict[str, object] | None = None,
 ) -> Incident:
-    """Timeline entry + audit entry + commit, for every state change of an incident."""
+    """Timeline entry + audit entry + commit, for every state change of an incident; the
+    audit's `after` is the incident's summary unless given."""
     assert incident.id is not None
     session.add(incident)
     _event(session, incident.id, at=now, kind=kind, actor=actor, text=text)
@@ -263,7 +265,7 @@ def _commit_change(
         entity_type="incident",
         entity_id=incident.id,
         before=before,
-        after=_summary(incident),
+        after=summary(incident) if after is None else after,
     )
     session.commit()
     return incident
@@ -281,7 +283,7 @@ def acknowledge(
     incident = get_incident(session, incident_id=incident_id)
     if incident.status is IncidentStatus.acknowledged:
         return incident
-    before = _summary(incident)
+    before = summary(incident)
     try:
         state, _ = engine.acknowledge(
             codec.loads(incident.state_json), person_id or 0, now, via=via
@@ -290,7 +292,7 @@ def acknowledge(
         raise Conflict(str(exc)) from exc
     _store(incident, state)
     incident.acknowledged_at, incident.acknowledged_by = now, actor
-    return _commit_change(
+    return commit_change(
         session,
         incident,
         before=before,
@@ -303,11 +305,11 @@ def acknowledge(
 
 def resolve(session: Session, *, incident_id: int, actor: str, now: datetime) -> Incident:
     incident = get_incident(session, incident_id=incident_id)
-    before = _summary(incident)
+    before = summary(incident)
     state, _ = engine.resolve(codec.loads(incident.state_json), 0, now)
     _store(incident, state)
     incident.resolved_at = now
-    return _commit_change(
+    return commit_change(
         session,
         incident,
         before=before,
@@ -320,14 +322,14 @@ def resolve(session: Session, *, incident_id: int, actor: str, now: datetime) ->
 
 def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> Incident:
     incident = get_incident(session, incident_id=incident_id)
-    before = _summary(incident)
+    before = summary(incident)
     try:
         state, _ = engine.reopen(codec.loads(incident.state_json), now)
     except engine.InvalidTransition as exc:
         raise Conflict(str(exc)) from exc
     _store(incident, state)
     incident.acknowledged_at = incident.acknowledged_by = incident.resolved_at = None
-    return _commit_change(
+    return commit_change(
         session,
         incident,
         before=before,

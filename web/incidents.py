@@ -19,9 +19,9 @@ from sqlmodel import Session
 from api.deps import ClockDep, SessionDep
 from core.types import MAX_ID
 from core.users import Permission
-from escalation import service
+from escalation import reporting, service
 from escalation.engine import IncidentStatus, reporting_clocks
-from escalation.models import Category, Incident
+from escalation.models import Category, Incident, IncidentReportKind, ReportMethod
 from escalation.policy import ReportingDeadlines, Severity
 from oncall.changes import people_by_id
 from web.render import fragment, render
@@ -42,8 +42,8 @@ def incident_view(session: Session, incident: Incident, now: datetime) -> dict[s
         incident.opened_at,
         ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
         now,
-        None,
-        None,
+        incident.initial_reported_at,
+        incident.written_reported_at,
     )
     notifications = service.notifications(session, incident_id=incident.id)
     events = service.timeline(session, incident_id=incident.id)
@@ -54,6 +54,7 @@ def incident_view(session: Session, incident: Incident, now: datetime) -> dict[s
     return {
         "incident": incident,
         "events": events,
+        "reports": reporting.list_reports(session, incident_id=incident.id),
         "notifications": list(reversed(notifications)),
         "names": names,
         "actors": {f"person:{pid}": name for pid, name in names.items()},
@@ -104,7 +105,22 @@ def incident_detail(
     dedup: bool = False,
 ) -> HTMLResponse:
     incident = service.get_incident(session, incident_id=incident_id)
-    context = incident_view(session, incident, clock.now()) | {"dedup": dedup}
+    next_kind = (
+        IncidentReportKind.initial
+        if incident.initial_reported_at is None
+        else IncidentReportKind.written
+        if incident.written_reported_at is None
+        else IncidentReportKind.follow_up
+    )
+    context = incident_view(session, incident, clock.now()) | {
+        "dedup": dedup,
+        "report_kinds": list(IncidentReportKind),
+        "report_methods": list(ReportMethod),
+        "next_kind": next_kind,
+        "next_method": (
+            ReportMethod.written if next_kind is IncidentReportKind.written else ReportMethod.phone
+        ),
+    }
     return render(request, "incidents/detail.html", context, user=user)
 
 

@@ -39,6 +39,21 @@ LABELS: dict[str, dict[str, str]] = {
         "retry": N_("Retry"),
         "exhausted": N_("Escalation exhausted"),
         "note": N_("Escalation"),
+        "reported": N_("Report to superiors"),
+    },
+    "superior_report_kind": {
+        "initial": N_("Initial report"),
+        "written": N_("Written report"),
+        "follow_up": N_("Follow-up report"),
+        "final": N_("Final report"),
+    },
+    "report_method": {
+        "phone": N_("Phone"),
+        "written": N_("In writing"),
+        "fax": N_("Fax"),
+        "email": N_("Email"),
+        "system": N_("Reporting system"),
+        "in_person": N_("In person"),
     },
     "notice_topic": {
         "incident": N_("Incident page"),

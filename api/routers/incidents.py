@@ -1,5 +1,6 @@
-"""Incidents: open (deduplicated), timeline, acknowledge, escalate, resolve, reopen; and the
-local outbox with its reply box (the embedded notification channel)."""
+"""Incidents: open (deduplicated), timeline, acknowledge, escalate, resolve, reopen, reports
+to superiors (which meet the reporting clocks); and the local outbox with its reply box (the
+embedded notification channel)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ from api.deps import (
 )
 from core.errors import NotFound
 from core.types import MAX_ID
-from escalation import service
+from escalation import reporting, service
 from escalation.engine import IncidentStatus, reporting_clocks
 from escalation.models import (
     EventPublic,
     Incident,
     IncidentCreate,
     IncidentPublic,
+    IncidentReportCreate,
+    IncidentReportPublic,
     Notification,
     NotificationPublic,
     ReportingClockPublic,
@@ -53,8 +56,8 @@ def _public(
         incident.opened_at,
         ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
         now,
-        None,
-        None,
+        incident.initial_reported_at,
+        incident.written_reported_at,
     )
     return IncidentPublic(
         **incident.model_dump(exclude={"policy_json", "state_json"}),
@@ -62,6 +65,10 @@ def _public(
         timeline=[
             EventPublic.model_validate(e)
             for e in service.timeline(session, incident_id=incident.id)
+        ],
+        reports=[
+            IncidentReportPublic.model_validate(r)
+            for r in reporting.list_reports(session, incident_id=incident.id)
         ],
         reporting_clocks=[
             ReportingClockPublic(name=c.name, due_at=c.due_at, met_at=c.met_at, overdue=c.overdue)
@@ -133,6 +140,30 @@ def acknowledge(
         session, incident_id=incident_id, actor=who.name, now=clock.now(), via="api"
     )
     return _public(session, incident, clock.now())
+
+
+@router.post(
+    "/incidents/{incident_id}/reports",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a report made to a superior (initial, written, follow-up, final)",
+    description=(
+        "`reported_at` defaults to now and must lie between the opening and now. A written "
+        "report with no initial report on record records the initial report at the same "
+        "instant. Initial, written and final reports are made once each (409 for a second); "
+        "a resolved incident takes only a final report or reports made before it was resolved."
+    ),
+)
+def record_report(
+    session: SessionDep,
+    clock: ClockDep,
+    who: IncidentWriter,
+    incident_id: Id,
+    body: IncidentReportCreate,
+) -> IncidentReportPublic:
+    report = reporting.record_report(
+        session, incident_id=incident_id, data=body, user=who.user, now=clock.now()
+    )
+    return IncidentReportPublic.model_validate(report)
 
 
 @router.post("/incidents/{incident_id}/escalate", summary="Climb to the next step now")

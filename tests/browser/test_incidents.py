@@ -1,6 +1,7 @@
 """A coordinator logs an urgent incident with the keyboard only, the dispatcher pages the
 duty officer into the outbox, a reply there acknowledges it and the incident's timeline
-updates live; a duty officer acknowledges another from "My duty"."""
+updates live; the initial report to superiors recorded on the page meets its clock; a duty
+officer acknowledges another from "My duty"."""
 
 from __future__ import annotations
 
@@ -61,6 +62,14 @@ def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
     # the first page was never reloaded: its live region shows the acknowledgement
     expect(page.locator("#incident-status")).to_have_attribute("data-status", "acknowledged")
     expect(page.locator('#timeline li[data-kind="acknowledged"]')).to_be_visible()
+
+    # the initial phone report to the bureau, time left empty (now): its clock is met
+    form = page.locator("#report-form")
+    form.locator('input[name="reported_to"]').fill("市局应急值班室")
+    form.locator('button[type="submit"]').click()
+    initial = page.locator('#reporting-clocks li[data-clock="initial_report"]')
+    expect(initial).to_have_attribute("data-state", "met")
+    expect(page.locator("#reports")).to_contain_text("市局应急值班室")
     shot(page, "incident-detail")
 
 

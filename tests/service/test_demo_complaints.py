@@ -23,4 +23,5 @@ def test_demo_complaints_cover_the_workflows_and_are_seeded_once(session: Sessio
     (urgent,) = [i for i in items if i.is_emergency]
     incident = session.get(Incident, urgent.incident_id)
     assert incident is not None and incident.complaint_ref == urgent.ref
+    assert incident.initial_reported_at is not None and incident.written_reported_at is None
     assert demo_complaints.seed_complaints(session, now=T0) == 0

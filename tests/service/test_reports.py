@@ -23,7 +23,19 @@ from complaints.vocab import Channel, Domain, ItemType, Status
 from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.errors import Conflict, ValidationFailed
-from tests.conftest import T0
+from core.users import Role
+from escalation import reporting
+from escalation import service as incident_service
+from escalation import stats as escalation_stats
+from escalation.models import (
+    Category,
+    IncidentCreate,
+    IncidentReportCreate,
+    IncidentReportKind,
+    ReportMethod,
+)
+from escalation.policy import Severity
+from tests.conftest import T0, make_user
 from tests.insight_rows import insert_rows, row, rule_set_id
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -212,3 +224,54 @@ def test_two_builders_never_build_the_same_report_twice(session: Session) -> Non
     again = reports.claim(session, period=NOVEMBER, actor="schedule", trigger="schedule", now=stale)
     assert again is not None and again.attempts == 2
     assert len(session.exec(select(AnalysisReport)).all()) == 1
+
+
+def test_duty_figures_count_reports_to_superiors_within_their_limits(
+    session: Session, connection: Connection
+) -> None:
+    user = make_user(session, role=Role.coordinator, username="reporter")
+    opened_at = _at(date(2026, 11, 10))  # II: initial report within 15 min, written within 30
+    made: list[tuple[int, int | None]] = [(10, 30), (20, 25), (15, None)]  # minutes after opening
+    for initial, written in made:
+        data = IncidentCreate(
+            title="电梯困人", category=Category.special_equipment, severity=Severity.II
+        )
+        incident, _ = incident_service.open_incident(
+            session, data=data, actor="coord", now=opened_at
+        )
+        assert incident.id is not None
+        for kind, minutes, method in (
+            (IncidentReportKind.initial, initial, ReportMethod.phone),
+            (IncidentReportKind.written, written, ReportMethod.fax),
+        ):
+            if minutes is None:
+                continue
+            at = opened_at + timedelta(minutes=minutes)
+            body = IncidentReportCreate(kind=kind, reported_to="市局", method=method)
+            reporting.record_report(session, incident_id=incident.id, data=body, user=user, now=at)
+        opened_at += timedelta(hours=1)  # no deduplication (no place anyway)
+    now = datetime(2026, 12, 1, 2, tzinfo=UTC)
+    report = reports.generate(
+        _factory(connection),
+        period=NOVEMBER,
+        actor="leader",
+        trigger="demand",
+        now=lambda: now,
+        tz=TZ,
+        font=None,
+    )
+    assert report is not None and report.html is not None
+    duty = json.loads(report.data_json or "{}")["duty"]
+    expected = escalation_stats.in_time(
+        session, start=_at(date(2026, 11, 1), 0), end=_at(date(2026, 12, 1), 0)
+    )
+    assert (
+        (duty["initial_reported_within_limit"], duty["written_reported_within_limit"])
+        == (
+            expected.initial_reported_within_limit,
+            expected.written_reported_within_limit,
+        )
+        == (2, 2)
+    )  # initial at 10 and 15 min; written at 30 (the due instant) and 25 min
+    assert '<span id="initial-in-time">2</span>' in report.html
+    assert '<span id="written-in-time">2</span>' in report.html

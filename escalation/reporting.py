@@ -1,0 +1,173 @@
+"""Reports to superiors about an incident (上报): initial → follow-up → final; phone first,
+written later (DOMAIN.md §5). Recording one is an incident state change: one timeline event,
+one audit entry, one commit (`service.commit_change`).
+
+Rules, checked in this order:
+- `reported_at` (default `now`) must lie between the incident's opening and `now`
+  (422 naming `reported_at`); people give times to the minute, so a time inside the opening
+  minute counts as the opening instant. Follow-up, written and final reports must not
+  precede the initial report on record.
+- A written report is made in writing (`method` other than phone, 422 naming `method`).
+- Initial, written and final reports are made once each: a second one is a 409 Conflict
+  (corrections and news go in follow-up reports). Follow-up and final reports need the
+  initial report on record (409).
+- A written report with no initial report on record also records the initial report at the
+  same instant, to the same superior: a written report informs the superior, so the initial
+  clock is met then (late, when the written report came after the initial deadline).
+- A resolved incident takes a final report at any time, and other reports only when they
+  were made before it was resolved (recorded after the fact); anything else is a 409.
+
+The first initial and written reports' times are copied onto the incident
+(`initial_reported_at`, `written_reported_at`), which the reporting clocks and the duty
+statistics read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core.errors import Conflict, ValidationFailed
+from core.users import User
+from escalation import service
+from escalation.engine import IncidentStatus
+from escalation.models import (
+    Incident,
+    IncidentReport,
+    IncidentReportCreate,
+    IncidentReportKind,
+    ReportMethod,
+)
+
+ONCE = (IncidentReportKind.initial, IncidentReportKind.written, IncidentReportKind.final)
+
+
+def list_reports(session: Session, *, incident_id: int) -> list[IncidentReport]:
+    return list(
+        session.exec(
+            select(IncidentReport)
+            .where(IncidentReport.incident_id == incident_id)
+            .order_by(col(IncidentReport.reported_at), col(IncidentReport.id))
+        ).all()
+    )
+
+
+def _check(
+    session: Session,
+    incident: Incident,
+    data: IncidentReportCreate,
+    at: datetime,
+    now: datetime,
+) -> None:
+    assert incident.id is not None
+    if at > now:
+        raise ValidationFailed("reported_at", "must not be in the future")
+    if at < incident.opened_at:
+        raise ValidationFailed(
+            "reported_at", f"must not be before the incident was opened ({incident.opened_at})"
+        )
+    kind, initial_at = data.kind, incident.initial_reported_at
+    if kind is IncidentReportKind.written and data.method is ReportMethod.phone:
+        raise ValidationFailed("method", "a written report is not made by phone")
+    if (
+        kind in ONCE
+        and session.exec(
+            select(IncidentReport.id).where(
+                IncidentReport.incident_id == incident.id, IncidentReport.kind == kind
+            )
+        ).first()
+    ):
+        raise Conflict(f"the {kind.value} report is already on record; add a follow-up report")
+    if kind in (IncidentReportKind.follow_up, IncidentReportKind.final) and initial_at is None:
+        raise Conflict(f"record the initial report before a {kind.value} report")
+    if kind is not IncidentReportKind.initial and initial_at is not None and at < initial_at:
+        raise ValidationFailed(
+            "reported_at", f"must not be before the initial report ({initial_at})"
+        )
+    resolved_at = incident.resolved_at
+    if (
+        incident.status is IncidentStatus.resolved
+        and kind is not IncidentReportKind.final
+        and resolved_at is not None
+        and at > resolved_at
+    ):
+        raise Conflict("the incident is resolved: only a final report can follow")
+
+
+def _text(report: IncidentReport, implied_initial: bool) -> str:
+    text = f"{report.kind.value} report to {report.reported_to} by {report.method.value}"
+    if report.reported_at != report.recorded_at:
+        text += f", made at {report.reported_at.isoformat()}"
+    if report.summary:
+        text += f": {report.summary}"
+    if implied_initial:
+        text += " (also recorded as the initial report)"
+    return text
+
+
+def record_report(
+    session: Session,
+    *,
+    incident_id: int,
+    data: IncidentReportCreate,
+    user: User,
+    now: datetime,
+) -> IncidentReport:
+    """Record a report made to a superior; returns it (see the module's rules)."""
+    incident = service.get_incident(session, incident_id=incident_id)
+    at = data.reported_at or now
+    if incident.opened_at.replace(second=0, microsecond=0) <= at < incident.opened_at:
+        at = incident.opened_at
+    _check(session, incident, data, at, now)
+    before = service.summary(incident) | _times(incident)
+
+    def report(kind: IncidentReportKind) -> IncidentReport:
+        row = IncidentReport(
+            incident_id=incident_id,
+            kind=kind,
+            reported_at=at,
+            reported_to=data.reported_to,
+            method=data.method,
+            summary=data.summary,
+            reported_by=user.username,
+            user_id=user.id,
+            recorded_at=now,
+        )
+        session.add(row)
+        return row
+
+    implied_initial = False
+    if data.kind is IncidentReportKind.initial:
+        incident.initial_reported_at = at
+    elif data.kind is IncidentReportKind.written:
+        if incident.initial_reported_at is None:
+            report(IncidentReportKind.initial)
+            incident.initial_reported_at, implied_initial = at, True
+        incident.written_reported_at = at
+    made = report(data.kind)
+    session.flush()
+    after = service.summary(incident) | _times(incident)
+    after["report"] = made.model_dump(mode="json", exclude={"incident_id"})
+    service.commit_change(
+        session,
+        incident,
+        before=before,
+        kind="reported",
+        text=_text(made, implied_initial),
+        actor=user.username,
+        now=now,
+        after=after,
+    )
+    return made
+
+
+def _times(incident: Incident) -> dict[str, object]:
+    return {
+        "initial_reported_at": _iso(incident.initial_reported_at),
+        "written_reported_at": _iso(incident.written_reported_at),
+    }
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None

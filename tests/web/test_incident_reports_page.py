@@ -1,0 +1,96 @@
+"""The incident page's reporting clocks and report form through the real app: the form names
+every field the API's problems name, posting it as `app.js` does (JSON with the page's CSRF
+header) records the report, and the page then shows the initial-report clock met."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.deps import CSRF_HEADER
+from core.clock import FakeClock
+from core.users import Role
+from tests.conftest import TEST_PASSWORD, make_user
+
+CLOCK = re.compile(r'data-clock="(\w+)" data-state="(\w+)"')
+
+
+def _sign_in(client: TestClient, session: Session, role: Role) -> str:
+    username = f"page-{role.value}"
+    make_user(session, role=role, username=username)
+    response = client.post(
+        "/login", data={"username": username, "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/").text)
+    assert token is not None
+    return token.group(1)
+
+
+def _post(client: TestClient, csrf: str, path: str, body: dict[str, Any]) -> Any:
+    return client.post(path, json=body, headers={CSRF_HEADER: csrf})
+
+
+def test_recording_the_initial_report_from_the_page_meets_its_clock(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    opened = _post(
+        client,
+        csrf,
+        "/api/v1/incidents",
+        {"title": "电梯困人", "category": "special_equipment", "severity": "II"},
+    )
+    assert opened.status_code == 201, opened.text
+    page_url = f"/incidents/{opened.json()['id']}"
+    clock.advance(timedelta(minutes=5))
+    page = client.get(page_url).text
+    assert CLOCK.findall(page) == [("initial_report", "running"), ("written_report", "running")]
+    assert "时限 11-23 09:45" in page and "剩余 10 分钟" in page  # due 15 min after 09:30
+    api = f"/api/v1/incidents/{opened.json()['id']}/reports"
+    assert f'data-api="{api}"' in page
+    boxes = set(re.findall(r'data-field="(\w+)"', page))
+    assert {"kind", "reported_to", "method", "reported_at", "summary"} <= boxes
+    assert 'name="reported_at" type="datetime-local" value=""' in page  # empty: now when sent
+    assert '<option value="initial" selected>' in page
+
+    bad = _post(client, csrf, api, {"kind": "initial", "reported_to": ""})
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} <= boxes
+
+    made = _post(
+        client,
+        csrf,
+        api,
+        {
+            "kind": "initial",
+            "reported_to": "市局应急值班室",
+            "method": "phone",
+            "reported_at": "2026-11-23T09:35:00+08:00",
+            "summary": "2人被困",
+        },
+    )
+    assert made.status_code == 201, made.text
+    clock.advance(timedelta(minutes=30))
+    page = client.get(page_url).text
+    assert CLOCK.findall(page) == [("initial_report", "met"), ("written_report", "overdue")]
+    assert "已于 11-23 09:35 报告" in page
+    assert 'id="reports"' in page and "市局应急值班室" in page and "初报" in page
+    assert '<option value="written" selected>' in page  # the next report due
+
+
+def test_viewers_see_the_clocks_but_no_report_form(
+    client: TestClient, session: Session, auth_headers: Any
+) -> None:
+    opened = client.post(
+        "/api/v1/incidents",
+        json={"title": "食物中毒", "category": "food_safety", "severity": "III"},
+        headers=auth_headers(Role.coordinator),
+    )
+    _sign_in(client, session, Role.viewer)
+    page = client.get(f"/incidents/{opened.json()['id']}").text
+    assert 'id="reporting-clocks"' in page and 'id="report-form"' not in page
