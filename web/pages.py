@@ -104,7 +104,11 @@ def mount(app: FastAPI) -> None:
         # A page opened with a bad query value (a hand-edited address) gets an HTML page that
         # names the field; form posts and fragments keep the problem details their script reads.
         assert isinstance(exc, RequestValidationError)
-        if is_page(request) and request.method == "GET" and not request.headers.get(FRAGMENT_HEADER):
+        if (
+            is_page(request)
+            and request.method == "GET"
+            and not request.headers.get(FRAGMENT_HEADER)
+        ):
             names = ", ".join(sorted({field_name(e.get("loc", ())) for e in exc.errors()}))
             context = {"status": 422, "reason": "validation_failed", "detail": names}
             return render(request, "error.html", context, user=None, status=422)
