@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from escalation.engine import Broadcasted, EscalationState, IncidentStatus, Notified
+from escalation.policy import NotifyRule
 
 
 def _time(value: datetime | None) -> str | None:
@@ -26,6 +27,10 @@ def dumps(state: EscalationState) -> str:
             "step_started_at": _time(state.step_started_at),
             "next_step_at": _time(state.next_step_at),
             "recipients": list(state.recipients),
+            "own_rules": [
+                [person, [[r.kind, r.after_minutes] for r in rules]]
+                for person, rules in state.own_rules
+            ],
             "notified": [list(n) for n in state.notified],
             "broadcasts": [list(b) for b in state.broadcasts],
             "acknowledged_by": state.acknowledged_by,
@@ -43,6 +48,11 @@ def loads(text: str) -> EscalationState:
         step_started_at=_parse(data["step_started_at"]),
         next_step_at=_parse(data["next_step_at"]),
         recipients=tuple(data["recipients"]),
+        # absent in states stored before person rules: everyone pages by the step's rules
+        own_rules=tuple(
+            (person, tuple(NotifyRule(kind, after) for kind, after in rules))
+            for person, rules in data.get("own_rules", [])
+        ),
         notified=tuple(Notified(*n) for n in data["notified"]),
         broadcasts=tuple(Broadcasted(*b) for b in data["broadcasts"]),
         acknowledged_by=data["acknowledged_by"],

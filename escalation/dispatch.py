@@ -34,7 +34,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
-from escalation import codec, engine, notices, roster_notices, targets
+from escalation import codec, engine, notices, person_rules, roster_notices, targets
 from escalation.engine import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
@@ -312,14 +312,15 @@ class Dispatcher:
         resolved = targets.resolve_policy(
             session, policy, at=now, tz=self.tz, cache=resolved_targets
         )
+        own = person_rules.rules_of(session, frozenset().union(*resolved.values()))
         if incident.escalate_requested:
             state, actions = engine.escalate_now(
-                state, policy, now, incident_id=incident.id, resolved=resolved
+                state, policy, now, incident_id=incident.id, resolved=resolved, own_rules=own
             )
             incident.escalate_requested = False
         else:
             state, actions = engine.advance(
-                state, policy, now, incident_id=incident.id, resolved=resolved
+                state, policy, now, incident_id=incident.id, resolved=resolved, own_rules=own
             )
         names = {
             p.id: p.name

@@ -11,6 +11,11 @@ Invariants:
   `resolved[step_index]`; the engine reads it only when a step (or a repeat round) starts and
   keeps the result in `recipients`, so the voice call after two minutes reaches the person
   who got the SMS even if a shift changed hands in between.
+- How each recipient is paged is chosen at the same moment and frozen the same way: the
+  person's own rules (`own_rules[person]`, loaded by the caller) if they have any, else the
+  step's rules. The people with their own rules are kept in `own_rules` of the state; an edit
+  of someone's rules mid-round changes nothing already running, only rounds started later.
+  A state stored without `own_rules` (before person rules existed) pages by the step's rules.
 - A step whose targets resolve to nobody and that has no group target (a gap in the roster)
   does not wait: the chain climbs at once, with a `TimelineNote`, possibly over several steps
   in one call. A gap on the last step waits its period and tries again.
@@ -23,7 +28,8 @@ Invariants:
 - When the last step's rounds are used up without an acknowledgement, `Exhausted` is emitted
   once and the last step keeps re-paging every wait period (rounds beyond `repeat`) until
   someone acknowledges.
-- A rule due at or after the end of the step's wait never fires: climbing wins.
+- A rule (the step's or a person's own) due at or after the end of the step's wait never
+  fires: climbing wins. A recipient whose own rules all fall there gets a `TimelineNote`.
 """
 
 from __future__ import annotations
@@ -34,9 +40,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
-from escalation.policy import NotifyKind, Policy, ReportingDeadlines, describe_target
+from escalation.policy import (
+    NotifyKind,
+    NotifyRule,
+    Policy,
+    ReportingDeadlines,
+    Step,
+    describe_target,
+)
 
 AckSource = Literal["sms", "voice", "web", "api"]
+OwnRules = Mapping[int, Sequence[NotifyRule]]
+_NO_OWN_RULES: OwnRules = {}
 
 
 class IncidentStatus(StrEnum):
@@ -81,6 +96,8 @@ class EscalationState:
     step_started_at: datetime | None
     next_step_at: datetime | None
     recipients: tuple[int, ...] = ()
+    # (person, rules) for the recipients of this round who have rules of their own.
+    own_rules: tuple[tuple[int, tuple[NotifyRule, ...]], ...] = ()
     notified: tuple[Notified, ...] = ()
     broadcasts: tuple[Broadcasted, ...] = ()
     acknowledged_by: int | None = None
@@ -138,22 +155,26 @@ def advance(
     *,
     incident_id: int | str,
     resolved: Mapping[int, frozenset[int]],
+    own_rules: OwnRules | None = None,
 ) -> Transition:
     """Run the escalation up to `now`.
 
     `resolved[i]` is who step `i`'s on-duty and person targets resolve to at `now`; it is
     read for a step only when that step starts, and a missing entry for a step that starts
     raises `KeyError`. Group targets are broadcast by the engine and need no entry.
+    `own_rules[p]` are person `p`'s own rules (absent or empty: the step's), read with
+    `resolved` when a step starts.
     """
+    own = _NO_OWN_RULES if own_rules is None else own_rules
     if state.status is not IncidentStatus.open:
         return state, ()
     _check_index(state, policy)
     out: list[Action] = []
     step = policy.steps[state.step_index]
     if state.step_started_at is None:
-        state = _start(state, policy, state.step_index, 0, now, incident_id, resolved, out)
+        state = _start(state, policy, state.step_index, 0, now, incident_id, (resolved, own), out)
     elif now >= state.step_started_at + _minutes(step.wait_minutes):
-        state = _after_wait(state, policy, now, incident_id, resolved, out)
+        state = _after_wait(state, policy, now, incident_id, (resolved, own), out)
     state = _send_due(state, policy, now, incident_id, out)
     return state, tuple(out)
 
@@ -163,7 +184,7 @@ def _after_wait(
     policy: Policy,
     now: datetime,
     incident_id: int | str,
-    resolved: Mapping[int, frozenset[int]],
+    targets: _Targets,
     out: list[Action],
 ) -> EscalationState:
     index, step = state.step_index, policy.steps[state.step_index]
@@ -171,10 +192,10 @@ def _after_wait(
     next_round = state.repeat_round + 1
     if next_round <= step.repeat:
         out.append(TimelineNote(f"step {index + 1}: no acknowledgement, round {next_round + 1}"))
-        return _start(state, policy, index, next_round, now, incident_id, resolved, out)
+        return _start(state, policy, index, next_round, now, incident_id, targets, out)
     if not last:
         out.append(TimelineNote(f"step {index + 1}: no acknowledgement, climbing"))
-        return _start(state, policy, index + 1, 0, now, incident_id, resolved, out)
+        return _start(state, policy, index + 1, 0, now, incident_id, targets, out)
     if next_round == step.repeat + 1:
         out.append(Exhausted(index))
     out.append(
@@ -182,7 +203,7 @@ def _after_wait(
             f"last step {index + 1}: no acknowledgement, re-paging (round {next_round + 1})"
         )
     )
-    return _start(state, policy, index, next_round, now, incident_id, resolved, out)
+    return _start(state, policy, index, next_round, now, incident_id, targets, out)
 
 
 def _start(
@@ -192,10 +213,11 @@ def _start(
     round_: int,
     now: datetime,
     incident_id: int | str,
-    resolved: Mapping[int, frozenset[int]],
+    targets: _Targets,
     out: list[Action],
 ) -> EscalationState:
     """Start round `round_` of step `index` at `now`, climbing at once over roster gaps."""
+    resolved, own = targets
     while True:
         step = policy.steps[index]
         if index not in resolved:
@@ -208,6 +230,7 @@ def _start(
             step_started_at=now,
             next_step_at=now + _minutes(step.wait_minutes),
             recipients=people,
+            own_rules=tuple((p, tuple(own[p])) for p in people if own.get(p)),
         )
         if people or step.group_targets:
             break
@@ -225,6 +248,14 @@ def _start(
     what = ", ".join(describe_target(t) for t in step.targets)
     who = ", ".join(f"person {p}" for p in people) or "groups only"
     out.append(TimelineNote(f"step {index + 1} round {round_ + 1} started ({what}): {who}"))
+    for person, rules in state.own_rules:
+        if all(r.after_minutes >= step.wait_minutes for r in rules):
+            out.append(
+                TimelineNote(
+                    f"person {person}'s own rules page nothing within the "
+                    f"{step.wait_minutes} min of step {index + 1}"
+                )
+            )
     groups = step.group_targets + (step.broadcast_groups if round_ == 0 else ())
     done = set(state.broadcasts)
     for group in dict.fromkeys(groups):
@@ -246,18 +277,20 @@ def _send_due(
     step = policy.steps[state.step_index]
     done = set(state.notified)
     fresh: list[Notified] = []
-    for rule in sorted(step.rules, key=lambda r: (r.after_minutes, r.kind)):
-        if rule.after_minutes >= step.wait_minutes or started + _minutes(rule.after_minutes) > now:
+    due = [
+        (rule.after_minutes, rule.kind, position, person)
+        for position, (person, rules) in enumerate(_rules_by_recipient(state, step))
+        for rule in rules
+        if rule.after_minutes < step.wait_minutes and started + _minutes(rule.after_minutes) <= now
+    ]
+    for _, kind, _, person in sorted(due):
+        record = Notified(state.step_index, state.repeat_round, person, kind)
+        if record in done:
             continue
-        for person in state.recipients:
-            record = Notified(state.step_index, state.repeat_round, person, rule.kind)
-            if record in done:
-                continue
-            key = _key(
-                incident_id, state.episode, record.step_index, record.round, person, rule.kind
-            )
-            out.append(Notify(person, rule.kind, record.step_index, record.round, key))
-            fresh.append(record)
+        key = _key(incident_id, state.episode, record.step_index, record.round, person, kind)
+        out.append(Notify(person, kind, record.step_index, record.round, key))
+        fresh.append(record)
+        done.add(record)
     if not fresh:
         return state
     return replace(state, notified=(*state.notified, *fresh))
@@ -278,15 +311,12 @@ def next_wakeup(state: EscalationState, policy: Policy) -> datetime | None:
     wait_end = started + _minutes(step.wait_minutes)
     done = set(state.notified)
     candidates = [wait_end]
-    for rule in step.rules:
-        if rule.after_minutes >= step.wait_minutes:
-            continue
-        pending = any(
-            Notified(state.step_index, state.repeat_round, p, rule.kind) not in done
-            for p in state.recipients
-        )
-        if pending:
-            candidates.append(started + _minutes(rule.after_minutes))
+    for person, rules in _rules_by_recipient(state, step):
+        for rule in rules:
+            if rule.after_minutes >= step.wait_minutes:
+                continue
+            if Notified(state.step_index, state.repeat_round, person, rule.kind) not in done:
+                candidates.append(started + _minutes(rule.after_minutes))
     return min(candidates)
 
 
@@ -312,9 +342,11 @@ def escalate_now(
     *,
     incident_id: int | str,
     resolved: Mapping[int, frozenset[int]],
+    own_rules: OwnRules | None = None,
 ) -> Transition:
     """Press 2: skip the rest of the current step (remaining wait and rounds) and start the
     next one at `now`; on the last step, start a new round of it. Only while open."""
+    own = _NO_OWN_RULES if own_rules is None else own_rules
     if state.status is not IncidentStatus.open:
         raise InvalidTransition(f"cannot escalate an incident that is {state.status}")
     _check_index(state, policy)
@@ -329,7 +361,7 @@ def escalate_now(
     out.append(TimelineNote(f"escalated now from step {index + 1} (press 2)"))
     if target == index and round_ == policy.steps[index].repeat + 1:
         out.append(Exhausted(index))
-    state = _start(state, policy, target, round_, now, incident_id, resolved, out)
+    state = _start(state, policy, target, round_, now, incident_id, (resolved, own), out)
     state = _send_due(state, policy, now, incident_id, out)
     return state, tuple(out)
 
@@ -385,6 +417,17 @@ def reporting_clocks(
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+
+_Targets = tuple[Mapping[int, frozenset[int]], OwnRules]
+
+
+def _rules_by_recipient(
+    state: EscalationState, step: Step
+) -> list[tuple[int, tuple[NotifyRule, ...]]]:
+    """Each recipient of the running round with the rules frozen for them when it started."""
+    own = dict(state.own_rules)
+    return [(p, own.get(p, step.rules)) for p in state.recipients]
 
 
 def _minutes(n: int) -> timedelta:

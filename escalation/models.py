@@ -1,11 +1,12 @@
-"""Incident, timeline and notification-outbox tables, and their API schemas."""
+"""Incident, timeline and notification-outbox tables, people's own notification rules, and
+their API schemas."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Enum, Text
+from sqlalchemy import CheckConstraint, Column, Enum, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime
@@ -151,6 +152,33 @@ class Notification(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=_utc())
     sent_at: datetime | None = Field(default=None, sa_column=_utc(True))
+
+
+class PersonNotifyRule(SQLModel, table=True):
+    """One of a person's own notification rules (escalation.policy.person_rules_from_list);
+    a person without rows is paged by each step's rules. `position` keeps the person's order."""
+
+    __tablename__ = "person_notify_rule"
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind"),
+        CheckConstraint("after_minutes >= 0", name="ck_person_notify_rule_after_minutes"),
+    )
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    kind: str = Field(max_length=20)  # sms, voice (escalation.policy.NotifyKind)
+    after_minutes: int
+
+
+class NotifyRulePublic(SQLModel):
+    kind: str
+    after_minutes: int
+
+
+class NotifyRulesPublic(SQLModel):
+    person_id: int
+    rules: list[NotifyRulePublic]
+    uses_step_rules: bool  # no rules of their own: each step's rules apply
 
 
 class IncidentCreate(SQLModel):

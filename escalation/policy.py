@@ -11,6 +11,8 @@ Invariants:
   editing a plan never changes a running escalation. `policy_from_dict(policy_to_dict(p))
   == p` for every valid `p`; `policy_from_dict` rejects unknown fields and wrong types with
   the field path (e.g. `steps[1].targets[0].role`).
+- A person's own rules (`person_rules_from_list`) are validated by the same `NotifyRule`
+  checks, plus: at most one rule per kind, `after_minutes` within a day.
 - On-duty targets are resolved by the caller through `oncall` at the moment a step runs;
   nothing here knows who is on duty.
 """
@@ -140,6 +142,37 @@ class NotifyRule:
 
 
 DEFAULT_RULES: tuple[NotifyRule, ...] = (NotifyRule("sms", 0), NotifyRule("voice", 2))
+# A person's own rules: one per kind (a page is keyed by step, round, person and kind, so a
+# second rule of the same kind could never fire), and within a day of the step starting.
+MAX_PERSON_RULES = len(_KINDS)
+MAX_PERSON_RULE_MINUTES = 24 * 60
+
+
+def person_rules_from_list(data: object, path: str = "rules") -> tuple[NotifyRule, ...]:
+    """A person's own notification rules from JSON (a list of `{"kind", "after_minutes"}`),
+    validated like a step's rules; the empty list means "use the step's rules".
+
+    Raises:
+        PolicyError: with `field` the path, e.g. `rules[1].after_minutes`.
+    """
+    items = _list(data, path)
+    if len(items) > MAX_PERSON_RULES:
+        raise PolicyError(path, f"at most {MAX_PERSON_RULES} rules, got {len(items)}")
+    rules: list[NotifyRule] = []
+    for i, item in enumerate(items):
+        rule = _rule(item, f"{path}[{i}]")
+        if rule.after_minutes > MAX_PERSON_RULE_MINUTES:
+            raise PolicyError(
+                f"{path}[{i}].after_minutes", f"must be at most {MAX_PERSON_RULE_MINUTES}"
+            )
+        if any(r.kind == rule.kind for r in rules):
+            raise PolicyError(f"{path}[{i}].kind", f"a second {rule.kind} rule; one per kind")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def rules_to_list(rules: Iterable[NotifyRule]) -> list[dict[str, Any]]:
+    return [{"kind": r.kind, "after_minutes": r.after_minutes} for r in rules]
 
 
 @dataclass(frozen=True)
@@ -318,7 +351,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
                 "targets": [_target_to_dict(t) for t in step.targets],
                 "wait_minutes": step.wait_minutes,
                 "repeat": step.repeat,
-                "rules": [{"kind": r.kind, "after_minutes": r.after_minutes} for r in step.rules],
+                "rules": rules_to_list(step.rules),
                 "broadcast_groups": list(step.broadcast_groups),
             }
             for step in policy.steps

@@ -1,5 +1,6 @@
 """Duty-officer pages: my next shifts, who is on duty now (with phone numbers), the incidents
-paging me with an acknowledge button, and the duty log with the handover form."""
+paging me with an acknowledge button, how the escalation reaches me (my own notification
+rules), and the duty log with the handover form."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.users import Permission
+from escalation import person_rules
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
 from oncall import directory, dutylog
@@ -161,6 +163,9 @@ def my_duty(
     request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: DutyPage
 ) -> HTMLResponse:
     context = _duty_context(session, user, clock.now(), settings.tz)
+    context["reach"] = (
+        person_rules.get(session, person_id=user.person_id) if user.person_id else None
+    )
     return render(request, "duty/mine.html", context, user=user)
 
 

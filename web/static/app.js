@@ -127,7 +127,7 @@
   // ---- problem errors beside the fields -----------------------------------------------------
 
   function fieldBox(form, field) {
-    var parts = String(field).split(".");
+    var parts = String(field).replace(/\[(\d+)\]/g, ".$1").split(".");  // rules[1].x → rules.1.x
     while (parts.length) {
       var name = parts.join(".");
       var box = form.querySelector('[data-field="' + name.replace(/"/g, "") + '"]');
