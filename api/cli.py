@@ -49,6 +49,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick is noise
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting of report PDFs
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
