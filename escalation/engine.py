@@ -44,7 +44,6 @@ from escalation.policy import (
     NotifyKind,
     NotifyRule,
     Policy,
-    ReportingDeadlines,
     Step,
     describe_target,
 )
@@ -381,39 +380,6 @@ def reopen(state: EscalationState, now: datetime) -> Transition:
         raise InvalidTransition(f"only a resolved incident can be reopened, not {state.status}")
     new = EscalationState(IncidentStatus.open, 0, 0, None, now, episode=state.episode + 1)
     return new, (TimelineNote(f"reopened at {now.isoformat()}: escalation restarts at step 1"),)
-
-
-# ---- reporting clocks ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Clock:
-    name: Literal["initial_report", "written_report"]
-    due_at: datetime
-    met_at: datetime | None
-    overdue: bool
-
-
-def reporting_clocks(
-    opened_at: datetime,
-    deadlines: ReportingDeadlines,
-    now: datetime,
-    initial_reported_at: datetime | None,
-    written_reported_at: datetime | None,
-) -> list[Clock]:
-    """The initial (phone) and written report clocks. A clock is overdue when it was met
-    after its due time, or is unmet and `now` is past its due time (at the due instant it
-    is not yet overdue)."""
-    specs: Sequence[tuple[Literal["initial_report", "written_report"], int, datetime | None]] = (
-        ("initial_report", deadlines.initial_report_minutes, initial_reported_at),
-        ("written_report", deadlines.written_report_minutes, written_reported_at),
-    )
-    clocks = []
-    for name, minutes, met in specs:
-        due = opened_at + _minutes(minutes)
-        overdue = met > due if met is not None else now > due
-        clocks.append(Clock(name, due, met, overdue))
-    return clocks
 
 
 # ---- helpers ---------------------------------------------------------------------------------

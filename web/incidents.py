@@ -20,7 +20,8 @@ from api.deps import ClockDep, SessionDep
 from core.types import MAX_ID
 from core.users import Permission
 from escalation import reporting, service
-from escalation.engine import IncidentStatus, reporting_clocks
+from escalation.deadlines import reporting_clocks
+from escalation.engine import IncidentStatus
 from escalation.models import Category, Incident, IncidentReportKind, ReportMethod
 from escalation.policy import ReportingDeadlines, Severity
 from oncall.changes import people_by_id

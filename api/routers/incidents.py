@@ -22,7 +22,8 @@ from api.deps import (
 from core.errors import NotFound
 from core.types import MAX_ID
 from escalation import reporting, service
-from escalation.engine import IncidentStatus, reporting_clocks
+from escalation.deadlines import reporting_clocks
+from escalation.engine import IncidentStatus
 from escalation.models import (
     EventPublic,
     Incident,

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from core.audit import AuditEntry
 from core.errors import Conflict, ValidationFailed
 from core.users import Role, User
-from escalation import engine, reporting, service
+from escalation import deadlines, reporting, service
 from escalation.models import (
     Category,
     Incident,
@@ -66,8 +66,8 @@ def _report(
     return record
 
 
-def _clocks(incident: Incident, now_minutes: float) -> dict[str, engine.Clock]:
-    clocks = engine.reporting_clocks(
+def _clocks(incident: Incident, now_minutes: float) -> dict[str, deadlines.ReportingClock]:
+    clocks = deadlines.reporting_clocks(
         incident.opened_at,
         ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
         T0 + timedelta(minutes=now_minutes),

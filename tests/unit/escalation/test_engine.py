@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from escalation.deadlines import reporting_clocks
 from escalation.engine import (
     Action,
     Broadcast,
@@ -23,7 +24,6 @@ from escalation.engine import (
     next_wakeup,
     open_state,
     reopen,
-    reporting_clocks,
     resolve,
 )
 from escalation.policy import (
