@@ -63,3 +63,20 @@ def test_pure_packages_stay_pure(package: str) -> None:
         if _imports(m) & PURE_MODULES[package]
     }
     assert offenders == {}
+
+
+PURE_FILES = [
+    "escalation/engine.py",
+    "escalation/policy.py",
+    "escalation/deadlines.py",
+    "escalation/codec.py",
+    "oncall/resolve.py",
+]
+IMPURE = {"sqlmodel", "sqlalchemy", "twilio", "apscheduler"} | WEB_FRAMEWORKS
+
+
+@pytest.mark.parametrize("path", PURE_FILES)
+def test_pure_cores_import_no_database_telephony_or_web(path: str) -> None:
+    """STYLE.md: the escalation state machine, its policies and clocks, and on-duty resolution
+    are pure modules."""
+    assert _imports(ROOT / path) & IMPURE == set()
