@@ -59,6 +59,7 @@ from bench.escalation_benchmark import (  # noqa: E402
     fresh_database,
     measure_health,
     percentile,
+    print_table,
 )
 from complaints import clocks, config, stats  # noqa: E402
 from complaints.models import Complaint, RoutingRule  # noqa: E402
@@ -650,11 +651,7 @@ def main() -> None:
         rows = run(args)
     finally:
         signal.alarm(0)
-    width = max(len(name) for name, _ in rows)
-    print(f"{'metric'.ljust(width)}  value")
-    print(f"{'-' * width}  {'-' * 40}")
-    for name, value in rows:
-        print(f"{name.ljust(width)}  {value}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ if str(REPO_ROOT) not in sys.path:
 from sqlmodel import col, select  # noqa: E402
 
 from api.app import SessionFactory, engine_session_factory  # noqa: E402
-from bench.escalation_benchmark import fresh_database, letters  # noqa: E402
+from bench.escalation_benchmark import fresh_database, letters, print_table  # noqa: E402
 from core.clock import FakeClock  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from escalation import service, targets  # noqa: E402
@@ -126,11 +126,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL URL (a throwaway db is made beside)")
     parser.add_argument("--incidents", type=int, default=200)
     rows = run(parser.parse_args())
-    width = max(len(name) for name, _ in rows)
-    print(f"{'metric'.ljust(width)}  value")
-    print(f"{'-' * width}  {'-' * 40}")
-    for name, value in rows:
-        print(f"{name.ljust(width)}  {value}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

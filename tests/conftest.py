@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,15 @@ def _session_on(connection: Connection) -> Session:
     )
 
 
+@contextmanager
+def savepoint_session(connection: Connection, *, write: bool = True) -> Iterator[Session]:
+    """A session on the test's connection whose commits are savepoints, so what a service or a
+    dispatcher commits is rolled back with the test. `write` is accepted and ignored, so that
+    `partial(savepoint_session, connection)` serves as the app's session factory too."""
+    with _session_on(connection) as session:
+        yield session
+
+
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
     with _session_on(connection) as session:
@@ -82,12 +92,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(connection: Connection, clock: FakeClock, settings: Settings) -> FastAPI:
-    @contextmanager
-    def factory(*, write: bool) -> Iterator[Session]:
-        with _session_on(connection) as session:
-            yield session
-
-    return create_app(settings, clock=clock, session_factory=factory)
+    return create_app(settings, clock=clock, session_factory=partial(savepoint_session, connection))
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ signed webhooks back into the app."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -28,7 +27,7 @@ from escalation.twilio_channel import TwilioChannel
 from oncall import directory
 from oncall.models import ContactCreate, ContactKind, Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
-from tests.conftest import T0, make_token, make_user
+from tests.conftest import T0, make_token, make_user, savepoint_session
 from tests.fakes.fake_twilio import FakeTwilio
 
 SID, TOKEN, FROM = "AC" + "0" * 32, "test-auth-token", "+8610012315"
@@ -44,20 +43,13 @@ def fake() -> Iterator[FakeTwilio]:
 
 @pytest.fixture
 def twilio_app(connection: Connection, clock: FakeClock, database_url: str) -> FastAPI:
-    @contextmanager
-    def factory(*, write: bool) -> Iterator[Session]:
-        with Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as session:
-            yield session
-
     settings = Settings(
         env=RunMode.test,
         database_url=database_url,
         public_url=PUBLIC,
         twilio_auth_token=SecretStr(TOKEN),
     )
-    return create_app(settings, clock=clock, session_factory=factory)
+    return create_app(settings, clock=clock, session_factory=partial(savepoint_session, connection))
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ acknowledgements become warnings, and latency is measured per person and per ste
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -23,7 +22,7 @@ from escalation.policy import Severity
 from oncall import planning
 from oncall.models import Person
 from oncall.roster_models import LeaveCreate, Roster, RosterAssignment, RosterStatus, ShiftType
-from tests.conftest import T0
+from tests.conftest import T0, savepoint_session
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -31,12 +30,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 def _seed(session: Session, connection: Connection) -> Roster:
     demo.seed(session, now=T0)
 
-    @contextmanager
-    def open_session() -> Iterator[Session]:
-        with Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as s:
-            yield s
+    open_session = partial(savepoint_session, connection)
 
     demo.seed_roster(open_session, now=T0, tz=TZ, days=7, time_limit_s=4)
     return session.exec(select(Roster).where(Roster.status == RosterStatus.published)).one()

@@ -3,9 +3,8 @@ notices, their idempotency and their fallback, sent by the real dispatcher tick.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +22,7 @@ from escalation.roster_notices import roster_messages
 from oncall import directory
 from oncall.models import ContactCreate, ContactKind, Person
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus
-from tests.conftest import T0
+from tests.conftest import T0, savepoint_session
 
 D1, D2, D3 = date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)
 
@@ -83,12 +82,7 @@ def clock() -> FakeClock:
 
 
 def _dispatcher(connection: Connection, clock: FakeClock, channel: RecordingChannel) -> Dispatcher:
-    @contextmanager
-    def open_session() -> Iterator[Session]:
-        with Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as s:
-            yield s
+    open_session = partial(savepoint_session, connection)
 
     return Dispatcher(
         open_session=open_session, clock=clock, channel=channel, tz=ZoneInfo("Asia/Shanghai")
@@ -98,12 +92,7 @@ def _dispatcher(connection: Connection, clock: FakeClock, channel: RecordingChan
 def _seed_published_roster(session: Session, connection: Connection) -> Roster:
     demo.seed(session, now=T0)
 
-    @contextmanager
-    def open_session() -> Iterator[Session]:
-        with Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as s:
-            yield s
+    open_session = partial(savepoint_session, connection)
 
     demo.seed_roster(open_session, now=T0, tz=ZoneInfo("Asia/Shanghai"), days=7, time_limit_s=4)
     return session.exec(select(Roster).where(Roster.status == RosterStatus.published)).one()

@@ -5,9 +5,8 @@ the next round. Time moves by a FakeClock."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -27,17 +26,12 @@ from escalation.models import (
 from escalation.outbox_channel import OutboxChannel
 from escalation.policy import PersonTarget, Policy, Severity, Step, policy_to_dict
 from oncall.models import Person, Unit
-from tests.conftest import T0
+from tests.conftest import T0, savepoint_session
 from tests.factories import make_person, make_unit
 
 
 def _dispatcher(connection: Connection, clock: FakeClock) -> Dispatcher:
-    @contextmanager
-    def open_session() -> Iterator[Session]:
-        with Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as s:
-            yield s
+    open_session = partial(savepoint_session, connection)
 
     return Dispatcher(
         open_session=open_session,

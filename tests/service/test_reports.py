@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,22 +35,15 @@ from escalation.models import (
     ReportMethod,
 )
 from escalation.policy import Severity
-from tests.conftest import T0, make_user
+from tests.conftest import T0, make_user, savepoint_session
 from tests.insight_rows import insert_rows, row, rule_set_id
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOVEMBER = reports.parse_period(ReportKind.monthly, "2026-11")
 
 
-def _factory(connection: Connection):  # type: ignore[no-untyped-def]
-    @contextmanager
-    def factory(*, write: bool) -> Iterator[Session]:
-        with Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as session:
-            yield session
-
-    return factory
+def _factory(connection: Connection) -> partial[AbstractContextManager[Session]]:
+    return partial(savepoint_session, connection)
 
 
 def _at(day: date, hour: int = 10) -> datetime:
