@@ -46,6 +46,22 @@ def _factory(connection: Connection) -> partial[AbstractContextManager[Session]]
     return partial(savepoint_session, connection)
 
 
+BUILT_AT = datetime(2026, 12, 1, 2, tzinfo=UTC)
+
+
+def _november_report(connection: Connection) -> AnalysisReport | None:
+    """November's monthly report, built on demand on 1 December (no PDF font: HTML)."""
+    return reports.generate(
+        _factory(connection),
+        period=NOVEMBER,
+        actor="leader",
+        trigger="demand",
+        now=lambda: BUILT_AT,
+        tz=TZ,
+        font=None,
+    )
+
+
 def _at(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=TZ).astimezone(UTC)
 
@@ -110,22 +126,13 @@ def test_report_numbers_equal_the_statistics_module(
     session: Session, connection: Connection
 ) -> None:
     _seed(session)
-    now = datetime(2026, 12, 1, 2, tzinfo=UTC)
-    report = reports.generate(
-        _factory(connection),
-        period=NOVEMBER,
-        actor="leader",
-        trigger="demand",
-        now=lambda: now,
-        tz=TZ,
-        font=None,
-    )
+    report = _november_report(connection)
     assert report is not None and report.status is ReportStatus.done
     data = json.loads(report.data_json or "{}")
     expected = stats.compute(
         session,
         filters=stats.StatsFilter(start=date(2026, 11, 1), end=date(2026, 11, 30)),
-        now=now,
+        now=BUILT_AT,
         tz=TZ,
     )
     assert data["stats"] == expected.model_dump(mode="json")
@@ -133,7 +140,7 @@ def test_report_numbers_equal_the_statistics_module(
     october = stats.compute(
         session,
         filters=stats.StatsFilter(start=date(2026, 10, 1), end=date(2026, 10, 31)),
-        now=now,
+        now=BUILT_AT,
         tz=TZ,
     )
     assert data["previous"]["total"] == october.total
@@ -243,16 +250,7 @@ def test_duty_figures_count_reports_to_superiors_within_their_limits(
             body = IncidentReportCreate(kind=kind, reported_to="市局", method=method)
             reporting.record_report(session, incident_id=incident.id, data=body, user=user, now=at)
         opened_at += timedelta(hours=1)  # no deduplication (no place anyway)
-    now = datetime(2026, 12, 1, 2, tzinfo=UTC)
-    report = reports.generate(
-        _factory(connection),
-        period=NOVEMBER,
-        actor="leader",
-        trigger="demand",
-        now=lambda: now,
-        tz=TZ,
-        font=None,
-    )
+    report = _november_report(connection)
     assert report is not None and report.html is not None
     duty = json.loads(report.data_json or "{}")["duty"]
     expected = escalation_stats.in_time(
