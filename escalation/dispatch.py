@@ -35,11 +35,18 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from escalation import codec, engine, notices, person_rules, roster_notices, targets
-from escalation.engine import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
+from escalation.engine import (
+    Broadcast,
+    Exhausted,
+    IncidentStatus,
+    Notify,
+    OwnRules,
+    TimelineNote,
+)
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
 from escalation.outbox_channel import OutboxChannel
-from escalation.policy import Target, policy_from_dict
+from escalation.policy import NotifyRule, Target, policy_from_dict
 from escalation.ports import (
     NotificationChannel,
     OutboundMessage,
@@ -218,6 +225,24 @@ def _notice_fallback(session: Session, *, failed: Notification, now: datetime) -
 MAX_PASSES_PER_TICK = 5
 
 
+@dataclass
+class _PassLookups:
+    """What one advance pass reads once for all its incidents (one instant, one transaction):
+    the people behind each target and people's own notification rules."""
+
+    targets: dict[Target, frozenset[int]] = field(default_factory=dict)
+    rules: dict[int, tuple[NotifyRule, ...]] = field(default_factory=dict)
+    rules_read_for: set[int] = field(default_factory=set)
+
+    def own_rules(self, session: Session, people: frozenset[int]) -> OwnRules:
+        """Own rules by person for at least `people` (the engine looks up its recipients)."""
+        unread = people - self.rules_read_for
+        if unread:
+            self.rules.update(person_rules.rules_of(session, unread))
+            self.rules_read_for |= unread
+        return self.rules
+
+
 class _Budget:
     """How many more rows this pass may claim, shared by the senders."""
 
@@ -293,9 +318,9 @@ class Dispatcher:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             incidents = list(session.exec(query).all())
-            resolved_targets: dict[Target, frozenset[int]] = {}  # one instant, one lookup each
+            lookups = _PassLookups()
             for incident in incidents:
-                self._advance_one(session, incident, now, resolved_targets)
+                self._advance_one(session, incident, now, lookups)
             session.commit()
             return len(incidents)
 
@@ -304,15 +329,15 @@ class Dispatcher:
         session: Session,
         incident: Incident,
         now: datetime,
-        resolved_targets: dict[Target, frozenset[int]],
+        lookups: _PassLookups,
     ) -> None:
         assert incident.id is not None
         policy = policy_from_dict(json.loads(incident.policy_json))
         state = codec.loads(incident.state_json)
         resolved = targets.resolve_policy(
-            session, policy, at=now, tz=self.tz, cache=resolved_targets
+            session, policy, at=now, tz=self.tz, cache=lookups.targets
         )
-        own = person_rules.rules_of(session, frozenset().union(*resolved.values()))
+        own = lookups.own_rules(session, frozenset().union(*resolved.values()))
         if incident.escalate_requested:
             state, actions = engine.escalate_now(
                 state, policy, now, incident_id=incident.id, resolved=resolved, own_rules=own
