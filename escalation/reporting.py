@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from core.errors import Conflict, ValidationFailed
 from core.users import User
 from escalation import service
+from escalation.deadlines import ReportingClock, reporting_clocks
 from escalation.engine import IncidentStatus
 from escalation.models import (
     Incident,
@@ -39,8 +40,20 @@ from escalation.models import (
     IncidentReportKind,
     ReportMethod,
 )
+from escalation.policy import ReportingDeadlines
 
 ONCE = (IncidentReportKind.initial, IncidentReportKind.written, IncidentReportKind.final)
+
+
+def clocks(incident: Incident, *, now: datetime) -> list[ReportingClock]:
+    """The incident's reporting clocks: its frozen limits against its recorded report times."""
+    return reporting_clocks(
+        incident.opened_at,
+        ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
+        now,
+        incident.initial_reported_at,
+        incident.written_reported_at,
+    )
 
 
 def list_reports(session: Session, *, incident_id: int) -> list[IncidentReport]:

@@ -20,10 +20,9 @@ from api.deps import ClockDep, SessionDep
 from core.types import MAX_ID
 from core.users import Permission
 from escalation import reporting, service
-from escalation.deadlines import reporting_clocks
 from escalation.engine import IncidentStatus
 from escalation.models import Category, Incident, IncidentReportKind, ReportMethod
-from escalation.policy import ReportingDeadlines, Severity
+from escalation.policy import Severity
 from oncall.changes import people_by_id
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
@@ -39,13 +38,7 @@ StatusFilter = Annotated[IncidentStatus | None, Query(alias="status")]
 def incident_view(session: Session, incident: Incident, now: datetime) -> dict[str, Any]:
     """Everything the detail page and its live fragment show about one incident."""
     assert incident.id is not None
-    clocks = reporting_clocks(
-        incident.opened_at,
-        ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
-        now,
-        incident.initial_reported_at,
-        incident.written_reported_at,
-    )
+    clocks = reporting.clocks(incident, now=now)
     notifications = service.notifications(session, incident_id=incident.id)
     events = service.timeline(session, incident_id=incident.id)
     actors = [e.actor for e in events] + [incident.acknowledged_by or ""]

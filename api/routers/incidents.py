@@ -22,7 +22,6 @@ from api.deps import (
 from core.errors import NotFound
 from core.types import MAX_ID
 from escalation import reporting, service
-from escalation.deadlines import reporting_clocks
 from escalation.engine import IncidentStatus
 from escalation.models import (
     EventPublic,
@@ -35,7 +34,6 @@ from escalation.models import (
     NotificationPublic,
     ReportingClockPublic,
 )
-from escalation.policy import ReportingDeadlines
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -53,13 +51,7 @@ def _public(
     session: Session, incident: Incident, now: datetime, deduplicated: bool = False
 ) -> IncidentPublic:
     assert incident.id is not None
-    clocks = reporting_clocks(
-        incident.opened_at,
-        ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
-        now,
-        incident.initial_reported_at,
-        incident.written_reported_at,
-    )
+    clocks = reporting.clocks(incident, now=now)
     return IncidentPublic(
         **incident.model_dump(exclude={"policy_json", "state_json"}),
         deduplicated=deduplicated,

@@ -23,7 +23,7 @@ from escalation.models import (
     IncidentReportKind,
     ReportMethod,
 )
-from escalation.policy import ReportingDeadlines, Severity
+from escalation.policy import Severity
 from tests.conftest import T0, make_user
 
 KIND = IncidentReportKind
@@ -67,13 +67,7 @@ def _report(
 
 
 def _clocks(incident: Incident, now_minutes: float) -> dict[str, deadlines.ReportingClock]:
-    clocks = deadlines.reporting_clocks(
-        incident.opened_at,
-        ReportingDeadlines(incident.initial_report_minutes, incident.written_report_minutes),
-        T0 + timedelta(minutes=now_minutes),
-        incident.initial_reported_at,
-        incident.written_reported_at,
-    )
+    clocks = reporting.clocks(incident, now=T0 + timedelta(minutes=now_minutes))
     return {c.name: c for c in clocks}
 
 
