@@ -9,6 +9,8 @@ entries to `web.nav.NAV`.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -75,9 +77,15 @@ def _forbidden(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", context, user=exc.user, status=403)
 
 
-def _domain_error_page(request: Request, exc: DomainError) -> Response:
-    context = {"status": exc.status, "reason": exc.code, "detail": exc.detail}
-    return render(request, "error.html", context, user=None, status=exc.status)
+def _error_page(request: Request, status: int, reason: str, detail: str) -> Response:
+    context = {"status": status, "reason": reason, "detail": detail}
+    return render(request, "error.html", context, user=None, status=status)
+
+
+async def _delegate(handler: Callable[..., Any], request: Request, exc: Exception) -> Response:
+    """Hand `exc` to the handler that was installed before ours (sync or async)."""
+    response = handler(request, exc)
+    return cast(Response, await response if inspect.isawaitable(response) else response)
 
 
 def mount(app: FastAPI) -> None:
@@ -91,11 +99,10 @@ def mount(app: FastAPI) -> None:
         # us (RFC 9457 problems, or the Open311 error format under /open311/).
         assert isinstance(exc, DomainError)
         if is_page(request):
-            return _domain_error_page(request, exc)
+            return _error_page(request, exc.status, exc.code, exc.detail)
         if api_handler is None:
             return domain_problem(request, exc)
-        response = api_handler(request, exc)
-        return await response if inspect.isawaitable(response) else response
+        return await _delegate(api_handler, request, exc)
 
     app.add_exception_handler(DomainError, domain_error)
     api_validation_handler = app.exception_handlers.get(RequestValidationError)
@@ -110,11 +117,9 @@ def mount(app: FastAPI) -> None:
             and not request.headers.get(FRAGMENT_HEADER)
         ):
             names = ", ".join(sorted({field_name(e.get("loc", ())) for e in exc.errors()}))
-            context = {"status": 422, "reason": "validation_failed", "detail": names}
-            return render(request, "error.html", context, user=None, status=422)
+            return _error_page(request, 422, "validation_failed", names)
         assert api_validation_handler is not None
-        response = api_validation_handler(request, exc)
-        return await response if inspect.isawaitable(response) else response
+        return await _delegate(api_validation_handler, request, exc)
 
     app.add_exception_handler(RequestValidationError, validation_error)
 
