@@ -2,11 +2,17 @@
 
 SQLite runs in WAL mode with a busy timeout; a session opened for writing starts its
 transaction with `BEGIN IMMEDIATE` so two writers queue instead of failing on upgrade.
+Writers of one process queue on a lock per database file before `BEGIN IMMEDIATE` and are
+handed it as soon as the holder commits or rolls back. SQLite's own busy handler only polls,
+sleeping up to 100 ms between tries, which under load leaves the database idle while
+writers sleep; it stays as the arbiter between processes.
 PostgreSQL uses psycopg 3. The schema is created by Alembic migrations only.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -46,7 +52,74 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class _WriterQueue:
+    """One process's SQLite writers, one at a time. Not re-entrant: a thread that already
+    writes and opens a second write transaction goes straight to SQLite (as before), and
+    a writer that waited longer than the busy timeout does too, so nothing can deadlock
+    here that SQLite would not have refused on its own."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def acquire(self) -> bool:
+        if self._owner == threading.get_ident():
+            return False
+        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            return False
+        self._owner = threading.get_ident()
+        return True
+
+    def release(self) -> None:
+        self._owner = None
+        self._lock.release()
+
+
+_writer_queues: dict[str, _WriterQueue] = {}
+_writer_queues_lock = threading.Lock()
+
+
+def _writer_queue(database: str) -> _WriterQueue:
+    with _writer_queues_lock:
+        return _writer_queues.setdefault(database, _WriterQueue())
+
+
+class _QueuedConnection(sqlite3.Connection):
+    """A pysqlite connection that gives the writer queue back once its transaction ends
+    (after COMMIT or ROLLBACK has run, so the next writer's BEGIN IMMEDIATE succeeds)."""
+
+    writer_queue: _WriterQueue | None = None
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._leave_queue()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._leave_queue()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._leave_queue()
+
+    def _leave_queue(self) -> None:
+        queue, self.writer_queue = self.writer_queue, None
+        if queue is not None:
+            queue.release()
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+    if not database or database == ":memory:":
+        database = f"memory:{id(engine)}"
+    queue = _writer_queue(database)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would defer it).
@@ -61,7 +134,16 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        dbapi_connection = connection.connection.dbapi_connection
+        if mode == "IMMEDIATE" and isinstance(dbapi_connection, _QueuedConnection):
+            if queue.acquire():
+                dbapi_connection.writer_queue = queue
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            if isinstance(dbapi_connection, _QueuedConnection):
+                dbapi_connection._leave_queue()
+            raise
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -69,7 +151,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(
             url,
             echo=echo,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            connect_args={
+                "check_same_thread": False,
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "factory": _QueuedConnection,
+            },
         )
         _configure_sqlite(engine)
         return engine
@@ -81,6 +167,15 @@ def writer(engine: Engine) -> Engine:
     if engine.dialect.name == "sqlite":
         return engine.execution_options(sqlite_begin="IMMEDIATE")
     return engine
+
+
+def reading_from_here(session: Session) -> None:
+    """Start the session's next transaction as a reader (BEGIN DEFERRED on SQLite): a request
+    that has committed its write and only reads back its result must not queue behind the
+    other writers again. A no-op on PostgreSQL and inside a transaction."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
 
 
 @contextmanager
