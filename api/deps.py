@@ -85,20 +85,26 @@ class Principal:
         return self.user.username
 
 
+def _user_for_token(request: Request, token: str, clock: Clock) -> tuple[User, ApiToken]:
+    """The token's user, looked up in a short read transaction of its own: a request that
+    writes does not hold SQLite's write lock while it authenticates."""
+    with request.app.state.session_factory(write=False) as session:
+        return user_service.user_for_token(session, token=token, now=clock.now())
+
+
 def current_principal(
     request: Request,
-    session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
     if token:
-        user, record = user_service.user_for_token(session, token=token, now=clock.now())
+        user, record = _user_for_token(request, token, clock)
         return Principal(user=user, token=record)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise Unauthenticated("a bearer token or a signed-in browser session is required")
-    user, record = user_service.user_for_token(session, token=cookie, now=clock.now())
+    user, record = _user_for_token(request, cookie, clock)
     if request.method not in SAFE_METHODS and not csrf_matches(
         settings, cookie, request.headers.get(CSRF_HEADER)
     ):
