@@ -51,6 +51,7 @@ from complaints.vocab import Channel, Domain, ItemType, Status
 from complaints.workflow import Action
 from core import audit
 from core.calendar_store import load_calendar
+from core.db import reading_from_here
 from core.errors import NotFound
 from core.types import MAX_ID
 from core.users import Permission, Role, allowed
@@ -124,6 +125,7 @@ def register(
 ) -> RegistrationResult:
     now = clock.now()
     items = service.register(session, data=body, actor=who.name, now=now, tz=settings.tz)
+    reading_from_here(session)
     if any(i.incident_id is not None for i in items):
         wake_dispatcher()  # an emergency opened its incident
     return RegistrationResult(

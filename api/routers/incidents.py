@@ -19,6 +19,7 @@ from api.deps import (
     OutboxUser,
     SessionDep,
 )
+from core.db import reading_from_here
 from core.errors import NotFound
 from core.types import MAX_ID
 from escalation import reporting, service
@@ -86,6 +87,7 @@ def open_incident(
     incident, deduplicated = service.open_incident(
         session, data=body, actor=who.name, now=clock.now()
     )
+    reading_from_here(session)
     if deduplicated:
         response.status_code = status.HTTP_200_OK
     else:
