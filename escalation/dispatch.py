@@ -77,13 +77,14 @@ def message_text(incident: Incident) -> str:
     )
 
 
+def _able(contacts: list[ContactMethod], kind: str) -> list[ContactMethod]:
+    """The contacts that can take `kind` (SMS needs a mobile), in the order given."""
+    return [c for c in contacts if kind != "sms" or c.kind is ContactKind.mobile]
+
+
 def _contacts(session: Session, person_id: int, kind: str) -> list[ContactMethod]:
-    """The person's contacts that can take `kind` (SMS needs a mobile), in trying order."""
-    return [
-        c
-        for c in directory.contacts_of(session, person_id)
-        if kind != "sms" or c.kind is ContactKind.mobile
-    ]
+    """The person's contacts that can take `kind`, in trying order."""
+    return _able(directory.contacts_of(session, person_id), kind)
 
 
 def _event(
@@ -111,8 +112,15 @@ def _queue(
     channel: str,
     to: str,
     now: datetime,
+    queued_keys: set[str] | None = None,
 ) -> Notification | None:
-    if session.exec(select(Notification.id).where(Notification.idempotency_key == key)).first():
+    """A new pending outbox row, or None if `key` was queued before. `queued_keys` (the
+    pass's keys of its incidents, kept up to date here) saves the lookup per row."""
+    if queued_keys is not None:
+        if key in queued_keys:
+            return None
+        queued_keys.add(key)
+    elif session.exec(select(Notification.id).where(Notification.idempotency_key == key)).first():
         return None
     assert incident.id is not None
     row = Notification(
@@ -228,11 +236,23 @@ MAX_PASSES_PER_TICK = 5
 @dataclass
 class _PassLookups:
     """What one advance pass reads once for all its incidents (one instant, one transaction):
-    the people behind each target and people's own notification rules."""
+    the people behind each target, people's own notification rules, names and contact
+    methods, and the idempotency keys its incidents have queued so far."""
 
     targets: dict[Target, frozenset[int]] = field(default_factory=dict)
     rules: dict[int, tuple[NotifyRule, ...]] = field(default_factory=dict)
     rules_read_for: set[int] = field(default_factory=set)
+    names: dict[int, str] = field(default_factory=dict)
+    contacts: dict[int, list[ContactMethod]] = field(default_factory=dict)
+    queued_keys: set[str] = field(default_factory=set)
+
+    @classmethod
+    def for_incidents(cls, session: Session, incidents: list[Incident]) -> _PassLookups:
+        ids = [i.id for i in incidents]
+        keys = session.exec(
+            select(Notification.idempotency_key).where(col(Notification.incident_id).in_(ids))
+        ).all()
+        return cls(queued_keys=set(keys))
 
     def own_rules(self, session: Session, people: frozenset[int]) -> OwnRules:
         """Own rules by person for at least `people` (the engine looks up its recipients)."""
@@ -241,6 +261,24 @@ class _PassLookups:
             self.rules.update(person_rules.rules_of(session, unread))
             self.rules_read_for |= unread
         return self.rules
+
+    def read_people(self, session: Session, people: set[int]) -> None:
+        """Names and contact methods (in trying order) of at least `people`."""
+        unread = people - self.names.keys()
+        if not unread:
+            return
+        for person in session.exec(select(Person).where(col(Person.id).in_(unread))).all():
+            assert person.id is not None
+            self.names[person.id] = person.name
+        for person_id in unread:
+            self.names.setdefault(person_id, "?")
+            self.contacts[person_id] = []
+        for contact in directory.contacts_of_people(session, unread):
+            self.contacts[contact.person_id].append(contact)
+
+    def contacts_for(self, person_id: int, kind: str) -> list[ContactMethod]:
+        """As `_contacts`, from what `read_people` read."""
+        return _able(self.contacts[person_id], kind)
 
 
 class _Budget:
@@ -318,7 +356,7 @@ class Dispatcher:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             incidents = list(session.exec(query).all())
-            lookups = _PassLookups()
+            lookups = _PassLookups.for_incidents(session, incidents)
             for incident in incidents:
                 self._advance_one(session, incident, now, lookups)
             session.commit()
@@ -347,17 +385,10 @@ class Dispatcher:
             state, actions = engine.advance(
                 state, policy, now, incident_id=incident.id, resolved=resolved, own_rules=own
             )
-        names = {
-            p.id: p.name
-            for p in session.exec(
-                select(Person).where(
-                    col(Person.id).in_([a.person_id for a in actions if isinstance(a, Notify)])
-                )
-            ).all()
-        }
+        lookups.read_people(session, {a.person_id for a in actions if isinstance(a, Notify)})
         for action in actions:
             if isinstance(action, Notify):
-                self._page(session, incident, action, names.get(action.person_id, "?"), now)
+                self._page(session, incident, action, lookups, now)
             elif isinstance(action, Broadcast):
                 row = _queue(
                     session,
@@ -368,6 +399,7 @@ class Dispatcher:
                     channel=self._group_channel(action.group),
                     to=action.group,
                     now=now,
+                    queued_keys=lookups.queued_keys,
                 )
                 if row is not None:
                     _event(
@@ -400,10 +432,16 @@ class Dispatcher:
         return self.outbox.name
 
     def _page(
-        self, session: Session, incident: Incident, action: Notify, name: str, now: datetime
+        self,
+        session: Session,
+        incident: Incident,
+        action: Notify,
+        lookups: _PassLookups,
+        now: datetime,
     ) -> None:
         assert incident.id is not None
-        contacts = _contacts(session, action.person_id, action.kind)
+        name = lookups.names[action.person_id]
+        contacts = lookups.contacts_for(action.person_id, action.kind)
         if not contacts:
             _event(
                 session,
@@ -422,6 +460,7 @@ class Dispatcher:
             channel=self.channel.name,
             to=contacts[0].value,
             now=now,
+            queued_keys=lookups.queued_keys,
         )
         if row is not None:
             _event(

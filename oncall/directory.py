@@ -184,6 +184,19 @@ def contacts_of(session: Session, person_id: int) -> list[ContactMethod]:
     )
 
 
+def contacts_of_people(session: Session, person_ids: Iterable[int]) -> list[ContactMethod]:
+    """`contacts_of` for several people in one query (each person's in trying order)."""
+    return list(
+        session.exec(
+            select(ContactMethod)
+            .where(col(ContactMethod.person_id).in_(list(person_ids)))
+            .order_by(
+                col(ContactMethod.person_id), col(ContactMethod.priority), col(ContactMethod.id)
+            )
+        ).all()
+    )
+
+
 def person_public(session: Session, person: Person) -> PersonPublic:
     assert person.id is not None
     return PersonPublic(
