@@ -53,26 +53,49 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class _WriterQueue:
-    """One process's SQLite writers, one at a time. Not re-entrant: a thread that already
-    writes and opens a second write transaction goes straight to SQLite (as before), and
-    a writer that waited longer than the busy timeout does too, so nothing can deadlock
-    here that SQLite would not have refused on its own."""
+    """One process's SQLite writers, one at a time, first come first served (a writer that
+    just finished cannot jump the queue again, so a busy sender cannot starve a request).
+    Not re-entrant: a thread that already writes and opens a second write transaction goes
+    straight to SQLite (as before), and so does a writer that waited longer than the busy
+    timeout, so nothing can deadlock here that SQLite would not have refused on its own."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._turns = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+        self._abandoned: set[int] = set()
         self._owner: int | None = None
 
     def acquire(self) -> bool:
-        if self._owner == threading.get_ident():
+        me = threading.get_ident()
+        if self._owner == me:
             return False
-        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-            return False
-        self._owner = threading.get_ident()
-        return True
+        with self._turns:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            served = self._turns.wait_for(
+                lambda: self._serving == ticket, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
+            if not served:
+                self._abandoned.add(ticket)
+                return False
+            self._owner = me
+            return True
+
+    def waiting(self) -> int:
+        """Writers waiting for their turn (not counting the one writing)."""
+        with self._turns:
+            writing = 1 if self._owner is not None else 0
+            return self._next_ticket - self._serving - len(self._abandoned) - writing
 
     def release(self) -> None:
-        self._owner = None
-        self._lock.release()
+        with self._turns:
+            self._owner = None
+            self._serving += 1
+            while self._serving in self._abandoned:
+                self._abandoned.discard(self._serving)
+                self._serving += 1
+            self._turns.notify_all()
 
 
 _writer_queues: dict[str, _WriterQueue] = {}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from core.db import make_engine, read_session, reading_from_here, write_session
+from core.db import _WriterQueue, make_engine, read_session, reading_from_here, write_session
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -139,3 +139,29 @@ def test_reading_back_after_a_commit_does_not_queue_behind_another_writer(
     assert value == 3  # its own committed write, read while the other writer holds the lock
     assert waited < 1.0
     assert _count(sqlite_engine) == 7
+
+
+def test_writers_are_served_in_the_order_they_arrived() -> None:
+    queue = _WriterQueue()
+    assert queue.acquire()
+    served: list[str] = []
+
+    def writer(name: str) -> None:
+        assert queue.acquire()
+        served.append(name)
+        queue.release()
+
+    threads = []
+    for name in ("first", "second", "third"):
+        arrived = queue.waiting() + 1
+        thread = threading.Thread(target=writer, args=(name,))
+        thread.start()
+        threads.append(thread)
+        deadline = time.monotonic() + 5
+        while queue.waiting() < arrived and time.monotonic() < deadline:
+            time.sleep(0.001)
+    queue.release()
+    for thread in threads:
+        thread.join(5)
+
+    assert served == ["first", "second", "third"]
