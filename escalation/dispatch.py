@@ -249,6 +249,8 @@ class _PassLookups:
     @classmethod
     def for_incidents(cls, session: Session, incidents: list[Incident]) -> _PassLookups:
         ids = [i.id for i in incidents]
+        if not ids:
+            return cls()
         keys = session.exec(
             select(Notification.idempotency_key).where(col(Notification.incident_id).in_(ids))
         ).all()
