@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -53,49 +54,51 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class _WriterQueue:
-    """One process's SQLite writers, one at a time, first come first served (a writer that
-    just finished cannot jump the queue again, so a busy sender cannot starve a request).
+    """One process's SQLite writers, one at a time, first come first served: a writer that
+    just finished cannot jump the queue again, so a busy sender cannot starve a request,
+    and each release wakes only the next writer (a hand-over, not a scramble).
     Not re-entrant: a thread that already writes and opens a second write transaction goes
     straight to SQLite (as before), and so does a writer that waited longer than the busy
     timeout, so nothing can deadlock here that SQLite would not have refused on its own."""
 
     def __init__(self) -> None:
-        self._turns = threading.Condition()
-        self._next_ticket = 0
-        self._serving = 0
-        self._abandoned: set[int] = set()
+        self._mutex = threading.Lock()
+        self._busy = False
+        self._waiters: deque[threading.Lock] = deque()
         self._owner: int | None = None
 
     def acquire(self) -> bool:
         me = threading.get_ident()
         if self._owner == me:
             return False
-        with self._turns:
-            ticket = self._next_ticket
-            self._next_ticket += 1
-            served = self._turns.wait_for(
-                lambda: self._serving == ticket, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
-            )
-            if not served:
-                self._abandoned.add(ticket)
-                return False
-            self._owner = me
-            return True
+        with self._mutex:
+            if not self._busy:
+                self._busy, self._owner = True, me
+                return True
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        if not turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            with self._mutex:
+                if turn in self._waiters:  # still waiting: give up the place
+                    self._waiters.remove(turn)
+                    return False
+            # handed over just as the wait timed out: the turn is ours
+        self._owner = me
+        return True
 
     def waiting(self) -> int:
         """Writers waiting for their turn (not counting the one writing)."""
-        with self._turns:
-            writing = 1 if self._owner is not None else 0
-            return self._next_ticket - self._serving - len(self._abandoned) - writing
+        with self._mutex:
+            return len(self._waiters)
 
     def release(self) -> None:
-        with self._turns:
+        with self._mutex:
             self._owner = None
-            self._serving += 1
-            while self._serving in self._abandoned:
-                self._abandoned.discard(self._serving)
-                self._serving += 1
-            self._turns.notify_all()
+            if self._waiters:
+                self._waiters.popleft().release()  # the next writer's turn; still busy
+            else:
+                self._busy = False
 
 
 _writer_queues: dict[str, _WriterQueue] = {}
