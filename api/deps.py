@@ -85,26 +85,31 @@ class Principal:
         return self.user.username
 
 
-def _user_for_token(request: Request, token: str, clock: Clock) -> tuple[User, ApiToken]:
-    """The token's user, looked up in a short read transaction of its own: a request that
-    writes does not hold SQLite's write lock while it authenticates."""
-    with request.app.state.session_factory(write=False) as session:
+def _user_for_token(
+    request: Request, session: Session, token: str, clock: Clock
+) -> tuple[User, ApiToken]:
+    """The token's user. On SQLite a request that writes holds the write lock from its first
+    query on, so it looks the token up in a short read transaction of its own instead."""
+    if request.method in SAFE_METHODS or session.get_bind().dialect.name != "sqlite":
         return user_service.user_for_token(session, token=token, now=clock.now())
+    with request.app.state.session_factory(write=False) as reader:
+        return user_service.user_for_token(reader, token=token, now=clock.now())
 
 
 def current_principal(
     request: Request,
+    session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Principal:
     if token:
-        user, record = _user_for_token(request, token, clock)
+        user, record = _user_for_token(request, session, token, clock)
         return Principal(user=user, token=record)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise Unauthenticated("a bearer token or a signed-in browser session is required")
-    user, record = _user_for_token(request, cookie, clock)
+    user, record = _user_for_token(request, session, cookie, clock)
     if request.method not in SAFE_METHODS and not csrf_matches(
         settings, cookie, request.headers.get(CSRF_HEADER)
     ):
