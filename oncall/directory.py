@@ -175,13 +175,7 @@ def skills_of(session: Session, person_id: int) -> list[str]:
 
 def contacts_of(session: Session, person_id: int) -> list[ContactMethod]:
     """A person's contact methods in the order they are tried (priority, then age)."""
-    return list(
-        session.exec(
-            select(ContactMethod)
-            .where(ContactMethod.person_id == person_id)
-            .order_by(col(ContactMethod.priority), col(ContactMethod.id))
-        ).all()
-    )
+    return contacts_of_people(session, [person_id])
 
 
 def contacts_of_people(session: Session, person_ids: Iterable[int]) -> list[ContactMethod]:
