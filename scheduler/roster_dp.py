@@ -36,6 +36,7 @@ from scheduler.benchmark_arrays import (
     ShiftStructure,
     StaffLimits,
 )
+from scheduler.roster_dp_forward import forward
 
 INF = float("inf")
 State = tuple[bool, int, int, int, int]  # (working, class, run, weekends, units index)
@@ -214,10 +215,8 @@ def shortest_roster(
     if not groups:
         history = [(work, rest)] * horizon
         return _backtrack(layout, days, history, limits)
-    gather = _gather(layout)
-    for day in range(horizon):
-        work, rest = _step(layout, gather, days[day], work, rest, day)
-        history.append((work, rest))
+    works, rests = _forward(layout, days, work, rest)
+    history = list(zip(works, rests, strict=True))
     return _backtrack(layout, days, history, limits)
 
 
@@ -230,49 +229,6 @@ def _initial(layout: _Layout) -> tuple[FloatArray, FloatArray]:
     return work, rest
 
 
-def _ending(work: FloatArray, min_run: int, day: int) -> FloatArray:
-    """Cheapest state per (weekends, units) that may be followed by a day off on ``day``:
-    runs of at least ``min_run``, or the run that started on day 0."""
-    runs = work.shape[1]
-    ending: FloatArray
-    if min_run <= runs:
-        ending = work[:, min_run - 1 :].min(axis=(0, 1))
-    else:
-        ending = np.full(work.shape[2:], INF)
-    if 1 <= day < min_run and day <= runs:
-        ending = np.minimum(ending, work[:, day - 1].min(axis=0))
-    return ending
-
-
-def _min_into(target: FloatArray, source: FloatArray, offset: int) -> None:
-    """``target[..., j] = min(target[..., j], source[..., j - offset])`` where defined."""
-    width = target.shape[-1]
-    if offset >= width or -offset >= width:
-        return
-    if offset >= 0:
-        np.minimum(target[..., offset:], source[..., : width - offset], out=target[..., offset:])
-    else:
-        np.minimum(target[..., :offset], source[..., -offset:], out=target[..., :offset])
-
-
-def _shift_weekends(values: FloatArray, offset: int) -> FloatArray:
-    """Move values ``offset`` places along the weekend axis (second to last). Values moved
-    above the top are dropped; below the bottom they merge into index 0."""
-    if not offset:
-        return values
-    size = values.shape[-2]
-    moved = np.full_like(values, INF)
-    if offset > 0:
-        if offset < size:
-            moved[..., offset:, :] = values[..., :-offset, :]
-        return moved
-    keep = -offset
-    if keep < size:
-        moved[..., : size - keep, :] = values[..., keep:, :]
-    moved[..., 0, :] = values[..., : min(size, keep + 1), :].min(axis=-2)
-    return moved
-
-
 def _weekend_sources(index: int, offset: int, size: int) -> list[int]:
     """Weekend indices before a transition that moved by ``offset`` and landed on ``index``."""
     sources = [index - offset] if 0 <= index - offset < size else []
@@ -281,70 +237,29 @@ def _weekend_sources(index: int, offset: int, size: int) -> list[int]:
     return sources
 
 
-@dataclass(frozen=True)
-class _Gather:
-    """Index arrays that compute every group's candidate values in one gather."""
-
-    pattern_mask: BoolArray  # (P, K): classes each pattern may follow
-    group_pattern: IntArray  # (G,)
-    group_units: IntArray  # (G,)
-    class_starts: IntArray  # first group of each class (groups are sorted by class)
-
-
-def _gather(layout: _Layout) -> _Gather:
+def _forward(
+    layout: _Layout, days: list[_DayCosts], work: FloatArray, rest: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """The work and rest arrays after each day (``roster_dp_forward``)."""
     mask = np.zeros((max(1, len(layout.patterns)), layout.n_classes), dtype=np.bool_)
     for p, classes in enumerate(layout.patterns):
         mask[p, classes] = True
-    order = [group.shift_class for group in layout.groups]
-    starts = [order.index(k) for k in range(layout.n_classes)]
-    return _Gather(
-        pattern_mask=mask,
-        group_pattern=np.array([group.pattern for group in layout.groups], dtype=np.int64),
-        group_units=np.array([group.units for group in layout.groups], dtype=np.int64),
-        class_starts=np.array(starts, dtype=np.int64),
+    groups = layout.groups
+    return forward(
+        work,
+        rest,
+        mask,
+        np.array([group.pattern for group in groups], dtype=np.int64),
+        np.array([group.shift_class for group in groups], dtype=np.int64),
+        np.array([group.units for group in groups], dtype=np.int64),
+        np.stack([day.cont for day in days]),
+        np.stack([day.start for day in days]),
+        np.array([day.weekend_cont for day in days], dtype=np.int64),
+        np.array([day.weekend_start for day in days], dtype=np.int64),
+        layout.low.astype(np.int64),
+        layout.weekend_low.astype(np.int64),
+        layout.min_run,
     )
-
-
-def _step(
-    layout: _Layout,
-    gather: _Gather,
-    costs: _DayCosts,
-    work: FloatArray,
-    rest: FloatArray,
-    day: int,
-) -> tuple[FloatArray, FloatArray]:
-    move = int(layout.low[day + 1] - layout.low[day])
-    wmove = int(layout.weekend_low[day + 1] - layout.weekend_low[day])
-    rests, runs, width = layout.rests, layout.runs, layout.width
-    # source[p, r, w, j]: best value that a shift of pattern p carries into run index r.
-    n_patterns = gather.pattern_mask.shape[0]
-    source = np.full((n_patterns, runs, layout.weekends, width), INF)
-    if runs > 1:
-        masked = np.where(gather.pattern_mask[:, :, None, None, None], work[None, :, :-1], INF)
-        source[:, 1:] = _shift_weekends(masked.min(axis=1), costs.weekend_cont - wmove)
-    source[:, 0] = _shift_weekends(rest[rests - 1], costs.weekend_start - wmove)[None]
-    index = np.arange(width)[None, :] - (gather.group_units[:, None] - move)
-    valid = (index >= 0) & (index < width)
-    picked = source[
-        gather.group_pattern[:, None, None, None],
-        np.arange(runs)[None, :, None, None],
-        np.arange(layout.weekends)[None, None, :, None],
-        np.clip(index, 0, width - 1)[:, None, None, :],
-    ]
-    add = np.repeat(costs.cont[:, None], runs, axis=1)
-    add[:, 0] = costs.start
-    candidates = np.where(valid[:, None, None, :], picked + add[:, :, None, None], INF)
-    new_work: FloatArray = np.minimum.reduceat(candidates, gather.class_starts, axis=0)
-    new_rest = np.full_like(rest, INF)
-    ending = _shift_weekends(_ending(work, layout.min_run, day), -wmove)
-    rest = _shift_weekends(rest, -wmove)
-    _min_into(new_rest[0], ending, -move)
-    if rests == 1:
-        _min_into(new_rest[0], rest[0], -move)
-    else:
-        _min_into(new_rest[1:], rest[:-1], -move)
-        _min_into(new_rest[rests - 1], rest[rests - 1], -move)
-    return new_work, new_rest
 
 
 def _backtrack(
