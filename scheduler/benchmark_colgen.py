@@ -1,5 +1,4 @@
-"""Column generation over individual rosters, a diving heuristic, and the restricted master
-as a MIP (price-and-branch).
+"""Column generation over individual rosters and a diving heuristic over the columns.
 
 Master LP (GLOP): choose a convex combination of columns (individual rosters) per employee;
 ``count[d, s] + under[d, s] - over[d, s] = requirement[d, s]``; minimise request cost plus
@@ -34,8 +33,6 @@ PARTIAL_PRICING = 0.34
 FULL_ROUND = 6
 #: LP weight from which a diving step fixes an employee to a column.
 DIVE_FIX_WEIGHT = 0.9
-#: The master MIP is not started with less time than this.
-MIN_MIP_SECONDS = 0.5
 #: Reduced cost below which a column enters the master.
 ENTER_TOLERANCE = 1e-6
 #: Dual smoothing: pricing uses ``SMOOTHING * previous + (1 - SMOOTHING) * LP duals``.
@@ -66,13 +63,6 @@ class ColumnPool:
         self.columns[employee].append(row.copy())
         self.costs[employee].append(roster_cost(self.arrays.request_cost[employee], row))
         return len(self.columns[employee]) - 1
-
-    def index_of(self, employee: int, row: IntArray) -> int:
-        key = row.tobytes()
-        for position, column in enumerate(self.columns[employee]):
-            if column.tobytes() == key:
-                return position
-        raise KeyError("column not in pool")
 
     @property
     def size(self) -> int:
@@ -266,66 +256,3 @@ class ColumnGeneration:
     def _fix(self, employee: int, position: int) -> None:
         self.fixed[employee] = position
         self.master.fix(employee, position)
-
-
-def solve_master_mip(
-    arrays: InstanceArrays,
-    pool: ColumnPool,
-    incumbent: IntArray,
-    deadline: float,
-    share: float = 1.0,
-    *,
-    solver_name: str = "SCIP",
-) -> IntArray | None:
-    """Best combination of pool columns (one per employee) with a MIP solver (its LP
-    relaxation is the tight master LP), hinted with the incumbent; the solver gets
-    ``share`` of the time left before ``deadline`` (a ``time.monotonic()`` value) once the
-    model is built. None if the solver is missing or found nothing."""
-    solver = pywraplp.Solver.CreateSolver(solver_name)
-    if solver is None:
-        return None
-    horizon, n_shifts = arrays.requirement.shape
-    objective = solver.Objective()
-    cover: dict[tuple[int, int], pywraplp.Constraint] = {}
-    for day in range(horizon):
-        for shift in range(n_shifts):
-            need = float(arrays.requirement[day, shift])
-            row = solver.Constraint(need, need)
-            under = solver.NumVar(0.0, need, "")
-            over = solver.NumVar(0.0, solver.infinity(), "")
-            row.SetCoefficient(under, 1.0)
-            row.SetCoefficient(over, -1.0)
-            objective.SetCoefficient(under, float(arrays.weight_under[day, shift]))
-            objective.SetCoefficient(over, float(arrays.weight_over[day, shift]))
-            cover[(day, shift)] = row
-    choose: list[list[pywraplp.Variable]] = []
-    hint_vars: list[pywraplp.Variable] = []
-    hint_values: list[float] = []
-    for employee in range(arrays.n_staff):
-        hint = pool.index_of(employee, incumbent[employee])
-        one = solver.Constraint(1.0, 1.0)
-        variables = []
-        for position, row_shifts in enumerate(pool.columns[employee]):
-            var = solver.BoolVar("")
-            objective.SetCoefficient(var, pool.costs[employee][position])
-            one.SetCoefficient(var, 1.0)
-            for day in np.nonzero(row_shifts >= 0)[0].tolist():
-                cover[(day, int(row_shifts[day]))].SetCoefficient(var, 1.0)
-            variables.append(var)
-            hint_vars.append(var)
-            hint_values.append(1.0 if position == hint else 0.0)
-        choose.append(variables)
-    objective.SetMinimization()
-    solver.SetHint(hint_vars, hint_values)
-    seconds = (deadline - time.monotonic()) * share
-    if seconds < MIN_MIP_SECONDS:
-        return None
-    solver.SetTimeLimit(int(seconds * 1000))
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return None
-    result = incumbent.copy()
-    for employee, variables in enumerate(choose):
-        values = [var.solution_value() for var in variables]
-        result[employee] = pool.columns[employee][int(np.argmax(values))]
-    return result

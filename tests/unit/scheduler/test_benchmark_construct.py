@@ -10,7 +10,7 @@ import pytest
 from scheduler_helpers import instance_path
 
 from scheduler.benchmark_arrays import instance_arrays, roster_dict, total_objective
-from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool, solve_master_mip
+from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
 from scheduler.benchmark_construct import construct, dp_settings, sweep
 from scheduler.benchmark_format import read_instance
 from scheduler.benchmark_search import SearchLimits, improve
@@ -81,9 +81,3 @@ def test_column_generation_bound_is_valid_and_the_dive_feasible(name: str) -> No
     assert dived is not None
     evaluation = evaluate(instance, roster_dict(arrays, dived))
     assert evaluation.violations == [] and evaluation.objective >= bound
-    for employee in range(arrays.n_staff):
-        pool.add(employee, dived[employee])
-    best = solve_master_mip(arrays, pool, dived, time.monotonic() + 5)
-    assert best is not None
-    assert total_objective(arrays, best) <= evaluation.objective
-    assert evaluate(instance, roster_dict(arrays, best)).violations == []
