@@ -2,8 +2,8 @@
 
 Invariants:
 
-- Depends only on the standard library, ``ortools`` and ``numpy``; imports nothing else of
-  DutyDesk.
+- Depends only on the standard library, ``ortools``, ``numpy`` and ``numba`` (the
+  benchmark DP's compiled forward pass); imports nothing else of DutyDesk.
 - Inputs and outputs are frozen dataclasses (rosters are plain ``dict[str, list[str]]``).
 - A roster returned as feasible satisfies every hard rule; ``scheduler.evaluate`` checks
   this independently of the model, and the reported objective equals the evaluator's.

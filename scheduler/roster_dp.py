@@ -245,20 +245,21 @@ def _forward(
     for p, classes in enumerate(layout.patterns):
         mask[p, classes] = True
     groups = layout.groups
+    floats, ints = np.float64, np.int64
     return forward(
-        work,
-        rest,
+        np.ascontiguousarray(work, dtype=floats),
+        np.ascontiguousarray(rest, dtype=floats),
         mask,
-        np.array([group.pattern for group in groups], dtype=np.int64),
-        np.array([group.shift_class for group in groups], dtype=np.int64),
-        np.array([group.units for group in groups], dtype=np.int64),
-        np.stack([day.cont for day in days]),
-        np.stack([day.start for day in days]),
-        np.array([day.weekend_cont for day in days], dtype=np.int64),
-        np.array([day.weekend_start for day in days], dtype=np.int64),
-        layout.low.astype(np.int64),
-        layout.weekend_low.astype(np.int64),
-        layout.min_run,
+        np.array([group.pattern for group in groups], dtype=ints),
+        np.array([group.shift_class for group in groups], dtype=ints),
+        np.array([group.units for group in groups], dtype=ints),
+        np.ascontiguousarray(np.stack([day.cont for day in days]), dtype=floats),
+        np.ascontiguousarray(np.stack([day.start for day in days]), dtype=floats),
+        np.array([day.weekend_cont for day in days], dtype=ints),
+        np.array([day.weekend_start for day in days], dtype=ints),
+        np.ascontiguousarray(layout.low, dtype=ints),
+        np.ascontiguousarray(layout.weekend_low, dtype=ints),
+        int(layout.min_run),
     )
 
 
