@@ -141,6 +141,26 @@ class _DayCosts:
     weekend_start: int  # weekends added when starting a run today
 
 
+@dataclass(frozen=True)
+class _Costs:
+    """``_DayCosts`` for every day at once: ``(H, G)`` and ``(H,)`` arrays."""
+
+    cont: FloatArray
+    start: FloatArray
+    best: IntArray
+    weekend_cont: IntArray
+    weekend_start: IntArray
+
+    def on(self, day: int) -> _DayCosts:
+        return _DayCosts(
+            self.cont[day],
+            self.start[day],
+            self.best[day],
+            int(self.weekend_cont[day]),
+            int(self.weekend_start[day]),
+        )
+
+
 def _day_costs(
     groups: tuple[_Group, ...],
     cost: FloatArray,
@@ -148,7 +168,7 @@ def _day_costs(
     first: BoolArray,
     second: BoolArray,
     count_weekends: bool,
-) -> list[_DayCosts]:
+) -> _Costs:
     horizon = cost.shape[0]
     gcost = np.full((horizon, len(groups)), INF)
     best = np.zeros((horizon, len(groups)), dtype=np.int64)
@@ -158,14 +178,16 @@ def _day_costs(
         arg = sub.argmin(axis=1)
         gcost[:, g] = sub[rows, arg]
         best[:, g] = group.shifts[arg]
-    result = []
-    for day in range(horizon):
-        cont = gcost[day] + (penalty if first[day] else 0.0)
-        start = cont + (penalty if second[day] else 0.0)
-        add_cont = int(count_weekends and first[day])
-        add_start = int(count_weekends and (first[day] or second[day]))
-        result.append(_DayCosts(cont, start, best[day], add_cont, add_start))
-    return result
+    cont = gcost + np.where(first, penalty, 0.0)[:, None]
+    start = cont + np.where(second, penalty, 0.0)[:, None]
+    counted = np.int64(count_weekends)
+    return _Costs(
+        cont,
+        start,
+        best,
+        (first * counted).astype(np.int64),
+        ((first | second) * counted).astype(np.int64),
+    )
 
 
 def shortest_roster(
@@ -211,13 +233,10 @@ def shortest_roster(
     penalty = 0.0 if count_weekends else weekend_penalty
     days = _day_costs(groups, cost, penalty, weekend_first, weekend_second, count_weekends)
     work, rest = _initial(layout)
-    history: list[tuple[FloatArray, FloatArray]] = []
     if not groups:
-        history = [(work, rest)] * horizon
-        return _backtrack(layout, days, history, limits)
+        return _backtrack(layout, days, [(work, rest)] * horizon, limits)
     works, rests = _forward(layout, days, work, rest)
-    history = list(zip(works, rests, strict=True))
-    return _backtrack(layout, days, history, limits)
+    return _backtrack(layout, days, list(zip(works, rests, strict=True)), limits)
 
 
 def _initial(layout: _Layout) -> tuple[FloatArray, FloatArray]:
@@ -238,7 +257,7 @@ def _weekend_sources(index: int, offset: int, size: int) -> list[int]:
 
 
 def _forward(
-    layout: _Layout, days: list[_DayCosts], work: FloatArray, rest: FloatArray
+    layout: _Layout, days: _Costs, work: FloatArray, rest: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """The work and rest arrays after each day (``roster_dp_forward``)."""
     mask = np.zeros((max(1, len(layout.patterns)), layout.n_classes), dtype=np.bool_)
@@ -253,10 +272,10 @@ def _forward(
         np.array([group.pattern for group in groups], dtype=ints),
         np.array([group.shift_class for group in groups], dtype=ints),
         np.array([group.units for group in groups], dtype=ints),
-        np.ascontiguousarray(np.stack([day.cont for day in days]), dtype=floats),
-        np.ascontiguousarray(np.stack([day.start for day in days]), dtype=floats),
-        np.array([day.weekend_cont for day in days], dtype=ints),
-        np.array([day.weekend_start for day in days], dtype=ints),
+        np.ascontiguousarray(days.cont, dtype=floats),
+        np.ascontiguousarray(days.start, dtype=floats),
+        days.weekend_cont,
+        days.weekend_start,
         np.ascontiguousarray(layout.low, dtype=ints),
         np.ascontiguousarray(layout.weekend_low, dtype=ints),
         int(layout.min_run),
@@ -265,7 +284,7 @@ def _forward(
 
 def _backtrack(
     layout: _Layout,
-    days: list[_DayCosts],
+    days: _Costs,
     history: list[tuple[FloatArray, FloatArray]],
     limits: StaffLimits,
 ) -> DPRoster | None:
@@ -301,7 +320,7 @@ def _backtrack(
         working, k, i, w, j = state
         if working:
             state, shifts[day] = _work_source(
-                layout, days[day], prev, state, work[k, i, w, j], moves
+                layout, days.on(day), prev, state, work[k, i, w, j], moves
             )
         else:
             state = _rest_source(layout, prev, day, state, rest[i, w, j], moves)
