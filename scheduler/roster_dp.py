@@ -74,6 +74,7 @@ class _Layout:
     max_weekends: int
     low: IntArray  # (H + 1,) units of index 0 after day d - 1 (entry 0: before day 0)
     min_run: int
+    live: tuple[IntArray, IntArray]  # (H,) first and last units index computed after day d
 
 
 def _groups(
@@ -110,6 +111,34 @@ def _band_low(limits: StaffLimits, open_days: BoolArray, band: int | None, width
     pace = middle * done / total
     low = np.round(pace).astype(np.int64) - band
     return np.clip(low, 0, max(0, limits.units_high + 1 - width))
+
+
+def _most_shifts(days: IntArray, max_run: int, min_off: int) -> IntArray:
+    """Most shifts in ``days`` consecutive days: every rest between two runs lasts at least
+    ``min_off`` days, so each ``max_run + min_off`` days hold at most ``max_run`` shifts."""
+    cycle = max_run + min_off
+    return (days // cycle) * max_run + np.minimum(max_run, days % cycle)
+
+
+def _live_units(
+    limits: StaffLimits, groups: tuple[_Group, ...], open_days: BoolArray, low: IntArray, width: int
+) -> tuple[IntArray, IntArray]:
+    """For each day, the units indices a complete roster can pass through after it: no more
+    than the most units worked so far, no fewer than the minimum total less the most units
+    still to work. The states outside can lie on no roster, so the DP skips them (same
+    values, less work on long horizons)."""
+    horizon = len(open_days)
+    most = max((group.units for group in groups), default=0)
+    elapsed = np.arange(1, horizon + 1)
+    open_so_far = np.cumsum(open_days)
+    open_after = open_so_far[-1] - open_so_far if horizon else open_so_far
+    shifts_so_far = np.minimum(_most_shifts(elapsed, limits.max_run, limits.min_off), open_so_far)
+    shifts_after = np.minimum(
+        _most_shifts(horizon - elapsed, limits.max_run, limits.min_off), open_after
+    )
+    first = np.maximum(0, limits.units_low - most * shifts_after - low[1:])
+    last = np.minimum(width - 1, np.minimum(limits.units_high, most * shifts_so_far) - low[1:])
+    return first.astype(np.int64), last.astype(np.int64)
 
 
 def _weekend_axis(
@@ -217,6 +246,8 @@ def shortest_roster(
     weekend_axis, weekend_low = _weekend_axis(
         limits.max_weekends, weekend_first, count_weekends, None if band is None else weekend_band
     )
+    open_days = np.asarray(limits.allowed.any(axis=1))
+    low = _band_low(limits, open_days, band, width)
     layout = _Layout(
         groups,
         patterns,
@@ -227,8 +258,9 @@ def shortest_roster(
         weekend_axis,
         weekend_low,
         limits.max_weekends,
-        _band_low(limits, np.asarray(limits.allowed.any(axis=1)), band, width),
+        low,
         limits.min_run,
+        _live_units(limits, groups, open_days, low, width),
     )
     penalty = 0.0 if count_weekends else weekend_penalty
     days = _day_costs(groups, cost, penalty, weekend_first, weekend_second, count_weekends)
@@ -279,6 +311,7 @@ def _forward(
         np.ascontiguousarray(layout.low, dtype=ints),
         np.ascontiguousarray(layout.weekend_low, dtype=ints),
         int(layout.min_run),
+        *layout.live,
     )
 
 

@@ -56,12 +56,16 @@ def _forward_py(
     low: IntArray,
     weekend_low: IntArray,
     min_run: int,
+    live_low: IntArray,
+    live_high: IntArray,
 ) -> tuple[FloatArray, FloatArray]:
     """The work and rest arrays after each day, ``(H, K, R, W, J)`` and ``(H, I, W, J)``.
 
     ``cont[d, g]`` / ``start[d, g]``: cost of group ``g`` on day ``d`` continuing a run /
     starting one after rest; ``weekend_cont[d]`` / ``weekend_start[d]``: weekends added;
-    ``low`` / ``weekend_low``: the units and weekends of index 0 after each day."""
+    ``low`` / ``weekend_low``: the units and weekends of index 0 after each day. Only the
+    units indices ``live_low[d] ..= live_high[d]`` are computed after day ``d`` (the others
+    can lie on no complete roster and stay infinite)."""
     horizon = cont.shape[0]
     n_classes, runs, weekends, width = work0.shape
     rests = rest0.shape[0]
@@ -76,12 +80,17 @@ def _forward_py(
     for day in range(horizon):
         move = low[day + 1] - low[day]
         wmove = weekend_low[day + 1] - weekend_low[day]
+        first_j = 0 if day == 0 else live_low[day - 1]
+        last_j = width - 1 if day == 0 else live_high[day - 1]
+        here_low, here_high = live_low[day], live_high[day] + 1
+        source[:] = INF
+        ending[:] = INF
         # source[p, r, w, j]: the best value a shift of pattern p carries into run index r
         for p in range(n_patterns):
             for r in range(1, runs):
                 for w in range(weekends):
                     lo, hi = _weekend_range(w, weekend_cont[day] - wmove, weekends)
-                    for j in range(width):
+                    for j in range(first_j, last_j + 1):
                         best = INF
                         for v in range(lo, hi):
                             for k in range(n_classes):
@@ -90,7 +99,7 @@ def _forward_py(
                         source[p, r, w, j] = best
         for w in range(weekends):
             lo, hi = _weekend_range(w, weekend_start[day] - wmove, weekends)
-            for j in range(width):
+            for j in range(first_j, last_j + 1):
                 best = INF
                 for v in range(lo, hi):
                     best = min(best, rest[rests - 1, v, j])
@@ -105,14 +114,14 @@ def _forward_py(
             for r in range(runs):
                 add = start[day, g] if r == 0 else cont[day, g]
                 for w in range(weekends):
-                    for j in range(max(0, shift), min(width, width + shift)):
+                    for j in range(max(0, shift, here_low), min(width, width + shift, here_high)):
                         value = source[p, r, w, j - shift] + add
                         if value < new_work[k, r, w, j]:
                             new_work[k, r, w, j] = value
         # ending[w, j]: the best state that may be followed by a day off today: runs of at
         # least min_run, or the run that started on day 0
         for w in range(weekends):
-            for j in range(width):
+            for j in range(first_j, last_j + 1):
                 best = INF
                 for k in range(n_classes):
                     for r in range(min_run - 1, runs):
@@ -124,7 +133,7 @@ def _forward_py(
         new_rest[:] = INF
         for w in range(weekends):
             lo, hi = _weekend_range(w, -wmove, weekends)
-            for j in range(max(0, -move), min(width, width - move)):
+            for j in range(max(0, -move, here_low), min(width, width - move, here_high)):
                 before = j + move
                 for v in range(lo, hi):
                     new_rest[0, w, j] = min(new_rest[0, w, j], ending[v, before])
@@ -144,7 +153,7 @@ _SIGNATURE = (
     "Tuple((float64[:, :, :, :, ::1], float64[:, :, :, ::1]))("
     "float64[:, :, :, ::1], float64[:, :, ::1], boolean[:, ::1], "
     "int64[::1], int64[::1], int64[::1], float64[:, ::1], float64[:, ::1], "
-    "int64[::1], int64[::1], int64[::1], int64[::1], int64)"
+    "int64[::1], int64[::1], int64[::1], int64[::1], int64, int64[::1], int64[::1])"
 )
 forward: Callable[..., tuple[FloatArray, FloatArray]] = numba.njit(_SIGNATURE, cache=True)(
     _forward_py

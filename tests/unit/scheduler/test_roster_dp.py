@@ -56,6 +56,19 @@ def test_dp_matches_the_exact_single_employee_optimum(case: str) -> None:
     assert found.cost == pytest.approx(roster_cost(cost, exact)), case
 
 
+@pytest.mark.parametrize("case", ["runs and rest", "tight minutes", "long minimum run"])
+def test_dp_matches_the_exact_optimum_when_the_minimum_total_binds(case: str) -> None:
+    """Positive costs make the cheapest roster work as little as the rules allow, so its
+    path runs along the states the DP skips as unable to reach the minimum total."""
+    instance = _single(STAFF_CASES[case], days_off="A,3,10,11,20")
+    arrays = instance_arrays(instance)
+    cost = np.random.default_rng(11).integers(1, 40, size=(28, 3)).astype(float)
+    found = best_roster(arrays, 0, cost)
+    exact = exact_fallback(instance, arrays, time_limit_s=10.0)(0, cost, None)
+    assert found.shifts is not None and exact is not None
+    assert found.cost == pytest.approx(roster_cost(cost, exact)), case
+
+
 def test_infeasible_employee_gives_no_roster() -> None:
     instance = _single(
         "A,E=28|D=28|L=28,12000,11000,5,2,2,4",
