@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,9 +143,16 @@ class ColumnGeneration:
     heaviest LP column and re-pricing the rest until every employee is fixed."""
 
     def __init__(
-        self, arrays: InstanceArrays, pool: ColumnPool, settings: DPSettings, *, exact: bool
+        self,
+        arrays: InstanceArrays,
+        pool: ColumnPool,
+        settings: DPSettings,
+        *,
+        exact: bool,
+        threads: int = 1,
     ) -> None:
         self.arrays, self.pool, self.settings, self.exact = arrays, pool, settings, exact
+        self.threads = max(1, threads)
         self.master = MasterLP(arrays)
         for employee in range(arrays.n_staff):
             for row, cost in zip(pool.columns[employee], pool.costs[employee], strict=True):
@@ -170,6 +179,26 @@ class ColumnGeneration:
             warm=self.warm,
         )
         return found.shifts, found.bound
+
+    def _price_all(
+        self, employees: list[int], prices: FloatArray, deadline: float
+    ) -> Iterator[tuple[int, tuple[IntArray | None, float] | None]]:
+        """Each employee's priced roster and bound, in order (None once past the deadline).
+
+        The DP's compiled pass releases the GIL, so ``threads`` employees are priced at
+        once; each employee's pricing is independent of the others', so the results are
+        the same as one at a time."""
+
+        def price(employee: int) -> tuple[int, tuple[IntArray | None, float] | None]:
+            if time.monotonic() >= deadline:
+                return employee, None
+            return employee, self._price(employee, prices)
+
+        if self.threads == 1 or len(employees) == 1:
+            yield from map(price, employees)
+            return
+        with ThreadPoolExecutor(max_workers=self.threads) as executor:
+            yield from executor.map(price, employees)
 
     def run(self, *, deadline: float, max_iterations: int | None = None) -> bool:
         """Price until no column enters (True) or the deadline / iteration limit (False).
@@ -204,11 +233,11 @@ class ColumnGeneration:
             if not full:
                 free = [free[(cursor + k) % len(free)] for k in range(min(batch, len(free)))]
                 cursor = (cursor + len(free)) % max(1, free_count)
-            for employee in free:
-                if time.monotonic() >= deadline:
+            for employee, priced in self._price_all(free, prices, deadline):
+                if priced is None:
                     complete = False
-                    break
-                shifts, employee_bound = self._price(employee, prices)
+                    continue
+                shifts, employee_bound = priced
                 bound += employee_bound
                 if shifts is None:
                     continue

@@ -154,7 +154,7 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     pool = ColumnPool(arrays)
     for employee in range(arrays.n_staff):
         pool.add(employee, search.matrix[employee])
-    generation = ColumnGeneration(arrays, pool, settings, exact=True)
+    generation = ColumnGeneration(arrays, pool, settings, exact=True, threads=limits.workers)
     generation.run(deadline=search.until(COLGEN_SHARE))
     search.prove(generation.lower_bound)
     if search.optimal or limits.remaining() <= 0:

@@ -155,6 +155,7 @@ _SIGNATURE = (
     "int64[::1], int64[::1], int64[::1], float64[:, ::1], float64[:, ::1], "
     "int64[::1], int64[::1], int64[::1], int64[::1], int64, int64[::1], int64[::1])"
 )
-forward: Callable[..., tuple[FloatArray, FloatArray]] = numba.njit(_SIGNATURE, cache=True)(
-    _forward_py
-)
+# nogil: column generation prices several employees at once in threads
+forward: Callable[..., tuple[FloatArray, FloatArray]] = numba.njit(
+    _SIGNATURE, cache=True, nogil=True
+)(_forward_py)

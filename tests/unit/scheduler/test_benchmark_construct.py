@@ -81,3 +81,20 @@ def test_column_generation_bound_is_valid_and_the_dive_feasible(name: str) -> No
     assert dived is not None
     evaluation = evaluate(instance, roster_dict(arrays, dived))
     assert evaluation.violations == [] and evaluation.objective >= bound
+
+
+def test_pricing_in_threads_generates_the_same_columns_and_bound() -> None:
+    """Each employee is priced independently of the others, so two pricing threads grow
+    the same pool and prove the same bound as one."""
+    _, arrays, settings, matrix = _start("Instance5")
+    outcomes = []
+    for threads in (1, 2):
+        pool = ColumnPool(arrays)
+        for employee in range(arrays.n_staff):
+            pool.add(employee, matrix[employee])
+        generation = ColumnGeneration(arrays, pool, settings, exact=True, threads=threads)
+        generation.run(deadline=time.monotonic() + 60, max_iterations=12)
+        columns = [[column.tobytes() for column in columns] for columns in pool.columns]
+        outcomes.append((columns, generation.best_bound, generation.lp_value))
+    assert pool.size > arrays.n_staff
+    assert outcomes[0] == outcomes[1]
