@@ -35,6 +35,8 @@ PARTIAL_PRICING = 0.34
 FULL_ROUND = 6
 #: LP weight from which a diving step fixes an employee to a column.
 DIVE_FIX_WEIGHT = 0.9
+#: Fixing rounds of a dive.
+DIVE_STEPS = 10
 #: Reduced cost below which a column enters the master.
 ENTER_TOLERANCE = 1e-6
 #: Dual smoothing: pricing uses ``SMOOTHING * previous + (1 - SMOOTHING) * LP duals``.
@@ -257,29 +259,31 @@ class ColumnGeneration:
             full = added == 0 or count % FULL_ROUND == 0
         return False
 
-    def dive(self, *, deadline: float, iterations_per_step: int = 4) -> IntArray | None:
-        """Fix the employees whose heaviest column has LP weight >= ``DIVE_FIX_WEIGHT``,
-        and at least a share of the rest that grows with the time used, re-price, repeat.
-        At the deadline every employee left is fixed to its heaviest column. Returns the
-        roster of the fixed columns (None only if the LP never solved)."""
-        started = time.monotonic()
+    def dive(self, *, deadline: float, steps: int = DIVE_STEPS) -> IntArray | None:
+        """Fix employees to their heaviest LP column in ``steps`` rounds, re-pricing the
+        rest in between: each round gets an equal share of the time left and fixes an equal
+        share of the employees left (the heaviest first, and every one whose heaviest column
+        has LP weight >= ``DIVE_FIX_WEIGHT``). Past the deadline every employee left is fixed
+        at once. Returns the roster of the fixed columns (None only if the LP never solved)."""
         weights: list[FloatArray] | None = None
-        while len(self.fixed) < self.arrays.n_staff:
+        for step in range(steps):
+            free = [e for e in range(self.arrays.n_staff) if e not in self.fixed]
+            if not free:
+                break
+            steps_left = steps - step
             now = time.monotonic()
             if now < deadline:
-                self.run(deadline=deadline, max_iterations=iterations_per_step)
+                self.run(deadline=now + (deadline - now) / steps_left)
                 if self.master.solve(max(0.05, deadline - time.monotonic())) is not None:
                     weights = self.master.weights()
             if weights is None:
                 return None
-            used = min(1.0, (time.monotonic() - started) / max(1e-3, deadline - started))
-            free = [e for e in range(self.arrays.n_staff) if e not in self.fixed]
-            ranked = sorted(free, key=lambda e: -float(weights[e].max()))
-            at_least = len(free) if used >= 1.0 else max(1, math.ceil(len(free) * used / 2))
+            heaviest = {e: int(np.argmax(weights[e])) for e in free}
+            ranked = sorted(free, key=lambda e: -float(weights[e][heaviest[e]]))
+            at_least = len(free) if time.monotonic() >= deadline else -(-len(free) // steps_left)
             for rank, employee in enumerate(ranked):
-                heaviest = int(np.argmax(weights[employee]))
-                if rank < at_least or weights[employee][heaviest] >= DIVE_FIX_WEIGHT:
-                    self._fix(employee, heaviest)
+                if rank < at_least or weights[employee][heaviest[employee]] >= DIVE_FIX_WEIGHT:
+                    self._fix(employee, heaviest[employee])
         return np.stack([self.pool.columns[e][self.fixed[e]] for e in range(self.arrays.n_staff)])
 
     def _fix(self, employee: int, position: int) -> None:

@@ -54,9 +54,6 @@ FIRST_FULL_MODEL_SHARE = 0.15
 COLGEN_SHARE = 0.3
 DIVE_SHARE = 0.5
 FULL_MODEL_SHARE = 0.5
-#: Column-generation iterations per diving step (a third of it above DIVE_STAFF staff).
-DIVE_ITERATIONS = 20
-DIVE_STAFF = 40
 #: Time limit of one exact single-employee fallback solve.
 FALLBACK_S = 1.0
 
@@ -140,11 +137,6 @@ def _start(
     return construct(arrays, settings, deadline=deadline)
 
 
-def _dive_steps(arrays: InstanceArrays) -> int:
-    """Column-generation iterations between two fixing steps of the dive."""
-    return DIVE_ITERATIONS if arrays.n_staff <= DIVE_STAFF else max(4, DIVE_ITERATIONS // 3)
-
-
 def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     """Column generation (Lagrangian bound), then a diving heuristic over the columns.
 
@@ -161,9 +153,7 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
         return
     if generation.lower_bound is None:
         return
-    dived = generation.dive(
-        deadline=search.until(DIVE_SHARE), iterations_per_step=_dive_steps(arrays)
-    )
+    dived = generation.dive(deadline=search.until(DIVE_SHARE))
     search.offer(dived)
     if search.optimal or limits.remaining() <= 0:
         return
