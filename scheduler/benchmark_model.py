@@ -11,6 +11,7 @@ bound (CP-SAT's on the full model, or the Lagrangian bound of column generation)
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,9 @@ FIRST_FULL_MODEL_SHARE = 0.15
 COLGEN_SHARE = 0.3
 DIVE_SHARE = 0.5
 FULL_MODEL_SHARE = 0.5
+#: Fixing rounds of successive dives, while the dive's share of the time lasts (a dive on a
+#: small instance takes a few seconds, and its outcome swings with the number of rounds).
+DIVE_ROUNDS = (10, 14, 7, 20)
 #: Time limit of one exact single-employee fallback solve.
 FALLBACK_S = 1.0
 
@@ -153,14 +157,20 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
         return
     if generation.lower_bound is None:
         return
-    dived = generation.dive(deadline=search.until(DIVE_SHARE))
-    search.offer(dived)
-    if search.optimal or limits.remaining() <= 0:
-        return
-    matrix, _ = sweep(
-        arrays, search.matrix, settings, deadline=search.until(SWEEP_SHARE), rng=random.Random(1)
-    )
-    search.offer(matrix)
+    deadline = search.until(DIVE_SHARE)
+    for attempt, steps in enumerate(itertools.cycle(DIVE_ROUNDS)):
+        if attempt:
+            generation.reset_dive()
+        dived = generation.dive(deadline=deadline, steps=steps)
+        if dived is None:
+            return
+        search.offer(dived)
+        matrix, _ = sweep(
+            arrays, dived, settings, deadline=search.until(SWEEP_SHARE), rng=random.Random(1)
+        )
+        search.offer(matrix)
+        if search.optimal or time.monotonic() >= deadline or limits.remaining() <= 0:
+            return
 
 
 def _full_model(search: _Search, share: float) -> None:
