@@ -40,7 +40,9 @@ DIVE_FIX_WEIGHT = 0.9
 DIVE_STEPS = 10
 #: A day not fixed yet.
 FREE = -2
-#: Time limits of the CP-SAT choice among the open columns that ends a dive.
+#: Share of a dive's time kept for the CP-SAT choice among the open columns that ends it,
+#: and the bounds of that choice's time limit.
+FINISH_SHARE = 0.2
 FINISH_MIN_S = 0.5
 FINISH_MAX_S = 5.0
 #: Pricing reward for working a shift a dive fixed (large enough to outweigh any gain elsewhere).
@@ -294,21 +296,22 @@ class ColumnGeneration:
         Fixing days rather than whole rosters keeps what the LP agrees on and leaves the
         rest to the pricing (Instance19, 17 s dives: 3,200-3,700 against 5,800)."""
         weights: list[FloatArray] | None = None
+        rounds_end = deadline - FINISH_SHARE * max(0.0, deadline - time.monotonic())
         for step in range(steps):
             free = [e for e in range(self.arrays.n_staff) if e not in self.fixed]
             if not free:
                 break
             steps_left = steps - step
             now = time.monotonic()
-            if now < deadline:
-                self.run(deadline=now + (deadline - now) / steps_left)
+            if now < rounds_end:
+                self.run(deadline=now + (rounds_end - now) / steps_left)
                 if self.master.solve(max(0.05, deadline - time.monotonic())) is not None:
                     weights = self.master.weights()
             if weights is None:
                 return None
             heaviest = {e: int(np.argmax(weights[e])) for e in free}
             candidates = self._free_days(free, heaviest, weights)
-            if steps_left == 1 or not candidates or time.monotonic() >= deadline:
+            if steps_left == 1 or not candidates or time.monotonic() >= rounds_end:
                 chosen = self._choose_open_columns(free, heaviest, deadline)
                 for employee in free:
                     self._fix(employee, chosen[employee])
