@@ -58,6 +58,8 @@ FULL_MODEL_SHARE = 0.5
 #: Fixing rounds of successive dives, while the dive's share of the time lasts (a dive on a
 #: small instance takes a few seconds, and its outcome swings with the number of rounds).
 DIVE_ROUNDS = (10, 14, 7, 20)
+#: Dives in a row that find nothing better before the time goes to CP-SAT instead.
+DIVE_PATIENCE = 2
 #: Time limit of one exact single-employee fallback solve.
 FALLBACK_S = 1.0
 
@@ -158,18 +160,20 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     if generation.lower_bound is None:
         return
     deadline = search.until(DIVE_SHARE)
+    best, stale = None, 0
     for attempt, steps in enumerate(itertools.cycle(DIVE_ROUNDS)):
         if attempt:
             generation.reset_dive()
         dived = generation.dive(deadline=deadline, steps=steps)
         if dived is None:
             return
-        search.offer(dived)
         matrix, _ = sweep(
             arrays, dived, settings, deadline=search.until(SWEEP_SHARE), rng=random.Random(1)
         )
         search.offer(matrix)
-        if search.optimal or time.monotonic() >= deadline or limits.remaining() <= 0:
+        objective = total_objective(arrays, matrix)
+        best, stale = (objective, 0) if best is None or objective < best else (best, stale + 1)
+        if stale >= DIVE_PATIENCE or search.optimal or time.monotonic() >= deadline:
             return
 
 
