@@ -187,6 +187,12 @@ class ColumnGeneration:
     def lower_bound(self) -> int | None:
         return math.ceil(self.best_bound - 1e-6) if math.isfinite(self.best_bound) else None
 
+    @property
+    def diving(self) -> bool:
+        """A dive has fixed something: pricing then solves a restricted problem, and its
+        bound is no bound of the instance."""
+        return bool(self.fixed) or bool(self.cell_cost)
+
     def _price(self, employee: int, prices: FloatArray) -> tuple[IntArray | None, float]:
         cost = self.arrays.request_cost[employee] - prices
         if employee in self.cell_cost:
@@ -263,14 +269,14 @@ class ColumnGeneration:
                 bound += employee_bound
                 if shifts is None:
                     continue
-                exact_cost = self.arrays.request_cost[employee] - duals
-                reduced = roster_cost(exact_cost, shifts) - sigma[employee]
                 if not self._keeps_cells(employee, shifts):
                     continue
+                exact_cost = self.arrays.request_cost[employee] - duals
+                reduced = roster_cost(exact_cost, shifts) - sigma[employee]
                 if reduced < -ENTER_TOLERANCE and self.pool.add(employee, shifts) is not None:
                     self.master.add_column(employee, shifts, self.pool.costs[employee][-1])
                     added += 1
-            if full and complete and self.exact and not self.fixed and math.isfinite(bound):
+            if full and complete and self.exact and not self.diving and math.isfinite(bound):
                 self.best_bound = max(self.best_bound, bound)
             if full and complete and added == 0:
                 if duals_at is duals:
@@ -324,7 +330,7 @@ class ColumnGeneration:
                 self.cells[employee, day] = self.pool.columns[employee][heaviest[employee]][day]
                 changed.add(employee)
             for employee in changed:
-                self._close_disagreeing(employee)
+                self.fix_days(employee)
         return np.stack([self.pool.columns[e][self.fixed[e]] for e in range(self.arrays.n_staff)])
 
     def _free_days(
@@ -408,9 +414,10 @@ class ColumnGeneration:
         cells = self.cells[employee]
         return bool(np.all((cells == FREE) | (cells == shifts)))
 
-    def _close_disagreeing(self, employee: int) -> None:
-        """Close the columns that break a fixed day, and price the fixed days into the
-        employee's pricing costs (every other shift forbidden, the fixed one made cheap)."""
+    def fix_days(self, employee: int) -> None:
+        """Apply the employee's fixed days (``cells``): close the columns that break one,
+        and price them into its pricing costs (every other shift forbidden, the fixed one
+        made cheap)."""
         for position, column in enumerate(self.pool.columns[employee]):
             if not self._keeps_cells(employee, column):
                 self.master.close(employee, position)

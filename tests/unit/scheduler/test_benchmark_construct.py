@@ -9,7 +9,7 @@ import time
 import pytest
 from scheduler_helpers import instance_path
 
-from scheduler.benchmark_arrays import instance_arrays, roster_dict, total_objective
+from scheduler.benchmark_arrays import OFF_INDEX, instance_arrays, roster_dict, total_objective
 from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
 from scheduler.benchmark_construct import construct, dp_settings, sweep
 from scheduler.benchmark_format import read_instance
@@ -81,6 +81,8 @@ def test_column_generation_bound_is_valid_and_the_dive_feasible(name: str) -> No
     assert dived is not None
     evaluation = evaluate(instance, roster_dict(arrays, dived))
     assert evaluation.violations == [] and evaluation.objective >= bound
+    # pricing under a dive's fixings solves a restricted problem: no bound comes of it
+    assert generation.lower_bound == bound
 
 
 def test_pricing_in_threads_generates_the_same_columns_and_bound() -> None:
@@ -98,3 +100,23 @@ def test_pricing_in_threads_generates_the_same_columns_and_bound() -> None:
         outcomes.append((columns, generation.best_bound, generation.lp_value))
     assert pool.size > arrays.n_staff
     assert outcomes[0] == outcomes[1]
+
+
+def test_pricing_under_fixed_days_proves_no_bound() -> None:
+    """Days a dive fixed restrict the pricing, so its Lagrangian value bounds only the
+    restricted problem and must not be kept as the instance's lower bound."""
+    _, arrays, settings, matrix = _start("Instance5")
+    pool = ColumnPool(arrays)
+    for employee in range(arrays.n_staff):
+        pool.add(employee, matrix[employee])
+    generation = ColumnGeneration(arrays, pool, settings, exact=True)
+    assert generation.run(deadline=time.monotonic() + 60)
+    bound = generation.lower_bound
+    assert bound is not None
+    generation.master.solve(10.0)
+    for employee, weights in enumerate(generation.master.weights()):
+        heaviest = pool.columns[employee][int(weights.argmax())]
+        generation.cells[employee, heaviest == OFF_INDEX] = OFF_INDEX
+        generation.fix_days(employee)
+    generation.run(deadline=time.monotonic() + 60)
+    assert generation.lower_bound == bound
