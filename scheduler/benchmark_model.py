@@ -144,10 +144,10 @@ def _start(
 
 
 def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
-    """Column generation (Lagrangian bound), then a diving heuristic over the columns.
-
-    The dive only runs once a complete pricing round gave a bound (on Instance13 none
-    completes within the limit, and its time is better spent on CP-SAT LNS)."""
+    """Column generation (Lagrangian bound), then dives over the columns, each followed by a
+    sweep, until two dives in a row find nothing better or the dives' share of the time is
+    spent. The dives only run once a complete pricing round gave a bound: an LP that never
+    priced every employee is too far from converged to guide them."""
     arrays, limits = search.arrays, search.limits
     pool = ColumnPool(arrays)
     for employee in range(arrays.n_staff):
