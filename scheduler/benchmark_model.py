@@ -107,12 +107,14 @@ class _Search:
     objective: int
     bound: int | None = None
 
-    def offer(self, matrix: IntArray | None) -> None:
+    def offer(self, matrix: IntArray | None) -> int | None:
+        """Keep ``matrix`` if it beats the incumbent; its objective (None for no matrix)."""
         if matrix is None:
-            return
+            return None
         objective = total_objective(self.arrays, matrix)
         if objective < self.objective:
             self.matrix, self.objective = matrix, objective
+        return objective
 
     def prove(self, bound: int | None) -> None:
         """Keep the best proven lower bound (every penalty is non-negative, so 0 is one)."""
@@ -170,8 +172,8 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
         matrix, _ = sweep(
             arrays, dived, settings, deadline=search.until(SWEEP_SHARE), rng=random.Random(1)
         )
-        search.offer(matrix)
-        objective = total_objective(arrays, matrix)
+        objective = search.offer(matrix)
+        assert objective is not None
         best, stale = (objective, 0) if best is None or objective < best else (best, stale + 1)
         if stale >= DIVE_PATIENCE or search.optimal or time.monotonic() >= deadline:
             return
