@@ -401,6 +401,26 @@ class ColumnGeneration:
             for employee, choices in options.items()
         }
 
+    def marginals(self, *, time_limit_s: float) -> tuple[IntArray, FloatArray] | None:
+        """The LP's choice per employee and day: the shift (or ``OFF_INDEX``) of the largest
+        summed weight of the employee's columns, and that weight. The LP is solved again first
+        (columns may have entered since the last solve); None if it does not solve in time."""
+        if self.master.solve(time_limit_s) is None:
+            return None
+        weights = self.master.weights()
+        n_shifts = self.arrays.requirement.shape[1]
+        shifts = np.empty((self.arrays.n_staff, self.arrays.horizon), dtype=np.int64)
+        weight = np.empty((self.arrays.n_staff, self.arrays.horizon))
+        days = np.arange(self.arrays.horizon)
+        for employee, columns in enumerate(self.pool.columns):
+            mass = np.zeros((self.arrays.horizon, n_shifts + 1))
+            for column, value in zip(columns, weights[employee], strict=True):
+                if value > 0.0:
+                    mass[days, column - OFF_INDEX] += value
+            shifts[employee] = mass.argmax(axis=1) + OFF_INDEX
+            weight[employee] = mass.max(axis=1)
+        return shifts, weight
+
     def reset_dive(self) -> None:
         """Undo every fixing of a dive (the columns it generated stay in the pool)."""
         for employee, variables in enumerate(self.master.variables):

@@ -31,6 +31,7 @@ from scheduler.benchmark_constraints import add_hint, build_submodel
 from scheduler.benchmark_construct import DPSettings, construct, dp_settings, sweep
 from scheduler.benchmark_format import BenchmarkInstance, read_instance
 from scheduler.benchmark_search import (
+    Guide,
     Roster,
     SearchLimits,
     SubResult,
@@ -60,6 +61,8 @@ FULL_MODEL_SHARE = 0.5
 DIVE_ROUNDS = (10, 14, 7, 20)
 #: Dives in a row that find nothing better before the time goes to CP-SAT instead.
 DIVE_PATIENCE = 2
+#: Time limit of the LP solve that gives guided LNS moves the LP's choices.
+GUIDE_LP_S = 2.0
 #: Time limit of one exact single-employee fallback solve.
 FALLBACK_S = 1.0
 
@@ -106,6 +109,7 @@ class _Search:
     matrix: IntArray
     objective: int
     bound: int | None = None
+    guide: Guide | None = None
 
     def offer(self, matrix: IntArray | None) -> int | None:
         """Keep ``matrix`` if it beats the incumbent; its objective (None for no matrix)."""
@@ -145,6 +149,22 @@ def _start(
     return construct(arrays, settings, deadline=deadline)
 
 
+def _lp_guide(generation: ColumnGeneration, limits: SearchLimits) -> Guide | None:
+    """The LP's choice per employee and day, for guided LNS moves; taken before any dive
+    (a dive's fixings bend the LP towards its own roster)."""
+    if limits.remaining() <= 0:
+        return None
+    marginals = generation.marginals(time_limit_s=min(GUIDE_LP_S, limits.remaining()))
+    if marginals is None:
+        return None
+    shifts, weight = marginals
+    arrays = generation.arrays
+    return Guide(
+        roster_dict(arrays, shifts),
+        {staff_id: row.tolist() for staff_id, row in zip(arrays.staff_ids, weight, strict=True)},
+    )
+
+
 def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     """Column generation (Lagrangian bound), then dives over the columns, each followed by a
     sweep, until two dives in a row find nothing better or the dives' share of the time is
@@ -157,6 +177,7 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     generation = ColumnGeneration(arrays, pool, settings, exact=True, threads=limits.workers)
     generation.run(deadline=search.until(COLGEN_SHARE))
     search.prove(generation.lower_bound)
+    search.guide = _lp_guide(generation, limits)
     if search.optimal or limits.remaining() <= 0:
         return
     if generation.lower_bound is None:
@@ -222,6 +243,7 @@ def _phases(search: _Search, settings: DPSettings) -> None:
         search.objective,
         limits,
         lower_bound=search.bound or 0,
+        guide=search.guide,
     )
     search.offer(roster_matrix(arrays, roster))
 

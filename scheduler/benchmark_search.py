@@ -25,6 +25,12 @@ SUB_TIME_LIMIT_S = 0.5
 INITIAL_LNS_VARS = 300.0
 #: Share of LNS moves that free whole rosters of a few staff.
 WHOLE_HORIZON_SHARE = 0.5
+#: Share of LNS moves guided by an LP solution (RINS), when there is one, and the share of
+#: those that free whole staff rather than a window of days.
+GUIDED_SHARE = 0.5
+GUIDED_STAFF_SHARE = 0.5
+#: LP weight from which a day the incumbent shares with the LP stays fixed in a guided move.
+SETTLED_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,70 @@ def _cover_gaps(instance: BenchmarkInstance, roster: Roster) -> list[tuple[int, 
     return gaps
 
 
+@dataclass(frozen=True)
+class Guide:
+    """An LP solution per staff and day: the shift (``OFF`` for a day off) of the largest
+    weight, and that weight."""
+
+    roster: Roster
+    weight: Mapping[str, Sequence[float]]
+
+    def unsettled(self, instance: BenchmarkInstance, roster: Roster) -> list[set[int]]:
+        """Per staff, in instance order, the days ``roster`` does not share with the LP or
+        the LP has not settled (weight below ``SETTLED_WEIGHT``)."""
+        return [
+            {
+                day
+                for day, (shift_id, lp_shift, weight) in enumerate(
+                    zip(roster[staff.id], self.roster[staff.id], self.weight[staff.id], strict=True)
+                )
+                if shift_id != lp_shift or weight < SETTLED_WEIGHT
+            }
+            for staff in instance.staff
+        ]
+
+
+def guided_neighbourhood(
+    instance: BenchmarkInstance, roster: Roster, guide: Guide, rng: random.Random, size: float
+) -> dict[str, frozenset[int]]:
+    """RINS: only the days where the incumbent and the LP disagree are freed, about ``size``
+    variables of them: half of the time all such days of some staff, otherwise those of
+    every staff in a window of days grown around one of them. Empty when they agree."""
+    per_day = max(1.0, model_size(instance) / (len(instance.staff) * instance.horizon))
+    unsettled = guide.unsettled(instance, roster)
+    if not any(unsettled):
+        return {}
+    if rng.random() < GUIDED_STAFF_SHARE:
+        order = [i for i, days in enumerate(unsettled) if days]
+        rng.shuffle(order)
+        chosen: dict[str, frozenset[int]] = {}
+        total = 0.0
+        for i in order:
+            total += len(unsettled[i]) * per_day
+            if chosen and total > size:
+                break
+            chosen[instance.staff[i].id] = frozenset(unsettled[i])
+        return chosen
+    per_day_count = Counter(day for days in unsettled for day in days)
+    start = end = rng.choice(sorted(per_day_count))
+    total = per_day_count[start] * per_day
+    while True:
+        grow = [d for d in (start - 1, end + 1) if 0 <= d < instance.horizon]
+        if not grow:
+            break
+        day = rng.choice(grow)
+        if total + per_day_count[day] * per_day > size:
+            break
+        total += per_day_count[day] * per_day
+        start, end = min(start, day), max(end, day)
+    window = range(start, end + 1)
+    return {
+        staff.id: frozenset(d for d in days if d in window)
+        for staff, days in zip(instance.staff, unsettled, strict=True)
+        if any(d in window for d in days)
+    }
+
+
 def _choose_neighbourhood(
     instance: BenchmarkInstance, roster: Roster, rng: random.Random, size: float
 ) -> dict[str, frozenset[int]]:
@@ -144,16 +214,28 @@ def improve(
     limits: SearchLimits,
     *,
     lower_bound: int = 0,
+    guide: Guide | None = None,
 ) -> tuple[Roster, int]:
     """Large-neighbourhood search: free a window of days for some staff, re-solve with the
-    incumbent as hint, keep the result when it is not worse."""
+    incumbent as hint, keep the result when it is not worse. With an LP ``guide``, a share
+    of the moves frees the days where the incumbent and the LP disagree."""
     rng = random.Random(limits.seed)
     total = model_size(instance)
-    adaptive = _Adaptive(size=min(INITIAL_LNS_VARS, total), minimum=40.0, maximum=float(total))
+    # guided moves free only disputed days and are proved much sooner: each kind keeps its size
+    random_size, guided_size = (
+        _Adaptive(size=min(INITIAL_LNS_VARS, total), minimum=40.0, maximum=float(total))
+        for _ in range(2)
+    )
     iteration = 0
     while limits.remaining() > 0.1 and objective > lower_bound:
         iteration += 1
-        free = _choose_neighbourhood(instance, roster, rng, adaptive.size)
+        free: dict[str, frozenset[int]] = {}
+        if guide is not None and rng.random() < GUIDED_SHARE:
+            adaptive = guided_size
+            free = guided_neighbourhood(instance, roster, guide, rng, adaptive.size)
+        if not free:
+            adaptive = random_size
+            free = _choose_neighbourhood(instance, roster, rng, adaptive.size)
         sub = build_submodel(instance, roster, free)
         add_hint(sub, roster)
         result = solve_submodel(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 
+import numpy as np
 import pytest
 from scheduler_helpers import instance_path
 
@@ -13,7 +14,7 @@ from scheduler.benchmark_arrays import OFF_INDEX, instance_arrays, roster_dict, 
 from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
 from scheduler.benchmark_construct import construct, dp_settings, sweep
 from scheduler.benchmark_format import read_instance
-from scheduler.benchmark_search import SearchLimits, improve
+from scheduler.benchmark_search import Guide, SearchLimits, guided_neighbourhood, improve
 from scheduler.evaluate import evaluate
 from scheduler.roster_exact import exact_fallback
 
@@ -120,3 +121,80 @@ def test_pricing_under_fixed_days_proves_no_bound() -> None:
         generation.fix_days(employee)
     generation.run(deadline=time.monotonic() + 60)
     assert generation.lower_bound == bound
+
+
+def _generation(arrays, settings, matrix):  # type: ignore[no-untyped-def]
+    pool = ColumnPool(arrays)
+    for employee in range(arrays.n_staff):
+        pool.add(employee, matrix[employee])
+    return ColumnGeneration(arrays, pool, settings, exact=True)
+
+
+def test_lp_marginals_are_the_heaviest_shift_of_each_day() -> None:
+    """Per employee and day, the LP's choice is the shift (or day off) its columns give the
+    most weight, and its weight is the sum over the columns that agree with it."""
+    _, arrays, settings, matrix = _start("Instance5")
+    generation = _generation(arrays, settings, matrix)
+    generation.run(deadline=time.monotonic() + 60, max_iterations=10)
+    marginals = generation.marginals(time_limit_s=10.0)
+    assert marginals is not None
+    shifts, weight = marginals
+    weights = generation.master.weights()
+    fractional = 0
+    for employee, columns in enumerate(generation.pool.columns):
+        stacked = np.stack(columns)
+        for day in range(arrays.horizon):
+            totals = {
+                int(shift): float(weights[employee][stacked[:, day] == shift].sum())
+                for shift in set(stacked[:, day].tolist())
+            }
+            assert totals[int(shifts[employee, day])] == pytest.approx(weight[employee, day])
+            assert weight[employee, day] == pytest.approx(max(totals.values()))
+            fractional += weight[employee, day] < 1 - 1e-6
+    assert fractional > 0  # the LP mixes columns here, so the choice is not trivial
+
+
+def test_guided_moves_free_only_days_the_incumbent_disputes_with_the_lp() -> None:
+    instance, arrays, _, matrix = _start("Instance4")
+    roster = roster_dict(arrays, matrix)
+    first, second, third = (staff.id for staff in instance.staff[:3])
+    settled = {staff_id: [1.0] * instance.horizon for staff_id in roster}
+    rng = random.Random(0)
+    assert guided_neighbourhood(instance, roster, Guide(roster, settled), rng, 10_000.0) == {}
+
+    lp = {staff_id: list(days) for staff_id, days in roster.items()}
+    other = {shift.id for shift in instance.shifts} | {""}
+    lp[first][3] = sorted(other - {roster[first][3]})[0]
+    lp[second][20] = sorted(other - {roster[second][20]})[0]
+    weight = {staff_id: list(row) for staff_id, row in settled.items()}
+    weight[third][9] = 0.4  # shared with the incumbent, but the LP has not settled it
+    guide = Guide(lp, weight)
+    disputed = {(first, 3), (second, 20), (third, 9)}
+    assert guide.unsettled(instance, roster)[:3] == [{3}, {20}, {9}]
+
+    seen: set[tuple[str, int]] = set()
+    for seed in range(40):
+        free = guided_neighbourhood(instance, roster, guide, random.Random(seed), 10_000.0)
+        freed = {(staff_id, day) for staff_id, days in free.items() for day in days}
+        assert freed and freed <= disputed
+        seen |= freed
+    assert seen == disputed
+
+
+def test_guided_lns_never_worsens_the_incumbent() -> None:
+    instance, arrays, settings, matrix = _start("Instance5")
+    generation = _generation(arrays, settings, matrix)
+    generation.run(deadline=time.monotonic() + 60, max_iterations=10)
+    marginals = generation.marginals(time_limit_s=10.0)
+    assert marginals is not None
+    shifts, weight = marginals
+    guide = Guide(
+        roster_dict(arrays, shifts),
+        {staff_id: row.tolist() for staff_id, row in zip(arrays.staff_ids, weight, strict=True)},
+    )
+    roster = roster_dict(arrays, matrix)
+    before = evaluate(instance, roster).objective
+    limits = SearchLimits(deadline=time.monotonic() + 2.0, workers=2, seed=1)
+    improved, objective = improve(instance, roster, before, limits, guide=guide)
+    evaluation = evaluate(instance, improved)
+    assert evaluation.violations == [] and evaluation.objective == objective <= before
