@@ -152,8 +152,6 @@ def _start(
 def _lp_guide(generation: ColumnGeneration, limits: SearchLimits) -> Guide | None:
     """The LP's choice per employee and day, for guided LNS moves; taken before any dive
     (a dive's fixings bend the LP towards its own roster)."""
-    if limits.remaining() <= 0:
-        return None
     marginals = generation.marginals(time_limit_s=min(GUIDE_LP_S, limits.remaining()))
     if marginals is None:
         return None
@@ -177,9 +175,9 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     generation = ColumnGeneration(arrays, pool, settings, exact=True, threads=limits.workers)
     generation.run(deadline=search.until(COLGEN_SHARE))
     search.prove(generation.lower_bound)
-    search.guide = _lp_guide(generation, limits)
     if search.optimal or limits.remaining() <= 0:
         return
+    search.guide = _lp_guide(generation, limits)
     if generation.lower_bound is None:
         return
     deadline = search.until(DIVE_SHARE)

@@ -82,6 +82,11 @@ def model_size(instance: BenchmarkInstance) -> int:
     return sum(staff_variable_count(instance, staff) for staff in instance.staff)
 
 
+def _variables_per_day(instance: BenchmarkInstance) -> float:
+    """Average shift variables of one staff member on one day (at least 1)."""
+    return max(1.0, model_size(instance) / (len(instance.staff) * instance.horizon))
+
+
 @dataclass
 class _Adaptive:
     """Neighbourhood size (in shift variables), grown after quick proofs, shrunk after
@@ -138,9 +143,10 @@ def guided_neighbourhood(
     instance: BenchmarkInstance, roster: Roster, guide: Guide, rng: random.Random, size: float
 ) -> dict[str, frozenset[int]]:
     """RINS: only the days where the incumbent and the LP disagree are freed, about ``size``
-    variables of them: half of the time all such days of some staff, otherwise those of
-    every staff in a window of days grown around one of them. Empty when they agree."""
-    per_day = max(1.0, model_size(instance) / (len(instance.staff) * instance.horizon))
+    variables of them: all such days of some staff (a ``GUIDED_STAFF_SHARE`` of the time),
+    otherwise those of every staff in a window of days grown around one of them. Empty
+    when they agree."""
+    per_day = _variables_per_day(instance)
     unsettled = guide.unsettled(instance, roster)
     if not any(unsettled):
         return {}
@@ -182,7 +188,7 @@ def _choose_neighbourhood(
 
     Half of the time the window is centred on a missed cover line and the staff are drawn
     from those who may work that shift; otherwise both are uniform."""
-    per_day = max(1.0, model_size(instance) / (len(instance.staff) * instance.horizon))
+    per_day = _variables_per_day(instance)
     lengths = [length for length in (7, 14, 21, 28, 42, 56) if length <= instance.horizon]
     length = rng.choice(lengths or [instance.horizon])
     if rng.random() < WHOLE_HORIZON_SHARE and instance.horizon * per_day <= size:
