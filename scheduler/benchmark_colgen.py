@@ -68,6 +68,14 @@ class ColumnPool:
         self.costs = [[] for _ in range(n)]
         self.seen = [set() for _ in range(n)]
 
+    @classmethod
+    def of_roster(cls, arrays: InstanceArrays, matrix: IntArray) -> ColumnPool:
+        """A pool holding each employee's row of ``matrix`` (an ``(E, H)`` roster)."""
+        pool = cls(arrays)
+        for employee in range(arrays.n_staff):
+            pool.add(employee, matrix[employee])
+        return pool
+
     def add(self, employee: int, row: IntArray) -> int | None:
         """Index of the new column, or None if the employee already has it."""
         key = row.tobytes()

@@ -149,10 +149,10 @@ def _start(
     return construct(arrays, settings, deadline=deadline)
 
 
-def _lp_guide(generation: ColumnGeneration, limits: SearchLimits) -> Guide | None:
+def lp_guide(generation: ColumnGeneration, *, time_limit_s: float) -> Guide | None:
     """The LP's choice per employee and day, for guided LNS moves; taken before any dive
     (a dive's fixings bend the LP towards its own roster)."""
-    marginals = generation.marginals(time_limit_s=min(GUIDE_LP_S, limits.remaining()))
+    marginals = generation.marginals(time_limit_s=time_limit_s)
     if marginals is None:
         return None
     shifts, weight = marginals
@@ -169,15 +169,13 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     spent. The dives only run once a complete pricing round gave a bound: an LP that never
     priced every employee is too far from converged to guide them."""
     arrays, limits = search.arrays, search.limits
-    pool = ColumnPool(arrays)
-    for employee in range(arrays.n_staff):
-        pool.add(employee, search.matrix[employee])
+    pool = ColumnPool.of_roster(arrays, search.matrix)
     generation = ColumnGeneration(arrays, pool, settings, exact=True, threads=limits.workers)
     generation.run(deadline=search.until(COLGEN_SHARE))
     search.prove(generation.lower_bound)
     if search.optimal or limits.remaining() <= 0:
         return
-    search.guide = _lp_guide(generation, limits)
+    search.guide = lp_guide(generation, time_limit_s=min(GUIDE_LP_S, limits.remaining()))
     if generation.lower_bound is None:
         return
     deadline = search.until(DIVE_SHARE)

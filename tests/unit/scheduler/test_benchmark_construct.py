@@ -14,6 +14,7 @@ from scheduler.benchmark_arrays import OFF_INDEX, instance_arrays, roster_dict, 
 from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
 from scheduler.benchmark_construct import construct, dp_settings, sweep
 from scheduler.benchmark_format import read_instance
+from scheduler.benchmark_model import lp_guide
 from scheduler.benchmark_search import Guide, SearchLimits, guided_neighbourhood, improve
 from scheduler.evaluate import evaluate
 from scheduler.roster_exact import exact_fallback
@@ -71,9 +72,7 @@ def test_lns_never_worsens_the_incumbent() -> None:
 @pytest.mark.parametrize("name", sorted(BEST_KNOWN))
 def test_column_generation_bound_is_valid_and_the_dive_feasible(name: str) -> None:
     instance, arrays, settings, matrix = _start(name)
-    pool = ColumnPool(arrays)
-    for employee in range(arrays.n_staff):
-        pool.add(employee, matrix[employee])
+    pool = ColumnPool.of_roster(arrays, matrix)
     generation = ColumnGeneration(arrays, pool, settings, exact=True)
     generation.run(deadline=time.monotonic() + 20)
     bound = generation.lower_bound
@@ -92,9 +91,7 @@ def test_pricing_in_threads_generates_the_same_columns_and_bound() -> None:
     _, arrays, settings, matrix = _start("Instance5")
     outcomes = []
     for threads in (1, 2):
-        pool = ColumnPool(arrays)
-        for employee in range(arrays.n_staff):
-            pool.add(employee, matrix[employee])
+        pool = ColumnPool.of_roster(arrays, matrix)
         generation = ColumnGeneration(arrays, pool, settings, exact=True, threads=threads)
         generation.run(deadline=time.monotonic() + 60, max_iterations=12)
         columns = [[column.tobytes() for column in columns] for columns in pool.columns]
@@ -107,9 +104,7 @@ def test_pricing_under_fixed_days_proves_no_bound() -> None:
     """Days a dive fixed restrict the pricing, so its Lagrangian value bounds only the
     restricted problem and must not be kept as the instance's lower bound."""
     _, arrays, settings, matrix = _start("Instance5")
-    pool = ColumnPool(arrays)
-    for employee in range(arrays.n_staff):
-        pool.add(employee, matrix[employee])
+    pool = ColumnPool.of_roster(arrays, matrix)
     generation = ColumnGeneration(arrays, pool, settings, exact=True)
     assert generation.run(deadline=time.monotonic() + 60)
     bound = generation.lower_bound
@@ -123,19 +118,20 @@ def test_pricing_under_fixed_days_proves_no_bound() -> None:
     assert generation.lower_bound == bound
 
 
-def _generation(arrays, settings, matrix):  # type: ignore[no-untyped-def]
-    pool = ColumnPool(arrays)
-    for employee in range(arrays.n_staff):
-        pool.add(employee, matrix[employee])
-    return ColumnGeneration(arrays, pool, settings, exact=True)
+def _lp_after_ten_iterations(name: str):  # type: ignore[no-untyped-def]
+    """Instance ``name``, its constructed roster, and column generation from it after ten
+    iterations (the LP still mixes columns)."""
+    instance, arrays, settings, matrix = _start(name)
+    pool = ColumnPool.of_roster(arrays, matrix)
+    generation = ColumnGeneration(arrays, pool, settings, exact=True)
+    generation.run(deadline=time.monotonic() + 60, max_iterations=10)
+    return instance, arrays, matrix, generation
 
 
 def test_lp_marginals_are_the_heaviest_shift_of_each_day() -> None:
     """Per employee and day, the LP's choice is the shift (or day off) its columns give the
     most weight, and its weight is the sum over the columns that agree with it."""
-    _, arrays, settings, matrix = _start("Instance5")
-    generation = _generation(arrays, settings, matrix)
-    generation.run(deadline=time.monotonic() + 60, max_iterations=10)
+    _, arrays, _, generation = _lp_after_ten_iterations("Instance5")
     marginals = generation.marginals(time_limit_s=10.0)
     assert marginals is not None
     shifts, weight = marginals
@@ -182,16 +178,9 @@ def test_guided_moves_free_only_days_the_incumbent_disputes_with_the_lp() -> Non
 
 
 def test_guided_lns_never_worsens_the_incumbent() -> None:
-    instance, arrays, settings, matrix = _start("Instance5")
-    generation = _generation(arrays, settings, matrix)
-    generation.run(deadline=time.monotonic() + 60, max_iterations=10)
-    marginals = generation.marginals(time_limit_s=10.0)
-    assert marginals is not None
-    shifts, weight = marginals
-    guide = Guide(
-        roster_dict(arrays, shifts),
-        {staff_id: row.tolist() for staff_id, row in zip(arrays.staff_ids, weight, strict=True)},
-    )
+    instance, arrays, matrix, generation = _lp_after_ten_iterations("Instance5")
+    guide = lp_guide(generation, time_limit_s=10.0)
+    assert guide is not None
     roster = roster_dict(arrays, matrix)
     before = evaluate(instance, roster).objective
     limits = SearchLimits(deadline=time.monotonic() + 2.0, workers=2, seed=1)
