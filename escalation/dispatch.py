@@ -230,7 +230,9 @@ def _notice_fallback(session: Session, *, failed: Notification, now: datetime) -
             return
 
 
-MAX_PASSES_PER_TICK = 5
+# A pass advances and sends at most `batch` rows, so that incidents coming due are advanced
+# between sends of a long outbox; a tick makes passes while work remains, up to this many.
+MAX_PASSES_PER_TICK = 20
 
 
 @dataclass
@@ -316,15 +318,16 @@ class Dispatcher:
     _ticking: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def tick(self) -> None:
-        """One pass; again at once while `wake` was called during the pass (bounded)."""
+        """One pass; again at once while work remains: a pass filled its batch, or `wake`
+        was called during it (bounded by MAX_PASSES_PER_TICK)."""
         self._ticking.set()
         try:
             for _ in range(MAX_PASSES_PER_TICK):
                 self._woken.clear()
-                self.advance_due()
+                advanced = self.advance_due()
                 self.announce_rosters()
-                self.send_pending()
-                if not self._woken.is_set():
+                sent = self.send_pending()
+                if max(advanced, sent) < self.batch and not self._woken.is_set():
                     return
         finally:
             self._ticking.clear()

@@ -1,6 +1,6 @@
 """The dispatcher's senders drain the outbox side by side on a real database (a seeded copy
 of the demo centre; SQLite file or PostgreSQL): every row is sent exactly once, sends
-overlap, and one pass stops at its batch."""
+overlap, one pass stops at its batch, and a tick makes passes while they fill it."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from core.clock import FakeClock
 from core.db import make_engine, write_session
 from escalation import notices
-from escalation.dispatch import Dispatcher
+from escalation.dispatch import MAX_PASSES_PER_TICK, Dispatcher
 from escalation.models import NoticeTopic, Notification, NotificationStatus
 from escalation.ports import NotificationChannel, OutboundMessage, SendReceipt
 from oncall.models import Person
@@ -149,5 +149,38 @@ def test_a_wake_during_a_tick_runs_another_pass(e2e_database: Database) -> None:
 
         dispatcher.wake()
         assert started == ["now"]  # idle: the ticker is asked for a tick now
+    finally:
+        engine.dispose()
+
+
+def test_a_tick_makes_passes_while_they_fill_their_batch(e2e_database: Database) -> None:
+    engine = make_engine(e2e_database.url)
+    try:
+        keys = _queue_notices(engine, MAX_PASSES_PER_TICK + 3)
+        channel = OverlapChannel()
+        dispatcher = _dispatcher(engine, channel, batch=WORKERS + 1)  # a pass fills the barrier
+
+        dispatcher.tick()
+        assert set(channel.sent) == set(keys)  # one tick, several full passes, nothing left
+        assert set(channel.sent.values()) == {1}
+        channel.sent.clear()
+        dispatcher.tick()
+        assert not channel.sent
+    finally:
+        engine.dispose()
+
+
+def test_a_tick_stops_after_its_last_pass(e2e_database: Database) -> None:
+    engine = make_engine(e2e_database.url)
+    try:
+        keys = _queue_notices(engine, MAX_PASSES_PER_TICK + 2)
+        channel = WakingChannel(engine)
+        channel.sent.append("not the first")  # no wake: only full passes go on
+        dispatcher = _dispatcher(engine, channel, batch=1)
+
+        dispatcher.tick()
+        assert len(channel.sent) - 1 == MAX_PASSES_PER_TICK  # bounded, the rest waits
+        dispatcher.tick()
+        assert set(channel.sent[1:]) == set(keys)
     finally:
         engine.dispose()
