@@ -50,6 +50,8 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick is noise
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting of report PDFs
+    # the Twilio client logs eight lines per API call; our timeline records every page
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
