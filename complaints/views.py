@@ -133,15 +133,7 @@ def cluster_public(
         created_at=cluster.created_at,
         updated_at=cluster.updated_at,
         members=[
-            ClusterMember(
-                id=m.id or 0,
-                ref=m.ref,
-                item_type=m.item_type,
-                status=m.status,
-                title=m.title,
-                respondent_name=m.respondent_name,
-                received_at=m.received_at,
-            )
+            ClusterMember(**m._asdict())
             for m in clusters.members(session, cluster.id, member_limit)
         ],
     )

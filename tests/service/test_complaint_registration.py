@@ -224,6 +224,16 @@ def test_a_detail_shows_the_latest_members_of_a_big_cluster(
     whole = views.cluster_public(session, cluster_id)
     assert whole is not None and whole.size == 13
     assert [m.id for m in whole.members] == [i.id for i in items]
+    first = items[0]
+    assert whole.members[0].model_dump() == {
+        "id": first.id,
+        "ref": first.ref,
+        "item_type": first.item_type,
+        "status": first.status,
+        "title": first.title,
+        "respondent_name": first.respondent_name,
+        "received_at": first.received_at,
+    }
     latest = views.cluster_public(session, cluster_id, member_limit=views.DETAIL_CLUSTER_MEMBERS)
     assert latest is not None and latest.size == 13
     assert [m.id for m in latest.members] == [i.id for i in items[-views.DETAIL_CLUSTER_MEMBERS :]]
