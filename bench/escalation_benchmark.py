@@ -278,8 +278,13 @@ def run(args: argparse.Namespace) -> list[tuple[str, str]]:
             def paged() -> set[int]:
                 return {i for r in page_requests(fake) if (i := incident_of(r, codes)) is not None}
 
-            drain_end = time.monotonic() + args.drain_timeout
-            while len(paged()) < len(by_id) and time.monotonic() < drain_end:
+            # wait while pages keep coming: a backlog is slow, not lost
+            seen, last_progress = 0, time.monotonic()
+            while (now_paged := len(paged())) < len(by_id):
+                if now_paged > seen:
+                    seen, last_progress = now_paged, time.monotonic()
+                elif time.monotonic() - last_progress > args.drain_timeout:
+                    break
                 time.sleep(0.1)
             time.sleep(2 * args.tick_seconds + 0.5)  # late duplicates would show up here
 
@@ -349,7 +354,7 @@ def run(args: argparse.Namespace) -> list[tuple[str, str]]:
                     f"{fmt(max(latency_ms) if latency_ms else None, ' ms')}",
                 ),
                 ("page throughput (fake)", fmt(page_rps, " pages/s")),
-                ("lost (no page)", str(lost)),
+                (f"lost (no page, {args.drain_timeout:g} s without progress)", str(lost)),
                 ("duplicates (same target twice)", str(duplicates)),
                 ("sends unknown to the database", str(unknown_sends)),
                 (
@@ -382,7 +387,9 @@ def main() -> None:
     parser.add_argument("--health-threads", type=int, default=4)
     parser.add_argument("--tick-seconds", type=float, default=2.0, help="DUTYDESK_TICK_SECONDS")
     parser.add_argument("--send-workers", type=int, default=4, help="DUTYDESK_SEND_WORKERS")
-    parser.add_argument("--drain-timeout", type=float, default=30.0, help="wait for pages (s)")
+    parser.add_argument(
+        "--drain-timeout", type=float, default=30.0, help="stop after so long with no new page (s)"
+    )
     parser.add_argument("--time-limit", type=int, default=300, help="hard limit for the run (s)")
     args = parser.parse_args()
 

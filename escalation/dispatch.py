@@ -14,6 +14,8 @@ claim → work → commit, then side effects:
    Rows are claimed and sent one at a time per sender, so no claim waits behind another
    row's send; `send_workers` senders drain the outbox side by side (a provider call takes
    tens to hundreds of milliseconds, most of it waiting on the network).
+A pass handles at most `batch` incidents and `batch` rows, so due incidents are advanced
+between the sends of a long outbox; a tick makes passes while they fill their batch.
 Transient provider errors are retried with exponential backoff up to `max_attempts`;
 permanent ones fall back to the person's next contact method, visible in the timeline.
 """
