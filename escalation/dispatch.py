@@ -232,9 +232,7 @@ def _notice_fallback(session: Session, *, failed: Notification, now: datetime) -
             return
 
 
-# A pass advances and sends at most `batch` rows, so that incidents coming due are advanced
-# between sends of a long outbox; a tick makes passes while work remains, up to this many.
-MAX_PASSES_PER_TICK = 20
+MAX_PASSES_PER_TICK = 20  # passes of one tick while work remains (see the module docstring)
 
 
 @dataclass
