@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import select as select_columns
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from complaints.models import Complaint, ComplaintCluster
-from complaints.vocab import ItemType, Status
+from complaints.schemas import ClusterMember
 
 
 def _latest(
@@ -105,19 +105,7 @@ def _merge_reasons(current: str, more: Iterable[str]) -> str:
     return ",".join(sorted({r for r in current.split(",") if r} | {r for r in more if r}))
 
 
-class Member(NamedTuple):
-    """What a cluster shows of each member."""
-
-    id: int
-    ref: str
-    item_type: ItemType
-    status: Status
-    title: str
-    respondent_name: str
-    received_at: datetime
-
-
-def members(session: Session, cluster_id: int, limit: int = 200) -> list[Member]:
+def members(session: Session, cluster_id: int, limit: int = 200) -> list[ClusterMember]:
     """Up to `limit` members, oldest first; with a big cluster, the `limit` most recent.
     Only the shown columns are read: the intake answers with the cluster, however big."""
     newest = (
@@ -134,4 +122,4 @@ def members(session: Session, cluster_id: int, limit: int = 200) -> list[Member]
         .order_by(col(Complaint.received_at).desc(), col(Complaint.id).desc())
         .limit(limit)
     )
-    return [Member(*row) for row in reversed(session.execute(newest).all())]
+    return [ClusterMember(**row._mapping) for row in reversed(session.execute(newest).all())]

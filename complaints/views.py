@@ -26,7 +26,6 @@ from complaints.models import (
 )
 from complaints.schemas import (
     ClockPublic,
-    ClusterMember,
     ClusterPublic,
     ComplaintDetail,
     ComplaintPublic,
@@ -132,10 +131,7 @@ def cluster_public(
         reasons=[r for r in cluster.reasons.split(",") if r],
         created_at=cluster.created_at,
         updated_at=cluster.updated_at,
-        members=[
-            ClusterMember(**m._asdict())
-            for m in clusters.members(session, cluster.id, member_limit)
-        ],
+        members=clusters.members(session, cluster.id, member_limit),
     )
 
 
