@@ -12,10 +12,18 @@ from scheduler_helpers import instance_path
 
 from scheduler.benchmark_arrays import OFF_INDEX, instance_arrays, roster_dict, total_objective
 from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
+from scheduler.benchmark_constraints import OFF
 from scheduler.benchmark_construct import construct, dp_settings, sweep
 from scheduler.benchmark_format import read_instance
 from scheduler.benchmark_model import lp_guide
-from scheduler.benchmark_search import Guide, SearchLimits, guided_neighbourhood, improve
+from scheduler.benchmark_search import (
+    Guide,
+    SearchLimits,
+    _cover_gaps,
+    guided_neighbourhood,
+    improve,
+    short_shifts,
+)
 from scheduler.evaluate import evaluate
 from scheduler.roster_exact import exact_fallback
 
@@ -57,6 +65,38 @@ def test_sweeps_never_worsen_and_stay_feasible() -> None:
     assert objective <= before
     evaluation = evaluate(instance, roster_dict(arrays, improved))
     assert evaluation.violations == [] and evaluation.objective == objective
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Instance1", set()),
+        ("Instance8", {"N"}),
+        ("Instance14", {"N"}),
+        ("Instance15", {"n1", "n2"}),
+    ],
+)
+def test_short_shifts_need_more_than_the_staff_may_work(name: str, short: set[str]) -> None:
+    instance = read_instance(instance_path(name))
+    assert short_shifts(instance) == short
+    for shift_id in short:  # Instance8: 86 N shifts wanted, at most 74 allowed
+        wanted = sum(cover.requirement for cover in instance.cover if cover.shift_id == shift_id)
+        allowed = sum(
+            min(staff.max_shifts[shift_id], instance.horizon - len(instance.days_off[staff.id]))
+            for staff in instance.staff
+        )
+        assert wanted > allowed
+
+
+def test_lns_aims_at_the_gaps_of_short_shifts_only_when_there_are_no_others() -> None:
+    instance = read_instance(instance_path("Instance8"))
+    nobody = {staff.id: [OFF] * instance.horizon for staff in instance.staff}
+    gaps = _cover_gaps(instance, nobody, frozenset({"N"}))
+    assert {shift_id for _, shift_id in gaps} == {"D", "E", "L"}
+    assert len(gaps) == sum(c.requirement for c in instance.cover if c.shift_id != "N")
+    everything_short = frozenset(shift.id for shift in instance.shifts)
+    gaps = _cover_gaps(instance, nobody, everything_short)
+    assert len(gaps) == sum(cover.requirement for cover in instance.cover)
 
 
 def test_lns_never_worsens_the_incumbent() -> None:
