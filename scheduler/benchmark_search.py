@@ -72,9 +72,14 @@ def solve_submodel(sub: SubModel, *, time_limit_s: float, workers: int, seed: in
     )
 
 
+def _open_days(instance: BenchmarkInstance, staff: Staff) -> int:
+    return instance.horizon - len(instance.days_off.get(staff.id, frozenset()))
+
+
 def staff_variable_count(instance: BenchmarkInstance, staff: Staff) -> int:
-    open_days = instance.horizon - len(instance.days_off.get(staff.id, frozenset()))
-    return open_days * sum(1 for shift in instance.shifts if staff.may_work(shift.id))
+    return _open_days(instance, staff) * sum(
+        1 for shift in instance.shifts if staff.may_work(shift.id)
+    )
 
 
 def model_size(instance: BenchmarkInstance) -> int:
@@ -110,9 +115,8 @@ def short_shifts(instance: BenchmarkInstance) -> frozenset[str]:
         required[cover.shift_id] += cover.requirement
     capacity = Counter[str]()
     for staff in instance.staff:
-        open_days = instance.horizon - len(instance.days_off.get(staff.id, frozenset()))
         for shift_id, limit in staff.max_shifts.items():
-            capacity[shift_id] += min(limit, open_days)
+            capacity[shift_id] += min(limit, _open_days(instance, staff))
     return frozenset(shift_id for shift_id, need in required.items() if need > capacity[shift_id])
 
 
