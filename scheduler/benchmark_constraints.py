@@ -73,6 +73,15 @@ class SubModel:
     cells: dict[str, StaffCells]
     objective_terms: list[Term]
     objective_constant: int
+    #: The under-cover part of the objective (its terms are also in ``objective_terms``).
+    under_terms: list[Term]
+    under_constant: int
+
+    def objective(self) -> cp_model.LinearExprT:
+        return _expr(self.objective_terms) + self.objective_constant
+
+    def under_cost(self) -> cp_model.LinearExprT:
+        return _expr(self.under_terms) + self.under_constant
 
     def read_roster(self, solver: cp_model.CpSolver) -> dict[str, list[str]]:
         roster = {staff_id: list(days) for staff_id, days in self.base.items()}
@@ -303,8 +312,9 @@ def cover_terms(
     instance: BenchmarkInstance,
     cells: Mapping[str, StaffCells],
     base: Mapping[str, Sequence[str]],
-) -> tuple[list[Term], int]:
-    """Integer slacks ``under``/``over`` with ``count + under - over = requirement``."""
+) -> tuple[tuple[list[Term], int], tuple[list[Term], int]]:
+    """Integer slacks ``under``/``over`` with ``count + under - over = requirement``: the
+    under-cover terms and constant, then the over-cover ones."""
     fixed_count: Counter[tuple[int, str]] = Counter()
     free_vars: dict[tuple[int, str], list[cp_model.IntVar]] = {}
     for staff_id, days in base.items():
@@ -318,22 +328,25 @@ def cover_terms(
                     fixed_count[(day, staff_cells.fixed[day])] += 1
             elif shift_id != OFF:
                 fixed_count[(day, shift_id)] += 1
-    terms: list[Term] = []
-    constant = 0
+    under_terms: list[Term] = []
+    over_terms: list[Term] = []
+    under_constant = over_constant = 0
     for cover in instance.cover:
         key = (cover.day, cover.shift_id)
         need = cover.requirement - fixed_count[key]
         variables = free_vars.get(key, [])
         if not variables:
-            constant += cover.weight_under * max(0, need) + cover.weight_over * max(0, -need)
+            under_constant += cover.weight_under * max(0, need)
+            over_constant += cover.weight_over * max(0, -need)
             continue
         under = model.new_int_var(0, max(0, need), f"under_{cover.day}_{cover.shift_id}")
         over = model.new_int_var(
             0, max(0, len(variables) - need), f"over_{cover.day}_{cover.shift_id}"
         )
         model.add(sum(variables) + under - over == need)
-        terms += [(cover.weight_under, under), (cover.weight_over, over)]
-    return terms, constant
+        under_terms.append((cover.weight_under, under))
+        over_terms.append((cover.weight_over, over))
+    return (under_terms, under_constant), (over_terms, over_constant)
 
 
 def build_submodel(
@@ -356,11 +369,12 @@ def build_submodel(
             add_rule(model, instance, staff_cells)
         cells[staff.id] = staff_cells
     objective, constant = request_terms(instance, cells, base)
-    more, extra = cover_terms(model, instance, cells, base)
-    objective += more
-    constant += extra
-    model.minimize(_expr(objective) + constant)
-    return SubModel(model, base, cells, objective, constant)
+    (under, under_constant), (over, over_constant) = cover_terms(model, instance, cells, base)
+    objective += under + over
+    constant += under_constant + over_constant
+    sub = SubModel(model, base, cells, objective, constant, under, under_constant)
+    model.minimize(sub.objective())
+    return sub
 
 
 def add_hint(sub: SubModel, roster: Mapping[str, Sequence[str]]) -> None:
