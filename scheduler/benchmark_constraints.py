@@ -377,6 +377,14 @@ def build_submodel(
     return sub
 
 
+def whole_model(instance: BenchmarkInstance, roster: Mapping[str, Sequence[str]]) -> SubModel:
+    """Every day of every employee free, hinted with ``roster``."""
+    all_days = frozenset(range(instance.horizon))
+    sub = build_submodel(instance, roster, {staff.id: all_days for staff in instance.staff})
+    add_hint(sub, roster)
+    return sub
+
+
 def add_hint(sub: SubModel, roster: Mapping[str, Sequence[str]]) -> None:
     """Hint every shift and work variable with the value it has in ``roster``."""
     for staff_id, staff_cells in sub.cells.items():

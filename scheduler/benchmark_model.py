@@ -28,7 +28,7 @@ from scheduler.benchmark_arrays import (
     total_objective,
 )
 from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
-from scheduler.benchmark_constraints import add_hint, build_submodel
+from scheduler.benchmark_constraints import whole_model
 from scheduler.benchmark_construct import DPSettings, construct, dp_settings, sweep
 from scheduler.benchmark_format import BenchmarkInstance, read_instance
 from scheduler.benchmark_search import (
@@ -102,9 +102,7 @@ def _full_solve(
 ) -> SubResult:
     """The whole model, hinted; its time limit is ``share`` of what is left once built.
     ``cover_first`` solves it in two stages (`solve_cover_first`)."""
-    all_days = frozenset(range(instance.horizon))
-    sub = build_submodel(instance, incumbent, {staff.id: all_days for staff in instance.staff})
-    add_hint(sub, incumbent)
+    sub = whole_model(instance, incumbent)
     seconds = max(0.05, limits.remaining() * share)
     if cover_first:
         return solve_cover_first(

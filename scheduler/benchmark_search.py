@@ -83,6 +83,7 @@ def solve_cover_first(
 ) -> SubResult:
     """Two stages on one (hinted) model: the least under-cover cost, within ``first_share`` of
     the time, then the whole objective among the rosters whose under-cover cost is no higher.
+    ``sub`` keeps the second stage's constraint and hints afterwards.
 
     A missed cover costs far more than anything else in these instances, yet CP-SAT on the
     whole objective can spend its whole time limit on a roster with one gap too many

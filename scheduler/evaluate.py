@@ -177,20 +177,30 @@ def request_penalty(instance: BenchmarkInstance, roster: Roster) -> int:
     return unmet_on + violated_off
 
 
-def cover_penalty(instance: BenchmarkInstance, roster: Roster) -> int:
-    """Weighted shortfall and surplus against every cover line."""
+def _cover_penalties(instance: BenchmarkInstance, roster: Roster) -> tuple[int, int]:
+    """Weighted shortfall and weighted surplus against every cover line."""
     on_duty = Counter(
         (day, shift_id)
         for days in roster.values()
         for day, shift_id in enumerate(days)
         if shift_id != OFF
     )
-    total = 0
+    under = over = 0
     for cover in instance.cover:
         count = on_duty[(cover.day, cover.shift_id)]
-        total += cover.weight_under * max(0, cover.requirement - count)
-        total += cover.weight_over * max(0, count - cover.requirement)
-    return total
+        under += cover.weight_under * max(0, cover.requirement - count)
+        over += cover.weight_over * max(0, count - cover.requirement)
+    return under, over
+
+
+def under_cover_penalty(instance: BenchmarkInstance, roster: Roster) -> int:
+    """Weighted shortfall against every cover line."""
+    return _cover_penalties(instance, roster)[0]
+
+
+def cover_penalty(instance: BenchmarkInstance, roster: Roster) -> int:
+    """Weighted shortfall and surplus against every cover line."""
+    return sum(_cover_penalties(instance, roster))
 
 
 def objective(instance: BenchmarkInstance, roster: Roster) -> int:

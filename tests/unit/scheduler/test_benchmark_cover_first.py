@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from scheduler_helpers import instance_path, make_instance
 
-from scheduler.benchmark_constraints import OFF, SubModel, add_hint, build_submodel
+from scheduler.benchmark_constraints import OFF, build_submodel, whole_model
 from scheduler.benchmark_format import BenchmarkInstance, read_instance
 from scheduler.benchmark_model import solve_benchmark
 from scheduler.benchmark_search import Roster, SubResult, solve_cover_first, solve_submodel
-from scheduler.evaluate import evaluate
+from scheduler.evaluate import evaluate, under_cover_penalty
 
 
 def everyone_off(instance: BenchmarkInstance) -> Roster:
     return {staff.id: [OFF] * instance.horizon for staff in instance.staff}
 
 
-def whole_model(instance: BenchmarkInstance, hint: Roster) -> SubModel:
-    all_days = frozenset(range(instance.horizon))
-    sub = build_submodel(instance, hint, {staff.id: all_days for staff in instance.staff})
-    add_hint(sub, hint)
-    return sub
-
-
 def cover_first(instance: BenchmarkInstance) -> SubResult:
     sub = whole_model(instance, everyone_off(instance))
     return solve_cover_first(sub, time_limit_s=5.0, workers=1, first_share=0.5)
-
-
-def under_cover(instance: BenchmarkInstance, roster: Roster) -> int:
-    working = Counter((day, shift) for days in roster.values() for day, shift in enumerate(days))
-    return sum(
-        cover.weight_under * max(0, cover.requirement - working[(cover.day, cover.shift_id)])
-        for cover in instance.cover
-    )
 
 
 def test_the_gap_is_closed_even_where_leaving_it_open_is_cheaper() -> None:
@@ -54,7 +37,7 @@ def test_the_gap_is_closed_even_where_leaving_it_open_is_cheaper() -> None:
     result = cover_first(instance)
     assert result.roster is not None
     assert result.roster["A"][0] == "D"
-    assert under_cover(instance, result.roster) == 0
+    assert under_cover_penalty(instance, result.roster) == 0
     assert result.objective == evaluate(instance, result.roster).objective == 5
     assert result.bound is None  # 5 is optimal only among the rosters without a gap
 
@@ -78,5 +61,5 @@ def test_under_cost_of_a_fixed_roster_is_the_evaluators_under_cover() -> None:
     roster = solve_benchmark(instance, time_limit_s=2.0, workers=1).roster
     fixed = build_submodel(instance, roster, {})
     assert fixed.under_terms == []
-    assert fixed.under_constant == under_cover(instance, roster)
+    assert fixed.under_constant == under_cover_penalty(instance, roster)
     assert fixed.objective_constant == evaluate(instance, roster).objective
