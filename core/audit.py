@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Text, text
+from sqlalchemy import Column, Text, insert, text
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from core.db import UTCDateTime
@@ -38,6 +38,12 @@ class AuditEntry(SQLModel, table=True):
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+_TABLE = AuditEntry.__table__  # type: ignore[attr-defined]
+# built once: SQLAlchemy then reuses their compiled form on every append
+_HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_APPEND = insert(_TABLE)
 
 
 def _dump(summary: Mapping[str, Any] | None) -> str | None:
@@ -75,40 +81,43 @@ def record(
     entity_id: object,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one entry inside the caller's transaction (the caller commits)."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
+) -> None:
+    """Append one entry inside the caller's transaction (the caller commits).
+
+    Reads the chain's head and inserts with two plain statements rather than through the
+    ORM: every state change of the service passes here, and the ORM's load, unit of work
+    and flush cost about four times as much (bench/escalation_benchmark.py, py-spy)."""
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
-    last = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
-    seq = 1 if last is None else last.seq + 1
-    prev_hash = GENESIS_HASH if last is None else last.hash
-    before_text, after_text = _dump(before), _dump(after)
-    entry = AuditEntry(
+    head = session.execute(_HEAD).first()
+    seq, prev_hash = (1, GENESIS_HASH) if head is None else (head.seq + 1, head.hash)
+    before_text, after_text, entity = _dump(before), _dump(after), str(entity_id)
+    digest = entry_hash(
         seq=seq,
         at=at,
         actor=actor,
         action=action,
         entity_type=entity_type,
-        entity_id=str(entity_id),
+        entity_id=entity,
         before=before_text,
         after=after_text,
         prev_hash=prev_hash,
-        hash=entry_hash(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            before=before_text,
-            after=after_text,
-            prev_hash=prev_hash,
-        ),
     )
-    session.add(entry)
-    session.flush()
-    return entry
+    session.execute(
+        _APPEND,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity,
+            "before": before_text,
+            "after": after_text,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
+    )
 
 
 @dataclass(frozen=True)

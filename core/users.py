@@ -290,13 +290,15 @@ def issue_token(
 
 
 def user_for_token(session: Session, *, token: str, now: datetime) -> tuple[User, ApiToken]:
-    record = session.exec(
-        select(ApiToken).where(ApiToken.token_hash == _token_digest(token))
+    found = session.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == ApiToken.user_id)
+        .where(ApiToken.token_hash == _token_digest(token))
     ).first()
-    if record is None or record.revoked_at is not None or record.expires_at <= now:
+    if found is None:
         raise Unauthenticated("token is invalid, expired or revoked")
-    user = session.get(User, record.user_id)
-    if user is None or not user.is_active:
+    record, user = found
+    if record.revoked_at is not None or record.expires_at <= now or not user.is_active:
         raise Unauthenticated("token is invalid, expired or revoked")
     return user, record
 
