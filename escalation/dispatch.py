@@ -48,7 +48,7 @@ from escalation.engine import (
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
 from escalation.outbox_channel import OutboxChannel
-from escalation.policy import NotifyRule, Target, policy_from_dict
+from escalation.policy import NotifyRule, policy_from_dict
 from escalation.ports import (
     NotificationChannel,
     OutboundMessage,
@@ -56,6 +56,7 @@ from escalation.ports import (
     SendReceipt,
     TransientDeliveryError,
 )
+from escalation.targets import TargetCache
 from oncall import directory
 from oncall.models import ContactKind, ContactMethod, Person
 
@@ -241,7 +242,7 @@ class _PassLookups:
     the people behind each target, people's own notification rules, names and contact
     methods, and the idempotency keys its incidents have queued so far."""
 
-    targets: dict[Target, frozenset[int]] = field(default_factory=dict)
+    targets: TargetCache = field(default_factory=TargetCache)
     rules: dict[int, tuple[NotifyRule, ...]] = field(default_factory=dict)
     rules_read_for: set[int] = field(default_factory=set)
     names: dict[int, str] = field(default_factory=dict)

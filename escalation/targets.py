@@ -7,13 +7,14 @@ role (and skill) is reachable.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from escalation.policy import GroupTarget, OnDutyTarget, PersonTarget, Policy, Target
-from oncall.changes import on_duty_slots
+from oncall.changes import Layers, load_layers, on_duty_slots
 from oncall.models import DutyRole, Person, PersonDutyRole, PersonSkill
 
 SHIFT_ROLE_OF_TARGET = {
@@ -40,8 +41,14 @@ def _directory(session: Session, role: DutyRole, skill: str | None) -> frozenset
 
 
 def resolve_target(
-    session: Session, target: Target, *, at: datetime, tz: ZoneInfo
+    session: Session,
+    target: Target,
+    *,
+    at: datetime,
+    tz: ZoneInfo,
+    layers: Layers | None = None,
 ) -> frozenset[int]:
+    """The people behind `target` at `at`; `layers` as for `oncall.changes.on_duty_slots`."""
     if isinstance(target, PersonTarget):
         person = session.get(Person, target.person_id)
         return frozenset({target.person_id}) if person and person.is_active else frozenset()
@@ -50,17 +57,28 @@ def resolve_target(
     assert isinstance(target, OnDutyTarget)
     shift_role = SHIFT_ROLE_OF_TARGET.get(target.role)
     if shift_role is not None:
-        slots = on_duty_slots(session, at=at, tz=tz, role=shift_role, skill=target.skill)
+        slots = on_duty_slots(
+            session, at=at, tz=tz, role=shift_role, skill=target.skill, layers=layers
+        )
         return frozenset(s.person_id for s in slots)
     directory_role = DIRECTORY_ROLE_OF_TARGET.get(target.role)
     if directory_role is None:
         return frozenset()
     on_shift = frozenset(
-        s.person_id for s in on_duty_slots(session, at=at, tz=tz, skill=target.skill)
+        s.person_id for s in on_duty_slots(session, at=at, tz=tz, skill=target.skill, layers=layers)
     )
     reachable = _directory(session, directory_role, target.skill)
     # Prefer a matching expert who is on shift right now; otherwise everyone with the role.
     return (reachable & on_shift) or reachable
+
+
+@dataclass
+class TargetCache:
+    """What resolving at one instant reads once: the roster layers (read when the first
+    on-duty target needs them) and the people behind each target."""
+
+    people: dict[Target, frozenset[int]] = field(default_factory=dict)
+    layers: Layers | None = None
 
 
 def resolve_policy(
@@ -69,16 +87,19 @@ def resolve_policy(
     *,
     at: datetime,
     tz: ZoneInfo,
-    cache: dict[Target, frozenset[int]] | None = None,
+    cache: TargetCache | None = None,
 ) -> dict[int, frozenset[int]]:
     """Each step's people at `at`. A dispatcher pass resolves many incidents at one instant in
-    one transaction, so it passes one `cache` for the pass: a target is looked up once."""
-    memo = {} if cache is None else cache
+    one transaction, so it passes one `cache` for the pass: the roster is read once and each
+    target is looked up once."""
+    memo = TargetCache() if cache is None else cache
 
     def people(target: Target) -> frozenset[int]:
-        if target not in memo:
-            memo[target] = resolve_target(session, target, at=at, tz=tz)
-        return memo[target]
+        if target not in memo.people:
+            if memo.layers is None and isinstance(target, OnDutyTarget):
+                memo.layers = load_layers(session, at=at, tz=tz)
+            memo.people[target] = resolve_target(session, target, at=at, tz=tz, layers=memo.layers)
+        return memo.people[target]
 
     return {
         index: frozenset().union(*(people(t) for t in step.targets))

@@ -5,9 +5,10 @@ people, each checked against the hard rules before it takes effect; and the data
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core import audit
@@ -275,26 +276,48 @@ def decide_swap(
 # ---- who is on duty ------------------------------------------------------------------------------
 
 
+Layers = tuple[list[Slot], list[Override], list[Swap]]
+
+
 def load_layers(
     session: Session, *, at: datetime, tz: ZoneInfo, unit_id: int | None = None
-) -> tuple[list[Slot], list[Override], list[Swap]]:
+) -> Layers:
+    """The roster slots, overrides and approved swaps around `at` (two days before to one
+    after its local day), read as plain columns: a dispatcher pass reads them for every
+    incident it advances."""
     local_day = at.astimezone(tz).date()
     start, end = local_day - timedelta(days=2), local_day + timedelta(days=1)
-    rosters = [
-        r
-        for r in _published_rosters(session, start, end)
-        if unit_id is None or r.unit_id == unit_id
+    roster_ids = [
+        roster_id
+        for roster_id, roster_unit in session.exec(
+            select(Roster.id, Roster.unit_id).where(
+                Roster.status == RosterStatus.published,
+                Roster.period_start <= end,
+                Roster.period_end >= start,
+            )
+        ).all()
+        if unit_id is None or roster_unit == unit_id
     ]
-    rows = session.exec(
-        select(RosterAssignment, ShiftType)
+    rows = session.execute(
+        sa_select(
+            col(RosterAssignment.day),
+            col(RosterAssignment.person_id),
+            col(ShiftType.code),
+            col(ShiftType.role),
+            col(ShiftType.start_time),
+            col(ShiftType.end_time),
+        )
         .join(ShiftType, col(ShiftType.id) == RosterAssignment.shift_type_id)
-        .where(col(RosterAssignment.roster_id).in_([r.id for r in rosters]))
-        .where(RosterAssignment.day >= start, RosterAssignment.day <= end)
+        .where(col(RosterAssignment.roster_id).in_(roster_ids))
+        .where(col(RosterAssignment.day) >= start, col(RosterAssignment.day) <= end)
     ).all()
+    intervals: dict[tuple[date, time, time], tuple[datetime, datetime]] = {}
     slots = []
-    for assignment, shift in rows:
-        begin, finish = shift_interval(assignment.day, shift.start_time, shift.end_time, tz)
-        slots.append(Slot(assignment.person_id, shift.code, shift.role.value, begin, finish))
+    for day, person_id, code, role, begins, ends in rows:
+        key = (day, begins, ends)
+        if key not in intervals:
+            intervals[key] = shift_interval(day, begins, ends, tz)
+        slots.append(Slot(person_id, code, role.value, *intervals[key]))
     overrides = [
         Override(shift.code, o.start_at, o.end_at, o.covering_person_id, o.original_person_id)
         for o, shift in session.exec(
@@ -307,7 +330,7 @@ def load_layers(
     for swap in session.exec(
         select(SwapRequestRow).where(
             SwapRequestRow.status == SwapStatus.approved,
-            col(SwapRequestRow.roster_id).in_([r.id for r in rosters]),
+            col(SwapRequestRow.roster_id).in_(roster_ids),
         )
     ).all():
         a_shift = _shift_of(session, swap.roster_id, swap.a_person_id, swap.a_day)
@@ -333,9 +356,14 @@ def on_duty_slots(
     unit_id: int | None = None,
     role: str | None = None,
     skill: str | None = None,
+    layers: Layers | None = None,
 ) -> list[Slot]:
-    """The effective slots at `at`, filtered by shift role and by a skill the person holds."""
-    slots, overrides, swaps = load_layers(session, at=at, tz=tz, unit_id=unit_id)
+    """The effective slots at `at`, filtered by shift role and by a skill the person holds.
+    `layers`, when given, must be `load_layers` at the same instant and unit (a caller that
+    asks several questions at one instant reads them once)."""
+    if layers is None:
+        layers = load_layers(session, at=at, tz=tz, unit_id=unit_id)
+    slots, overrides, swaps = layers
     active = [
         s for s in effective_slots(slots, overrides, swaps, at) if role is None or s.role == role
     ]

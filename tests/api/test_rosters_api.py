@@ -15,6 +15,8 @@ from sqlmodel import Session, select
 from api import demo
 from core.audit import list_entries
 from core.users import Role
+from escalation import targets
+from escalation.policy import OnDutyTarget, default_plans
 from oncall.models import Unit
 from tests.conftest import T0
 
@@ -294,3 +296,31 @@ def test_ical_feed_for_a_unit(client: TestClient, auth_headers: Headers, intake:
     assert feed.headers["content-type"].startswith("text/calendar")
     assert feed.text.count("BEGIN:VEVENT") >= 21 and "带班领导" in feed.text
     assert client.get("/ical/not-a-real-token-123.ics").status_code == 404
+
+
+def test_one_pass_cache_resolves_each_target_as_on_its_own(
+    client: TestClient, auth_headers: Headers, intake: int, session: Session
+) -> None:
+    """The dispatcher resolves a whole pass at one instant with one `TargetCache`: the
+    roster layers are read once, and every policy step still gets the people its targets
+    have when each is resolved alone (day, night across midnight, leader, experts)."""
+    _published(client, auth_headers, intake)
+    policies = [plan.policy for plan in default_plans()]
+    for offset, hour in ((1, 2), (1, 12), (3, 23), (5, 1)):
+        instant = datetime.combine(START + timedelta(days=offset), time(hour), tzinfo=SHANGHAI)
+        cache = targets.TargetCache()
+        for policy in policies:
+            shared = targets.resolve_policy(session, policy, at=instant, tz=SHANGHAI, cache=cache)
+            alone = {
+                index: frozenset().union(
+                    *(
+                        targets.resolve_target(session, target, at=instant, tz=SHANGHAI)
+                        for target in step.targets
+                    )
+                )
+                for index, step in enumerate(policy.steps)
+            }
+            assert shared == alone
+        assert cache.layers is not None
+        on_duty = cache.people[OnDutyTarget(role="duty_officer")]
+        assert len(on_duty) >= 1, (instant, cache.people)
