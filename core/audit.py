@@ -84,9 +84,10 @@ def record(
 ) -> None:
     """Append one entry inside the caller's transaction (the caller commits).
 
-    Reads the chain's head and inserts with two plain statements rather than through the
-    ORM: every state change of the service passes here, and the ORM's load, unit of work
-    and flush cost about four times as much (bench/escalation_benchmark.py, py-spy)."""
+    Reads the chain's head and inserts with two prebuilt plain statements rather than
+    through the ORM: every state change of the service passes here, and loading the last
+    entry and flushing a new one cost twice as much (1.35 against 0.68 ms per entry with
+    its commit on SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
     head = session.execute(_HEAD).first()
