@@ -31,23 +31,27 @@ CSRF_HEADER = "X-CSRF-Token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
+# Dependencies that only read app state are `async def`: FastAPI runs every plain `def`
+# dependency in its thread pool, a hand-off to a worker thread and back for each.
+
+
 def get_session(request: Request) -> Iterator[Session]:
     factory = request.app.state.session_factory
     with factory(write=request.method not in SAFE_METHODS) as session:
         yield session
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_waker(request: Request) -> Callable[[], None]:
+async def get_waker(request: Request) -> Callable[[], None]:
     """Starts a dispatcher pass now: call it after committing a new incident."""
     wake: Callable[[], None] = request.app.state.dispatcher.wake
     return wake
@@ -123,7 +127,9 @@ class Require:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def __call__(
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
         if not user_service.allowed(principal.user.role, self.permission):
             raise Forbidden(
                 f"role {principal.user.role.value!r} may not use {self.permission.value}"
