@@ -9,7 +9,9 @@ escalation service, then, at one instant:
     with one cache for the pass (as `Dispatcher.advance_due` does now); prints both and the
     ratio;
 (b) times one real `advance_due` pass over all of them (state machine, targets, outbox rows,
-    timeline) and one `send_pending` pass through the local outbox channel.
+    timeline) and one `send_pending` pass through the local outbox channel;
+(c) times `--incidents` audit appends (`core.audit.record`), each with its own commit, the
+    step every state change of the service takes.
 
 Prints figures; no pass/fail. Usage, from the repository root::
 
@@ -36,6 +38,7 @@ from sqlmodel import col, select  # noqa: E402
 
 from api.app import SessionFactory, engine_session_factory  # noqa: E402
 from bench.escalation_benchmark import fresh_database, letters, print_table  # noqa: E402
+from core import audit  # noqa: E402
 from core.clock import FakeClock  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from escalation import service, targets  # noqa: E402
@@ -110,6 +113,20 @@ def measure(factory: SessionFactory, count: int) -> list[tuple[str, str]]:
     started = time.perf_counter()
     sent = dispatcher.send_pending()
     send = (time.perf_counter() - started) / max(sent, 1)
+    started = time.perf_counter()
+    for i in range(count):
+        with factory(write=True) as session:
+            audit.record(
+                session,
+                at=clock.now(),
+                actor="bench",
+                action="bench.append",
+                entity_type="incident",
+                entity_id=i,
+                after={"status": "open", "title": "电梯困人"},
+            )
+            session.commit()
+    append = (time.perf_counter() - started) / count
     return [
         ("incidents", f"{count} opened, {advanced} advanced, {sent} pages sent"),
         ("open (service, per incident)", f"{opened * 1000:.1f} ms"),
@@ -118,6 +135,7 @@ def measure(factory: SessionFactory, count: int) -> list[tuple[str, str]]:
         ("ratio alone / cached", f"{each_alone / with_cache:.1f}x"),
         ("advance_due pass", f"{advance * 1000:.1f} ms per incident"),
         ("send_pending pass (outbox)", f"{send * 1000:.1f} ms per page"),
+        ("audit append with its commit", f"{append * 1000:.2f} ms per entry"),
     ]
 
 
