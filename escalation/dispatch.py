@@ -239,8 +239,9 @@ MAX_PASSES_PER_TICK = 20  # passes of one tick while work remains (see the modul
 @dataclass
 class _PassLookups:
     """What one advance pass reads once for all its incidents (one instant, one transaction):
-    the people behind each target, people's own notification rules, names and contact
-    methods, and the idempotency keys its incidents have queued so far."""
+    the roster around that instant and the people behind each target, people's own
+    notification rules, names and contact methods, and the idempotency keys its incidents
+    have queued so far."""
 
     targets: TargetCache = field(default_factory=TargetCache)
     rules: dict[int, tuple[NotifyRule, ...]] = field(default_factory=dict)
