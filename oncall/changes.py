@@ -53,20 +53,22 @@ def _may_work(session: Session, person_id: int, shift: ShiftType) -> bool:
     return shift.role.value in shift_roles_of(directory.roles_of(session, person_id))
 
 
-def _published_rosters(session: Session, start: date, end: date) -> list[Roster]:
-    return list(
-        session.exec(
-            select(Roster).where(
-                Roster.status == RosterStatus.published,
-                Roster.period_start <= end,
-                Roster.period_end >= start,
-            )
-        ).all()
+def _published_roster_ids(
+    session: Session, start: date, end: date, unit_id: int | None = None
+) -> list[int]:
+    """Published rosters whose period overlaps `start`..`end` (of one unit, if given)."""
+    query = select(Roster.id).where(
+        Roster.status == RosterStatus.published,
+        Roster.period_start <= end,
+        Roster.period_end >= start,
     )
+    if unit_id is not None:
+        query = query.where(Roster.unit_id == unit_id)
+    return [roster_id for roster_id in session.exec(query).all() if roster_id is not None]
 
 
 def _worked(session: Session, person_id: int, start: date, end: date) -> dict[date, ShiftType]:
-    roster_ids = [r.id for r in _published_rosters(session, start, end)]
+    roster_ids = _published_roster_ids(session, start, end)
     rows = session.exec(
         select(RosterAssignment, ShiftType)
         .join(ShiftType, col(ShiftType.id) == RosterAssignment.shift_type_id)
@@ -287,17 +289,7 @@ def load_layers(
     incident it advances."""
     local_day = at.astimezone(tz).date()
     start, end = local_day - timedelta(days=2), local_day + timedelta(days=1)
-    roster_ids = [
-        roster_id
-        for roster_id, roster_unit in session.exec(
-            select(Roster.id, Roster.unit_id).where(
-                Roster.status == RosterStatus.published,
-                Roster.period_start <= end,
-                Roster.period_end >= start,
-            )
-        ).all()
-        if unit_id is None or roster_unit == unit_id
-    ]
+    roster_ids = _published_roster_ids(session, start, end, unit_id)
     rows = session.execute(
         sa_select(
             col(RosterAssignment.day),
