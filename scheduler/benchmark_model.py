@@ -42,7 +42,7 @@ from scheduler.benchmark_search import (
     solve_cover_first,
     solve_submodel,
 )
-from scheduler.evaluate import evaluate
+from scheduler.evaluate import evaluate, under_cover_penalty
 from scheduler.roster_exact import exact_fallback
 
 #: Full models up to this many shift variables are also solved directly by CP-SAT.
@@ -111,6 +111,7 @@ def _full_solve(
             workers=limits.workers,
             seed=limits.seed,
             first_share=COVER_FIRST_SHARE,
+            base_under=under_cover_penalty(instance, incumbent),
         )
     return solve_submodel(sub, time_limit_s=seconds, workers=limits.workers, seed=limits.seed)
 

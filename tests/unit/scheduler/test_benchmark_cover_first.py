@@ -63,3 +63,24 @@ def test_under_cost_of_a_fixed_roster_is_the_evaluators_under_cover() -> None:
     assert fixed.under_terms == []
     assert fixed.under_constant == under_cover_penalty(instance, roster)
     assert fixed.objective_constant == evaluate(instance, roster).objective
+
+
+def test_when_no_gap_closes_the_second_stage_starts_from_the_hinted_roster() -> None:
+    """Instance2's roster from a short solve has the fewest gaps already: the first stage
+    cannot close one, so the second starts from that roster and ends no worse than it
+    (starting from the first stage's roster, which only the gaps went into, it may)."""
+    instance = read_instance(instance_path("Instance2"))
+    roster = solve_benchmark(instance, time_limit_s=2.0, workers=1).roster
+    before = evaluate(instance, roster).objective
+    result = solve_cover_first(
+        whole_model(instance, roster),
+        time_limit_s=1.0,
+        workers=1,
+        first_share=0.5,
+        base_under=under_cover_penalty(instance, roster),
+    )
+    assert result.roster is not None
+    after = evaluate(instance, result.roster)
+    assert after.violations == []
+    assert result.objective == after.objective <= before
+    assert under_cover_penalty(instance, result.roster) <= under_cover_penalty(instance, roster)
