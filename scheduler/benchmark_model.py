@@ -15,8 +15,9 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from scheduler.benchmark_arrays import (
@@ -63,7 +64,8 @@ COVER_FIRST_SHARE = 0.5
 #: Fixing rounds of successive dives, while the dive's share of the time lasts (a dive on a
 #: small instance takes a few seconds, and its outcome swings with the number of rounds).
 DIVE_ROUNDS = (10, 14, 7, 20)
-#: Dives in a row that find nothing better before the time goes to CP-SAT instead.
+#: Dives in a row that find nothing better before the time goes to CP-SAT instead (twice
+#: as many when column and day dives take turns).
 DIVE_PATIENCE = 2
 #: Time limit of the LP solve that gives guided LNS moves the LP's choices.
 GUIDE_LP_S = 2.0
@@ -182,13 +184,20 @@ def lp_guide(generation: ColumnGeneration, *, time_limit_s: float) -> Guide | No
 
 def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     """Column generation (Lagrangian bound), then dives over the columns, each followed by a
-    sweep, until two dives in a row find nothing better or the dives' share of the time is
-    spent. The dives only run once a complete pricing round gave a bound: an LP that never
-    priced every employee is too far from converged to guide them."""
+    sweep, until a few dives in a row find nothing better or the dives' share of the time is
+    spent. The dives fix days (`ColumnGeneration.dive`); when column generation converged in
+    its share of the time, dives that fix whole columns (`ColumnGeneration.column_dive`,
+    greedy first, then randomised) take turns with them. Neither kind wins everywhere:
+    column dives end at 1,058-1,065 on Instance7 and 1,302-1,309 on Instance8, where day
+    dives end above 1,160 and 1,400, but at 454-457 on Instance9 against 441-444. Column
+    dives need the LP converged again after each fixing, which only quick pricing affords
+    (on Instances 15 and 19 a column dive took time the day dives use better). The dives
+    only run once a complete pricing round gave a bound: an LP that never priced every
+    employee is too far from converged to guide them."""
     arrays, limits = search.arrays, search.limits
     pool = ColumnPool.of_roster(arrays, search.matrix)
     generation = ColumnGeneration(arrays, pool, settings, exact=True, threads=limits.workers)
-    generation.run(deadline=search.until(COLGEN_SHARE))
+    converged = generation.run(deadline=search.until(COLGEN_SHARE))
     search.prove(generation.lower_bound)
     if search.optimal or limits.remaining() <= 0:
         return
@@ -196,11 +205,25 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
     if generation.lower_bound is None:
         return
     deadline = search.until(DIVE_SHARE)
+    rng = random.Random(limits.seed)
+    day_dives = (
+        partial(generation.dive, deadline=deadline, steps=steps)
+        for steps in itertools.cycle(DIVE_ROUNDS)
+    )
+    dives: Iterator[Callable[[], IntArray | None]] = day_dives
+    patience = DIVE_PATIENCE
+    if converged:  # column dives (the first greedy, the others randomised) take turns
+        column_dives = (
+            partial(generation.column_dive, deadline=deadline, rng=rng if attempt else None)
+            for attempt in itertools.count()
+        )
+        dives = itertools.chain.from_iterable(zip(column_dives, day_dives, strict=True))
+        patience = 2 * DIVE_PATIENCE
     best, stale = None, 0
-    for attempt, steps in enumerate(itertools.cycle(DIVE_ROUNDS)):
+    for attempt, run_dive in enumerate(dives):
         if attempt:
             generation.reset_dive()
-        dived = generation.dive(deadline=deadline, steps=steps)
+        dived = run_dive()
         if dived is None:
             return
         matrix, _ = sweep(
@@ -209,7 +232,7 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
         objective = search.offer(matrix)
         assert objective is not None
         best, stale = (objective, 0) if best is None or objective < best else (best, stale + 1)
-        if stale >= DIVE_PATIENCE or search.optimal or time.monotonic() >= deadline:
+        if stale >= patience or search.optimal or time.monotonic() >= deadline:
             return
 
 

@@ -125,6 +125,41 @@ def test_column_generation_bound_is_valid_and_the_dive_feasible(name: str) -> No
     assert generation.lower_bound == bound
 
 
+def test_column_dive_follows_a_nearly_integral_lp_to_a_feasible_roster() -> None:
+    """Instance5's LP bound is within 0.3% of its optimum (1,143). Fixing one employee's
+    heaviest column at a time and re-pricing in between ends within 1% of that bound; the
+    roster passes the evaluator, and the dive's restricted pricing leaves the bound alone."""
+    instance, arrays, settings, matrix = _start("Instance5")
+    pool = ColumnPool.of_roster(arrays, matrix)
+    generation = ColumnGeneration(arrays, pool, settings, exact=True)
+    assert generation.run(deadline=time.monotonic() + 60)
+    bound = generation.lower_bound
+    assert bound is not None and bound <= 1143
+    dived = generation.column_dive(deadline=time.monotonic() + 30)
+    assert dived is not None
+    assert sorted(generation.fixed) == list(range(arrays.n_staff))
+    for employee, position in generation.fixed.items():
+        assert np.array_equal(dived[employee], pool.columns[employee][position])
+    evaluation = evaluate(instance, roster_dict(arrays, dived))
+    assert evaluation.violations == []
+    assert bound <= evaluation.objective <= bound * 1.01
+    assert generation.lower_bound == bound
+
+
+def test_column_dive_out_of_time_still_gives_every_employee_a_column() -> None:
+    """Past its deadline the dive fixes nobody one by one: CP-SAT gives every employee one
+    of its columns, and the roster is feasible."""
+    instance, arrays, settings, matrix = _start("Instance5")
+    pool = ColumnPool.of_roster(arrays, matrix)
+    generation = ColumnGeneration(arrays, pool, settings, exact=True)
+    generation.run(deadline=time.monotonic() + 60, max_iterations=10)
+    generation.master.solve(10.0)
+    dived = generation.column_dive(deadline=time.monotonic())
+    assert dived is not None
+    assert sorted(generation.fixed) == list(range(arrays.n_staff))
+    assert evaluate(instance, roster_dict(arrays, dived)).violations == []
+
+
 def test_pricing_in_threads_generates_the_same_columns_and_bound() -> None:
     """Each employee is priced independently of the others, so two pricing threads grow
     the same pool and prove the same bound as one."""
