@@ -83,6 +83,11 @@ class SubModel:
     def under_cost(self) -> cp_model.LinearExprT:
         return _expr(self.under_terms) + self.under_constant
 
+    def objective_with_gaps_weighted(self, weight: int) -> cp_model.LinearExprT:
+        """The objective plus ``weight`` times the under-cover cost."""
+        terms = self.objective_terms + [(weight * coef, var) for coef, var in self.under_terms]
+        return _expr(terms) + self.objective_constant + weight * self.under_constant
+
     def read_roster(self, solver: cp_model.CpSolver) -> dict[str, list[str]]:
         roster = {staff_id: list(days) for staff_id, days in self.base.items()}
         for staff_id, cells in self.cells.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
 from scheduler_helpers import instance_path, make_instance
 
 from scheduler.benchmark_constraints import OFF, build_submodel, whole_model
@@ -84,3 +85,14 @@ def test_when_no_gap_closes_the_second_stage_starts_from_the_hinted_roster() -> 
     assert after.violations == []
     assert result.objective == after.objective <= before
     assert under_cover_penalty(instance, result.roster) <= under_cover_penalty(instance, roster)
+
+
+def test_the_first_stage_counts_gaps_again_on_top_of_the_whole_objective() -> None:
+    instance = read_instance(instance_path("Instance2"))
+    roster = solve_benchmark(instance, time_limit_s=2.0, workers=1).roster
+    fixed = build_submodel(instance, roster, {})  # every cell a constant
+    fixed.model.minimize(fixed.objective_with_gaps_weighted(10))
+    solver = cp_model.CpSolver()
+    assert solver.solve(fixed.model) == cp_model.OPTIMAL
+    expected = evaluate(instance, roster).objective + 10 * under_cover_penalty(instance, roster)
+    assert round(solver.objective_value) == expected
