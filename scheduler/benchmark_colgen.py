@@ -332,9 +332,7 @@ class ColumnGeneration:
             heaviest = {e: int(np.argmax(weights[e])) for e in free}
             candidates = self._free_days(free, heaviest, weights)
             if steps_left == 1 or not candidates or time.monotonic() >= rounds_end:
-                chosen = self._choose_open_columns(free, heaviest, deadline)
-                for employee in free:
-                    self._fix(employee, chosen[employee])
+                self._fix_open_columns(free, heaviest, deadline)
                 break
             at_least = -(-len(candidates) // steps_left)
             changed: set[int] = set()
@@ -345,7 +343,7 @@ class ColumnGeneration:
                 changed.add(employee)
             for employee in changed:
                 self.fix_days(employee)
-        return np.stack([self.pool.columns[e][self.fixed[e]] for e in range(self.arrays.n_staff)])
+        return self._fixed_roster()
 
     def column_dive(self, *, deadline: float, rng: random.Random | None = None) -> IntArray | None:
         """Fix employees to whole columns, one at a time, re-pricing in between.
@@ -374,9 +372,7 @@ class ColumnGeneration:
                 return None
             heaviest = {e: int(np.argmax(weights[e])) for e in free}
             if time.monotonic() >= rounds_end:
-                chosen = self._choose_open_columns(free, heaviest, deadline)
-                for employee in free:
-                    self._fix(employee, chosen[employee])
+                self._fix_open_columns(free, heaviest, deadline)
                 break
             top = {e: float(weights[e][heaviest[e]]) for e in free}
             settled = [e for e in free if top[e] >= COLUMN_FIX_WEIGHT]
@@ -387,7 +383,7 @@ class ColumnGeneration:
                 ]
             for employee in settled:
                 self._fix(employee, heaviest[employee])
-        return np.stack([self.pool.columns[e][self.fixed[e]] for e in range(self.arrays.n_staff)])
+        return self._fixed_roster()
 
     def _free_days(
         self, free: list[int], heaviest: dict[int, int], weights: list[FloatArray]
@@ -403,6 +399,16 @@ class ColumnGeneration:
                 candidates.append((float(agree[day]), employee, day))
         candidates.sort(key=lambda candidate: -candidate[0])
         return candidates
+
+    def _fix_open_columns(self, free: list[int], heaviest: dict[int, int], deadline: float) -> None:
+        """Fix every free employee to the open column `_choose_open_columns` gives it."""
+        chosen = self._choose_open_columns(free, heaviest, deadline)
+        for employee in free:
+            self._fix(employee, chosen[employee])
+
+    def _fixed_roster(self) -> IntArray:
+        """The roster of the columns every employee is fixed to."""
+        return np.stack([self.pool.columns[e][self.fixed[e]] for e in range(self.arrays.n_staff)])
 
     def _choose_open_columns(
         self, free: list[int], heaviest: dict[int, int], deadline: float
