@@ -348,13 +348,12 @@ class ColumnGeneration:
     def column_dive(self, *, deadline: float, rng: random.Random | None = None) -> IntArray | None:
         """Fix employees to whole columns, one at a time, re-pricing in between.
 
-        Each round fixes the free employee whose heaviest column has the largest LP weight
-        (with ``rng``, one of the ``COLUMN_CHOICES`` largest, at random), and every other one
-        whose heaviest column weighs at least ``COLUMN_FIX_WEIGHT``,
-        after pricing again for an equal share of the time per free employee. The employees
-        still free at the end of the rounds' time get one open column each, chosen by CP-SAT
-        as in `dive`. Returns the roster of the fixed columns (None only if the LP never
-        solved).
+        Each round prices again for an equal share of the time per free employee, then fixes
+        every free employee whose heaviest column weighs at least ``COLUMN_FIX_WEIGHT`` or,
+        if there is none, the one whose heaviest column weighs most (with ``rng``, one of the
+        ``COLUMN_CHOICES`` heaviest, at random). The employees still free at the end of the
+        rounds' time get one open column each, chosen by CP-SAT as in `dive`. Returns the
+        roster of the fixed columns (None only if the LP never solved).
 
         Where the LP is nearly integral this is the dive that follows it best: on
         Instances 5, 7, 10 and 11 it ends within 1% of the optimum in 1-7 s, where the
