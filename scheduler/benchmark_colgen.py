@@ -196,6 +196,9 @@ class ColumnGeneration:
         self.lp_value: float | None = None
         self.iterations = 0
         self.smoothed: FloatArray | None = None
+        # where `run` spends its time (read by bench/colgen_benchmark.py)
+        self.lp_seconds = 0.0
+        self.pricing_seconds = 0.0
 
     @property
     def lower_bound(self) -> int | None:
@@ -257,7 +260,9 @@ class ColumnGeneration:
         while time.monotonic() < deadline:
             if max_iterations is not None and count >= max_iterations:
                 return False
+            started = time.perf_counter()
             solved = self.master.solve(deadline - time.monotonic())
+            self.lp_seconds += time.perf_counter() - started
             if solved is None:
                 return False
             count += 1
@@ -271,6 +276,7 @@ class ColumnGeneration:
             prices = round_duals(self.arrays, duals_at)
             bound = float((prices * self.arrays.requirement).sum()) + self.arrays.request_constant
             added, complete = 0, True
+            started = time.perf_counter()
             free = [e for e in range(self.arrays.n_staff) if e not in self.fixed]
             if not full:
                 free = [free[(cursor + k) % len(free)] for k in range(min(batch, len(free)))]
@@ -290,6 +296,7 @@ class ColumnGeneration:
                 if reduced < -ENTER_TOLERANCE and self.pool.add(employee, shifts) is not None:
                     self.master.add_column(employee, shifts, self.pool.costs[employee][-1])
                     added += 1
+            self.pricing_seconds += time.perf_counter() - started
             if full and complete and self.exact and not self.diving and math.isfinite(bound):
                 self.best_bound = max(self.best_bound, bound)
             if full and complete and added == 0:
