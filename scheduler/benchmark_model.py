@@ -35,6 +35,7 @@ from scheduler.benchmark_format import BenchmarkInstance, read_instance
 from scheduler.benchmark_search import (
     Guide,
     Roster,
+    RosterCost,
     SearchLimits,
     SubResult,
     improve,
@@ -113,7 +114,9 @@ def _full_solve(
             workers=limits.workers,
             seed=limits.seed,
             first_share=COVER_FIRST_SHARE,
-            base_under=under_cover_penalty(instance, incumbent),
+            base_cost=RosterCost(
+                evaluate(instance, incumbent).objective, under_cover_penalty(instance, incumbent)
+            ),
         )
     return solve_submodel(sub, time_limit_s=seconds, workers=limits.workers, seed=limits.seed)
 
