@@ -17,7 +17,6 @@ longer horizons gives no bound, so the solver does not generate columns there.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import sys
 import time
@@ -27,13 +26,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bench.roster_benchmark import DATA_DIR, load_best_known  # noqa: E402
 from scheduler.benchmark_arrays import instance_arrays  # noqa: E402
 from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool  # noqa: E402
 from scheduler.benchmark_construct import construct, dp_settings, sweep  # noqa: E402
 from scheduler.benchmark_format import read_instance  # noqa: E402
 from scheduler.roster_exact import exact_fallback  # noqa: E402
 
-DATA_DIR = REPO_ROOT.parent / "shared" / "benchmarks" / "shift-scheduling"
 DEFAULT = ("Instance8", "Instance13", "Instance15", "Instance19")
 #: Wall-clock limits of the start, as generous as the solver's first phases.
 CONSTRUCT_S = 30.0
@@ -54,11 +53,6 @@ COLUMNS = (
     ("bound", 6),
     ("best", 6),
 )
-
-
-def best_known() -> dict[str, int]:
-    with (DATA_DIR / "best-known.csv").open(newline="") as handle:
-        return {row["instance"]: int(row["best_known"]) for row in csv.DictReader(handle)}
 
 
 def run_instance(name: str, seconds: float, workers: int) -> list[str] | None:
@@ -102,7 +96,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("instances", nargs="*", default=list(DEFAULT))
     args = parser.parse_args()
-    known = best_known()
+    known = load_best_known(DATA_DIR / "best-known.csv")
     print(" ".join(f"{title:>{width}}" for title, width in COLUMNS))
     for name in args.instances:
         row = run_instance(name, args.seconds, args.workers)

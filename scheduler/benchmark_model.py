@@ -98,13 +98,15 @@ def _valid_hint(
 def _full_solve(
     instance: BenchmarkInstance,
     incumbent: Roster,
+    objective: int,
     limits: SearchLimits,
     share: float,
     *,
     cover_first: bool = False,
 ) -> SubResult:
-    """The whole model, hinted; its time limit is ``share`` of what is left once built.
-    ``cover_first`` solves it in two stages (`solve_cover_first`)."""
+    """The whole model, hinted with ``incumbent`` (whose objective is ``objective``); its
+    time limit is ``share`` of what is left once built. ``cover_first`` solves it in two
+    stages (`solve_cover_first`)."""
     sub = whole_model(instance, incumbent)
     seconds = max(0.05, limits.remaining() * share)
     if cover_first:
@@ -114,9 +116,7 @@ def _full_solve(
             workers=limits.workers,
             seed=limits.seed,
             first_share=COVER_FIRST_SHARE,
-            base_cost=RosterCost(
-                evaluate(instance, incumbent).objective, under_cover_penalty(instance, incumbent)
-            ),
+            base_cost=RosterCost(objective, under_cover_penalty(instance, incumbent)),
         )
     return solve_submodel(sub, time_limit_s=seconds, workers=limits.workers, seed=limits.seed)
 
@@ -243,7 +243,9 @@ def _full_model(search: _Search, share: float, *, cover_first: bool = False) -> 
     """The whole CP-SAT model hinted with the incumbent (its bound is kept)."""
     arrays, limits = search.arrays, search.limits
     incumbent = roster_dict(arrays, search.matrix)
-    phase = _full_solve(search.instance, incumbent, limits, share, cover_first=cover_first)
+    phase = _full_solve(
+        search.instance, incumbent, search.objective, limits, share, cover_first=cover_first
+    )
     search.prove(phase.bound)
     if phase.roster is not None:
         search.offer(roster_matrix(arrays, phase.roster))
