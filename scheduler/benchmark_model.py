@@ -49,6 +49,11 @@ from scheduler.roster_exact import exact_fallback
 
 #: Full models up to this many shift variables are also solved directly by CP-SAT.
 FULL_MODEL_VARS = 12_000
+#: Full models up to this many shift variables are solved before column generation too. On
+#: larger ones that first solve barely moves the sweeps' roster, and column generation makes
+#: better use of its time (Instance19, 9,728 variables: 3,373-3,758 with it, 3,187-3,364
+#: without; Instance15, 6,726 variables, is better with it: 4,033-4,040 against 4,125-4,135).
+FIRST_FULL_MODEL_VARS = 8_000
 #: Seconds kept back from the limit for reading the result back and reporting.
 SAFETY_S = 0.3
 #: Share of the time limit the constructive start may take before it goes cheap.
@@ -252,11 +257,12 @@ def _full_model(search: _Search, share: float, *, cover_first: bool = False) -> 
 
 
 def _phases(search: _Search, settings: DPSettings) -> None:
-    """Sweeps; the full CP-SAT model (when small enough) for a first share; on exact (short)
-    horizons column generation with diving; the full model again, hinted with the best roster
-    so far, cover first (the fewest missed covers, then the whole objective among rosters
-    that miss no more); CP-SAT LNS on whatever time is left. Each phase only keeps
-    improvements; the search stops once the incumbent is proven optimal.
+    """Sweeps; the full CP-SAT model (up to `FIRST_FULL_MODEL_VARS`) for a first share; on
+    exact (short) horizons column generation with diving; the full model again (up to
+    `FULL_MODEL_VARS`), hinted with the best roster so far, cover first (the fewest missed
+    covers, then the whole objective among rosters that miss no more); CP-SAT LNS on whatever
+    time is left. Each phase only keeps improvements; the search stops once the incumbent is
+    proven optimal.
 
     CP-SAT runs on both sides of the dive: from the sweeps it finds the best rosters on some
     instances (Instance6: 1,950 where the dive gives 2,044), and hinted with the dive's roster
@@ -267,8 +273,9 @@ def _phases(search: _Search, settings: DPSettings) -> None:
     share = SWEEP_SHARE if exact else BANDED_SWEEP_SHARE
     matrix, _ = sweep(arrays, search.matrix, settings, deadline=search.until(share), rng=rng)
     search.offer(matrix)
-    small = model_size(search.instance) <= FULL_MODEL_VARS
-    if small:
+    size = model_size(search.instance)
+    small = size <= FULL_MODEL_VARS
+    if size <= FIRST_FULL_MODEL_VARS:
         _full_model(search, FIRST_FULL_MODEL_SHARE)
     if search.optimal or limits.remaining() <= 0.2:
         return
