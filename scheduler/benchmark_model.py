@@ -2,12 +2,13 @@
 
 Phases, all inside one wall-clock budget: a constructive start from the per-employee DP
 (always feasible), best-response sweeps, column generation (LP bound) with a diving heuristic,
-the full CP-SAT model when it is small (hinted with the best roster so far, the second time
-cover first), then CP-SAT LNS.
+the full CP-SAT model when it is small (hinted with the best roster so far, cover first), then
+CP-SAT LNS.
 
 ``solve_benchmark`` reports the objective of the roster it returns (equal to
 ``scheduler.evaluate.evaluate(instance, roster).objective``) and the best proven lower
-bound (CP-SAT's on the full model, or the Lagrangian bound of column generation).
+bound (CP-SAT's on the smallest full models, else the Lagrangian bound of column
+generation; horizons too long for it have none).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from scheduler.benchmark_search import (
     Roster,
     RosterCost,
     SearchLimits,
-    SubResult,
     improve,
     model_size,
     roster_from_hint,
@@ -49,11 +49,10 @@ from scheduler.roster_exact import exact_fallback
 
 #: Full models up to this many shift variables are also solved directly by CP-SAT.
 FULL_MODEL_VARS = 12_000
-#: Full models up to this many shift variables are solved before column generation too. On
-#: larger ones that first solve barely moves the sweeps' roster, and column generation makes
-#: better use of its time (Instance19, 9,728 variables: 3,373-3,758 with it, 3,187-3,364
-#: without; Instance15, 6,726 variables, is better with it: 4,033-4,040 against 4,125-4,135).
-FIRST_FULL_MODEL_VARS = 8_000
+#: Full models up to this many shift variables are solved from the sweeps' roster first, for
+#: the bound: CP-SAT proves these optimal in a second or two (Instance1 otherwise ends with
+#: column generation's bound, 558 against the optimum 607, and runs out its time limit).
+PROOF_MODEL_VARS = 1_000
 #: Seconds kept back from the limit for reading the result back and reporting.
 SAFETY_S = 0.3
 #: Share of the time limit the constructive start may take before it goes cheap.
@@ -61,11 +60,11 @@ CONSTRUCT_SHARE = 0.5
 #: Shares of the remaining time for the phases after the constructive start.
 SWEEP_SHARE = 0.1
 BANDED_SWEEP_SHARE = 0.6
-FIRST_FULL_MODEL_SHARE = 0.15
+PROOF_SHARE = 0.15
 COLGEN_SHARE = 0.3
 DIVE_SHARE = 0.5
 FULL_MODEL_SHARE = 0.7
-#: Share of the second full-model phase spent on the under-cover alone (`solve_cover_first`).
+#: Share of the full-model phase spent on the under-cover first (`solve_cover_first`).
 COVER_FIRST_SHARE = 0.5
 #: Fixing rounds of successive dives, while the dive's share of the time lasts (a dive on a
 #: small instance takes a few seconds, and its outcome swings with the number of rounds).
@@ -98,32 +97,6 @@ def _valid_hint(
     if roster is None or evaluate(instance, roster).violations:
         return None
     return roster
-
-
-def _full_solve(
-    instance: BenchmarkInstance,
-    incumbent: Roster,
-    objective: int,
-    limits: SearchLimits,
-    share: float,
-    *,
-    cover_first: bool = False,
-) -> SubResult:
-    """The whole model, hinted with ``incumbent`` (whose objective is ``objective``); its
-    time limit is ``share`` of what is left once built. ``cover_first`` solves it in two
-    stages (`solve_cover_first`)."""
-    sub = whole_model(instance, incumbent)
-    seconds = max(0.05, limits.remaining() * share)
-    if cover_first:
-        return solve_cover_first(
-            sub,
-            time_limit_s=seconds,
-            workers=limits.workers,
-            seed=limits.seed,
-            first_share=COVER_FIRST_SHARE,
-            base_cost=RosterCost(objective, under_cover_penalty(instance, incumbent)),
-        )
-    return solve_submodel(sub, time_limit_s=seconds, workers=limits.workers, seed=limits.seed)
 
 
 @dataclass
@@ -244,29 +217,50 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
             return
 
 
-def _full_model(search: _Search, share: float, *, cover_first: bool = False) -> None:
-    """The whole CP-SAT model hinted with the incumbent (its bound is kept)."""
+def _prove(search: _Search, share: float) -> None:
+    """The whole CP-SAT model hinted with the incumbent (its bound is kept); its time limit is
+    ``share`` of what is left once the model is built."""
+    arrays, limits = search.arrays, search.limits
+    sub = whole_model(search.instance, roster_dict(arrays, search.matrix))
+    seconds = max(0.05, limits.remaining() * share)
+    result = solve_submodel(sub, time_limit_s=seconds, workers=limits.workers, seed=limits.seed)
+    search.prove(result.bound)
+    if result.roster is not None:
+        search.offer(roster_matrix(arrays, result.roster))
+
+
+def _cover_first(search: _Search, share: float) -> None:
+    """The whole CP-SAT model, hinted with the incumbent, in two stages (`solve_cover_first`);
+    its time limit is ``share`` of what is left once the model is built."""
     arrays, limits = search.arrays, search.limits
     incumbent = roster_dict(arrays, search.matrix)
-    phase = _full_solve(
-        search.instance, incumbent, search.objective, limits, share, cover_first=cover_first
+    sub = whole_model(search.instance, incumbent)
+    result = solve_cover_first(
+        sub,
+        time_limit_s=max(0.05, limits.remaining() * share),
+        workers=limits.workers,
+        seed=limits.seed,
+        first_share=COVER_FIRST_SHARE,
+        base_cost=RosterCost(search.objective, under_cover_penalty(search.instance, incumbent)),
     )
-    search.prove(phase.bound)
-    if phase.roster is not None:
-        search.offer(roster_matrix(arrays, phase.roster))
+    if result.roster is not None:
+        search.offer(roster_matrix(arrays, result.roster))
 
 
 def _phases(search: _Search, settings: DPSettings) -> None:
-    """Sweeps; the full CP-SAT model (up to `FIRST_FULL_MODEL_VARS`) for a first share; on
-    exact (short) horizons column generation with diving; the full model again (up to
-    `FULL_MODEL_VARS`), hinted with the best roster so far, cover first (the fewest missed
+    """Sweeps; the full CP-SAT model of the smallest instances (up to `PROOF_MODEL_VARS`)
+    for a first share; on exact (short) horizons column generation with diving; the full model
+    (up to `FULL_MODEL_VARS`), hinted with the best roster so far, cover first (the fewest missed
     covers, then the whole objective among rosters that miss no more); CP-SAT LNS on whatever
     time is left. Each phase only keeps improvements; the search stops once the incumbent is
     proven optimal.
 
-    CP-SAT runs on both sides of the dive: from the sweeps it finds the best rosters on some
-    instances (Instance6: 1,950 where the dive gives 2,044), and hinted with the dive's roster
-    on others (Instance8: about 1,400, where it stalls near 2,300 from the sweeps)."""
+    On larger models the full model no longer also runs before column generation, from the
+    sweeps' roster: that first solve barely moved it, and its time serves column generation
+    and the dives better (Instance8, 60 s runs: 1,303-1,399, 4 of 5 within 1% of the best
+    known, against 1,405 and 1,410; Instance19: 3,184-3,364 in 8 runs against 3,373-3,758 in
+    4). Elsewhere the outcome did not move beyond the noise, but where CP-SAT had proved a
+    bound on the whole model (Instance15: 3,754) only the Lagrangian bound is left (1,372)."""
     arrays, limits = search.arrays, search.limits
     rng = random.Random(limits.seed)
     exact = settings.band is None
@@ -274,17 +268,16 @@ def _phases(search: _Search, settings: DPSettings) -> None:
     matrix, _ = sweep(arrays, search.matrix, settings, deadline=search.until(share), rng=rng)
     search.offer(matrix)
     size = model_size(search.instance)
-    small = size <= FULL_MODEL_VARS
-    if size <= FIRST_FULL_MODEL_VARS:
-        _full_model(search, FIRST_FULL_MODEL_SHARE)
+    if size <= PROOF_MODEL_VARS:
+        _prove(search, PROOF_SHARE)
     if search.optimal or limits.remaining() <= 0.2:
         return
     if exact:
         _generate_and_dive(search, settings)
     if search.optimal or limits.remaining() <= 0.2:
         return
-    if small:
-        _full_model(search, FULL_MODEL_SHARE, cover_first=True)
+    if size <= FULL_MODEL_VARS:
+        _cover_first(search, FULL_MODEL_SHARE)
     if search.optimal or limits.remaining() <= 0.2:
         return
     roster, _ = improve(
