@@ -49,9 +49,9 @@ from scheduler.roster_exact import exact_fallback
 
 #: Full models up to this many shift variables are also solved directly by CP-SAT.
 FULL_MODEL_VARS = 12_000
-#: Full models up to this many shift variables are solved from the sweeps' roster first, for
-#: the bound: CP-SAT proves these optimal in a second or two (Instance1 otherwise ends with
-#: column generation's bound, 558 against the optimum 607, and runs out its time limit).
+#: Full models up to this many shift variables are solved once as they are after the dives, for
+#: CP-SAT's bound: it proves these optimal within a second (Instance1 otherwise ends with column
+#: generation's bound, 558 against the optimum 607, and runs out its time limit).
 PROOF_MODEL_VARS = 1_000
 #: Seconds kept back from the limit for reading the result back and reporting.
 SAFETY_S = 0.3
@@ -248,17 +248,17 @@ def _cover_first(search: _Search, share: float) -> None:
 
 
 def _phases(search: _Search, settings: DPSettings) -> None:
-    """Sweeps; the full CP-SAT model of the smallest instances (up to `PROOF_MODEL_VARS`)
-    for a first share; on exact (short) horizons column generation with diving; the full model
-    (up to `FULL_MODEL_VARS`), hinted with the best roster so far, cover first (the fewest missed
-    covers, then the whole objective among rosters that miss no more); CP-SAT LNS on whatever
-    time is left. Each phase only keeps improvements; the search stops once the incumbent is
-    proven optimal.
+    """Sweeps; on exact (short) horizons column generation with diving; on the smallest
+    instances (up to `PROOF_MODEL_VARS`) the full CP-SAT model for a share, for its bound; the
+    full model (up to `FULL_MODEL_VARS`) hinted with the best roster so far, cover first (the
+    fewest missed covers, then the whole objective among rosters that miss no more); CP-SAT
+    LNS on whatever time is left. Each phase only keeps improvements; the search stops once
+    the incumbent is proven optimal.
 
-    On larger models the full model no longer also runs before column generation, from the
-    sweeps' roster: that first solve barely moved it, and its time serves column generation
-    and the dives better (Instance8, 60 s runs: 1,303-1,399, 4 of 5 within 1% of the best
-    known, against 1,405 and 1,410; Instance19: 3,184-3,364 in 8 runs against 3,373-3,758 in
+    The full model no longer runs before column generation, from the sweeps' roster: on the
+    larger models that solve barely moved the roster, and its time serves column generation
+    and the dives better (Instance8, 60 s runs: 1,303-1,400, 4 of 6 within 1% of the best
+    known, against 1,405 and 1,410; Instance19: 3,184-3,364 in 9 runs against 3,373-3,758 in
     4). Elsewhere the outcome did not move beyond the noise, but where CP-SAT had proved a
     bound on the whole model (Instance15: 3,754) only the Lagrangian bound is left (1,372)."""
     arrays, limits = search.arrays, search.limits
@@ -267,13 +267,13 @@ def _phases(search: _Search, settings: DPSettings) -> None:
     share = SWEEP_SHARE if exact else BANDED_SWEEP_SHARE
     matrix, _ = sweep(arrays, search.matrix, settings, deadline=search.until(share), rng=rng)
     search.offer(matrix)
+    if exact:
+        _generate_and_dive(search, settings)
+    if search.optimal or limits.remaining() <= 0.2:
+        return
     size = model_size(search.instance)
     if size <= PROOF_MODEL_VARS:
         _prove(search, PROOF_SHARE)
-    if search.optimal or limits.remaining() <= 0.2:
-        return
-    if exact:
-        _generate_and_dive(search, settings)
     if search.optimal or limits.remaining() <= 0.2:
         return
     if size <= FULL_MODEL_VARS:
