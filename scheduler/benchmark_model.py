@@ -2,13 +2,12 @@
 
 Phases, all inside one wall-clock budget: a constructive start from the per-employee DP
 (always feasible), best-response sweeps, column generation (LP bound) with a diving heuristic,
-the full CP-SAT model when it is small (hinted with the best roster so far, cover first), then
-CP-SAT LNS.
+the full CP-SAT model when it is small (hinted with the best roster so far, the second time
+cover first), then CP-SAT LNS.
 
 ``solve_benchmark`` reports the objective of the roster it returns (equal to
 ``scheduler.evaluate.evaluate(instance, roster).objective``) and the best proven lower
-bound (CP-SAT's on the smallest full models, else the Lagrangian bound of column
-generation; horizons too long for it have none).
+bound (CP-SAT's on the full model, or the Lagrangian bound of column generation).
 """
 
 from __future__ import annotations
@@ -49,10 +48,13 @@ from scheduler.roster_exact import exact_fallback
 
 #: Full models up to this many shift variables are also solved directly by CP-SAT.
 FULL_MODEL_VARS = 12_000
-#: Full models up to this many shift variables are solved once as they are after the dives, for
-#: CP-SAT's bound: it proves these optimal within a second (Instance1 otherwise ends with column
-#: generation's bound, 558 against the optimum 607, and runs out its time limit).
-PROOF_MODEL_VARS = 1_000
+#: Full models up to this many shift variables are solved before column generation too, from
+#: the sweeps' roster. On larger ones that solve barely moves the roster, and column generation
+#: and the dives make better use of its time (Instance19, 9,728 variables: 3,177-3,364 in 10
+#: runs without it, 3,373-3,758 in 4 with it; Instance12, 10,452: 4,040-4,146 without it,
+#: 4,056-4,154 with it). Instance15 (6,726) needs it: 3,993-4,212 in 6 runs without it, one
+#: past its target of 4,210, against 3,931-4,040 with it.
+FIRST_FULL_MODEL_VARS = 8_000
 #: Seconds kept back from the limit for reading the result back and reporting.
 SAFETY_S = 0.3
 #: Share of the time limit the constructive start may take before it goes cheap.
@@ -60,7 +62,7 @@ CONSTRUCT_SHARE = 0.5
 #: Shares of the remaining time for the phases after the constructive start.
 SWEEP_SHARE = 0.1
 BANDED_SWEEP_SHARE = 0.6
-PROOF_SHARE = 0.15
+FIRST_FULL_MODEL_SHARE = 0.15
 COLGEN_SHARE = 0.3
 DIVE_SHARE = 0.5
 FULL_MODEL_SHARE = 0.7
@@ -217,7 +219,7 @@ def _generate_and_dive(search: _Search, settings: DPSettings) -> None:
             return
 
 
-def _prove(search: _Search, share: float) -> None:
+def _first_full_model(search: _Search, share: float) -> None:
     """The whole CP-SAT model hinted with the incumbent (its bound is kept); its time limit is
     ``share`` of what is left once the model is built."""
     arrays, limits = search.arrays, search.limits
@@ -248,32 +250,30 @@ def _cover_first(search: _Search, share: float) -> None:
 
 
 def _phases(search: _Search, settings: DPSettings) -> None:
-    """Sweeps; on exact (short) horizons column generation with diving; on the smallest
-    instances (up to `PROOF_MODEL_VARS`) the full CP-SAT model for a share, for its bound; the
-    full model (up to `FULL_MODEL_VARS`) hinted with the best roster so far, cover first (the
-    fewest missed covers, then the whole objective among rosters that miss no more); CP-SAT
-    LNS on whatever time is left. Each phase only keeps improvements; the search stops once
-    the incumbent is proven optimal.
+    """Sweeps; the full CP-SAT model (up to `FIRST_FULL_MODEL_VARS`) for a first share; on
+    exact (short) horizons column generation with diving; the full model (up to
+    `FULL_MODEL_VARS`) hinted with the best roster so far, cover first (the fewest missed
+    covers, then the whole objective among rosters that miss no more); CP-SAT LNS on whatever
+    time is left. Each phase only keeps improvements; the search stops once the incumbent is
+    proven optimal.
 
-    The full model no longer runs before column generation, from the sweeps' roster: on the
-    larger models that solve barely moved the roster, and its time serves column generation
-    and the dives better (Instance8, 60 s runs: 1,303-1,400, 4 of 6 within 1% of the best
-    known, against 1,405 and 1,410; Instance19: 3,184-3,364 in 9 runs against 3,373-3,758 in
-    4). Elsewhere the outcome did not move beyond the noise, but where CP-SAT had proved a
-    bound on the whole model (Instance15: 3,754) only the Lagrangian bound is left (1,372)."""
+    CP-SAT runs on both sides of the dive: from the sweeps it finds the best rosters on some
+    instances (Instance15: 3,931-4,040 with it, 3,993-4,212 without), and hinted with the
+    dive's roster on others (Instance8: about 1,400, where it stalls near 2,300 from the
+    sweeps)."""
     arrays, limits = search.arrays, search.limits
     rng = random.Random(limits.seed)
     exact = settings.band is None
     share = SWEEP_SHARE if exact else BANDED_SWEEP_SHARE
     matrix, _ = sweep(arrays, search.matrix, settings, deadline=search.until(share), rng=rng)
     search.offer(matrix)
-    if exact:
-        _generate_and_dive(search, settings)
+    size = model_size(search.instance)
+    if size <= FIRST_FULL_MODEL_VARS:
+        _first_full_model(search, FIRST_FULL_MODEL_SHARE)
     if search.optimal or limits.remaining() <= 0.2:
         return
-    size = model_size(search.instance)
-    if size <= PROOF_MODEL_VARS:
-        _prove(search, PROOF_SHARE)
+    if exact:
+        _generate_and_dive(search, settings)
     if search.optimal or limits.remaining() <= 0.2:
         return
     if size <= FULL_MODEL_VARS:
