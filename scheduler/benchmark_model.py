@@ -52,8 +52,8 @@ FULL_MODEL_VARS = 12_000
 #: the sweeps' roster. On larger ones that solve barely moves the roster, and column generation
 #: and the dives make better use of its time (Instance19, 9,728 variables: 3,177-3,364 in 10
 #: runs without it, 3,373-3,758 in 4 with it; Instance12, 10,452: 4,040-4,146 without it,
-#: 4,056-4,154 with it). Instance15 (6,726) needs it: 3,993-4,212 in 6 runs without it, one
-#: past its target of 4,210, against 3,931-4,040 with it.
+#: 4,056-4,154 with it). Instance15 (6,726) keeps it: 3,993-4,212 in 6 runs without it, one
+#: past its target of 4,210, against 3,931-4,133 in 4 with it.
 FIRST_FULL_MODEL_VARS = 8_000
 #: Seconds kept back from the limit for reading the result back and reporting.
 SAFETY_S = 0.3
@@ -258,7 +258,7 @@ def _phases(search: _Search, settings: DPSettings) -> None:
     proven optimal.
 
     CP-SAT runs on both sides of the dive: from the sweeps it finds the best rosters on some
-    instances (Instance15: 3,931-4,040 with it, 3,993-4,212 without), and hinted with the
+    instances (Instance15: 3,931-4,133 with it, 3,993-4,212 without), and hinted with the
     dive's roster on others (Instance8: about 1,400, where it stalls near 2,300 from the
     sweeps)."""
     arrays, limits = search.arrays, search.limits
