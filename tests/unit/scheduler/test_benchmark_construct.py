@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from scheduler_helpers import instance_path
 
+from scheduler import benchmark_colgen
 from scheduler.benchmark_arrays import OFF_INDEX, instance_arrays, roster_dict, total_objective
-from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
+from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool, master_rows
 from scheduler.benchmark_constraints import OFF
 from scheduler.benchmark_construct import construct, dp_settings, sweep
 from scheduler.benchmark_format import read_instance
@@ -123,6 +124,35 @@ def test_column_generation_bound_is_valid_and_the_dive_feasible(name: str) -> No
     assert evaluation.violations == [] and evaluation.objective >= bound
     # pricing under a dive's fixings solves a restricted problem: no bound comes of it
     assert generation.lower_bound == bound
+
+
+def test_first_order_master_gives_a_valid_bound_and_a_feasible_dive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PDLP's duals are approximate, but any duals give a valid Lagrangian bound, and its
+    approximate column values still lead a dive to a feasible roster."""
+    monkeypatch.setattr(benchmark_colgen, "FIRST_ORDER_MASTER_ROWS", 0)
+    instance, arrays, settings, matrix = _start("Instance2")
+    pool = ColumnPool.of_roster(arrays, matrix)
+    generation = ColumnGeneration(arrays, pool, settings, exact=True)
+    assert generation.master.first_order
+    generation.run(deadline=time.monotonic() + 10)
+    bound = generation.lower_bound
+    assert bound is not None and 0 < bound <= BEST_KNOWN["Instance2"]
+    weights = generation.master.weights()
+    assert all(((w >= 0.0) & (w <= 1.0)).all() for w in weights)
+    dived = generation.dive(deadline=time.monotonic() + 10)
+    assert dived is not None
+    evaluation = evaluate(instance, roster_dict(arrays, dived))
+    assert evaluation.violations == [] and evaluation.objective >= bound
+
+
+def test_only_a_large_master_is_first_order() -> None:
+    _, arrays, settings, matrix = _start("Instance2")
+    pool = ColumnPool.of_roster(arrays, matrix)
+    assert master_rows(arrays) == arrays.requirement.size + arrays.n_staff
+    assert master_rows(arrays) <= benchmark_colgen.FIRST_ORDER_MASTER_ROWS
+    assert not ColumnGeneration(arrays, pool, settings, exact=True).master.first_order
 
 
 def test_column_dive_follows_a_nearly_integral_lp_to_a_feasible_roster() -> None:
