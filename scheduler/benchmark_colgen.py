@@ -64,7 +64,7 @@ ENTER_TOLERANCE = 1e-6
 SMOOTHING = 0.7
 #: Masters with more rows (cover rows plus one per employee) are solved by PDLP; of the
 #: benchmark instances only Instance13 (624) has more. Below it GLOP is faster: PDLP took
-#: 3-8x longer a solve on Instances 5-19 (30 s runs of bench/colgen_benchmark.py).
+#: 2-22x longer a solve on Instances 5-19 (30 s runs of bench/colgen_benchmark.py).
 FIRST_ORDER_MASTER_ROWS = 500
 #: PDLP's relative and absolute optimality tolerance. Any duals give a valid Lagrangian
 #: bound, so approximate ones only cost convergence speed; 1e-4 solved no faster than GLOP.
