@@ -148,11 +148,13 @@ def test_first_order_master_gives_a_valid_bound_and_a_feasible_dive(
 
 
 def test_only_a_large_master_is_first_order() -> None:
+    """Instance2: 14 days x 2 shifts + 14 employees; Instance13: 28 x 18 + 120."""
     _, arrays, settings, matrix = _start("Instance2")
     pool = ColumnPool.of_roster(arrays, matrix)
-    assert master_rows(arrays) == arrays.requirement.size + arrays.n_staff
-    assert master_rows(arrays) <= benchmark_colgen.FIRST_ORDER_MASTER_ROWS
+    assert master_rows(arrays) == 42
     assert not ColumnGeneration(arrays, pool, settings, exact=True).master.first_order
+    large = instance_arrays(read_instance(instance_path("Instance13")))
+    assert master_rows(large) == 624 > benchmark_colgen.FIRST_ORDER_MASTER_ROWS
 
 
 def test_column_dive_follows_a_nearly_integral_lp_to_a_feasible_roster() -> None:
