@@ -298,19 +298,35 @@ _DEFAULT_WAIT: Mapping[Severity, int] = {
 }
 
 
+# The domain expert's skill (a directory skill code, e.g. "food") for each incident category
+# (e.g. "food_safety") in the default plans: the two vocabularies differ, so they are mapped
+# here, never equated. A category without a domain skill (None: mass events, other) pages the
+# general expert role instead: an expert on shift, else every expert (escalation.targets).
+# Stored plans name their expert's skill in their own steps.
+EXPERT_SKILL_OF_CATEGORY: Mapping[str, str | None] = {
+    "special_equipment": "special_equipment",
+    "food_safety": "food",
+    "drug_safety": "drugs",
+    "mass_event": None,
+    "other": None,
+}
+
+
 def default_policy(category: str, severity: Severity) -> Policy:
     """duty officer → backup → domain expert → leader on duty → director (DESIGN.md §3).
 
+    The expert's skill comes from `EXPERT_SKILL_OF_CATEGORY` (none: the general expert role).
     Severity I tells the leadership group at once, II–III when the leader on duty is paged;
     IV ends at the leader on duty and tells no group.
     """
     wait = _DEFAULT_WAIT[severity]
     early = (LEADERSHIP_GROUP,) if severity is Severity.I else ()
     at_leader = (LEADERSHIP_GROUP,) if severity in (Severity.II, Severity.III) else ()
+    expert = OnDutyTarget("expert", skill=EXPERT_SKILL_OF_CATEGORY.get(category))
     steps = [
         Step((OnDutyTarget("duty_officer"),), wait, broadcast_groups=early),
         Step((OnDutyTarget("duty_backup"),), wait),
-        Step((OnDutyTarget("expert", skill=category),), wait),
+        Step((expert,), wait),
         Step((OnDutyTarget("leader"),), wait, repeat=1, broadcast_groups=at_leader),
     ]
     if severity is not Severity.IV:

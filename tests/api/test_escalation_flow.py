@@ -374,3 +374,34 @@ def test_severity_one_broadcasts_to_the_leadership_robot(
         assert any(r["kind"] == "broadcast" and r["channel"] == "group" for r in rows)
     finally:
         robot.stop()
+
+
+def test_food_safety_incident_pages_the_food_expert(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    """Step 3 pages the experts with skill `food` (the category is `food_safety`): nobody of
+    them is on shift, so every food expert is paged instead of the step resolving to nobody."""
+    food_experts = [_person(session, "马超"), _person(session, "朱琳")]
+    others = [_person(session, "郭芳"), _person(session, "林娜")]  # experts in other domains
+    incident = _open(web, coordinator, category="food_safety", severity="I", title="集体食物中毒")
+    dispatcher.tick()
+    for _ in range(2):  # severity I waits 3 minutes per step: officer, backup, then expert
+        clock.advance(timedelta(minutes=3))
+        dispatcher.tick()
+    for expert in food_experts:
+        assert len(fake.messages(to=_mobile(session, expert))) == 1, expert.name
+    for expert in others:
+        assert fake.messages(to=_mobile(session, expert)) == [], expert.name
+    texts = [
+        e["text"]
+        for e in web.get(f"/api/v1/incidents/{incident['id']}", headers=coordinator).json()[
+            "timeline"
+        ]
+    ]
+    assert not any("resolved to nobody" in t for t in texts), texts

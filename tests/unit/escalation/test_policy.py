@@ -10,6 +10,7 @@ import pytest
 
 from escalation.policy import (
     DEFAULT_CATEGORIES,
+    EXPERT_SKILL_OF_CATEGORY,
     EmergencyPlan,
     GroupTarget,
     NotifyRule,
@@ -204,8 +205,27 @@ def test_default_ladder_climbs_to_director_and_broadcasts_to_leadership() -> Non
     plan = select_plan(default_plans(), "food_safety", Severity.II)
     roles = [t.role for s in plan.policy.steps for t in s.targets if isinstance(t, OnDutyTarget)]
     assert roles == ["duty_officer", "duty_backup", "expert", "leader", "director"]
-    assert plan.policy.steps[2].targets == (OnDutyTarget("expert", skill="food_safety"),)
+    assert plan.policy.steps[2].targets == (OnDutyTarget("expert", skill="food"),)
     assert [s.broadcast_groups for s in plan.policy.steps].count(("leadership",)) == 1
+
+
+@pytest.mark.parametrize(
+    ("category", "skill"),
+    [
+        ("special_equipment", "special_equipment"),
+        ("food_safety", "food"),  # skill codes are the directory's, not the categories
+        ("drug_safety", "drugs"),
+        ("mass_event", None),  # no domain skill: the general expert role
+        ("other", None),
+    ],
+)
+def test_default_expert_step_pages_the_skill_mapped_from_the_category(
+    category: str, skill: str | None
+) -> None:
+    assert set(EXPERT_SKILL_OF_CATEGORY) == set(DEFAULT_CATEGORIES)
+    for severity in Severity:
+        plan = select_plan(default_plans(), category, severity)
+        assert plan.policy.steps[2].targets == (OnDutyTarget("expert", skill=skill),)
 
 
 def test_severity_rank() -> None:
