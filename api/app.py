@@ -26,6 +26,7 @@ from api.routers import (
     insight,
     notify_rules,
     open311,
+    plans,
     rosters,
     twilio,
     users,
@@ -140,6 +141,7 @@ def create_app(
         rosters.feeds_router,
         dutylog.router,
         incidents.router,
+        plans.router,
         complaints_io.router,  # before complaints: /complaints/import, /complaints/stats
         complaints.router,
         complaint_config.router,

@@ -165,3 +165,4 @@ WarningHandler = Annotated[Principal, Depends(Require(Permission.warning_handle)
 ReportReader = Annotated[Principal, Depends(Require(Permission.report_read))]
 ReportGenerator = Annotated[Principal, Depends(Require(Permission.report_generate))]
 InsightConfigurer = Annotated[Principal, Depends(Require(Permission.insight_configure))]
+PlanConfigurer = Annotated[Principal, Depends(Require(Permission.plan_configure))]

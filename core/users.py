@@ -59,6 +59,7 @@ class Permission(StrEnum):
     report_read = "report.read"  # analysis reports: list and download
     report_generate = "report.generate"  # generate a report on demand
     insight_configure = "insight.configure"  # detection and report settings
+    plan_configure = "plan.configure"  # emergency plans: escalation policies and deadlines
 
 
 ALL_ROLES = frozenset(Role)
@@ -99,6 +100,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.report_read: frozenset({Role.admin, Role.leader, Role.coordinator, Role.viewer}),
     Permission.report_generate: frozenset({Role.admin, Role.leader, Role.coordinator}),
     Permission.insight_configure: frozenset({Role.admin}),
+    Permission.plan_configure: frozenset({Role.admin}),
 }
 
 

@@ -1,10 +1,11 @@
-"""Incident, timeline and notification-outbox tables, people's own notification rules, and
-their API schemas."""
+"""Incident, timeline and notification-outbox tables, people's own notification rules, the
+stored emergency plans, and their API schemas."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Enum, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -168,6 +169,42 @@ class PersonNotifyRule(SQLModel, table=True):
     position: int = Field(primary_key=True)
     kind: str = Field(max_length=20)  # sms, voice (escalation.policy.NotifyKind)
     after_minutes: int
+
+
+class StoredPlan(SQLModel, table=True):
+    """An emergency plan (应急预案) as an administrator set it (escalation.plans): the policy
+    snapshot (escalation.policy.policy_to_dict) and the local reporting deadlines for one
+    category × severity. Replaced in place (`version` + 1) or deactivated, never deleted."""
+
+    __tablename__ = "emergency_plan"
+    __table_args__ = (UniqueConstraint("category", "severity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: Category = Field(sa_column=_enum(Category))
+    severity: Severity = Field(
+        sa_column=Column(Enum(Severity, native_enum=False, length=4), nullable=False)
+    )
+    policy_json: str = Field(sa_column=Column(Text, nullable=False))
+    initial_report_minutes: int
+    written_report_minutes: int
+    active: bool = True
+    version: int = 1
+    updated_at: datetime = Field(sa_column=_utc())
+    updated_by: str = Field(max_length=100)
+
+
+class EmergencyPlanPublic(SQLModel):
+    category: Category
+    severity: Severity
+    name: str
+    steps: list[dict[str, Any]]  # as in the policy snapshot; what PUT takes back
+    initial_report_minutes: int
+    written_report_minutes: int
+    active: bool
+    stored: bool  # False: nothing stored for this category × severity, the built-in default
+    version: int  # 0 for the built-in default
+    updated_at: datetime | None
+    updated_by: str | None
 
 
 class NotifyRulePublic(SQLModel):

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound
-from escalation import codec, engine
+from escalation import codec, engine, plans
 from escalation.engine import IncidentStatus
 from escalation.models import (
     Incident,
@@ -25,7 +25,7 @@ from escalation.models import (
     IncidentEvent,
     Notification,
 )
-from escalation.policy import Severity, default_plans, policy_from_dict, policy_to_dict, select_plan
+from escalation.policy import Severity, policy_from_dict, policy_to_dict
 from oncall.models import ContactMethod
 
 DEDUP_WINDOW = timedelta(minutes=30)
@@ -189,7 +189,7 @@ def open_incident_uncommitted(
             )
             session.flush()
             return duplicate, True
-    plan = select_plan(default_plans(), data.category.value, Severity(data.severity))
+    plan = plans.plan_for(session, category=data.category.value, severity=Severity(data.severity))
     state = engine.open_state(now)
     incident = Incident(
         title=data.title,

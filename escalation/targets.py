@@ -23,6 +23,8 @@ SHIFT_ROLE_OF_TARGET = {
     "leader": "leader",
 }
 DIRECTORY_ROLE_OF_TARGET = {"expert": DutyRole.expert, "director": DutyRole.director}
+# The on-duty roles a policy step may target: any other would always resolve to nobody.
+TARGET_ROLES = frozenset(SHIFT_ROLE_OF_TARGET) | frozenset(DIRECTORY_ROLE_OF_TARGET)
 
 
 def _directory(session: Session, role: DutyRole, skill: str | None) -> frozenset[int]:

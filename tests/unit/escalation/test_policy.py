@@ -22,6 +22,7 @@ from escalation.policy import (
     Severity,
     Step,
     default_plans,
+    plan_from_parts,
     policy_from_dict,
     policy_to_dict,
     select_plan,
@@ -230,3 +231,74 @@ def test_default_expert_step_pages_the_skill_mapped_from_the_category(
 
 def test_severity_rank() -> None:
     assert [s.rank for s in Severity] == [1, 2, 3, 4]
+
+
+# ---- edited plans ----------------------------------------------------------------------------
+
+EDITED_STEP: dict[str, Any] = {
+    "targets": [{"type": "person", "person_id": 7}],
+    "wait_minutes": 10,
+    "rules": [{"kind": "sms", "after_minutes": 0}, {"kind": "voice", "after_minutes": 4}],
+}
+
+
+def _edited(**overrides: Any) -> EmergencyPlan:
+    parts: dict[str, Any] = {
+        "category": "food_safety",
+        "severity": Severity.I,
+        "name": "河南食品安全I级",
+        "steps": [EDITED_STEP],
+        "initial_report_minutes": 15,
+        "written_report_minutes": 35,
+    }
+    parts.update(overrides)
+    return plan_from_parts(**parts)
+
+
+def test_an_edited_plan_is_built_from_snapshot_steps_and_local_deadlines() -> None:
+    plan = _edited()
+    assert plan.deadlines == ReportingDeadlines(15, 35)
+    assert plan.policy.steps[0].targets == (PersonTarget(7),)
+    assert policy_to_dict(plan.policy)["steps"] == [
+        {**EDITED_STEP, "repeat": 0, "broadcast_groups": []}
+    ]
+    for default in default_plans():  # every default plan passes the edited plans' checks
+        again = _edited(
+            category=default.category,
+            severity=default.severity,
+            steps=policy_to_dict(default.policy)["steps"],
+            initial_report_minutes=default.deadlines.initial_report_minutes,
+            written_report_minutes=default.deadlines.written_report_minutes,
+        )
+        assert again.policy.steps == default.policy.steps
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"name": " "}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"steps": []}, "steps"),
+        ({"steps": [EDITED_STEP] * 21}, "steps"),
+        ({"steps": [{**EDITED_STEP, "wait_minutes": 24 * 60 + 1}]}, "steps[0].wait_minutes"),
+        ({"steps": [{**EDITED_STEP, "repeat": 11}]}, "steps[0].repeat"),
+        ({"steps": [{**EDITED_STEP, "wait_minutes": 4}]}, "steps[0].rules[1].after_minutes"),
+        (
+            {"steps": [{**EDITED_STEP, "targets": [{"type": "person", "person_id": 2**31}]}]},
+            "steps[0].targets[0].person_id",
+        ),
+        (
+            {"steps": [EDITED_STEP, {**EDITED_STEP, "broadcast_groups": ["g"] * 11}]},
+            "steps[1].broadcast_groups",
+        ),
+        ({"initial_report_minutes": True}, "initial_report_minutes"),
+        ({"written_report_minutes": 7 * 24 * 60 + 1}, "written_report_minutes"),
+        ({"written_report_minutes": 14}, "written_report_minutes"),
+    ],
+)
+def test_an_edited_plan_out_of_bounds_names_the_field(
+    overrides: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(PolicyError) as err:
+        _edited(**overrides)
+    assert err.value.field == field
