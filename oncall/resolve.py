@@ -3,14 +3,18 @@
 Precedence, written once here and nowhere else:
 1. the published roster's slots (a person works a shift from its start to its end);
 2. overrides: during the override's interval, the covering person replaces the original
-   person on that shift (or is added to it, when no original person is named);
+   person on that shift (or is added to it with the override's role, when no original person
+   is named); a shift is identified by its unit and code;
 3. approved swaps: each of the two swapped slots (identified by person, shift and start) is
    worked by the other person.
 Later layers win over earlier ones. Intervals are half-open [start, end) in UTC.
+`worked_slots` applies the same precedence to whole shifts (each evaluated at its start), so
+checks of a person's plan and calendar feeds agree with who is on duty.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -24,6 +28,7 @@ class Slot:
     role: str
     start: datetime
     end: datetime
+    unit_id: int | None = None
 
     def covers(self, at: datetime) -> bool:
         return self.start <= at < self.end
@@ -36,6 +41,8 @@ class Override:
     end: datetime
     covering_person_id: int
     original_person_id: int | None = None
+    role: str | None = None  # the shift's role; None: that of the shift's other slots
+    unit_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def _apply_overrides(active: list[Slot], overrides: Iterable[Override]) -> list[
             (
                 s
                 for s in result
-                if s.shift_code == override.shift_code
+                if (s.unit_id, s.shift_code) == (override.unit_id, override.shift_code)
                 and s.person_id == override.original_person_id
             ),
             None,
@@ -74,14 +81,23 @@ def _apply_overrides(active: list[Slot], overrides: Iterable[Override]) -> list[
             result.remove(replaced)
             result.append(replace(replaced, person_id=override.covering_person_id))
             continue
-        same_shift = next((s for s in result if s.shift_code == override.shift_code), None)
+        same_shift = next(
+            (
+                s
+                for s in result
+                if (s.unit_id, s.shift_code) == (override.unit_id, override.shift_code)
+            ),
+            None,
+        )
+        role = override.role or (same_shift.role if same_shift else "duty")
         result.append(
             Slot(
                 person_id=override.covering_person_id,
                 shift_code=override.shift_code,
-                role=same_shift.role if same_shift else "duty",
+                role=role,
                 start=override.start,
                 end=override.end,
+                unit_id=override.unit_id,
             )
         )
     return result
@@ -110,6 +126,28 @@ def effective_slots(
     active = [s for s in slots if s.covers(at)]
     active = _apply_overrides(active, [o for o in overrides if o.start <= at < o.end])
     return _apply_swaps(active, swaps)
+
+
+# No shift lasts longer than this (24 h, plus a daylight-saving hour).
+LONGEST_SHIFT = timedelta(hours=25)
+
+
+def worked_slots(
+    slots: Iterable[Slot], overrides: Iterable[Override], swaps: Iterable[Swap]
+) -> list[Slot]:
+    """Every shift as it is worked: the slots in force at each shift's start
+    (`effective_slots`) that begin then, ordered by start. Overrides count as whole shifts: one
+    that covers only part of a shift shows here only if it starts a shift itself."""
+    ordered = sorted(slots, key=lambda s: s.start)
+    begins = [s.start for s in ordered]
+    override_list, swap_list = list(overrides), list(swaps)
+    result: list[Slot] = []
+    for at in sorted(set(begins) | {o.start for o in override_list}):
+        nearby = ordered[bisect_left(begins, at - LONGEST_SHIFT) : bisect_right(begins, at)]
+        result.extend(
+            s for s in effective_slots(nearby, override_list, swap_list, at) if s.start == at
+        )
+    return result
 
 
 def on_duty(

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from oncall.resolve import Override, Slot, Swap, on_duty, shift_interval
+from oncall.resolve import (
+    Override,
+    Slot,
+    Swap,
+    effective_slots,
+    on_duty,
+    shift_interval,
+    worked_slots,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -92,3 +101,43 @@ def test_swaps_apply_after_overrides() -> None:
 def test_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError):
         on_duty(ROSTER, [], [], datetime(2026, 12, 1, 10))
+
+
+def test_an_added_cover_keeps_the_role_of_its_shift() -> None:
+    """A cover on a shift nobody else works that day takes the override's role, not "duty"."""
+    start, end = shift_interval(DEC2, time(8, 30), time(8, 30), SHANGHAI)
+    leader = Override("L", start, end, covering_person_id=8, role="leader")
+    at = _local(DEC2, 12)
+    assert on_duty(ROSTER, [leader], [], at, role="leader") == {8}
+    assert on_duty(ROSTER, [leader], [], at, role="duty") == {4}
+
+
+def test_overrides_touch_only_their_own_unit_shifts() -> None:
+    """Two units may both have a shift "D": a cover names one of them."""
+    ours = [replace(s, unit_id=1) for s in ROSTER]
+    theirs = _slot(6, DEC1, time(8, 30), time(17, 30), "D", "oncall_primary")
+    other = replace(theirs, unit_id=2)
+    cover = Override(
+        "D", ROSTER[0].start, ROSTER[0].end, covering_person_id=9, original_person_id=1, unit_id=2
+    )
+    assert on_duty([*ours, other], [cover], [], _local(DEC1, 10)) == {1, 3, 6, 9}
+    slots = effective_slots([*ours, other], [cover], [], _local(DEC1, 10))
+    assert {s.person_id: s.unit_id for s in slots}[9] == 2
+
+
+def test_worked_slots_apply_overrides_and_swaps_to_whole_shifts() -> None:
+    cover = Override(
+        "N", ROSTER[1].start, ROSTER[1].end, covering_person_id=9, original_person_id=2
+    )
+    extra = Override("D", ROSTER[3].start, ROSTER[3].end, covering_person_id=7, role="duty")
+    swap = Swap(1, "D", ROSTER[0].start, 4, "D", ROSTER[3].start)
+    worked = worked_slots(ROSTER, [cover, extra], [swap])
+    assert [(s.person_id, s.shift_code, s.start.astimezone(SHANGHAI).date()) for s in worked] == [
+        (4, "D", DEC1),
+        (3, "L", DEC1),
+        (9, "N", DEC1),
+        (1, "D", DEC2),
+        (7, "D", DEC2),
+    ]
+    for slot in worked:  # the same answer as on_duty at each shift's start
+        assert slot.person_id in on_duty(ROSTER, [cover, extra], [swap], slot.start)
