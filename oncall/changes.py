@@ -1,6 +1,8 @@
 """Changes to a published roster: overrides (someone covers a slot) and swaps between two
-people, each checked against the hard rules before it takes effect; and the database side of
-"who is on duty at t" (the calculation itself is `oncall.resolve`)."""
+people, each checked against the unit's hard rules (`oncall.plan_rules`) on the person's
+effective plan (roster, then overrides, then approved swaps, as `oncall.resolve` orders them)
+before it takes effect; and the database side of "who is on duty at t" and "who works which
+shift" (the calculations themselves are `oncall.resolve`)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,16 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound, ValidationFailed
-from oncall import directory
+from oncall import directory, plan_rules
 from oncall.models import Person, PersonSkill
-from oncall.problem_builder import load_rules, shift_roles_of
-from oncall.resolve import Override, Slot, Swap, effective_slots, shift_interval
+from oncall.problem_builder import load_rules, shift_roles_of, to_scheduler_rules
+from oncall.resolve import Override, Slot, Swap, effective_slots, shift_interval, worked_slots
 from oncall.roster_models import (
     Leave,
     OncallOverride,
@@ -67,32 +70,44 @@ def _published_roster_ids(
     return [roster_id for roster_id in session.exec(query).all() if roster_id is not None]
 
 
-def _worked(session: Session, person_id: int, start: date, end: date) -> dict[date, ShiftType]:
-    roster_ids = _published_roster_ids(session, start, end)
-    rows = session.exec(
-        select(RosterAssignment, ShiftType)
-        .join(ShiftType, col(ShiftType.id) == RosterAssignment.shift_type_id)
-        .where(col(RosterAssignment.roster_id).in_(roster_ids))
-        .where(RosterAssignment.person_id == person_id)
-        .where(RosterAssignment.day >= start, RosterAssignment.day <= end)
-    ).all()
-    return {assignment.day: shift for assignment, shift in rows}
+def _shift_types(session: Session) -> dict[tuple[int, str], ShiftType]:
+    return {(s.unit_id, s.code): s for s in session.exec(select(ShiftType)).all()}
 
 
-def check_rest(
-    plan: dict[date, ShiftType], *, min_rest_hours: float | None, tz: ZoneInfo
-) -> str | None:
-    """A reason if consecutive shifts of one person overlap or leave too little rest."""
-    intervals = sorted(
-        (shift_interval(day, s.start_time, s.end_time, tz), day) for day, s in plan.items()
+def worked_between(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    tz: ZoneInfo,
+    unit_id: int | None = None,
+    person_id: int | None = None,
+    with_swaps: bool = True,
+) -> list[Slot]:
+    """The shifts starting on local days `start`..`end` as they are worked (published roster,
+    then overrides, then approved swaps: `resolve.worked_slots`), of one unit and one person
+    if given. `with_swaps=False` stops after the overrides."""
+    slots, overrides, swaps = _layers_between(
+        session, start=start - timedelta(days=1), end=end, tz=tz, unit_id=unit_id
     )
-    for ((_, end), first), ((start, _), second) in zip(intervals, intervals[1:], strict=False):
-        gap = (start - end).total_seconds() / 3600
-        if gap < 0:
-            return f"shifts on {first} and {second} overlap"
-        if min_rest_hours is not None and gap < min_rest_hours:
-            return f"only {gap:g} h rest between {first} and {second} (minimum {min_rest_hours:g})"
-    return None
+    return [
+        s
+        for s in worked_slots(slots, overrides, swaps if with_swaps else [])
+        if (person_id is None or s.person_id == person_id)
+        and start <= s.start.astimezone(tz).date() <= end
+    ]
+
+
+def _period_of(session: Session, unit_id: int, day: date) -> tuple[date, date] | None:
+    roster = session.exec(
+        select(Roster).where(
+            Roster.unit_id == unit_id,
+            Roster.status == RosterStatus.published,
+            Roster.period_start <= day,
+            Roster.period_end >= day,
+        )
+    ).first()
+    return None if roster is None else (roster.period_start, roster.period_end)
 
 
 def _check_takes(
@@ -103,23 +118,51 @@ def _check_takes(
     shift: ShiftType,
     field: str,
     tz: ZoneInfo,
-    giving_up: date | None = None,
+    giving_up: tuple[date, ShiftType] | None = None,
 ) -> None:
+    """Refuse (422 on `field`) unless the person may work `shift` on `day`, instead of the
+    shift `giving_up` if given, under the hard rules of the shift's unit, checked on the
+    person's effective plan (roster, overrides and approved swaps)."""
     if not _may_work(session, person_id, shift):
         raise ValidationFailed(field, f"person {person_id} may not work {shift.role.value} shifts")
     if _on_leave(session, person_id, day):
         raise ValidationFailed(field, f"person {person_id} is on leave on {day}")
-    plan = _worked(session, person_id, day - timedelta(days=2), day + timedelta(days=2))
+    rules = to_scheduler_rules(load_rules(session, shift.unit_id))
+    reach = timedelta(days=plan_rules.reach_days(rules))
+    period = _period_of(session, shift.unit_id, day)
+    first, last = day - reach, day + reach
+    if period is not None:
+        first, last = min(first, period[0]), max(last, period[1])
+    types = _shift_types(session)
+    plan = []
+    for slot in worked_between(session, start=first, end=last, tz=tz, person_id=person_id):
+        worked = types[(slot.unit_id or 0, slot.shift_code)]
+        plan.append(
+            plan_rules.Worked(
+                slot.start.astimezone(tz).date(), worked.code, slot.start, slot.end, worked.is_night
+            )
+        )
+    around = {day}
     if giving_up is not None:
-        plan.pop(giving_up, None)
-    if day in plan:
-        raise ValidationFailed(field, f"person {person_id} already works on {day}")
-    plan[day] = shift
-    reason = check_rest(
-        plan, min_rest_hours=load_rules(session, shift.unit_id).min_rest_hours, tz=tz
+        given_day, given_shift = giving_up
+        given = next(
+            (w for w in plan if w.day == given_day and w.code == given_shift.code),
+            None,
+        )
+        if given is not None:
+            plan.remove(given)
+        around.add(given_day)
+    plan.append(
+        plan_rules.Worked(
+            day,
+            shift.code,
+            *shift_interval(day, shift.start_time, shift.end_time, tz),
+            shift.is_night,
+        )
     )
-    if reason:
-        raise ValidationFailed(field, reason)
+    broken = plan_rules.broken_rules(plan, rules, around=around, period=period)
+    if broken:
+        raise ValidationFailed(field, f"person {person_id} {broken[0].reason} ({broken[0].rule})")
 
 
 def create_override(
@@ -131,8 +174,17 @@ def create_override(
     _person(session, data.covering_person_id, "covering_person_id")
     if data.original_person_id is not None:
         _person(session, data.original_person_id, "original_person_id")
-        worked = _worked(session, data.original_person_id, data.day, data.day)
-        if worked.get(data.day) is None or worked[data.day].id != shift.id:
+        # overrides apply to the roster as earlier overrides left it, before swaps (resolve.py)
+        worked = worked_between(
+            session,
+            start=data.day,
+            end=data.day,
+            tz=tz,
+            unit_id=shift.unit_id,
+            person_id=data.original_person_id,
+            with_swaps=False,
+        )
+        if not any(s.shift_code == shift.code for s in worked):
             raise ValidationFailed(
                 "original_person_id", f"person {data.original_person_id} does not work this slot"
             )
@@ -161,6 +213,54 @@ def create_override(
     )
     session.commit()
     return override
+
+
+def list_overrides(
+    session: Session,
+    *,
+    unit_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    person_id: int | None = None,
+) -> list[OncallOverride]:
+    """Overrides by day, of one unit's shift types, within `start`..`end`, and covering or
+    replacing one person, as far as given."""
+    query = select(OncallOverride).order_by(col(OncallOverride.day), col(OncallOverride.id))
+    if unit_id is not None:
+        query = query.join(ShiftType, col(ShiftType.id) == OncallOverride.shift_type_id).where(
+            ShiftType.unit_id == unit_id
+        )
+    if start is not None:
+        query = query.where(OncallOverride.day >= start)
+    if end is not None:
+        query = query.where(OncallOverride.day <= end)
+    if person_id is not None:
+        query = query.where(
+            or_(
+                col(OncallOverride.covering_person_id) == person_id,
+                col(OncallOverride.original_person_id) == person_id,
+            )
+        )
+    return list(session.exec(query).all())
+
+
+def delete_override(session: Session, *, override_id: int, actor: str, now: datetime) -> None:
+    """Remove an override: the slot is worked as the roster (and swaps) say again."""
+    override = session.get(OncallOverride, override_id)
+    if override is None:
+        raise NotFound(f"override {override_id} not found")
+    before = override.model_dump(mode="json", exclude={"created_at"})
+    session.delete(override)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="override.delete",
+        entity_type="roster",
+        entity_id=f"override:{override_id}",
+        before=before,
+    )
+    session.commit()
 
 
 def request_swap(
@@ -239,6 +339,13 @@ def decide_swap(
     if swap.status is not SwapStatus.pending:
         raise Conflict(f"the swap request is already {swap.status.value}")
     if approve:
+        roster = session.get(Roster, swap.roster_id)
+        if roster is None or roster.status is not RosterStatus.published:
+            state = "gone" if roster is None else roster.status.value
+            raise Conflict(
+                f"roster {swap.roster_id} is {state}, not published: "
+                "the swap can no longer be approved"
+            )
         a_shift = _shift_of(session, swap.roster_id, swap.a_person_id, swap.a_day)
         b_shift = _shift_of(session, swap.roster_id, swap.b_person_id, swap.b_day)
         _check_takes(
@@ -248,7 +355,7 @@ def decide_swap(
             shift=b_shift,
             field="a_person_id",
             tz=tz,
-            giving_up=swap.a_day,
+            giving_up=(swap.a_day, a_shift),
         )
         _check_takes(
             session,
@@ -257,7 +364,7 @@ def decide_swap(
             shift=a_shift,
             field="b_person_id",
             tz=tz,
-            giving_up=swap.b_day,
+            giving_up=(swap.b_day, b_shift),
         )
     swap.status = SwapStatus.approved if approve else SwapStatus.rejected
     swap.decided_by, swap.decided_at = actor, now
@@ -285,15 +392,28 @@ def load_layers(
     session: Session, *, at: datetime, tz: ZoneInfo, unit_id: int | None = None
 ) -> Layers:
     """The roster slots, overrides and approved swaps around `at` (two days before to one
-    after its local day), read as plain columns: a dispatcher pass reads them for every
-    incident it advances."""
+    after its local day), of one unit if given, read as plain columns: a dispatcher pass
+    reads them for every incident it advances."""
     local_day = at.astimezone(tz).date()
-    start, end = local_day - timedelta(days=2), local_day + timedelta(days=1)
+    return _layers_between(
+        session,
+        start=local_day - timedelta(days=2),
+        end=local_day + timedelta(days=1),
+        tz=tz,
+        unit_id=unit_id,
+    )
+
+
+def _layers_between(
+    session: Session, *, start: date, end: date, tz: ZoneInfo, unit_id: int | None = None
+) -> Layers:
+    """The layers of shifts starting on local days `start`..`end` (of one unit, if given)."""
     roster_ids = _published_roster_ids(session, start, end, unit_id)
     rows = session.execute(
         sa_select(
             col(RosterAssignment.day),
             col(RosterAssignment.person_id),
+            col(ShiftType.unit_id),
             col(ShiftType.code),
             col(ShiftType.role),
             col(ShiftType.start_time),
@@ -305,25 +425,42 @@ def load_layers(
     ).all()
     intervals: dict[tuple[date, time, time], tuple[datetime, datetime]] = {}
     slots = []
-    for day, person_id, code, role, begins, ends in rows:
+    for day, person_id, shift_unit, code, role, begins, ends in rows:
         key = (day, begins, ends)
         if key not in intervals:
             intervals[key] = shift_interval(day, begins, ends, tz)
-        slots.append(Slot(person_id, code, role.value, *intervals[key]))
+        slots.append(Slot(person_id, code, role.value, *intervals[key], unit_id=shift_unit))
+    override_query = (
+        select(OncallOverride, ShiftType)
+        .join(ShiftType, col(ShiftType.id) == OncallOverride.shift_type_id)
+        .where(OncallOverride.day >= start, OncallOverride.day <= end)
+    )
+    if unit_id is not None:
+        override_query = override_query.where(ShiftType.unit_id == unit_id)
     overrides = [
-        Override(shift.code, o.start_at, o.end_at, o.covering_person_id, o.original_person_id)
-        for o, shift in session.exec(
-            select(OncallOverride, ShiftType)
-            .join(ShiftType, col(ShiftType.id) == OncallOverride.shift_type_id)
-            .where(OncallOverride.day >= start, OncallOverride.day <= end)
-        ).all()
+        Override(
+            shift.code,
+            o.start_at,
+            o.end_at,
+            o.covering_person_id,
+            o.original_person_id,
+            role=shift.role.value,
+            unit_id=shift.unit_id,
+        )
+        for o, shift in session.exec(override_query.order_by(col(OncallOverride.id))).all()
     ]
     swaps = []
     for swap in session.exec(
-        select(SwapRequestRow).where(
+        select(SwapRequestRow)
+        .where(
             SwapRequestRow.status == SwapStatus.approved,
             col(SwapRequestRow.roster_id).in_(roster_ids),
+            or_(
+                and_(col(SwapRequestRow.a_day) >= start, col(SwapRequestRow.a_day) <= end),
+                and_(col(SwapRequestRow.b_day) >= start, col(SwapRequestRow.b_day) <= end),
+            ),
         )
+        .order_by(col(SwapRequestRow.id))
     ).all():
         a_shift = _shift_of(session, swap.roster_id, swap.a_person_id, swap.a_day)
         b_shift = _shift_of(session, swap.roster_id, swap.b_person_id, swap.b_day)

@@ -1,5 +1,6 @@
-"""iCalendar (RFC 5545) feeds of published shifts, per person or per unit, behind a secret
-per-feed token (only its SHA-256 is stored)."""
+"""iCalendar (RFC 5545) feeds of the shifts people actually work (the published roster after
+overrides and approved swaps, as on-call resolution sees them), per person or per unit, behind
+a secret per-feed token (only its SHA-256 is stored)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from core import audit
 from core.errors import NotFound, ValidationFailed
+from oncall import changes
 from oncall.models import Person, Unit
-from oncall.resolve import shift_interval
-from oncall.roster_models import (
-    FeedCreate,
-    FeedKind,
-    FeedToken,
-    Roster,
-    RosterAssignment,
-    RosterStatus,
-    ShiftType,
-)
+from oncall.roster_models import FeedCreate, FeedKind, FeedToken, ShiftType
 
 FEED_WINDOW_DAYS = 90
 
@@ -68,33 +61,31 @@ def feed_for_token(session: Session, *, token: str) -> FeedToken:
 
 def render(session: Session, *, feed: FeedToken, now: datetime, tz: ZoneInfo) -> bytes:
     today = now.astimezone(tz).date()
-    start, end = today - timedelta(days=FEED_WINDOW_DAYS), today + timedelta(days=FEED_WINDOW_DAYS)
-    query = (
-        select(RosterAssignment, ShiftType, Person)
-        .join(Roster, col(Roster.id) == RosterAssignment.roster_id)
-        .join(ShiftType, col(ShiftType.id) == RosterAssignment.shift_type_id)
-        .join(Person, col(Person.id) == RosterAssignment.person_id)
-        .where(Roster.status == RosterStatus.published)
-        .where(RosterAssignment.day >= start, RosterAssignment.day <= end)
+    worked = changes.worked_between(
+        session,
+        start=today - timedelta(days=FEED_WINDOW_DAYS),
+        end=today + timedelta(days=FEED_WINDOW_DAYS),
+        tz=tz,
+        unit_id=feed.subject_id if feed.kind is FeedKind.unit else None,
+        person_id=feed.subject_id if feed.kind is FeedKind.person else None,
     )
-    if feed.kind is FeedKind.person:
-        query = query.where(RosterAssignment.person_id == feed.subject_id)
-    else:
-        query = query.where(Roster.unit_id == feed.subject_id)
+    shifts = {(s.unit_id, s.code): s for s in session.exec(select(ShiftType)).all()}
+    people = changes.people_by_id(session, {slot.person_id for slot in worked})
     calendar = Calendar()
     calendar.add("prodid", "-//DutyDesk//Duty roster//ZH")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "DutyDesk 值班表")
     calendar.add("x-wr-timezone", tz.key)
-    for assignment, shift, person in session.exec(query).all():
-        begin, finish = shift_interval(assignment.day, shift.start_time, shift.end_time, tz)
+    for slot in worked:
+        shift = shifts[(slot.unit_id or 0, slot.shift_code)]
+        day = slot.start.astimezone(tz).date()
         event = Event()
-        event.add("uid", f"{assignment.roster_id}-{person.id}-{assignment.day}@dutydesk")
+        event.add("uid", f"{shift.unit_id}-{shift.code}-{day}-{slot.person_id}@dutydesk")
         event.add("dtstamp", now)
-        event.add("dtstart", begin)
-        event.add("dtend", finish)
-        event.add("summary", f"{shift.name} · {person.name}")
-        event.add("categories", [shift.role.value])
+        event.add("dtstart", slot.start)
+        event.add("dtend", slot.end)
+        event.add("summary", f"{shift.name} · {people[slot.person_id].name}")
+        event.add("categories", [slot.role])
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data

@@ -5,7 +5,7 @@ rules), and the duty log with the handover form."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -19,9 +19,9 @@ from escalation import person_rules
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
 from oncall import directory, dutylog
-from oncall.changes import load_layers, on_duty_slots, people_by_id
+from oncall.changes import on_duty_slots, people_by_id, worked_between
 from oncall.models import UnitKind
-from oncall.resolve import Slot, effective_slots
+from oncall.resolve import Slot
 from oncall.roster_models import ShiftType
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
@@ -44,39 +44,35 @@ class MyShift:
 def shifts_starting_on(session: Session, *, day: date, tz: ZoneInfo) -> list[Slot]:
     """The slots that start on local `day` as they are worked after overrides and swaps (the
     precedence of `oncall.resolve`: each slot is evaluated at its start)."""
-    noon = datetime.combine(day, time(12), tzinfo=tz)
-    slots, overrides, swaps = load_layers(session, at=noon, tz=tz)
-    starts = {s.start for s in slots} | {o.start for o in overrides}
-    found: dict[tuple[int, str, datetime], Slot] = {}
-    for start in sorted(t for t in starts if t.astimezone(tz).date() == day):
-        for slot in effective_slots(slots, overrides, swaps, start):
-            if slot.start == start:
-                found[(slot.person_id, slot.shift_code, slot.start)] = slot
-    return sorted(found.values(), key=lambda s: (s.start, s.role, s.person_id))
+    worked = worked_between(session, start=day, end=day, tz=tz)
+    return sorted(worked, key=lambda s: (s.start, s.role, s.person_id))
 
 
 def my_shifts(
     session: Session, *, person_id: int, now: datetime, tz: ZoneInfo, days: int = SHIFT_WINDOW_DAYS
 ) -> list[MyShift]:
     """The person's shifts that have not ended, for the next `days` days."""
-    names = {s.code: s.name for s in session.exec(select(ShiftType)).all()}
+    names = {(s.unit_id, s.code): s.name for s in session.exec(select(ShiftType)).all()}
     today = now.astimezone(tz).date()
-    result = []
-    for offset in range(-1, days):
-        day = today + timedelta(days=offset)
-        for slot in shifts_starting_on(session, day=day, tz=tz):
-            if slot.person_id == person_id and slot.end > now:
-                result.append(
-                    MyShift(
-                        day=day,
-                        code=slot.shift_code,
-                        name=names.get(slot.shift_code, slot.shift_code),
-                        start=slot.start,
-                        end=slot.end,
-                        now=slot.start <= now < slot.end,
-                    )
-                )
-    return result
+    worked = worked_between(
+        session,
+        start=today - timedelta(days=1),
+        end=today + timedelta(days=days - 1),
+        tz=tz,
+        person_id=person_id,
+    )
+    return [
+        MyShift(
+            day=slot.start.astimezone(tz).date(),
+            code=slot.shift_code,
+            name=names.get((slot.unit_id or 0, slot.shift_code), slot.shift_code),
+            start=slot.start,
+            end=slot.end,
+            now=slot.start <= now < slot.end,
+        )
+        for slot in sorted(worked, key=lambda s: s.start)
+        if slot.end > now
+    ]
 
 
 def duty_team(session: Session, *, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -86,12 +82,12 @@ def duty_team(session: Session, *, now: datetime, tz: ZoneInfo) -> list[dict[str
     slots = [
         s for s in shifts_starting_on(session, day=today - timedelta(days=1), tz=tz) if s.end > now
     ] + shifts_starting_on(session, day=today, tz=tz)
-    names = {s.code: s.name for s in session.exec(select(ShiftType)).all()}
+    names = {(s.unit_id, s.code): s.name for s in session.exec(select(ShiftType)).all()}
     people = people_by_id(session, {s.person_id for s in slots})
     return [
         {
             "slot": slot,
-            "shift_name": names.get(slot.shift_code, slot.shift_code),
+            "shift_name": names.get((slot.unit_id or 0, slot.shift_code), slot.shift_code),
             "person": people[slot.person_id],
             "phones": [c.value for c in directory.contacts_of(session, slot.person_id)],
             "now": slot.start <= now < slot.end,
@@ -103,7 +99,7 @@ def duty_team(session: Session, *, now: datetime, tz: ZoneInfo) -> list[dict[str
 
 def on_duty_now(session: Session, *, now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
     slots = on_duty_slots(session, at=now, tz=tz)
-    names = {s.code: s.name for s in session.exec(select(ShiftType)).all()}
+    names = {(s.unit_id, s.code): s.name for s in session.exec(select(ShiftType)).all()}
     people = people_by_id(session, {s.person_id for s in slots})
     rows = []
     for slot in slots:
@@ -111,7 +107,7 @@ def on_duty_now(session: Session, *, now: datetime, tz: ZoneInfo) -> list[dict[s
         rows.append(
             {
                 "slot": slot,
-                "shift_name": names.get(slot.shift_code, slot.shift_code),
+                "shift_name": names.get((slot.unit_id or 0, slot.shift_code), slot.shift_code),
                 "person": person,
                 "phones": [c.value for c in directory.contacts_of(session, slot.person_id)],
             }

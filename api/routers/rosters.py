@@ -354,7 +354,7 @@ def repair_roster(
 @router.post(
     "/overrides",
     status_code=status.HTTP_201_CREATED,
-    summary="Someone covers a slot (checked against leave, roles and rest)",
+    summary="Someone covers a slot (checked against leave, roles and the unit's hard rules)",
 )
 def create_override(
     session: SessionDep,
@@ -367,6 +367,34 @@ def create_override(
         session, data=body, actor=who.name, now=clock.now(), tz=settings.tz
     )
     return OverridePublic.model_validate(override)
+
+
+@router.get("/overrides", summary="Overrides by day, by unit, date range and person")
+def list_overrides(
+    session: SessionDep,
+    _: RosterReader,
+    unit_id: OptionalId = None,
+    start: date | None = None,
+    end: date | None = None,
+    person_id: OptionalId = None,
+) -> list[OverridePublic]:
+    return [
+        OverridePublic.model_validate(o)
+        for o in changes.list_overrides(
+            session, unit_id=unit_id, start=start, end=end, person_id=person_id
+        )
+    ]
+
+
+@router.delete(
+    "/overrides/{override_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove an override (the slot is worked as the roster says again)",
+)
+def delete_override(
+    session: SessionDep, clock: ClockDep, who: RosterWriter, override_id: Id
+) -> None:
+    changes.delete_override(session, override_id=override_id, actor=who.name, now=clock.now())
 
 
 @router.get("/swaps", summary="Swap requests")
