@@ -80,8 +80,8 @@ def test_sick_call_shows_the_repair_diff(open_page: Any, live_server: LiveServer
 
 
 def _swappable_pair(live_server: LiveServer, roster_id: int) -> tuple[Any, Any]:
-    """Two day shifts on different days whose people are free on the other's day and the day
-    before it, so the rest rules cannot refuse the swap."""
+    """Two day shifts on different days whose people are free on the other's day and the days
+    on either side of it, so no hard rule (rest, runs of days) can refuse the swap."""
     with live_server.session() as session:
         rows = session.exec(
             select(RosterAssignment, ShiftType)
@@ -94,7 +94,7 @@ def _swappable_pair(live_server: LiveServer, roster_id: int) -> tuple[Any, Any]:
     day_rows = [a for a, shift in rows if shift.code == "day"]
 
     def free(person: int, day: date) -> bool:
-        return not days_of[person] & {day, day - timedelta(days=1)}
+        return not days_of[person] & {day - timedelta(days=1), day, day + timedelta(days=1)}
 
     return next(
         (x, y)
