@@ -149,8 +149,12 @@ def _check_takes(
             (w for w in plan if w.day == given_day and w.code == given_shift.code),
             None,
         )
-        if given is not None:
-            plan.remove(given)
+        if given is None:
+            raise Conflict(
+                f"person {person_id} no longer works {given_shift.code} on {given_day}: "
+                "an override or another swap changed it"
+            )
+        plan.remove(given)
         around.add(given_day)
     plan.append(
         plan_rules.Worked(

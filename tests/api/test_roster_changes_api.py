@@ -212,6 +212,18 @@ def test_a_swap_is_checked_against_earlier_swaps(
     assert yang not in {p["person_id"] for p in on_night}
 
 
+def test_a_slot_already_swapped_away_cannot_be_swapped_again(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    planner = auth_headers(Role.planner)
+    first = _swap(client, auth_headers, centre, ("杨帆", 5), ("赵敏", 3))
+    second = _swap(client, auth_headers, centre, ("杨帆", 5), ("赵敏", 10))
+    assert client.post(f"/api/v1/swaps/{first}/approve", headers=planner).status_code == 200
+    refused = client.post(f"/api/v1/swaps/{second}/approve", headers=planner)
+    assert refused.status_code == 409, refused.text
+    assert "no longer works day on 2027-01-05" in refused.json()["detail"]
+
+
 def test_a_swap_on_a_superseded_roster_cannot_be_approved(
     client: TestClient, auth_headers: Headers, centre: Centre, session: Session
 ) -> None:
