@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -31,6 +32,7 @@ from escalation.models import IncidentReportCreate, IncidentReportKind
 from oncall.models import Person, Unit
 
 ACTOR = "demo-seed"
+DEMO_TZ = ZoneInfo("Asia/Shanghai")  # the demo centre's zone, as in the default settings
 STAFF = Actor("demo-seed", intake=True, handle=True, supervise=True)
 
 DISTRICT_UNITS = {
@@ -426,7 +428,9 @@ def _report_initial(session: Session, item: Complaint, at: datetime) -> None:
         reported_to="市市场监管局应急值班室",
         summary="幸福小区3号楼电梯困人，2名老人被困；已通知维保单位和消防救援。",
     )
-    reporting.record_report(session, incident_id=item.incident_id, data=data, user=user, now=at)
+    reporting.record_report(
+        session, incident_id=item.incident_id, data=data, user=user, now=at, tz=DEMO_TZ
+    )
 
 
 def seed_complaints(session: Session, *, now: datetime) -> int:

@@ -25,6 +25,7 @@ statistics read.
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -72,13 +73,15 @@ def _check(
     data: IncidentReportCreate,
     at: datetime,
     now: datetime,
+    tz: ZoneInfo,
 ) -> None:
     assert incident.id is not None
     if at > now:
         raise ValidationFailed("reported_at", "must not be in the future")
     if at < incident.opened_at:
         raise ValidationFailed(
-            "reported_at", f"must not be before the incident was opened ({incident.opened_at})"
+            "reported_at",
+            f"must not be before the incident was opened ({_local(incident.opened_at, tz)})",
         )
     kind, initial_at = data.kind, incident.initial_reported_at
     if kind is IncidentReportKind.written and data.method is ReportMethod.phone:
@@ -96,7 +99,7 @@ def _check(
         raise Conflict(f"record the initial report before a {kind.value} report")
     if kind is not IncidentReportKind.initial and initial_at is not None and at < initial_at:
         raise ValidationFailed(
-            "reported_at", f"must not be before the initial report ({initial_at})"
+            "reported_at", f"must not be before the initial report ({_local(initial_at, tz)})"
         )
     resolved_at = incident.resolved_at
     if (
@@ -108,10 +111,15 @@ def _check(
         raise Conflict("the incident is resolved: only a final report can follow")
 
 
-def _text(report: IncidentReport, implied_initial: bool) -> str:
+def _local(at: datetime, tz: ZoneInfo) -> str:
+    """A time as people at the centre read it: local, to the minute, with its offset."""
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M %z")
+
+
+def _text(report: IncidentReport, implied_initial: bool, tz: ZoneInfo) -> str:
     text = f"{report.kind.value} report to {report.reported_to} by {report.method.value}"
     if report.reported_at != report.recorded_at:
-        text += f", made at {report.reported_at.isoformat()}"
+        text += f", made at {_local(report.reported_at, tz)}"
     if report.summary:
         text += f": {report.summary}"
     if implied_initial:
@@ -126,13 +134,15 @@ def record_report(
     data: IncidentReportCreate,
     user: User,
     now: datetime,
+    tz: ZoneInfo,
 ) -> IncidentReport:
-    """Record a report made to a superior; returns it (see the module's rules)."""
+    """Record a report made to a superior; returns it (see the module's rules). Times in the
+    timeline text and in errors are shown in `tz` (the centre's zone)."""
     incident = service.get_incident(session, incident_id=incident_id)
     at = data.reported_at or now
     if incident.opened_at.replace(second=0, microsecond=0) <= at < incident.opened_at:
         at = incident.opened_at
-    _check(session, incident, data, at, now)
+    _check(session, incident, data, at, now, tz)
     before = service.summary(incident) | _times(incident)
 
     def report(kind: IncidentReportKind) -> IncidentReport:
@@ -167,7 +177,7 @@ def record_report(
         incident,
         before=before,
         kind="reported",
-        text=_text(made, implied_initial),
+        text=_text(made, implied_initial, tz),
         actor=user.username,
         now=now,
         after=after,

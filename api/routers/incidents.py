@@ -18,6 +18,7 @@ from api.deps import (
     IncidentWriter,
     OutboxUser,
     SessionDep,
+    SettingsDep,
 )
 from core.db import reading_from_here
 from core.errors import NotFound
@@ -151,12 +152,18 @@ def acknowledge(
 def record_report(
     session: SessionDep,
     clock: ClockDep,
+    settings: SettingsDep,
     who: IncidentWriter,
     incident_id: Id,
     body: IncidentReportCreate,
 ) -> IncidentReportPublic:
     report = reporting.record_report(
-        session, incident_id=incident_id, data=body, user=who.user, now=clock.now()
+        session,
+        incident_id=incident_id,
+        data=body,
+        user=who.user,
+        now=clock.now(),
+        tz=settings.tz,
     )
     return IncidentReportPublic.model_validate(report)
 

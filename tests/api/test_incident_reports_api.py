@@ -123,3 +123,19 @@ def test_unknown_incident_conflicts_and_permission(
     assert again.status_code == 409 and again.json()["code"] == "conflict"
     follow_up = body | {"kind": "follow_up", "summary": "已救出"}
     assert client.post(url, json=follow_up, headers=auth_headers(Role.leader)).status_code == 201
+
+
+def test_times_in_the_timeline_and_in_problems_are_the_centres(
+    client: TestClient, auth_headers: Headers, clock: FakeClock, incident: dict[str, Any]
+) -> None:
+    """The settings' zone (Asia/Shanghai), not UTC: 09:35 made, 09:30 opened."""
+    clock.advance(timedelta(minutes=15))
+    url = f"/api/v1/incidents/{incident['id']}"
+    made = {"kind": "initial", "reported_to": BUREAU, "reported_at": "2026-11-23T09:35+08:00"}
+    assert client.post(f"{url}/reports", json=made, headers=auth_headers(Role.admin)).is_success
+    timeline = client.get(url, headers=auth_headers(Role.viewer)).json()["timeline"]
+    assert "made at 2026-11-23 09:35 +0800" in timeline[-1]["text"]
+    early = {"kind": "follow_up", "reported_to": BUREAU, "reported_at": BEFORE}
+    refused = client.post(f"{url}/reports", json=early, headers=auth_headers(Role.admin))
+    assert refused.status_code == 422
+    assert "(2026-11-23 09:30 +0800)" in refused.text, refused.text

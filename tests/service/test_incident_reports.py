@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, col, select
@@ -28,6 +29,7 @@ from tests.conftest import T0, make_user
 
 KIND = IncidentReportKind
 BUREAU = "市局应急值班室"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def _report(
             data=data,
             user=user,
             now=T0 + timedelta(minutes=minutes),
+            tz=SHANGHAI,
         )
 
     return record

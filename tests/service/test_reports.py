@@ -248,7 +248,9 @@ def test_duty_figures_count_reports_to_superiors_within_their_limits(
                 continue
             at = opened_at + timedelta(minutes=minutes)
             body = IncidentReportCreate(kind=kind, reported_to="市局", method=method)
-            reporting.record_report(session, incident_id=incident.id, data=body, user=user, now=at)
+            reporting.record_report(
+                session, incident_id=incident.id, data=body, user=user, now=at, tz=TZ
+            )
         opened_at += timedelta(hours=1)  # no deduplication (no place anyway)
     report = _november_report(connection)
     assert report is not None and report.html is not None
