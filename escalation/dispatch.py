@@ -16,7 +16,8 @@ claim → work → commit, then side effects:
    tens to hundreds of milliseconds, most of it waiting on the network).
 A pass handles at most `batch` incidents and `batch` rows, so due incidents are advanced
 between the sends of a long outbox; a tick makes passes while they fill their batch.
-Transient provider errors are retried with exponential backoff up to `max_attempts`;
+Transient provider errors are retried with exponential backoff up to `max_attempts`, after
+the provider's Retry-After when it gives one, never later than `MAX_RETRY_DELAY_S`;
 permanent ones fall back to the person's next contact method, visible in the timeline.
 """
 
@@ -233,6 +234,7 @@ def _notice_fallback(session: Session, *, failed: Notification, now: datetime) -
             return
 
 
+MAX_RETRY_DELAY_S = 300  # the longest wait before a retry, Retry-After included
 MAX_PASSES_PER_TICK = 20  # passes of one tick while work remains (see the module docstring)
 
 
@@ -598,7 +600,10 @@ class Dispatcher:
                 row.sent_at, row.provider_id = now, receipt.provider_id
                 row.last_error = None
             elif isinstance(error, TransientDeliveryError) and row.attempts < self.max_attempts:
-                delay = error.retry_after or min(300, 5 * 2 ** (row.attempts - 1))
+                backoff = min(MAX_RETRY_DELAY_S, 5 * 2 ** (row.attempts - 1))
+                # a provider's Retry-After is obeyed up to the backoff's bound: a page
+                # must not wait hours because a provider asked for it
+                delay = min(error.retry_after, MAX_RETRY_DELAY_S) if error.retry_after else backoff
                 row.status = NotificationStatus.pending
                 row.next_attempt_at = now + timedelta(seconds=delay)
                 row.last_error = f"{error.code}: {error}"[:500]

@@ -22,7 +22,7 @@ from api.app import create_app
 from core.clock import FakeClock
 from core.config import RunMode, Settings
 from core.users import Role
-from escalation.dispatch import Dispatcher
+from escalation.dispatch import MAX_RETRY_DELAY_S, Dispatcher
 from escalation.twilio_channel import TwilioChannel
 from oncall import directory
 from oncall.models import ContactCreate, ContactKind, Person, Unit
@@ -372,6 +372,56 @@ def test_severity_one_broadcasts_to_the_leadership_robot(
             f"/api/v1/incidents/{incident['id']}/notifications", headers=coordinator
         ).json()
         assert any(r["kind"] == "broadcast" and r["channel"] == "group" for r in rows)
+    finally:
+        robot.stop()
+
+
+def test_retry_after_is_obeyed_only_up_to_the_backoff_bound(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    officer = _mobile(session, centre["officer"])
+    fake.fail_next(status=429, count=1, retry_after=86400)  # "come back tomorrow"
+    incident = _open(web, coordinator)
+    dispatcher.tick()
+    assert fake.messages(to=officer) == []
+    clock.advance(timedelta(seconds=MAX_RETRY_DELAY_S))
+    dispatcher.tick()
+    assert len(fake.messages(to=officer)) == 1
+    timeline = web.get(f"/api/v1/incidents/{incident['id']}", headers=coordinator).json()
+    assert any(e["text"].endswith(f"retry in {MAX_RETRY_DELAY_S} s") for e in timeline["timeline"])
+
+
+def test_rate_limited_leadership_robot_is_retried(
+    web: TestClient,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+) -> None:
+    from escalation.group_channel import GroupWebhook, GroupWebhookChannel
+    from tests.unit.test_group_channel import Robot
+
+    robot = Robot()
+    try:
+        dispatcher.groups = GroupWebhookChannel({"leadership": GroupWebhook("wecom", robot.url)})
+        robot.reply = (200, {"errcode": 45009, "errmsg": "api freq out of limit"})
+        incident = _open(web, coordinator, severity="I", title="锅炉爆炸")
+        dispatcher.tick()
+        robot.reply = (200, {"errcode": 0, "errmsg": "ok"})
+        clock.advance(timedelta(seconds=60))
+        dispatcher.tick()
+        assert len(robot.received) == 2
+        rows = web.get(
+            f"/api/v1/incidents/{incident['id']}/notifications", headers=coordinator
+        ).json()
+        broadcast = next(r for r in rows if r["kind"] == "broadcast")
+        assert broadcast["status"] == "sent" and broadcast["attempts"] == 2
     finally:
         robot.stop()
 

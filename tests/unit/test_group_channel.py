@@ -108,3 +108,15 @@ def test_failures_are_classified(robot: Robot) -> None:
         channel.send(_message("leadership"))
     with pytest.raises(PermanentDeliveryError):
         channel.send(_message("nobody-configured"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "errcode"),
+    [("wecom", 45009), ("dingtalk", 130101)],  # both robots' "20 a minute" limit
+)
+def test_rate_limit_codes_are_transient(robot: Robot, kind: str, errcode: int) -> None:
+    channel = GroupWebhookChannel({"leadership": GroupWebhook(kind, robot.url)})  # type: ignore[arg-type]
+    robot.reply = (200, {"errcode": errcode, "errmsg": "send too fast"})
+    with pytest.raises(TransientDeliveryError) as raised:
+        channel.send(_message("leadership"))
+    assert raised.value.code == str(errcode) and raised.value.retry_after == 60
