@@ -35,6 +35,7 @@ def dumps(state: EscalationState) -> str:
             "broadcasts": [list(b) for b in state.broadcasts],
             "acknowledged_by": state.acknowledged_by,
             "episode": state.episode,
+            "pending_broadcasts": list(state.pending_broadcasts),
         }
     )
 
@@ -57,4 +58,5 @@ def loads(text: str) -> EscalationState:
         broadcasts=tuple(Broadcasted(*b) for b in data["broadcasts"]),
         acknowledged_by=data["acknowledged_by"],
         episode=data["episode"],
+        pending_broadcasts=tuple(data.get("pending_broadcasts", [])),
     )

@@ -30,6 +30,10 @@ Invariants:
   someone acknowledges.
 - A rule (the step's or a person's own) due at or after the end of the step's wait never
   fires: climbing wins. A recipient whose own rules all fall there gets a `TimelineNote`.
+- `upgrade` (a more severe report of an open incident, with the new level's policy) keeps
+  the chain where it stands: the current step (the new policy's last if it has fewer)
+  restarts at once in a new episode, so its people are paged again, and the groups the new
+  policy would have told by then (`pending_broadcasts`) are told when it starts.
 """
 
 from __future__ import annotations
@@ -101,6 +105,8 @@ class EscalationState:
     broadcasts: tuple[Broadcasted, ...] = ()
     acknowledged_by: int | None = None
     episode: int = 0
+    # groups to tell when the next step starts, besides its own (set by `upgrade`)
+    pending_broadcasts: tuple[str, ...] = ()
 
 
 # ---- actions ---------------------------------------------------------------------------------
@@ -256,6 +262,8 @@ def _start(
                 )
             )
     groups = step.group_targets + (step.broadcast_groups if round_ == 0 else ())
+    groups += state.pending_broadcasts
+    state = replace(state, pending_broadcasts=())
     done = set(state.broadcasts)
     for group in dict.fromkeys(groups):
         record = Broadcasted(index, round_, group)
@@ -380,6 +388,32 @@ def reopen(state: EscalationState, now: datetime) -> Transition:
         raise InvalidTransition(f"only a resolved incident can be reopened, not {state.status}")
     new = EscalationState(IncidentStatus.open, 0, 0, None, now, episode=state.episode + 1)
     return new, (TimelineNote(f"reopened at {now.isoformat()}: escalation restarts at step 1"),)
+
+
+def upgrade(state: EscalationState, policy: Policy, now: datetime) -> Transition:
+    """The incident became more severe and `policy`, its new level's, replaces the frozen one.
+
+    Open: the chain stays where it stands but under `policy`: the current step (or the new
+    policy's last, if it has fewer) restarts at `now` in a new episode, so its people are
+    paged again (with the new severity), and every group the new policy tells on its steps
+    up to that one is told when it starts (once). Acknowledged or resolved: unchanged (the
+    new policy runs after a reopen).
+    """
+    if state.status is not IncidentStatus.open:
+        return state, ()
+    index = min(state.step_index, len(policy.steps) - 1)
+    passed = policy.steps[:index]
+    groups = tuple(dict.fromkeys(g for s in passed for g in s.group_targets + s.broadcast_groups))
+    new = EscalationState(
+        IncidentStatus.open,
+        index,
+        0,
+        None,
+        now,
+        episode=state.episode + 1,
+        pending_broadcasts=groups,
+    )
+    return new, (TimelineNote(f"policy {policy.name}: step {index + 1} restarts now"),)
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from escalation.engine import (
     open_state,
     reopen,
     resolve,
+    upgrade,
 )
 from escalation.policy import (
     GroupTarget,
@@ -385,3 +386,43 @@ def test_reporting_clocks(
     clocks = reporting_clocks(T0, DEADLINES, now, initial, written)
     assert [c.name for c in clocks] == ["initial_report", "written_report"]
     assert [(c.due_at, c.met_at, c.overdue) for c in clocks] == expected
+
+
+# ---- a more severe report --------------------------------------------------------------------
+
+# the same ladder at a higher level: shorter waits, the leadership told from the first step
+SEVERE = Policy(
+    "severe",
+    tuple(
+        Step(s.targets, 2, s.repeat, broadcast_groups=("leadership",) if i == 0 else ())
+        for i, s in enumerate(POLICY.steps)
+    ),
+)
+
+
+def test_upgrade_goes_on_from_the_current_step_under_the_new_policy() -> None:
+    run = Run()
+    for minutes in (0, 5, 7):  # backup paged by SMS and voice in step 2
+        run.tick(minutes)
+    run.state, actions = upgrade(run.state, SEVERE, at(8))
+    assert notes(actions) and next_wakeup(run.state, SEVERE) == at(8)
+    run.policy = SEVERE
+    # the step restarts in a new episode: the backup is paged again, and the leadership,
+    # which the new plan tells from step 1 on, is told now (once)
+    assert paged(run.tick(8)) == [
+        Broadcast("leadership", 1, 0, key(1, 0, "broadcast", "leadership") + ":e1"),
+        Notify(BACKUP, "sms", 1, 0, key(1, 0, BACKUP, "sms") + ":e1"),
+    ]
+    assert paged(run.tick(9)) == []
+    assert paged(run.tick(10)) == [Notify(EXPERT, "sms", 2, 0, key(2, 0, EXPERT, "sms") + ":e1")]
+
+
+def test_upgrade_clamps_to_a_shorter_policy_and_leaves_other_statuses_alone() -> None:
+    run = Run()
+    for minutes in (0, 5, 10, 15, 20, 30):  # at the director, step 5
+        run.tick(minutes)
+    short = Policy("short", POLICY.steps[:2])
+    upgraded, _ = upgrade(run.state, short, at(31))
+    assert (upgraded.step_index, upgraded.step_started_at) == (1, None)
+    acked, _ = acknowledge(run.state, DIRECTOR, at(31))
+    assert upgrade(acked, SEVERE, at(32)) == (acked, ())
