@@ -40,6 +40,10 @@ LABELS: dict[str, dict[str, str]] = {
         "exhausted": N_("Escalation exhausted"),
         "note": N_("Escalation"),
         "reported": N_("Report to superiors"),
+        "reply": N_("Reply"),
+        "reply_refused": N_("Reply refused"),
+        "key_press": N_("Key press"),
+        "severity_raised": N_("Severity raised"),
     },
     "superior_report_kind": {
         "initial": N_("Initial report"),

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
-from core.errors import Forbidden
+from core.errors import Conflict, Forbidden
 from escalation import dispatch, service
 from escalation.models import Notification, NotificationStatus
 from escalation.twilio_channel import validate_twilio_signature
@@ -45,13 +45,16 @@ def _twiml(inner: str) -> Response:
 
 @router.post("/sms")
 def inbound_sms(session: SessionDep, clock: ClockDep, form: SignedForm) -> Response:
-    answer = service.handle_reply(
-        session,
-        from_number=form.get("From", ""),
-        body=form.get("Body", "")[:200],
-        now=clock.now(),
-        via="sms",
-    )
+    try:
+        answer = service.handle_reply(
+            session,
+            from_number=form.get("From", ""),
+            body=form.get("Body", "")[:200],
+            now=clock.now(),
+            via="sms",
+        )
+    except Conflict:  # the incident changed state under us: say so rather than fail
+        answer = "该事件状态已变化，请查看系统。"
     return _twiml(f"<Message>{escape(answer)}</Message>")
 
 
@@ -66,25 +69,13 @@ def voice_gather(
     notification = _notification_for(session, request.query_params.get("key", ""))
     if notification is None or notification.incident_id is None:
         return _twiml('<Say language="zh-CN">未找到该事件。</Say>')
-    digits, now = form.get("Digits", ""), clock.now()
-    actor = f"person:{notification.person_id}"
-    incident = service.get_incident(session, incident_id=notification.incident_id)
-    if digits == "1":
-        service.acknowledge(
-            session,
-            incident_id=notification.incident_id,
-            actor=actor,
-            now=now,
-            via="voice",
-            person_id=notification.person_id,
+    try:
+        answer = service.handle_key_press(
+            session, notification=notification, digits=form.get("Digits", ""), now=clock.now()
         )
-        return _twiml('<Say language="zh-CN">已确认，谢谢。</Say>')
-    if digits == "2" and incident.status.value == "open":
-        service.request_escalation(
-            session, incident_id=notification.incident_id, actor=actor, now=now
-        )
-        return _twiml('<Say language="zh-CN">已升级。</Say>')
-    return _twiml('<Say language="zh-CN">未识别的按键。</Say>')
+    except Conflict:  # the incident changed state under us: say so rather than fail
+        answer = "该事件状态已变化，请查看系统。"
+    return _twiml(f'<Say language="zh-CN">{escape(answer)}</Say>')
 
 
 @router.post("/status")
