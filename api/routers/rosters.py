@@ -81,6 +81,8 @@ class RosterPublic(BaseModel):
     violations: list[dict[str, Any]]
     totals: dict[str, dict[str, Any]]
     explanation: list[dict[str, Any]]
+    # Approved swaps of the superseded version that no longer apply (set when published).
+    dropped_swaps: list[dict[str, Any]]
     error: str | None
 
 
@@ -140,6 +142,7 @@ def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
         violations=document.get("violations", []),
         totals=document.get("totals", {}),
         explanation=document.get("explanation", []),
+        dropped_swaps=document.get("dropped_swaps", []),
         error=document.get("error"),
     )
 
@@ -302,7 +305,10 @@ def roster_assignments(
     return [_assignment(a) for a in rosters.assignments_of(session, roster_id)]
 
 
-@router.post("/rosters/{roster_id}/publish", summary="Publish a draft (supersedes the previous)")
+@router.post(
+    "/rosters/{roster_id}/publish",
+    summary="Publish a draft (supersedes the published versions it covers whole)",
+)
 def publish_roster(
     session: SessionDep, clock: ClockDep, who: RosterWriter, roster_id: Id
 ) -> RosterPublic:

@@ -1,0 +1,207 @@
+"""Publishing roster versions: a new version replaces only published versions it covers
+whole, a stale draft is refused, and approved swaps carry over to the new version. Roster
+rows are written directly (no solver), on the demo centre's intake unit."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import Session, select
+
+from core.audit import list_entries
+from core.errors import Conflict
+from oncall import changes, planning, rosters
+from oncall.roster_models import (
+    LeaveCreate,
+    Roster,
+    RosterStatus,
+    SwapRequestRow,
+    SwapStatus,
+)
+from tests.conftest import T0
+from tests.roster_helpers import JAN1, JAN31, Intake, covering_rows, make_intake, make_roster
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def intake(session: Session) -> Intake:
+    return make_intake(session)
+
+
+def _on_duty(session: Session, at: datetime) -> set[tuple[int, str]]:
+    slots = changes.on_duty_slots(session, at=at, tz=SHANGHAI)
+    return {(s.person_id, s.shift_code) for s in slots}
+
+
+def _noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+# ---- 1: partial overlap --------------------------------------------------------------------------
+
+
+def test_a_version_overlapping_only_part_of_a_published_one_is_refused(
+    session: Session, intake: Intake
+) -> None:
+    january = make_roster(
+        session,
+        intake,
+        JAN1,
+        JAN31,
+        covering_rows(intake, JAN1, JAN31),
+        status=RosterStatus.published,
+    )
+    later = T0 + timedelta(hours=1)
+    start, end = date(2027, 1, 25), date(2027, 2, 5)
+    draft = make_roster(session, intake, start, end, covering_rows(intake, start, end), at=later)
+    with pytest.raises(Conflict) as refused:
+        rosters.publish(session, roster_id=draft.id or 0, actor="planner", now=later)
+    assert f"roster {january.id} (2027-01-01..2027-01-31)" in str(refused.value.detail)
+    session.refresh(january)
+    assert january.status is RosterStatus.published
+    assert _on_duty(session, _noon(date(2027, 1, 10)))  # January still has people on duty
+    with pytest.raises(Conflict, match=f"roster {january.id}"):
+        rosters.start_generation(
+            session,
+            unit_id=intake.unit_id,
+            start=start,
+            end=end,
+            time_limit_s=4,
+            note="",
+            actor="planner",
+            now=later,
+        )
+    whole = make_roster(
+        session,
+        intake,
+        JAN1,
+        date(2027, 2, 5),
+        covering_rows(intake, JAN1, date(2027, 2, 5)),
+        at=later,
+    )
+    rosters.publish(session, roster_id=whole.id or 0, actor="planner", now=later)
+    session.refresh(january)
+    assert january.status is RosterStatus.superseded
+
+
+# ---- 5: stale drafts -----------------------------------------------------------------------------
+
+
+def test_a_draft_generated_before_the_published_version_is_refused(
+    session: Session, intake: Intake
+) -> None:
+    rows = covering_rows(intake, JAN1, JAN31)
+    stale = make_roster(session, intake, JAN1, JAN31, rows)
+    repair = make_roster(session, intake, JAN1, JAN31, rows, at=T0 + timedelta(hours=1))
+    rosters.publish(session, roster_id=repair.id or 0, actor="planner", now=T0 + timedelta(hours=2))
+    with pytest.raises(Conflict, match=f"before roster {repair.id}.*generate again"):
+        rosters.publish(
+            session, roster_id=stale.id or 0, actor="planner", now=T0 + timedelta(hours=3)
+        )
+    session.refresh(repair)
+    assert repair.status is RosterStatus.published
+
+
+def test_a_draft_putting_someone_on_duty_during_later_leave_is_refused(
+    session: Session, intake: Intake
+) -> None:
+    rows = covering_rows(intake, JAN1, JAN31)
+    draft = make_roster(session, intake, JAN1, JAN31, rows)
+    sick, sick_day = rows[20][0], rows[20][1]
+    planning.add_leave(
+        session,
+        data=LeaveCreate(person_id=sick, start_date=sick_day, end_date=sick_day, reason="sick"),
+        actor="planner",
+        now=T0 + timedelta(hours=1),
+    )
+    with pytest.raises(Conflict, match=f"person {sick} on duty on {sick_day}.*sick"):
+        rosters.publish(session, roster_id=draft.id or 0, actor="planner", now=T0)
+    session.refresh(draft)
+    assert draft.status is RosterStatus.draft
+
+
+# ---- 4b: swaps carry over ------------------------------------------------------------------------
+
+
+def _swap(session: Session, roster: Roster, a: tuple[int, date], b: tuple[int, date]) -> int:
+    swap = SwapRequestRow(
+        roster_id=roster.id or 0,
+        a_person_id=a[0],
+        a_day=a[1],
+        b_person_id=b[0],
+        b_day=b[1],
+        status=SwapStatus.approved,
+        requested_by="officer",
+        requested_at=T0,
+        decided_by="planner",
+        decided_at=T0,
+    )
+    session.add(swap)
+    session.commit()
+    assert swap.id is not None
+    return swap.id
+
+
+def test_approved_swaps_carry_over_to_the_new_version_or_are_reported(
+    session: Session, intake: Intake
+) -> None:
+    rows = covering_rows(intake, JAN1, JAN31)
+    old = make_roster(session, intake, JAN1, JAN31, rows, status=RosterStatus.published)
+    day = {(d, code): p for p, d, code in rows}
+    d3, d4, d5, d6 = (date(2027, 1, n) for n in (3, 4, 5, 6))
+    kept = _swap(session, old, (day[(d3, "day")], d3), (day[(d4, "day")], d4))
+    lost = _swap(session, old, (day[(d5, "day")], d5), (day[(d6, "day")], d6))
+    d8, d9 = date(2027, 1, 8), date(2027, 1, 9)
+    a8, b9 = day[(d8, "night")], day[(d9, "night")]
+    contained = _swap(session, old, (a8, d8), (b9, d9))
+    # The new version moves d5's day shift to someone else and already contains the d8/d9 swap.
+    replacement = next(p for p in intake.people if p not in {day[(d5, "day")], day[(d5, "night")]})
+    new_rows = [
+        (replacement, d, c)
+        if (d, c) == (d5, "day")
+        else (b9, d, c)
+        if (d, c) == (d8, "night")
+        else (a8, d, c)
+        if (d, c) == (d9, "night")
+        else (p, d, c)
+        for p, d, c in rows
+    ]
+    new = make_roster(session, intake, JAN1, JAN31, new_rows, at=T0 + timedelta(hours=1))
+    published = rosters.publish(
+        session, roster_id=new.id or 0, actor="planner", now=T0 + timedelta(hours=2)
+    )
+    swaps = {s.id: s for s in session.exec(select(SwapRequestRow)).all()}
+    assert swaps[kept].roster_id == new.id
+    assert swaps[lost].roster_id == old.id and swaps[contained].roster_id == old.id
+    document = json.loads(published.result_json or "{}")
+    assert [d["swap_id"] for d in document["dropped_swaps"]] == [lost]
+    actions = {
+        (e.action, json.loads(e.after or "{}").get("swap_id"))
+        for e in list_entries(session, entity_type="roster")
+    }
+    assert {("swap.carry_over", kept), ("swap.dropped", lost), ("swap.contained", contained)} <= (
+        actions
+    )
+    on_d3 = _on_duty(session, _noon(d3))
+    assert (day[(d4, "day")], "day") in on_d3 and (day[(d3, "day")], "day") not in on_d3
+    on_d8 = _on_duty(session, datetime(2027, 1, 8, 22, tzinfo=SHANGHAI).astimezone(UTC))
+    assert (b9, "night") in on_d8 and (a8, "night") not in on_d8
+
+
+def test_a_repair_is_hinted_by_the_roster_with_its_swaps(session: Session, intake: Intake) -> None:
+    rows = covering_rows(intake, JAN1, JAN31)
+    roster = make_roster(session, intake, JAN1, JAN31, rows, status=RosterStatus.published)
+    day = {(d, code): p for p, d, code in rows}
+    d3, d4 = date(2027, 1, 3), date(2027, 1, 4)
+    _swap(session, roster, (day[(d3, "day")], d3), (day[(d4, "day")], d4))
+    effective = {
+        (a.day, a.shift): int(a.person)
+        for a in rosters.effective_assignments(session, roster.id or 0)
+    }
+    assert effective[(d3, "day")] == day[(d4, "day")]
+    assert effective[(d4, "day")] == day[(d3, "day")]
+    assert len(effective) == len(rows)
