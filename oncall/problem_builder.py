@@ -1,5 +1,8 @@
 """Load a unit's people, shift types, demand, rules, leave, requests and history from the
-database and build the pure `scheduler.roster_problem.RosterProblem` for a period."""
+database and build the pure `scheduler.roster_problem.RosterProblem` for a period.
+
+History: the shifts just before the period (as many days as the rules look back, across a
+year boundary too) and the calendar-year-to-date night, weekend and holiday totals."""
 
 from __future__ import annotations
 
@@ -139,6 +142,17 @@ def _demand(
     return demand
 
 
+def history_days(rules: RulesConfig) -> int:
+    """How many days before the period the rules look back at: rest and the 7-day rules need
+    a week, the consecutive-days, -nights and -days-off rules their own length."""
+    return max(
+        HISTORY_DAYS,
+        rules.max_consecutive_days or 0,
+        rules.max_consecutive_nights or 0,
+        rules.min_consecutive_days_off or 0,
+    )
+
+
 def _history(
     session: Session,
     unit_id: int,
@@ -147,34 +161,48 @@ def _history(
     shifts: dict[str, ShiftType],
     calendar: WorkingCalendar,
     people: set[str],
+    recent_days: int = HISTORY_DAYS,
 ) -> list[rp.History]:
-    published = select(Roster.id).where(
-        Roster.unit_id == unit_id,
-        col(Roster.status).in_([RosterStatus.published, RosterStatus.superseded]),
-    )
+    """Each person's shifts in the `recent_days` just before `start` (whatever the year) and
+    their night, weekend and holiday totals of the calendar year of `start` before it. Each
+    day is read from one roster version: the published one covering it, else the newest
+    superseded one."""
+    year_start = date(start.year, 1, 1)
+    first = min(year_start, start - timedelta(days=recent_days))
+    versions = session.exec(
+        select(Roster).where(
+            Roster.unit_id == unit_id,
+            col(Roster.status).in_([RosterStatus.published, RosterStatus.superseded]),
+            Roster.period_start < start,
+            Roster.period_end >= first,
+        )
+    ).all()
+    read_from: dict[date, int | None] = {}
+    for version in sorted(versions, key=lambda r: (r.status is RosterStatus.published, r.id)):
+        span = period_days(max(version.period_start, first), min(version.period_end, start))
+        read_from.update((day, version.id) for day in span if day < start)
     rows = session.exec(
         select(RosterAssignment)
-        .where(col(RosterAssignment.roster_id).in_(published))
-        .where(RosterAssignment.day >= date(start.year, 1, 1), RosterAssignment.day < start)
+        .where(col(RosterAssignment.roster_id).in_([v.id for v in versions]))
+        .where(RosterAssignment.day >= first, RosterAssignment.day < start)
     ).all()
-    latest: dict[tuple[str, date], str] = {}
-    for row in rows:  # later roster versions overwrite earlier ones for the same day
-        latest[(str(row.person_id), row.day)] = codes.get(row.shift_type_id, "")
     by_person: dict[str, rp.History] = {}
-    for (person, day), code in sorted(latest.items(), key=lambda item: item[0][1]):
-        if person not in people or code not in shifts:
+    for row in sorted(rows, key=lambda r: r.day):
+        person, day, code = str(row.person_id), row.day, codes.get(row.shift_type_id, "")
+        if read_from.get(day) != row.roster_id or person not in people or code not in shifts:
             continue
         history = by_person.get(person, rp.History(person=person))
-        kind = calendar.day_kind(day)
         recent = history.recent
-        if (start - day).days <= HISTORY_DAYS:
+        if (start - day).days <= recent_days:
             recent = (*recent, (day, code))
+        this_year = day >= year_start
+        kind = calendar.day_kind(day)
         by_person[person] = rp.History(
             person=person,
             recent=recent,
-            nights_ytd=history.nights_ytd + int(shifts[code].is_night),
-            weekends_ytd=history.weekends_ytd + int(kind is CalendarDayKind.WEEKEND),
-            holidays_ytd=history.holidays_ytd + int(kind is CalendarDayKind.HOLIDAY),
+            nights_ytd=history.nights_ytd + int(this_year and shifts[code].is_night),
+            weekends_ytd=history.weekends_ytd + int(this_year and kind is CalendarDayKind.WEEKEND),
+            holidays_ytd=history.holidays_ytd + int(this_year and kind is CalendarDayKind.HOLIDAY),
         )
     return list(by_person.values())
 
@@ -213,6 +241,7 @@ def build_problem(
         if str(r.person_id) in person_ids and (r.shift_type_id is None or r.shift_type_id in codes)
     ]
     shifts_by_code = {s.code: s for s in shift_rows}
+    rules = load_rules(session, unit_id)
     return rp.RosterProblem(
         days=days,
         shifts=tuple(
@@ -224,7 +253,16 @@ def build_problem(
         unavailable=tuple(unavailable),
         requests=tuple(requests),
         history=tuple(
-            _history(session, unit_id, start, codes, shifts_by_code, calendar, person_ids)
+            _history(
+                session,
+                unit_id,
+                start,
+                codes,
+                shifts_by_code,
+                calendar,
+                person_ids,
+                history_days(rules),
+            )
         ),
-        rules=to_scheduler_rules(load_rules(session, unit_id)),
+        rules=to_scheduler_rules(rules),
     )
