@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlalchemy import Column, Date, Enum, Text, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -47,6 +47,26 @@ class SwapStatus(StrEnum):
 class FeedKind(StrEnum):
     person = "person"
     unit = "unit"
+
+
+#: The longest leave (and absence in a repair), in days from start to end.
+MAX_LEAVE_DAYS = 366
+
+
+def _not_before(value: date, info: ValidationInfo, start_field: str) -> date:
+    """Check an end date against its start on the end field itself, so an error names it."""
+    start = info.data.get(start_field)
+    if isinstance(start, date) and value < start:
+        raise ValueError(f"{info.field_name} must not be before {start_field}")
+    return value
+
+
+def _leave_end(value: date, info: ValidationInfo) -> date:
+    value = _not_before(value, info, "start_date")
+    start = info.data.get("start_date")
+    if isinstance(start, date) and (value - start).days > MAX_LEAVE_DAYS:
+        raise ValueError("a leave spans at most a year")
+    return value
 
 
 def _enum(enum: type[StrEnum]) -> Column[str]:
@@ -182,13 +202,10 @@ class LeaveCreate(SQLModel):
     end_date: BoundedDate
     reason: OptionalShortText = "leave"
 
-    @model_validator(mode="after")
-    def _ordered(self) -> LeaveCreate:
-        if self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        if (self.end_date - self.start_date).days > 366:
-            raise ValueError("a leave spans at most a year")
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _ordered(cls, value: date, info: ValidationInfo) -> date:
+        return _leave_end(value, info)
 
 
 class LeavePublic(SQLModel):
@@ -272,13 +289,14 @@ class RosterCreate(SQLModel):
     time_limit_s: float = Field(default=20, ge=1, le=600)
     note: OptionalShortText = ""
 
-    @model_validator(mode="after")
-    def _period(self) -> RosterCreate:
-        if self.period_end < self.period_start:
-            raise ValueError("period_end must not be before period_start")
-        if (self.period_end - self.period_start).days >= 62:
+    @field_validator("period_end")
+    @classmethod
+    def _period(cls, value: date, info: ValidationInfo) -> date:
+        value = _not_before(value, info, "period_start")
+        start = info.data.get("period_start")
+        if isinstance(start, date) and (value - start).days >= 62:
             raise ValueError("a roster period spans at most 62 days")
-        return self
+        return value
 
 
 class RepairRequest(SQLModel):
@@ -288,11 +306,12 @@ class RepairRequest(SQLModel):
     reason: OptionalShortText = "sick"
     time_limit_s: float = Field(default=20, ge=1, le=600)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> RepairRequest:
-        if self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        return self
+    # The absence is recorded as leave, so it obeys the same limits (checked here, not when
+    # the service builds the LeaveCreate).
+    @field_validator("end_date")
+    @classmethod
+    def _ordered(cls, value: date, info: ValidationInfo) -> date:
+        return _leave_end(value, info)
 
 
 # ---- overrides, swaps, feeds ---------------------------------------------------------------------

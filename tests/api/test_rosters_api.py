@@ -324,3 +324,41 @@ def test_one_pass_cache_resolves_each_target_as_on_its_own(
         assert cache.layers is not None
         on_duty = cache.people[OnDutyTarget(role="duty_officer")]
         assert len(on_duty) >= 1, (instant, cache.people)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "/api/v1/leave",
+            {"person_id": 1, "start_date": "2026-12-10", "end_date": "2026-12-09"},
+            "end_date",
+        ),
+        (
+            "/api/v1/rosters",
+            {"unit_id": 1, "period_start": "2026-12-10", "period_end": "2026-12-09"},
+            "period_end",
+        ),
+        (
+            "/api/v1/rosters",
+            {"unit_id": 1, "period_start": "2026-12-01", "period_end": "2027-02-28"},
+            "period_end",
+        ),
+        (
+            "/api/v1/rosters/5/repair",
+            {"person_id": 1, "start_date": "2026-12-10", "end_date": "2026-12-09"},
+            "end_date",
+        ),
+        (
+            "/api/v1/rosters/5/repair",
+            {"person_id": 13, "start_date": "2026-01-01", "end_date": "2027-12-31"},
+            "end_date",
+        ),
+    ],
+)
+def test_date_range_errors_name_the_end_field(
+    client: TestClient, auth_headers: Headers, path: str, body: dict[str, Any], field: str
+) -> None:
+    response = client.post(path, json=body, headers=auth_headers(Role.planner))
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]
