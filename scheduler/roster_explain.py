@@ -4,8 +4,9 @@ Invariants:
 
 - Never raises for an infeasible problem; returns planner-readable ``Shortfall`` items.
 - ``count_shortfalls`` is a cheap necessary condition (eligible, available people versus
-  the minimum of each demand row, each day and the leader rota); any shortfall it finds is
-  a proof of infeasibility on its own.
+  the minimum of each demand row, each day and the leader rota; shifts or hours the
+  per-period and per-week caps allow versus the shifts the minimums need); any shortfall it
+  finds is a proof of infeasibility on its own.
 - ``core_shortfalls`` rebuilds the hard model with one assumption literal per constraint
   group (``roster_rules.Guard``) and reports the groups in
   ``sufficient_assumptions_for_infeasibility()``: together they cannot be met.
@@ -13,13 +14,21 @@ Invariants:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from ortools.sat.python import cp_model
 
-from .roster_problem import Demand, Person, RosterProblem, Shortfall, shift_is_eligible
-from .roster_rules import Guard, RosterModel, add_hard_rules, build_variables
+from .roster_problem import (
+    Demand,
+    Person,
+    RosterProblem,
+    Shortfall,
+    shift_is_eligible,
+    week_key,
+)
+from .roster_rules import Guard, RosterModel, add_hard_rules, build_variables, weekly_hours_cap
 
 
 def _absences(problem: RosterProblem) -> dict[tuple[str, date], str]:
@@ -119,11 +128,123 @@ def leader_shortfalls(problem: RosterProblem) -> list[Shortfall]:
     ]
 
 
+def _slots_needed(problem: RosterProblem) -> dict[tuple[date, str], int]:
+    """Distinct people each (day, shift) needs at least: the largest minimum of its rows,
+    and one leader a day on the leader shift."""
+    needed: dict[tuple[date, str], int] = defaultdict(int)
+    for row in problem.demand:
+        needed[(row.day, row.shift)] = max(needed[(row.day, row.shift)], row.minimum)
+    leader_shift = problem.rules.leader_per_day
+    if leader_shift is not None:
+        for calendar_day in problem.days:
+            key = (calendar_day.date, leader_shift)
+            needed[key] = max(needed[key], 1)
+    return {key: count for key, count in needed.items() if count > 0}
+
+
+def _cap_shortfall(
+    problem: RosterProblem,
+    days: Sequence[date],
+    caps: dict[str, int | None],
+    by_minutes: bool,
+    slots: dict[tuple[date, str], int],
+    absences: set[tuple[str, date]],
+) -> tuple[int, int, str | None] | None:
+    """Work the minimums need on `days` (shifts, or minutes when `by_minutes`) versus what
+    the eligible people can give within their cap (None: uncapped), one shift a day; first
+    over all demanded shifts together, then per shift. (needed, possible, the one shift or
+    None) of the first that fails."""
+    shifts = {shift.id: shift for shift in problem.shifts}
+    leader_shift = problem.rules.leader_per_day
+    wanted = set(days)
+    away = Counter(who for who, day in absences if day in wanted)
+    needed = {key: n for key, n in slots.items() if key[0] in wanted}
+    demanded = sorted({code for _, code in needed if code in shifts})
+
+    def weight(code: str) -> int:
+        return shifts[code].minutes if by_minutes else 1
+
+    groups = [demanded] + ([[code] for code in demanded] if len(demanded) > 1 else [])
+    for group in groups:
+        need = sum(n * weight(code) for (_, code), n in needed.items() if code in group)
+        can = 0
+        for person in problem.people:
+            eligible = [
+                weight(code)
+                for code in group
+                if shift_is_eligible(person, shifts[code], leader_shift)
+            ]
+            if eligible:
+                free_days = len(days) - away.get(person.id, 0)
+                most, cap = free_days * max(eligible), caps.get(person.id)
+                can += most if cap is None else min(most, cap)
+        if need > can:
+            return need, can, group[0] if len(group) == 1 else None
+    return None
+
+
+def _shifts_short(
+    rule: str, what: str, day: date | None, limit: int, hit: tuple[int, int, str | None]
+) -> Shortfall:
+    need, can, shift = hit
+    scope = f" of shift {shift}" if shift else ""
+    message = (
+        f"{what} needs {need} shifts{scope} to meet the minimums, but the eligible people can"
+        f" work at most {can} with {rule.replace('_', ' ')} {limit} ({need - can} shifts short)"
+    )
+    return Shortfall(rule, day, shift, None, -(-(need - can) // limit), message)
+
+
+def cap_shortfalls(problem: RosterProblem) -> list[Shortfall]:
+    """The per-period and per-week caps against the work the minimums need; people_short is
+    how many more people at the cap it would take."""
+    rules = problem.rules
+    dates = [day.date for day in problem.days]
+    if not dates:
+        return []
+    weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
+    for day in dates:
+        weeks[week_key(day)].append(day)
+    slots, absences = _slots_needed(problem), set(_absences(problem))
+    found: list[Shortfall] = []
+    if rules.max_shifts_per_period is not None:
+        limit = rules.max_shifts_per_period
+        hit = _cap_shortfall(
+            problem, dates, {p.id: limit for p in problem.people}, False, slots, absences
+        )
+        if hit is not None:
+            what = f"the period {dates[0]}..{dates[-1]}"
+            found.append(_shifts_short("max_shifts_per_period", what, None, limit, hit))
+    hour_caps = {p.id: weekly_hours_cap(p, rules.max_hours_per_week) for p in problem.people}
+    minute_caps = {who: None if h is None else round(h * 60) for who, h in hour_caps.items()}
+    for week in weeks.values():
+        what = f"the week of {week[0]}"
+        if rules.max_shifts_per_week is not None:
+            limit = rules.max_shifts_per_week
+            hit = _cap_shortfall(
+                problem, week, {p.id: limit for p in problem.people}, False, slots, absences
+            )
+            if hit is not None:
+                found.append(_shifts_short("max_shifts_per_week", what, week[0], limit, hit))
+        if any(cap is not None for cap in minute_caps.values()):
+            hit = _cap_shortfall(problem, week, minute_caps, True, slots, absences)
+            if hit is not None:
+                need, can, shift = hit
+                scope = f" on shift {shift}" if shift else ""
+                message = (
+                    f"{what} needs {need / 60:g} hours{scope} to meet the minimums, but the"
+                    f" eligible people can work at most {can / 60:g} within their weekly hours"
+                    f" cap ({(need - can) / 60:g} hours short)"
+                )
+                found.append(Shortfall("max_hours_per_week", week[0], shift, None, None, message))
+    return found
+
+
 def count_shortfalls(problem: RosterProblem) -> list[Shortfall]:
     """Cheap counting proof of infeasibility (empty when counting finds nothing)."""
     rows = [demand_shortfall(problem, row) for row in problem.demand]
     found = [item for item in rows if item is not None]
-    return found + leader_shortfalls(problem) + day_shortfalls(problem)
+    return found + leader_shortfalls(problem) + day_shortfalls(problem) + cap_shortfalls(problem)
 
 
 def describe_guard(guard: Guard, people: dict[str, Person]) -> Shortfall:

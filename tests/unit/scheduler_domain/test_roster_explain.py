@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from scheduler.roster_problem import Demand, Fixed, Person, Unavailability
+import pytest
+
+from scheduler.roster_explain import cap_shortfalls
+from scheduler.roster_problem import Demand, Fixed, Person, RosterProblem, Rules, Unavailability
 from scheduler.roster_solver import solve
 
-from .factory import EXPERT, LATE, NO_RULES, START, make_centre, make_tiny
+from .factory import DAY, EXPERT, LATE, NO_RULES, START, make_centre, make_tiny
 
 
 def test_counting_names_day_shift_skill_and_who_is_away() -> None:
@@ -64,3 +67,58 @@ def test_fixed_shift_on_leave_is_explained_not_raised() -> None:
     assert result.status == "INFEASIBLE"
     assert [item.rule for item in result.explanation] == ["fixed"]
     assert result.explanation[0].person == "p1"
+
+
+def _four_a_day(rules: Rules, people: int = 15) -> RosterProblem:
+    """A week, 4 people needed on the day shift every day."""
+    problem = make_tiny(7, (DAY,), rules, people=people)
+    return replace(problem, demand=tuple(Demand(d.date, "day", 4, 4) for d in problem.days))
+
+
+def test_a_per_period_cap_below_the_demand_is_named_with_its_shortfall() -> None:
+    result = solve(_four_a_day(replace(NO_RULES, max_shifts_per_period=1)), time_limit_s=5)
+    assert result.status == "INFEASIBLE"
+    [item] = result.explanation
+    assert (item.rule, item.people_short) == ("max_shifts_per_period", 13)
+    assert "needs 28 shifts" in item.message and "at most 15" in item.message
+    assert "13 shifts short" in item.message
+
+
+def test_a_per_week_cap_below_the_demand_is_named_per_week() -> None:
+    problem = _four_a_day(replace(NO_RULES, max_shifts_per_week=2), people=10)
+    result = solve(problem, time_limit_s=5)
+    assert result.status == "INFEASIBLE"
+    [item] = result.explanation
+    assert (item.rule, item.day, item.people_short) == ("max_shifts_per_week", START, 4)
+    assert "the week of 2026-12-07 needs 28 shifts" in item.message
+    assert "at most 20" in item.message
+
+
+def test_a_weekly_hours_cap_below_the_demand_is_named() -> None:
+    problem = _four_a_day(replace(NO_RULES, max_hours_per_week=18), people=10)
+    result = solve(problem, time_limit_s=5)
+    assert result.status == "INFEASIBLE"
+    [item] = result.explanation
+    assert (item.rule, item.day) == ("max_hours_per_week", START)
+    assert "needs 252 hours" in item.message and "at most 180" in item.message
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        replace(NO_RULES, max_shifts_per_period=2),
+        replace(NO_RULES, max_shifts_per_week=2),
+        replace(NO_RULES, max_hours_per_week=18),
+    ],
+)
+def test_caps_that_leave_enough_work_are_not_reported(rules: Rules) -> None:
+    problem = _four_a_day(rules, people=14)
+    assert cap_shortfalls(problem) == []
+    assert solve(problem, time_limit_s=10).status in {"OPTIMAL", "FEASIBLE"}
+
+
+def test_caps_count_only_eligible_people_available_that_week() -> None:
+    problem = _four_a_day(replace(NO_RULES, max_shifts_per_week=2), people=14)
+    away = tuple(Unavailability("p1", d.date) for d in problem.days)
+    [item] = cap_shortfalls(replace(problem, unavailable=away))
+    assert "at most 26" in item.message and item.people_short == 1
