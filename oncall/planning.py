@@ -1,4 +1,9 @@
-"""Planner inputs: shift types, demand templates, rules, leave and shift requests."""
+"""Planner inputs: shift types, demand templates, rules, leave and shift requests.
+
+A shift type used by a published roster keeps its code, times, night flag and role (on-call,
+iCal and rest checks read them for that roster); it can be renamed or retired (is_active
+false: no longer planned). The unit's leader shift cannot be retired or recoded while the
+rules name it."""
 
 from __future__ import annotations
 
@@ -13,15 +18,23 @@ from oncall.models import Person, Skill, Unit
 from oncall.roster_models import (
     DemandCreate,
     DemandTemplate,
+    DemandUpdate,
     Leave,
     LeaveCreate,
+    Roster,
+    RosterAssignment,
+    RosterStatus,
     RulesConfig,
     ShiftRequest,
     ShiftRequestCreate,
     ShiftType,
     ShiftTypeCreate,
+    ShiftTypeUpdate,
     UnitRules,
 )
+
+#: What a published roster's shifts mean: fixed while a published roster uses the type.
+FIXED_WHEN_PUBLISHED = ("code", "start_time", "end_time", "is_night", "role")
 
 
 def _unit(session: Session, unit_id: int, field: str = "unit_id") -> Unit:
@@ -70,6 +83,69 @@ def create_shift_type(
     return shift
 
 
+def get_shift_type(session: Session, *, shift_type_id: int) -> ShiftType:
+    shift = session.get(ShiftType, shift_type_id)
+    if shift is None:
+        raise NotFound(f"shift type {shift_type_id} not found")
+    return shift
+
+
+def update_shift_type(
+    session: Session, *, shift_type_id: int, data: ShiftTypeUpdate, actor: str, now: datetime
+) -> ShiftType:
+    shift = get_shift_type(session, shift_type_id=shift_type_id)
+    changes = {
+        name: value
+        for name, value in data.model_dump(exclude_unset=True).items()
+        if value is not None and value != getattr(shift, name)
+    }
+    fixed = [name for name in FIXED_WHEN_PUBLISHED if name in changes]
+    if fixed:
+        used_by = session.exec(
+            select(Roster.id)
+            .join(RosterAssignment, col(RosterAssignment.roster_id) == Roster.id)
+            .where(
+                RosterAssignment.shift_type_id == shift_type_id,
+                Roster.status == RosterStatus.published,
+            )
+        ).first()
+        if used_by is not None:
+            raise Conflict(
+                f"shift type {shift.code!r} is used by published roster {used_by}, so its"
+                f" {', '.join(fixed)} cannot change; retire it (is_active false) and add a new one"
+            )
+    leader = get_rules(session, unit_id=shift.unit_id).leader_shift_code
+    if leader == shift.code and ("code" in changes or changes.get("is_active") is False):
+        field = "code" if "code" in changes else "is_active"
+        raise ValidationFailed(
+            field, "the unit's rules name it as the leader shift; change them first"
+        )
+    if "code" in changes:
+        clash = session.exec(
+            select(ShiftType).where(
+                ShiftType.unit_id == shift.unit_id, ShiftType.code == changes["code"]
+            )
+        ).first()
+        if clash is not None:
+            raise Conflict(f"shift type {changes['code']!r} already exists in this unit")
+    before = shift.model_dump(mode="json", exclude={"id"})
+    for name, value in changes.items():
+        setattr(shift, name, value)
+    session.add(shift)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="shift_type.update",
+        entity_type="shift_type",
+        entity_id=shift.id,
+        before=before,
+        after=shift.model_dump(mode="json", exclude={"id"}),
+    )
+    session.commit()
+    return shift
+
+
 def list_demand(session: Session, *, unit_id: int) -> list[DemandTemplate]:
     return list(
         session.exec(
@@ -100,6 +176,56 @@ def add_demand(
         entity_type="unit",
         entity_id=unit_id,
         after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return row
+
+
+def update_demand(
+    session: Session,
+    *,
+    unit_id: int,
+    demand_id: int,
+    data: DemandUpdate,
+    actor: str,
+    now: datetime,
+) -> DemandTemplate:
+    row = session.get(DemandTemplate, demand_id)
+    if row is None or row.unit_id != unit_id:
+        raise NotFound(f"demand {demand_id} of unit {unit_id} not found")
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("shift_type_id", "day_kind", "minimum", "preferred"):
+        if name in changes and changes[name] is None:
+            raise ValidationFailed(name, "must not be null")
+    if "shift_type_id" in changes:
+        shift = session.get(ShiftType, changes["shift_type_id"])
+        if shift is None or shift.unit_id != unit_id:
+            raise ValidationFailed("shift_type_id", "no such shift type in this unit")
+    skill = changes.get("skill")
+    if skill is not None and session.get(Skill, skill) is None:
+        raise ValidationFailed("skill", f"unknown skill {skill!r}")
+    minimum, preferred = (
+        changes.get("minimum", row.minimum),
+        changes.get("preferred", row.preferred),
+    )
+    if preferred < minimum:
+        field = "preferred" if "preferred" in changes else "minimum"
+        raise ValidationFailed(
+            field, f"preferred ({preferred}) must be at least minimum ({minimum})"
+        )
+    before = row.model_dump(mode="json")
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.add(row)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="demand.update",
+        entity_type="unit",
+        entity_id=unit_id,
+        before=before,
+        after=row.model_dump(mode="json"),
     )
     session.commit()
     return row

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import Column, Date, Enum, Text, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -112,6 +112,26 @@ class ShiftTypeCreate(SQLModel):
         return value
 
 
+class ShiftTypeUpdate(SQLModel):
+    """A partial change. Code, times, night flag and role are fixed once a published roster
+    uses the shift type (retire it with is_active=false and add a new one instead)."""
+
+    code: Code | None = None
+    name: Name | None = None
+    start_time: time | None = None
+    end_time: time | None = None
+    is_night: bool | None = None
+    role: ShiftRole | None = None
+    is_active: bool | None = None
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _naive_local(cls, value: time | None) -> time | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("give a local wall-clock time without a zone, e.g. 08:30")
+        return value
+
+
 class ShiftTypePublic(SQLModel):
     id: int
     unit_id: int
@@ -143,11 +163,23 @@ class DemandCreate(SQLModel):
     minimum: int = Field(ge=0, le=100)
     preferred: int = Field(ge=0, le=100)
 
-    @model_validator(mode="after")
-    def _preferred_at_least_minimum(self) -> DemandCreate:
-        if self.preferred < self.minimum:
+    @field_validator("preferred")
+    @classmethod
+    def _preferred_at_least_minimum(cls, value: int, info: ValidationInfo) -> int:
+        minimum = info.data.get("minimum")
+        if isinstance(minimum, int) and value < minimum:
             raise ValueError("preferred must be at least minimum")
-        return self
+        return value
+
+
+class DemandUpdate(SQLModel):
+    """A partial change of a demand template; preferred stays at least minimum."""
+
+    shift_type_id: EntityId | None = None
+    day_kind: DemandDayKind | None = None
+    skill: Code | None = None
+    minimum: int | None = Field(default=None, ge=0, le=100)
+    preferred: int | None = Field(default=None, ge=0, le=100)
 
 
 class DemandPublic(SQLModel):

@@ -26,6 +26,7 @@ from oncall.directory import person_public
 from oncall.roster_models import (
     DemandCreate,
     DemandPublic,
+    DemandUpdate,
     FeedCreate,
     LeaveCreate,
     LeavePublic,
@@ -41,6 +42,7 @@ from oncall.roster_models import (
     ShiftRole,
     ShiftTypeCreate,
     ShiftTypePublic,
+    ShiftTypeUpdate,
     SwapCreate,
     SwapPublic,
     SwapStatus,
@@ -172,6 +174,23 @@ def create_shift_type(
     return ShiftTypePublic.model_validate(shift)
 
 
+@router.patch(
+    "/shift-types/{shift_type_id}",
+    summary="Change or retire a shift type (times and code are fixed once published)",
+)
+def update_shift_type(
+    session: SessionDep,
+    clock: ClockDep,
+    who: RosterWriter,
+    shift_type_id: Id,
+    body: ShiftTypeUpdate,
+) -> ShiftTypePublic:
+    shift = planning.update_shift_type(
+        session, shift_type_id=shift_type_id, data=body, actor=who.name, now=clock.now()
+    )
+    return ShiftTypePublic.model_validate(shift)
+
+
 @router.get("/units/{unit_id}/demand", summary="Demand templates of a unit")
 def list_demand(session: SessionDep, _: RosterReader, unit_id: Id) -> list[DemandPublic]:
     return [DemandPublic.model_validate(d) for d in planning.list_demand(session, unit_id=unit_id)]
@@ -186,6 +205,21 @@ def add_demand(
     session: SessionDep, clock: ClockDep, who: RosterWriter, unit_id: Id, body: DemandCreate
 ) -> DemandPublic:
     row = planning.add_demand(session, unit_id=unit_id, data=body, actor=who.name, now=clock.now())
+    return DemandPublic.model_validate(row)
+
+
+@router.patch("/units/{unit_id}/demand/{demand_id}", summary="Change a demand template")
+def update_demand(
+    session: SessionDep,
+    clock: ClockDep,
+    who: RosterWriter,
+    unit_id: Id,
+    demand_id: Id,
+    body: DemandUpdate,
+) -> DemandPublic:
+    row = planning.update_demand(
+        session, unit_id=unit_id, demand_id=demand_id, data=body, actor=who.name, now=clock.now()
+    )
     return DemandPublic.model_validate(row)
 
 
