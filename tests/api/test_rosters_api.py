@@ -18,6 +18,7 @@ from core.users import Role
 from escalation import targets
 from escalation.policy import OnDutyTarget, default_plans
 from oncall.models import Unit
+from oncall.roster_models import SwapRequestRow, SwapStatus
 from tests.conftest import T0
 
 Headers = Callable[[Role], dict[str, str]]
@@ -362,3 +363,75 @@ def test_date_range_errors_name_the_end_field(
     response = client.post(path, json=body, headers=auth_headers(Role.planner))
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_a_repair_keeps_the_approved_swaps_of_the_roster_it_replaces(
+    client: TestClient, auth_headers: Headers, intake: int, session: Session
+) -> None:
+    roster = _published(client, auth_headers, intake)
+    planner = auth_headers(Role.planner)
+    rows = _assignments(client, planner, roster["id"])
+    days_of: dict[int, set[str]] = {}
+    for row in rows:
+        days_of.setdefault(row["person_id"], set()).add(row["day"])
+    day_rows = [r for r in rows if r["shift"] == "day"]
+
+    def around(day: str) -> set[str]:  # a day shift next to another shift breaks the rest rule
+        when = date.fromisoformat(day)
+        return {str(when + timedelta(days=offset)) for offset in (-1, 0, 1)}
+
+    a, b = next(
+        (x, y)
+        for x in day_rows
+        for y in day_rows
+        if x["day"] < y["day"]
+        and not around(x["day"]) & days_of[y["person_id"]]
+        and not around(y["day"]) & days_of[x["person_id"]]
+    )
+    session.add(
+        SwapRequestRow(
+            roster_id=roster["id"],
+            a_person_id=a["person_id"],
+            a_day=date.fromisoformat(a["day"]),
+            b_person_id=b["person_id"],
+            b_day=date.fromisoformat(b["day"]),
+            status=SwapStatus.approved,
+            requested_by="officer",
+            requested_at=T0,
+            decided_by="planner",
+            decided_at=T0,
+        )
+    )
+    session.commit()
+    sick_day = END
+    sick = next(
+        r["person_id"]
+        for r in rows
+        if r["day"] == str(sick_day)
+        and r["shift"] == "night"
+        and r["person_id"] not in {a["person_id"], b["person_id"]}
+    )
+    repair = client.post(
+        f"/api/v1/rosters/{roster['id']}/repair",
+        json={
+            "person_id": sick,
+            "start_date": str(sick_day),
+            "end_date": str(sick_day),
+            "time_limit_s": 4,
+        },
+        headers=planner,
+    ).json()
+    assert (
+        client.get(f"/api/v1/rosters/{repair['id']}", headers=planner).json()["status"] == "draft"
+    )
+    published = client.post(f"/api/v1/rosters/{repair['id']}/publish", headers=planner).json()
+    on_a_day = client.get(
+        "/api/v1/oncall/now",
+        params={"at": _local(date.fromisoformat(a["day"]), 10), "role": "duty"},
+        headers=planner,
+    ).json()
+    on_duty = {p["person_id"] for p in on_a_day}
+    if published["dropped_swaps"]:  # the repair had to move a swapped slot: reported
+        assert published["dropped_swaps"][0]["from_roster_id"] == roster["id"]
+    else:
+        assert b["person_id"] in on_duty and a["person_id"] not in on_duty
