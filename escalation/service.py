@@ -282,7 +282,7 @@ def _raise_severity(
     """
     assert incident.id is not None
     before = summary(incident)
-    plan = select_plan(default_plans(), incident.category.value, severity)
+    plan = plans.plan_for(session, category=incident.category.value, severity=severity)
     incident.severity = severity
     incident.policy_json = json.dumps(policy_to_dict(plan.policy))
     elapsed = -(-(now - incident.opened_at) // timedelta(minutes=1))  # whole minutes, rounded up
