@@ -7,7 +7,9 @@ a holiday (and, with `roll_weekends`, a weekend) forward. A deadline is a whole 
 the clock is overdue from the local midnight after `due_on`.
 
 Pauses (testing, recusal) extend a clock by the paused time in the clock's own unit:
-calendar days, or working days, between the pause's start day and its end day.
+calendar days, or working days, between the pause's start day and its end day. Pauses that
+overlap (a testing period recorded inside a suspension, two overlapping testing periods)
+count once: a clock is extended by the union of its pauses (`union_units`).
 """
 
 from __future__ import annotations
@@ -137,6 +139,26 @@ def paused_units(cal: WorkingCalendar, paused_from: date, resumed_on: date, unit
     if unit == "working":
         return cal.working_days_between(paused_from, resumed_on)
     return (resumed_on - paused_from).days
+
+
+Pause = tuple[date, date]
+
+
+def merge_pauses(pauses: list[Pause]) -> list[Pause]:
+    """The union of pauses `(from, to)` (days after `from` up to and including `to`), as
+    disjoint pauses in order; empty pauses are dropped, touching ones joined."""
+    merged: list[Pause] = []
+    for start, end in sorted(p for p in pauses if p[1] > p[0]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def union_units(cal: WorkingCalendar, pauses: list[Pause], unit: Unit) -> int:
+    """Days the union of `pauses` adds: each paused day counted once."""
+    return sum(paused_units(cal, start, end, unit) for start, end in merge_pauses(pauses))
 
 
 def limit_for(kind: ClockKind, limits: RuleLimits, item_type: ItemType) -> tuple[int, Unit]:

@@ -155,6 +155,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_queue", "priority", "next_due_at"),
         Index("ix_complaint_received_type", "received_at", "item_type"),
         Index("ix_complaint_respondent_key_id", "respondent_key", "id"),
+        Index("ix_complaint_respondent_name_key_id", "respondent_name_key", "id"),
         Index("ix_complaint_phone_key_id", "phone_key", "id"),
         Index("ix_complaint_address_key_id", "address_key", "id"),
     )
@@ -202,6 +203,9 @@ class Complaint(SQLModel, table=True):
     amount_cents: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
     respondent_key: str | None = Field(default=None, max_length=200)
+    # the name key even when `respondent_key` is the credit code: an item that names the
+    # business only still finds one that gave its credit code (clusters)
+    respondent_name_key: str | None = Field(default=None, max_length=200)
     phone_key: str | None = Field(default=None, max_length=32)
     address_key: str | None = Field(default=None, max_length=200)
     cluster_id: int | None = Field(default=None, foreign_key="complaint_cluster.id", index=True)
@@ -305,6 +309,9 @@ class ComplaintClock(SQLModel, table=True):
     unit: str = Field(max_length=10)  # "working" or "calendar"
     extension: int = 0
     paused_units: int = 0
+    # the finished pauses counted in `paused_units`, as JSON [["from", "to"], …] (ISO days),
+    # so that a pause overlapping an earlier one adds only the days not yet counted
+    pauses_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     paused_since: datetime | None = Field(default=None, sa_column=_utc())
     due_on: date = Field(sa_column=Column(Date, nullable=False))
     due_at: datetime = Field(sa_column=_utc(nullable=False))

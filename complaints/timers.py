@@ -3,6 +3,7 @@ resume, extend, and the item's `next_due_at` / `overdue` summary. The caller com
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -101,6 +102,7 @@ def start(
         for name in ("status", "started_on", "limit", "unit", "due_on", "due_at", "remind_at"):
             setattr(clock, name, getattr(fresh, name))
         clock.extension = clock.paused_units = 0
+        clock.pauses_json = "[]"
         clock.paused_since = clock.met_at = clock.on_time = None
         clock.reminded_at = clock.overdue_at = None
     session.add(clock)
@@ -148,20 +150,29 @@ def add_pause(
     cal: WorkingCalendar,
     tz: ZoneInfo,
 ) -> int:
-    """Extend a clock by a finished pause; returns the days (in the clock's unit) added."""
+    """Extend a clock by a finished pause; returns the days (in the clock's unit) added:
+    only the days that no pause recorded before already covers."""
     assert item.id is not None
     clock = find(session, item.id, kind)
     if clock is None or clock.status in (ClockStatus.met, ClockStatus.cancelled):
         return 0
-    added = clocks.paused_units(
-        cal, paused_from, resumed_on, "working" if clock.unit == "working" else "calendar"
-    )
+    unit: clocks.Unit = "working" if clock.unit == "working" else "calendar"
+    known = _pauses(clock)
+    merged = clocks.merge_pauses([*known, (paused_from, resumed_on)])
+    added = clocks.union_units(cal, merged, unit) - clocks.union_units(cal, known, unit)
+    clock.pauses_json = json.dumps([[a.isoformat(), b.isoformat()] for a, b in merged])
     clock.paused_units += added
     _apply(clock, cal, tz, limits.due_soon_wd)
     if added:  # a new deadline: remind and supervise it afresh
         clock.reminded_at = clock.overdue_at = None
     session.add(clock)
     return added
+
+
+def _pauses(clock: ComplaintClock) -> list[clocks.Pause]:
+    return [
+        (date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(clock.pauses_json)
+    ]
 
 
 def resume(

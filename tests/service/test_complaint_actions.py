@@ -4,6 +4,7 @@ grounds by rule set, testing pauses, extensions, returns and take-over."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -257,3 +258,72 @@ def test_order_20_mediation_counts_45_working_days(session: Session, centre: Cen
     mediation = _clock(session, item, ClockKind.mediation)
     assert (mediation.limit, mediation.unit) == (45, "working")
     assert mediation.due_on == date(2026, 5, 8)  # over the Qingming and Labour Day holidays
+
+
+@pytest.mark.parametrize(
+    ("why", "steps", "paused", "due"),
+    [
+        (
+            "testing recorded inside the suspension it caused counts once",
+            [("suspend", 0), ("testing", (0, 10), 10), ("resume", 10)],
+            10,
+            date(2027, 2, 1),
+        ),
+        (
+            "testing that began before the suspension adds only its earlier days",
+            [("suspend", 4), ("testing", (1, 8), 8), ("resume", 12)],
+            11,  # 11-25 … 12-01 (testing) ∪ 11-28 … 12-05 (suspension): 11-25 … 12-05
+            date(2027, 2, 2),
+        ),
+        (
+            "a testing period recorded after the resume inside the past suspension adds nothing",
+            [("suspend", 0), ("resume", 10), ("testing", (2, 8), 12)],
+            10,
+            date(2027, 2, 1),
+        ),
+        (
+            "two overlapping testing periods count as their union",
+            [("testing", (0, 6), 7), ("testing", (4, 9), 10)],
+            9,
+            date(2027, 1, 31),
+        ),
+        (
+            "separate pauses add up",
+            [("suspend", 0), ("resume", 3), ("testing", (5, 7), 8)],
+            5,
+            date(2027, 1, 27),
+        ),
+    ],
+)
+def test_overlapping_pauses_extend_mediation_once(
+    session: Session,
+    centre: Centre,
+    why: str,
+    steps: list[tuple[Any, ...]],
+    paused: int,
+    due: date,
+) -> None:
+    """Mediation starts on 11-23 (60 D: due 2027-01-22); offsets are days after T0."""
+    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    handler = _unit_actor(centre)
+    _do(session, item, Action.distribute)
+    _do(session, item, Action.accept, handler)
+    _do(session, item, Action.start_mediation, handler)
+    day0 = T0.date()
+    for step in steps:
+        if step[0] == "testing":
+            (first, last), at = step[1], step[2]
+            _do(
+                session,
+                item,
+                Action.record_testing,
+                handler,
+                now=T0 + timedelta(days=at),
+                start=day0 + timedelta(days=first),
+                end=day0 + timedelta(days=last),
+            )
+        else:
+            action = Action.suspend if step[0] == "suspend" else Action.resume
+            _do(session, item, action, handler, now=T0 + timedelta(days=step[1]))
+    mediation = _clock(session, item, ClockKind.mediation)
+    assert (mediation.paused_units, mediation.due_on) == (paused, due), why

@@ -149,3 +149,37 @@ def test_remaining_working_days_count_down_and_go_negative() -> None:
     assert clocks.remaining_working_days(CAL, date(2026, 11, 23), date(2026, 12, 2)) == 7
     assert clocks.remaining_working_days(CAL, date(2026, 12, 2), date(2026, 12, 2)) == 0
     assert clocks.remaining_working_days(CAL, date(2026, 12, 4), date(2026, 12, 2)) == -2
+
+
+D = date(2026, 12, 1)
+
+
+def _d(n: int) -> date:
+    return date.fromordinal(D.toordinal() + n)
+
+
+@pytest.mark.parametrize(
+    ("why", "pauses", "unit", "merged", "units"),
+    [
+        ("no pause", [], "calendar", [], 0),
+        ("one pause", [(0, 10)], "calendar", [(0, 10)], 10),
+        ("an empty pause is dropped", [(3, 3)], "calendar", [], 0),
+        ("a nested pause counts once", [(0, 10), (2, 5)], "calendar", [(0, 10)], 10),
+        ("the same pause twice counts once", [(6, 16), (6, 16)], "calendar", [(6, 16)], 10),
+        ("overlapping pauses: their union", [(4, 9), (0, 6)], "calendar", [(0, 9)], 9),
+        ("touching pauses join", [(0, 3), (3, 5)], "calendar", [(0, 5)], 5),
+        ("separate pauses add up", [(0, 3), (5, 7)], "calendar", [(0, 3), (5, 7)], 5),
+        # 12-01 is a Tuesday: 12-02 … 12-11 holds eight working days
+        ("working days of the union", [(0, 7), (3, 10)], "working", [(0, 10)], 8),
+    ],
+)
+def test_overlapping_pauses_count_once(
+    why: str,
+    pauses: list[tuple[int, int]],
+    unit: Unit,
+    merged: list[tuple[int, int]],
+    units: int,
+) -> None:
+    days = [(_d(a), _d(b)) for a, b in pauses]
+    assert clocks.merge_pauses(days) == [(_d(a), _d(b)) for a, b in merged], why
+    assert clocks.union_units(CAL, days, unit) == units, why
