@@ -218,6 +218,9 @@ def parse_date(cell: Cell, tz: ZoneInfo) -> date | None:
     return None if value is None else value.astimezone(tz).date()
 
 
+MAX_YUAN_DIGITS = 11  # below ¥100 billion: 10**13 cents, the API's bound on amounts
+
+
 def parse_yuan(cell: Cell) -> int | None:
     """An amount in yuan (¥12.50, 12.5元, 1,234) → cents."""
     text = re.sub(r"[¥￥元,，\s]", "", text_of(cell))
@@ -227,8 +230,12 @@ def parse_yuan(cell: Cell) -> int | None:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"not an amount in yuan: {text_of(cell)!r}") from None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite():
+        raise ValueError(f"not an amount in yuan: {text_of(cell)!r}")
+    if value < 0:
         raise ValueError("the amount must be zero or more")
+    if value.adjusted() >= MAX_YUAN_DIGITS:  # checked before scaling: 1e999999 overflows
+        raise ValueError(f"the amount must be below ¥1{'0' * MAX_YUAN_DIGITS}")
     return int((value * 100).to_integral_value())
 
 
@@ -422,8 +429,8 @@ def convert_row(
             continue
         try:
             value = spec.parse(cell, tz)
-        except ValueError as exc:
-            errors.append(CellError(spec.field, header, str(exc)))
+        except (ValueError, ArithmeticError) as exc:  # ArithmeticError: decimal, overflow
+            errors.append(CellError(spec.field, header, str(exc) or type(exc).__name__))
             continue
         if value is not None and value != "":
             values[spec.field] = value

@@ -149,3 +149,21 @@ def test_statistics_over_http(
     docs = client.get("/openapi.json").json()
     description = docs["paths"][STATS]["get"]["description"]
     assert "按时受理率" in description and "调解成功率" in description
+
+
+@pytest.mark.parametrize("amount", ["1e999999", "NaN", "-Infinity", "-3"])
+def test_a_bad_amount_invalidates_its_row_only(
+    client: TestClient, auth_headers: Headers, centre: Centre, amount: str
+) -> None:
+    good = files.ROWS[0]
+    bad = [*good[:12], amount, *good[13:]]
+    bad[0] = "A999"
+    response = _upload(client, auth_headers(Role.coordinator), files.csv_bytes([bad, good]))
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["imported"], report["invalid"]) == (1, 1)
+    (invalid,) = [r for r in report["results"] if r["status"] == "invalid"]
+    assert invalid["row"] == 2
+    assert [(e["field"], e["column"]) for e in invalid["errors"]] == [
+        ("amount_cents", "金额（元）")
+    ]
