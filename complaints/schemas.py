@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from complaints.clocks import RuleLimits
 from complaints.models import RoutingLevel, TermKind
@@ -24,7 +24,15 @@ from complaints.vocab import (
     Urgency,
     Workflow,
 )
-from core.types import BoundedDate, EntityId, LongText, Name, OptionalShortText, ShortText
+from core.types import (
+    BoundedDate,
+    BoundedInstant,
+    EntityId,
+    LongText,
+    Name,
+    OptionalShortText,
+    ShortText,
+)
 
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,30}$")
@@ -62,7 +70,7 @@ class ComplaintCreate(BaseModel):
     description: LongText = Field(default="", description="the facts (事实)")
     claim: LongText = Field(default="", description="the specific claim (诉求), complaints")
     clue: LongText = Field(default="", description="the violation clue (线索), reports")
-    received_at: AwareDatetime | None = None
+    received_at: BoundedInstant | None = None
     external_ref: ExternalRef | None = Field(default=None, description="12345 order number …")
 
     submitter_name: OptionalName = ""

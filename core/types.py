@@ -1,12 +1,13 @@
-"""Validated scalar types shared by every schema: bounded, NUL-free strings and safe ids."""
+"""Validated scalar types shared by every schema: bounded, NUL-free strings, safe ids, and
+days and instants inside the range the application handles (2000-01-01 to 2100-12-31)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 MAX_ID = 2**31 - 1
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -51,3 +52,21 @@ PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True), AfterVali
 EntityId = Annotated[int, Field(ge=1, le=MAX_ID)]
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 BoundedDate = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+FIRST_INSTANT = datetime.combine(FIRST_DAY, time(0), UTC)
+END_INSTANT = datetime.combine(LAST_DAY + timedelta(days=1), time(0), UTC)
+
+
+def check_instant(value: datetime) -> datetime:
+    """`value` (aware) if it lies inside the handled range, else ValueError (instants near
+    year 1 or 9999 would overflow as soon as they are converted or shifted)."""
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not FIRST_INSTANT <= moment < END_INSTANT:
+        raise ValueError(f"must lie between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return value
+
+
+BoundedInstant = Annotated[AwareDatetime, AfterValidator(check_instant)]
+"""An aware datetime (naive ones are refused) inside the handled range, offset kept."""

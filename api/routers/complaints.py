@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from pydantic import AwareDatetime
 from sqlmodel import Session
 
 from api.deps import (
@@ -53,7 +52,7 @@ from core import audit
 from core.calendar_store import load_calendar
 from core.db import reading_from_here
 from core.errors import NotFound
-from core.types import MAX_ID
+from core.types import MAX_ID, BoundedInstant
 from core.users import Permission, Role, allowed
 
 router = APIRouter(prefix="/api/v1", tags=["complaints"])
@@ -149,9 +148,9 @@ def list_complaints(
     unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     overdue: bool | None = None,
     emergency: bool | None = None,
-    due_before: AwareDatetime | None = None,
-    received_from: AwareDatetime | None = None,
-    received_to: AwareDatetime | None = None,
+    due_before: BoundedInstant | None = None,
+    received_from: BoundedInstant | None = None,
+    received_to: BoundedInstant | None = None,
     cluster_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     q: Text | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

@@ -33,6 +33,7 @@ from complaints import open311
 from complaints import open311_catalog as catalog
 from core.config import Settings
 from core.errors import DomainError, FieldError, ValidationFailed
+from core.types import check_instant
 
 PREFIX = "/open311/v2"
 router = APIRouter(prefix=PREFIX, tags=["open311"])
@@ -115,7 +116,11 @@ def _instant(name: str, raw: str | None, tz: ZoneInfo) -> datetime | None:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise ValidationFailed(name, "expected an ISO 8601 date and time") from None
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+    try:
+        return check_instant(moment)
+    except ValueError as exc:
+        raise ValidationFailed(name, str(exc)) from None
 
 
 def _split(raw: str | None) -> tuple[str, ...]:

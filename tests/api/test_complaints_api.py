@@ -319,3 +319,25 @@ def test_an_urgent_complaint_pages_the_duty_officer(
     officer_mobile = directory.person_public(session, duty_centre["officer"]).contacts[0].value
     assert [(p.to, p.status) for p in pages] == [(officer_mobile, NotificationStatus.sent)]
     assert "电梯" in pages[0].body
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00+08:00",
+        "9999-12-31T23:59:59-10:00",
+        "1999-12-31T23:59:59+00:00",
+        "2101-01-01T00:00:00+00:00",
+    ],
+)
+def test_instants_out_of_range_are_a_422_naming_the_field(
+    client: TestClient, auth_headers: Headers, centre: Centre, value: str
+) -> None:
+    staff = auth_headers(Role.coordinator)
+    posted = client.post("/api/v1/complaints", json=_body() | {"received_at": value}, headers=staff)
+    assert posted.status_code == 422, posted.text
+    assert [e["field"] for e in posted.json()["errors"]] == ["received_at"]
+    for name in ("received_from", "received_to", "due_before"):
+        listed = client.get("/api/v1/complaints", params={name: value}, headers=staff)
+        assert listed.status_code == 422, (name, listed.text)
+        assert name in [e["field"] for e in listed.json()["errors"]]

@@ -298,3 +298,21 @@ def test_json_bodies_are_accepted_too(client: TestClient, api_key: str, centre: 
     body["lat"], body["long"] = 31.2, 121.4
     posted = client.post(f"{V2}/requests.json", json=body)
     assert posted.status_code == 201, posted.text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("end_date", "0001-02-01T00:00:00Z"),
+        ("start_date", "9999-12-31T00:00:00Z"),
+        ("start_date", "0001-01-01T00:00:00+08:00"),
+        ("end_date", "9999-12-31T23:59:59-10:00"),
+        ("end_date", "1999-12-31T00:00:00"),
+    ],
+)
+def test_dates_out_of_range_are_a_400_naming_the_parameter(
+    client: TestClient, centre: Centre, name: str, value: str
+) -> None:
+    response = client.get(f"{V2}/requests.json", params={name: value})
+    assert response.status_code == 400
+    assert _errors(response)[0]["description"].startswith(f"{name}:")
