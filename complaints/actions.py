@@ -37,7 +37,11 @@ SHANGHAI = service.SHANGHAI
 
 @dataclass(frozen=True)
 class Actor:
-    """The person acting and what their role allows; `unit_ids` None means every unit."""
+    """The person acting and what their role allows; `unit_ids` None means every unit.
+
+    A handling-unit user sees (and acts on) an item only once it has been distributed to one
+    of their units (分送): an item still at intake, even with a suggested unit, is not theirs.
+    `complaints.queue.scope` is the same rule in SQL."""
 
     name: str
     intake: bool = False
@@ -51,7 +55,11 @@ class Actor:
         ]
 
     def sees(self, item: Complaint) -> bool:
-        return self.unit_ids is None or (item.unit_id is not None and item.unit_id in self.unit_ids)
+        return self.unit_ids is None or (
+            item.unit_id is not None
+            and item.unit_id in self.unit_ids
+            and item.distributed_at is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -318,6 +326,7 @@ def _extend_verification(ctx: _Ctx) -> None:
 def _reply(ctx: _Ctx) -> None:
     item = ctx.item
     item.replied_at = ctx.now
+    ctx.meet(ClockKind.distribution)  # answered at intake (即时办结): nothing left to distribute
     if item.workflow is Workflow.order_12345:
         item.signed_for_at = item.signed_for_at or ctx.now
         ctx.meet(ClockKind.sign_for)

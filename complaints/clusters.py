@@ -12,6 +12,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from complaints import queue
 from complaints.models import Complaint, ComplaintCluster
 from complaints.schemas import ClusterMember
 
@@ -105,10 +106,17 @@ def _merge_reasons(current: str, more: Iterable[str]) -> str:
     return ",".join(sorted({r for r in current.split(",") if r} | {r for r in more if r}))
 
 
-def members(session: Session, cluster_id: int, limit: int = 200) -> list[ClusterMember]:
+def members(
+    session: Session,
+    cluster_id: int,
+    limit: int = 200,
+    *,
+    unit_ids: frozenset[int] | None = None,
+) -> list[ClusterMember]:
     """Up to `limit` members, oldest first; with a big cluster, the `limit` most recent.
-    Only the shown columns are read: the intake answers with the cluster, however big."""
-    newest = (
+    Only the shown columns are read: the intake answers with the cluster, however big.
+    `unit_ids`: a handling-unit user's scope (`queue.scope`): only the members they see."""
+    newest = queue.scope(
         select_columns(
             col(Complaint.id),
             col(Complaint.ref),
@@ -120,6 +128,7 @@ def members(session: Session, cluster_id: int, limit: int = 200) -> list[Cluster
         )
         .where(col(Complaint.cluster_id) == cluster_id)
         .order_by(col(Complaint.received_at).desc(), col(Complaint.id).desc())
-        .limit(limit)
+        .limit(limit),
+        unit_ids,
     )
     return [ClusterMember(**row._mapping) for row in reversed(session.execute(newest).all())]

@@ -33,9 +33,19 @@ class QueueFilter:
     text: str | None = None
 
 
+def scope(query: Any, unit_ids: frozenset[int] | None) -> Any:
+    """`query` limited to the items a handling-unit user sees (`actions.Actor.sees`): those
+    distributed to one of `unit_ids`; None: every item."""
+    if unit_ids is None:
+        return query
+    return query.where(
+        col(Complaint.unit_id).in_(sorted(unit_ids) or [-1]),
+        col(Complaint.distributed_at).is_not(None),
+    )
+
+
 def _where(query: Any, f: QueueFilter, unit_ids: frozenset[int] | None) -> Any:
-    if unit_ids is not None:
-        query = query.where(col(Complaint.unit_id).in_(sorted(unit_ids) or [-1]))
+    query = scope(query, unit_ids)
     if f.statuses is not None:
         query = query.where(col(Complaint.status).in_(sorted(f.statuses)))
     if f.status is not None:

@@ -120,10 +120,15 @@ DETAIL_CLUSTER_MEMBERS = 10  # an item's detail shows its cluster's latest membe
 
 
 def cluster_public(
-    session: Session, cluster_id: int, *, member_limit: int = 200
+    session: Session, cluster_id: int, viewer: Viewer, *, member_limit: int = 200
 ) -> ClusterPublic | None:
+    """The cluster with the members `viewer` may see (`size` counts them all); None when
+    there is no such cluster or a handling-unit viewer sees none of its members."""
     cluster = session.get(ComplaintCluster, cluster_id)
     if cluster is None or cluster.id is None:
+        return None
+    members = clusters.members(session, cluster.id, member_limit, unit_ids=viewer.actor.unit_ids)
+    if not members and viewer.actor.unit_ids is not None:
         return None
     return ClusterPublic(
         id=cluster.id,
@@ -131,7 +136,7 @@ def cluster_public(
         reasons=[r for r in cluster.reasons.split(",") if r],
         created_at=cluster.created_at,
         updated_at=cluster.updated_at,
-        members=clusters.members(session, cluster.id, member_limit),
+        members=members,
     )
 
 
@@ -236,7 +241,9 @@ def detail(
         clocks=[clock_public(c, cal, now, tz) for c in timers.clocks_of(session, item.id)],
         history=[EventPublic.model_validate(e) for e in history.events_of(session, item.id)],
         supervision=[SupervisionPublic.model_validate(s) for s in supervision],
-        cluster=cluster_public(session, item.cluster_id, member_limit=DETAIL_CLUSTER_MEMBERS)
+        cluster=cluster_public(
+            session, item.cluster_id, viewer, member_limit=DETAIL_CLUSTER_MEMBERS
+        )
         if item.cluster_id
         else None,
         incident_status=incident.status.value if incident else None,

@@ -264,8 +264,8 @@ def classify_text(
 
 
 @router.get("/complaint-clusters/{cluster_id}", summary="A cluster of related items (案源线索)")
-def get_cluster(session: SessionDep, _: ComplaintReader, cluster_id: Id) -> ClusterPublic:
-    found = views.cluster_public(session, cluster_id)
+def get_cluster(session: SessionDep, who: ComplaintReader, cluster_id: Id) -> ClusterPublic:
+    found = views.cluster_public(session, cluster_id, viewer_of(session, who))
     if found is None:
         raise NotFound(f"cluster {cluster_id} not found")
     return found

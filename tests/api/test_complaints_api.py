@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api import demo
+from complaints.models import Supervision
 from core.audit import list_entries
 from core.clock import FakeClock
 from core.users import Role, User
@@ -90,7 +91,10 @@ def test_a_complaint_walks_its_whole_workflow(
     handler_user = _handler(session, centre.east)
     handler = {"Authorization": f"Bearer {make_token(session, handler_user)}"}
 
-    illegal = client.post(f"/api/v1/complaints/{cid}/accept", json={}, headers=handler)
+    not_yet = client.post(f"/api/v1/complaints/{cid}/accept", json={}, headers=handler)
+    assert not_yet.status_code == 403  # not distributed to the unit yet
+    assert client.get(f"/api/v1/complaints/{cid}", headers=handler).status_code == 404
+    illegal = client.post(f"/api/v1/complaints/{cid}/accept", json={}, headers=coordinator)
     assert illegal.status_code == 409
     assert "not allowed" in illegal.json()["detail"] and "registered" in illegal.json()["detail"]
 
@@ -341,3 +345,77 @@ def test_instants_out_of_range_are_a_422_naming_the_field(
         listed = client.get("/api/v1/complaints", params={name: value}, headers=staff)
         assert listed.status_code == 422, (name, listed.text)
         assert name in [e["field"] for e in listed.json()["errors"]]
+
+
+def test_a_handler_sees_only_their_units_members_of_a_cluster(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    (east,) = _register(client, coordinator, _body())
+    (west,) = _register(
+        client,
+        coordinator,
+        _body(
+            item_type="report",
+            clue="该店销售过期酸奶",
+            respondent_address="城西区民生路5号",
+            occurred_address="城西区民生路5号",
+        ),
+    )
+    assert west["unit_id"] == centre.west_id
+    for item in (east, west):
+        distributed = client.post(
+            f"/api/v1/complaints/{item['id']}/distribute", json={}, headers=coordinator
+        )
+        assert distributed.status_code == 200, distributed.text
+    cluster_id = west["cluster_id"]
+    assert cluster_id is not None
+    everyone = client.get(f"/api/v1/complaint-clusters/{cluster_id}", headers=coordinator).json()
+    assert {m["id"] for m in everyone["members"]} == {east["id"], west["id"]}
+
+    handler = _handler_headers(session, centre.east)
+    assert client.get(f"/api/v1/complaints/{west['id']}", headers=handler).status_code == 404
+    cluster = client.get(f"/api/v1/complaint-clusters/{cluster_id}", headers=handler).json()
+    assert [m["id"] for m in cluster["members"]] == [east["id"]] and cluster["size"] == 2
+    detail = client.get(f"/api/v1/complaints/{east['id']}", headers=handler).json()
+    assert [m["id"] for m in detail["cluster"]["members"]] == [east["id"]]
+    west_handler = _handler_headers(session, centre.west, "west-handler")
+    theirs = client.get(f"/api/v1/complaint-clusters/{cluster_id}", headers=west_handler).json()
+    assert [m["id"] for m in theirs["members"]] == [west["id"]]
+    reroute = {"unit_id": centre.east_id, "reason": "属城东区管辖"}
+    moved = client.post(
+        f"/api/v1/complaints/{west['id']}/reroute", json=reroute, headers=coordinator
+    )
+    assert moved.status_code == 200, moved.text
+    unseen = client.get(f"/api/v1/complaint-clusters/{cluster_id}", headers=west_handler)
+    assert unseen.status_code == 404  # none of its members is the west unit's any more
+
+
+def test_a_handler_acts_only_on_items_distributed_to_their_unit(
+    client: TestClient,
+    auth_headers: Headers,
+    centre: Centre,
+    session: Session,
+    clock: FakeClock,
+    app: FastAPI,
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    (item,) = _register(client, coordinator, _body(item_type="suggestion", claim=""))
+    assert item["status"] == "registered" and item["unit_id"] == centre.east_id
+    cid = item["id"]
+    handler = _handler_headers(session, centre.east)
+    assert client.get(f"/api/v1/complaints/{cid}", headers=handler).status_code == 404
+    queue = client.get("/api/v1/complaints", headers=handler).json()
+    assert queue["total"] == 0
+    refused = client.post(f"/api/v1/complaints/{cid}/reply", json={}, headers=handler)
+    assert refused.status_code == 403
+    # answered at intake at once (即时办结): the distribution clock is met, never supervised
+    replied = client.post(
+        f"/api/v1/complaints/{cid}/reply", json={"result": "已当场答复"}, headers=coordinator
+    ).json()
+    assert replied["status"] == "replied"
+    distribution = {c["kind"]: c for c in replied["clocks"]}["distribution"]
+    assert distribution["status"] == "met" and distribution["on_time"] is True
+    clock.advance(timedelta(days=10))
+    assert app.state.supervisor.tick().supervised == 0
+    assert session.exec(select(Supervision).where(Supervision.complaint_id == cid)).all() == []
