@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 from xml.etree.ElementTree import Element, SubElement, tostring
 from zoneinfo import ZoneInfo
 
@@ -199,7 +199,19 @@ async def _raw_body(request: Request) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise ValidationFailed("body", "expected a JSON object")
         return body
-    if kind in ("application/x-www-form-urlencoded", "multipart/form-data", ""):
+    if kind in ("application/x-www-form-urlencoded", ""):
+        # Open311 text is UTF-8; Starlette's form parser would read raw bytes as latin-1
+        try:
+            text = (await request.body()).decode("utf-8")
+            pairs = parse_qsl(
+                text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=1000
+            )
+        except UnicodeDecodeError:
+            raise ValidationFailed("body", "the form is not valid UTF-8") from None
+        except ValueError:
+            raise ValidationFailed("body", "the form has too many fields") from None
+        return dict(pairs)
+    if kind == "multipart/form-data":
         form = await request.form()
         return {key: value for key, value in form.items() if isinstance(value, str)}
     raise ValidationFailed("content-type", "send application/x-www-form-urlencoded or JSON")

@@ -316,3 +316,28 @@ def test_dates_out_of_range_are_a_400_naming_the_parameter(
     response = client.get(f"{V2}/requests.json", params={name: value})
     assert response.status_code == 400
     assert _errors(response)[0]["description"].startswith(f"{name}:")
+
+
+@pytest.mark.parametrize("content_type", ["", "; charset=utf-8"])
+def test_raw_utf8_form_bodies_keep_their_chinese_text(
+    client: TestClient, api_key: str, centre: Centre, session: Session, content_type: str
+) -> None:
+    form = _complaint_form(api_key)
+    raw = "&".join(f"{key}={value}" for key, value in form.items()).encode("utf-8")
+    headers = {"content-type": "application/x-www-form-urlencoded" + content_type}
+    posted = client.post(f"{V2}/requests.json", content=raw, headers=headers)
+    assert posted.status_code == 201, posted.text
+    ref = posted.json()[0]["service_request_id"]
+    item = session.exec(select(Complaint).where(Complaint.ref == ref)).one()
+    assert item.submitter_name == "张三" and item.description == form["description"]
+    assert item.respondent_name == "好再来超市有限公司" and item.domain.value == "price"
+    assert item.unit_id == centre.east_id
+
+
+def test_a_form_that_is_not_utf8_is_a_400(client: TestClient, api_key: str, centre: Centre) -> None:
+    raw = f"api_key={api_key}&service_code=complaint-price&description=".encode() + "酸奶".encode(
+        "gbk"
+    )
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    posted = client.post(f"{V2}/requests.json", content=raw, headers=headers)
+    assert posted.status_code == 400 and _errors(posted)[0]["description"].startswith("body:")
