@@ -1,6 +1,6 @@
 """Related items (案源线索): an item received within the window of another item with the same
-respondent key, phone key or address key joins that item's cluster. Clusters that a new
-item bridges are merged into the oldest. The caller commits."""
+respondent (credit-code key or name key), phone key or address key joins that item's
+cluster. Clusters that a new item bridges are merged into the oldest. The caller commits."""
 
 from __future__ import annotations
 
@@ -55,19 +55,24 @@ def assign(
     `(key, id)`), however many items share the key."""
     assert item.id is not None
     skip = exclude | {item.id}
+    # the respondent by credit code (when given) and by name (always): an item naming the
+    # business only finds one that gave its credit code, and the other way round
+    credit_key = item.respondent_key if item.respondent_key != item.respondent_name_key else None
     hits: dict[str, tuple[int, int | None]] = {}
-    for name, column, value in (
-        ("respondent", col(Complaint.respondent_key), item.respondent_key),
-        ("phone", col(Complaint.phone_key), item.phone_key),
-        ("address", col(Complaint.address_key), item.address_key),
+    reasons: set[str] = set()
+    for lookup, reason, column, value in (
+        ("credit_code", "respondent", col(Complaint.respondent_key), credit_key),
+        ("name", "respondent", col(Complaint.respondent_name_key), item.respondent_name_key),
+        ("phone", "phone", col(Complaint.phone_key), item.phone_key),
+        ("address", "address", col(Complaint.address_key), item.address_key),
     ):
         if value:
             found = _latest(session, column, value, item, window, skip)
             if found is not None:
-                hits[name] = found
+                hits[lookup] = found
+                reasons.add(reason)
     if not hits:
         return None
-    reasons = set(hits)
     cluster_ids = sorted({c for _, c in hits.values() if c is not None})
     loose = sorted({i for i, c in hits.values() if c is None})
     if cluster_ids:

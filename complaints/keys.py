@@ -3,6 +3,8 @@
 - Respondent: the unified social credit code (统一社会信用代码, upper-cased) when given,
   else the business name without spaces, punctuation and the usual legal-form suffixes
   (有限公司, 有限责任公司, 股份有限公司, 分公司 …), so "某某餐饮有限公司" and "某某餐饮" match.
+  Items also keep the name key on its own (`respondent_key(name)`), so an item that names
+  the business only still finds one that gave its credit code.
 - Phone: the digits only, a leading +86/0086 country code dropped.
 - Address: without spaces and punctuation, lower-cased.
 A key shorter than a few characters is no key (None): it would link unrelated items.

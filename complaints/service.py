@@ -266,6 +266,7 @@ def register_uncommitted(
             dispute_date=data.dispute_date,
             amount_cents=data.amount_cents,
             respondent_key=keys.respondent_key(data.respondent_name, data.respondent_credit_code),
+            respondent_name_key=keys.respondent_key(data.respondent_name),
             phone_key=None if anonymous else keys.phone_key(data.submitter_phone),
             address_key=keys.address_key(data.occurred_address or data.respondent_address),
             received_by_district=data.received_by_district,

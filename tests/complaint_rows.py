@@ -97,6 +97,7 @@ def item_row(item: Item, *, item_id: int, rule_set_id: int) -> dict[str, Any]:
         "dispute_date": None,
         "amount_cents": None,
         "respondent_key": None,
+        "respondent_name_key": None,
         "phone_key": None,
         "address_key": None,
         "cluster_id": None,

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from complaints import service, timers, views
 from complaints.actions import Actor
-from complaints.models import Complaint, ComplaintRuleSet
+from complaints.models import Complaint, ComplaintCluster, ComplaintRuleSet
 from complaints.service import MissingFields
 from complaints.vocab import (
     Channel,
@@ -214,6 +214,44 @@ def test_items_with_the_same_respondent_phone_or_address_form_a_cluster(
         now=T0 + timedelta(days=70),
     )
     assert late.cluster_id is None  # outside the 30-day window
+
+
+@pytest.mark.parametrize("coded", [0, 1, 2])
+def test_one_item_with_the_credit_code_joins_the_items_that_name_the_business(
+    session: Session, centre: Centre, coded: int
+) -> None:
+    items = []
+    for n in range(3):
+        data = complaint_data(
+            submitter_phone=f"1370013700{n}",
+            respondent_name="好再来超市有限公司",
+            respondent_address=f"城东区第{n + 1}大街{n + 10}号某某楼",
+            respondent_credit_code="91310000MA1K000001" if n == coded else None,
+        )
+        (item,) = _register(session, data, now=T0 + timedelta(days=n))
+        items.append(item)
+    assert items[coded].respondent_key == "usc:91310000MA1K000001"
+    assert {i.respondent_name_key for i in items} == {"name:好再来超市"}
+    clusters = {i.cluster_id for i in items}
+    assert len(clusters) == 1 and None not in clusters
+    cluster = session.get(ComplaintCluster, clusters.pop())
+    assert cluster is not None and cluster.size == 3 and cluster.reasons == "respondent"
+
+
+def test_the_same_credit_code_clusters_whatever_the_name(session: Session, centre: Centre) -> None:
+    code = "91310000MA1K000002"
+    (first,) = _register(session, complaint_data(respondent_credit_code=code))
+    (second,) = _register(
+        session,
+        complaint_data(
+            submitter_phone="13700137009",
+            respondent_name="好再来便利",
+            respondent_address="城东区另一条路99号某某楼",
+            respondent_credit_code=code,
+        ),
+        now=T0 + timedelta(days=1),
+    )
+    assert first.cluster_id is not None and first.cluster_id == second.cluster_id
 
 
 def test_a_detail_shows_the_latest_members_of_a_big_cluster(
