@@ -119,6 +119,8 @@ def visible_actions(item: Complaint, actor: Actor) -> list[Action]:
 
 def _set_unit(ctx: _Ctx, unit_id: int) -> None:
     unit = config.check_unit(ctx.session, unit_id)
+    if unit_id != ctx.item.unit_id:  # a person chose it: the routing rule no longer applies
+        ctx.item.routing_rule_id, ctx.item.routing_note = None, service.MANUAL_ROUTING_NOTE
     ctx.item.unit_id = unit_id
     ctx.notes.append(f"承办单位：{unit.name}")
 

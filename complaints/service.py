@@ -161,11 +161,26 @@ def _route(session: Session, item: Complaint, data: ComplaintCreate, lookups: Lo
     if data.unit_id is not None:
         config.check_unit(session, data.unit_id)
         item.unit_id, item.routing_rule_id = data.unit_id, None
-        item.routing_note = "人工指定承办单位"
+        item.routing_note = MANUAL_ROUTING_NOTE
         return
     decision = routing.route(lookups.rules, district=place.district, domain=item.domain)
+    apply_route(item, decision)
+
+
+MANUAL_ROUTING_NOTE = "人工指定承办单位"
+
+
+def manually_routed(item: Complaint) -> bool:
+    """Staff named the handling unit (no routing rule chose it), or a superior took it over."""
+    return item.taken_over_by_superior or (
+        item.unit_id is not None and item.routing_rule_id is None
+    )
+
+
+def apply_route(item: Complaint, decision: routing.Decision) -> None:
+    """The unit, rule id and note of a routing decision, always together."""
     item.unit_id, item.routing_rule_id = decision.unit_id, decision.rule_id
-    where = place.district or "未识别属地"
+    where = item.district or "未识别属地"
     item.routing_note = (
         f"{where} × {item.domain.value} → 规则 #{decision.rule_id}（{decision.tier}）"
         if decision.rule_id is not None

@@ -1,5 +1,7 @@
 """Staff confirm or correct the suggested classification. Confirming an emergency opens the
-incident at once (in the same commit); a domain change re-routes an item still at intake."""
+incident at once (in the same commit). A domain change re-routes an item still at intake
+unless staff chose its unit by hand; an unchanged domain never re-routes. The unit, routing
+rule and routing note always change together (`service.apply_route`)."""
 
 from __future__ import annotations
 
@@ -29,16 +31,24 @@ def confirm(
     before = history.summary(item)
     changes: list[str] = []
     if domain is not None:
-        if domain is not item.domain:
+        changed = domain is not item.domain
+        if changed:
             changes.append(f"领域 {item.domain.value} → {domain.value}")
         item.domain, item.domain_confirmed = domain, True
-        if item.status is Status.registered and item.distributed_at is None:
+        at_intake = item.status is Status.registered and item.distributed_at is None
+        if changed and at_intake and service.manually_routed(item):
+            changes.append("承办单位系人工指定，未按新领域重新匹配")
+        elif changed and at_intake:
             decision = routing.route(
                 config.pure_rules(session), district=item.district, domain=domain
             )
-            if decision.unit_id is not None and decision.unit_id != item.unit_id:
-                item.unit_id, item.routing_rule_id = decision.unit_id, decision.rule_id
-                changes.append(f"按新领域重新匹配承办单位（规则 #{decision.rule_id}）")
+            if (decision.unit_id, decision.rule_id) != (item.unit_id, item.routing_rule_id):
+                service.apply_route(item, decision)
+                changes.append(
+                    f"按新领域重新匹配承办单位（规则 #{decision.rule_id}）"
+                    if decision.rule_id is not None
+                    else "按新领域无匹配的分送规则，待人工分送"
+                )
     if urgency is not None:
         if urgency is not item.urgency:
             changes.append(f"紧急程度 {item.urgency.value} → {urgency.value}")

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from complaints import service, timers, views
+from complaints import config, routing, service, timers, triage, views
 from complaints.actions import Actor
 from complaints.models import Complaint, ComplaintCluster, ComplaintRuleSet
 from complaints.service import MissingFields
@@ -311,3 +311,45 @@ def test_clocks_count_the_official_calendar_with_make_up_days(
     assert acceptance is not None and distribution is not None
     assert distribution.due_on == date(2026, 2, 14)  # a make-up Saturday is a working day
     assert acceptance.due_on == date(2026, 3, 2)  # 02-14, 02-24 … 02-28 (make-up), 03-02
+
+
+@pytest.mark.parametrize(
+    ("why", "manual", "confirmed", "unit", "rule"),
+    [
+        ("routed, domain unchanged: stays", False, Domain.price, "east", "district"),
+        ("manual unit, domain unchanged: kept", True, Domain.price, "west", None),
+        ("manual unit, domain changed: kept", True, Domain.drugs, "west", None),
+        ("routed, domain changed: re-routed", False, Domain.drugs, "drugs", "override"),
+    ],
+)
+def test_confirming_the_domain_reroutes_only_a_routed_item_whose_domain_changed(
+    session: Session,
+    centre: Centre,
+    why: str,
+    manual: bool,
+    confirmed: Domain,
+    unit: str,
+    rule: str | None,
+) -> None:
+    data = complaint_data(unit_id=centre.west_id) if manual else complaint_data()
+    (item,) = _register(session, data)
+    assert item.domain is Domain.price
+    assert item.id is not None
+    triage.confirm(
+        session,
+        complaint_id=item.id,
+        domain=confirmed,
+        urgency=None,
+        note="",
+        actor="coordinator",
+        now=T0,
+    )
+    expected = getattr(centre, unit)
+    assert item.unit_id == expected.id, why
+    if rule is None:
+        assert (item.routing_rule_id, item.routing_note) == (None, "人工指定承办单位"), why
+    else:
+        routed = routing.route(config.pure_rules(session), district="城东区", domain=confirmed)
+        assert routed.unit_id == expected.id
+        assert item.routing_rule_id == routed.rule_id, why
+        assert item.routing_note.endswith(f"→ 规则 #{routed.rule_id}（{rule}）"), why
