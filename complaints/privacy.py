@@ -37,11 +37,24 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * max(1, len(name) - 1)
 
 
+_EDGE_BEFORE, _EDGE_AFTER = r"(?<![0-9A-Za-z+])", r"(?![0-9A-Za-z])"
+_NUMBERS = re.compile(
+    _EDGE_BEFORE
+    + "(?:"
+    + r"\d{17}[\dXx]"  # resident ID number (18 characters)
+    + r"|(?:\+?86[\s\-]?)?1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4}"  # mainland mobile
+    + r"|(?:0\d{2,3}[\s\-]?|[(（]0\d{2,3}[)）]\s?)[2-9]\d{6,7}"  # landline with area code
+    + ")"
+    + _EDGE_AFTER
+)
+
+
 def mask_text_phones(text: str) -> str:
-    """Mask anything that looks like a phone or ID number inside free text (for logs)."""
+    """Mask the phone numbers (mobiles, landlines with their area code) and ID numbers inside
+    free text; dates, amounts and other numbers stay as they are."""
 
     def _sub(match: re.Match[str]) -> str:
         value = match.group(0)
         return mask_id(value) or value
 
-    return re.sub(r"(?<![0-9A-Za-z])(?:\+?\d[\d\-]{6,}\d[Xx]?)(?![0-9A-Za-z])", _sub, text)
+    return _NUMBERS.sub(_sub, text)
