@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import clocks, config, history, service, timers
+from complaints import clocks, config, history, privacy, service, timers
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint, ComplaintRuleSet
 from complaints.vocab import (
@@ -457,7 +457,13 @@ def act(
         note=note,
     )
     history.audit_change(
-        session, item, at=now, actor=actor.name, action=f"complaint.{action.value}", before=before
+        session,
+        item,
+        at=now,
+        actor=actor.name,
+        action=f"complaint.{action.value}",
+        before=before,
+        extra={"note": privacy.mask_text_phones(note)} if note else None,  # what and why
     )
     session.commit()
     return item

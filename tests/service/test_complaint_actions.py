@@ -3,6 +3,7 @@ grounds by rule set, testing pauses, extensions, returns and take-over."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from complaints.vocab import (
     TerminationReason,
 )
 from complaints.workflow import Action
+from core.audit import list_entries
 from core.errors import Conflict, Forbidden, ValidationFailed
 from tests.complaint_helpers import Centre, complaint_data, make_centre, report_data
 from tests.conftest import T0
@@ -327,3 +329,32 @@ def test_overlapping_pauses_extend_mediation_once(
             _do(session, item, action, handler, now=T0 + timedelta(days=step[1]))
     mediation = _clock(session, item, ClockKind.mediation)
     assert (mediation.paused_units, mediation.due_on) == (paused, due), why
+
+
+def test_the_audit_entry_says_what_and_why(session: Session, centre: Centre) -> None:
+    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    handler = _unit_actor(centre)
+    _do(session, item, Action.distribute)
+    _do(
+        session,
+        item,
+        Action.return_to_intake,
+        handler,
+        reason="不属本局管辖，当事人电话13800138000",
+    )
+    _do(session, item, Action.reroute, unit_id=centre.west_id, reason="经营地在城西区")
+    _do(session, item, Action.reject, ground=RejectionGround.time_barred, note="已过三年")
+    (other,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    _do(session, other, Action.distribute)
+    _do(session, other, Action.accept, handler)
+    _do(session, other, Action.terminate, handler, termination_reason=TerminationReason.impasse)
+    notes = {
+        entry.action: json.loads(entry.after or "{}").get("note", "")
+        for item_id in (item.id, other.id)
+        for entry in list_entries(session, entity_type="complaint", entity_id=str(item_id))
+    }
+    assert "退回原因：不属本局管辖，当事人电话138****8000" in notes["complaint.return_to_intake"]
+    assert "改派原因：经营地在城西区" in notes["complaint.reroute"]
+    assert "不予受理依据：time_barred" in notes["complaint.reject"]
+    assert "已过三年" in notes["complaint.reject"]
+    assert "终止原因：impasse" in notes["complaint.terminate"]
