@@ -3,13 +3,15 @@ the nearest deadline (items without a running clock last), then the oldest."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from complaints import privacy
 from complaints.models import Complaint
 from complaints.vocab import Channel, Domain, ItemType, Status
 
@@ -31,6 +33,16 @@ class QueueFilter:
     received_to: datetime | None = None
     cluster_id: int | None = None
     text: str | None = None
+    # the item types whose free text the reader sees with phone and ID numbers masked
+    # (`views.numbers_hidden_types`): `text` does not find those items by such a number
+    numbers_hidden_in: frozenset[ItemType] = frozenset()
+
+
+_NUMBER = re.compile(r"\d{7}")  # a run long enough to be part of a phone or ID number
+
+
+def _looks_like_a_number(needle: str) -> bool:
+    return bool(_NUMBER.search(needle)) or privacy.mask_text_phones(needle) != needle
 
 
 def scope(query: Any, unit_ids: frozenset[int] | None) -> Any:
@@ -74,11 +86,17 @@ def _where(query: Any, f: QueueFilter, unit_ids: frozenset[int] | None) -> Any:
         query = query.where(col(Complaint.received_at) < f.received_to)
     if f.text:
         needle = f.text.strip()
+        in_description = col(Complaint.description).contains(needle, autoescape=True)
+        if f.numbers_hidden_in and _looks_like_a_number(needle):
+            # a reader who sees an item's numbers masked cannot find it by them either
+            in_description = and_(
+                in_description, col(Complaint.item_type).not_in(sorted(f.numbers_hidden_in))
+            )
         query = query.where(
             or_(
                 col(Complaint.ref).contains(needle, autoescape=True),
                 col(Complaint.title).contains(needle, autoescape=True),
-                col(Complaint.description).contains(needle, autoescape=True),
+                in_description,
                 col(Complaint.respondent_name).contains(needle, autoescape=True),
                 col(Complaint.external_ref).contains(needle, autoescape=True),
             )

@@ -5,6 +5,9 @@
   `complaint.confidential`, the handling unit included (O121 Art. 37).
 - A complaint's complainant is shown to the handling unit (it needs them to mediate) with
   the ID number masked; read-only viewers see names and phones masked too.
+- Phone and ID numbers in free text (facts, claim, clue) are masked wherever the identity is
+  (read-only viewers; a report's readers without `complaint.confidential`), and the queue's
+  text search does not find such items by those numbers.
 """
 
 from __future__ import annotations
@@ -48,6 +51,19 @@ class Viewer:
 
 def identity_hidden(item: Complaint, viewer: Viewer) -> bool:
     return item.item_type is ItemType.report and not viewer.confidential
+
+
+def numbers_hidden(item: Complaint, viewer: Viewer) -> bool:
+    """Phone and ID numbers in the item's free text (facts, claim, clue) are masked for
+    read-only viewers, and for a report's readers who may not see the reporter."""
+    return viewer.mask_names or identity_hidden(item, viewer)
+
+
+def numbers_hidden_types(viewer: Viewer) -> frozenset[ItemType]:
+    """The item types whose free text `viewer` sees masked (`numbers_hidden`), for search."""
+    if viewer.mask_names:
+        return frozenset(ItemType)
+    return frozenset() if viewer.confidential else frozenset({ItemType.report})
 
 
 def _name(item: Complaint, viewer: Viewer) -> str:
@@ -180,11 +196,12 @@ def detail(
     data = base.model_dump()
     if not hidden and not viewer.mask_names:
         data["submitter_phone"] = item.submitter_phone  # the handling unit must call them
+    text = privacy.mask_text_phones if numbers_hidden(item, viewer) else str
     return ComplaintDetail(
         **data,
-        description=item.description,
-        claim=item.claim,
-        clue=item.clue,
+        description=text(item.description),
+        claim=text(item.claim),
+        clue=text(item.clue),
         classification=json.loads(item.classification_json or "{}"),
         submitter_id_type=None if hidden else item.submitter_id_type,
         submitter_id_number=None

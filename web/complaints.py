@@ -11,7 +11,7 @@ mirroring the API's request bodies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -125,7 +125,7 @@ def _rows(
     viewer = _viewer(session, user)
     total, items = queue.list_items(
         session,
-        filters=filters,
+        filters=replace(filters, numbers_hidden_in=views.numbers_hidden_types(viewer)),
         unit_ids=viewer.actor.unit_ids,
         limit=PAGE_SIZE,
         offset=offset,

@@ -174,6 +174,7 @@ def list_complaints(
             received_to=received_to,
             cluster_id=cluster_id,
             text=q,
+            numbers_hidden_in=views.numbers_hidden_types(viewer),
         ),
         unit_ids=viewer.actor.unit_ids,
         limit=limit,

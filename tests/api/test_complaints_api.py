@@ -419,3 +419,43 @@ def test_a_handler_acts_only_on_items_distributed_to_their_unit(
     clock.advance(timedelta(days=10))
     assert app.state.supervisor.tick().supervised == 0
     assert session.exec(select(Supervision).where(Supervision.complaint_id == cid)).all() == []
+
+
+def test_numbers_in_free_text_are_masked_where_the_identity_is(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    coordinator = auth_headers(Role.coordinator)
+    says = "我的电话13800001111，身份证110101199001011234，2026-11-20 购买"
+    (complaint,) = _register(client, coordinator, _body(description=says, claim=says))
+    (report,) = _register(
+        client,
+        coordinator,
+        report_data(description=says, clue=says, respondent_address="城西区民生路5号").model_dump(
+            mode="json", exclude_none=True
+        ),
+    )
+    for item in (complaint, report):
+        client.post(f"/api/v1/complaints/{item['id']}/distribute", json={}, headers=coordinator)
+    masked = "我的电话138****1111，身份证110***********1234，2026-11-20 购买"
+
+    viewer = auth_headers(Role.viewer)
+    for item in (complaint, report):
+        seen = client.get(f"/api/v1/complaints/{item['id']}", headers=viewer).json()
+        assert seen["description"] == masked
+        assert masked in (seen["claim"], seen["clue"])
+    found = client.get("/api/v1/complaints", params={"q": "13800001111"}, headers=viewer).json()
+    assert found["total"] == 0
+    by_date = client.get("/api/v1/complaints", params={"q": "2026-11-20"}, headers=viewer).json()
+    assert by_date["total"] == 2
+
+    west_handler = _handler_headers(session, centre.west, "west-handler")
+    hidden = client.get(f"/api/v1/complaints/{report['id']}", headers=west_handler).json()
+    assert hidden["description"] == masked and hidden["clue"] == masked
+    theirs = client.get("/api/v1/complaints", params={"q": "13800001111"}, headers=west_handler)
+    assert theirs.json()["total"] == 0
+
+    east_handler = _handler_headers(session, centre.east)
+    mediating = client.get(f"/api/v1/complaints/{complaint['id']}", headers=east_handler).json()
+    assert mediating["description"] == says  # the complaint's handling unit needs them
+    staff = client.get("/api/v1/complaints", params={"q": "13800001111"}, headers=coordinator)
+    assert staff.json()["total"] == 2
