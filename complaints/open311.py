@@ -29,9 +29,9 @@ from complaints import actions, service
 from complaints import open311_catalog as catalog
 from complaints.io_models import Open311Client, Open311Request
 from complaints.io_schemas import Open311ClientCreate
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintClock
 from complaints.schemas import ComplaintCreate
-from complaints.vocab import ZH, ItemType, Status, Workflow
+from complaints.vocab import ZH, ClockKind, ClockStatus, ItemType, Status, Workflow
 from core import audit
 from core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from oncall.models import Unit
@@ -358,9 +358,42 @@ def render(
         if linked_ids
         else {}
     )
+    deadlines = _statutory_deadlines(session, ids)
     return [
-        _one(i, extra.get(i.id or 0), units, linked, tz=tz, extensions=extensions) for i in items
+        _one(
+            i,
+            extra.get(i.id or 0),
+            units,
+            linked,
+            deadlines.get(i.id or 0),
+            tz=tz,
+            extensions=extensions,
+        )
+        for i in items
     ]
+
+
+# internal process steps (distribute within 1 WD, sign for …), not a deadline owed the citizen
+_INTERNAL_CLOCKS = (ClockKind.distribution, ClockKind.sign_for)
+
+
+def _statutory_deadlines(session: Session, ids: list[int]) -> dict[int, tuple[datetime, ClockKind]]:
+    """Per item, the nearest deadline of its live statutory clocks (acceptance, mediation,
+    verification, reply …): what `expected_datetime` promises the citizen."""
+    if not ids:
+        return {}
+    found: dict[int, tuple[datetime, ClockKind]] = {}
+    for clock in session.exec(
+        select(ComplaintClock).where(
+            col(ComplaintClock.complaint_id).in_(ids),
+            col(ComplaintClock.status).in_([ClockStatus.running, ClockStatus.paused]),
+            col(ComplaintClock.kind).not_in(_INTERNAL_CLOCKS),
+        )
+    ).all():
+        current = found.get(clock.complaint_id)
+        if current is None or clock.due_at < current[0]:
+            found[clock.complaint_id] = (clock.due_at, clock.kind)
+    return found
 
 
 def _one(
@@ -368,11 +401,13 @@ def _one(
     request: Open311Request | None,
     units: dict[int | None, str],
     linked: dict[int | None, str],
+    deadline: tuple[datetime, ClockKind] | None,
     *,
     tz: ZoneInfo,
     extensions: bool,
 ) -> catalog.ServiceRequest:
     closed = item.status is Status.closed
+    due_at, due_clock = (None, None) if closed or deadline is None else deadline
     outcome = catalog.outcome(
         rejection_ground=item.rejection_ground,
         termination_reason=item.termination_reason,
@@ -392,7 +427,7 @@ def _one(
         service_notice=None,
         requested_datetime=catalog.iso(item.received_at, tz) or "",
         updated_datetime=catalog.iso(item.closed_at if closed else item.updated_at, tz),
-        expected_datetime=None if closed else catalog.iso(item.next_due_at, tz),
+        expected_datetime=catalog.iso(due_at, tz),
         address=(item.occurred_address or item.respondent_address) or None,
         address_id=request.address_id if request else None,
         zipcode=None,
@@ -404,7 +439,7 @@ def _one(
             "status_label": ZH[item.status],
             "item_type": item.item_type.value,
             "channel": item.channel.value,
-            "deadline_clock": catalog.clock_label(item.next_due_clock) if not closed else None,
+            "deadline_clock": catalog.clock_label(due_clock),
             "overdue": item.overdue,
             "linked_request_id": linked.get(item.linked_item_id),
         }

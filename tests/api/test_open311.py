@@ -131,7 +131,9 @@ def test_a_request_round_trip_until_closed(
     assert opened["service_code"] == "complaint-price"
     assert opened["agency_responsible"] == "城东区局"
     assert opened["requested_datetime"] == "2026-11-23T09:30:00+08:00"
-    assert opened["expected_datetime"] == "2026-11-25T00:00:00+08:00"  # distribution: 1 WD
+    # the statutory clock, not the internal 1-WD distribution: accept within 7 WD → 12-02
+    assert opened["expected_datetime"] == "2026-12-03T00:00:00+08:00"
+    assert opened["extended_attributes"]["deadline_clock"] == "acceptance"
     assert opened["lat"] == pytest.approx(31.2304) and opened["long"] == pytest.approx(121.4737)
     assert opened["media_url"] == "https://img.example.com/receipt.jpg"
     assert "13800138000" not in json.dumps(opened, ensure_ascii=False)
