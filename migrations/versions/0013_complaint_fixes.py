@@ -1,8 +1,8 @@
 """complaint clocks remember their pauses (overlaps count once); items keep the respondent's
 name key beside the credit-code key (clusters find both)
 
-Revision ID: 0016_complaint_fixes
-Revises: 0011_person_notify_rules
+Revision ID: 0013_complaint_fixes
+Revises: 0012_emergency_plans
 Create Date: 2026-12-06
 """
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from alembic import op
 
 from complaints import keys
 
-revision: str = '0016_complaint_fixes'
-down_revision: str | None = '0011_person_notify_rules'
+revision: str = '0013_complaint_fixes'
+down_revision: str | None = '0012_emergency_plans'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
