@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from escalation.policy import GroupTarget, OnDutyTarget, PersonTarget, Policy, Target
-from oncall.changes import Layers, load_layers, on_duty_slots
+from oncall.layers import Layers, load_layers, on_duty_slots
 from oncall.models import DutyRole, Person, PersonDutyRole, PersonSkill
 
 SHIFT_ROLE_OF_TARGET = {
@@ -50,7 +50,7 @@ def resolve_target(
     tz: ZoneInfo,
     layers: Layers | None = None,
 ) -> frozenset[int]:
-    """The people behind `target` at `at`; `layers` as for `oncall.changes.on_duty_slots`."""
+    """The people behind `target` at `at`; `layers` as for `oncall.layers.on_duty_slots`."""
     if isinstance(target, PersonTarget):
         person = session.get(Person, target.person_id)
         return frozenset({target.person_id}) if person and person.is_active else frozenset()

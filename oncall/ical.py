@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from core import audit
 from core.errors import NotFound, ValidationFailed
-from oncall import changes
+from oncall import layers
 from oncall.models import Person, Unit
 from oncall.roster_models import FeedCreate, FeedKind, FeedToken, ShiftType
 
@@ -61,7 +61,7 @@ def feed_for_token(session: Session, *, token: str) -> FeedToken:
 
 def render(session: Session, *, feed: FeedToken, now: datetime, tz: ZoneInfo) -> bytes:
     today = now.astimezone(tz).date()
-    worked = changes.worked_between(
+    worked = layers.worked_between(
         session,
         start=today - timedelta(days=FEED_WINDOW_DAYS),
         end=today + timedelta(days=FEED_WINDOW_DAYS),
@@ -70,7 +70,7 @@ def render(session: Session, *, feed: FeedToken, now: datetime, tz: ZoneInfo) ->
         person_id=feed.subject_id if feed.kind is FeedKind.person else None,
     )
     shifts = {(s.unit_id, s.code): s for s in session.exec(select(ShiftType)).all()}
-    people = changes.people_by_id(session, {slot.person_id for slot in worked})
+    people = layers.people_by_id(session, {slot.person_id for slot in worked})
     calendar = Calendar()
     calendar.add("prodid", "-//DutyDesk//Duty roster//ZH")
     calendar.add("version", "2.0")

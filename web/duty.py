@@ -19,7 +19,7 @@ from escalation import person_rules
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
 from oncall import directory, dutylog
-from oncall.changes import on_duty_slots, people_by_id, worked_between
+from oncall.layers import on_duty_slots, people_by_id, worked_between
 from oncall.models import UnitKind
 from oncall.resolve import Slot
 from oncall.roster_models import ShiftType

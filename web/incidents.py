@@ -23,7 +23,7 @@ from escalation import reporting, service
 from escalation.engine import IncidentStatus
 from escalation.models import Category, Incident, IncidentReportKind, ReportMethod
 from escalation.policy import Severity
-from oncall.changes import people_by_id
+from oncall.layers import people_by_id
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
 

@@ -14,7 +14,7 @@ from api.deps import SessionDep
 from core.users import Permission
 from escalation import service
 from escalation.models import Incident
-from oncall.changes import people_by_id
+from oncall.layers import people_by_id
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
 

@@ -19,7 +19,7 @@ from core.calendar_store import load_calendar
 from core.types import MAX_ID
 from core.users import Permission
 from oncall import changes, directory, planning, rosters
-from oncall.changes import people_by_id
+from oncall.layers import people_by_id
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus, SwapStatus
 from web.export import roster_workbook

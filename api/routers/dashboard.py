@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from api.deps import ClockDep, DashboardReader, SessionDep, SettingsDep
 from escalation import stats
-from oncall.changes import on_duty_slots
+from oncall.layers import on_duty_slots
 
 router = APIRouter(prefix="/api/v1", tags=["dashboard"])
 

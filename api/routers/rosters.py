@@ -21,7 +21,7 @@ from api.deps import (
 )
 from core.errors import ValidationFailed
 from core.types import MAX_ID, Code
-from oncall import changes, ical, planning, rosters
+from oncall import changes, ical, layers, planning, rosters
 from oncall.directory import person_public
 from oncall.roster_models import (
     DemandCreate,
@@ -492,7 +492,7 @@ def on_duty_now(
     instant = at or clock.now()
     if not (datetime(2000, 1, 2, tzinfo=UTC) < instant < datetime(2100, 1, 1, tzinfo=UTC)):
         raise ValidationFailed("at", "must be between 2000 and 2100")
-    slots = changes.on_duty_slots(
+    slots = layers.on_duty_slots(
         session,
         at=instant,
         tz=settings.tz,
@@ -500,7 +500,7 @@ def on_duty_now(
         role=role.value if role else None,
         skill=skill,
     )
-    people = changes.people_by_id(session, {s.person_id for s in slots})
+    people = layers.people_by_id(session, {s.person_id for s in slots})
     result = []
     for slot in slots:
         person = person_public(session, people[slot.person_id])

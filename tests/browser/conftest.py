@@ -34,7 +34,7 @@ from core.clock import FakeClock
 from core.config import RunMode, Settings
 from core.db import make_engine
 from core.users import User
-from oncall.changes import on_duty_slots
+from oncall.layers import on_duty_slots
 from oncall.models import Person
 from oncall.resolve import shift_interval
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from core.audit import list_entries
 from core.errors import Conflict
-from oncall import changes, planning, rosters
+from oncall import layers, planning, rosters
 from oncall.roster_models import (
     LeaveCreate,
     Roster,
@@ -33,7 +33,7 @@ def intake(session: Session) -> Intake:
 
 
 def _on_duty(session: Session, at: datetime) -> set[tuple[int, str]]:
-    slots = changes.on_duty_slots(session, at=at, tz=SHANGHAI)
+    slots = layers.on_duty_slots(session, at=at, tz=SHANGHAI)
     return {(s.person_id, s.shift_code) for s in slots}
 
 
