@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from core import users as user_service
 from core.users import Role, User
-from oncall import directory, planning, rosters
+from oncall import directory, planning, publishing, rosters
 from oncall.models import (
     ContactCreate,
     ContactKind,
@@ -311,7 +311,7 @@ def seed_roster(
     rosters.run_generation(open_session, roster_id=roster_id, now=lambda: now)
     with open_session() as session:
         if rosters.get_roster(session, roster_id=roster_id).status is RosterStatus.draft:
-            rosters.publish(session, roster_id=roster_id, actor=ACTOR, now=now)
+            publishing.publish(session, roster_id=roster_id, actor=ACTOR, now=now)
     return roster_id
 
 

@@ -1,16 +1,14 @@
-"""Roster versions: generate (in the background), review, compare, publish, repair.
+"""Roster versions: generate (in the background), review, compare, repair; publishing is
+`oncall.publishing`.
 
-Lifecycle: generating → draft | infeasible | failed; draft → published; a newer published
-version of the same unit supersedes the published versions whose period it overlaps, and
-only when it covers each of them whole, so no day is ever left without a roster (a period
-that overlaps only part of a published one is refused, at generation already). A draft is
-refused when it is stale: generated before an overlapping published version was published,
-or putting someone on duty during leave. Approved swaps of a superseded version carry over
-to the new one when both swapped slots are still in it unchanged; the others are reported on
-the new version. Every step is audited. Generation is split in two so the HTTP request never
-waits for the solver: `start_generation` records the version, `run_generation` (called by a
-runner thread) solves and stores the result; a repair is hinted by the base version as
-people work it (its approved swaps applied).
+Lifecycle: generating → draft | infeasible | failed; draft → published (`oncall.publishing`);
+a newer published version of the same unit supersedes the published versions whose period it
+overlaps, and only when it covers each of them whole, so no day is ever left without a roster
+(a period that overlaps only part of a published one is refused, at generation already:
+`refuse_partial_overlap`, which publishing applies again). Every step is audited. Generation
+is split in two so the HTTP request never waits for the solver: `start_generation` records
+the version, `run_generation` (called by a runner thread) solves and stores the result; a
+repair is hinted by the base version as people work it (its approved swaps applied).
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from oncall import planning
 from oncall.problem_builder import build_problem
 from oncall.roster_models import (
-    Leave,
     LeaveCreate,
     RepairRequest,
     Roster,
@@ -63,7 +60,7 @@ def list_rosters(session: Session, *, unit_id: int | None = None) -> list[Roster
     return list(session.exec(query).all())
 
 
-def _summary(roster: Roster) -> dict[str, object]:
+def summary(roster: Roster) -> dict[str, object]:
     return {
         "unit_id": roster.unit_id,
         "period": f"{roster.period_start}..{roster.period_end}",
@@ -72,7 +69,7 @@ def _summary(roster: Roster) -> dict[str, object]:
     }
 
 
-def _published_overlapping(
+def published_overlapping(
     session: Session, *, unit_id: int, start: date, end: date
 ) -> list[Roster]:
     return list(
@@ -89,7 +86,7 @@ def _published_overlapping(
     )
 
 
-def _refuse_partial_overlap(published: list[Roster], *, start: date, end: date) -> None:
+def refuse_partial_overlap(published: list[Roster], *, start: date, end: date) -> None:
     """A new version replaces the published ones it overlaps as a whole: one that it covers
     only in part would leave that roster's other days with nobody on duty."""
     for previous in published:
@@ -116,8 +113,8 @@ def start_generation(
     planning.get_rules(session, unit_id=unit_id)  # validates the unit
     if not planning.list_shift_types(session, unit_id=unit_id):
         raise ValidationFailed("unit_id", "the unit has no shift types yet")
-    _refuse_partial_overlap(
-        _published_overlapping(session, unit_id=unit_id, start=start, end=end),
+    refuse_partial_overlap(
+        published_overlapping(session, unit_id=unit_id, start=start, end=end),
         start=start,
         end=end,
     )
@@ -147,7 +144,7 @@ def start_generation(
         action="roster.generate",
         entity_type="roster",
         entity_id=roster.id,
-        after=_summary(roster),
+        after=summary(roster),
     )
     session.commit()
     return roster
@@ -179,7 +176,7 @@ def _with_swaps(
     return sorted(slots.values(), key=lambda a: (a.day, int(a.person)))
 
 
-def _approved_swaps(session: Session, roster_id: int) -> list[SwapRequestRow]:
+def approved_swaps(session: Session, roster_id: int) -> list[SwapRequestRow]:
     return list(
         session.exec(
             select(SwapRequestRow)
@@ -194,7 +191,7 @@ def _approved_swaps(session: Session, roster_id: int) -> list[SwapRequestRow]:
 
 def effective_assignments(session: Session, roster_id: int) -> list[rp.Assignment]:
     """A roster's assignments with its approved swaps applied (what people actually work)."""
-    return _with_swaps(assignments_of(session, roster_id), _approved_swaps(session, roster_id))
+    return _with_swaps(assignments_of(session, roster_id), approved_swaps(session, roster_id))
 
 
 def _result_document(result: rp.RosterResult) -> dict[str, Any]:
@@ -344,145 +341,9 @@ def run_generation(
             action=f"roster.{roster.status.value}",
             entity_type="roster",
             entity_id=roster_id,
-            after={**_summary(roster), "objective": result.objective},
+            after={**summary(roster), "objective": result.objective},
         )
         session.commit()
-
-
-def _slots(session: Session, roster_id: int) -> dict[tuple[int, date], int]:
-    """(person, day) -> shift type id of a roster's assignments."""
-    rows = session.exec(
-        select(RosterAssignment).where(RosterAssignment.roster_id == roster_id)
-    ).all()
-    return {(r.person_id, r.day): r.shift_type_id for r in rows}
-
-
-def _refuse_stale(session: Session, roster: Roster, published: list[Roster]) -> None:
-    for previous in published:
-        assert previous.id is not None and roster.id is not None
-        if previous.id > roster.id or (
-            previous.published_at is not None and previous.published_at > roster.created_at
-        ):
-            raise Conflict(
-                f"roster {roster.id} was generated before roster {previous.id}"
-                f" ({previous.period_start}..{previous.period_end}, version {previous.version})"
-                " was published; generate again, or repair the published roster"
-            )
-    on_leave = session.exec(
-        select(RosterAssignment, Leave)
-        .join(Leave, col(Leave.person_id) == RosterAssignment.person_id)
-        .where(
-            RosterAssignment.roster_id == roster.id,
-            col(Leave.start_date) <= RosterAssignment.day,
-            col(Leave.end_date) >= RosterAssignment.day,
-        )
-        .order_by(col(RosterAssignment.day))
-    ).first()
-    if on_leave is not None:
-        assignment, leave = on_leave
-        raise Conflict(
-            f"roster {roster.id} puts person {assignment.person_id} on duty on {assignment.day},"
-            f" during their leave ({leave.reason}) recorded since it was generated; generate"
-            " again, or repair the published roster"
-        )
-
-
-def _carry_over_swaps(
-    session: Session, *, previous: Roster, roster: Roster, actor: str, now: datetime
-) -> list[dict[str, object]]:
-    """Re-point the approved swaps of `previous` to `roster` where both swapped slots are in
-    it unchanged; a swap the new version already contains (a repair keeps them) needs nothing.
-    Returns the swaps that no longer apply, each audited."""
-    assert previous.id is not None and roster.id is not None
-    old, new = _slots(session, previous.id), _slots(session, roster.id)
-    dropped: list[dict[str, object]] = []
-    for swap in _approved_swaps(session, previous.id):
-        a_slot, b_slot = (swap.a_person_id, swap.a_day), (swap.b_person_id, swap.b_day)
-        a_shift, b_shift = old.get(a_slot), old.get(b_slot)
-        detail: dict[str, object] = {
-            "swap_id": swap.id,
-            "from_roster_id": previous.id,
-            "to_roster_id": roster.id,
-        }
-        if a_shift is not None and new.get(a_slot) == a_shift and new.get(b_slot) == b_shift:
-            swap.roster_id = roster.id
-            session.add(swap)
-            action = "swap.carry_over"
-        elif (
-            a_shift is not None
-            and new.get((swap.b_person_id, swap.a_day)) == a_shift
-            and new.get((swap.a_person_id, swap.b_day)) == b_shift
-        ):
-            action = "swap.contained"
-        else:
-            detail["reason"] = (
-                f"the slots of person {swap.a_person_id} on {swap.a_day} and person"
-                f" {swap.b_person_id} on {swap.b_day} are not both in the new version"
-            )
-            dropped.append(detail)
-            action = "swap.dropped"
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action=action,
-            entity_type="roster",
-            entity_id=roster.id,
-            after=detail,
-        )
-    return dropped
-
-
-def publish(session: Session, *, roster_id: int, actor: str, now: datetime) -> Roster:
-    """Publish a draft over the published versions it covers whole; refused (409) when it
-    would cover one only in part, or when the draft is stale (see the module docstring)."""
-    roster = get_roster(session, roster_id=roster_id)
-    if roster.status is not RosterStatus.draft:
-        raise Conflict(f"only a draft can be published; this roster is {roster.status.value}")
-    older = _published_overlapping(
-        session, unit_id=roster.unit_id, start=roster.period_start, end=roster.period_end
-    )
-    _refuse_partial_overlap(older, start=roster.period_start, end=roster.period_end)
-    _refuse_stale(session, roster, older)
-    dropped: list[dict[str, object]] = []
-    for previous in older:
-        before = _summary(previous)
-        previous.status = RosterStatus.superseded
-        session.add(previous)
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action="roster.supersede",
-            entity_type="roster",
-            entity_id=previous.id,
-            before=before,
-            after=_summary(previous),
-        )
-        dropped += _carry_over_swaps(
-            session, previous=previous, roster=roster, actor=actor, now=now
-        )
-    before = _summary(roster)
-    roster.status = RosterStatus.published
-    roster.published_at, roster.published_by = now, actor
-    if dropped:
-        document = json.loads(roster.result_json) if roster.result_json else {}
-        document["dropped_swaps"] = dropped
-        roster.result_json = json.dumps(document, ensure_ascii=False)
-    session.add(roster)
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="roster.publish",
-        entity_type="roster",
-        entity_id=roster_id,
-        before=before,
-        after=_summary(roster)
-        | ({"dropped_swaps": [d["swap_id"] for d in dropped]} if dropped else {}),
-    )
-    session.commit()
-    return roster
 
 
 def compare(

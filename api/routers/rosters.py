@@ -21,7 +21,7 @@ from api.deps import (
 )
 from core.errors import ValidationFailed
 from core.types import MAX_ID, Code
-from oncall import changes, ical, layers, planning, rosters
+from oncall import changes, ical, layers, planning, publishing, rosters
 from oncall.directory import person_public
 from oncall.roster_models import (
     DemandCreate,
@@ -346,7 +346,7 @@ def roster_assignments(
 def publish_roster(
     session: SessionDep, clock: ClockDep, who: RosterWriter, roster_id: Id
 ) -> RosterPublic:
-    roster = rosters.publish(session, roster_id=roster_id, actor=who.name, now=clock.now())
+    roster = publishing.publish(session, roster_id=roster_id, actor=who.name, now=clock.now())
     return _roster_public(roster, clock.now())
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from core.audit import list_entries
 from core.errors import Conflict
-from oncall import layers, planning, rosters
+from oncall import layers, planning, publishing, rosters
 from oncall.roster_models import (
     LeaveCreate,
     Roster,
@@ -59,7 +59,7 @@ def test_a_version_overlapping_only_part_of_a_published_one_is_refused(
     start, end = date(2027, 1, 25), date(2027, 2, 5)
     draft = make_roster(session, intake, start, end, covering_rows(intake, start, end), at=later)
     with pytest.raises(Conflict) as refused:
-        rosters.publish(session, roster_id=draft.id or 0, actor="planner", now=later)
+        publishing.publish(session, roster_id=draft.id or 0, actor="planner", now=later)
     assert f"roster {january.id} (2027-01-01..2027-01-31)" in str(refused.value.detail)
     session.refresh(january)
     assert january.status is RosterStatus.published
@@ -83,7 +83,7 @@ def test_a_version_overlapping_only_part_of_a_published_one_is_refused(
         covering_rows(intake, JAN1, date(2027, 2, 5)),
         at=later,
     )
-    rosters.publish(session, roster_id=whole.id or 0, actor="planner", now=later)
+    publishing.publish(session, roster_id=whole.id or 0, actor="planner", now=later)
     session.refresh(january)
     assert january.status is RosterStatus.superseded
 
@@ -97,9 +97,11 @@ def test_a_draft_generated_before_the_published_version_is_refused(
     rows = covering_rows(intake, JAN1, JAN31)
     stale = make_roster(session, intake, JAN1, JAN31, rows)
     repair = make_roster(session, intake, JAN1, JAN31, rows, at=T0 + timedelta(hours=1))
-    rosters.publish(session, roster_id=repair.id or 0, actor="planner", now=T0 + timedelta(hours=2))
+    publishing.publish(
+        session, roster_id=repair.id or 0, actor="planner", now=T0 + timedelta(hours=2)
+    )
     with pytest.raises(Conflict, match=f"before roster {repair.id}.*generate again"):
-        rosters.publish(
+        publishing.publish(
             session, roster_id=stale.id or 0, actor="planner", now=T0 + timedelta(hours=3)
         )
     session.refresh(repair)
@@ -119,7 +121,7 @@ def test_a_draft_putting_someone_on_duty_during_later_leave_is_refused(
         now=T0 + timedelta(hours=1),
     )
     with pytest.raises(Conflict, match=f"person {sick} on duty on {sick_day}.*sick"):
-        rosters.publish(session, roster_id=draft.id or 0, actor="planner", now=T0)
+        publishing.publish(session, roster_id=draft.id or 0, actor="planner", now=T0)
     session.refresh(draft)
     assert draft.status is RosterStatus.draft
 
@@ -171,7 +173,7 @@ def test_approved_swaps_carry_over_to_the_new_version_or_are_reported(
         for p, d, c in rows
     ]
     new = make_roster(session, intake, JAN1, JAN31, new_rows, at=T0 + timedelta(hours=1))
-    published = rosters.publish(
+    published = publishing.publish(
         session, roster_id=new.id or 0, actor="planner", now=T0 + timedelta(hours=2)
     )
     swaps = {s.id: s for s in session.exec(select(SwapRequestRow)).all()}
