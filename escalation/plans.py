@@ -5,11 +5,11 @@ Invariants:
 - At most one stored plan per category × severity; it is replaced in place (`version` + 1) or
   deactivated, never deleted, and every change is audited with before and after.
 - The plans in force (`effective_plans`) are the active stored ones plus the built-in default
-  (escalation.policy.default_plans) of every category × severity with nothing stored; an
+  (escalation.default_plans) of every category × severity with nothing stored; an
   inactive stored plan leaves its key to `select_plan`'s fallback (a more severe plan of the
   category, then the `other` category), never to the built-in default. The incident freezes
   the chosen policy and deadlines when it opens, so an edit never reaches a running incident.
-- A stored plan passes escalation.policy's checks (`plan_from_parts`) and names only what
+- A stored plan passes escalation.plan_checks (`plan_from_parts`) and names only what
   exists when it is saved: on-duty roles the resolver knows (escalation.targets.TARGET_ROLES),
   skills of the directory, active people, and configured group channels or the built-in
   leadership group. An invalid plan is a `ValidationFailed` naming the field; nothing is
@@ -29,9 +29,10 @@ from sqlmodel import Session, select
 
 from core import audit
 from core.errors import Conflict, ValidationFailed
+from escalation.default_plans import LEADERSHIP_GROUP, default_plans
 from escalation.models import Category, EmergencyPlanPublic, StoredPlan
+from escalation.plan_checks import plan_from_parts
 from escalation.policy import (
-    LEADERSHIP_GROUP,
     EmergencyPlan,
     GroupTarget,
     OnDutyTarget,
@@ -39,8 +40,6 @@ from escalation.policy import (
     PolicyError,
     ReportingDeadlines,
     Severity,
-    default_plans,
-    plan_from_parts,
     policy_from_dict,
     policy_to_dict,
     select_plan,

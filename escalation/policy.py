@@ -15,18 +15,16 @@ Invariants:
   checks, plus: at most one rule per kind, `after_minutes` within a day.
 - On-duty targets are resolved by the caller through `oncall` at the moment a step runs;
   nothing here knows who is on duty.
-- The default plans (`default_plans`) apply where no plan is stored (escalation.plans); their
-  expert step pages the skill `EXPERT_SKILL_OF_CATEGORY` maps the category to. An edited plan
-  (`plan_from_parts`) passes the same checks as a snapshot plus bounds (`MAX_*`) and has no
-  rule that could never fire.
+- The default plans (escalation.default_plans) apply where no plan is stored
+  (escalation.plans); an edited plan passes the same checks as a snapshot plus the bounds of
+  escalation.plan_checks (`plan_from_parts`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from typing import Any, Literal, TypeVar
 
 SNAPSHOT_VERSION = 1
@@ -48,12 +46,12 @@ class PolicyError(ValueError):
         return PolicyError(f"{prefix}.{self.field}", self.reason)
 
 
-def _require_text(name: str, value: object) -> None:
+def require_text(name: str, value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise PolicyError(name, f"expected a non-empty string, got {value!r}")
 
 
-def _require_int(name: str, value: object, *, minimum: int) -> None:
+def require_int(name: str, value: object, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PolicyError(name, f"expected an integer, got {value!r}")
     if value < minimum:
@@ -71,10 +69,10 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """1 for I (most severe) … 4 for IV."""
-        return _SEVERITY_ORDER.index(self) + 1
+        return SEVERITY_ORDER.index(self) + 1
 
 
-_SEVERITY_ORDER = (Severity.I, Severity.II, Severity.III, Severity.IV)
+SEVERITY_ORDER = (Severity.I, Severity.II, Severity.III, Severity.IV)
 
 
 # ---- targets ---------------------------------------------------------------------------------
@@ -88,9 +86,9 @@ class OnDutyTarget:
     skill: str | None = None
 
     def __post_init__(self) -> None:
-        _require_text("role", self.role)
+        require_text("role", self.role)
         if self.skill is not None:
-            _require_text("skill", self.skill)
+            require_text("skill", self.skill)
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,7 @@ class PersonTarget:
     person_id: int
 
     def __post_init__(self) -> None:
-        _require_int("person_id", self.person_id, minimum=1)
+        require_int("person_id", self.person_id, minimum=1)
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ class GroupTarget:
     group: str
 
     def __post_init__(self) -> None:
-        _require_text("group", self.group)
+        require_text("group", self.group)
 
 
 Target = OnDutyTarget | PersonTarget | GroupTarget
@@ -142,7 +140,7 @@ class NotifyRule:
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
             raise PolicyError("kind", f"must be one of {list(_KINDS)}, not {self.kind!r}")
-        _require_int("after_minutes", self.after_minutes, minimum=0)
+        require_int("after_minutes", self.after_minutes, minimum=0)
 
 
 DEFAULT_RULES: tuple[NotifyRule, ...] = (NotifyRule("sms", 0), NotifyRule("voice", 2))
@@ -159,7 +157,7 @@ def person_rules_from_list(data: object, path: str = "rules") -> tuple[NotifyRul
     Raises:
         PolicyError: with `field` the path, e.g. `rules[1].after_minutes`.
     """
-    items = _list(data, path)
+    items = require_list(data, path)
     if len(items) > MAX_PERSON_RULES:
         raise PolicyError(path, f"at most {MAX_PERSON_RULES} rules, got {len(items)}")
     rules: list[NotifyRule] = []
@@ -201,14 +199,14 @@ class Step:
         for i, target in enumerate(self.targets):
             if not isinstance(target, OnDutyTarget | PersonTarget | GroupTarget):
                 raise PolicyError(f"targets[{i}]", f"not a target: {target!r}")
-        _require_int("wait_minutes", self.wait_minutes, minimum=1)
-        _require_int("repeat", self.repeat, minimum=0)
+        require_int("wait_minutes", self.wait_minutes, minimum=1)
+        require_int("repeat", self.repeat, minimum=0)
         if not self.rules:
             raise PolicyError("rules", "a step needs at least one notification rule")
         if len(set(self.rules)) != len(self.rules):
             raise PolicyError("rules", "duplicate rule")
         for i, group in enumerate(self.broadcast_groups):
-            _require_text(f"broadcast_groups[{i}]", group)
+            require_text(f"broadcast_groups[{i}]", group)
 
     @property
     def group_targets(self) -> tuple[str, ...]:
@@ -223,7 +221,7 @@ class Policy:
     steps: tuple[Step, ...]
 
     def __post_init__(self) -> None:
-        _require_text("name", self.name)
+        require_text("name", self.name)
         if not self.steps:
             raise PolicyError("steps", "a policy needs at least one step")
 
@@ -236,8 +234,8 @@ class ReportingDeadlines:
     written_report_minutes: int
 
     def __post_init__(self) -> None:
-        _require_int("initial_report_minutes", self.initial_report_minutes, minimum=1)
-        _require_int("written_report_minutes", self.written_report_minutes, minimum=1)
+        require_int("initial_report_minutes", self.initial_report_minutes, minimum=1)
+        require_int("written_report_minutes", self.written_report_minutes, minimum=1)
         if self.written_report_minutes < self.initial_report_minutes:
             raise PolicyError("written_report_minutes", "must not be before the initial report")
 
@@ -250,7 +248,7 @@ class EmergencyPlan:
     deadlines: ReportingDeadlines
 
     def __post_init__(self) -> None:
-        _require_text("category", self.category)
+        require_text("category", self.category)
         if not isinstance(self.severity, Severity):
             raise PolicyError("severity", f"not a severity: {self.severity!r}")
 
@@ -270,173 +268,11 @@ def select_plan(plans: Iterable[EmergencyPlan], category: str, severity: Severit
     """
     by_key = {(p.category, p.severity): p for p in plans}
     for cat in (category, DEFAULT_CATEGORY):
-        for level in reversed(_SEVERITY_ORDER[: severity.rank]):
+        for level in reversed(SEVERITY_ORDER[: severity.rank]):
             plan = by_key.get((cat, level))
             if plan is not None:
                 return plan
     raise LookupError(f"no emergency plan for {category!r}/{severity} nor a default plan")
-
-
-# ---- defaults (configuration, DOMAIN.md §5) --------------------------------------------------
-
-DEFAULT_CATEGORIES = ("special_equipment", "food_safety", "drug_safety", "mass_event", "other")
-LEADERSHIP_GROUP = "leadership"
-
-# Reporting deadlines (initial phone report, written report) in minutes. DOMAIN.md §5 says
-# "30 min phone / 1 h written" is NOT uniform; observed values: 15/30 min for I–II and 30/60
-# for III [DOC]; Henan 15/35 for I–II, 1 h for III, 6 h for IV [HEN]; a county 20/40 [CTY];
-# Lanzhou ≤2 h [LZ]. These defaults follow [DOC], with IV taken from Lanzhou (2 h phone) and
-# Henan (6 h written). They are configuration: store per jurisdiction, do not trust as law.
-DEFAULT_DEADLINES: Mapping[Severity, ReportingDeadlines] = {
-    Severity.I: ReportingDeadlines(15, 30),
-    Severity.II: ReportingDeadlines(15, 30),
-    Severity.III: ReportingDeadlines(30, 60),
-    Severity.IV: ReportingDeadlines(120, 360),
-}
-# Minutes each rung waits for an acknowledgement before climbing.
-_DEFAULT_WAIT: Mapping[Severity, int] = {
-    Severity.I: 3,
-    Severity.II: 5,
-    Severity.III: 10,
-    Severity.IV: 15,
-}
-
-
-# The domain expert's skill (a directory skill code, e.g. "food") for each incident category
-# (e.g. "food_safety") in the default plans: the two vocabularies differ, so they are mapped
-# here, never equated. A category without a domain skill (None: mass events, other) pages the
-# general expert role instead: an expert on shift, else every expert (escalation.targets).
-# Stored plans name their expert's skill in their own steps.
-EXPERT_SKILL_OF_CATEGORY: Mapping[str, str | None] = {
-    "special_equipment": "special_equipment",
-    "food_safety": "food",
-    "drug_safety": "drugs",
-    "mass_event": None,
-    "other": None,
-}
-
-
-def default_policy(category: str, severity: Severity) -> Policy:
-    """duty officer → backup → domain expert → leader on duty → director (DESIGN.md §3).
-
-    The expert's skill comes from `EXPERT_SKILL_OF_CATEGORY` (none: the general expert role).
-    Severity I tells the leadership group at once, II–III when the leader on duty is paged;
-    IV ends at the leader on duty and tells no group.
-    """
-    wait = _DEFAULT_WAIT[severity]
-    early = (LEADERSHIP_GROUP,) if severity is Severity.I else ()
-    at_leader = (LEADERSHIP_GROUP,) if severity in (Severity.II, Severity.III) else ()
-    expert = OnDutyTarget("expert", skill=EXPERT_SKILL_OF_CATEGORY.get(category))
-    steps = [
-        Step((OnDutyTarget("duty_officer"),), wait, broadcast_groups=early),
-        Step((OnDutyTarget("duty_backup"),), wait),
-        Step((expert,), wait),
-        Step((OnDutyTarget("leader"),), wait, repeat=1, broadcast_groups=at_leader),
-    ]
-    if severity is not Severity.IV:
-        steps.append(Step((OnDutyTarget("director"),), wait * 2, repeat=2))
-    return Policy(f"{category}-{severity}", tuple(steps))
-
-
-@cache
-def default_plans() -> tuple[EmergencyPlan, ...]:
-    """One plan per category in `DEFAULT_CATEGORIES` and severity (frozen values: built once)."""
-    return tuple(
-        EmergencyPlan(cat, sev, default_policy(cat, sev), DEFAULT_DEADLINES[sev])
-        for cat in DEFAULT_CATEGORIES
-        for sev in _SEVERITY_ORDER
-    )
-
-
-# ---- edited plans (stored by escalation.plans) -----------------------------------------------
-
-# Bounds an edited plan keeps on top of the constructors' checks (a snapshot frozen earlier is
-# read without them): room for any real ladder, and no timer that could overflow.
-MAX_PLAN_NAME = 100
-MAX_PLAN_STEPS = 20
-MAX_STEP_TARGETS = 20
-MAX_STEP_GROUPS = 10
-MAX_WAIT_MINUTES = 24 * 60
-MAX_REPEAT = 10
-MAX_REPORT_MINUTES = 7 * 24 * 60
-MAX_CODE = 64  # role, skill and group names
-MAX_PERSON_ID = 2**31 - 1
-
-
-def plan_from_parts(
-    *,
-    category: str,
-    severity: Severity,
-    name: object,
-    steps: object,
-    initial_report_minutes: object,
-    written_report_minutes: object,
-) -> EmergencyPlan:
-    """An edited emergency plan: `steps` is JSON, each step in the snapshot's form
-    (`policy_to_dict`), checked like a snapshot plus the bounds above; a step's rule that could
-    never fire (due at or after the step's wait ends) is refused too. Which roles, skills,
-    people and groups exist is the caller's to check (escalation.plans).
-
-    Raises:
-        PolicyError: with `field` the path, e.g. `steps[1].targets[0].role`.
-    """
-    _require_text("name", name)
-    assert isinstance(name, str)
-    if len(name) > MAX_PLAN_NAME:
-        raise PolicyError("name", f"at most {MAX_PLAN_NAME} characters")
-    items = _list(steps, "steps")
-    if not items:
-        raise PolicyError("steps", "a policy needs at least one step")
-    if len(items) > MAX_PLAN_STEPS:
-        raise PolicyError("steps", f"at most {MAX_PLAN_STEPS} steps, got {len(items)}")
-    built = tuple(_step(item, f"steps[{i}]") for i, item in enumerate(items))
-    for i, step in enumerate(built):
-        _check_bounds(step, f"steps[{i}]")
-    for field, value in (
-        ("initial_report_minutes", initial_report_minutes),
-        ("written_report_minutes", written_report_minutes),
-    ):
-        _require_int(field, value, minimum=1)
-        assert isinstance(value, int)
-        if value > MAX_REPORT_MINUTES:
-            raise PolicyError(field, f"must be at most {MAX_REPORT_MINUTES}")
-    assert isinstance(initial_report_minutes, int) and isinstance(written_report_minutes, int)
-    return EmergencyPlan(
-        category,
-        severity,
-        Policy(name, built),
-        ReportingDeadlines(initial_report_minutes, written_report_minutes),
-    )
-
-
-def _check_bounds(step: Step, path: str) -> None:
-    def at_most(field: str, value: int, limit: int, unit: str = "") -> None:
-        if value > limit:
-            raise PolicyError(f"{path}.{field}", f"must be at most {limit}{unit}, got {value}")
-
-    at_most("wait_minutes", step.wait_minutes, MAX_WAIT_MINUTES)
-    at_most("repeat", step.repeat, MAX_REPEAT)
-    if len(step.targets) > MAX_STEP_TARGETS:
-        raise PolicyError(f"{path}.targets", f"at most {MAX_STEP_TARGETS} targets")
-    for j, target in enumerate(step.targets):
-        match target:
-            case OnDutyTarget(role=role, skill=skill):
-                at_most(f"targets[{j}].role", len(role), MAX_CODE, " characters")
-                at_most(f"targets[{j}].skill", len(skill or ""), MAX_CODE, " characters")
-            case PersonTarget(person_id=person_id):
-                at_most(f"targets[{j}].person_id", person_id, MAX_PERSON_ID)
-            case GroupTarget(group=group):
-                at_most(f"targets[{j}].group", len(group), MAX_CODE, " characters")
-    for k, rule in enumerate(step.rules):
-        if rule.after_minutes >= step.wait_minutes:
-            raise PolicyError(
-                f"{path}.rules[{k}].after_minutes",
-                f"due at or after the step's wait of {step.wait_minutes} min ends: never fires",
-            )
-    if len(step.broadcast_groups) > MAX_STEP_GROUPS:
-        raise PolicyError(f"{path}.broadcast_groups", f"at most {MAX_STEP_GROUPS} groups")
-    for k, group in enumerate(step.broadcast_groups):
-        at_most(f"broadcast_groups[{k}]", len(group), MAX_CODE, " characters")
 
 
 # ---- JSON snapshot ---------------------------------------------------------------------------
@@ -480,29 +316,30 @@ def policy_from_dict(data: object) -> Policy:
     obj = _object(data, "", {"version", "name", "steps"}, required={"version", "name", "steps"})
     if obj["version"] != SNAPSHOT_VERSION or isinstance(obj["version"], bool):
         raise PolicyError("version", f"unsupported snapshot version {obj['version']!r}")
-    steps = _list(obj["steps"], "steps")
+    steps = require_list(obj["steps"], "steps")
     return _build(
         "",
         lambda: Policy(
-            name=obj["name"], steps=tuple(_step(s, f"steps[{i}]") for i, s in enumerate(steps))
+            name=obj["name"],
+            steps=tuple(step_from_dict(s, f"steps[{i}]") for i, s in enumerate(steps)),
         ),
     )
 
 
-def _step(data: object, path: str) -> Step:
+def step_from_dict(data: object, path: str) -> Step:
     fields = {"targets", "wait_minutes", "repeat", "rules", "broadcast_groups"}
     obj = _object(data, path, fields, required={"targets", "wait_minutes"})
     targets = tuple(
         _target(t, f"{path}.targets[{i}]")
-        for i, t in enumerate(_list(obj["targets"], f"{path}.targets"))
+        for i, t in enumerate(require_list(obj["targets"], f"{path}.targets"))
     )
     rules = DEFAULT_RULES
     if "rules" in obj:
         rules = tuple(
             _rule(r, f"{path}.rules[{i}]")
-            for i, r in enumerate(_list(obj["rules"], f"{path}.rules"))
+            for i, r in enumerate(require_list(obj["rules"], f"{path}.rules"))
         )
-    groups = tuple(_list(obj.get("broadcast_groups", []), f"{path}.broadcast_groups"))
+    groups = tuple(require_list(obj.get("broadcast_groups", []), f"{path}.broadcast_groups"))
     return _build(
         path,
         lambda: Step(
@@ -556,7 +393,7 @@ def _object(
     return data
 
 
-def _list(data: object, path: str) -> list[Any]:
+def require_list(data: object, path: str) -> list[Any]:
     if not isinstance(data, list):
         raise PolicyError(path, f"expected a list, got {type(data).__name__}")
     return data

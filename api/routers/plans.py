@@ -14,7 +14,7 @@ from api.deps import ClockDep, IncidentReader, PlanConfigurer, SessionDep, Setti
 from core.types import Name
 from escalation import plans
 from escalation.models import Category, EmergencyPlanPublic
-from escalation.policy import (
+from escalation.plan_checks import (
     MAX_CODE,
     MAX_PERSON_ID,
     MAX_PLAN_STEPS,
@@ -23,8 +23,8 @@ from escalation.policy import (
     MAX_STEP_GROUPS,
     MAX_STEP_TARGETS,
     MAX_WAIT_MINUTES,
-    Severity,
 )
+from escalation.policy import Severity
 from escalation.targets import TARGET_ROLES
 
 router = APIRouter(prefix="/api/v1/emergency-plans", tags=["emergency plans"])
@@ -97,7 +97,7 @@ class PlanBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = Field(default=None, description="Default: `<category>-<severity>`.")
-    # Steps are checked by escalation (escalation.policy.plan_from_parts, then the roles,
+    # Steps are checked by escalation (escalation.plan_checks.plan_from_parts, then the roles,
     # skills, people and groups that exist), so errors name `steps[1].targets[0].skill`.
     steps: list[Any] = Field(
         description="Ordered steps, the first paged first; the last repeats until acknowledged.",

@@ -5,7 +5,7 @@ Revises: 0011_person_notify_rules
 Create Date: 2026-12-06
 
 No rows are seeded: a category × severity with no stored plan keeps the built-in default
-(escalation.policy.default_plans), so behaviour is unchanged until an administrator stores one.
+(escalation.default_plans), so behaviour is unchanged until an administrator stores one.
 """
 from collections.abc import Sequence
 

@@ -16,7 +16,8 @@ from api import demo
 from core.audit import list_entries
 from core.users import Role
 from escalation import targets
-from escalation.policy import OnDutyTarget, default_plans
+from escalation.default_plans import default_plans
+from escalation.policy import OnDutyTarget
 from oncall.models import Unit
 from oncall.roster_models import SwapRequestRow, SwapStatus
 from tests.conftest import T0

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from escalation.default_plans import DEFAULT_CATEGORIES, EXPERT_SKILL_OF_CATEGORY, default_plans
+from escalation.plan_checks import plan_from_parts
 from escalation.policy import (
-    DEFAULT_CATEGORIES,
-    EXPERT_SKILL_OF_CATEGORY,
     EmergencyPlan,
     GroupTarget,
     NotifyRule,
@@ -21,8 +21,6 @@ from escalation.policy import (
     ReportingDeadlines,
     Severity,
     Step,
-    default_plans,
-    plan_from_parts,
     policy_from_dict,
     policy_to_dict,
     select_plan,
