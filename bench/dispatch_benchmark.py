@@ -41,7 +41,7 @@ from bench.escalation_benchmark import fresh_database, letters, print_table  # n
 from core import audit  # noqa: E402
 from core.clock import FakeClock  # noqa: E402
 from core.db import make_engine  # noqa: E402
-from escalation import service, targets  # noqa: E402
+from escalation import opening, targets  # noqa: E402
 from escalation.dispatch import Dispatcher  # noqa: E402
 from escalation.models import Incident, IncidentCreate  # noqa: E402
 from escalation.outbox_channel import OutboxChannel  # noqa: E402
@@ -69,7 +69,7 @@ def measure(factory: SessionFactory, count: int) -> list[tuple[str, str]]:
     started = time.perf_counter()
     for i in range(count):
         with factory(write=True) as session:
-            service.open_incident(
+            opening.open_incident(
                 session,
                 data=IncidentCreate.model_validate(
                     {

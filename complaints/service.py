@@ -34,7 +34,7 @@ from complaints.vocab import (
 )
 from core.errors import NotFound
 from core.workcal import WorkingCalendar
-from escalation import service as incident_service
+from escalation import opening as incident_opening
 from escalation.models import Category, IncidentCreate
 from escalation.policy import Severity
 from oncall.models import Person, Unit
@@ -122,7 +122,7 @@ def open_emergency_incident(
             else keys.mobile_e164(item.submitter_phone),
         }
     )
-    incident, deduplicated = incident_service.open_incident_uncommitted(
+    incident, deduplicated = incident_opening.open_incident_uncommitted(
         session, data=data, actor=actor, now=now, complaint_ref=item.ref
     )
     item.incident_id = incident.id

@@ -23,7 +23,7 @@ from api.deps import (
 from core.db import reading_from_here
 from core.errors import NotFound
 from core.types import MAX_ID
-from escalation import reporting, service
+from escalation import opening, replies, reporting, service
 from escalation.engine import IncidentStatus
 from escalation.models import (
     EventPublic,
@@ -85,7 +85,7 @@ def open_incident(
     body: IncidentCreate,
     wake_dispatcher: DispatcherWaker,
 ) -> IncidentPublic:
-    incident, deduplicated = service.open_incident(
+    incident, deduplicated = opening.open_incident(
         session, data=body, actor=who.name, now=clock.now()
     )
     reading_from_here(session)
@@ -211,7 +211,7 @@ def outbox_reply(
     notification = session.get(Notification, notification_id)
     if notification is None:
         raise NotFound(f"notification {notification_id} not found")
-    answer = service.handle_reply(
+    answer = replies.handle_reply(
         session, from_number=notification.to, body=body.body, now=clock.now(), via="sms"
     )
     return ReplyResult(answer=answer)

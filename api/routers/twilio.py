@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.errors import Conflict, Forbidden
-from escalation import dispatch, service
+from escalation import dispatch, replies, service
 from escalation.models import Notification, NotificationStatus
 from escalation.twilio_channel import validate_twilio_signature
 
@@ -46,7 +46,7 @@ def _twiml(inner: str) -> Response:
 @router.post("/sms")
 def inbound_sms(session: SessionDep, clock: ClockDep, form: SignedForm) -> Response:
     try:
-        answer = service.handle_reply(
+        answer = replies.handle_reply(
             session,
             from_number=form.get("From", ""),
             body=form.get("Body", "")[:200],
@@ -70,7 +70,7 @@ def voice_gather(
     if notification is None or notification.incident_id is None:
         return _twiml('<Say language="zh-CN">未找到该事件。</Say>')
     try:
-        answer = service.handle_key_press(
+        answer = replies.handle_key_press(
             session, notification=notification, digits=form.get("Digits", ""), now=clock.now()
         )
     except Conflict:  # the incident changed state under us: say so rather than fail

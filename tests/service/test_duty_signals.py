@@ -16,6 +16,7 @@ from complaints import duty_signals, warnings
 from complaints.detect import WarningLevel
 from complaints.insight_models import EarlyWarning
 from core.calendar_store import load_calendar
+from escalation import opening
 from escalation import service as incidents
 from escalation.models import Category, IncidentCreate, NoticeTopic, Notification
 from escalation.policy import Severity
@@ -77,7 +78,7 @@ def test_leave_after_publication_opens_a_roster_gap_warning(
 
 
 def _incident(session: Session, title: str, place: str, minutes: int) -> int:
-    incident, _ = incidents.open_incident(
+    incident, _ = opening.open_incident(
         session,
         data=IncidentCreate(
             title=title, category=Category.food_safety, severity=Severity.III, place=place

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from core.audit import AuditEntry
 from core.errors import Conflict, ValidationFailed
 from core.users import Role, User
-from escalation import deadlines, reporting, service
+from escalation import deadlines, opening, reporting, service
 from escalation.models import (
     Category,
     Incident,
@@ -42,7 +42,7 @@ def incident(session: Session) -> Incident:
     data = IncidentCreate(
         title="电梯困人", category=Category.special_equipment, severity=Severity.II
     )
-    opened, _ = service.open_incident(session, data=data, actor="coord", now=T0)
+    opened, _ = opening.open_incident(session, data=data, actor="coord", now=T0)
     return opened  # II: initial report within 15 min, written within 30
 
 

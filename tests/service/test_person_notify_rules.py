@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from core.clock import FakeClock
-from escalation import person_rules, service
+from escalation import opening, person_rules
 from escalation.dispatch import Dispatcher
 from escalation.models import (
     Category,
@@ -47,7 +47,7 @@ def _person(session: Session, unit: Unit, name: str, mobile: str) -> Person:
 
 
 def _open(session: Session, policy: Policy) -> Incident:
-    incident, _ = service.open_incident(
+    incident, _ = opening.open_incident(
         session,
         data=IncidentCreate(title="电梯困人", category=Category.other, severity=Severity.II),
         actor="test",

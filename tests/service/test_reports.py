@@ -24,8 +24,8 @@ from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.errors import Conflict, ValidationFailed
 from core.users import Role
+from escalation import opening as incident_opening
 from escalation import reporting
-from escalation import service as incident_service
 from escalation import stats as escalation_stats
 from escalation.models import (
     Category,
@@ -236,7 +236,7 @@ def test_duty_figures_count_reports_to_superiors_within_their_limits(
         data = IncidentCreate(
             title="电梯困人", category=Category.special_equipment, severity=Severity.II
         )
-        incident, _ = incident_service.open_incident(
+        incident, _ = incident_opening.open_incident(
             session, data=data, actor="coord", now=opened_at
         )
         assert incident.id is not None

@@ -1,0 +1,214 @@
+"""Opening an incident: a new one with its plan frozen in, or another report of the same event
+attached to the unresolved incident it belongs to.
+
+Invariants:
+- The chosen plan's policy and reporting deadlines are frozen into the incident when it
+  opens, so editing a plan never changes a running escalation.
+- A second report of the same place and category within `DEDUP_WINDOW` attaches to the
+  unresolved (open or acknowledged) incident with the reporter's details; a more severe one
+  raises the incident's level and plan (`_raise_severity`).
+- A new incident's short code is unique among unresolved incidents (`service.new_short_code`).
+- Every opening, attached report and raise writes a timeline event and an audit entry;
+  `open_incident` commits once, `open_incident_uncommitted` leaves the commit to its caller.
+- Pages are created by the dispatcher tick (`escalation.dispatch`), never here, so the web
+  request that opens an incident returns at once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from escalation import codec, engine, plans
+from escalation.engine import IncidentStatus
+from escalation.models import Incident, IncidentCreate
+from escalation.policy import Severity, policy_to_dict
+from escalation.service import add_event, new_short_code, store_state, summary
+
+DEDUP_WINDOW = timedelta(minutes=30)
+
+
+def open_incident(
+    session: Session, *, data: IncidentCreate, actor: str, now: datetime
+) -> tuple[Incident, bool]:
+    """Open an incident, or attach the report to an open one for the same event.
+
+    Returns (incident, deduplicated). The plan's policy is frozen into the incident.
+    """
+    result = open_incident_uncommitted(session, data=data, actor=actor, now=now)
+    session.commit()
+    return result
+
+
+def open_incident_uncommitted(
+    session: Session,
+    *,
+    data: IncidentCreate,
+    actor: str,
+    now: datetime,
+    complaint_ref: str | None = None,
+) -> tuple[Incident, bool]:
+    """`open_incident` inside the caller's transaction (the caller commits), e.g. an urgent
+    complaint that opens its incident in the same commit; `complaint_ref` links it back
+    (set only on a new incident: a deduplicated one keeps its first reference)."""
+    if data.place:
+        duplicate = session.exec(
+            select(Incident)
+            .where(
+                Incident.status != IncidentStatus.resolved,
+                Incident.category == data.category,
+                Incident.place == data.place,
+                col(Incident.opened_at) >= now - DEDUP_WINDOW,
+            )
+            .order_by(col(Incident.id).desc())
+        ).first()
+        if duplicate is not None:
+            _attach_duplicate(session, duplicate, data=data, actor=actor, now=now)
+            return duplicate, True
+    plan = plans.plan_for(session, category=data.category.value, severity=Severity(data.severity))
+    state = engine.open_state(now)
+    incident = Incident(
+        title=data.title,
+        description=data.description,
+        category=data.category,
+        severity=data.severity,
+        place=data.place,
+        caller_name=data.caller_name,
+        caller_phone=data.caller_phone,
+        status=IncidentStatus.open,
+        short_code=new_short_code(session),
+        policy_json=json.dumps(policy_to_dict(plan.policy)),
+        state_json=codec.dumps(state),
+        initial_report_minutes=plan.deadlines.initial_report_minutes,
+        written_report_minutes=plan.deadlines.written_report_minutes,
+        next_wakeup_at=now,
+        opened_at=now,
+        opened_by=actor,
+        complaint_ref=complaint_ref,
+    )
+    session.add(incident)
+    session.flush()
+    assert incident.id is not None
+    add_event(
+        session,
+        incident.id,
+        at=now,
+        kind="opened",
+        actor=actor,
+        text=f"opened: {data.severity.value} {data.category.value} — plan {plan.policy.name}",
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="incident.open",
+        entity_type="incident",
+        entity_id=incident.id,
+        after=summary(incident),
+    )
+    session.flush()
+    return incident, False
+
+
+def _attach_duplicate(
+    session: Session, incident: Incident, *, data: IncidentCreate, actor: str, now: datetime
+) -> None:
+    """Attach another report of the same event (open or acknowledged) to `incident`: the
+    reporter's details go on the timeline and into the audit; a more severe report raises
+    the incident's level (`_raise_severity`)."""
+    assert incident.id is not None
+    incident.duplicate_reports += 1
+    session.add(incident)
+    report = {
+        "title": data.title,
+        "severity": data.severity.value,
+        "description": data.description,
+        "caller_name": data.caller_name,
+        "caller_phone": data.caller_phone,
+    }
+    caller = ", ".join(x for x in (data.caller_name, data.caller_phone or "") if x)
+    add_event(
+        session,
+        incident.id,
+        at=now,
+        kind="duplicate",
+        actor=actor,
+        text=f"another report of the same event attached: {data.severity.value} {data.title}"
+        + (f" (caller {caller})" if caller else "")
+        + (f": {data.description}" if data.description else ""),
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="incident.duplicate",
+        entity_type="incident",
+        entity_id=incident.id,
+        after=report,
+    )
+    if Severity(data.severity).rank < incident.severity.rank:
+        _raise_severity(session, incident, severity=Severity(data.severity), actor=actor, now=now)
+    session.flush()
+
+
+def _raise_severity(
+    session: Session, incident: Incident, *, severity: Severity, actor: str, now: datetime
+) -> None:
+    """A more severe report: the incident takes the new level and its plan, as a duty centre
+    would have done had the first report said so.
+
+    - The new level's policy is frozen in; while open, the escalation goes on from the step
+      it stands at under that policy (`engine.upgrade`): that step's people are paged again
+      at once with the new level, and the groups the new plan tells up to there are told.
+      An acknowledged incident stays acknowledged (someone owns it); a reopen runs the new
+      policy.
+    - Reporting deadlines become the new level's, counted from this report (the moment the
+      centre learnt of the higher level), but never later than those already running.
+    """
+    assert incident.id is not None
+    before = summary(incident)
+    plan = plans.plan_for(session, category=incident.category.value, severity=severity)
+    incident.severity = severity
+    incident.policy_json = json.dumps(policy_to_dict(plan.policy))
+    elapsed = -(-(now - incident.opened_at) // timedelta(minutes=1))  # whole minutes, rounded up
+    incident.initial_report_minutes = min(
+        incident.initial_report_minutes, elapsed + plan.deadlines.initial_report_minutes
+    )
+    incident.written_report_minutes = min(
+        incident.written_report_minutes, elapsed + plan.deadlines.written_report_minutes
+    )
+    state, _ = engine.upgrade(codec.loads(incident.state_json), plan.policy, now)
+    store_state(incident, state)
+    session.add(incident)
+    restart = (
+        f"; escalation goes on at step {state.step_index + 1} under it, paging again now"
+        if state.status is IncidentStatus.open
+        else ""
+    )
+    add_event(
+        session,
+        incident.id,
+        at=now,
+        kind="severity_raised",
+        actor=actor,
+        text=f"severity raised from {before['severity']} to {severity.value} by a new report: "
+        f"plan {plan.policy.name}{restart}; reports due {incident.initial_report_minutes} / "
+        f"{incident.written_report_minutes} min after opening",
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="incident.severity_raised",
+        entity_type="incident",
+        entity_id=incident.id,
+        before=before,
+        after=summary(incident)
+        | {
+            "initial_report_minutes": incident.initial_report_minutes,
+            "written_report_minutes": incident.written_report_minutes,
+        },
+    )

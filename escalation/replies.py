@@ -1,0 +1,191 @@
+"""The replies that come back from people: an SMS (or outbox) reply naming an incident by its
+short code ("1234 确认", "1234 esc"), and a key pressed during a voice page.
+
+Invariants:
+- Only someone paged for an incident acknowledges or escalates it by reply (`_paged`; a
+  group broadcast pages nobody in particular); every reply naming an unresolved incident
+  goes on its timeline, others are audited (`incident.reply_unmatched`).
+- Replies and key presses never fail on the incident's state: they return the answer to send
+  back, saying what the state is; a reply or press that changes nothing is recorded with why.
+- Acknowledging and escalating go through `escalation.service` (`acknowledge`,
+  `request_escalation`), exactly as from the desk; each call commits once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from escalation import engine
+from escalation.engine import IncidentStatus
+from escalation.models import Incident, Notification
+from escalation.service import acknowledge, add_event, get_incident, request_escalation
+from oncall.models import ContactMethod
+
+log = logging.getLogger("dutydesk.escalation")
+ACK_WORDS = {"ack", "ok", "1", "确认", "收到", "好"}
+ESCALATE_WORDS = {"esc", "2", "升级"}
+_REPLY = re.compile(r"^\s*(\d{4})\s*(\S+)?\s*$")
+
+
+def _paged(session: Session, incident_id: int, number: str) -> tuple[bool, int | None]:
+    """Whether `number` belongs to someone paged for the incident, and who it is.
+
+    Paged means: the recipient of one of the incident's person notifications (any status,
+    any episode), reached by that very number or replying from another number of theirs in
+    the directory. Group broadcasts page nobody in particular (their recipient is a group
+    name, not a phone), so no reply can claim them.
+    """
+    pages = session.exec(
+        select(Notification.person_id, Notification.to).where(
+            Notification.incident_id == incident_id, col(Notification.person_id).is_not(None)
+        )
+    ).all()
+    for person_id, to in pages:
+        if to == number:
+            return True, person_id
+    owners = set(
+        session.exec(select(ContactMethod.person_id).where(ContactMethod.value == number)).all()
+    )
+    paged_owners = owners & {person_id for person_id, _ in pages}
+    if paged_owners:
+        return True, min(paged_owners)
+    return False, min(owners) if owners else None
+
+
+UNRECOGNISED = "未识别。请回复 事件码+确认，例如 1234 确认"
+
+
+def handle_reply(
+    session: Session, *, from_number: str, body: str, now: datetime, via: engine.AckSource = "sms"
+) -> str:
+    """An SMS (or outbox) reply such as "1234 ack" / "1234 确认" / "1234 esc". Returns the
+    answer text to send back; never raises for the state the incident is in.
+
+    Only someone paged for the incident (`_paged`) acknowledges or escalates by reply; any
+    other sender is told so and the escalation keeps running. Every reply whose code names
+    an unresolved incident goes on its timeline (with what came of it); a reply that names
+    none is logged and audited (`incident.reply_unmatched`).
+    """
+    text = body.strip()
+    match = _REPLY.match(text.lower())
+    code = match.group(1) if match else None
+    incident = None
+    if code is not None:
+        incident = session.exec(
+            select(Incident)
+            .where(Incident.short_code == code, Incident.status != IncidentStatus.resolved)
+            .order_by(col(Incident.id).desc())
+        ).first()
+    if match is None or incident is None or incident.id is None:
+        _unmatched(session, from_number=from_number, body=text, now=now)
+        return UNRECOGNISED if code is None else f"事件码 {code} 不存在或已办结"
+    word = match.group(2) or "ack"
+    paged, person_id = _paged(session, incident.id, from_number)
+    actor = f"person:{person_id}" if person_id else from_number
+    said = f"reply from {from_number}: {text}"
+    if not paged:
+        who = f"person {person_id}" if person_id else "an unknown sender"
+        add_event(
+            session,
+            incident.id,
+            at=now,
+            kind="reply_refused",
+            actor=actor,
+            text=f"{said} — refused: {who}, not paged for this incident; escalation continues",
+        )
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="incident.reply_refused",
+            entity_type="incident",
+            entity_id=incident.id,
+            after={"from": from_number, "body": text},
+        )
+        session.commit()
+        if person_id:
+            return f"您未接到事件 {code} 的通知，不能确认或升级"
+        return f"{from_number} 未登记或未接到事件 {code} 的通知，不能确认或升级"
+    open_ = incident.status is IncidentStatus.open
+    if word in ESCALATE_WORDS and open_:
+        add_event(session, incident.id, at=now, kind="reply", actor=actor, text=said)
+        request_escalation(session, incident_id=incident.id, actor=actor, now=now)
+        return f"事件 {code} 已升级"
+    if word in ACK_WORDS and open_:
+        add_event(session, incident.id, at=now, kind="reply", actor=actor, text=said)
+        acknowledge(
+            session, incident_id=incident.id, actor=actor, now=now, via=via, person_id=person_id
+        )
+        return f"事件 {code} 已确认，谢谢"
+    if word in ACK_WORDS | ESCALATE_WORDS:
+        outcome = f"already acknowledged by {incident.acknowledged_by}; nothing changed"
+        answer = f"事件 {code} 已由 {incident.acknowledged_by} 确认，无需再确认或升级"
+    else:
+        outcome, answer = "not understood; nothing changed", UNRECOGNISED
+    add_event(session, incident.id, at=now, kind="reply", actor=actor, text=f"{said} — {outcome}")
+    session.commit()
+    return answer
+
+
+def _unmatched(session: Session, *, from_number: str, body: str, now: datetime) -> None:
+    """A reply that names no unresolved incident: logged and audited, nothing else."""
+    log.info("reply from %s names no unresolved incident: %r", from_number, body)
+    audit.record(
+        session,
+        at=now,
+        actor=from_number or "unknown",
+        action="incident.reply_unmatched",
+        entity_type="reply",
+        entity_id=from_number or "unknown",
+        after={"from": from_number, "body": body},
+    )
+    session.commit()
+
+
+def handle_key_press(
+    session: Session, *, notification: Notification, digits: str, now: datetime
+) -> str:
+    """A key pressed during a voice page: 1 acknowledges, 2 escalates now (while open).
+    Returns what to say back; never raises for the state the incident is in. A press that
+    changes nothing goes on the timeline with the reason."""
+    assert notification.incident_id is not None
+    incident = get_incident(session, incident_id=notification.incident_id)
+    assert incident.id is not None
+    actor = f"person:{notification.person_id}"
+    if incident.status is IncidentStatus.open and digits == "1":
+        acknowledge(
+            session,
+            incident_id=incident.id,
+            actor=actor,
+            now=now,
+            via="voice",
+            person_id=notification.person_id,
+        )
+        return "已确认，谢谢。"
+    if incident.status is IncidentStatus.open and digits == "2":
+        request_escalation(session, incident_id=incident.id, actor=actor, now=now)
+        return "已升级。"
+    if digits not in ("1", "2"):
+        outcome, answer = "not understood", "未识别的按键。"
+    elif incident.status is IncidentStatus.acknowledged:
+        outcome = f"already acknowledged by {incident.acknowledged_by}"
+        answer = "该事件已有人确认，无需再确认或升级。"
+    else:
+        outcome, answer = "the incident is already resolved", "该事件已办结，无需处理。"
+    add_event(
+        session,
+        incident.id,
+        at=now,
+        kind="key_press",
+        actor=actor,
+        text=f"key {digits or '(none)'} pressed on the call to {notification.to} — {outcome}; "
+        "nothing changed",
+        notification_id=notification.id,
+    )
+    session.commit()
+    return answer
