@@ -260,12 +260,17 @@ def _close(ctx: _Ctx) -> None:
     item = ctx.item
     ctx.meet(ClockKind.termination_notice)
     assert item.id is not None
-    for clock in timers.clocks_of(ctx.session, item.id):
-        timers.cancel(ctx.session, item, clock.kind)
-    item.closed_at = ctx.now
+    ctx.session.flush()
+    rows = timers.clocks_of(ctx.session, item.id)
+    # 按期办结: closed before the closure deadline, i.e. no statutory step ran late and every
+    # step still owed is still in time (docs/complaint-statistics.md)
+    item.closure_due_at = clocks.closure_deadline(rows)
     item.closed_on_time = item.closure_due_at is None or clocks.on_time(
         item.closure_due_at, ctx.now
     )
+    for clock in rows:
+        timers.cancel(ctx.session, item, clock.kind)
+    item.closed_at = ctx.now
     _result(ctx)
 
 

@@ -14,14 +14,15 @@ count once: a clock is extended by the union of its pauses (`union_units`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complaints.vocab import ClockKind, ItemType, RejectionGround, Workflow
+from complaints.vocab import ClockKind, ClockStatus, ItemType, RejectionGround, Workflow
 from core.workcal import WorkingCalendar
 
 Unit = Literal["working", "calendar"]
@@ -198,6 +199,52 @@ def extension_for(kind: ClockKind, limits: RuleLimits) -> int:
     if kind is ClockKind.reply:
         return limits.order_reply_extension_wd
     return 0
+
+
+# internal process steps (distribute within 1 WD, sign for …), not a deadline owed the citizen
+INTERNAL_CLOCKS = frozenset({ClockKind.distribution, ClockKind.sign_for})
+
+
+class ClockState(Protocol):
+    """What `closure_deadline` reads of a clock (a `complaint_clock` row has it)."""
+
+    @property
+    def kind(self) -> ClockKind: ...
+    @property
+    def status(self) -> ClockStatus: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def on_time(self) -> bool | None: ...
+
+
+def closure_deadline(rows: Iterable[ClockState]) -> datetime | None:
+    """The instant by which the item must be closed to count as 按期办结 (on-time closure),
+    from its statutory clocks: every clock but cancelled ones (the step no longer applies)
+    and the internal distribution and sign-for steps. An item is closed on time only when
+    none of its statutory steps ran late, so:
+
+    - a clock met late: the earliest such due instant (already past: the item can no longer
+      close on time, and an open item counts as late in 按期办结率);
+    - else running clocks: the earliest of their due instants (the step now owed; a later
+      step restarts the count when this one is met in time);
+    - else None: a paused clock (suspended mediation; the deadline moves with the pause), or
+      every step met in time and nothing owed any more (agreed, rejected, replied: the close
+      itself has no statutory limit).
+
+    A met clock's own deadline does not hold the item open once the path moved on: a
+    mediation terminated on day 20 of 60 owes the termination notice within 7 working days,
+    not the rest of the 60 days."""
+    live = [
+        r for r in rows if r.kind not in INTERNAL_CLOCKS and r.status is not ClockStatus.cancelled
+    ]
+    missed = [r.due_at for r in live if r.status is ClockStatus.met and r.on_time is False]
+    if missed:
+        return min(missed)
+    running = [r.due_at for r in live if r.status is ClockStatus.running]
+    if running:
+        return min(running)
+    return None
 
 
 def is_overdue(due_at: datetime, now: datetime) -> bool:

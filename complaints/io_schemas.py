@@ -132,7 +132,10 @@ class ComplaintStats(BaseModel):
     complaints: int = Field(description="complaints (Order 121 workflow) received")
     accepted: int = Field(description="complaints accepted (受理)")
     closed: int = Field(description="items closed (办结), all types")
-    complaints_closed: int = Field(description="complaints closed (办结), rejected included")
+    complaints_closed: int = Field(
+        description="complaints 办结: closed, plus rejected ones not closed yet (不予受理 ends "
+        "a complaint)"
+    )
     mediation_successes: int
     converted_to_case: int = Field(description="诉转案")
     cases_filed: int = Field(description="reports that became a case (立案)")

@@ -11,10 +11,14 @@ every figure and in docs/complaint-statistics.md:
   items whose timer has ended (met) or run out (still running past its due instant). The
   numerator is the ones met before the due instant; a paused clock (testing, suspension)
   and a cancelled one (the step no longer applies) count in neither.
-- 按期办结率: closed items that closed by their closure deadline (the last statutory deadline
-  of the item), over closed items plus open items already past that deadline.
+- 按期办结率: closed items that closed by their closure deadline
+  (`clocks.closure_deadline`: closed with no statutory step late), over closed items plus
+  open items already past that deadline (a step ran late, or one is running overdue).
 - 调解成功率 = mediation successes ÷ 办结, over complaints (the Order 121 workflow): 办结 is
-  every closed complaint, rejected ones included, which is why it can exceed 受理.
+  every closed complaint plus every rejected one (不予受理 is the complaint's final decision,
+  whether or not someone has pressed `close` yet), which is why it can exceed 受理 (DOMAIN.md
+  §2). An agreed or terminated complaint is 办结 once closed (the agreement's reply or the
+  termination notice is still owed until then).
 - 诉转案率 = complaints converted to a case ÷ complaints received.
 """
 
@@ -25,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from complaints.io_schemas import ComplaintStats, CountRow, Figure
@@ -63,13 +67,16 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "on_time_closure": Definition(
         "按期办结率",
-        "items closed (办结) by their closure deadline (the last statutory deadline of the "
-        "item) ÷ items closed plus open items already past that deadline (all types)",
+        "items closed (办结) with none of their statutory steps late (each met by its due "
+        "instant, the close before the due instant of every step still owed) ÷ items closed "
+        "plus open items with a statutory step already late (all types; the internal "
+        "distribution and 12345 sign-for steps excluded)",
     ),
     "mediation_success": Definition(
         "调解成功率",
-        "complaints closed after a mediation agreement ÷ complaints closed (办结, rejected "
-        "ones included); Baoshan 2021: 490 ÷ 1621 = 30.23%",
+        "complaints closed after a mediation agreement ÷ complaints 办结: closed, or "
+        "rejected (不予受理 ends the complaint, closed or not yet); Baoshan 2021: 490 ÷ 1621 "
+        "= 30.23%",
     ),
     "complaint_to_case": Definition(
         "诉转案率", "complaints converted to an enforcement case ÷ complaints received"
@@ -246,7 +253,7 @@ def compute(
             _count_when(~closed, col(Complaint.closure_due_at) <= now),
             _count_when(complaint),
             _count_when(complaint, col(Complaint.accepted_at).is_not(None)),
-            _count_when(complaint, closed),
+            _count_when(complaint, or_(closed, col(Complaint.status) == Status.rejected)),
             _count_when(complaint, closed, col(Complaint.agreed_at).is_not(None)),
             _count_when(complaint, col(Complaint.converted_to_case).is_(True)),
             _count_when(col(Complaint.case_filed_at).is_not(None)),

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from complaints import clocks
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint, ComplaintClock
-from complaints.vocab import ClockKind, ClockStatus
+from complaints.vocab import ClockKind, ClockStatus, Status
 from core.workcal import WorkingCalendar
 
 
@@ -232,8 +232,9 @@ def refresh(
     now: datetime,
     rows: list[ComplaintClock] | None = None,
 ) -> None:
-    """Recompute the item's next deadline, overdue flag and closure deadline (from `rows`
-    when the caller has all of the item's clocks at hand, else from the database)."""
+    """Recompute the item's next deadline, overdue flag and closure deadline
+    (`clocks.closure_deadline`; kept once the item is closed) from `rows` when the caller has
+    all of the item's clocks at hand, else from the database."""
     assert item.id is not None
     if rows is None:
         session.flush()
@@ -250,11 +251,6 @@ def refresh(
         item.overdue_since = None
     elif item.overdue_since is None:
         item.overdue_since = min(c.due_at for c in late)
-    live = [
-        c
-        for c in rows
-        if c.status is not ClockStatus.cancelled and c.kind is not ClockKind.distribution
-    ]
-    if live:
-        item.closure_due_at = max(c.due_at for c in live)
+    if item.status is not Status.closed:  # a closed item keeps the deadline it closed against
+        item.closure_due_at = clocks.closure_deadline(rows)
     session.add(item)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from complaints.clocks import closure_deadline
 from complaints.models import Complaint, ComplaintClock
 from complaints.vocab import (
     Channel,
@@ -38,6 +39,19 @@ class Clock:
     due_at: datetime
     met_at: datetime | None = None  # None: still running
     status: ClockStatus | None = None  # default: met when met_at, else running
+
+
+@dataclass(frozen=True)
+class _State:  # what `closure_deadline` reads of a clock
+    kind: ClockKind
+    status: ClockStatus
+    due_at: datetime
+    on_time: bool | None
+
+
+def _state(clock: Clock) -> _State:
+    met = None if clock.met_at is None else clock.met_at < clock.due_at
+    return _State(clock.kind, _status(clock), clock.due_at, met)
 
 
 @dataclass
@@ -116,7 +130,7 @@ def item_row(item: Item, *, item_id: int, rule_set_id: int) -> dict[str, Any]:
         "updated_at": item.received_at,
         "next_due_at": first.due_at if first else None,
         "next_due_clock": first.kind if first else None,
-        "closure_due_at": max((c.due_at for c in item.clocks), default=None),
+        "closure_due_at": closure_deadline(_state(c) for c in item.clocks),
         "closed_on_time": None,
         "overdue": False,
         "overdue_since": None,
@@ -154,8 +168,9 @@ def item_row(item: Item, *, item_id: int, rule_set_id: int) -> dict[str, Any]:
     unknown = set(item.values) - set(row) - set(Complaint.model_fields)
     assert not unknown, f"not complaint columns: {unknown}"
     row.update(item.values)
-    if row["closed_at"] is not None and row["closed_on_time"] is None and row["closure_due_at"]:
-        row["closed_on_time"] = row["closed_at"] < row["closure_due_at"]
+    if row["closed_at"] is not None and row["closed_on_time"] is None:  # as `close` decides
+        deadline = row["closure_due_at"]
+        row["closed_on_time"] = deadline is None or row["closed_at"] < deadline
     return row
 
 

@@ -12,7 +12,16 @@ from sqlmodel import Session
 from complaints import actions, config, service, stats
 from complaints.actions import Actor
 from complaints.io_schemas import ComplaintStats
-from complaints.vocab import Channel, ClockKind, Domain, ItemType, RejectionGround, Status
+from complaints.vocab import (
+    Channel,
+    ClockKind,
+    ClockStatus,
+    Domain,
+    ItemType,
+    RejectionGround,
+    Status,
+    TerminationReason,
+)
 from complaints.workflow import Action
 from core.errors import ValidationFailed
 from tests.complaint_helpers import Centre, complaint_data, make_centre
@@ -291,3 +300,94 @@ def test_figures_follow_the_real_workflow(session: Session, centre: Centre) -> N
     assert (result.total, result.accepted) == (2, 1)
     assert _counts(result.by_status) == {"accepted": 1, "registered": 1}
     assert _counts(result.by_unit) == {str(centre.east_id): 2}
+
+
+def test_on_time_closure_and_mediation_success_follow_each_items_path(
+    session: Session, centre: Centre
+) -> None:
+    """按期办结: no statutory step late (a met mediation clock's own deadline does not cover the
+    termination notice it started); 办结: closed, or rejected whether closed or not."""
+    east = centre.east_id
+    tn = ClockKind.termination_notice
+    closed = Status.closed
+
+    def complaint(day: int, status: Status, clocks: list[Clock], **values: object) -> Item:
+        return Item(at(11, day), status=status, unit_id=east, clocks=clocks, values=values)
+
+    accepted = [on_time(D, due(11, 4)), on_time(A, due(11, 12))]
+    mediation = on_time(M, due(1, 2, 2027))  # terminated well within its 60 days
+    items = [
+        # t1: terminated; the notice ran out on 11-20 and nobody has closed it: late, open
+        complaint(2, Status.terminated, [*accepted, mediation, running(tn, due(11, 20))],
+                  accepted_at=at(11, 3), terminated_at=at(11, 10)),
+        # t2: terminated, the notice sent late, closed: not on time
+        complaint(2, closed, [*accepted, mediation, late(tn, due(11, 18))],
+                  accepted_at=at(11, 3), terminated_at=at(11, 8), closed_at=at(11, 19)),
+        # t3: terminated, notice in time, closed: on time
+        complaint(2, closed, [*accepted, mediation, on_time(tn, due(11, 20))],
+                  accepted_at=at(11, 3), terminated_at=at(11, 9), closed_at=at(11, 18)),
+        # a1: agreed in time, not closed yet: neither late nor 办结
+        complaint(2, Status.agreed, [*accepted, mediation],
+                  accepted_at=at(11, 3), agreed_at=at(11, 9)),
+        # s1: suspended; the paused clock's old due day has passed, but it is paused
+        complaint(2, Status.suspended,
+                  [*accepted, Clock(M, due(11, 20), status=ClockStatus.paused)],
+                  accepted_at=at(11, 3)),
+        # o1: a 12345 order signed for late (its own rate), replied in time, closed: on time
+        Item(at(11, 5), ItemType.help, Channel.transfer_12345, status=closed,
+             clocks=[on_time(D, due(11, 6)), late(S, due(11, 7)), on_time(R, due(11, 16))],
+             values={"replied_at": at(11, 14), "closed_at": at(11, 14)}),
+        # r1: rejected in time, nobody pressed close: 办结 all the same
+        complaint(3, Status.rejected, [on_time(A, due(11, 12))], rejected_at=at(11, 6),
+                  rejection_ground=RejectionGround.not_consumption),
+        # r2: rejected and closed
+        complaint(3, closed, [on_time(A, due(11, 12))], rejected_at=at(11, 6),
+                  rejection_ground=RejectionGround.not_consumption, closed_at=at(11, 7)),
+        # g1: agreed and closed: the one success
+        complaint(3, closed, [*accepted, mediation],
+                  accepted_at=at(11, 4), agreed_at=at(11, 9), closed_at=at(11, 10)),
+    ]  # fmt: skip
+    insert_items(session, items, rule_set_id=_rule_set(session), first_id=900_101)
+    figures = _figures(_stats(session))
+    # closed t2 (late), t3, o1, r2, g1 + open and late t1
+    assert figures["on_time_closure"] == (4, 6, 0.6667)
+    # 办结: t2, t3, r2, g1 closed + r1 rejected; successes: g1
+    assert figures["mediation_success"] == (1, 5, 0.2)
+
+
+def test_a_late_termination_notice_makes_the_closure_late(session: Session, centre: Centre) -> None:
+    staff = Actor(name="coordinator", intake=True, handle=True)
+    item = service.register(session, data=complaint_data(), actor="coordinator", now=T0)[0]
+    assert item.id is not None
+    for step, at_ in (
+        (Action.distribute, T0 + timedelta(hours=1)),
+        (Action.accept, T0 + timedelta(hours=2)),
+        (Action.terminate, T0 + timedelta(days=2)),  # 11-25: the notice is due 12-04
+    ):
+        actions.act(
+            session,
+            complaint_id=item.id,
+            action=step,
+            actor=staff,
+            now=at_,
+            data=actions.ActionInput(termination_reason=TerminationReason.impasse),
+        )
+    notice_due = due(12, 5)  # the end of 12-04, local
+    assert item.closure_due_at == notice_due  # not the mediation clock's 60 days
+    later = datetime(2026, 12, 6, 2, tzinfo=UTC)
+
+    def closure() -> tuple[int, int, float | None]:
+        return _figures(
+            stats.compute(
+                session,
+                filters=stats.StatsFilter(start=date(2026, 11, 1), end=date(2026, 11, 30)),
+                now=later,
+                tz=TZ,
+            )
+        )["on_time_closure"]
+
+    assert closure() == (0, 1, 0.0)  # open and late: in the denominator
+    actions.act(session, complaint_id=item.id, action=Action.close, actor=staff, now=later)
+    assert item.status is Status.closed and item.closed_on_time is False
+    assert item.closure_due_at == notice_due
+    assert closure() == (0, 1, 0.0)
