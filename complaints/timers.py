@@ -169,6 +169,20 @@ def add_pause(
     return added
 
 
+def recompute(
+    clock: ComplaintClock, *, limits: RuleLimits, cal: WorkingCalendar, tz: ZoneInfo
+) -> bool:
+    """Recompute a clock's deadline from its own start, limit, extension and finished pauses
+    under `cal` (after a calendar change); True when its due day or reminder moved."""
+    before = (clock.due_on, clock.due_at, clock.remind_at)
+    pauses = _pauses(clock)
+    if pauses:  # rows from before 0013 carry paused_units without their pauses: kept
+        unit: clocks.Unit = "working" if clock.unit == "working" else "calendar"
+        clock.paused_units = clocks.union_units(cal, pauses, unit)
+    _apply(clock, cal, tz, limits.due_soon_wd)
+    return (clock.due_on, clock.due_at, clock.remind_at) != before
+
+
 def _pauses(clock: ComplaintClock) -> list[clocks.Pause]:
     return [
         (date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(clock.pauses_json)

@@ -1,7 +1,11 @@
 """The admin-editable working-day overrides, stored in the database.
 
 `load_calendar` builds the pure `WorkingCalendar` from the official data plus these rows;
-every change is audited.
+every change is audited. `put_override` / `remove_override` change a day inside the caller's
+transaction; `set_override` / `delete_override` also commit. Deadlines already computed from
+the calendar belong to the packages that store them: `complaints.calendar_sync` changes a day
+and recomputes the running complaint clocks in the same transaction (core depends on nothing
+of ours, so it cannot do that itself).
 """
 
 from __future__ import annotations
@@ -46,6 +50,20 @@ def load_calendar(session: Session, *, roll_weekends: bool = False) -> WorkingCa
 def set_override(
     session: Session, *, day: date, working: bool, note: str, actor: str, now: datetime
 ) -> CalendarOverrideRow:
+    row = put_override(session, day=day, working=working, note=note, actor=actor, now=now)
+    session.commit()
+    return row
+
+
+def delete_override(session: Session, *, day: date, actor: str, now: datetime) -> None:
+    remove_override(session, day=day, actor=actor, now=now)
+    session.commit()
+
+
+def put_override(
+    session: Session, *, day: date, working: bool, note: str, actor: str, now: datetime
+) -> CalendarOverrideRow:
+    """Declare `day` working or rest (audited); the caller commits."""
     row = session.get(CalendarOverrideRow, day)
     before = None if row is None else {"working": row.working, "note": row.note}
     if row is None:
@@ -63,11 +81,13 @@ def set_override(
         before=before,
         after={"working": working, "note": note},
     )
-    session.commit()
+    session.flush()
     return row
 
 
-def delete_override(session: Session, *, day: date, actor: str, now: datetime) -> None:
+def remove_override(session: Session, *, day: date, actor: str, now: datetime) -> None:
+    """Remove the override of `day` (audited; NotFound when there is none); the caller
+    commits."""
     row = session.get(CalendarOverrideRow, day)
     if row is None:
         raise NotFound(f"no override for {day.isoformat()}")
@@ -82,4 +102,4 @@ def delete_override(session: Session, *, day: date, actor: str, now: datetime) -
         entity_id=day.isoformat(),
         before=before,
     )
-    session.commit()
+    session.flush()

@@ -1,4 +1,5 @@
-"""Working-day calendar: day kinds, deadline arithmetic and the admin override table."""
+"""Working-day calendar: day kinds, deadline arithmetic and the admin override table (a change
+moves the complaint deadlines already running: complaints.calendar_sync)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.deps import CalendarReader, CalendarWriter, ClockDep, SessionDep
+from api.deps import CalendarReader, CalendarWriter, ClockDep, SessionDep, SettingsDep
+from complaints import calendar_sync
 from core import calendar_store
 from core.errors import ValidationFailed
 from core.types import FIRST_DAY, LAST_DAY, OptionalShortText
@@ -38,6 +40,12 @@ class OverridePublic(BaseModel):
     date: date
     working: bool
     note: str
+
+
+class OverrideSet(OverridePublic):
+    clocks_moved: int = Field(
+        description="complaint deadlines already running that this change moved"
+    )
 
 
 class DateResult(BaseModel):
@@ -112,17 +120,28 @@ def set_override(
     who: CalendarWriter,
     day: CalendarDayPath,
     body: OverrideBody,
-) -> OverridePublic:
-    row = calendar_store.set_override(
-        session, day=day, working=body.working, note=body.note, actor=who.name, now=clock.now()
+    settings: SettingsDep,
+) -> OverrideSet:
+    row, moved = calendar_sync.set_override(
+        session,
+        day=day,
+        working=body.working,
+        note=body.note,
+        actor=who.name,
+        now=clock.now(),
+        tz=settings.tz,
     )
-    return OverridePublic(date=row.day, working=row.working, note=row.note)
+    return OverrideSet(date=row.day, working=row.working, note=row.note, clocks_moved=moved)
 
 
 @router.delete(
     "/overrides/{day}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove an override"
 )
 def delete_override(
-    session: SessionDep, clock: ClockDep, who: CalendarWriter, day: CalendarDayPath
+    session: SessionDep,
+    clock: ClockDep,
+    who: CalendarWriter,
+    day: CalendarDayPath,
+    settings: SettingsDep,
 ) -> None:
-    calendar_store.delete_override(session, day=day, actor=who.name, now=clock.now())
+    calendar_sync.delete_override(session, day=day, actor=who.name, now=clock.now(), tz=settings.tz)

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
+from complaints import actions, calendar_sync, service, timers
+from complaints.actions import Actor
+from complaints.models import ComplaintClock
+from complaints.vocab import ClockKind
+from complaints.workflow import Action
 from core import calendar_store
 from core.audit import list_entries
 from core.workcal import DayKind
+from tests.complaint_helpers import complaint_data, make_centre
 from tests.conftest import T0
 
 
@@ -32,3 +38,50 @@ def test_local_rest_day_moves_a_deadline(session: Session) -> None:
     assert after == date(2026, 11, 25)
     calendar_store.delete_override(session, day=date(2026, 11, 24), actor="a", now=T0)
     assert calendar_store.load_calendar(session).add_working_days(date(2026, 11, 23), 1) == before
+
+
+def test_an_override_moves_running_deadlines_and_not_met_ones(session: Session) -> None:
+    make_centre(session)
+    staff = Actor(name="coordinator", intake=True, handle=True)
+    waiting, accepted = (
+        service.register(session, data=complaint_data(), actor="coordinator", now=T0)[0]
+        for _ in range(2)
+    )
+    assert waiting.id is not None and accepted.id is not None
+    for step, hours in ((Action.distribute, 1), (Action.accept, 2)):
+        actions.act(
+            session,
+            complaint_id=accepted.id,
+            action=step,
+            actor=staff,
+            now=T0 + timedelta(hours=hours),
+        )
+
+    def acceptance(item_id: int) -> ComplaintClock:
+        clock = timers.find(session, item_id, ClockKind.acceptance)
+        assert clock is not None
+        return clock
+
+    # 7 working days from Monday 11-23: due Wednesday 12-02, for both
+    assert acceptance(waiting.id).due_on == acceptance(accepted.id).due_on == date(2026, 12, 2)
+    mediation_due = timers.find(session, accepted.id, ClockKind.mediation)
+    assert mediation_due is not None
+    mediation_before = mediation_due.due_on
+
+    _, moved = calendar_sync.set_override(
+        session, day=date(2026, 11, 26), working=False, note="local rest day", actor="a", now=T0
+    )
+    assert moved == 1  # the running acceptance clock; the met one and the 60 days stay
+    assert acceptance(waiting.id).due_on == date(2026, 12, 3)
+    assert acceptance(accepted.id).due_on == date(2026, 12, 2)
+    assert mediation_due.due_on == mediation_before
+    session.refresh(waiting)
+    assert waiting.closure_due_at == datetime(2026, 12, 3, 16, tzinfo=UTC)  # end of 12-03 local
+    entry = list_entries(session, entity_type="calendar_day")[0]
+    assert entry.action == "complaint.clocks.recompute" and entry.entity_id == "2026-11-26"
+    assert '"moved": 1' in (entry.after or "")
+
+    assert calendar_sync.delete_override(session, day=date(2026, 11, 26), actor="a", now=T0) == 1
+    assert acceptance(waiting.id).due_on == date(2026, 12, 2)
+    session.refresh(waiting)
+    assert waiting.closure_due_at == datetime(2026, 12, 2, 16, tzinfo=UTC)
