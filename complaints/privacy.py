@@ -1,6 +1,7 @@
 """Masking of personal data (pure; issue 5 "reporter confidentiality").
 
-- Phone numbers keep their first 3 and last 4 digits (138****1234); ID numbers their first
+- Phone numbers keep their first 3 and last 4 digits (138****1234, `core.privacy.mask_phone`,
+  shared with the duty log); ID numbers their first
   3 and last 4 characters; names their first character (张*).
 - A report's reporter identity (name, phone, ID, address) is hidden from everyone without
   `complaint.confidential`, including the handling unit (O121 Art. 37).
@@ -11,16 +12,11 @@ from __future__ import annotations
 
 import re
 
+from core.privacy import mask_phone
+
+__all__ = ["HIDDEN", "mask_id", "mask_name", "mask_phone", "mask_text_phones"]
+
 HIDDEN = "（保密）"
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return phone
-    digits = [c for c in phone if c.isdigit()]
-    if len(digits) < 7:
-        return "*" * len(phone)
-    return "".join(digits[:3]) + "*" * (len(digits) - 7) + "".join(digits[-4:])
 
 
 def mask_id(number: str | None) -> str | None:

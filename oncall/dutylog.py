@@ -3,6 +3,10 @@
 Keyword-only functions that take a session and plain values, validate references (the unit
 and every person named must exist and be active), refuse instants more than a day ahead of
 `now`, write the audit entry and commit once. A handover is acknowledged at most once.
+
+A caller's phone number is shown in full only to the duty staff who record entries and call
+back (`dutylog.write`) and to those who may see full numbers (`complaint.confidential`);
+everyone else sees it masked (138****1234, `public`), and the audit log always masks it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound, ValidationFailed
-from oncall.dutylog_models import DutyLogEntry, DutyLogEntryCreate, Handover, HandoverCreate
+from core.privacy import mask_phone
+from core.users import Permission, Role, allowed
+from oncall.dutylog_models import (
+    DutyLogEntry,
+    DutyLogEntryCreate,
+    DutyLogEntryPublic,
+    Handover,
+    HandoverCreate,
+)
 from oncall.models import Person, Unit
 
 MAX_FUTURE = timedelta(days=1)
@@ -60,10 +72,25 @@ def record_entry(
         action="duty_log_entry.create",
         entity_type="duty_log_entry",
         entity_id=entry.id,
-        after=entry.model_dump(mode="json", exclude={"id"}),
+        after=entry.model_dump(mode="json", exclude={"id"})
+        | {"caller_phone": mask_phone(entry.caller_phone)},
     )
     session.commit()
     return entry
+
+
+def sees_full_phone(role: Role) -> bool:
+    return allowed(role, Permission.dutylog_write) or allowed(
+        role, Permission.complaint_confidential
+    )
+
+
+def public(entry: DutyLogEntry, *, role: Role) -> DutyLogEntryPublic:
+    """The entry as `role` may read it: the caller's phone masked unless `sees_full_phone`."""
+    shown = DutyLogEntryPublic.model_validate(entry)
+    if not sees_full_phone(role):
+        shown.caller_phone = mask_phone(entry.caller_phone)
+    return shown
 
 
 def get_entry(session: Session, *, entry_id: int) -> DutyLogEntry:

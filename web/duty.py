@@ -185,7 +185,9 @@ def duty_log(
     )
     intake = next((u.id for u in units if u.code == "intake"), None)
     context = {
-        "entries": dutylog.list_entries(session, limit=50),
+        "entries": [
+            dutylog.public(e, role=user.role) for e in dutylog.list_entries(session, limit=50)
+        ],
         "handovers": dutylog.list_handovers(session, limit=30),
         "people": people,
         "names": {p.id: p.name for p in people},

@@ -28,7 +28,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 @router.get("/duty-log", summary="Duty-log entries, newest first; `start` ≤ occurred_at < `end`")
 def list_entries(
     session: SessionDep,
-    _: DutyLogReader,
+    who: DutyLogReader,
     unit_id: UnitFilter = None,
     start: Annotated[UTCInstant | None, Query()] = None,
     end: Annotated[UTCInstant | None, Query()] = None,
@@ -38,7 +38,7 @@ def list_entries(
     entries = dutylog.list_entries(
         session, unit_id=unit_id, start=start, end=end, limit=limit, offset=offset
     )
-    return [DutyLogEntryPublic.model_validate(e) for e in entries]
+    return [dutylog.public(e, role=who.user.role) for e in entries]
 
 
 @router.post("/duty-log", status_code=status.HTTP_201_CREATED, summary="Record a duty-log entry")
@@ -46,12 +46,12 @@ def record_entry(
     session: SessionDep, clock: ClockDep, who: DutyLogWriter, body: DutyLogEntryCreate
 ) -> DutyLogEntryPublic:
     entry = dutylog.record_entry(session, data=body, actor=who.name, now=clock.now())
-    return DutyLogEntryPublic.model_validate(entry)
+    return dutylog.public(entry, role=who.user.role)
 
 
 @router.get("/duty-log/{entry_id}", summary="One duty-log entry")
-def get_entry(session: SessionDep, _: DutyLogReader, entry_id: EntryId) -> DutyLogEntryPublic:
-    return DutyLogEntryPublic.model_validate(dutylog.get_entry(session, entry_id=entry_id))
+def get_entry(session: SessionDep, who: DutyLogReader, entry_id: EntryId) -> DutyLogEntryPublic:
+    return dutylog.public(dutylog.get_entry(session, entry_id=entry_id), role=who.user.role)
 
 
 @router.get("/handovers", summary="Handovers, newest first")

@@ -10,6 +10,7 @@ from core.audit import AuditEntry
 from core.users import Role
 from oncall.dutylog_models import DutyLogEntry, Handover
 from oncall.models import Person, Unit
+from tests.conftest import TEST_PASSWORD, make_user
 from tests.factories import make_person, make_unit
 
 Headers = Callable[[Role], dict[str, str]]
@@ -56,9 +57,11 @@ def test_duty_officer_records_and_reads_the_log(
     assert body["recorded_by"] == "duty_officer-user"
     assert body["recorded_at"].startswith("2026-11-23T01:30:00")
     assert body["recorder_person_id"] == recorder.id
+    assert body["caller_phone"] == "+8613800001234"  # the duty staff see it in full
     handler = auth_headers(Role.handler)
     one = client.get(f"/api/v1/duty-log/{body['id']}", headers=handler)
-    assert one.status_code == 200 and one.json() == body
+    # a handling unit's reader sees the caller's number masked, the rest as recorded
+    assert one.status_code == 200 and one.json() == body | {"caller_phone": "138****1234"}
     listed = client.get(
         "/api/v1/duty-log",
         params={
@@ -174,3 +177,38 @@ def test_invalid_handovers_are_422_naming_the_field_and_write_nothing(
         assert response.status_code == 422, (field, response.text)
         assert [e["field"] for e in response.json()["errors"]] == [field], response.text
     assert (_count(session, Handover), _count(session, AuditEntry)) == before
+
+
+def test_caller_phones_are_masked_for_readers_without_full_numbers_and_in_the_audit(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    unit, _, _ = _people(session)
+    created = client.post(
+        "/api/v1/duty-log", json=_entry(unit.id), headers=auth_headers(Role.duty_officer)
+    ).json()
+    for role, phone in (
+        (Role.planner, "138****1234"),
+        (Role.handler, "138****1234"),
+        (Role.duty_officer, "+8613800001234"),
+        (Role.leader, "+8613800001234"),
+    ):
+        headers = auth_headers(role)
+        one = client.get(f"/api/v1/duty-log/{created['id']}", headers=headers).json()
+        listed = client.get("/api/v1/duty-log", params={"unit_id": unit.id}, headers=headers)
+        assert (one["caller_phone"], listed.json()[0]["caller_phone"]) == (phone, phone), role
+    audit = client.get(
+        f"/api/v1/audit?entity_type=duty_log_entry&entity_id={created['id']}",
+        headers=auth_headers(Role.admin),
+    ).text
+    assert "138****1234" in audit and "13800001234" not in audit
+    make_user(session, role=Role.planner, username="log-planner")
+    client.cookies.clear()
+    signed_in = client.post(
+        "/login",
+        data={"username": "log-planner", "password": TEST_PASSWORD},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    page = client.get("/duty/log").text
+    assert "138****1234" in page and "13800001234" not in page
+    client.cookies.clear()
