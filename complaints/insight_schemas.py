@@ -98,6 +98,10 @@ class ReportPublic(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     as_of: datetime | None
+    preliminary: bool = Field(
+        description="built before its period ended (a partial count); the scheduled run "
+        "rebuilds it once the period has ended"
+    )
     revision: int
     attempts: int
     has_html: bool

@@ -123,18 +123,27 @@ class ReportPdf:
             0,
             6,
             f"统计期间 {data['start']} 至 {data['end']}（{data['timezone']}），数据截至 "
-            f"{data['as_of'][:16].replace('T', ' ')} UTC",
+            f"{data['as_of_local']}（{data['timezone']}）",
             new_x="LMARGIN",
             new_y="NEXT",
             align="C",
         )
+        if data["preliminary"]:
+            pdf.cell(
+                0,
+                6,
+                "初步统计：统计期间尚未结束，以上为截至该时刻的数据；期间结束后将重新生成正式报告。",
+                new_x="LMARGIN",
+                new_y="NEXT",
+                align="C",
+            )
         self.heading("一、焦点提示与建议")
         for i, point in enumerate(data["focus"], 1):
             self.para(f"{i}. {point}")
         self.heading("二、总体情况")
         change = data["change"]["total"]
         self.table(
-            ["受理总量", "上期", "环比", "投诉", "受理", "办结", "调解成功", "诉转案", "超期在办"],
+            ["接收总量", "上期", "环比", "投诉", "受理", "办结", "调解成功", "诉转案", "超期在办"],
             [
                 [
                     str(current["total"]),
@@ -150,7 +159,7 @@ class ReportPdf:
             ],
             [18, 14, 16, 14, 14, 14, 18, 16, 18],
         )
-        self.heading("每日受理量", size=11)
+        self.heading("每日接收量", size=11)
         self.columns([(d["day"][5:], float(d["count"])) for d in data["daily"]])
         self.heading("三、效能指标")
         self.table(

@@ -167,7 +167,7 @@ def charts(data: dict[str, Any]) -> dict[str, Markup]:
     current = data["stats"]
     return {
         "daily": svg_columns(
-            [(d["day"][5:], float(d["count"])) for d in data["daily"]], title="每日受理量"
+            [(d["day"][5:], float(d["count"])) for d in data["daily"]], title="每日接收量"
         ),
         "domain": svg_hbars(
             [(r["label"], float(r["count"])) for r in current["by_domain"][:10]], title="按领域"

@@ -14,6 +14,11 @@ the latest complete period of each kind and builds only what is missing, so a ru
 while the service was down is made up at start-up and several instances never build the
 same report twice. A missing font never fails a report: the HTML is stored and the PDF's
 absence is explained in `pdf_error`.
+
+A period that has not begun is refused (422 naming `period`). The period still running may
+be reported on demand, but only as a preliminary report (初步统计, `preliminary`: built before
+the period ended, marked so in its figures, HTML and PDF); the scheduled run rebuilds it
+once the period has ended, so the final report always covers the whole period.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +47,7 @@ from escalation import stats as escalation_stats
 log = logging.getLogger("dutydesk.reports")
 SessionFactory = Callable[..., AbstractContextManager[Session]]
 STALE = timedelta(minutes=15)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_SCHEDULED_ATTEMPTS = 3
 KIND_ZH = {ReportKind.weekly: "周报", ReportKind.monthly: "月报", ReportKind.quarterly: "季报"}
 
@@ -108,6 +114,29 @@ def parse_period(kind: ReportKind, text: str) -> Period:
     raise ValidationFailed(
         "period", f"not a {kind.value} period: write {examples[kind.value]} or a date YYYY-MM-DD"
     )
+
+
+def requested_period(kind: ReportKind, text: str, *, today: date) -> Period:
+    """The period asked for on demand (`parse_period`); one that has not begun by `today`
+    (local) is refused: it has no figures yet."""
+    period = parse_period(kind, text)
+    if period.start > today:
+        raise ValidationFailed(
+            "period",
+            f"{period.key} has not begun (today is {today.isoformat()}): a report covers a "
+            "period that has ended, or the running one as a preliminary report",
+        )
+    return period
+
+
+def period_end(period_end_day: date, tz: ZoneInfo) -> datetime:
+    """The instant a period ending on `period_end_day` (local) is over."""
+    return datetime.combine(period_end_day + timedelta(days=1), time(0), tz)
+
+
+def is_preliminary(row: AnalysisReport, tz: ZoneInfo) -> bool:
+    """Built before its period ended (a partial count the scheduled run will replace)."""
+    return row.as_of is not None and row.as_of < period_end(row.period_end, tz)
 
 
 # ---- the figures -----------------------------------------------------------------------------
@@ -248,11 +277,11 @@ def focus_points(data: dict[str, Any]) -> list[str]:
     if change is not None and abs(change) >= 0.1:
         trend = "上升" if change > 0 else "下降"
         points.append(
-            f"本期受理投诉举报咨询共 {current['total']} 件，较上期 {before['total']} 件{trend}"
+            f"本期接收登记投诉举报咨询共 {current['total']} 件，较上期 {before['total']} 件{trend}"
             f" {abs(change) * 100:.1f}%。"
         )
     else:
-        points.append(f"本期受理投诉举报咨询共 {current['total']} 件，与上期基本持平。")
+        points.append(f"本期接收登记投诉举报咨询共 {current['total']} 件，与上期基本持平。")
     if current["by_domain"]:
         top = current["by_domain"][0]
         share = top["count"] / current["total"] if current["total"] else 0
@@ -303,6 +332,8 @@ def build_data(session: Session, *, period: Period, now: datetime, tz: ZoneInfo)
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "as_of": now.isoformat(),
+        "as_of_local": now.astimezone(tz).strftime("%Y-%m-%d %H:%M"),  # shown in the report
+        "preliminary": now < upper,  # the period had not ended: a partial count
         "timezone": str(tz),
         "stats": current.model_dump(mode="json"),
         "previous": {
@@ -337,11 +368,18 @@ def find(session: Session, period: Period) -> AnalysisReport | None:
 
 
 def claim(
-    session: Session, *, period: Period, actor: str, trigger: str, now: datetime
+    session: Session,
+    *,
+    period: Period,
+    actor: str,
+    trigger: str,
+    now: datetime,
+    tz: ZoneInfo = SHANGHAI,
 ) -> AnalysisReport | None:
     """Claim the (kind, period) row for a build and commit; None when there is nothing to do
-    (scheduled: already built, or given up) or another build holds it (scheduled). On demand,
-    a running build elsewhere is a Conflict."""
+    (scheduled: already built after its period ended, or given up) or another build holds it
+    (scheduled). A preliminary report (built before its period ended) is rebuilt by the
+    schedule. On demand, a running build elsewhere is a Conflict."""
     row = find(session, period)
     if row is None:
         row = AnalysisReport(
@@ -377,7 +415,7 @@ def claim(
             session.commit()
             return row
     if trigger == "schedule" and (
-        row.status is ReportStatus.done
+        (row.status is ReportStatus.done and not is_preliminary(row, tz))
         or (row.status is ReportStatus.failed and row.attempts >= MAX_SCHEDULED_ATTEMPTS)
     ):
         return None
@@ -449,6 +487,7 @@ def _store(
             "period": row.period_key,
             "revision": row.revision,
             "total": data["stats"]["total"],
+            "preliminary": data["preliminary"],
             "pdf": pdf is not None,
         },
     )
@@ -477,7 +516,7 @@ def generate(
 ) -> AnalysisReport | None:
     """Claim, build, render and store one report. None when a scheduled build is not needed."""
     with open_session(write=True) as session:
-        row = claim(session, period=period, actor=actor, trigger=trigger, now=now())
+        row = claim(session, period=period, actor=actor, trigger=trigger, now=now(), tz=tz)
         if row is None:
             return None
         assert row.id is not None

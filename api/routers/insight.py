@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import partial
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
@@ -128,9 +129,10 @@ def put_settings(
 # ---- reports ------------------------------------------------------------------------------------
 
 
-def report_public(row: AnalysisReport) -> ReportPublic:
+def report_public(row: AnalysisReport, tz: ZoneInfo) -> ReportPublic:
     assert row.id is not None
     return ReportPublic(
+        preliminary=reports.is_preliminary(row, tz),
         id=row.id,
         kind=row.kind,
         period_key=row.period_key,
@@ -156,13 +158,14 @@ def report_public(row: AnalysisReport) -> ReportPublic:
 @router.get("/reports", summary="Analysis reports, newest period first")
 def list_reports(
     session: SessionDep,
+    settings: SettingsDep,
     _: ReportReader,
     kind: ReportKind | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[ReportPublic]:
     return [
-        report_public(r)
+        report_public(r, settings.tz)
         for r in reports.list_reports(session, kind=kind, limit=limit, offset=offset)
     ]
 
@@ -173,7 +176,9 @@ def list_reports(
     summary="Generate (or regenerate) a report for a period now",
     description="Builds the report in this request (a monthly report over 100,000 items takes "
     "a few seconds) and stores its figures, HTML and PDF. 409 while another build of the same "
-    "report runs.",
+    "report runs; 422 naming `period` for a period that has not begun. The running period is "
+    "reported as a preliminary report (`preliminary`), which the scheduled run rebuilds once "
+    "the period has ended.",
 )
 def create_report(
     request: Request,
@@ -183,7 +188,9 @@ def create_report(
     who: ReportGenerator,
     body: ReportCreate,
 ) -> ReportDetail:
-    period = reports.parse_period(body.kind, body.period)
+    period = reports.requested_period(
+        body.kind, body.period, today=clock.now().astimezone(settings.tz).date()
+    )
     session.commit()  # end the sign-in check's transaction: the build opens its own sessions
     factory = request.app.state.session_factory
     row = reports.generate(
@@ -196,17 +203,19 @@ def create_report(
         font=settings.report_font,
     )
     assert row is not None
-    return report_detail(row)
+    return report_detail(row, settings.tz)
 
 
-def report_detail(row: AnalysisReport) -> ReportDetail:
+def report_detail(row: AnalysisReport, tz: ZoneInfo) -> ReportDetail:
     data = json.loads(row.data_json) if row.data_json else None
-    return ReportDetail.model_validate(report_public(row).model_dump() | {"data": data})
+    return ReportDetail.model_validate(report_public(row, tz).model_dump() | {"data": data})
 
 
 @router.get("/reports/{report_id}", summary="One report with its figures")
-def get_report(session: SessionDep, _: ReportReader, report_id: Id) -> ReportDetail:
-    return report_detail(reports.get(session, report_id=report_id))
+def get_report(
+    session: SessionDep, settings: SettingsDep, _: ReportReader, report_id: Id
+) -> ReportDetail:
+    return report_detail(reports.get(session, report_id=report_id), settings.tz)
 
 
 def _filename(row: AnalysisReport, suffix: str) -> str:

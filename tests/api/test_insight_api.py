@@ -27,6 +27,7 @@ def test_report_figures_equal_the_statistics_api(
     assert created.status_code == 201, created.text
     report = created.json()
     assert report["status"] == "done" and report["period_key"] == "2026-10"
+    assert report["preliminary"] is False and report["data"]["preliminary"] is False
     assert report["has_pdf"] and report["has_html"] and report["requested_by"] == "leader-user"
     figures = client.get(
         "/api/v1/complaints/stats",
@@ -60,6 +61,15 @@ def test_bad_report_requests_are_problems(client: TestClient, auth_headers: Head
     assert bad.status_code == 422
     assert bad.headers["content-type"] == "application/problem+json"
     assert bad.json()["errors"][0]["field"] == "period"
+    future = client.post(  # the clock stands in November 2026
+        "/api/v1/reports", json={"kind": "monthly", "period": "2030-01"}, headers=leader
+    )
+    assert future.status_code == 422 and future.json()["errors"][0]["field"] == "period"
+    running = client.post(
+        "/api/v1/reports", json={"kind": "monthly", "period": "2026-11"}, headers=leader
+    )
+    assert running.status_code == 201 and running.json()["preliminary"] is True
+    assert "初步统计" in client.get(running.json()["html_url"], headers=leader).text
     missing = client.get("/api/v1/reports/999/pdf", headers=leader)
     assert missing.status_code == 404
 

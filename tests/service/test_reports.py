@@ -145,10 +145,17 @@ def test_report_numbers_equal_the_statistics_module(
     )
     assert data["previous"]["total"] == october.total
     assert data["top_businesses"][0]["count"] >= data["top_businesses"][-1]["count"]
-    assert data["focus"] and "本期受理投诉举报咨询共" in data["focus"][0]
+    # items received are 接收/登记; 受理 is only the accepted ones
+    assert data["focus"] and "本期接收登记投诉举报咨询共" in data["focus"][0]
+    assert data["preliminary"] is False
 
     assert report.html is not None
     assert "投诉举报分析月报（2026年11月）" in report.html
+    assert "<th>接收总量</th>" in report.html and "受理总量" not in report.html
+    assert "每日接收量" in report.html and "每日受理量" not in report.html
+    # built 2026-12-01 02:00 UTC: 10:00 in Asia/Shanghai
+    assert "数据截至 2026-12-01 10:00（Asia/Shanghai）" in report.html
+    assert "UTC" not in report.html and 'id="preliminary"' not in report.html
     assert f'data-figure="total">{expected.total}<' in report.html
     assert "<svg" in report.html and "<script" not in report.html
 
@@ -158,6 +165,7 @@ def test_report_numbers_equal_the_statistics_module(
     # poppler's pdftotext reads the same file cleanly
     text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
     assert "投诉举报分析月报" in text and "焦点提示与建议" in text
+    assert "2026-12-01 10:00" in text and "接收总量" in text and "受理总量" not in text
     assert str(expected.total) in text
     fonts = reader.pages[0]["/Resources"]["/Font"]  # type: ignore[index]
     descriptor = (
@@ -208,6 +216,43 @@ def test_a_missed_run_is_made_up_once(session: Session, connection: Connection) 
     rows = session.exec(select(AnalysisReport)).all()
     assert sorted(r.period_key for r in rows) == ["2026-11", "2026-Q3", "2026-W47", "2026-W48"]
     assert all(r.status is ReportStatus.done and r.trigger == "schedule" for r in rows)
+
+
+def test_a_running_period_is_preliminary_and_the_schedule_replaces_it(
+    session: Session, connection: Connection
+) -> None:
+    _seed(session)
+    factory = _factory(connection)
+    clock = FakeClock(datetime(2026, 12, 6, 2, 34, tzinfo=UTC))
+    today = date(2026, 12, 6)
+    with pytest.raises(ValidationFailed) as raised:
+        reports.requested_period(ReportKind.monthly, "2030-01", today=today)
+    assert raised.value.errors[0].field == "period"
+    december = reports.requested_period(ReportKind.monthly, "2026-12", today=today)
+    early = reports.generate(
+        factory,
+        period=december,
+        actor="leader",
+        trigger="demand",
+        now=clock.now,
+        tz=TZ,
+        font=None,
+    )
+    assert early is not None and reports.is_preliminary(early, TZ)
+    assert json.loads(early.data_json or "{}")["preliminary"] is True
+    assert "初步统计" in (early.html or "")
+    # the month has ended: the schedule rebuilds December over the whole month
+    clock.set(datetime(2027, 1, 1, 0, 5, tzinfo=TZ).astimezone(UTC))
+    built = reports.run_due(factory, now=clock.now, tz=TZ, font=None, kinds=[ReportKind.monthly])
+    assert built == ["monthly:2026-12"]
+    final = session.exec(select(AnalysisReport).where(AnalysisReport.period_key == "2026-12")).one()
+    session.refresh(final)
+    assert final.revision == 2 and not reports.is_preliminary(final, TZ)
+    assert json.loads(final.data_json or "{}")["preliminary"] is False
+    clock.advance(timedelta(hours=1))
+    assert (
+        reports.run_due(factory, now=clock.now, tz=TZ, font=None, kinds=[ReportKind.monthly]) == []
+    )
 
 
 def test_two_builders_never_build_the_same_report_twice(session: Session) -> None:
