@@ -1,7 +1,8 @@
 """Duty-log and handover use cases.
 
 Keyword-only functions that take a session and plain values, validate references (the unit
-and every person named must exist and be active), refuse instants more than a day ahead of
+and every person named must exist and be active; the two people of a handover must belong
+to its unit), refuse instants more than a day ahead of
 `now`, write the audit entry and commit once. A handover is acknowledged at most once.
 
 A caller's phone number is shown in full only to the duty staff who record entries and call
@@ -135,8 +136,16 @@ def create_handover(
     session: Session, *, data: HandoverCreate, actor: str, now: datetime
 ) -> Handover:
     _check_unit(session, unit_id=data.unit_id)
-    _check_person(session, field="from_person_id", person_id=data.from_person_id)
-    _check_person(session, field="to_person_id", person_id=data.to_person_id)
+    for field, person_id in (
+        ("from_person_id", data.from_person_id),
+        ("to_person_id", data.to_person_id),
+    ):
+        _check_person(session, field=field, person_id=person_id)
+        person = session.get(Person, person_id)
+        if person is not None and person.unit_id != data.unit_id:  # duty is handed over
+            raise ValidationFailed(  # inside one unit, between its own people
+                field, f"person {person_id} is not a member of unit {data.unit_id}"
+            )
     if data.from_person_id == data.to_person_id:
         raise ValidationFailed("to_person_id", "must differ from from_person_id")
     handed_over_at = data.handed_over_at or now

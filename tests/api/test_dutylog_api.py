@@ -163,9 +163,12 @@ def test_invalid_handovers_are_422_naming_the_field_and_write_nothing(
     unit, giver, taker = _people(session)
     officer = auth_headers(Role.duty_officer)
     base = {"unit_id": unit.id, "from_person_id": giver.id, "to_person_id": taker.id}
+    elsewhere = make_person(session, unit=make_unit(session, code="far", name="城西区局"))
     before = _count(session, Handover), _count(session, AuditEntry)
     cases: list[tuple[str, dict[str, Any]]] = [
         ("to_person_id", {"to_person_id": giver.id}),
+        ("to_person_id", {"to_person_id": elsewhere.id}),  # not a member of the unit
+        ("from_person_id", {"from_person_id": elsewhere.id}),
         ("from_person_id", {"from_person_id": 999_999}),
         ("unit_id", {"unit_id": 999_999}),
         ("handed_over_at", {"handed_over_at": "2026-11-23T08:30:00"}),

@@ -182,9 +182,11 @@ def test_handovers_are_listed_newest_first_by_unit(session: Session) -> None:
     other = make_unit(session, code="d-east", name="城东区局", kind="district")
     a = make_person(session, unit=unit, name="杨帆")
     b = make_person(session, unit=unit, name="朱琳")
+    c = make_person(session, unit=other, name="许涛")
+    d = make_person(session, unit=other, name="韩梅")
     first = _handover(session, unit, a.id, b.id, handed_over_at=T0 - timedelta(days=1))
     second = _handover(session, unit, b.id, a.id)
-    _handover(session, other, a.id, b.id)
+    _handover(session, other, c.id, d.id)
     assert [h.id for h in dutylog.list_handovers(session, unit_id=unit.id)] == [
         second.id,
         first.id,
@@ -201,9 +203,12 @@ def test_invalid_handovers_name_the_field_and_write_nothing(session: Session) ->
     directory.update_person(
         session, person_id=gone.id, data=PersonUpdate(is_active=False), actor="t", now=T0
     )
+    stranger = make_person(session, unit=make_unit(session, code="far", name="城西区局"))
     before = _count(session, Handover), _count(session, AuditEntry)
     cases: list[tuple[str, int | None, int | None, dict[str, Any]]] = [
         ("to_person_id", a.id, a.id, {}),
+        ("from_person_id", stranger.id, b.id, {}),  # not a member of the unit
+        ("to_person_id", a.id, stranger.id, {}),
         ("from_person_id", 999_999, b.id, {}),
         ("to_person_id", a.id, gone.id, {}),
         ("unit_id", a.id, b.id, {"unit_id": 999_999}),
