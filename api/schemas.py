@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from core.types import OptionalShortText
+from core.types import OptionalShortText, StrictBool
 from core.users import Role
 
 Username = Annotated[
@@ -26,7 +26,7 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     full_name: OptionalShortText | None = None
     role: Role | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
     password: Password | None = None
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from complaints.detect import DetectionConfig, WarningLevel
 from complaints.insight_models import InsightSettingsRow, ReportKind
 from core import audit
+from core.types import StrictBool
 
 
 class Dimension(StrEnum):
@@ -59,7 +60,7 @@ DEFAULT_KEYWORDS = (
 class InsightSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    detection_enabled: bool = True
+    detection_enabled: StrictBool = True
     dimensions: list[Dimension] = Field(default_factory=lambda: list(Dimension), max_length=20)
     baseline_days: int = Field(default=56, ge=14, le=180)
     windows: list[int] = Field(default_factory=lambda: [1, 3, 7], min_length=1, max_length=5)

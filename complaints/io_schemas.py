@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from complaints.vocab import Channel, ItemType
+from core.types import StrictBool
 
 SourceCode = Annotated[
     str,
@@ -23,7 +24,7 @@ class ImportOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source: SourceCode = "12315"
-    dry_run: bool = False
+    dry_run: StrictBool = False
     channel: Channel | None = Field(default=None, description="for rows without a channel")
     item_type: ItemType | None = Field(default=None, description="for rows without a type")
     encoding: Literal["utf-8", "gb18030", "gbk"] | None = Field(

@@ -32,6 +32,7 @@ from core.types import (
     Name,
     OptionalShortText,
     ShortText,
+    StrictBool,
 )
 
 Phone = Annotated[
@@ -78,9 +79,9 @@ class ComplaintCreate(BaseModel):
     submitter_id_type: IdType | None = None
     submitter_id_number: IdNumber | None = None
     submitter_address: OptionalShortText = ""
-    anonymous: bool = False
-    consent_publish: bool = False
-    consent_entrusted_mediation: bool = False
+    anonymous: StrictBool = False
+    consent_publish: StrictBool = False
+    consent_entrusted_mediation: StrictBool = False
 
     respondent_name: OptionalShortText = ""
     respondent_credit_code: CreditCode | None = None
@@ -398,7 +399,7 @@ class RuleSetCreate(BaseModel):
     name: ShortText
     effective_from: BoundedDate
     limits: RuleLimits = RuleLimits()
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
 class RuleSetUpdate(BaseModel):
@@ -406,7 +407,7 @@ class RuleSetUpdate(BaseModel):
     name: ShortText | None = None
     effective_from: BoundedDate | None = None
     limits: RuleLimits | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class RuleSetPublic(BaseModel):
@@ -426,10 +427,10 @@ class RoutingRuleCreate(BaseModel):
     domain: Domain | None = None
     unit_id: EntityId
     level: RoutingLevel | None = None
-    overrides_territory: bool = False
+    overrides_territory: StrictBool = False
     priority: int = Field(default=100, ge=0, le=10_000)
     note: OptionalShortText = ""
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
 class RoutingRulePublic(RoutingRuleCreate):
@@ -458,7 +459,7 @@ class TermCreate(BaseModel):
         | None
     ) = None
     severity: Annotated[str, StringConstraints(pattern=r"^(I|II|III|IV)$")] | None = None
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
 class TermPublic(TermCreate):
@@ -473,7 +474,7 @@ class UnitProfileUpdate(BaseModel):
     supervisor_group: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_\-]{1,64}$")] | None = (
         None
     )
-    accepts_items: bool = True
+    accepts_items: StrictBool = True
     note: OptionalShortText = ""
 
 

@@ -74,9 +74,9 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "mediation_success": Definition(
         "调解成功率",
-        "complaints closed after a mediation agreement ÷ complaints 办结: closed, or "
-        "rejected (不予受理 ends the complaint, closed or not yet); Baoshan 2021: 490 ÷ 1621 "
-        "= 30.23%",
+        "complaints closed after a mediation agreement ÷ complaints 办结 (closed, rejected "
+        "ones included whether closed yet or not: 不予受理 ends a complaint); Baoshan 2021: "
+        "490 ÷ 1621 = 30.23%",
     ),
     "complaint_to_case": Definition(
         "诉转案率", "complaints converted to an enforcement case ÷ complaints received"

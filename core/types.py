@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, Strict, StringConstraints
 
 MAX_ID = 2**31 - 1
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -50,6 +50,8 @@ Code = Annotated[
 ]
 PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_e164)]
 EntityId = Annotated[int, Field(ge=1, le=MAX_ID)]
+StrictBool = Annotated[bool, Strict()]
+"""A request body's yes/no: JSON true or false only (lax pydantic takes "yes", "1", 1 …)."""
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 BoundedDate = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 FIRST_INSTANT = datetime.combine(FIRST_DAY, time(0), UTC)

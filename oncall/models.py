@@ -8,7 +8,7 @@ from pydantic import field_validator
 from sqlalchemy import Column, Enum, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.types import Code, EntityId, Name, OptionalShortText, PhoneNumber, ShortText
+from core.types import Code, EntityId, Name, OptionalShortText, PhoneNumber, ShortText, StrictBool
 
 
 class UnitKind(StrEnum):
@@ -64,7 +64,7 @@ class UnitUpdate(SQLModel):
     district: Name | None = None
     parent_id: EntityId | None = None
     phone: PhoneNumber | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class UnitPublic(SQLModel):
@@ -179,7 +179,7 @@ class PersonUpdate(SQLModel):
     user_id: EntityId | None = None
     duty_roles: list[DutyRole] | None = Field(default=None, max_length=len(DutyRole))
     skills: list[Code] | None = Field(default=None, max_length=50)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
     @field_validator("duty_roles", "skills")
     @classmethod

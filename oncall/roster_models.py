@@ -11,7 +11,7 @@ from sqlalchemy import Column, Date, Enum, Text, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime
-from core.types import BoundedDate, Code, EntityId, Name, OptionalShortText
+from core.types import BoundedDate, Code, EntityId, Name, OptionalShortText, StrictBool
 
 
 class ShiftRole(StrEnum):
@@ -101,7 +101,7 @@ class ShiftTypeCreate(SQLModel):
     name: Name
     start_time: time
     end_time: time
-    is_night: bool = False
+    is_night: StrictBool = False
     role: ShiftRole = ShiftRole.duty
 
     @field_validator("start_time", "end_time")
@@ -120,9 +120,9 @@ class ShiftTypeUpdate(SQLModel):
     name: Name | None = None
     start_time: time | None = None
     end_time: time | None = None
-    is_night: bool | None = None
+    is_night: StrictBool | None = None
     role: ShiftRole | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
     @field_validator("start_time", "end_time")
     @classmethod
@@ -199,7 +199,7 @@ class RulesConfig(SQLModel):
     max_consecutive_days: int | None = Field(default=6, ge=1, le=31)
     max_consecutive_nights: int | None = Field(default=3, ge=1, le=31)
     min_consecutive_days_off: int | None = Field(default=None, ge=1, le=14)
-    rest_day_per_7: bool = True
+    rest_day_per_7: StrictBool = True
     max_shifts_per_week: int | None = Field(default=None, ge=1, le=7)
     max_hours_per_week: float | None = Field(default=None, ge=1, le=168)
     max_shifts_per_period: int | None = Field(default=None, ge=1, le=366)
@@ -263,7 +263,7 @@ class ShiftRequestCreate(SQLModel):
     person_id: EntityId
     day: BoundedDate
     shift_type_id: EntityId | None = None
-    wanted: bool
+    wanted: StrictBool
     weight: int = Field(default=1, ge=1, le=10)
 
 

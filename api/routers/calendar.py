@@ -13,7 +13,7 @@ from api.deps import CalendarReader, CalendarWriter, ClockDep, SessionDep, Setti
 from complaints import calendar_sync
 from core import calendar_store
 from core.errors import ValidationFailed
-from core.types import FIRST_DAY, LAST_DAY, OptionalShortText
+from core.types import FIRST_DAY, LAST_DAY, OptionalShortText, StrictBool
 from core.workcal import DayKind
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
@@ -32,7 +32,7 @@ class DayInfo(BaseModel):
 
 
 class OverrideBody(BaseModel):
-    working: bool
+    working: StrictBool
     note: OptionalShortText = ""
 
 

@@ -31,7 +31,7 @@ def test_loading_next_years_notice_clears_the_warning(
         json={"working": True, "note": "春节调休"},
         headers=admin,
     )
-    assert put.status_code == 200
+    assert put.status_code == 200 and put.json()["clocks_moved"] == 0
     assert client.get("/api/v1/health").json()["calendar"] == {"ok": True, "warning": None}
     assert client.delete("/api/v1/calendar/overrides/2027-02-20", headers=admin).status_code == 204
 
@@ -73,3 +73,21 @@ def test_openapi_is_published(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "/api/v1/auth/token" in schema["paths"]
     assert "/api/v1/people/{person_id}" in schema["paths"]
+
+
+def test_yes_no_fields_take_json_booleans_only(client: TestClient, auth_headers: Headers) -> None:
+    admin = auth_headers(Role.admin)
+    for value in ("yes", "true", 1, "1", None):
+        response = client.put(
+            "/api/v1/calendar/overrides/2027-01-03", json={"working": value}, headers=admin
+        )
+        assert response.status_code == 422, value
+        assert [e["field"] for e in response.json()["errors"]] == ["working"], value
+    users = client.get("/api/v1/users", headers=admin).json()
+    patched = client.patch(
+        f"/api/v1/users/{users[0]['id']}", json={"is_active": "no"}, headers=admin
+    )
+    assert patched.status_code == 422
+    assert [e["field"] for e in patched.json()["errors"]] == ["is_active"]
+    ok = client.put("/api/v1/calendar/overrides/2027-01-03", json={"working": True}, headers=admin)
+    assert ok.status_code == 200 and ok.json()["working"] is True
