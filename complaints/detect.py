@@ -219,6 +219,7 @@ class Alarm:
     baseline_items: int
     baseline_level: float  # expected items on an average working day
     dispersion: float
+    baseline_days: int  # the days the level was estimated from (before the longest window)
     days: tuple[DayPoint, ...] = field(default=(), repr=False)
 
 
@@ -344,6 +345,7 @@ def detect(
         baseline_items=c_b,
         baseline_level=round(level, 3),
         dispersion=round(dispersion, 3),
+        baseline_days=len(baseline),
         days=points,
     )
 

@@ -110,7 +110,7 @@ def alarm_candidate(alarm: Alarm, *, tz: ZoneInfo, items: list[dict[str, object]
     )
     title = f"{what}「{label}」{span}量升高：{alarm.observed} 件，基线 {alarm.expected:.1f} 件"
     text = (
-        f"{span}共 {alarm.observed} 件，按近 {len(alarm.days) - max(1, alarm.window_days)} 天"
+        f"{span}共 {alarm.observed} 件，按此前 {alarm.baseline_days} 天"
         f"基线（含星期与节假日规律）预期 {alarm.expected:.1f} 件，为预期的 {alarm.ratio:.1f} 倍，"
         f"显著性 p={alarm.p_value:.1e}。"
     )
@@ -119,6 +119,7 @@ def alarm_candidate(alarm: Alarm, *, tz: ZoneInfo, items: list[dict[str, object]
         "value": key.value,
         "window_days": alarm.window_days,
         "as_of": alarm.as_of.isoformat(),
+        "baseline_days": alarm.baseline_days,
         "baseline_items": alarm.baseline_items,
         "baseline_level": alarm.baseline_level,
         "dispersion": alarm.dispersion,

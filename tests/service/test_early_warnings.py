@@ -81,7 +81,10 @@ def test_a_surge_raises_one_warning_with_evidence_and_notifies_once(session: Ses
     assert food.level is WarningLevel.red
     assert food.observed == 75 and food.expected is not None and food.expected < 25
     assert food.window_end == date(2026, 11, 22)
+    # a 3-day window against the configured 56-day baseline (not the 60 days shown before it)
+    assert "按此前 56 天基线" in food.summary
     evidence = warnings_evidence(food)
+    assert evidence["baseline_days"] == 56  # type: ignore[comparison-overlap]
     assert len(evidence["series"]) == 63
     assert evidence["series"][-1] == {
         "day": "2026-11-22",
