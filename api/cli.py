@@ -154,17 +154,34 @@ def user_create(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit log's hash chain; exit 1 if it was tampered with."""
+def audit_verify(
+    head: Annotated[
+        str | None,
+        typer.Option(
+            help="SEQ:HASH printed by an earlier verify: also fail if the chain no longer "
+            "reaches that entry unchanged (its newest entries deleted or rewritten)"
+        ),
+    ] = None,
+) -> None:
+    """Recompute the audit log's hash chain; exit 1 if it was tampered with. Prints the head
+    (SEQ:HASH): keep it outside the database to detect a cut-off tail later with --head."""
     from core import audit
 
+    expected: tuple[int, str] | None = None
+    if head is not None:
+        seq, _, digest = head.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            typer.echo("error: --head must be SEQ:HASH (a 64-character hex hash)", err=True)
+            raise typer.Exit(2)
+        expected = (int(seq), digest.lower())
     settings = _settings()
     engine = make_engine(settings.database_url)
     with read_session(engine) as session:
-        report = audit.verify_chain(session)
+        report = audit.verify_chain(session, expected_head=expected)
     engine.dispose()
     if report.ok:
         typer.echo(f"audit chain ok: {report.entries} entries")
+        typer.echo(f"head {report.head_seq}:{report.head_hash}")
         return
     typer.echo(f"audit chain BROKEN at seq {report.first_bad_seq}: {report.reason}", err=True)
     raise typer.Exit(1)

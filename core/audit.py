@@ -3,7 +3,15 @@
 Every state change writes one row in the same transaction as the change itself, so a
 change without its audit row (or the reverse) can never be committed. Each row stores the
 hash of the previous row; `verify_chain` recomputes the chain and reports the first row
-that does not match, which detects edits, deletions and insertions.
+that does not match, which detects edits, insertions, and deletions of any row that has a
+row after it.
+
+The chain alone cannot show that its newest rows were cut off: what is left is still a valid
+chain, and anyone able to delete rows (dropping the append-only triggers) could rewrite any
+anchor kept in the same database as well. So the head is anchored outside it: `verify_chain`
+reports the head it saw (`head_seq`, `head_hash`; `dutydesk audit verify` prints it, to be kept
+elsewhere, e.g. in the operations log), and given an earlier head (`expected_head`,
+`dutydesk audit verify --head SEQ:HASH`) it fails when that row is missing or differs.
 """
 
 from __future__ import annotations
@@ -127,10 +135,33 @@ class ChainReport:
     ok: bool
     first_bad_seq: int | None = None
     reason: str | None = None
+    head_seq: int = 0  # the newest entry checked (0: none)
+    head_hash: str = GENESIS_HASH
 
 
-def verify_entries(entries: Iterable[AuditEntry]) -> ChainReport:
-    """Pure check of a chain given in `seq` order."""
+def verify_entries(
+    entries: Iterable[AuditEntry], *, expected_head: tuple[int, str] | None = None
+) -> ChainReport:
+    """Pure check of a chain given in `seq` order; with `expected_head` (a `(seq, hash)`
+    recorded earlier), also that the chain still reaches that entry unchanged."""
+    report = _verify(entries, expected_head)
+    if not report.ok or expected_head is None:
+        return report
+    seq, digest = expected_head
+    if report.head_seq < seq:
+        return ChainReport(
+            report.entries,
+            False,
+            report.head_seq + 1,
+            f"the chain ends at seq {report.head_seq}, before the recorded head seq {seq}: "
+            "its newest entries were deleted",
+            report.head_seq,
+            report.head_hash,
+        )
+    return report
+
+
+def _verify(entries: Iterable[AuditEntry], expected_head: tuple[int, str] | None) -> ChainReport:
     prev_hash = GENESIS_HASH
     expected_seq = 1
     count = 0
@@ -153,14 +184,19 @@ def verify_entries(entries: Iterable[AuditEntry]) -> ChainReport:
         )
         if recomputed != entry.hash:
             return ChainReport(count, False, entry.seq, "row content does not match its hash")
+        if expected_head is not None and entry.seq == expected_head[0]:
+            if entry.hash != expected_head[1]:
+                return ChainReport(
+                    count, False, entry.seq, "differs from the recorded head: chain rewritten"
+                )
         prev_hash = entry.hash
         expected_seq += 1
-    return ChainReport(count, True)
+    return ChainReport(count, True, head_seq=expected_seq - 1, head_hash=prev_hash)
 
 
-def verify_chain(session: Session) -> ChainReport:
+def verify_chain(session: Session, *, expected_head: tuple[int, str] | None = None) -> ChainReport:
     rows = session.exec(select(AuditEntry).order_by(col(AuditEntry.seq))).yield_per(1000)
-    return verify_entries(rows)
+    return verify_entries(rows, expected_head=expected_head)
 
 
 def list_entries(

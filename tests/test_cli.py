@@ -78,6 +78,20 @@ def test_audit_verify_detects_tampering(tmp_path: Path) -> None:
     assert "BROKEN at seq 5" in result.stderr
 
 
+def test_audit_verify_detects_a_cut_off_tail_against_the_printed_head(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    assert _run(["demo", "--seed-only"], db).returncode == 0
+    first = _run(["audit", "verify"], db)
+    head = first.stdout.split("head ")[1].strip()
+    assert _run(["audit", "verify", "--head", head], db).returncode == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("DROP TRIGGER audit_log_no_delete")
+        connection.execute("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)")
+    assert _run(["audit", "verify"], db).returncode == 0  # the rest is a valid chain
+    cut = _run(["audit", "verify", "--head", head], db)
+    assert cut.returncode == 1 and "newest entries were deleted" in cut.stderr
+
+
 def test_demo_seed_is_idempotent(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     first = _run(["demo", "--seed-only"], db)

@@ -71,3 +71,26 @@ def test_tampering_is_detected(session: Session, tamper: str, bad_seq: int) -> N
     report = audit.verify_chain(session)
     assert not report.ok
     assert report.first_bad_seq == bad_seq
+
+
+def test_a_cut_off_tail_is_detected_against_a_recorded_head(session: Session) -> None:
+    _append(session, 4)
+    before = audit.verify_chain(session)
+    assert before.ok and before.head_seq == 4
+    head = (before.head_seq, before.head_hash)
+    assert audit.verify_chain(session, expected_head=head).ok
+    _disable_protection(session)
+    session.execute(text("DELETE FROM audit_log WHERE seq >= 3"))
+    assert audit.verify_chain(session).ok  # what is left is still a valid chain
+    cut = audit.verify_chain(session, expected_head=head)
+    assert not cut.ok and cut.first_bad_seq == 3 and "deleted" in (cut.reason or "")
+
+
+def test_a_rewritten_head_is_detected(session: Session) -> None:
+    _append(session, 3)
+    before = audit.verify_chain(session)
+    _disable_protection(session)
+    session.execute(text("DELETE FROM audit_log WHERE seq = 3"))
+    _append(session, 1)  # a different third entry, validly chained
+    report = audit.verify_chain(session, expected_head=(3, before.head_hash))
+    assert not report.ok and report.first_bad_seq == 3
