@@ -47,6 +47,7 @@ from oncall import directory
 from oncall.models import Unit
 from web.i18n import gettext, locale_of
 from web.labels import label_id
+from web.params import EmptyIsNone
 from web.render import render
 from web.session import RequirePage, WebUser
 
@@ -161,12 +162,12 @@ def complaint_queue(
     settings: SettingsDep,
     user: Reader,
     state: Annotated[str, Query(pattern=r"^(open|closed|all)$")] = "open",
-    item_status: Annotated[Status | None, Query(alias="status")] = None,
-    item_type: Annotated[ItemType | None, Query(alias="type")] = None,
-    domain: Domain | None = None,
-    unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    overdue: bool | None = None,
-    emergency: bool | None = None,
+    item_status: Annotated[Status | None, Query(alias="status"), EmptyIsNone] = None,
+    item_type: Annotated[ItemType | None, Query(alias="type"), EmptyIsNone] = None,
+    domain: Annotated[Domain | None, Query(), EmptyIsNone] = None,
+    unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone] = None,
+    overdue: Annotated[bool | None, Query(), EmptyIsNone] = None,
+    emergency: Annotated[bool | None, Query(), EmptyIsNone] = None,
     q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> HTMLResponse:

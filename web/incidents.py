@@ -24,6 +24,7 @@ from escalation.engine import IncidentStatus
 from escalation.models import Category, Incident, IncidentReportKind, ReportMethod
 from escalation.policy import Severity
 from oncall.layers import people_by_id
+from web.params import EmptyIsNone
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
 
@@ -32,7 +33,7 @@ PERSON_ACTOR = re.compile(r"^person:(\d+)$")  # replies by SMS name the person w
 Reader = Annotated[WebUser, Depends(RequirePage(Permission.incident_read))]
 Writer = Annotated[WebUser, Depends(RequirePage(Permission.incident_write))]
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID)]
-StatusFilter = Annotated[IncidentStatus | None, Query(alias="status")]
+StatusFilter = Annotated[IncidentStatus | None, Query(alias="status"), EmptyIsNone]
 
 
 def incident_view(session: Session, incident: Incident, now: datetime) -> dict[str, Any]:

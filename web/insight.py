@@ -18,6 +18,7 @@ from complaints.insight_models import ReportKind, WarningStatus
 from core.types import MAX_ID
 from core.users import Permission
 from web.charts import Series, columns
+from web.params import EmptyIsNone
 from web.render import render
 from web.session import RequirePage, WebUser
 
@@ -32,8 +33,8 @@ def warning_list(
     request: Request,
     session: SessionDep,
     user: WarningPage,
-    status: Annotated[WarningStatus | None, Query()] = None,
-    level: Annotated[WarningLevel | None, Query()] = None,
+    status: Annotated[WarningStatus | None, Query(), EmptyIsNone] = None,
+    level: Annotated[WarningLevel | None, Query(), EmptyIsNone] = None,
 ) -> HTMLResponse:
     rows, total = warnings.list_warnings(session, status=status, level=level, limit=200)
     context = {

@@ -16,13 +16,14 @@ from core.users import Permission
 from oncall import directory, planning
 from oncall.models import DutyRole
 from oncall.roster_models import DemandDayKind, ShiftRole
+from web.params import EmptyIsNone
 from web.render import render
 from web.session import RequirePage, WebUser
 
 router = APIRouter(include_in_schema=False)
 PeoplePage = Annotated[WebUser, Depends(RequirePage(Permission.directory_write))]
 PlannerPage = Annotated[WebUser, Depends(RequirePage(Permission.roster_write))]
-UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone]
 
 
 @router.get("/planner/people")

@@ -24,6 +24,7 @@ from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus, SwapStatus
 from web.export import roster_workbook
 from web.i18n import locale_of
+from web.params import EmptyIsNone
 from web.render import fragment, render
 from web.roster_view import RosterGrid, build_grid
 from web.session import RequirePage, WebUser
@@ -32,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[WebUser, Depends(RequirePage(Permission.roster_read))]
 SwapPage = Annotated[WebUser, Depends(RequirePage(Permission.swap_request))]
 RosterId = Annotated[int, Path(ge=1, le=MAX_ID)]
-UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone]
 DEFAULT_DAYS = 14
 
 

@@ -140,3 +140,26 @@ def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     page.goto(f"/complaints/{item_id}")
     expect(page.locator("#complaint-status")).to_have_attribute("data-status", "replied")
     expect(page.locator("#complaint-facts")).to_contain_text("已联系商户整改")
+
+
+def test_filter_forms_with_all_choices_filter_nothing(open_page: Any) -> None:
+    """Every filter form's "全部" (All) is an empty value: it means no filter, never a 422."""
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/complaints")
+    total = page.locator("#complaint-total").inner_text()
+    with page.expect_navigation():
+        page.click('#queue-filters button[type="submit"]')  # everything on 全部
+    expect(page).to_have_url(re.compile(r"status=&type=&domain=&unit_id=&overdue="))
+    expect(page.locator("#complaint-total")).to_have_text(total)
+    page.select_option('select[name="overdue"]', "true")  # 已超期, the rest on 全部
+    with page.expect_navigation():
+        page.click('#queue-filters button[type="submit"]')
+    expect(page.locator("h1")).to_contain_text("投诉工作台")
+    expect(page.locator('select[name="overdue"]')).to_have_value("true")
+    for path in ("/incidents", "/warnings"):
+        page.goto(path)
+        with page.expect_navigation():
+            page.click('form.filters button[type="submit"]')
+        expect(page).to_have_url(re.compile(r"status="))
+        expect(page.locator("form.filters")).to_be_visible()

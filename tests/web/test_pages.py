@@ -150,3 +150,29 @@ def test_a_bad_query_value_gets_an_html_page_naming_the_field(
     assert api.status_code == 422
     assert api.headers["content-type"] == "application/problem+json"
     assert api.json()["errors"][0]["field"] == "unit_id"
+
+
+def test_an_all_choice_in_a_filter_form_means_no_filter(
+    client: TestClient, session: Session, roster_id: int
+) -> None:
+    """The forms' "All" option is an empty value (`status=`): no filter, never a 422."""
+    _sign_in(client, session, Role.admin)
+    unfiltered = {
+        "/complaints": "state=open&status=&type=&domain=&unit_id=&overdue=&q=",
+        "/incidents": "status=",
+        "/incidents/live": "status=",
+        "/warnings": "status=&level=",
+        "/rosters": "unit_id=",
+        "/planner/rules": "unit_id=",
+    }
+    for path, query in unfiltered.items():
+        empty = client.get(f"{path}?{query}")
+        assert empty.status_code == 200, (path, empty.text[:300])
+        rows = re.findall(r"<tr data-[a-z]+=", empty.text)
+        assert rows == re.findall(r"<tr data-[a-z]+=", client.get(path).text), path
+    overdue_only = client.get("/complaints?state=open&status=&type=&domain=&unit_id=&overdue=true")
+    assert overdue_only.status_code == 200
+    assert '<option value="true" selected>' in overdue_only.text
+    # a value that is neither empty nor valid is still refused, naming the field
+    assert client.get("/incidents?status=nonsense").status_code == 422
+    assert client.get("/complaints?overdue=maybe").status_code == 422
