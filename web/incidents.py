@@ -17,11 +17,27 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep
+from api.routers.incidents import (
+    masked_event,
+    masked_notification,
+    masked_recipient,
+    masked_report,
+    masks_numbers,
+)
+from complaints import privacy
 from core.types import MAX_ID
 from core.users import Permission
 from escalation import reporting, service
 from escalation.engine import IncidentStatus
-from escalation.models import Category, Incident, IncidentReportKind, ReportMethod
+from escalation.models import (
+    Category,
+    EventPublic,
+    Incident,
+    IncidentReportKind,
+    IncidentReportPublic,
+    NotificationPublic,
+    ReportMethod,
+)
 from escalation.policy import Severity
 from oncall.layers import people_by_id
 from web.params import EmptyIsNone
@@ -36,20 +52,45 @@ IncidentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 StatusFilter = Annotated[IncidentStatus | None, Query(alias="status"), EmptyIsNone]
 
 
-def incident_view(session: Session, incident: Incident, now: datetime) -> dict[str, Any]:
-    """Everything the detail page and its live fragment show about one incident."""
+def incident_view(
+    session: Session, incident: Incident, now: datetime, *, masked: bool
+) -> dict[str, Any]:
+    """Everything the detail page and its live fragment show about one incident; with
+    `masked` (read-only viewers, `masks_numbers`) phone and ID numbers and the caller's name
+    are masked as the API masks them."""
     assert incident.id is not None
     clocks = reporting.clocks(incident, now=now)
-    notifications = service.notifications(session, incident_id=incident.id)
-    events = service.timeline(session, incident_id=incident.id)
+    notifications = [
+        NotificationPublic.model_validate(n)
+        for n in service.notifications(session, incident_id=incident.id)
+    ]
+    events = [
+        EventPublic.model_validate(e) for e in service.timeline(session, incident_id=incident.id)
+    ]
+    reports = [
+        IncidentReportPublic.model_validate(r)
+        for r in reporting.list_reports(session, incident_id=incident.id)
+    ]
     actors = [e.actor for e in events] + [incident.acknowledged_by or ""]
     actor_ids = {int(m.group(1)) for a in actors if (m := PERSON_ACTOR.match(a))}
     people = people_by_id(session, {n.person_id for n in notifications if n.person_id} | actor_ids)
     names = {pid: p.name for pid, p in people.items()}
+    caller = (incident.caller_name, incident.caller_phone or "")
+    description, acknowledged_by = incident.description, incident.acknowledged_by
+    if masked:
+        notifications = [masked_notification(n) for n in notifications]
+        events = [masked_event(e) for e in events]
+        reports = [masked_report(r) for r in reports]
+        caller = (privacy.mask_name(caller[0]), privacy.mask_phone(caller[1]) or "")
+        description = privacy.mask_text_phones(description)
+        acknowledged_by = acknowledged_by and masked_recipient(acknowledged_by)
     return {
         "incident": incident,
+        "caller": " ".join(c for c in caller if c),
+        "description": description,
+        "acknowledged_by": acknowledged_by,
         "events": events,
-        "reports": reporting.list_reports(session, incident_id=incident.id),
+        "reports": reports,
         "notifications": list(reversed(notifications)),
         "names": names,
         "actors": {f"person:{pid}": name for pid, name in names.items()},
@@ -107,7 +148,8 @@ def incident_detail(
         if incident.written_reported_at is None
         else IncidentReportKind.follow_up
     )
-    context = incident_view(session, incident, clock.now()) | {
+    masked = masks_numbers(user.role)
+    context = incident_view(session, incident, clock.now(), masked=masked) | {
         "dedup": dedup,
         "report_kinds": list(IncidentReportKind),
         "report_methods": list(ReportMethod),
@@ -124,5 +166,6 @@ def incident_live(
     request: Request, session: SessionDep, clock: ClockDep, user: Reader, incident_id: IncidentId
 ) -> HTMLResponse:
     incident = service.get_incident(session, incident_id=incident_id)
-    context = incident_view(session, incident, clock.now()) | {"user": user}
+    masked = masks_numbers(user.role)
+    context = incident_view(session, incident, clock.now(), masked=masked) | {"user": user}
     return fragment(request, "incidents/_live.html", context)

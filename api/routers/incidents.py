@@ -1,6 +1,11 @@
 """Incidents: open (deduplicated), timeline, acknowledge, escalate, resolve, reopen, reports
 to superiors (which meet the reporting clocks); and the local outbox with its reply box (the
-embedded notification channel)."""
+embedded notification channel).
+
+Read-only viewers see phone and ID numbers masked everywhere in an incident (the caller, the
+description, timeline texts, reports, the pages' recipients and bodies) and the caller's
+name masked, as on the complaint pages (`masks_numbers`, `masked_*`; the web pages use the
+same functions)."""
 
 from __future__ import annotations
 
@@ -20,9 +25,11 @@ from api.deps import (
     SessionDep,
     SettingsDep,
 )
+from complaints import privacy
 from core.db import reading_from_here
 from core.errors import NotFound
 from core.types import MAX_ID
+from core.users import Role
 from escalation import opening, replies, reporting, service
 from escalation.engine import IncidentStatus
 from escalation.models import (
@@ -49,12 +56,60 @@ class ReplyResult(BaseModel):
     answer: str
 
 
+def masks_numbers(role: Role) -> bool:
+    """Whether `role` sees an incident's phone and ID numbers masked (read-only viewers)."""
+    return role is Role.viewer
+
+
+def masked_recipient(to: str) -> str:
+    """A page's recipient: a phone number masked as a phone field is, anything else as text."""
+    return privacy.mask_phone(to) or to if privacy.mask_text_phones(to) != to else to
+
+
+def masked_event(event: EventPublic) -> EventPublic:
+    text, actor = privacy.mask_text_phones(event.text), masked_recipient(event.actor)
+    return event.model_copy(update={"text": text, "actor": actor})
+
+
+def masked_report(report: IncidentReportPublic) -> IncidentReportPublic:
+    return report.model_copy(update={"summary": privacy.mask_text_phones(report.summary)})
+
+
+def masked_notification(notification: NotificationPublic) -> NotificationPublic:
+    error = notification.last_error
+    return notification.model_copy(
+        update={
+            "to": masked_recipient(notification.to),
+            "body": privacy.mask_text_phones(notification.body),
+            "last_error": privacy.mask_text_phones(error) if error else error,
+        }
+    )
+
+
+def masked_incident(public: IncidentPublic) -> IncidentPublic:
+    return public.model_copy(
+        update={
+            "caller_name": privacy.mask_name(public.caller_name),
+            "caller_phone": privacy.mask_phone(public.caller_phone),
+            "description": privacy.mask_text_phones(public.description),
+            "acknowledged_by": public.acknowledged_by and masked_recipient(public.acknowledged_by),
+            "timeline": [masked_event(e) for e in public.timeline],
+            "reports": [masked_report(r) for r in public.reports],
+        }
+    )
+
+
 def _public(
-    session: Session, incident: Incident, now: datetime, deduplicated: bool = False
+    session: Session,
+    incident: Incident,
+    now: datetime,
+    deduplicated: bool = False,
+    *,
+    masked: bool = False,
 ) -> IncidentPublic:
     assert incident.id is not None
     clocks = reporting.clocks(incident, now=now)
-    return IncidentPublic(
+    public = IncidentPublic(
         **incident.model_dump(exclude={"policy_json", "state_json"}),
         deduplicated=deduplicated,
         timeline=[
@@ -70,6 +125,7 @@ def _public(
             for c in clocks
         ],
     )
+    return masked_incident(public) if masked else public
 
 
 @router.post(
@@ -100,32 +156,35 @@ def open_incident(
 def list_incidents(
     session: SessionDep,
     clock: ClockDep,
-    _: IncidentReader,
+    who: IncidentReader,
     incident_status: Annotated[IncidentStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[IncidentPublic]:
+    masked = masks_numbers(who.user.role)
     return [
-        _public(session, i, clock.now())
+        _public(session, i, clock.now(), masked=masked)
         for i in service.list_incidents(session, status=incident_status, limit=limit)
     ]
 
 
 @router.get("/incidents/{incident_id}", summary="An incident with its timeline")
 def get_incident(
-    session: SessionDep, clock: ClockDep, _: IncidentReader, incident_id: Id
+    session: SessionDep, clock: ClockDep, who: IncidentReader, incident_id: Id
 ) -> IncidentPublic:
-    return _public(session, service.get_incident(session, incident_id=incident_id), clock.now())
+    incident = service.get_incident(session, incident_id=incident_id)
+    return _public(session, incident, clock.now(), masked=masks_numbers(who.user.role))
 
 
 @router.get("/incidents/{incident_id}/notifications", summary="Every page of an incident")
 def incident_notifications(
-    session: SessionDep, _: IncidentReader, incident_id: Id
+    session: SessionDep, who: IncidentReader, incident_id: Id
 ) -> list[NotificationPublic]:
     service.get_incident(session, incident_id=incident_id)
-    return [
+    rows = [
         NotificationPublic.model_validate(n)
         for n in service.notifications(session, incident_id=incident_id)
     ]
+    return [masked_notification(n) for n in rows] if masks_numbers(who.user.role) else rows
 
 
 @router.post("/incidents/{incident_id}/ack", summary="Acknowledge: stops the escalation")

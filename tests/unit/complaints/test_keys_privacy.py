@@ -40,6 +40,10 @@ def test_masking() -> None:
     assert privacy.mask_id("110101199001011234") == "110***********1234"
     assert privacy.mask_name("张三丰") == "张**"
     assert privacy.mask_phone(None) is None
+    for with_country_code in ("+8613912345678", "+86 139-1234-5678", "008613912345678"):
+        assert privacy.mask_phone(with_country_code) == "139****5678"
+    assert privacy.mask_phone("8613912345678") == "139****5678"
+    assert privacy.mask_phone("86571888866") == "865****8866"  # not a mobile: masked as it is
     text = privacy.mask_text_phones("请回电 13800138000 或身份证 11010119900101123X")
     assert "13800138000" not in text and "138****8000" in text and "110***********123X" in text
 
