@@ -1,5 +1,6 @@
-"""The roster as an Excel workbook (openpyxl): the grid with one colour per shift, holidays
-and make-up days marked, the leader on duty, then per-person totals."""
+"""The roster as an Excel workbook (openpyxl): the grid as worked with one colour per shift
+(cells changed by an approved swap or a cover have a dashed border and a note with the
+plan), holidays and make-up days marked, the leader on duty, then per-person totals."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -25,6 +27,8 @@ DAY_FILLS = {
 }
 THIN = Side(style="thin", color="B0B7C3")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+DASHED = Side(style="mediumDashed", color="1C64F2")
+ADJUSTED_BORDER = Border(left=DASHED, right=DASHED, top=DASHED, bottom=DASHED)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -92,6 +96,11 @@ def roster_workbook(
             if shift is not None:
                 cell.value = shift.name
                 cell.fill = _fill(SHIFT_FILLS[shift.colour])
+            planned = grid.adjusted.get((person.id, day.day))
+            if planned is not None:
+                name = grid.shifts[planned].name if planned in grid.shifts else _("off")
+                cell.border = ADJUSTED_BORDER
+                cell.comment = Comment(_("planned: %(shift)s") % {"shift": name}, "DutyDesk")
     legend_row = first_person_row + len(grid.people) + 1
     sheet.cell(row=legend_row, column=1, value=_("Shifts")).font = Font(bold=True)
     for offset, shift in enumerate(grid.shifts.values(), start=1):

@@ -43,6 +43,8 @@ class RosterGrid:
     leaders: dict[date, list[str]]
     changed: set[tuple[int, date]] = field(default_factory=set)
     totals: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # cells that approved swaps or overrides changed: the solver's shift code there ("" none)
+    adjusted: dict[tuple[int, date], str] = field(default_factory=dict)
 
     def cell(self, person_id: int, day: date) -> GridShift | None:
         code = self.cells.get((person_id, day))
@@ -81,16 +83,23 @@ def build_grid(
     totals: dict[str, dict[str, Any]],
     leader_code: str | None,
     added: list[rp.Assignment] | None = None,
+    planned: list[rp.Assignment] | None = None,
 ) -> RosterGrid:
+    """`assignments` are what the grid shows (as worked); `planned`, if given, the version's
+    own assignments, so cells that differ are marked with what was planned there."""
     shifts = grid_shifts(shift_types)
     leader_codes = {leader_code} if leader_code else set()
     leader_codes |= {code for code, s in shifts.items() if s.role is ShiftRole.leader}
     cells = {(int(a.person), a.day): a.shift for a in assignments}
+    plan = cells if planned is None else {(int(a.person), a.day): a.shift for a in planned}
+    adjusted = {
+        k: plan.get(k, "") for k in cells.keys() | plan.keys() if cells.get(k) != plan.get(k)
+    }
     leaders: dict[date, list[str]] = {}
     for a in assignments:
         if a.shift in leader_codes and int(a.person) in people:
             leaders.setdefault(a.day, []).append(people[int(a.person)].name)
-    ids = {int(p) for p in totals} | {pid for pid, _ in cells}
+    ids = {int(p) for p in totals} | {pid for pid, _ in cells} | {pid for pid, _ in adjusted}
     rows = sorted((people[i] for i in ids if i in people), key=lambda p: p.id or 0)
     days = []
     for day in period_days(roster.period_start, roster.period_end):
@@ -105,4 +114,5 @@ def build_grid(
         leaders=leaders,
         changed={(int(a.person), a.day) for a in added or []},
         totals={int(k): v for k, v in totals.items()},
+        adjusted=adjusted,
     )

@@ -1,5 +1,6 @@
 """Planner and staff pages for rosters: versions and "generate" with live progress, the grid
-(people × days, holidays and make-up days marked, leader-on-duty row), totals and fairness,
+(people × days as worked: approved swaps and overrides applied and their cells marked with
+the plan; holidays and make-up days marked, leader-on-duty row), totals and fairness,
 broken wishes with their costs, the infeasibility explanation, publish, sick call with the
 repair diff, swaps, the Excel export and the print view."""
 
@@ -9,6 +10,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -22,6 +24,7 @@ from oncall import changes, directory, planning, rosters
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus, SwapStatus
+from scheduler import roster_problem as rp
 from web.export import roster_workbook
 from web.i18n import locale_of
 from web.params import EmptyIsNone
@@ -50,18 +53,36 @@ def _document(roster: Roster) -> dict[str, Any]:
     return document
 
 
-def roster_grid(session: Session, roster: Roster) -> RosterGrid:
+def worked_assignments(session: Session, roster: Roster, tz: ZoneInfo) -> list[rp.Assignment]:
+    """What the grid, the print view and the export show: a published roster as it is worked
+    (overrides of its unit and days, then its approved swaps: `changes.worked_between`, the
+    same as "My duty" and who is paged); any other version with its approved swaps."""
     assert roster.id is not None
-    assignments = rosters.assignments_of(session, roster.id)
+    if roster.status is not RosterStatus.published:
+        return rosters.effective_assignments(session, roster.id)
+    slots = changes.worked_between(
+        session, start=roster.period_start, end=roster.period_end, tz=tz, unit_id=roster.unit_id
+    )
+    return [
+        rp.Assignment(str(s.person_id), s.start.astimezone(tz).date(), s.shift_code) for s in slots
+    ]
+
+
+def roster_grid(session: Session, roster: Roster, tz: ZoneInfo) -> RosterGrid:
+    """The grid as worked, cells changed by swaps or overrides marked with the solver's plan."""
+    assert roster.id is not None
+    planned = rosters.assignments_of(session, roster.id)
+    assignments = worked_assignments(session, roster, tz)
     added = None
     if roster.base_roster_id is not None:
         _, added = rosters.compare(session, roster_id=roster.id, other_id=roster.base_roster_id)
     document = _document(roster)
     totals: dict[str, dict[str, Any]] = document.get("totals", {})
-    ids = {int(a.person) for a in assignments} | {int(p) for p in totals}
+    ids = {int(a.person) for a in assignments + planned} | {int(p) for p in totals}
     return build_grid(
         roster=roster,
         assignments=assignments,
+        planned=planned,
         shift_types=planning.list_shift_types(session, unit_id=roster.unit_id),
         people=people_by_id(session, ids),
         calendar=load_calendar(session),
@@ -103,10 +124,12 @@ def roster_list(
     return render(request, "rosters/list.html", context, user=user)
 
 
-def _roster_context(session: Session, roster: Roster, now: datetime) -> dict[str, Any]:
+def _roster_context(
+    session: Session, roster: Roster, now: datetime, tz: ZoneInfo
+) -> dict[str, Any]:
     assert roster.id is not None
     document = _document(roster)
-    grid = roster_grid(session, roster)
+    grid = roster_grid(session, roster, tz)
     names = {p.id: p.name for p in grid.people}
     diff: dict[str, Any] | None = None
     if roster.base_roster_id is not None and roster.status is not RosterStatus.generating:
@@ -145,7 +168,7 @@ def roster_page(
     roster_id: RosterId,
 ) -> HTMLResponse:
     roster = rosters.get_roster(session, roster_id=roster_id)
-    context = _roster_context(session, roster, clock.now())
+    context = _roster_context(session, roster, clock.now(), settings.tz)
     context["today_input"] = clock.now().astimezone(settings.tz).date()
     return render(request, "rosters/detail.html", context, user=user)
 
@@ -167,26 +190,36 @@ def roster_progress(
 
 @router.get("/rosters/{roster_id}/print")
 def roster_print(
-    request: Request, session: SessionDep, clock: ClockDep, user: Reader, roster_id: RosterId
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: Reader,
+    roster_id: RosterId,
 ) -> HTMLResponse:
     roster = rosters.get_roster(session, roster_id=roster_id)
-    context = _roster_context(session, roster, clock.now())
+    context = _roster_context(session, roster, clock.now(), settings.tz)
     return render(request, "rosters/print.html", context, user=user)
 
 
 @router.get("/rosters/{roster_id}/export.xlsx")
 def roster_export(
-    request: Request, session: SessionDep, clock: ClockDep, _: Reader, roster_id: RosterId
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    _: Reader,
+    roster_id: RosterId,
 ) -> Response:
     roster = rosters.get_roster(session, roster_id=roster_id)
     unit = session.get(Unit, roster.unit_id)
-    grid = roster_grid(session, roster)
+    grid = roster_grid(session, roster, settings.tz)
     content = roster_workbook(
         grid,
         unit_name=unit.name if unit else "",
         locale=locale_of(request),
         generated_at=clock.now(),
-        tz=request.app.state.settings.tz,
+        tz=settings.tz,
     )
     filename = f"roster-{roster.id}-{roster.period_start}-{roster.period_end}.xlsx"
     return Response(
