@@ -232,7 +232,9 @@ def _record_testing(ctx: _Ctx) -> None:
 
 
 def _result(ctx: _Ctx) -> None:
-    if ctx.data.result is not None:
+    """Record the handling result; an empty one (closing without a word) keeps the result
+    recorded by the outcome before (`RESULT_REQUIRED`)."""
+    if ctx.data.result is not None and ctx.data.result.strip():
         ctx.item.result = ctx.data.result
     if ctx.data.amount_recovered_cents is not None:
         ctx.item.amount_recovered_cents = ctx.data.amount_recovered_cents
@@ -403,6 +405,11 @@ EFFECTS: dict[Action, Callable[[_Ctx], None]] = {
 }
 
 
+# An agreement, a filing decision and a reply are the item's result and need its content;
+# closing comes after such an outcome (or a rejection, termination or return) and may add to it.
+RESULT_REQUIRED = frozenset({Action.agree, Action.file_case, Action.not_file, Action.reply})
+
+
 def limits_for(session: Session, item: Complaint) -> RuleLimits:
     rule_set = session.get(ComplaintRuleSet, item.rule_set_id)
     assert rule_set is not None
@@ -434,6 +441,8 @@ def act(
         target = workflow_next(item.workflow, item.status, action)
     except IllegalTransition as exc:
         raise Conflict(exc.reason) from exc
+    if action in RESULT_REQUIRED and not (data and data.result and data.result.strip()):
+        raise ValidationFailed("result", f"{action.value!r} needs the result: what was done")
     limits = limits_for(session, item)
     ctx = _Ctx(
         session=session,

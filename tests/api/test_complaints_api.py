@@ -459,3 +459,45 @@ def test_numbers_in_free_text_are_masked_where_the_identity_is(
     assert mediating["description"] == says  # the complaint's handling unit needs them
     staff = client.get("/api/v1/complaints", params={"q": "13800001111"}, headers=coordinator)
     assert staff.json()["total"] == 2
+
+
+def test_a_reply_a_filing_decision_and_an_agreement_need_their_result(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    """回复 / 调解成功 / 立案 / 不予立案 with no result is a 422 naming `result` and the item
+    stays where it was; closing without a result keeps the one recorded before."""
+    coordinator = auth_headers(Role.coordinator)
+    handler = _handler_headers(session, centre.east)
+    order_body = _body(channel="transfer_12345", external_ref="GD-EMPTY", claim="")
+    (order,) = _register(client, coordinator, order_body)
+    (report,) = _register(
+        client, coordinator, report_data().model_dump(mode="json", exclude_none=True)
+    )
+    (complaint,) = _register(client, coordinator, _body())
+    base = "/api/v1/complaints"
+    for item, steps in (
+        (order, ("distribute", "sign-for")),
+        (report, ("distribute",)),
+        (complaint, ("distribute", "accept", "start-mediation")),
+    ):
+        for step in steps:
+            actor = coordinator if step == "distribute" else handler
+            assert client.post(f"{base}/{item['id']}/{step}", json={}, headers=actor).is_success
+    for item, step in ((order, "reply"), (complaint, "agree")):
+        for body in ({}, {"result": ""}, {"result": "   "}):
+            refused = client.post(f"{base}/{item['id']}/{step}", json=body, headers=handler)
+            assert refused.status_code == 422, (step, body)
+            assert [e["field"] for e in refused.json()["errors"]] == ["result"]
+    west = _handler_headers(session, centre.west, "west-handler")
+    assert report["unit_id"] == centre.west_id
+    assert client.post(f"{base}/{report['id']}/sign-for", json={}, headers=west).is_success
+    for step in ("file-case", "not-file"):
+        refused = client.post(f"{base}/{report['id']}/{step}", json={}, headers=west)
+        assert refused.status_code == 422, step
+        assert [e["field"] for e in refused.json()["errors"]] == ["result"]
+    assert client.get(f"{base}/{report['id']}", headers=west).json()["status"] == "verifying"
+    assert client.get(f"{base}/{order['id']}", headers=handler).json()["status"] == "signed_for"
+    replied = client.post(f"{base}/{order['id']}/reply", json={"result": "已答复"}, headers=handler)
+    assert replied.json()["status"] == "replied"
+    closed = client.post(f"{base}/{order['id']}/close", json={"result": ""}, headers=handler)
+    assert closed.json()["status"] == "closed" and closed.json()["result"] == "已答复"

@@ -120,8 +120,8 @@ def test_register_distribute_and_sign_for_a_complaint(
 def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     open_page: Any, live_server: LiveServer
 ) -> None:
-    """A 12345 order in the demo handler's inbox: returning it without a reason is refused
-    beside the field, replying with a result moves it on."""
+    """A 12345 order in the demo handler's inbox: returning it without a reason or replying
+    without a result is refused beside the field, replying with a result moves it on."""
     page, guard = open_page()
     sign_in(page, "handler")
     rows = page.locator("#inbox-table tbody tr[data-complaint]")
@@ -134,6 +134,9 @@ def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     guard.allow(422)
     give_back.get_by_role("button").click()
     expect(give_back.locator('[data-field="reason"] .ferror')).not_to_be_empty()
+    reply.get_by_role("button").click()  # 回复 with 办理结果 empty
+    expect(reply.locator('[data-field="result"] .ferror')).not_to_be_empty()
+    expect(item_row).to_be_visible()
     reply.locator('textarea[name="result"]').fill("已联系商户整改，答复市民")
     with page.expect_navigation():
         reply.get_by_role("button").click()

@@ -82,7 +82,7 @@ def test_a_report_is_verified_extended_once_and_filed(session: Session, centre: 
     with pytest.raises(Conflict):
         _do(session, item, Action.extend_verification, approved_by="局长 王某")
     later = T0 + timedelta(days=20)
-    _do(session, item, Action.file_case, now=later)
+    _do(session, item, Action.file_case, now=later, result="已立案调查")
     verification = _clock(session, item, ClockKind.verification)
     assert verification.status is ClockStatus.met and verification.on_time
     _do(session, item, Action.close, now=later)
