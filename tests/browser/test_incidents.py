@@ -56,8 +56,11 @@ def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
     expect(row).to_contain_text(code)
     shot(outbox, "outbox")
     row.locator('input[name="body"]').fill(f"{code} 确认")
-    row.locator('button[type="submit"]').click()
+    row.locator('input[name="body"]').press("Enter")
     expect(outbox.locator("#outbox-answer")).to_have_text(f"事件 {code} 已确认，谢谢")
+    # the sent reply is cleared and the live rows update again without a reload
+    expect(row.locator('input[name="body"]')).to_have_value("")
+    expect(row.locator(".status")).to_have_class(re.compile(r"status-acknowledged"))
 
     # the first page was never reloaded: its live region shows the acknowledgement
     expect(page.locator("#incident-status")).to_have_attribute("data-status", "acknowledged")
@@ -71,6 +74,44 @@ def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
     expect(initial).to_have_attribute("data-state", "met")
     expect(page.locator("#reports")).to_contain_text("市局应急值班室")
     shot(page, "incident-detail")
+
+
+def test_the_automatic_title_follows_the_category_and_place_until_one_is_typed(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, guard = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/incidents/new")
+    form = page.locator("#incident-form")
+    title = form.locator('input[name="title"]')
+    guard.allow(422)
+    # nothing filled: the optional title shows no error, the focus goes to the category
+    form.locator("#incident-submit").click()
+    expect(form.locator('[data-field="category"] .ferror')).not_to_be_empty()
+    expect(form.locator('[data-field="title"] .ferror')).to_be_empty()
+    expect(form.locator('select[name="category"]')).to_be_focused()
+    # a first try without a severity, then the category and place change before sending
+    form.locator('select[name="category"]').select_option("food_safety")
+    form.locator('input[name="place"]').fill("城南区A路")
+    expect(title).to_have_attribute("placeholder", "食品安全 · 城南区A路")
+    form.locator('input[name="place"]').press("Control+Enter")
+    expect(form.locator('[data-field="severity"] .ferror')).not_to_be_empty()
+    expect(title).to_have_value("")
+    form.locator('select[name="category"]').select_option("drug_safety")
+    form.locator('input[name="place"]').fill("城北区B路")
+    form.locator('select[name="severity"]').select_option("IV")
+    with page.expect_navigation():
+        form.locator('input[name="place"]').press("Control+Enter")
+    expect(page.locator("h1")).to_contain_text("药品安全 · 城北区B路")
+    # a title typed by the user is sent as typed
+    page.goto("/incidents/new")
+    form.locator('select[name="category"]').select_option("other")
+    form.locator('select[name="severity"]').select_option("IV")
+    form.locator('input[name="place"]').fill("城西区C路")
+    title.fill("自定义标题")
+    with page.expect_navigation():
+        form.locator("#incident-submit").click()
+    expect(page.locator("h1")).to_contain_text("自定义标题")
 
 
 def test_duty_officer_acknowledges_from_my_duty(open_page: Any, live_server: LiveServer) -> None:

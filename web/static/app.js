@@ -7,7 +7,9 @@
  *   (yuan typed, cents sent). data-confirm asks first; data-id="items.0.id" names where the
  *   answer keeps the id that data-redirect's {id} stands for.
  *   Dotted names build nested JSON ("contacts.0.value" → {contacts: [{value}]}).
- *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved".
+ *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved";
+ *   a form inside a live region is then cleared and the region refreshed.
+ *   data-autotitle="a,b": an empty title is sent as "a · b" (see autotitle).
  * - <button data-action="/api/v1/..." [data-method] [data-confirm]> calls the API, then
  *   refreshes the live region it sits in, or reloads the page.
  * - <el data-classify="/api/v1/complaints/classify" data-sources="a,b"> shows the classifier's
@@ -167,16 +169,27 @@
     if (first) { first.focus(); }
   }
 
+  // A form with data-autotitle="category,place" (the incident form) sends "category · place"
+  // as its title while the user leaves the Title field empty: computed afresh on every send
+  // and shown as the field's placeholder, never written into the field, so it follows later
+  // changes of those fields. With nothing to build it from, the title is left out and the
+  // API's "title required" is not shown: the fields it is built from carry their own errors.
   function autotitle(form) {
     var spec = form.getAttribute("data-autotitle");
-    var title = form.elements.title;
-    if (!spec || !title || title.value.trim()) { return; }
-    var parts = spec.split(",").map(function (name) {
+    if (!spec) { return ""; }
+    return spec.split(",").map(function (name) {
       var el = form.elements[name];
       if (!el || !el.value) { return ""; }
       return el.tagName === "SELECT" ? el.options[el.selectedIndex].text : el.value.trim();
-    }).filter(function (s) { return s; });
-    title.value = parts.join(" · ");
+    }).filter(function (s) { return s; }).join(" · ");
+  }
+
+  function previewTitle(event) {
+    var form = event.target.form;
+    var title = form && form.hasAttribute("data-autotitle") ? form.elements.namedItem("title") : null;
+    if (!title || event.target === title) { return; }
+    if (!title.hasAttribute("data-placeholder")) { title.setAttribute("data-placeholder", title.placeholder); }
+    title.placeholder = autotitle(form) || title.getAttribute("data-placeholder");
   }
 
   function onSubmit(event) {
@@ -185,13 +198,21 @@
     event.preventDefault();
     if (form.hasAttribute("data-confirm") && !window.confirm(t("confirm", "Are you sure?"))) { return; }
     clearErrors(form);
-    autotitle(form);
+    var body = formBody(form);
+    var auto = form.hasAttribute("data-autotitle") && !body.title ? autotitle(form) : null;
+    if (auto) { body.title = auto; }
     var button = form.querySelector('[type="submit"]');
     if (button) { button.disabled = true; }
-    callApi(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), formBody(form))
+    callApi(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), body)
       .then(function (result) {
         if (button) { button.disabled = false; }
-        if (!result.ok) { showProblem(form, result.data); return; }
+        if (!result.ok) {
+          if (auto === "" && result.data.errors) {
+            result.data.errors = result.data.errors.filter(function (e) { return e.field !== "title"; });
+          }
+          showProblem(form, result.data);
+          return;
+        }
         var data = result.data || {};
         var redirect = form.getAttribute("data-redirect");
         if (data.deduplicated && form.hasAttribute("data-redirect-dedup")) {
@@ -210,7 +231,13 @@
         var target = form.getAttribute("data-answer-target");
         var box = target ? document.querySelector(target) : null;
         if (box) { box.textContent = message; box.hidden = false; }
-        if (form.hasAttribute("data-reload")) { window.location.reload(); }
+        if (form.hasAttribute("data-reload")) { window.location.reload(); return; }
+        var region = form.closest("[data-refresh]");
+        if (region) {  // sent: clear it, so the live region (data-keep-inputs) updates again
+          form.reset();
+          if (form.contains(document.activeElement)) { document.activeElement.blur(); }
+          refresh(region, true);
+        }
       });
   }
 
@@ -345,6 +372,8 @@
   document.addEventListener("submit", onSubmit);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
+  document.addEventListener("input", previewTitle);
+  document.addEventListener("change", previewTitle);
   function start() {
     startPolling();
     document.querySelectorAll("[data-classify]").forEach(startClassify);
