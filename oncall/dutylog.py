@@ -3,7 +3,9 @@
 Keyword-only functions that take a session and plain values, validate references (the unit
 and every person named must exist and be active; the two people of a handover must belong
 to its unit), refuse instants more than a day ahead of
-`now`, write the audit entry and commit once. A handover is acknowledged at most once.
+`now`, write the audit entry and commit once. A handover is acknowledged at most once, by
+the person receiving it, or for them by someone who may confirm for others (an admin, e.g.
+when the receiver has no login); never by the person handing over.
 
 A caller's phone number is shown in full only to the duty staff who record entries and call
 back (`dutylog.write`) and to those who may see full numbers (`complaint.confidential`);
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.privacy import mask_phone
 from core.users import Permission, Role, allowed
 from oncall.dutylog_models import (
@@ -183,13 +185,25 @@ def get_handover(session: Session, *, handover_id: int) -> Handover:
 
 
 def acknowledge_handover(
-    session: Session, *, handover_id: int, actor: str, now: datetime
+    session: Session,
+    *,
+    handover_id: int,
+    actor: str,
+    actor_person_id: int | None,
+    for_others: bool = False,
+    now: datetime,
 ) -> Handover:
-    """Mark the handover received. The row is locked (PostgreSQL) or the write transaction
-    is already exclusive (SQLite, BEGIN IMMEDIATE), so two acknowledgements cannot both win."""
+    """Mark the handover received: by its receiver (`actor_person_id`), or with `for_others`
+    on their behalf, never by the person handing over (403). The row is locked (PostgreSQL)
+    or the write transaction is already exclusive (SQLite, BEGIN IMMEDIATE), so two
+    acknowledgements cannot both win."""
     handover = session.get(Handover, handover_id, with_for_update=True)
     if handover is None:
         raise NotFound(f"handover {handover_id} not found")
+    if actor_person_id == handover.from_person_id:
+        raise Forbidden("the person handing over cannot confirm receipt of their own handover")
+    if actor_person_id != handover.to_person_id and not for_others:
+        raise Forbidden("only the person receiving the handover can confirm its receipt")
     if handover.acknowledged_at is not None:
         raise Conflict(
             f"handover {handover_id} was already acknowledged by {handover.acknowledged_by}"

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
+from api.routers.dutylog import confirms_for_others
 from core.users import Permission
 from escalation import person_rules
 from escalation.engine import IncidentStatus
@@ -195,6 +196,7 @@ def duty_log(
         "section_options": [(u.id, u.name) for u in units if u.id in section_ids],
         "unit_names": {u.id: u.name for u in units},
         "default_unit": my_unit or intake,
+        "confirms_for_others": confirms_for_others(user.role),
         "now_input": clock.now().astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M"),
     }
     return render(request, "duty/log.html", context, user=user)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
+from sqlmodel import select
 
 from api.deps import ClockDep, DutyLogReader, DutyLogWriter, SessionDep
 from core.types import MAX_ID
+from core.users import Role
 from oncall import dutylog
 from oncall.dutylog_models import (
     DutyLogEntryCreate,
@@ -16,6 +18,7 @@ from oncall.dutylog_models import (
     HandoverPublic,
     UTCInstant,
 )
+from oncall.models import Person
 
 router = APIRouter(prefix="/api/v1", tags=["duty log"])
 EntryId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -74,14 +77,27 @@ def create_handover(
     return HandoverPublic.model_validate(handover)
 
 
+def confirms_for_others(role: Role) -> bool:
+    """Who may confirm a handover's receipt for its receiver (e.g. one without a login)."""
+    return role is Role.admin
+
+
 @router.post(
     "/handovers/{handover_id}/ack",
-    summary="Acknowledge receipt of a handover (once; a second time is 409)",
+    summary="Acknowledge receipt of a handover: the receiver, or an admin for them; never "
+    "the person handing over (403); once (a second time is 409)",
 )
 def acknowledge_handover(
     session: SessionDep, clock: ClockDep, who: DutyLogWriter, handover_id: HandoverId
 ) -> HandoverPublic:
     handover = dutylog.acknowledge_handover(
-        session, handover_id=handover_id, actor=who.name, now=clock.now()
+        session,
+        handover_id=handover_id,
+        actor=who.name,
+        actor_person_id=session.exec(
+            select(Person.id).where(Person.user_id == who.user.id)
+        ).first(),
+        for_others=confirms_for_others(who.user.role),
+        now=clock.now(),
     )
     return HandoverPublic.model_validate(handover)

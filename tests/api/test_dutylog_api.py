@@ -10,7 +10,7 @@ from core.audit import AuditEntry
 from core.users import Role
 from oncall.dutylog_models import DutyLogEntry, Handover
 from oncall.models import Person, Unit
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.conftest import TEST_PASSWORD, make_token, make_user
 from tests.factories import make_person, make_unit
 
 Headers = Callable[[Role], dict[str, str]]
@@ -39,6 +39,15 @@ def _entry(unit_id: int | None, **overrides: Any) -> dict[str, Any]:
 def _people(session: Session) -> tuple[Unit, Person, Person]:
     unit = make_unit(session)
     return unit, make_person(session, unit=unit, name="杨帆"), make_person(session, unit=unit)
+
+
+def _linked(session: Session, person: Person, username: str = "taker-user") -> Headers:
+    """A duty officer's bearer token, the user linked to `person`."""
+    user = make_user(session, role=Role.duty_officer, username=username)
+    person.user_id = user.id
+    session.add(person)
+    session.commit()
+    return {"Authorization": f"Bearer {make_token(session, user)}"}
 
 
 def test_duty_officer_records_and_reads_the_log(
@@ -139,17 +148,27 @@ def test_handover_and_single_acknowledgement(
     handover = created.json()
     assert handover["handed_over_at"].startswith("2026-11-23T00:30:00")
     assert handover["acknowledged_at"] is None and handover["created_by"] == "leader-user"
-    officer = auth_headers(Role.duty_officer)
+    # only the receiver confirms: not the giver, not another duty officer, not the leader
+    giver_headers, officer = _linked(session, giver, "giver-user"), _linked(session, taker)
+    for other in (giver_headers, auth_headers(Role.duty_officer), leader):
+        refused = client.post(f"/api/v1/handovers/{handover['id']}/ack", headers=other)
+        assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert (
+        "own handover"
+        in client.post(f"/api/v1/handovers/{handover['id']}/ack", headers=giver_headers).json()[
+            "detail"
+        ]
+    )
     acked = client.post(f"/api/v1/handovers/{handover['id']}/ack", headers=officer)
     assert acked.status_code == 200, acked.text
-    assert acked.json()["acknowledged_by"] == "duty_officer-user"
+    assert acked.json()["acknowledged_by"] == "taker-user"
     assert acked.json()["acknowledged_at"].startswith("2026-11-23T01:30:00")
-    again = client.post(f"/api/v1/handovers/{handover['id']}/ack", headers=leader)
+    again = client.post(f"/api/v1/handovers/{handover['id']}/ack", headers=officer)
     assert again.status_code == 409 and again.json()["code"] == "conflict"
     missing = client.post("/api/v1/handovers/999999/ack", headers=leader)
     assert missing.status_code == 404
     listed = client.get(f"/api/v1/handovers?unit_id={unit.id}", headers=auth_headers(Role.handler))
-    assert [h["acknowledged_by"] for h in listed.json()] == ["duty_officer-user"]
+    assert [h["acknowledged_by"] for h in listed.json()] == ["taker-user"]
     audit = client.get(
         f"/api/v1/audit?entity_type=handover&entity_id={handover['id']}",
         headers=auth_headers(Role.admin),

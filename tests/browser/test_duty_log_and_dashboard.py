@@ -46,8 +46,15 @@ def test_duty_log_and_handover_show_field_errors(open_page: Any, live_server: Li
         handover.locator('button[type="submit"]').click()
     row = page.locator("#handovers tbody tr").first
     expect(row).to_contain_text(successor.name)
-    row.get_by_role("button", name="确认接班").click()
-    expect(page.locator("#handovers tbody tr").first).to_contain_text("duty_officer")
+    # the person handing over cannot confirm receipt: only the successor gets the button
+    expect(row.get_by_role("button", name="确认接班")).to_have_count(0)
+    taker, _ = open_page()
+    sign_in(taker, "coordinator")
+    taker.goto("/duty/log")
+    taker.locator("#handovers tbody tr").first.get_by_role("button", name="确认接班").click()
+    expect(taker.locator("#handovers tbody tr").first).to_contain_text("coordinator")
+    page.reload()
+    expect(page.locator("#handovers tbody tr").first).to_contain_text("coordinator")
     shot(page, "duty-log")
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from core import audit
 from core.audit import AuditEntry, list_entries
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from oncall import directory, dutylog
 from oncall.dutylog_models import DutyLogEntry, DutyLogEntryCreate, Handover, HandoverCreate
 from oncall.models import PersonUpdate, Unit, UnitUpdate
@@ -162,19 +162,63 @@ def test_handover_is_acknowledged_once(session: Session) -> None:
     assert (handover.created_by, handover.acknowledged_at) == ("duty", None)
     later = T0 + timedelta(minutes=10)
     acked = dutylog.acknowledge_handover(
-        session, handover_id=handover.id, actor="zhulin", now=later
+        session, handover_id=handover.id, actor="zhulin", actor_person_id=taker.id, now=later
     )
     assert (acked.acknowledged_at, acked.acknowledged_by) == (later, "zhulin")
     with pytest.raises(Conflict):
         dutylog.acknowledge_handover(
-            session, handover_id=handover.id, actor="other", now=later + timedelta(minutes=1)
+            session,
+            handover_id=handover.id,
+            actor="other",
+            actor_person_id=taker.id,
+            now=later + timedelta(minutes=1),
         )
     stored = dutylog.get_handover(session, handover_id=handover.id)
     assert stored.acknowledged_by == "zhulin"
     actions = [e.action for e in list_entries(session, entity_type="handover")]
     assert actions == ["handover.acknowledge", "handover.create"]
     with pytest.raises(NotFound):
-        dutylog.acknowledge_handover(session, handover_id=999_999, actor="x", now=later)
+        dutylog.acknowledge_handover(
+            session, handover_id=999_999, actor="x", actor_person_id=taker.id, now=later
+        )
+
+
+def test_only_the_receiver_or_someone_confirming_for_others_acknowledges(
+    session: Session,
+) -> None:
+    unit = make_unit(session)
+    giver = make_person(session, unit=unit, name="杨帆")
+    taker = make_person(session, unit=unit, name="高峰")
+    bystander = make_person(session, unit=unit, name="朱琳")
+    handover = _handover(session, unit, giver.id, taker.id)
+    assert handover.id is not None
+    refused = [
+        (giver.id, False, "own handover"),
+        (giver.id, True, "own handover"),  # not even when allowed to confirm for others
+        (bystander.id, False, "only the person receiving"),
+        (None, False, "only the person receiving"),  # an account with no person
+    ]
+    for person_id, for_others, reason in refused:
+        with pytest.raises(Forbidden) as raised:
+            dutylog.acknowledge_handover(
+                session,
+                handover_id=handover.id,
+                actor="x",
+                actor_person_id=person_id,
+                for_others=for_others,
+                now=T0,
+            )
+        assert reason in raised.value.detail, (person_id, for_others)
+    assert dutylog.get_handover(session, handover_id=handover.id).acknowledged_at is None
+    acked = dutylog.acknowledge_handover(
+        session,
+        handover_id=handover.id,
+        actor="admin",
+        actor_person_id=None,
+        for_others=True,
+        now=T0,
+    )
+    assert acked.acknowledged_by == "admin"
 
 
 def test_handovers_are_listed_newest_first_by_unit(session: Session) -> None:
@@ -238,7 +282,9 @@ def test_a_failed_audit_write_leaves_nothing_behind(
     with pytest.raises(RuntimeError):
         _record(session, unit)
     with pytest.raises(RuntimeError):
-        dutylog.acknowledge_handover(session, handover_id=handover.id, actor="x", now=T0)
+        dutylog.acknowledge_handover(
+            session, handover_id=handover.id, actor="x", actor_person_id=b.id, now=T0
+        )
     session.rollback()
     monkeypatch.undo()
     assert (_count(session, DutyLogEntry), _count(session, AuditEntry)) == before
