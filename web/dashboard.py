@@ -71,14 +71,14 @@ def duty_team_panel(data: PanelInput) -> Panel:
 
 
 def open_incidents_panel(data: PanelInput) -> Panel:
+    """One bar per severity: its unacknowledged part red, its acknowledged part yellow (the
+    two colours of the legend), so a leader sees what nobody has taken yet."""
     figures = stats.open_by_severity(data.session)
     bars = [
         Bar(
             data.label("severity", severity),
             (
-                Segment(
-                    figures[severity.value]["open"], f"sev-fill-{severity.value}", data._("Open")
-                ),
+                Segment(figures[severity.value]["open"], "open-fill", data._("Open")),
                 Segment(
                     figures[severity.value]["acknowledged"], "ack-fill", data._("Acknowledged")
                 ),

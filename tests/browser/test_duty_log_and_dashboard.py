@@ -110,5 +110,5 @@ def test_leadership_dashboard(open_page: Any, live_server: LiveServer) -> None:
     expect(page.locator("#duty-team tbody tr.current").first).to_be_visible()
     expect(page.locator("#open-incidents-total")).to_have_text("2")
     expect(page.locator("svg.chart")).to_have_count(3)
-    expect(page.locator("svg.chart rect.sev-fill-I")).to_have_count(1)
+    expect(page.locator("svg.chart rect.open-fill")).to_have_count(2)  # as its legend chip
     shot(page, "dashboard")

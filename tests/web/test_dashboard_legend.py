@@ -1,0 +1,39 @@
+"""The leadership dashboard's open-incidents chart uses exactly the colours of its legend:
+unacknowledged red, acknowledged yellow, whatever the severity row; through the real app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api import demo
+from core.users import Role
+from tests.conftest import T0, TEST_PASSWORD, make_user
+
+
+def test_open_incident_bars_use_the_legends_colours(
+    client: TestClient, session: Session, auth_headers: Callable[[Role], dict[str, str]]
+) -> None:
+    demo.seed(session, now=T0)
+    coordinator = auth_headers(Role.coordinator)
+    opened = []
+    for severity in ("I", "II", "III", "IV"):
+        body = {"title": "测试", "category": "food_safety", "severity": severity}
+        body["place"] = f"城{severity}区"
+        response = client.post("/api/v1/incidents", json=body, headers=coordinator)
+        assert response.status_code == 201, response.text
+        opened.append(response.json()["id"])
+    for incident_id in opened[:2]:
+        ack = client.post(f"/api/v1/incidents/{incident_id}/ack", headers=coordinator)
+        assert ack.status_code == 200
+    make_user(session, role=Role.leader, username="lead")
+    client.post("/login", data={"username": "lead", "password": TEST_PASSWORD})
+    page = client.get("/dashboard").text
+    panel = page.split('id="open-incidents-total"', 1)[1].split("</p>", 1)[0]
+    bars = re.findall(r'<rect class="([\w-]+)"', panel)
+    chips = re.findall(r'<span class="chip ([\w-]+)">', panel)
+    assert sorted(bars) == ["ack-fill", "ack-fill", "open-fill", "open-fill"]
+    assert chips == ["open-fill", "ack-fill"]
