@@ -20,7 +20,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.calendar_store import load_calendar
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import changes, directory, planning, rosters
+from oncall import changes, directory, layers, planning, rosters
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus, SwapStatus
@@ -55,12 +55,12 @@ def _document(roster: Roster) -> dict[str, Any]:
 
 def worked_assignments(session: Session, roster: Roster, tz: ZoneInfo) -> list[rp.Assignment]:
     """What the grid, the print view and the export show: a published roster as it is worked
-    (overrides of its unit and days, then its approved swaps: `changes.worked_between`, the
+    (overrides of its unit and days, then its approved swaps: `layers.worked_between`, the
     same as "My duty" and who is paged); any other version with its approved swaps."""
     assert roster.id is not None
     if roster.status is not RosterStatus.published:
         return rosters.effective_assignments(session, roster.id)
-    slots = changes.worked_between(
+    slots = layers.worked_between(
         session, start=roster.period_start, end=roster.period_end, tz=tz, unit_id=roster.unit_id
     )
     return [
