@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -15,7 +15,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.errors import DomainError, FieldError
+from core.errors import DomainError, FieldError, pydantic_reason
 
 log = logging.getLogger("dutydesk.api")
 
@@ -56,8 +56,35 @@ def problem(
         "request_id": getattr(request.state, "request_id", None),
     }
     if errors:
-        body["errors"] = [{"field": e.field, "reason": e.reason} for e in errors]
+        body["errors"] = [_error(e) for e in errors]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _error(error: FieldError) -> dict[str, Any]:
+    entry: dict[str, Any] = {"field": error.field, "reason": error.reason}
+    if error.type:
+        entry["type"] = error.type
+    if error.ctx:
+        entry["ctx"] = dict(error.ctx)
+    return entry
+
+
+def pydantic_field_error(raw: Mapping[str, Any]) -> FieldError:
+    """One of pydantic's errors as a field error: the message without pydantic's "Value
+    error, " prefix as the reason, pydantic's error type and its JSON-safe context (limits,
+    expected values) so that pages can word it in their own language."""
+    reason = pydantic_reason(raw)
+    ctx = {
+        key: value if isinstance(value, str | int | float) else str(value)
+        for key, value in (raw.get("ctx") or {}).items()
+        if key != "error"  # the ValueError itself: its text is the reason
+    }
+    return FieldError(
+        field_name(raw.get("loc", ())),
+        reason,
+        type=str(raw.get("type", "")) or None,
+        ctx=ctx or None,
+    )
 
 
 def field_name(loc: Sequence[int | str]) -> str:
@@ -86,6 +113,19 @@ def _on_domain_error(request: Request, exc: Exception) -> Response:
     return domain_problem(request, exc)
 
 
+#: Checks that add their own field errors to a request's type errors, by endpoint.
+_ALONGSIDE: dict[Callable[..., Any], Callable[[object, Collection[str]], list[FieldError]]] = {}
+
+
+def report_alongside(
+    endpoint: Callable[..., Any], check: Callable[[object, Collection[str]], list[FieldError]]
+) -> None:
+    """When the body of a request to `endpoint` fails the type checks, `check(body, invalid
+    field names)` adds the errors the endpoint's own validation would have found (such as
+    required fields), so that one 422 names every field at once."""
+    _ALONGSIDE[endpoint] = check
+
+
 def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     raw = list(exc.errors())
@@ -97,7 +137,10 @@ def _on_validation_error(request: Request, exc: Exception) -> Response:
             title="Malformed JSON",
             detail="the request body is not valid JSON",
         )
-    errors = [FieldError(field_name(e.get("loc", ())), str(e.get("msg", ""))) for e in raw]
+    errors = [pydantic_field_error(e) for e in raw]
+    check = _ALONGSIDE.get(request.scope.get("endpoint"))  # type: ignore[arg-type]
+    if check is not None and exc.body is not None:
+        errors += check(exc.body, {e.field.split(".")[0] for e in errors})
     names = ", ".join(sorted({e.field for e in errors}))
     return problem(
         request,

@@ -47,7 +47,7 @@ from complaints.models import Complaint
 from complaints.schemas import ComplaintCreate
 from complaints.vocab import ItemType
 from core import audit
-from core.errors import DomainError, FieldError, ValidationFailed
+from core.errors import DomainError, FieldError, ValidationFailed, pydantic_reason
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2_000
@@ -92,7 +92,9 @@ def _errors_of(exc: ValidationError, header_map: columns.HeaderMap) -> list[Impo
         loc = error.get("loc", ())
         name = str(loc[0]) if loc else "row"
         found.append(
-            ImportRowError(field=name, column=header_map.column_of(name), reason=error["msg"])
+            ImportRowError(
+                field=name, column=header_map.column_of(name), reason=pydantic_reason(error)
+            )
         )
     return found
 

@@ -33,7 +33,7 @@ from complaints.models import Complaint, ComplaintClock
 from complaints.schemas import ComplaintCreate
 from complaints.vocab import ZH, ClockKind, ClockStatus, ItemType, Status, Workflow
 from core import audit
-from core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, pydantic_reason
 from oncall.models import Unit
 
 KEY_PREFIX = "o311_"
@@ -141,7 +141,8 @@ def check_jurisdiction(given: str | None, ours: str) -> None:
 
 def _form_errors(exc: ValidationError) -> ValidationFailed:
     errors = tuple(
-        FieldError(str(e["loc"][0]) if e.get("loc") else "request", e["msg"]) for e in exc.errors()
+        FieldError(str(e["loc"][0]) if e.get("loc") else "request", pydantic_reason(e))
+        for e in exc.errors()
     )
     failure = ValidationFailed(errors[0].field, errors[0].reason)
     failure.errors = errors

@@ -3,7 +3,10 @@ missing field."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
+
+from pydantic import ValidationError
 
 from complaints.schemas import ComplaintCreate
 from complaints.vocab import ItemType, SaleMode, Workflow, workflow_for
@@ -60,6 +63,22 @@ def _required(data: ComplaintCreate, item_type: ItemType, order: bool) -> list[F
     if data.sale_mode is SaleMode.platform_merchant and not order:
         need("platform_name", data.platform_name, "a platform merchant's platform is required")
     return missing
+
+
+def missing_alongside(body: object, invalid: Collection[str]) -> list[FieldError]:
+    """The required fields missing from a request body that failed type checks on the fields
+    `invalid`, so that one 422 names them all: the rest of the body is checked as if those
+    fields were left out. Nothing when the rest does not pass the type checks either (the
+    required fields depend on the type and channel)."""
+    if not isinstance(body, Mapping):
+        return []
+    rest = {k: v for k, v in body.items() if k not in invalid}
+    try:
+        data = ComplaintCreate.model_validate(rest)
+    except ValidationError:
+        return []
+    order = workflow_for(data.item_type, data.channel) is Workflow.order_12345
+    return [e for e in _required(data, data.item_type, order) if e.field not in invalid]
 
 
 def validate(data: ComplaintCreate, *, now: datetime) -> None:

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class FieldError:
+    """What is wrong with one field. `reason` is stable English text for any client; `type`
+    and `ctx` (optional) name the kind of error and its parameters, e.g. pydantic's
+    `string_too_long` with `{"max_length": 200}`, so a page can word it in its own language."""
+
     field: str
     reason: str
+    type: str | None = None
+    ctx: Mapping[str, str | int | float] | None = None
+
+
+#: Pydantic puts this before the message of a `ValueError` raised in a validator.
+VALUE_ERROR_PREFIX = "Value error, "
+
+
+def pydantic_reason(error: Mapping[str, object]) -> str:
+    """The message of one of pydantic's errors (`ValidationError.errors()`) as a reason: our
+    validators' own text, without pydantic's "Value error, " prefix."""
+    return str(error.get("msg", "")).removeprefix(VALUE_ERROR_PREFIX)
 
 
 class DomainError(Exception):

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 from sqlmodel import Session
 
+from api import problems
 from api.deps import (
     ClockDep,
     ComplaintConfidential,
@@ -21,7 +22,7 @@ from api.deps import (
     SessionDep,
     SettingsDep,
 )
-from complaints import actions, classify, config, queue, service, triage, views
+from complaints import actions, classify, config, queue, service, triage, validation, views
 from complaints.actions import ActionInput, Actor
 from complaints.schemas import (
     ApprovalBody,
@@ -131,6 +132,9 @@ def register(
         items=[_detail(session, i.id or 0, who, now, settings) for i in items],
         split=len(items) > 1,
     )
+
+
+problems.report_alongside(register, validation.missing_alongside)
 
 
 @router.get("/complaints", summary="The queue: emergencies first, then urgency, then deadline")

@@ -32,7 +32,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from complaints import open311
 from complaints import open311_catalog as catalog
 from core.config import Settings
-from core.errors import DomainError, FieldError, ValidationFailed
+from core.errors import DomainError, FieldError, ValidationFailed, pydantic_reason
 from core.types import check_instant
 
 PREFIX = "/open311/v2"
@@ -349,7 +349,9 @@ def _errors_for(exc: Exception) -> tuple[int, list[catalog.Error]]:
 
     if isinstance(exc, RequestValidationError):
         errors = [
-            FieldError(".".join(str(p) for p in e.get("loc", ())[1:]) or "request", e["msg"])
+            FieldError(
+                ".".join(str(p) for p in e.get("loc", ())[1:]) or "request", pydantic_reason(e)
+            )
             for e in exc.errors()
         ]
         return 400, each(400, errors, "invalid request")

@@ -80,6 +80,27 @@ def test_intake_names_every_missing_field(
     assert bad_phone.json()["errors"][0]["field"] == "submitter_phone"
 
 
+def test_intake_names_type_errors_and_missing_fields_in_one_422(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    body = _body() | {"amount_cents": "12.345"}
+    for field in ("description", "submitter_address", "claim"):
+        body.pop(field)
+    response = client.post("/api/v1/complaints", json=body, headers=auth_headers(Role.coordinator))
+    assert response.status_code == 422
+    errors = {e["field"]: e for e in response.json()["errors"]}
+    assert set(errors) == {"amount_cents", "description", "submitter_address", "claim"}
+    assert errors["amount_cents"]["type"] == "int_parsing"
+    assert errors["claim"]["reason"] == "a complaint needs a specific claim"
+    assert "type" not in errors["claim"]
+    unknown_type = client.post(
+        "/api/v1/complaints",
+        json=body | {"item_type": "rumour"},
+        headers=auth_headers(Role.coordinator),
+    )
+    assert {e["field"] for e in unknown_type.json()["errors"]} == {"item_type", "amount_cents"}
+
+
 def test_a_complaint_walks_its_whole_workflow(
     client: TestClient, auth_headers: Headers, centre: Centre, session: Session, clock: FakeClock
 ) -> None:

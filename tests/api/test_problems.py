@@ -89,3 +89,22 @@ def test_every_problem_carries_a_request_id(client: TestClient) -> None:
     response = client.get("/api/v1/units", headers={"X-Request-ID": "trace-123"})
     assert response.json()["request_id"] == "trace-123"
     assert response.headers["x-request-id"] == "trace-123"
+
+
+def test_type_errors_carry_pydantic_type_and_context_without_value_error_prefix(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    response = client.post(
+        "/api/v1/units",
+        json={"code": "x", "name": "n" * 201, "kind": "section", "phone": "12345"},
+        headers=auth_headers(Role.admin),
+    )
+    _assert_problem(response.status_code, response.json(), 422, "validation_failed")
+    errors = {e["field"]: e for e in response.json()["errors"]}
+    assert errors["name"]["type"] == "string_too_long"
+    assert errors["name"]["ctx"] == {"max_length": 200}
+    assert errors["phone"] == {
+        "field": "phone",
+        "reason": "must be an E.164 number such as +8613800001234",
+        "type": "value_error",
+    }
