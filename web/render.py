@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from core.config import Settings
+from web import field_errors
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
 from web.nav import NAV, nav_for
@@ -96,6 +97,7 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.globals["label"] = lambda kind, value: _label(catalogue, kind, value)
     env.globals["asset"] = asset
+    env.globals["field_errors"] = field_errors.texts(locale)
     env.filters["localtime"] = _localtime
     env.filters["isodate"] = _iso_date
     env.filters["deadline"] = _deadline

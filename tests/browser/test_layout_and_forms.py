@@ -4,10 +4,12 @@ errors read in the page's language with the fields named by their labels."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from api import demo_complaints
@@ -108,3 +110,44 @@ def test_pages_fit_a_phone_screen_and_every_field_has_an_error_place(
     assert not too_wide and not unplaced, "\n".join(
         ["too wide:", *too_wide, "unplaced:", *unplaced]
     )
+
+
+def test_field_errors_read_in_chinese_beside_their_labelled_fields(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "planner")
+    page.goto(f"/rosters/{live_server.published_roster().id}")
+    sick = page.locator("#sick-form")
+    sick.locator('input[name="start_date"]').fill("2026-12-10")
+    sick.locator('input[name="end_date"]').fill("2026-12-08")
+    sick.locator('button[type="submit"]').click()
+    expect(sick.locator('[data-field="person_id"] .ferror')).to_have_text("必填")
+    expect(sick.locator('[data-field="end_date"] .ferror')).to_have_text("不能早于开始日期")
+    expect(sick.locator(".form-status")).to_have_text("请修改标出的字段：人员、结束日期")
+    shot(page, "repair-field-errors")
+
+
+@pytest.mark.usefixtures("demo_items")
+def test_complaint_intake_marks_every_field_at_once(open_page: Any) -> None:
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "coordinator")
+    page.goto("/complaints/new")
+    form = page.locator("#complaint-form")
+    page.fill('input[name="submitter_name"]', "赵女士")
+    page.fill('input[name="submitter_phone"]', "13912345678")
+    page.fill('input[name="respondent_name"]', "好再来超市有限公司")
+    page.fill('input[name="respondent_address"]', "城东区幸福路88号")
+    page.fill('input[name="amount_cents"]', "12.345")
+    page.locator('input[name="amount_cents"]').press("Control+Enter")
+    expect(form.locator('[data-field="amount_cents"] .ferror')).to_have_text(
+        "请输入以元为单位的金额，最多两位小数，如 12.50"
+    )
+    for name in ("description", "submitter_address", "claim"):
+        expect(form.locator(f'[data-field="{name}"]')).to_have_class(re.compile("invalid"))
+    expect(form.locator(".form-status")).to_have_text(
+        "请修改标出的字段：事实、诉求（投诉）、地址、争议金额（元）"
+    )
+    shot(page, "complaint-intake-all-errors")

@@ -2,7 +2,8 @@
  *
  * - <form data-api="/api/v1/..." data-method="POST"> sends its fields as JSON to the API
  *   with the session's CSRF token; RFC 9457 problem `errors` are shown beside the field
- *   they name (an element with data-field="<name>"), the `detail` in the form's status.
+ *   they name (an element with data-field="<name>"), worded in the page's language from the
+ *   error's type or reason (web/field_errors.py); the status names the fields by their labels.
  *   Input conversions by data-type: int, float, bool, list, datetime, phone, pairs, cents
  *   (yuan typed, cents sent). data-confirm asks first; data-id="items.0.id" names where the
  *   answer keeps the id that data-redirect's {id} stands for.
@@ -147,24 +148,64 @@
     if (status) { status.textContent = ""; status.classList.remove("error", "ok"); }
   }
 
+  // Field errors in the page's language (web/field_errors.py): a known reason, else the
+  // error type with its ctx, else the API's English reason.
+  var FE = T.field_errors || {};
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+  function errorText(err, input) {
+    var reason = String(err.reason || "").replace(/^Value error, /, "");
+    var dataType = input ? input.getAttribute("data-type") : "";
+    var client = FE.client || {};
+    if (/^(int|float)_/.test(err.type || "") && client[dataType]) { return client[dataType]; }
+    if ((FE.reasons || {})[reason]) { return FE.reasons[reason]; }
+    if (err.type && err.type !== "value_error" && (FE.types || {})[err.type]) {
+      return fill(FE.types[err.type], err.ctx);
+    }
+    return reason;
+  }
+
+  function labelOf(box, field) {
+    var text = box && box.querySelector(".ftext, legend");
+    if (!text) { return box && box.getAttribute("aria-label") || String(field); }
+    var copy = text.cloneNode(true);
+    copy.querySelectorAll("abbr").forEach(function (el) { el.remove(); });
+    return copy.textContent.trim() || String(field);
+  }
+
   function showProblem(form, problem) {
     var first = null;
+    var marked = [];
     var unplaced = [];
     (problem.errors || []).forEach(function (err) {
       var box = fieldBox(form, err.field);
-      if (!box) { unplaced.push(err.field + ": " + err.reason); return; }
+      var input = box ? box.querySelector("input, select, textarea") : null;
+      var text = errorText(err, input);
+      var slot = box ? box.querySelector(".ferror") : null;
+      if (!slot) { unplaced.push(box ? labelOf(box, err.field) + ": " + text : text); return; }
       box.classList.add("invalid");
-      var slot = box.querySelector(".ferror");
-      if (slot) { slot.textContent = slot.textContent ? slot.textContent + "; " + err.reason : err.reason; }
-      var input = box.querySelector("input, select, textarea");
+      slot.textContent = slot.textContent ? slot.textContent + "; " + text : text;
+      if (marked.indexOf(box) < 0) { marked.push(box); }
       if (input) {
         input.setAttribute("aria-invalid", "true");
         if (!first) { first = input; }
       }
     });
     var status = form.querySelector(".form-status");
-    var text = (problem.errors && problem.errors.length ? t("fix", "Please correct the marked fields") + ". " : "") +
-      (unplaced.length ? unplaced.join("; ") : (problem.detail || problem.title || t("failed", "Failed")));
+    var parts = [];
+    if (marked.length) {  // named by their labels, in the order of the form
+      marked.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+      var names = marked.map(function (box) { return labelOf(box, box.getAttribute("data-field")); })
+        .filter(function (name, i, all) { return all.indexOf(name) === i; });
+      parts.push(fill((FE.client || {}).fields || t("fix", "Please correct the marked fields") + ": %(fields)s",
+        { fields: names.join(t("list_sep", ", ")) }));
+    }
+    if (unplaced.length) { parts.push(unplaced.join("; ")); }
+    if (!parts.length) { parts.push(problem.detail || problem.title || t("failed", "Failed")); }
+    var text = parts.join(t("sentence_sep", ". "));
     if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
     if (first) { first.focus(); }
   }
@@ -265,7 +306,7 @@
       var status = statusNear(el);
       if (!result.ok) {
         var data = result.data || {};
-        var reasons = (data.errors || []).map(function (e) { return e.field + ": " + e.reason; }).join("; ");
+        var reasons = (data.errors || []).map(function (e) { return errorText(e, null); }).join("; ");
         var text = reasons || data.detail || t("failed", "Failed");
         if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
         return;

@@ -1,0 +1,133 @@
+"""Field errors in the page's language.
+
+The API's problem `errors` keep stable English `reason`s for machine clients, and carry
+pydantic's error `type` with its `ctx` (limits, expected values). The page's script words
+each error from these catalogues (`texts(locale)`, embedded in every page with the other
+script texts): first a known reason (our validators' and services' own texts), then the
+error type with its `%(name)s` placeholders filled from `ctx`, else the English reason.
+"""
+
+from __future__ import annotations
+
+from web.i18n import N_, gettext
+
+#: Pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/).
+TYPES: dict[str, str] = {
+    "missing": N_("Required"),
+    "string_type": N_("Enter text"),
+    "string_too_short": N_("Too short: at least %(min_length)s characters"),
+    "string_too_long": N_("Too long: at most %(max_length)s characters"),
+    "string_pattern_mismatch": N_("Not in the expected format"),
+    "int_type": N_("Enter a whole number"),
+    "int_parsing": N_("Enter a whole number"),
+    "int_from_float": N_("Enter a whole number"),
+    "float_type": N_("Enter a number"),
+    "float_parsing": N_("Enter a number"),
+    "decimal_parsing": N_("Enter a number"),
+    "finite_number": N_("Enter a number"),
+    "bool_type": N_("Choose yes or no"),
+    "bool_parsing": N_("Choose yes or no"),
+    "greater_than": N_("Must be greater than %(gt)s"),
+    "greater_than_equal": N_("Must be at least %(ge)s"),
+    "less_than": N_("Must be less than %(lt)s"),
+    "less_than_equal": N_("Must be at most %(le)s"),
+    "enum": N_("Choose one of the offered values"),
+    "literal_error": N_("Choose one of the offered values"),
+    "date_type": N_("Enter a date"),
+    "date_parsing": N_("Enter a date"),
+    "date_from_datetime_parsing": N_("Enter a date"),
+    "date_from_datetime_inexact": N_("Enter a date"),
+    "datetime_type": N_("Enter a date and time"),
+    "datetime_parsing": N_("Enter a date and time"),
+    "datetime_from_date_parsing": N_("Enter a date and time"),
+    "timezone_aware": N_("Enter a date and time"),
+    "time_type": N_("Enter a time such as 08:30"),
+    "time_parsing": N_("Enter a time such as 08:30"),
+    "list_type": N_("Choose one or more values"),
+    "too_short": N_("Choose at least %(min_length)s"),
+    "too_long": N_("At most %(max_length)s entries"),
+    "extra_forbidden": N_("Not expected here"),
+    "model_type": N_("Not in the expected format"),
+    "dict_type": N_("Not in the expected format"),
+    "url_parsing": N_("Enter a web address"),
+    "url_scheme": N_("Enter a web address"),
+}
+
+#: Our own validators' and services' reasons as the page words them (the API keeps the key).
+REASONS: dict[str, str] = {
+    "must be an E.164 number such as +8613800001234": N_(
+        "Enter a phone number such as 13800001234 or +8613800001234"
+    ),
+    "not a valid mainland China mobile number (+86 1[3-9]xxxxxxxxx)": N_(
+        "Enter a mainland mobile number such as 13800001234"
+    ),
+    "must not contain NUL characters": N_("Contains characters that are not allowed"),
+    "must not be blank": N_("Required"),
+    "must not be in the future": N_("Must not be in the future"),
+    "end_date must not be before start_date": N_("Must not be before the first day"),
+    "end_date is before start_date": N_("Must not be before the first day"),
+    "period_end must not be before period_start": N_("Must not be before the first day"),
+    "must not be before start": N_("Must not be before the start"),
+    "must be after start": N_("Must be after the start"),
+    "the period ends before it starts": N_("Must not be before the start"),
+    "a leave spans at most a year": N_("A leave spans at most a year"),
+    "a roster period spans at most 62 days": N_("A roster period spans at most 62 days"),
+    "the date range is limited to 90 days": N_("The date range is limited to 90 days"),
+    "give a local wall-clock time without a zone, e.g. 08:30": N_("Enter a time such as 08:30"),
+    "preferred must be at least minimum": N_("Must be at least the minimum"),
+    "must not contain duplicates": N_("Each value may be chosen once"),
+    "must differ from from_person_id": N_("Must be someone other than the person handing over"),
+    "a swap needs two different people": N_("Choose someone other than the first person"),
+    "swaps apply to a published roster": N_("Swaps apply to a published roster"),
+    "the absence does not overlap the roster period": N_(
+        "The absence does not overlap the roster period"
+    ),
+    "no such shift type in this unit": N_("No such shift type in this unit"),
+    "the unit has no shift types yet": N_("The unit has no shift types yet"),
+    "a written report is not made by phone": N_("A written report is not made by phone"),
+    "the facts are required": N_("Required"),
+    "a 12345 order needs its order number": N_("A 12345 order needs its order number"),
+    "a complaint needs the complainant's real name": N_("A complaint needs the real name"),
+    "a complaint needs the complainant's phone": N_("A complaint needs a phone number"),
+    "a complaint needs the complainant's address": N_("A complaint needs an address"),
+    "a complaint needs the respondent's name": N_("A complaint needs the respondent's name"),
+    "a complaint needs the respondent's address": N_("A complaint needs the respondent's address"),
+    "a complaint needs a specific claim": N_("A complaint needs a specific claim"),
+    "a complaint cannot be anonymous": N_("A complaint cannot be anonymous"),
+    "a report needs the specific violation clue": N_("A report needs the specific clue"),
+    "a platform merchant's platform is required": N_("Name the platform"),
+    "a re-route needs a reason": N_("Give a reason"),
+    "a return needs a reason": N_("Give a reason"),
+    "a take-over needs a reason": N_("Give a reason"),
+    "a termination needs its Art. 23 reason": N_("Give the Art. 23 reason"),
+    "a rejection needs its Art. 16 ground": N_("Choose the Art. 16 ground"),
+    "an extension needs the head's approval": N_("An extension needs the head's approval"),
+    "name the unit to send the item to": N_("Choose the unit"),
+    "name the superior unit that takes the item over": N_("Choose the superior unit"),
+    "no routing rule matched: name the handling unit": N_(
+        "No routing rule matched: choose the handling unit"
+    ),
+    "the testing period needs a start and an end": N_("Give the start and the end"),
+    "the testing period ends before it starts": N_("Must not be before the start"),
+    "the testing period starts before the item was received": N_(
+        "Must not be before the item was received"
+    ),
+    "record a testing period once it has ended": N_("Record the period once it has ended"),
+}
+
+#: Texts the page's script needs to check typed values before it sends them.
+CLIENT: dict[str, str] = {
+    "cents": N_("Enter an amount in yuan with at most 2 decimals, e.g. 12.50"),
+    "int": N_("Enter a whole number"),
+    "float": N_("Enter a number"),
+    "fields": N_("Please correct the marked fields: %(fields)s"),
+}
+
+
+def texts(locale: str) -> dict[str, dict[str, str]]:
+    """The catalogues the page's script words field errors with, in `locale`."""
+    return {
+        "types": {key: gettext(locale, message) for key, message in TYPES.items()},
+        "reasons": {key: gettext(locale, message) for key, message in REASONS.items()},
+        "client": {key: gettext(locale, message) for key, message in CLIENT.items()},
+    }
