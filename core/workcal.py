@@ -235,10 +235,14 @@ class WorkingCalendar:
     def has_official_data(self, year: int) -> bool:
         return _chinese_calendar_covers(year) or year in self._override_years
 
+    def years_without_official_data(self, today: date) -> list[int]:
+        """The current and next year, as far as they have no official calendar loaded."""
+        _check_date("today", today)
+        return [y for y in (today.year, today.year + 1) if not self.has_official_data(y)]
+
     def coverage_warning(self, today: date) -> str | None:
         """English warning when the current or next year has no official calendar."""
-        _check_date("today", today)
-        missing = [y for y in (today.year, today.year + 1) if not self.has_official_data(y)]
+        missing = self.years_without_official_data(today)
         if not missing:
             return None
         years = " and ".join(str(y) for y in missing)

@@ -25,6 +25,6 @@ def home(
         "units": units,
         "people_count": len(directory.list_people(session)),
         "today_kind": calendar.day_kind(today),
-        "calendar_warning": calendar.coverage_warning(today),
+        "years_without_calendar": calendar.years_without_official_data(today),
     }
     return render(request, "home.html", context, user=user)

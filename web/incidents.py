@@ -40,6 +40,7 @@ from escalation.models import (
 )
 from escalation.policy import Severity
 from oncall.layers import people_by_id
+from web import timeline
 from web.params import EmptyIsNone
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
@@ -73,7 +74,10 @@ def incident_view(
     ]
     actors = [e.actor for e in events] + [incident.acknowledged_by or ""]
     actor_ids = {int(m.group(1)) for a in actors if (m := PERSON_ACTOR.match(a))}
-    people = people_by_id(session, {n.person_id for n in notifications if n.person_id} | actor_ids)
+    named = timeline.person_ids(e.text for e in events)
+    people = people_by_id(
+        session, {n.person_id for n in notifications if n.person_id} | actor_ids | named
+    )
     names = {pid: p.name for pid, p in people.items()}
     caller = (incident.caller_name, incident.caller_phone or "")
     description, acknowledged_by = incident.description, incident.acknowledged_by

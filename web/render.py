@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from core.config import Settings
-from web import field_errors
+from web import field_errors, timeline
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
 from web.nav import NAV, nav_for
@@ -98,6 +98,12 @@ def environment(locale: str) -> Environment:
     env.globals["label"] = lambda kind, value: _label(catalogue, kind, value)
     env.globals["asset"] = asset
     env.globals["field_errors"] = field_errors.texts(locale)
+    env.globals["event_text"] = lambda text, names: timeline.localise(
+        text,
+        names=names,
+        gettext=catalogue.gettext,
+        label=lambda kind, value: _label(catalogue, kind, value),
+    )
     env.filters["localtime"] = _localtime
     env.filters["isodate"] = _iso_date
     env.filters["deadline"] = _deadline

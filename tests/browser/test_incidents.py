@@ -48,6 +48,14 @@ def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
     expect(pages.first).to_be_visible()
     expect(page.locator("#pages")).to_contain_text(duty_officer.name)
     expect(page.locator('#timeline li[data-kind="page"]').first).to_be_visible()
+    # the stored English phrases read in Chinese, people by name
+    expect(page.locator('#timeline li[data-kind="opened"]')).to_contain_text("已登记：")
+    expect(page.locator('#timeline li[data-kind="page"]').first).to_contain_text(
+        f"短信发给 {duty_officer.name}"
+    )
+    expect(page.locator("#timeline")).to_contain_text("轮开始（值班：值班员）")
+    expect(page.locator("#timeline")).not_to_contain_text("person ")
+    expect(page.locator("#pages")).to_contain_text("已存入发件箱")
 
     outbox, _ = open_page()
     sign_in(outbox, "coordinator")
@@ -65,6 +73,8 @@ def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
     # the first page was never reloaded: its live region shows the acknowledgement
     expect(page.locator("#incident-status")).to_have_attribute("data-status", "acknowledged")
     expect(page.locator('#timeline li[data-kind="acknowledged"]')).to_be_visible()
+    expect(page.locator('#timeline li[data-kind="acknowledged"]')).to_contain_text("确认接警")
+    expect(page.locator("#timeline")).not_to_contain_text(" via ")
 
     # the initial phone report to the bureau, time left empty (now): its clock is met
     form = page.locator("#report-form")

@@ -354,3 +354,9 @@ def test_datetime_is_rejected() -> None:
         CAL.is_working_day(datetime(2026, 3, 2, 9, 0))
     with pytest.raises(TypeError):
         CalendarOverride(datetime(2026, 3, 2), working=False, note="x")
+
+
+def test_years_without_official_data_are_this_and_next_year_as_far_as_missing() -> None:
+    assert CAL.years_without_official_data(date(2026, 11, 23)) == [2027]
+    assert CAL.years_without_official_data(date(2027, 3, 1)) == [2027, 2028]
+    assert CAL.years_without_official_data(date(2025, 6, 1)) == []

@@ -176,3 +176,14 @@ def test_an_all_choice_in_a_filter_form_means_no_filter(
     # a value that is neither empty nor valid is still refused, naming the field
     assert client.get("/incidents?status=nonsense").status_code == 422
     assert client.get("/complaints?overdue=maybe").status_code == 422
+
+
+def test_chinese_pages_word_the_calendar_warning_and_the_handover_people(
+    client: TestClient, session: Session, roster_id: int
+) -> None:
+    _sign_in(client, session, Role.duty_officer)
+    home = client.get("/").text
+    assert f"{T0.year + 1} 年尚无官方工作日历" in home
+    assert "No official" not in home
+    handovers = client.get("/duty/log").text
+    assert "<th>交班人</th><th>接班人</th>" in handovers

@@ -1,0 +1,255 @@
+"""An incident's timeline in the page's language.
+
+The escalation package stores each timeline entry as a fixed English phrase with its values
+("step 1 round 1 started (on duty: duty_officer): person 6"). The page recognises those
+phrases here and words them from the catalogue, with people by name and codes by their
+labels; a text it does not recognise (a reply, a note from an older version) is shown as
+stored. `person_ids(texts)` lists the people the texts name, for the caller to look up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from web.i18n import N_
+
+Gettext = Callable[[str], str]
+Label = Callable[[str, object], str]
+
+_PERSON = re.compile(r"\bperson[ :](\d+)\b")
+
+
+def person_ids(texts: Iterable[str]) -> set[int]:
+    """The people named as "person N" in the texts."""
+    return {int(m.group(1)) for text in texts for m in _PERSON.finditer(text)}
+
+
+@dataclass(frozen=True)
+class _Words:
+    names: Mapping[int, str]
+    gettext: Gettext
+    label: Label
+
+    def person(self, text: str) -> str:
+        match = re.fullmatch(r"person[ :](\d+)", text.strip())
+        if match is None:
+            return text
+        return self.names.get(int(match.group(1)), text)
+
+    def people(self, text: str) -> str:
+        if text == "groups only":
+            return self.gettext(N_("groups only"))
+        return self.gettext(N_(", ")).join(self.person(p) for p in text.split(", "))
+
+    def target(self, text: str) -> str:
+        on_duty = re.fullmatch(r"on duty: (\w+)(?:/(\w+))?", text)
+        if on_duty:
+            role = self.label("duty_role", on_duty.group(1))
+            if on_duty.group(2):
+                role += "/" + self.label("skill", on_duty.group(2))
+            return self.gettext(N_("on duty: %(role)s")) % {"role": role}
+        group = re.fullmatch(r"group (.+)", text)
+        if group:
+            return self.gettext(N_("group %(group)s")) % {"group": group.group(1)}
+        return self.person(text)
+
+    def targets(self, text: str) -> str:
+        return self.gettext(N_(", ")).join(self.target(t) for t in text.split(", "))
+
+    def plan(self, text: str) -> str:
+        match = re.fullmatch(r"(\w+)-(I|II|III|IV)", text)
+        if match is None:
+            return text
+        return self.gettext(N_("%(category)s, level %(level)s")) % {
+            "category": self.label("category", match.group(1)),
+            "level": match.group(2),
+        }
+
+    def kind(self, text: str) -> str:
+        return self.label("notification_kind", text)
+
+    def via(self, text: str) -> str:
+        return self.label("ack_via", text)
+
+
+def _report_rest(words: _Words, rest: str) -> str:
+    """ ", made at 2026-12-06 10:30 +0800: summary" of a report entry, worded."""
+    match = re.fullmatch(
+        r"(?:, made at (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d) \S+)?(?:: (?P<summary>.*))?", rest, re.S
+    )
+    if match is None:
+        return rest
+    text = ""
+    if match.group("at"):
+        text += words.gettext(N_(", made at %(at)s")) % {"at": match.group("at")}
+    if match.group("summary") is not None:
+        text += words.gettext(N_(": ")) + match.group("summary")
+    return text
+
+
+#: (stored phrase, message id, how each named value is worded).
+_PHRASES: list[tuple[str, str, dict[str, Callable[[_Words, str], str]]]] = [
+    (
+        r"opened: (?P<severity>I|II|III|IV) (?P<category>\w+) — plan (?P<plan>.+)",
+        N_("opened: %(severity)s, %(category)s — plan %(plan)s"),
+        {
+            "severity": lambda w, v: w.label("severity", v),
+            "category": lambda w, v: w.label("category", v),
+            "plan": _Words.plan,
+        },
+    ),
+    (
+        r"step (?P<step>\d+) round (?P<round>\d+) started \((?P<targets>.*)\): (?P<people>.*)",
+        N_("step %(step)s round %(round)s started (%(targets)s): %(people)s"),
+        {"targets": _Words.targets, "people": _Words.people},
+    ),
+    (
+        r"step (?P<step>\d+): (?P<kind>sms|voice) to (?P<name>.+) \((?P<to>[^()]*)\)",
+        N_("step %(step)s: %(kind)s to %(name)s (%(to)s)"),
+        {"kind": _Words.kind},
+    ),
+    (r"broadcast to group (?P<group>.+)", N_("broadcast to group %(group)s"), {}),
+    (
+        r"step (?P<step>\d+): no acknowledgement, round (?P<round>\d+)",
+        N_("step %(step)s: no acknowledgement, round %(round)s"),
+        {},
+    ),
+    (
+        r"step (?P<step>\d+): no acknowledgement, climbing",
+        N_("step %(step)s: no acknowledgement, climbing to the next step"),
+        {},
+    ),
+    (
+        r"last step (?P<step>\d+): no acknowledgement, re-paging \(round (?P<round>\d+)\)",
+        N_("last step %(step)s: no acknowledgement, paging again (round %(round)s)"),
+        {},
+    ),
+    (
+        r"step (?P<step>\d+) \((?P<targets>.*)\) resolved to nobody: climbing at once",
+        N_("step %(step)s (%(targets)s) found nobody: climbing at once"),
+        {"targets": _Words.targets},
+    ),
+    (
+        r"step (?P<step>\d+) \((?P<targets>.*)\) resolved to nobody and is the last step: "
+        r"trying again in (?P<minutes>\d+) min",
+        N_("last step %(step)s (%(targets)s) found nobody: trying again in %(minutes)s min"),
+        {"targets": _Words.targets},
+    ),
+    (
+        r"acknowledged by (?P<who>.+) via (?P<via>\w+); escalation stopped",
+        N_("acknowledged by %(who)s via %(via)s; escalation stopped"),
+        {"who": _Words.person, "via": _Words.via},
+    ),
+    (
+        r"acknowledged by (?P<who>person \d+) via (?P<via>\w+) at \S+",
+        N_("acknowledged by %(who)s via %(via)s"),
+        {"who": _Words.person, "via": _Words.via},
+    ),
+    (r"resolved by (?P<who>person \d+) at \S+", N_("resolved by %(who)s"), {"who": _Words.person}),
+    (r"resolved by (?P<who>.+)", N_("resolved by %(who)s"), {"who": _Words.person}),
+    (
+        r"reply from (?P<number>\S+): (?P<said>.*) — refused: (?P<who>.+), not paged for this "
+        r"incident; escalation continues",
+        N_(
+            "reply from %(number)s: %(said)s — refused: %(who)s was not paged for this "
+            "incident; escalation continues"
+        ),
+        {
+            "who": lambda w, v: (
+                w.gettext(N_("an unknown sender")) if v == "an unknown sender" else w.person(v)
+            )
+        },
+    ),
+    (
+        r"reply from (?P<number>\S+): (?P<said>.*) — already acknowledged by (?P<who>.+); "
+        r"nothing changed",
+        N_("reply from %(number)s: %(said)s — already acknowledged by %(who)s; nothing changed"),
+        {"who": _Words.person},
+    ),
+    (
+        r"reply from (?P<number>\S+): (?P<said>.*) — not understood; nothing changed",
+        N_("reply from %(number)s: %(said)s — not understood; nothing changed"),
+        {},
+    ),
+    (r"reply from (?P<number>\S+): (?P<said>.*)", N_("reply from %(number)s: %(said)s"), {}),
+    (
+        r"(?P<kind>initial|written|follow_up|final) report to (?P<to>.+?) by (?P<method>\w+)"
+        r"(?P<rest>(?:, made at .+?)?(?:: .*)?)",
+        N_("%(kind)s to %(to)s by %(method)s%(rest)s"),
+        {
+            "kind": lambda w, v: w.label("superior_report_kind", v),
+            "method": lambda w, v: w.label("report_method", v),
+            "rest": lambda w, v: _report_rest(w, v),
+        },
+    ),
+    (
+        r"reopened by (?P<who>.+); escalation restarts at step 1",
+        N_("reopened by %(who)s; escalation restarts at step 1"),
+        {"who": _Words.person},
+    ),
+    (
+        r"reopened at \S+: escalation restarts at step 1",
+        N_("reopened: escalation restarts at step 1"),
+        {},
+    ),
+    (r"(?P<who>.+) asked to escalate now", N_("%(who)s asked to escalate now"), {}),
+    (
+        r"escalated now from step (?P<step>\d+) \(press 2\)",
+        N_("escalated now from step %(step)s"),
+        {},
+    ),
+    (
+        r"every step paged without acknowledgement; repeating the last step",
+        N_("every step paged without acknowledgement; repeating the last step"),
+        {},
+    ),
+    (
+        r"(?P<kind>sms|voice|broadcast) to (?P<to>\S+) failed permanently: (?P<reason>.*)",
+        N_("%(kind)s to %(to)s failed permanently: %(reason)s"),
+        {"kind": _Words.kind},
+    ),
+    (
+        r"trying (?P<kind>sms|voice) to next contact (?P<to>\S+)",
+        N_("trying %(kind)s to the next contact %(to)s"),
+        {"kind": _Words.kind},
+    ),
+    (
+        r"no further contact method for (?P<name>person \d+)",
+        N_("no further contact method for %(name)s"),
+        {"name": _Words.person},
+    ),
+    (
+        r"(?P<name>.+) has no contact method for (?P<kind>sms|voice)",
+        N_("%(name)s has no contact method for %(kind)s"),
+        {"kind": _Words.kind},
+    ),
+    (
+        r"(?P<kind>sms|voice|broadcast) to (?P<to>\S+): (?P<code>\S+), retry in (?P<seconds>\S+) s",
+        N_("%(kind)s to %(to)s: %(code)s, retry in %(seconds)s s"),
+        {"kind": _Words.kind},
+    ),
+    (
+        r"(?P<kind>sms|voice|broadcast) to (?P<to>\S+): (?P<status>[\w-]+)",
+        N_("%(kind)s to %(to)s: %(status)s"),
+        {"kind": _Words.kind, "status": lambda w, v: w.label("provider_status", v)},
+    ),
+]
+
+_COMPILED = [(re.compile(pattern, re.S), message, words) for pattern, message, words in _PHRASES]
+
+
+def localise(text: str, *, names: Mapping[int, str], gettext: Gettext, label: Label) -> str:
+    """The stored timeline `text` in the page's language, or as stored when not recognised."""
+    words = _Words(names, gettext, label)
+    for pattern, message, how in _COMPILED:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        values = {
+            key: how[key](words, value) if key in how else value
+            for key, value in match.groupdict().items()
+        }
+        return gettext(message) % values
+    return text
