@@ -104,6 +104,13 @@ def environment(locale: str) -> Environment:
         gettext=catalogue.gettext,
         label=lambda kind, value: _label(catalogue, kind, value),
     )
+    env.globals["roster_text"] = lambda text, names, shifts: timeline.localise_roster(
+        text,
+        names=names,
+        shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
+        gettext=catalogue.gettext,
+        label=lambda kind, value: _label(catalogue, kind, value),
+    )
     env.filters["localtime"] = _localtime
     env.filters["isodate"] = _iso_date
     env.filters["deadline"] = _deadline

@@ -1,17 +1,19 @@
-"""An incident's timeline in the page's language.
+"""An incident's timeline, and a roster's broken wishes, in the page's language.
 
 The escalation package stores each timeline entry as a fixed English phrase with its values
 ("step 1 round 1 started (on duty: duty_officer): person 6"). The page recognises those
 phrases here and words them from the catalogue, with people by name and codes by their
 labels; a text it does not recognise (a reply, a note from an older version) is shown as
 stored. `person_ids(texts)` lists the people the texts name, for the caller to look up.
+The solver's texts about a roster (scheduler/roster_soft.py: "6 asked for day off on …")
+and a repaired version's note are worded the same way by `localise_roster`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from web.i18n import N_
 
@@ -31,6 +33,7 @@ class _Words:
     names: Mapping[int, str]
     gettext: Gettext
     label: Label
+    shifts: Mapping[str, str] = field(default_factory=dict)
 
     def person(self, text: str) -> str:
         match = re.fullmatch(r"person[ :](\d+)", text.strip())
@@ -240,16 +243,98 @@ _PHRASES: list[tuple[str, str, dict[str, Callable[[_Words, str], str]]]] = [
 _COMPILED = [(re.compile(pattern, re.S), message, words) for pattern, message, words in _PHRASES]
 
 
+Phrases = list[tuple[re.Pattern[str], str, dict[str, Callable[[_Words, str], str]]]]
+
+
 def localise(text: str, *, names: Mapping[int, str], gettext: Gettext, label: Label) -> str:
     """The stored timeline `text` in the page's language, or as stored when not recognised."""
-    words = _Words(names, gettext, label)
-    for pattern, message, how in _COMPILED:
+    return _match(_COMPILED, text, _Words(names, gettext, label))
+
+
+def _match(phrases: Phrases, text: str, words: _Words) -> str:
+    for pattern, message, how in phrases:
         match = pattern.fullmatch(text)
         if match is None:
             continue
         values = {
             key: how[key](words, value) if key in how else value
-            for key, value in match.groupdict().items()
+            for key, value in match.groupdict(default="").items()
         }
-        return gettext(message) % values
+        return words.gettext(message) % values
     return text
+
+
+def _shift(words: _Words, code: str) -> str:
+    return words.shifts.get(code, code)
+
+
+def _wish(words: _Words, what: str) -> str:
+    if what == "day off":
+        return words.gettext(N_("a day off"))
+    if what == "to work":
+        return words.gettext(N_("to work"))
+    if what.startswith("no "):
+        return words.gettext(N_("no %(shift)s shift")) % {"shift": _shift(words, what[3:])}
+    return words.gettext(N_("the %(shift)s shift")) % {"shift": _shift(words, what)}
+
+
+_ROSTER_PHRASES: list[tuple[str, str, dict[str, Callable[[_Words, str], str]]]] = [
+    (
+        r"(?P<who>\d+) asked for (?P<what>.+) on (?P<day>\d{4}-\d\d-\d\d)",
+        N_("%(who)s asked for %(what)s on %(day)s"),
+        {"who": lambda w, v: w.person(f"person {v}"), "what": _wish},
+    ),
+    (
+        r"(?P<who>\d+) works alone on (?P<day>\S+) between days off",
+        N_("%(who)s works a single day between days off on %(day)s"),
+        {"who": lambda w, v: w.person(f"person {v}")},
+    ),
+    (
+        r"(?P<who>\d+) has a single day off on (?P<day>\S+)",
+        N_("%(who)s has a single day off on %(day)s"),
+        {"who": lambda w, v: w.person(f"person {v}")},
+    ),
+    (
+        r"(?P<who>\d+) removed from (?P<shift>\S+) on (?P<day>\S+)",
+        N_("%(who)s taken off %(shift)s on %(day)s"),
+        {"who": lambda w, v: w.person(f"person {v}"), "shift": _shift},
+    ),
+    (
+        r"(?P<who>\d+) added to (?P<shift>\S+) on (?P<day>\S+)",
+        N_("%(who)s put on %(shift)s on %(day)s"),
+        {"who": lambda w, v: w.person(f"person {v}"), "shift": _shift},
+    ),
+    (
+        r"(?P<day>\d{4}-\d\d-\d\d) (?P<shift>\S+)(?P<skill> \(\w+\))?: (?P<n>\d+) short of "
+        r"preferred (?P<preferred>\d+)",
+        N_("%(day)s %(shift)s%(skill)s: %(n)s short of the preferred %(preferred)s"),
+        {"shift": _shift},
+    ),
+    (
+        r"(?P<day>\d{4}-\d\d-\d\d) (?P<shift>\S+)(?P<skill> \(\w+\))?: (?P<n>\d+) over "
+        r"preferred (?P<preferred>\d+)",
+        N_("%(day)s %(shift)s%(skill)s: %(n)s more than the preferred %(preferred)s"),
+        {"shift": _shift},
+    ),
+    (
+        r"(?P<role>\w+): spread of (?P<n>\d+) between most and least \(incl\. year to date\)",
+        N_("%(role)s: %(n)s between the most and the least (including the year to date)"),
+        {"role": lambda w, v: w.label("shift_role", v)},
+    ),
+    (r"repair: (?P<reason>.*)", N_("repair: %(reason)s"), {}),
+]
+
+_ROSTER_COMPILED = [(re.compile(p, re.S), m, w) for p, m, w in _ROSTER_PHRASES]
+
+
+def localise_roster(
+    text: str,
+    *,
+    names: Mapping[int, str],
+    shifts: Mapping[str, str],
+    gettext: Gettext,
+    label: Label,
+) -> str:
+    """A roster's stored English text (a broken wish's detail from the solver, the note of a
+    repaired version) in the page's language, people and shifts by name."""
+    return _match(_ROSTER_COMPILED, text, _Words(names, gettext, label, shifts))

@@ -77,6 +77,11 @@ def test_sick_call_shows_the_repair_diff(open_page: Any, live_server: LiveServer
     expect(diff.locator("ul.removed")).to_contain_text(officer.name)
     expect(diff.locator("ul.added li").first).to_contain_text(sick_day.isoformat())
     expect(page.locator("#roster-grid td.changed").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("调整：病假")  # the note, not "repair: 病假"
+    if page.locator("#violations").count():  # broken wishes in Chinese, people by name
+        expect(page.locator("#violations")).not_to_contain_text(
+            re.compile(r"asked for|alone|\d+ has")
+        )
 
 
 def _swappable_pair(live_server: LiveServer, roster_id: int) -> tuple[Any, Any]:

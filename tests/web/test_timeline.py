@@ -70,3 +70,31 @@ def test_unknown_texts_are_shown_as_stored() -> None:
 
 def test_person_ids_are_found_for_the_name_lookup() -> None:
     assert timeline.person_ids(["started (person 3): person 6, person 12", "x"]) == {3, 6, 12}
+
+
+def _roster_zh(text: str) -> str:
+    catalogue = translations("zh_CN")
+    return timeline.localise_roster(
+        text,
+        names=NAMES,
+        shifts={"day": "白班", "night": "夜班"},
+        gettext=catalogue.gettext,
+        label=lambda kind, value: _label(catalogue, kind, value),
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("6 asked for day on 2026-12-06", "杨帆 希望 2026-12-06 上白班"),
+        ("6 asked for no night on 2026-12-06", "杨帆 希望 2026-12-06 不上夜班"),
+        ("7 asked for day off on 2026-12-07", "陈静 希望 2026-12-07 休息"),
+        ("7 works alone on 2026-12-08 between days off", "陈静 2026-12-08 前后都休息，只上一天班"),
+        ("6 has a single day off on 2026-12-09", "杨帆 2026-12-09 只休一天"),
+        ("6 removed from night on 2026-12-10", "杨帆 2026-12-10 不再上夜班"),
+        ("2026-12-10 day: 1 short of preferred 2", "2026-12-10 白班：比期望人数 2 少 1 人"),
+        ("repair: 病假", "调整：病假"),
+    ],
+)
+def test_broken_wishes_and_repair_notes_read_in_chinese_with_names(stored: str, shown: str) -> None:
+    assert _roster_zh(stored) == shown
