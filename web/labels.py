@@ -73,6 +73,22 @@ LABELS: dict[str, dict[str, str]] = {
         "failed": N_("Failed"),
         "cancelled": N_("Cancelled"),
     },
+    "address_source": {
+        "respondent": N_("the respondent's address"),
+        "registered": N_("the respondent's registered address"),
+        "occurred": N_("where it happened"),
+        "platform_shown": N_("the address shown on the platform"),
+        "platform_domicile": N_("the platform's domicile"),
+        "submitter": N_("the submitter's address"),
+        "unknown": N_("not recognised"),
+    },
+    "routing_tier": {
+        "override": N_("special rule"),
+        "district+domain": N_("district and domain"),
+        "district": N_("district"),
+        "domain": N_("domain"),
+        "default": N_("default rule"),
+    },
     "ack_via": {
         "api": N_("the page or API"),
         "web": N_("the page"),

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from core.config import Settings
-from web import field_errors, timeline
+from web import complaint_text, field_errors, timeline
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
 from web.nav import NAV, nav_for
@@ -103,6 +103,14 @@ def environment(locale: str) -> Environment:
         names=names,
         gettext=catalogue.gettext,
         label=lambda kind, value: _label(catalogue, kind, value),
+    )
+    env.globals["complaint_note"] = lambda text: complaint_text.note(
+        text, label=lambda kind, value: _label(catalogue, kind, value)
+    )
+    env.globals["district_source"] = lambda source: complaint_text.district_source(
+        source,
+        label=lambda kind, value: _label(catalogue, kind, value),
+        gettext=catalogue.gettext,
     )
     env.globals["roster_text"] = lambda text, names, shifts: timeline.localise_roster(
         text,

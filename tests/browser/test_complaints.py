@@ -80,6 +80,13 @@ def test_register_distribute_and_sign_for_a_complaint(
     detail_url = page.url
     expect(page.locator("#complaint-status")).to_have_attribute("data-status", "registered")
     expect(page.locator("#complaint-domain")).to_contain_text("食品")
+    # codes in the routing and history notes are shown by their labels
+    codes = re.compile(r"[a-z][a-z_+]{3,}")
+    expect(page.locator("#complaint-routing")).not_to_contain_text(codes)
+    expect(page.locator('#complaint-history li[data-event="register"]')).to_contain_text(
+        "12315热线 登记"
+    )
+    expect(page.locator("#complaint-history li .muted").first).not_to_contain_text(codes)
     ref = page.locator("h1 .code").inner_text()
 
     distribute = page.locator('form[data-action-name="distribute"]')
