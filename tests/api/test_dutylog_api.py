@@ -26,7 +26,7 @@ def _entry(unit_id: int | None, **overrides: Any) -> dict[str, Any]:
         "occurred_at": "2026-11-23T09:05:00+08:00",
         "caller_unit": "城东区市场监督管理局",
         "caller_name": "许涛",
-        "caller_phone": "+8613800001234",
+        "caller_phone": "+8613912345670",
         "place": "城东区幸福路 12 号商场",
         "event": "电梯困人，两人被困约 20 分钟",
         "measures": "已通知维保单位赶赴现场",
@@ -66,11 +66,11 @@ def test_duty_officer_records_and_reads_the_log(
     assert body["recorded_by"] == "duty_officer-user"
     assert body["recorded_at"].startswith("2026-11-23T01:30:00")
     assert body["recorder_person_id"] == recorder.id
-    assert body["caller_phone"] == "+8613800001234"  # the duty staff see it in full
+    assert body["caller_phone"] == "+8613912345670"  # the duty staff see it in full
     handler = auth_headers(Role.handler)
     one = client.get(f"/api/v1/duty-log/{body['id']}", headers=handler)
     # a handling unit's reader sees the caller's number masked, the rest as recorded
-    assert one.status_code == 200 and one.json() == body | {"caller_phone": "138****1234"}
+    assert one.status_code == 200 and one.json() == body | {"caller_phone": "139****5670"}
     listed = client.get(
         "/api/v1/duty-log",
         params={
@@ -209,10 +209,10 @@ def test_caller_phones_are_masked_for_readers_without_full_numbers_and_in_the_au
         "/api/v1/duty-log", json=_entry(unit.id), headers=auth_headers(Role.duty_officer)
     ).json()
     for role, phone in (
-        (Role.planner, "138****1234"),
-        (Role.handler, "138****1234"),
-        (Role.duty_officer, "+8613800001234"),
-        (Role.leader, "+8613800001234"),
+        (Role.planner, "139****5670"),
+        (Role.handler, "139****5670"),
+        (Role.duty_officer, "+8613912345670"),
+        (Role.leader, "+8613912345670"),
     ):
         headers = auth_headers(role)
         one = client.get(f"/api/v1/duty-log/{created['id']}", headers=headers).json()
@@ -222,7 +222,7 @@ def test_caller_phones_are_masked_for_readers_without_full_numbers_and_in_the_au
         f"/api/v1/audit?entity_type=duty_log_entry&entity_id={created['id']}",
         headers=auth_headers(Role.admin),
     ).text
-    assert "138****1234" in audit and "13800001234" not in audit
+    assert "139****5670" in audit and "13912345670" not in audit
     make_user(session, role=Role.planner, username="log-planner")
     client.cookies.clear()
     signed_in = client.post(
@@ -232,5 +232,6 @@ def test_caller_phones_are_masked_for_readers_without_full_numbers_and_in_the_au
     )
     assert signed_in.status_code == 303
     page = client.get("/duty/log").text
-    assert "138****1234" in page and "13800001234" not in page
+    # not 13800001234: the page quotes +8613800001234 as the example of a valid number
+    assert "139****5670" in page and "13912345670" not in page
     client.cookies.clear()
