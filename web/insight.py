@@ -82,8 +82,10 @@ def report_list(
     user: ReportPage,
 ) -> HTMLResponse:
     today: date = clock.now().astimezone(settings.tz).date()
+    rows = reports.list_reports(session, limit=200)
     context = {
-        "reports": reports.list_reports(session, limit=200),
+        "reports": rows,
+        "preliminary": {r.id for r in rows if reports.is_preliminary(r, settings.tz)},
         "kinds": list(ReportKind),
         "suggested": {k.value: reports.latest_complete(k, today).key for k in ReportKind},
     }

@@ -3,12 +3,14 @@ period, HTML and PDF downloads, warnings with evidence, acknowledge and close, s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from core.users import Role
+from tests.conftest import TEST_PASSWORD, make_user
 from tests.service.test_early_warnings import SURGE
 from tests.service.test_early_warnings import _seed as seed_surge
 from tests.service.test_reports import _seed as seed_months
@@ -72,6 +74,34 @@ def test_bad_report_requests_are_problems(client: TestClient, auth_headers: Head
     assert "初步统计" in client.get(running.json()["html_url"], headers=leader).text
     missing = client.get("/api/v1/reports/999/pdf", headers=leader)
     assert missing.status_code == 404
+
+
+def test_the_reports_page_marks_a_preliminary_report(
+    client: TestClient, session: Session, auth_headers: Headers
+) -> None:
+    seed_months(session)
+    leader = auth_headers(Role.leader)
+    ids = {
+        period: client.post(
+            "/api/v1/reports", json={"kind": "monthly", "period": period}, headers=leader
+        ).json()["id"]
+        for period in ("2026-10", "2026-11")  # the clock stands in November 2026
+    }
+    make_user(session, role=Role.leader, username="report-reader")
+    client.cookies.clear()
+    signed_in = client.post(
+        "/login",
+        data={"username": "report-reader", "password": TEST_PASSWORD},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    page = client.get("/reports").text
+    rows: dict[str, str] = {}
+    for period, report_id in ids.items():
+        row = re.search(rf'<tr data-report="{report_id}">.*?</tr>', page, re.S)
+        assert row is not None, page
+        rows[period] = row.group(0)
+    assert "初步统计" in rows["2026-11"] and "初步统计" not in rows["2026-10"]
 
 
 def test_warnings_over_http(client: TestClient, session: Session, auth_headers: Headers) -> None:
