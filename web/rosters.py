@@ -23,7 +23,7 @@ from core.users import Permission
 from oncall import changes, directory, layers, planning, rosters
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
-from oncall.roster_models import Roster, RosterStatus, SwapStatus
+from oncall.roster_models import Roster, RosterStatus, SwapRequestRow, SwapStatus
 from scheduler import roster_problem as rp
 from web.export import roster_workbook
 from web.i18n import locale_of
@@ -139,6 +139,16 @@ def _roster_context(
         extra = people_by_id(session, {int(a.person) for a in removed + added})
         names.update({pid: p.name for pid, p in extra.items()})
         diff = {"removed": removed, "added": added}
+    dropped = [
+        swap
+        for entry in document.get("dropped_swaps", [])
+        if (swap := session.get(SwapRequestRow, entry["swap_id"])) is not None
+    ]
+    if dropped:
+        extra = people_by_id(
+            session, {s.a_person_id for s in dropped} | {s.b_person_id for s in dropped}
+        )
+        names.update({pid: p.name for pid, p in extra.items()})
     people = directory.list_people(session)
     return {
         "roster": roster,
@@ -151,6 +161,7 @@ def _roster_context(
         "error": document.get("error"),
         "seconds": document.get("seconds"),
         "diff": diff,
+        "dropped_swaps": dropped,
         "names": names,
         "people": people,
         "swaps": [s for s in changes.list_swaps(session) if s.roster_id == roster.id],

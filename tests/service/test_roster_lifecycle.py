@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from core.audit import list_entries
 from core.errors import Conflict
+from core.users import Role
 from oncall import layers, planning, publishing, rosters
 from oncall.roster_models import (
     LeaveCreate,
@@ -21,7 +23,7 @@ from oncall.roster_models import (
     SwapRequestRow,
     SwapStatus,
 )
-from tests.conftest import T0
+from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.roster_helpers import JAN1, JAN31, Intake, covering_rows, make_intake, make_roster
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -149,7 +151,7 @@ def _swap(session: Session, roster: Roster, a: tuple[int, date], b: tuple[int, d
 
 
 def test_approved_swaps_carry_over_to_the_new_version_or_are_reported(
-    session: Session, intake: Intake
+    session: Session, intake: Intake, client: TestClient
 ) -> None:
     rows = covering_rows(intake, JAN1, JAN31)
     old = make_roster(session, intake, JAN1, JAN31, rows, status=RosterStatus.published)
@@ -188,6 +190,17 @@ def test_approved_swaps_carry_over_to_the_new_version_or_are_reported(
     assert {("swap.carry_over", kept), ("swap.dropped", lost), ("swap.contained", contained)} <= (
         actions
     )
+    make_user(session, role=Role.planner, username="swap-planner")
+    signed_in = client.post(
+        "/login",
+        data={"username": "swap-planner", "password": TEST_PASSWORD},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    page = client.get(f"/rosters/{new.id}").text
+    listed = page[page.index('id="dropped-swaps"') :].split("</section>")[0]
+    assert f"#{lost}:" in listed and f"#{kept}:" not in listed and f"#{contained}:" not in listed
+    assert "2027-01-05" in listed and "2027-01-06" in listed
     on_d3 = _on_duty(session, _noon(d3))
     assert (day[(d4, "day")], "day") in on_d3 and (day[(d3, "day")], "day") not in on_d3
     on_d8 = _on_duty(session, datetime(2027, 1, 8, 22, tzinfo=SHANGHAI).astimezone(UTC))
