@@ -30,6 +30,7 @@ from oncall.roster_models import (
     SwapRequestRow,
     SwapStatus,
 )
+from scheduler.roster_problem import Rules
 
 
 def _person(session: Session, person_id: int, field: str) -> Person:
@@ -70,6 +71,30 @@ def _period_of(session: Session, unit_id: int, day: date) -> tuple[date, date] |
     return None if roster is None else (roster.period_start, roster.period_end)
 
 
+def _plan_around(
+    session: Session, *, person_id: int, day: date, shift: ShiftType, tz: ZoneInfo
+) -> tuple[Rules, tuple[date, date] | None, list[plan_rules.Worked]]:
+    """The hard rules of `shift`'s unit, the roster period holding `day`, and the person's
+    effective plan (roster, overrides and approved swaps) as far around `day` as the rules
+    look, for `plan_rules.broken_rules`."""
+    rules = to_scheduler_rules(load_rules(session, shift.unit_id))
+    reach = timedelta(days=plan_rules.reach_days(rules))
+    period = _period_of(session, shift.unit_id, day)
+    first, last = day - reach, day + reach
+    if period is not None:
+        first, last = min(first, period[0]), max(last, period[1])
+    types = _shift_types(session)
+    plan = []
+    for slot in layers.worked_between(session, start=first, end=last, tz=tz, person_id=person_id):
+        worked = types[(slot.unit_id or 0, slot.shift_code)]
+        plan.append(
+            plan_rules.Worked(
+                slot.start.astimezone(tz).date(), worked.code, slot.start, slot.end, worked.is_night
+            )
+        )
+    return rules, period, plan
+
+
 def _check_takes(
     session: Session,
     *,
@@ -87,21 +112,7 @@ def _check_takes(
         raise ValidationFailed(field, f"person {person_id} may not work {shift.role.value} shifts")
     if _on_leave(session, person_id, day):
         raise ValidationFailed(field, f"person {person_id} is on leave on {day}")
-    rules = to_scheduler_rules(load_rules(session, shift.unit_id))
-    reach = timedelta(days=plan_rules.reach_days(rules))
-    period = _period_of(session, shift.unit_id, day)
-    first, last = day - reach, day + reach
-    if period is not None:
-        first, last = min(first, period[0]), max(last, period[1])
-    types = _shift_types(session)
-    plan = []
-    for slot in layers.worked_between(session, start=first, end=last, tz=tz, person_id=person_id):
-        worked = types[(slot.unit_id or 0, slot.shift_code)]
-        plan.append(
-            plan_rules.Worked(
-                slot.start.astimezone(tz).date(), worked.code, slot.start, slot.end, worked.is_night
-            )
-        )
+    rules, period, plan = _plan_around(session, person_id=person_id, day=day, shift=shift, tz=tz)
     around = {day}
     if giving_up is not None:
         given_day, given_shift = giving_up
@@ -208,13 +219,35 @@ def list_overrides(
     return list(session.exec(query).all())
 
 
-def delete_override(session: Session, *, override_id: int, actor: str, now: datetime) -> None:
-    """Remove an override: the slot is worked as the roster (and swaps) say again."""
+def delete_override(
+    session: Session, *, override_id: int, actor: str, now: datetime, tz: ZoneInfo
+) -> None:
+    """Remove an override: the slot is worked as the roster (and swaps) say again.
+
+    Raises:
+        Conflict: the person the override replaced could not take the slot back under the
+            hard rules (another override or an approved swap gave them other work since);
+            nothing is removed.
+    """
     override = session.get(OncallOverride, override_id)
     if override is None:
         raise NotFound(f"override {override_id} not found")
     before = override.model_dump(mode="json", exclude={"created_at"})
     session.delete(override)
+    session.flush()
+    shift = session.get(ShiftType, override.shift_type_id)
+    if override.original_person_id is not None and shift is not None:
+        rules, period, plan = _plan_around(
+            session, person_id=override.original_person_id, day=override.day, shift=shift, tz=tz
+        )
+        broken = plan_rules.broken_rules(plan, rules, around={override.day}, period=period)
+        if broken:
+            session.rollback()
+            raise Conflict(
+                f"removing override {override_id} gives person {override.original_person_id} "
+                f"back {shift.code} on {override.day}, but they {broken[0].reason} "
+                f"({broken[0].rule}); change that first"
+            )
     audit.record(
         session,
         at=now,

@@ -432,9 +432,11 @@ def list_overrides(
     summary="Remove an override (the slot is worked as the roster says again)",
 )
 def delete_override(
-    session: SessionDep, clock: ClockDep, who: RosterWriter, override_id: Id
+    session: SessionDep, clock: ClockDep, settings: SettingsDep, who: RosterWriter, override_id: Id
 ) -> None:
-    changes.delete_override(session, override_id=override_id, actor=who.name, now=clock.now())
+    changes.delete_override(
+        session, override_id=override_id, actor=who.name, now=clock.now(), tz=settings.tz
+    )
 
 
 @router.get("/swaps", summary="Swap requests")

@@ -390,3 +390,38 @@ def test_ical_feeds_and_my_shifts_show_the_shifts_people_actually_work(
     now = datetime.combine(_jan(2), time(12), tzinfo=SHANGHAI)
     page = duty.my_shifts(session, person_id=centre.person["杨帆"], now=now, tz=SHANGHAI)
     assert [(s.day.day, s.name) for s in page] == [(3, "白班"), (8, "夜班"), (11, "备班（二线）")]
+
+
+def test_an_override_is_not_removed_when_its_person_cannot_take_the_slot_back(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    """赵敏 is replaced on the day shift of the 3rd, then swaps into that evening's night
+    shift: removing the override would give her both shifts, so it stays."""
+    planner = auth_headers(Role.planner)
+    zhao, sun = centre.person["赵敏"], centre.person["孙强"]
+    created = client.post(
+        "/api/v1/overrides",
+        json={
+            "shift_type_id": centre.shift["day"],
+            "day": str(_jan(3)),
+            "covering_person_id": sun,
+            "original_person_id": zhao,
+        },
+        headers=planner,
+    )
+    assert created.status_code == 201, created.text
+    swap_id = _swap(client, auth_headers, centre, ("赵敏", 10), ("黄磊", 3))
+    approved = client.post(f"/api/v1/swaps/{swap_id}/approve", headers=planner)
+    assert approved.status_code == 200, approved.text
+
+    refused = client.delete(f"/api/v1/overrides/{created.json()['id']}", headers=planner)
+    assert refused.status_code == 409, refused.text
+    assert f"person {zhao}" in refused.json()["detail"]
+    assert "one_shift_per_day" in refused.json()["detail"]
+    assert [p["person_id"] for p in _on_duty(client, planner, at=_local(3, 10), role="duty")] == [
+        sun
+    ]
+    kept = client.get("/api/v1/overrides", headers=planner).json()
+    assert [o["id"] for o in kept] == [created.json()["id"]]
+    actions = [e.action for e in list_entries(session, entity_type="roster")]
+    assert "override.delete" not in actions
