@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api import problems
+from api import docs, problems
 from api.routers import (
     audit,
     auth,
@@ -117,6 +117,8 @@ def create_app(
             "Duty rosters, emergency escalation and complaint handling for market-regulation "
             "complaint and hotline centres. Errors are RFC 9457 `application/problem+json`."
         ),
+        docs_url=None,  # api.docs serves them without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -129,6 +131,7 @@ def create_app(
     app.state.report_job = report_job
     problems.install(app)
     open311.install(app)
+    docs.install(app)
     for router in (
         health.router,
         auth.router,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -91,3 +92,16 @@ def test_yes_no_fields_take_json_booleans_only(client: TestClient, auth_headers:
     assert [e["field"] for e in patched.json()["errors"]] == ["is_active"]
     ok = client.put("/api/v1/calendar/overrides/2027-01-03", json={"working": True}, headers=admin)
     assert ok.status_code == 200 and ok.json()["working"] is True
+
+
+def test_the_api_docs_load_nothing_from_outside(client: TestClient) -> None:
+    """/docs and /redoc and their scripts are served by DutyDesk itself (no CDN, no fonts)."""
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        links = re.findall(r'(?:src|href)=["\']([^"\']+)', page.text)
+        assert all(not link.startswith(("http:", "https:", "//")) for link in links), links
+        for link in links:
+            assert client.get(link).status_code == 200, link
+    assert "/docs-assets/swagger-ui-bundle.js" in client.get("/docs").text
+    assert "/docs-assets/redoc.standalone.js" in client.get("/redoc").text
