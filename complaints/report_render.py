@@ -20,19 +20,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from escalation.models import CATEGORY_ZH
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SYSTEM_FONTS = (
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
 )
 LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
-CATEGORY_ZH = {
-    "special_equipment": "特种设备",
-    "food_safety": "食品安全",
-    "drug_safety": "药品安全",
-    "mass_event": "群体性事件",
-    "other": "其他",
-}
 DIMENSION_ZH = {
     "total": "总量",
     "domain": "领域",

@@ -35,7 +35,7 @@ from complaints.vocab import (
 from core.errors import NotFound
 from core.workcal import WorkingCalendar
 from escalation import opening as incident_opening
-from escalation.models import Category, IncidentCreate
+from escalation.models import CATEGORY_ZH, Category, IncidentCreate
 from escalation.policy import Severity
 from oncall.models import Person, Unit
 
@@ -137,7 +137,7 @@ def open_emergency_incident(
             f"紧急件：并入已开启的应急事件 #{incident.id}"
             if deduplicated
             else f"紧急件：已开启应急事件 #{incident.id}"
-            f"（{data.category.value}，{data.severity.value}级）"
+            f"（{CATEGORY_ZH[data.category.value]}，{data.severity.value}级）"
         ),
     )
 

@@ -42,7 +42,7 @@ from core.calendar_store import load_calendar
 from core.clock import Clock
 from core.errors import Conflict, NotFound
 from escalation import notices
-from escalation.models import NoticeTopic
+from escalation.models import CATEGORY_ZH, NoticeTopic
 
 log = logging.getLogger("dutydesk.warnings")
 LEADERSHIP_GROUP = "leadership"
@@ -63,13 +63,6 @@ DIMENSION_ZH = {
     "unreachable": "呼叫未送达",
     "ack_latency": "确认时效",
     "roster_gap": "值班缺员",
-}
-CATEGORY_ZH = {
-    "special_equipment": "特种设备",
-    "food_safety": "食品安全",
-    "drug_safety": "药品安全",
-    "mass_event": "群体性事件",
-    "other": "其他",
 }
 
 

@@ -47,7 +47,13 @@ from escalation.engine import (
     TimelineNote,
 )
 from escalation.group_channel import GroupWebhookChannel
-from escalation.models import Incident, IncidentEvent, Notification, NotificationStatus
+from escalation.models import (
+    CATEGORY_ZH,
+    Incident,
+    IncidentEvent,
+    Notification,
+    NotificationStatus,
+)
 from escalation.outbox_channel import OutboxChannel
 from escalation.policy import NotifyRule, policy_from_dict
 from escalation.ports import (
@@ -63,20 +69,14 @@ from oncall.models import ContactKind, ContactMethod, Person
 
 log = logging.getLogger("dutydesk.dispatch")
 SEVERITY_ZH = {"I": "特别重大(I级)", "II": "重大(II级)", "III": "较大(III级)", "IV": "一般(IV级)"}
-CATEGORY_ZH = {
-    "special_equipment": "特种设备",
-    "food_safety": "食品安全",
-    "drug_safety": "药品安全",
-    "mass_event": "群体性事件",
-    "other": "其他",
-}
 
 
 def message_text(incident: Incident) -> str:
     place = f"，地点：{incident.place}" if incident.place else ""
+    title = incident.title.rstrip("。")  # the text adds its own full stop
     return (
         f"【DutyDesk】{SEVERITY_ZH[incident.severity.value]}"
-        f"{CATEGORY_ZH[incident.category.value]}事件：{incident.title}{place}。"
+        f"{CATEGORY_ZH[incident.category.value]}事件：{title}{place}。"
         f"回复“{incident.short_code} 确认”确认，“{incident.short_code} 升级”立即升级"
     )
 

@@ -25,6 +25,16 @@ class Category(StrEnum):
     other = "other"
 
 
+#: The categories as the centre names them (SMS texts, complaint notes, reports, warnings).
+CATEGORY_ZH = {
+    Category.special_equipment.value: "特种设备",
+    Category.food_safety.value: "食品安全",
+    Category.drug_safety.value: "药品安全",
+    Category.mass_event.value: "群体性事件",
+    Category.other.value: "其他",
+}
+
+
 class NoticeTopic(StrEnum):
     """What a notification is about: an incident page, or a notice that pages nobody."""
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from complaints import config, routing, service, timers, triage, views
 from complaints.actions import Actor
-from complaints.models import Complaint, ComplaintCluster, ComplaintRuleSet
+from complaints.models import Complaint, ComplaintCluster, ComplaintEvent, ComplaintRuleSet
 from complaints.service import MissingFields
 from complaints.vocab import (
     Channel,
@@ -178,6 +178,14 @@ def test_an_emergency_opens_an_incident_linked_both_ways(session: Session, centr
     assert incident.caller_phone == "+8613800138000"
     classification = json.loads(item.classification_json)
     assert "食物中毒" in classification["emergency_terms"]
+    notes = session.exec(
+        select(ComplaintEvent.note).where(
+            ComplaintEvent.complaint_id == item.id, ComplaintEvent.action == "emergency"
+        )
+    ).all()
+    assert notes == [
+        f"紧急件：已开启应急事件 #{incident.id}（食品安全，{incident.severity.value}级）"
+    ]
 
 
 def test_staff_may_flag_an_emergency_the_text_does_not_show(
