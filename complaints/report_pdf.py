@@ -9,7 +9,8 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from complaints.report_render import CATEGORY_ZH, DIMENSION_ZH, LEVEL_ZH, STATUS_ZH
+from complaints.report_render import DIMENSION_ZH, LEVEL_ZH, STATUS_ZH
+from escalation.models import CATEGORY_ZH
 
 FAMILY = "cjk"
 BAR_RGB = (47, 111, 178)
