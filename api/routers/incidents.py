@@ -62,8 +62,9 @@ def masks_numbers(role: Role) -> bool:
 
 
 def masked_recipient(to: str) -> str:
-    """A page's recipient: a phone number masked as a phone field is, anything else as text."""
-    return privacy.mask_phone(to) or to if privacy.mask_text_phones(to) != to else to
+    """A page's recipient: a phone number masked as a phone field is (free-text masking gives
+    `mask_phone`'s result for every number it finds), anything else as it is."""
+    return privacy.mask_text_phones(to)
 
 
 def masked_event(event: EventPublic) -> EventPublic:

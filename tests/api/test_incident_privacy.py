@@ -10,6 +10,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from complaints import privacy
 from core.users import Role
 from escalation.dispatch import Dispatcher
 from oncall.models import Person
@@ -94,3 +95,36 @@ def test_a_viewer_sees_numbers_masked_on_the_incident_page_and_its_live_part(
     for html in (page, live):
         assert not any(n in html for n in (*FULL_NUMBERS, officer[-11:]))
     assert "139****9999" in live  # the stranger's reply on the timeline
+
+
+def test_a_viewer_gets_every_way_of_writing_a_phone_masked_one_way(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    """0086 and full-width digits in the description are masked too, and every number reads
+    as `mask_phone` masks it: the page's recipient and the same number in the timeline."""
+    incident = flow._open(
+        web,
+        coordinator,
+        caller_phone=CALLER,
+        description="举报人电话008613912345678，备用１３９１２３４５６７８",
+    )
+    dispatcher.tick()
+    officer = flow._mobile(session, centre["officer"])
+    viewer = {
+        "Authorization": f"Bearer {make_token(session, make_user(session, role=Role.viewer))}"
+    }
+    body = web.get(f"/api/v1/incidents/{incident['id']}", headers=viewer).json()
+    assert body["description"] == "举报人电话139****5678，备用139****5678"
+    listed = web.get("/api/v1/incidents", headers=viewer)
+    assert listed.status_code == 200 and "12345678" not in listed.text
+    assert "１３９１２３４５６７８" not in listed.text
+    pages = web.get(f"/api/v1/incidents/{incident['id']}/notifications", headers=viewer).json()
+    masked_officer = privacy.mask_phone(officer)
+    assert masked_officer and masked_officer in [p["to"] for p in pages]
+    timeline = " ".join(e["text"] for e in body["timeline"])
+    assert f"({masked_officer})" in timeline and "+86*" not in timeline, timeline
