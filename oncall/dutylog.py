@@ -9,7 +9,9 @@ when the receiver has no login); never by the person handing over.
 
 A caller's phone number is shown in full only to the duty staff who record entries and call
 back (`dutylog.write`) and to those who may see full numbers (`complaint.confidential`);
-everyone else sees it masked (138****1234, `public`), and the audit log always masks it.
+everyone else sees it masked (138****1234, `public`), and the audit log always masks it. The
+same holds for the phone and ID numbers written inside an entry's or a handover's free text
+(event, measures, open items, notes …: `core.privacy.mask_text_phones`, `public_handover`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.privacy import mask_phone
+from core.privacy import mask_phone, mask_text_phones
 from core.users import Permission, Role, allowed
 from oncall.dutylog_models import (
     DutyLogEntry,
@@ -28,10 +30,18 @@ from oncall.dutylog_models import (
     DutyLogEntryPublic,
     Handover,
     HandoverCreate,
+    HandoverPublic,
 )
 from oncall.models import Person, Unit
 
 MAX_FUTURE = timedelta(days=1)
+# the free-text fields, where a caller's or anyone's number may be written too
+ENTRY_TEXT = ("caller_unit", "caller_name", "place", "event", "measures", "informed")
+HANDOVER_TEXT = ("open_items", "notes")
+
+
+def _masked_text(row: DutyLogEntry | Handover, fields: tuple[str, ...]) -> dict[str, str]:
+    return {field: mask_text_phones(getattr(row, field)) for field in fields}
 
 
 def _check_unit(session: Session, *, unit_id: int) -> None:
@@ -76,6 +86,7 @@ def record_entry(
         entity_type="duty_log_entry",
         entity_id=entry.id,
         after=entry.model_dump(mode="json", exclude={"id"})
+        | _masked_text(entry, ENTRY_TEXT)
         | {"caller_phone": mask_phone(entry.caller_phone)},
     )
     session.commit()
@@ -89,11 +100,14 @@ def sees_full_phone(role: Role) -> bool:
 
 
 def public(entry: DutyLogEntry, *, role: Role) -> DutyLogEntryPublic:
-    """The entry as `role` may read it: the caller's phone masked unless `sees_full_phone`."""
+    """The entry as `role` may read it: the caller's phone and the numbers in its free text
+    masked unless `sees_full_phone`."""
     shown = DutyLogEntryPublic.model_validate(entry)
-    if not sees_full_phone(role):
-        shown.caller_phone = mask_phone(entry.caller_phone)
-    return shown
+    if sees_full_phone(role):
+        return shown
+    return shown.model_copy(
+        update=_masked_text(entry, ENTRY_TEXT) | {"caller_phone": mask_phone(entry.caller_phone)}
+    )
 
 
 def get_entry(session: Session, *, entry_id: int) -> DutyLogEntry:
@@ -131,7 +145,16 @@ def list_entries(
 
 
 def _handover_summary(handover: Handover) -> dict[str, object]:
-    return handover.model_dump(mode="json", exclude={"id"})
+    return handover.model_dump(mode="json", exclude={"id"}) | _masked_text(handover, HANDOVER_TEXT)
+
+
+def public_handover(handover: Handover, *, role: Role) -> HandoverPublic:
+    """The handover as `role` may read it: the numbers in its open items and notes masked
+    unless `sees_full_phone`."""
+    shown = HandoverPublic.model_validate(handover)
+    if sees_full_phone(role):
+        return shown
+    return shown.model_copy(update=_masked_text(handover, HANDOVER_TEXT))
 
 
 def create_handover(

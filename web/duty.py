@@ -189,7 +189,10 @@ def duty_log(
         "entries": [
             dutylog.public(e, role=user.role) for e in dutylog.list_entries(session, limit=50)
         ],
-        "handovers": dutylog.list_handovers(session, limit=30),
+        "handovers": [
+            dutylog.public_handover(h, role=user.role)
+            for h in dutylog.list_handovers(session, limit=30)
+        ],
         "people": people,
         "names": {p.id: p.name for p in people},
         "person_options": [(p.id, p.name) for p in people],

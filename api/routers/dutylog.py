@@ -60,13 +60,13 @@ def get_entry(session: SessionDep, who: DutyLogReader, entry_id: EntryId) -> Dut
 @router.get("/handovers", summary="Handovers, newest first")
 def list_handovers(
     session: SessionDep,
-    _: DutyLogReader,
+    who: DutyLogReader,
     unit_id: UnitFilter = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[HandoverPublic]:
     handovers = dutylog.list_handovers(session, unit_id=unit_id, limit=limit, offset=offset)
-    return [HandoverPublic.model_validate(h) for h in handovers]
+    return [dutylog.public_handover(h, role=who.user.role) for h in handovers]
 
 
 @router.post("/handovers", status_code=status.HTTP_201_CREATED, summary="Hand over duty")
@@ -74,7 +74,7 @@ def create_handover(
     session: SessionDep, clock: ClockDep, who: DutyLogWriter, body: HandoverCreate
 ) -> HandoverPublic:
     handover = dutylog.create_handover(session, data=body, actor=who.name, now=clock.now())
-    return HandoverPublic.model_validate(handover)
+    return dutylog.public_handover(handover, role=who.user.role)
 
 
 def confirms_for_others(role: Role) -> bool:
@@ -100,4 +100,4 @@ def acknowledge_handover(
         for_others=confirms_for_others(who.user.role),
         now=clock.now(),
     )
-    return HandoverPublic.model_validate(handover)
+    return dutylog.public_handover(handover, role=who.user.role)

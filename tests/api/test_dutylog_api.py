@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -235,3 +236,63 @@ def test_caller_phones_are_masked_for_readers_without_full_numbers_and_in_the_au
     # not 13800001234: the page quotes +8613800001234 as the example of a valid number
     assert "139****5670" in page and "13912345670" not in page
     client.cookies.clear()
+
+
+def test_numbers_in_free_text_are_masked_like_the_caller_phone_and_always_in_the_audit(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    unit, giver, taker = _people(session)
+    officer = auth_headers(Role.duty_officer)
+    written = {
+        "event": "电梯困人，回拨电话13912345678",
+        "measures": "已通知维保 0755-88888888",
+        "informed": "派出所 0086 139 1234 5671",
+    }
+    created = client.post(
+        "/api/v1/duty-log",
+        json=_entry(unit.id, caller_phone="+8613912345678", **written),
+        headers=officer,
+    ).json()
+    masked = {
+        "event": "电梯困人，回拨电话139****5678",
+        "measures": "已通知维保 075*****8888",
+        "informed": "派出所 139****5671",
+    }
+    assert {k: created[k] for k in written} == written  # the duty staff see them in full
+    for role in (Role.handler, Role.planner):
+        one = client.get(f"/api/v1/duty-log/{created['id']}", headers=auth_headers(role)).json()
+        listed = client.get(
+            "/api/v1/duty-log", params={"unit_id": unit.id}, headers=auth_headers(role)
+        ).json()
+        for shown in (one, listed[0]):
+            assert {k: shown[k] for k in written} == masked, role
+            assert shown["caller_phone"] == "139****5678"
+    handover = client.post(
+        "/api/v1/handovers",
+        json={
+            "unit_id": unit.id,
+            "from_person_id": giver.id,
+            "to_person_id": taker.id,
+            "open_items": "回拨 13912345678",
+            "notes": "维保电话 0755-8888 8888",
+        },
+        headers=officer,
+    ).json()
+    assert handover["open_items"] == "回拨 13912345678"
+    listed_handovers = client.get(
+        "/api/v1/handovers", params={"unit_id": unit.id}, headers=auth_headers(Role.handler)
+    ).json()
+    assert [(h["open_items"], h["notes"]) for h in listed_handovers] == [
+        ("回拨 139****5678", "维保电话 075*****8888")
+    ]
+    admin = auth_headers(Role.admin)
+    entry_audit = client.get(
+        f"/api/v1/audit?entity_type=duty_log_entry&entity_id={created['id']}", headers=admin
+    ).json()
+    after = json.loads(entry_audit[0]["after"])  # the audit log keeps it as JSON text
+    assert {k: after[k] for k in written} == masked
+    handover_audit = client.get(
+        f"/api/v1/audit?entity_type=handover&entity_id={handover['id']}", headers=admin
+    ).text
+    assert "139****5678" in handover_audit and "13912345678" not in handover_audit
+    assert "88888888" not in handover_audit and "8888 8888" not in handover_audit
