@@ -3,7 +3,6 @@ the nearest deadline (items without a running clock last), then the oldest."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
-from complaints import privacy
 from complaints.models import Complaint
 from complaints.vocab import Channel, Domain, ItemType, Status
 
@@ -34,15 +32,13 @@ class QueueFilter:
     cluster_id: int | None = None
     text: str | None = None
     # the item types whose free text the reader sees with phone and ID numbers masked
-    # (`views.numbers_hidden_types`): `text` does not find those items by such a number
+    # (`views.numbers_hidden_types`): a `text` with a digit in it does not search the free
+    # text of those items, so no part of a number the reader cannot see finds them
     numbers_hidden_in: frozenset[ItemType] = frozenset()
 
 
-_NUMBER = re.compile(r"\d{7}")  # a run long enough to be part of a phone or ID number
-
-
-def _looks_like_a_number(needle: str) -> bool:
-    return bool(_NUMBER.search(needle)) or privacy.mask_text_phones(needle) != needle
+def _has_digit(needle: str) -> bool:
+    return any(c.isdigit() for c in needle)
 
 
 def scope(query: Any, unit_ids: frozenset[int] | None) -> Any:
@@ -87,8 +83,10 @@ def _where(query: Any, f: QueueFilter, unit_ids: frozenset[int] | None) -> Any:
     if f.text:
         needle = f.text.strip()
         in_description = col(Complaint.description).contains(needle, autoescape=True)
-        if f.numbers_hidden_in and _looks_like_a_number(needle):
-            # a reader who sees an item's numbers masked cannot find it by them either
+        if f.numbers_hidden_in and _has_digit(needle):
+            # a reader who sees an item's numbers masked cannot find it by any of their
+            # digits either (a few known digits plus one guessed would reveal the rest);
+            # the ref, title, respondent and external ref are shown in full and still match
             in_description = and_(
                 in_description, col(Complaint.item_type).not_in(sorted(f.numbers_hidden_in))
             )

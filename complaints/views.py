@@ -7,7 +7,7 @@
   the ID number masked; read-only viewers see names and phones masked too.
 - Phone and ID numbers in free text (facts, claim, clue) are masked wherever the identity is
   (read-only viewers; a report's readers without `complaint.confidential`), and the queue's
-  text search does not find such items by those numbers.
+  text search does not look into such items' free text for a term with a digit in it.
 """
 
 from __future__ import annotations
