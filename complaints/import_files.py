@@ -1,7 +1,11 @@
 """Reading an uploaded table (pure): CSV in UTF-8 or GB18030/GBK, or the first sheet of an
-.xlsx workbook (openpyxl, read-only). Old binary .xls is refused with a hint. The first
-non-empty row is the header; row numbers are the ones the user sees (the header is usually
-row 1); empty rows are skipped; more than `max_rows` data rows raise `TooManyRows`.
+.xlsx workbook (openpyxl, read-only). Old binary .xls is refused with a hint. An .xlsx is
+looked into before openpyxl opens it: one that would unpack to more than
+`MAX_UNPACKED_BYTES`, or with a part packed more tightly than `MAX_RATIO` (a "zip bomb"), is
+refused, as is a file that is not a zip archive. A CSV cell longer than the csv module's field
+limit makes the file unreadable, not a server error. The first non-empty row is the header;
+row numbers are the ones the user sees (the header is usually row 1); empty rows are
+skipped; more than `max_rows` data rows raise `TooManyRows`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from complaints.import_columns import Cell, text_of
 
 FileFormat = Literal["csv", "xlsx"]
 XLSX_MAGIC = b"PK\x03\x04"
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all parts of an .xlsx, unpacked
+MAX_RATIO = 200  # unpacked / packed size of one part; real workbooks stay well below
+RATIO_FROM = 1024 * 1024  # parts smaller than this may be packed as tightly as they are
 
 
 class TableError(ValueError):
@@ -64,6 +71,16 @@ def _non_empty(cells: list[Cell]) -> bool:
     return any(text_of(c) for c in cells)
 
 
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[Cell]]]:
+    number = 0
+    try:
+        for row in reader:
+            number += 1
+            yield number, cast(list[Cell], row)
+    except csv.Error as exc:
+        raise TableError(f"row {number + 1} cannot be read as CSV: {exc}") from None
+
+
 def _csv_table(content: bytes, encoding: str | None) -> Table:
     text, used = decode(content, encoding)
     if "\x00" in text:
@@ -74,13 +91,34 @@ def _csv_table(content: bytes, encoding: str | None) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    numbered = ((n, cast(list[Cell], row)) for n, row in enumerate(reader, start=1))
-    return _with_header(numbered, "csv", used)
+    return _with_header(_csv_rows(reader), "csv", used)
+
+
+def check_archive(content: bytes) -> None:
+    """TableError unless `content` is a zip archive whose parts unpack to a sane size. The
+    sizes are the ones the archive declares: zipfile (and so openpyxl) never unpacks more of
+    a part than its declared size, so they bound what opening the workbook can take."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise TableError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+    limit = MAX_UNPACKED_BYTES // (1024 * 1024)
+    if sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+        raise TableError(f"the workbook unpacks to more than {limit} MiB: split it")
+    for part in parts:
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            raise TableError(
+                f"the workbook's part {part.filename!r} is packed {ratio} times as tightly as"
+                " a spreadsheet is: not a workbook an export makes"
+            )
 
 
 def _xlsx_table(content: bytes) -> Table:
     import openpyxl  # imported lazily: only bulk import needs it
 
+    check_archive(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:

@@ -1,9 +1,10 @@
 """Files for bulk-import tests: a 全国12315平台-style export with good and bad rows, as CSV
-(any encoding) or .xlsx."""
+(any encoding) or .xlsx, and an .xlsx "zip bomb"."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 
@@ -134,4 +135,23 @@ def xlsx_bytes(rows: list[list[object]] | None = None) -> bytes:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def xlsx_bomb(unpacked_mib: int = 64, part: str = "xl/sharedStrings.xml") -> bytes:
+    """A good workbook whose `part` holds one string of `unpacked_mib` MiB that packs to a few
+    hundred KB; written in chunks, so building it takes little memory."""
+    good = zipfile.ZipFile(io.BytesIO(xlsx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in good.infolist():
+            if info.filename != part:
+                bomb.writestr(info.filename, good.read(info.filename))
+        with bomb.open(part, "w", force_zip64=True) as member:
+            member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+            member.write(b' count="1" uniqueCount="1"><si><t>')
+            chunk = b"A" * (1024 * 1024)
+            for _ in range(unpacked_mib):
+                member.write(chunk)
+            member.write(b"</t></si></sst>")
     return out.getvalue()

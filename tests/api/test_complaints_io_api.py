@@ -75,6 +75,14 @@ def test_file_level_errors(
     assert xls.status_code == 415 and "xlsx" in xls.json()["detail"]
     broken = _upload(client, staff, b"PK\x03\x04 broken", "x.xlsx")
     assert broken.status_code == 422 and broken.json()["errors"][0]["field"] == "file"
+    bomb = files.xlsx_bomb()  # 64 MiB of shared strings in a few hundred KB
+    assert len(bomb) < importer.MAX_BYTES
+    refused = _upload(client, staff, bomb, "bomb.xlsx")
+    assert (
+        refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+    )
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "file" and "unpacks to more than 50 MiB" in error["reason"]
     bad_source = _upload(client, staff, files.csv_bytes(), source="no spaces please")
     assert bad_source.status_code == 422
     monkeypatch.setattr(importer, "MAX_BYTES", 1024)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from complaints import importer
+from complaints import import_files, importer
 from complaints.io_models import ImportRef
 from complaints.io_schemas import ImportOptions, ImportReport
 from complaints.models import Complaint, ComplaintEvent
@@ -199,6 +199,26 @@ def test_size_and_row_limits(
         _import(session, files.csv_bytes())
     with pytest.raises(importer.UnsupportedFile):
         _import(session, b"\xd0\xcf\x11\xe0xx", "old.xls")
+
+
+def test_an_xlsx_that_would_unpack_too_far_is_refused_before_it_is_opened(
+    session: Session, centre: Centre, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        _import(session, files.xlsx_bomb(unpacked_mib=2), "tight.xlsx")  # under the total
+    assert caught.value.errors[0].field == "file"
+    assert "xl/sharedStrings.xml" in caught.value.errors[0].reason
+    monkeypatch.setattr(import_files, "MAX_UNPACKED_BYTES", 4096)
+    with pytest.raises(ValidationFailed, match="unpacks to more than"):
+        _import(session, files.xlsx_bytes(), "export.xlsx")
+    assert _count(session) == 0
+
+
+def test_a_csv_cell_past_the_field_limit_is_a_bad_file(session: Session, centre: Centre) -> None:
+    text = "登记编号,问题描述\nGD-1," + "很长" * 70_000 + "\n"
+    with pytest.raises(ValidationFailed) as caught:
+        _import(session, text.encode(), item_type="help", channel="transfer_12345")
+    assert caught.value.errors[0].field == "file" and "row 2" in caught.value.errors[0].reason
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
