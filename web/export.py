@@ -1,6 +1,9 @@
 """The roster as an Excel workbook (openpyxl): the grid as worked with one colour per shift
 (cells changed by an approved swap or a cover have a dashed border and a note with the
-plan), holidays and make-up days marked, the leader on duty, then per-person totals."""
+plan), holidays and make-up days marked, the leader on duty, then per-person totals.
+
+Every value goes in through `put`: a string is stored as text, never as a formula, whatever
+it starts with (a person named `=HYPERLINK(…)` stays a name; OWASP "CSV injection")."""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.workcal import DayKind
 from web.i18n import DEFAULT_LOCALE, LOCALES, gettext
@@ -30,6 +35,26 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 DASHED = Side(style="mediumDashed", color="1C64F2")
 ADJUSTED_BORDER = Border(left=DASHED, right=DASHED, top=DASHED, bottom=DASHED)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(
+    sheet: Worksheet, row: int, column: int, value: str | float | None = None
+) -> Cell | MergedCell:
+    """The cell at (`row`, `column`) holding `value`; a string is stored as text (openpyxl
+    would make one starting with '=' a formula), marked with a quote prefix when a
+    spreadsheet would read it as a formula once edited."""
+    cell = sheet.cell(row=row, column=column)
+    if value is None:
+        return cell
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    return cell
 
 
 def _fill(colour: str) -> PatternFill:
@@ -59,27 +84,24 @@ def roster_workbook(
         f"{unit_name} {roster_word} {roster.period_start} – {roster.period_end} "
         f"v{roster.version} ({status})"
     )
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
-    sheet.cell(
-        row=2,
-        column=1,
-        value=f"{exported_word} {generated_at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})",
-    )
+    put(sheet, 1, 1, title).font = Font(bold=True, size=13)
+    exported_at = f"{generated_at.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"
+    put(sheet, 2, 1, f"{exported_word} {exported_at}")
     header_row, weekday_row, first_person_row = 4, 5, 7
-    sheet.cell(row=header_row, column=1, value=_("Name")).font = Font(bold=True)
-    sheet.cell(row=weekday_row, column=1, value=_("Day"))
+    put(sheet, header_row, 1, _("Name")).font = Font(bold=True)
+    put(sheet, weekday_row, 1, _("Day"))
     leader_row = 6
-    sheet.cell(row=leader_row, column=1, value=_("Leader on duty")).font = Font(bold=True)
+    put(sheet, leader_row, 1, _("Leader on duty")).font = Font(bold=True)
     for index, day in enumerate(grid.days, start=2):
-        top = sheet.cell(row=header_row, column=index, value=day.day.strftime("%m-%d"))
+        top = put(sheet, header_row, index, day.day.strftime("%m-%d"))
         top.font = Font(bold=True)
         mark = label("weekday", day.day.weekday())
         if day.kind in (DayKind.HOLIDAY, DayKind.MAKEUP_WORKDAY):
             mark += " " + (day.holiday_name or label("day_kind", day.kind))
-        sheet.cell(row=weekday_row, column=index, value=mark)
-        sheet.cell(row=leader_row, column=index, value="、".join(grid.leaders.get(day.day, [])))
+        put(sheet, weekday_row, index, mark)
+        put(sheet, leader_row, index, "、".join(grid.leaders.get(day.day, [])))
         for row in (header_row, weekday_row, leader_row):
-            cell = sheet.cell(row=row, column=index)
+            cell = put(sheet, row, index)
             cell.alignment, cell.border = CENTRE, BORDER
             if day.kind in DAY_FILLS:
                 cell.fill = _fill(DAY_FILLS[day.kind])
@@ -87,14 +109,14 @@ def roster_workbook(
     sheet.column_dimensions["A"].width = 14
     for offset, person in enumerate(grid.people):
         row = first_person_row + offset
-        sheet.cell(row=row, column=1, value=person.name).border = BORDER
+        put(sheet, row, 1, person.name).border = BORDER
         for index, day in enumerate(grid.days, start=2):
-            cell = sheet.cell(row=row, column=index)
+            cell = put(sheet, row, index)
             cell.alignment, cell.border = CENTRE, BORDER
             assert person.id is not None
             shift = grid.cell(person.id, day.day)
             if shift is not None:
-                cell.value = shift.name
+                put(sheet, row, index, shift.name)
                 cell.fill = _fill(SHIFT_FILLS[shift.colour])
             planned = grid.adjusted.get((person.id, day.day))
             if planned is not None:
@@ -102,11 +124,9 @@ def roster_workbook(
                 cell.border = ADJUSTED_BORDER
                 cell.comment = Comment(_("planned: %(shift)s") % {"shift": name}, "DutyDesk")
     legend_row = first_person_row + len(grid.people) + 1
-    sheet.cell(row=legend_row, column=1, value=_("Shifts")).font = Font(bold=True)
+    put(sheet, legend_row, 1, _("Shifts")).font = Font(bold=True)
     for offset, shift in enumerate(grid.shifts.values(), start=1):
-        cell = sheet.cell(
-            row=legend_row + offset, column=1, value=f"{shift.name} {shift.start}–{shift.end}"
-        )
+        cell = put(sheet, legend_row + offset, 1, f"{shift.name} {shift.start}–{shift.end}")
         cell.fill = _fill(SHIFT_FILLS[shift.colour])
     sheet.freeze_panes = f"B{first_person_row}"
 
@@ -133,14 +153,14 @@ def roster_workbook(
         "holidays_with_history",
     ]
     for column, text in enumerate(headers, start=1):
-        totals.cell(row=1, column=column, value=text).font = Font(bold=True)
+        put(totals, 1, column, text).font = Font(bold=True)
         totals.column_dimensions[get_column_letter(column)].width = 12
     for row, person in enumerate(grid.people, start=2):
         assert person.id is not None
         figures = grid.totals.get(person.id, {})
-        totals.cell(row=row, column=1, value=person.name)
+        put(totals, row, 1, person.name)
         for column, key in enumerate(keys, start=2):
-            totals.cell(row=row, column=column, value=figures.get(key, 0))
+            put(totals, row, column, figures.get(key, 0))
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -144,3 +144,23 @@ def test_grid_shows_an_override_as_worked(client: TestClient, session: Session) 
     html = client.get(f"/rosters/{roster.id}").text
     assert _cells(html, yang) == [(None, "day"), (None, None)]
     assert _cells(html, cover) == [("day", ""), (None, None)]  # a row although not planned
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(
+    client: TestClient, session: Session
+) -> None:
+    roster, people, _ = _published(session)
+    evil = '=HYPERLINK("http://evil.example/x","张三")'
+    leader = people["王建国"]  # in the grid, the leader row and the totals
+    leader.name = evil
+    session.add(leader)
+    session.commit()
+    make_user(session, role=Role.viewer, username="grid-viewer")
+    client.post("/login", data={"username": "grid-viewer", "password": TEST_PASSWORD})
+    book = load_workbook(BytesIO(client.get(f"/rosters/{roster.id}/export.xlsx").content))
+    for title, expected in (("值班表", 3), ("统计", 1)):  # the row and the leader on 2 days
+        cells = [c for row in book[title].iter_rows() for c in row]
+        named = [c for c in cells if c.value == evil]
+        assert len(named) == expected, title
+        assert all(c.data_type == "s" and c.quotePrefix for c in named), title
+        assert not [c.coordinate for c in cells if c.data_type == "f"], title
