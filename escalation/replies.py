@@ -4,7 +4,8 @@ short code ("1234 确认", "1234 esc"), and a key pressed during a voice page.
 Invariants:
 - Only someone paged for an incident acknowledges or escalates it by reply (`_paged`; a
   group broadcast pages nobody in particular); every reply naming an unresolved incident
-  goes on its timeline, others are audited (`incident.reply_unmatched`).
+  goes on its timeline, others are logged and audited (`incident.reply_unmatched`) with the
+  sender masked and without the reply's text (it may hold anyone's personal data).
 - Replies and key presses never fail on the incident's state: they return the answer to send
   back, saying what the state is; a reply or press that changes nothing is recorded with why.
 - Acknowledging and escalating go through `escalation.service` (`acknowledge`,
@@ -20,6 +21,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.privacy import mask_phone
 from escalation import engine
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
@@ -82,7 +84,8 @@ def handle_reply(
             .order_by(col(Incident.id).desc())
         ).first()
     if match is None or incident is None or incident.id is None:
-        _unmatched(session, from_number=from_number, body=text, now=now)
+        said_word = match.group(2) if match else None
+        _unmatched(session, from_number=from_number, body=text, code=code, word=said_word, now=now)
         return UNRECOGNISED if code is None else f"事件码 {code} 不存在或已办结"
     word = match.group(2) or "ack"
     paged, person_id = _paged(session, incident.id, from_number)
@@ -132,17 +135,35 @@ def handle_reply(
     return answer
 
 
-def _unmatched(session: Session, *, from_number: str, body: str, now: datetime) -> None:
-    """A reply that names no unresolved incident: logged and audited, nothing else."""
-    log.info("reply from %s names no unresolved incident: %r", from_number, body)
+def _unmatched(
+    session: Session,
+    *,
+    from_number: str,
+    body: str,
+    code: str | None,
+    word: str | None,
+    now: datetime,
+) -> None:
+    """A reply that names no unresolved incident: logged and audited, nothing else. Such a
+    reply may come from anyone and say anything (names, phone and ID numbers), so the log
+    and the audit keep the sender masked (138****1234) and of the body only its length, the
+    code it named and a known answer word, never its text."""
+    sender = mask_phone(from_number) or "unknown"
+    known = word if word in ACK_WORDS | ESCALATE_WORDS else None
+    log.info(
+        "reply from %s (%d characters, code %s) names no unresolved incident",
+        sender,
+        len(body),
+        code or "none",
+    )
     audit.record(
         session,
         at=now,
-        actor=from_number or "unknown",
+        actor=sender,
         action="incident.reply_unmatched",
         entity_type="reply",
-        entity_id=from_number or "unknown",
-        after={"from": from_number, "body": body},
+        entity_id=sender,
+        after={"from": sender, "length": len(body), "code": code, "word": known},
     )
     session.commit()
 

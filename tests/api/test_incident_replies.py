@@ -6,15 +6,19 @@ with a fake clock, as in test_escalation_flow."""
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from core.audit import AuditEntry
 from core.clock import FakeClock
+from core.privacy import mask_phone
 from escalation.dispatch import Dispatcher
 from escalation.models import Incident
 from oncall.models import Person
@@ -133,8 +137,32 @@ def test_every_reply_leaves_a_trace(
     assert "不存在或已办结" in _sms(web, fake, officer, f"{unknown} 确认").text
     assert "未识别" in _sms(web, fake, STRANGER, "hello").text
     unmatched = _audits(session, "incident.reply_unmatched")
-    assert [a.actor for a in unmatched] == [officer, STRANGER]
-    assert f"{unknown} 确认" in (unmatched[0].after or "")
+    assert [a.actor for a in unmatched] == [mask_phone(officer), "139****9999"]  # masked
+    assert json.loads(unmatched[0].after or "{}") == {
+        "from": mask_phone(officer),
+        "length": len(f"{unknown} 确认"),
+        "code": unknown,
+        "word": "确认",
+    }
+
+
+def test_an_unmatched_reply_is_logged_and_audited_without_its_personal_data(
+    web: TestClient, fake: FakeTwilio, session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = "举报人李四身份证110101199003071234电话13712345678"
+    with caplog.at_level(logging.INFO, logger="dutydesk"):
+        assert "未识别" in _sms(web, fake, STRANGER, body).text
+        assert "不存在或已办结" in _sms(web, fake, STRANGER, named := "0000 李四13712345678").text
+    logged = [r.getMessage() for r in caplog.records if "no unresolved incident" in r.getMessage()]
+    assert logged == [
+        f"reply from 139****9999 ({len(body)} characters, code none) names no unresolved incident",
+        f"reply from 139****9999 ({len(named)} characters, code 0000) names no unresolved incident",
+    ]
+    stored = " ".join(
+        f"{a.actor} {a.entity_id} {a.after}" for a in _audits(session, "incident.reply_unmatched")
+    )
+    for secret in ("李四", "110101199003071234", "13712345678", "13999999999"):
+        assert secret not in caplog.text and secret not in stored, secret
 
 
 # ---- 8. TwiML whatever the incident's state --------------------------------------------------
