@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.privacy import mask_phone
+from core.privacy import mask_phone, mask_text_phones
 from escalation import engine
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
@@ -101,14 +101,14 @@ def handle_reply(
             actor=actor,
             text=f"{said} — refused: {who}, not paged for this incident; escalation continues",
         )
-        audit.record(
+        audit.record(  # the audit log always masks numbers (a stranger's text may hold any)
             session,
             at=now,
-            actor=actor,
+            actor=f"person:{person_id}" if person_id else mask_phone(from_number) or "",
             action="incident.reply_refused",
             entity_type="incident",
             entity_id=incident.id,
-            after={"from": from_number, "body": text},
+            after={"from": mask_phone(from_number), "body": mask_text_phones(text)},
         )
         session.commit()
         if person_id:

@@ -77,7 +77,9 @@ def test_a_stranger_cannot_acknowledge_by_sms_and_the_escalation_goes_on(
     refused = _events(state, "reply_refused")
     assert len(refused) == 3 and all("not paged for this incident" in t for t in refused)
     assert STRANGER in refused[0] and "an unknown sender" in refused[0]
-    assert len(_audits(session, "incident.reply_refused")) == 3
+    audits = _audits(session, "incident.reply_refused")
+    assert len(audits) == 3
+    assert all(STRANGER[-11:] not in f"{a.actor} {a.after}" for a in audits)  # masked
     clock.advance(timedelta(minutes=5))
     dispatcher.tick()
     assert len(fake.messages(to=_mobile(session, centre["backup"]))) == 1  # still climbing
