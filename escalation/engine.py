@@ -52,7 +52,7 @@ from escalation.policy import (
     describe_target,
 )
 
-AckSource = Literal["sms", "voice", "web", "api"]
+AckSource = Literal["sms", "voice", "web", "api", "outbox"]
 OwnRules = Mapping[int, Sequence[NotifyRule]]
 _NO_OWN_RULES: OwnRules = {}
 

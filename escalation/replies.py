@@ -10,23 +10,32 @@ Invariants:
   back, saying what the state is; a reply or press that changes nothing is recorded with why.
 - Acknowledging and escalating go through `escalation.service` (`acknowledge`,
   `request_escalation`), exactly as from the desk; each call commits once.
+- A reply typed in the outbox (`handle_outbox_reply`, the embedded demo channel) answers only
+  a page delivered through the local outbox (409 otherwise: a Twilio page is answered from the
+  phone) and is honest about who typed it: unless the signed-in user is the recipient
+  (Person.user_id), the timeline and acknowledged_by say "person:6 (outbox reply by
+  coordinator)", and the audit's actor is the user.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.errors import Conflict, NotFound
 from core.privacy import mask_phone, mask_text_phones
+from core.users import User
 from escalation import engine
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
+from escalation.outbox_channel import OutboxChannel
 from escalation.service import acknowledge, add_event, get_incident, request_escalation
-from oncall.models import ContactMethod
+from oncall.models import ContactMethod, Person
 
 log = logging.getLogger("dutydesk.escalation")
 ACK_WORDS = {"ack", "ok", "1", "确认", "收到", "好"}
@@ -62,8 +71,54 @@ def _paged(session: Session, incident_id: int, number: str) -> tuple[bool, int |
 UNRECOGNISED = "未识别。请回复 事件码+确认，例如 1234 确认"
 
 
+@dataclass(frozen=True)
+class OutboxReplier:
+    """The signed-in user who types a reply in the outbox for a page's recipient."""
+
+    username: str
+    person_id: int | None  # the person linked to the user (Person.user_id), if any
+
+
+def delivered_through_outbox(notification: Notification) -> bool:
+    """Whether the local outbox channel delivered `notification` (its receipt's provider id)."""
+    return (notification.provider_id or "").startswith(f"{OutboxChannel.name}:")
+
+
+def handle_outbox_reply(
+    session: Session, *, notification_id: int, user: User, body: str, now: datetime
+) -> str:
+    """A reply typed in the outbox as the recipient of notification `notification_id` would
+    send it by SMS. Only a page the local outbox delivered can be answered so (`Conflict`
+    otherwise); the reply is recorded as made by `user` for the recipient (see the module's
+    invariants). Returns the answer, as `handle_reply`."""
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        raise NotFound(f"notification {notification_id} not found")
+    if not delivered_through_outbox(notification):
+        raise Conflict(
+            f"notification {notification_id} was not delivered through the local outbox "
+            f"(channel {notification.channel}, {notification.status.value}); only the "
+            "recipient can answer it, from their phone"
+        )
+    linked = session.exec(select(Person.id).where(Person.user_id == user.id)).first()
+    return handle_reply(
+        session,
+        from_number=notification.to,
+        body=body,
+        now=now,
+        via="outbox",
+        replied_by=OutboxReplier(username=user.username, person_id=linked),
+    )
+
+
 def handle_reply(
-    session: Session, *, from_number: str, body: str, now: datetime, via: engine.AckSource = "sms"
+    session: Session,
+    *,
+    from_number: str,
+    body: str,
+    now: datetime,
+    via: engine.AckSource = "sms",
+    replied_by: OutboxReplier | None = None,
 ) -> str:
     """An SMS (or outbox) reply such as "1234 ack" / "1234 确认" / "1234 esc". Returns the
     answer text to send back; never raises for the state the incident is in.
@@ -71,7 +126,8 @@ def handle_reply(
     Only someone paged for the incident (`_paged`) acknowledges or escalates by reply; any
     other sender is told so and the escalation keeps running. Every reply whose code names
     an unresolved incident goes on its timeline (with what came of it); a reply that names
-    none is logged and audited (`incident.reply_unmatched`).
+    none is logged and audited (`incident.reply_unmatched`). `replied_by` is the user who typed
+    the reply in the outbox for `from_number` (`handle_outbox_reply`).
     """
     text = body.strip()
     match = _REPLY.match(text.lower())
@@ -90,6 +146,11 @@ def handle_reply(
     word = match.group(2) or "ack"
     paged, person_id = _paged(session, incident.id, from_number)
     actor = f"person:{person_id}" if person_id else from_number
+    by = actor  # who acted, for the audit
+    if replied_by is not None:
+        by = replied_by.username
+        if person_id is None or replied_by.person_id != person_id:
+            actor = f"{actor} (outbox reply by {replied_by.username})"
     said = f"reply from {from_number}: {text}"
     if not paged:
         who = f"person {person_id}" if person_id else "an unknown sender"
@@ -104,11 +165,12 @@ def handle_reply(
         audit.record(  # the audit log always masks numbers (a stranger's text may hold any)
             session,
             at=now,
-            actor=f"person:{person_id}" if person_id else mask_phone(from_number) or "",
+            actor=by if replied_by is not None or person_id else mask_phone(from_number) or "",
             action="incident.reply_refused",
             entity_type="incident",
             entity_id=incident.id,
-            after={"from": mask_phone(from_number), "body": mask_text_phones(text)},
+            after={"from": mask_phone(from_number), "body": mask_text_phones(text)}
+            | ({"as": mask_text_phones(actor), "via": via} if replied_by else {}),
         )
         session.commit()
         if person_id:
@@ -117,12 +179,18 @@ def handle_reply(
     open_ = incident.status is IncidentStatus.open
     if word in ESCALATE_WORDS and open_:
         add_event(session, incident.id, at=now, kind="reply", actor=actor, text=said)
-        request_escalation(session, incident_id=incident.id, actor=actor, now=now)
+        request_escalation(session, incident_id=incident.id, actor=actor, now=now, audit_actor=by)
         return f"事件 {code} 已升级"
     if word in ACK_WORDS and open_:
         add_event(session, incident.id, at=now, kind="reply", actor=actor, text=said)
         acknowledge(
-            session, incident_id=incident.id, actor=actor, now=now, via=via, person_id=person_id
+            session,
+            incident_id=incident.id,
+            actor=actor,
+            now=now,
+            via=via,
+            person_id=person_id,
+            audit_actor=by,
         )
         return f"事件 {code} 已确认，谢谢"
     if word in ACK_WORDS | ESCALATE_WORDS:

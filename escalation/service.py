@@ -146,16 +146,18 @@ def commit_change(
     actor: str,
     now: datetime,
     after: dict[str, object] | None = None,
+    audit_actor: str | None = None,
 ) -> Incident:
     """Timeline entry + audit entry + commit, for every state change of an incident; the
-    audit's `after` is the incident's summary unless given."""
+    audit's `after` is the incident's summary unless given, its actor `actor` unless
+    `audit_actor` names the user who acted for someone else (an outbox reply)."""
     assert incident.id is not None
     session.add(incident)
     add_event(session, incident.id, at=now, kind=kind, actor=actor, text=text)
     audit.record(
         session,
         at=now,
-        actor=actor,
+        actor=audit_actor or actor,
         action=f"incident.{kind}",
         entity_type="incident",
         entity_id=incident.id,
@@ -174,7 +176,11 @@ def acknowledge(
     now: datetime,
     via: engine.AckSource,
     person_id: int | None = None,
+    audit_actor: str | None = None,
 ) -> Incident:
+    """Stop the escalation. `actor` is who acknowledged (acknowledged_by, the timeline);
+    `audit_actor`, when given, the signed-in user who did it for them (an outbox reply).
+    Acknowledging twice is a no-op."""
     incident = get_incident(session, incident_id=incident_id)
     if incident.status is IncidentStatus.acknowledged:
         return incident
@@ -195,6 +201,8 @@ def acknowledge(
         actor=actor,
         now=now,
         text=f"acknowledged by {actor} via {via}; escalation stopped",
+        after=summary(incident) | {"acknowledged_by": actor, "via": via},
+        audit_actor=audit_actor,
     )
 
 
@@ -247,8 +255,16 @@ def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> 
     )
 
 
-def request_escalation(session: Session, *, incident_id: int, actor: str, now: datetime) -> None:
-    """Press 2 / "esc": the next tick climbs at once (the tick resolves the next step)."""
+def request_escalation(
+    session: Session,
+    *,
+    incident_id: int,
+    actor: str,
+    now: datetime,
+    audit_actor: str | None = None,
+) -> None:
+    """Press 2 / "esc": the next tick climbs at once (the tick resolves the next step).
+    `audit_actor` as for `acknowledge`."""
     incident = get_incident(session, incident_id=incident_id)
     if incident.status is not IncidentStatus.open:
         raise Conflict(f"incident is {incident.status.value}")
@@ -266,7 +282,7 @@ def request_escalation(session: Session, *, incident_id: int, actor: str, now: d
     audit.record(
         session,
         at=now,
-        actor=actor,
+        actor=audit_actor or actor,
         action="incident.escalate_now",
         entity_type="incident",
         entity_id=incident_id,

@@ -94,6 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
         "web": N_("the page"),
         "sms": N_("SMS reply"),
         "voice": N_("key press on the call"),
+        "outbox": N_("reply in the outbox"),
     },
     "provider_status": {
         "stored": N_("kept in the outbox"),

@@ -36,10 +36,16 @@ class _Words:
     shifts: Mapping[str, str] = field(default_factory=dict)
 
     def person(self, text: str) -> str:
-        match = re.fullmatch(r"person[ :](\d+)", text.strip())
+        match = re.fullmatch(r"person[ :](\d+)(?: \(outbox reply by (.+)\))?", text.strip())
         if match is None:
             return text
-        return self.names.get(int(match.group(1)), text)
+        if match.group(2) is None:
+            return self.names.get(int(match.group(1)), text)
+        name = self.names.get(int(match.group(1)), f"person:{match.group(1)}")
+        return self.gettext(N_("%(person)s (outbox reply by %(user)s)")) % {
+            "person": name,
+            "user": match.group(2),
+        }
 
     def people(self, text: str) -> str:
         if text == "groups only":

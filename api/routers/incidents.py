@@ -27,7 +27,6 @@ from api.deps import (
 )
 from complaints import privacy
 from core.db import reading_from_here
-from core.errors import NotFound
 from core.types import MAX_ID
 from core.users import Role
 from escalation import opening, replies, reporting, service
@@ -39,7 +38,6 @@ from escalation.models import (
     IncidentPublic,
     IncidentReportCreate,
     IncidentReportPublic,
-    Notification,
     NotificationPublic,
     ReportingClockPublic,
 )
@@ -264,14 +262,18 @@ def outbox(
 @router.post(
     "/outbox/{notification_id}/reply",
     summary="Reply as the recipient would by SMS (e.g. '1234 确认')",
+    description=(
+        "Only a page delivered through the local outbox can be answered here (409 otherwise: "
+        "a Twilio page is answered from the phone). The reply is recorded as made by the "
+        "signed-in user for the recipient, e.g. acknowledged_by `person:6 (outbox reply by "
+        "coordinator)` via `outbox`, the audit's actor being the user; a user linked to the "
+        "recipient (Person.user_id) is simply that person."
+    ),
 )
 def outbox_reply(
-    session: SessionDep, clock: ClockDep, _: OutboxUser, notification_id: Id, body: ReplyBody
+    session: SessionDep, clock: ClockDep, who: OutboxUser, notification_id: Id, body: ReplyBody
 ) -> ReplyResult:
-    notification = session.get(Notification, notification_id)
-    if notification is None:
-        raise NotFound(f"notification {notification_id} not found")
-    answer = replies.handle_reply(
-        session, from_number=notification.to, body=body.body, now=clock.now(), via="sms"
+    answer = replies.handle_outbox_reply(
+        session, notification_id=notification_id, user=who.user, body=body.body, now=clock.now()
     )
     return ReplyResult(answer=answer)

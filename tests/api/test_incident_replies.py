@@ -19,10 +19,12 @@ from sqlmodel import Session, col, select
 from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.privacy import mask_phone
+from core.users import Role
 from escalation.dispatch import Dispatcher
 from escalation.models import Incident
 from oncall.models import Person
 from tests.api import test_escalation_flow as flow
+from tests.conftest import make_token, make_user
 from tests.fakes.fake_twilio import FakeTwilio
 
 # the fixtures of the escalation flow tests, shared
@@ -110,6 +112,88 @@ def test_a_group_broadcast_in_the_outbox_acknowledges_nothing(
         assert reply.status_code == 200 and "不能确认" in reply.json()["answer"]
         state = _incident(client, coordinator, incident["id"])
         assert state["status"] == "open" and _events(state, "reply_refused")
+
+
+# ---- the outbox reply box: only outbox pages, and it says who typed the reply ----------------
+
+
+def _outbox_page(client: TestClient, headers: dict[str, str], person: Person) -> dict[str, Any]:
+    outbox = client.get("/api/v1/outbox", headers=headers).json()
+    page: dict[str, Any] = next(m for m in outbox if m["person_id"] == person.id)
+    return page
+
+
+def test_an_outbox_reply_records_the_user_who_typed_it(
+    client: TestClient,
+    app: FastAPI,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    incident = _open(client, coordinator)
+    app.state.dispatcher.tick()
+    officer = centre["officer"]
+    page = _outbox_page(client, coordinator, officer)
+    reply = client.post(
+        f"/api/v1/outbox/{page['id']}/reply",
+        json={"body": f"{incident['short_code']} 确认"},
+        headers=coordinator,
+    )
+    assert reply.status_code == 200 and "已确认" in reply.json()["answer"]
+    state = _incident(client, coordinator, incident["id"])
+    on_behalf = f"person:{officer.id} (outbox reply by coord)"
+    assert state["status"] == "acknowledged" and state["acknowledged_by"] == on_behalf
+    assert f"acknowledged by {on_behalf} via outbox; escalation stopped" in _events(
+        state, "acknowledged"
+    )
+    (entry,) = _audits(session, "incident.acknowledged")
+    assert entry.actor == "coord" and on_behalf in (entry.after or "")
+
+
+def test_a_user_linked_to_the_recipient_replies_as_that_person(
+    client: TestClient,
+    app: FastAPI,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    officer = centre["officer"]
+    user = make_user(session, role=Role.duty_officer, username="yangfan")
+    officer.user_id = user.id
+    session.add(officer)
+    session.commit()
+    own = {"Authorization": f"Bearer {make_token(session, user)}"}
+    incident = _open(client, coordinator)
+    app.state.dispatcher.tick()
+    page = _outbox_page(client, own, officer)
+    body = {"body": f"{incident['short_code']} 确认"}
+    assert client.post(f"/api/v1/outbox/{page['id']}/reply", json=body, headers=own).is_success
+    state = _incident(client, coordinator, incident["id"])
+    assert state["acknowledged_by"] == f"person:{officer.id}"
+    (entry,) = _audits(session, "incident.acknowledged")
+    assert entry.actor == "yangfan"
+
+
+def test_a_page_sent_through_twilio_cannot_be_answered_in_the_outbox(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+) -> None:
+    incident = _open(web, coordinator)
+    dispatcher.tick()
+    page = _outbox_page(web, coordinator, centre["officer"])
+    assert page["channel"] == "twilio" and page["status"] == "sent"
+    reply = web.post(
+        f"/api/v1/outbox/{page['id']}/reply",
+        json={"body": f"{incident['short_code']} 确认"},
+        headers=coordinator,
+    )
+    assert reply.status_code == 409 and reply.json()["code"] == "conflict"
+    assert "from their phone" in reply.json()["detail"]
+    state = _incident(web, coordinator, incident["id"])
+    assert state["status"] == "open" and not _events(state, "reply")
 
 
 # ---- 7. every reply is on the timeline; the others are audited -------------------------------

@@ -45,6 +45,10 @@ def _zh(text: str) -> str:
             "acknowledged by person:6 via sms; escalation stopped",
             "杨帆 通过短信回复确认接警，升级停止",
         ),
+        (
+            "acknowledged by person:6 (outbox reply by coord) via outbox; escalation stopped",
+            "杨帆（coord 在发件箱代为回复） 通过发件箱代回复确认接警，升级停止",
+        ),
         ("reply from +8613800000006: 3080 确认", "短信回复 +8613800000006：3080 确认"),
         (
             "reply from +8613800000006: 3080 好 — not understood; nothing changed",
