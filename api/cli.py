@@ -45,6 +45,7 @@ def _settings() -> Settings:
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
+    from api import access_log
     from api.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -52,6 +53,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting of report PDFs
     # the Twilio client logs eight lines per API call; our timeline records every page
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    access_log.install()  # feed tokens in /ical/<token>.ics are secrets
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

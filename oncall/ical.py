@@ -1,6 +1,16 @@
 """iCalendar (RFC 5545) feeds of the shifts people actually work (the published roster after
 overrides and approved swaps, as on-call resolution sees them), per person or per unit, behind
-a secret per-feed token (only its SHA-256 is stored)."""
+a secret per-feed token (only its SHA-256 is stored).
+
+Invariants:
+- Planners and admins (roster.write) create any feed; anyone else only the feed of the person
+  linked to them (Person.user_id). Everyone lists and revokes their own feeds; planners and
+  admins all feeds. Creating and revoking are audited.
+- A feed serves only while it is not revoked and the user who created it is active: a
+  deactivated user's feeds stop serving at once, whichever path deactivates the user (it is
+  checked when served; core does not know feeds), and serve again only if an admin
+  reactivates the user. Revoking is for good.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +20,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import audit
-from core.errors import NotFound, ValidationFailed
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.users import Permission, User, allowed
 from oncall import layers
 from oncall.models import Person, Unit
 from oncall.roster_models import FeedCreate, FeedKind, FeedToken, ShiftType
@@ -25,10 +36,26 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_feed(session: Session, *, data: FeedCreate, actor: str, now: datetime) -> str:
+def manages_all_feeds(user: User) -> bool:
+    """Planners and admins see, create and revoke every feed."""
+    return allowed(user.role, Permission.roster_write)
+
+
+def create_feed(
+    session: Session, *, data: FeedCreate, user: User, now: datetime
+) -> tuple[FeedToken, str]:
+    """A new feed and its secret token (shown once). Others than planners and admins may
+    only create the feed of the person linked to them (`Forbidden`)."""
     model = Person if data.kind is FeedKind.person else Unit
-    if session.get(model, data.subject_id) is None:
+    subject = session.get(model, data.subject_id)
+    if subject is None:
         raise ValidationFailed("subject_id", f"{data.kind.value} {data.subject_id} does not exist")
+    own = isinstance(subject, Person) and subject.user_id is not None and subject.user_id == user.id
+    if not own and not manages_all_feeds(user):
+        raise Forbidden(
+            f"role {user.role.value!r} may only create the feed of the person linked to the user"
+        )
+    actor = user.username
     token = secrets.token_urlsafe(24)
     feed = FeedToken(
         kind=data.kind,
@@ -49,12 +76,52 @@ def create_feed(session: Session, *, data: FeedCreate, actor: str, now: datetime
         after={"kind": data.kind.value, "subject_id": data.subject_id},
     )
     session.commit()
-    return token
+    return feed, token
+
+
+def list_feeds(session: Session, *, user: User) -> list[FeedToken]:
+    """The user's own feeds, or every feed for planners and admins; newest first."""
+    query = select(FeedToken).order_by(col(FeedToken.id).desc())
+    if not manages_all_feeds(user):
+        query = query.where(FeedToken.created_by == user.username)
+    return list(session.exec(query).all())
+
+
+def revoke_feed(session: Session, *, feed_id: int, user: User, now: datetime) -> FeedToken:
+    """Stop a feed for good. Its creator or a planner/admin may; for anyone else it is
+    `NotFound` (not telling whether it exists). Revoking twice keeps the first revocation."""
+    feed = session.get(FeedToken, feed_id)
+    if feed is None or (feed.created_by != user.username and not manages_all_feeds(user)):
+        raise NotFound(f"feed {feed_id} not found")
+    if feed.revoked_at is not None:
+        return feed
+    feed.revoked_at = now
+    session.add(feed)
+    audit.record(
+        session,
+        at=now,
+        actor=user.username,
+        action="ical_feed.revoke",
+        entity_type="ical_feed",
+        entity_id=feed.id,
+        before={"kind": feed.kind.value, "subject_id": feed.subject_id},
+        after={"revoked_at": now, "created_by": feed.created_by},
+    )
+    session.commit()
+    return feed
 
 
 def feed_for_token(session: Session, *, token: str) -> FeedToken:
-    feed = session.exec(select(FeedToken).where(FeedToken.token_hash == _digest(token))).first()
-    if feed is None or feed.revoked_at is not None:
+    """The feed the token opens: not revoked, and its creator still active (`NotFound`)."""
+    found = session.exec(
+        select(FeedToken, User)
+        .join(User, col(User.username) == FeedToken.created_by)
+        .where(FeedToken.token_hash == _digest(token))
+    ).first()
+    if found is None:
+        raise NotFound("no such feed")
+    feed, creator = found
+    if feed.revoked_at is not None or not creator.is_active:
         raise NotFound("no such feed")
     return feed
 

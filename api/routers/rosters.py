@@ -28,6 +28,7 @@ from oncall.roster_models import (
     DemandPublic,
     DemandUpdate,
     FeedCreate,
+    FeedKind,
     LeaveCreate,
     LeavePublic,
     OverrideCreate,
@@ -106,7 +107,21 @@ class OnDutyPerson(BaseModel):
 
 
 class FeedPublic(BaseModel):
+    """A new feed: its secret URL is shown this once."""
+
+    id: int
     url: str
+
+
+class FeedSummary(BaseModel):
+    """A feed as listed: never its token."""
+
+    id: int
+    kind: FeedKind
+    subject_id: int
+    created_by: str
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
@@ -524,6 +539,11 @@ def on_duty_now(
     "/feeds",
     status_code=status.HTTP_201_CREATED,
     summary="Create a secret iCal feed URL for a person or a unit",
+    description=(
+        "Planners and admins create any feed; others only the feed of the person linked to "
+        "them (403 otherwise). The URL is shown once. A feed stops serving when it is revoked "
+        "or its creator is deactivated."
+    ),
 )
 def create_feed(
     session: SessionDep,
@@ -532,8 +552,26 @@ def create_feed(
     who: RosterReader,
     body: FeedCreate,
 ) -> FeedPublic:
-    token = ical.create_feed(session, data=body, actor=who.name, now=clock.now())
-    return FeedPublic(url=f"{settings.public_url.rstrip('/')}/ical/{token}.ics")
+    feed, token = ical.create_feed(session, data=body, user=who.user, now=clock.now())
+    assert feed.id is not None
+    return FeedPublic(id=feed.id, url=f"{settings.public_url.rstrip('/')}/ical/{token}.ics")
+
+
+@router.get("/feeds", summary="Your iCal feeds (planners and admins: all feeds), newest first")
+def list_feeds(session: SessionDep, who: RosterReader) -> list[FeedSummary]:
+    return [
+        FeedSummary.model_validate(f, from_attributes=True)
+        for f in ical.list_feeds(session, user=who.user)
+    ]
+
+
+@router.delete(
+    "/feeds/{feed_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke an iCal feed (its creator, or a planner/admin)",
+)
+def revoke_feed(session: SessionDep, clock: ClockDep, who: RosterReader, feed_id: Id) -> None:
+    ical.revoke_feed(session, feed_id=feed_id, user=who.user, now=clock.now())
 
 
 @feeds_router.get(

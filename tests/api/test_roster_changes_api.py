@@ -351,7 +351,7 @@ def _events(client: TestClient, auth_headers: Headers, kind: str, subject: int) 
     created = client.post(
         "/api/v1/feeds",
         json={"kind": kind, "subject_id": subject},
-        headers=auth_headers(Role.duty_officer),
+        headers=auth_headers(Role.planner),
     )
     assert created.status_code == 201, created.text
     feed = client.get(created.json()["url"].split("8000", 1)[1])

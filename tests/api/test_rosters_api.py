@@ -289,7 +289,7 @@ def test_ical_feed_for_a_unit(client: TestClient, auth_headers: Headers, intake:
     created = client.post(
         "/api/v1/feeds",
         json={"kind": "unit", "subject_id": intake},
-        headers=auth_headers(Role.duty_officer),
+        headers=auth_headers(Role.planner),
     )
     assert created.status_code == 201
     path = created.json()["url"].split("8000", 1)[1]
