@@ -15,7 +15,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.errors import DomainError, FieldError, pydantic_reason
+from core.errors import DomainError, FieldError, TooManyAttempts, pydantic_reason
 
 log = logging.getLogger("dutydesk.api")
 
@@ -97,6 +97,8 @@ def field_name(loc: Sequence[int | str]) -> str:
 def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
     """The problem response for a domain error (used by the web layer for API paths too)."""
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem(
         request,
         status=exc.status,

@@ -66,6 +66,19 @@ class Unauthenticated(DomainError):
     title = "Authentication required"
 
 
+class TooManyAttempts(DomainError):
+    """Refused for now after repeated failures; `retry_after` seconds until it may be tried
+    again (the Retry-After header)."""
+
+    status = 429
+    code = "too_many_attempts"
+    title = "Too many failed attempts"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"

@@ -2,23 +2,35 @@
 
 Tokens are random 256-bit strings; only their SHA-256 is stored, with an expiry and an
 optional revocation time. Passwords are hashed with Argon2id.
+
+Every failed sign-in is audited (`auth.login_failed`, actor the username tried, never the
+password). After `LOGIN_FAILURES_ALLOWED` failures for a username within `LOGIN_LOCK_WINDOW`
+since its last successful sign-in, further attempts are refused (`TooManyAttempts`, no hash
+computed) until the oldest of those failures leaves the window. The audit log is the only
+record, so every instance sees the same count.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, Enum
+from sqlalchemy import Column, Enum, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from core import audit
 from core.db import UTCDateTime
-from core.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from core.errors import Conflict, NotFound, TooManyAttempts, Unauthenticated, ValidationFailed
+
+LOGIN_FAILURES_ALLOWED = 5
+LOGIN_LOCK_WINDOW = timedelta(minutes=15)
+_AUDIT_WIDTH = 100  # audit actor and entity id
 
 
 class Role(StrEnum):
@@ -256,14 +268,66 @@ def _revoke_all(session: Session, *, user_id: int, now: datetime) -> None:
         session.add(token)
 
 
-def authenticate(session: Session, *, username: str, password: str) -> User:
+def authenticate(session: Session, *, username: str, password: str, now: datetime) -> User:
+    """The user the credentials sign in. A failure is audited and committed before
+    `Unauthenticated`; a username locked by repeated failures gets `TooManyAttempts` (see
+    the module's docstring)."""
+    retry_after = login_locked_for(session, username=username, now=now)
+    if retry_after is not None:
+        raise TooManyAttempts(
+            "too many failed sign-ins for this username; try again later",
+            retry_after=retry_after,
+        )
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         _hasher.hash(password)  # same cost whether or not the user exists
-        raise Unauthenticated("incorrect username or password")
+        _login_failed(session, username=username, now=now)
     if not _password_matches(user.password_hash, password) or not user.is_active:
-        raise Unauthenticated("incorrect username or password")
+        _login_failed(session, username=username, now=now)
     return user
+
+
+def login_locked_for(session: Session, *, username: str, now: datetime) -> int | None:
+    """Seconds until `username` may try to sign in again, or None when it may now."""
+    name = username[:_AUDIT_WIDTH]
+    last_success = session.exec(
+        select(func.max(audit.AuditEntry.at)).where(
+            audit.AuditEntry.action == "auth.login", audit.AuditEntry.actor == name
+        )
+    ).one()
+    since = now - LOGIN_LOCK_WINDOW
+    if last_success is not None:
+        since = max(since, last_success)
+    failures = session.exec(
+        select(audit.AuditEntry.at)
+        .where(
+            audit.AuditEntry.action == "auth.login_failed",
+            audit.AuditEntry.entity_type == "login",
+            audit.AuditEntry.entity_id == name,
+            col(audit.AuditEntry.at) > since,
+        )
+        .order_by(col(audit.AuditEntry.at).desc())
+        .limit(LOGIN_FAILURES_ALLOWED)
+    ).all()
+    if len(failures) < LOGIN_FAILURES_ALLOWED:
+        return None
+    free_at = failures[-1] + LOGIN_LOCK_WINDOW
+    return max(1, math.ceil((free_at - now).total_seconds()))
+
+
+def _login_failed(session: Session, *, username: str, now: datetime) -> NoReturn:
+    """Audits the failure, commits it, and refuses."""
+    name = username[:_AUDIT_WIDTH]
+    audit.record(
+        session,
+        at=now,
+        actor=name,
+        action="auth.login_failed",
+        entity_type="login",
+        entity_id=name,
+    )
+    session.commit()
+    raise Unauthenticated("incorrect username or password")
 
 
 def issue_token(

@@ -2,20 +2,27 @@
 
 Signing in issues an opaque token with the same token service as the API and keeps it in an
 HttpOnly, SameSite=Strict cookie (Secure when PUBLIC_URL is https), valid as long as the
-token. Signing out revokes the token. The language switch only sets a cookie.
+token. A sign-in posted from another site (its Origin, or without one its Referer, is neither
+this server nor PUBLIC_URL) is refused (403: no login CSRF); a post with neither header (a
+non-browser client) is not. A username locked after repeated failures (core.users) gets the
+page again with 429 and Retry-After. Signing out revokes the token. The language switch only
+sets a cookie.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import SESSION_COOKIE, ClockDep, SessionDep, SettingsDep, csrf_matches
 from core import users as user_service
-from core.errors import Unauthenticated
+from core.config import Settings
+from core.errors import TooManyAttempts, Unauthenticated
 from web.i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES
 from web.nav import landing_page
 from web.render import render
@@ -35,11 +42,35 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def from_own_site(request: Request, settings: Settings) -> bool:
+    """Whether a form post comes from this server's pages: its Origin header, or without one
+    its Referer, names this server (the request's own scheme and host, or PUBLIC_URL). A post
+    with neither header (a non-browser client) passes."""
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if not claimed:
+        return True
+    own = {_origin(str(request.base_url)), _origin(settings.public_url)}
+    given = _origin(claimed)
+    return given is not None and given in own
+
+
 @router.get("/login")
 def login_form(request: Request, user: MaybeUser, next_path: NextQuery = None) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next_path) or landing_page(user.role), status_code=303)
-    context = {"next": safe_next(next_path) or "", "error": False, "username": ""}
+    context = {
+        "next": safe_next(next_path) or "",
+        "error": False,
+        "username": "",
+        "locked_minutes": 0,
+    }
     return render(request, "login.html", context, user=None)
 
 
@@ -53,14 +84,30 @@ def login(
     password: Annotated[str, Form()] = "",
     next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
+    if not from_own_site(request, settings):
+        return render(
+            request, "error.html", {"status": 403, "reason": "csrf"}, user=None, status=403
+        )
     username = username.strip()[:FORM_MAX]
+    context = {
+        "next": safe_next(next_path) or "",
+        "error": True,
+        "username": username,
+        "locked_minutes": 0,
+    }
     try:
         if not username or not password or len(password) > FORM_MAX:
             raise Unauthenticated("incorrect username or password")
-        user = user_service.authenticate(session, username=username, password=password)
+        user = user_service.authenticate(
+            session, username=username, password=password, now=clock.now()
+        )
     except Unauthenticated:
-        context = {"next": safe_next(next_path) or "", "error": True, "username": username}
         return render(request, "login.html", context, user=None, status=401)
+    except TooManyAttempts as exc:
+        context |= {"locked_minutes": math.ceil(exc.retry_after / 60)}
+        page = render(request, "login.html", context, user=None, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     ttl = timedelta(minutes=settings.token_ttl_minutes)
     token, _ = user_service.issue_token(session, user=user, now=clock.now(), ttl=ttl)
     response = RedirectResponse(safe_next(next_path) or landing_page(user.role), status_code=303)

@@ -23,7 +23,16 @@ class TokenResponse(BaseModel):
     expires_in: int
 
 
-@router.post("/token", summary="Log in with username and password (OAuth2 password form)")
+@router.post(
+    "/token",
+    summary="Log in with username and password (OAuth2 password form)",
+    description=(
+        f"Failed attempts are audited. After {user_service.LOGIN_FAILURES_ALLOWED} failures "
+        f"for a username within {user_service.LOGIN_LOCK_WINDOW.seconds // 60} minutes (since "
+        "its last sign-in) further attempts get 429 with Retry-After until the oldest of them "
+        "has left that window."
+    ),
+)
 def login(
     session: SessionDep,
     clock: ClockDep,
@@ -31,7 +40,7 @@ def login(
     username: Annotated[FormText, Form()],
     password: Annotated[FormText, Form()],
 ) -> TokenResponse:
-    user = user_service.authenticate(session, username=username, password=password)
+    user = user_service.authenticate(session, username=username, password=password, now=clock.now())
     ttl = timedelta(minutes=settings.token_ttl_minutes)
     plaintext, _ = user_service.issue_token(session, user=user, now=clock.now(), ttl=ttl)
     return TokenResponse(access_token=plaintext, expires_in=int(ttl.total_seconds()))

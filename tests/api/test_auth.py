@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.deps import SESSION_COOKIE
 from core.clock import FakeClock
 from core.users import Role
 from tests.conftest import TEST_PASSWORD, make_user
@@ -95,3 +97,64 @@ def test_unknown_role_is_422_naming_role(client: TestClient, session: Session) -
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "role"
+
+
+def test_repeated_failures_lock_the_token_endpoint_for_the_window(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    make_user(session, username="chen")
+    wrong = {"username": "chen", "password": "not-the-password"}
+    for _ in range(5):
+        assert client.post("/api/v1/auth/token", data=wrong).status_code == 401
+    locked = client.post("/api/v1/auth/token", data={"username": "chen", "password": TEST_PASSWORD})
+    assert locked.status_code == 429 and locked.headers["retry-after"] == str(15 * 60)
+    assert locked.headers["content-type"] == "application/problem+json"
+    assert locked.json()["code"] == "too_many_attempts"
+    clock.advance(timedelta(minutes=15))
+    assert _login(client, "chen")
+
+
+def test_too_many_failures_on_the_sign_in_page(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    make_user(session, username="chen")
+    for _ in range(5):
+        wrong = {"username": "chen", "password": "not-the-password"}
+        assert client.post("/login", data=wrong).status_code == 401
+    page = client.post(
+        "/login", data={"username": "chen", "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert page.status_code == 429 and page.headers["retry-after"] == str(15 * 60)
+    assert "登录失败次数过多，请 15 分钟后再试" in page.text
+    assert SESSION_COOKIE not in page.headers.get("set-cookie", "")
+    clock.advance(timedelta(minutes=15))
+    signed_in = client.post(
+        "/login", data={"username": "chen", "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert signed_in.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Origin": "https://evil.example"}, 403),
+        ({"Referer": "https://evil.example/login"}, 403),
+        ({"Origin": "null"}, 403),
+        ({"Origin": "http://testserver"}, 303),  # the request's own origin
+        ({"Referer": "http://testserver/login?next=/"}, 303),
+        ({"Origin": "http://127.0.0.1:8000"}, 303),  # PUBLIC_URL
+        ({}, 303),  # a non-browser client sends neither
+    ],
+)
+def test_sign_in_is_refused_from_another_site(
+    client: TestClient, session: Session, headers: dict[str, str], status: int
+) -> None:
+    make_user(session, username="chen")
+    response = client.post(
+        "/login",
+        data={"username": "chen", "password": TEST_PASSWORD},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert response.status_code == status
+    assert (SESSION_COOKIE in response.headers.get("set-cookie", "")) is (status == 303)

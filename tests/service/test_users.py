@@ -8,7 +8,7 @@ from sqlmodel import Session
 from core import users as user_service
 from core.audit import list_entries
 from core.clock import FakeClock
-from core.errors import Conflict, Unauthenticated, ValidationFailed
+from core.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
 from core.users import Role
 from tests.conftest import T0, TEST_PASSWORD, make_user
 
@@ -33,11 +33,53 @@ def test_short_password_names_the_field(session: Session) -> None:
 
 def test_authenticate_accepts_right_and_rejects_wrong_password(session: Session) -> None:
     user = make_user(session, username="bob")
-    assert user_service.authenticate(session, username="bob", password=TEST_PASSWORD).id == user.id
+    found = user_service.authenticate(session, username="bob", password=TEST_PASSWORD, now=T0)
+    assert found.id == user.id
     with pytest.raises(Unauthenticated):
-        user_service.authenticate(session, username="bob", password="wrong-password")
+        user_service.authenticate(session, username="bob", password="wrong-password", now=T0)
     with pytest.raises(Unauthenticated):
-        user_service.authenticate(session, username="nobody", password=TEST_PASSWORD)
+        user_service.authenticate(session, username="nobody", password=TEST_PASSWORD, now=T0)
+
+
+def test_repeated_failures_lock_the_username_for_the_window(
+    session: Session, clock: FakeClock
+) -> None:
+    make_user(session, username="dave")
+    make_user(session, username="erin")
+    for _ in range(user_service.LOGIN_FAILURES_ALLOWED):
+        with pytest.raises(Unauthenticated):
+            user_service.authenticate(session, username="dave", password="wrong", now=clock.now())
+        clock.advance(timedelta(minutes=1))
+    with pytest.raises(TooManyAttempts) as locked:  # even with the right password
+        user_service.authenticate(session, username="dave", password=TEST_PASSWORD, now=clock.now())
+    assert locked.value.retry_after == 10 * 60  # the first failure leaves the window then
+    # the lock is the username's: others sign in; refused attempts are not counted
+    user_service.authenticate(session, username="erin", password=TEST_PASSWORD, now=clock.now())
+    failures = list_entries(session, entity_type="login", entity_id="dave")
+    assert len(failures) == user_service.LOGIN_FAILURES_ALLOWED
+    assert {(e.action, e.actor, e.before, e.after) for e in failures} == {
+        ("auth.login_failed", "dave", None, None)
+    }
+    clock.advance(timedelta(minutes=10))
+    found = user_service.authenticate(
+        session, username="dave", password=TEST_PASSWORD, now=clock.now()
+    )
+    assert found.username == "dave"
+
+
+def test_a_successful_sign_in_resets_the_count(session: Session, clock: FakeClock) -> None:
+    user = make_user(session, username="fay")
+    for _ in range(user_service.LOGIN_FAILURES_ALLOWED - 1):
+        with pytest.raises(Unauthenticated):
+            user_service.authenticate(session, username="fay", password="wrong", now=clock.now())
+    clock.advance(timedelta(seconds=1))
+    user_service.authenticate(session, username="fay", password=TEST_PASSWORD, now=clock.now())
+    user_service.issue_token(session, user=user, now=clock.now(), ttl=timedelta(hours=1))
+    clock.advance(timedelta(seconds=1))
+    for _ in range(user_service.LOGIN_FAILURES_ALLOWED - 1):
+        with pytest.raises(Unauthenticated):
+            user_service.authenticate(session, username="fay", password="wrong", now=clock.now())
+    assert user_service.login_locked_for(session, username="fay", now=clock.now()) is None
 
 
 def test_token_expires(session: Session, clock: FakeClock) -> None:
@@ -67,7 +109,7 @@ def test_deactivating_a_user_revokes_tokens_and_is_audited(session: Session) -> 
     with pytest.raises(Unauthenticated):
         user_service.user_for_token(session, token=token, now=T0)
     with pytest.raises(Unauthenticated):
-        user_service.authenticate(session, username="carol", password=TEST_PASSWORD)
+        user_service.authenticate(session, username="carol", password=TEST_PASSWORD, now=T0)
     actions = [e.action for e in list_entries(session, entity_type="user", entity_id=str(user.id))]
     assert actions[:3] == ["user.update", "auth.login", "user.create"]
 
