@@ -211,29 +211,9 @@ def replace(
         .with_for_update()
     ).first()
     before = _public(_plan_of(row) if row else _default(category, severity), row)
-    if row is None:
-        row = StoredPlan(
-            category=category,
-            severity=severity,
-            policy_json="",
-            initial_report_minutes=0,
-            written_report_minutes=0,
-            version=0,
-            updated_at=now,
-            updated_by=actor,
-        )
-    row.policy_json = json.dumps(policy_to_dict(plan.policy), ensure_ascii=False)
-    row.initial_report_minutes = plan.deadlines.initial_report_minutes
-    row.written_report_minutes = plan.deadlines.written_report_minutes
-    row.active = True
-    row.version += 1
-    row.updated_at, row.updated_by = now, actor
-    session.add(row)
-    session.flush()
-    after = _public(plan, row)
-    _audit(session, "emergency_plan.replace", category, severity, before, after, actor, now)
-    session.commit()
-    return after
+    return _store(
+        session, row, category, severity, plan, active=True, before=before, actor=actor, now=now
+    )
 
 
 def deactivate(
@@ -263,24 +243,47 @@ def deactivate(
                 ) from None
     plan = _plan_of(row) if row else _default(category, severity)
     before = _public(plan, row)
+    return _store(
+        session, row, category, severity, plan, active=False, before=before, actor=actor, now=now
+    )
+
+
+def _store(
+    session: Session,
+    row: StoredPlan | None,
+    category: Category,
+    severity: Severity,
+    plan: EmergencyPlan,
+    *,
+    active: bool,
+    before: EmergencyPlanPublic,
+    actor: str,
+    now: datetime,
+) -> EmergencyPlanPublic:
+    """Write `plan` as the stored plan of `category` × `severity` (a new row if `row` is
+    None), `active` or not, as a new version; audit the change and commit."""
     if row is None:
         row = StoredPlan(
             category=category,
             severity=severity,
-            policy_json=json.dumps(policy_to_dict(plan.policy), ensure_ascii=False),
-            initial_report_minutes=plan.deadlines.initial_report_minutes,
-            written_report_minutes=plan.deadlines.written_report_minutes,
+            policy_json="",
+            initial_report_minutes=0,
+            written_report_minutes=0,
             version=0,
             updated_at=now,
             updated_by=actor,
         )
-    row.active = False
+    row.policy_json = json.dumps(policy_to_dict(plan.policy), ensure_ascii=False)
+    row.initial_report_minutes = plan.deadlines.initial_report_minutes
+    row.written_report_minutes = plan.deadlines.written_report_minutes
+    row.active = active
     row.version += 1
     row.updated_at, row.updated_by = now, actor
     session.add(row)
     session.flush()
     after = _public(plan, row)
-    _audit(session, "emergency_plan.deactivate", category, severity, before, after, actor, now)
+    action = "emergency_plan.replace" if active else "emergency_plan.deactivate"
+    _audit(session, action, category, severity, before, after, actor, now)
     session.commit()
     return after
 
