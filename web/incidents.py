@@ -18,23 +18,18 @@ from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep
 from api.routers.incidents import (
-    masked_event,
+    incident_public,
     masked_notification,
-    masked_recipient,
-    masked_report,
     masks_numbers,
 )
-from complaints import privacy
 from core.types import MAX_ID
 from core.users import Permission
-from escalation import reporting, service
+from escalation import service
 from escalation.engine import IncidentStatus
 from escalation.models import (
     Category,
-    EventPublic,
     Incident,
     IncidentReportKind,
-    IncidentReportPublic,
     NotificationPublic,
     ReportMethod,
 )
@@ -60,47 +55,35 @@ def incident_view(
     `masked` (read-only viewers, `masks_numbers`) phone and ID numbers and the caller's name
     are masked as the API masks them."""
     assert incident.id is not None
-    clocks = reporting.clocks(incident, now=now)
+    public = incident_public(session, incident, now, masked=masked)
     notifications = [
         NotificationPublic.model_validate(n)
         for n in service.notifications(session, incident_id=incident.id)
     ]
-    events = [
-        EventPublic.model_validate(e) for e in service.timeline(session, incident_id=incident.id)
-    ]
-    reports = [
-        IncidentReportPublic.model_validate(r)
-        for r in reporting.list_reports(session, incident_id=incident.id)
-    ]
-    actors = [e.actor for e in events] + [incident.acknowledged_by or ""]
+    if masked:
+        notifications = [masked_notification(n) for n in notifications]
+    events = public.timeline
+    actors = [e.actor for e in events] + [public.acknowledged_by or ""]
     actor_ids = {int(m.group(1)) for a in actors if (m := PERSON_ACTOR.match(a))}
     named = timeline.person_ids(e.text for e in events)
     people = people_by_id(
         session, {n.person_id for n in notifications if n.person_id} | actor_ids | named
     )
     names = {pid: p.name for pid, p in people.items()}
-    caller = (incident.caller_name, incident.caller_phone or "")
-    description, acknowledged_by = incident.description, incident.acknowledged_by
-    if masked:
-        notifications = [masked_notification(n) for n in notifications]
-        events = [masked_event(e) for e in events]
-        reports = [masked_report(r) for r in reports]
-        caller = (privacy.mask_name(caller[0]), privacy.mask_phone(caller[1]) or "")
-        description = privacy.mask_text_phones(description)
-        acknowledged_by = acknowledged_by and masked_recipient(acknowledged_by)
+    caller = (public.caller_name, public.caller_phone or "")
     return {
         "incident": incident,
         "caller": " ".join(c for c in caller if c),
-        "description": description,
-        "acknowledged_by": acknowledged_by,
+        "description": public.description,
+        "acknowledged_by": public.acknowledged_by,
         "events": events,
-        "reports": reports,
+        "reports": public.reports,
         "notifications": list(reversed(notifications)),
         "names": names,
         "actors": {f"person:{pid}": name for pid, name in names.items()},
         "clocks": [
             {"clock": c, "minutes_left": int((c.due_at - now) / timedelta(minutes=1))}
-            for c in clocks
+            for c in public.reporting_clocks
         ],
     }
 

@@ -59,14 +59,8 @@ def masks_numbers(role: Role) -> bool:
     return role is Role.viewer
 
 
-def masked_recipient(to: str) -> str:
-    """A page's recipient: a phone number masked as a phone field is (free-text masking gives
-    `mask_phone`'s result for every number it finds), anything else as it is."""
-    return privacy.mask_text_phones(to)
-
-
 def masked_event(event: EventPublic) -> EventPublic:
-    text, actor = privacy.mask_text_phones(event.text), masked_recipient(event.actor)
+    text, actor = privacy.mask_text_phones(event.text), privacy.mask_text_phones(event.actor)
     return event.model_copy(update={"text": text, "actor": actor})
 
 
@@ -78,7 +72,7 @@ def masked_notification(notification: NotificationPublic) -> NotificationPublic:
     error = notification.last_error
     return notification.model_copy(
         update={
-            "to": masked_recipient(notification.to),
+            "to": privacy.mask_text_phones(notification.to),
             "body": privacy.mask_text_phones(notification.body),
             "last_error": privacy.mask_text_phones(error) if error else error,
         }
@@ -91,14 +85,15 @@ def masked_incident(public: IncidentPublic) -> IncidentPublic:
             "caller_name": privacy.mask_name(public.caller_name),
             "caller_phone": privacy.mask_phone(public.caller_phone),
             "description": privacy.mask_text_phones(public.description),
-            "acknowledged_by": public.acknowledged_by and masked_recipient(public.acknowledged_by),
+            "acknowledged_by": public.acknowledged_by
+            and privacy.mask_text_phones(public.acknowledged_by),
             "timeline": [masked_event(e) for e in public.timeline],
             "reports": [masked_report(r) for r in public.reports],
         }
     )
 
 
-def _public(
+def incident_public(
     session: Session,
     incident: Incident,
     now: datetime,
@@ -148,7 +143,7 @@ def open_incident(
         response.status_code = status.HTTP_200_OK
     else:
         wake_dispatcher()
-    return _public(session, incident, clock.now(), deduplicated)
+    return incident_public(session, incident, clock.now(), deduplicated)
 
 
 @router.get("/incidents", summary="Incidents, newest first")
@@ -161,7 +156,7 @@ def list_incidents(
 ) -> list[IncidentPublic]:
     masked = masks_numbers(who.user.role)
     return [
-        _public(session, i, clock.now(), masked=masked)
+        incident_public(session, i, clock.now(), masked=masked)
         for i in service.list_incidents(session, status=incident_status, limit=limit)
     ]
 
@@ -171,7 +166,7 @@ def get_incident(
     session: SessionDep, clock: ClockDep, who: IncidentReader, incident_id: Id
 ) -> IncidentPublic:
     incident = service.get_incident(session, incident_id=incident_id)
-    return _public(session, incident, clock.now(), masked=masks_numbers(who.user.role))
+    return incident_public(session, incident, clock.now(), masked=masks_numbers(who.user.role))
 
 
 @router.get("/incidents/{incident_id}/notifications", summary="Every page of an incident")
@@ -193,7 +188,7 @@ def acknowledge(
     incident = service.acknowledge(
         session, incident_id=incident_id, actor=who.name, now=clock.now(), via="api"
     )
-    return _public(session, incident, clock.now())
+    return incident_public(session, incident, clock.now())
 
 
 @router.post(
@@ -231,7 +226,9 @@ def escalate(
     session: SessionDep, clock: ClockDep, who: IncidentWriter, incident_id: Id
 ) -> IncidentPublic:
     service.request_escalation(session, incident_id=incident_id, actor=who.name, now=clock.now())
-    return _public(session, service.get_incident(session, incident_id=incident_id), clock.now())
+    return incident_public(
+        session, service.get_incident(session, incident_id=incident_id), clock.now()
+    )
 
 
 @router.post("/incidents/{incident_id}/resolve", summary="Resolve (close) an incident")
@@ -239,7 +236,7 @@ def resolve(
     session: SessionDep, clock: ClockDep, who: IncidentWriter, incident_id: Id
 ) -> IncidentPublic:
     incident = service.resolve(session, incident_id=incident_id, actor=who.name, now=clock.now())
-    return _public(session, incident, clock.now())
+    return incident_public(session, incident, clock.now())
 
 
 @router.post("/incidents/{incident_id}/reopen", summary="Reopen a resolved incident")
@@ -247,7 +244,7 @@ def reopen(
     session: SessionDep, clock: ClockDep, who: IncidentWriter, incident_id: Id
 ) -> IncidentPublic:
     incident = service.reopen(session, incident_id=incident_id, actor=who.name, now=clock.now())
-    return _public(session, incident, clock.now())
+    return incident_public(session, incident, clock.now())
 
 
 @router.get("/outbox", summary="Messages of the local outbox channel, newest first")
