@@ -9,6 +9,9 @@ Invariants:
 - An approved swap of a superseded version is re-pointed to the new version when both swapped
   slots are in it unchanged; one the new version already contains needs nothing; the others
   are dropped and listed on the new version (`dropped_swaps` in its result document).
+- A pending swap request moves with its slots the same way, so the planner can still decide
+  it; one whose slots changed is closed as rejected by the publisher (a superseded version's
+  request could never be approved) and listed as dropped with its status.
 - Every supersede, carry-over, drop and the publication itself are audited; one commit.
 """
 
@@ -21,9 +24,15 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict
-from oncall.roster_models import Leave, Roster, RosterAssignment, RosterStatus
+from oncall.roster_models import (
+    Leave,
+    Roster,
+    RosterAssignment,
+    RosterStatus,
+    SwapRequestRow,
+    SwapStatus,
+)
 from oncall.rosters import (
-    approved_swaps,
     get_roster,
     published_overlapping,
     refuse_partial_overlap,
@@ -72,17 +81,27 @@ def _refuse_stale(session: Session, roster: Roster, published: list[Roster]) -> 
 def _carry_over_swaps(
     session: Session, *, previous: Roster, roster: Roster, actor: str, now: datetime
 ) -> list[dict[str, object]]:
-    """Re-point the approved swaps of `previous` to `roster` where both swapped slots are in
-    it unchanged; a swap the new version already contains (a repair keeps them) needs nothing.
-    Returns the swaps that no longer apply, each audited."""
+    """Re-point the approved and pending swaps of `previous` to `roster` where both swapped
+    slots are in it unchanged; an approved swap the new version already contains (a repair
+    keeps them) needs nothing. The others no longer apply: each is returned and audited, and a
+    pending one is closed as rejected."""
     assert previous.id is not None and roster.id is not None
     old, new = _slots(session, previous.id), _slots(session, roster.id)
     dropped: list[dict[str, object]] = []
-    for swap in approved_swaps(session, previous.id):
+    swaps = session.exec(
+        select(SwapRequestRow)
+        .where(
+            SwapRequestRow.roster_id == previous.id,
+            col(SwapRequestRow.status).in_([SwapStatus.approved, SwapStatus.pending]),
+        )
+        .order_by(col(SwapRequestRow.id))
+    ).all()
+    for swap in swaps:
         a_slot, b_slot = (swap.a_person_id, swap.a_day), (swap.b_person_id, swap.b_day)
         a_shift, b_shift = old.get(a_slot), old.get(b_slot)
         detail: dict[str, object] = {
             "swap_id": swap.id,
+            "status": swap.status.value,
             "from_roster_id": previous.id,
             "to_roster_id": roster.id,
         }
@@ -91,7 +110,8 @@ def _carry_over_swaps(
             session.add(swap)
             action = "swap.carry_over"
         elif (
-            a_shift is not None
+            swap.status is SwapStatus.approved
+            and a_shift is not None
             and new.get((swap.b_person_id, swap.a_day)) == a_shift
             and new.get((swap.a_person_id, swap.b_day)) == b_shift
         ):
@@ -103,6 +123,10 @@ def _carry_over_swaps(
             )
             dropped.append(detail)
             action = "swap.dropped"
+            if swap.status is SwapStatus.pending:
+                swap.status = SwapStatus.rejected
+                swap.decided_by, swap.decided_at = actor, now
+                session.add(swap)
         audit.record(
             session,
             at=now,

@@ -131,18 +131,25 @@ def test_a_draft_putting_someone_on_duty_during_later_leave_is_refused(
 # ---- 4b: swaps carry over ------------------------------------------------------------------------
 
 
-def _swap(session: Session, roster: Roster, a: tuple[int, date], b: tuple[int, date]) -> int:
+def _swap(
+    session: Session,
+    roster: Roster,
+    a: tuple[int, date],
+    b: tuple[int, date],
+    status: SwapStatus = SwapStatus.approved,
+) -> int:
+    decided = status is not SwapStatus.pending
     swap = SwapRequestRow(
         roster_id=roster.id or 0,
         a_person_id=a[0],
         a_day=a[1],
         b_person_id=b[0],
         b_day=b[1],
-        status=SwapStatus.approved,
+        status=status,
         requested_by="officer",
         requested_at=T0,
-        decided_by="planner",
-        decided_at=T0,
+        decided_by="planner" if decided else None,
+        decided_at=T0 if decided else None,
     )
     session.add(swap)
     session.commit()
@@ -205,6 +212,48 @@ def test_approved_swaps_carry_over_to_the_new_version_or_are_reported(
     assert (day[(d4, "day")], "day") in on_d3 and (day[(d3, "day")], "day") not in on_d3
     on_d8 = _on_duty(session, datetime(2027, 1, 8, 22, tzinfo=SHANGHAI).astimezone(UTC))
     assert (b9, "night") in on_d8 and (a8, "night") not in on_d8
+
+
+def test_pending_swap_requests_move_with_their_slots_or_are_closed(
+    session: Session, intake: Intake, client: TestClient
+) -> None:
+    rows = covering_rows(intake, JAN1, JAN31)
+    old = make_roster(session, intake, JAN1, JAN31, rows, status=RosterStatus.published)
+    day = {(d, code): p for p, d, code in rows}
+    d3, d4, d5, d6 = (date(2027, 1, n) for n in (3, 4, 5, 6))
+    pending = SwapStatus.pending
+    moved = _swap(session, old, (day[(d3, "day")], d3), (day[(d4, "day")], d4), pending)
+    closed = _swap(session, old, (day[(d5, "day")], d5), (day[(d6, "day")], d6), pending)
+    replacement = next(p for p in intake.people if p not in {day[(d5, "day")], day[(d5, "night")]})
+    new_rows = [(replacement, d, c) if (d, c) == (d5, "day") else (p, d, c) for p, d, c in rows]
+    new = make_roster(session, intake, JAN1, JAN31, new_rows, at=T0 + timedelta(hours=1))
+    published = publishing.publish(
+        session, roster_id=new.id or 0, actor="planner", now=T0 + timedelta(hours=2)
+    )
+    swaps = {s.id: s for s in session.exec(select(SwapRequestRow)).all()}
+    # the request whose slots are unchanged can still be decided, on the published version
+    assert swaps[moved].roster_id == new.id and swaps[moved].status is SwapStatus.pending
+    # the other could never be approved on a superseded version: closed by the publisher
+    assert swaps[closed].roster_id == old.id and swaps[closed].status is SwapStatus.rejected
+    assert swaps[closed].decided_by == "planner"
+    assert swaps[closed].decided_at == T0 + timedelta(hours=2)
+    document = json.loads(published.result_json or "{}")
+    assert [(d["swap_id"], d["status"]) for d in document["dropped_swaps"]] == [(closed, "pending")]
+    actions = {
+        (e.action, json.loads(e.after or "{}").get("swap_id"))
+        for e in list_entries(session, entity_type="roster")
+    }
+    assert {("swap.carry_over", moved), ("swap.dropped", closed)} <= actions
+    make_user(session, role=Role.planner, username="pending-planner")
+    signed_in = client.post(
+        "/login",
+        data={"username": "pending-planner", "password": TEST_PASSWORD},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    page = client.get(f"/rosters/{new.id}").text
+    listed = page[page.index('id="dropped-swaps"') :].split("</section>")[0]
+    assert f"#{closed}:" in listed and "申请已关闭" in listed and f"#{moved}:" not in listed
 
 
 def test_a_repair_is_hinted_by_the_roster_with_its_swaps(session: Session, intake: Intake) -> None:
