@@ -6,6 +6,8 @@ of "who is on duty at t" and "who works which shift")."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,10 +15,12 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.calendar_store import load_calendar
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.workcal import DayKind as CalendarDayKind
 from oncall import directory, layers, plan_rules
 from oncall.models import Person
-from oncall.problem_builder import load_rules, shift_roles_of, to_scheduler_rules
+from oncall.problem_builder import load_rules, period_days, shift_roles_of, to_scheduler_rules
 from oncall.resolve import shift_interval
 from oncall.roster_models import (
     Leave,
@@ -71,28 +75,52 @@ def _period_of(session: Session, unit_id: int, day: date) -> tuple[date, date] |
     return None if roster is None else (roster.period_start, roster.period_end)
 
 
+@dataclass(frozen=True)
+class _PersonPlan:
+    """A person's effective plan around a day with what the hard rules need to judge it."""
+
+    rules: Rules
+    period: tuple[date, date] | None
+    shifts: list[plan_rules.Worked]
+    weekend_days: frozenset[date]
+
+    def broken(self, around: Collection[date]) -> list[plan_rules.Broken]:
+        return plan_rules.broken_rules(
+            self.shifts,
+            self.rules,
+            around=around,
+            period=self.period,
+            weekend_days=self.weekend_days,
+        )
+
+
 def _plan_around(
     session: Session, *, person_id: int, day: date, shift: ShiftType, tz: ZoneInfo
-) -> tuple[Rules, tuple[date, date] | None, list[plan_rules.Worked]]:
-    """The hard rules of `shift`'s unit, the roster period holding `day`, and the person's
-    effective plan (roster, overrides and approved swaps) as far around `day` as the rules
-    look, for `plan_rules.broken_rules`."""
+) -> _PersonPlan:
+    """The hard rules of `shift`'s unit, the roster period holding `day` with its weekend
+    days, and the person's effective plan (roster, overrides and approved swaps) as far
+    around `day` as the rules look, for `plan_rules.broken_rules`."""
     rules = to_scheduler_rules(load_rules(session, shift.unit_id))
     reach = timedelta(days=plan_rules.reach_days(rules))
     period = _period_of(session, shift.unit_id, day)
     first, last = day - reach, day + reach
+    weekend_days: frozenset[date] = frozenset()
     if period is not None:
         first, last = min(first, period[0]), max(last, period[1])
+        calendar = load_calendar(session)
+        weekend_days = frozenset(
+            d for d in period_days(*period) if calendar.day_kind(d) is CalendarDayKind.WEEKEND
+        )
     types = _shift_types(session)
-    plan = []
+    shifts = []
     for slot in layers.worked_between(session, start=first, end=last, tz=tz, person_id=person_id):
         worked = types[(slot.unit_id or 0, slot.shift_code)]
-        plan.append(
+        shifts.append(
             plan_rules.Worked(
                 slot.start.astimezone(tz).date(), worked.code, slot.start, slot.end, worked.is_night
             )
         )
-    return rules, period, plan
+    return _PersonPlan(rules, period, shifts, weekend_days)
 
 
 def _check_takes(
@@ -112,12 +140,12 @@ def _check_takes(
         raise ValidationFailed(field, f"person {person_id} may not work {shift.role.value} shifts")
     if _on_leave(session, person_id, day):
         raise ValidationFailed(field, f"person {person_id} is on leave on {day}")
-    rules, period, plan = _plan_around(session, person_id=person_id, day=day, shift=shift, tz=tz)
+    plan = _plan_around(session, person_id=person_id, day=day, shift=shift, tz=tz)
     around = {day}
     if giving_up is not None:
         given_day, given_shift = giving_up
         given = next(
-            (w for w in plan if w.day == given_day and w.code == given_shift.code),
+            (w for w in plan.shifts if w.day == given_day and w.code == given_shift.code),
             None,
         )
         if given is None:
@@ -125,9 +153,9 @@ def _check_takes(
                 f"person {person_id} no longer works {given_shift.code} on {given_day}: "
                 "an override or another swap changed it"
             )
-        plan.remove(given)
+        plan.shifts.remove(given)
         around.add(given_day)
-    plan.append(
+    plan.shifts.append(
         plan_rules.Worked(
             day,
             shift.code,
@@ -135,7 +163,7 @@ def _check_takes(
             shift.is_night,
         )
     )
-    broken = plan_rules.broken_rules(plan, rules, around=around, period=period)
+    broken = plan.broken(around)
     if broken:
         raise ValidationFailed(field, f"person {person_id} {broken[0].reason} ({broken[0].rule})")
 
@@ -237,10 +265,10 @@ def delete_override(
     session.flush()
     shift = session.get(ShiftType, override.shift_type_id)
     if override.original_person_id is not None and shift is not None:
-        rules, period, plan = _plan_around(
+        plan = _plan_around(
             session, person_id=override.original_person_id, day=override.day, shift=shift, tz=tz
         )
-        broken = plan_rules.broken_rules(plan, rules, around={override.day}, period=period)
+        broken = plan.broken({override.day})
         if broken:
             session.rollback()
             raise Conflict(

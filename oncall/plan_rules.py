@@ -7,8 +7,9 @@ the plan already broke elsewhere. The rules and their bounds are those of
 from the end of one shift to the start of the next; forbidden successions on consecutive days;
 at most `max_consecutive_days` worked (or `max_consecutive_nights` night) days in a row; a rest
 day in every 7 days; blocks of days off between worked days of at least
-`min_consecutive_days_off`; the caps per ISO week and per roster period. `max_weekends` needs
-the working calendar and is left to the solver.
+`min_consecutive_days_off`; the caps per ISO week and per roster period; `max_weekends`
+distinct weekends in the period (the weekend days of one ISO week, by the working calendar:
+a make-up working day is not a weekend day), counted as the solver counts them.
 """
 
 from __future__ import annotations
@@ -188,16 +189,40 @@ def _caps(
         )
 
 
+def _weekends(
+    plan: list[Worked],
+    around: Collection[date],
+    rules: Rules,
+    period: tuple[date, date] | None,
+    weekend_days: Collection[date],
+) -> Iterator[Broken]:
+    if period is None or rules.max_weekends is None:
+        return
+    if not any(period[0] <= day <= period[1] and day in weekend_days for day in around):
+        return
+    weekends = {
+        week_key(w.day) for w in plan if period[0] <= w.day <= period[1] and w.day in weekend_days
+    }
+    if len(weekends) > rules.max_weekends:
+        yield Broken(
+            "max_weekends",
+            f"would work on {len(weekends)} weekends from {period[0]} to {period[1]} "
+            f"(at most {rules.max_weekends})",
+        )
+
+
 def broken_rules(
     plan: Iterable[Worked],
     rules: Rules,
     *,
     around: Collection[date],
     period: tuple[date, date] | None = None,
+    weekend_days: Collection[date] = frozenset(),
 ) -> list[Broken]:
     """Every hard-rule breach of `plan` that involves a day in `around` (the days a change
     takes or gives up). `plan` must hold the person's shifts at least `reach_days(rules)` days
-    on each side of those days (and over `period`, the roster period, for its cap)."""
+    on each side of those days (and over `period`, the roster period, for its caps);
+    `weekend_days` are the period's weekend days by the working calendar."""
     shifts = list(plan)
     return [
         *_one_shift_per_day(shifts, around),
@@ -207,4 +232,5 @@ def broken_rules(
         *_rest_day_per_7(shifts, around, rules),
         *_days_off(shifts, around, rules),
         *_caps(shifts, around, rules, period),
+        *_weekends(shifts, around, rules, period, weekend_days),
     ]

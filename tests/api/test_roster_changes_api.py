@@ -269,6 +269,26 @@ def test_an_override_is_checked_against_consecutive_days(
     assert "(max_consecutive_days)" in error["reason"]
 
 
+def test_an_override_is_checked_against_max_weekends(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    planner = auth_headers(Role.planner)
+    rules = client.get(f"/api/v1/units/{centre.unit_id}/rules", headers=planner).json()
+    rules["max_weekends"] = 1
+    changed = client.put(f"/api/v1/units/{centre.unit_id}/rules", json=rules, headers=planner)
+    assert changed.status_code == 200, changed.text
+    free, day = centre.person["孙强"], centre.shift["day"]
+    # Saturday and Sunday of one weekend (Jan 2-3, 2027) are one weekend
+    assert _override(client, planner, day, 2, free).status_code == 201
+    assert _override(client, planner, day, 3, free).status_code == 201
+    error = _error(_override(client, planner, day, 9, free))
+    assert error["reason"].endswith(
+        "would work on 2 weekends from 2027-01-01 to 2027-01-14 (at most 1) (max_weekends)"
+    )
+    # a working day is not a weekend
+    assert _override(client, planner, day, 6, free).status_code == 201
+
+
 def test_overrides_keep_their_unit_and_role(
     client: TestClient, auth_headers: Headers, centre: Centre
 ) -> None:

@@ -195,6 +195,41 @@ def test_period_cap_counts_only_the_period() -> None:
     assert broken_rules(plan, rules, around=around, period=later) == []
 
 
+def test_max_weekends_counts_distinct_weekends_of_the_period() -> None:
+    # JAN is a Monday: weekends on days 5-6, 12-13 and 19-20 of the plan
+    weekend_days = frozenset(JAN + timedelta(days=d) for d in (5, 6, 12, 13, 19, 20))
+    period = (JAN, JAN + timedelta(days=27))
+    rules = _rules(max_weekends=2)
+    # both days of one weekend count once; a third weekend breaks the rule
+    plan = [_w(5), _w(6), _w(12), _w(19)]
+    (broken,) = broken_rules(
+        plan, rules, around={JAN + timedelta(days=19)}, period=period, weekend_days=weekend_days
+    )
+    assert broken.rule == "max_weekends"
+    assert broken.reason == "would work on 3 weekends from 2027-01-04 to 2027-01-31 (at most 2)"
+    # a second day of a weekend already worked adds no weekend
+    assert (
+        broken_rules(
+            [_w(5), _w(6), _w(12), _w(13)],
+            rules,
+            around={JAN + timedelta(days=13)},
+            period=period,
+            weekend_days=weekend_days,
+        )
+        == []
+    )
+    # a change on a working day is not blamed for the weekends; a Saturday that is a make-up
+    # working day (not among the weekend days) is no weekend
+    assert broken_rules(plan, rules, around={JAN}, period=period, weekend_days=weekend_days) == []
+    makeup = weekend_days - {JAN + timedelta(days=19)}
+    assert (
+        broken_rules(
+            plan, rules, around={JAN + timedelta(days=19)}, period=period, weekend_days=makeup
+        )
+        == []
+    )
+
+
 def test_reach_covers_the_longest_window() -> None:
     assert reach_days(Rules(max_consecutive_days=20)) == 21
     assert reach_days(_rules()) == 7
