@@ -71,9 +71,9 @@ def create_app(
     if roster_runner is None:
         # A shared test connection cannot be used from a second thread: solve inline there.
         roster_runner = (
-            ThreadRosterRunner(session_factory, clock.now)
+            ThreadRosterRunner(session_factory, clock.now, tz=settings.tz)
             if threaded
-            else InlineRosterRunner(session_factory, clock.now)
+            else InlineRosterRunner(session_factory, clock.now, tz=settings.tz)
         )
 
     dispatcher = Dispatcher(

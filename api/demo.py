@@ -308,7 +308,7 @@ def seed_roster(
         )
         roster_id = roster.id
     assert roster_id is not None
-    rosters.run_generation(open_session, roster_id=roster_id, now=lambda: now)
+    rosters.run_generation(open_session, roster_id=roster_id, now=lambda: now, tz=tz)
     with open_session() as session:
         if rosters.get_roster(session, roster_id=roster_id).status is RosterStatus.draft:
             publishing.publish(session, roster_id=roster_id, actor=ACTOR, now=now)

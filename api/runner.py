@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -37,10 +38,12 @@ class ThreadRosterRunner:
         factory: Callable[..., AbstractContextManager[Session]],
         now: Callable[[], datetime],
         *,
+        tz: ZoneInfo,
         workers: int = 2,
     ) -> None:
         self._open = _opener(factory)
         self._now = now
+        self._tz = tz
         self._workers = workers
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-solver")
 
@@ -50,7 +53,7 @@ class ThreadRosterRunner:
     def _run(self, roster_id: int) -> None:
         try:
             rosters.run_generation(
-                self._open, roster_id=roster_id, now=self._now, workers=self._workers
+                self._open, roster_id=roster_id, now=self._now, workers=self._workers, tz=self._tz
             )
         except Exception:
             log.exception("roster %s generation failed", roster_id)
@@ -61,10 +64,15 @@ class ThreadRosterRunner:
 
 class InlineRosterRunner:
     def __init__(
-        self, factory: Callable[..., AbstractContextManager[Session]], now: Callable[[], datetime]
+        self,
+        factory: Callable[..., AbstractContextManager[Session]],
+        now: Callable[[], datetime],
+        *,
+        tz: ZoneInfo,
     ) -> None:
         self._open = _opener(factory)
         self._now = now
+        self._tz = tz
 
     def submit(self, roster_id: int) -> None:
-        rosters.run_generation(self._open, roster_id=roster_id, now=self._now)
+        rosters.run_generation(self._open, roster_id=roster_id, now=self._now, tz=self._tz)

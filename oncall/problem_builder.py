@@ -2,20 +2,23 @@
 database and build the pure `scheduler.roster_problem.RosterProblem` for a period.
 
 History: the shifts just before the period (as many days as the rules look back, across a
-year boundary too) and the calendar-year-to-date night, weekend and holiday totals."""
+year boundary too) and the calendar-year-to-date night, weekend and holiday totals, as they
+were worked: a day of a published version counts its overrides and approved swaps
+(`oncall.layers.worked_between`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from core.workcal import DayKind as CalendarDayKind
 from core.workcal import WorkingCalendar
-from oncall import directory
+from oncall import directory, layers
 from oncall.models import DutyRole, Person, Unit, UnitKind
 from oncall.roster_models import (
     DemandDayKind,
@@ -42,6 +45,7 @@ SHIFT_ROLES_OF: dict[DutyRole, frozenset[str]] = {
     DutyRole.director: frozenset({ShiftRole.leader}),
 }
 HISTORY_DAYS = 7
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _DAY_KIND = {
     CalendarDayKind.WORKDAY: rp.DayKind.workday,
@@ -161,12 +165,13 @@ def _history(
     shifts: dict[str, ShiftType],
     calendar: WorkingCalendar,
     people: set[str],
+    tz: ZoneInfo,
     recent_days: int = HISTORY_DAYS,
 ) -> list[rp.History]:
     """Each person's shifts in the `recent_days` just before `start` (whatever the year) and
     their night, weekend and holiday totals of the calendar year of `start` before it. Each
-    day is read from one roster version: the published one covering it, else the newest
-    superseded one."""
+    day is read from one roster version: the published one covering it, with its overrides
+    and approved swaps, else the newest superseded one as it stands."""
     year_start = date(start.year, 1, 1)
     first = min(year_start, start - timedelta(days=recent_days))
     versions = session.exec(
@@ -177,6 +182,7 @@ def _history(
             Roster.period_end >= first,
         )
     ).all()
+    published = {v.id for v in versions if v.status is RosterStatus.published}
     read_from: dict[date, int | None] = {}
     for version in sorted(versions, key=lambda r: (r.status is RosterStatus.published, r.id)):
         span = period_days(max(version.period_start, first), min(version.period_end, start))
@@ -186,10 +192,22 @@ def _history(
         .where(col(RosterAssignment.roster_id).in_([v.id for v in versions]))
         .where(RosterAssignment.day >= first, RosterAssignment.day < start)
     ).all()
+    worked = [
+        (str(row.person_id), row.day, codes.get(row.shift_type_id, ""))
+        for row in rows
+        if read_from.get(row.day) == row.roster_id and row.roster_id not in published
+    ]
+    published_days = sorted(day for day, version in read_from.items() if version in published)
+    if published_days:
+        for slot in layers.worked_between(
+            session, start=published_days[0], end=published_days[-1], tz=tz, unit_id=unit_id
+        ):
+            day = slot.start.astimezone(tz).date()
+            if read_from.get(day) in published:
+                worked.append((str(slot.person_id), day, slot.shift_code))
     by_person: dict[str, rp.History] = {}
-    for row in sorted(rows, key=lambda r: r.day):
-        person, day, code = str(row.person_id), row.day, codes.get(row.shift_type_id, "")
-        if read_from.get(day) != row.roster_id or person not in people or code not in shifts:
+    for person, day, code in sorted(worked, key=lambda w: w[1]):
+        if person not in people or code not in shifts:
             continue
         history = by_person.get(person, rp.History(person=person))
         recent = history.recent
@@ -208,8 +226,16 @@ def _history(
 
 
 def build_problem(
-    session: Session, *, unit_id: int, start: date, end: date, calendar: WorkingCalendar
+    session: Session,
+    *,
+    unit_id: int,
+    start: date,
+    end: date,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo = SHANGHAI,
 ) -> rp.RosterProblem:
+    """`tz`: the centre's time zone (settings), in which overrides and swaps before the period
+    are read as days."""
     shift_rows = active_shift_types(session, unit_id)
     codes = {s.id: s.code for s in shift_rows if s.id is not None}
     days = tuple(rp.Day(d, _DAY_KIND[calendar.day_kind(d)]) for d in period_days(start, end))
@@ -261,6 +287,7 @@ def build_problem(
                 shifts_by_code,
                 calendar,
                 person_ids,
+                tz,
                 history_days(rules),
             )
         ),

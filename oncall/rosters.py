@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
@@ -28,7 +29,7 @@ from core import audit
 from core.calendar_store import load_calendar
 from core.errors import Conflict, NotFound, ValidationFailed
 from oncall import planning
-from oncall.problem_builder import build_problem
+from oncall.problem_builder import SHANGHAI, build_problem
 from oncall.roster_models import (
     LeaveCreate,
     RepairRequest,
@@ -257,7 +258,12 @@ def progress_writer(
 
 
 def run_generation(
-    open_session: SessionOpener, *, roster_id: int, now: Callable[[], datetime], workers: int = 2
+    open_session: SessionOpener,
+    *,
+    roster_id: int,
+    now: Callable[[], datetime],
+    workers: int = 2,
+    tz: ZoneInfo = SHANGHAI,
 ) -> None:
     """Solve a `generating` roster and store the outcome. Safe to call from a worker thread.
     While solving, the latest objective, bound and solver seconds are stored on the roster
@@ -272,6 +278,7 @@ def run_generation(
             start=roster.period_start,
             end=roster.period_end,
             calendar=load_calendar(session),
+            tz=tz,
         )
         hint = (
             tuple(effective_assignments(session, roster.base_roster_id))

@@ -4,14 +4,21 @@ year. Roster rows are written directly (no solver), on the demo centre's intake 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import Session
 
 from core.calendar_store import load_calendar
 from oncall.problem_builder import build_problem
-from oncall.roster_models import RosterStatus
+from oncall.roster_models import (
+    OncallOverride,
+    RosterStatus,
+    ShiftType,
+    SwapRequestRow,
+    SwapStatus,
+)
+from tests.conftest import T0
 from tests.roster_helpers import JAN1, JAN31, Intake, covering_rows, make_intake, make_roster
 
 
@@ -68,3 +75,55 @@ def test_history_reads_each_day_from_the_published_version(
     recent = {h.person: h.recent for h in problem.history}
     assert (dec_end, "night") not in recent.get(str(moved), ())
     assert (dec_end, "night") in recent[str(intake.people[-1])]
+
+
+def test_history_counts_the_overrides_and_approved_swaps_of_the_published_version(
+    session: Session, intake: Intake
+) -> None:
+    dec_start, dec_end = date(2026, 12, 25), date(2026, 12, 31)
+    rows = covering_rows(intake, dec_start, dec_end)
+    roster = make_roster(session, intake, dec_start, dec_end, rows, status=RosterStatus.published)
+    who = {(d, c): p for p, d, c in rows}
+    dec30 = date(2026, 12, 30)
+    # the Dec 31 night goes to the Dec 30 night person by an approved swap (and back the other way)
+    a, b = who[(dec_end, "night")], who[(dec30, "night")]
+    session.add(
+        SwapRequestRow(
+            roster_id=roster.id or 0,
+            a_person_id=a,
+            a_day=dec_end,
+            b_person_id=b,
+            b_day=dec30,
+            status=SwapStatus.approved,
+            requested_by="officer",
+            requested_at=T0,
+            decided_by="planner",
+            decided_at=T0,
+        )
+    )
+    # and someone off that week covers the Dec 31 day shift by an override
+    covering = next(p for p in intake.people if p not in {p for p, _, _ in rows})
+    original = who[(dec_end, "day")]
+    day_shift = session.get(ShiftType, intake.shifts["day"])
+    assert day_shift is not None
+    session.add(
+        OncallOverride(
+            shift_type_id=day_shift.id or 0,
+            day=dec_end,
+            start_at=datetime(2026, 12, 31, 0, 30, tzinfo=UTC),  # 08:30 in Shanghai
+            end_at=datetime(2026, 12, 31, 9, 30, tzinfo=UTC),
+            original_person_id=original,
+            covering_person_id=covering,
+            created_by="planner",
+            created_at=T0,
+        )
+    )
+    session.commit()
+    problem = build_problem(
+        session, unit_id=intake.unit_id, start=JAN1, end=JAN31, calendar=load_calendar(session)
+    )
+    recent = {h.person: h.recent for h in problem.history}
+    assert (dec_end, "night") in recent[str(b)] and (dec30, "night") in recent[str(a)]
+    assert (dec_end, "night") not in recent.get(str(a), ())
+    assert (dec_end, "day") in recent[str(covering)]
+    assert (dec_end, "day") not in recent.get(str(original), ())
