@@ -157,6 +157,17 @@ def _swap(
     return swap.id
 
 
+def _dropped_swaps_listed(session: Session, client: TestClient, roster_id: int, user: str) -> str:
+    """The roster page's list of swaps that no longer apply, as a new planner `user` sees it."""
+    make_user(session, role=Role.planner, username=user)
+    signed_in = client.post(
+        "/login", data={"username": user, "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert signed_in.status_code == 303
+    page = client.get(f"/rosters/{roster_id}").text
+    return page[page.index('id="dropped-swaps"') :].split("</section>")[0]
+
+
 def test_approved_swaps_carry_over_to_the_new_version_or_are_reported(
     session: Session, intake: Intake, client: TestClient
 ) -> None:
@@ -197,15 +208,7 @@ def test_approved_swaps_carry_over_to_the_new_version_or_are_reported(
     assert {("swap.carry_over", kept), ("swap.dropped", lost), ("swap.contained", contained)} <= (
         actions
     )
-    make_user(session, role=Role.planner, username="swap-planner")
-    signed_in = client.post(
-        "/login",
-        data={"username": "swap-planner", "password": TEST_PASSWORD},
-        follow_redirects=False,
-    )
-    assert signed_in.status_code == 303
-    page = client.get(f"/rosters/{new.id}").text
-    listed = page[page.index('id="dropped-swaps"') :].split("</section>")[0]
+    listed = _dropped_swaps_listed(session, client, new.id or 0, "swap-planner")
     assert f"#{lost}:" in listed and f"#{kept}:" not in listed and f"#{contained}:" not in listed
     assert "2027-01-05" in listed and "2027-01-06" in listed
     on_d3 = _on_duty(session, _noon(d3))
@@ -244,15 +247,7 @@ def test_pending_swap_requests_move_with_their_slots_or_are_closed(
         for e in list_entries(session, entity_type="roster")
     }
     assert {("swap.carry_over", moved), ("swap.dropped", closed)} <= actions
-    make_user(session, role=Role.planner, username="pending-planner")
-    signed_in = client.post(
-        "/login",
-        data={"username": "pending-planner", "password": TEST_PASSWORD},
-        follow_redirects=False,
-    )
-    assert signed_in.status_code == 303
-    page = client.get(f"/rosters/{new.id}").text
-    listed = page[page.index('id="dropped-swaps"') :].split("</section>")[0]
+    listed = _dropped_swaps_listed(session, client, new.id or 0, "pending-planner")
     assert f"#{closed}:" in listed and "申请已关闭" in listed and f"#{moved}:" not in listed
 
 
