@@ -251,6 +251,8 @@ def _terminate(ctx: _Ctx) -> None:
     if reason is None:
         raise ValidationFailed("reason", "a termination needs its Art. 23 reason")
     item = ctx.item
+    if item.status is Status.suspended:  # the suspension up to today is excluded (Art. 22)
+        _resume(ctx)
     item.terminated_at, item.termination_reason = ctx.now, reason
     item.pause_reason = item.paused_since = None
     ctx.meet(ClockKind.mediation)

@@ -145,6 +145,39 @@ def test_mediation_that_runs_out_is_terminated_and_the_notice_is_timed(
     assert _clock(session, item, ClockKind.termination_notice).on_time
 
 
+def test_terminating_a_suspended_mediation_excludes_the_suspension(
+    session: Session, centre: Centre
+) -> None:
+    """A mediation suspended for testing and terminated while still suspended (no agreement on
+    who pays for the testing) was judged against the deadline without the suspension: late."""
+    received = datetime(2026, 7, 30, 2, 0, tzinfo=UTC)
+    (item,) = service.register(
+        session, data=complaint_data(received_at=received), actor="c", now=received
+    )
+    handler = _unit_actor(centre)
+    accepted = datetime(2026, 8, 3, 2, 0, tzinfo=UTC)
+    _do(session, item, Action.distribute, now=received)
+    _do(session, item, Action.accept, handler, now=accepted)
+    _do(session, item, Action.start_mediation, handler, now=accepted)
+    # 60 days from 2026-08-03 end on 10-02, in the National Day holiday: rolled to 10-08
+    assert _clock(session, item, ClockKind.mediation).due_on == date(2026, 10, 8)
+    _do(session, item, Action.suspend, handler, now=accepted + timedelta(days=29))  # 09-01
+    ended = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    _do(
+        session,
+        item,
+        Action.terminate,
+        handler,
+        now=ended,
+        termination_reason=TerminationReason.testing_cost_dispute,
+    )
+    mediation = _clock(session, item, ClockKind.mediation)
+    assert mediation.paused_units == 62 and mediation.due_on == date(2026, 12, 3)
+    assert mediation.on_time is True
+    _do(session, item, Action.close, handler, now=ended + timedelta(days=1))
+    assert item.closed_on_time is True
+
+
 def test_rejection_grounds_follow_the_items_rule_set(session: Session, centre: Centre) -> None:
     old = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Order 20 era: no "impersonation" ground
     (item,) = service.register(session, data=complaint_data(received_at=old), actor="c", now=T0)
