@@ -246,11 +246,29 @@ def _agree(ctx: _Ctx) -> None:
     _result(ctx)
 
 
+def _check_limit_reached(ctx: _Ctx) -> None:
+    """Art. 23 "no agreement within 60 days": a ground only from the mediation clock's last
+    day on (its pauses excluded), not while days of the limit are still to run."""
+    assert ctx.item.id is not None
+    clock = timers.find(ctx.session, ctx.item.id, ClockKind.mediation)
+    if clock is None:
+        return
+    due_on = timers.due_on_if_resumed(clock, now=ctx.now, cal=ctx.cal, tz=ctx.tz)
+    if ctx.today < due_on:
+        raise ValidationFailed(
+            "reason",
+            f"the mediation limit runs until {due_on.isoformat()} (pauses excluded): "
+            "'time_limit_reached' is not a ground before then",
+        )
+
+
 def _terminate(ctx: _Ctx) -> None:
     reason = ctx.data.termination_reason
     if reason is None:
         raise ValidationFailed("reason", "a termination needs its Art. 23 reason")
     item = ctx.item
+    if reason is TerminationReason.time_limit_reached:
+        _check_limit_reached(ctx)
     if item.status is Status.suspended:  # the suspension up to today is excluded (Art. 22)
         _resume(ctx)
     item.terminated_at, item.termination_reason = ctx.now, reason

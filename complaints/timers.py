@@ -183,6 +183,22 @@ def recompute(
     return (clock.due_on, clock.due_at, clock.remind_at) != before
 
 
+def due_on_if_resumed(
+    clock: ComplaintClock, *, now: datetime, cal: WorkingCalendar, tz: ZoneInfo
+) -> date:
+    """The clock's last day as it would be were a running pause ended at `now` (nothing is
+    changed): a paused clock does not run out while it is paused."""
+    if clock.status is not ClockStatus.paused or clock.paused_since is None:
+        return clock.due_on
+    unit: clocks.Unit = "working" if clock.unit == "working" else "calendar"
+    known = _pauses(clock)
+    ongoing = (clocks.local_day(clock.paused_since, tz), clocks.local_day(now, tz))
+    merged = clocks.merge_pauses([*known, ongoing])
+    added = clocks.union_units(cal, merged, unit) - clocks.union_units(cal, known, unit)
+    extra = clock.extension + clock.paused_units + added
+    return clocks.due_date(cal, clock.started_on, clock.limit + extra, unit)
+
+
 def _pauses(clock: ComplaintClock) -> list[clocks.Pause]:
     return [
         (date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(clock.pauses_json)

@@ -129,7 +129,21 @@ def test_mediation_that_runs_out_is_terminated_and_the_notice_is_timed(
     _do(session, item, Action.suspend, handler, pause_reason=PauseReason.recusal)
     with pytest.raises(ValidationFailed):
         _do(session, item, Action.terminate, handler)
-    end = T0 + timedelta(days=61)
+    _do(session, item, Action.resume, handler, now=T0 + timedelta(days=2))
+    # 60 days from 2026-11-23, plus the 2 suspended days: the limit runs until 2027-01-24
+    assert _clock(session, item, ClockKind.mediation).due_on == date(2027, 1, 24)
+    with pytest.raises(ValidationFailed) as caught:
+        _do(
+            session,
+            item,
+            Action.terminate,
+            handler,
+            now=T0 + timedelta(days=61),
+            termination_reason=TerminationReason.time_limit_reached,
+        )
+    error = caught.value.errors[0]
+    assert error.field == "reason" and "2027-01-24" in error.reason
+    end = T0 + timedelta(days=62)
     _do(
         session,
         item,
@@ -163,6 +177,16 @@ def test_terminating_a_suspended_mediation_excludes_the_suspension(
     assert _clock(session, item, ClockKind.mediation).due_on == date(2026, 10, 8)
     _do(session, item, Action.suspend, handler, now=accepted + timedelta(days=29))  # 09-01
     ended = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    with pytest.raises(ValidationFailed):  # past 10-08, but 62 of the days were suspended
+        _do(
+            session,
+            item,
+            Action.terminate,
+            handler,
+            now=ended,
+            termination_reason=TerminationReason.time_limit_reached,
+        )
+    assert _clock(session, item, ClockKind.mediation).status is ClockStatus.paused
     _do(
         session,
         item,
