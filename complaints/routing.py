@@ -4,9 +4,12 @@ Territory: which district's bureau has jurisdiction, from the addresses an item 
 - Complaints (O121 Arts. 13–14): where the respondent actually operates, or its domicile
   (both qualify); platform and own-website sellers: their domicile; merchants on a
   platform: the address shown on the platform, else the platform's domicile.
-- Reports (Arts. 29–32): where the conduct occurred (`occurred_address`), else the
-  respondent's place of operation; an in-platform merchant's actual place of operation is
-  used, else the platform's domicile.
+- Reports (Arts. 29–32; XCCX Arts. 8–9): where the conduct occurred (`occurred_address`),
+  else the respondent's place of operation, else its domicile. Online the platform rules
+  apply instead: platform and own-website sellers by their domicile (else their place of
+  operation), an in-platform merchant by its actual place of operation, else the platform's
+  domicile; where the conduct was felt (`occurred_address`, often the buyer's home) counts
+  only when none of these names a district.
 - Other items: the respondent's or the occurred address, else the submitter's address.
 When several districts qualify, the one that received the item first wins (Art. 14): the
 caller passes `received_by` (e.g. the bureau a municipal dispatch named); without it the
@@ -56,16 +59,22 @@ def district_in(address: str, districts: Iterable[str]) -> str | None:
     return short[0] if len(short) == 1 else None
 
 
+def _fallback(item_type: ItemType, sale_mode: SaleMode, a: Addresses) -> list[tuple[str, str]]:
+    """Addresses used only when none of `_order`'s names a district: the place an online
+    seller's conduct was felt is no ground of jurisdiction, but better than none."""
+    if item_type is ItemType.report and sale_mode is not SaleMode.offline:
+        return [("occurred", a.occurred)]
+    return []
+
+
 def _order(item_type: ItemType, sale_mode: SaleMode, a: Addresses) -> list[tuple[str, str]]:
     if item_type is ItemType.report:
+        # XCCX Art. 9: online sellers by their domicile, an in-platform merchant by its actual
+        # place of operation (the platform's domicile bureau may act when it received first)
         if sale_mode is SaleMode.platform_merchant:
-            return [
-                ("occurred", a.occurred),
-                ("respondent", a.respondent),
-                ("platform_domicile", a.platform_domicile),
-            ]
+            return [("respondent", a.respondent), ("platform_domicile", a.platform_domicile)]
         if sale_mode in (SaleMode.own_website, SaleMode.platform_operator):
-            return [("occurred", a.occurred), ("registered", a.registered)]
+            return [("registered", a.registered), ("respondent", a.respondent)]
         return [
             ("occurred", a.occurred),
             ("respondent", a.respondent),
@@ -98,10 +107,13 @@ def territory(
     received_by: str | None = None,
 ) -> Territory:
     candidates: list[tuple[str, str]] = []
-    for source, address in _order(item_type, sale_mode, addresses):
-        district = district_in(address, districts)
-        if district is not None and district not in {c[0] for c in candidates}:
-            candidates.append((district, source))
+    for order in (_order, _fallback):
+        for source, address in order(item_type, sale_mode, addresses):
+            district = district_in(address, districts)
+            if district is not None and district not in {c[0] for c in candidates}:
+                candidates.append((district, source))
+        if candidates:
+            break
     if not candidates:
         return Territory(None, "unknown", ())
     if received_by is not None:

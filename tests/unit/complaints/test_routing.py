@@ -59,6 +59,30 @@ A = Addresses(
             "高新区",
             "platform_domicile",
         ),
+        # online reports follow the platform rules, not where the conduct was felt (XCCX
+        # Art. 9); that counts only when nothing else names a district
+        (ItemType.report, SaleMode.platform_merchant, A, "城东区", "respondent"),
+        (
+            ItemType.report,
+            SaleMode.own_website,
+            Addresses(occurred=A.submitter, registered=A.registered),
+            "城西区",
+            "registered",
+        ),
+        (
+            ItemType.report,
+            SaleMode.platform_operator,
+            Addresses(occurred=A.submitter, respondent=A.respondent, registered=A.registered),
+            "城西区",
+            "registered",
+        ),
+        (
+            ItemType.report,
+            SaleMode.own_website,
+            Addresses(occurred=A.submitter, registered="外省某地"),
+            "城南区",
+            "occurred",
+        ),
         (
             ItemType.consultation,
             SaleMode.offline,
