@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, Protocol
+from typing import Annotated, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,6 +52,11 @@ class RuleLimits(BaseModel):
     order_return_wd: int = Field(default=2, ge=0, le=30, description="12345 [U] Shandong")
     order_reply_wd: int = Field(default=5, ge=1, le=90, description="12345 [U]")
     order_reply_extension_wd: int = Field(default=10, ge=0, le=90, description="12345 [U]")
+    order_reply_by_type: dict[ItemType, Annotated[int, Field(ge=1, le=90)]] = Field(
+        default_factory=dict,
+        description="12345 reply limit by type, else order_reply_wd [U] (Guangdong: "
+        "consultation 2, help and suggestion 10, complaint and report 15)",
+    )
     consultation_reply_wd: int = Field(default=2, ge=1, le=90, description="[U] Guangdong")
     suggestion_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
     help_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
@@ -181,7 +186,7 @@ def limit_for(kind: ClockKind, limits: RuleLimits, item_type: ItemType) -> tuple
 
 def reply_limit(limits: RuleLimits, item_type: ItemType, *, order: bool) -> int:
     if order:
-        return limits.order_reply_wd
+        return limits.order_reply_by_type.get(item_type, limits.order_reply_wd)
     if item_type is ItemType.consultation:
         return limits.consultation_reply_wd
     if item_type is ItemType.suggestion:

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from complaints import actions, service
+from complaints import actions, clocks, service
 from complaints import open311_catalog as catalog
 from complaints.io_models import Open311Client, Open311Request
 from complaints.io_schemas import Open311ClientCreate
@@ -175,12 +175,9 @@ def _notice(session: Session, item: Complaint) -> str:
         return f"投诉已登记，将在{limits.acceptance_wd}个工作日内决定是否受理。"
     if item.workflow is Workflow.report:
         return f"举报已登记，将在{limits.verification_wd}个工作日内完成核查。"
+    days = clocks.general_reply_limit(limits, item.item_type, item.workflow)
     if item.workflow is Workflow.order_12345:
-        return f"工单已登记，将在{limits.order_reply_wd}个工作日内办理答复。"
-    days = {
-        ItemType.consultation: limits.consultation_reply_wd,
-        ItemType.suggestion: limits.suggestion_reply_wd,
-    }.get(item.item_type, limits.help_reply_wd)
+        return f"工单已登记，将在{days}个工作日内办理答复。"
     return f"已登记，将在{days}个工作日内答复。"
 
 

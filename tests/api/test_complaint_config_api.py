@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from core.audit import list_entries
 from core.users import Role
-from tests.complaint_helpers import make_centre
+from tests.complaint_helpers import complaint_data, make_centre
 
 Headers = Callable[[Role], dict[str, str]]
 BASE = "/api/v1/complaint-config"
@@ -82,3 +82,38 @@ def test_terms_and_routing_rules(
         f"{BASE}/units/{centre.east_id}", json={"contact_person_id": 9999}, headers=admin
     )
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "contact_person_id"
+
+
+def test_12345_reply_limits_may_differ_by_type(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    """Guangdong times a 12345 order's reply by its type (consultation 2, help and suggestion
+    10, complaint and report 15 working days); a rule set could only say one limit for all."""
+    make_centre(session)
+    admin = auth_headers(Role.admin)
+    o121 = client.get(f"{BASE}/rule-sets", headers=admin).json()[1]
+    by_type = {"consultation": 2, "help": 10, "suggestion": 10, "complaint": 15, "report": 15}
+    limits = o121["limits"] | {"order_reply_by_type": by_type}
+    edited = client.patch(f"{BASE}/rule-sets/{o121['id']}", json={"limits": limits}, headers=admin)
+    assert edited.status_code == 200 and edited.json()["limits"]["order_reply_by_type"] == by_type
+    bad = client.patch(
+        f"{BASE}/rule-sets/{o121['id']}",
+        json={"limits": limits | {"order_reply_by_type": {"complaint": 0}}},
+        headers=admin,
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"].startswith("limits.order_reply_by_type")
+
+    coordinator = auth_headers(Role.coordinator)
+    due: dict[str, str] = {}
+    for kind in ("consultation", "complaint"):
+        body = complaint_data(
+            item_type=kind, channel="transfer_12345", external_ref=f"GD-{kind}", claim=""
+        ).model_dump(mode="json", exclude_none=True)
+        (item,) = client.post("/api/v1/complaints", json=body, headers=coordinator).json()["items"]
+        sent = client.post(f"/api/v1/complaints/{item['id']}/distribute", json={}, headers=admin)
+        assert sent.status_code == 200, sent.text
+        clocks = client.get(f"/api/v1/complaints/{item['id']}", headers=admin).json()["clocks"]
+        due[kind] = next(c["due_on"] for c in clocks if c["kind"] == "reply")
+    # dispatched Monday 2026-11-23: 2 and 15 working days on
+    assert due == {"consultation": "2026-11-25", "complaint": "2026-12-14"}
