@@ -57,6 +57,13 @@ class RuleLimits(BaseModel):
         description="12345 reply limit by type, else order_reply_wd [U] (Guangdong: "
         "consultation 2, help and suggestion 10, complaint and report 15)",
     )
+    order_urgent_reply_wd: int | None = Field(
+        default=0,
+        ge=0,
+        le=90,
+        description="12345 urgent and emergency orders: sign for and reply within this many "
+        "WD, 0 the day of dispatch (LB: same day); None: no separate limit [U]",
+    )
     consultation_reply_wd: int = Field(default=2, ge=1, le=90, description="[U] Guangdong")
     suggestion_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
     help_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
@@ -167,8 +174,15 @@ def union_units(cal: WorkingCalendar, pauses: list[Pause], unit: Unit) -> int:
     return sum(paused_units(cal, start, end, unit) for start, end in merge_pauses(pauses))
 
 
-def limit_for(kind: ClockKind, limits: RuleLimits, item_type: ItemType) -> tuple[int, Unit]:
-    """The base limit and unit of a clock under a rule set."""
+def limit_for(
+    kind: ClockKind, limits: RuleLimits, item_type: ItemType, *, urgent_order: bool = False
+) -> tuple[int, Unit]:
+    """The base limit and unit of a clock under a rule set; `urgent_order`: an urgent or
+    emergency 12345 order, whose sign-for and reply fall due by `order_urgent_reply_wd`."""
+    urgent = limits.order_urgent_reply_wd if urgent_order else None
+    if urgent is not None and kind in (ClockKind.sign_for, ClockKind.reply):
+        base = limits.order_sign_for_wd if kind is ClockKind.sign_for else urgent
+        return min(base, urgent), "working"
     if kind is ClockKind.distribution:
         return limits.distribution_wd, "working"
     if kind is ClockKind.acceptance:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from complaints import clocks
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint, ComplaintClock
-from complaints.vocab import ClockKind, ClockStatus, Status
+from complaints.vocab import ClockKind, ClockStatus, Status, Urgency, Workflow
 from core.workcal import WorkingCalendar
 
 
@@ -64,8 +64,9 @@ def new_clock(
 ) -> ComplaintClock:
     """A running clock row for `item` (not added to any session)."""
     assert item.id is not None
-    base, unit = clocks.limit_for(kind, limits, item.item_type)
-    if kind is ClockKind.reply:
+    urgent_order = item.workflow is Workflow.order_12345 and item.urgency is not Urgency.normal
+    base, unit = clocks.limit_for(kind, limits, item.item_type, urgent_order=urgent_order)
+    if kind is ClockKind.reply and not (urgent_order and limits.order_urgent_reply_wd is not None):
         base = clocks.general_reply_limit(limits, item.item_type, item.workflow)
     clock = ComplaintClock(
         complaint_id=item.id,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from complaints import actions, service, timers
+from complaints import actions, config, service, timers
 from complaints.actions import ActionInput, Actor
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintRuleSet
 from complaints.vocab import (
     Channel,
     ClockKind,
@@ -22,6 +22,7 @@ from complaints.vocab import (
     RejectionGround,
     Status,
     TerminationReason,
+    Urgency,
 )
 from complaints.workflow import Action
 from core.audit import list_entries
@@ -233,6 +234,36 @@ def test_a_12345_order_is_signed_for_replied_and_closed(session: Session, centre
     _do(session, order, Action.reply, result="已责令商家退款")
     _do(session, order, Action.close)
     assert order.status is Status.closed and order.result == "已责令商家退款"
+
+
+def test_an_urgent_12345_order_is_due_the_day_it_is_dispatched(
+    session: Session, centre: Centre
+) -> None:
+    """DOMAIN.md §3: urgent 12345 items the same day [U]; they got the ordinary 5 working
+    days. Dispatched on the Saturday before National Day, it is still due that day."""
+    saturday = datetime(2026, 10, 3, 6, 0, tzinfo=UTC)  # 14:00 local, a holiday
+    for ref, urgency in (("U-1", Urgency.urgent), ("U-2", Urgency.emergency)):
+        data = complaint_data(
+            channel=Channel.transfer_12345, external_ref=ref, claim="", urgency=urgency
+        )
+        (order,) = service.register(session, data=data, actor="c", now=saturday)
+        _do(session, order, Action.distribute, now=saturday)
+        for kind in (ClockKind.sign_for, ClockKind.reply):
+            assert _clock(session, order, kind).due_on == date(2026, 10, 3)
+        assert order.next_due_at == datetime(2026, 10, 3, 16, 0, tzinfo=UTC)  # local midnight
+    rule_set = session.get(ComplaintRuleSet, order.rule_set_id)
+    assert rule_set is not None
+    rule_set.limits_json = (
+        config.limits_of(rule_set)
+        .model_copy(update={"order_urgent_reply_wd": None})
+        .model_dump_json()
+    )  # a locality without a separate limit
+    data = complaint_data(
+        channel=Channel.transfer_12345, external_ref="U-3", claim="", urgency=Urgency.urgent
+    )
+    (order,) = service.register(session, data=data, actor="c", now=saturday)
+    _do(session, order, Action.distribute, now=saturday)
+    assert _clock(session, order, ClockKind.reply).due_on == date(2026, 10, 13)
 
 
 def test_a_12345_order_may_be_returned_only_within_two_working_days(
