@@ -1,4 +1,5 @@
-"""Bulk-import column mapping and cell parsing (pure: no database, no web framework).
+"""Bulk-import column mapping (pure: no database, no web framework); the cells are parsed by
+`complaints.import_cells`.
 
 A file is a table whose first non-empty row holds the headers. Each header is matched, after
 normalisation (NFKC, so full-width brackets and colons become ASCII; spaces, a trailing `*`
@@ -16,40 +17,24 @@ Y/N, 1/0; amounts in yuan as 12.50, ¥12.5 or 12.5元.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from complaints.import_cells import (
+    Cell,
+    norm,
+    parse_bool,
+    parse_cents,
+    parse_date,
+    parse_datetime,
+    parse_yuan,
+    text_of,
+)
 from complaints.vocab import ZH, Channel, Domain, ItemType, SaleMode, Urgency
 
-Cell = str | int | float | bool | datetime | date | time | Decimal | None
 MIXED = "mixed"  # 投诉举报: a complaint that also reports a violation
-
-
-# ---- cell parsers ----------------------------------------------------------------------------
-
-
-def text_of(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "是" if cell else "否"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))  # Excel stores 13800138000 as a number
-    if isinstance(cell, datetime):
-        return cell.isoformat(sep=" ")
-    if isinstance(cell, date | time):
-        return cell.isoformat()
-    return str(cell).strip()
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s*:：]+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
 def _lookup(table: dict[str, str], what: str) -> Callable[[Cell], str | None]:
@@ -57,7 +42,7 @@ def _lookup(table: dict[str, str], what: str) -> Callable[[Cell], str | None]:
         text = text_of(cell)
         if not text:
             return None
-        found = table.get(_norm(text))
+        found = table.get(norm(text))
         if found is None:
             raise ValueError(f"unknown {what} {text!r}")
         return found
@@ -66,17 +51,17 @@ def _lookup(table: dict[str, str], what: str) -> Callable[[Cell], str | None]:
 
 
 def _labels(enum: type[StrEnum], aliases: dict[str, StrEnum]) -> dict[str, str]:
-    table = {_norm(m.value): m.value for m in enum}
-    table |= {_norm(ZH[m]): m.value for m in enum if m in ZH}
-    table |= {_norm(k): v.value for k, v in aliases.items()}
+    table = {norm(m.value): m.value for m in enum}
+    table |= {norm(ZH[m]): m.value for m in enum if m in ZH}
+    table |= {norm(k): v.value for k, v in aliases.items()}
     return table
 
 
 ITEM_TYPES = _labels(
     ItemType,
     {"投诉件": ItemType.complaint, "举报件": ItemType.report, "咨询件": ItemType.consultation},
-) | {_norm(t): MIXED for t in ("投诉举报", "投诉+举报", "投诉、举报", "投诉和举报", "mixed")}
-ITEM_TYPES |= {_norm(t): ItemType.suggestion.value for t in ("建议", "意见", "suggest")}
+) | {norm(t): MIXED for t in ("投诉举报", "投诉+举报", "投诉、举报", "投诉和举报", "mixed")}
+ITEM_TYPES |= {norm(t): ItemType.suggestion.value for t in ("建议", "意见", "suggest")}
 CHANNELS = _labels(
     Channel,
     {
@@ -151,102 +136,6 @@ SALE_MODES = _labels(
         "网店": SaleMode.platform_merchant,
     },
 )
-_TRUE = {"是", "y", "yes", "true", "1", "同意", "匿名", "√", "t"}
-_FALSE = {"否", "n", "no", "false", "0", "不同意", "实名", "", "f"}
-
-
-def parse_bool(cell: Cell) -> bool | None:
-    if isinstance(cell, bool):
-        return cell
-    text = _norm(text_of(cell))
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return None if text == "" else False
-    raise ValueError(f"expected 是/否 (yes/no), got {text_of(cell)!r}")
-
-
-_DT_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y%m%d%H%M%S",
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%Y%m%d",
-)
-
-
-def _chinese_date(text: str) -> str:
-    """2026年11月20日 9时31分 → 2026-11-20 9:31 (the usual Chinese spelling)."""
-    text = re.sub(r"(\d{4})年(\d{1,2})月(\d{1,2})日", r"\1-\2-\3", text)
-    text = re.sub(r"(\d{1,2})[时点](\d{1,2})分?", r"\1:\2", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def parse_datetime(cell: Cell, tz: ZoneInfo) -> datetime | None:
-    """An aware instant; times without an offset are local (the centre's time zone)."""
-    if cell is None or cell == "":
-        return None
-    if isinstance(cell, datetime):
-        value = cell
-    elif isinstance(cell, date):
-        value = datetime.combine(cell, time(0))
-    else:
-        text = _chinese_date(text_of(cell))
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            for fmt in _DT_FORMATS:
-                try:
-                    value = datetime.strptime(text, fmt)
-                    break
-                except ValueError:
-                    continue
-            else:
-                raise ValueError(f"not a date and time: {text!r} (e.g. 2026-11-20 09:30)") from None
-    if not 2000 <= value.year <= 2100:
-        raise ValueError(f"year {value.year} is out of range")
-    return value.replace(tzinfo=tz) if value.tzinfo is None else value
-
-
-def parse_date(cell: Cell, tz: ZoneInfo) -> date | None:
-    if isinstance(cell, date) and not isinstance(cell, datetime):
-        return cell
-    value = parse_datetime(cell, tz)
-    return None if value is None else value.astimezone(tz).date()
-
-
-MAX_YUAN_DIGITS = 11  # below ¥100 billion: 10**13 cents, the API's bound on amounts
-
-
-def parse_yuan(cell: Cell) -> int | None:
-    """An amount in yuan (¥12.50, 12.5元, 1,234) → cents."""
-    text = re.sub(r"[¥￥元,，\s]", "", text_of(cell))
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"not an amount in yuan: {text_of(cell)!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"not an amount in yuan: {text_of(cell)!r}")
-    if value < 0:
-        raise ValueError("the amount must be zero or more")
-    if value.adjusted() >= MAX_YUAN_DIGITS:  # checked before scaling: 1e999999 overflows
-        raise ValueError(f"the amount must be below ¥1{'0' * MAX_YUAN_DIGITS}")
-    return int((value * 100).to_integral_value())
-
-
-def parse_cents(cell: Cell) -> int | None:
-    text = text_of(cell)
-    if not text:
-        return None
-    if not re.fullmatch(r"\d{1,15}", text):
-        raise ValueError(f"not a whole number of cents: {text!r}")
-    return int(text)
-
 
 # ---- columns ---------------------------------------------------------------------------------
 
@@ -373,8 +262,8 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 _BY_HEADER: dict[str, ColumnSpec] = {}
 for _spec in COLUMNS:
     for _header in (*_spec.headers, _spec.field):
-        _BY_HEADER.setdefault(_norm(_header), _spec)
-_BY_HEADER[_norm("amount_cents")] = ColumnSpec(
+        _BY_HEADER.setdefault(norm(_header), _spec)
+_BY_HEADER[norm("amount_cents")] = ColumnSpec(
     "amount_cents", ("amount_cents",), _plain(parse_cents)
 )
 
@@ -402,7 +291,7 @@ def map_headers(headers: list[Cell]) -> HeaderMap:
         header = text_of(cell)
         if not header:
             continue
-        spec = _BY_HEADER.get(_norm(header))
+        spec = _BY_HEADER.get(norm(header))
         if spec is None:
             ignored.append(header)
         else:

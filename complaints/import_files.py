@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from complaints.import_columns import Cell, text_of
+from complaints.import_cells import Cell, text_of
 
 FileFormat = Literal["csv", "xlsx"]
 XLSX_MAGIC = b"PK\x03\x04"

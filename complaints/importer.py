@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 from complaints import history, service
 from complaints import import_columns as columns
 from complaints import import_files as files
+from complaints.import_cells import Cell
 from complaints.io_models import ImportRef
 from complaints.io_schemas import (
     ImportOptions,
@@ -67,7 +68,7 @@ class UnsupportedFile(DomainError):
     title = "Unsupported file type"
 
 
-def dedup_key(values: dict[str, object], cells: list[columns.Cell]) -> str:
+def dedup_key(values: dict[str, object], cells: list[Cell]) -> str:
     ref = values.get("external_ref")
     if isinstance(ref, str) and ref.strip():
         return ref.strip()[:KEY_LENGTH]
@@ -160,7 +161,7 @@ class _Run:
         self.seen: dict[str, ImportRowResult] = {}  # dedup key → the row that had it first
         self.lookups = Lookups(session, now=now)
 
-    def row(self, number: int, cells: list[columns.Cell]) -> ImportRowResult:
+    def row(self, number: int, cells: list[Cell]) -> ImportRowResult:
         values, cell_errors = columns.convert_row(self.header_map, cells, self.tz)
         _apply_defaults(values, self.options)
         external_ref = values.get("external_ref")
