@@ -1,9 +1,12 @@
 """Bulk-import cell parsing (pure: no database, no web framework): what one spreadsheet or
-CSV cell holds, as text, a yes/no, an instant or a date, or an amount.
+CSV cell holds, as text, a yes/no, an instant or a date, an amount, or a record, ID or phone
+number.
 
 Dates and times: Excel dates (also serial numbers such as 46362.4, as a General-format cell
 stores them), ISO 8601, 2026/11/20 9:30, 2026年11月20日 9时31分 or 2026年11月20日9:31 (local
-time unless an offset is given).
+time unless an offset is given). Record, ID, credit-code and phone numbers that a spreadsheet
+stored as numbers are refused where digits were lost (past 15 digits, scientific notation
+such as 1.10105E+17, a landline's leading 0), never taken as a different number.
 """
 
 from __future__ import annotations
@@ -152,3 +155,40 @@ def parse_cents(cell: Cell) -> int | None:
     if not re.fullmatch(r"\d{1,15}", text):
         raise ValueError(f"not a whole number of cents: {text!r}")
     return int(text)
+
+
+EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number: 18-digit IDs lose their tail
+AS_TEXT = "format the column as text (文本) where it was exported and export it again"
+_SCIENTIFIC = re.compile(r"[1-9](\.\d+)?[eE]\+\d{2}")  # as a spreadsheet writes 1.10105E+17
+# What a phone stored as a number can be: a mobile (optionally with 86), a local number without
+# area code, a 400/800 number. A landline with its area code starts with 0, which a number drops.
+_NUMERIC_PHONE = re.compile(r"(86)?1[3-9]\d{9}|\d{3,8}|[48]00\d{7}")
+
+
+def parse_identifier(cell: Cell) -> str | None:
+    """A record, ID or credit-code number as written. One that Excel stored as a number is
+    taken only while it kept every digit: 110105199001011234 stored as a number is
+    1.10105199001011E+17, and 20-digit work-order numbers collapse into one another."""
+    if isinstance(cell, float) and abs(cell) >= 10**EXCEL_DIGITS:
+        raise ValueError(
+            f"stored as a number ({cell:.{EXCEL_DIGITS}g}), which keeps only {EXCEL_DIGITS}"
+            f" digits: the rest are lost; {AS_TEXT}"
+        )
+    text = text_of(cell)
+    if _SCIENTIFIC.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is a number in scientific notation: its last digits are lost; {AS_TEXT}"
+        )
+    return text or None
+
+
+def parse_phone(cell: Cell) -> str | None:
+    """A phone number; one stored as a number must be one a number can hold (no leading 0)."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        digits = text_of(cell)
+        if not _NUMERIC_PHONE.fullmatch(digits):
+            raise ValueError(
+                f"stored as a number ({digits}), which drops a leading 0 (the area code's);"
+                f" {AS_TEXT}"
+            )
+    return parse_identifier(cell)

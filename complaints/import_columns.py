@@ -29,6 +29,8 @@ from complaints.import_cells import (
     parse_cents,
     parse_date,
     parse_datetime,
+    parse_identifier,
+    parse_phone,
     parse_yuan,
     text_of,
 )
@@ -174,7 +176,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
             "order_number",
             "ref",
         ),
-        _plain(_optional_text),
+        _plain(parse_identifier),
     ),
     ColumnSpec(
         "received_at",
@@ -198,11 +200,11 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
         "submitter_phone",
         ("联系电话", "电话", "手机", "手机号码", "来电号码", "联系方式", "phone"),
-        _plain(_optional_text),
+        _plain(parse_phone),
     ),
     ColumnSpec("submitter_id_type", ("证件类型",), _plain(_optional_text)),
     ColumnSpec(
-        "submitter_id_number", ("证件号码", "身份证号码", "身份证号"), _plain(_optional_text)
+        "submitter_id_number", ("证件号码", "身份证号码", "身份证号"), _plain(parse_identifier)
     ),
     ColumnSpec("submitter_address", ("投诉人地址", "举报人地址", "诉求人地址", "联系地址")),
     ColumnSpec(
@@ -220,7 +222,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
         "respondent_credit_code",
         ("统一社会信用代码", "信用代码", "credit_code"),
-        _plain(_optional_text),
+        _plain(parse_identifier),
     ),
     ColumnSpec(
         "respondent_address",

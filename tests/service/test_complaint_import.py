@@ -232,3 +232,31 @@ def test_chunks_commit_as_they_go_and_find_duplicates_across_chunks(
     assert duplicate.status == "duplicate" and duplicate.duplicate_of_row == 2  # type: ignore[attr-defined]
     assert _count(session) == (0 if dry_run else 5)
     assert len(list_entries(session, entity_type="complaint_import")) == (0 if dry_run else 1)
+
+
+def test_numbers_a_spreadsheet_stored_as_numbers_are_reported_not_mangled(
+    session: Session, centre: Centre
+) -> None:
+    """20-digit work-order numbers stored as numbers round to the same float: the second row
+    was taken as a duplicate of the first and silently dropped; an 18-digit ID number stored
+    as a number was stored with wrong last digits; a landline lost its leading 0."""
+    base = files.ROWS[0]
+    rows: list[list[object]] = [
+        [20261206000000012345, *base[1:]],
+        [20261206000000012346, *base[1:]],
+        ["B003", *base[1:5], 2164001234, *base[6:]],
+        ["B004", *base[1:]],
+    ]
+    content = files.xlsx_bytes(rows)
+    report = _import(session, content, "12345.xlsx")
+    by_row = _by_row(report)
+    assert (report.imported, report.duplicates, report.invalid) == (1, 0, 3)
+    for number in (2, 3):
+        (error,) = by_row[number].errors  # type: ignore[attr-defined]
+        assert (error.field, error.column) == ("external_ref", "登记编号")
+        assert "15 digits" in error.reason
+    (error,) = by_row[4].errors  # type: ignore[attr-defined]
+    assert (error.field, error.column) == ("submitter_phone", "联系电话")
+    assert "leading 0" in error.reason
+    assert by_row[5].status == "imported"  # type: ignore[attr-defined]
+    assert _count(session) == 1

@@ -1,5 +1,7 @@
 """Bulk-import cells as spreadsheets really hold them (pure): Chinese date spellings without a
-space and Excel serial dates."""
+space, Excel serial dates, and numbers a spreadsheet stored as numbers (digits past the 15th
+lost, scientific notation, a landline's leading 0), which must be refused, never taken as a
+different number."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints import import_cells as cells
+from complaints import import_columns as columns
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -35,3 +38,47 @@ def test_dates_as_spreadsheets_write_them(cell: cells.Cell, expected: datetime) 
 def test_numbers_that_are_no_serial_date_are_refused(cell: cells.Cell) -> None:
     with pytest.raises(ValueError):
         cells.parse_datetime(cell, TZ)
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "reason"),
+    [
+        ("证件号码", 1.1010519900101123e17, "keeps only 15 digits"),  # 18-digit ID as a number
+        ("证件号码", "1.10105E+17", "scientific notation"),  # the same, through a CSV
+        ("登记编号", 2.0261206000000012e19, "keeps only 15 digits"),
+        ("工单编号", "2.02612E+19", "scientific notation"),
+        ("统一社会信用代码", "9.1110108E+17", "scientific notation"),
+        ("联系电话", 2164001234, "leading 0"),  # 021-64001234 stored as a number
+        ("联系电话", 1064001234.0, "leading 0"),  # 010-64001234
+    ],
+)
+def test_numbers_that_lost_digits_are_reported(header: str, cell: cells.Cell, reason: str) -> None:
+    mapped = columns.map_headers([header])
+    values, errors = columns.convert_row(mapped, [cell], TZ)
+    assert values == {}
+    assert len(errors) == 1 and errors[0].column == header and reason in errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "expected"),
+    [
+        ("联系电话", 13800138000, "13800138000"),
+        ("联系电话", 13800138000.0, "13800138000"),
+        ("联系电话", 8613800138000, "8613800138000"),
+        ("联系电话", 64001234, "64001234"),  # a local number without area code
+        ("联系电话", 4008123123, "4008123123"),
+        ("联系电话", "021-64001234", "021-64001234"),
+        ("证件号码", "110105199001011234", "110105199001011234"),
+        ("证件号码", 110105199001011234, "110105199001011234"),  # an exact whole number
+        ("登记编号", 20261206001.0, "20261206001"),  # 11 digits survive as a number
+        ("登记编号", "E20261206", "E20261206"),
+        ("登记编号", "2026E123", "2026E123"),  # an E inside is no scientific notation
+    ],
+)
+def test_numbers_that_kept_their_digits_are_taken(
+    header: str, cell: cells.Cell, expected: str
+) -> None:
+    mapped = columns.map_headers([header])
+    values, errors = columns.convert_row(mapped, [cell], TZ)
+    assert errors == []
+    assert list(values.values()) == [expected]
