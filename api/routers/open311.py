@@ -12,6 +12,7 @@ unknown service, request, token or jurisdiction, 409 conflict, 413/415, 500.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -70,6 +71,11 @@ def _plain(data: BaseModel | list[Any]) -> Any:
     return dumped
 
 
+# Characters XML 1.0 cannot hold (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/F):
+# a description with one would make the whole listing malformed for every reader.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _element(parent: Element, name: str, value: Any) -> None:
     node = SubElement(parent, name)
     if value is None:
@@ -83,7 +89,7 @@ def _element(parent: Element, name: str, value: Any) -> None:
     elif isinstance(value, bool):
         node.text = "true" if value else "false"
     else:
-        node.text = str(value)
+        node.text = _NOT_XML.sub("\ufffd", str(value))
 
 
 def to_xml(root: str, value: Any) -> bytes:
