@@ -2,10 +2,13 @@
 .xlsx workbook (openpyxl, read-only). Old binary .xls is refused with a hint. An .xlsx is
 looked into before openpyxl opens it: one that would unpack to more than
 `MAX_UNPACKED_BYTES`, or with a part packed more tightly than `MAX_RATIO` (a "zip bomb"), is
-refused, as is a file that is not a zip archive. A CSV cell longer than the csv module's field
-limit makes the file unreadable, not a server error. The first non-empty row is the header;
-row numbers are the ones the user sees (the header is usually row 1); empty rows are
-skipped; more than `max_rows` data rows raise `TooManyRows`.
+refused, as is a file that is not a zip archive. Rows without any value are dropped before a
+cell is looked at: openpyxl yields every row up to the last one the sheet mentions, and one
+stray cell at row 1,048,576 (a formatted or blank cell far down, as workbooks often carry)
+turned a 5 KB upload into a million rows of checks taking most of a minute. A CSV cell
+longer than the csv module's field limit makes the file unreadable, not a server error. The
+first non-empty row is the header; row numbers are the ones the user sees (the header is
+usually row 1); empty rows are skipped; more than `max_rows` data rows raise `TooManyRows`.
 """
 
 from __future__ import annotations
@@ -132,6 +135,8 @@ def _xlsx_table(content: bytes) -> Table:
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         try:
             for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if values.count(None) == len(values):
+                    continue  # skipped cheaply: see below
                 yield n, [v if isinstance(v, Cell) else str(v) for v in values]
         finally:
             book.close()
