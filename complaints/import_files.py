@@ -5,7 +5,9 @@ looked into before openpyxl opens it: one that would unpack to more than
 refused, as is a file that is not a zip archive. Rows without any value are dropped before a
 cell is looked at: openpyxl yields every row up to the last one the sheet mentions, and one
 stray cell at row 1,048,576 (a formatted or blank cell far down, as workbooks often carry)
-turned a 5 KB upload into a million rows of checks taking most of a minute. A CSV cell
+turned a 5 KB upload into a million rows of checks taking most of a minute; likewise cells
+right of the header's last named column are cut off unread (a stray cell in column XFD made
+every row 16,384 cells wide: 32 million cells for 2,000 rows). A CSV cell
 longer than the csv module's field limit makes the file unreadable, not a server error. The
 first non-empty row is the header; row numbers are the ones the user sees (the header is
 usually row 1); empty rows are skipped; more than `max_rows` data rows raise `TooManyRows`.
@@ -133,11 +135,17 @@ def _xlsx_table(content: bytes) -> Table:
         raise TableError("the workbook has no sheet")
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
+        width: int | None = None  # up to the header's last named column, once it is seen
         try:
             for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                values = values[:width]
                 if values.count(None) == len(values):
-                    continue  # skipped cheaply: see below
-                yield n, [v if isinstance(v, Cell) else str(v) for v in values]
+                    continue  # skipped cheaply: see above
+                cells: list[Cell] = [v if isinstance(v, Cell) else str(v) for v in values]
+                if width is None and _non_empty(cells):
+                    width = max(i for i, c in enumerate(cells) if text_of(c)) + 1
+                    cells = cells[:width]
+                yield n, cells
         finally:
             book.close()
 
