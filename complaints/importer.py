@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from complaints import history, service
+from complaints import history, service, validation
 from complaints import import_columns as columns
 from complaints import import_files as files
 from complaints.import_cells import Cell
@@ -98,6 +98,10 @@ def _errors_of(exc: ValidationError, header_map: columns.HeaderMap) -> list[Impo
             )
         )
     return found
+
+
+def _fields(errors: list[ImportRowError]) -> set[str]:
+    return {e.field for e in errors}
 
 
 def _domain_errors(exc: DomainError, header_map: columns.HeaderMap) -> list[ImportRowError]:
@@ -180,10 +184,10 @@ class _Run:
             )
         except ValidationError as exc:
             more = [e for e in _errors_of(exc, self.header_map) if e.field not in bad_fields]
-            result.errors = errors + more
+            result.errors = errors + more + self._missing(values, bad_fields | _fields(more))
             return result
         if errors:
-            result.errors = errors
+            result.errors = errors + self._missing(values, bad_fields)
             return result
         key = dedup_key(values, cells)
         first = self.seen.get(key)
@@ -199,6 +203,14 @@ class _Run:
         if result.status == "imported":
             self.seen[key] = result
         return result
+
+    def _missing(self, values: dict[str, object], invalid: set[str]) -> list[ImportRowError]:
+        """The required fields the row also lacks, so that it names every problem at once."""
+        column_of = self.header_map.column_of
+        return [
+            ImportRowError(field=e.field, column=column_of(e.field), reason=e.reason)
+            for e in validation.missing_alongside(values, invalid)
+        ]
 
     def _register(
         self, result: ImportRowResult, data: ComplaintCreate, key: str

@@ -260,3 +260,28 @@ def test_numbers_a_spreadsheet_stored_as_numbers_are_reported_not_mangled(
     assert "leading 0" in error.reason
     assert by_row[5].status == "imported"  # type: ignore[attr-defined]
     assert _count(session) == 1
+
+
+def test_a_row_with_a_bad_cell_also_names_the_fields_it_lacks(
+    session: Session, centre: Centre
+) -> None:
+    """A cell that did not parse hid the rest: the row named only 登记时间 and, once that was
+    fixed and re-uploaded, came back with the missing claim (the docs promise every problem
+    of the row at once)."""
+    base = files.ROWS[0]
+    rows: list[list[object]] = [
+        ["B001", "昨天下午", *base[2:10], "", *base[11:]],  # bad time, no claim
+        ["B002", "2026-11-20 09:31", *base[2:4], "", "138x", *base[6:10], "", *base[11:]],
+    ]
+    report = _import(session, files.csv_bytes(rows))
+    by_row = _by_row(report)
+    assert [(e.field, e.column) for e in by_row[2].errors] == [  # type: ignore[attr-defined]
+        ("received_at", "登记时间"),
+        ("claim", "诉求"),
+    ]
+    assert [(e.field, e.column) for e in by_row[3].errors] == [  # type: ignore[attr-defined]
+        ("submitter_phone", "联系电话"),
+        ("submitter_name", "投诉人/举报人"),
+        ("claim", "诉求"),
+    ]
+    assert _count(session) == 0
