@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from complaints import import_cells as cells
 from complaints import import_columns as columns
 from complaints import import_files as files
 
@@ -77,7 +78,7 @@ def test_unknown_headers_are_reported_and_empty_ones_skipped() -> None:
         ("消费日期", datetime(2026, 11, 20, 15, 0), date(2026, 11, 20)),
     ],
 )
-def test_cells_parse(header: str, cell: columns.Cell, expected: object) -> None:
+def test_cells_parse(header: str, cell: cells.Cell, expected: object) -> None:
     mapped = columns.map_headers([header])
     values, errors = columns.convert_row(mapped, [cell], TZ)
     assert errors == []
@@ -96,8 +97,8 @@ def test_cells_parse(header: str, cell: columns.Cell, expected: object) -> None:
         (datetime(2026, 11, 20, 9, 31), datetime(2026, 11, 20, 1, 31, tzinfo=UTC)),
     ],
 )
-def test_times_without_offset_are_local(cell: columns.Cell, expected: datetime) -> None:
-    parsed = columns.parse_datetime(cell, TZ)
+def test_times_without_offset_are_local(cell: cells.Cell, expected: datetime) -> None:
+    parsed = cells.parse_datetime(cell, TZ)
     assert parsed == expected
 
 
