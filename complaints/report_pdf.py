@@ -193,7 +193,7 @@ class ReportPdf:
                     f"#{c['id']}",
                     str(c["in_period"]),
                     str(c["size"]),
-                    str(c["reasons"]),
+                    str(c["basis"]),
                     str(c["respondent"]),
                 ]
                 for c in data["top_clusters"]

@@ -50,6 +50,13 @@ STALE = timedelta(minutes=15)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_SCHEDULED_ATTEMPTS = 3
 KIND_ZH = {ReportKind.weekly: "周报", ReportKind.monthly: "月报", ReportKind.quarterly: "季报"}
+# What linked a cluster's items (ComplaintCluster.reasons), as the report names it.
+CLUSTER_BASIS_ZH = {"respondent": "同一经营者", "phone": "同一电话", "address": "同一地址"}
+
+
+def cluster_basis(reasons: str) -> str:
+    """ "address,respondent" → "同一地址、同一经营者"."""
+    return "、".join(CLUSTER_BASIS_ZH.get(r, r) for r in reasons.split(",") if r)
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,7 @@ def _top_clusters(
                 "in_period": int(n),
                 "size": row.size if row else int(n),
                 "reasons": row.reasons if row else "",
+                "basis": cluster_basis(row.reasons) if row else "",
                 "respondent": name or "",
             }
         )

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from complaints import reports, stats
 from complaints.insight_models import AnalysisReport, ReportKind, ReportStatus
+from complaints.models import ComplaintCluster
 from complaints.reports import Period
 from complaints.vocab import Channel, Domain, ItemType, Status
 from core.audit import AuditEntry
@@ -179,6 +180,30 @@ def test_report_numbers_equal_the_statistics_module(
         select(AuditEntry.action).where(AuditEntry.entity_type == "analysis_report")
     ).all()
     assert list(audit) == ["report.request", "report.generate"]
+
+
+def test_clue_groups_say_in_chinese_what_links_their_items(
+    session: Session, connection: Connection
+) -> None:
+    rule_set = rule_set_id(session, now=T0)
+    cluster = ComplaintCluster(created_at=T0, updated_at=T0, size=2, reasons="address,respondent")
+    session.add(cluster)
+    session.commit()
+    day = date(2026, 11, 10)
+    insert_rows(
+        session,
+        [row(n, _at(day, 9 + n), rule_set=rule_set, cluster_id=cluster.id) for n in (1, 2)],
+    )
+    session.commit()
+    report = _november_report(connection)
+    assert report is not None and report.html is not None and report.pdf is not None
+    (group,) = json.loads(report.data_json or "{}")["top_clusters"]
+    assert group["basis"] == "同一地址、同一经营者"
+    assert "<td>同一地址、同一经营者</td>" in report.html
+    assert "address,respondent" not in report.html
+    reader = PdfReader(io.BytesIO(report.pdf))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\x00", "")
+    assert "同一地址、同一经营者" in text and "address" not in text
 
 
 def test_a_missing_font_explains_itself_and_keeps_the_html(
