@@ -455,7 +455,7 @@ def act(
     tz: ZoneInfo = SHANGHAI,
 ) -> Complaint:
     """Perform `action` on the item and commit; 409 (Conflict) when the workflow forbids it."""
-    item = service.get(session, complaint_id=complaint_id)
+    item = service.get(session, complaint_id=complaint_id, for_update=True)
     check_access(item, actor, action)
     try:
         target = workflow_next(item.workflow, item.status, action)

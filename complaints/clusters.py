@@ -1,6 +1,10 @@
 """Related items (案源线索): an item received within the window of another item with the same
 respondent (credit-code key or name key), phone key or address key joins that item's
-cluster. Clusters that a new item bridges are merged into the oldest. The caller commits."""
+cluster. Clusters that a new item bridges are merged into the oldest. The caller commits.
+
+Assignments are serialised (`CLUSTER_LOCK`, held to the commit): two related items registered
+at once, by two instances, would otherwise each miss the other's uncommitted row, and two
+merges would add to a cluster's size from the same stale count."""
 
 from __future__ import annotations
 
@@ -15,6 +19,9 @@ from sqlmodel import Session, col, select
 from complaints import queue
 from complaints.models import Complaint, ComplaintCluster
 from complaints.schemas import ClusterMember
+from core.db import advisory_lock
+
+CLUSTER_LOCK = "complaint clusters"
 
 
 def _latest(
@@ -54,6 +61,7 @@ def assign(
     most recent related item stands for all of them: one indexed lookup per key (on
     `(key, id)`), however many items share the key."""
     assert item.id is not None
+    advisory_lock(session, CLUSTER_LOCK)
     skip = exclude | {item.id}
     # the respondent by credit code (when given) and by name (always): an item naming the
     # business only finds one that gave its credit code, and the other way round

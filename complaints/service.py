@@ -343,8 +343,15 @@ def register(
 # ---- reading ---------------------------------------------------------------------------------
 
 
-def get(session: Session, *, complaint_id: int) -> Complaint:
-    item = session.get(Complaint, complaint_id)
+def get(session: Session, *, complaint_id: int, for_update: bool = False) -> Complaint:
+    """`for_update`: lock the row to the commit (PostgreSQL), for a change that depends on
+    the item's state: two handlers acting at once then take turns, and the second sees the
+    first one's result."""
+    item = (
+        session.get(Complaint, complaint_id, with_for_update=True, populate_existing=True)
+        if for_update
+        else session.get(Complaint, complaint_id)
+    )
     if item is None:
         raise NotFound(f"complaint {complaint_id} not found")
     return item

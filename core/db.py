@@ -11,6 +11,7 @@ PostgreSQL uses psycopg 3. The schema is created by Alembic migrations only.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections import deque
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
@@ -202,6 +203,20 @@ def reading_from_here(session: Session) -> None:
     bind = session.get_bind()
     if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not session.in_transaction():
         session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+
+
+def advisory_lock(session: Session, name: str) -> None:
+    """Hold the lock called `name` until this transaction ends (PostgreSQL
+    `pg_advisory_xact_lock`): for a look-then-write that no row lock can guard, because what
+    it looks for may not exist yet (a duplicate incident, a related complaint). Statements
+    after it see what the previous holder committed (READ COMMITTED). A no-op on SQLite,
+    where a write transaction already holds the database (BEGIN IMMEDIATE).
+
+    Lock order: such a lock first, then rows, then the audit chain's lock (`core.audit`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(name.encode("utf-8")).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 @contextmanager
