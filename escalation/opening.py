@@ -8,6 +8,9 @@ Invariants:
   unresolved (open or acknowledged) incident with the reporter's details; a more severe one
   raises the incident's level and plan (`_raise_severity`).
 - A new incident's short code is unique among unresolved incidents (`service.new_short_code`).
+- Openings are serialised (`OPENING_LOCK`, held to the commit), so that the same event
+  reported at once to two instances still gives one incident, and two new incidents never
+  draw the same short code.
 - Every opening, attached report and raise writes a timeline event and an audit entry;
   `open_incident` commits once, `open_incident_uncommitted` leaves the commit to its caller.
 - Pages are created by the dispatcher tick (`escalation.dispatch`), never here, so the web
@@ -22,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.db import advisory_lock
 from escalation import codec, engine, plans
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, IncidentCreate
@@ -29,6 +33,7 @@ from escalation.policy import Severity, policy_to_dict
 from escalation.service import add_event, new_short_code, store_state, summary
 
 DEDUP_WINDOW = timedelta(minutes=30)
+OPENING_LOCK = "incident opening"
 
 
 def open_incident(
@@ -54,6 +59,7 @@ def open_incident_uncommitted(
     """`open_incident` inside the caller's transaction (the caller commits), e.g. an urgent
     complaint that opens its incident in the same commit; `complaint_ref` links it back
     (set only on a new incident: a deduplicated one keeps its first reference)."""
+    advisory_lock(session, OPENING_LOCK)
     if data.place:
         duplicate = session.exec(
             select(Incident)
@@ -64,6 +70,8 @@ def open_incident_uncommitted(
                 col(Incident.opened_at) >= now - DEDUP_WINDOW,
             )
             .order_by(col(Incident.id).desc())
+            .with_for_update()  # an acknowledgement meanwhile must not be overwritten
+            .execution_options(populate_existing=True)
         ).first()
         if duplicate is not None:
             _attach_duplicate(session, duplicate, data=data, actor=actor, now=now)

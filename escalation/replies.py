@@ -138,6 +138,8 @@ def handle_reply(
             select(Incident)
             .where(Incident.short_code == code, Incident.status != IncidentStatus.resolved)
             .order_by(col(Incident.id).desc())
+            .with_for_update()  # the state it answers from is the state it changes
+            .execution_options(populate_existing=True)
         ).first()
     if match is None or incident is None or incident.id is None:
         said_word = match.group(2) if match else None
@@ -243,7 +245,7 @@ def handle_key_press(
     Returns what to say back; never raises for the state the incident is in. A press that
     changes nothing goes on the timeline with the reason."""
     assert notification.incident_id is not None
-    incident = get_incident(session, incident_id=notification.incident_id)
+    incident = get_incident(session, incident_id=notification.incident_id, for_update=True)
     assert incident.id is not None
     actor = f"person:{notification.person_id}"
     if incident.status is IncidentStatus.open and digits == "1":

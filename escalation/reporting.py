@@ -138,7 +138,7 @@ def record_report(
 ) -> IncidentReport:
     """Record a report made to a superior; returns it (see the module's rules). Times in the
     timeline text and in errors are shown in `tz` (the centre's zone)."""
-    incident = service.get_incident(session, incident_id=incident_id)
+    incident = service.get_incident(session, incident_id=incident_id, for_update=True)
     at = data.reported_at or now
     if incident.opened_at.replace(second=0, microsecond=0) <= at < incident.opened_at:
         at = incident.opened_at

@@ -61,8 +61,15 @@ def summary(incident: Incident) -> dict[str, object]:
     }
 
 
-def get_incident(session: Session, *, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
+def get_incident(session: Session, *, incident_id: int, for_update: bool = False) -> Incident:
+    """`for_update`: lock the row to the commit (PostgreSQL), for a change that depends on
+    the incident's state; the dispatcher claims rows the same way, so an acknowledgement, a
+    resolution and a climb of one incident take turns and each sees the one before."""
+    incident = (
+        session.get(Incident, incident_id, with_for_update=True, populate_existing=True)
+        if for_update
+        else session.get(Incident, incident_id)
+    )
     if incident is None:
         raise NotFound(f"incident {incident_id} not found")
     return incident
@@ -181,7 +188,7 @@ def acknowledge(
     """Stop the escalation. `actor` is who acknowledged (acknowledged_by, the timeline);
     `audit_actor`, when given, the signed-in user who did it for them (an outbox reply).
     Acknowledging twice is a no-op."""
-    incident = get_incident(session, incident_id=incident_id)
+    incident = get_incident(session, incident_id=incident_id, for_update=True)
     if incident.status is IncidentStatus.acknowledged:
         return incident
     before = summary(incident)
@@ -209,7 +216,7 @@ def acknowledge(
 def resolve(session: Session, *, incident_id: int, actor: str, now: datetime) -> Incident:
     """Close the incident. Resolving twice is a no-op, like acknowledging twice: the first
     resolution's time, timeline entry and audit entry stand."""
-    incident = get_incident(session, incident_id=incident_id)
+    incident = get_incident(session, incident_id=incident_id, for_update=True)
     if incident.status is IncidentStatus.resolved:
         return incident
     before = summary(incident)
@@ -231,7 +238,7 @@ def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> 
     """Take a resolved incident back to open. Its short code is kept unless an unresolved
     incident took it meanwhile (codes are unique among unresolved incidents only): then it
     gets a new one, which the timeline states and the next pages carry."""
-    incident = get_incident(session, incident_id=incident_id)
+    incident = get_incident(session, incident_id=incident_id, for_update=True)
     before = summary(incident) | {"short_code": incident.short_code}
     try:
         state, _ = engine.reopen(codec.loads(incident.state_json), now)
@@ -265,7 +272,7 @@ def request_escalation(
 ) -> None:
     """Press 2 / "esc": the next tick climbs at once (the tick resolves the next step).
     `audit_actor` as for `acknowledge`."""
-    incident = get_incident(session, incident_id=incident_id)
+    incident = get_incident(session, incident_id=incident_id, for_update=True)
     if incident.status is not IncidentStatus.open:
         raise Conflict(f"incident is {incident.status.value}")
     add_event(
