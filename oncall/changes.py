@@ -2,7 +2,11 @@
 people, each checked against the unit's hard rules (`oncall.plan_rules`) on the person's
 effective plan (roster, then overrides, then approved swaps, as `oncall.resolve` orders them)
 before it takes effect. The person's plan is read through `oncall.layers` (the database side
-of "who is on duty at t" and "who works which shift")."""
+of "who is on duty at t" and "who works which shift").
+
+Every change to who works what (publishing, overrides, swaps) holds `PLAN_LOCK` to its
+commit: each check reads the plan as the change before it left it, so two instances cannot
+both give away one slot, or both approve changes that together break a rule."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.calendar_store import load_calendar
+from core.db import advisory_lock
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.workcal import DayKind as CalendarDayKind
 from oncall import directory, layers, plan_rules
@@ -35,6 +40,13 @@ from oncall.roster_models import (
     SwapStatus,
 )
 from scheduler.roster_problem import Rules
+
+PLAN_LOCK = "duty plan"
+
+
+def lock_plan(session: Session) -> None:
+    """Hold the duty plan's lock to the commit (see the module docstring)."""
+    advisory_lock(session, PLAN_LOCK)
 
 
 def _person(session: Session, person_id: int, field: str) -> Person:
@@ -171,6 +183,7 @@ def _check_takes(
 def create_override(
     session: Session, *, data: OverrideCreate, actor: str, now: datetime, tz: ZoneInfo
 ) -> OncallOverride:
+    lock_plan(session)
     shift = session.get(ShiftType, data.shift_type_id)
     if shift is None:
         raise ValidationFailed("shift_type_id", f"shift type {data.shift_type_id} does not exist")
@@ -257,6 +270,7 @@ def delete_override(
             hard rules (another override or an approved swap gave them other work since);
             nothing is removed.
     """
+    lock_plan(session)
     override = session.get(OncallOverride, override_id)
     if override is None:
         raise NotFound(f"override {override_id} not found")
@@ -291,6 +305,7 @@ def delete_override(
 def request_swap(
     session: Session, *, data: SwapCreate, actor: str, now: datetime
 ) -> SwapRequestRow:
+    lock_plan(session)
     roster = session.get(Roster, data.roster_id)
     if roster is None or roster.status is not RosterStatus.published:
         raise ValidationFailed("roster_id", "swaps apply to a published roster")
@@ -345,6 +360,7 @@ def list_swaps(session: Session, *, status: SwapStatus | None = None) -> list[Sw
 def decide_swap(
     session: Session, *, swap_id: int, approve: bool, actor: str, now: datetime, tz: ZoneInfo
 ) -> SwapRequestRow:
+    lock_plan(session)
     swap = get_swap(session, swap_id=swap_id)
     if swap.status is not SwapStatus.pending:
         raise Conflict(f"the swap request is already {swap.status.value}")

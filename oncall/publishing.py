@@ -13,6 +13,9 @@ Invariants:
   it; one whose slots changed is closed as rejected by the publisher (a superseded version's
   request could never be approved) and listed as dropped with its status.
 - Every supersede, carry-over, drop and the publication itself are audited; one commit.
+- Publications, overrides and swap decisions take turns (`changes.lock_plan`): two drafts of
+  one period published at once, or a swap approved while a repair is published, are
+  decided one after the other, each on what the other committed.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict
+from oncall import changes
 from oncall.roster_models import (
     Leave,
     Roster,
@@ -142,6 +146,7 @@ def _carry_over_swaps(
 def publish(session: Session, *, roster_id: int, actor: str, now: datetime) -> Roster:
     """Publish a draft over the published versions it covers whole; refused (409) when it
     would cover one only in part, or when the draft is stale (see the module docstring)."""
+    changes.lock_plan(session)
     roster = get_roster(session, roster_id=roster_id)
     if roster.status is not RosterStatus.draft:
         raise Conflict(f"only a draft can be published; this roster is {roster.status.value}")
