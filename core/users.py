@@ -25,7 +25,7 @@ from sqlalchemy import Column, Enum, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from core import audit
-from core.db import UTCDateTime
+from core.db import UTCDateTime, advisory_lock
 from core.errors import Conflict, NotFound, TooManyAttempts, Unauthenticated, ValidationFailed
 
 LOGIN_FAILURES_ALLOWED = 5
@@ -271,7 +271,8 @@ def _revoke_all(session: Session, *, user_id: int, now: datetime) -> None:
 def authenticate(session: Session, *, username: str, password: str, now: datetime) -> User:
     """The user the credentials sign in. A failure is audited and committed before
     `Unauthenticated`; a username locked by repeated failures gets `TooManyAttempts` (see
-    the module's docstring)."""
+    the module's docstring). Sign-ins to one username take turns (`lock_sign_in`)."""
+    lock_sign_in(session, username=username)
     retry_after = login_locked_for(session, username=username, now=now)
     if retry_after is not None:
         raise TooManyAttempts(
@@ -285,6 +286,13 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
     if not _password_matches(user.password_hash, password) or not user.is_active:
         _login_failed(session, username=username, now=now)
     return user
+
+
+def lock_sign_in(session: Session, *, username: str) -> None:
+    """Hold `username`'s sign-in lock to the commit: attempts made at once, to one instance or
+    several, are counted one after the other, so parallel guesses cannot all slip in under
+    the limit before any of their failures is on record."""
+    advisory_lock(session, f"sign-in {username[:_AUDIT_WIDTH]}")
 
 
 def login_locked_for(session: Session, *, username: str, now: datetime) -> int | None:
