@@ -89,8 +89,9 @@ def list_feeds(session: Session, *, user: User) -> list[FeedToken]:
 
 def revoke_feed(session: Session, *, feed_id: int, user: User, now: datetime) -> FeedToken:
     """Stop a feed for good. Its creator or a planner/admin may; for anyone else it is
-    `NotFound` (not telling whether it exists). Revoking twice keeps the first revocation."""
-    feed = session.get(FeedToken, feed_id)
+    `NotFound` (not telling whether it exists). Revoking twice keeps the first revocation,
+    also when both come at once (the row is locked to the commit)."""
+    feed = session.get(FeedToken, feed_id, with_for_update=True, populate_existing=True)
     if feed is None or (feed.created_by != user.username and not manages_all_feeds(user)):
         raise NotFound(f"feed {feed_id} not found")
     if feed.revoked_at is not None:
