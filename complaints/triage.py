@@ -25,7 +25,7 @@ def confirm(
     actor: str,
     now: datetime,
 ) -> Complaint:
-    item = service.get(session, complaint_id=complaint_id)
+    item = service.get(session, complaint_id=complaint_id, for_update=True)
     if item.status is Status.closed:
         raise Conflict("a closed item's classification can no longer change")
     before = history.summary(item)

@@ -10,15 +10,16 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from complaints import actions, service
+from complaints import actions, service, triage
 from complaints.actions import ActionInput, Actor
-from complaints.models import Complaint, ComplaintCluster
-from complaints.vocab import RejectionGround, Status
+from complaints.models import Complaint, ComplaintCluster, ComplaintEvent
+from complaints.vocab import RejectionGround, Status, Urgency
 from complaints.workflow import Action
 from core.db import write_session
 from core.errors import Conflict
+from escalation.models import Incident
 from tests.complaint_helpers import complaint_data
 from tests.concurrency import Writer, committed_engine
 from tests.conftest import T0
@@ -114,3 +115,38 @@ def test_accept_and_reject_at_once_one_wins_the_other_is_refused(engine: Engine)
             None,
             None,
         )
+
+
+def test_an_emergency_confirmed_twice_at_once_opens_its_incident_once(engine: Engine) -> None:
+    with write_session(engine) as session:
+        item = _register(session, "丁商店", "13911110003")
+        session.commit()
+    item_id = item.id
+    assert item_id is not None
+
+    def confirm(session: Session, actor: str) -> Complaint:
+        return triage.confirm(
+            session,
+            complaint_id=item_id,
+            domain=None,
+            urgency=Urgency.emergency,
+            note="",
+            actor=actor,
+            now=T0,
+        )
+
+    with write_session(engine) as first:
+        first.get(Complaint, item_id, with_for_update=True)  # a confirmation under way
+        second = Writer(engine, lambda s: confirm(s, "coordinator-b")).start()
+        confirm(first, "coordinator-a")
+    second.join()
+
+    with Session(engine) as session:
+        events = session.exec(
+            select(ComplaintEvent).where(
+                ComplaintEvent.complaint_id == item_id, ComplaintEvent.action == "emergency"
+            )
+        ).all()
+        assert len(events) == 1
+        incidents = session.exec(select(Incident).where(Incident.complaint_ref == item.ref)).all()
+        assert [i.duplicate_reports for i in incidents] == [0]
