@@ -1,8 +1,9 @@
 """Duty-log and handover use cases.
 
 Keyword-only functions that take a session and plain values, validate references (the unit
-and every person named must exist and be active; the two people of a handover must belong
-to its unit), refuse instants more than a day ahead of
+and every person named must exist and be active; the two people of a handover must be ones
+its duty roster draws on: members of the unit or of the centre's sections,
+`problem_builder.staffs_duty_of`), refuse instants more than a day ahead of
 `now`, write the audit entry and commit once. A handover is acknowledged at most once, by
 the person receiving it, or for them by someone who may confirm for others (an admin, e.g.
 when the receiver has no login); never by the person handing over.
@@ -33,6 +34,7 @@ from oncall.dutylog_models import (
     HandoverPublic,
 )
 from oncall.models import Person, Unit
+from oncall.problem_builder import staffs_duty_of
 
 MAX_FUTURE = timedelta(days=1)
 # the free-text fields, where a caller's or anyone's number may be written too
@@ -167,9 +169,12 @@ def create_handover(
     ):
         _check_person(session, field=field, person_id=person_id)
         person = session.get(Person, person_id)
-        if person is not None and person.unit_id != data.unit_id:  # duty is handed over
-            raise ValidationFailed(  # inside one unit, between its own people
-                field, f"person {person_id} is not a member of unit {data.unit_id}"
+        # duty is handed over inside one unit, between people its duty roster draws on
+        if person is not None and not staffs_duty_of(session, person=person, unit_id=data.unit_id):
+            raise ValidationFailed(
+                field,
+                f"person {person_id} is neither a member of unit {data.unit_id} nor of a "
+                "section of the centre (who staff its duty)",
             )
     if data.from_person_id == data.to_person_id:
         raise ValidationFailed("to_person_id", "must differ from from_person_id")

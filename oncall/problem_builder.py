@@ -92,7 +92,8 @@ def active_shift_types(session: Session, unit_id: int) -> list[ShiftType]:
 
 def roster_people(session: Session, unit_id: int) -> list[Person]:
     """The unit's own people plus everyone in the centre's sections: the centre staffs its
-    duty roster from all sections (leaders sit in the office, officers in intake)."""
+    duty roster from all sections (leaders sit in the office, officers in intake); the same
+    pool as `staffs_duty_of`."""
     section_ids = select(Unit.id).where(Unit.kind == UnitKind.section)
     return list(
         session.exec(
@@ -102,6 +103,16 @@ def roster_people(session: Session, unit_id: int) -> list[Person]:
             .order_by(col(Person.id))
         ).all()
     )
+
+
+def staffs_duty_of(session: Session, *, person: Person, unit_id: int) -> bool:
+    """Whether `person` is in the pool `roster_people` staffs `unit_id`'s duty roster from: a
+    member of the unit or of one of the centre's sections (a leader on duty sits in the office,
+    an expert in the handling section, and both work the intake unit's duty)."""
+    if person.unit_id == unit_id:
+        return True
+    own_unit = session.get(Unit, person.unit_id)
+    return own_unit is not None and own_unit.kind is UnitKind.section
 
 
 def shift_roles_of(roles: Iterable[DutyRole]) -> frozenset[str]:

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from core.audit import AuditEntry
 from core.users import Role
 from oncall.dutylog_models import DutyLogEntry, Handover
-from oncall.models import Person, Unit
+from oncall.models import Person, Unit, UnitKind
 from tests.conftest import TEST_PASSWORD, make_token, make_user
 from tests.factories import make_person, make_unit
 
@@ -183,7 +183,9 @@ def test_invalid_handovers_are_422_naming_the_field_and_write_nothing(
     unit, giver, taker = _people(session)
     officer = auth_headers(Role.duty_officer)
     base = {"unit_id": unit.id, "from_person_id": giver.id, "to_person_id": taker.id}
-    elsewhere = make_person(session, unit=make_unit(session, code="far", name="城西区局"))
+    elsewhere = make_person(
+        session, unit=make_unit(session, code="far", name="城西区局", kind=UnitKind.district)
+    )
     before = _count(session, Handover), _count(session, AuditEntry)
     cases: list[tuple[str, dict[str, Any]]] = [
         ("to_person_id", {"to_person_id": giver.id}),

@@ -12,7 +12,7 @@ from core.audit import AuditEntry, list_entries
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from oncall import directory, dutylog
 from oncall.dutylog_models import DutyLogEntry, DutyLogEntryCreate, Handover, HandoverCreate
-from oncall.models import PersonUpdate, Unit, UnitUpdate
+from oncall.models import PersonUpdate, Unit, UnitKind, UnitUpdate
 from tests.conftest import T0
 from tests.factories import make_person, make_unit
 
@@ -247,7 +247,9 @@ def test_invalid_handovers_name_the_field_and_write_nothing(session: Session) ->
     directory.update_person(
         session, person_id=gone.id, data=PersonUpdate(is_active=False), actor="t", now=T0
     )
-    stranger = make_person(session, unit=make_unit(session, code="far", name="城西区局"))
+    stranger = make_person(
+        session, unit=make_unit(session, code="far", name="城西区局", kind=UnitKind.district)
+    )
     before = _count(session, Handover), _count(session, AuditEntry)
     cases: list[tuple[str, int | None, int | None, dict[str, Any]]] = [
         ("to_person_id", a.id, a.id, {}),
@@ -263,6 +265,28 @@ def test_invalid_handovers_name_the_field_and_write_nothing(session: Session) ->
             _handover(session, unit, from_id, to_id, **overrides)
         assert raised.value.errors[0].field == field, (from_id, to_id, overrides)
     assert (_count(session, Handover), _count(session, AuditEntry)) == before
+
+
+def test_the_centre_sections_who_staff_the_duty_hand_it_over(session: Session) -> None:
+    """The intake unit's duty roster draws on every section of the centre (leaders sit in the
+    office, experts in the handling section): they hand that duty over too; a district
+    bureau's people, whom the roster never draws on, do not."""
+    intake = make_unit(session)
+    office = make_unit(session, code="office", name="办公室")
+    district = make_unit(session, code="d-east", name="城东区局", kind=UnitKind.district)
+    night = make_person(session, unit=make_unit(session, code="handling", name="处置科"))
+    day = make_person(session, unit=intake, name="周婷")
+    leader = make_person(session, unit=office, name="王建国")
+    next_leader = make_person(session, unit=office, name="李秀英")
+    bureau = make_person(session, unit=district, name="许涛")
+    morning = datetime(2026, 11, 23, 8, 30, tzinfo=CST)  # the 24-hour shifts change
+    handed = _handover(session, intake, night.id, day.id, handed_over_at=morning)
+    led = _handover(session, intake, leader.id, next_leader.id, handed_over_at=morning)
+    assert (handed.unit_id, led.unit_id) == (intake.id, intake.id)
+    with pytest.raises(ValidationFailed) as raised:
+        _handover(session, intake, day.id, bureau.id, handed_over_at=morning)
+    assert raised.value.errors[0].field == "to_person_id"
+    assert _handover(session, district, bureau.id, leader.id).unit_id == district.id
 
 
 def test_a_failed_audit_write_leaves_nothing_behind(
