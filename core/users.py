@@ -54,6 +54,7 @@ class Permission(StrEnum):
     roster_write = "roster.write"
     oncall_read = "oncall.read"
     swap_request = "swap.request"
+    swap_decide = "swap.decide"  # approve or reject: planners, and the leader on duty (§5)
     incident_read = "incident.read"
     incident_write = "incident.write"
     outbox_use = "outbox.use"
@@ -96,6 +97,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.swap_request: frozenset(
         {Role.admin, Role.planner, Role.duty_officer, Role.leader, Role.coordinator}
     ),
+    # DOMAIN.md §5: swaps are approved by the duty leader (带班领导); planners keep the roster
+    Permission.swap_decide: frozenset({Role.admin, Role.planner, Role.leader}),
     Permission.dutylog_read: ALL_ROLES - {Role.viewer},
     Permission.dutylog_write: frozenset(
         {Role.admin, Role.duty_officer, Role.leader, Role.coordinator}

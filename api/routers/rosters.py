@@ -17,6 +17,7 @@ from api.deps import (
     RosterWriter,
     SessionDep,
     SettingsDep,
+    SwapDecider,
     SwapRequester,
 )
 from core.errors import ValidationFailed
@@ -474,7 +475,7 @@ def request_swap(
 
 @router.post("/swaps/{swap_id}/approve", summary="Approve a swap (checked against the rules)")
 def approve_swap(
-    session: SessionDep, clock: ClockDep, settings: SettingsDep, who: RosterWriter, swap_id: Id
+    session: SessionDep, clock: ClockDep, settings: SettingsDep, who: SwapDecider, swap_id: Id
 ) -> SwapPublic:
     swap = changes.decide_swap(
         session, swap_id=swap_id, approve=True, actor=who.name, now=clock.now(), tz=settings.tz
@@ -484,7 +485,7 @@ def approve_swap(
 
 @router.post("/swaps/{swap_id}/reject", summary="Reject a swap")
 def reject_swap(
-    session: SessionDep, clock: ClockDep, settings: SettingsDep, who: RosterWriter, swap_id: Id
+    session: SessionDep, clock: ClockDep, settings: SettingsDep, who: SwapDecider, swap_id: Id
 ) -> SwapPublic:
     swap = changes.decide_swap(
         session, swap_id=swap_id, approve=False, actor=who.name, now=clock.now(), tz=settings.tz

@@ -5,6 +5,7 @@ shifts people actually work."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -191,6 +192,37 @@ def test_an_override_must_replace_someone_who_still_works_the_slot(
         headers=planner,
     )
     assert _error(again)["field"] == "original_person_id"
+
+
+def test_the_leader_on_duty_approves_or_rejects_swaps_and_duty_officers_do_not(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    """DOMAIN.md §5: swaps are approved by the duty leader (带班领导); planners keep theirs."""
+    leader = auth_headers(Role.leader)
+    first = _swap(client, auth_headers, centre, ("杨帆", 5), ("赵敏", 3))
+    second = _swap(client, auth_headers, centre, ("杨帆", 8), ("黄磊", 3))
+    for role in (Role.duty_officer, Role.coordinator, Role.viewer):
+        refused = client.post(f"/api/v1/swaps/{first}/approve", headers=auth_headers(role))
+        assert refused.status_code == 403, (role, refused.text)
+    approved = client.post(f"/api/v1/swaps/{first}/approve", headers=leader)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"
+    assert approved.json()["decided_by"] == "leader-user"
+    rejected = client.post(f"/api/v1/swaps/{second}/reject", headers=leader)
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    on_the_5th = _on_duty(client, leader, at=_local(5, 12), unit_id=centre.unit_id)
+    assert centre.person["赵敏"] in {p["person_id"] for p in on_the_5th}
+    audit = client.get(
+        f"/api/v1/audit?entity_type=roster&entity_id={centre.roster_id}",
+        headers=auth_headers(Role.admin),
+    ).json()
+    decisions = [
+        (e["action"], e["actor"], json.loads(e["after"]).get("swap_id"))
+        for e in audit
+        if e["action"].startswith("swap.")
+    ]
+    assert ("swap.approved", "leader-user", first) in decisions
+    assert ("swap.rejected", "leader-user", second) in decisions
 
 
 def test_a_swap_is_checked_against_earlier_swaps(

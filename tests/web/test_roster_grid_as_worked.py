@@ -164,3 +164,30 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(
         assert len(named) == expected, title
         assert all(c.data_type == "s" and c.quotePrefix for c in named), title
         assert not [c.coordinate for c in cells if c.data_type == "f"], title
+
+
+def test_the_leader_on_duty_decides_swaps_on_the_swaps_page(
+    client: TestClient, session: Session
+) -> None:
+    """DOMAIN.md §5: swaps are approved by the duty leader; a duty officer only asks."""
+    roster, people, _ = _published(session)
+    swap = changes.request_swap(
+        session,
+        data=SwapCreate(
+            roster_id=roster.id or 0,
+            a_person_id=people["杨帆"].id or 0,
+            a_day=DAY1,
+            b_person_id=people["胡军"].id or 0,
+            b_day=DAY2,
+        ),
+        actor="test",
+        now=T0,
+    )
+    approve = f'data-action="/api/v1/swaps/{swap.id}/approve"'
+    for role, shown in ((Role.duty_officer, False), (Role.leader, True), (Role.planner, True)):
+        make_user(session, role=role, username=f"swaps-{role.value}")
+        client.post("/login", data={"username": f"swaps-{role.value}", "password": TEST_PASSWORD})
+        page = client.get("/swaps")
+        assert page.status_code == 200
+        assert (approve in page.text) is shown, role
+        client.cookies.clear()
