@@ -7,9 +7,13 @@ Invariants:
   groups exist (the caller checks).
 - The bounds (`MAX_*`) apply to edited plans only: a snapshot frozen into an incident earlier
   is read without them (`policy_from_dict`). The API's request schema reuses them.
+- Reporting deadlines of a category with national limits (`STATUTORY_MAX_MINUTES`: special
+  equipment, TZ50) may be stricter than those limits, never looser.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from escalation.policy import (
     EmergencyPlan,
@@ -39,6 +43,14 @@ MAX_REPORT_MINUTES = 7 * 24 * 60
 MAX_CODE = 64  # role, skill and group names
 MAX_PERSON_ID = 2**31 - 1
 
+# Reporting limits set by national regulation (not [U] local values): a plan may be stricter,
+# never looser. Special-equipment accidents (TZ50, DOMAIN.md §3 and §5): each reporting level
+# reports within 2 hours (Art. 8: the initial report), and the accident is entered in the
+# accident system within 24 hours (Arts. 9, 11: the written record, our written report).
+STATUTORY_MAX_MINUTES: Mapping[str, tuple[int, int]] = {
+    "special_equipment": (2 * 60, 24 * 60),
+}
+
 
 def plan_from_parts(
     *,
@@ -51,8 +63,9 @@ def plan_from_parts(
 ) -> EmergencyPlan:
     """An edited emergency plan: `steps` is JSON, each step in the snapshot's form
     (`policy_to_dict`), checked like a snapshot plus the bounds above; a step's rule that could
-    never fire (due at or after the step's wait ends) is refused too. Which roles, skills,
-    people and groups exist is the caller's to check (escalation.plans).
+    never fire (due at or after the step's wait ends) is refused too, and so are reporting
+    deadlines looser than the national limits of the category (`STATUTORY_MAX_MINUTES`).
+    Which roles, skills, people and groups exist is the caller's to check (escalation.plans).
 
     Raises:
         PolicyError: with `field` the path, e.g. `steps[1].targets[0].role`.
@@ -78,6 +91,16 @@ def plan_from_parts(
         if value > MAX_REPORT_MINUTES:
             raise PolicyError(field, f"must be at most {MAX_REPORT_MINUTES}")
     assert isinstance(initial_report_minutes, int) and isinstance(written_report_minutes, int)
+    if category in STATUTORY_MAX_MINUTES:
+        limits = STATUTORY_MAX_MINUTES[category]
+        for field, value, limit in (
+            ("initial_report_minutes", initial_report_minutes, limits[0]),
+            ("written_report_minutes", written_report_minutes, limits[1]),
+        ):
+            if value > limit:
+                raise PolicyError(
+                    field, f"must be at most {limit} for {category} (national limit), got {value}"
+                )
     return EmergencyPlan(
         category,
         severity,

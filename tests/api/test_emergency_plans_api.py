@@ -257,6 +257,26 @@ def test_an_invalid_plan_is_a_422_naming_the_field_and_changes_nothing(
     assert _audit_count(session) == audited
 
 
+def test_a_special_equipment_plan_looser_than_tz50_is_refused_and_changes_nothing(
+    client: TestClient, session: Session, auth_headers: Headers, people: dict[str, Person]
+) -> None:
+    """TZ50 Arts. 8-9: each level reports a special-equipment accident within 2 h and enters it
+    in the accident system within 24 h; a local plan may tighten these, never loosen them."""
+    admin = auth_headers(Role.admin)
+    url = f"{URL}/special_equipment/IV"
+    kept, audited = client.get(url, headers=admin).json(), _audit_count(session)
+    plan = _plan(people["a"].id or 0)
+    for initial, written, field in ((240, 360, "initial_report_minutes"), (120, 2880, "written")):
+        body = plan | {"initial_report_minutes": initial, "written_report_minutes": written}
+        response = client.put(url, json=body, headers=admin)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"].startswith(field)
+    assert client.get(url, headers=admin).json() == kept
+    assert _audit_count(session) == audited
+    tight = plan | {"initial_report_minutes": 60, "written_report_minutes": 24 * 60}
+    assert client.put(url, json=tight, headers=admin).status_code == 200
+
+
 def test_an_inactive_person_is_refused(
     client: TestClient, session: Session, auth_headers: Headers, people: dict[str, Person]
 ) -> None:

@@ -271,6 +271,22 @@ def test_an_edited_plan_is_built_from_snapshot_steps_and_local_deadlines() -> No
         assert again.policy.steps == default.policy.steps
 
 
+def test_special_equipment_plans_keep_within_the_national_reporting_limits() -> None:
+    """The limits themselves are allowed, for every level; other categories' local limits
+    ([U], e.g. Henan's 6 h for IV) may be longer."""
+    for severity in Severity:
+        plan = _edited(
+            category="special_equipment",
+            severity=severity,
+            initial_report_minutes=120,
+            written_report_minutes=24 * 60,
+        )
+        assert plan.deadlines == ReportingDeadlines(120, 24 * 60)
+    assert _edited(initial_report_minutes=240, written_report_minutes=48 * 60).deadlines == (
+        ReportingDeadlines(240, 48 * 60)
+    )
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
@@ -292,6 +308,16 @@ def test_an_edited_plan_is_built_from_snapshot_steps_and_local_deadlines() -> No
         ({"initial_report_minutes": True}, "initial_report_minutes"),
         ({"written_report_minutes": 7 * 24 * 60 + 1}, "written_report_minutes"),
         ({"written_report_minutes": 14}, "written_report_minutes"),
+        # TZ50: special-equipment accidents go up each level within 2 h, into the accident
+        # system within 24 h; a plan may be stricter, never looser
+        (
+            {"category": "special_equipment", "initial_report_minutes": 121},
+            "initial_report_minutes",
+        ),
+        (
+            {"category": "special_equipment", "written_report_minutes": 24 * 60 + 1},
+            "written_report_minutes",
+        ),
     ],
 )
 def test_an_edited_plan_out_of_bounds_names_the_field(
