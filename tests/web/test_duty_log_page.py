@@ -1,0 +1,61 @@
+"""The duty-log page shows every item DOMAIN.md §5 has the log record: the caller's unit,
+name and phone; time; place; event; measures taken; whom the caller already informed; the
+recorder and the time recorded (with its date: an entry is often written after midnight for a
+call before it); through the real app."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from core.users import Role
+from oncall import dutylog
+from oncall.dutylog_models import DutyLogEntryCreate
+from tests.conftest import T0, TEST_PASSWORD, make_user
+from tests.factories import make_person, make_unit
+
+CST = timezone(timedelta(hours=8))
+
+
+def test_the_log_shows_whom_the_caller_informed_and_who_recorded_it_when(
+    client: TestClient, session: Session
+) -> None:
+    unit = make_unit(session)
+    recorder = make_person(session, unit=unit, name="杨帆")
+    entry = dutylog.record_entry(
+        session,
+        data=DutyLogEntryCreate(
+            unit_id=unit.id or 0,
+            occurred_at=datetime(2026, 11, 22, 23, 50, tzinfo=CST),  # the night before T0
+            caller_unit="城东区市场监督管理局",
+            caller_name="许涛",
+            caller_phone="+8613800001234",
+            place="城东区幸福路 12 号商场",
+            event="电梯困人，两人被困约 20 分钟",
+            measures="已通知维保单位赶赴现场",
+            informed="已报 119 及城东区局",
+            recorder_person_id=recorder.id,
+        ),
+        actor="duty-login",
+        now=T0,  # 2026-11-23 09:30 in Asia/Shanghai
+    )
+    make_user(session, role=Role.duty_officer, username="log-reader")
+    client.post("/login", data={"username": "log-reader", "password": TEST_PASSWORD})
+    page = client.get("/duty/log")
+    assert page.status_code == 200
+    head = page.text.split('id="duty-log"', 1)[1].split("</thead>", 1)[0]
+    assert "<th>已通知</th>" in head, head
+    row = page.text.split(f'<tr data-entry="{entry.id}">', 1)[1].split("</tr>", 1)[0]
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells == [
+        "2026-11-22 23:50",
+        "城东区市场监督管理局 许涛 +8613800001234",
+        "城东区幸福路 12 号商场",
+        "电梯困人，两人被困约 20 分钟",
+        "已通知维保单位赶赴现场",
+        "已报 119 及城东区局",
+        "杨帆 2026-11-23 09:30",
+    ]
