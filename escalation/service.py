@@ -15,6 +15,7 @@ import json
 import secrets
 from datetime import datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from core import audit
@@ -82,6 +83,24 @@ def list_incidents(
     if status is not None:
         query = query.where(Incident.status == status)
     return list(session.exec(query).all())
+
+
+def unresolved_at(session: Session, *, at: datetime) -> list[Incident]:
+    """Incidents open or acknowledged at `at` (opened by then, and unresolved or resolved
+    only later), oldest first: what a handover at `at` leaves unfinished."""
+    return list(
+        session.exec(
+            select(Incident)
+            .where(col(Incident.opened_at) <= at)
+            .where(
+                or_(
+                    col(Incident.status) != IncidentStatus.resolved,
+                    col(Incident.resolved_at) > at,
+                )
+            )
+            .order_by(col(Incident.opened_at), col(Incident.id))
+        ).all()
+    )
 
 
 def timeline(session: Session, *, incident_id: int) -> list[IncidentEvent]:

@@ -4,7 +4,9 @@ Keyword-only functions that take a session and plain values, validate references
 and every person named must exist and be active; the two people of a handover must be ones
 its duty roster draws on: members of the unit or of the centre's sections,
 `problem_builder.staffs_duty_of`), refuse instants more than a day ahead of
-`now`, write the audit entry and commit once. A handover is acknowledged at most once, by
+`now`, write the audit entry and commit once. A handover spells out what is unfinished: while
+the caller's `unfinished` names anything open at its time (the API: unresolved incidents), its
+open items must not be blank. A handover is acknowledged at most once, by
 the person receiving it, or for them by someone who may confirm for others (an admin, e.g.
 when the receiver has no login); never by the person handing over.
 
@@ -17,6 +19,7 @@ same holds for the phone and ID numbers written inside an entry's or a handover'
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -159,9 +162,21 @@ def public_handover(handover: Handover, *, role: Role) -> HandoverPublic:
     return shown.model_copy(update=_masked_text(handover, HANDOVER_TEXT))
 
 
+UNFINISHED_SHOWN = 5  # how many unfinished items the refusal names
+
+
 def create_handover(
-    session: Session, *, data: HandoverCreate, actor: str, now: datetime
+    session: Session,
+    *,
+    data: HandoverCreate,
+    actor: str,
+    now: datetime,
+    unfinished: Callable[[datetime], Sequence[str]] = lambda _at: (),
 ) -> Handover:
+    """Record a handover. Unfinished items are handed over explicitly (DOMAIN.md §5):
+    `unfinished(handed_over_at)` names what was still open then (the API passes the
+    unresolved incidents; `oncall` knows none), and while it names anything the open items
+    must not be blank (422 naming `open_items`)."""
     _check_unit(session, unit_id=data.unit_id)
     for field, person_id in (
         ("from_person_id", data.from_person_id),
@@ -180,6 +195,15 @@ def create_handover(
         raise ValidationFailed("to_person_id", "must differ from from_person_id")
     handed_over_at = data.handed_over_at or now
     _check_not_future(field="handed_over_at", at=handed_over_at, now=now)
+    open_then = unfinished(handed_over_at)
+    if open_then and not data.open_items.strip():
+        named = ", ".join(open_then[:UNFINISHED_SHOWN])
+        hidden = len(open_then) - UNFINISHED_SHOWN
+        more = f" and {hidden} more" if hidden > 0 else ""
+        raise ValidationFailed(
+            "open_items",
+            f"{len(open_then)} unfinished at the handover ({named}{more}): hand them over",
+        )
     handover = Handover(
         unit_id=data.unit_id,
         from_person_id=data.from_person_id,

@@ -17,6 +17,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.dutylog import confirms_for_others
 from core.users import Permission
 from escalation import person_rules
+from escalation import service as incident_service
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
 from oncall import directory, dutylog
@@ -201,5 +202,7 @@ def duty_log(
         "default_unit": my_unit or intake,
         "confirms_for_others": confirms_for_others(user.role),
         "now_input": clock.now().astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M"),
+        # unfinished items are handed over explicitly (DOMAIN.md §5): the form starts with them
+        "unfinished": incident_service.unresolved_at(session, at=clock.now()),
     }
     return render(request, "duty/log.html", context, user=user)

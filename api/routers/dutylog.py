@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.deps import ClockDep, DutyLogReader, DutyLogWriter, SessionDep
 from core.types import MAX_ID
 from core.users import Role
+from escalation import service as incident_service
 from oncall import dutylog
 from oncall.dutylog_models import (
     DutyLogEntryCreate,
@@ -73,8 +76,22 @@ def list_handovers(
 def create_handover(
     session: SessionDep, clock: ClockDep, who: DutyLogWriter, body: HandoverCreate
 ) -> HandoverPublic:
-    handover = dutylog.create_handover(session, data=body, actor=who.name, now=clock.now())
+    handover = dutylog.create_handover(
+        session, data=body, actor=who.name, now=clock.now(), unfinished=unfinished_of(session)
+    )
     return dutylog.public_handover(handover, role=who.user.role)
+
+
+def unfinished_of(session: Session) -> Callable[[datetime], list[str]]:
+    """What a handover at an instant leaves unfinished: the incidents unresolved then."""
+
+    def unfinished(at: datetime) -> list[str]:
+        return [
+            f"incident #{i.short_code} ({i.severity.value})"
+            for i in incident_service.unresolved_at(session, at=at)
+        ]
+
+    return unfinished
 
 
 def confirms_for_others(role: Role) -> bool:

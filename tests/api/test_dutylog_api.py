@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from core.audit import AuditEntry
+from core.clock import FakeClock
 from core.users import Role
 from oncall.dutylog_models import DutyLogEntry, Handover
 from oncall.models import Person, Unit, UnitKind
-from tests.conftest import TEST_PASSWORD, make_token, make_user
+from tests.conftest import T0, TEST_PASSWORD, make_token, make_user
 from tests.factories import make_person, make_unit
 
 Headers = Callable[[Role], dict[str, str]]
@@ -298,3 +300,44 @@ def test_numbers_in_free_text_are_masked_like_the_caller_phone_and_always_in_the
     ).text
     assert "139****5678" in handover_audit and "13912345678" not in handover_audit
     assert "88888888" not in handover_audit and "8888 8888" not in handover_audit
+
+
+def test_a_handover_hands_over_the_incidents_unresolved_then_explicitly(
+    client: TestClient, auth_headers: Headers, session: Session, clock: FakeClock
+) -> None:
+    """DOMAIN.md §5: unfinished items are handed over explicitly. While an incident is open
+    or acknowledged at the handover's time, a handover with no open items is a 422 naming
+    `open_items` and the incident, and nothing is written; one resolved before that time, or
+    opened after it, does not count."""
+    unit, giver, taker = _people(session)
+    officer = auth_headers(Role.duty_officer)
+    base = {"unit_id": unit.id, "from_person_id": giver.id, "to_person_id": taker.id}
+    opened = client.post(
+        "/api/v1/incidents",
+        json={"title": "电梯困人", "category": "special_equipment", "severity": "IV"},
+        headers=officer,
+    )
+    assert opened.status_code == 201, opened.text
+    incident = opened.json()
+    clock.advance(timedelta(hours=1))
+    before = _count(session, Handover), _count(session, AuditEntry)
+    refused = client.post("/api/v1/handovers", json=base | {"open_items": "  "}, headers=officer)
+    assert refused.status_code == 422, refused.text
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "open_items"
+    assert f"#{incident['short_code']} (IV)" in error["reason"]
+    assert (_count(session, Handover), _count(session, AuditEntry)) == before
+    listed = base | {"open_items": f"#{incident['short_code']} 电梯困人：维保已到场，待终报"}
+    assert client.post("/api/v1/handovers", json=listed, headers=officer).status_code == 201
+    # a handover recorded for a time before the incident opened had nothing unfinished
+    earlier = base | {"handed_over_at": (T0 - timedelta(minutes=5)).isoformat()}
+    assert client.post("/api/v1/handovers", json=earlier, headers=officer).status_code == 201
+    resolved = client.post(f"/api/v1/incidents/{incident['id']}/resolve", headers=officer)
+    assert resolved.status_code == 200, resolved.text
+    clock.advance(timedelta(minutes=30))
+    assert client.post("/api/v1/handovers", json=base, headers=officer).status_code == 201
+    # one recorded afterwards for a time it was still open is refused
+    back_then = base | {"handed_over_at": (T0 + timedelta(minutes=30)).isoformat()}
+    refused_late = client.post("/api/v1/handovers", json=back_then, headers=officer)
+    assert refused_late.status_code == 422
+    assert refused_late.json()["errors"][0]["field"] == "open_items"

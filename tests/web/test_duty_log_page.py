@@ -12,6 +12,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from core.users import Role
+from escalation import opening
+from escalation import service as incident_service
+from escalation.models import Category, IncidentCreate
+from escalation.policy import Severity
 from oncall import dutylog
 from oncall.dutylog_models import DutyLogEntryCreate
 from tests.conftest import T0, TEST_PASSWORD, make_user
@@ -59,3 +63,34 @@ def test_the_log_shows_whom_the_caller_informed_and_who_recorded_it_when(
         "已报 119 及城东区局",
         "杨帆 2026-11-23 09:30",
     ]
+
+
+def test_the_handover_form_starts_with_the_unresolved_incidents(
+    client: TestClient, session: Session
+) -> None:
+    """Unfinished items are handed over explicitly: the form's open items list the incidents
+    still open or acknowledged, and a resolved one is not among them."""
+    for title, place in (("电梯困人", "幸福路 12 号"), ("食物中毒", "城西小学")):
+        opening.open_incident(
+            session,
+            data=IncidentCreate(
+                title=title, category=Category.special_equipment, severity=Severity.III, place=place
+            ),
+            actor="test",
+            now=T0 - timedelta(hours=2),
+        )
+    done, _ = opening.open_incident(
+        session,
+        data=IncidentCreate(title="已处置", category=Category.other, severity=Severity.IV),
+        actor="test",
+        now=T0 - timedelta(hours=3),
+    )
+    incident_service.resolve(session, incident_id=done.id or 0, actor="test", now=T0)
+    make_user(session, role=Role.duty_officer, username="handing-over")
+    client.post("/login", data={"username": "handing-over", "password": TEST_PASSWORD})
+    form = client.get("/duty/log").text.split('id="handover-form"', 1)[1].split("</form>", 1)[0]
+    draft = form.split('name="open_items"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    lines = [line for line in draft.splitlines() if line.strip()]
+    assert len(lines) == 2 and "已处置" not in draft
+    assert all("III级 · 较大" in line and "待确认" in line for line in lines), lines
+    assert "电梯困人" in lines[0] and "食物中毒" in lines[1]
