@@ -24,7 +24,7 @@ from api.routers.incidents import (
 )
 from core.types import MAX_ID
 from core.users import Permission
-from escalation import service
+from escalation import reporting, service
 from escalation.engine import IncidentStatus
 from escalation.models import (
     Category,
@@ -88,28 +88,42 @@ def incident_view(
     }
 
 
-def _list_context(session: Session, status: IncidentStatus | None) -> dict[str, Any]:
+def _list_context(session: Session, status: IncidentStatus | None, now: datetime) -> dict[str, Any]:
+    """The incidents, each with its first reporting clock not yet met (None: all met), so
+    the list shows which report to superiors is due next and which is late."""
+    incidents = service.list_incidents(session, status=status, limit=200)
     return {
-        "incidents": service.list_incidents(session, status=status, limit=200),
+        "incidents": incidents,
+        "next_report": {
+            i.id: next((c for c in reporting.clocks(i, now=now) if c.met_at is None), None)
+            for i in incidents
+        },
         "status": status,
     }
 
 
 @router.get("/incidents")
 def incident_list(
-    request: Request, session: SessionDep, user: Reader, status: StatusFilter = None
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: Reader,
+    status: StatusFilter = None,
 ) -> HTMLResponse:
-    context = _list_context(session, status) | {"statuses": list(IncidentStatus)}
+    context = _list_context(session, status, clock.now()) | {"statuses": list(IncidentStatus)}
     return render(request, "incidents/list.html", context, user=user)
 
 
 @router.get("/incidents/live")
 def incident_list_live(
-    request: Request, session: SessionDep, user: Reader, status: StatusFilter = None
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: Reader,
+    status: StatusFilter = None,
 ) -> HTMLResponse:
-    return fragment(
-        request, "incidents/_rows.html", _list_context(session, status) | {"user": user}
-    )
+    context = _list_context(session, status, clock.now()) | {"user": user}
+    return fragment(request, "incidents/_rows.html", context)
 
 
 @router.get("/incidents/new")

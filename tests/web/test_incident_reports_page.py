@@ -94,3 +94,40 @@ def test_viewers_see_the_clocks_but_no_report_form(
     _sign_in(client, session, Role.viewer)
     page = client.get(f"/incidents/{opened.json()['id']}").text
     assert 'id="reporting-clocks"' in page and 'id="report-form"' not in page
+
+
+def test_the_incident_list_shows_each_incidents_next_report_due_and_the_late_ones(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    """Reports to superiors must not be late or omitted (DOMAIN.md §5): the list shows, per
+    incident, the first report not yet made with its due time (Asia/Shanghai), marked overdue
+    once past; nothing once both are made. Levels I and IV, across midnight."""
+    clock.set(clock.now().replace(hour=15, minute=40))  # 23:40 in Shanghai
+    csrf = _sign_in(client, session, Role.coordinator)
+    ids = {}
+    for severity, place in (("I", "城东"), ("IV", "城西"), ("III", "城南")):
+        body = {"title": "事件", "category": "special_equipment", "severity": severity}
+        opened = _post(client, csrf, "/api/v1/incidents", body | {"place": place})
+        assert opened.status_code == 201, opened.text
+        ids[severity] = opened.json()["id"]
+    for kind in ("initial", "written"):
+        made = {
+            "kind": kind,
+            "reported_to": "市局",
+            "method": "phone" if kind == "initial" else "system",
+        }
+        assert (
+            _post(client, csrf, f"/api/v1/incidents/{ids['III']}/reports", made).status_code == 201
+        )
+    clock.advance(timedelta(minutes=20))  # 00:00: I's initial (due 23:55) is late
+    page = client.get("/incidents").text
+    rows = {
+        int(m.group(1)): m.group(2)
+        for m in re.finditer(r'<tr data-incident="(\d+)"[^>]*>(.*?)</tr>', page, re.S)
+    }
+    assert CLOCK.findall(rows[ids["I"]]) == [("initial_report", "overdue")]
+    assert "时限 11-23 23:55" in rows[ids["I"]] and "已超时" in rows[ids["I"]]
+    assert CLOCK.findall(rows[ids["IV"]]) == [("initial_report", "running")]
+    assert "时限 11-24 01:40" in rows[ids["IV"]]
+    assert CLOCK.findall(rows[ids["III"]]) == []
+    assert client.get("/incidents/live").text.count('data-clock="initial_report"') == 2
