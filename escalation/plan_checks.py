@@ -52,6 +52,18 @@ STATUTORY_MAX_MINUTES: Mapping[str, tuple[int, int]] = {
 }
 
 
+def within_national_limits(category: str, deadlines: ReportingDeadlines) -> ReportingDeadlines:
+    """`deadlines`, each no later than the national limit of `category`
+    (`STATUTORY_MAX_MINUTES`): what an incident freezes even from a plan stored before the
+    limit was checked."""
+    if category not in STATUTORY_MAX_MINUTES:
+        return deadlines
+    initial, written = STATUTORY_MAX_MINUTES[category]
+    initial = min(deadlines.initial_report_minutes, initial)
+    written = max(initial, min(deadlines.written_report_minutes, written))
+    return ReportingDeadlines(initial, written)
+
+
 def plan_from_parts(
     *,
     category: str,

@@ -20,6 +20,7 @@ Invariants:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -31,7 +32,7 @@ from core import audit
 from core.errors import Conflict, ValidationFailed
 from escalation.default_plans import LEADERSHIP_GROUP, default_plans
 from escalation.models import Category, EmergencyPlanPublic, StoredPlan
-from escalation.plan_checks import plan_from_parts
+from escalation.plan_checks import plan_from_parts, within_national_limits
 from escalation.policy import (
     EmergencyPlan,
     GroupTarget,
@@ -80,11 +81,15 @@ def effective_plans(session: Session) -> tuple[EmergencyPlan, ...]:
 def plan_for(session: Session, *, category: str, severity: Severity) -> EmergencyPlan:
     """The plan an incident of `category` × `severity` gets: `select_plan` over the plans in
     force. Should racing deactivations have left no plan, the built-in default: opening an
-    incident never fails for want of a plan."""
+    incident never fails for want of a plan. Its reporting deadlines are held to the national
+    limits of `category` (`plan_checks.within_national_limits`: a plan stored before they were
+    checked, or the `other` plan standing in for a special-equipment one, never loosens them)."""
     try:
-        return select_plan(effective_plans(session), category, severity)
+        plan = select_plan(effective_plans(session), category, severity)
     except LookupError:
-        return select_plan(default_plans(), category, severity)
+        plan = select_plan(default_plans(), category, severity)
+    deadlines = within_national_limits(category, plan.deadlines)
+    return plan if deadlines == plan.deadlines else dataclasses.replace(plan, deadlines=deadlines)
 
 
 def _public(plan: EmergencyPlan, row: StoredPlan | None) -> EmergencyPlanPublic:

@@ -277,6 +277,42 @@ def test_a_special_equipment_plan_looser_than_tz50_is_refused_and_changes_nothin
     assert client.put(url, json=tight, headers=admin).status_code == 200
 
 
+def test_a_looser_special_equipment_plan_stored_earlier_is_held_to_tz50_when_it_runs(
+    client: TestClient, session: Session, auth_headers: Headers, clock: FakeClock
+) -> None:
+    """A plan stored before the national limits were checked (a 4 h initial, 48 h written
+    report) still gives a new special-equipment incident TZ50's 2 h and 24 h."""
+    session.add(
+        StoredPlan(
+            category="special_equipment",
+            severity="IV",
+            policy_json=json.dumps(
+                {
+                    "version": 1,
+                    "name": "旧预案",
+                    "steps": [
+                        {"targets": [{"type": "on_duty", "role": "leader"}], "wait_minutes": 10}
+                    ],
+                }
+            ),
+            initial_report_minutes=240,
+            written_report_minutes=2880,
+            updated_at=T0,
+            updated_by="old-version",
+        )
+    )
+    session.commit()
+    incident = _open(
+        client, auth_headers(Role.coordinator), category="special_equipment", severity="IV"
+    )
+    due = {c["name"]: c["due_at"] for c in incident["reporting_clocks"]}
+    assert due == {
+        "initial_report": (clock.now() + timedelta(hours=2)).isoformat().replace("+00:00", "Z"),
+        "written_report": (clock.now() + timedelta(hours=24)).isoformat().replace("+00:00", "Z"),
+    }
+    assert "plan 旧预案" in incident["timeline"][0]["text"]
+
+
 def test_an_inactive_person_is_refused(
     client: TestClient, session: Session, auth_headers: Headers, people: dict[str, Person]
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from escalation.default_plans import DEFAULT_CATEGORIES, EXPERT_SKILL_OF_CATEGORY, default_plans
-from escalation.plan_checks import plan_from_parts
+from escalation.plan_checks import plan_from_parts, within_national_limits
 from escalation.policy import (
     EmergencyPlan,
     GroupTarget,
@@ -269,6 +269,17 @@ def test_an_edited_plan_is_built_from_snapshot_steps_and_local_deadlines() -> No
             written_report_minutes=default.deadlines.written_report_minutes,
         )
         assert again.policy.steps == default.policy.steps
+
+
+def test_deadlines_frozen_into_an_incident_are_held_to_the_national_limits() -> None:
+    loose = ReportingDeadlines(240, 48 * 60)
+    assert within_national_limits("special_equipment", loose) == ReportingDeadlines(120, 24 * 60)
+    assert within_national_limits("special_equipment", ReportingDeadlines(200, 210)) == (
+        ReportingDeadlines(120, 210)
+    )
+    tight = ReportingDeadlines(15, 30)
+    assert within_national_limits("special_equipment", tight) == tight
+    assert within_national_limits("food_safety", loose) is loose  # local limits are [U]
 
 
 def test_special_equipment_plans_keep_within_the_national_reporting_limits() -> None:
