@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.calendar_store import load_calendar
 from core.db import advisory_lock
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.workcal import DayKind as CalendarDayKind
 from oncall import directory, layers, plan_rules
 from oncall.models import Person
@@ -358,12 +358,24 @@ def list_swaps(session: Session, *, status: SwapStatus | None = None) -> list[Sw
 
 
 def decide_swap(
-    session: Session, *, swap_id: int, approve: bool, actor: str, now: datetime, tz: ZoneInfo
+    session: Session,
+    *,
+    swap_id: int,
+    approve: bool,
+    actor: str,
+    now: datetime,
+    tz: ZoneInfo,
+    actor_person_id: int | None = None,
 ) -> SwapRequestRow:
+    """Approve (checked against the rules) or reject a pending swap. A swap is approved by
+    someone other than the two people swapping (DOMAIN.md §5: by the duty leader), so the
+    person behind `actor` may reject (withdraw) their own swap but not approve it."""
     lock_plan(session)
     swap = get_swap(session, swap_id=swap_id)
     if swap.status is not SwapStatus.pending:
         raise Conflict(f"the swap request is already {swap.status.value}")
+    if approve and actor_person_id in (swap.a_person_id, swap.b_person_id):
+        raise Forbidden("a swap is approved by someone other than the two people swapping")
     if approve:
         roster = session.get(Roster, swap.roster_id)
         if roster is None or roster.status is not RosterStatus.published:

@@ -9,10 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, BaseModel
+from sqlmodel import Session, select
 
 from api.deps import (
     ClockDep,
     OncallReader,
+    Principal,
     RosterReader,
     RosterWriter,
     SessionDep,
@@ -24,6 +26,7 @@ from core.errors import ValidationFailed
 from core.types import MAX_ID, Code
 from oncall import changes, ical, layers, planning, publishing, rosters
 from oncall.directory import person_public
+from oncall.models import Person
 from oncall.roster_models import (
     DemandCreate,
     DemandPublic,
@@ -473,12 +476,25 @@ def request_swap(
     )
 
 
-@router.post("/swaps/{swap_id}/approve", summary="Approve a swap (checked against the rules)")
+def _person_of(session: Session, who: Principal) -> int | None:
+    return session.exec(select(Person.id).where(Person.user_id == who.user.id)).first()
+
+
+@router.post(
+    "/swaps/{swap_id}/approve",
+    summary="Approve a swap (checked against the rules); not by one of the two people (403)",
+)
 def approve_swap(
     session: SessionDep, clock: ClockDep, settings: SettingsDep, who: SwapDecider, swap_id: Id
 ) -> SwapPublic:
     swap = changes.decide_swap(
-        session, swap_id=swap_id, approve=True, actor=who.name, now=clock.now(), tz=settings.tz
+        session,
+        swap_id=swap_id,
+        approve=True,
+        actor=who.name,
+        now=clock.now(),
+        tz=settings.tz,
+        actor_person_id=_person_of(session, who),
     )
     return SwapPublic.model_validate(swap)
 
@@ -488,7 +504,13 @@ def reject_swap(
     session: SessionDep, clock: ClockDep, settings: SettingsDep, who: SwapDecider, swap_id: Id
 ) -> SwapPublic:
     swap = changes.decide_swap(
-        session, swap_id=swap_id, approve=False, actor=who.name, now=clock.now(), tz=settings.tz
+        session,
+        swap_id=swap_id,
+        approve=False,
+        actor=who.name,
+        now=clock.now(),
+        tz=settings.tz,
+        actor_person_id=_person_of(session, who),
     )
     return SwapPublic.model_validate(swap)
 

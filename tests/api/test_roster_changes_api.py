@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from api import demo
 from core.audit import list_entries
-from core.users import Role
+from core.users import Role, User
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0
@@ -223,6 +223,30 @@ def test_the_leader_on_duty_approves_or_rejects_swaps_and_duty_officers_do_not(
     ]
     assert ("swap.approved", "leader-user", first) in decisions
     assert ("swap.rejected", "leader-user", second) in decisions
+
+
+def test_a_leader_does_not_approve_a_swap_of_their_own(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    """The approval is someone else's: the leader linked to 王建国 may withdraw (reject) his
+    own swap but not approve it (403, nothing changes); a planner may approve it."""
+    leader = auth_headers(Role.leader)
+    me = session.get(Person, centre.person["王建国"])
+    assert me is not None
+    me.user_id = session.exec(select(User.id).where(User.username == "leader-user")).one()
+    session.add(me)
+    session.commit()
+    own = _swap(client, auth_headers, centre, ("王建国", 3), ("李秀英", 4))
+    again = _swap(client, auth_headers, centre, ("王建国", 3), ("李秀英", 4))
+    refused = client.post(f"/api/v1/swaps/{own}/approve", headers=leader)
+    assert refused.status_code == 403, refused.text
+    assert "other than the two people" in refused.json()["detail"]
+    withdrawn = client.post(f"/api/v1/swaps/{again}/reject", headers=leader)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "rejected"
+    status = {s["id"]: s["status"] for s in client.get("/api/v1/swaps", headers=leader).json()}
+    assert status[own] == "pending"
+    approved = client.post(f"/api/v1/swaps/{own}/approve", headers=auth_headers(Role.planner))
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
 
 
 def test_a_swap_is_checked_against_earlier_swaps(

@@ -191,3 +191,11 @@ def test_the_leader_on_duty_decides_swaps_on_the_swaps_page(
         assert page.status_code == 200
         assert (approve in page.text) is shown, role
         client.cookies.clear()
+    # a leader who is one of the two people swapping may withdraw it, not approve it
+    party = make_user(session, role=Role.leader, username="swaps-party")
+    people["胡军"].user_id = party.id
+    session.add(people["胡军"])
+    session.commit()
+    client.post("/login", data={"username": "swaps-party", "password": TEST_PASSWORD})
+    page = client.get("/swaps").text
+    assert approve not in page and f'data-action="/api/v1/swaps/{swap.id}/reject"' in page
