@@ -14,8 +14,11 @@ Rules, checked in this order:
 - A written report with no initial report on record also records the initial report at the
   same instant, to the same superior: a written report informs the superior, so the initial
   clock is met then (late, when the written report came after the initial deadline).
-- A resolved incident takes a final report at any time, and other reports only when they
-  were made before it was resolved (recorded after the fact); anything else is a 409.
+- A resolved incident takes a final report at any time, and its initial and written reports
+  too: their clocks run on after the resolution, and an owed report made late is still made
+  (DOMAIN.md §5: reports must not be omitted), the clock showing it late. A follow-up report
+  made after the resolution is a 409 (news after the end goes in the final report); one made
+  before it may be recorded afterwards.
 
 The first initial and written reports' times are copied onto the incident
 (`initial_reported_at`, `written_reported_at`), which the reporting clocks and the duty
@@ -104,11 +107,11 @@ def _check(
     resolved_at = incident.resolved_at
     if (
         incident.status is IncidentStatus.resolved
-        and kind is not IncidentReportKind.final
+        and kind is IncidentReportKind.follow_up
         and resolved_at is not None
         and at > resolved_at
     ):
-        raise Conflict("the incident is resolved: only a final report can follow")
+        raise Conflict("the incident is resolved: put what follows in the final report")
 
 
 def _local(at: datetime, tz: ZoneInfo) -> str:

@@ -199,7 +199,8 @@ def acknowledge(
         "`reported_at` defaults to now and must lie between the opening and now. A written "
         "report with no initial report on record records the initial report at the same "
         "instant. Initial, written and final reports are made once each (409 for a second); "
-        "a resolved incident takes only a final report or reports made before it was resolved."
+        "a resolved incident still takes its owed initial and written reports (late, if so) "
+        "and a final report, but no follow-up report made after it was resolved (409)."
     ),
 )
 def record_report(

@@ -207,6 +207,24 @@ def test_follow_up_and_final_need_the_initial_report(
     assert len(follow_ups) == 2
 
 
+def test_the_reports_a_resolved_incident_still_owes_can_be_made_late(
+    session: Session, incident: Incident, user: User
+) -> None:
+    """Resolved within the hour with no report made: the initial and written reports are still
+    owed (their clocks run on), so they are recorded when made, late, never refused."""
+    assert incident.id is not None
+    service.resolve(session, incident_id=incident.id, actor="coord", now=T0 + timedelta(hours=1))
+    _report(session, incident, user, minutes=70)(KIND.initial)
+    _report(session, incident, user, minutes=90)(KIND.written, method=ReportMethod.system)
+    clocks = _clocks(incident, 120)  # II: due 15 and 30 min after opening
+    assert clocks["initial_report"].met_at == T0 + timedelta(minutes=70)
+    assert clocks["written_report"].met_at == T0 + timedelta(minutes=90)
+    assert clocks["initial_report"].overdue and clocks["written_report"].overdue  # made late
+    with pytest.raises(Conflict):
+        _report(session, incident, user, minutes=100)(KIND.follow_up)
+    assert _report(session, incident, user, minutes=110)(KIND.final).kind is KIND.final
+
+
 def test_a_resolved_incident_takes_a_final_report_and_earlier_reports_only(
     session: Session, incident: Incident, user: User
 ) -> None:
