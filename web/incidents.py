@@ -147,6 +147,8 @@ def incident_detail(
         if incident.initial_reported_at is None
         else IncidentReportKind.written
         if incident.written_reported_at is None
+        else IncidentReportKind.final  # after the resolution, news goes in the final report
+        if incident.status is IncidentStatus.resolved
         else IncidentReportKind.follow_up
     )
     masked = masks_numbers(user.role)

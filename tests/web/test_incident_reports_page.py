@@ -131,3 +131,21 @@ def test_the_incident_list_shows_each_incidents_next_report_due_and_the_late_one
     assert "时限 11-24 01:40" in rows[ids["IV"]]
     assert CLOCK.findall(rows[ids["III"]]) == []
     assert client.get("/incidents/live").text.count('data-clock="initial_report"') == 2
+
+
+def test_a_resolved_incident_page_offers_its_owed_reports_then_the_final_one(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    body = {"title": "冷柜漏电", "category": "other", "severity": "IV"}
+    opened = _post(client, csrf, "/api/v1/incidents", body)
+    assert opened.status_code == 201, opened.text
+    incident = opened.json()["id"]
+    assert _post(client, csrf, f"/api/v1/incidents/{incident}/resolve", {}).status_code == 200
+    clock.advance(timedelta(minutes=30))
+    page_url, reports = f"/incidents/{incident}", f"/api/v1/incidents/{incident}/reports"
+    for kind, method in (("initial", "phone"), ("written", "system")):
+        assert f'<option value="{kind}" selected>' in client.get(page_url).text
+        made = _post(client, csrf, reports, {"kind": kind, "reported_to": "区局", "method": method})
+        assert made.status_code == 201, made.text
+    assert '<option value="final" selected>' in client.get(page_url).text
