@@ -358,7 +358,11 @@ class Dispatcher:
             now = self.clock.now()
             query = (
                 select(Incident)
-                .where(Incident.status == IncidentStatus.open, col(Incident.next_wakeup_at) <= now)
+                .where(
+                    # acknowledged: groups a raised severity still has to tell (engine.upgrade)
+                    col(Incident.status).in_([IncidentStatus.open, IncidentStatus.acknowledged]),
+                    col(Incident.next_wakeup_at) <= now,
+                )
                 .order_by(col(Incident.next_wakeup_at))
                 .limit(self.batch)
             )

@@ -6,7 +6,8 @@ Invariants:
 - Status moves open → acknowledged → resolved; `resolve` also works from open; `reopen`
   takes a resolved incident back to open and restarts the chain at step 0 in a new
   `episode`. Only an open incident escalates: `advance` on any other status returns the
-  state unchanged and no actions.
+  state unchanged and no actions, except that an acknowledged incident still tells the groups
+  an `upgrade` left pending.
 - A step's targets are resolved by the caller (through `oncall`, at `now`) and passed in as
   `resolved[step_index]`; the engine reads it only when a step (or a repeat round) starts and
   keeps the result in `recipients`, so the voice call after two minutes reaches the person
@@ -33,7 +34,10 @@ Invariants:
 - `upgrade` (a more severe report of an open incident, with the new level's policy) keeps
   the chain where it stands: the current step (the new policy's last if it has fewer)
   restarts at once in a new episode, so its people are paged again, and the groups the new
-  policy would have told by then (`pending_broadcasts`) are told when it starts.
+  policy would have told by then (`pending_broadcasts`) are told when it starts. An
+  acknowledged incident stays acknowledged (someone owns it; nobody is paged again), but the
+  groups the new policy tells up to its current step that were not told yet are told at once
+  (a level I incident tells the leadership group, DOMAIN.md §5).
 """
 
 from __future__ import annotations
@@ -171,6 +175,8 @@ def advance(
     `resolved` when a step starts.
     """
     own = _NO_OWN_RULES if own_rules is None else own_rules
+    if state.status is IncidentStatus.acknowledged and state.pending_broadcasts:
+        return _tell_pending(state, incident_id)
     if state.status is not IncidentStatus.open:
         return state, ()
     _check_index(state, policy)
@@ -308,7 +314,10 @@ def _send_due(
 
 def next_wakeup(state: EscalationState, policy: Policy) -> datetime | None:
     """When the dispatcher must call `advance` next: the earlier of the next unsent rule of
-    the current step and the end of its wait; None unless open."""
+    the current step and the end of its wait; None unless open (or acknowledged with groups
+    still to tell: `next_step_at`)."""
+    if state.status is IncidentStatus.acknowledged and state.pending_broadcasts:
+        return state.next_step_at
     if state.status is not IncidentStatus.open:
         return None
     started = state.step_started_at
@@ -397,13 +406,22 @@ def upgrade(state: EscalationState, policy: Policy, now: datetime) -> Transition
     policy's last, if it has fewer) restarts at `now` in a new episode, so its people are
     paged again (with the new severity), and every group the new policy tells on its steps
     up to that one is told when it starts (once). Acknowledged or resolved: unchanged (the
-    new policy runs after a reopen).
+    new policy runs after a reopen), except that an acknowledged incident tells at its next
+    `advance` (due now) the groups the new policy tells on its steps up to the current one
+    that were not told in this episode.
     """
+    if state.status is IncidentStatus.acknowledged:
+        reached = policy.steps[: min(state.step_index, len(policy.steps) - 1) + 1]
+        told = {b.group for b in state.broadcasts}
+        untold = tuple(g for g in _groups_of(reached) if g not in told)
+        if not untold:
+            return state, ()
+        note = TimelineNote(f"policy {policy.name}: telling {', '.join(untold)} now")
+        return replace(state, pending_broadcasts=untold, next_step_at=now), (note,)
     if state.status is not IncidentStatus.open:
         return state, ()
     index = min(state.step_index, len(policy.steps) - 1)
-    passed = policy.steps[:index]
-    groups = tuple(dict.fromkeys(g for s in passed for g in s.group_targets + s.broadcast_groups))
+    groups = _groups_of(policy.steps[:index])
     new = EscalationState(
         IncidentStatus.open,
         index,
@@ -417,6 +435,22 @@ def upgrade(state: EscalationState, policy: Policy, now: datetime) -> Transition
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+
+def _groups_of(steps: Sequence[Step]) -> tuple[str, ...]:
+    """The groups `steps` tell (their group targets and broadcasts), in order, once each."""
+    return tuple(dict.fromkeys(g for s in steps for g in s.group_targets + s.broadcast_groups))
+
+
+def _tell_pending(state: EscalationState, incident_id: int | str) -> Transition:
+    """Broadcast the groups an `upgrade` left pending on an acknowledged incident."""
+    out: list[Action] = []
+    for group in state.pending_broadcasts:
+        record = Broadcasted(state.step_index, state.repeat_round, group)
+        key = _key(incident_id, state.episode, record.step_index, record.round, "broadcast", group)
+        out.append(Broadcast(group, record.step_index, record.round, key))
+        state = replace(state, broadcasts=(*state.broadcasts, record))
+    return replace(state, pending_broadcasts=(), next_step_at=None), tuple(out)
 
 
 _Targets = tuple[Mapping[int, frozenset[int]], OwnRules]

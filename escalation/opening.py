@@ -171,8 +171,9 @@ def _raise_severity(
     - The new level's policy is frozen in; while open, the escalation goes on from the step
       it stands at under that policy (`engine.upgrade`): that step's people are paged again
       at once with the new level, and the groups the new plan tells up to there are told.
-      An acknowledged incident stays acknowledged (someone owns it); a reopen runs the new
-      policy.
+      An acknowledged incident stays acknowledged (someone owns it), but the groups the new
+      plan tells up to its current step that were not told yet are told at once; a reopen
+      runs the new policy.
     - Reporting deadlines become the new level's, counted from this report (the moment the
       centre learnt of the higher level), but never later than those already running.
     """
@@ -191,11 +192,12 @@ def _raise_severity(
     state, _ = engine.upgrade(codec.loads(incident.state_json), plan.policy, now)
     store_state(incident, state)
     session.add(incident)
-    restart = (
-        f"; escalation goes on at step {state.step_index + 1} under it, paging again now"
-        if state.status is IncidentStatus.open
-        else ""
-    )
+    if state.status is IncidentStatus.open:
+        restart = f"; escalation goes on at step {state.step_index + 1} under it, paging again now"
+    elif state.pending_broadcasts:
+        restart = f"; already acknowledged: telling {', '.join(state.pending_broadcasts)} now"
+    else:
+        restart = ""
     add_event(
         session,
         incident.id,

@@ -141,8 +141,7 @@ def open_incident(
     reading_from_here(session)
     if deduplicated:
         response.status_code = status.HTTP_200_OK
-    else:
-        wake_dispatcher()
+    wake_dispatcher()  # a new incident pages; a raised severity pages again or tells groups
     return incident_public(session, incident, clock.now(), deduplicated)
 
 

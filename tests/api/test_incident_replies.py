@@ -21,7 +21,7 @@ from core.clock import FakeClock
 from core.privacy import mask_phone
 from core.users import Role
 from escalation.dispatch import Dispatcher
-from escalation.models import Incident
+from escalation.models import Incident, Notification
 from oncall.models import Person
 from tests.api import test_escalation_flow as flow
 from tests.conftest import make_token, make_user
@@ -339,6 +339,37 @@ def test_a_more_severe_second_report_raises_the_level_and_keeps_the_reporter(
     assert len(fake.messages(to=_mobile(session, centre["backup"]))) == 1
     milder = _open(web, coordinator, severity="IV", place="万达广场", title="电梯停运")
     assert milder["deduplicated"] is True and milder["severity"] == "II"
+
+
+def test_raising_an_acknowledged_incident_to_level_one_tells_the_leadership_and_pages_nobody(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    first = _open(web, coordinator, severity="IV", place="万达广场", title="电梯异响")
+    dispatcher.tick()
+    web.post(f"/api/v1/incidents/{first['id']}/ack", headers=coordinator)
+    second = _open(web, coordinator, severity="I", place="万达广场", title="电梯坠落多人伤亡")
+    assert second["deduplicated"] is True and second["status"] == "acknowledged"
+    raised = _events(second, "severity_raised")[0]
+    assert "already acknowledged: telling leadership now" in raised
+    dispatcher.tick()
+    # level I tells the leadership group at once (DOMAIN.md §5), though someone owns it
+    broadcasts = session.exec(
+        select(Notification).where(
+            Notification.incident_id == first["id"], Notification.kind == "broadcast"
+        )
+    ).all()
+    assert [b.to for b in broadcasts] == ["leadership"]
+    assert "特别重大(I级)" in broadcasts[0].body
+    state = _incident(web, coordinator, first["id"])
+    assert state["status"] == "acknowledged" and _events(state, "broadcast")
+    assert len(fake.messages()) == 1  # the first page only: nobody is paged again
+    dispatcher.tick()
+    assert len(session.exec(select(Notification)).all()) == len(broadcasts) + 1
 
 
 def test_a_second_report_of_an_acknowledged_incident_pages_nobody(

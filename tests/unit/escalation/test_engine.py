@@ -426,3 +426,24 @@ def test_upgrade_clamps_to_a_shorter_policy_and_leaves_other_statuses_alone() ->
     assert (upgraded.step_index, upgraded.step_started_at) == (1, None)
     acked, _ = acknowledge(run.state, DIRECTOR, at(31))
     assert upgrade(acked, SEVERE, at(32)) == (acked, ())
+
+
+def test_upgrade_of_an_acknowledged_incident_tells_the_groups_it_missed_and_pages_nobody() -> None:
+    run = Run()
+    for minutes in (0, 5):  # the backup has been paged in step 2 ...
+        run.tick(minutes)
+    run.state, _ = acknowledge(run.state, BACKUP, at(6))  # ... and acknowledges
+    run.state, actions = upgrade(run.state, SEVERE, at(8))
+    assert notes(actions) == ["policy severe: telling leadership now"]
+    assert run.state.status is IncidentStatus.acknowledged
+    assert next_wakeup(run.state, SEVERE) == at(8)
+    run.policy = SEVERE
+    # the new plan tells the leadership from step 1 on: told once, and nobody is paged again
+    assert run.tick(8) == (Broadcast("leadership", 1, 0, key(1, 0, "broadcast", "leadership")),)
+    assert run.state.status is IncidentStatus.acknowledged
+    assert next_wakeup(run.state, SEVERE) is None
+    assert run.tick(30) == ()
+    # a group told already is not told again by a second raise
+    assert upgrade(run.state, SEVERE, at(31)) == (run.state, ())
+    resolved_state, _ = resolve(run.state, BACKUP, at(40))
+    assert upgrade(resolved_state, SEVERE, at(41)) == (resolved_state, ())
