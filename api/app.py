@@ -39,7 +39,7 @@ from core.clock import Clock, FileClock, SystemClock
 from core.config import Settings, get_settings
 from core.db import make_engine, read_session, write_session
 from escalation.dispatch import Dispatcher
-from oncall import rosters as rosters_service
+from oncall import roster_interrupts
 
 SessionFactory = Callable[..., AbstractContextManager[Session]]
 
@@ -90,17 +90,22 @@ def create_app(
     detector = Detector(partial(session_factory, write=True), clock, settings.tz)
     report_job = ReportJob(session_factory, clock, settings.tz, settings.report_font)
 
+    def sweep_rosters() -> int:
+        return roster_interrupts.sweep(
+            session_factory, now=clock.now(), running=roster_runner.running()
+        )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         ticker = None
         if threaded:
-            with session_factory(write=True) as session:
-                rosters_service.mark_interrupted(session, now=clock.now())
+            sweep_rosters()
             ticker = start_ticker(
                 dispatcher,
                 settings.tick_seconds,
                 supervisor,
                 (detector, report_job, settings.tz) if settings.insight_jobs else None,
+                roster_sweep=sweep_rosters,
             )
         yield
         if ticker is not None:

@@ -5,6 +5,7 @@ shares one connection, e.g. the per-test transaction)."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -21,6 +22,10 @@ log = logging.getLogger("dutydesk.roster_runner")
 
 class RosterRunner(Protocol):
     def submit(self, roster_id: int) -> None: ...
+
+    def running(self) -> frozenset[int]:
+        """The rosters submitted here and not finished yet (queued or solving)."""
+        ...
 
 
 def _opener(factory: Callable[..., AbstractContextManager[Session]]) -> rosters.SessionOpener:
@@ -46,9 +51,17 @@ class ThreadRosterRunner:
         self._tz = tz
         self._workers = workers
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-solver")
+        self._lock = threading.Lock()
+        self._running: set[int] = set()
 
     def submit(self, roster_id: int) -> None:
+        with self._lock:
+            self._running.add(roster_id)
         self._pool.submit(self._run, roster_id)
+
+    def running(self) -> frozenset[int]:
+        with self._lock:
+            return frozenset(self._running)
 
     def _run(self, roster_id: int) -> None:
         try:
@@ -57,6 +70,9 @@ class ThreadRosterRunner:
             )
         except Exception:
             log.exception("roster %s generation failed", roster_id)
+        finally:
+            with self._lock:
+                self._running.discard(roster_id)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -76,3 +92,6 @@ class InlineRosterRunner:
 
     def submit(self, roster_id: int) -> None:
         rosters.run_generation(self._open, roster_id=roster_id, now=self._now, tz=self._tz)
+
+    def running(self) -> frozenset[int]:
+        return frozenset()  # solved before submit returns

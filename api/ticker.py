@@ -66,7 +66,16 @@ def _safe_supervise(supervisor: Supervisor) -> None:
         log.exception("complaint supervision tick failed")
 
 
+def _safe_sweep(sweep: Callable[[], object]) -> None:
+    try:
+        sweep()
+    except Exception:  # one failed sweep must not stop the next one
+        log.exception("interrupted-roster sweep failed")
+
+
 SUPERVISION_SECONDS = 60.0
+# Orphaned `generating` rosters (oncall.roster_interrupts): a read of a few rows.
+ROSTER_SWEEP_SECONDS = 30.0
 DISPATCHER_JOB = "dispatcher-tick"
 DETECTION_MINUTES = 60
 
@@ -155,8 +164,19 @@ def start_ticker(
     seconds: float,
     supervisor: Supervisor | None = None,
     insight: tuple[Detector, ReportJob, ZoneInfo] | None = None,
+    roster_sweep: Callable[[], object] | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
+    if roster_sweep is not None:
+        scheduler.add_job(
+            _safe_sweep,
+            "interval",
+            args=[roster_sweep],
+            seconds=min(ROSTER_SWEEP_SECONDS, max(seconds * 4, 1.0)),
+            max_instances=1,
+            coalesce=True,
+            id="interrupted-roster-sweep",
+        )
     if insight is not None:
         add_insight_jobs(scheduler, *insight)
     if supervisor is not None:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -393,29 +393,3 @@ def start_repair(
         now=now,
         base_roster_id=roster_id,
     )
-
-
-def mark_interrupted(session: Session, *, now: datetime, grace_s: float = 300) -> int:
-    """Rosters left `generating` well past their time limit (their process stopped) become
-    `failed`, so the planner sees it and generates again. Called at start-up."""
-    generating = session.exec(select(Roster).where(Roster.status == RosterStatus.generating))
-    stuck = [
-        r
-        for r in generating.all()
-        if r.created_at + timedelta(seconds=r.time_limit_s + grace_s) < now
-    ]
-    for roster in stuck:
-        roster.status = RosterStatus.failed
-        roster.finished_at = now
-        roster.result_json = json.dumps({"error": "interrupted by a restart; generate again"})
-        session.add(roster)
-        audit.record(
-            session,
-            at=now,
-            actor="system",
-            action="roster.interrupted",
-            entity_type="roster",
-            entity_id=roster.id,
-        )
-    session.commit()
-    return len(stuck)

@@ -33,6 +33,9 @@ class DeferredRunner:
     def submit(self, roster_id: int) -> None:
         self.queued.append(roster_id)
 
+    def running(self) -> frozenset[int]:
+        return frozenset(self.queued)
+
 
 @pytest.fixture
 def opener(connection: Connection) -> rosters.SessionOpener:
