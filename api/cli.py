@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from api import preflight
 from core.clock import SystemClock
 from core.config import RunMode, Settings, get_settings
 from core.db import make_engine, read_session, write_session
@@ -38,8 +39,26 @@ def _settings() -> Settings:
     try:
         return get_settings()
     except ValueError as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        typer.echo(f"configuration error: {preflight.settings_problem(exc)}", err=True)
+        raise typer.Exit(preflight.CONFIG_EXIT) from exc
+
+
+def _refuse(exc: preflight.Refused) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _ready(settings: Settings, *, at_head: bool = True) -> None:
+    """The database answers at this code's revision and the clock file reads: checked before
+    anything starts, so a server never starts only to fail on every request and tick."""
+    engine = make_engine(settings.database_url)
+    try:
+        preflight.check_clock(settings)
+        preflight.check_database(engine, at_head=at_head)
+    except preflight.Refused as exc:
+        raise _refuse(exc) from exc
+    finally:
+        engine.dispose()
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
@@ -47,6 +66,8 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
     from api import access_log
     from api.app import create_app
+
+    _ready(settings)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick is noise
@@ -79,7 +100,11 @@ def demo(
     from core.migrate import upgrade
 
     settings = _settings()
-    upgrade(settings.database_url)
+    try:
+        with preflight.database_errors():
+            upgrade(settings.database_url)
+    except preflight.Refused as exc:
+        raise _refuse(exc) from exc
     engine = make_engine(settings.database_url)
     now = SystemClock().now()
     with write_session(engine) as session:
@@ -108,10 +133,19 @@ def db_upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Apply the schema migrations to DUTYDESK_DATABASE_URL."""
+    from alembic.util import CommandError
+
     from core.migrate import upgrade
 
     settings = _settings()
-    upgrade(settings.database_url, revision)
+    try:
+        with preflight.database_errors():
+            upgrade(settings.database_url, revision)
+    except CommandError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(preflight.CONFIG_EXIT) from exc
+    except preflight.Refused as exc:
+        raise _refuse(exc) from exc
     typer.echo(f"database at {revision}")
 
 
@@ -132,18 +166,29 @@ def user_create(
     full_name: Annotated[str, typer.Option(help="Display name.")] = "",
 ) -> None:
     """Create a user with a role."""
+    from pydantic import ValidationError
+
+    from api.schemas import UserCreate
     from core import users as user_service
 
+    try:  # the rules of POST /api/v1/users
+        body = UserCreate(username=username, password=password, role=role, full_name=full_name)
+    except ValidationError as exc:
+        error = exc.errors(include_input=False, include_url=False)[0]
+        option = "--" + str(error["loc"][0]).replace("_", "-")
+        typer.echo(f"error: {option}: {error['msg']}", err=True)
+        raise typer.Exit(preflight.CONFIG_EXIT) from exc
     settings = _settings()
+    _ready(settings)
     engine = make_engine(settings.database_url)
     try:
-        with write_session(engine) as session:
+        with preflight.database_errors(), write_session(engine) as session:
             user = user_service.create_user(
                 session,
-                username=username,
-                password=password,
-                role=role,
-                full_name=full_name,
+                username=body.username,
+                password=body.password,
+                role=body.role,
+                full_name=body.full_name,
                 actor=f"cli:{os.environ.get('USER', 'unknown')}",
                 now=SystemClock().now(),
             )
@@ -151,6 +196,8 @@ def user_create(
     except DomainError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(1) from exc
+    except preflight.Refused as exc:
+        raise _refuse(exc) from exc
     finally:
         engine.dispose()
 
@@ -177,10 +224,15 @@ def audit_verify(
             raise typer.Exit(2)
         expected = (int(seq), digest.lower())
     settings = _settings()
+    _ready(settings, at_head=False)
     engine = make_engine(settings.database_url)
-    with read_session(engine) as session:
-        report = audit.verify_chain(session, expected_head=expected)
-    engine.dispose()
+    try:
+        with preflight.database_errors(), read_session(engine) as session:
+            report = audit.verify_chain(session, expected_head=expected)
+    except preflight.Refused as exc:
+        raise _refuse(exc) from exc
+    finally:
+        engine.dispose()
     if report.ok:
         typer.echo(f"audit chain ok: {report.entries} entries")
         typer.echo(f"head {report.head_seq}:{report.head_hash}")
@@ -197,8 +249,14 @@ def roster_bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Solve a Curtois–Qu benchmark instance (format: shared/benchmarks/shift-scheduling)."""
+    from scheduler.benchmark_format import read_instance
     from scheduler.benchmark_model import benchmark_json
 
+    try:
+        read_instance(file)  # every input problem is a ValueError naming the file and line
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(preflight.CONFIG_EXIT) from exc
     result = benchmark_json(file, seconds=seconds, workers=workers)
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")

@@ -5,12 +5,25 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from typing import Literal, Self
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+DATABASE_URL_FORM = "sqlite:///path/to/file.db or postgresql+psycopg://user:password@host:5432/name"
+# the drivers this service installs and is tested with
+DATABASE_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    return value
 
 
 class RunMode(StrEnum):
@@ -30,6 +43,11 @@ class GroupWebhookConfig(BaseModel):
 
     kind: Literal["wecom", "dingtalk"]
     url: str
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _http_url(value)
 
 
 class Settings(BaseSettings):
@@ -57,6 +75,25 @@ class Settings(BaseSettings):
     report_font: str | None = None
     # Hourly early-warning detection and scheduled analysis reports in this instance's ticker.
     insight_jobs: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        # the message never repeats the value: it may hold the database password
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError(f"not a database URL; expected {DATABASE_URL_FORM}") from None
+        if driver not in DATABASE_DRIVERS:
+            raise ValueError(
+                f"unsupported database driver {driver!r}; expected {DATABASE_URL_FORM}"
+            )
+        return value
+
+    @field_validator("public_url", "twilio_base_url")
+    @classmethod
+    def _urls(cls, value: str) -> str:
+        return _http_url(value)
 
     @field_validator("timezone")
     @classmethod

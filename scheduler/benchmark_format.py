@@ -324,4 +324,8 @@ def parse_instance(text: str, *, name: str, source: Path | None = None) -> Bench
 def read_instance(path: str | Path) -> BenchmarkInstance:
     """Read an instance file; the instance name is the file stem (``Instance1``)."""
     path = Path(path)
-    return parse_instance(path.read_text(encoding="ascii"), name=path.stem, source=path)
+    try:
+        text = path.read_text(encoding="ascii")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not an ASCII text file (byte {exc.start})") from None
+    return parse_instance(text, name=path.stem, source=path)
