@@ -101,3 +101,23 @@ def test_a_roster_cut_off_by_kill_9_is_failed_after_its_grace_not_left_generatin
         timeout=60,
     )
     assert done["status"] == "draft"
+
+
+def test_the_server_log_holds_no_credential_nor_full_phone_or_id_number(
+    spawn_server: ServerFactory,
+) -> None:
+    server = spawn_server("logs")
+    phone, id_number, api_key = "13811112222", "110101199003071234", "k3y-s3cr3t-0000"
+    token = server.token()
+    for query in (phone, f"+86{phone}", id_number, f"张三 {phone[:3]}-{phone[3:7]}-{phone[7:]}"):
+        response = server.api("GET", "/api/v1/complaints", params={"q": query})
+        assert response.status_code == 200, response.text
+    open311 = server.api("GET", "/open311/v2/requests.json", params={"api_key": api_key})
+    assert open311.status_code in (200, 403), open311.text
+    server.open_incident(title="电梯困人", caller_phone=f"+86{phone}")
+    server.stop()
+
+    logged = server.log_tail(chars=10**6)
+    assert "/api/v1/complaints?q=138****2222" in logged  # the requests are in the log ...
+    for secret in (phone, id_number, api_key, token, DEMO_PASSWORD):
+        assert secret not in logged  # ... without what they carried
