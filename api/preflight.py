@@ -20,8 +20,9 @@ from alembic.script import ScriptDirectory
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
+from api.problems import driver_reason
 from core.clock import FileClock
 from core.config import Settings
 from core.migrate import alembic_config
@@ -61,20 +62,13 @@ def settings_problem(exc: ValueError) -> str:
     return str(exc).splitlines()[0]
 
 
-def database_problem(exc: SQLAlchemyError) -> str:
-    """The driver's first line (no SQL, no parameters, no password)."""
-    origin = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    lines = [line.strip() for line in str(origin).splitlines() if line.strip()]
-    return lines[0] if lines else type(origin).__name__
-
-
 @contextmanager
 def database_errors() -> Iterator[None]:
     """Turn a database failure inside a command into a `Refused` line."""
     try:
         yield
     except SQLAlchemyError as exc:
-        raise Refused(f"database error: {database_problem(exc)}", DATABASE_EXIT) from exc
+        raise Refused(f"database error: {driver_reason(exc)}", DATABASE_EXIT) from exc
 
 
 def head_revision() -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,6 +34,7 @@ _HTTP_CODES = {
     422: ("validation_failed", "Validation failed"),
     429: ("too_many_requests", "Too many requests"),
 }
+DATABASE_RETRY_AFTER_S = 5
 
 
 def problem(
@@ -189,6 +190,32 @@ def _on_data_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def driver_reason(exc: Exception) -> str:
+    """The database driver's first line of `exc` (no SQL, no parameters, no password)."""
+    origin = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(origin).splitlines() if line.strip()]
+    return lines[0] if lines else type(origin).__name__
+
+
+def _on_database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database refused the connection or the statement (down, dropped, restarting,
+    locked past the busy timeout): a 503 the client may retry, one log line, no traceback."""
+    log.warning(
+        "database unavailable request_id=%s path=%s: %s",
+        getattr(request.state, "request_id", None),
+        request.url.path,
+        driver_reason(exc),
+    )
+    return problem(
+        request,
+        status=503,
+        code="database_unavailable",
+        title="Service unavailable",
+        detail="the database is not available; try again shortly",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
+
+
 def _on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception(
         "unhandled error request_id=%s path=%s",
@@ -211,6 +238,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)
     app.add_exception_handler(DataError, _on_data_error)
+    app.add_exception_handler(OperationalError, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
 
     app.add_middleware(RequestGuard)

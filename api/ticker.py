@@ -7,14 +7,17 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from api.problems import driver_reason
 from complaints import reports
 from complaints.insight_config import load as load_insight_settings
 from complaints.supervision import Supervisor
@@ -52,25 +55,27 @@ def make_groups(settings: Settings) -> GroupWebhookChannel | None:
     )
 
 
-def _safe_tick(dispatcher: Dispatcher) -> None:
+def _safe(job: str, run: Callable[[], object]) -> None:
+    """Run one periodic job; a failure must not stop the next run. A database outage is one
+    line per run (every tick of every job would otherwise print a traceback)."""
     try:
-        dispatcher.tick()
-    except Exception:  # one failed tick must not stop the next one
-        log.exception("dispatcher tick failed")
+        run()
+    except OperationalError as exc:
+        log.warning("%s: database unavailable: %s", job, driver_reason(exc))
+    except Exception:
+        log.exception("%s failed", job)
+
+
+def _safe_tick(dispatcher: Dispatcher) -> None:
+    _safe("dispatcher tick", dispatcher.tick)
 
 
 def _safe_supervise(supervisor: Supervisor) -> None:
-    try:
-        supervisor.tick()
-    except Exception:  # one failed tick must not stop the next one
-        log.exception("complaint supervision tick failed")
+    _safe("complaint supervision tick", supervisor.tick)
 
 
 def _safe_sweep(sweep: Callable[[], object]) -> None:
-    try:
-        sweep()
-    except Exception:  # one failed sweep must not stop the next one
-        log.exception("interrupted-roster sweep failed")
+    _safe("interrupted-roster sweep", sweep)
 
 
 SUPERVISION_SECONDS = 60.0
@@ -107,19 +112,17 @@ class ReportJob:
 
 
 def _safe_detect(detector: Detector) -> None:
-    try:
-        detector.tick()
-    except Exception:  # one failed run must not stop the next one
-        log.exception("early-warning detection failed")
+    _safe("early-warning detection", detector.tick)
+
+
+def _build_reports(job: ReportJob) -> None:
+    built = job.tick()
+    if built:
+        log.info("analysis reports built: %s", ", ".join(built))
 
 
 def _safe_reports(job: ReportJob) -> None:
-    try:
-        built = job.tick()
-        if built:
-            log.info("analysis reports built: %s", ", ".join(built))
-    except Exception:
-        log.exception("analysis report job failed")
+    _safe("analysis report job", partial(_build_reports, job))
 
 
 def add_insight_jobs(

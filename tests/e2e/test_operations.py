@@ -1,14 +1,25 @@
 """What an operator meets running DutyDesk for months, as real processes: a server killed
-(kill -9) while it generates a roster, started again, time moved by the clock file."""
+(kill -9) while it generates a roster, started again, time moved by the clock file; what
+its log holds; its database taken away and given back (PostgreSQL)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from typing import Any
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
-from tests.e2e.conftest import DEMO_PASSWORD, ServerFactory, ServerProcess, wait_until
+from tests.e2e.conftest import (
+    DEMO_PASSWORD,
+    Database,
+    ServerFactory,
+    ServerProcess,
+    is_postgres,
+    wait_until,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -121,3 +132,34 @@ def test_the_server_log_holds_no_credential_nor_full_phone_or_id_number(
     assert "/api/v1/complaints?q=138****2222" in logged  # the requests are in the log ...
     for secret in (phone, id_number, api_key, token, DEMO_PASSWORD):
         assert secret not in logged  # ... without what they carried
+
+
+@pytest.mark.skipif(
+    not is_postgres(os.environ.get("DUTYDESK_DATABASE_URL")),
+    reason="takes a PostgreSQL database away under a running server",
+)
+def test_health_follows_the_database_away_and_back(
+    spawn_server: ServerFactory, e2e_database: Database
+) -> None:
+    server = spawn_server("outage")
+    assert server.api("GET", "/api/v1/health").status_code == 200
+    name = make_url(e2e_database.url).database
+    admin = make_url(e2e_database.url).set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        )
+        conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{name}_away"')
+        try:
+            health = server.api("GET", "/api/v1/health")
+            assert health.status_code == 503 and health.json()["database"] == "unavailable"
+            token = server.api(
+                "POST", "/api/v1/auth/token", data={"username": "admin", "password": "x" * 8}
+            )
+            assert token.status_code == 503 and token.json()["code"] == "database_unavailable"
+        finally:
+            conn.execute(f'ALTER DATABASE "{name}_away" RENAME TO "{name}"')
+    wait_until(lambda: server.api("GET", "/api/v1/health").status_code == 200, "health to recover")
+    assert login(server)["Authorization"].startswith("Bearer ")
+    server.stop()
+    assert "Traceback" not in server.log_tail(chars=10**6)
