@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -83,6 +82,8 @@ SUPERVISION_SECONDS = 60.0
 ROSTER_SWEEP_SECONDS = 30.0
 DISPATCHER_JOB = "dispatcher-tick"
 DETECTION_MINUTES = 60
+REPORT_CATCH_UP_MINUTES = 60
+REPORT_CATCH_UP_JOB = "analysis-reports-catch-up"
 
 
 class ReportJob:
@@ -128,8 +129,8 @@ def _safe_reports(job: ReportJob) -> None:
 def add_insight_jobs(
     scheduler: BackgroundScheduler, detector: Detector, report_job: ReportJob, tz: ZoneInfo
 ) -> None:
-    """Detection hourly (and once at start-up); reports at start-up and at 01:00 local after
-    each week, month and quarter ends."""
+    """Detection hourly (and once at start-up); reports at start-up, hourly (missing, failed
+    or cut-off builds) and at 01:00 local after each week, month and quarter ends."""
     now = datetime.now(UTC)
     scheduler.add_job(
         _safe_detect,
@@ -140,11 +141,17 @@ def add_insight_jobs(
         coalesce=True,
         id="early-warning-detection",
     )
+    # At start-up and then hourly: a build cut off by a stopped process leaves its report
+    # `running`; once that claim is stale (reports.STALE) the next catch-up builds it. Only at
+    # start-up, a restart within STALE left it `running` until someone rebuilt it by hand.
     scheduler.add_job(
         _safe_reports,
-        DateTrigger(run_date=now + timedelta(seconds=20)),
+        IntervalTrigger(minutes=REPORT_CATCH_UP_MINUTES),
         args=[report_job],
-        id="analysis-reports-startup",
+        next_run_time=now + timedelta(seconds=20),
+        max_instances=1,
+        coalesce=True,
+        id=REPORT_CATCH_UP_JOB,
     )
     for name, trigger in (
         ("weekly", CronTrigger(day_of_week="mon", hour=1, minute=5, timezone=tz)),

@@ -12,15 +12,19 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 from pypdf import PdfReader
 from sqlalchemy import Connection
 from sqlmodel import Session, select
 
+from api.ticker import REPORT_CATCH_UP_JOB, ReportJob, add_insight_jobs
 from complaints import reports, stats
 from complaints.insight_models import AnalysisReport, ReportKind, ReportStatus
 from complaints.models import ComplaintCluster
 from complaints.reports import Period
 from complaints.vocab import Channel, Domain, ItemType, Status
+from complaints.warnings import Detector
 from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.errors import Conflict, ValidationFailed
@@ -338,3 +342,35 @@ def test_duty_figures_count_reports_to_superiors_within_their_limits(
     )  # initial at 10 and 15 min; written at 30 (the due instant) and 25 min
     assert '<span id="initial-in-time">2</span>' in report.html
     assert '<span id="written-in-time">2</span>' in report.html
+
+
+def test_a_build_cut_off_by_a_stopped_process_is_made_up_by_the_hourly_catch_up(
+    session: Session, connection: Connection
+) -> None:
+    _seed(session)
+    factory = _factory(connection)
+    clock = FakeClock(datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
+    # what a kill -9 in the middle of the build leaves: the claim, no figures
+    cut = reports.claim(
+        session,
+        period=NOVEMBER,
+        actor="schedule",
+        trigger="schedule",
+        now=clock.now() - timedelta(minutes=1),
+    )
+    assert cut is not None and cut.status is ReportStatus.running
+    kinds = [ReportKind.monthly]
+    assert reports.run_due(factory, now=clock.now, tz=TZ, font=None, kinds=kinds) == []
+    # the scheduler runs the catch-up hourly, not only at start-up and the monthly cron
+    scheduler = BackgroundScheduler(timezone="UTC")
+    add_insight_jobs(
+        scheduler, Detector(factory, clock, TZ), ReportJob(factory, clock, TZ, None), TZ
+    )
+    trigger = scheduler.get_job(REPORT_CATCH_UP_JOB).trigger
+    assert isinstance(trigger, IntervalTrigger) and trigger.interval <= timedelta(hours=1)
+    clock.advance(trigger.interval)
+    assert reports.run_due(factory, now=clock.now, tz=TZ, font=None, kinds=kinds) == [
+        "monthly:2026-11"
+    ]
+    session.refresh(cut)
+    assert cut.status is ReportStatus.done and cut.attempts == 2
