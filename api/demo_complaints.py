@@ -308,6 +308,7 @@ EMERGENCY = Sample(
 )
 STEP_INPUT: dict[str, ActionInput] = {
     "reject": ActionInput(ground=RejectionGround.not_consumption, note="非生活消费"),
+    "start_mediation": ActionInput(complainant_consent=True, respondent_consent=True),
     "suspend": ActionInput(pause_reason=PauseReason.testing, note="送检瓷砖"),
     "agree": ActionInput(result="商家退还培训费3200元", amount_recovered_cents=320_000),
     "terminate": ActionInput(termination_reason=TerminationReason.impasse, note="双方分歧较大"),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import clocks, config, history, privacy, service, timers
+from complaints import clocks, config, history, mediation, privacy, service, timers
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint, ComplaintRuleSet
 from complaints.vocab import (
@@ -75,6 +75,10 @@ class ActionInput:
     result: str | None = None
     amount_recovered_cents: int | None = None
     approved_by: str = ""
+    complainant_consent: bool | None = None
+    respondent_consent: bool | None = None
+    entrusted_to: str = ""
+    entrustment_consent: bool | None = None
 
 
 @dataclass
@@ -182,7 +186,20 @@ def _reject(ctx: _Ctx) -> None:
 
 
 def _start_mediation(ctx: _Ctx) -> None:
-    ctx.item.mediation_started_at = ctx.now
+    consent = mediation.check_consent(
+        complainant=ctx.data.complainant_consent,
+        respondent=ctx.data.respondent_consent,
+        entrusted_to=ctx.data.entrusted_to,
+        entrustment_consent=ctx.data.entrustment_consent,
+    )
+    item = ctx.item
+    item.mediation_started_at = ctx.now
+    item.complainant_mediation_consent = consent.complainant
+    item.respondent_mediation_consent = consent.respondent
+    item.mediation_entrusted_to = consent.entrusted_to
+    ctx.notes.append("投诉人、被投诉人均同意调解（第18条）")
+    if consent.entrusted_to:
+        ctx.notes.append(f"经双方同意委托{consent.entrusted_to}调解（第19条）")
 
 
 def _suspend(ctx: _Ctx) -> None:

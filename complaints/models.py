@@ -265,6 +265,11 @@ class Complaint(SQLModel, table=True):
     )
     paused_since: datetime | None = Field(default=None, sa_column=_utc())
     verification_extended: bool = False
+    # O121 Arts. 18–19: both parties' answers, recorded when mediation starts; the body a
+    # mediation was entrusted to ("" when the bureau mediates itself)
+    complainant_mediation_consent: bool | None = None
+    respondent_mediation_consent: bool | None = None
+    mediation_entrusted_to: str = Field(default="", max_length=200)
     reply_extended: bool = False
     result: str = Field(default="", sa_column=Column(Text, nullable=False))
     amount_recovered_cents: int | None = Field(

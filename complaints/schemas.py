@@ -255,6 +255,9 @@ class ComplaintDetail(ComplaintPublic):
     paused_since: datetime | None
     verification_extended: bool
     reply_extended: bool
+    complainant_mediation_consent: bool | None
+    respondent_mediation_consent: bool | None
+    mediation_entrusted_to: str
     result: str
     amount_recovered_cents: int | None
     supervision_count: int
@@ -349,6 +352,26 @@ class ApprovalBody(BaseModel):
     approved_by: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
     ]
+    note: Note = ""
+
+
+class StartMediationBody(BaseModel):
+    """Both parties' answers (O121 Art. 18); a mediation entrusted to a consumer association or
+    another mediation body needs both parties' consent to that too (Art. 19)."""
+
+    model_config = ConfigDict(extra="forbid")
+    complainant_consent: StrictBool | None = Field(
+        default=None, description="the complainant consents to mediation (required, true)"
+    )
+    respondent_consent: StrictBool | None = Field(
+        default=None, description="the respondent consents to mediation (required, true)"
+    )
+    entrusted_to: OptionalShortText = Field(
+        default="", description="the body mediating on the bureau's behalf (Art. 19)"
+    )
+    entrustment_consent: StrictBool | None = Field(
+        default=None, description="both parties agree to the entrustment (with entrusted_to)"
+    )
     note: Note = ""
 
 

@@ -15,6 +15,9 @@ from oncall.models import ContactCreate, ContactKind, DutyRole, Person, Unit, Un
 from tests.conftest import T0
 from tests.factories import make_person, make_unit
 
+# both parties' consent, which starting mediation records (O121 Art. 18)
+CONSENT = {"complainant_consent": True, "respondent_consent": True}
+
 
 @dataclass
 class Centre:

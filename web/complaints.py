@@ -67,7 +67,9 @@ class ActionForm:
 
     Field kinds the template knows: note, reason (text), unit_id (unit select), ground,
     pause_reason, termination_reason (selects posted as `ground` / `reason`), start, end
-    (dates), result (text area), amount (yuan, posted in cents), approved_by.
+    (dates), result (text area), amount (yuan, posted in cents), approved_by,
+    complainant_consent, respondent_consent, entrustment_consent (yes / no selects, nothing
+    posted while unanswered), entrusted_to (text).
     """
 
     path: str
@@ -82,7 +84,16 @@ ACTION_FORMS: dict[Action, ActionForm] = {
     Action.sign_for: ActionForm("sign-for"),
     Action.accept: ActionForm("accept"),
     Action.reject: ActionForm("reject", ("ground", "note")),
-    Action.start_mediation: ActionForm("start-mediation"),
+    Action.start_mediation: ActionForm(
+        "start-mediation",
+        (
+            "complainant_consent",
+            "respondent_consent",
+            "entrusted_to",
+            "entrustment_consent",
+            "note",
+        ),
+    ),
     Action.suspend: ActionForm("suspend", ("pause_reason", "note")),
     Action.resume: ActionForm("resume"),
     Action.record_testing: ActionForm("testing", ("start", "end", "note")),

@@ -42,6 +42,7 @@ from complaints.schemas import (
     RejectBody,
     RerouteBody,
     ResultBody,
+    StartMediationBody,
     SuspendBody,
     TakeOverBody,
     TerminateBody,
@@ -321,7 +322,6 @@ def _note_action(action: Action, summary: str) -> None:
 for _action, _summary in (
     (Action.sign_for, "签收: the unit signs for the item"),
     (Action.accept, "受理: accept a complaint (starts the mediation clock)"),
-    (Action.start_mediation, "Start mediation"),
     (Action.resume, "Resume a suspended mediation (the pause is added to the deadline)"),
     (Action.convert_to_case, "诉转案: mark a complaint converted to an enforcement case"),
 ):
@@ -381,6 +381,28 @@ def reject(
 ) -> ComplaintDetail:
     data = ActionInput(ground=body.ground, note=body.note)
     return _run(session, who, clock, settings, complaint_id, Action.reject, data)
+
+
+@router.post(
+    "/complaints/{complaint_id}/start-mediation",
+    summary="Start mediation with both parties' consent (O121 Arts. 18-19)",
+)
+def start_mediation(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: StartMediationBody,
+) -> ComplaintDetail:
+    data = ActionInput(
+        complainant_consent=body.complainant_consent,
+        respondent_consent=body.respondent_consent,
+        entrusted_to=body.entrusted_to,
+        entrustment_consent=body.entrustment_consent,
+        note=body.note,
+    )
+    return _run(session, who, clock, settings, complaint_id, Action.start_mediation, data)
 
 
 @router.post("/complaints/{complaint_id}/suspend", summary="中止调解 (testing, recusal …)")

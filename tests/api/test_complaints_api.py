@@ -22,7 +22,7 @@ from escalation.models import Incident, Notification, NotificationStatus
 from oncall import directory
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
-from tests.complaint_helpers import Centre, complaint_data, make_centre, report_data
+from tests.complaint_helpers import CONSENT, Centre, complaint_data, make_centre, report_data
 from tests.conftest import T0, make_token, make_user
 
 Headers = Callable[[Role], dict[str, str]]
@@ -126,7 +126,7 @@ def test_a_complaint_walks_its_whole_workflow(
         ("distribute", {}, coordinator, "distributed"),
         ("sign-for", {}, handler, "pending_acceptance"),
         ("accept", {}, handler, "accepted"),
-        ("start-mediation", {}, handler, "mediating"),
+        ("start-mediation", CONSENT, handler, "mediating"),
         ("suspend", {"reason": "testing"}, handler, "suspended"),
     ]
     for path, body, headers, expected in steps:
@@ -537,7 +537,8 @@ def test_a_reply_a_filing_decision_and_an_agreement_need_their_result(
     ):
         for step in steps:
             actor = coordinator if step == "distribute" else handler
-            assert client.post(f"{base}/{item['id']}/{step}", json={}, headers=actor).is_success
+            body = CONSENT if step == "start-mediation" else {}
+            assert client.post(f"{base}/{item['id']}/{step}", json=body, headers=actor).is_success
     for item, step in ((order, "reply"), (complaint, "agree")):
         for body in ({}, {"result": ""}, {"result": "   "}):
             refused = client.post(f"{base}/{item['id']}/{step}", json=body, headers=handler)

@@ -155,7 +155,7 @@ def test_a_request_round_trip_until_closed(
     # mediation: 60 calendar days from acceptance on 11-23 (not counted) → 2027-01-22
     assert accepted["expected_datetime"] == "2027-01-23T00:00:00+08:00"
     for step, body in (
-        ("start-mediation", {}),
+        ("start-mediation", {"complainant_consent": True, "respondent_consent": True}),
         ("agree", {"result": "商家退还3元", "amount_recovered_cents": 300}),
         ("close", {}),
     ):

@@ -27,7 +27,13 @@ from complaints.vocab import (
 from complaints.workflow import Action
 from core.audit import list_entries
 from core.errors import Conflict, Forbidden, ValidationFailed
-from tests.complaint_helpers import Centre, complaint_data, make_centre, report_data
+from tests.complaint_helpers import (
+    CONSENT,
+    Centre,
+    complaint_data,
+    make_centre,
+    report_data,
+)
 from tests.conftest import T0
 
 INTAKE = Actor("coordinator", intake=True, handle=True)
@@ -126,7 +132,7 @@ def test_mediation_that_runs_out_is_terminated_and_the_notice_is_timed(
     handler = _unit_actor(centre)
     _do(session, item, Action.distribute)
     _do(session, item, Action.accept, handler)
-    _do(session, item, Action.start_mediation, handler)
+    _do(session, item, Action.start_mediation, handler, **CONSENT)
     _do(session, item, Action.suspend, handler, pause_reason=PauseReason.recusal)
     with pytest.raises(ValidationFailed):
         _do(session, item, Action.terminate, handler)
@@ -173,7 +179,7 @@ def test_terminating_a_suspended_mediation_excludes_the_suspension(
     accepted = datetime(2026, 8, 3, 2, 0, tzinfo=UTC)
     _do(session, item, Action.distribute, now=received)
     _do(session, item, Action.accept, handler, now=accepted)
-    _do(session, item, Action.start_mediation, handler, now=accepted)
+    _do(session, item, Action.start_mediation, handler, now=accepted, **CONSENT)
     # 60 days from 2026-08-03 end on 10-02, in the National Day holiday: rolled to 10-08
     assert _clock(session, item, ClockKind.mediation).due_on == date(2026, 10, 8)
     _do(session, item, Action.suspend, handler, now=accepted + timedelta(days=29))  # 09-01
@@ -398,7 +404,7 @@ def test_overlapping_pauses_extend_mediation_once(
     handler = _unit_actor(centre)
     _do(session, item, Action.distribute)
     _do(session, item, Action.accept, handler)
-    _do(session, item, Action.start_mediation, handler)
+    _do(session, item, Action.start_mediation, handler, **CONSENT)
     day0 = T0.date()
     for step in steps:
         if step[0] == "testing":

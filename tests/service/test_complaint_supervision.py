@@ -113,7 +113,12 @@ def test_a_paused_clock_is_not_supervised_and_accepting_clears_overdue(
     assert item.id is not None
     for action in (Action.distribute, Action.accept, Action.start_mediation, Action.suspend):
         actions.act(
-            session, complaint_id=item.id, action=action, actor=INTAKE, now=T0, data=ActionInput()
+            session,
+            complaint_id=item.id,
+            action=action,
+            actor=INTAKE,
+            now=T0,
+            data=ActionInput(complainant_consent=True, respondent_consent=True),
         )
     clock.set(datetime(2027, 3, 1, 2, 0, tzinfo=UTC))  # long past the mediation limit
     assert supervisor.tick().supervised == 0  # mediation is paused

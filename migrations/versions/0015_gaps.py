@@ -1,0 +1,38 @@
+"""complaint handling gaps: both parties' consent to mediation (O121 Arts. 18-19)
+
+Revision ID: 0015_gaps
+Revises: 0014_closure_deadlines
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0015_gaps"
+down_revision: str | None = "0014_closure_deadlines"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("complainant_mediation_consent", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("respondent_mediation_consent", sa.Boolean(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "mediation_entrusted_to",
+                sqlmodel.sql.sqltypes.AutoString(length=200),
+                nullable=False,
+                server_default="",
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.drop_column("mediation_entrusted_to")
+        batch_op.drop_column("respondent_mediation_consent")
+        batch_op.drop_column("complainant_mediation_consent")
