@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import clocks, config, history, mediation, privacy, service, timers
+from complaints import clocks, config, handover, history, mediation, privacy, service, timers
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint, ComplaintRuleSet
 from complaints.vocab import (
@@ -79,6 +79,7 @@ class ActionInput:
     respondent_consent: bool | None = None
     entrusted_to: str = ""
     entrustment_consent: bool | None = None
+    clue: str = ""
 
 
 @dataclass
@@ -90,6 +91,7 @@ class _Ctx:
     tz: ZoneInfo
     limits: RuleLimits
     cal: WorkingCalendar
+    actor: str = ""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -343,12 +345,41 @@ def _decide_case(filed: bool) -> Callable[[_Ctx], None]:
         item.verification_started_at = item.verification_started_at or item.signed_for_at
         if filed:
             item.case_filed_at = ctx.now
+            _count_conversion(ctx)
         else:
             item.not_filed_at = ctx.now
         ctx.meet(ClockKind.verification)
         _result(ctx)
 
     return effect
+
+
+def _count_conversion(ctx: _Ctx) -> None:
+    """A report made from a mediation clue is filed: its complaint counts as 诉转案."""
+    complaint = handover.mark_filed(ctx.session, ctx.item)
+    if complaint is None:
+        return
+    before = history.summary(complaint)
+    note = f"移交核查的线索 {ctx.item.ref} 已立案（诉转案）"
+    history.add(ctx.session, complaint, at=ctx.now, actor=ctx.actor, action="converted", note=note)
+    history.audit_change(
+        ctx.session,
+        complaint,
+        at=ctx.now,
+        actor=ctx.actor,
+        action="complaint.converted",
+        before=before,
+        extra={"report": ctx.item.ref},
+    )
+    ctx.notes.append(f"源自 {complaint.ref} 调解中发现的线索：诉转案")
+
+
+def _convert_to_case(ctx: _Ctx) -> None:
+    """Art. 27: the clue found in mediation goes to verification as a linked report."""
+    report = handover.hand_over(
+        ctx.session, ctx.item, clue=ctx.data.clue, actor=ctx.actor, now=ctx.now, tz=ctx.tz
+    )
+    ctx.notes.append(f"调解中发现涉嫌违法线索，已移交核查：{report.ref}（第27条）")
 
 
 def _extend_verification(ctx: _Ctx) -> None:
@@ -436,7 +467,7 @@ EFFECTS: dict[Action, Callable[[_Ctx], None]] = {
     Action.extend_verification: _extend_verification,
     Action.reply: _reply,
     Action.extend_reply: _extend_reply,
-    Action.convert_to_case: _flag("converted_to_case", "诉转案"),
+    Action.convert_to_case: _convert_to_case,
     Action.refer_to_police: _flag("referred_to_police", "移送公安机关"),
     Action.take_over: _take_over,
 }
@@ -489,6 +520,7 @@ def act(
         tz=tz,
         limits=limits,
         cal=load_calendar(session, roll_weekends=limits.roll_weekends),
+        actor=actor.name,
     )
     before = history.summary(item)
     source = item.status

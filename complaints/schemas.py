@@ -205,6 +205,17 @@ class ClusterPublic(BaseModel):
     )
 
 
+class LinkPublic(BaseModel):
+    """A linked item: `relation` is split (Art. 9), clue_handed_over / clue_from_mediation
+    (Art. 27), repeat_of / repeated_by (Art. 35)."""
+
+    id: int
+    ref: str
+    item_type: ItemType
+    status: Status
+    relation: str
+
+
 class ComplaintDetail(ComplaintPublic):
     description: str
     claim: str
@@ -265,6 +276,8 @@ class ComplaintDetail(ComplaintPublic):
     history: list[EventPublic]
     supervision: list[SupervisionPublic]
     cluster: ClusterPublic | None
+    source_item_id: int | None
+    links: list[LinkPublic] = Field(description="linked items the reader may see, both ways")
     incident_status: str | None
     allowed_actions: list[str]
 
@@ -293,6 +306,19 @@ class ComplaintPage(BaseModel):
 
 
 # ---- action bodies ---------------------------------------------------------------------------
+
+
+class ClueBody(BaseModel):
+    """The violation clue found during mediation, handed over for verification (Art. 27)."""
+
+    model_config = ConfigDict(extra="forbid")
+    clue: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=4000, pattern=r"^[^\x00]*$"
+        ),
+    ]
+    note: Note = ""
 
 
 class NoteBody(BaseModel):

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from complaints import actions, clocks, clusters, history, privacy, timers
+from complaints import actions, clocks, clusters, history, links, privacy, timers
 from complaints.models import (
     Complaint,
     ComplaintClock,
@@ -266,6 +266,8 @@ def detail(
         )
         if item.cluster_id
         else None,
+        source_item_id=item.source_item_id,
+        links=links.links_of(session, item, visible=viewer.actor.sees),
         incident_status=incident.status.value if incident else None,
         allowed_actions=[a.value for a in actions.visible_actions(item, viewer.actor)],
     )

@@ -69,7 +69,7 @@ class ActionForm:
     pause_reason, termination_reason (selects posted as `ground` / `reason`), start, end
     (dates), result (text area), amount (yuan, posted in cents), approved_by,
     complainant_consent, respondent_consent, entrustment_consent (yes / no selects, nothing
-    posted while unanswered), entrusted_to (text).
+    posted while unanswered), entrusted_to (text), clue (text area, required).
     """
 
     path: str
@@ -106,7 +106,7 @@ ACTION_FORMS: dict[Action, ActionForm] = {
     Action.extend_verification: ActionForm("extend-verification", ("approved_by", "note")),
     Action.reply: ActionForm("reply", RESULT),
     Action.extend_reply: ActionForm("extend-reply"),
-    Action.convert_to_case: ActionForm("convert-to-case", confirm=True),
+    Action.convert_to_case: ActionForm("convert-to-case", ("clue", "note"), confirm=True),
     Action.refer_to_police: ActionForm("refer-to-police", ("reason",), confirm=True),
     Action.take_over: ActionForm("take-over", ("unit_id", "reason")),
 }
@@ -285,7 +285,6 @@ def complaint_detail(
     detail = views.detail(
         session, item, viewer, cal=load_calendar(session), now=clock.now(), tz=settings.tz
     )
-    linked = service.get(session, complaint_id=item.linked_item_id) if item.linked_item_id else None
     entries = (
         audit.list_entries(session, entity_type="complaint", entity_id=str(complaint_id), limit=50)
         if user.can(Permission.audit_read)
@@ -294,7 +293,6 @@ def complaint_detail(
     units = _units(session)
     context = {
         "item": detail,
-        "linked": linked if linked is not None and viewer.actor.sees(linked) else None,
         "forms": _forms(detail.allowed_actions),
         "units": units,
         "unit_names": {u.id: u.name for u in units},

@@ -350,9 +350,17 @@ LABELS: dict[str, dict[str, str]] = {
         "extend_verification": N_("Extend verification"),
         "reply": N_("Reply"),
         "extend_reply": N_("Extend the reply limit"),
-        "convert_to_case": N_("Convert to a case"),
+        "convert_to_case": N_("Hand over a violation clue"),
+        "converted": N_("Converted to a case"),
         "refer_to_police": N_("Refer to the police"),
         "take_over": N_("Take over"),
+    },
+    "link_relation": {
+        "split": N_("Split from the same submission"),
+        "clue_handed_over": N_("Clue handed over for verification"),
+        "clue_from_mediation": N_("Clue found in the mediation of"),
+        "repeat_of": N_("Repeats"),
+        "repeated_by": N_("Repeated by"),
     },
     "weekday": {
         "0": N_("Mon"),

@@ -29,6 +29,7 @@ from complaints.schemas import (
     ClassificationBody,
     ClassificationPublic,
     ClassifyRequest,
+    ClueBody,
     ClusterPublic,
     ComplaintCreate,
     ComplaintDetail,
@@ -323,7 +324,6 @@ for _action, _summary in (
     (Action.sign_for, "签收: the unit signs for the item"),
     (Action.accept, "受理: accept a complaint (starts the mediation clock)"),
     (Action.resume, "Resume a suspended mediation (the pause is added to the deadline)"),
-    (Action.convert_to_case, "诉转案: mark a complaint converted to an enforcement case"),
 ):
     _note_action(_action, _summary)
 
@@ -511,6 +511,23 @@ def extend_reply(
         Action.extend_reply,
         ActionInput(note=body.note),
     )
+
+
+@router.post(
+    "/complaints/{complaint_id}/convert-to-case",
+    summary="A violation clue found in mediation: hand it over for verification as a linked "
+    "report (O121 Art. 27)",
+)
+def convert_to_case(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintHandler,
+    complaint_id: Id,
+    body: ClueBody,
+) -> ComplaintDetail:
+    data = ActionInput(clue=body.clue, note=body.note)
+    return _run(session, who, clock, settings, complaint_id, Action.convert_to_case, data)
 
 
 @router.post(

@@ -1,4 +1,5 @@
-"""complaint handling gaps: both parties' consent to mediation (O121 Arts. 18-19)
+"""complaint handling gaps: both parties' consent to mediation (O121 Arts. 18-19); reports
+made from a clue found in mediation name their complaint (Art. 27)
 
 Revision ID: 0015_gaps
 Revises: 0014_closure_deadlines
@@ -29,10 +30,18 @@ def upgrade() -> None:
                 server_default="",
             )
         )
+        batch_op.add_column(sa.Column("source_item_id", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_complaint_source_item_id", ["source_item_id"], unique=False)
+        batch_op.create_foreign_key(
+            "fk_complaint_source_item_id", "complaint", ["source_item_id"], ["id"]
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_complaint_source_item_id", type_="foreignkey")
+        batch_op.drop_index("ix_complaint_source_item_id")
+        batch_op.drop_column("source_item_id")
         batch_op.drop_column("mediation_entrusted_to")
         batch_op.drop_column("respondent_mediation_consent")
         batch_op.drop_column("complainant_mediation_consent")

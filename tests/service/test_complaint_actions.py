@@ -332,14 +332,18 @@ def test_handlers_act_only_on_their_units_items_and_only_as_a_unit(
         _do(session, item, Action.accept)  # reports are not accepted; they are verified
 
 
-def test_flags_are_set_once(session: Session, centre: Centre) -> None:
+def test_flags_are_set_once_and_a_clue_is_handed_over_once(
+    session: Session, centre: Centre
+) -> None:
     (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
     _do(session, item, Action.distribute)
     _do(session, item, Action.accept)
-    _do(session, item, Action.convert_to_case)
-    assert item.converted_to_case and item.status is Status.accepted
+    with pytest.raises(ValidationFailed):
+        _do(session, item, Action.convert_to_case)  # the clue is required (Art. 27)
+    _do(session, item, Action.convert_to_case, clue="涉嫌销售过期食品")
+    assert not item.converted_to_case and item.status is Status.accepted  # 诉转案 once filed
     with pytest.raises(Conflict):
-        _do(session, item, Action.convert_to_case)
+        _do(session, item, Action.convert_to_case, clue="涉嫌销售过期食品")
     _do(session, item, Action.refer_to_police, note="涉嫌敲诈勒索")
     assert item.referred_to_police
 

@@ -1,0 +1,63 @@
+"""The items an item is linked to, both ways, as its detail shows them.
+
+- `split`: the other half of a submission split into a complaint and a report (Art. 9,
+  `linked_item_id`, set on both);
+- `clue_handed_over` / `clue_from_mediation`: the report made from a violation clue found in
+  a complaint's mediation, and that complaint (Art. 27, `source_item_id` on the report).
+
+A reader sees only the links to items they may see (a handling unit: its own units' items).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from sqlmodel import Session, col, or_, select
+
+from complaints.models import Complaint
+from complaints.schemas import LinkPublic
+
+
+class Relation(StrEnum):
+    split_half = "split"
+    clue_handed_over = "clue_handed_over"
+    clue_from_mediation = "clue_from_mediation"
+
+
+def _relation(item: Complaint, other: Complaint) -> Relation:
+    if other.id == item.source_item_id:
+        return Relation.clue_from_mediation
+    if other.source_item_id == item.id:
+        return Relation.clue_handed_over
+    return Relation.split_half
+
+
+def links_of(
+    session: Session, item: Complaint, *, visible: Callable[[Complaint], bool]
+) -> list[LinkPublic]:
+    """Every item linked to `item` that `visible` lets the reader see, oldest first."""
+    assert item.id is not None
+    outward = [i for i in (item.linked_item_id, item.source_item_id) if i]
+    others = session.exec(
+        select(Complaint)
+        .where(
+            or_(
+                col(Complaint.id).in_(outward),
+                Complaint.source_item_id == item.id,
+            ),
+            Complaint.id != item.id,
+        )
+        .order_by(col(Complaint.id))
+    ).all()
+    return [
+        LinkPublic(
+            id=other.id,
+            ref=other.ref,
+            item_type=other.item_type,
+            status=other.status,
+            relation=_relation(item, other).value,
+        )
+        for other in others
+        if other.id is not None and visible(other)
+    ]
