@@ -3,7 +3,9 @@
 - `split`: the other half of a submission split into a complaint and a report (Art. 9,
   `linked_item_id`, set on both);
 - `clue_handed_over` / `clue_from_mediation`: the report made from a violation clue found in
-  a complaint's mediation, and that complaint (Art. 27, `source_item_id` on the report).
+  a complaint's mediation, and that complaint (Art. 27, `source_item_id` on the report);
+- `repeat_of` / `repeated_by`: a repeated report and the report it repeats (Art. 35,
+  `repeat_of_id` on the repeat).
 
 A reader sees only the links to items they may see (a handling unit: its own units' items).
 """
@@ -23,6 +25,8 @@ class Relation(StrEnum):
     split_half = "split"
     clue_handed_over = "clue_handed_over"
     clue_from_mediation = "clue_from_mediation"
+    repeat_of = "repeat_of"
+    repeated_by = "repeated_by"
 
 
 def _relation(item: Complaint, other: Complaint) -> Relation:
@@ -30,6 +34,10 @@ def _relation(item: Complaint, other: Complaint) -> Relation:
         return Relation.clue_from_mediation
     if other.source_item_id == item.id:
         return Relation.clue_handed_over
+    if other.id == item.repeat_of_id:
+        return Relation.repeat_of
+    if other.repeat_of_id == item.id:
+        return Relation.repeated_by
     return Relation.split_half
 
 
@@ -38,13 +46,14 @@ def links_of(
 ) -> list[LinkPublic]:
     """Every item linked to `item` that `visible` lets the reader see, oldest first."""
     assert item.id is not None
-    outward = [i for i in (item.linked_item_id, item.source_item_id) if i]
+    outward = [i for i in (item.linked_item_id, item.source_item_id, item.repeat_of_id) if i]
     others = session.exec(
         select(Complaint)
         .where(
             or_(
                 col(Complaint.id).in_(outward),
                 Complaint.source_item_id == item.id,
+                Complaint.repeat_of_id == item.id,
             ),
             Complaint.id != item.id,
         )

@@ -212,6 +212,8 @@ class Complaint(SQLModel, table=True):
     linked_item_id: int | None = Field(default=None, foreign_key="complaint.id")
     # a report made from a violation clue found in this complaint's mediation (O121 Art. 27)
     source_item_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    # the report this one repeats (O121 Art. 35): closed at once, or merged into it
+    repeat_of_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
 
     district: str | None = Field(default=None, max_length=100, index=True)
     district_source: str = Field(default="", max_length=30)

@@ -101,6 +101,17 @@ class ComplaintCreate(BaseModel):
         default=None, description="the district that received it first (Art. 14)"
     )
     unit_id: EntityId | None = Field(default=None, description="manual routing at intake")
+    repeat_of: ExternalRef | None = Field(
+        default=None,
+        description="reports: the ref of the report this one repeats (O121 Art. 35); "
+        "without it a repeat by the same reporter about the same respondent and facts is "
+        "recognised",
+    )
+    new_facts: StrictBool = Field(
+        default=False,
+        description="reports: the reporter brings new facts to a report being handled: "
+        "merged into it, its verification clock restarts (Art. 35)",
+    )
 
 
 class ClockPublic(BaseModel):
@@ -277,6 +288,7 @@ class ComplaintDetail(ComplaintPublic):
     supervision: list[SupervisionPublic]
     cluster: ClusterPublic | None
     source_item_id: int | None
+    repeat_of_id: int | None
     links: list[LinkPublic] = Field(description="linked items the reader may see, both ways")
     incident_status: str | None
     allowed_actions: list[str]

@@ -17,7 +17,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
-from complaints import classify, clocks, clusters, config, history, keys, privacy, routing, timers
+from complaints import (
+    classify,
+    clocks,
+    clusters,
+    config,
+    history,
+    keys,
+    privacy,
+    repeats,
+    routing,
+    timers,
+)
 from complaints.lookups import Lookups
 from complaints.models import Complaint
 from complaints.schemas import ComplaintCreate
@@ -301,7 +312,13 @@ def register_uncommitted(
             item.linked_item_id = created[0].id
             created[0].linked_item_id = item.id
             session.add(created[0])
-        _start_clocks(session, item, limits=limits, cal=cal, tz=tz, now=now)
+        original = (
+            repeats.find_original(session, item, repeat_of=data.repeat_of, new_facts=data.new_facts)
+            if workflow is Workflow.report
+            else None
+        )
+        if original is None:
+            _start_clocks(session, item, limits=limits, cal=cal, tz=tz, now=now)
         history.add(
             session,
             item,
@@ -312,6 +329,18 @@ def register_uncommitted(
             note=f"{data.channel.value} 登记；{item.routing_note}"
             + (f"；与 {created[0].ref} 拆分自同一件（第9条）" if created else ""),
         )
+        if original is not None:
+            repeats.apply(
+                session,
+                item,
+                original,
+                new_facts=data.new_facts,
+                actor=actor,
+                now=now,
+                limits=limits,
+                cal=cal,
+                tz=tz,
+            )
         clusters.assign(
             session,
             item,

@@ -60,6 +60,12 @@ def _required(data: ComplaintCreate, item_type: ItemType, order: bool) -> list[F
             missing.append(FieldError("anonymous", "a complaint cannot be anonymous"))
     if item_type is ItemType.report and not order:
         need("clue", data.clue, "a report needs the specific violation clue")
+    reports = item_type is ItemType.report or (
+        item_type is ItemType.complaint and bool(data.clue.strip())
+    )
+    if (data.repeat_of or data.new_facts) and (order or not reports):
+        field = "repeat_of" if data.repeat_of else "new_facts"
+        missing.append(FieldError(field, "only a report (not a 12345 order) repeats a report"))
     if data.sale_mode is SaleMode.platform_merchant and not order:
         need("platform_name", data.platform_name, "a platform merchant's platform is required")
     return missing

@@ -267,6 +267,7 @@ def detail(
         if item.cluster_id
         else None,
         source_item_id=item.source_item_id,
+        repeat_of_id=item.repeat_of_id,
         links=links.links_of(session, item, visible=viewer.actor.sees),
         incident_status=incident.status.value if incident else None,
         allowed_actions=[a.value for a in actions.visible_actions(item, viewer.actor)],

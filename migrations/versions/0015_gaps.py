@@ -1,5 +1,6 @@
 """complaint handling gaps: both parties' consent to mediation (O121 Arts. 18-19); reports
-made from a clue found in mediation name their complaint (Art. 27)
+made from a clue found in mediation name their complaint (Art. 27); repeated reports name the
+report they repeat (Art. 35)
 
 Revision ID: 0015_gaps
 Revises: 0014_closure_deadlines
@@ -35,10 +36,18 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             "fk_complaint_source_item_id", "complaint", ["source_item_id"], ["id"]
         )
+        batch_op.add_column(sa.Column("repeat_of_id", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_complaint_repeat_of_id", ["repeat_of_id"], unique=False)
+        batch_op.create_foreign_key(
+            "fk_complaint_repeat_of_id", "complaint", ["repeat_of_id"], ["id"]
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_complaint_repeat_of_id", type_="foreignkey")
+        batch_op.drop_index("ix_complaint_repeat_of_id")
+        batch_op.drop_column("repeat_of_id")
         batch_op.drop_constraint("fk_complaint_source_item_id", type_="foreignkey")
         batch_op.drop_index("ix_complaint_source_item_id")
         batch_op.drop_column("source_item_id")
