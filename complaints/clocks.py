@@ -64,6 +64,13 @@ class RuleLimits(BaseModel):
         description="12345 urgent and emergency orders: sign for and reply within this many "
         "WD, 0 the day of dispatch (LB: same day); None: no separate limit [U]",
     )
+    order_criticism_wd: int | None = Field(
+        default=5,
+        ge=1,
+        le=30,
+        description="12345: a reminder (催办) ignored this many WD brings written criticism "
+        "(通报批评) [U] LB; None: no such stage",
+    )
     consultation_reply_wd: int = Field(default=2, ge=1, le=90, description="[U] Guangdong")
     suggestion_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
     help_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")

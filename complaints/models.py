@@ -252,6 +252,7 @@ class Complaint(SQLModel, table=True):
     overdue: bool = Field(default=False, index=True)
     overdue_since: datetime | None = Field(default=None, sa_column=_utc())
     supervision_count: int = 0
+    criticism_count: int = 0  # 12345 通报批评 (a reminder ignored), shown in the queue
 
     returned_count: int = 0
     return_reason: str = Field(default="", max_length=300)
@@ -307,6 +308,7 @@ class ComplaintClock(SQLModel, table=True):
         Index("ix_complaint_clock_due", "status", "due_at"),
         Index("ix_complaint_clock_remind", "status", "remind_at"),
         Index("ix_complaint_clock_kind_met", "kind", "met_at"),
+        Index("ix_complaint_clock_criticise", "status", "criticise_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -329,6 +331,9 @@ class ComplaintClock(SQLModel, table=True):
     on_time: bool | None = None
     reminded_at: datetime | None = Field(default=None, sa_column=_utc())
     overdue_at: datetime | None = Field(default=None, sa_column=_utc())
+    # 12345 orders: when an ignored reminder brings written criticism, and when it did
+    criticise_at: datetime | None = Field(default=None, sa_column=_utc())
+    criticised_at: datetime | None = Field(default=None, sa_column=_utc())
 
 
 class Supervision(SQLModel, table=True):

@@ -188,6 +188,9 @@ class ComplaintPublic(BaseModel):
     next_due_clock: ClockKind | None
     remaining_working_days: int | None = None
     overdue: bool
+    criticism_count: int = Field(
+        default=0, description="12345: written criticisms (通报批评) for ignored reminders"
+    )
     cluster_id: int | None
     linked_item_id: int | None
     incident_id: int | None

@@ -26,9 +26,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from complaints import history
-from complaints.models import Complaint, ComplaintClock, Supervision, UnitProfile
-from complaints.vocab import ClockKind, ClockStatus, SupervisionKind
+from complaints import clocks, config, history
+from complaints.models import (
+    Complaint,
+    ComplaintClock,
+    ComplaintRuleSet,
+    Supervision,
+    UnitProfile,
+)
+from complaints.vocab import ClockKind, ClockStatus, SupervisionKind, Workflow
+from core.calendar_store import load_calendar
 from core.clock import Clock
 from escalation import notices
 from escalation.models import NoticeTopic, Notification
@@ -37,6 +44,7 @@ from oncall.models import DutyRole, Person, PersonDutyRole, Unit
 log = logging.getLogger("dutydesk.supervision")
 INTAKE_GROUP = "intake"
 LEADERSHIP_GROUP = "leadership"
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the ticks count local working days
 CLOCK_ZH = {
     ClockKind.distribution: "分送",
     ClockKind.acceptance: "受理",
@@ -52,6 +60,7 @@ CLOCK_ZH = {
 class TickResult:
     reminded: int
     supervised: int
+    criticised: int = 0
 
 
 def _first_with_role(session: Session, unit_id: int, role: DutyRole) -> int | None:
@@ -70,7 +79,14 @@ def _first_with_role(session: Session, unit_id: int, role: DutyRole) -> int | No
 def recipients(
     session: Session, unit_id: int | None, kind: SupervisionKind
 ) -> tuple[int | None, str | None]:
-    """(person, group) to notify about an item of `unit_id`."""
+    """(person, group) to notify about an item of `unit_id`. Written criticism (通报批评) goes
+    to the unit's supervisor and always to the leadership group."""
+    if kind is SupervisionKind.criticism:
+        profile = session.get(UnitProfile, unit_id) if unit_id is not None else None
+        person = profile.supervisor_person_id if profile else None
+        if person is None and unit_id is not None:
+            person = _first_with_role(session, unit_id, DutyRole.leader)
+        return person, LEADERSHIP_GROUP
     if unit_id is None:
         return None, INTAKE_GROUP if kind is SupervisionKind.reminder else LEADERSHIP_GROUP
     profile = session.get(UnitProfile, unit_id)
@@ -86,6 +102,13 @@ def recipients(
 def _body(kind: SupervisionKind, item: Complaint, clock: ComplaintClock, unit: str) -> str:
     what = CLOCK_ZH[clock.kind]
     title = item.title[:30]
+    if kind is SupervisionKind.criticism:
+        reminded = clock.reminded_at or clock.overdue_at
+        since = f"（催办于{reminded:%m月%d日}）" if reminded else ""
+        return (
+            f"【DutyDesk】通报批评：{item.ref}「{title}」{what}经催办仍未办理{since}，"
+            f"承办单位：{unit}。"
+        )
     if kind is SupervisionKind.reminder:
         return (
             f"【DutyDesk】催办：{item.ref}「{title}」{what}期限为{clock.due_on:%m月%d日}，"
@@ -97,7 +120,7 @@ def _body(kind: SupervisionKind, item: Complaint, clock: ComplaintClock, unit: s
     )
 
 
-def _notify(
+def notify(
     session: Session,
     *,
     kind: SupervisionKind,
@@ -107,6 +130,7 @@ def _notify(
 ) -> Supervision:
     assert item.id is not None and clock.id is not None
     at_intake = clock.kind is ClockKind.distribution  # distributing is the intake's job
+    at_intake = at_intake and kind is not SupervisionKind.criticism
     unit_id = None if at_intake else item.unit_id
     person_id, group = recipients(session, unit_id, kind)
     unit = session.get(Unit, unit_id) if unit_id is not None else None
@@ -151,12 +175,35 @@ def _notify(
         note=note,
     )
     session.add(record)
-    action = "remind" if kind is SupervisionKind.reminder else "supervise"
+    action = {
+        SupervisionKind.reminder: "remind",
+        SupervisionKind.supervision: "supervise",
+        SupervisionKind.criticism: "criticise",
+    }[kind]
     history.add(session, item, at=now, actor="supervision", action=action, note=note)
     return record
 
 
-def _claim(
+def schedule_criticism(
+    session: Session, item: Complaint, clock: ComplaintClock, *, now: datetime, tz: ZoneInfo
+) -> None:
+    """12345 orders: the first reminder (催办, or the overdue notice when no reminder came
+    first) starts the count to written criticism (通报批评): `order_criticism_wd` working days
+    after the day it was sent (not counted), unless the step is done or its deadline moves."""
+    if item.workflow is not Workflow.order_12345 or clock.criticise_at is not None:
+        return
+    rule_set = session.get(ComplaintRuleSet, item.rule_set_id)
+    assert rule_set is not None
+    limits = config.limits_of(rule_set)
+    if limits.order_criticism_wd is None:
+        return
+    cal = load_calendar(session, roll_weekends=limits.roll_weekends)
+    sent_on = clocks.local_day(now, tz)
+    last_day = cal.add_working_days(sent_on, limits.order_criticism_wd)
+    clock.criticise_at = clocks.end_of_day(last_day, tz)
+
+
+def claim(
     session: Session, query: SelectOfScalar[ComplaintClock], batch: int
 ) -> list[ComplaintClock]:
     query = query.limit(batch)
@@ -165,9 +212,11 @@ def _claim(
     return list(session.exec(query).all())
 
 
-def remind_due(session: Session, *, now: datetime, batch: int = 100) -> int:
+def remind_due(
+    session: Session, *, now: datetime, batch: int = 100, tz: ZoneInfo = SHANGHAI
+) -> int:
     """Claim clocks whose reminder time has come, remind, commit. Returns how many."""
-    rows = _claim(
+    rows = claim(
         session,
         select(ComplaintClock)
         .where(
@@ -183,8 +232,9 @@ def remind_due(session: Session, *, now: datetime, batch: int = 100) -> int:
         item = session.get(Complaint, clock.complaint_id)
         assert item is not None
         clock.reminded_at = now
+        schedule_criticism(session, item, clock, now=now, tz=tz)
         session.add(clock)
-        _notify(session, kind=SupervisionKind.reminder, item=item, clock=clock, now=now)
+        notify(session, kind=SupervisionKind.reminder, item=item, clock=clock, now=now)
         history.audit_change(
             session,
             item,
@@ -198,9 +248,11 @@ def remind_due(session: Session, *, now: datetime, batch: int = 100) -> int:
     return len(rows)
 
 
-def supervise_overdue(session: Session, *, now: datetime, batch: int = 100) -> int:
+def supervise_overdue(
+    session: Session, *, now: datetime, batch: int = 100, tz: ZoneInfo = SHANGHAI
+) -> int:
     """Claim running clocks past their deadline, mark and supervise, commit."""
-    rows = _claim(
+    rows = claim(
         session,
         select(ComplaintClock)
         .where(
@@ -216,12 +268,13 @@ def supervise_overdue(session: Session, *, now: datetime, batch: int = 100) -> i
         assert item is not None
         before = history.summary(item)
         clock.overdue_at = now
+        schedule_criticism(session, item, clock, now=now, tz=tz)  # an overdue notice reminds too
         session.add(clock)
         item.overdue = True
         item.overdue_since = item.overdue_since or clock.due_at
         item.supervision_count += 1
         session.add(item)
-        _notify(session, kind=SupervisionKind.supervision, item=item, clock=clock, now=now)
+        notify(session, kind=SupervisionKind.supervision, item=item, clock=clock, now=now)
         history.audit_change(
             session,
             item,
@@ -237,12 +290,16 @@ def supervise_overdue(session: Session, *, now: datetime, batch: int = 100) -> i
     return len(rows)
 
 
-def run_once(session: Session, *, now: datetime, batch: int = 100) -> TickResult:
+def run_once(
+    session: Session, *, now: datetime, batch: int = 100, tz: ZoneInfo = SHANGHAI
+) -> TickResult:
     """One full pass in the caller's session (each half commits)."""
-    reminded = remind_due(session, now=now, batch=batch)
-    return TickResult(
-        reminded=reminded, supervised=supervise_overdue(session, now=now, batch=batch)
-    )
+    reminded = remind_due(session, now=now, batch=batch, tz=tz)
+    supervised = supervise_overdue(session, now=now, batch=batch, tz=tz)
+    from complaints import criticism  # the criticism pass builds on this module
+
+    criticised = criticism.criticise_ignored(session, now=now, batch=batch)
+    return TickResult(reminded=reminded, supervised=supervised, criticised=criticised)
 
 
 class Supervisor:
@@ -263,7 +320,15 @@ class Supervisor:
 
     def tick(self) -> TickResult:
         with self._open() as session:
-            reminded = remind_due(session, now=self._clock.now(), batch=self._batch)
+            reminded = remind_due(session, now=self._clock.now(), batch=self._batch, tz=self._tz)
         with self._open() as session:
-            supervised = supervise_overdue(session, now=self._clock.now(), batch=self._batch)
-        return TickResult(reminded=reminded, supervised=supervised)
+            supervised = supervise_overdue(
+                session, now=self._clock.now(), batch=self._batch, tz=self._tz
+            )
+        from complaints import criticism  # the criticism pass builds on this module
+
+        with self._open() as session:
+            criticised = criticism.criticise_ignored(
+                session, now=self._clock.now(), batch=self._batch
+            )
+        return TickResult(reminded=reminded, supervised=supervised, criticised=criticised)

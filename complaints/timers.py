@@ -106,6 +106,7 @@ def start(
         clock.pauses_json = "[]"
         clock.paused_since = clock.met_at = clock.on_time = None
         clock.reminded_at = clock.overdue_at = None
+        clock.criticise_at = clock.criticised_at = None
     session.add(clock)
     session.flush()
     return clock
@@ -166,6 +167,7 @@ def add_pause(
     _apply(clock, cal, tz, limits.due_soon_wd)
     if added:  # a new deadline: remind and supervise it afresh
         clock.reminded_at = clock.overdue_at = None
+        clock.criticise_at = clock.criticised_at = None
     session.add(clock)
     return added
 
@@ -252,6 +254,7 @@ def extend(
     clock.extension += extra
     _apply(clock, cal, tz, limits.due_soon_wd)
     clock.reminded_at = clock.overdue_at = None
+    clock.criticise_at = clock.criticised_at = None
     session.add(clock)
     return clock
 

@@ -125,6 +125,7 @@ def public(
         next_due_clock=item.next_due_clock,
         remaining_working_days=_remaining(item, cal, now, tz),
         overdue=item.overdue,
+        criticism_count=item.criticism_count,
         cluster_id=item.cluster_id,
         linked_item_id=item.linked_item_id,
         incident_id=item.incident_id,

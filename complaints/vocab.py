@@ -166,6 +166,7 @@ class ClockStatus(StrEnum):
 class SupervisionKind(StrEnum):
     reminder = "reminder"  # 催办: due soon, to the handling unit's contact
     supervision = "supervision"  # 督办: overdue, to the unit's supervisor
+    criticism = "criticism"  # 通报批评: a 12345 reminder ignored for N WD, to leadership
 
 
 ZH: dict[StrEnum, str] = {

@@ -324,6 +324,7 @@ LABELS: dict[str, dict[str, str]] = {
     "supervision_kind": {
         "reminder": N_("Reminder"),
         "supervision": N_("Supervision"),
+        "criticism": N_("Written criticism"),
     },
     "complaint_action": {
         "register": N_("Registered"),
@@ -331,6 +332,7 @@ LABELS: dict[str, dict[str, str]] = {
         "emergency": N_("Emergency incident"),
         "remind": N_("Reminder sent"),
         "supervise": N_("Supervision (overdue)"),
+        "criticise": N_("Written criticism (reminder ignored)"),
         "import": N_("Imported"),
         "distribute": N_("Distribute"),
         "sign_for": N_("Sign for"),
