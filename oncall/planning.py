@@ -3,7 +3,11 @@
 A shift type used by a published roster keeps its code, times, night flag and role (on-call,
 iCal and rest checks read them for that roster); it can be renamed or retired (is_active
 false: no longer planned). The unit's leader shift cannot be retired or recoded while the
-rules name it."""
+rules name it.
+
+Leave changes who may work what, so recording it takes the duty plan's turn
+(`oncall.changes.lock_plan`) like publications, overrides and swap decisions, each of which refuses
+work during leave: two instances cannot record leave and accept work on that day at once."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound, ValidationFailed
+from oncall.changes import lock_plan
 from oncall.models import Person, Skill, Unit
 from oncall.roster_models import (
     DemandCreate,
@@ -300,6 +305,7 @@ def list_leave(
 
 
 def add_leave(session: Session, *, data: LeaveCreate, actor: str, now: datetime) -> Leave:
+    lock_plan(session)
     _person(session, data.person_id)
     leave = Leave(**data.model_dump(), created_by=actor, created_at=now)
     session.add(leave)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -99,3 +99,9 @@ class Writer:
         if self.error is not None:
             raise self.error
         return self.result
+
+
+def before_commit(session: Session, then: Callable[[], object]) -> None:
+    """Call `then()` once, when `session` is about to commit its next transaction: everything
+    the call under test wrote and locked is in place, nothing is visible to others yet."""
+    event.listen(session, "before_commit", lambda _session: then(), once=True)
