@@ -17,6 +17,10 @@ Invariants:
   own `complaint.register`. If an upload dies half-way, uploading it again imports only the
   rows not yet imported (the dedup key). A dry run does all of it and rolls every chunk
   back (duplicates inside the file are still found).
+- A row can lock items registered before (a cluster merge), so the audit entries of a
+  chunk are appended at its commit (`audit.hold_to_commit`), after every row lock: holding
+  the audit chain's lock from the first row on, the import deadlocked with a handler or the
+  supervision tick that had locked such an item and was about to audit it.
 - The configuration (rule sets, calendar, dictionary, districts, routing rules) is read once
   per chunk (`complaints.lookups.Lookups`), not once per row.
 """
@@ -329,6 +333,7 @@ def import_file(
     except files.TableError as exc:
         raise ValidationFailed("file", str(exc)) from None
     batch = secrets.token_hex(8)
+    audit.hold_to_commit(session)
     run = _Run(
         session, header_map=header_map, options=options, batch=batch, actor=actor, now=now, tz=tz
     )

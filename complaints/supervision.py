@@ -7,6 +7,12 @@ serialised), and for each writes the supervision record, the item's history, the
 and the notices (`escalation.notices`, idempotent by key) in one transaction, then commits.
 The dispatcher tick sends the notices afterwards. Running a tick twice does nothing twice.
 
+A pass takes its clocks' items with them, skipping an item someone has locked (a handler
+acting on it: its clocks wait for the next tick), so that it never waits for an item's row
+after its first audit entry (the lock order: rows, then the audit chain's lock); it used to
+lock each item as it came to it, and deadlocked with a handler who had locked that item and
+was about to audit.
+
 Recipients: the reminder goes to the handling unit's complaint contact (`UnitProfile`, else
 the unit's first handler); 督办 goes to the unit's supervisor (profile, else the unit's first
 leader) and, when the profile names one, to the supervisor group. Distribution clocks (and items
@@ -205,11 +211,25 @@ def schedule_criticism(
 
 def claim(
     session: Session, query: SelectOfScalar[ComplaintClock], batch: int
-) -> list[ComplaintClock]:
+) -> list[tuple[ComplaintClock, Complaint]]:
+    """Due clocks with their items, both locked to the commit on PostgreSQL; a clock claimed
+    by another pass or whose item is locked (someone acting on it) is left for later."""
+    postgres = session.get_bind().dialect.name == "postgresql"
     query = query.limit(batch)
-    if session.get_bind().dialect.name == "postgresql":
+    if postgres:
         query = query.with_for_update(skip_locked=True)
-    return list(session.exec(query).all())
+    clocks = list(session.exec(query).all())
+    ids = sorted({c.complaint_id for c in clocks})
+    items_query = (
+        select(Complaint)
+        .where(col(Complaint.id).in_(ids))
+        .order_by(col(Complaint.id))
+        .execution_options(populate_existing=True)
+    )
+    if postgres:
+        items_query = items_query.with_for_update(skip_locked=True)
+    items = {i.id: i for i in session.exec(items_query).all()} if ids else {}
+    return [(c, items[c.complaint_id]) for c in clocks if c.complaint_id in items]
 
 
 def remind_due(
@@ -228,9 +248,7 @@ def remind_due(
         .order_by(col(ComplaintClock.remind_at), col(ComplaintClock.id)),
         batch,
     )
-    for clock in rows:
-        item = session.get(Complaint, clock.complaint_id)
-        assert item is not None
+    for clock, item in rows:
         clock.reminded_at = now
         schedule_criticism(session, item, clock, now=now, tz=tz)
         session.add(clock)
@@ -263,9 +281,7 @@ def supervise_overdue(
         .order_by(col(ComplaintClock.due_at), col(ComplaintClock.id)),
         batch,
     )
-    for clock in rows:
-        item = session.get(Complaint, clock.complaint_id)
-        assert item is not None
+    for clock, item in rows:
         before = history.summary(item)
         clock.overdue_at = now
         schedule_criticism(session, item, clock, now=now, tz=tz)  # an overdue notice reminds too
