@@ -1,6 +1,12 @@
 """Administrator-editable configuration: rule sets, routing rules, the term dictionary and
 unit profiles. Each change is audited and committed once; lookups used by registration and
-the actions live here too."""
+the actions live here too.
+
+Changes take turns (`CONFIG_LOCK`, to the commit), each reading what the one before left:
+two admins adding one term at once stored it twice (a term without a domain: NULLs never
+clash in the unique key), two adding one rule-set code or one unit's first profile at once
+met the unique key (a bare 409), and an edit's audited "before" could be a value already
+replaced."""
 
 from __future__ import annotations
 
@@ -20,11 +26,13 @@ from complaints.schemas import (
     UnitProfileUpdate,
 )
 from core import audit
+from core.db import advisory_lock
 from core.errors import Conflict, NotFound, ValidationFailed
 from oncall.models import Person, Unit
 
 ORDER121_FROM = date(2026, 4, 15)
 ORDER20_FROM = date(2020, 1, 1)
+CONFIG_LOCK = "complaint configuration"
 DEFAULT_RULE_SETS = (
     ("O20", "市场监督管理投诉举报处理暂行办法（总局令第20号）", ORDER20_FROM, ORDER_20),
     ("O121", "市场监督管理投诉举报处理办法（总局令第121号）", ORDER121_FROM, ORDER_121),
@@ -109,6 +117,7 @@ def _rule_set_summary(rule_set: ComplaintRuleSet) -> dict[str, object]:
 def create_rule_set(
     session: Session, *, data: RuleSetCreate, actor: str, now: datetime
 ) -> ComplaintRuleSet:
+    advisory_lock(session, CONFIG_LOCK)
     ensure_default_rule_sets(session, now=now)
     if session.exec(select(ComplaintRuleSet).where(ComplaintRuleSet.code == data.code)).first():
         raise Conflict(f"rule set code {data.code!r} is already used")
@@ -141,6 +150,7 @@ def update_rule_set(
 ) -> ComplaintRuleSet:
     """Edit a rule set's [U] limits. Items keep the clocks already computed; new clocks
     (and new items) use the edited limits."""
+    advisory_lock(session, CONFIG_LOCK)
     rule_set = get_rule_set(session, rule_set_id=rule_set_id)
     before = _rule_set_summary(rule_set)
     if data.name is not None:
@@ -216,6 +226,7 @@ def _rule_summary(rule: RoutingRule) -> dict[str, object]:
 def create_routing_rule(
     session: Session, *, data: RoutingRuleCreate, actor: str, now: datetime
 ) -> RoutingRule:
+    advisory_lock(session, CONFIG_LOCK)
     check_unit(session, data.unit_id)
     rule = RoutingRule.model_validate(data.model_dump())
     session.add(rule)
@@ -243,6 +254,7 @@ def get_routing_rule(session: Session, *, rule_id: int) -> RoutingRule:
 def update_routing_rule(
     session: Session, *, rule_id: int, data: RoutingRuleCreate, actor: str, now: datetime
 ) -> RoutingRule:
+    advisory_lock(session, CONFIG_LOCK)
     rule = get_routing_rule(session, rule_id=rule_id)
     check_unit(session, data.unit_id)
     before = _rule_summary(rule)
@@ -264,6 +276,7 @@ def update_routing_rule(
 
 
 def delete_routing_rule(session: Session, *, rule_id: int, actor: str, now: datetime) -> None:
+    advisory_lock(session, CONFIG_LOCK)
     rule = get_routing_rule(session, rule_id=rule_id)
     before = _rule_summary(rule)
     session.delete(rule)
@@ -317,19 +330,29 @@ def _check_term(data: TermCreate) -> None:
         raise ValidationFailed("domain", "a domain term needs its domain")
 
 
-def create_term(
-    session: Session, *, data: TermCreate, actor: str, now: datetime
-) -> ClassificationTerm:
-    _check_term(data)
+def _refuse_duplicate_term(session: Session, data: TermCreate, *, term_id: int | None) -> None:
+    """Conflict when another term has the same text, kind and domain (`domain` None included:
+    the unique key lets NULLs repeat)."""
     duplicate = session.exec(
-        select(ClassificationTerm).where(
+        select(ClassificationTerm.id).where(
             ClassificationTerm.term == data.term,
             ClassificationTerm.kind == data.kind,
-            ClassificationTerm.domain == data.domain,
+            col(ClassificationTerm.domain).is_(None)
+            if data.domain is None
+            else ClassificationTerm.domain == data.domain,
+            col(ClassificationTerm.id) != (term_id or 0),
         )
     ).first()
     if duplicate is not None:
         raise Conflict(f"term {data.term!r} ({data.kind.value}) already exists")
+
+
+def create_term(
+    session: Session, *, data: TermCreate, actor: str, now: datetime
+) -> ClassificationTerm:
+    advisory_lock(session, CONFIG_LOCK)
+    _check_term(data)
+    _refuse_duplicate_term(session, data, term_id=None)
     term = ClassificationTerm.model_validate(data.model_dump())
     session.add(term)
     session.flush()
@@ -380,8 +403,10 @@ def get_term(session: Session, *, term_id: int) -> ClassificationTerm:
 def update_term(
     session: Session, *, term_id: int, data: TermCreate, actor: str, now: datetime
 ) -> ClassificationTerm:
+    advisory_lock(session, CONFIG_LOCK)
     _check_term(data)
     term = get_term(session, term_id=term_id)
+    _refuse_duplicate_term(session, data, term_id=term_id)
     before = term.model_dump(exclude={"id"}, mode="json")
     for name, value in data.model_dump().items():
         setattr(term, name, value)
@@ -401,6 +426,7 @@ def update_term(
 
 
 def delete_term(session: Session, *, term_id: int, actor: str, now: datetime) -> None:
+    advisory_lock(session, CONFIG_LOCK)
     term = get_term(session, term_id=term_id)
     before = term.model_dump(exclude={"id"}, mode="json")
     session.delete(term)
@@ -435,6 +461,7 @@ def _check_person(session: Session, person_id: int | None, field: str) -> None:
 def set_profile(
     session: Session, *, unit_id: int, data: UnitProfileUpdate, actor: str, now: datetime
 ) -> UnitProfile:
+    advisory_lock(session, CONFIG_LOCK)
     check_unit(session, unit_id)
     _check_person(session, data.contact_person_id, "contact_person_id")
     _check_person(session, data.supervisor_person_id, "supervisor_person_id")

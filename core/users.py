@@ -8,6 +8,11 @@ password). After `LOGIN_FAILURES_ALLOWED` failures for a username within `LOGIN_
 since its last successful sign-in, further attempts are refused (`TooManyAttempts`, no hash
 computed) until the oldest of those failures leaves the window. The audit log is the only
 record, so every instance sees the same count.
+
+Account changes take turns (`USERS_LOCK`, to the commit): two admins creating one username
+at once get "already exists", not a clash in the database, and the last active administrator
+cannot be deactivated or given another role, not even by two admins at once each removing
+the other.
 """
 
 from __future__ import annotations
@@ -172,6 +177,9 @@ def user_summary(user: User) -> dict[str, object]:
     }
 
 
+USERS_LOCK = "user accounts"
+
+
 def create_user(
     session: Session,
     *,
@@ -184,6 +192,7 @@ def create_user(
 ) -> User:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    advisory_lock(session, USERS_LOCK)
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise Conflict(f"user {username!r} already exists")
     user = User(
@@ -230,7 +239,21 @@ def update_user(
     is_active: bool | None = None,
     password: str | None = None,
 ) -> User:
-    user = get_user(session, user_id=user_id)
+    """Raises Conflict when the change would leave no active administrator."""
+    advisory_lock(session, USERS_LOCK)
+    user = session.get(User, user_id, populate_existing=True)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    if (
+        user.is_active
+        and user.role is Role.admin
+        and (is_active is False or role not in (None, Role.admin))
+        and _other_active_admins(session, user_id) == 0
+    ):
+        raise Conflict(
+            f"{user.username!r} is the last active administrator: make another user an "
+            "administrator first"
+        )
     before = user_summary(user)
     if full_name is not None:
         user.full_name = full_name
@@ -260,6 +283,14 @@ def update_user(
     )
     session.commit()
     return user
+
+
+def _other_active_admins(session: Session, user_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.admin, col(User.is_active).is_(True), User.id != user_id)
+    ).one()
 
 
 def _revoke_all(session: Session, *, user_id: int, now: datetime) -> None:

@@ -16,6 +16,10 @@ Invariants:
   written.
 - Deactivating is refused (`Conflict`) while it would leave some category × severity without
   a plan.
+- Plan changes take turns (`PLANS_LOCK`, to the commit), each reading the plans as the one
+  before left them: a deactivation and a replacement of one plan at once used to write the
+  same version twice (the deactivation also putting back the policy it had read), and two
+  first stores of one plan at once met the unique key (a bare 409).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from core import audit
+from core.db import advisory_lock
 from core.errors import Conflict, ValidationFailed
 from escalation.default_plans import LEADERSHIP_GROUP, default_plans
 from escalation.models import Category, EmergencyPlanPublic, StoredPlan
@@ -47,6 +52,8 @@ from escalation.policy import (
 )
 from escalation.targets import TARGET_ROLES
 from oncall.models import Person, Skill
+
+PLANS_LOCK = "emergency plans"
 
 
 def _plan_of(row: StoredPlan) -> EmergencyPlan:
@@ -207,13 +214,12 @@ def replace(
         )
     except PolicyError as err:
         raise ValidationFailed(err.field, err.reason) from None
+    advisory_lock(session, PLANS_LOCK)
     _check_references(session, plan, groups)
-    # The row lock (PostgreSQL) makes two concurrent replacements apply one after the other;
-    # two first stores at once meet the unique key (409).
     row = session.exec(
         select(StoredPlan)
         .where(StoredPlan.category == category, StoredPlan.severity == severity)
-        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     before = _public(_plan_of(row) if row else _default(category, severity), row)
     return _store(
@@ -231,6 +237,7 @@ def deactivate(
     Raises:
         Conflict: some category × severity would be left without any plan.
     """
+    advisory_lock(session, PLANS_LOCK)
     rows = _rows(session)
     key = (category.value, severity)
     row = rows.get(key)

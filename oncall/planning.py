@@ -5,6 +5,12 @@ iCal and rest checks read them for that roster); it can be renamed or retired (i
 false: no longer planned). The unit's leader shift cannot be retired or recoded while the
 rules name it.
 
+Shift types, demand and rules take turns (`INPUTS_LOCK`, to the commit), each checked on what
+the one before left: two planners changing one demand's minimum and preferred at once could
+leave preferred below minimum, one setting the leader shift while another retired it left
+rules naming a retired shift, and two first saves of a unit's rules, or one new shift code,
+met the unique key (a bare 409).
+
 Leave changes who may work what, so recording it takes the duty plan's turn
 (`oncall.changes.lock_plan`) like publications, overrides and swap decisions, each of which refuses
 work during leave: two instances cannot record leave and accept work on that day at once."""
@@ -17,6 +23,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.db import advisory_lock
 from core.errors import Conflict, NotFound, ValidationFailed
 from oncall.changes import lock_plan
 from oncall.models import Person, Skill, Unit
@@ -37,6 +44,8 @@ from oncall.roster_models import (
     ShiftTypeUpdate,
     UnitRules,
 )
+
+INPUTS_LOCK = "planner inputs"
 
 #: What a published roster's shifts mean: fixed while a published roster uses the type.
 FIXED_WHEN_PUBLISHED = ("code", "start_time", "end_time", "is_night", "role")
@@ -66,6 +75,7 @@ def list_shift_types(session: Session, *, unit_id: int | None = None) -> list[Sh
 def create_shift_type(
     session: Session, *, data: ShiftTypeCreate, actor: str, now: datetime
 ) -> ShiftType:
+    advisory_lock(session, INPUTS_LOCK)
     _unit(session, data.unit_id)
     clash = session.exec(
         select(ShiftType).where(ShiftType.unit_id == data.unit_id, ShiftType.code == data.code)
@@ -98,6 +108,7 @@ def get_shift_type(session: Session, *, shift_type_id: int) -> ShiftType:
 def update_shift_type(
     session: Session, *, shift_type_id: int, data: ShiftTypeUpdate, actor: str, now: datetime
 ) -> ShiftType:
+    advisory_lock(session, INPUTS_LOCK)
     shift = get_shift_type(session, shift_type_id=shift_type_id)
     changes = {
         name: value
@@ -164,6 +175,7 @@ def list_demand(session: Session, *, unit_id: int) -> list[DemandTemplate]:
 def add_demand(
     session: Session, *, unit_id: int, data: DemandCreate, actor: str, now: datetime
 ) -> DemandTemplate:
+    advisory_lock(session, INPUTS_LOCK)
     _unit(session, unit_id)
     shift = session.get(ShiftType, data.shift_type_id)
     if shift is None or shift.unit_id != unit_id:
@@ -195,6 +207,7 @@ def update_demand(
     actor: str,
     now: datetime,
 ) -> DemandTemplate:
+    advisory_lock(session, INPUTS_LOCK)
     row = session.get(DemandTemplate, demand_id)
     if row is None or row.unit_id != unit_id:
         raise NotFound(f"demand {demand_id} of unit {unit_id} not found")
@@ -239,6 +252,7 @@ def update_demand(
 def delete_demand(
     session: Session, *, unit_id: int, demand_id: int, actor: str, now: datetime
 ) -> None:
+    advisory_lock(session, INPUTS_LOCK)
     row = session.get(DemandTemplate, demand_id)
     if row is None or row.unit_id != unit_id:
         raise NotFound(f"demand {demand_id} of unit {unit_id} not found")
@@ -265,6 +279,7 @@ def get_rules(session: Session, *, unit_id: int) -> RulesConfig:
 def set_rules(
     session: Session, *, unit_id: int, rules: RulesConfig, actor: str, now: datetime
 ) -> RulesConfig:
+    advisory_lock(session, INPUTS_LOCK)
     before = get_rules(session, unit_id=unit_id)
     if rules.leader_shift_code is not None:
         codes = {s.code for s in list_shift_types(session, unit_id=unit_id)}

@@ -119,3 +119,17 @@ def test_role_permissions_cover_every_permission() -> None:
         assert user_service.ROLE_PERMISSIONS[permission], permission
     assert user_service.allowed(Role.admin, user_service.Permission.users_manage)
     assert not user_service.allowed(Role.viewer, user_service.Permission.directory_write)
+
+
+def test_the_last_active_admin_cannot_be_deactivated_or_demoted(session: Session) -> None:
+    admin = make_user(session, username="only-admin", role=Role.admin)
+    assert admin.id is not None
+    for user in user_service.list_users(session):  # the test database may hold others
+        if user.role is Role.admin and user.id not in (None, admin.id):
+            user_service.update_user(session, user_id=user.id, actor="t", now=T0, role=Role.viewer)
+    for change in ({"is_active": False}, {"role": Role.planner}):
+        with pytest.raises(Conflict, match="last active administrator"):
+            user_service.update_user(session, user_id=admin.id, actor="t", now=T0, **change)  # type: ignore[arg-type]
+    other = make_user(session, username="second-admin", role=Role.admin)
+    user_service.update_user(session, user_id=admin.id, actor="admin", now=T0, is_active=False)
+    assert other.is_active
