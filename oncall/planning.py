@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.db import advisory_lock
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.preconditions import check_if_match
 from oncall.changes import lock_plan
 from oncall.models import Person, Skill, Unit
 from oncall.roster_models import (
@@ -277,10 +278,19 @@ def get_rules(session: Session, *, unit_id: int) -> RulesConfig:
 
 
 def set_rules(
-    session: Session, *, unit_id: int, rules: RulesConfig, actor: str, now: datetime
+    session: Session,
+    *,
+    unit_id: int,
+    rules: RulesConfig,
+    actor: str,
+    now: datetime,
+    if_match: str | None = None,
 ) -> RulesConfig:
+    """Replace the unit's rules. `if_match`: the tag (`core.preconditions`) of the rules as
+    the editor loaded them; EditedElsewhere (412) when they have changed since."""
     advisory_lock(session, INPUTS_LOCK)
     before = get_rules(session, unit_id=unit_id)
+    check_if_match(if_match, before.model_dump(mode="json"))
     if rules.leader_shift_code is not None:
         codes = {s.code for s in list_shift_types(session, unit_id=unit_id)}
         if rules.leader_shift_code not in codes:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ClockDep, SessionDep, SettingsDep
+from core.preconditions import tag_of
 from core.types import MAX_ID
 from core.users import Permission
 from oncall import directory, planning
@@ -67,10 +68,13 @@ def rules_page(
     default = next((u for u in units if u.id in with_shifts), units[0] if units else None)
     unit = next((u for u in units if u.id == unit_id), default)
     shift_types = planning.list_shift_types(session, unit_id=unit.id) if unit and unit.id else []
+    rules = planning.get_rules(session, unit_id=unit.id) if unit and unit.id else None
     context = {
         "units": units,
         "unit": unit,
-        "rules": planning.get_rules(session, unit_id=unit.id) if unit and unit.id else None,
+        "rules": rules,
+        # the form sends it back (If-Match): a save over someone else's change is refused
+        "rules_tag": tag_of(rules.model_dump(mode="json")) if rules else "",
         "shift_types": shift_types,
         "shift_names": {s.id: s.name for s in shift_types},
         "demand": planning.list_demand(session, unit_id=unit.id) if unit and unit.id else [],

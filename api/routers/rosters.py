@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, BaseModel
 from sqlmodel import Session, select
 
@@ -23,6 +23,7 @@ from api.deps import (
     SwapRequester,
 )
 from core.errors import ValidationFailed
+from core.preconditions import tag_of
 from core.types import MAX_ID, Code
 from oncall import changes, ical, layers, planning, publishing, rosters
 from oncall.directory import person_public
@@ -256,15 +257,33 @@ def delete_demand(
 
 
 @router.get("/units/{unit_id}/rules", summary="Hard roster rules of a unit")
-def get_rules(session: SessionDep, _: RosterReader, unit_id: Id) -> RulesConfig:
-    return planning.get_rules(session, unit_id=unit_id)
+def get_rules(session: SessionDep, _: RosterReader, unit_id: Id, response: Response) -> RulesConfig:
+    rules = planning.get_rules(session, unit_id=unit_id)
+    response.headers["ETag"] = tag_of(rules.model_dump(mode="json"))
+    return rules
 
 
-@router.put("/units/{unit_id}/rules", summary="Change the hard roster rules of a unit")
+@router.put(
+    "/units/{unit_id}/rules",
+    summary="Change the hard roster rules of a unit",
+    description="Send the `ETag` of the rules you edited as `If-Match`: when someone else saved "
+    "them in between, the answer is 412 `edited_elsewhere` and nothing changes.",
+    responses={412: {"description": "the rules changed since they were loaded"}},
+)
 def set_rules(
-    session: SessionDep, clock: ClockDep, who: RosterWriter, unit_id: Id, body: RulesConfig
+    session: SessionDep,
+    clock: ClockDep,
+    who: RosterWriter,
+    unit_id: Id,
+    body: RulesConfig,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=1000)] = None,
 ) -> RulesConfig:
-    return planning.set_rules(session, unit_id=unit_id, rules=body, actor=who.name, now=clock.now())
+    rules = planning.set_rules(
+        session, unit_id=unit_id, rules=body, actor=who.name, now=clock.now(), if_match=if_match
+    )
+    response.headers["ETag"] = tag_of(rules.model_dump(mode="json"))
+    return rules
 
 
 @router.get("/leave", summary="Leave and unavailability")

@@ -104,3 +104,34 @@ def test_demand_templates_are_changed_and_checked(
     assert created.status_code == 422 and created.json()["errors"][0]["field"] == "preferred"
     entry = list_entries(session, entity_type="unit")[0]
     assert entry.action == "demand.update"
+
+
+def test_a_rules_save_over_someone_elses_is_refused_when_the_editor_sends_its_tag(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    intake = make_intake(session)
+    planner = auth_headers(Role.planner)
+    url = f"/api/v1/units/{intake.unit_id}/rules"
+    loaded = client.get(url, headers=planner)  # two planners open the rules page
+    tag = loaded.headers["ETag"]
+    mine, theirs = dict(loaded.json(), min_rest_hours=12), dict(loaded.json(), max_weekends=2)
+
+    saved = client.put(url, json=mine, headers=planner | {"If-Match": tag})
+    assert saved.status_code == 200, saved.text
+    assert saved.headers["ETag"] not in (tag, "") and saved.json()["min_rest_hours"] == 12
+
+    stale = client.put(url, json=theirs, headers=planner | {"If-Match": tag})
+    assert stale.status_code == 412, stale.text
+    assert stale.headers["content-type"] == "application/problem+json"
+    assert stale.json()["code"] == "edited_elsewhere" and "reload" in stale.json()["detail"]
+    kept = client.get(url, headers=planner)
+    assert kept.json()["min_rest_hours"] == 12 and kept.json()["max_weekends"] is None
+    assert kept.headers["ETag"] == saved.headers["ETag"]
+
+    again = client.put(
+        url,
+        json=dict(kept.json(), max_weekends=2),
+        headers=planner | {"If-Match": kept.headers["ETag"]},
+    )
+    assert again.status_code == 200 and again.json()["min_rest_hours"] == 12
+    assert client.put(url, json=theirs, headers=planner).status_code == 200  # no tag: as before

@@ -6,7 +6,9 @@
  *   error's type or reason (web/field_errors.py); the status names the fields by their labels.
  *   Input conversions by data-type: int, float, bool, list, datetime, phone, pairs, cents
  *   (yuan typed, cents sent). data-confirm asks first; data-id="items.0.id" names where the
- *   answer keeps the id that data-redirect's {id} stands for.
+ *   answer keeps the id that data-redirect's {id} stands for. data-if-match="<ETag>" sends
+ *   the record's tag as If-Match (a 412 asks to reload: someone else saved it meanwhile) and
+ *   takes the answer's ETag for the next save.
  *   Dotted names build nested JSON ("contacts.0.value" → {contacts: [{value}]}).
  *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved";
  *   a form inside a live region is then cleared and the region refreshed.
@@ -34,8 +36,9 @@
   }
   var t = function (key, fallback) { return T[key] || fallback; };
 
-  function callApi(method, url, body) {
+  function callApi(method, url, body, ifMatch) {
     var headers = { "Accept": "application/json, application/problem+json", "X-CSRF-Token": meta("csrf-token") };
+    if (ifMatch) { headers["If-Match"] = ifMatch; }
     var init = { method: method, headers: headers, credentials: "same-origin" };
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -51,7 +54,10 @@
           data = { detail: t("signed_out", "Please sign in again") };
           window.setTimeout(function () { window.location.reload(); }, 1500);
         }
-        return { ok: response.ok, status: response.status, data: data || {} };
+        if (response.status === 412) {
+          data = { detail: t("edited_elsewhere", "Someone else saved this in the meantime: reload the page") };
+        }
+        return { ok: response.ok, status: response.status, data: data || {}, etag: response.headers.get("ETag") };
       });
     }, function () {
       return { ok: false, status: 0, data: { detail: t("network", "Network error") } };
@@ -244,9 +250,13 @@
     if (auto) { body.title = auto; }
     var button = form.querySelector('[type="submit"]');
     if (button) { button.disabled = true; }
-    callApi(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), body)
+    callApi(form.getAttribute("data-method") || "POST", form.getAttribute("data-api"), body,
+      form.getAttribute("data-if-match"))
       .then(function (result) {
         if (button) { button.disabled = false; }
+        if (result.ok && result.etag && form.hasAttribute("data-if-match")) {
+          form.setAttribute("data-if-match", result.etag);  // the next save builds on this one
+        }
         if (!result.ok) {
           if (auto === "" && result.data.errors) {
             result.data.errors = result.data.errors.filter(function (e) { return e.field !== "title"; });
