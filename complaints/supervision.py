@@ -1,4 +1,5 @@
-"""The supervision tick: reminders (催办) before a deadline, supervision (督办) after it.
+"""The supervision tick: reminders (催办) before a deadline, supervision (督办) after it, and
+for 12345 orders written criticism (通报批评) of a unit that ignored a reminder.
 
 The database is the truth (docs/adr/0001): each clock row carries `remind_at`, `due_at`,
 `reminded_at` and `overdue_at`. A tick claims due rows (`FOR UPDATE SKIP LOCKED` on
@@ -12,6 +13,13 @@ acting on it: its clocks wait for the next tick), so that it never waits for an 
 after its first audit entry (the lock order: rows, then the audit chain's lock); it used to
 lock each item as it came to it, and deadlocked with a handler who had locked that item and
 was about to audit.
+
+Written criticism (DOMAIN.md §3: "reminder ignored: 5 WD past the reminder → written
+criticism" [U], `RuleLimits.order_criticism_wd`): an order's first reminder starts the count
+(`schedule_criticism` sets the clock's `criticise_at`: the end of the Nth working day after
+the day it was sent, that day not counted); the overdue notice starts it when no reminder came
+first. The step done (signed for, replied), returned or re-dispatched (the clock met,
+cancelled or restarted) or its deadline moved (an extension) ends the count.
 
 Recipients: the reminder goes to the handling unit's complaint contact (`UnitProfile`, else
 the unit's first handler); 督办 goes to the unit's supervisor (profile, else the unit's first
@@ -306,15 +314,51 @@ def supervise_overdue(
     return len(rows)
 
 
+def criticise_ignored(session: Session, *, now: datetime, batch: int = 100) -> int:
+    """Claim running clocks whose reminder was ignored past `criticise_at`, criticise, commit."""
+    rows = claim(
+        session,
+        select(ComplaintClock)
+        .where(
+            ComplaintClock.status == ClockStatus.running,
+            col(ComplaintClock.criticise_at) <= now,
+            col(ComplaintClock.criticised_at).is_(None),
+        )
+        .order_by(col(ComplaintClock.criticise_at), col(ComplaintClock.id)),
+        batch,
+    )
+    for clock, item in rows:
+        before = history.summary(item)
+        clock.criticised_at = now
+        session.add(clock)
+        item.criticism_count += 1
+        session.add(item)
+        notify(session, kind=SupervisionKind.criticism, item=item, clock=clock, now=now)
+        history.audit_change(
+            session,
+            item,
+            at=now,
+            actor="supervision",
+            action="complaint.criticise",
+            before=before,
+            extra={
+                "clock": clock.kind.value,
+                "reminded_at": (clock.reminded_at or clock.overdue_at or now).isoformat(),
+            },
+        )
+    session.commit()
+    if rows:
+        log.info("supervision: %d ignored 12345 reminders criticised", len(rows))
+    return len(rows)
+
+
 def run_once(
     session: Session, *, now: datetime, batch: int = 100, tz: ZoneInfo = SHANGHAI
 ) -> TickResult:
     """One full pass in the caller's session (each half commits)."""
     reminded = remind_due(session, now=now, batch=batch, tz=tz)
     supervised = supervise_overdue(session, now=now, batch=batch, tz=tz)
-    from complaints import criticism  # the criticism pass builds on this module
-
-    criticised = criticism.criticise_ignored(session, now=now, batch=batch)
+    criticised = criticise_ignored(session, now=now, batch=batch)
     return TickResult(reminded=reminded, supervised=supervised, criticised=criticised)
 
 
@@ -341,10 +385,6 @@ class Supervisor:
             supervised = supervise_overdue(
                 session, now=self._clock.now(), batch=self._batch, tz=self._tz
             )
-        from complaints import criticism  # the criticism pass builds on this module
-
         with self._open() as session:
-            criticised = criticism.criticise_ignored(
-                session, now=self._clock.now(), batch=self._batch
-            )
+            criticised = criticise_ignored(session, now=self._clock.now(), batch=self._batch)
         return TickResult(reminded=reminded, supervised=supervised, criticised=criticised)
