@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from complaints import actions, classify, config, service, supervision
-from complaints.actions import ActionInput, Actor
+from complaints.action_context import ActionInput
+from complaints.actions import Actor
 from complaints.models import Complaint, RoutingLevel
 from complaints.schemas import ComplaintCreate, RoutingRuleCreate, UnitProfileUpdate
 from complaints.vocab import (

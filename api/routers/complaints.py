@@ -23,7 +23,8 @@ from api.deps import (
     SettingsDep,
 )
 from complaints import actions, classify, config, queue, service, triage, validation, views
-from complaints.actions import ActionInput, Actor
+from complaints.action_context import ActionInput
+from complaints.actions import Actor
 from complaints.schemas import (
     ApprovalBody,
     ClassificationBody,

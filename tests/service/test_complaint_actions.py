@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import Session
 
 from complaints import actions, config, service, timers
-from complaints.actions import ActionInput, Actor
+from complaints.action_context import ActionInput
+from complaints.actions import Actor
 from complaints.models import Complaint, ComplaintRuleSet
 from complaints.vocab import (
     Channel,

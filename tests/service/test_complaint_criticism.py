@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from complaints import actions, service
-from complaints.actions import ActionInput, Actor
+from complaints.action_context import ActionInput
+from complaints.actions import Actor
 from complaints.models import Complaint, Supervision
 from complaints.supervision import Supervisor
 from complaints.vocab import ClockKind, SupervisionKind

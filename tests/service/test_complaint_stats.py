@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from complaints import actions, config, service, stats
+from complaints.action_context import ActionInput
 from complaints.actions import Actor
 from complaints.io_schemas import ComplaintStats
 from complaints.vocab import (
@@ -370,7 +371,7 @@ def test_a_late_termination_notice_makes_the_closure_late(session: Session, cent
             action=step,
             actor=staff,
             now=at_,
-            data=actions.ActionInput(termination_reason=TerminationReason.impasse),
+            data=ActionInput(termination_reason=TerminationReason.impasse),
         )
     notice_due = due(12, 5)  # the end of 12-04, local
     assert item.closure_due_at == notice_due  # not the mediation clock's 60 days

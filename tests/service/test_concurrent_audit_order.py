@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from complaints import actions, importer, service, supervision
+from complaints.action_context import ActionInput
 from complaints.actions import Actor
 from complaints.io_schemas import ImportOptions
 from complaints.models import Complaint
@@ -123,7 +124,7 @@ def test_a_handler_beside_a_supervision_pass_over_two_items_does_not_deadlock(
                 action=Action.distribute,
                 actor=HANDLER,
                 now=T0,
-                data=actions.ActionInput(unit_id=unit.id),
+                data=ActionInput(unit_id=unit.id),
             )
     tick = Writer(engine, lambda s: supervision.supervise_overdue(s, now=LATER))
     with write_session(engine) as handler:

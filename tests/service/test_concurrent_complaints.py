@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from complaints import actions, service, triage
-from complaints.actions import ActionInput, Actor
+from complaints.action_context import ActionInput
+from complaints.actions import Actor
 from complaints.models import Complaint, ComplaintCluster, ComplaintEvent
 from complaints.vocab import RejectionGround, Status, Urgency
 from complaints.workflow import Action

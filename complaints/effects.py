@@ -1,0 +1,376 @@
+"""The effects of each workflow action on an item (timestamps, clocks, flags, unit, notes),
+applied by `complaints.actions.act` after the state machine has allowed the action; `act`
+writes the history and audit and commits. An effect may refuse its input
+(`ValidationFailed`, `Conflict`) before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from complaints import clocks, config, handover, history, mediation, service, timers
+from complaints.action_context import Ctx
+from complaints.vocab import (
+    ClockKind,
+    PauseReason,
+    Status,
+    TerminationReason,
+    Workflow,
+)
+from complaints.workflow import Action
+from core.errors import Conflict, ValidationFailed
+
+
+def _set_unit(ctx: Ctx, unit_id: int) -> None:
+    unit = config.check_unit(ctx.session, unit_id)
+    if unit_id != ctx.item.unit_id:  # a person chose it: the routing rule no longer applies
+        ctx.item.routing_rule_id, ctx.item.routing_note = None, service.MANUAL_ROUTING_NOTE
+    ctx.item.unit_id = unit_id
+    ctx.notes.append(f"承办单位：{unit.name}")
+
+
+def _dispatch(ctx: Ctx) -> None:
+    item = ctx.item
+    item.distributed_at = ctx.now
+    ctx.meet(ClockKind.distribution)
+    if item.workflow is Workflow.order_12345:
+        ctx.start(ClockKind.sign_for)
+        ctx.start(ClockKind.reply)
+        item.reply_extended = False
+
+
+def _distribute(ctx: Ctx) -> None:
+    unit_id = ctx.data.unit_id or ctx.item.unit_id
+    if unit_id is None:
+        raise ValidationFailed("unit_id", "no routing rule matched: name the handling unit")
+    _set_unit(ctx, unit_id)
+    _dispatch(ctx)
+
+
+def _reroute(ctx: Ctx) -> None:
+    if ctx.data.unit_id is None:
+        raise ValidationFailed("unit_id", "name the unit to send the item to")
+    if not ctx.data.reason.strip():
+        raise ValidationFailed("reason", "a re-route needs a reason")
+    _set_unit(ctx, ctx.data.unit_id)
+    ctx.notes.append(f"改派原因：{ctx.data.reason}")
+    _dispatch(ctx)
+
+
+def _sign_for(ctx: Ctx) -> None:
+    ctx.item.signed_for_at = ctx.now
+    ctx.meet(ClockKind.sign_for)
+    if ctx.item.workflow is Workflow.report:
+        ctx.item.verification_started_at = ctx.now
+
+
+def _accept(ctx: Ctx) -> None:
+    item = ctx.item
+    item.signed_for_at = item.signed_for_at or ctx.now
+    item.accepted_at = ctx.now
+    ctx.meet(ClockKind.acceptance)
+    ctx.start(ClockKind.mediation)
+
+
+def _reject(ctx: Ctx) -> None:
+    ground = ctx.data.ground
+    if ground is None:
+        raise ValidationFailed("ground", "a rejection needs its Art. 16 ground")
+    if ground not in ctx.limits.rejection_grounds:
+        raise ValidationFailed("ground", f"{ground.value!r} is not a ground under this rule set")
+    item = ctx.item
+    item.signed_for_at = item.signed_for_at or ctx.now
+    item.rejected_at, item.rejection_ground = ctx.now, ground
+    ctx.meet(ClockKind.acceptance)
+    ctx.notes.append(f"不予受理依据：{ground.value}")
+
+
+def _start_mediation(ctx: Ctx) -> None:
+    consent = mediation.check_consent(
+        complainant=ctx.data.complainant_consent,
+        respondent=ctx.data.respondent_consent,
+        entrusted_to=ctx.data.entrusted_to,
+        entrustment_consent=ctx.data.entrustment_consent,
+    )
+    item = ctx.item
+    item.mediation_started_at = ctx.now
+    item.complainant_mediation_consent = consent.complainant
+    item.respondent_mediation_consent = consent.respondent
+    item.mediation_entrusted_to = consent.entrusted_to
+    ctx.notes.append("投诉人、被投诉人均同意调解（第18条）")
+    if consent.entrusted_to:
+        ctx.notes.append(f"经双方同意委托{consent.entrusted_to}调解（第19条）")
+
+
+def _suspend(ctx: Ctx) -> None:
+    reason = ctx.data.pause_reason or PauseReason.other
+    ctx.item.pause_reason, ctx.item.paused_since = reason, ctx.now
+    timers.pause(ctx.session, ctx.item, ClockKind.mediation, now=ctx.now)
+    ctx.notes.append(f"中止原因：{reason.value}")
+
+
+def _resume(ctx: Ctx) -> None:
+    added = timers.resume(
+        ctx.session,
+        ctx.item,
+        ClockKind.mediation,
+        now=ctx.now,
+        limits=ctx.limits,
+        cal=ctx.cal,
+        tz=ctx.tz,
+    )
+    ctx.item.pause_reason = ctx.item.paused_since = None
+    ctx.notes.append(f"调解期限顺延 {added} 天")
+
+
+def _record_testing(ctx: Ctx) -> None:
+    start, end = ctx.data.start, ctx.data.end
+    if start is None or end is None:
+        raise ValidationFailed("start", "the testing period needs a start and an end")
+    if end < start:
+        raise ValidationFailed("end", "the testing period ends before it starts")
+    if end > ctx.today:
+        raise ValidationFailed("end", "record a testing period once it has ended")
+    received = clocks.local_day(ctx.item.received_at, ctx.tz)
+    if start < received:
+        raise ValidationFailed("start", "the testing period starts before the item was received")
+    kind = ClockKind.verification if ctx.item.workflow is Workflow.report else ClockKind.mediation
+    added = timers.add_pause(
+        ctx.session,
+        ctx.item,
+        kind,
+        paused_from=start,
+        resumed_on=end,
+        limits=ctx.limits,
+        cal=ctx.cal,
+        tz=ctx.tz,
+    )
+    ctx.notes.append(f"检测期间 {start.isoformat()}～{end.isoformat()} 不计入期限，顺延 {added} 天")
+
+
+def _result(ctx: Ctx) -> None:
+    """Record the handling result; an empty one (closing without a word) keeps the result
+    recorded by the outcome before (`RESULT_REQUIRED`)."""
+    if ctx.data.result is not None and ctx.data.result.strip():
+        ctx.item.result = ctx.data.result
+    if ctx.data.amount_recovered_cents is not None:
+        ctx.item.amount_recovered_cents = ctx.data.amount_recovered_cents
+
+
+def _agree(ctx: Ctx) -> None:
+    ctx.item.agreed_at = ctx.now
+    ctx.meet(ClockKind.mediation)
+    _result(ctx)
+
+
+def _check_limit_reached(ctx: Ctx) -> None:
+    """Art. 23 "no agreement within 60 days": a ground only from the mediation clock's last
+    day on (its pauses excluded), not while days of the limit are still to run."""
+    assert ctx.item.id is not None
+    clock = timers.find(ctx.session, ctx.item.id, ClockKind.mediation)
+    if clock is None:
+        return
+    due_on = timers.due_on_if_resumed(clock, now=ctx.now, cal=ctx.cal, tz=ctx.tz)
+    if ctx.today < due_on:
+        raise ValidationFailed(
+            "reason",
+            f"the mediation limit runs until {due_on.isoformat()} (pauses excluded): "
+            "'time_limit_reached' is not a ground before then",
+        )
+
+
+def _terminate(ctx: Ctx) -> None:
+    reason = ctx.data.termination_reason
+    if reason is None:
+        raise ValidationFailed("reason", "a termination needs its Art. 23 reason")
+    item = ctx.item
+    if reason is TerminationReason.time_limit_reached:
+        _check_limit_reached(ctx)
+    if item.status is Status.suspended:  # the suspension up to today is excluded (Art. 22)
+        _resume(ctx)
+    item.terminated_at, item.termination_reason = ctx.now, reason
+    item.pause_reason = item.paused_since = None
+    ctx.meet(ClockKind.mediation)
+    ctx.start(ClockKind.termination_notice)
+    ctx.notes.append(f"终止原因：{reason.value}")
+
+
+def _close(ctx: Ctx) -> None:
+    item = ctx.item
+    ctx.meet(ClockKind.termination_notice)
+    assert item.id is not None
+    ctx.session.flush()
+    rows = timers.clocks_of(ctx.session, item.id)
+    # 按期办结: closed before the closure deadline, i.e. no statutory step ran late and every
+    # step still owed is still in time (docs/complaint-statistics.md)
+    item.closure_due_at = clocks.closure_deadline(rows)
+    item.closed_on_time = item.closure_due_at is None or clocks.on_time(
+        item.closure_due_at, ctx.now
+    )
+    for clock in rows:
+        timers.cancel(ctx.session, item, clock.kind)
+    item.closed_at = ctx.now
+    _result(ctx)
+
+
+def _return(ctx: Ctx) -> None:
+    item = ctx.item
+    if not ctx.data.reason.strip():
+        raise ValidationFailed("reason", "a return needs a reason")
+    if item.workflow is Workflow.order_12345 and item.distributed_at is not None:
+        distributed_on = clocks.local_day(item.distributed_at, ctx.tz)
+        if not clocks.return_window_open(ctx.cal, distributed_on, ctx.today, ctx.limits):
+            raise Conflict(
+                f"the return window of {ctx.limits.order_return_wd} working days after "
+                "dispatch has passed; ask the 12345 office to re-designate instead"
+            )
+    for kind in (ClockKind.sign_for, ClockKind.reply):
+        if item.workflow is Workflow.order_12345:
+            timers.cancel(ctx.session, item, kind)
+    item.returned_at = ctx.now
+    item.returned_count += 1
+    item.return_reason = ctx.data.reason[:300]
+    item.signed_for_at = None
+    ctx.notes.append(f"退回原因：{ctx.data.reason}")
+    item.unit_id = None
+    ctx.start(ClockKind.distribution)
+
+
+def _decide_case(filed: bool) -> Callable[[Ctx], None]:
+    def effect(ctx: Ctx) -> None:
+        item = ctx.item
+        item.signed_for_at = item.signed_for_at or ctx.now
+        item.verification_started_at = item.verification_started_at or item.signed_for_at
+        if filed:
+            item.case_filed_at = ctx.now
+            _count_conversion(ctx)
+        else:
+            item.not_filed_at = ctx.now
+        ctx.meet(ClockKind.verification)
+        _result(ctx)
+
+    return effect
+
+
+def _count_conversion(ctx: Ctx) -> None:
+    """A report made from a mediation clue is filed: its complaint counts as 诉转案."""
+    complaint = handover.mark_filed(ctx.session, ctx.item)
+    if complaint is None:
+        return
+    before = history.summary(complaint)
+    note = f"移交核查的线索 {ctx.item.ref} 已立案（诉转案）"
+    history.add(ctx.session, complaint, at=ctx.now, actor=ctx.actor, action="converted", note=note)
+    history.audit_change(
+        ctx.session,
+        complaint,
+        at=ctx.now,
+        actor=ctx.actor,
+        action="complaint.converted",
+        before=before,
+        extra={"report": ctx.item.ref},
+    )
+    ctx.notes.append(f"源自 {complaint.ref} 调解中发现的线索：诉转案")
+
+
+def _convert_to_case(ctx: Ctx) -> None:
+    """Art. 27: the clue found in mediation goes to verification as a linked report."""
+    report = handover.hand_over(
+        ctx.session, ctx.item, clue=ctx.data.clue, actor=ctx.actor, now=ctx.now, tz=ctx.tz
+    )
+    ctx.notes.append(f"调解中发现涉嫌违法线索，已移交核查：{report.ref}（第27条）")
+
+
+def _extend_verification(ctx: Ctx) -> None:
+    if ctx.item.verification_extended:
+        raise Conflict("verification was already extended once (+15 working days at most)")
+    if not ctx.data.approved_by.strip():
+        raise ValidationFailed("approved_by", "an extension needs the head's approval")
+    timers.extend(
+        ctx.session,
+        ctx.item,
+        ClockKind.verification,
+        extra=ctx.limits.verification_extension_wd,
+        limits=ctx.limits,
+        cal=ctx.cal,
+        tz=ctx.tz,
+    )
+    ctx.item.verification_extended = True
+    ctx.notes.append(f"经 {ctx.data.approved_by} 批准延长核查期限")
+
+
+def _reply(ctx: Ctx) -> None:
+    item = ctx.item
+    item.replied_at = ctx.now
+    ctx.meet(ClockKind.distribution)  # answered at intake (即时办结): nothing left to distribute
+    if item.workflow is Workflow.order_12345:
+        item.signed_for_at = item.signed_for_at or ctx.now
+        ctx.meet(ClockKind.sign_for)
+    ctx.meet(ClockKind.reply)
+    _result(ctx)
+
+
+def _extend_reply(ctx: Ctx) -> None:
+    if ctx.item.reply_extended:
+        raise Conflict("the reply limit was already extended once")
+    if ctx.limits.order_reply_extension_wd == 0:
+        raise Conflict("this rule set allows no extension")
+    timers.extend(
+        ctx.session,
+        ctx.item,
+        ClockKind.reply,
+        extra=ctx.limits.order_reply_extension_wd,
+        limits=ctx.limits,
+        cal=ctx.cal,
+        tz=ctx.tz,
+    )
+    ctx.item.reply_extended = True
+
+
+def _flag(name: str, label: str) -> Callable[[Ctx], None]:
+    def effect(ctx: Ctx) -> None:
+        if getattr(ctx.item, name):
+            raise Conflict(f"the item is already marked: {label}")
+        setattr(ctx.item, name, True)
+        ctx.notes.append(label)
+
+    return effect
+
+
+def _take_over(ctx: Ctx) -> None:
+    if ctx.data.unit_id is None:
+        raise ValidationFailed("unit_id", "name the superior unit that takes the item over")
+    if not ctx.data.reason.strip():
+        raise ValidationFailed("reason", "a take-over needs a reason")
+    _set_unit(ctx, ctx.data.unit_id)
+    ctx.item.taken_over_by_superior = True
+    ctx.notes.append(f"上级提级管辖：{ctx.data.reason}")
+
+
+EFFECTS: dict[Action, Callable[[Ctx], None]] = {
+    Action.distribute: _distribute,
+    Action.reroute: _reroute,
+    Action.sign_for: _sign_for,
+    Action.accept: _accept,
+    Action.reject: _reject,
+    Action.start_mediation: _start_mediation,
+    Action.suspend: _suspend,
+    Action.resume: _resume,
+    Action.record_testing: _record_testing,
+    Action.agree: _agree,
+    Action.terminate: _terminate,
+    Action.close: _close,
+    Action.return_to_intake: _return,
+    Action.file_case: _decide_case(True),
+    Action.not_file: _decide_case(False),
+    Action.extend_verification: _extend_verification,
+    Action.reply: _reply,
+    Action.extend_reply: _extend_reply,
+    Action.convert_to_case: _convert_to_case,
+    Action.refer_to_police: _flag("referred_to_police", "移送公安机关"),
+    Action.take_over: _take_over,
+}
+
+
+# An agreement, a filing decision and a reply are the item's result and need its content;
+# closing comes after such an outcome (or a rejection, termination or return) and may add to it.
+RESULT_REQUIRED = frozenset({Action.agree, Action.file_case, Action.not_file, Action.reply})
