@@ -1,8 +1,8 @@
-"""Changes to a published roster: overrides (someone covers a slot) and swaps between two
-people, each checked against the unit's hard rules (`oncall.plan_rules`) on the person's
-effective plan (roster, then overrides, then approved swaps, as `oncall.resolve` orders them)
-before it takes effect. The person's plan is read through `oncall.layers` (the database side
-of "who is on duty at t" and "who works which shift").
+"""Changes to a published roster: overrides (someone covers a slot) here and swaps between two
+people (`oncall.swaps`), each checked against the unit's hard rules (`oncall.plan_rules`) on
+the person's effective plan (roster, then overrides, then approved swaps, as `oncall.resolve`
+orders them) before it takes effect (`check_takes`). The person's plan is read through
+`oncall.layers` (the database side of "who is on duty at t" and "who works which shift").
 
 Every change to who works what (publishing, overrides, swaps) holds `PLAN_LOCK` to its
 commit: each check reads the plan as the change before it left it, so two instances cannot
@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.calendar_store import load_calendar
 from core.db import advisory_lock
-from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.workcal import DayKind as CalendarDayKind
 from oncall import directory, layers, plan_rules
 from oncall.models import Person
@@ -32,12 +32,8 @@ from oncall.roster_models import (
     OncallOverride,
     OverrideCreate,
     Roster,
-    RosterAssignment,
     RosterStatus,
     ShiftType,
-    SwapCreate,
-    SwapRequestRow,
-    SwapStatus,
 )
 from scheduler.roster_problem import Rules
 
@@ -49,7 +45,7 @@ def lock_plan(session: Session) -> None:
     advisory_lock(session, PLAN_LOCK)
 
 
-def _person(session: Session, person_id: int, field: str) -> Person:
+def active_person(session: Session, person_id: int, field: str) -> Person:
     person = session.get(Person, person_id)
     if person is None or not person.is_active:
         raise ValidationFailed(field, f"person {person_id} does not exist or is archived")
@@ -135,7 +131,7 @@ def _plan_around(
     return _PersonPlan(rules, period, shifts, weekend_days)
 
 
-def _check_takes(
+def check_takes(
     session: Session,
     *,
     person_id: int,
@@ -187,9 +183,9 @@ def create_override(
     shift = session.get(ShiftType, data.shift_type_id)
     if shift is None:
         raise ValidationFailed("shift_type_id", f"shift type {data.shift_type_id} does not exist")
-    _person(session, data.covering_person_id, "covering_person_id")
+    active_person(session, data.covering_person_id, "covering_person_id")
     if data.original_person_id is not None:
-        _person(session, data.original_person_id, "original_person_id")
+        active_person(session, data.original_person_id, "original_person_id")
         # overrides apply to the roster as earlier overrides left it, before swaps (resolve.py)
         worked = layers.worked_between(
             session,
@@ -204,7 +200,7 @@ def create_override(
             raise ValidationFailed(
                 "original_person_id", f"person {data.original_person_id} does not work this slot"
             )
-    _check_takes(
+    check_takes(
         session,
         person_id=data.covering_person_id,
         day=data.day,
@@ -300,121 +296,3 @@ def delete_override(
         before=before,
     )
     session.commit()
-
-
-def request_swap(
-    session: Session, *, data: SwapCreate, actor: str, now: datetime
-) -> SwapRequestRow:
-    lock_plan(session)
-    roster = session.get(Roster, data.roster_id)
-    if roster is None or roster.status is not RosterStatus.published:
-        raise ValidationFailed("roster_id", "swaps apply to a published roster")
-    for person_field, day_field in (("a_person_id", "a_day"), ("b_person_id", "b_day")):
-        person_id, day = getattr(data, person_field), getattr(data, day_field)
-        _person(session, person_id, person_field)
-        if (
-            session.exec(
-                select(RosterAssignment).where(
-                    RosterAssignment.roster_id == roster.id,
-                    RosterAssignment.person_id == person_id,
-                    RosterAssignment.day == day,
-                )
-            ).first()
-            is None
-        ):
-            raise ValidationFailed(day_field, f"person {person_id} has no shift on {day}")
-    if data.a_person_id == data.b_person_id:
-        raise ValidationFailed("b_person_id", "a swap needs two different people")
-    swap = SwapRequestRow(
-        **data.model_dump(), status=SwapStatus.pending, requested_by=actor, requested_at=now
-    )
-    session.add(swap)
-    session.flush()
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="swap.request",
-        entity_type="roster",
-        entity_id=roster.id,
-        after=data.model_dump(mode="json"),
-    )
-    session.commit()
-    return swap
-
-
-def get_swap(session: Session, *, swap_id: int) -> SwapRequestRow:
-    swap = session.get(SwapRequestRow, swap_id)
-    if swap is None:
-        raise NotFound(f"swap request {swap_id} not found")
-    return swap
-
-
-def list_swaps(session: Session, *, status: SwapStatus | None = None) -> list[SwapRequestRow]:
-    query = select(SwapRequestRow).order_by(col(SwapRequestRow.id).desc())
-    if status is not None:
-        query = query.where(SwapRequestRow.status == status)
-    return list(session.exec(query).all())
-
-
-def decide_swap(
-    session: Session,
-    *,
-    swap_id: int,
-    approve: bool,
-    actor: str,
-    now: datetime,
-    tz: ZoneInfo,
-    actor_person_id: int | None = None,
-) -> SwapRequestRow:
-    """Approve (checked against the rules) or reject a pending swap. A swap is approved by
-    someone other than the two people swapping (DOMAIN.md §5: by the duty leader), so the
-    person behind `actor` may reject (withdraw) their own swap but not approve it."""
-    lock_plan(session)
-    swap = get_swap(session, swap_id=swap_id)
-    if swap.status is not SwapStatus.pending:
-        raise Conflict(f"the swap request is already {swap.status.value}")
-    if approve and actor_person_id in (swap.a_person_id, swap.b_person_id):
-        raise Forbidden("a swap is approved by someone other than the two people swapping")
-    if approve:
-        roster = session.get(Roster, swap.roster_id)
-        if roster is None or roster.status is not RosterStatus.published:
-            state = "gone" if roster is None else roster.status.value
-            raise Conflict(
-                f"roster {swap.roster_id} is {state}, not published: "
-                "the swap can no longer be approved"
-            )
-        a_shift = layers.shift_of(session, swap.roster_id, swap.a_person_id, swap.a_day)
-        b_shift = layers.shift_of(session, swap.roster_id, swap.b_person_id, swap.b_day)
-        _check_takes(
-            session,
-            person_id=swap.a_person_id,
-            day=swap.b_day,
-            shift=b_shift,
-            field="a_person_id",
-            tz=tz,
-            giving_up=(swap.a_day, a_shift),
-        )
-        _check_takes(
-            session,
-            person_id=swap.b_person_id,
-            day=swap.a_day,
-            shift=a_shift,
-            field="b_person_id",
-            tz=tz,
-            giving_up=(swap.b_day, b_shift),
-        )
-    swap.status = SwapStatus.approved if approve else SwapStatus.rejected
-    swap.decided_by, swap.decided_at = actor, now
-    session.add(swap)
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action=f"swap.{swap.status.value}",
-        entity_type="roster",
-        entity_id=swap.roster_id,
-        after={"swap_id": swap.id, "status": swap.status.value},
-    )
-    session.commit()
-    return swap

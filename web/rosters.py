@@ -20,7 +20,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.calendar_store import load_calendar
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import changes, directory, layers, planning, rosters
+from oncall import directory, layers, planning, rosters, swaps
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus, SwapRequestRow, SwapStatus
@@ -164,7 +164,7 @@ def _roster_context(
         "dropped_swaps": dropped,
         "names": names,
         "people": people,
-        "swaps": [s for s in changes.list_swaps(session) if s.roster_id == roster.id],
+        "swaps": [s for s in swaps.list_swaps(session) if s.roster_id == roster.id],
         "base": session.get(Roster, roster.base_roster_id) if roster.base_roster_id else None,
     }
 
@@ -246,7 +246,7 @@ def roster_export(
 
 @router.get("/swaps")
 def swaps_page(request: Request, session: SessionDep, user: SwapPage) -> HTMLResponse:
-    swaps = changes.list_swaps(session)
+    requests = swaps.list_swaps(session)
     published = list(
         session.exec(select(Roster).where(Roster.status == RosterStatus.published)).all()
     )
@@ -259,8 +259,8 @@ def swaps_page(request: Request, session: SessionDep, user: SwapPage) -> HTMLRes
         }
     )
     context = {
-        "swaps": swaps,
-        "pending": [s for s in swaps if s.status is SwapStatus.pending],
+        "swaps": requests,
+        "pending": [s for s in requests if s.status is SwapStatus.pending],
         "published": published,
         "people": people,
         "names": names,

@@ -25,7 +25,7 @@ from api.deps import (
 from core.errors import ValidationFailed
 from core.preconditions import tag_of
 from core.types import MAX_ID, Code
-from oncall import changes, ical, layers, planning, publishing, rosters
+from oncall import changes, ical, layers, planning, publishing, rosters, swaps
 from oncall.directory import person_public
 from oncall.models import Person
 from oncall.roster_models import (
@@ -483,7 +483,7 @@ def list_swaps(
     _: RosterReader,
     swap_status: Annotated[SwapStatus | None, Query(alias="status")] = None,
 ) -> list[SwapPublic]:
-    return [SwapPublic.model_validate(s) for s in changes.list_swaps(session, status=swap_status)]
+    return [SwapPublic.model_validate(s) for s in swaps.list_swaps(session, status=swap_status)]
 
 
 @router.post("/swaps", status_code=status.HTTP_201_CREATED, summary="Request a swap of two shifts")
@@ -491,7 +491,7 @@ def request_swap(
     session: SessionDep, clock: ClockDep, who: SwapRequester, body: SwapCreate
 ) -> SwapPublic:
     return SwapPublic.model_validate(
-        changes.request_swap(session, data=body, actor=who.name, now=clock.now())
+        swaps.request_swap(session, data=body, actor=who.name, now=clock.now())
     )
 
 
@@ -506,7 +506,7 @@ def _person_of(session: Session, who: Principal) -> int | None:
 def approve_swap(
     session: SessionDep, clock: ClockDep, settings: SettingsDep, who: SwapDecider, swap_id: Id
 ) -> SwapPublic:
-    swap = changes.decide_swap(
+    swap = swaps.decide_swap(
         session,
         swap_id=swap_id,
         approve=True,
@@ -522,7 +522,7 @@ def approve_swap(
 def reject_swap(
     session: SessionDep, clock: ClockDep, settings: SettingsDep, who: SwapDecider, swap_id: Id
 ) -> SwapPublic:
-    swap = changes.decide_swap(
+    swap = swaps.decide_swap(
         session,
         swap_id=swap_id,
         approve=False,

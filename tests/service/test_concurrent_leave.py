@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from core.db import write_session
 from core.errors import Conflict, ValidationFailed
-from oncall import changes, planning, publishing
+from oncall import changes, planning, publishing, swaps
 from oncall.roster_models import (
     LeaveCreate,
     OncallOverride,
@@ -85,7 +85,7 @@ def test_a_swap_approved_beside_leave_for_its_day_is_refused(
         RosterStatus.published,
     )
     with write_session(engine) as session:
-        swap = changes.request_swap(
+        swap = swaps.request_swap(
             session,
             data=SwapCreate(
                 roster_id=roster_id,
@@ -100,7 +100,7 @@ def test_a_swap_approved_beside_leave_for_its_day_is_refused(
     swap_id = swap.id or 0
     approve = Writer(
         engine,
-        lambda s: changes.decide_swap(
+        lambda s: swaps.decide_swap(
             s, swap_id=swap_id, approve=True, actor="planner-b", now=LATER, tz=SHANGHAI
         ),
     )
@@ -111,7 +111,7 @@ def test_a_swap_approved_beside_leave_for_its_day_is_refused(
         approve.join()
 
     with Session(engine) as session:
-        assert changes.get_swap(session, swap_id=swap_id).status is SwapStatus.pending
+        assert swaps.get_swap(session, swap_id=swap_id).status is SwapStatus.pending
 
 
 def test_a_repair_published_beside_leave_during_it_is_refused(

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from api import demo
 from core.db import write_session
 from core.errors import Conflict, ValidationFailed
-from oncall import changes, publishing
+from oncall import changes, publishing, swaps
 from oncall.models import Person, Unit
 from oncall.roster_models import (
     OncallOverride,
@@ -27,6 +27,7 @@ from oncall.roster_models import (
     RosterStatus,
     ShiftType,
     SwapCreate,
+    SwapRequestRow,
     SwapStatus,
 )
 from tests.concurrency import Writer, committed_engine
@@ -173,7 +174,7 @@ def test_a_swap_approved_and_rejected_at_once_is_decided_once(
         RosterStatus.published,
     )
     with write_session(engine) as session:
-        swap = changes.request_swap(
+        swap = swaps.request_swap(
             session,
             data=SwapCreate(
                 roster_id=roster_id,
@@ -189,7 +190,7 @@ def test_a_swap_approved_and_rejected_at_once_is_decided_once(
     swap_id = swap.id
 
     def decide(session: Session, approve: bool, actor: str) -> object:
-        return changes.decide_swap(
+        return swaps.decide_swap(
             session, swap_id=swap_id, approve=approve, actor=actor, now=LATER, tz=SHANGHAI
         )
 
@@ -201,7 +202,5 @@ def test_a_swap_approved_and_rejected_at_once_is_decided_once(
         second.join()
 
     with Session(engine) as session:
-        swaps = session.exec(
-            select(changes.SwapRequestRow).where(col(changes.SwapRequestRow.id) == swap_id)
-        ).all()
-        assert [(s.status, s.decided_by) for s in swaps] == [(SwapStatus.approved, "planner-a")]
+        stored = session.exec(select(SwapRequestRow).where(col(SwapRequestRow.id) == swap_id)).all()
+        assert [(s.status, s.decided_by) for s in stored] == [(SwapStatus.approved, "planner-a")]

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from api import demo
 from core.users import Role
-from oncall import changes
+from oncall import changes, swaps
 from oncall.models import Person, Unit
 from oncall.roster_models import (
     OverrideCreate,
@@ -90,7 +90,7 @@ def test_grid_print_and_export_show_approved_swaps_and_mark_them(
     roster, people, _ = _published(session)
     assert roster.id is not None
     yang, hu = people["杨帆"], people["胡军"]
-    swap = changes.request_swap(
+    swap = swaps.request_swap(
         session,
         data=SwapCreate(
             roster_id=roster.id,
@@ -103,7 +103,7 @@ def test_grid_print_and_export_show_approved_swaps_and_mark_them(
         now=T0,
     )
     assert swap.id is not None
-    changes.decide_swap(session, swap_id=swap.id, approve=True, actor="test", now=T0, tz=TZ)
+    swaps.decide_swap(session, swap_id=swap.id, approve=True, actor="test", now=T0, tz=TZ)
     make_user(session, role=Role.viewer, username="grid-viewer")
     client.post("/login", data={"username": "grid-viewer", "password": TEST_PASSWORD})
     for path in (f"/rosters/{roster.id}", f"/rosters/{roster.id}/print"):
@@ -171,7 +171,7 @@ def test_the_leader_on_duty_decides_swaps_on_the_swaps_page(
 ) -> None:
     """DOMAIN.md §5: swaps are approved by the duty leader; a duty officer only asks."""
     roster, people, _ = _published(session)
-    swap = changes.request_swap(
+    swap = swaps.request_swap(
         session,
         data=SwapCreate(
             roster_id=roster.id or 0,

@@ -1,0 +1,142 @@
+"""Swap requests between two people of a published roster: requested, then approved (checked
+against the unit's hard rules on both people's effective plans, `changes.check_takes`) or
+rejected; approved by someone other than the two people swapping (DOMAIN.md §5: by the duty
+leader). Each step holds the duty plan's lock (`changes.lock_plan`) to its commit and is
+audited. Publishing a new version carries swaps over (`oncall.publishing`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from oncall import changes, layers
+from oncall.roster_models import (
+    Roster,
+    RosterAssignment,
+    RosterStatus,
+    SwapCreate,
+    SwapRequestRow,
+    SwapStatus,
+)
+
+
+def request_swap(
+    session: Session, *, data: SwapCreate, actor: str, now: datetime
+) -> SwapRequestRow:
+    changes.lock_plan(session)
+    roster = session.get(Roster, data.roster_id)
+    if roster is None or roster.status is not RosterStatus.published:
+        raise ValidationFailed("roster_id", "swaps apply to a published roster")
+    for person_field, day_field in (("a_person_id", "a_day"), ("b_person_id", "b_day")):
+        person_id, day = getattr(data, person_field), getattr(data, day_field)
+        changes.active_person(session, person_id, person_field)
+        if (
+            session.exec(
+                select(RosterAssignment).where(
+                    RosterAssignment.roster_id == roster.id,
+                    RosterAssignment.person_id == person_id,
+                    RosterAssignment.day == day,
+                )
+            ).first()
+            is None
+        ):
+            raise ValidationFailed(day_field, f"person {person_id} has no shift on {day}")
+    if data.a_person_id == data.b_person_id:
+        raise ValidationFailed("b_person_id", "a swap needs two different people")
+    swap = SwapRequestRow(
+        **data.model_dump(), status=SwapStatus.pending, requested_by=actor, requested_at=now
+    )
+    session.add(swap)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="swap.request",
+        entity_type="roster",
+        entity_id=roster.id,
+        after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return swap
+
+
+def get_swap(session: Session, *, swap_id: int) -> SwapRequestRow:
+    swap = session.get(SwapRequestRow, swap_id)
+    if swap is None:
+        raise NotFound(f"swap request {swap_id} not found")
+    return swap
+
+
+def list_swaps(session: Session, *, status: SwapStatus | None = None) -> list[SwapRequestRow]:
+    query = select(SwapRequestRow).order_by(col(SwapRequestRow.id).desc())
+    if status is not None:
+        query = query.where(SwapRequestRow.status == status)
+    return list(session.exec(query).all())
+
+
+def decide_swap(
+    session: Session,
+    *,
+    swap_id: int,
+    approve: bool,
+    actor: str,
+    now: datetime,
+    tz: ZoneInfo,
+    actor_person_id: int | None = None,
+) -> SwapRequestRow:
+    """Approve (checked against the rules) or reject a pending swap. A swap is approved by
+    someone other than the two people swapping (DOMAIN.md §5: by the duty leader), so the
+    person behind `actor` may reject (withdraw) their own swap but not approve it."""
+    changes.lock_plan(session)
+    swap = get_swap(session, swap_id=swap_id)
+    if swap.status is not SwapStatus.pending:
+        raise Conflict(f"the swap request is already {swap.status.value}")
+    if approve and actor_person_id in (swap.a_person_id, swap.b_person_id):
+        raise Forbidden("a swap is approved by someone other than the two people swapping")
+    if approve:
+        roster = session.get(Roster, swap.roster_id)
+        if roster is None or roster.status is not RosterStatus.published:
+            state = "gone" if roster is None else roster.status.value
+            raise Conflict(
+                f"roster {swap.roster_id} is {state}, not published: "
+                "the swap can no longer be approved"
+            )
+        a_shift = layers.shift_of(session, swap.roster_id, swap.a_person_id, swap.a_day)
+        b_shift = layers.shift_of(session, swap.roster_id, swap.b_person_id, swap.b_day)
+        changes.check_takes(
+            session,
+            person_id=swap.a_person_id,
+            day=swap.b_day,
+            shift=b_shift,
+            field="a_person_id",
+            tz=tz,
+            giving_up=(swap.a_day, a_shift),
+        )
+        changes.check_takes(
+            session,
+            person_id=swap.b_person_id,
+            day=swap.a_day,
+            shift=a_shift,
+            field="b_person_id",
+            tz=tz,
+            giving_up=(swap.b_day, b_shift),
+        )
+    swap.status = SwapStatus.approved if approve else SwapStatus.rejected
+    swap.decided_by, swap.decided_at = actor, now
+    session.add(swap)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action=f"swap.{swap.status.value}",
+        entity_type="roster",
+        entity_id=swap.roster_id,
+        after={"swap_id": swap.id, "status": swap.status.value},
+    )
+    session.commit()
+    return swap
