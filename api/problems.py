@@ -197,9 +197,30 @@ def driver_reason(exc: Exception) -> str:
     return lines[0] if lines else type(origin).__name__
 
 
+# PostgreSQL rolled the transaction back to settle a race: a deadlock, or a serialization failure
+_CONCURRENT_CHANGE_STATES = frozenset({"40P01", "40001"})
+
+
 def _on_database_unavailable(request: Request, exc: Exception) -> Response:
     """The database refused the connection or the statement (down, dropped, restarting,
-    locked past the busy timeout): a 503 the client may retry, one log line, no traceback."""
+    locked past the busy timeout): a 503 the client may retry, one log line, no traceback.
+    A transaction the database rolled back to settle a race with another one (deadlock,
+    serialization failure) is a 409 the client may retry at once: nothing was written."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONCURRENT_CHANGE_STATES:
+        log.warning(
+            "concurrent change request_id=%s path=%s: %s",
+            getattr(request.state, "request_id", None),
+            request.url.path,
+            driver_reason(exc),
+        )
+        return problem(
+            request,
+            status=409,
+            code="concurrent_change",
+            title="Conflict",
+            detail="another change to the same records was made at the same moment; nothing "
+            "was saved: try again",
+        )
     log.warning(
         "database unavailable request_id=%s path=%s: %s",
         getattr(request.state, "request_id", None),
