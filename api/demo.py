@@ -73,6 +73,16 @@ DISTRICTS = [
     ("d-gaoxin", "高新区市场监督管理局", "高新区"),
 ]
 
+# The duty phones the centre and the district bureaus publish (DOMAIN.md §5, TZ50 Art. 13).
+DUTY_PHONES = {
+    "intake": "+8653186012315",
+    "d-chengdong": "+8653186010001",
+    "d-chengxi": "+8653186010002",
+    "d-chengnan": "+8653186010003",
+    "d-chengbei": "+8653186010004",
+    "d-gaoxin": "+8653186010005",
+}
+
 FIELD_OFFICES = [
     ("fo-chengdong-dongguan", "城东区东关市场监管所", "城东区", "d-chengdong"),
     ("fo-chengxi-xiguan", "城西区西关市场监管所", "城西区", "d-chengxi"),
@@ -159,7 +169,13 @@ def seed(session: Session, *, now: datetime) -> bool:
     for code, name, district in SECTIONS:
         unit = directory.create_unit(
             session,
-            data=UnitCreate(code=code, name=name, kind=UnitKind.section, district=district),
+            data=UnitCreate(
+                code=code,
+                name=name,
+                kind=UnitKind.section,
+                district=district,
+                phone=DUTY_PHONES.get(code),
+            ),
             actor=ACTOR,
             now=now,
         )
@@ -168,7 +184,13 @@ def seed(session: Session, *, now: datetime) -> bool:
     for code, name, district in DISTRICTS:
         unit = directory.create_unit(
             session,
-            data=UnitCreate(code=code, name=name, kind=UnitKind.district, district=district),
+            data=UnitCreate(
+                code=code,
+                name=name,
+                kind=UnitKind.district,
+                district=district,
+                phone=DUTY_PHONES.get(code),
+            ),
             actor=ACTOR,
             now=now,
         )

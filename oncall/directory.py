@@ -29,6 +29,7 @@ from oncall.models import (
     SkillCreate,
     Unit,
     UnitCreate,
+    UnitKind,
     UnitUpdate,
 )
 
@@ -64,6 +65,15 @@ def _check_parent(session: Session, *, parent_id: int | None, unit_id: int | Non
             raise ValidationFailed("parent_id", "a unit cannot be its own ancestor")
         parent = session.get(Unit, ancestor)
         ancestor = parent.parent_id if parent else None
+
+
+def duty_phones(session: Session) -> list[Unit]:
+    """The active units with a duty phone, the centre's sections first, then district bureaus
+    and field offices, each by code: the phones a bureau publishes for accident reports
+    (DOMAIN.md §5, TZ50 Art. 13)."""
+    order = {UnitKind.section: 0, UnitKind.district: 1, UnitKind.field_office: 2}
+    units = [u for u in list_units(session) if u.phone]
+    return sorted(units, key=lambda u: (order[u.kind], u.code))
 
 
 def create_unit(session: Session, *, data: UnitCreate, actor: str, now: datetime) -> Unit:

@@ -67,6 +67,15 @@ class UnitUpdate(SQLModel):
     is_active: StrictBool | None = None
 
 
+class DutyPhonePublic(SQLModel):
+    """A unit's published duty phone (值班电话)."""
+
+    unit_id: int
+    name: str
+    district: str | None
+    phone: str
+
+
 class UnitPublic(SQLModel):
     id: int
     code: str

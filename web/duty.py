@@ -151,6 +151,7 @@ def _duty_context(session: Session, user: WebUser, now: datetime, tz: ZoneInfo) 
         if user.person_id
         else [],
         "on_duty": on_duty_now(session, now=now, tz=tz),
+        "duty_phones": directory.duty_phones(session),
         "my_incidents": mine,
         "other_incidents": others,
     }

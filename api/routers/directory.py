@@ -1,4 +1,6 @@
-"""Organisation directory: units, skills, people and their contact methods."""
+"""Organisation directory: units, skills, people and their contact methods; and the units'
+published duty phones, the one part readable without signing in (a bureau publishes them for
+accident reports, DOMAIN.md §5)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from oncall import directory
 from oncall.models import (
     ContactCreate,
     ContactPublic,
+    DutyPhonePublic,
     DutyRole,
     PersonCreate,
     PersonPublic,
@@ -35,6 +38,14 @@ def list_units(
 ) -> list[UnitPublic]:
     units = directory.list_units(session, include_inactive=include_inactive)
     return [UnitPublic.model_validate(u) for u in units]
+
+
+@router.get("/duty-phones", summary="Published duty phones of the units (no authentication)")
+def duty_phones(session: SessionDep) -> list[DutyPhonePublic]:
+    return [
+        DutyPhonePublic(unit_id=u.id or 0, name=u.name, district=u.district, phone=u.phone or "")
+        for u in directory.duty_phones(session)
+    ]
 
 
 @router.post("/units", status_code=status.HTTP_201_CREATED, summary="Create a unit")

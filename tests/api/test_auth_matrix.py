@@ -18,7 +18,11 @@ from api.deps import Require
 from core.config import RunMode, Settings
 from core.users import ROLE_PERMISSIONS, Permission, Role
 
-PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
+PUBLIC = {
+    ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/auth/token"),
+    ("GET", "/api/v1/duty-phones"),  # published for accident reports (DOMAIN.md §5)
+}
 PATH_VALUES = {"day": "2026-12-01"}
 
 

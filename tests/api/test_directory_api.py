@@ -134,3 +134,41 @@ def test_every_change_is_in_the_audit_log(client: TestClient, auth_headers: Head
     assert "受理科" in entries[0]["before"] and "受理一科" in entries[0]["after"]
     chain = client.get("/api/v1/audit/verify", headers=auth_headers(Role.leader)).json()
     assert chain["ok"] is True and chain["entries"] >= 2
+
+
+def test_duty_phones_are_published_without_signing_in(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    admin = auth_headers(Role.admin)
+    units = [
+        ("zz-bureau", "district", "城东区市场监督管理局", "+8653186010001"),
+        ("aa-office", "field_office", "东关市场监管所", "+8653186010009"),
+        ("intake", "section", "受理科", "+8653186012315"),
+        ("quiet", "section", "信息科", None),
+    ]
+    ids = {}
+    for code, kind, name, phone in units:
+        created = client.post(
+            "/api/v1/units",
+            json={"code": code, "kind": kind, "name": name, "phone": phone},
+            headers=admin,
+        )
+        assert created.status_code == 201, created.text
+        ids[code] = created.json()["id"]
+    closed = client.post(
+        "/api/v1/units",
+        json={"code": "closed", "kind": "district", "name": "旧局", "phone": "+8653186010099"},
+        headers=admin,
+    ).json()
+    archived = client.patch(
+        f"/api/v1/units/{closed['id']}", json={"is_active": False}, headers=admin
+    )
+    assert archived.status_code == 200, archived.text
+    # no token: the centre's sections first, then district bureaus, then field offices
+    listed = client.get("/api/v1/duty-phones")
+    assert listed.status_code == 200
+    assert [(p["unit_id"], p["phone"]) for p in listed.json()] == [
+        (ids["intake"], "+8653186012315"),
+        (ids["zz-bureau"], "+8653186010001"),
+        (ids["aa-office"], "+8653186010009"),
+    ]

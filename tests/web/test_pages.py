@@ -187,3 +187,15 @@ def test_chinese_pages_word_the_calendar_warning_and_the_handover_people(
     assert "No official" not in home
     handovers = client.get("/duty/log").text
     assert "<th>交班人</th><th>接班人</th>" in handovers
+
+
+def test_the_duty_page_lists_the_published_duty_phones(
+    client: TestClient, session: Session, roster_id: int
+) -> None:
+    _sign_in(client, session, Role.duty_officer)
+    page = client.get("/duty").text
+    listed = page[page.index('id="duty-phones"') :].split("</section>")[0]
+    # the centre's duty phone first, then the district bureaus' (the demo's numbers)
+    assert listed.index("受理科") < listed.index("城东区市场监督管理局")
+    assert 'href="tel:+8653186012315"' in listed and "+8653186010001" in listed
+    assert "信息科" not in listed  # no phone, not listed
