@@ -146,10 +146,23 @@
     return null;
   }
 
+  // A field's error is its description (aria-describedby), beside any hint it already had.
+  var errorIds = 0;
+  function describedBy(input, id, on) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) { return x && x !== id; });
+    if (on) { ids.push(id); }
+    if (ids.length) { input.setAttribute("aria-describedby", ids.join(" ")); } else { input.removeAttribute("aria-describedby"); }
+  }
+
   function clearErrors(form) {
     form.querySelectorAll(".ferror").forEach(function (el) { el.textContent = ""; });
     form.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); });
-    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      var box = el.closest("[data-field]");
+      var slot = box ? box.querySelector(".ferror") : null;
+      if (slot && slot.id) { describedBy(el, slot.id, false); }
+    });
     var status = form.querySelector(".form-status");
     if (status) { status.textContent = ""; status.classList.remove("error", "ok"); }
   }
@@ -183,7 +196,7 @@
   }
 
   function showProblem(form, problem) {
-    var first = null;
+    var invalid = [];
     var marked = [];
     var unplaced = [];
     (problem.errors || []).forEach(function (err) {
@@ -196,9 +209,15 @@
       slot.textContent = slot.textContent ? slot.textContent + "; " + text : text;
       if (marked.indexOf(box) < 0) { marked.push(box); }
       if (input) {
+        if (!slot.id) { slot.id = "dd-error-" + (++errorIds); }
         input.setAttribute("aria-invalid", "true");
-        if (!first) { first = input; }
+        describedBy(input, slot.id, true);
+        if (invalid.indexOf(input) < 0) { invalid.push(input); }
       }
+    });
+    var first = null;  // the first marked field in the order of the form, not of the errors
+    invalid.forEach(function (input) {
+      if (!first || first.compareDocumentPosition(input) & Node.DOCUMENT_POSITION_PRECEDING) { first = input; }
     });
     var status = form.querySelector(".form-status");
     var parts = [];
