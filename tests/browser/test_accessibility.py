@@ -9,7 +9,60 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import LiveServer, sign_in
+
+_FOCUSED_IN = "(id) => document.getElementById(id).contains(document.activeElement)"
+_FOCUSED_ACTION = "() => document.activeElement.getAttribute('data-action')"
+
+
+def _incident(live_server: LiveServer, title: str, category: str, place: str) -> int:
+    with live_server.api("coordinator") as api:
+        created = api.post(
+            "/api/v1/incidents",
+            json={"title": title, "category": category, "severity": "III", "place": place},
+        )
+        assert created.status_code == 201, created.text
+        return int(created.json()["id"])
+
+
+def test_a_new_incident_is_announced_and_the_focus_stays_on_acknowledge(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    first = _incident(live_server, "电梯困人", "special_equipment", "东关路12号")
+    page, _ = open_page()
+    sign_in(page, "duty_officer")
+    page.goto("/duty")
+    ack = f"/api/v1/incidents/{first}/ack"
+    page.locator(f'#my-incidents button[data-action="{ack}"]').focus()
+    _incident(live_server, "餐馆疑似食物中毒", "food_safety", "幸福路88号")
+    # the poll swaps the list in: the focus is not moved, the new incident is read out
+    expect(page.locator("#duty-incidents")).to_contain_text("餐馆疑似食物中毒")
+    assert page.evaluate(_FOCUSED_ACTION) == ack
+    expect(page.locator("#dd-announce")).to_contain_text("餐馆疑似食物中毒")
+    expect(page.locator("#dd-announce")).to_have_attribute("aria-live", "polite")
+    page.keyboard.press("Enter")  # acknowledged: the button goes, the place in the page stays
+    expect(page.locator(f'button[data-action="{ack}"]')).to_have_count(0)
+    expect(page.locator("#dd-announce")).to_contain_text("已确认")
+    assert page.evaluate(_FOCUSED_IN, "duty-incidents")
+
+
+def test_the_incident_timeline_is_announced_without_moving_the_focus(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    incident = _incident(live_server, "电梯困人", "special_equipment", "东关路12号")
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto(f"/incidents/{incident}")
+    page.locator("#ack-button").focus()
+    expect(page.locator("#timeline li")).not_to_have_count(0)
+    with live_server.api("duty_officer") as api:  # acknowledged elsewhere (by the duty officer)
+        assert api.post(f"/api/v1/incidents/{incident}/ack").status_code == 200
+    expect(page.locator("#incident-status")).to_have_attribute("data-status", "acknowledged")
+    # the button under the focus is gone: the focus stays in the live part, not on the page
+    assert page.evaluate(_FOCUSED_IN, "incident-live")
+    expect(page.locator("#dd-announce")).to_contain_text("已确认")
+    page.keyboard.press("Tab")
+    expect(page.locator("#incident-live button").first).to_be_focused()
 
 
 def test_field_errors_describe_their_field_and_focus_the_first_in_the_form(

@@ -19,6 +19,11 @@
  *   suggestion for the text of those fields of its form as they are typed.
  * - <el data-refresh="/fragment" data-interval="2000"> polls an HTML fragment and swaps it
  *   in (skipped while the tab is hidden, or while someone types in it with data-keep-inputs).
+ *   The keyboard focus stays where it was: on the same control in the new content (found by
+ *   its id, or its data-action / data-api / name / href and those of the rows around it), else
+ *   on the region itself, never dropped to the page. data-announce="li.ev" names the items
+ *   whose arrival is read out, politely, through the page's #dd-announce (data-say, else the
+ *   item's text) when its text was not in the region before the swap.
  */
 (function () {
   "use strict";
@@ -303,10 +308,9 @@
         if (box) { box.textContent = message; box.hidden = false; }
         if (form.hasAttribute("data-reload")) { window.location.reload(); return; }
         var region = form.closest("[data-refresh]");
-        if (region) {  // sent: clear it, so the live region (data-keep-inputs) updates again
-          form.reset();
-          if (form.contains(document.activeElement)) { document.activeElement.blur(); }
-          refresh(region, true);
+        if (region) {  // sent: clear it, so the live region (data-keep-inputs) updates again;
+          form.reset();  // the focus goes to the form's button, out of the typing field
+          refresh(region, true, button ? focusKey(region, button) : null);
         }
       });
   }
@@ -329,6 +333,8 @@
     if (el.hasAttribute("data-print")) { window.print(); return; }
     event.preventDefault();
     if (el.hasAttribute("data-confirm") && !window.confirm(t("confirm", "Are you sure?"))) { return; }
+    var region = el.closest("[data-refresh]");
+    var place = region ? focusKey(region, el) : null;  // disabling the button drops its focus
     el.disabled = true;
     callApi(el.getAttribute("data-method") || "POST", el.getAttribute("data-action")).then(function (result) {
       el.disabled = false;
@@ -340,8 +346,7 @@
         if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
         return;
       }
-      var region = el.closest("[data-refresh]");
-      if (region) { refresh(region, true); } else { window.location.reload(); }
+      if (region) { refresh(region, true, place); } else { window.location.reload(); }
     });
   }
 
@@ -356,7 +361,51 @@
     });
   }
 
-  function refresh(region, force) {
+  // Where the focus is inside a live region, said so that it can be found again in the new
+  // content: "tag[attr=value]" for the control and each identified element around it.
+  var IDENTITY = ["data-action", "data-api", "name", "href", "data-incident", "data-notification",
+    "data-handover", "data-report", "data-complaint", "data-person"];
+  function cssValue(value) { return '"' + String(value).replace(/["\\]/g, "\\$&") + '"'; }
+  function focusKey(region, el) {
+    if (!el || el === region || !region.contains(el)) { return null; }
+    var parts = [];
+    for (var node = el; node && node !== region; node = node.parentElement) {
+      if (node.id) { parts.unshift("#" + CSS.escape(node.id)); break; }
+      var attr = IDENTITY.filter(function (name) { return node.hasAttribute(name); })[0];
+      if (attr) { parts.unshift(node.tagName.toLowerCase() + "[" + attr + "=" + cssValue(node.getAttribute(attr)) + "]"); }
+      else if (node === el) { parts.unshift(node.tagName.toLowerCase()); }
+    }
+    return parts.join(" ");
+  }
+  function restoreFocus(region, key) {
+    var el = null;
+    try { el = region.querySelector(key); } catch (e) { el = null; }
+    if (!el || el.disabled || el.hidden) {  // gone (an acknowledged incident's button): keep the place
+      if (!region.hasAttribute("tabindex")) { region.setAttribute("tabindex", "-1"); }
+      el = region;
+    }
+    el.focus({ preventScroll: true });
+  }
+
+  var ANNOUNCE_MAX = 3;  // more new items at once are counted, not read one by one
+  function announced(region) {
+    var selector = region.getAttribute("data-announce");
+    if (!selector) { return []; }
+    return Array.prototype.map.call(region.querySelectorAll(selector), function (el) {
+      return (el.getAttribute("data-say") || el.textContent).replace(/\s+/g, " ").trim();
+    }).filter(function (text) { return text; });
+  }
+  function announceNew(region, before) {
+    var box = document.getElementById("dd-announce");
+    var fresh = announced(region).filter(function (text) { return before.indexOf(text) < 0; });
+    if (!box || !fresh.length) { return; }
+    var sep = t("sentence_sep", ". ");
+    var text = fresh.slice(0, ANNOUNCE_MAX).join(sep);
+    if (fresh.length > ANNOUNCE_MAX) { text += sep + fill(t("more_new", "%(n)s more"), { n: fresh.length - ANNOUNCE_MAX }); }
+    box.textContent = box.textContent === text ? text + "\u00a0" : text;  // read again if repeated
+  }
+
+  function refresh(region, force, focusHint) {
     if (!force && (document.hidden || busy(region) || region._loading)) { return; }
     region._loading = true;
     fetch(region.getAttribute("data-refresh"), {
@@ -369,7 +418,13 @@
       region._loading = false;
       if (html === null || html === undefined || html === region._last) { return; }
       region._last = html;
+      var active = document.activeElement;
+      var dropped = !active || active === document.body;  // a disabled button lost it
+      var key = focusKey(region, active) || (dropped ? focusHint : null);
+      var before = announced(region);
       region.innerHTML = html;
+      if (key) { restoreFocus(region, key); }
+      announceNew(region, before);
       if (region.querySelector("[data-reload-page]")) { window.location.reload(); }
     });
   }
