@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
+from tests.browser import a11y
 from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.test_layout_and_forms import PAGES, demo_items  # noqa: F401 - fixture
+
+#: Pages beyond each login's daily list in test_layout_and_forms.PAGES.
+MORE_PAGES = {"leader": ["/warnings", "/reports"], "coordinator": ["/complaints/1"]}
 
 _FOCUSED_IN = "(id) => document.getElementById(id).contains(document.activeElement)"
 _FOCUSED_ACTION = "() => document.activeElement.getAttribute('data-action')"
@@ -23,6 +29,42 @@ def _incident(live_server: LiveServer, title: str, category: str, place: str) ->
         )
         assert created.status_code == 201, created.text
         return int(created.json()["id"])
+
+
+@pytest.mark.usefixtures("demo_items")
+def test_daily_pages_pass_the_text_contrast_check(open_page: Any, live_server: LiveServer) -> None:
+    incident = _incident(live_server, "电梯困人", "special_equipment", "东关路12号")
+    roster = live_server.published_roster()
+    findings: list[str] = []
+    for login, paths in PAGES:
+        extra = MORE_PAGES.get(login, []) + {
+            "planner": [f"/rosters/{roster.id}"],
+            "coordinator": [f"/incidents/{incident}"],
+        }.get(login, [])
+        for locale, lang in (("zh-CN", "zh-CN"), ("en", "en")):
+            page, _ = open_page(locale)
+            sign_in(page, login)
+            if locale == "en":
+                page.goto("/lang/en?next=/")
+            for path in paths + extra:
+                page.goto(path)
+                found = a11y.text_contrast(page)
+                findings += [f"{path} ({login}, {lang}): {f}" for f in found]
+            page.context.close()
+    assert findings == [], "\n".join(findings)
+
+
+def test_the_focus_ring_shows_on_the_header_and_the_menu(open_page: Any) -> None:
+    page, _ = open_page()
+    sign_in(page, "duty_officer")
+    page.goto("/duty")
+    weak: list[str] = []
+    for _ in range(16):  # skip link, brand, languages, sign out, the whole menu
+        page.keyboard.press("Tab")
+        problem = a11y.focus_ring(page)
+        if problem:
+            weak.append(problem)
+    assert weak == [], "\n".join(weak)
 
 
 def test_a_new_incident_is_announced_and_the_focus_stays_on_acknowledge(
