@@ -157,7 +157,7 @@ def render(
         "csrf": user.csrf if user else "",
         "lang": locale,
         "html_lang": HTML_LANG[locale],
-        "languages": [(code, LANGUAGE_NAMES[code]) for code in LOCALES],
+        "languages": [(code, LANGUAGE_NAMES[code], HTML_LANG[code]) for code in LOCALES],
         "here": here,
         "now": now,
         "now_local": local_now.strftime("%Y-%m-%d %H:%M"),

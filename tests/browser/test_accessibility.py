@@ -32,7 +32,9 @@ def _incident(live_server: LiveServer, title: str, category: str, place: str) ->
 
 
 @pytest.mark.usefixtures("demo_items")
-def test_daily_pages_pass_the_text_contrast_check(open_page: Any, live_server: LiveServer) -> None:
+def test_daily_pages_pass_contrast_label_heading_and_landmark_checks(
+    open_page: Any, live_server: LiveServer
+) -> None:
     incident = _incident(live_server, "电梯困人", "special_equipment", "东关路12号")
     roster = live_server.published_roster()
     findings: list[str] = []
@@ -48,7 +50,7 @@ def test_daily_pages_pass_the_text_contrast_check(open_page: Any, live_server: L
                 page.goto("/lang/en?next=/")
             for path in paths + extra:
                 page.goto(path)
-                found = a11y.text_contrast(page)
+                found = a11y.structure(page, lang) + a11y.text_contrast(page)
                 findings += [f"{path} ({login}, {lang}): {f}" for f in found]
             page.context.close()
     assert findings == [], "\n".join(findings)
@@ -65,6 +67,13 @@ def test_the_focus_ring_shows_on_the_header_and_the_menu(open_page: Any) -> None
         if problem:
             weak.append(problem)
     assert weak == [], "\n".join(weak)
+
+
+def test_the_language_links_say_their_own_language(open_page: Any) -> None:
+    page, _ = open_page()
+    page.goto("/login")
+    expect(page.locator('a[data-lang="en"]')).to_have_attribute("lang", "en")
+    expect(page.locator('a[data-lang="zh_CN"]')).to_have_attribute("lang", "zh-CN")
 
 
 def test_a_new_incident_is_announced_and_the_focus_stays_on_acknowledge(

@@ -113,6 +113,9 @@ def test_grid_print_and_export_show_approved_swaps_and_mark_them(
         assert _cells(html, hu) == [("day", ""), (None, "day")], path
         assert _cells(html, people["王建国"]) == [("leader", None), ("leader", None)]
         assert html.count("adjusted") == 5 and "计划：白班" in html
+        # what the colour and the hover title show is also read out in each changed cell
+        said = re.findall(r'data-planned="\w*">\w*<span class="sr-only"> 计划：', html)
+        assert len(said) == html.count("data-planned=") == 4, path
     book = load_workbook(BytesIO(client.get(f"/rosters/{roster.id}/export.xlsx").content))
     sheet = book["值班表"]
     rows = {sheet.cell(row=r, column=1).value: r for r in range(1, sheet.max_row + 1)}
