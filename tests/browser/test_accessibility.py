@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from escalation.models import Incident
 from tests.browser import a11y
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_layout_and_forms import PAGES, demo_items  # noqa: F401 - fixture
@@ -142,3 +143,20 @@ def test_field_errors_describe_their_field_and_focus_the_first_in_the_form(
     expect(form.locator('input[name="submitter_name"]')).to_be_focused()
     expect(claim).not_to_have_attribute("aria-invalid", "true")
     expect(claim).to_have_accessible_description("")
+
+
+def test_a_reply_from_the_outbox_leaves_the_focus_on_its_button(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    incident = _incident(live_server, "电梯困人", "special_equipment", "东关路12号")
+    with live_server.session() as session:
+        code = session.get(Incident, incident).short_code  # type: ignore[union-attr]
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/outbox")
+    reply = page.locator(f'tr:has(a[href="/incidents/{incident}"]) form.reply').first
+    reply.locator('input[name="body"]').fill(f"{code} 确认")
+    reply.locator('input[name="body"]').press("Enter")
+    expect(page.locator("#outbox-answer")).not_to_be_empty()
+    # out of the typing field (so the outbox keeps updating), not dropped to the page
+    expect(page.locator("#outbox form.reply button:focus")).to_have_count(1)

@@ -310,6 +310,7 @@
         var region = form.closest("[data-refresh]");
         if (region) {  // sent: clear it, so the live region (data-keep-inputs) updates again;
           form.reset();  // the focus goes to the form's button, out of the typing field
+          if (button && form.contains(document.activeElement)) { button.focus({ preventScroll: true }); }
           refresh(region, true, button ? focusKey(region, button) : null);
         }
       });
