@@ -7,12 +7,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Enum, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime
-from core.types import LongText, OptionalShortText, PhoneNumber, ShortText
+from core.types import LongText, OptionalShortText, PhoneNumber, ShortText, StrictBool
 from escalation.engine import IncidentStatus
+from escalation.equipment import EquipmentType, LossYuan, PeopleCount
 from escalation.policy import Severity
 from oncall.dutylog_models import UTCInstant
 
@@ -107,6 +108,18 @@ class Incident(SQLModel, table=True):
     written_reported_at: datetime | None = Field(default=None, sa_column=_utc(True))
     duplicate_reports: int = 0
     escalate_requested: bool = False  # press 2 / "esc": the next tick climbs at once
+    # special-equipment accident details (TZ50 Art. 10; escalation.equipment), all optional
+    equipment_type: EquipmentType | None = Field(
+        default=None,
+        sa_column=Column(Enum(EquipmentType, native_enum=False, length=20), nullable=True),
+    )
+    equipment_user: str = Field(default="", max_length=200)  # the unit using the equipment
+    deaths: int | None = None
+    serious_injuries: int | None = None
+    people_at_risk: int | None = None  # trapped or otherwise at risk
+    direct_loss_yuan: int | None = Field(default=None, sa_column=Column(BigInteger))
+    measures_taken: str = Field(default="", sa_column=Column(Text, nullable=False))
+    explosion_or_overturn: bool = False  # a boiler/pressure vessel exploded, a crane overturned
 
 
 class IncidentEvent(SQLModel, table=True):
@@ -228,7 +241,33 @@ class NotifyRulesPublic(SQLModel):
     uses_step_rules: bool  # no rules of their own: each step's rules apply
 
 
-class IncidentCreate(SQLModel):
+class AccidentDetails(SQLModel):
+    """A special-equipment accident's details as reported (TZ50 Art. 10), all optional."""
+
+    equipment_type: EquipmentType | None = None
+    equipment_user: OptionalShortText = ""
+    deaths: PeopleCount | None = None
+    serious_injuries: PeopleCount | None = None
+    people_at_risk: PeopleCount | None = None
+    direct_loss_yuan: LossYuan | None = None
+    measures_taken: LongText = ""
+    explosion_or_overturn: StrictBool = False
+
+
+class AccidentDetailsUpdate(SQLModel):
+    """PATCH: the fields sent change (null clears one), the fields left out stay."""
+
+    equipment_type: EquipmentType | None = None
+    equipment_user: OptionalShortText | None = None
+    deaths: PeopleCount | None = None
+    serious_injuries: PeopleCount | None = None
+    people_at_risk: PeopleCount | None = None
+    direct_loss_yuan: LossYuan | None = None
+    measures_taken: LongText | None = None
+    explosion_or_overturn: StrictBool | None = None
+
+
+class IncidentCreate(AccidentDetails):
     title: ShortText
     category: Category
     severity: Severity
@@ -314,6 +353,19 @@ class IncidentPublic(SQLModel):
     next_wakeup_at: datetime | None
     duplicate_reports: int
     complaint_ref: str | None = None  # the complaint that opened it (complaints.service)
+    equipment_type: EquipmentType | None = None
+    equipment_user: str = ""
+    deaths: int | None = None
+    serious_injuries: int | None = None
+    people_at_risk: int | None = None
+    direct_loss_yuan: int | None = None
+    measures_taken: str = ""
+    explosion_or_overturn: bool = False
+    # the level the figures suggest (escalation.equipment; special equipment only), whether
+    # it is more severe than the incident's, and the TZ50 Art. 10 items not recorded yet
+    suggested_severity: Severity | None = None
+    suggests_raise: bool = False
+    report_items_missing: list[str] = []
     deduplicated: bool = False
     timeline: list[EventPublic] = []
     reports: list[IncidentReportPublic] = []

@@ -6,7 +6,7 @@ Invariants:
   opens, so editing a plan never changes a running escalation.
 - A second report of the same place and category within `DEDUP_WINDOW` attaches to the
   unresolved (open or acknowledged) incident with the reporter's details; a more severe one
-  raises the incident's level and plan (`_raise_severity`).
+  raises the incident's level and plan (`raise_severity`).
 - A new incident's short code is unique among unresolved incidents (`service.new_short_code`).
 - Openings are serialised (`OPENING_LOCK`, held to the commit), so that the same event
   reported at once to two instances still gives one incident, and two new incidents never
@@ -26,11 +26,12 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.db import advisory_lock
-from escalation import codec, engine, plans
+from core.errors import Conflict
+from escalation import codec, details, engine, plans
 from escalation.engine import IncidentStatus
 from escalation.models import Incident, IncidentCreate
 from escalation.policy import Severity, policy_to_dict
-from escalation.service import add_event, new_short_code, store_state, summary
+from escalation.service import add_event, get_incident, new_short_code, store_state, summary
 
 DEDUP_WINDOW = timedelta(minutes=30)
 OPENING_LOCK = "incident opening"
@@ -59,6 +60,7 @@ def open_incident_uncommitted(
     """`open_incident` inside the caller's transaction (the caller commits), e.g. an urgent
     complaint that opens its incident in the same commit; `complaint_ref` links it back
     (set only on a new incident: a deduplicated one keeps its first reference)."""
+    details.check(data.category, data.model_dump(include=set(details.FIELDS)))
     advisory_lock(session, OPENING_LOCK)
     if data.place:
         duplicate = session.exec(
@@ -97,6 +99,7 @@ def open_incident_uncommitted(
         opened_by=actor,
         complaint_ref=complaint_ref,
     )
+    details.apply(incident, data.model_dump(include=set(details.FIELDS)))
     session.add(incident)
     session.flush()
     assert incident.id is not None
@@ -115,7 +118,7 @@ def open_incident_uncommitted(
         action="incident.open",
         entity_type="incident",
         entity_id=incident.id,
-        after=summary(incident),
+        after=summary(incident) | details.details_of(incident),
     )
     session.flush()
     return incident, False
@@ -126,7 +129,7 @@ def _attach_duplicate(
 ) -> None:
     """Attach another report of the same event (open or acknowledged) to `incident`: the
     reporter's details go on the timeline and into the audit; a more severe report raises
-    the incident's level (`_raise_severity`)."""
+    the incident's level (`raise_severity`)."""
     assert incident.id is not None
     incident.duplicate_reports += 1
     session.add(incident)
@@ -136,7 +139,7 @@ def _attach_duplicate(
         "description": data.description,
         "caller_name": data.caller_name,
         "caller_phone": data.caller_phone,
-    }
+    } | data.model_dump(mode="json", include=set(details.FIELDS), exclude_defaults=True)
     caller = ", ".join(x for x in (data.caller_name, data.caller_phone or "") if x)
     add_event(
         session,
@@ -158,12 +161,18 @@ def _attach_duplicate(
         after=report,
     )
     if Severity(data.severity).rank < incident.severity.rank:
-        _raise_severity(session, incident, severity=Severity(data.severity), actor=actor, now=now)
+        raise_severity(session, incident, severity=Severity(data.severity), actor=actor, now=now)
     session.flush()
 
 
-def _raise_severity(
-    session: Session, incident: Incident, *, severity: Severity, actor: str, now: datetime
+def raise_severity(
+    session: Session,
+    incident: Incident,
+    *,
+    severity: Severity,
+    actor: str,
+    now: datetime,
+    reason: str = "a new report",
 ) -> None:
     """A more severe report: the incident takes the new level and its plan, as a duty centre
     would have done had the first report said so.
@@ -204,7 +213,7 @@ def _raise_severity(
         at=now,
         kind="severity_raised",
         actor=actor,
-        text=f"severity raised from {before['severity']} to {severity.value} by a new report: "
+        text=f"severity raised from {before['severity']} to {severity.value} by {reason}: "
         f"plan {plan.policy.name}{restart}; reports due {incident.initial_report_minutes} / "
         f"{incident.written_report_minutes} min after opening",
     )
@@ -222,3 +231,24 @@ def _raise_severity(
             "written_report_minutes": incident.written_report_minutes,
         },
     )
+
+
+def raise_to_suggested(
+    session: Session, *, incident_id: int, actor: str, now: datetime
+) -> Incident:
+    """Raise the incident to the level its figures suggest (409 when they suggest no more
+    severe level); pages and deadlines follow as for a more severe second report."""
+    incident = get_incident(session, incident_id=incident_id, for_update=True)
+    if incident.status is IncidentStatus.resolved:
+        raise Conflict(f"incident {incident_id} is resolved; reopen it first")
+    suggested = details.suggestion(incident)
+    if suggested is None or not details.suggests_raise(incident):
+        raise Conflict(
+            f"the figures suggest no level above {incident.severity.value} for incident "
+            f"{incident_id}"
+        )
+    raise_severity(
+        session, incident, severity=suggested, actor=actor, now=now, reason="its accident figures"
+    )
+    session.commit()
+    return incident

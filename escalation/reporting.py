@@ -20,6 +20,9 @@ Rules, checked in this order:
   made after the resolution is a 409 (news after the end goes in the final report); one made
   before it may be recorded afterwards.
 
+A special-equipment incident's report names, on the timeline and in the audit, the TZ50
+Art. 10 items the incident does not record yet (`missing_items`).
+
 The first initial and written reports' times are copied onto the incident
 (`initial_reported_at`, `written_reported_at`), which the reporting clocks and the duty
 statistics read.
@@ -37,7 +40,9 @@ from core.users import User
 from escalation import service
 from escalation.deadlines import ReportingClock, reporting_clocks
 from escalation.engine import IncidentStatus
+from escalation.equipment import missing_report_items
 from escalation.models import (
+    Category,
     Incident,
     IncidentReport,
     IncidentReportCreate,
@@ -58,6 +63,14 @@ def clocks(incident: Incident, *, now: datetime) -> list[ReportingClock]:
         incident.initial_reported_at,
         incident.written_reported_at,
     )
+
+
+def missing_items(incident: Incident) -> list[str]:
+    """A special-equipment incident's TZ50 Art. 10 items not recorded yet (none for other
+    categories): what its reports to superiors still lack."""
+    if incident.category is not Category.special_equipment:
+        return []
+    return list(missing_report_items(incident))
 
 
 def list_reports(session: Session, *, incident_id: int) -> list[IncidentReport]:
@@ -175,12 +188,17 @@ def record_report(
     session.flush()
     after = service.summary(incident) | _times(incident)
     after["report"] = made.model_dump(mode="json", exclude={"incident_id"})
+    text = _text(made, implied_initial, tz)
+    missing = missing_items(incident)
+    if missing:
+        after["report_items_missing"] = missing
+        text += f" (TZ50 Art. 10 items still missing: {', '.join(missing)})"
     service.commit_change(
         session,
         incident,
         before=before,
         kind="reported",
-        text=_text(made, implied_initial, tz),
+        text=text,
         actor=user.username,
         now=now,
         after=after,

@@ -29,9 +29,10 @@ from complaints import privacy
 from core.db import reading_from_here
 from core.types import MAX_ID
 from core.users import Role
-from escalation import opening, replies, reporting, service
+from escalation import details, opening, replies, reporting, service
 from escalation.engine import IncidentStatus
 from escalation.models import (
+    AccidentDetailsUpdate,
     EventPublic,
     Incident,
     IncidentCreate,
@@ -85,6 +86,8 @@ def masked_incident(public: IncidentPublic) -> IncidentPublic:
             "caller_name": privacy.mask_name(public.caller_name),
             "caller_phone": privacy.mask_phone(public.caller_phone),
             "description": privacy.mask_text_phones(public.description),
+            "equipment_user": privacy.mask_text_phones(public.equipment_user),
+            "measures_taken": privacy.mask_text_phones(public.measures_taken),
             "acknowledged_by": public.acknowledged_by
             and privacy.mask_text_phones(public.acknowledged_by),
             "timeline": [masked_event(e) for e in public.timeline],
@@ -105,6 +108,9 @@ def incident_public(
     clocks = reporting.clocks(incident, now=now)
     public = IncidentPublic(
         **incident.model_dump(exclude={"policy_json", "state_json"}),
+        suggested_severity=details.suggestion(incident),
+        suggests_raise=details.suggests_raise(incident),
+        report_items_missing=reporting.missing_items(incident),
         deduplicated=deduplicated,
         timeline=[
             EventPublic.model_validate(e)
@@ -219,6 +225,52 @@ def record_report(
         tz=settings.tz,
     )
     return IncidentReportPublic.model_validate(report)
+
+
+@router.patch(
+    "/incidents/{incident_id}/details",
+    summary="Set a special-equipment accident's details (TZ50 Art. 10)",
+    description=(
+        "The fields sent change (null clears one), the others stay; audited and on the "
+        "timeline. `equipment_type` and `explosion_or_overturn` only on a special-equipment "
+        "incident, the latter only for a boiler, pressure vessel or crane (422). The answer "
+        "shows `suggested_severity` (TZR Arts. 61-64) and whether it is above the incident's "
+        "level (`suggests_raise`); the level itself does not change."
+    ),
+)
+def update_details(
+    session: SessionDep,
+    clock: ClockDep,
+    who: IncidentWriter,
+    incident_id: Id,
+    body: AccidentDetailsUpdate,
+) -> IncidentPublic:
+    incident = details.update_details(
+        session, incident_id=incident_id, data=body, actor=who.name, now=clock.now()
+    )
+    return incident_public(session, incident, clock.now())
+
+
+@router.post(
+    "/incidents/{incident_id}/raise-to-suggested",
+    summary="Raise the level to the one the accident figures suggest",
+    description=(
+        "409 when the figures suggest no more severe level or the incident is resolved. "
+        "The new level's plan and deadlines apply as for a more severe second report."
+    ),
+)
+def raise_to_suggested(
+    session: SessionDep,
+    clock: ClockDep,
+    who: IncidentWriter,
+    incident_id: Id,
+    wake_dispatcher: DispatcherWaker,
+) -> IncidentPublic:
+    incident = opening.raise_to_suggested(
+        session, incident_id=incident_id, actor=who.name, now=clock.now()
+    )
+    wake_dispatcher()
+    return incident_public(session, incident, clock.now())
 
 
 @router.post("/incidents/{incident_id}/escalate", summary="Climb to the next step now")
