@@ -26,6 +26,7 @@ from core.types import MAX_ID
 from core.users import Permission
 from escalation import reporting, service
 from escalation.engine import IncidentStatus
+from escalation.equipment import EquipmentType
 from escalation.models import (
     Category,
     Incident,
@@ -73,6 +74,7 @@ def incident_view(
     caller = (public.caller_name, public.caller_phone or "")
     return {
         "incident": incident,
+        "public": public,  # the accident details, suggestion and missing items (masked)
         "caller": " ".join(c for c in caller if c),
         "description": public.description,
         "acknowledged_by": public.acknowledged_by,
@@ -156,6 +158,7 @@ def incident_detail(
         "dedup": dedup,
         "report_kinds": list(IncidentReportKind),
         "report_methods": list(ReportMethod),
+        "equipment_types": list(EquipmentType),
         "next_kind": next_kind,
         "next_method": (
             ReportMethod.written if next_kind is IncidentReportKind.written else ReportMethod.phone
