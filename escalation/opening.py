@@ -6,7 +6,10 @@ Invariants:
   opens, so editing a plan never changes a running escalation.
 - A second report of the same place and category within `DEDUP_WINDOW` attaches to the
   unresolved (open or acknowledged) incident with the reporter's details; a more severe one
-  raises the incident's level and plan (`raise_severity`).
+  raises the incident's level and plan (`raise_severity`), as does a person's explicit
+  "raise to the level the accident figures suggest" (`raise_to_suggested`, escalation.details).
+- Special-equipment details sent with the opening are checked first (`details.check`) and
+  set on a new incident; a repeat report's details go into its audit entry only.
 - A new incident's short code is unique among unresolved incidents (`service.new_short_code`).
 - Openings are serialised (`OPENING_LOCK`, held to the commit), so that the same event
   reported at once to two instances still gives one incident, and two new incidents never

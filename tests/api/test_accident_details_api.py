@@ -172,3 +172,23 @@ def test_reports_name_the_missing_items_and_viewers_see_masked_text(
     assert body["measures_taken"] == "已联系维保 13800001234"
     seen = client.get(url, headers=auth_headers(Role.viewer)).json()
     assert "13800001234" not in seen["measures_taken"]
+
+
+def test_a_repeat_reports_details_go_into_its_audit_only(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    first = _open(client, auth_headers, place="万达广场", deaths=0)
+    again = client.post(
+        "/api/v1/incidents",
+        json=LIFT | {"place": "万达广场", "deaths": 1, "equipment_type": "lift"},
+        headers=auth_headers(Role.coordinator),
+    )
+    assert again.status_code == 200 and again.json()["id"] == first["id"]
+    assert again.json()["deaths"] == 0  # the coordinator decides which figure holds
+    entries = client.get(
+        f"/api/v1/audit?entity_type=incident&entity_id={first['id']}",
+        headers=auth_headers(Role.admin),
+    ).json()
+    assert entries[0]["action"] == "incident.duplicate"
+    after = json.loads(entries[0]["after"])
+    assert after["deaths"] == 1 and after["equipment_type"] == "lift"
