@@ -30,6 +30,7 @@ statistics read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -81,6 +82,22 @@ def list_reports(session: Session, *, incident_id: int) -> list[IncidentReport]:
             .order_by(col(IncidentReport.reported_at), col(IncidentReport.id))
         ).all()
     )
+
+
+def reports_by_incident(
+    session: Session, *, incident_ids: Iterable[int]
+) -> dict[int, list[IncidentReport]]:
+    """`list_reports` of each of `incident_ids` in one query."""
+    ids = sorted(set(incident_ids))
+    found: dict[int, list[IncidentReport]] = {i: [] for i in ids}
+    if ids:
+        for report in session.exec(
+            select(IncidentReport)
+            .where(col(IncidentReport.incident_id).in_(ids))
+            .order_by(col(IncidentReport.reported_at), col(IncidentReport.id))
+        ).all():
+            found[report.incident_id].append(report)
+    return found
 
 
 def _check(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import or_
@@ -111,6 +112,20 @@ def timeline(session: Session, *, incident_id: int) -> list[IncidentEvent]:
             .order_by(col(IncidentEvent.at), col(IncidentEvent.id))
         ).all()
     )
+
+
+def timelines(session: Session, *, incident_ids: Iterable[int]) -> dict[int, list[IncidentEvent]]:
+    """`timeline` of each of `incident_ids` in one query (a list page shows many)."""
+    ids = sorted(set(incident_ids))
+    found: dict[int, list[IncidentEvent]] = {i: [] for i in ids}
+    if ids:
+        for event in session.exec(
+            select(IncidentEvent)
+            .where(col(IncidentEvent.incident_id).in_(ids))
+            .order_by(col(IncidentEvent.at), col(IncidentEvent.id))
+        ).all():
+            found[event.incident_id].append(event)
+    return found
 
 
 def notifications(

@@ -36,7 +36,9 @@ from escalation.models import (
     EventPublic,
     Incident,
     IncidentCreate,
+    IncidentEvent,
     IncidentPublic,
+    IncidentReport,
     IncidentReportCreate,
     IncidentReportPublic,
     NotificationPublic,
@@ -103,23 +105,25 @@ def incident_public(
     deduplicated: bool = False,
     *,
     masked: bool = False,
+    events: list[IncidentEvent] | None = None,
+    reports: list[IncidentReport] | None = None,
 ) -> IncidentPublic:
+    """`events` and `reports`, when given, are the incident's timeline and reports already
+    read (a list reads them for all its incidents at once)."""
     assert incident.id is not None
     clocks = reporting.clocks(incident, now=now)
+    if events is None:
+        events = service.timeline(session, incident_id=incident.id)
+    if reports is None:
+        reports = reporting.list_reports(session, incident_id=incident.id)
     public = IncidentPublic(
         **incident.model_dump(exclude={"policy_json", "state_json"}),
         suggested_severity=details.suggestion(incident),
         suggests_raise=details.suggests_raise(incident),
         report_items_missing=reporting.missing_items(incident),
         deduplicated=deduplicated,
-        timeline=[
-            EventPublic.model_validate(e)
-            for e in service.timeline(session, incident_id=incident.id)
-        ],
-        reports=[
-            IncidentReportPublic.model_validate(r)
-            for r in reporting.list_reports(session, incident_id=incident.id)
-        ],
+        timeline=[EventPublic.model_validate(e) for e in events],
+        reports=[IncidentReportPublic.model_validate(r) for r in reports],
         reporting_clocks=[
             ReportingClockPublic(name=c.name, due_at=c.due_at, met_at=c.met_at, overdue=c.overdue)
             for c in clocks
@@ -160,9 +164,21 @@ def list_incidents(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[IncidentPublic]:
     masked = masks_numbers(who.user.role)
+    incidents = service.list_incidents(session, status=incident_status, limit=limit)
+    ids = [i.id for i in incidents if i.id is not None]
+    events = service.timelines(session, incident_ids=ids)
+    reports = reporting.reports_by_incident(session, incident_ids=ids)
+    now = clock.now()
     return [
-        incident_public(session, i, clock.now(), masked=masked)
-        for i in service.list_incidents(session, status=incident_status, limit=limit)
+        incident_public(
+            session,
+            i,
+            now,
+            masked=masked,
+            events=events[i.id or 0],
+            reports=reports[i.id or 0],
+        )
+        for i in incidents
     ]
 
 
