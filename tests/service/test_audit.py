@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -94,3 +96,34 @@ def test_a_rewritten_head_is_detected(session: Session) -> None:
     _append(session, 1)  # a different third entry, validly chained
     report = audit.verify_chain(session, expected_head=(3, before.head_hash))
     assert not report.ok and report.first_bad_seq == 3
+
+
+def test_the_hash_is_the_documented_payload() -> None:
+    """The chain's hash is SHA-256 of the JSON list, non-ASCII kept as is; entries written
+    before the encoder was built once must still verify."""
+    at = T0 + timedelta(microseconds=5)
+    fields = ("thing.change", "thing", "7", None, '{"名称": "中文"}', audit.GENESIS_HASH)
+    payload = json.dumps([3, at.isoformat(), "张三", *fields], ensure_ascii=False)
+    expected = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    action, entity_type, entity_id, before, after, prev_hash = fields
+    assert expected == audit.entry_hash(
+        seq=3,
+        at=at,
+        actor="张三",
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        prev_hash=prev_hash,
+    )
+
+
+def test_a_chain_longer_than_one_batch_is_checked_to_its_end(session: Session) -> None:
+    _append(session, 2_100)  # verify_chain streams 1,000 rows at a time
+    report = audit.verify_chain(session)
+    assert report.ok and report.entries == 2_100 and report.head_seq == 2_100
+    _disable_protection(session)
+    session.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1500"))
+    tampered = audit.verify_chain(session)
+    assert not tampered.ok and tampered.first_bad_seq == 1_500
