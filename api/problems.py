@@ -206,13 +206,15 @@ def _on_database_unavailable(request: Request, exc: Exception) -> Response:
     locked past the busy timeout): a 503 the client may retry, one log line, no traceback.
     A transaction the database rolled back to settle a race with another one (deadlock,
     serialization failure) is a 409 the client may retry at once: nothing was written."""
-    if getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONCURRENT_CHANGE_STATES:
-        log.warning(
-            "concurrent change request_id=%s path=%s: %s",
-            getattr(request.state, "request_id", None),
-            request.url.path,
-            driver_reason(exc),
-        )
+    race = getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONCURRENT_CHANGE_STATES
+    log.warning(
+        "%s request_id=%s path=%s: %s",
+        "concurrent change" if race else "database unavailable",
+        getattr(request.state, "request_id", None),
+        request.url.path,
+        driver_reason(exc),
+    )
+    if race:
         return problem(
             request,
             status=409,
@@ -221,12 +223,6 @@ def _on_database_unavailable(request: Request, exc: Exception) -> Response:
             detail="another change to the same records was made at the same moment; nothing "
             "was saved: try again",
         )
-    log.warning(
-        "database unavailable request_id=%s path=%s: %s",
-        getattr(request.state, "request_id", None),
-        request.url.path,
-        driver_reason(exc),
-    )
     return problem(
         request,
         status=503,
