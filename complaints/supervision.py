@@ -31,14 +31,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from complaints import clocks, config, history
 from complaints.models import (
@@ -218,12 +219,30 @@ def schedule_criticism(
 
 
 def claim(
-    session: Session, query: SelectOfScalar[ComplaintClock], batch: int
+    session: Session,
+    *,
+    due: Any,
+    done: Any,
+    now: datetime,
+    batch: int,
+    also: Sequence[ColumnElement[bool]] = (),
 ) -> list[tuple[ComplaintClock, Complaint]]:
-    """Due clocks with their items, both locked to the commit on PostgreSQL; a clock claimed
-    by another pass or whose item is locked (someone acting on it) is left for later."""
+    """Running clocks whose `due` instant has come and whose `done` mark is still empty (and
+    that meet `also`), the earliest due first, with their items, both locked to the commit
+    on PostgreSQL; a clock claimed by another pass or whose item is locked (someone acting
+    on it) is left for later."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    query = query.limit(batch)
+    query = (
+        select(ComplaintClock)
+        .where(
+            ComplaintClock.status == ClockStatus.running,
+            col(due) <= now,
+            col(done).is_(None),
+            *also,
+        )
+        .order_by(col(due), col(ComplaintClock.id))
+        .limit(batch)
+    )
     if postgres:
         query = query.with_for_update(skip_locked=True)
     clocks = list(session.exec(query).all())
@@ -246,15 +265,11 @@ def remind_due(
     """Claim clocks whose reminder time has come, remind, commit. Returns how many."""
     rows = claim(
         session,
-        select(ComplaintClock)
-        .where(
-            ComplaintClock.status == ClockStatus.running,
-            col(ComplaintClock.remind_at) <= now,
-            col(ComplaintClock.reminded_at).is_(None),
-            col(ComplaintClock.due_at) > now,
-        )
-        .order_by(col(ComplaintClock.remind_at), col(ComplaintClock.id)),
-        batch,
+        due=ComplaintClock.remind_at,
+        done=ComplaintClock.reminded_at,
+        now=now,
+        batch=batch,
+        also=[col(ComplaintClock.due_at) > now],
     )
     for clock, item in rows:
         clock.reminded_at = now
@@ -279,15 +294,7 @@ def supervise_overdue(
 ) -> int:
     """Claim running clocks past their deadline, mark and supervise, commit."""
     rows = claim(
-        session,
-        select(ComplaintClock)
-        .where(
-            ComplaintClock.status == ClockStatus.running,
-            col(ComplaintClock.due_at) <= now,
-            col(ComplaintClock.overdue_at).is_(None),
-        )
-        .order_by(col(ComplaintClock.due_at), col(ComplaintClock.id)),
-        batch,
+        session, due=ComplaintClock.due_at, done=ComplaintClock.overdue_at, now=now, batch=batch
     )
     for clock, item in rows:
         before = history.summary(item)
@@ -318,14 +325,10 @@ def criticise_ignored(session: Session, *, now: datetime, batch: int = 100) -> i
     """Claim running clocks whose reminder was ignored past `criticise_at`, criticise, commit."""
     rows = claim(
         session,
-        select(ComplaintClock)
-        .where(
-            ComplaintClock.status == ClockStatus.running,
-            col(ComplaintClock.criticise_at) <= now,
-            col(ComplaintClock.criticised_at).is_(None),
-        )
-        .order_by(col(ComplaintClock.criticise_at), col(ComplaintClock.id)),
-        batch,
+        due=ComplaintClock.criticise_at,
+        done=ComplaintClock.criticised_at,
+        now=now,
+        batch=batch,
     )
     for clock, item in rows:
         before = history.summary(item)
