@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from complaints import config
 from complaints.schemas import ComplaintCreate, RoutingRuleCreate, UnitProfileUpdate
 from complaints.vocab import Channel, Domain, ItemType
+from core.users import Role, User
 from oncall.models import ContactCreate, ContactKind, DutyRole, Person, Unit, UnitKind
-from tests.conftest import T0
+from tests.conftest import T0, make_token, make_user
 from tests.factories import make_person, make_unit
 
 # both parties' consent, which starting mediation records (O121 Art. 18)
@@ -134,3 +135,19 @@ def report_data(**overrides: Any) -> ComplaintCreate:
     }
     data.update(overrides)
     return ComplaintCreate.model_validate(data)
+
+
+def handler_user(session: Session, unit: Unit, username: str) -> User:
+    """A handler login linked to the first person of `unit`, so the unit's items are theirs."""
+    user = make_user(session, role=Role.handler, username=username)
+    person = session.exec(select(Person).where(Person.unit_id == unit.id)).first()
+    assert person is not None
+    person.user_id = user.id
+    session.add(person)
+    session.commit()
+    return user
+
+
+def handler_headers(session: Session, unit: Unit, username: str) -> dict[str, str]:
+    """Bearer headers of `handler_user`."""
+    return {"Authorization": f"Bearer {make_token(session, handler_user(session, unit, username))}"}

@@ -15,9 +15,8 @@ from sqlmodel import Session, select
 from complaints.models import Complaint
 from core.audit import list_entries
 from core.users import Role
-from oncall.models import Person
-from tests.complaint_helpers import CONSENT, Centre, complaint_data, make_centre
-from tests.conftest import TEST_PASSWORD, make_token, make_user
+from tests.complaint_helpers import CONSENT, Centre, complaint_data, handler_headers, make_centre
+from tests.conftest import TEST_PASSWORD
 
 Headers = dict[str, str]
 BASE = "/api/v1/complaints"
@@ -27,16 +26,6 @@ CLUE = "调解中发现该超市销售的酸奶已过保质期，涉嫌销售过
 @pytest.fixture
 def centre(session: Session) -> Centre:
     return make_centre(session)
-
-
-def _handler(session: Session, centre: Centre) -> Headers:
-    user = make_user(session, role=Role.handler, username="clue-handler")
-    person = session.exec(select(Person).where(Person.unit_id == centre.east_id)).first()
-    assert person is not None
-    person.user_id = user.id
-    session.add(person)
-    session.commit()
-    return {"Authorization": f"Bearer {make_token(session, user)}"}
 
 
 def _mediating(client: TestClient, coordinator: Headers, handler: Headers) -> int:
@@ -57,7 +46,7 @@ def _mediating(client: TestClient, coordinator: Headers, handler: Headers) -> in
 def test_a_clue_becomes_a_linked_report_with_its_own_verification_clock(
     client: TestClient, session: Session, auth_headers: Any, centre: Centre
 ) -> None:
-    handler = _handler(session, centre)
+    handler = handler_headers(session, centre.east, "clue-handler")
     cid = _mediating(client, auth_headers(Role.coordinator), handler)
     reports_before = len(session.exec(select(Complaint)).all())
 
@@ -110,7 +99,7 @@ def test_a_clue_becomes_a_linked_report_with_its_own_verification_clock(
 def test_filing_the_handed_over_clue_counts_the_complaint_as_converted(
     client: TestClient, session: Session, auth_headers: Any, centre: Centre
 ) -> None:
-    handler = _handler(session, centre)
+    handler = handler_headers(session, centre.east, "clue-handler")
     cid = _mediating(client, auth_headers(Role.coordinator), handler)
     handed = client.post(f"{BASE}/{cid}/convert-to-case", json={"clue": CLUE}, headers=handler)
     report_id = handed.json()["links"][0]["id"]

@@ -17,13 +17,21 @@ from api import demo
 from complaints.models import Supervision
 from core.audit import list_entries
 from core.clock import FakeClock
-from core.users import Role, User
+from core.users import Role
 from escalation.models import Incident, Notification, NotificationStatus
 from oncall import directory
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
-from tests.complaint_helpers import CONSENT, Centre, complaint_data, make_centre, report_data
-from tests.conftest import T0, make_token, make_user
+from tests.complaint_helpers import (
+    CONSENT,
+    Centre,
+    complaint_data,
+    handler_headers,
+    handler_user,
+    make_centre,
+    report_data,
+)
+from tests.conftest import T0, make_token
 
 Headers = Callable[[Role], dict[str, str]]
 
@@ -42,22 +50,6 @@ def _register(client: TestClient, headers: dict[str, str], body: dict[str, Any])
     assert response.status_code == 201, response.text
     items: list[Any] = response.json()["items"]
     return items
-
-
-def _handler(session: Session, unit: Unit, username: str = "east-handler") -> User:
-    user = make_user(session, role=Role.handler, username=username)
-    person = session.exec(select(Person).where(Person.unit_id == unit.id)).first()
-    assert person is not None
-    person.user_id = user.id
-    session.add(person)
-    session.commit()
-    return user
-
-
-def _handler_headers(
-    session: Session, unit: Unit, username: str = "east-handler"
-) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token(session, _handler(session, unit, username))}"}
 
 
 def test_intake_names_every_missing_field(
@@ -109,8 +101,8 @@ def test_a_complaint_walks_its_whole_workflow(
     assert item["status"] == "registered" and item["unit_id"] == centre.east_id
     assert "distribute" in item["allowed_actions"]
     cid = item["id"]
-    handler_user = _handler(session, centre.east)
-    handler = {"Authorization": f"Bearer {make_token(session, handler_user)}"}
+    east_user = handler_user(session, centre.east, "east-handler")
+    handler = {"Authorization": f"Bearer {make_token(session, east_user)}"}
 
     not_yet = client.post(f"/api/v1/complaints/{cid}/accept", json={}, headers=handler)
     assert not_yet.status_code == 403  # not distributed to the unit yet
@@ -136,7 +128,7 @@ def test_a_complaint_walks_its_whole_workflow(
     mediation = {c["kind"]: c for c in response.json()["clocks"]}["mediation"]
     assert mediation["status"] == "paused" and mediation["due_on"] == "2027-01-22"
     clock.advance(timedelta(days=10))
-    handler = {"Authorization": f"Bearer {make_token(session, handler_user, now=clock.now())}"}
+    handler = {"Authorization": f"Bearer {make_token(session, east_user, now=clock.now())}"}
     resumed = client.post(f"/api/v1/complaints/{cid}/resume", json={}, headers=handler).json()
     mediation = {c["kind"]: c for c in resumed["clocks"]}["mediation"]
     assert mediation["paused_units"] == 10 and mediation["due_on"] == "2027-02-01"
@@ -176,7 +168,7 @@ def test_handlers_see_and_touch_only_their_units_items(
     )
     for item in (east, west):
         client.post(f"/api/v1/complaints/{item['id']}/distribute", json={}, headers=coordinator)
-    handler = _handler_headers(session, centre.east)
+    handler = handler_headers(session, centre.east, "east-handler")
     inbox = client.get("/api/v1/complaints", headers=handler).json()
     assert [i["id"] for i in inbox["items"]] == [east["id"]] and inbox["total"] == 1
     assert client.get(f"/api/v1/complaints/{west['id']}", headers=handler).status_code == 404
@@ -223,7 +215,7 @@ def test_masking_depends_on_the_role(
     assert full["submitter_name"] == "李四" and full["submitter_phone"] == "13900139000"
     assert full["submitter_id_number"] == "110101199001011234" and not full["identity_hidden"]
 
-    west_handler = _handler_headers(session, centre.west, "west-handler")
+    west_handler = handler_headers(session, centre.west, "west-handler")
     hidden = client.get(f"/api/v1/complaints/{rid}", headers=west_handler).json()
     assert hidden["identity_hidden"] and hidden["submitter_name"] == "（保密）"
     assert hidden["submitter_phone"] is None and hidden["submitter_id_number"] is None
@@ -394,13 +386,13 @@ def test_a_handler_sees_only_their_units_members_of_a_cluster(
     everyone = client.get(f"/api/v1/complaint-clusters/{cluster_id}", headers=coordinator).json()
     assert {m["id"] for m in everyone["members"]} == {east["id"], west["id"]}
 
-    handler = _handler_headers(session, centre.east)
+    handler = handler_headers(session, centre.east, "east-handler")
     assert client.get(f"/api/v1/complaints/{west['id']}", headers=handler).status_code == 404
     cluster = client.get(f"/api/v1/complaint-clusters/{cluster_id}", headers=handler).json()
     assert [m["id"] for m in cluster["members"]] == [east["id"]] and cluster["size"] == 2
     detail = client.get(f"/api/v1/complaints/{east['id']}", headers=handler).json()
     assert [m["id"] for m in detail["cluster"]["members"]] == [east["id"]]
-    west_handler = _handler_headers(session, centre.west, "west-handler")
+    west_handler = handler_headers(session, centre.west, "west-handler")
     theirs = client.get(f"/api/v1/complaint-clusters/{cluster_id}", headers=west_handler).json()
     assert [m["id"] for m in theirs["members"]] == [west["id"]]
     reroute = {"unit_id": centre.east_id, "reason": "属城东区管辖"}
@@ -424,7 +416,7 @@ def test_a_handler_acts_only_on_items_distributed_to_their_unit(
     (item,) = _register(client, coordinator, _body(item_type="suggestion", claim=""))
     assert item["status"] == "registered" and item["unit_id"] == centre.east_id
     cid = item["id"]
-    handler = _handler_headers(session, centre.east)
+    handler = handler_headers(session, centre.east, "east-handler")
     assert client.get(f"/api/v1/complaints/{cid}", headers=handler).status_code == 404
     queue = client.get("/api/v1/complaints", headers=handler).json()
     assert queue["total"] == 0
@@ -472,13 +464,13 @@ def test_numbers_in_free_text_are_masked_where_the_identity_is(
     by_word = client.get("/api/v1/complaints", params={"q": "购买"}, headers=viewer).json()
     assert by_word["total"] == 2
 
-    west_handler = _handler_headers(session, centre.west, "west-handler")
+    west_handler = handler_headers(session, centre.west, "west-handler")
     hidden = client.get(f"/api/v1/complaints/{report['id']}", headers=west_handler).json()
     assert hidden["description"] == masked and hidden["clue"] == masked
     theirs = client.get("/api/v1/complaints", params={"q": "13800001111"}, headers=west_handler)
     assert theirs.json()["total"] == 0
 
-    east_handler = _handler_headers(session, centre.east)
+    east_handler = handler_headers(session, centre.east, "east-handler")
     mediating = client.get(f"/api/v1/complaints/{complaint['id']}", headers=east_handler).json()
     assert mediating["description"] == says  # the complaint's handling unit needs them
     staff = client.get("/api/v1/complaints", params={"q": "13800001111"}, headers=coordinator)
@@ -497,7 +489,7 @@ def test_the_search_reveals_no_digit_of_a_masked_number(
         report_data(description=says).model_dump(mode="json", exclude_none=True),
     )
     client.post(f"/api/v1/complaints/{report['id']}/distribute", json={}, headers=coordinator)
-    west_handler = _handler_headers(session, centre.west, "west-handler")
+    west_handler = handler_headers(session, centre.west, "west-handler")
 
     def found(headers: dict[str, str], q: str) -> list[int]:
         params = {"q": q, "type": "report", "state": "all"}
@@ -522,7 +514,7 @@ def test_a_reply_a_filing_decision_and_an_agreement_need_their_result(
     """回复 / 调解成功 / 立案 / 不予立案 with no result is a 422 naming `result` and the item
     stays where it was; closing without a result keeps the one recorded before."""
     coordinator = auth_headers(Role.coordinator)
-    handler = _handler_headers(session, centre.east)
+    handler = handler_headers(session, centre.east, "east-handler")
     order_body = _body(channel="transfer_12345", external_ref="GD-EMPTY", claim="")
     (order,) = _register(client, coordinator, order_body)
     (report,) = _register(
@@ -544,7 +536,7 @@ def test_a_reply_a_filing_decision_and_an_agreement_need_their_result(
             refused = client.post(f"{base}/{item['id']}/{step}", json=body, headers=handler)
             assert refused.status_code == 422, (step, body)
             assert [e["field"] for e in refused.json()["errors"]] == ["result"]
-    west = _handler_headers(session, centre.west, "west-handler")
+    west = handler_headers(session, centre.west, "west-handler")
     assert report["unit_id"] == centre.west_id
     assert client.post(f"{base}/{report['id']}/sign-for", json={}, headers=west).is_success
     for step in ("file-case", "not-file"):

@@ -9,14 +9,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from complaints import importer
 from core.users import Role
-from oncall.models import Person, Unit
 from tests import complaint_io_helpers as files
-from tests.complaint_helpers import Centre, make_centre
-from tests.conftest import make_token, make_user
+from tests.complaint_helpers import Centre, handler_headers, make_centre
 
 Headers = Callable[[Role], dict[str, str]]
 IMPORT = "/api/v1/complaints/import"
@@ -99,16 +97,6 @@ def test_only_intake_roles_import(
         assert denied.status_code == 403, role
 
 
-def _handler_headers(session: Session, unit: Unit) -> dict[str, str]:
-    user = make_user(session, role=Role.handler, username="west-handler")
-    person = session.exec(select(Person).where(Person.unit_id == unit.id)).first()
-    assert person is not None
-    person.user_id = user.id
-    session.add(person)
-    session.commit()
-    return {"Authorization": f"Bearer {make_token(session, user)}"}
-
-
 def test_statistics_over_http(
     client: TestClient, auth_headers: Headers, centre: Centre, session: Session
 ) -> None:
@@ -143,7 +131,7 @@ def test_statistics_over_http(
     )
     assert october.json()["total"] == 0
 
-    west = _handler_headers(session, centre.west)
+    west = handler_headers(session, centre.west, "west-handler")
     own = client.get(STATS, params=params, headers=west).json()
     assert own["total"] == 1  # the report routed to 城西区 only
     other = client.get(STATS, params=params | {"unit_id": str(centre.east_id)}, headers=west)

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from core.audit import list_entries
 from core.users import Role
-from oncall.models import Person
-from tests.complaint_helpers import Centre, complaint_data, make_centre
-from tests.conftest import TEST_PASSWORD, make_token, make_user
+from tests.complaint_helpers import Centre, complaint_data, handler_headers, make_centre
+from tests.conftest import TEST_PASSWORD
 
 Headers = dict[str, str]
 
@@ -24,16 +23,6 @@ Headers = dict[str, str]
 @pytest.fixture
 def centre(session: Session) -> Centre:
     return make_centre(session)
-
-
-def _handler(session: Session, centre: Centre) -> Headers:
-    user = make_user(session, role=Role.handler, username="consent-handler")
-    person = session.exec(select(Person).where(Person.unit_id == centre.east_id)).first()
-    assert person is not None
-    person.user_id = user.id
-    session.add(person)
-    session.commit()
-    return {"Authorization": f"Bearer {make_token(session, user)}"}
 
 
 def _accepted(client: TestClient, coordinator: Headers, handler: Headers) -> int:
@@ -79,7 +68,7 @@ def test_starting_mediation_without_consent_is_refused_and_changes_nothing(
     field: str,
     words: str,
 ) -> None:
-    handler = _handler(session, centre)
+    handler = handler_headers(session, centre.east, "consent-handler")
     cid = _accepted(client, auth_headers(Role.coordinator), handler)
     refused = client.post(f"/api/v1/complaints/{cid}/start-mediation", json=body, headers=handler)
     assert refused.status_code == 422, refused.text
@@ -98,7 +87,7 @@ def test_starting_mediation_without_consent_is_refused_and_changes_nothing(
 def test_consent_and_entrustment_are_recorded_shown_and_audited(
     client: TestClient, session: Session, auth_headers: Any, centre: Centre
 ) -> None:
-    handler = _handler(session, centre)
+    handler = handler_headers(session, centre.east, "consent-handler")
     cid = _accepted(client, auth_headers(Role.coordinator), handler)
     started = client.post(
         f"/api/v1/complaints/{cid}/start-mediation",
@@ -141,7 +130,7 @@ def test_consent_and_entrustment_are_recorded_shown_and_audited(
 def test_the_start_mediation_form_asks_both_parties(
     client: TestClient, session: Session, auth_headers: Any, centre: Centre
 ) -> None:
-    handler = _handler(session, centre)
+    handler = handler_headers(session, centre.east, "consent-handler")
     cid = _accepted(client, auth_headers(Role.coordinator), handler)
     client.cookies.clear()
     client.post(
