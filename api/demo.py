@@ -166,36 +166,22 @@ def seed(session: Session, *, now: datetime) -> bool:
             now=now,
         )
     units: dict[str, int] = {}
-    for code, name, district in SECTIONS:
-        unit = directory.create_unit(
-            session,
-            data=UnitCreate(
-                code=code,
-                name=name,
-                kind=UnitKind.section,
-                district=district,
-                phone=DUTY_PHONES.get(code),
-            ),
-            actor=ACTOR,
-            now=now,
-        )
-        assert unit.id is not None
-        units[code] = unit.id
-    for code, name, district in DISTRICTS:
-        unit = directory.create_unit(
-            session,
-            data=UnitCreate(
-                code=code,
-                name=name,
-                kind=UnitKind.district,
-                district=district,
-                phone=DUTY_PHONES.get(code),
-            ),
-            actor=ACTOR,
-            now=now,
-        )
-        assert unit.id is not None
-        units[code] = unit.id
+    for kind, rows in ((UnitKind.section, SECTIONS), (UnitKind.district, DISTRICTS)):
+        for code, name, district in rows:
+            unit = directory.create_unit(
+                session,
+                data=UnitCreate(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    district=district,
+                    phone=DUTY_PHONES.get(code),
+                ),
+                actor=ACTOR,
+                now=now,
+            )
+            assert unit.id is not None
+            units[code] = unit.id
     for code, name, district, parent in FIELD_OFFICES:
         unit = directory.create_unit(
             session,

@@ -63,6 +63,17 @@ class Ctx:
             tz=self.tz,
         )
 
+    def extend(self, kind: ClockKind, extra: int) -> None:
+        timers.extend(
+            self.session,
+            self.item,
+            kind,
+            extra=extra,
+            limits=self.limits,
+            cal=self.cal,
+            tz=self.tz,
+        )
+
     def meet(self, kind: ClockKind) -> None:
         timers.meet(self.session, self.item, kind, now=self.now)
 

@@ -285,15 +285,7 @@ def _extend_verification(ctx: Ctx) -> None:
         raise Conflict("verification was already extended once (+15 working days at most)")
     if not ctx.data.approved_by.strip():
         raise ValidationFailed("approved_by", "an extension needs the head's approval")
-    timers.extend(
-        ctx.session,
-        ctx.item,
-        ClockKind.verification,
-        extra=ctx.limits.verification_extension_wd,
-        limits=ctx.limits,
-        cal=ctx.cal,
-        tz=ctx.tz,
-    )
+    ctx.extend(ClockKind.verification, ctx.limits.verification_extension_wd)
     ctx.item.verification_extended = True
     ctx.notes.append(f"经 {ctx.data.approved_by} 批准延长核查期限")
 
@@ -314,15 +306,7 @@ def _extend_reply(ctx: Ctx) -> None:
         raise Conflict("the reply limit was already extended once")
     if ctx.limits.order_reply_extension_wd == 0:
         raise Conflict("this rule set allows no extension")
-    timers.extend(
-        ctx.session,
-        ctx.item,
-        ClockKind.reply,
-        extra=ctx.limits.order_reply_extension_wd,
-        limits=ctx.limits,
-        cal=ctx.cal,
-        tz=ctx.tz,
-    )
+    ctx.extend(ClockKind.reply, ctx.limits.order_reply_extension_wd)
     ctx.item.reply_extended = True
 
 
