@@ -198,15 +198,18 @@ def _history(
     for version in sorted(versions, key=lambda r: (r.status is RosterStatus.published, r.id)):
         span = period_days(max(version.period_start, first), min(version.period_end, start))
         read_from.update((day, version.id) for day in span if day < start)
+    # superseded versions as they stand; published ones as worked, below
     rows = session.exec(
         select(RosterAssignment)
-        .where(col(RosterAssignment.roster_id).in_([v.id for v in versions]))
+        .where(
+            col(RosterAssignment.roster_id).in_([v.id for v in versions if v.id not in published])
+        )
         .where(RosterAssignment.day >= first, RosterAssignment.day < start)
     ).all()
     worked = [
         (str(row.person_id), row.day, codes.get(row.shift_type_id, ""))
         for row in rows
-        if read_from.get(row.day) == row.roster_id and row.roster_id not in published
+        if read_from.get(row.day) == row.roster_id
     ]
     published_days = sorted(day for day, version in read_from.items() if version in published)
     if published_days:
