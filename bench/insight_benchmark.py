@@ -46,7 +46,7 @@ import numpy as np  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from bench.complaints_benchmark import bulk_load  # noqa: E402
-from complaints import detect, reports  # noqa: E402
+from complaints import detect, report_periods, reports  # noqa: E402
 from complaints.detect import DetectionConfig, Series, SeriesKey  # noqa: E402
 from complaints.insight_models import ReportKind  # noqa: E402
 from core.db import make_engine, read_session, write_session  # noqa: E402
@@ -149,7 +149,7 @@ def database(url: str | None) -> Iterator[str]:
         yield f"sqlite:///{tmp}/bench.db"
 
 
-def _concentrate(url: str, rows: int, month: reports.Period, now: datetime) -> None:
+def _concentrate(url: str, rows: int, month: report_periods.Period, now: datetime) -> None:
     engine = make_engine(url)
     rng = random.Random(7)
     with write_session(engine) as session:
@@ -180,7 +180,7 @@ def report_time(args: argparse.Namespace) -> list[tuple[str, str]]:
         upgrade(url)
         _, load_s = bulk_load(url, args.rows, now, args.seed)
         found.append(("rows loaded (one year)", f"{args.rows:,} in {load_s:.1f} s"))
-        month = reports.latest_complete(ReportKind.monthly, now.astimezone(TZ).date())
+        month = report_periods.latest_complete(ReportKind.monthly, now.astimezone(TZ).date())
         if args.month_rows:
             _concentrate(url, args.month_rows, month, now)
             found.append((f"extra rows in {month.key}", f"{args.month_rows:,}"))
@@ -192,7 +192,7 @@ def report_time(args: argparse.Namespace) -> list[tuple[str, str]]:
                 yield session
 
         for kind in (ReportKind.monthly, ReportKind.quarterly):
-            period = reports.latest_complete(kind, now.astimezone(TZ).date())
+            period = report_periods.latest_complete(kind, now.astimezone(TZ).date())
             started = time.monotonic()
             report = reports.generate(
                 factory,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import ClockDep, SessionDep, SettingsDep
-from complaints import reports, warnings
+from complaints import report_periods, reports, warnings
 from complaints.detect import WarningLevel
 from complaints.insight_models import ReportKind, WarningStatus
 from core.types import MAX_ID
@@ -85,8 +85,8 @@ def report_list(
     rows = reports.list_reports(session, limit=200)
     context = {
         "reports": rows,
-        "preliminary": {r.id for r in rows if reports.is_preliminary(r, settings.tz)},
+        "preliminary": {r.id for r in rows if report_periods.is_preliminary(r, settings.tz)},
         "kinds": list(ReportKind),
-        "suggested": {k.value: reports.latest_complete(k, today).key for k in ReportKind},
+        "suggested": {k.value: report_periods.latest_complete(k, today).key for k in ReportKind},
     }
     return render(request, "insight/reports.html", context, user=user)

@@ -20,7 +20,7 @@ from api.deps import (
     WarningHandler,
     WarningReader,
 )
-from complaints import insight_config, reports, warnings
+from complaints import insight_config, report_periods, reports, warnings
 from complaints.detect import WarningLevel
 from complaints.insight_config import Dimension, InsightSettings
 from complaints.insight_models import AnalysisReport, EarlyWarning, ReportKind, WarningStatus
@@ -132,7 +132,7 @@ def put_settings(
 def report_public(row: AnalysisReport, tz: ZoneInfo) -> ReportPublic:
     assert row.id is not None
     return ReportPublic(
-        preliminary=reports.is_preliminary(row, tz),
+        preliminary=report_periods.is_preliminary(row, tz),
         id=row.id,
         kind=row.kind,
         period_key=row.period_key,
@@ -188,7 +188,7 @@ def create_report(
     who: ReportGenerator,
     body: ReportCreate,
 ) -> ReportDetail:
-    period = reports.requested_period(
+    period = report_periods.requested_period(
         body.kind, body.period, today=clock.now().astimezone(settings.tz).date()
     )
     session.commit()  # end the sign-in check's transaction: the build opens its own sessions

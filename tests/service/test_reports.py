@@ -19,10 +19,10 @@ from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from api.ticker import REPORT_CATCH_UP_JOB, ReportJob, add_insight_jobs
-from complaints import reports, stats
+from complaints import report_periods, reports, stats
 from complaints.insight_models import AnalysisReport, ReportKind, ReportStatus
 from complaints.models import ComplaintCluster
-from complaints.reports import Period
+from complaints.report_periods import Period
 from complaints.vocab import Channel, Domain, ItemType, Status
 from complaints.warnings import Detector
 from core.audit import AuditEntry
@@ -44,7 +44,7 @@ from tests.conftest import T0, make_user, savepoint_session
 from tests.insight_rows import insert_rows, row, rule_set_id
 
 TZ = ZoneInfo("Asia/Shanghai")
-NOVEMBER = reports.parse_period(ReportKind.monthly, "2026-11")
+NOVEMBER = report_periods.parse_period(ReportKind.monthly, "2026-11")
 
 
 def _factory(connection: Connection) -> partial[AbstractContextManager[Session]]:
@@ -110,21 +110,23 @@ def _seed(session: Session) -> None:
     ],
 )
 def test_periods(kind: ReportKind, text: str, key: str, start: date, end: date) -> None:
-    assert reports.parse_period(kind, text) == Period(kind, key, start, end)
+    assert report_periods.parse_period(kind, text) == Period(kind, key, start, end)
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "last month", "2026-W60"])
 def test_bad_periods_name_the_field(text: str) -> None:
     with pytest.raises(ValidationFailed) as raised:
-        reports.parse_period(ReportKind.monthly if "Q" not in text else ReportKind.quarterly, text)
+        report_periods.parse_period(
+            ReportKind.monthly if "Q" not in text else ReportKind.quarterly, text
+        )
     assert raised.value.errors[0].field == "period"
 
 
 def test_latest_complete_periods() -> None:
     today = date(2026, 12, 2)  # a Wednesday
-    assert reports.latest_complete(ReportKind.weekly, today).key == "2026-W48"
-    assert reports.latest_complete(ReportKind.monthly, today).key == "2026-11"
-    assert reports.latest_complete(ReportKind.quarterly, today).key == "2026-Q3"
+    assert report_periods.latest_complete(ReportKind.weekly, today).key == "2026-W48"
+    assert report_periods.latest_complete(ReportKind.monthly, today).key == "2026-11"
+    assert report_periods.latest_complete(ReportKind.quarterly, today).key == "2026-Q3"
 
 
 def test_report_numbers_equal_the_statistics_module(
@@ -255,9 +257,9 @@ def test_a_running_period_is_preliminary_and_the_schedule_replaces_it(
     clock = FakeClock(datetime(2026, 12, 6, 2, 34, tzinfo=UTC))
     today = date(2026, 12, 6)
     with pytest.raises(ValidationFailed) as raised:
-        reports.requested_period(ReportKind.monthly, "2030-01", today=today)
+        report_periods.requested_period(ReportKind.monthly, "2030-01", today=today)
     assert raised.value.errors[0].field == "period"
-    december = reports.requested_period(ReportKind.monthly, "2026-12", today=today)
+    december = report_periods.requested_period(ReportKind.monthly, "2026-12", today=today)
     early = reports.generate(
         factory,
         period=december,
@@ -267,7 +269,7 @@ def test_a_running_period_is_preliminary_and_the_schedule_replaces_it(
         tz=TZ,
         font=None,
     )
-    assert early is not None and reports.is_preliminary(early, TZ)
+    assert early is not None and report_periods.is_preliminary(early, TZ)
     assert json.loads(early.data_json or "{}")["preliminary"] is True
     assert "初步统计" in (early.html or "")
     # the month has ended: the schedule rebuilds December over the whole month
@@ -276,7 +278,7 @@ def test_a_running_period_is_preliminary_and_the_schedule_replaces_it(
     assert built == ["monthly:2026-12"]
     final = session.exec(select(AnalysisReport).where(AnalysisReport.period_key == "2026-12")).one()
     session.refresh(final)
-    assert final.revision == 2 and not reports.is_preliminary(final, TZ)
+    assert final.revision == 2 and not report_periods.is_preliminary(final, TZ)
     assert json.loads(final.data_json or "{}")["preliminary"] is False
     clock.advance(timedelta(hours=1))
     assert (
