@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.errors import Conflict, Forbidden
-from escalation import dispatch, replies, service
+from escalation import paging, replies, service
 from escalation.models import Notification, NotificationStatus
 from escalation.twilio_channel import validate_twilio_signature
 
@@ -109,7 +109,7 @@ def status_callback(
         )
     if state in FAILED and notification.status is not NotificationStatus.failed:
         notification.status = NotificationStatus.failed
-        dispatch.fallback(
+        paging.fallback(
             session,
             failed=notification,
             now=now,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from escalation.dispatch import message_text
 from escalation.models import Category, Incident
+from escalation.paging import message_text
 from escalation.policy import Severity
 
 
