@@ -52,15 +52,16 @@ class Ctx:
     def today(self) -> date:
         return clocks.local_day(self.now, self.tz)
 
-    def start(self, kind: ClockKind, day: date | None = None) -> None:
+    def start(self, kind: ClockKind) -> None:
         timers.start(
             self.session,
             self.item,
             kind,
-            start_day=day or self.today,
+            start_day=self.today,
             limits=self.limits,
             cal=self.cal,
             tz=self.tz,
+            start_at=self.now,
         )
 
     def extend(self, kind: ClockKind, extra: int) -> None:

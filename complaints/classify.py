@@ -5,8 +5,10 @@ a user word, so multi-character terms stay whole. A term matches a token equal t
 token containing it when the term has two or more characters (食物中毒 contains 中毒).
 Scores are the sum of the matched terms' weights (each term counted once); the domain with
 the highest score is suggested, `other` when nothing matched. Urgency: any emergency term →
-emergency; else any urgent term → urgent; else normal. The matched terms are returned as
-evidence, so staff can see why and confirm or correct.
+emergency; else any urgent term → urgent; else normal. Utility terms (停水, 停电, 燃气 …) mark
+a matter of water, power, gas or heating, which a rule set may give a 12345 hour limit; they
+leave the urgency alone. The matched terms are returned as evidence, so staff can see why
+and confirm or correct.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ SEVERITY_ORDER = ("I", "II", "III", "IV")
 @dataclass(frozen=True)
 class Term:
     term: str
-    kind: str  # TermKind value: domain, urgent, emergency, report_hint
+    kind: str  # TermKind value: domain, urgent, emergency, report_hint, utility
     domain: Domain | None = None
     weight: int = 1
     incident_category: str | None = None
@@ -52,6 +54,7 @@ class Classification:
     emergency_terms: tuple[str, ...] = ()
     urgent_terms: tuple[str, ...] = ()
     report_terms: tuple[str, ...] = ()
+    utility_terms: tuple[str, ...] = ()
     incident_category: str | None = None
     severity: str | None = None
     tokens: tuple[str, ...] = field(default=(), repr=False)
@@ -59,6 +62,10 @@ class Classification:
     @property
     def is_emergency(self) -> bool:
         return self.urgency is Urgency.emergency
+
+    @property
+    def utility(self) -> bool:
+        return bool(self.utility_terms)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -71,6 +78,7 @@ class Classification:
             "emergency_terms": list(self.emergency_terms),
             "urgent_terms": list(self.urgent_terms),
             "report_terms": list(self.report_terms),
+            "utility_terms": list(self.utility_terms),
             "incident_category": self.incident_category,
             "severity": self.severity,
         }
@@ -131,6 +139,7 @@ def classify(text: str, terms: Iterable[Term]) -> Classification:
     emergency = [t for t in matched if t.kind == "emergency"]
     urgent = [t for t in matched if t.kind == "urgent"]
     report = [t for t in matched if t.kind == "report_hint"]
+    utility = [t for t in matched if t.kind == "utility"]
     urgency = Urgency.emergency if emergency else Urgency.urgent if urgent else Urgency.normal
     by_severity = sorted(
         (t for t in emergency if t.incident_category),
@@ -144,6 +153,7 @@ def classify(text: str, terms: Iterable[Term]) -> Classification:
         emergency_terms=tuple(sorted({t.term for t in emergency})),
         urgent_terms=tuple(sorted({t.term for t in urgent})),
         report_terms=tuple(sorted({t.term for t in report})),
+        utility_terms=tuple(sorted({t.term for t in utility})),
         incident_category=category,
         severity=_most_severe(t.severity for t in emergency),
         tokens=tuple(tokens),
@@ -252,6 +262,24 @@ _REPORT_TERMS = (
     "偷税",
 )
 
+# water, power, gas, heating (水电气热): Beijing's 24-hour 12345 class [U]
+_UTILITY_TERMS = (
+    "停水",
+    "断水",
+    "自来水",
+    "水压",
+    "停电",
+    "断电",
+    "供电",
+    "停气",
+    "断气",
+    "燃气",
+    "天然气",
+    "煤气",
+    "供暖",
+    "暖气",
+    "供热",
+)
 
 # Where something was sold says less about the matter than what was sold.
 _CHANNEL_DOMAINS = frozenset({Domain.online_trade})
@@ -266,4 +294,5 @@ def default_terms() -> list[Term]:
     terms += [Term(t, "emergency", None, 1, c, s) for t, c, s in _EMERGENCY_TERMS]
     terms += [Term(t, "urgent") for t in _URGENT_TERMS]
     terms += [Term(t, "report_hint") for t in _REPORT_TERMS]
+    terms += [Term(t, "utility") for t in _UTILITY_TERMS]
     return terms

@@ -6,6 +6,13 @@ included); calendar-day limits use `add_calendar_days`, which rolls a deadline t
 a holiday (and, with `roll_weekends`, a weekend) forward. A deadline is a whole local day:
 the clock is overdue from the local midnight after `due_on`.
 
+Hour limits (DOMAIN.md §3, Beijing [U]): a rule set may give an urgent 12345 order's sign-for
+and reply an hour limit, one for a risk to life or property (an emergency item, e.g. 2 h) and
+one for utilities (water, power, gas, heating, e.g. 24 h). Such a clock counts elapsed hours
+around the clock from the dispatch instant: nights, weekends and holidays count (the hotline
+and the units' duty run 7×24), so `due_at` is exactly the start plus the limit, and it is
+reminded (催办) when `due_soon_percent` of the limit is left, not a working day before.
+
 Pauses (testing, recusal) extend a clock by the paused time in the clock's own unit:
 calendar days, or working days, between the pause's start day and its end day. Pauses that
 overlap (a testing period recorded inside a suspension, two overlapping testing periods)
@@ -25,7 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from complaints.vocab import ClockKind, ClockStatus, ItemType, RejectionGround, Workflow
 from core.workcal import WorkingCalendar
 
-Unit = Literal["working", "calendar"]
+DayUnit = Literal["working", "calendar"]
+Unit = Literal["working", "calendar", "hours"]
 REMIND_LOCAL_TIME = time(9, 0)
 
 ALL_GROUNDS = tuple(RejectionGround)
@@ -44,7 +52,7 @@ class RuleLimits(BaseModel):
     distribution_wd: int = Field(default=1, ge=1, le=30, description="intake → unit [U]")
     acceptance_wd: int = Field(default=7, ge=1, le=60, description="O121 Art. 15")
     mediation_limit: int = Field(default=60, ge=1, le=365, description="O121 Art. 23")
-    mediation_unit: Unit = Field(default="calendar", description="O20: 45 working days")
+    mediation_unit: DayUnit = Field(default="calendar", description="O20: 45 working days")
     termination_notice_wd: int = Field(default=7, ge=1, le=60, description="O121 Art. 23")
     verification_wd: int = Field(default=15, ge=1, le=90, description="XCCX Art. 18")
     verification_extension_wd: int = Field(default=15, ge=0, le=90)
@@ -71,6 +79,26 @@ class RuleLimits(BaseModel):
         description="12345: a reminder (催办) ignored this many WD brings written criticism "
         "(通报批评) [U] LB; None: no such stage",
     )
+    order_risk_hours: int | None = Field(
+        default=None,
+        ge=1,
+        le=720,
+        description="12345 orders with a risk to life or property (emergency items): sign for "
+        "and reply within this many elapsed hours (Beijing: 2); None: the working-day limits [U]",
+    )
+    order_utility_hours: int | None = Field(
+        default=None,
+        ge=1,
+        le=720,
+        description="12345 orders about utilities (water, power, gas, heating): sign for and "
+        "reply within this many elapsed hours (Beijing: 24); None: the working-day limits [U]",
+    )
+    due_soon_percent: int = Field(
+        default=25,
+        ge=0,
+        le=90,
+        description="hour limits: 催办 when this share of the limit is left (2 h: 30 min); 0 off",
+    )
     consultation_reply_wd: int = Field(default=2, ge=1, le=90, description="[U] Guangdong")
     suggestion_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
     help_reply_wd: int = Field(default=10, ge=1, le=90, description="[U] Guangdong")
@@ -84,6 +112,16 @@ ORDER_121 = RuleLimits()
 ORDER_20 = RuleLimits(
     mediation_limit=45, mediation_unit="working", rejection_grounds=ORDER20_GROUNDS
 )
+# Order 121 with Beijing's 12345 urgent limits (DOMAIN.md §3 [U] BJ): 2 h for a risk to life
+# or property, 24 h for utilities
+BEIJING_12345 = ORDER_121.model_copy(update={"order_risk_hours": 2, "order_utility_hours": 24})
+PRESETS: dict[str, tuple[str, RuleLimits]] = {
+    "order121": ("市场监督管理投诉举报处理办法（总局令第121号）", ORDER_121),
+    "beijing_12345": (
+        "总局令第121号 + 北京12345紧急诉求（生命财产2小时、水电气热24小时）",
+        BEIJING_12345,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +144,7 @@ def end_of_day(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC)
 
 
-def due_date(cal: WorkingCalendar, start: date, amount: int, unit: Unit) -> date:
+def due_date(cal: WorkingCalendar, start: date, amount: int, unit: DayUnit) -> date:
     if unit == "working":
         return cal.add_working_days(start, amount)
     return cal.add_calendar_days(start, amount)
@@ -135,7 +173,7 @@ def deadline(
     *,
     start: date,
     limit: int,
-    unit: Unit,
+    unit: DayUnit,
     tz: ZoneInfo,
     extension: int = 0,
     paused: int = 0,
@@ -151,7 +189,34 @@ def deadline(
     return Deadline(limit, unit, due_on, end_of_day(due_on, tz), remind_at)
 
 
-def paused_units(cal: WorkingCalendar, paused_from: date, resumed_on: date, unit: Unit) -> int:
+def order_hours(limits: RuleLimits, *, risk: bool, utility: bool) -> int | None:
+    """The hour limit of a 12345 order's sign-for and reply: the shorter of the limits that
+    apply (a risk to life or property, utilities); None when none applies (working days)."""
+    applicable = [
+        hours
+        for applies, hours in (
+            (risk, limits.order_risk_hours),
+            (utility, limits.order_utility_hours),
+        )
+        if applies and hours is not None
+    ]
+    return min(applicable) if applicable else None
+
+
+def hour_deadline(start_at: datetime, hours: int, tz: ZoneInfo, soon_percent: int) -> Deadline:
+    """An hour clock: due exactly `hours` elapsed hours after `start_at` (the calendar is not
+    consulted), reminded when `soon_percent` of the limit is left."""
+    due_at = start_at.astimezone(UTC) + timedelta(hours=hours)
+    remind_at = due_at - timedelta(hours=hours) * soon_percent / 100 if soon_percent > 0 else None
+    return Deadline(hours, "hours", local_day(due_at, tz), due_at, remind_at)
+
+
+def remaining_minutes(due_at: datetime, now: datetime) -> int:
+    """Whole minutes left until `due_at` (negative once overdue: minutes since)."""
+    return int((due_at - now).total_seconds() // 60)
+
+
+def paused_units(cal: WorkingCalendar, paused_from: date, resumed_on: date, unit: DayUnit) -> int:
     """Days a pause adds: calendar days, or working days, after `paused_from` up to and
     including `resumed_on` (the start day is not counted, as everywhere)."""
     if resumed_on <= paused_from:
@@ -176,16 +241,25 @@ def merge_pauses(pauses: list[Pause]) -> list[Pause]:
     return merged
 
 
-def union_units(cal: WorkingCalendar, pauses: list[Pause], unit: Unit) -> int:
+def union_units(cal: WorkingCalendar, pauses: list[Pause], unit: DayUnit) -> int:
     """Days the union of `pauses` adds: each paused day counted once."""
     return sum(paused_units(cal, start, end, unit) for start, end in merge_pauses(pauses))
 
 
 def limit_for(
-    kind: ClockKind, limits: RuleLimits, item_type: ItemType, *, urgent_order: bool = False
+    kind: ClockKind,
+    limits: RuleLimits,
+    item_type: ItemType,
+    *,
+    urgent_order: bool = False,
+    hours: int | None = None,
 ) -> tuple[int, Unit]:
     """The base limit and unit of a clock under a rule set; `urgent_order`: an urgent or
-    emergency 12345 order, whose sign-for and reply fall due by `order_urgent_reply_wd`."""
+    emergency 12345 order, whose sign-for and reply fall due by `order_urgent_reply_wd`;
+    `hours`: the order's hour limit (`order_hours`), which wins over both. Signing for is due
+    by the same hour as the reply, as a same-day reply also bounds the sign-for."""
+    if hours is not None and kind in (ClockKind.sign_for, ClockKind.reply):
+        return hours, "hours"
     urgent = limits.order_urgent_reply_wd if urgent_order else None
     if urgent is not None and kind in (ClockKind.sign_for, ClockKind.reply):
         base = limits.order_sign_for_wd if kind is ClockKind.sign_for else urgent

@@ -306,6 +306,13 @@ def _extend_reply(ctx: Ctx) -> None:
         raise Conflict("the reply limit was already extended once")
     if ctx.limits.order_reply_extension_wd == 0:
         raise Conflict("this rule set allows no extension")
+    clock = timers.find(ctx.session, ctx.item.id or 0, ClockKind.reply)
+    if clock is not None and clock.unit == "hours":
+        # working days added to elapsed hours have no agreed meaning [U]
+        raise Conflict(
+            f"an urgent order's {clock.limit}-hour limit cannot be extended; "
+            "reply, or return it to the 12345 office"
+        )
     ctx.extend(ClockKind.reply, ctx.limits.order_reply_extension_wd)
     ctx.item.reply_extended = True
 

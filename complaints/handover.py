@@ -112,7 +112,14 @@ def hand_over(
     assert report.id is not None
     report.ref = f"{REPORT_PREFIX}{today:%Y%m%d}{report.id:07d}"
     timers.start(
-        session, report, ClockKind.verification, start_day=today, limits=limits, cal=cal, tz=tz
+        session,
+        report,
+        ClockKind.verification,
+        start_day=today,
+        limits=limits,
+        cal=cal,
+        tz=tz,
+        start_at=now,
     )
     timers.refresh(session, report, now=now)
     history.add(

@@ -49,6 +49,7 @@ def summary(item: Complaint) -> dict[str, object]:
         "status": item.status.value,
         "domain": item.domain.value,
         "urgency": item.urgency.value,
+        "utility": item.utility,
         "unit_id": item.unit_id,
         "district": item.district,
         "submitter": privacy.HIDDEN if hidden else privacy.mask_name(item.submitter_name),

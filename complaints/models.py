@@ -46,6 +46,7 @@ class TermKind(StrEnum):
     urgent = "urgent"  # raises urgency to urgent
     emergency = "emergency"  # danger to life or health, mass event, accident, poisoning
     report_hint = "report_hint"  # suggests a violation clue (a report besides a complaint)
+    utility = "utility"  # water, power, gas or heating (水电气热): a 12345 utilities order
 
 
 class RoutingLevel(StrEnum):
@@ -179,6 +180,9 @@ class Complaint(SQLModel, table=True):
     priority: int = Field(default=2, index=True)
     is_emergency: bool = Field(default=False, index=True)
     urgency_confirmed: bool = False
+    # about water, power, gas or heating (水电气热): a rule set may give such 12345 orders an
+    # hour limit (`RuleLimits.order_utility_hours`); from the classifier's utility terms or staff
+    utility: bool = False
     classification_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
 
     submitter_name: str = Field(default="", max_length=100)
@@ -247,6 +251,8 @@ class Complaint(SQLModel, table=True):
     next_due_clock: ClockKind | None = Field(
         default=None, sa_column=_enum(ClockKind, nullable=True)
     )
+    # that clock's unit ("working", "calendar", "hours"): an hour clock shows hours left
+    next_due_unit: str | None = Field(default=None, max_length=10)
     closure_due_at: datetime | None = Field(default=None, sa_column=_utc())
     closed_on_time: bool | None = None
     overdue: bool = Field(default=False, index=True)
@@ -299,8 +305,9 @@ class ComplaintEvent(SQLModel, table=True):
 
 
 class ComplaintClock(SQLModel, table=True):
-    """One statutory timer of one item. Deadlines are whole days: `due_on` is the last
-    local day, `due_at` the instant it ends (local midnight after it), in UTC."""
+    """One statutory timer of one item. Day deadlines are whole days: `due_on` is the last
+    local day, `due_at` the instant it ends (local midnight after it), in UTC. An hour clock
+    (unit "hours") is due at `started_at` + `limit` hours; its `due_on` is that local day."""
 
     __tablename__ = "complaint_clock"
     __table_args__ = (
@@ -317,7 +324,9 @@ class ComplaintClock(SQLModel, table=True):
     status: ClockStatus = Field(sa_column=_enum(ClockStatus))
     started_on: date = Field(sa_column=Column(Date, nullable=False))
     limit: int
-    unit: str = Field(max_length=10)  # "working" or "calendar"
+    unit: str = Field(max_length=10)  # "working", "calendar" or "hours"
+    # an hour clock's start instant (it counts elapsed hours from it); NULL for day clocks
+    started_at: datetime | None = Field(default=None, sa_column=_utc())
     extension: int = 0
     paused_units: int = 0
     # the finished pauses counted in `paused_units`, as JSON [["from", "to"], …] (ISO days),

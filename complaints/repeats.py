@@ -228,6 +228,7 @@ def _merge(
             limits=limits,
             cal=cal,
             tz=tz,
+            start_at=item.received_at,
         )
         original.verification_extended = False
         timers.refresh(session, original, now=now)

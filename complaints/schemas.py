@@ -97,6 +97,11 @@ class ComplaintCreate(BaseModel):
 
     domain: Domain | None = Field(default=None, description="set by staff: confirmed")
     urgency: Urgency | None = Field(default=None, description="set by staff: confirmed")
+    utility: StrictBool | None = Field(
+        default=None,
+        description="about water, power, gas or heating (水电气热), set by staff; else from the "
+        "classifier's utility terms",
+    )
     received_by_district: Name | None = Field(
         default=None, description="the district that received it first (Art. 14)"
     )
@@ -122,6 +127,7 @@ class ClockPublic(BaseModel):
     started_on: date
     limit: int
     unit: str
+    started_at: datetime | None = None
     extension: int
     paused_units: int
     due_on: date
@@ -131,6 +137,7 @@ class ClockPublic(BaseModel):
     on_time: bool | None
     overdue: bool = False
     remaining_working_days: int | None = None
+    remaining_minutes: int | None = None
 
 
 class EventPublic(BaseModel):
@@ -176,6 +183,7 @@ class ComplaintPublic(BaseModel):
     urgency: Urgency
     is_emergency: bool
     urgency_confirmed: bool
+    utility: bool = Field(default=False, description="about water, power, gas or heating")
     submitter_name: str
     submitter_phone: str | None
     anonymous: bool
@@ -186,7 +194,13 @@ class ComplaintPublic(BaseModel):
     received_at: datetime
     next_due_at: datetime | None
     next_due_clock: ClockKind | None
+    next_due_unit: str | None = Field(
+        default=None, description='that clock\'s unit: "working", "calendar" or "hours"'
+    )
     remaining_working_days: int | None = None
+    remaining_minutes: int | None = Field(
+        default=None, description="an hour clock: minutes left (negative: overdue since)"
+    )
     overdue: bool
     criticism_count: int = Field(
         default=0, description="12345: written criticisms (通报批评) for ignored reminders"
@@ -428,6 +442,7 @@ class ClassificationBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     domain: Domain | None = None
     urgency: Urgency | None = None
+    utility: StrictBool | None = None
     note: Note = ""
 
 
@@ -448,6 +463,7 @@ class ClassificationPublic(BaseModel):
     emergency_terms: list[str]
     urgent_terms: list[str]
     report_terms: list[str]
+    utility_terms: list[str] = []
     incident_category: str | None
     severity: str | None
 
@@ -483,6 +499,14 @@ class RuleSetPublic(BaseModel):
     is_active: bool
     updated_at: datetime
     updated_by: str
+
+
+class RuleSetPreset(BaseModel):
+    """Limits to start a local rule set from (POST them as a rule set's `limits`)."""
+
+    code: str
+    name: str
+    limits: RuleLimits
 
 
 class RoutingRuleCreate(BaseModel):

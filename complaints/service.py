@@ -218,7 +218,10 @@ def _start_clocks(
     }[item.workflow]
     kinds = [ClockKind.distribution] + ([first] if first is not None else [])
     rows = [
-        timers.new_clock(item, kind, start_day=day, limits=limits, cal=cal, tz=tz) for kind in kinds
+        timers.new_clock(
+            item, kind, start_day=day, limits=limits, cal=cal, tz=tz, start_at=item.received_at
+        )
+        for kind in kinds
     ]
     session.add_all(rows)
     timers.refresh(session, item, now=now, rows=rows)
@@ -271,6 +274,7 @@ def register_uncommitted(
             priority=urgency.priority,
             is_emergency=urgency is Urgency.emergency,
             urgency_confirmed=data.urgency is not None,
+            utility=suggestion.utility if data.utility is None else data.utility,
             classification_json=json.dumps(suggestion.as_dict(), ensure_ascii=False),
             submitter_name="" if anonymous else data.submitter_name,
             submitter_phone=None if anonymous else data.submitter_phone,

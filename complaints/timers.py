@@ -34,17 +34,27 @@ def find(session: Session, complaint_id: int, kind: ClockKind) -> ComplaintClock
     ).first()
 
 
-def _apply(clock: ComplaintClock, cal: WorkingCalendar, tz: ZoneInfo, soon_wd: int) -> None:
-    computed = clocks.deadline(
-        cal,
-        start=clock.started_on,
-        limit=clock.limit,
-        unit="working" if clock.unit == "working" else "calendar",
-        tz=tz,
-        extension=clock.extension,
-        paused=clock.paused_units,
-        soon_wd=soon_wd,
-    )
+def _day_unit(clock: ComplaintClock) -> clocks.DayUnit:
+    return "working" if clock.unit == "working" else "calendar"
+
+
+def _apply(clock: ComplaintClock, cal: WorkingCalendar, tz: ZoneInfo, limits: RuleLimits) -> None:
+    if clock.unit == "hours":
+        assert clock.started_at is not None
+        computed = clocks.hour_deadline(
+            clock.started_at, clock.limit + clock.extension, tz, limits.due_soon_percent
+        )
+    else:
+        computed = clocks.deadline(
+            cal,
+            start=clock.started_on,
+            limit=clock.limit,
+            unit=_day_unit(clock),
+            tz=tz,
+            extension=clock.extension,
+            paused=clock.paused_units,
+            soon_wd=limits.due_soon_wd,
+        )
     clock.due_on, clock.due_at, clock.remind_at = (
         computed.due_on,
         computed.due_at,
@@ -60,25 +70,35 @@ def new_clock(
     limits: RuleLimits,
     cal: WorkingCalendar,
     tz: ZoneInfo,
+    start_at: datetime,
     limit: int | None = None,
 ) -> ComplaintClock:
-    """A running clock row for `item` (not added to any session)."""
+    """A running clock row for `item` (not added to any session); `start_at`: the instant it
+    starts (an hour clock counts from it; a day clock from the day after `start_day`)."""
     assert item.id is not None
-    urgent_order = item.workflow is Workflow.order_12345 and item.urgency is not Urgency.normal
-    base, unit = clocks.limit_for(kind, limits, item.item_type, urgent_order=urgent_order)
-    if kind is ClockKind.reply and not (urgent_order and limits.order_urgent_reply_wd is not None):
+    order = item.workflow is Workflow.order_12345
+    urgent_order = order and item.urgency is not Urgency.normal
+    hours = (
+        clocks.order_hours(limits, risk=item.is_emergency, utility=item.utility) if order else None
+    )
+    base, unit = clocks.limit_for(
+        kind, limits, item.item_type, urgent_order=urgent_order, hours=hours
+    )
+    day_urgent = urgent_order and limits.order_urgent_reply_wd is not None
+    if kind is ClockKind.reply and unit != "hours" and not day_urgent:
         base = clocks.general_reply_limit(limits, item.item_type, item.workflow)
     clock = ComplaintClock(
         complaint_id=item.id,
         kind=kind,
         status=ClockStatus.running,
         started_on=start_day,
+        started_at=start_at if unit == "hours" else None,
         limit=base if limit is None else limit,
         unit=unit,
         due_on=start_day,
         due_at=item.received_at,
     )
-    _apply(clock, cal, tz, limits.due_soon_wd)
+    _apply(clock, cal, tz, limits)
     return clock
 
 
@@ -91,16 +111,36 @@ def start(
     limits: RuleLimits,
     cal: WorkingCalendar,
     tz: ZoneInfo,
+    start_at: datetime,
     limit: int | None = None,
 ) -> ComplaintClock:
-    """Start (or restart) the item's `kind` clock from `start_day` (not counted)."""
+    """Start (or restart) the item's `kind` clock from `start_day` (not counted), or for an
+    hour clock from the instant `start_at`."""
     assert item.id is not None
-    fresh = new_clock(item, kind, start_day=start_day, limits=limits, cal=cal, tz=tz, limit=limit)
+    fresh = new_clock(
+        item,
+        kind,
+        start_day=start_day,
+        limits=limits,
+        cal=cal,
+        tz=tz,
+        start_at=start_at,
+        limit=limit,
+    )
     clock = find(session, item.id, kind)
     if clock is None:
         clock = fresh
     else:
-        for name in ("status", "started_on", "limit", "unit", "due_on", "due_at", "remind_at"):
+        for name in (
+            "status",
+            "started_on",
+            "started_at",
+            "limit",
+            "unit",
+            "due_on",
+            "due_at",
+            "remind_at",
+        ):
             setattr(clock, name, getattr(fresh, name))
         clock.extension = clock.paused_units = 0
         clock.pauses_json = "[]"
@@ -158,13 +198,15 @@ def add_pause(
     clock = find(session, item.id, kind)
     if clock is None or clock.status in (ClockStatus.met, ClockStatus.cancelled):
         return 0
-    unit: clocks.Unit = "working" if clock.unit == "working" else "calendar"
+    if clock.unit == "hours":  # 12345 orders do not pause (no suspension in their loop)
+        return 0
+    unit = _day_unit(clock)
     known = _pauses(clock)
     merged = clocks.merge_pauses([*known, (paused_from, resumed_on)])
     added = clocks.union_units(cal, merged, unit) - clocks.union_units(cal, known, unit)
     clock.pauses_json = json.dumps([[a.isoformat(), b.isoformat()] for a, b in merged])
     clock.paused_units += added
-    _apply(clock, cal, tz, limits.due_soon_wd)
+    _apply(clock, cal, tz, limits)
     if added:  # a new deadline: remind and supervise it afresh
         clock.reminded_at = clock.overdue_at = None
         clock.criticise_at = clock.criticised_at = None
@@ -179,10 +221,9 @@ def recompute(
     under `cal` (after a calendar change); True when its due day or reminder moved."""
     before = (clock.due_on, clock.due_at, clock.remind_at)
     pauses = _pauses(clock)
-    if pauses:  # rows from before 0013 carry paused_units without their pauses: kept
-        unit: clocks.Unit = "working" if clock.unit == "working" else "calendar"
-        clock.paused_units = clocks.union_units(cal, pauses, unit)
-    _apply(clock, cal, tz, limits.due_soon_wd)
+    if pauses and clock.unit != "hours":  # rows from before 0013 carry paused_units alone
+        clock.paused_units = clocks.union_units(cal, pauses, _day_unit(clock))
+    _apply(clock, cal, tz, limits)
     return (clock.due_on, clock.due_at, clock.remind_at) != before
 
 
@@ -193,7 +234,9 @@ def due_on_if_resumed(
     changed): a paused clock does not run out while it is paused."""
     if clock.status is not ClockStatus.paused or clock.paused_since is None:
         return clock.due_on
-    unit: clocks.Unit = "working" if clock.unit == "working" else "calendar"
+    if clock.unit == "hours":
+        return clock.due_on
+    unit = _day_unit(clock)
     known = _pauses(clock)
     ongoing = (clocks.local_day(clock.paused_since, tz), clocks.local_day(now, tz))
     merged = clocks.merge_pauses([*known, ongoing])
@@ -252,7 +295,7 @@ def extend(
     if clock is None or clock.status in (ClockStatus.met, ClockStatus.cancelled):
         return None
     clock.extension += extra
-    _apply(clock, cal, tz, limits.due_soon_wd)
+    _apply(clock, cal, tz, limits)
     clock.reminded_at = clock.overdue_at = None
     clock.criticise_at = clock.criticised_at = None
     session.add(clock)
@@ -277,8 +320,9 @@ def refresh(
     if running:
         first = min(running, key=lambda c: c.due_at)
         item.next_due_at, item.next_due_clock = first.due_at, first.kind
+        item.next_due_unit = first.unit
     else:
-        item.next_due_at = item.next_due_clock = None
+        item.next_due_at = item.next_due_clock = item.next_due_unit = None
     late = [c for c in running if clocks.is_overdue(c.due_at, now)]
     item.overdue = bool(late)
     if not late:

@@ -24,6 +24,7 @@ def confirm(
     note: str,
     actor: str,
     now: datetime,
+    utility: bool | None = None,
 ) -> Complaint:
     item = service.get(session, complaint_id=complaint_id, for_update=True)
     if item.status is Status.closed:
@@ -57,6 +58,9 @@ def confirm(
         item.urgency, item.priority = urgency, urgency.priority
         item.is_emergency = urgency is Urgency.emergency
         item.urgency_confirmed = True
+    if utility is not None and utility is not item.utility:
+        changes.append(f"水电气热 {'否 → 是' if utility else '是 → 否'}")
+        item.utility = utility
     item.updated_at = now
     session.add(item)
     summary = "；".join([*changes, *([note] if note else [])]) or "确认分类"

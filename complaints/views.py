@@ -81,7 +81,7 @@ def unit_names(session: Session, items: list[Complaint]) -> dict[int, str]:
 
 
 def _remaining(item: Complaint, cal: WorkingCalendar, now: datetime, tz: ZoneInfo) -> int | None:
-    if item.next_due_at is None:
+    if item.next_due_at is None or item.next_due_unit == "hours":
         return None
     due_on = (item.next_due_at.astimezone(tz) - timedelta(days=1)).date()
     return clocks.remaining_working_days(cal, clocks.local_day(now, tz), due_on)
@@ -113,6 +113,7 @@ def public(
         urgency=item.urgency,
         is_emergency=item.is_emergency,
         urgency_confirmed=item.urgency_confirmed,
+        utility=item.utility,
         submitter_name=_name(item, viewer),
         submitter_phone=phone,
         anonymous=item.anonymous,
@@ -123,7 +124,11 @@ def public(
         received_at=item.received_at,
         next_due_at=item.next_due_at,
         next_due_clock=item.next_due_clock,
+        next_due_unit=item.next_due_unit,
         remaining_working_days=_remaining(item, cal, now, tz),
+        remaining_minutes=clocks.remaining_minutes(item.next_due_at, now)
+        if item.next_due_at is not None and item.next_due_unit == "hours"
+        else None,
         overdue=item.overdue,
         criticism_count=item.criticism_count,
         cluster_id=item.cluster_id,
@@ -161,6 +166,7 @@ def clock_public(
     clock: ComplaintClock, cal: WorkingCalendar, now: datetime, tz: ZoneInfo
 ) -> ClockPublic:
     live = clock.status in (ClockStatus.running, ClockStatus.paused)
+    hours = clock.unit == "hours"
     return ClockPublic.model_validate(
         {
             **clock.model_dump(),
@@ -168,7 +174,10 @@ def clock_public(
             "remaining_working_days": clocks.remaining_working_days(
                 cal, clocks.local_day(now, tz), clock.due_on
             )
-            if live
+            if live and not hours
+            else None,
+            "remaining_minutes": clocks.remaining_minutes(clock.due_at, now)
+            if live and hours
             else None,
         }
     )

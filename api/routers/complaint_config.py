@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep
-from complaints import config
+from complaints import clocks, config
 from complaints.schemas import (
     RoutingRuleCreate,
     RoutingRulePublic,
     RuleSetCreate,
+    RuleSetPreset,
     RuleSetPublic,
     RuleSetUpdate,
     TermCreate,
@@ -29,6 +30,14 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/rule-sets", summary="Rule sets (Order 121 default, Order 20 historical)")
 def list_rule_sets(session: SessionDep, _: ComplaintReader) -> list[RuleSetPublic]:
     return [config.rule_set_public(r) for r in config.list_rule_sets(session)]
+
+
+@router.get("/rule-set-presets", summary="Limits to start a local rule set from (e.g. Beijing)")
+def list_rule_set_presets(_: ComplaintReader) -> list[RuleSetPreset]:
+    return [
+        RuleSetPreset(code=code, name=name, limits=limits)
+        for code, (name, limits) in clocks.PRESETS.items()
+    ]
 
 
 @router.post("/rule-sets", status_code=status.HTTP_201_CREATED, summary="Add a dated rule set")

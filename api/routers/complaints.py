@@ -244,6 +244,7 @@ def confirm_classification(
         complaint_id=complaint_id,
         domain=body.domain,
         urgency=body.urgency,
+        utility=body.utility,
         note=body.note,
         actor=who.name,
         now=now,
@@ -266,6 +267,7 @@ def classify_text(
         emergency_terms=list(result.emergency_terms),
         urgent_terms=list(result.urgent_terms),
         report_terms=list(result.report_terms),
+        utility_terms=list(result.utility_terms),
         incident_category=result.incident_category,
         severity=result.severity,
     )
