@@ -1,0 +1,187 @@
+"""Rosters, planner inputs: shift types, demand templates, hard rules (with an ETag), leave
+and shift wishes, per unit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response, status
+
+from api.deps import (
+    ClockDep,
+    RosterReader,
+    RosterWriter,
+    SessionDep,
+)
+from core.preconditions import tag_of
+from core.types import MAX_ID
+from oncall import planning
+from oncall.roster_models import (
+    DemandCreate,
+    DemandPublic,
+    DemandUpdate,
+    LeaveCreate,
+    LeavePublic,
+    RulesConfig,
+    ShiftRequestCreate,
+    ShiftRequestPublic,
+    ShiftTypeCreate,
+    ShiftTypePublic,
+    ShiftTypeUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["rosters"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.get("/shift-types", summary="Shift types, optionally of one unit")
+def list_shift_types(
+    session: SessionDep, _: RosterReader, unit_id: OptionalId = None
+) -> list[ShiftTypePublic]:
+    return [
+        ShiftTypePublic.model_validate(s)
+        for s in planning.list_shift_types(session, unit_id=unit_id)
+    ]
+
+
+@router.post("/shift-types", status_code=status.HTTP_201_CREATED, summary="Add a shift type")
+def create_shift_type(
+    session: SessionDep, clock: ClockDep, who: RosterWriter, body: ShiftTypeCreate
+) -> ShiftTypePublic:
+    shift = planning.create_shift_type(session, data=body, actor=who.name, now=clock.now())
+    return ShiftTypePublic.model_validate(shift)
+
+
+@router.patch(
+    "/shift-types/{shift_type_id}",
+    summary="Change or retire a shift type (times and code are fixed once published)",
+)
+def update_shift_type(
+    session: SessionDep,
+    clock: ClockDep,
+    who: RosterWriter,
+    shift_type_id: Id,
+    body: ShiftTypeUpdate,
+) -> ShiftTypePublic:
+    shift = planning.update_shift_type(
+        session, shift_type_id=shift_type_id, data=body, actor=who.name, now=clock.now()
+    )
+    return ShiftTypePublic.model_validate(shift)
+
+
+@router.get("/units/{unit_id}/demand", summary="Demand templates of a unit")
+def list_demand(session: SessionDep, _: RosterReader, unit_id: Id) -> list[DemandPublic]:
+    return [DemandPublic.model_validate(d) for d in planning.list_demand(session, unit_id=unit_id)]
+
+
+@router.post(
+    "/units/{unit_id}/demand",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a demand template (per day kind, shift and optional skill)",
+)
+def add_demand(
+    session: SessionDep, clock: ClockDep, who: RosterWriter, unit_id: Id, body: DemandCreate
+) -> DemandPublic:
+    row = planning.add_demand(session, unit_id=unit_id, data=body, actor=who.name, now=clock.now())
+    return DemandPublic.model_validate(row)
+
+
+@router.patch("/units/{unit_id}/demand/{demand_id}", summary="Change a demand template")
+def update_demand(
+    session: SessionDep,
+    clock: ClockDep,
+    who: RosterWriter,
+    unit_id: Id,
+    demand_id: Id,
+    body: DemandUpdate,
+) -> DemandPublic:
+    row = planning.update_demand(
+        session, unit_id=unit_id, demand_id=demand_id, data=body, actor=who.name, now=clock.now()
+    )
+    return DemandPublic.model_validate(row)
+
+
+@router.delete(
+    "/units/{unit_id}/demand/{demand_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a demand template",
+)
+def delete_demand(
+    session: SessionDep, clock: ClockDep, who: RosterWriter, unit_id: Id, demand_id: Id
+) -> None:
+    planning.delete_demand(
+        session, unit_id=unit_id, demand_id=demand_id, actor=who.name, now=clock.now()
+    )
+
+
+@router.get("/units/{unit_id}/rules", summary="Hard roster rules of a unit")
+def get_rules(session: SessionDep, _: RosterReader, unit_id: Id, response: Response) -> RulesConfig:
+    rules = planning.get_rules(session, unit_id=unit_id)
+    response.headers["ETag"] = tag_of(rules.model_dump(mode="json"))
+    return rules
+
+
+@router.put(
+    "/units/{unit_id}/rules",
+    summary="Change the hard roster rules of a unit",
+    description="Send the `ETag` of the rules you edited as `If-Match`: when someone else saved "
+    "them in between, the answer is 412 `edited_elsewhere` and nothing changes.",
+    responses={412: {"description": "the rules changed since they were loaded"}},
+)
+def set_rules(
+    session: SessionDep,
+    clock: ClockDep,
+    who: RosterWriter,
+    unit_id: Id,
+    body: RulesConfig,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=1000)] = None,
+) -> RulesConfig:
+    rules = planning.set_rules(
+        session, unit_id=unit_id, rules=body, actor=who.name, now=clock.now(), if_match=if_match
+    )
+    response.headers["ETag"] = tag_of(rules.model_dump(mode="json"))
+    return rules
+
+
+@router.get("/leave", summary="Leave and unavailability")
+def list_leave(
+    session: SessionDep, _: RosterReader, person_id: OptionalId = None
+) -> list[LeavePublic]:
+    return [
+        LeavePublic.model_validate(x) for x in planning.list_leave(session, person_id=person_id)
+    ]
+
+
+@router.post("/leave", status_code=status.HTTP_201_CREATED, summary="Record leave")
+def add_leave(
+    session: SessionDep, clock: ClockDep, who: RosterWriter, body: LeaveCreate
+) -> LeavePublic:
+    return LeavePublic.model_validate(
+        planning.add_leave(session, data=body, actor=who.name, now=clock.now())
+    )
+
+
+@router.delete("/leave/{leave_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove leave")
+def delete_leave(session: SessionDep, clock: ClockDep, who: RosterWriter, leave_id: Id) -> None:
+    planning.delete_leave(session, leave_id=leave_id, actor=who.name, now=clock.now())
+
+
+@router.get("/shift-requests", summary="Shift wishes (wanted / not wanted)")
+def list_requests(
+    session: SessionDep, _: RosterReader, person_id: OptionalId = None
+) -> list[ShiftRequestPublic]:
+    return [
+        ShiftRequestPublic.model_validate(r)
+        for r in planning.list_requests(session, person_id=person_id)
+    ]
+
+
+@router.post("/shift-requests", status_code=status.HTTP_201_CREATED, summary="Record a wish")
+def add_request(
+    session: SessionDep, clock: ClockDep, who: RosterWriter, body: ShiftRequestCreate
+) -> ShiftRequestPublic:
+    return ShiftRequestPublic.model_validate(
+        planning.add_request(session, data=body, actor=who.name, now=clock.now())
+    )
