@@ -32,6 +32,8 @@ from web import (
     planner,
     rosters,
 )
+from web.i18n import locale_of
+from web.problem_text import describe
 from web.render import STATIC, render
 from web.session import PageForbidden, SignInRequired
 
@@ -82,6 +84,14 @@ def _error_page(request: Request, status: int, reason: str, detail: str) -> Resp
     return render(request, "error.html", context, user=None, status=status)
 
 
+def _page_detail(request: Request, exc: DomainError) -> str:
+    """What the error page says about `exc`: the fields of an invalid address, else the
+    problem worded in the page's language."""
+    if exc.status == 422 and exc.errors:
+        return ", ".join(sorted({error.field for error in exc.errors}))
+    return describe(locale_of(request), status=exc.status, code=exc.code, detail=exc.detail)
+
+
 async def _delegate(handler: Callable[..., Any], request: Request, exc: Exception) -> Response:
     """Hand `exc` to the handler that was installed before ours (sync or async)."""
     response = handler(request, exc)
@@ -99,7 +109,7 @@ def mount(app: FastAPI) -> None:
         # us (RFC 9457 problems, or the Open311 error format under /open311/).
         assert isinstance(exc, DomainError)
         if is_page(request):
-            return _error_page(request, exc.status, exc.code, exc.detail)
+            return _error_page(request, exc.status, exc.code, _page_detail(request, exc))
         if api_handler is None:
             return domain_problem(request, exc)
         return await _delegate(api_handler, request, exc)

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from core.config import Settings
-from web import complaint_text, field_errors, timeline
+from web import complaint_text, field_errors, problem_text, timeline
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
 from web.nav import NAV, nav_for
@@ -98,6 +98,7 @@ def environment(locale: str) -> Environment:
     env.globals["label"] = lambda kind, value: _label(catalogue, kind, value)
     env.globals["asset"] = asset
     env.globals["field_errors"] = field_errors.texts(locale)
+    env.globals["problems"] = problem_text.texts(locale)
     env.globals["event_text"] = lambda text, names: timeline.localise(
         text,
         names=names,

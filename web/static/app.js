@@ -175,6 +175,16 @@
   // Field errors in the page's language (web/field_errors.py): a known reason, else the
   // error type with its ctx, else the API's English reason.
   var FE = T.field_errors || {};
+  var PT = T.problems || {};
+
+  // The problem's detail in the page's language (web/problem_text.py words the same way).
+  function problemText(problem) {
+    var detail = problem.detail || "";
+    if ((PT.details || {})[detail]) { return PT.details[detail]; }
+    if (PT.keep_detail && detail) { return detail; }
+    if (!problem.code) { return detail || t("failed", "Failed"); }  // the script's own texts
+    return (PT.codes || {})[problem.code] || t("failed", "Failed");
+  }
   function fill(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (all, name) {
       return values && values[name] !== undefined ? String(values[name]) : all;
@@ -234,7 +244,7 @@
         { fields: names.join(t("list_sep", ", ")) }));
     }
     if (unplaced.length) { parts.push(unplaced.join("; ")); }
-    if (!parts.length) { parts.push(problem.detail || problem.title || t("failed", "Failed")); }
+    if (!parts.length) { parts.push(problemText(problem)); }
     var text = parts.join(t("sentence_sep", ". "));
     if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
     if (first) { first.focus(); }
@@ -343,7 +353,7 @@
       if (!result.ok) {
         var data = result.data || {};
         var reasons = (data.errors || []).map(function (e) { return errorText(e, null); }).join("; ");
-        var text = reasons || data.detail || t("failed", "Failed");
+        var text = reasons || problemText(data);
         if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
         return;
       }
