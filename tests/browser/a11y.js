@@ -88,6 +88,13 @@
       const labelled = (el.labels && [...el.labels].some((l) => l.textContent.trim()))
         || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.title;
       if (!labelled) { found.push(`${el.tagName.toLowerCase()} ${el.name || el.id} has no label`); }
+      const starred = el.labels && [...el.labels].some((l) => l.querySelector(".ftext abbr"));
+      if (starred && !el.required && el.getAttribute("aria-required") !== "true") {
+        found.push(`${el.tagName.toLowerCase()} ${el.name || el.id} shows a required star but is not required`);
+      }
+    });
+    document.querySelectorAll(".ftext abbr:not([aria-hidden=true])").forEach((abbr) => {
+      found.push(`the required star of "${abbr.parentElement.textContent.trim()}" is read as part of its label`);
     });
     document.querySelectorAll("th").forEach((th) => {
       if (!th.textContent.trim()) { found.push(`empty header cell in ${th.closest("table").id || "a table"}`); }

@@ -5,6 +5,7 @@ arrives politely while the focus stays where the user left it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -160,3 +161,22 @@ def test_a_reply_from_the_outbox_leaves_the_focus_on_its_button(
     expect(page.locator("#outbox-answer")).not_to_be_empty()
     # out of the typing field (so the outbox keeps updating), not dropped to the page
     expect(page.locator("#outbox form.reply button:focus")).to_have_count(1)
+
+
+def test_a_required_fields_name_is_its_label_without_the_star(open_page: Any) -> None:
+    """The star is for the eye: a screen reader says "required" from the control instead of
+    reading "Facts star" as its name."""
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/complaints/new")
+    form = page.locator("#complaint-form")
+    facts = form.locator('textarea[name="description"]')  # a macro-built field
+    expect(facts).to_have_accessible_name("事实")
+    expect(facts).to_have_attribute("required", "")
+    kind = form.locator('select[name="item_type"]')  # a hand-built one
+    expect(kind).to_have_accessible_name("类别")
+    expect(kind).to_have_attribute("required", "")
+    starred = form.locator("label.field:has(.ftext abbr) :is(input, select, textarea)")
+    assert starred.count() >= 3
+    for n in range(starred.count()):
+        expect(starred.nth(n)).not_to_have_accessible_name(re.compile(r"\*"))
