@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from api.deps import ClockDep, DirectoryReader, DirectoryWriter, SessionDep
 from core.types import MAX_ID, Code
-from oncall import directory
+from oncall import contacts, directory
 from oncall.models import (
     ContactCreate,
     ContactPublic,
@@ -162,7 +162,7 @@ def add_contact(
     person_id: PersonId,
     body: ContactCreate,
 ) -> ContactPublic:
-    contact = directory.add_contact(
+    contact = contacts.add_contact(
         session, person_id=person_id, data=body, actor=who.name, now=clock.now()
     )
     return ContactPublic.model_validate(contact)
@@ -180,6 +180,6 @@ def remove_contact(
     person_id: PersonId,
     contact_id: ContactId,
 ) -> None:
-    directory.remove_contact(
+    contacts.remove_contact(
         session, person_id=person_id, contact_id=contact_id, actor=who.name, now=clock.now()
     )

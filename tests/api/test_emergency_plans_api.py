@@ -18,7 +18,7 @@ from core.audit import AuditEntry, list_entries
 from core.clock import FakeClock
 from core.users import Role
 from escalation.models import Incident, StoredPlan
-from oncall import directory
+from oncall import contacts, directory
 from oncall.models import ContactCreate, ContactKind, Person, PersonUpdate
 from tests.conftest import T0
 from tests.factories import make_person, make_skill, make_unit
@@ -36,7 +36,7 @@ def people(session: Session) -> dict[str, Person]:
     for key, name, number in (("a", "李秀英", "+8613900000001"), ("b", "张伟", "+8613900000002")):
         person = make_person(session, unit=unit, name=name)
         assert person.id is not None
-        directory.add_contact(
+        contacts.add_contact(
             session,
             person_id=person.id,
             data=ContactCreate(kind=ContactKind.mobile, value=number),

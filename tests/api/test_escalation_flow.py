@@ -24,7 +24,7 @@ from core.config import RunMode, Settings
 from core.users import Role
 from escalation.dispatch import MAX_RETRY_DELAY_S, Dispatcher
 from escalation.twilio_channel import TwilioChannel
-from oncall import directory
+from oncall import contacts, directory
 from oncall.models import ContactCreate, ContactKind, Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0, make_token, make_user, savepoint_session
@@ -271,7 +271,7 @@ def test_transient_failures_are_retried_and_permanent_ones_fall_back(
 ) -> None:
     officer = centre["officer"]
     assert officer.id is not None
-    directory.add_contact(
+    contacts.add_contact(
         session,
         person_id=officer.id,
         data=ContactCreate(kind=ContactKind.mobile, value="+8613900009999", priority=2),

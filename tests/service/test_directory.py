@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from core.audit import list_entries
 from core.errors import Conflict, NotFound, ValidationFailed
-from oncall import directory
+from oncall import contacts, directory
 from oncall.models import ContactCreate, ContactKind, DutyRole, PersonUpdate, UnitUpdate
 from tests.conftest import T0
 from tests.factories import make_person, make_skill, make_unit
@@ -105,7 +105,7 @@ def test_duplicate_contact_is_a_conflict(session: Session) -> None:
     )
     assert person.id is not None
     with pytest.raises(Conflict):
-        directory.add_contact(
+        contacts.add_contact(
             session,
             person_id=person.id,
             data=ContactCreate(kind=ContactKind.mobile, value="+8613800001234"),
@@ -113,6 +113,4 @@ def test_duplicate_contact_is_a_conflict(session: Session) -> None:
             now=T0,
         )
     with pytest.raises(NotFound):
-        directory.remove_contact(
-            session, person_id=person.id, contact_id=999_999, actor="t", now=T0
-        )
+        contacts.remove_contact(session, person_id=person.id, contact_id=999_999, actor="t", now=T0)

@@ -19,7 +19,7 @@ from escalation.dispatch import Dispatcher
 from escalation.models import NoticeTopic, Notification, NotificationStatus
 from escalation.ports import OutboundMessage, PermanentDeliveryError, SendReceipt
 from escalation.roster_notices import roster_messages
-from oncall import directory
+from oncall import contacts, directory
 from oncall.models import ContactCreate, ContactKind, Person
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus
 from tests.conftest import T0, savepoint_session
@@ -177,7 +177,7 @@ def test_a_refused_notice_falls_back_to_the_next_mobile(
     assert person is not None and person.id is not None
     first_mobile = notices.mobile_of(session, person.id)
     assert first_mobile is not None
-    directory.add_contact(
+    contacts.add_contact(
         session,
         person_id=person.id,
         data=ContactCreate(kind=ContactKind.mobile, value="+8613900000999", priority=9),
