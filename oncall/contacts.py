@@ -8,14 +8,15 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core import audit
-from core.errors import Conflict, NotFound
-from oncall.directory import get_person
+from core.errors import Conflict, FieldError, NotFound
+from oncall.directory import get_person, take_turn
 from oncall.models import ContactCreate, ContactMethod, ContactPublic
 
 
 def add_contact(
     session: Session, *, person_id: int, data: ContactCreate, actor: str, now: datetime
 ) -> ContactMethod:
+    take_turn(session)
     get_person(session, person_id=person_id)
     duplicate = session.exec(
         select(ContactMethod).where(
@@ -25,7 +26,10 @@ def add_contact(
         )
     ).first()
     if duplicate is not None:
-        raise Conflict(f"{data.value} is already a {data.kind.value} contact of this person")
+        raise Conflict(
+            f"{data.value} is already a {data.kind.value} contact of this person",
+            errors=(FieldError("value", "is already a contact of this person"),),
+        )
     contact = ContactMethod(person_id=person_id, **data.model_dump())
     session.add(contact)
     session.flush()
@@ -45,6 +49,7 @@ def add_contact(
 def remove_contact(
     session: Session, *, person_id: int, contact_id: int, actor: str, now: datetime
 ) -> None:
+    take_turn(session)
     contact = session.get(ContactMethod, contact_id)
     if contact is None or contact.person_id != person_id:
         raise NotFound(f"contact {contact_id} of person {person_id} not found")

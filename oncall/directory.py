@@ -2,6 +2,11 @@
 
 Keyword-only functions that take a session and plain values, validate references, write
 the audit entry and commit once.
+
+Every write looks, then writes (a free code, a unit without people, no cycle of parents, a user
+not yet linked, a contact not yet listed): writes take turns under `DIRECTORY_LOCK`, taken
+before anything is read, so on PostgreSQL the second of two edits at once is checked against
+what the first committed instead of failing on a unique or foreign key, or on a vanished row.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from datetime import datetime
 from sqlmodel import Session, col, delete, select
 
 from core import audit
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.db import advisory_lock
+from core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.users import User
 from oncall.models import (
     ContactCreate,
@@ -32,6 +38,18 @@ from oncall.models import (
     UnitKind,
     UnitUpdate,
 )
+
+DIRECTORY_LOCK = "directory"
+
+
+def take_turn(session: Session) -> None:
+    """Wait for the directory writes under way on other instances to commit (see above)."""
+    advisory_lock(session, DIRECTORY_LOCK)
+
+
+def _taken(detail: str, field: str, reason: str) -> Conflict:
+    return Conflict(detail, errors=(FieldError(field, reason),))
+
 
 # ---- units ---------------------------------------------------------------------------------
 
@@ -77,8 +95,9 @@ def duty_phones(session: Session) -> list[Unit]:
 
 
 def create_unit(session: Session, *, data: UnitCreate, actor: str, now: datetime) -> Unit:
+    take_turn(session)
     if session.exec(select(Unit).where(Unit.code == data.code)).first() is not None:
-        raise Conflict(f"unit code {data.code!r} is already used")
+        raise _taken(f"unit code {data.code!r} is already used", "code", "is already used")
     _check_parent(session, parent_id=data.parent_id, unit_id=None)
     unit = Unit.model_validate(data)
     session.add(unit)
@@ -99,6 +118,7 @@ def create_unit(session: Session, *, data: UnitCreate, actor: str, now: datetime
 def update_unit(
     session: Session, *, unit_id: int, data: UnitUpdate, actor: str, now: datetime
 ) -> Unit:
+    take_turn(session)
     unit = get_unit(session, unit_id=unit_id)
     before = _unit_summary(unit)
     changes = data.model_dump(exclude_unset=True)
@@ -122,6 +142,7 @@ def update_unit(
 
 
 def delete_unit(session: Session, *, unit_id: int, actor: str, now: datetime) -> None:
+    take_turn(session)
     unit = get_unit(session, unit_id=unit_id)
     if session.exec(select(Person.id).where(Person.unit_id == unit_id).limit(1)).first():
         raise Conflict("the unit still has people; move or archive them, or deactivate the unit")
@@ -149,8 +170,9 @@ def list_skills(session: Session) -> list[Skill]:
 
 
 def create_skill(session: Session, *, data: SkillCreate, actor: str, now: datetime) -> Skill:
+    take_turn(session)
     if session.get(Skill, data.code) is not None:
-        raise Conflict(f"skill {data.code!r} already exists")
+        raise _taken(f"skill {data.code!r} already exists", "code", "already exists")
     skill = Skill.model_validate(data)
     session.add(skill)
     audit.record(
@@ -287,6 +309,7 @@ def _set_skills(session: Session, person_id: int, skills: Iterable[str]) -> None
 
 
 def create_person(session: Session, *, data: PersonCreate, actor: str, now: datetime) -> Person:
+    take_turn(session)
     _check_person_refs(
         session, unit_id=data.unit_id, user_id=data.user_id, skills=data.skills, person_id=None
     )
@@ -318,6 +341,7 @@ def create_person(session: Session, *, data: PersonCreate, actor: str, now: date
 def update_person(
     session: Session, *, person_id: int, data: PersonUpdate, actor: str, now: datetime
 ) -> Person:
+    take_turn(session)
     person = get_person(session, person_id=person_id)
     before = _person_summary(session, person)
     changes = data.model_dump(exclude_unset=True)

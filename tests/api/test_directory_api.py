@@ -118,6 +118,18 @@ def test_deleting_a_unit_with_people_is_409(client: TestClient, auth_headers: He
     assert response.json()["code"] == "conflict"
 
 
+def test_a_used_unit_code_is_a_409_naming_the_code(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    planner = auth_headers(Role.planner)
+    unit = {"code": "intake", "name": "受理科", "kind": "section"}
+    assert client.post("/api/v1/units", json=unit, headers=planner).status_code == 201
+    again = client.post("/api/v1/units", json=unit, headers=planner)
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+    assert again.json()["errors"] == [{"field": "code", "reason": "is already used"}]
+
+
 def test_every_change_is_in_the_audit_log(client: TestClient, auth_headers: Headers) -> None:
     planner = auth_headers(Role.planner)
     unit_id = client.post(
