@@ -23,6 +23,7 @@ from core.calendar_store import load_calendar
 from core.db import advisory_lock
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.workcal import DayKind as CalendarDayKind
+from core.workcal import WorkingCalendar
 from oncall import directory, layers, plan_rules
 from oncall.models import Person
 from oncall.problem_builder import load_rules, period_days, shift_roles_of, to_scheduler_rules
@@ -84,6 +85,22 @@ def _period_of(session: Session, unit_id: int, day: date) -> tuple[date, date] |
 
 
 @dataclass(frozen=True)
+class UnitRulesContext:
+    """What judging a change in a unit needs besides the person's plan, loaded once per
+    decision: a swap checks two people against the same unit's rules."""
+
+    unit_id: int
+    rules: Rules
+    calendar: WorkingCalendar
+    types: dict[tuple[int, str], ShiftType]
+
+
+def rules_context(session: Session, unit_id: int) -> UnitRulesContext:
+    rules = to_scheduler_rules(load_rules(session, unit_id))
+    return UnitRulesContext(unit_id, rules, load_calendar(session), _shift_types(session))
+
+
+@dataclass(frozen=True)
 class _PersonPlan:
     """A person's effective plan around a day with what the hard rules need to judge it."""
 
@@ -103,32 +120,29 @@ class _PersonPlan:
 
 
 def _plan_around(
-    session: Session, *, person_id: int, day: date, shift: ShiftType, tz: ZoneInfo
+    session: Session, *, person_id: int, day: date, unit: UnitRulesContext, tz: ZoneInfo
 ) -> _PersonPlan:
-    """The hard rules of `shift`'s unit, the roster period holding `day` with its weekend
-    days, and the person's effective plan (roster, overrides and approved swaps) as far
-    around `day` as the rules look, for `plan_rules.broken_rules`."""
-    rules = to_scheduler_rules(load_rules(session, shift.unit_id))
-    reach = timedelta(days=plan_rules.reach_days(rules))
-    period = _period_of(session, shift.unit_id, day)
+    """The hard rules of the unit, the roster period holding `day` with its weekend days,
+    and the person's effective plan (roster, overrides and approved swaps) as far around
+    `day` as the rules look, for `plan_rules.broken_rules`."""
+    reach = timedelta(days=plan_rules.reach_days(unit.rules))
+    period = _period_of(session, unit.unit_id, day)
     first, last = day - reach, day + reach
     weekend_days: frozenset[date] = frozenset()
     if period is not None:
         first, last = min(first, period[0]), max(last, period[1])
-        calendar = load_calendar(session)
         weekend_days = frozenset(
-            d for d in period_days(*period) if calendar.day_kind(d) is CalendarDayKind.WEEKEND
+            d for d in period_days(*period) if unit.calendar.day_kind(d) is CalendarDayKind.WEEKEND
         )
-    types = _shift_types(session)
     shifts = []
     for slot in layers.worked_between(session, start=first, end=last, tz=tz, person_id=person_id):
-        worked = types[(slot.unit_id or 0, slot.shift_code)]
+        worked = unit.types[(slot.unit_id or 0, slot.shift_code)]
         shifts.append(
             plan_rules.Worked(
                 slot.start.astimezone(tz).date(), worked.code, slot.start, slot.end, worked.is_night
             )
         )
-    return _PersonPlan(rules, period, shifts, weekend_days)
+    return _PersonPlan(unit.rules, period, shifts, weekend_days)
 
 
 def check_takes(
@@ -140,15 +154,19 @@ def check_takes(
     field: str,
     tz: ZoneInfo,
     giving_up: tuple[date, ShiftType] | None = None,
+    unit: UnitRulesContext | None = None,
 ) -> None:
     """Refuse (422 on `field`) unless the person may work `shift` on `day`, instead of the
-    shift `giving_up` if given, under the hard rules of the shift's unit, checked on the
-    person's effective plan (roster, overrides and approved swaps)."""
+    shift `giving_up` if given, under the hard rules of the shift's unit (`unit`, loaded
+    here unless a caller checking several people passes it), checked on the person's effective plan
+    (roster, overrides and approved swaps)."""
     if not _may_work(session, person_id, shift):
         raise ValidationFailed(field, f"person {person_id} may not work {shift.role.value} shifts")
     if _on_leave(session, person_id, day):
         raise ValidationFailed(field, f"person {person_id} is on leave on {day}")
-    plan = _plan_around(session, person_id=person_id, day=day, shift=shift, tz=tz)
+    if unit is None or unit.unit_id != shift.unit_id:
+        unit = rules_context(session, shift.unit_id)
+    plan = _plan_around(session, person_id=person_id, day=day, unit=unit, tz=tz)
     around = {day}
     if giving_up is not None:
         given_day, given_shift = giving_up
@@ -276,7 +294,11 @@ def delete_override(
     shift = session.get(ShiftType, override.shift_type_id)
     if override.original_person_id is not None and shift is not None:
         plan = _plan_around(
-            session, person_id=override.original_person_id, day=override.day, shift=shift, tz=tz
+            session,
+            person_id=override.original_person_id,
+            day=override.day,
+            unit=rules_context(session, shift.unit_id),
+            tz=tz,
         )
         broken = plan.broken({override.day})
         if broken:

@@ -108,6 +108,7 @@ def decide_swap(
             )
         a_shift = layers.shift_of(session, swap.roster_id, swap.a_person_id, swap.a_day)
         b_shift = layers.shift_of(session, swap.roster_id, swap.b_person_id, swap.b_day)
+        unit = changes.rules_context(session, b_shift.unit_id)  # both people's unit
         changes.check_takes(
             session,
             person_id=swap.a_person_id,
@@ -116,6 +117,7 @@ def decide_swap(
             field="a_person_id",
             tz=tz,
             giving_up=(swap.a_day, a_shift),
+            unit=unit,
         )
         changes.check_takes(
             session,
@@ -125,6 +127,7 @@ def decide_swap(
             field="b_person_id",
             tz=tz,
             giving_up=(swap.b_day, b_shift),
+            unit=unit,
         )
     swap.status = SwapStatus.approved if approve else SwapStatus.rejected
     swap.decided_by, swap.decided_at = actor, now
