@@ -1,5 +1,7 @@
 """Statistics and efficiency figures over a period, computed in SQL (GROUP BY / SUM(CASE …)
-over the indexed `complaint` columns and the `complaint_clock` rows), never row by row.
+over the indexed `complaint` columns and the `complaint_clock` rows), never row by row: one
+pass over the period's items grouped by every dimension counted (`DIMENSIONS`), its groups
+added up here into the totals and each dimension's counts, and one pass over their clocks.
 
 The population is every item whose `received_at` falls in the period: local dates
 (Asia/Shanghai by default), both ends included. Counts are by channel, type, domain,
@@ -24,6 +26,8 @@ every figure and in docs/complaint-statistics.md:
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -175,38 +179,37 @@ def _label(value: object) -> str:
         return str(value)
 
 
-def _counts(session: Session, where: list[ColumnElement[bool]], column: Any) -> list[CountRow]:
-    rows = session.exec(select(column, func.count()).where(*where).group_by(column)).all()
+#: The dimensions counted, in the order of the grouped pass's leading columns.
+DIMENSIONS = ("channel", "item_type", "domain", "district", "unit_id", "status")
+
+
+def _count_rows(counts: Counter[Any], labels: dict[Any, str] | None = None) -> list[CountRow]:
     found = [
         CountRow(
             key=None if key is None else str(getattr(key, "value", key)),
-            label=_label(key),
-            count=int(n),
+            label=_label(key) if labels is None or key is None else labels.get(key, str(key)),
+            count=n,
         )
-        for key, n in rows
+        for key, n in counts.items()
     ]
     return sorted(found, key=lambda r: (-r.count, r.key or ""))
 
 
-def _by_unit(session: Session, where: list[ColumnElement[bool]]) -> list[CountRow]:
-    rows = session.exec(
-        select(Complaint.unit_id, func.count()).where(*where).group_by(col(Complaint.unit_id))
-    ).all()
-    ids = [u for u, _ in rows if u is not None]
-    names = (
-        {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()}
-        if ids
-        else {}
-    )
-    found = [
-        CountRow(
-            key=None if unit_id is None else str(unit_id),
-            label=UNKNOWN if unit_id is None else names.get(unit_id, str(unit_id)),
-            count=int(n),
-        )
-        for unit_id, n in rows
-    ]
-    return sorted(found, key=lambda r: (-r.count, r.key or ""))
+def _unit_names(session: Session, unit_ids: list[int]) -> dict[Any, str]:
+    if not unit_ids:
+        return {}
+    units = session.exec(select(Unit).where(col(Unit.id).in_(unit_ids))).all()
+    return {u.id: u.name for u in units}
+
+
+def _by_dimension(rows: Sequence[Any]) -> dict[str, Counter[Any]]:
+    """Each dimension's item counts from the groups (dimension values, then the count)."""
+    counts: dict[str, Counter[Any]] = {name: Counter() for name in DIMENSIONS}
+    for row in rows:
+        n = int(row[len(DIMENSIONS)])
+        for name, key in zip(DIMENSIONS, row, strict=False):
+            counts[name][key] += n
+    return counts
 
 
 def _clock_figures(
@@ -245,24 +248,25 @@ def compute(
     where = _conditions(filters, tz)
     closed = col(Complaint.status) == Status.closed
     complaint = col(Complaint.workflow) == Workflow.complaint
-    totals = session.exec(
-        select(  # type: ignore[call-overload]
-            func.count(),
-            _count_when(closed),
-            _count_when(closed, col(Complaint.closed_on_time).is_(True)),
-            _count_when(~closed, col(Complaint.closure_due_at) <= now),
-            _count_when(complaint),
-            _count_when(complaint, col(Complaint.accepted_at).is_not(None)),
-            _count_when(complaint, or_(closed, col(Complaint.status) == Status.rejected)),
-            _count_when(complaint, closed, col(Complaint.agreed_at).is_not(None)),
-            _count_when(complaint, col(Complaint.converted_to_case).is_(True)),
-            _count_when(col(Complaint.case_filed_at).is_not(None)),
-            _count_when(col(Complaint.is_emergency).is_(True)),
-            _count_when(~closed, col(Complaint.overdue).is_(True)),
-            _count_when(col(Complaint.amount_recovered_cents).is_not(None)),
-            func.coalesce(func.sum(Complaint.amount_recovered_cents), 0),
-        ).where(*where)
-    ).one()
+    dimensions = [col(getattr(Complaint, name)) for name in DIMENSIONS]
+    measures = [
+        func.count(),
+        _count_when(closed),
+        _count_when(closed, col(Complaint.closed_on_time).is_(True)),
+        _count_when(~closed, col(Complaint.closure_due_at) <= now),
+        _count_when(complaint),
+        _count_when(complaint, col(Complaint.accepted_at).is_not(None)),
+        _count_when(complaint, or_(closed, col(Complaint.status) == Status.rejected)),
+        _count_when(complaint, closed, col(Complaint.agreed_at).is_not(None)),
+        _count_when(complaint, col(Complaint.converted_to_case).is_(True)),
+        _count_when(col(Complaint.case_filed_at).is_not(None)),
+        _count_when(col(Complaint.is_emergency).is_(True)),
+        _count_when(~closed, col(Complaint.overdue).is_(True)),
+        _count_when(col(Complaint.amount_recovered_cents).is_not(None)),
+        func.coalesce(func.sum(Complaint.amount_recovered_cents), 0),
+    ]
+    groups = session.exec(select(*dimensions, *measures).where(*where).group_by(*dimensions)).all()
+    totals = [sum(int(g[len(DIMENSIONS) + i]) for g in groups) for i in range(len(measures))]
     (
         total,
         n_closed,
@@ -278,7 +282,8 @@ def compute(
         overdue_now,
         recovered_items,
         recovered_cents,
-    ) = (int(v) for v in totals)
+    ) = totals
+    counts = _by_dimension(groups)
     figures = _clock_figures(session, where, now)
     figures["on_time_closure"] = figure("on_time_closure", closed_on_time, n_closed + open_late)
     figures["mediation_success"] = figure("mediation_success", successes, complaints_closed)
@@ -300,11 +305,13 @@ def compute(
         overdue_open=overdue_now,
         losses_recovered_cents=recovered_cents,
         losses_recovered_items=recovered_items,
-        by_channel=_counts(session, where, Complaint.channel),
-        by_type=_counts(session, where, Complaint.item_type),
-        by_domain=_counts(session, where, Complaint.domain),
-        by_district=_counts(session, where, Complaint.district),
-        by_unit=_by_unit(session, where),
-        by_status=_counts(session, where, Complaint.status),
+        by_channel=_count_rows(counts["channel"]),
+        by_type=_count_rows(counts["item_type"]),
+        by_domain=_count_rows(counts["domain"]),
+        by_district=_count_rows(counts["district"]),
+        by_unit=_count_rows(
+            counts["unit_id"], _unit_names(session, [u for u in counts["unit_id"] if u is not None])
+        ),
+        by_status=_count_rows(counts["status"]),
         figures=[figures[name] for name in DEFINITIONS],
     )

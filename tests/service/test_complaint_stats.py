@@ -28,6 +28,7 @@ from core.errors import ValidationFailed
 from tests.complaint_helpers import Centre, complaint_data, make_centre
 from tests.complaint_rows import TZ, Clock, Item, insert_items
 from tests.conftest import T0  # Monday 2026-11-23 09:30 local
+from tests.statements import tables_read
 
 D = ClockKind.distribution
 A = ClockKind.acceptance
@@ -219,6 +220,18 @@ def test_counts_and_figures_of_a_fixed_set(session: Session, centre: Centre) -> 
         "order_on_time_closure": (1, 1, 1.0),
     }
     assert all(f.definition and f.label for f in result.figures)
+
+
+def test_the_period_is_read_once_for_the_counts_and_once_for_the_clocks(
+    session: Session, centre: Centre
+) -> None:
+    """Totals and the six dimensions' counts come from one grouped pass (they were seven
+    passes over the period's items, about 0.5 s for a year of 100,000 on PostgreSQL)."""
+    insert_items(session, _fixed_set(centre), rule_set_id=_rule_set(session), first_id=900_001)
+    with tables_read(session) as read:
+        result = _stats(session)
+    assert result.total == 15 and sum(r.count for r in result.by_district) == 15
+    assert read["complaint"] == 2 and read["complaint_clock"] == 1
 
 
 def test_filters_and_unit_scope(session: Session, centre: Centre) -> None:

@@ -4,38 +4,13 @@ load them again for the second person."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 from sqlmodel import Session
 
 from oncall import swaps
 from oncall.roster_models import SwapCreate, SwapStatus
 from tests.conftest import T0
+from tests.statements import tables_read
 from tests.web.test_roster_grid_as_worked import DAY1, DAY2, TZ, _published
-
-FROM = re.compile(r"\bFROM (\w+)", re.I)
-
-
-@contextmanager
-def tables_read(session: Session) -> Iterator[Counter[str]]:
-    """How many statements read each table while the block runs on `session`."""
-    seen: Counter[str] = Counter()
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.update(set(FROM.findall(statement)))
-
-    connection = session.connection()
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
 
 
 def test_a_swap_decision_loads_the_units_rules_and_calendar_once(session: Session) -> None:

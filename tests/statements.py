@@ -1,0 +1,31 @@
+"""What a block of code asks the database: the tables each SELECT statement reads."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+FROM = re.compile(r"\b(?:FROM|JOIN) (\w+)", re.I)
+
+
+@contextmanager
+def tables_read(session: Session) -> Iterator[Counter[str]]:
+    """How many SELECT statements read each table while the block runs on `session`."""
+    seen: Counter[str] = Counter()
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.update(set(FROM.findall(statement)))
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
