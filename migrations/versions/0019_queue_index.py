@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_queue_index"
-down_revision: str | None = "0016_tz50"
+down_revision: str | None = "0018_hour_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
