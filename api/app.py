@@ -22,6 +22,7 @@ from api.routers import (
     directory,
     dutylog,
     health,
+    incident_list,
     incidents,
     insight,
     notify_rules,
@@ -154,6 +155,7 @@ def create_app(
         oncall.router,
         oncall.feeds_router,
         dutylog.router,
+        incident_list.router,
         incidents.router,
         plans.router,
         complaints_io.router,  # before complaints: /complaints/import, /complaints/stats

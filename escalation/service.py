@@ -1,7 +1,8 @@
-"""Incident use cases: acknowledge, escalate now, resolve, reopen, and the reads (incidents,
+"""Incident use cases: acknowledge, escalate now, resolve, reopen, and the reads (an incident,
 timeline, notifications); plus what every state change shares: the timeline entry
 (`add_event`), the stored state (`store_state`), short codes and `commit_change`. Opening an
-incident is `escalation.opening`; the replies people send back are `escalation.replies`.
+incident is `escalation.opening`; the list, a page at a time, is `escalation.listing`; the
+replies people send back are `escalation.replies`.
 
 Each function commits once; every state change writes a timeline event and an audit entry.
 - Acknowledging or resolving twice is a no-op; short codes are unique among unresolved
@@ -75,15 +76,6 @@ def get_incident(session: Session, *, incident_id: int, for_update: bool = False
     if incident is None:
         raise NotFound(f"incident {incident_id} not found")
     return incident
-
-
-def list_incidents(
-    session: Session, *, status: IncidentStatus | None = None, limit: int = 100
-) -> list[Incident]:
-    query = select(Incident).order_by(col(Incident.id).desc()).limit(limit)
-    if status is not None:
-        query = query.where(Incident.status == status)
-    return list(session.exec(query).all())
 
 
 def unresolved_at(session: Session, *, at: datetime) -> list[Incident]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep
+from api.routers.incident_list import positions_of
 from api.routers.incidents import (
     incident_public,
     masked_notification,
@@ -24,7 +26,7 @@ from api.routers.incidents import (
 )
 from core.types import MAX_ID
 from core.users import Permission
-from escalation import reporting, service
+from escalation import cursors, listing, reporting, service
 from escalation.engine import IncidentStatus
 from escalation.equipment import EquipmentType
 from escalation.models import (
@@ -90,17 +92,44 @@ def incident_view(
     }
 
 
-def _list_context(session: Session, status: IncidentStatus | None, now: datetime) -> dict[str, Any]:
-    """The incidents, each with its first reporting clock not yet met (None: all met), so
-    the list shows which report to superiors is due next and which is late."""
-    incidents = service.list_incidents(session, status=status, limit=200)
+PAGE_SIZE = 100
+Cursor = Annotated[str | None, Query(max_length=cursors.MAX_CURSOR_LENGTH), EmptyIsNone]
+PageSize = Annotated[int, Query(ge=1, le=500)]
+
+
+def _list_context(
+    session: Session,
+    now: datetime,
+    *,
+    status: IncidentStatus | None,
+    before: str | None,
+    after: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """One page of incidents (escalation.listing), each with its first reporting clock not
+    yet met (None: all met), so the list shows which report to superiors is due next and
+    which is late; and the query strings of this page, the older and the newer one."""
+    older_than, newer_than = positions_of(before, after)
+    page = listing.page(session, status=status, limit=limit, before=older_than, after=newer_than)
+    page_size = limit if limit != PAGE_SIZE else None  # the default is left out of URLs
+    base = {"status": status.value if status else None, "limit": page_size}
+
+    def query(**cursor: str | None) -> str:
+        return urlencode({k: v for k, v in (base | cursor).items() if v is not None})
+
     return {
-        "incidents": incidents,
+        "incidents": page.incidents,
         "next_report": {
             i.id: next((c for c in reporting.clocks(i, now=now) if c.met_at is None), None)
-            for i in incidents
+            for i in page.incidents
         },
         "status": status,
+        "page_size": page_size,
+        "first_query": query(),
+        "this_query": query(before=before, after=after),
+        "older_query": page.older and query(before=cursors.encode(page.older)),
+        "newer_query": page.newer and query(after=cursors.encode(page.newer)),
+        "paged": before is not None or after is not None,
     }
 
 
@@ -111,8 +140,14 @@ def incident_list(
     clock: ClockDep,
     user: Reader,
     status: StatusFilter = None,
+    before: Cursor = None,
+    after: Cursor = None,
+    limit: PageSize = PAGE_SIZE,
 ) -> HTMLResponse:
-    context = _list_context(session, status, clock.now()) | {"statuses": list(IncidentStatus)}
+    context = _list_context(
+        session, clock.now(), status=status, before=before, after=after, limit=limit
+    )
+    context |= {"statuses": list(IncidentStatus)}
     return render(request, "incidents/list.html", context, user=user)
 
 
@@ -123,9 +158,14 @@ def incident_list_live(
     clock: ClockDep,
     user: Reader,
     status: StatusFilter = None,
+    before: Cursor = None,
+    after: Cursor = None,
+    limit: PageSize = PAGE_SIZE,
 ) -> HTMLResponse:
-    context = _list_context(session, status, clock.now()) | {"user": user}
-    return fragment(request, "incidents/_rows.html", context)
+    context = _list_context(
+        session, clock.now(), status=status, before=before, after=after, limit=limit
+    )
+    return fragment(request, "incidents/_list.html", context | {"user": user})
 
 
 @router.get("/incidents/new")

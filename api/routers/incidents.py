@@ -30,7 +30,6 @@ from core.db import reading_from_here
 from core.types import MAX_ID
 from core.users import Role
 from escalation import details, opening, replies, reporting, service
-from escalation.engine import IncidentStatus
 from escalation.models import (
     AccidentDetailsUpdate,
     EventPublic,
@@ -153,33 +152,6 @@ def open_incident(
         response.status_code = status.HTTP_200_OK
     wake_dispatcher()  # a new incident pages; a raised severity pages again or tells groups
     return incident_public(session, incident, clock.now(), deduplicated)
-
-
-@router.get("/incidents", summary="Incidents, newest first")
-def list_incidents(
-    session: SessionDep,
-    clock: ClockDep,
-    who: IncidentReader,
-    incident_status: Annotated[IncidentStatus | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[IncidentPublic]:
-    masked = masks_numbers(who.user.role)
-    incidents = service.list_incidents(session, status=incident_status, limit=limit)
-    ids = [i.id for i in incidents if i.id is not None]
-    events = service.timelines(session, incident_ids=ids)
-    reports = reporting.reports_by_incident(session, incident_ids=ids)
-    now = clock.now()
-    return [
-        incident_public(
-            session,
-            i,
-            now,
-            masked=masked,
-            events=events[i.id or 0],
-            reports=reports[i.id or 0],
-        )
-        for i in incidents
-    ]
 
 
 @router.get("/incidents/{incident_id}", summary="An incident with its timeline")

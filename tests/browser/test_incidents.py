@@ -150,3 +150,66 @@ def test_duty_officer_acknowledges_from_my_duty(open_page: Any, live_server: Liv
     ).to_have_text("已确认")
     with live_server.api("viewer") as api:
         assert api.get(f"/api/v1/incidents/{incident['id']}").json()["status"] == "acknowledged"
+
+
+def _shown(page: Any) -> list[int]:
+    rows = page.locator("#incident-table tr[data-incident]")
+    expect(rows.first).to_be_visible()
+    ids: list[str] = rows.evaluate_all("rows => rows.map(r => r.dataset.incident)")
+    return [int(i) for i in ids]
+
+
+def test_older_and_newer_pages_of_the_incident_list(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    with live_server.api("coordinator") as api:
+
+        def log(n: int) -> int:
+            created = api.post(
+                "/api/v1/incidents",
+                json={
+                    "title": f"广告牌松动{n}",
+                    "category": "other",
+                    "severity": "IV",
+                    "place": f"城中区和平路{n}号",
+                },
+            )
+            assert created.status_code == 201, created.text
+            incident_id: int = created.json()["id"]
+            return incident_id
+
+        for n in range(5):  # the clock stands still: all opened in the same instant
+            log(n)
+        everything = [i["id"] for i in api.get("/api/v1/incidents?limit=500").json()]
+        page, _ = open_page()
+        sign_in(page, "coordinator")
+        page.goto("/incidents?limit=3")
+        expect(page.locator('#incident-pager [data-page="newer"]')).to_have_count(0)
+        first = _shown(page)
+        seen = list(first)
+        older = page.locator('#incident-pager [data-page="older"]')
+        while older.count():
+            with page.expect_navigation():
+                older.click()
+            seen += _shown(page)
+        assert seen == everything  # every incident once, newest first
+        shot(page, "incident-list-oldest-page")
+
+        # newer pages back to the first, then the live first page takes a new incident on
+        # top and its Older link follows the rows it shows (nothing is skipped)
+        newer = page.locator('#incident-pager [data-page="newer"]')
+        while newer.count():
+            with page.expect_navigation():
+                newer.click()
+        assert _shown(page) == first
+        expect(page.locator('#incident-pager [data-page="newest"]')).to_be_visible()
+        with page.expect_navigation():
+            page.locator('#incident-pager [data-page="newest"]').click()
+        late = log(99)
+        expect(page.locator("#incident-table tr[data-incident]").first).to_have_attribute(
+            "data-incident", str(late)
+        )
+        assert _shown(page) == [late, *first[:2]]
+        with page.expect_navigation():
+            page.locator('#incident-pager [data-page="older"]').click()
+        assert _shown(page)[0] == first[2]

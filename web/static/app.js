@@ -374,7 +374,7 @@
 
   // Where the focus is inside a live region, said so that it can be found again in the new
   // content: "tag[attr=value]" for the control and each identified element around it.
-  var IDENTITY = ["data-action", "data-api", "name", "href", "data-incident", "data-notification",
+  var IDENTITY = ["data-action", "data-api", "name", "data-page", "href", "data-incident", "data-notification",
     "data-handover", "data-report", "data-complaint", "data-person"];
   function cssValue(value) { return '"' + String(value).replace(/["\\]/g, "\\$&") + '"'; }
   function focusKey(region, el) {
