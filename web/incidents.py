@@ -170,7 +170,11 @@ def incident_list_live(
 
 @router.get("/incidents/new")
 def new_incident(request: Request, user: Writer) -> HTMLResponse:
-    context = {"categories": list(Category), "severities": list(Severity)}
+    context = {
+        "categories": list(Category),
+        "severities": list(Severity),
+        "equipment_types": list(EquipmentType),
+    }
     return render(request, "incidents/new.html", context, user=user)
 
 

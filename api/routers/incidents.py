@@ -29,8 +29,9 @@ from complaints import privacy
 from core.db import reading_from_here
 from core.types import MAX_ID
 from core.users import Role
-from escalation import details, opening, replies, reporting, service
+from escalation import details, equipment, opening, replies, reporting, service
 from escalation.models import (
+    AccidentDetails,
     AccidentDetailsUpdate,
     EventPublic,
     Incident,
@@ -43,6 +44,7 @@ from escalation.models import (
     NotificationPublic,
     ReportingClockPublic,
 )
+from escalation.policy import Severity
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -237,6 +239,32 @@ def update_details(
         session, incident_id=incident_id, data=body, actor=who.name, now=clock.now()
     )
     return incident_public(session, incident, clock.now())
+
+
+class SeveritySuggestion(BaseModel):
+    suggested_severity: Severity | None
+
+
+@router.post(
+    "/incidents/suggested-severity",
+    summary="The level a special-equipment accident's figures suggest (nothing stored)",
+    description=(
+        "For the new-incident form: the level TZR Arts. 61-64 give the figures sent (deaths, "
+        "serious injuries, direct loss, a boiler or pressure-vessel explosion or a crane "
+        "overturning), null with no figure. The same rule as an incident's "
+        "`suggested_severity`; bad figures are a 422 naming the field."
+    ),
+)
+def suggest_severity(_: IncidentWriter, body: AccidentDetails) -> SeveritySuggestion:
+    return SeveritySuggestion(
+        suggested_severity=equipment.suggested_severity(
+            deaths=body.deaths,
+            serious_injuries=body.serious_injuries,
+            direct_loss_yuan=body.direct_loss_yuan,
+            equipment_type=body.equipment_type,
+            explosion_or_overturn=body.explosion_or_overturn,
+        )
+    )
 
 
 @router.post(

@@ -192,3 +192,35 @@ def test_a_repeat_reports_details_go_into_its_audit_only(
     assert entries[0]["action"] == "incident.duplicate"
     after = json.loads(entries[0]["after"])
     assert after["deaths"] == 1 and after["equipment_type"] == "lift"
+
+
+@pytest.mark.parametrize(
+    ("body", "suggested"),
+    [
+        ({}, None),
+        ({"deaths": 0, "serious_injuries": 0}, "IV"),
+        ({"deaths": 3}, "III"),
+        ({"serious_injuries": 50, "direct_loss_yuan": 1_000}, "II"),
+        ({"equipment_type": "crane", "explosion_or_overturn": True}, "III"),
+        ({"equipment_type": "lift", "explosion_or_overturn": True}, None),  # no such event
+        ({"direct_loss_yuan": 100_000_000, "measures_taken": "封锁现场"}, "I"),
+    ],
+)
+def test_the_new_incident_form_previews_the_suggested_level(
+    client: TestClient, auth_headers: Headers, body: dict[str, Any], suggested: str | None
+) -> None:
+    response = client.post(
+        "/api/v1/incidents/suggested-severity", json=body, headers=auth_headers(Role.coordinator)
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"suggested_severity": suggested}
+
+
+def test_the_preview_refuses_bad_figures_and_read_only_users(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    url = "/api/v1/incidents/suggested-severity"
+    bad = client.post(url, json={"deaths": -1}, headers=auth_headers(Role.coordinator))
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["deaths"]
+    assert client.post(url, json={}, headers=auth_headers(Role.viewer)).status_code == 403

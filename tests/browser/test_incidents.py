@@ -213,3 +213,67 @@ def test_older_and_newer_pages_of_the_incident_list(
         with page.expect_navigation():
             page.locator('#incident-pager [data-page="older"]').click()
         assert _shown(page)[0] == first[2]
+
+
+def test_log_a_special_equipment_accident_with_its_figures(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/incidents/new")
+    form = page.locator("#incident-form")
+    details = form.locator("#accident-fields")
+    expect(details).to_be_hidden()  # only for special equipment
+    form.locator('select[name="category"]').select_option("special_equipment")
+    expect(details).to_be_visible()
+    form.locator('select[name="severity"]').select_option("IV")
+    form.locator('input[name="place"]').fill("城东区热力站")
+    details.locator('select[name="equipment_type"]').select_option("boiler")
+    details.locator('input[name="equipment_user"]').fill("城东热力公司")
+    details.locator('input[name="deaths"]').fill("3")
+    suggestion = details.locator("#severity-suggestion")
+    expect(suggestion).to_have_attribute("data-suggested", "III")
+    expect(suggestion).to_contain_text("按上报数字（条例第六十一至六十四条）：III级 · 较大。")
+    expect(suggestion).to_contain_text("比上面所选级别更严重")
+    details.locator('input[name="serious_injuries"]').fill("12")
+    details.locator('input[name="people_at_risk"]').fill("4")
+    details.locator('input[name="direct_loss_yuan"]').fill("2000000")
+    details.locator('input[name="explosion_or_overturn"]').check()
+    details.locator('textarea[name="measures_taken"]').fill("关闭燃气总阀，疏散周边居民")
+    shot(page, "incident-new-accident")
+    details.locator(".suggestion-use").click()  # take the suggested level
+    expect(form.locator('select[name="severity"]')).to_have_value("III")
+    expect(details.locator(".suggestion-use")).to_be_hidden()
+    with page.expect_navigation():
+        form.locator("#incident-submit").click()
+    expect(page).to_have_url(re.compile(r"/incidents/\d+$"))
+    facts = page.locator("#accident-details")
+    expect(facts.locator('[data-detail="equipment_type"]')).to_contain_text("锅炉")
+    expect(facts.locator('[data-detail="equipment_type"]')).to_contain_text("爆炸或倾覆")
+    expect(facts.locator('[data-detail="equipment_user"]')).to_have_text("城东热力公司")
+    expect(facts.locator('[data-detail="deaths"]')).to_have_text("3")
+    expect(facts.locator('[data-detail="serious_injuries"]')).to_have_text("12")
+    expect(facts.locator('[data-detail="people_at_risk"]')).to_have_text("4")
+    expect(facts.locator('[data-detail="direct_loss_yuan"]')).to_have_text("¥2000000")
+    expect(facts.locator("#suggested-severity")).to_have_attribute("data-suggested", "III")
+    expect(page.locator("#raise-button")).to_have_count(0)  # already at the suggested level
+    incident_id = page.url.rsplit("/", 1)[1]
+    with live_server.api("viewer") as api:
+        stored = api.get(f"/api/v1/incidents/{incident_id}").json()
+    assert (stored["severity"], stored["deaths"], stored["explosion_or_overturn"]) == (
+        "III",
+        3,
+        True,
+    )
+
+    # another category: the part is hidden again and nothing of it is sent
+    page.goto("/incidents/new")
+    form.locator('select[name="category"]').select_option("special_equipment")
+    details.locator('input[name="deaths"]').fill("40")
+    form.locator('select[name="category"]').select_option("food_safety")
+    expect(details).to_be_hidden()
+    form.locator('select[name="severity"]').select_option("IV")
+    form.locator('input[name="place"]').fill("城南区食堂")
+    with page.expect_navigation():
+        form.locator("#incident-submit").click()
+    expect(page.locator("#accident-details")).to_have_count(0)

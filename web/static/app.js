@@ -17,6 +17,9 @@
  *   refreshes the live region it sits in, or reloads the page.
  * - <el data-classify="/api/v1/complaints/classify" data-sources="a,b"> shows the classifier's
  *   suggestion for the text of those fields of its form as they are typed.
+ * - <fieldset data-show-if="name=value"> is shown and sent only while the form's field has
+ *   that value; <el data-suggest="/api/..." data-sources="a,b"> shows the severity the API
+ *   suggests for those fields (startSuggest).
  * - <el data-refresh="/fragment" data-interval="2000"> polls an HTML fragment and swaps it
  *   in (skipped while the tab is hidden, or while someone types in it with data-keep-inputs).
  *   The keyboard focus stays where it was: on the same control in the new content (found by
@@ -118,7 +121,7 @@
     var lists = {};
     var present = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.disabled || el.type === "submit" || el.type === "button") { return; }
+      if (!el.name || el.matches(":disabled") || el.type === "submit" || el.type === "button") { return; }
       if (el.getAttribute("data-type") === "list") {
         lists[el.name] = lists[el.name] || [];
         if (el.checked) { lists[el.name].push(el.value); }
@@ -493,6 +496,81 @@
     });
   }
 
+  // ---- parts of a form for one choice --------------------------------------------------------
+
+  // <fieldset data-show-if="category=special_equipment" hidden disabled>: shown and sent only
+  // while the form's `category` has that value (a disabled fieldset's fields are not sent).
+  function startShowIf(part) {
+    var form = part.closest("form");
+    var rule = (part.getAttribute("data-show-if") || "").split("=");
+    if (!form || rule.length !== 2) { return; }
+    function apply() {
+      var el = form.elements[rule[0]];
+      var on = !!el && el.value === rule[1];
+      part.hidden = !on;
+      part.disabled = !on;
+    }
+    form.addEventListener("change", function (event) { if (event.target.name === rule[0]) { apply(); } });
+    apply();
+  }
+
+  // <p data-suggest="/api/v1/incidents/suggested-severity" data-sources="a,b" data-text="… %(level)s">
+  // shows the level the API suggests for those fields as they are typed, worded with the
+  // form's severity option, and offers to choose it when it is more severe than the chosen one.
+  var LEVELS = ["I", "II", "III", "IV"];  // most severe first
+  function startSuggest(box) {
+    var form = box.closest("form");
+    if (!form) { return; }
+    var sources = (box.getAttribute("data-sources") || "").split(",");
+    var out = box.querySelector(".suggestion-text");
+    var use = box.querySelector(".suggestion-use");
+    var severity = form.elements.severity;
+    var timer = null;
+    var last = null;
+    var level = null;
+    function show() {
+      var option = level && severity ? severity.querySelector('option[value="' + level + '"]') : null;
+      var above = !!level && severity && (!severity.value || LEVELS.indexOf(level) < LEVELS.indexOf(severity.value));
+      out.textContent = level ? fill(box.getAttribute("data-text"), { level: option ? option.text : level }) +
+        (above && severity.value ? " " + box.getAttribute("data-above") : "") : "";
+      box.classList.toggle("notice", !!(above && severity.value));
+      if (level) { box.setAttribute("data-suggested", level); } else { box.removeAttribute("data-suggested"); }
+      if (use) { use.hidden = !above; }
+    }
+    function run() {
+      var body = {};
+      sources.forEach(function (name) {
+        var el = form.elements[name];
+        if (!el) { return; }
+        var value = convert(el);
+        if (value !== EMPTY && (el.getAttribute("data-type") !== "int" || typeof value === "number")) { body[name] = value; }
+      });
+      var key = JSON.stringify(body);
+      if (key === last) { return; }
+      last = key;
+      callApi("POST", box.getAttribute("data-suggest"), body).then(function (result) {
+        if (key !== last) { return; }
+        level = result.ok ? result.data.suggested_severity : null;
+        show();
+      });
+    }
+    form.addEventListener("input", function (event) {
+      if (sources.indexOf(event.target.name) < 0) { return; }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 300);
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target === severity) { show(); }
+    });
+    if (use && severity) {
+      use.addEventListener("click", function () {
+        severity.value = level;
+        severity.dispatchEvent(new Event("change", { bubbles: true }));
+        severity.focus();
+      });
+    }
+  }
+
   // ---- keyboard -------------------------------------------------------------------------------
 
   function onKey(event) {
@@ -513,6 +591,8 @@
   function start() {
     startPolling();
     document.querySelectorAll("[data-classify]").forEach(startClassify);
+    document.querySelectorAll("[data-show-if]").forEach(startShowIf);
+    document.querySelectorAll("[data-suggest]").forEach(startSuggest);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
