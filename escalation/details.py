@@ -9,6 +9,9 @@ Rules:
 - Setting them later (`update_details`) is a state change: the fields sent change, a null
   clears one, one timeline event and one audit entry with the changed fields before and
   after. A request that changes nothing writes nothing.
+- A repeat report of the event (escalation.opening) raises figures and fills gaps, never
+  lowers or overwrites (`apply_repeat`, escalation.repeat_figures); audited and on the
+  timeline, with what it did not apply.
 - The suggestion never raises the level by itself; `opening.raise_to_suggested` does, when
   a person asks, through the same path as a more severe second report.
 """
@@ -20,8 +23,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core import audit
 from core.errors import ValidationFailed
-from escalation import service
+from escalation import repeat_figures, service
 from escalation.equipment import EXPLOSION_OR_OVERTURN_TYPES, EquipmentType, suggested_severity
 from escalation.models import AccidentDetails, AccidentDetailsUpdate, Category, Incident
 from escalation.policy import Severity
@@ -79,16 +83,22 @@ def apply(incident: Incident, values: dict[str, Any]) -> None:
 
 
 def _text(before: dict[str, Any], after: dict[str, Any], incident: Incident) -> str:
-    changes = "; ".join(
+    return f"accident details: {_changes(before, after)}{_suggestion_text(incident)}"
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+    return "; ".join(
         f"{name} {_shown(before[name])} → {_shown(after[name])}"
         for name in FIELDS
         if before[name] != after[name]
     )
-    text = f"accident details: {changes}"
+
+
+def _suggestion_text(incident: Incident) -> str:
     suggested = suggestion(incident)
-    if suggested is not None and suggests_raise(incident):
-        text += f"; the figures suggest level {suggested.value} (now {incident.severity.value})"
-    return text
+    if suggested is None or not suggests_raise(incident):
+        return ""
+    return f"; the figures suggest level {suggested.value} (now {incident.severity.value})"
 
 
 def _shown(value: Any) -> str:
@@ -126,3 +136,46 @@ def update_details(
         now=now,
         after=summary | {name: after[name] for name in changed},
     )
+
+
+def apply_repeat(
+    session: Session, incident: Incident, *, reported: dict[str, Any], actor: str, now: datetime
+) -> None:
+    """A repeat report's details (the fields it gave, JSON values) on the incident it is
+    attached to, by `repeat_figures.merge`: what it raises or fills is changed, with one
+    timeline event and one audit entry (before and after of the changed fields); what it
+    would lower or overwrite is named on the timeline and left as it is. The caller commits."""
+    assert incident.id is not None
+    before = details_of(incident)
+    merged = repeat_figures.merge(before, reported)
+    if not merged.changes and not merged.not_applied:
+        return
+    summary = service.summary(incident)
+    apply(incident, merged.changes)
+    after = details_of(incident)
+    kept = "; ".join(
+        f"{name} {_shown(before[name])} kept (report: {_shown(value)})"
+        for name, value in merged.not_applied.items()
+    )
+    if merged.changes:
+        text = f"accident details from a repeat report: {_changes(before, after)}"
+        text += f"; not lowered or overwritten: {kept}" if kept else ""
+    else:
+        text = f"accident details from a repeat report not applied: {kept}"
+    text += _suggestion_text(incident)
+    kind = "details_updated" if merged.changes else "details_kept"
+    service.add_event(session, incident.id, at=now, kind=kind, actor=actor, text=text)
+    if merged.changes:
+        session.add(incident)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="incident.details_updated",
+            entity_type="incident",
+            entity_id=incident.id,
+            before=summary | {name: before[name] for name in merged.changes},
+            after=summary
+            | {name: after[name] for name in merged.changes}
+            | {"source": "repeat report", "not_applied": merged.not_applied},
+        )

@@ -9,7 +9,9 @@ Invariants:
   raises the incident's level and plan (`raise_severity`), as does a person's explicit
   "raise to the level the accident figures suggest" (`raise_to_suggested`, escalation.details).
 - Special-equipment details sent with the opening are checked first (`details.check`) and
-  set on a new incident; a repeat report's details go into its audit entry only.
+  set on a new incident; a repeat report's details go into its audit entry and, where they
+  are higher or fill a gap, onto the incident (never lowering a figure: the timeline names
+  what was not applied; `details.apply_repeat`).
 - A new incident's short code is unique among unresolved incidents (`service.new_short_code`).
 - Openings are serialised (`OPENING_LOCK`, held to the commit), so that the same event
   reported at once to two instances still gives one incident, and two new incidents never
@@ -132,17 +134,19 @@ def _attach_duplicate(
 ) -> None:
     """Attach another report of the same event (open or acknowledged) to `incident`: the
     reporter's details go on the timeline and into the audit; a more severe report raises
-    the incident's level (`raise_severity`)."""
+    the incident's level (`raise_severity`); its accident figures raise the incident's or
+    fill its gaps, never lower them (`details.apply_repeat`)."""
     assert incident.id is not None
     incident.duplicate_reports += 1
     session.add(incident)
+    figures = data.model_dump(mode="json", include=set(details.FIELDS), exclude_defaults=True)
     report = {
         "title": data.title,
         "severity": data.severity.value,
         "description": data.description,
         "caller_name": data.caller_name,
         "caller_phone": data.caller_phone,
-    } | data.model_dump(mode="json", include=set(details.FIELDS), exclude_defaults=True)
+    } | figures
     caller = ", ".join(x for x in (data.caller_name, data.caller_phone or "") if x)
     add_event(
         session,
@@ -165,6 +169,7 @@ def _attach_duplicate(
     )
     if Severity(data.severity).rank < incident.severity.rank:
         raise_severity(session, incident, severity=Severity(data.severity), actor=actor, now=now)
+    details.apply_repeat(session, incident, reported=figures, actor=actor, now=now)
     session.flush()
 
 

@@ -66,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "key_press": N_("Key press"),
         "severity_raised": N_("Severity raised"),
         "details_updated": N_("Accident details updated"),
+        "details_kept": N_("Accident details not applied"),
     },
     "superior_report_kind": {
         "initial": N_("Initial report"),

@@ -174,24 +174,154 @@ def test_reports_name_the_missing_items_and_viewers_see_masked_text(
     assert "13800001234" not in seen["measures_taken"]
 
 
-def test_a_repeat_reports_details_go_into_its_audit_only(
-    client: TestClient, auth_headers: Headers
-) -> None:
-    first = _open(client, auth_headers, place="万达广场", deaths=0)
+def _repeat(client: TestClient, headers: Headers, **extra: Any) -> dict[str, Any]:
     again = client.post(
         "/api/v1/incidents",
-        json=LIFT | {"place": "万达广场", "deaths": 1, "equipment_type": "lift"},
+        json=LIFT | {"place": "万达广场"} | extra,
+        headers=headers(Role.duty_officer),
+    )
+    assert again.status_code == 200, again.text
+    body: dict[str, Any] = again.json()
+    assert body["deduplicated"] is True
+    return body
+
+
+def _audit(client: TestClient, headers: Headers, incident_id: int) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = client.get(
+        f"/api/v1/audit?entity_type=incident&entity_id={incident_id}",
+        headers=headers(Role.admin),
+    ).json()
+    return entries
+
+
+def test_a_repeat_report_raises_figures_and_fills_gaps_but_never_lowers(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    first = _open(
+        client,
+        auth_headers,
+        place="万达广场",
+        deaths=0,
+        people_at_risk=3,
+        equipment_user="万达物业",
+    )
+    again = _repeat(
+        client,
+        auth_headers,
+        deaths=1,
+        serious_injuries=10,
+        people_at_risk=1,
+        equipment_type="lift",
+        equipment_user="万达商管",
+    )
+    assert again["id"] == first["id"]
+    # higher and new figures are the incident's now; a lower one and other text are not
+    assert (again["deaths"], again["serious_injuries"], again["equipment_type"]) == (1, 10, "lift")
+    assert again["people_at_risk"] == 3 and again["equipment_user"] == "万达物业"
+    # the suggested level follows the figures; the level itself stays a person's decision
+    assert again["suggested_severity"] == "III" and again["suggests_raise"] is True
+    assert again["severity"] == "IV"
+    duplicate, details = again["timeline"][-2:]
+    assert duplicate["kind"] == "duplicate"
+    assert details["kind"] == "details_updated" and details["actor"] == "duty_officer-user"
+    text = details["text"]
+    assert text.startswith("accident details from a repeat report: ")
+    assert "deaths 0 → 1" in text and "serious_injuries — → 10" in text
+    assert "equipment_type — → lift" in text
+    assert "people_at_risk 3 kept (report: 1)" in text
+    assert "equipment_user 万达物业 kept (report: 万达商管)" in text
+    assert text.endswith("the figures suggest level III (now IV)")
+
+    entries = _audit(client, auth_headers, first["id"])
+    changed = next(e for e in entries if e["action"] == "incident.details_updated")
+    assert changed["actor"] == "duty_officer-user"
+    before, after = json.loads(changed["before"]), json.loads(changed["after"])
+    assert (before["deaths"], after["deaths"]) == (0, 1)
+    assert before["serious_injuries"] is None and after["serious_injuries"] == 10
+    assert "people_at_risk" not in after  # only the changed fields
+    assert after["source"] == "repeat report"
+    assert after["not_applied"] == {"people_at_risk": 1, "equipment_user": "万达商管"}
+    reported = json.loads(next(e for e in entries if e["action"] == "incident.duplicate")["after"])
+    assert reported["people_at_risk"] == 1 and reported["deaths"] == 1  # the report as made
+
+    # raising to the suggested level is one press away, as after a PATCH
+    raised = client.post(
+        f"/api/v1/incidents/{first['id']}/raise-to-suggested",
         headers=auth_headers(Role.coordinator),
     )
-    assert again.status_code == 200 and again.json()["id"] == first["id"]
-    assert again.json()["deaths"] == 0  # the coordinator decides which figure holds
-    entries = client.get(
-        f"/api/v1/audit?entity_type=incident&entity_id={first['id']}",
-        headers=auth_headers(Role.admin),
+    assert raised.status_code == 200 and raised.json()["severity"] == "III"
+
+
+def test_a_repeat_report_with_only_lower_figures_changes_nothing_and_says_so(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    first = _open(client, auth_headers, place="万达广场", people_at_risk=2, deaths=1)
+    audited = len(_audit(client, auth_headers, first["id"]))
+    again = _repeat(client, auth_headers, people_at_risk=0, deaths=1)
+    assert (again["people_at_risk"], again["deaths"]) == (2, 1)
+    kept = again["timeline"][-1]
+    assert kept["kind"] == "details_kept"
+    assert kept["text"] == (
+        "accident details from a repeat report not applied: people_at_risk 2 kept (report: 0)"
+    )
+    actions = [e["action"] for e in _audit(client, auth_headers, first["id"])]
+    assert actions[: len(actions) - audited] == ["incident.duplicate"]  # no details change
+    same = _repeat(client, auth_headers, people_at_risk=2)
+    assert same["timeline"][-1]["kind"] == "duplicate"  # nothing new: no details entry
+
+
+def test_a_more_severe_repeat_report_raises_the_level_then_takes_its_figures(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    first = _open(client, auth_headers, place="万达广场", equipment_type="crane")
+    again = _repeat(
+        client, auth_headers, severity="III", explosion_or_overturn=True, equipment_type="crane"
+    )
+    assert again["severity"] == "III" and again["explosion_or_overturn"] is True
+    assert [e["kind"] for e in again["timeline"][-3:]] == [
+        "duplicate",
+        "severity_raised",
+        "details_updated",
+    ]
+    assert "suggest" not in again["timeline"][-1]["text"]  # III already
+    # a report of another equipment's explosion: neither the type nor the explosion is taken
+    other = client.post(
+        "/api/v1/incidents",
+        json=LIFT | {"place": "华府小区", "equipment_type": "lift"},
+        headers=auth_headers(Role.coordinator),
     ).json()
-    assert entries[0]["action"] == "incident.duplicate"
-    after = json.loads(entries[0]["after"])
-    assert after["deaths"] == 1 and after["equipment_type"] == "lift"
+    boiler = client.post(
+        "/api/v1/incidents",
+        json=LIFT
+        | {"place": "华府小区", "equipment_type": "boiler", "explosion_or_overturn": True},
+        headers=auth_headers(Role.coordinator),
+    ).json()
+    assert boiler["id"] == other["id"] and boiler["equipment_type"] == "lift"
+    assert boiler["explosion_or_overturn"] is False and first["id"] != other["id"]
+    assert boiler["timeline"][-1]["text"] == (
+        "accident details from a repeat report not applied: equipment_type lift kept "
+        "(report: boiler); explosion_or_overturn False kept (report: True)"
+    )
+
+
+def test_a_repeat_report_with_bad_figures_is_refused_and_writes_nothing(
+    client: TestClient, auth_headers: Headers
+) -> None:
+    first = _open(client, auth_headers, place="万达广场", deaths=1)
+    for body, field in (
+        ({"deaths": -1}, "deaths"),
+        ({"explosion_or_overturn": True, "equipment_type": "lift"}, "explosion_or_overturn"),
+    ):
+        refused = client.post(
+            "/api/v1/incidents",
+            json=LIFT | {"place": "万达广场"} | body,
+            headers=auth_headers(Role.coordinator),
+        )
+        assert refused.status_code == 422
+        assert field in [e["field"] for e in refused.json()["errors"]]
+    after = client.get(f"/api/v1/incidents/{first['id']}", headers=auth_headers(Role.viewer))
+    assert after.json()["duplicate_reports"] == 0 and after.json()["deaths"] == 1
+    assert after.json()["timeline"] == first["timeline"]
 
 
 @pytest.mark.parametrize(
