@@ -22,6 +22,7 @@ from complaints import (
     clocks,
     clusters,
     config,
+    emergency,
     history,
     keys,
     privacy,
@@ -36,7 +37,6 @@ from complaints.validation import MissingFields as MissingFields  # re-exported
 from complaints.validation import validate
 from complaints.vocab import (
     ClockKind,
-    Domain,
     ItemType,
     Status,
     Urgency,
@@ -45,9 +45,6 @@ from complaints.vocab import (
 )
 from core.errors import NotFound
 from core.workcal import WorkingCalendar
-from escalation import opening as incident_opening
-from escalation.models import CATEGORY_ZH, Category, IncidentCreate
-from escalation.policy import Severity
 from oncall.models import Person, Unit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -57,13 +54,6 @@ REF_PREFIX = {
     ItemType.consultation: "ZX",
     ItemType.suggestion: "JY",
     ItemType.help: "QZ",
-}
-DOMAIN_CATEGORY = {
-    Domain.special_equipment: Category.special_equipment,
-    Domain.food: Category.food_safety,
-    Domain.drugs: Category.drug_safety,
-    Domain.medical_devices: Category.drug_safety,
-    Domain.cosmetics: Category.drug_safety,
 }
 
 
@@ -93,64 +83,6 @@ def _title(data: ComplaintCreate) -> str:
         return data.title.strip()
     text = privacy.mask_text_phones(" ".join((data.description or data.clue or data.claim).split()))
     return (text[:40] + ("…" if len(text) > 40 else "")) or "（无标题）"
-
-
-def _severity(value: str | None) -> Severity:
-    try:
-        return Severity(value or "IV")
-    except ValueError:
-        return Severity.IV
-
-
-def incident_category(domain: Domain, suggested: str | None) -> Category:
-    if suggested and suggested != Category.other.value:
-        try:
-            return Category(suggested)
-        except ValueError:
-            pass
-    return DOMAIN_CATEGORY.get(domain, Category.other)
-
-
-def open_emergency_incident(
-    session: Session, item: Complaint, *, actor: str, now: datetime
-) -> None:
-    """Open (or join) the item's incident in the caller's transaction; link both ways."""
-    assert item.id is not None
-    if item.incident_id is not None:
-        return
-    suggestion = json.loads(item.classification_json or "{}")
-    place = item.occurred_address or item.respondent_address or item.district or ""
-    data = IncidentCreate.model_validate(
-        {
-            "title": f"[{item.ref}] {item.title}"[:200],
-            "category": incident_category(item.domain, suggestion.get("incident_category")),
-            "severity": _severity(suggestion.get("severity")),
-            "description": privacy.mask_text_phones(item.description)[:4000],
-            "place": place[:200],
-            "caller_name": "" if item.item_type is ItemType.report else item.submitter_name[:200],
-            "caller_phone": None
-            if item.item_type is ItemType.report
-            else keys.mobile_e164(item.submitter_phone),
-        }
-    )
-    incident, deduplicated = incident_opening.open_incident_uncommitted(
-        session, data=data, actor=actor, now=now, complaint_ref=item.ref
-    )
-    item.incident_id = incident.id
-    session.add(item)
-    history.add(
-        session,
-        item,
-        at=now,
-        actor=actor,
-        action="emergency",
-        note=(
-            f"紧急件：并入已开启的应急事件 #{incident.id}"
-            if deduplicated
-            else f"紧急件：已开启应急事件 #{incident.id}"
-            f"（{CATEGORY_ZH[data.category.value]}，{data.severity.value}级）"
-        ),
-    )
 
 
 def _route(session: Session, item: Complaint, data: ComplaintCreate, lookups: Lookups) -> None:
@@ -353,7 +285,7 @@ def register_uncommitted(
             now=now,
         )
         if item.is_emergency:
-            open_emergency_incident(session, item, actor=actor, now=now)
+            emergency.open_emergency_incident(session, item, actor=actor, now=now)
         history.audit(session, item, at=now, actor=actor, action="complaint.register")
         created.append(item)
     return created

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from complaints import config, history, privacy, routing, service
+from complaints import config, emergency, history, privacy, routing, service
 from complaints.models import Complaint
 from complaints.vocab import Domain, Status, Urgency
 from core.errors import Conflict
@@ -66,7 +66,7 @@ def confirm(
     summary = "；".join([*changes, *([note] if note else [])]) or "确认分类"
     history.add(session, item, at=now, actor=actor, action="classify", note=summary)
     if item.is_emergency and item.incident_id is None:
-        service.open_emergency_incident(session, item, actor=actor, now=now)
+        emergency.open_emergency_incident(session, item, actor=actor, now=now)
     history.audit_change(
         session,
         item,
