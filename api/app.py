@@ -15,6 +15,7 @@ from api.routers import (
     audit,
     auth,
     calendar,
+    complaint_agents,
     complaint_config,
     complaints,
     complaints_io,
@@ -160,6 +161,7 @@ def create_app(
         plans.router,
         complaints_io.router,  # before complaints: /complaints/import, /complaints/stats
         complaints.router,
+        complaint_agents.router,
         complaint_config.router,
         insight.router,
         open311.router,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from complaints import clocks, config, handover, history, mediation, service, timers
+from complaints import agents, clocks, config, handover, history, mediation, service, timers
 from complaints.action_context import Ctx
 from complaints.vocab import (
     ClockKind,
@@ -66,6 +66,13 @@ def _sign_for(ctx: Ctx) -> None:
 
 def _accept(ctx: Ctx) -> None:
     item = ctx.item
+    missing = agents.accept_blockers(item)
+    if missing:  # the item's record, not the request, lacks it: 409 like the state refusals
+        raise Conflict(
+            "the agent's " + " and ".join(e.field for e in missing) + " must be recorded "
+            "before an agent's complaint is accepted (O121 Art. 11)",
+            errors=missing,
+        )
     item.signed_for_at = item.signed_for_at or ctx.now
     item.accepted_at = ctx.now
     ctx.meet(ClockKind.acceptance)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from complaints import privacy
+from complaints import agents, privacy
 from complaints.models import Complaint, ComplaintEvent
 from complaints.vocab import ItemType, Status
 from core import audit as audit_log
@@ -40,7 +40,8 @@ def add(
 
 
 def summary(item: Complaint) -> dict[str, object]:
-    """What the audit log keeps of an item: no full phone, ID or reporter identity."""
+    """What the audit log keeps of an item: no full phone, ID or reporter identity; the
+    agent (masked like the complainant) and the group's size when there are any."""
     hidden = item.item_type is ItemType.report
     return {
         "ref": item.ref,
@@ -55,6 +56,16 @@ def summary(item: Complaint) -> dict[str, object]:
         "submitter": privacy.HIDDEN if hidden else privacy.mask_name(item.submitter_name),
         "phone": None if hidden else privacy.mask_phone(item.submitter_phone),
         "incident_id": item.incident_id,
+    } | (_agent(item) if item.agent_name or item.group_size else {})
+
+
+def _agent(item: Complaint) -> dict[str, object]:
+    shown = agents.for_log(agents.values_of(item))
+    return {
+        "agent": shown["agent_name"] or None,
+        "agent_phone": shown["agent_phone"],
+        "agent_poa_received": shown["agent_poa_received"],
+        "group_size": shown["group_size"],
     }
 
 

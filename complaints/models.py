@@ -209,6 +209,19 @@ class Complaint(SQLModel, table=True):
     anonymous: bool = False
     consent_publish: bool = False
     consent_entrusted_mediation: bool = False
+    # O121 Art. 11: an agent filing for the complainant; accepted only with the power of
+    # attorney received (complaints.agents). Art. 12: a group's one or two representatives.
+    agent_name: str = Field(default="", max_length=100)
+    agent_phone: str | None = Field(default=None, max_length=32)
+    agent_id_type: str | None = Field(default=None, max_length=20)
+    agent_id_number: str | None = Field(default=None, max_length=40)
+    agent_poa_received: bool = False
+    agent_poa_date: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    group_size: int | None = None
+    representative1_name: str = Field(default="", max_length=100)
+    representative1_phone: str | None = Field(default=None, max_length=32)
+    representative2_name: str = Field(default="", max_length=100)
+    representative2_phone: str | None = Field(default=None, max_length=32)
 
     respondent_name: str = Field(default="", max_length=200)
     respondent_credit_code: str | None = Field(default=None, max_length=32)

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from complaints.agent_schemas import AgentDetail, AgentFields, AgentIdentity, AgentSummary
 from complaints.clocks import RuleLimits
+from complaints.fields import IdNumber, IdType, OptionalName, Phone
 from complaints.models import RoutingLevel, TermKind
 from complaints.vocab import (
     Channel,
@@ -35,16 +37,6 @@ from core.types import (
     StrictBool,
 )
 
-Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,30}$")
-]
-IdNumber = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z\-]{4,40}$")
-]
-IdType = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[^\x00]*$"),
-]
 CreditCode = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z]{8,32}$")
 ]
@@ -52,16 +44,14 @@ ExternalRef = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00]*$"),
 ]
-OptionalName = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=100, pattern=r"^[^\x00]*$")
-]
 Note = Annotated[str, StringConstraints(max_length=300, pattern=r"^[^\x00]*$")]
 Money = Annotated[int, Field(ge=0, le=10**13)]
 
 
-class ComplaintCreate(BaseModel):
+class ComplaintCreate(AgentFields):
     """One submission. Required fields depend on the type (DOMAIN.md §2); a complaint that
-    also carries a `clue` is split into a complaint and a linked report (O121 Art. 9)."""
+    also carries a `clue` is split into a complaint and a linked report (O121 Art. 9); the
+    agent and group fields (`AgentFields`) go with the complaint only."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -166,7 +156,7 @@ class SupervisionPublic(BaseModel):
     note: str
 
 
-class ComplaintPublic(BaseModel):
+class ComplaintPublic(AgentSummary):
     """An item as a list shows it: phones and IDs always masked; a report's reporter hidden
     without `complaint.confidential`."""
 
@@ -244,7 +234,7 @@ class LinkPublic(BaseModel):
     relation: str
 
 
-class ComplaintDetail(ComplaintPublic):
+class ComplaintDetail(ComplaintPublic, AgentDetail):
     description: str
     claim: str
     clue: str
@@ -311,8 +301,9 @@ class ComplaintDetail(ComplaintPublic):
     allowed_actions: list[str]
 
 
-class IdentityPublic(BaseModel):
-    """The full identity of the submitter (audited access, `complaint.confidential`)."""
+class IdentityPublic(AgentIdentity):
+    """The full identity of the submitter, agent and representatives (audited access,
+    `complaint.confidential`)."""
 
     id: int
     ref: str

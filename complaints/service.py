@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, or_, select
 
 from complaints import (
+    agents,
     classify,
     clocks,
     clusters,
@@ -169,7 +170,7 @@ def register_uncommitted(
     lookups: Lookups | None = None,
 ) -> list[Complaint]:
     """`lookups`: configuration already loaded in this request (a bulk import shares one)."""
-    validate(data, now=now)
+    validate(data, now=now, tz=tz)
     received_at = data.received_at or now
     lookups = lookups or Lookups(session, now=now)
     rule_set = lookups.rule_set_for(clocks.local_day(received_at, tz))
@@ -238,6 +239,8 @@ def register_uncommitted(
             registered_by=actor,
             updated_at=now,
         )
+        if part.item_type is ItemType.complaint:  # the split report has no agent (Art. 9)
+            agents.apply(item, data.model_dump(include=set(agents.FIELDS)))
         _route(session, item, data, lookups)
         session.add(item)
         session.flush()

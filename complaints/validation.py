@@ -4,10 +4,13 @@ missing field."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from complaints import agents
+from complaints.clocks import local_day
 from complaints.schemas import ComplaintCreate
 from complaints.vocab import ItemType, SaleMode, Workflow, workflow_for
 from core.errors import FieldError, ValidationFailed
@@ -84,12 +87,19 @@ def missing_alongside(body: object, invalid: Collection[str]) -> list[FieldError
     except ValidationError:
         return []
     order = workflow_for(data.item_type, data.channel) is Workflow.order_12345
-    return [e for e in _required(data, data.item_type, order) if e.field not in invalid]
+    found = _required(data, data.item_type, order) + _agent_problems(data, today=None)
+    return [e for e in found if e.field not in invalid]
 
 
-def validate(data: ComplaintCreate, *, now: datetime) -> None:
+def _agent_problems(data: ComplaintCreate, *, today: date | None) -> list[FieldError]:
+    values = data.model_dump(include=set(agents.FIELDS))
+    return agents.problems(values, item_type=data.item_type, today=today)
+
+
+def validate(data: ComplaintCreate, *, now: datetime, tz: ZoneInfo) -> None:
     order = workflow_for(data.item_type, data.channel) is Workflow.order_12345
     missing = _required(data, data.item_type, order)
+    missing += _agent_problems(data, today=local_day(now, tz))
     if missing:
         raise MissingFields(tuple(missing))
     if data.received_at is not None and data.received_at > now + FUTURE_TOLERANCE:

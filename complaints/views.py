@@ -5,6 +5,8 @@
   `complaint.confidential`, the handling unit included (O121 Art. 37).
 - A complaint's complainant is shown to the handling unit (it needs them to mediate) with
   the ID number masked; read-only viewers see names and phones masked too.
+- An agent's and a group's representatives' names, phones and ID numbers are shown exactly
+  as the complainant's (`complaints.agents.shown`).
 - Phone and ID numbers in free text (facts, claim, clue) are masked wherever the identity is
   (read-only viewers; a report's readers without `complaint.confidential`), and the queue's
   text search does not look into such items' free text for a term with a digit in it.
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from complaints import actions, clocks, clusters, history, links, privacy, timers
+from complaints import actions, agents, clocks, clusters, history, links, privacy, timers
 from complaints.models import (
     Complaint,
     ComplaintClock,
@@ -99,7 +101,11 @@ def public(
     """The list form: numbers always masked."""
     assert item.id is not None
     phone = None if identity_hidden(item, viewer) else privacy.mask_phone(item.submitter_phone)
+    agent = agents.shown(item, hidden=identity_hidden(item, viewer), mask_names=viewer.mask_names)
     return ComplaintPublic(
+        agent_name=agent["agent_name"],
+        agent_phone=agent["agent_phone"],
+        group_size=agent["group_size"],
         id=item.id,
         ref=item.ref,
         item_type=item.item_type,
@@ -207,8 +213,21 @@ def detail(
     if not hidden and not viewer.mask_names:
         data["submitter_phone"] = item.submitter_phone  # the handling unit must call them
     text = privacy.mask_text_phones if numbers_hidden(item, viewer) else str
+    agent = agents.shown(
+        item,
+        hidden=hidden,
+        mask_names=viewer.mask_names,
+        full_phones=not viewer.mask_names,  # as the complainant's: the unit must call them
+        full_ids=full,
+    )
+    data |= {k: agent[k] for k in ("agent_name", "agent_phone")}
     return ComplaintDetail(
         **data,
+        agent_id_type=agent["agent_id_type"],
+        agent_id_number=agent["agent_id_number"],
+        agent_poa_received=agent["agent_poa_received"],
+        agent_poa_date=agent["agent_poa_date"],
+        representatives=agent["representatives"],
         description=text(item.description),
         claim=text(item.claim),
         clue=text(item.clue),
@@ -295,4 +314,5 @@ def identity(item: Complaint) -> IdentityPublic:
         submitter_id_number=item.submitter_id_number,
         submitter_address=item.submitter_address,
         anonymous=item.anonymous,
+        **agents.shown(item, full_phones=True, full_ids=True),
     )

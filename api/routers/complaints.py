@@ -94,7 +94,7 @@ def viewer_of(session: Session, who: Principal) -> views.Viewer:
     return viewer_for(session, role=who.user.role, user_id=who.user.id, name=who.name)
 
 
-def _detail(
+def complaint_detail(
     session: Session,
     item_id: int,
     who: Principal,
@@ -132,7 +132,7 @@ def register(
     if any(i.incident_id is not None for i in items):
         wake_dispatcher()  # an emergency opened its incident
     return RegistrationResult(
-        items=[_detail(session, i.id or 0, who, now, settings) for i in items],
+        items=[complaint_detail(session, i.id or 0, who, now, settings) for i in items],
         split=len(items) > 1,
     )
 
@@ -206,7 +206,7 @@ def get_complaint(
     who: ComplaintReader,
     complaint_id: Id,
 ) -> ComplaintDetail:
-    return _detail(session, complaint_id, who, clock.now(), settings)
+    return complaint_detail(session, complaint_id, who, clock.now(), settings)
 
 
 @router.get(
@@ -249,7 +249,7 @@ def confirm_classification(
         actor=who.name,
         now=now,
     )
-    return _detail(session, complaint_id, who, now, settings)
+    return complaint_detail(session, complaint_id, who, now, settings)
 
 
 @router.post("/complaints/classify", summary="Preview the classifier on a text")
@@ -303,7 +303,7 @@ def _run(
         data=data,
         tz=settings.tz,
     )
-    return _detail(session, complaint_id, who, now, settings, check_visible=False)
+    return complaint_detail(session, complaint_id, who, now, settings, check_visible=False)
 
 
 def _note_action(action: Action, summary: str) -> None:
