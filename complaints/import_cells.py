@@ -192,3 +192,15 @@ def parse_phone(cell: Cell) -> str | None:
                 f" {AS_TEXT}"
             )
     return parse_identifier(cell)
+
+
+def parse_count(cell: Cell) -> int | None:
+    """A number of people: 12, 12.0 (a spreadsheet number) or 12人."""
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    text = text_of(cell).removesuffix("人").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,6}", text):
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(text)

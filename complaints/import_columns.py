@@ -27,6 +27,7 @@ from complaints.import_cells import (
     norm,
     parse_bool,
     parse_cents,
+    parse_count,
     parse_date,
     parse_datetime,
     parse_identifier,
@@ -259,6 +260,32 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         "consent_entrusted_mediation", ("同意委托调解", "是否同意委托调解"), _plain(parse_bool)
     ),
     ColumnSpec("received_by_district", ("首先接收区县", "接收区县"), _plain(_optional_text)),
+    # O121 Art. 11: an agent; Art. 12: a group complaint's size and its two representatives
+    ColumnSpec("agent_name", ("代理人", "代理人姓名", "委托代理人")),
+    ColumnSpec("agent_phone", ("代理人电话", "代理人联系电话", "代理人手机"), _plain(parse_phone)),
+    ColumnSpec("agent_id_type", ("代理人证件类型",), _plain(_optional_text)),
+    ColumnSpec("agent_id_number", ("代理人证件号码", "代理人身份证号码"), _plain(parse_identifier)),
+    ColumnSpec(
+        "agent_poa_received", ("授权委托书", "已收授权委托书", "授权委托书原件"), _plain(parse_bool)
+    ),
+    ColumnSpec("agent_poa_date", ("授权委托书收到日期", "委托书收到日期"), parse_date),
+    ColumnSpec("group_size", ("投诉人数", "群体投诉人数"), _plain(parse_count)),
+    ColumnSpec(
+        "representatives.0.name", ("代表人1", "代表人1姓名", "第一代表人", "representative1_name")
+    ),
+    ColumnSpec(
+        "representatives.0.phone",
+        ("代表人1电话", "代表人1联系电话", "第一代表人电话", "representative1_phone"),
+        _plain(parse_phone),
+    ),
+    ColumnSpec(
+        "representatives.1.name", ("代表人2", "代表人2姓名", "第二代表人", "representative2_name")
+    ),
+    ColumnSpec(
+        "representatives.1.phone",
+        ("代表人2电话", "代表人2联系电话", "第二代表人电话", "representative2_phone"),
+        _plain(parse_phone),
+    ),
 )
 # English: the API's own field names (amount_cents in cents, everything else as in the API).
 _BY_HEADER: dict[str, ColumnSpec] = {}
@@ -325,7 +352,24 @@ def convert_row(
             continue
         if value is not None and value != "":
             values[spec.field] = value
-    return values, errors
+    return _nest(values), errors
+
+
+def _nest(values: dict[str, object]) -> dict[str, object]:
+    """Dotted fields as the API's nested form: representatives.0.name → representatives
+    [{"name": …}] (a representative with no cell filled is left out)."""
+    nested: dict[str, object] = {}
+    people: dict[int, dict[str, object]] = {}
+    for name, value in values.items():
+        head, _, rest = name.partition(".")
+        if not rest:
+            nested[name] = value
+            continue
+        index, _, part = rest.partition(".")
+        people.setdefault(int(index), {})[part] = value
+    if people:
+        nested["representatives"] = [people[i] for i in sorted(people)]
+    return nested
 
 
 def fingerprint_source(cells: list[Cell]) -> str:

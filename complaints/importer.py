@@ -95,7 +95,7 @@ def _errors_of(exc: ValidationError, header_map: columns.HeaderMap) -> list[Impo
     found = []
     for error in exc.errors():
         loc = error.get("loc", ())
-        name = str(loc[0]) if loc else "row"
+        name = ".".join(str(p) for p in loc) if loc else "row"  # representatives.1.phone
         found.append(
             ImportRowError(
                 field=name, column=header_map.column_of(name), reason=pydantic_reason(error)

@@ -163,3 +163,48 @@ def test_a_bad_amount_invalidates_its_row_only(
     assert [(e["field"], e["column"]) for e in invalid["errors"]] == [
         ("amount_cents", "金额（元）")
     ]
+
+
+AGENT_HEADERS = ["代理人", "代理人电话", "代理人证件号码", "授权委托书", "授权委托书收到日期"]
+GROUP_HEADERS = ["投诉人数", "代表人1姓名", "代表人1电话", "代表人2姓名", "代表人2电话"]
+
+
+def test_agent_and_group_columns_import_and_a_bad_row_is_named(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    import csv
+    import io
+
+    agent = ["王律师", "13912345678", "110101198001015678", "是", "2026/11/20"]
+    group = ["12", "赵一", "13700000001", "钱二", "13700000002"]
+    rows = [
+        ["B001", *files.ROWS[0][1:], *agent, *group],
+        ["B002", *files.ROWS[0][1:], *agent[:3], "否", "2026/11/20", *group],
+        ["B003", *files.ROWS[0][1:], *agent, *group[:4], "1370000000x"],
+        ["B004", *files.ROWS[0][1:], "", "13912345678", "", "", "", "", "", "", "", ""],
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows([[*files.HEADERS, *AGENT_HEADERS, *GROUP_HEADERS], *rows])
+    staff = auth_headers(Role.coordinator)
+    response = _upload(client, staff, out.getvalue().encode())
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["imported"], report["invalid"]) == (1, 3)
+    assert report["ignored_columns"] == ["备注"]
+    bad = {r["row"]: r["errors"] for r in report["results"] if r["status"] == "invalid"}
+    assert [(e["field"], e["column"]) for e in bad[3]] == [
+        ("agent_poa_received", "授权委托书")  # a day of receipt with 否
+    ]
+    assert [(e["field"], e["column"]) for e in bad[4]] == [
+        ("representatives.1.phone", "代表人2电话")
+    ]
+    assert [(e["field"], e["column"]) for e in bad[5]] == [("agent_name", "代理人")]
+
+    (imported,) = [r for r in report["results"] if r["status"] == "imported"]
+    found = client.get("/api/v1/complaints", params={"q": imported["refs"][0]}, headers=staff)
+    (row,) = found.json()["items"]
+    item = client.get(f"/api/v1/complaints/{row['id']}", headers=staff).json()
+    assert item["agent_name"] == "王律师" and item["agent_phone"] == "13912345678"
+    assert item["agent_poa_received"] and item["agent_poa_date"] == "2026-11-20"
+    assert item["group_size"] == 12
+    assert [r["name"] for r in item["representatives"]] == ["赵一", "钱二"]
