@@ -28,8 +28,21 @@ def _check_access(item: Complaint, actor: Actor) -> None:
         raise Forbidden(f"item {item.ref} is not handled by your unit")
 
 
+ZH_FIELDS = {
+    "agent_name": "代理人姓名",
+    "agent_phone": "代理人电话",
+    "agent_id_type": "代理人证件类型",
+    "agent_id_number": "代理人证件号码",
+    "agent_poa_received": "授权委托书",
+    "agent_poa_date": "授权委托书收到日期",
+    "group_size": "投诉人数",
+    "representatives": "代表",
+}
+
+
 def _note(changed: list[str], item: Complaint) -> str:
-    text = "代理人/群体投诉信息变更：" + "、".join(changed)
+    """What changed, by name only: the history is shown to readers who see numbers masked."""
+    text = "代理人/群体投诉信息变更：" + "、".join(ZH_FIELDS[name] for name in changed)
     if "agent_poa_received" in changed or "agent_poa_date" in changed:
         text += (
             f"；授权委托书已收到（{item.agent_poa_date.isoformat()}）"

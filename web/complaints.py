@@ -297,6 +297,9 @@ def complaint_detail(
         "units": units,
         "unit_names": {u.id: u.name for u in units},
         "audit_entries": entries,
+        "agent_form": user.can(Permission.complaint_handle)
+        and item.item_type is ItemType.complaint
+        and item.status is not Status.closed,
         "domains": list(Domain),
         "urgencies": list(Urgency),
     } | _choices()

@@ -113,6 +113,26 @@ REASONS: dict[str, str] = {
         "Must not be before the item was received"
     ),
     "record a testing period once it has ended": N_("Record the period once it has ended"),
+    "only a complaint has an agent or a group of complainants (O121 Arts. 11-12)": N_(
+        "Only a complaint has an agent or a group of complainants"
+    ),
+    "the agent's details need the agent's name": N_("Give the agent's name"),
+    "an agent needs a phone": N_("An agent needs a phone number"),
+    "a day of receipt is given: mark it received": N_("Mark the power of attorney received"),
+    "record the day the power of attorney was received": N_(
+        "Give the day the power of attorney was received"
+    ),
+    "only a group complaint (group_size: 2 or more complainants) elects representatives "
+    "(O121 Art. 12)": N_("Only a group complaint (2 or more complainants) elects representatives"),
+    "a complaint filed by an agent is accepted only once the original power of attorney "
+    "(授权委托书) is received (O121 Art. 11): record it first": N_(
+        "An agent's complaint is accepted only once the original power of attorney is "
+        "received: record it first"
+    ),
+    "a complaint filed by an agent is accepted only with the agent's own ID (O121 Art. 11): "
+    "record its number first": N_(
+        "An agent's complaint is accepted only with the agent's own ID: record its number first"
+    ),
 }
 
 #: Texts the page's script needs to check typed values before it sends them.
