@@ -16,7 +16,7 @@ from alembic import op
 import core.db
 
 revision: str = "0018_hour_limits"
-down_revision: str | None = "0016_tz50"
+down_revision: str | None = "0017_agents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
