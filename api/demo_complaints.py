@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 from complaints import actions, classify, config, service, supervision
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
+from complaints.config_schemas import RoutingRuleCreate, UnitProfileUpdate
 from complaints.models import Complaint, RoutingLevel
-from complaints.schemas import ComplaintCreate, RoutingRuleCreate, UnitProfileUpdate
+from complaints.schemas import ComplaintCreate
 from complaints.vocab import (
     Channel,
     Domain,

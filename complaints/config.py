@@ -16,8 +16,7 @@ from sqlmodel import Session, col, select
 
 from complaints import classify, routing
 from complaints.clocks import ORDER_20, ORDER_121, RuleLimits
-from complaints.models import ClassificationTerm, ComplaintRuleSet, RoutingRule, UnitProfile
-from complaints.schemas import (
+from complaints.config_schemas import (
     RoutingRuleCreate,
     RuleSetCreate,
     RuleSetPublic,
@@ -25,6 +24,7 @@ from complaints.schemas import (
     TermCreate,
     UnitProfileUpdate,
 )
+from complaints.models import ClassificationTerm, ComplaintRuleSet, RoutingRule, UnitProfile
 from core import audit
 from core.db import advisory_lock
 from core.errors import Conflict, NotFound, ValidationFailed

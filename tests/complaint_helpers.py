@@ -9,7 +9,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from complaints import config
-from complaints.schemas import ComplaintCreate, RoutingRuleCreate, UnitProfileUpdate
+from complaints.config_schemas import RoutingRuleCreate, UnitProfileUpdate
+from complaints.schemas import ComplaintCreate
 from complaints.vocab import Channel, Domain, ItemType
 from core.users import Role, User
 from oncall.models import ContactCreate, ContactKind, DutyRole, Person, Unit, UnitKind

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response, status
 
 from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep
 from complaints import clocks, config
-from complaints.schemas import (
+from complaints.config_schemas import (
     RoutingRuleCreate,
     RoutingRulePublic,
     RuleSetCreate,

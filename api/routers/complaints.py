@@ -24,23 +24,16 @@ from api.deps import (
 )
 from complaints import actions, classify, config, queue, service, triage, validation, views
 from complaints.action_context import ActionInput
-from complaints.actions import Actor
-from complaints.schemas import (
+from complaints.action_schemas import (
     ApprovalBody,
     ClassificationBody,
     ClassificationPublic,
     ClassifyRequest,
     ClueBody,
-    ClusterPublic,
-    ComplaintCreate,
-    ComplaintDetail,
-    ComplaintPage,
     DistributeBody,
     DomainScorePublic,
-    IdentityPublic,
     NoteBody,
     ReasonBody,
-    RegistrationResult,
     RejectBody,
     RerouteBody,
     ResultBody,
@@ -49,6 +42,15 @@ from complaints.schemas import (
     TakeOverBody,
     TerminateBody,
     TestingBody,
+)
+from complaints.actions import Actor
+from complaints.schemas import (
+    ClusterPublic,
+    ComplaintCreate,
+    ComplaintDetail,
+    ComplaintPage,
+    IdentityPublic,
+    RegistrationResult,
 )
 from complaints.vocab import Channel, Domain, ItemType, Status
 from complaints.workflow import Action

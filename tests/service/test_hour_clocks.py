@@ -19,8 +19,8 @@ from complaints import actions, config, service, timers
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
 from complaints.clocks import BEIJING_12345
+from complaints.config_schemas import RuleSetCreate
 from complaints.models import Complaint, ComplaintClock, Supervision
-from complaints.schemas import RuleSetCreate
 from complaints.supervision import Supervisor
 from complaints.vocab import Channel, ClockKind, ClockStatus, SupervisionKind, Urgency
 from complaints.workflow import Action
