@@ -15,6 +15,7 @@ from api.routers import (
     audit,
     auth,
     calendar,
+    complaint_actions,
     complaint_agents,
     complaint_config,
     complaints,
@@ -161,6 +162,7 @@ def create_app(
         plans.router,
         complaints_io.router,  # before complaints: /complaints/import, /complaints/stats
         complaints.router,
+        complaint_actions.router,
         complaint_agents.router,
         complaint_config.router,
         insight.router,
