@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from escalation.engine import Broadcasted, EscalationState, IncidentStatus, Notified
 from escalation.policy import NotifyRule
+from escalation.state import Broadcasted, EscalationState, IncidentStatus, Notified
 
 
 def _time(value: datetime | None) -> str | None:

@@ -38,13 +38,6 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from escalation import codec, engine, notices, roster_notices, targets
-from escalation.engine import (
-    Broadcast,
-    Exhausted,
-    IncidentStatus,
-    Notify,
-    TimelineNote,
-)
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import (
     Incident,
@@ -61,6 +54,7 @@ from escalation.ports import (
     SendReceipt,
     TransientDeliveryError,
 )
+from escalation.state import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
 
 log = logging.getLogger("dutydesk.dispatch")
 MAX_RETRY_DELAY_S = 300  # the longest wait before a retry, Retry-After included

@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 
 from core.errors import ValidationFailed
 from escalation.cursors import Position
-from escalation.engine import IncidentStatus
 from escalation.models import Incident
+from escalation.state import IncidentStatus
 
 
 @dataclass(frozen=True)

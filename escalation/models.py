@@ -12,9 +12,9 @@ from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime
 from core.types import LongText, OptionalShortText, PhoneNumber, ShortText, StrictBool
-from escalation.engine import IncidentStatus
 from escalation.equipment import EquipmentType, LossYuan, PeopleCount
 from escalation.policy import Severity
+from escalation.state import IncidentStatus
 from oncall.dutylog_models import UTCInstant
 
 

@@ -33,10 +33,10 @@ from core import audit
 from core.db import advisory_lock
 from core.errors import Conflict
 from escalation import codec, details, engine, plans
-from escalation.engine import IncidentStatus
 from escalation.models import Incident, IncidentCreate
 from escalation.policy import Severity, policy_to_dict
 from escalation.service import add_event, get_incident, new_short_code, store_state, summary
+from escalation.state import IncidentStatus
 
 DEDUP_WINDOW = timedelta(minutes=30)
 OPENING_LOCK = "incident opening"

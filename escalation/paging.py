@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from escalation import person_rules
-from escalation.engine import IncidentStatus, OwnRules
 from escalation.models import CATEGORY_ZH, Incident, IncidentEvent, Notification, NotificationStatus
 from escalation.policy import NotifyRule
+from escalation.state import IncidentStatus, OwnRules
 from escalation.targets import TargetCache
 from oncall import directory
 from oncall.models import ContactKind, ContactMethod, Person

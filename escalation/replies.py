@@ -30,11 +30,10 @@ from core import audit
 from core.errors import Conflict, NotFound
 from core.privacy import mask_phone, mask_text_phones
 from core.users import User
-from escalation import engine
-from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
 from escalation.outbox_channel import OutboxChannel
 from escalation.service import acknowledge, add_event, get_incident, request_escalation
+from escalation.state import AckSource, IncidentStatus
 from oncall.models import ContactMethod, Person
 
 log = logging.getLogger("dutydesk.escalation")
@@ -117,7 +116,7 @@ def handle_reply(
     from_number: str,
     body: str,
     now: datetime,
-    via: engine.AckSource = "sms",
+    via: AckSource = "sms",
     replied_by: OutboxReplier | None = None,
 ) -> str:
     """An SMS (or outbox) reply such as "1234 ack" / "1234 确认" / "1234 esc". Returns the

@@ -40,7 +40,6 @@ from core.errors import Conflict, ValidationFailed
 from core.users import User
 from escalation import service
 from escalation.deadlines import ReportingClock, reporting_clocks
-from escalation.engine import IncidentStatus
 from escalation.equipment import missing_report_items
 from escalation.models import (
     Category,
@@ -51,6 +50,7 @@ from escalation.models import (
     ReportMethod,
 )
 from escalation.policy import ReportingDeadlines
+from escalation.state import IncidentStatus
 
 ONCE = (IncidentReportKind.initial, IncidentReportKind.written, IncidentReportKind.final)
 

@@ -23,13 +23,13 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.errors import Conflict, NotFound
 from escalation import codec, engine
-from escalation.engine import IncidentStatus
 from escalation.models import (
     Incident,
     IncidentEvent,
     Notification,
 )
 from escalation.policy import policy_from_dict
+from escalation.state import AckSource, EscalationState, IncidentStatus, InvalidTransition
 
 
 def add_event(
@@ -161,7 +161,7 @@ def _short_code_taken(session: Session, code: str) -> bool:
     )
 
 
-def store_state(incident: Incident, state: engine.EscalationState) -> None:
+def store_state(incident: Incident, state: EscalationState) -> None:
     """`state` onto the incident: its JSON, status and next wake-up under its frozen policy."""
     incident.state_json = codec.dumps(state)
     incident.status = state.status
@@ -207,7 +207,7 @@ def acknowledge(
     incident_id: int,
     actor: str,
     now: datetime,
-    via: engine.AckSource,
+    via: AckSource,
     person_id: int | None = None,
     audit_actor: str | None = None,
 ) -> Incident:
@@ -222,7 +222,7 @@ def acknowledge(
         state, _ = engine.acknowledge(
             codec.loads(incident.state_json), person_id or 0, now, via=via
         )
-    except engine.InvalidTransition as exc:
+    except InvalidTransition as exc:
         raise Conflict(str(exc)) from exc
     store_state(incident, state)
     incident.acknowledged_at, incident.acknowledged_by = now, actor
@@ -268,7 +268,7 @@ def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> 
     before = summary(incident) | {"short_code": incident.short_code}
     try:
         state, _ = engine.reopen(codec.loads(incident.state_json), now)
-    except engine.InvalidTransition as exc:
+    except InvalidTransition as exc:
         raise Conflict(str(exc)) from exc
     text = f"reopened by {actor}; escalation restarts at step 1"
     if _short_code_taken(session, incident.short_code):

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from escalation.engine import IncidentStatus
 from escalation.models import Category, Incident
 from escalation.policy import Severity
+from escalation.state import IncidentStatus
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from api.routers.dutylog import confirms_for_others
 from core.users import Permission
 from escalation import person_rules
 from escalation import service as incident_service
-from escalation.engine import IncidentStatus
 from escalation.models import Incident, Notification
+from escalation.state import IncidentStatus
 from oncall import directory, dutylog
 from oncall.layers import on_duty_slots, people_by_id, worked_between
 from oncall.models import UnitKind

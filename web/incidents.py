@@ -27,7 +27,6 @@ from api.routers.incidents import (
 from core.types import MAX_ID
 from core.users import Permission
 from escalation import cursors, listing, reporting, service
-from escalation.engine import IncidentStatus
 from escalation.equipment import EquipmentType
 from escalation.models import (
     Category,
@@ -37,6 +36,7 @@ from escalation.models import (
     ReportMethod,
 )
 from escalation.policy import Severity
+from escalation.state import IncidentStatus
 from oncall.layers import people_by_id
 from web import timeline
 from web.params import EmptyIsNone

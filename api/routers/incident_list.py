@@ -12,8 +12,8 @@ from fastapi.datastructures import URL
 from api.deps import ClockDep, IncidentReader, SessionDep
 from api.routers.incidents import incident_public, masks_numbers
 from escalation import cursors, listing, reporting, service
-from escalation.engine import IncidentStatus
 from escalation.models import IncidentPublic
+from escalation.state import IncidentStatus
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 

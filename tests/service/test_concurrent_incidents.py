@@ -14,9 +14,9 @@ from core.db import write_session
 from core.errors import Conflict
 from escalation import opening
 from escalation import service as incident_service
-from escalation.engine import IncidentStatus
 from escalation.models import Category, Incident, IncidentCreate
 from escalation.policy import Severity
+from escalation.state import IncidentStatus
 from tests.concurrency import Writer, committed_engine
 from tests.conftest import T0
 

@@ -10,14 +10,6 @@ import pytest
 
 from escalation.deadlines import reporting_clocks
 from escalation.engine import (
-    Action,
-    Broadcast,
-    EscalationState,
-    Exhausted,
-    IncidentStatus,
-    InvalidTransition,
-    Notify,
-    TimelineNote,
     acknowledge,
     advance,
     escalate_now,
@@ -35,6 +27,16 @@ from escalation.policy import (
     Policy,
     ReportingDeadlines,
     Step,
+)
+from escalation.state import (
+    Action,
+    Broadcast,
+    EscalationState,
+    Exhausted,
+    IncidentStatus,
+    InvalidTransition,
+    Notify,
+    TimelineNote,
 )
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

@@ -10,16 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from escalation import codec
-from escalation.engine import (
-    Action,
-    EscalationState,
-    Notify,
-    TimelineNote,
-    advance,
-    escalate_now,
-    next_wakeup,
-    open_state,
-)
+from escalation.engine import advance, escalate_now, next_wakeup, open_state
 from escalation.policy import (
     NotifyRule,
     OnDutyTarget,
@@ -28,6 +19,7 @@ from escalation.policy import (
     Step,
     person_rules_from_list,
 )
+from escalation.state import Action, EscalationState, Notify, TimelineNote
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 INCIDENT = 7
