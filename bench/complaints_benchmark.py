@@ -63,7 +63,7 @@ from bench.escalation_benchmark import (  # noqa: E402
 )
 from complaints import clocks, config, stats  # noqa: E402
 from complaints.models import Complaint, RoutingRule  # noqa: E402
-from complaints.schemas import RoutingRuleCreate  # noqa: E402
+from complaints.config_schemas import RoutingRuleCreate  # noqa: E402
 from complaints.vocab import (  # noqa: E402
     Channel,
     ClockKind,
