@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from web import timeline_details
 from web.i18n import N_
 
 Gettext = Callable[[str], str]
@@ -254,10 +255,19 @@ Phrases = list[tuple[re.Pattern[str], str, dict[str, Callable[[_Words, str], str
 
 def localise(text: str, *, names: Mapping[int, str], gettext: Gettext, label: Label) -> str:
     """The stored timeline `text` in the page's language, or as stored when not recognised."""
-    return _match(_COMPILED, text, _Words(names, gettext, label))
+    words = _Words(names, gettext, label)
+    shown = _find(_COMPILED, text, words)
+    if shown is None:
+        shown = timeline_details.localise(text, words)
+    return text if shown is None else shown
 
 
 def _match(phrases: Phrases, text: str, words: _Words) -> str:
+    shown = _find(phrases, text, words)
+    return text if shown is None else shown
+
+
+def _find(phrases: Phrases, text: str, words: _Words) -> str | None:
     for pattern, message, how in phrases:
         match = pattern.fullmatch(text)
         if match is None:
@@ -267,7 +277,7 @@ def _match(phrases: Phrases, text: str, words: _Words) -> str:
             for key, value in match.groupdict(default="").items()
         }
         return words.gettext(message) % values
-    return text
+    return None
 
 
 def _shift(words: _Words, code: str) -> str:
