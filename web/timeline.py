@@ -85,9 +85,14 @@ class _Words:
 
 
 def _report_rest(words: _Words, rest: str) -> str:
-    """ ", made at 2026-12-06 10:30 +0800: summary" of a report entry, worded."""
+    """ ", made at 2026-12-06 10:30 +0800: summary (also recorded as the initial report) (TZ50
+    Art. 10 items still missing: measures_taken)" of a report entry, worded."""
     match = re.fullmatch(
-        r"(?:, made at (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d) \S+)?(?:: (?P<summary>.*))?", rest, re.S
+        r"(?:, made at (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d) \S+)?(?:: (?P<summary>.*?))?"
+        r"(?P<implied> \(also recorded as the initial report\))?"
+        r"(?: \(TZ50 Art\. 10 items still missing: (?P<missing>[a-z_]+(?:, [a-z_]+)*)\))?",
+        rest,
+        re.S,
     )
     if match is None:
         return rest
@@ -96,6 +101,13 @@ def _report_rest(words: _Words, rest: str) -> str:
         text += words.gettext(N_(", made at %(at)s")) % {"at": match.group("at")}
     if match.group("summary") is not None:
         text += words.gettext(N_(": ")) + match.group("summary")
+    if match.group("implied"):
+        text += words.gettext(N_(" (also recorded as the initial report)"))
+    if match.group("missing"):
+        items = [words.label("report_item", m) for m in match.group("missing").split(", ")]
+        text += words.gettext(N_(" (report items still missing: %(items)s)")) % {
+            "items": words.gettext(N_(", ")).join(items)
+        }
     return text
 
 
@@ -186,7 +198,7 @@ _PHRASES: list[tuple[str, str, dict[str, Callable[[_Words, str], str]]]] = [
     (r"reply from (?P<number>\S+): (?P<said>.*)", N_("reply from %(number)s: %(said)s"), {}),
     (
         r"(?P<kind>initial|written|follow_up|final) report to (?P<to>.+?) by (?P<method>\w+)"
-        r"(?P<rest>(?:, made at .+?)?(?:: .*)?)",
+        r"(?P<rest>.*)",
         N_("%(kind)s to %(to)s by %(method)s%(rest)s"),
         {
             "kind": lambda w, v: w.label("superior_report_kind", v),

@@ -97,3 +97,23 @@ def test_the_english_page_words_them_in_english() -> None:
         locale="en",
     )
     assert text == "accident details from a repeat report: Deaths 1 → 3; Serious injuries 2 → 12"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (
+            "written report to 市局应急值班室 by written (also recorded as the initial report) "
+            "(TZ50 Art. 10 items still missing: direct_loss_yuan, measures_taken)",
+            "书面报告报送 市局应急值班室，方式：书面（同时记为初报）"
+            "（事故报告尚缺：初步估计的直接经济损失、已采取的措施）",
+        ),
+        (
+            "initial report to 市局 by phone: 已到场 (TZ50 Art. 10 items still missing: "
+            "direct_loss_yuan)",
+            "初报报送 市局，方式：电话：已到场（事故报告尚缺：初步估计的直接经济损失）",
+        ),
+    ],
+)
+def test_a_report_with_items_still_missing_reads_in_chinese(stored: str, shown: str) -> None:
+    assert _shown(stored) == shown
