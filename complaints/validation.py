@@ -19,12 +19,13 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 class MissingFields(ValidationFailed):
-    """Several required fields are missing: one 422 naming each of them."""
+    """Required fields missing, or fields that do not fit together (an agent's power of
+    attorney without its day, a day in the future): one 422 naming each of them."""
 
     def __init__(self, errors: tuple[FieldError, ...]) -> None:
         super().__init__(errors[0].field, errors[0].reason)
         self.errors = errors
-        self.detail = "missing required fields: " + ", ".join(e.field for e in errors)
+        self.detail = "missing or invalid fields: " + ", ".join(e.field for e in errors)
         self.args = (self.detail,)
 
 

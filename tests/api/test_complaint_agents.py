@@ -129,6 +129,16 @@ def test_each_invalid_agent_or_group_field_is_a_422_naming_it_and_stores_nothing
     assert session.exec(select(func.count()).select_from(Complaint)).one() == 0
 
 
+def test_a_date_in_the_future_is_not_called_missing(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    body = _body(**AGENT, agent_poa_received=True, agent_poa_date="2026-11-24")
+    refused = client.post("/api/v1/complaints", json=body, headers=auth_headers(Role.coordinator))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"] == "missing or invalid fields: agent_poa_date"
+    assert refused.json()["errors"][0]["reason"] == "must not be in the future"
+
+
 def test_a_report_has_no_agent(client: TestClient, auth_headers: Headers, centre: Centre) -> None:
     body = report_data().model_dump(mode="json", exclude_none=True) | AGENT
     refused = client.post("/api/v1/complaints", json=body, headers=auth_headers(Role.coordinator))
