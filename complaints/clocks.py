@@ -355,6 +355,12 @@ def on_time(due_at: datetime, met_at: datetime) -> bool:
     return met_at < due_at
 
 
+def remaining_days(today: date, due_on: date) -> int:
+    """Calendar days left after today up to the due day (0 on the due day; negative once
+    overdue): the countdown of a clock counted in calendar days (mediation under Order 121)."""
+    return (due_on - today).days
+
+
 def remaining_working_days(cal: WorkingCalendar, today: date, due_on: date) -> int:
     """Working days left after today up to the due day (0 on the due day; negative once
     overdue, counting the working days since)."""

@@ -125,7 +125,12 @@ class ClockPublic(BaseModel):
     met_at: datetime | None
     on_time: bool | None
     overdue: bool = False
-    remaining_working_days: int | None = None
+    remaining_working_days: int | None = Field(
+        default=None, description="a working-day clock: working days left (negative: overdue)"
+    )
+    remaining_days: int | None = Field(
+        default=None, description="a calendar-day clock: days left (negative: overdue)"
+    )
     remaining_minutes: int | None = None
 
 
@@ -186,7 +191,12 @@ class ComplaintPublic(AgentSummary):
     next_due_unit: str | None = Field(
         default=None, description='that clock\'s unit: "working", "calendar" or "hours"'
     )
-    remaining_working_days: int | None = None
+    remaining_working_days: int | None = Field(
+        default=None, description="a working-day clock: working days left (negative: overdue)"
+    )
+    remaining_days: int | None = Field(
+        default=None, description="a calendar-day clock: days left (negative: overdue)"
+    )
     remaining_minutes: int | None = Field(
         default=None, description="an hour clock: minutes left (negative: overdue since)"
     )

@@ -82,11 +82,18 @@ def unit_names(session: Session, items: list[Complaint]) -> dict[int, str]:
     return {u.id: u.name for u in rows if u.id is not None}
 
 
-def _remaining(item: Complaint, cal: WorkingCalendar, now: datetime, tz: ZoneInfo) -> int | None:
-    if item.next_due_at is None or item.next_due_unit == "hours":
+def _remaining(
+    item: Complaint, cal: WorkingCalendar, now: datetime, tz: ZoneInfo, unit: str
+) -> int | None:
+    """Days left on the item's nearest clock, counted as that clock counts (`unit`:
+    "working" or "calendar"); None for another unit or no clock."""
+    if item.next_due_at is None or item.next_due_unit != unit:
         return None
     due_on = (item.next_due_at.astimezone(tz) - timedelta(days=1)).date()
-    return clocks.remaining_working_days(cal, clocks.local_day(now, tz), due_on)
+    today = clocks.local_day(now, tz)
+    if unit == "calendar":
+        return clocks.remaining_days(today, due_on)
+    return clocks.remaining_working_days(cal, today, due_on)
 
 
 def public(
@@ -131,7 +138,8 @@ def public(
         next_due_at=item.next_due_at,
         next_due_clock=item.next_due_clock,
         next_due_unit=item.next_due_unit,
-        remaining_working_days=_remaining(item, cal, now, tz),
+        remaining_working_days=_remaining(item, cal, now, tz, "working"),
+        remaining_days=_remaining(item, cal, now, tz, "calendar"),
         remaining_minutes=clocks.remaining_minutes(item.next_due_at, now)
         if item.next_due_at is not None and item.next_due_unit == "hours"
         else None,
@@ -180,7 +188,10 @@ def clock_public(
             "remaining_working_days": clocks.remaining_working_days(
                 cal, clocks.local_day(now, tz), clock.due_on
             )
-            if live and not hours
+            if live and clock.unit == "working"
+            else None,
+            "remaining_days": clocks.remaining_days(clocks.local_day(now, tz), clock.due_on)
+            if live and clock.unit == "calendar"
             else None,
             "remaining_minutes": clocks.remaining_minutes(clock.due_at, now)
             if live and hours

@@ -85,7 +85,8 @@ def test_queue_orders_by_urgency_then_deadline_with_countdowns_and_filters(
     assert "row-overdue" in classes[old["id"]] and "row-overdue" not in classes[new["id"]]
     assert "已超期" in page.text and "剩 " in page.text  # overdue, working days left
     # 12345 orders with an hour limit count down in hours (ddfc7f9): the page says so
-    assert "倒计时按工作日计算；设有小时时限的12345工单按小时和分钟计算" in page.text
+    intro = "倒计时按工作日计算（总局令第121号下的调解按自然日计算）；设有小时时限的12345工单"
+    assert intro in page.text
 
     overdue = client.get("/complaints?overdue=true").text
     assert [int(r[0]) for r in ROW.findall(overdue)] == [old["id"]]

@@ -1,5 +1,6 @@
 """The catalogues: every message id used in the templates and the web modules has a
-translation in both languages, with the same %(name)s placeholders."""
+translation in both languages (every plural form of a plural message), with the same
+%(name)s placeholders."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _used_messages() -> set[str]:
         str(ROOT),
         method_map=method_map,
         options_map=options,
-        keywords={"_": None, "gettext": None, "N_": None},
+        keywords={"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)},
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found
@@ -42,22 +43,34 @@ def test_extraction_finds_the_pages_messages() -> None:
 def test_every_message_is_translated(locale: str) -> None:
     with po_path(locale).open("rb") as handle:
         catalog = read_po(handle, locale=locale)
-    missing = sorted(m for m in USED if not (catalog.get(m) and catalog.get(m).string))
+    missing = sorted(m for m in USED if not (catalog.get(m) and all(_forms(catalog.get(m).string))))
     assert missing == []
     wrong = [
         m.id
         for m in catalog
         if m.id
-        and m.string
-        and set(PLACEHOLDER.findall(str(m.id))) != set(PLACEHOLDER.findall(m.string))
+        and all(_forms(m.string))
+        and any(
+            set(PLACEHOLDER.findall(form)) != set(PLACEHOLDER.findall(_forms(m.id)[0]))
+            for form in _forms(m.string)
+        )
     ]
     assert wrong == []
+
+
+def _forms(text: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A message's id or string as its forms (one, or one per plural form)."""
+    return (text,) if isinstance(text, str) else tuple(text)
 
 
 def test_the_compiled_catalogues_translate() -> None:
     assert translations("zh_CN").gettext("Sign in") == "登录"
     assert translations("en").gettext("Sign in") == "Sign in"
     assert translations("zh_CN").gettext("Welcome, %(name)s") % {"name": "王"} == "您好，王"
+    left = ("%(num)s working day left", "%(num)s working days left")
+    assert translations("en").ngettext(*left, 1) % {"num": 1} == "1 working day left"
+    assert translations("en").ngettext(*left, 3) % {"num": 3} == "3 working days left"
+    assert translations("zh_CN").ngettext(*left, 3) % {"num": 3} == "剩 3 个工作日"
 
 
 def test_no_compiled_catalogues_are_committed() -> None:
