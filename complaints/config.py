@@ -27,7 +27,7 @@ from complaints.config_schemas import (
 from complaints.models import ClassificationTerm, ComplaintRuleSet, RoutingRule, UnitProfile
 from core import audit
 from core.db import advisory_lock
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed, taken
 from oncall.models import Person, Unit
 
 ORDER121_FROM = date(2026, 4, 15)
@@ -120,7 +120,7 @@ def create_rule_set(
     advisory_lock(session, CONFIG_LOCK)
     ensure_default_rule_sets(session, now=now)
     if session.exec(select(ComplaintRuleSet).where(ComplaintRuleSet.code == data.code)).first():
-        raise Conflict(f"rule set code {data.code!r} is already used")
+        raise taken(f"rule set code {data.code!r} is already used", "code")
     rule_set = ComplaintRuleSet(
         code=data.code,
         name=data.name,
@@ -344,7 +344,9 @@ def _refuse_duplicate_term(session: Session, data: TermCreate, *, term_id: int |
         )
     ).first()
     if duplicate is not None:
-        raise Conflict(f"term {data.term!r} ({data.kind.value}) already exists")
+        raise taken(
+            f"term {data.term!r} ({data.kind.value}) already exists", "term", "already exists"
+        )
 
 
 def create_term(

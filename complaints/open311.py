@@ -33,7 +33,15 @@ from complaints.models import Complaint, ComplaintClock
 from complaints.schemas import ComplaintCreate
 from complaints.vocab import ZH, ClockKind, ClockStatus, ItemType, Status, Workflow
 from core import audit
-from core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, pydantic_reason
+from core.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    pydantic_reason,
+    taken,
+)
 from oncall.models import Unit
 
 KEY_PREFIX = "o311_"
@@ -63,7 +71,9 @@ def create_client(
 ) -> tuple[Open311Client, str]:
     """A new client and its API key in plain text (shown once)."""
     if session.exec(select(Open311Client).where(Open311Client.name == data.name)).first():
-        raise Conflict(f"an Open311 client named {data.name!r} already exists")
+        raise taken(
+            f"an Open311 client named {data.name!r} already exists", "name", "already exists"
+        )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     client = Open311Client(
         name=data.name,

@@ -51,6 +51,12 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+def taken(detail: str, field: str, reason: str = "is already used") -> Conflict:
+    """A 409 for a unique value (a code, a name) that another record holds, naming the field
+    the request gave it in."""
+    return Conflict(detail, errors=(FieldError(field, reason),))
+
+
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_failed"

@@ -31,7 +31,14 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from core import audit
 from core.db import UTCDateTime, advisory_lock
-from core.errors import Conflict, NotFound, TooManyAttempts, Unauthenticated, ValidationFailed
+from core.errors import (
+    Conflict,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+    ValidationFailed,
+    taken,
+)
 
 LOGIN_FAILURES_ALLOWED = 5
 LOGIN_LOCK_WINDOW = timedelta(minutes=15)
@@ -194,7 +201,7 @@ def create_user(
         raise ValidationFailed("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
     advisory_lock(session, USERS_LOCK)
     if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise Conflict(f"user {username!r} already exists")
+        raise taken(f"user {username!r} already exists", "username", "already exists")
     user = User(
         username=username,
         full_name=full_name,

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, delete, select
 
 from core import audit
 from core.db import advisory_lock
-from core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed, taken
 from core.users import User
 from oncall.models import (
     ContactCreate,
@@ -45,10 +45,6 @@ DIRECTORY_LOCK = "directory"
 def take_turn(session: Session) -> None:
     """Wait for the directory writes under way on other instances to commit (see above)."""
     advisory_lock(session, DIRECTORY_LOCK)
-
-
-def _taken(detail: str, field: str, reason: str) -> Conflict:
-    return Conflict(detail, errors=(FieldError(field, reason),))
 
 
 # ---- units ---------------------------------------------------------------------------------
@@ -97,7 +93,7 @@ def duty_phones(session: Session) -> list[Unit]:
 def create_unit(session: Session, *, data: UnitCreate, actor: str, now: datetime) -> Unit:
     take_turn(session)
     if session.exec(select(Unit).where(Unit.code == data.code)).first() is not None:
-        raise _taken(f"unit code {data.code!r} is already used", "code", "is already used")
+        raise taken(f"unit code {data.code!r} is already used", "code", "is already used")
     _check_parent(session, parent_id=data.parent_id, unit_id=None)
     unit = Unit.model_validate(data)
     session.add(unit)
@@ -172,7 +168,7 @@ def list_skills(session: Session) -> list[Skill]:
 def create_skill(session: Session, *, data: SkillCreate, actor: str, now: datetime) -> Skill:
     take_turn(session)
     if session.get(Skill, data.code) is not None:
-        raise _taken(f"skill {data.code!r} already exists", "code", "already exists")
+        raise taken(f"skill {data.code!r} already exists", "code", "already exists")
     skill = Skill.model_validate(data)
     session.add(skill)
     audit.record(

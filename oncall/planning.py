@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.db import advisory_lock
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed, taken
 from core.preconditions import check_if_match
 from oncall.changes import lock_plan
 from oncall.models import Person, Skill, Unit
@@ -82,7 +82,9 @@ def create_shift_type(
         select(ShiftType).where(ShiftType.unit_id == data.unit_id, ShiftType.code == data.code)
     ).first()
     if clash is not None:
-        raise Conflict(f"shift type {data.code!r} already exists in this unit")
+        raise taken(
+            f"shift type {data.code!r} already exists in this unit", "code", "already exists"
+        )
     shift = ShiftType.model_validate(data)
     session.add(shift)
     session.flush()
@@ -144,7 +146,11 @@ def update_shift_type(
             )
         ).first()
         if clash is not None:
-            raise Conflict(f"shift type {changes['code']!r} already exists in this unit")
+            raise taken(
+                f"shift type {changes['code']!r} already exists in this unit",
+                "code",
+                "already exists",
+            )
     before = shift.model_dump(mode="json", exclude={"id"})
     for name, value in changes.items():
         setattr(shift, name, value)

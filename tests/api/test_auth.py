@@ -77,7 +77,7 @@ def test_admin_creates_user_who_can_log_in(client: TestClient, session: Session)
         json={"username": "liu.yang", "password": "a-long-password", "role": "viewer"},
         headers=admin,
     )
-    assert duplicate.status_code == 409
+    assert duplicate.status_code == 409 and duplicate.json()["errors"][0]["field"] == "username"
     user_id = created.json()["id"]
     deactivated = client.patch(f"/api/v1/users/{user_id}", json={"is_active": False}, headers=admin)
     assert deactivated.status_code == 200 and deactivated.json()["is_active"] is False

@@ -62,7 +62,7 @@ def test_terms_and_routing_rules(
     duplicate = client.post(
         f"{BASE}/terms", json={"term": "酒店", "kind": "domain", "domain": "price"}, headers=admin
     )
-    assert duplicate.status_code == 409
+    assert duplicate.status_code == 409 and duplicate.json()["errors"][0]["field"] == "term"
 
     rules = client.get(f"{BASE}/routing-rules", headers=admin).json()
     assert len(rules) == 4

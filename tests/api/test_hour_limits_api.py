@@ -40,6 +40,17 @@ def test_the_beijing_preset_becomes_a_local_rule_set(
     )
     assert created.status_code == 201
     assert created.json()["limits"]["order_utility_hours"] == 24
+    again = client.post(
+        f"{BASE}/rule-sets",
+        json={
+            "code": "BJ12345",
+            "name": "again",
+            "effective_from": "2026-06-01",
+            "limits": beijing,
+        },
+        headers=auth_headers(Role.admin),
+    )
+    assert again.status_code == 409 and again.json()["errors"][0]["field"] == "code"
 
 
 @pytest.mark.parametrize("field", ["order_risk_hours", "order_utility_hours"])

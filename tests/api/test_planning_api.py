@@ -69,7 +69,14 @@ def test_shift_types_are_edited_and_retired_but_keep_what_published_rosters_use(
     clash = client.patch(
         f"/api/v1/shift-types/{created['id']}", json={"code": "day"}, headers=planner
     )
-    assert clash.status_code == 409
+    assert clash.status_code == 409 and clash.json()["errors"][0]["field"] == "code"
+    same_code = client.post(
+        "/api/v1/shift-types",
+        json={"unit_id": intake.unit_id, "code": "late", "name": "又一个", "start_time": "16:00",
+              "end_time": "22:00"},
+        headers=planner,
+    )  # fmt: skip
+    assert same_code.status_code == 409 and same_code.json()["errors"][0]["field"] == "code"
     assert client.patch("/api/v1/shift-types/99999", json={}, headers=planner).status_code == 404
     viewer = auth_headers(Role.viewer)
     assert client.patch(f"/api/v1/shift-types/{day}", json={}, headers=viewer).status_code == 403
