@@ -18,6 +18,7 @@ from api.routers import (
     complaint_actions,
     complaint_agents,
     complaint_config,
+    complaint_export,
     complaints,
     complaints_io,
     dashboard,
@@ -161,6 +162,7 @@ def create_app(
         incidents.router,
         plans.router,
         complaints_io.router,  # before complaints: /complaints/import, /complaints/stats
+        complaint_export.router,  # before complaints: /complaints/export
         complaints.router,
         complaint_actions.router,
         complaint_agents.router,

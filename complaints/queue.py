@@ -113,10 +113,30 @@ def list_items(
     """The total and one page. The page's ids are sorted and cut first, then only those rows
     are loaded: sorting whole rows (free text included) for a deep page of 100,000 items
     made the database carry every row before the offset through its sort."""
-    total = session.exec(
-        _where(select(func.count()).select_from(Complaint), filters, unit_ids)
-    ).one()
-    ids = list(
+    total = count(session, filters=filters, unit_ids=unit_ids)
+    ids = ordered_ids(session, filters=filters, unit_ids=unit_ids, limit=limit, offset=offset)
+    if not ids:
+        return total, []
+    rows = {c.id: c for c in session.exec(select(Complaint).where(col(Complaint.id).in_(ids)))}
+    return total, [rows[i] for i in ids if i in rows]
+
+
+def count(session: Session, *, filters: QueueFilter, unit_ids: frozenset[int] | None) -> int:
+    return int(
+        session.exec(_where(select(func.count()).select_from(Complaint), filters, unit_ids)).one()
+    )
+
+
+def ordered_ids(
+    session: Session,
+    *,
+    filters: QueueFilter,
+    unit_ids: frozenset[int] | None,
+    limit: int,
+    offset: int = 0,
+) -> list[int]:
+    """The ids of the matching items in queue order, `limit` of them from `offset`."""
+    return list(
         session.exec(
             _where(select(Complaint.id), filters, unit_ids)
             .order_by(
@@ -130,7 +150,3 @@ def list_items(
             .limit(limit)
         ).all()
     )
-    if not ids:
-        return int(total), []
-    rows = {c.id: c for c in session.exec(select(Complaint).where(col(Complaint.id).in_(ids)))}
-    return int(total), [rows[i] for i in ids if i in rows]

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from complaints import history
 from complaints.models import Complaint, ComplaintClock, Supervision, UnitProfile
-from complaints.vocab import ClockKind, SupervisionKind
+from complaints.vocab import CLOCK_ZH, ClockKind, SupervisionKind
 from escalation import notices
 from escalation.models import NoticeTopic, Notification
 from oncall.models import DutyRole, Person, PersonDutyRole, Unit
@@ -26,15 +26,6 @@ from oncall.models import DutyRole, Person, PersonDutyRole, Unit
 INTAKE_GROUP = "intake"
 LEADERSHIP_GROUP = "leadership"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CLOCK_ZH = {
-    ClockKind.distribution: "分送",
-    ClockKind.acceptance: "受理",
-    ClockKind.mediation: "调解",
-    ClockKind.termination_notice: "终止调解告知",
-    ClockKind.verification: "核查",
-    ClockKind.sign_for: "签收",
-    ClockKind.reply: "办理回复",
-}
 
 
 def _first_with_role(session: Session, unit_id: int, role: DutyRole) -> int | None:

@@ -156,6 +156,18 @@ class ClockKind(StrEnum):
     reply = "reply"  # 12345 / general: reply within N WD (+extension)
 
 
+# the timers' names as notices and exports word them
+CLOCK_ZH: dict[ClockKind, str] = {
+    ClockKind.distribution: "分送",
+    ClockKind.acceptance: "受理",
+    ClockKind.mediation: "调解",
+    ClockKind.termination_notice: "终止调解告知",
+    ClockKind.verification: "核查",
+    ClockKind.sign_for: "签收",
+    ClockKind.reply: "办理回复",
+}
+
+
 class ClockStatus(StrEnum):
     running = "running"
     paused = "paused"

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from sqlmodel import Session
 
 from api import problems
@@ -126,12 +127,7 @@ def register(
 problems.report_alongside(register, validation.missing_alongside)
 
 
-@router.get("/complaints", summary="The queue: emergencies first, then urgency, then deadline")
-def list_complaints(
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    who: ComplaintReader,
+async def queue_filters(
     item_status: Annotated[Status | None, Query(alias="status")] = None,
     state: Annotated[str, Query(pattern=r"^(open|closed|all)$")] = "open",
     item_type: Annotated[ItemType | None, Query(alias="type")] = None,
@@ -146,29 +142,43 @@ def list_complaints(
     received_to: BoundedInstant | None = None,
     cluster_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     q: Text | None = None,
+) -> queue.QueueFilter:
+    """The queue's filters, shared by the queue and its export."""
+    return queue.QueueFilter(
+        status=item_status,
+        state=state,
+        item_type=item_type,
+        channel=channel,
+        domain=domain,
+        district=district,
+        unit_id=unit_id,
+        overdue=overdue,
+        emergency=emergency,
+        due_before=due_before,
+        received_from=received_from,
+        received_to=received_to,
+        cluster_id=cluster_id,
+        text=q,
+    )
+
+
+QueueFilters = Annotated[queue.QueueFilter, Depends(queue_filters)]
+
+
+@router.get("/complaints", summary="The queue: emergencies first, then urgency, then deadline")
+def list_complaints(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintReader,
+    filters: QueueFilters,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ComplaintPage:
     viewer = viewer_of(session, who)
     total, items = queue.list_items(
         session,
-        filters=queue.QueueFilter(
-            status=item_status,
-            state=state,
-            item_type=item_type,
-            channel=channel,
-            domain=domain,
-            district=district,
-            unit_id=unit_id,
-            overdue=overdue,
-            emergency=emergency,
-            due_before=due_before,
-            received_from=received_from,
-            received_to=received_to,
-            cluster_id=cluster_id,
-            text=q,
-            numbers_hidden_in=views.numbers_hidden_types(viewer),
-        ),
+        filters=replace(filters, numbers_hidden_in=views.numbers_hidden_types(viewer)),
         unit_ids=viewer.actor.unit_ids,
         limit=limit,
         offset=offset,
