@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.complaints import viewer_for
-from complaints import actions, queue, service, views
+from complaints import actions, export, queue, service, views
 from complaints.models import Complaint
 from complaints.schemas import ComplaintPublic
 from complaints.vocab import (
@@ -214,6 +214,7 @@ def complaint_queue(
         "types": list(ItemType),
         "domains": list(Domain),
         "units": _units(session),
+        "export_limit": f"{export.MAX_ROWS:,}",
     }
     return render(request, "complaints/queue.html", context, user=user)
 

@@ -6,8 +6,11 @@ page are watched for console errors and failed requests like every page."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,3 +176,37 @@ def test_filter_forms_with_all_choices_filter_nothing(open_page: Any) -> None:
             page.click('form.filters button[type="submit"]')
         expect(page).to_have_url(re.compile(r"status="))
         expect(page.locator("form.filters")).to_be_visible()
+
+
+def test_a_12345_order_about_utilities_and_the_queue_exported(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """The utilities box appears for a 12345 order only and is sent ticked; the queue's
+    Export CSV link downloads the filtered queue."""
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/complaints/new")
+    box = page.locator("#utility-field")
+    expect(box).to_be_hidden()
+    page.select_option('select[name="channel"]', "transfer_12345")
+    expect(box).to_be_visible()
+    page.check('input[name="utility"]')
+    page.fill('input[name="external_ref"]', "GD20261200001")
+    page.fill('textarea[name="description"]', "幸福路88号好再来超市冷柜断电，冻品化冻后继续销售。")
+    page.fill('textarea[name="claim"]', "要求商户整改")
+    page.fill('input[name="submitter_phone"]', "13912345678")
+    page.fill('input[name="respondent_name"]', "好再来超市有限公司")
+    page.fill('input[name="respondent_address"]', "城东区幸福路88号")
+    with page.expect_navigation():
+        page.locator('input[name="respondent_address"]').press("Control+Enter")
+    expect(page).to_have_url(re.compile(r"/complaints/\d+$"))
+    expect(page.locator("#complaint-utility")).to_be_visible()
+
+    page.goto("/complaints?q=GD20261200001")
+    with page.expect_download() as info:
+        page.click("#export-csv")
+    content = Path(info.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf") and content.endswith(b"\r\n")
+    (row,) = csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline=""))
+    assert row["登记编号"] == "GD20261200001" and row["来源渠道"] == "12345转办"
+    assert row["水电气热"] == "是" and row["联系电话"] == "139****5678"

@@ -1,12 +1,15 @@
 """Complaint pages through the real app: the queue's order, countdowns and filters; the
 detail page offering exactly the actions the role may take in the item's state; the unit
 inbox limited to the handler's unit; the intake form naming every field the API's problems
-name; the page's forms driving the API with the session cookie and CSRF token."""
+name, and its utilities box for 12345 orders; the page's forms driving the API with the
+session cookie and CSRF token; the queue's export links carrying the page's filters."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -229,3 +232,70 @@ def test_the_demo_gives_every_complaint_page_content(client: TestClient, session
     dashboard = client.get("/dashboard").text
     top_districts = re.search(r'<p id="top-districts">(.*?)</p>', dashboard, re.S)
     assert top_districts is not None and "城东区" in top_districts.group(1)
+
+
+EXPORT_LINK = re.compile(r'<a class="button" id="export-(\w+)" href="([^"]+)" download>([^<]+)</a>')
+
+
+def test_the_queue_offers_its_export_with_the_pages_filters(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    east = _register(client, csrf)
+    _register(
+        client,
+        csrf,
+        respondent_address="城西区人民路200号",
+        description="城西区人民路200号商场标价与结算价格不一致。",
+        submitter_phone="13200132000",
+    )
+    page = client.get(f"/complaints?unit_id={centre.east_id}&type=complaint&q=酸奶&status=")
+    links = {
+        kind: (html.unescape(href), text) for kind, href, text in EXPORT_LINK.findall(page.text)
+    }
+    assert set(links) == {"csv", "xlsx"}
+    assert links["csv"][1] == "导出 CSV" and links["xlsx"][1] == "导出 Excel"
+    href = links["csv"][0]
+    assert href.startswith("/api/v1/complaints/export?")
+    assert parse_qs(urlsplit(href).query) == {
+        "format": ["csv"],
+        "q": ["酸奶"],
+        "state": ["open"],
+        "type": ["complaint"],
+        "unit_id": [str(centre.east_id)],
+    }
+    shown = [int(r[0]) for r in ROW.findall(page.text)]
+    assert shown == [east["id"]]
+    download = client.get(href)  # the session cookie is the credential, as in the browser
+    assert download.status_code == 200, download.text
+    lines = download.content.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("系统编号,登记编号") and lines[1].startswith(east["ref"] + ",")
+    assert lines[2:] == [""]
+    workbook = client.get(links["xlsx"][0])
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    english = client.get("/lang/en?next=/complaints", follow_redirects=True).text
+    assert {text for _, _, text in EXPORT_LINK.findall(english)} == {"Export CSV", "Export Excel"}
+
+
+def test_the_intake_form_marks_a_12345_order_as_about_utilities(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    form = client.get("/complaints/new").text
+    box = re.search(r'<fieldset[^>]*id="utility-field"[^>]*>(.*?)</fieldset>', form, re.S)
+    assert box is not None
+    opening = box.group(0).split(">", 1)[0]
+    # shown and sent only while the channel is a 12345 transfer (app.js startShowIf)
+    assert 'data-show-if="channel=transfer_12345"' in opening
+    assert " hidden" in opening and " disabled" in opening
+    assert 'name="utility"' in box.group(1) and 'data-field="utility"' in box.group(1)
+    assert 'data-type="flag"' in box.group(1)  # unticked: not sent, the classifier decides
+    assert "涉及水、电、气、热" in box.group(1)
+    english = client.get("/lang/en?next=/complaints/new", follow_redirects=True).text
+    assert "About water, power, gas or heating" in english
+
+    order = {"channel": "transfer_12345", "external_ref": "GD2026112300"}
+    ticked = _register(client, csrf, **order, utility=True)
+    assert ticked["utility"] is True and ticked["workflow"] == "order_12345"
+    unticked = _register(client, csrf, **order | {"external_ref": "GD2026112301"})
+    assert unticked["utility"] is False  # nothing sent: the classifier found no utility term

@@ -5,10 +5,11 @@
  *   they name (an element with data-field="<name>"), worded in the page's language from the
  *   error's type or reason (web/field_errors.py); the status names the fields by their labels.
  *   Input conversions by data-type: int, float, bool, list, datetime, phone, pairs, cents
- *   (yuan typed, cents sent). data-confirm asks first; data-id="items.0.id" names where the
- *   answer keeps the id that data-redirect's {id} stands for. data-if-match="<ETag>" sends
- *   the record's tag as If-Match (a 412 asks to reload: someone else saved it meanwhile) and
- *   takes the answer's ETag for the next save.
+ *   (yuan typed, cents sent), flag (a checkbox sent as true when ticked, left out unticked).
+ *   data-confirm asks first; data-id="items.0.id" names where the answer keeps the id that
+ *   data-redirect's {id} stands for. data-if-match="<ETag>" sends the record's tag as
+ *   If-Match (a 412 asks to reload: someone else saved it meanwhile) and takes the answer's
+ *   ETag for the next save.
  *   Dotted names build nested JSON ("contacts.0.value" → {contacts: [{value}]}).
  *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved";
  *   a form inside a live region is then cleared and the region refreshed.
@@ -85,7 +86,8 @@
 
   function convert(el) {
     var type = el.getAttribute("data-type") || "";
-    if (el.type === "checkbox") { return el.checked; }
+    // a "flag" box says yes or leaves the choice to the server: unticked, nothing is sent
+    if (el.type === "checkbox") { return el.checked || type !== "flag" ? el.checked : EMPTY; }
     var raw = el.tagName === "TEXTAREA" ? el.value : el.value.trim();
     if (raw.trim() === "") { return type === "pairs" ? [] : EMPTY; }
     switch (type) {
@@ -475,6 +477,7 @@
         (labels.urgency || "Urgency") + ": " + urgency];
       if (data.emergency_terms && data.emergency_terms.length) { parts.push((labels.emergency || "Emergency") + " (" + data.emergency_terms.join("、") + ")"); }
       if (data.report_terms && data.report_terms.length) { parts.push((labels.report || "Clue") + " (" + data.report_terms.join("、") + ")"); }
+      if (data.utility_terms && data.utility_terms.length) { parts.push((labels.utility || "Utilities") + " (" + data.utility_terms.join("、") + ")"); }
       out.textContent = parts.join(" · ");
       out.classList.remove("muted");
       box.setAttribute("data-domain", data.domain);
