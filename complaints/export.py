@@ -10,9 +10,11 @@ Invariants:
 - One export holds at most `MAX_ROWS` items; more matching is a 422 naming `received_from`
   (narrow the period or another filter), before anything is written or sent.
 - Every export is audited (who, when, format, filters with the search text's numbers masked,
-  rows) and committed before the first row leaves.
+  rows) and committed before the first row leaves, in a write transaction of its own (the
+  request reads in a read transaction, which SQLite may refuse to upgrade).
 - The matching ids are read first (in queue order), then the rows `BATCH` at a time, each
-  batch re-checked against the reader's unit scope; no more than one batch is loaded at once.
+  batch re-checked against the reader's unit scope; no more than one batch is loaded at once
+  (the session's identity map holds unchanged rows weakly: a batch goes once unreferenced).
 - Headers are Chinese, the bulk import's own (`import_columns`) where the column exists there,
   so a spreadsheet person recognises them and the file can be read back by the import.
 """
@@ -35,6 +37,7 @@ from complaints.models import Complaint
 from complaints.schemas import ComplaintPublic
 from complaints.vocab import CLOCK_ZH, ZH
 from core import audit
+from core.db import writing_from_here
 from core.errors import ValidationFailed
 from core.workcal import WorkingCalendar
 
@@ -199,6 +202,7 @@ def start(
             "(received_from, received_to) or another filter",
         )
     export = Export(id=uuid.uuid4().hex[:12], ids=ids, format=export_format)
+    writing_from_here(session)
     audit.record(
         session,
         at=now,
@@ -244,5 +248,3 @@ def rows(
                     tz=tz,
                 )
             )
-        for item in loaded:
-            session.expunge(item)

@@ -205,6 +205,18 @@ def reading_from_here(session: Session) -> None:
         session.connection(execution_options={"sqlite_begin": "DEFERRED"})
 
 
+def writing_from_here(session: Session) -> None:
+    """End the session's transaction and start the next one as a writer (BEGIN IMMEDIATE on
+    SQLite, in the writer queue): a read request that then records something (an audit entry
+    of what it read) must not upgrade its read transaction, which SQLite refuses at once, with
+    no busy wait, when another writer committed since that transaction began. A commit alone
+    on PostgreSQL."""
+    session.commit()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def advisory_lock(session: Session, name: str) -> None:
     """Hold the lock called `name` until this transaction ends (PostgreSQL
     `pg_advisory_xact_lock`): for a look-then-write that no row lock can guard, because what
