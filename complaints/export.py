@@ -94,6 +94,22 @@ def _representative(index: int, part: str) -> Callable[[Shown], Value]:
 
 
 Column = tuple[str, Callable[[Shown], Value]]
+
+
+def _remaining(shown: Shown) -> str:
+    """What is left on the nearest clock, counted as that clock counts (as the queue shows it)."""
+    item = shown.public
+    if item.overdue or item.next_due_at is None:
+        return ""
+    if item.remaining_minutes is not None:
+        return f"{item.remaining_minutes // 60}小时{item.remaining_minutes % 60}分钟"
+    if item.remaining_days is not None:
+        return f"{item.remaining_days}天"
+    if item.remaining_working_days is not None:
+        return f"{item.remaining_working_days}个工作日"
+    return ""
+
+
 COLUMNS_OUT: tuple[Column, ...] = (
     ("系统编号", lambda s: s.public.ref),
     (_import_header("external_ref"), lambda s: s.public.external_ref or ""),
@@ -134,7 +150,7 @@ COLUMNS_OUT: tuple[Column, ...] = (
         lambda s: CLOCK_ZH[s.public.next_due_clock] if s.public.next_due_clock else "",
     ),
     ("办理期限", _due),
-    ("剩余工作日", lambda s: s.public.remaining_working_days),
+    ("剩余时间", _remaining),
     ("是否超期", lambda s: _yes_no(s.public.overdue)),
     ("办结时间", lambda s: s.local(s.public.closed_at)),
 )

@@ -162,6 +162,7 @@ def test_csv_is_utf8_with_bom_crlf_chinese_headers_and_masked_numbers(
     assert row["登记时间"] == "2026-11-23 09:30:00"  # T0 in Asia/Shanghai
     assert row["是否超期"] == "否" and row["紧急事件"] == "否"
     assert row["当前时限"] == "受理" and row["办理期限"] == complaint_due_day(complaint)
+    assert row["剩余时间"] == f"{complaint['remaining_working_days']}个工作日"  # as the queue
 
     order = by_ref[
         client.get(f"/api/v1/complaints/{items['order']}", headers=coordinator).json()["ref"]
