@@ -44,6 +44,8 @@ from complaints.vocab import (
     Workflow,
     workflow_for,
 )
+from core import audit
+from core.db import writing_from_here
 from core.errors import NotFound
 from core.workcal import WorkingCalendar
 from oncall.models import Person, Unit
@@ -322,6 +324,24 @@ def get(session: Session, *, complaint_id: int, for_update: bool = False) -> Com
     )
     if item is None:
         raise NotFound(f"complaint {complaint_id} not found")
+    return item
+
+
+def view_identity(session: Session, *, complaint_id: int, actor: str, now: datetime) -> Complaint:
+    """The item whose submitter's full identity `actor` is about to be shown, the look
+    audited. The entry is written in a write transaction of its own (`writing_from_here`): the
+    request began reading (its sign-in) in a read transaction, which SQLite refuses to upgrade
+    once another writer (a tick) has committed since."""
+    writing_from_here(session)
+    item = get(session, complaint_id=complaint_id)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.identity.view",
+        entity_type="complaint",
+        entity_id=item.id,
+    )
     return item
 
 

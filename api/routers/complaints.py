@@ -39,7 +39,6 @@ from complaints.schemas import (
     RegistrationResult,
 )
 from complaints.vocab import Channel, Domain, ItemType, Status
-from core import audit
 from core.calendar_store import load_calendar
 from core.db import reading_from_here
 from core.errors import NotFound
@@ -212,14 +211,8 @@ def get_complaint(
 def get_identity(
     session: SessionDep, clock: ClockDep, who: ComplaintConfidential, complaint_id: Id
 ) -> IdentityPublic:
-    item = service.get(session, complaint_id=complaint_id)
-    audit.record(
-        session,
-        at=clock.now(),
-        actor=who.name,
-        action="complaint.identity.view",
-        entity_type="complaint",
-        entity_id=item.id,
+    item = service.view_identity(
+        session, complaint_id=complaint_id, actor=who.name, now=clock.now()
     )
     session.commit()
     return views.identity(item)
