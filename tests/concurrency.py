@@ -105,3 +105,13 @@ def before_commit(session: Session, then: Callable[[], object]) -> None:
     """Call `then()` once, when `session` is about to commit its next transaction: everything
     the call under test wrote and locked is in place, nothing is visible to others yet."""
     event.listen(session, "before_commit", lambda _session: then(), once=True)
+
+
+def at_once(engine: Engine, first: Callable[[Session], object], second: Any) -> Writer:
+    """Run `first(session)` to its commit with `second` started just before it; the second
+    writer, to be joined."""
+    other = Writer(engine, second)
+    with write_session(engine) as session:
+        before_commit(session, other.start)
+        first(session)
+    return other

@@ -35,7 +35,7 @@ from oncall.roster_models import (
     ShiftTypeCreate,
     ShiftTypeUpdate,
 )
-from tests.concurrency import Writer, before_commit, committed_engine
+from tests.concurrency import at_once, committed_engine
 from tests.conftest import T0
 from tests.factories import make_unit
 
@@ -44,16 +44,6 @@ from tests.factories import make_unit
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     with committed_engine(tmp_path_factory.mktemp("race")) as engine:
         yield engine
-
-
-def _at_once(engine: Engine, first: Any, second: Any) -> Writer:
-    """Run `first(session)` to its commit with `second` started just before it; the second
-    writer, to be joined."""
-    other = Writer(engine, second)
-    with write_session(engine) as session:
-        before_commit(session, other.start)
-        first(session)
-    return other
 
 
 def _unit(engine: Engine, code: str) -> int:
@@ -86,7 +76,7 @@ def test_one_term_added_twice_at_once_is_stored_once(engine: Engine) -> None:
     def add(session: Session) -> object:
         return config.create_term(session, data=data, actor="admin", now=T0)
 
-    second = _at_once(engine, add, add)
+    second = at_once(engine, add, add)
     with pytest.raises(Conflict):
         second.join()
     with Session(engine) as session:
@@ -115,8 +105,8 @@ def test_a_plan_replaced_and_deactivated_at_once_gets_two_versions(engine: Engin
     def deactivate(session: Session) -> object:
         return plans.deactivate(session, **key, actor="admin-b", now=T0)
 
-    _at_once(engine, replace, replace).join()  # two first stores: both apply, in turn
-    _at_once(engine, replace, deactivate).join()
+    at_once(engine, replace, replace).join()  # two first stores: both apply, in turn
+    at_once(engine, replace, deactivate).join()
 
     entries = _audited(engine, "emergency_plan.replace", "mass_event/III")
     entries += _audited(engine, "emergency_plan.deactivate", "mass_event/III")
@@ -147,7 +137,7 @@ def test_two_admins_deactivating_each_other_at_once_leave_one(engine: Engine) ->
     def deactivate(user_id: int, actor: str) -> Any:
         return lambda s: users.update_user(s, user_id=user_id, actor=actor, now=T0, is_active=False)
 
-    second = _at_once(engine, deactivate(two_id, "admin-one"), deactivate(one_id, "admin-two"))
+    second = at_once(engine, deactivate(two_id, "admin-one"), deactivate(one_id, "admin-two"))
     with pytest.raises(Conflict):
         second.join()
     with Session(engine) as session:
@@ -170,7 +160,7 @@ def test_one_username_created_twice_at_once_is_a_conflict(engine: Engine) -> Non
             now=T0,
         )
 
-    second = _at_once(engine, create, create)
+    second = at_once(engine, create, create)
     with pytest.raises(Conflict, match="already exists"):
         second.join()
 
@@ -187,7 +177,7 @@ def test_a_units_first_rules_saved_twice_at_once_apply_in_turn(engine: Engine) -
             now=T0,
         )
 
-    _at_once(engine, save(5), save(4)).join()
+    at_once(engine, save(5), save(4)).join()
     entries = _audited(engine, "rules.update", str(unit_id))
     assert [
         (_json(e.before)["max_consecutive_days"], _json(e.after)["max_consecutive_days"])
@@ -227,7 +217,7 @@ def test_minimum_and_preferred_changed_at_once_keep_preferred_above_minimum(
             now=T0,
         )
 
-    second = _at_once(engine, change(minimum=4), change(preferred=3))
+    second = at_once(engine, change(minimum=4), change(preferred=3))
     with pytest.raises(ValidationFailed):
         second.join()
     with Session(engine) as session:
@@ -271,7 +261,7 @@ def test_a_leader_shift_named_while_it_is_recoded_is_refused(engine: Engine) -> 
             now=T0,
         )
 
-    second = _at_once(engine, recode, name_leader)
+    second = at_once(engine, recode, name_leader)
     with pytest.raises(ValidationFailed):
         second.join()
     with Session(engine) as session:

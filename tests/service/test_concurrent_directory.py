@@ -32,7 +32,7 @@ from oncall.models import (
     UnitKind,
     UnitUpdate,
 )
-from tests.concurrency import Writer, before_commit, committed_engine
+from tests.concurrency import at_once, committed_engine
 from tests.conftest import T0
 
 
@@ -40,16 +40,6 @@ from tests.conftest import T0
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     with committed_engine(tmp_path_factory.mktemp("race")) as engine:
         yield engine
-
-
-def _at_once(engine: Engine, first: Any, second: Any) -> Writer:
-    """Run `first(session)` to its commit with `second` started just before it; the second
-    writer, to be joined."""
-    other = Writer(engine, second)
-    with write_session(engine) as session:
-        before_commit(session, other.start)
-        first(session)
-    return other
 
 
 def _unit_data(code: str, parent_id: int | None = None) -> UnitCreate:
@@ -84,7 +74,7 @@ def test_one_unit_code_created_twice_at_once_is_a_conflict_naming_the_code(
     def create(session: Session) -> object:
         return directory.create_unit(session, data=_unit_data("twice"), actor="a", now=T0)
 
-    second = _at_once(engine, create, create)
+    second = at_once(engine, create, create)
     with pytest.raises(Conflict, match="already used") as refused:
         second.join()
     assert _field(refused.value) == "code"
@@ -96,7 +86,7 @@ def test_one_skill_created_twice_at_once_is_a_conflict_naming_the_code(engine: E
     def create(session: Session) -> object:
         return directory.create_skill(session, data=data, actor="a", now=T0)
 
-    second = _at_once(engine, create, create)
+    second = at_once(engine, create, create)
     with pytest.raises(Conflict, match="already exists") as refused:
         second.join()
     assert _field(refused.value) == "code"
@@ -109,7 +99,7 @@ def test_a_unit_deleted_twice_at_once_is_not_found_the_second_time(engine: Engin
         directory.delete_unit(session, unit_id=unit_id, actor="a", now=T0)
         return None
 
-    second = _at_once(engine, delete, delete)
+    second = at_once(engine, delete, delete)
     with pytest.raises(NotFound):
         second.join()
 
@@ -125,7 +115,7 @@ def test_a_person_added_to_a_unit_deleted_at_once_names_the_unit(engine: Engine)
         data = PersonCreate(name="王敏", unit_id=unit_id)
         return directory.create_person(session, data=data, actor="b", now=T0)
 
-    second = _at_once(engine, delete, add)
+    second = at_once(engine, delete, add)
     with pytest.raises(ValidationFailed) as refused:
         second.join()
     assert _field(refused.value) == "unit_id"
@@ -142,7 +132,7 @@ def test_a_unit_is_not_deleted_under_a_person_added_at_once(engine: Engine) -> N
         directory.delete_unit(session, unit_id=unit_id, actor="b", now=T0)
         return None
 
-    second = _at_once(engine, add, delete)
+    second = at_once(engine, add, delete)
     with pytest.raises(Conflict, match="still has people"):
         second.join()
     with Session(engine) as session:
@@ -157,7 +147,7 @@ def test_two_units_made_each_others_parent_at_once_leave_no_cycle(engine: Engine
             s, unit_id=child, data=UnitUpdate(parent_id=parent), actor="a", now=T0
         )
 
-    second = _at_once(engine, under(one, two), under(two, one))
+    second = at_once(engine, under(one, two), under(two, one))
     with pytest.raises(ValidationFailed, match="ancestor"):
         second.join()
     with Session(engine) as session:
@@ -172,7 +162,7 @@ def test_one_contact_added_twice_at_once_is_a_conflict_naming_the_value(engine: 
     def add(session: Session) -> object:
         return contacts.add_contact(session, person_id=person_id, data=data, actor="a", now=T0)
 
-    second = _at_once(engine, add, add)
+    second = at_once(engine, add, add)
     with pytest.raises(Conflict, match="already") as refused:
         second.join()
     assert _field(refused.value) == "value"
@@ -195,7 +185,7 @@ def test_a_contact_removed_twice_at_once_is_not_found_the_second_time(engine: En
         )
         return None
 
-    second = _at_once(engine, remove, remove)
+    second = at_once(engine, remove, remove)
     with pytest.raises(NotFound):
         second.join()
 
@@ -222,7 +212,7 @@ def test_one_user_linked_to_two_people_at_once_is_refused_naming_the_user(
             s, person_id=person_id, data=PersonUpdate(user_id=user_id), actor="a", now=T0
         )
 
-    second = _at_once(engine, link(one), link(two))
+    second = at_once(engine, link(one), link(two))
     with pytest.raises(ValidationFailed, match="already linked") as refused:
         second.join()
     assert _field(refused.value) == "user_id"
@@ -236,7 +226,7 @@ def test_a_person_edited_twice_at_once_gets_both_edits_in_turn(engine: Engine) -
             s, person_id=person_id, data=PersonUpdate(duty_roles=list(given)), actor="a", now=T0
         )
 
-    _at_once(
+    at_once(
         engine, roles(DutyRole.duty_officer), roles(DutyRole.duty_officer, DutyRole.leader)
     ).join()
     with Session(engine) as session:
