@@ -45,7 +45,7 @@ from escalation.models import (
     NotificationStatus,
 )
 from escalation.outbox_channel import OutboxChannel
-from escalation.paging import PassLookups, add_event, fallback, queue_page
+from escalation.paging import PassLookups, fallback, queue_page
 from escalation.policy import policy_from_dict
 from escalation.ports import (
     NotificationChannel,
@@ -54,6 +54,7 @@ from escalation.ports import (
     SendReceipt,
     TransientDeliveryError,
 )
+from escalation.service import add_event
 from escalation.state import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
 
 log = logging.getLogger("dutydesk.dispatch")
@@ -190,20 +191,20 @@ class Dispatcher:
                     add_event(
                         session,
                         incident.id,
-                        now,
-                        "broadcast",
-                        f"broadcast to group {action.group}",
-                        row.id,
+                        at=now,
+                        kind="broadcast",
+                        text=f"broadcast to group {action.group}",
+                        notification_id=row.id,
                     )
             elif isinstance(action, TimelineNote):
-                add_event(session, incident.id, now, "note", action.text)
+                add_event(session, incident.id, at=now, kind="note", text=action.text)
             elif isinstance(action, Exhausted):
                 add_event(
                     session,
                     incident.id,
-                    now,
-                    "exhausted",
-                    "every step paged without acknowledgement; repeating the last step",
+                    at=now,
+                    kind="exhausted",
+                    text="every step paged without acknowledgement; repeating the last step",
                 )
         incident.state_json = codec.dumps(state)
         incident.status = state.status
@@ -231,9 +232,9 @@ class Dispatcher:
             add_event(
                 session,
                 incident.id,
-                now,
-                "unreachable",
-                f"{name} has no contact method for {action.kind}",
+                at=now,
+                kind="unreachable",
+                text=f"{name} has no contact method for {action.kind}",
             )
             return
         row = queue_page(
@@ -251,10 +252,10 @@ class Dispatcher:
             add_event(
                 session,
                 incident.id,
-                now,
-                "page",
-                f"step {action.step_index + 1}: {action.kind} to {name} ({contacts[0].value})",
-                row.id,
+                at=now,
+                kind="page",
+                text=f"step {action.step_index + 1}: {action.kind} to {name} ({contacts[0].value})",
+                notification_id=row.id,
             )
 
     # ---- 2. send the outbox --------------------------------------------------------------
@@ -387,10 +388,10 @@ class Dispatcher:
                     add_event(
                         session,
                         row.incident_id,
-                        now,
-                        "retry",
-                        f"{row.kind} to {row.to}: {error.code}, retry in {delay:g} s",
-                        row.id,
+                        at=now,
+                        kind="retry",
+                        text=f"{row.kind} to {row.to}: {error.code}, retry in {delay:g} s",
+                        notification_id=row.id,
                     )
             else:
                 assert error is not None

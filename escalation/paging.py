@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from escalation import person_rules
-from escalation.models import CATEGORY_ZH, Incident, IncidentEvent, Notification, NotificationStatus
+from escalation.models import CATEGORY_ZH, Incident, Notification, NotificationStatus
 from escalation.policy import NotifyRule
+from escalation.service import add_event
 from escalation.state import IncidentStatus, OwnRules
 from escalation.targets import TargetCache
 from oncall import directory
@@ -39,21 +40,6 @@ def able_contacts(contacts: list[ContactMethod], kind: str) -> list[ContactMetho
 def contacts_for_kind(session: Session, person_id: int, kind: str) -> list[ContactMethod]:
     """The person's contacts that can take `kind`, in trying order."""
     return able_contacts(directory.contacts_of(session, person_id), kind)
-
-
-def add_event(
-    session: Session,
-    incident_id: int,
-    now: datetime,
-    kind: str,
-    text: str,
-    notification_id: int | None = None,
-) -> None:
-    session.add(
-        IncidentEvent(
-            incident_id=incident_id, at=now, kind=kind, text=text, notification_id=notification_id
-        )
-    )
 
 
 def queue_page(
@@ -106,10 +92,10 @@ def fallback(
     add_event(
         session,
         failed.incident_id,
-        now,
-        "delivery_failed",
-        f"{failed.kind} to {failed.to} failed permanently: {reason}",
-        failed.id,
+        at=now,
+        kind="delivery_failed",
+        text=f"{failed.kind} to {failed.to} failed permanently: {reason}",
+        notification_id=failed.id,
     )
     if failed.person_id is None or incident.status is not IncidentStatus.open:
         return
@@ -139,18 +125,18 @@ def fallback(
                 add_event(
                     session,
                     failed.incident_id,
-                    now,
-                    "fallback",
-                    f"trying {failed.kind} to next contact {contact.value}",
-                    row.id,
+                    at=now,
+                    kind="fallback",
+                    text=f"trying {failed.kind} to next contact {contact.value}",
+                    notification_id=row.id,
                 )
             return
     add_event(
         session,
         failed.incident_id,
-        now,
-        "unreachable",
-        f"no further contact method for person {failed.person_id}",
+        at=now,
+        kind="unreachable",
+        text=f"no further contact method for person {failed.person_id}",
     )
 
 
