@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from core import audit
-from core.errors import Conflict, FieldError, NotFound
+from core.errors import NotFound, taken
 from oncall.directory import get_person, take_turn
 from oncall.models import ContactCreate, ContactMethod, ContactPublic
 
@@ -26,9 +26,10 @@ def add_contact(
         )
     ).first()
     if duplicate is not None:
-        raise Conflict(
+        raise taken(
             f"{data.value} is already a {data.kind.value} contact of this person",
-            errors=(FieldError("value", "is already a contact of this person"),),
+            "value",
+            "is already a contact of this person",
         )
     contact = ContactMethod(person_id=person_id, **data.model_dump())
     session.add(contact)
