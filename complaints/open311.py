@@ -42,7 +42,7 @@ from core.errors import (
     pydantic_reason,
     taken,
 )
-from oncall.models import Unit
+from oncall import directory
 
 KEY_PREFIX = "o311_"
 WINDOW = timedelta(days=90)
@@ -351,12 +351,7 @@ def render(
         if ids
         else {}
     )
-    unit_ids = sorted({i.unit_id for i in items if i.unit_id is not None})
-    units = (
-        {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids))).all()}
-        if unit_ids
-        else {}
-    )
+    units = directory.unit_names(session, (i.unit_id for i in items if i.unit_id is not None))
     linked_ids = sorted({i.linked_item_id for i in items if i.linked_item_id is not None})
     linked = (
         {
@@ -407,7 +402,7 @@ def _statutory_deadlines(session: Session, ids: list[int]) -> dict[int, tuple[da
 def _one(
     item: Complaint,
     request: Open311Request | None,
-    units: dict[int | None, str],
+    units: dict[int, str],
     linked: dict[int | None, str],
     deadline: tuple[datetime, ClockKind] | None,
     *,

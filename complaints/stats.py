@@ -40,7 +40,7 @@ from complaints.io_schemas import ComplaintStats, CountRow, Figure
 from complaints.models import Complaint, ComplaintClock
 from complaints.vocab import ZH, Channel, ClockKind, ClockStatus, Domain, ItemType, Status, Workflow
 from core.errors import ValidationFailed
-from oncall.models import Unit
+from oncall import directory
 
 MAX_DAYS = 3 * 366 + 1
 UNKNOWN = "（未识别）"
@@ -195,13 +195,6 @@ def _count_rows(counts: Counter[Any], labels: dict[Any, str] | None = None) -> l
     return sorted(found, key=lambda r: (-r.count, r.key or ""))
 
 
-def _unit_names(session: Session, unit_ids: list[int]) -> dict[Any, str]:
-    if not unit_ids:
-        return {}
-    units = session.exec(select(Unit).where(col(Unit.id).in_(unit_ids))).all()
-    return {u.id: u.name for u in units}
-
-
 def _by_dimension(rows: Sequence[Any]) -> dict[str, Counter[Any]]:
     """Each dimension's item counts from the groups (dimension values, then the count)."""
     counts: dict[str, Counter[Any]] = {name: Counter() for name in DIMENSIONS}
@@ -310,7 +303,8 @@ def compute(
         by_domain=_count_rows(counts["domain"]),
         by_district=_count_rows(counts["district"]),
         by_unit=_count_rows(
-            counts["unit_id"], _unit_names(session, [u for u in counts["unit_id"] if u is not None])
+            counts["unit_id"],
+            directory.unit_names(session, (u for u in counts["unit_id"] if u is not None)),
         ),
         by_status=_count_rows(counts["status"]),
         figures=[figures[name] for name in DEFINITIONS],

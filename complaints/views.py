@@ -41,7 +41,7 @@ from complaints.schemas import (
 from complaints.vocab import ClockStatus, ItemType
 from core.workcal import WorkingCalendar
 from escalation.models import Incident
-from oncall.models import Unit
+from oncall import directory
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,7 @@ def _name(item: Complaint, viewer: Viewer) -> str:
 
 
 def unit_names(session: Session, items: list[Complaint]) -> dict[int, str]:
-    ids = sorted({i.unit_id for i in items if i.unit_id is not None})
-    if not ids:
-        return {}
-    rows = session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()
-    return {u.id: u.name for u in rows if u.id is not None}
+    return directory.unit_names(session, (i.unit_id for i in items if i.unit_id is not None))
 
 
 def _remaining(

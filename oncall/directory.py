@@ -81,6 +81,15 @@ def _check_parent(session: Session, *, parent_id: int | None, unit_id: int | Non
         ancestor = parent.parent_id if parent else None
 
 
+def unit_names(session: Session, unit_ids: Iterable[int]) -> dict[int, str]:
+    """The names of the units with these ids (one query; none for no ids)."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return {}
+    units = session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()
+    return {u.id: u.name for u in units if u.id is not None}
+
+
 def duty_phones(session: Session) -> list[Unit]:
     """The active units with a duty phone, the centre's sections first, then district bureaus
     and field offices, each by code: the phones a bureau publishes for accident reports
