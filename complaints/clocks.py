@@ -93,6 +93,15 @@ class RuleLimits(BaseModel):
         description="12345 orders about utilities (water, power, gas, heating): sign for and "
         "reply within this many elapsed hours (Beijing: 24); None: the working-day limits [U]",
     )
+    order_urgent_distribution_hours: int | None = Field(
+        default=None,
+        ge=1,
+        le=72,
+        description="12345 urgent and emergency orders, and orders with an hour limit: the "
+        "centre distributes them within this many elapsed hours of receipt (nights and "
+        "holidays count). A local rule: no national or Beijing figure is implied; None: "
+        "distribution_wd, as for other items [U]",
+    )
     due_soon_percent: int = Field(
         default=25,
         ge=0,

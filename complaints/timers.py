@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from complaints import clocks
+from complaints import clocks, reclassify
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint, ComplaintClock
-from complaints.vocab import ClockKind, ClockStatus, Status, Urgency, Workflow
+from complaints.vocab import ClockKind, ClockStatus, Status
 from core.workcal import WorkingCalendar
 
 
@@ -39,27 +39,26 @@ def _day_unit(clock: ComplaintClock) -> clocks.DayUnit:
 
 
 def _apply(clock: ComplaintClock, cal: WorkingCalendar, tz: ZoneInfo, limits: RuleLimits) -> None:
-    if clock.unit == "hours":
-        assert clock.started_at is not None
-        computed = clocks.hour_deadline(
-            clock.started_at, clock.limit + clock.extension, tz, limits.due_soon_percent
-        )
-    else:
-        computed = clocks.deadline(
-            cal,
-            start=clock.started_on,
-            limit=clock.limit,
-            unit=_day_unit(clock),
-            tz=tz,
-            extension=clock.extension,
-            paused=clock.paused_units,
-            soon_wd=limits.due_soon_wd,
-        )
+    computed = reclassify.deadline_of(
+        started_on=clock.started_on,
+        started_at=clock.started_at,
+        limit=clock.limit,
+        unit="hours" if clock.unit == "hours" else _day_unit(clock),
+        extension=clock.extension,
+        paused_units=clock.paused_units,
+        limits=limits,
+        cal=cal,
+        tz=tz,
+    )
     clock.due_on, clock.due_at, clock.remind_at = (
         computed.due_on,
         computed.due_at,
         computed.remind_at,
     )
+
+
+def classification(item: Complaint) -> reclassify.Classification:
+    return reclassify.Classification(item.workflow, item.item_type, item.urgency, item.utility)
 
 
 def new_clock(
@@ -76,17 +75,7 @@ def new_clock(
     """A running clock row for `item` (not added to any session); `start_at`: the instant it
     starts (an hour clock counts from it; a day clock from the day after `start_day`)."""
     assert item.id is not None
-    order = item.workflow is Workflow.order_12345
-    urgent_order = order and item.urgency is not Urgency.normal
-    hours = (
-        clocks.order_hours(limits, risk=item.is_emergency, utility=item.utility) if order else None
-    )
-    base, unit = clocks.limit_for(
-        kind, limits, item.item_type, urgent_order=urgent_order, hours=hours
-    )
-    day_urgent = urgent_order and limits.order_urgent_reply_wd is not None
-    if kind is ClockKind.reply and unit != "hours" and not day_urgent:
-        base = clocks.general_reply_limit(limits, item.item_type, item.workflow)
+    base, unit = reclassify.limit_of(kind, limits, classification(item))
     clock = ComplaintClock(
         complaint_id=item.id,
         kind=kind,

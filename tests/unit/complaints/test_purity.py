@@ -6,7 +6,7 @@ import pytest
 
 from tests.unit.test_architecture import ROOT, _imports
 
-PURE = ["vocab", "workflow", "clocks", "classify", "routing", "keys", "privacy"]
+PURE = ["vocab", "workflow", "clocks", "reclassify", "classify", "routing", "keys", "privacy"]
 BANNED = {"sqlmodel", "sqlalchemy", "fastapi", "starlette", "twilio", "apscheduler"}
 
 
