@@ -1,15 +1,18 @@
 """Staff confirm or correct the suggested classification. Confirming an emergency opens the
 incident at once (in the same commit). A domain change re-routes an item still at intake
 unless staff chose its unit by hand; an unchanged domain never re-routes. The unit, routing
-rule and routing note always change together (`service.apply_route`)."""
+rule and routing note always change together (`service.apply_route`). A change of urgency or
+of the utilities flag that changes the limit of a running clock moves it from its original
+start (`clock_moves`), recorded in the same history entry and audit entry."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import config, emergency, history, privacy, routing, service
+from complaints import clock_moves, config, emergency, history, privacy, routing, service, timers
 from complaints.models import Complaint
 from complaints.vocab import Domain, Status, Urgency
 from core.errors import Conflict
@@ -25,11 +28,13 @@ def confirm(
     actor: str,
     now: datetime,
     utility: bool | None = None,
+    tz: ZoneInfo = clock_moves.SHANGHAI,
 ) -> Complaint:
     item = service.get(session, complaint_id=complaint_id, for_update=True)
     if item.status is Status.closed:
         raise Conflict("a closed item's classification can no longer change")
     before = history.summary(item)
+    was = timers.classification(item)
     changes: list[str] = []
     if domain is not None:
         changed = domain is not item.domain
@@ -63,6 +68,8 @@ def confirm(
         item.utility = utility
     item.updated_at = now
     session.add(item)
+    moved = clock_moves.move_clocks(session, item, was=was, now=now, tz=tz)
+    changes.extend(clock_moves.describe(moved, tz=tz))
     summary = "；".join([*changes, *([note] if note else [])]) or "确认分类"
     history.add(session, item, at=now, actor=actor, action="classify", note=summary)
     if item.is_emergency and item.incident_id is None:
@@ -74,7 +81,8 @@ def confirm(
         actor=actor,
         action="complaint.classify",
         before=before,
-        extra={"note": privacy.mask_text_phones(summary)},
+        extra={"note": privacy.mask_text_phones(summary)}
+        | ({"clocks": clock_moves.for_audit(moved)} if moved else {}),
     )
     session.commit()
     return item

@@ -237,6 +237,7 @@ def confirm_classification(
         note=body.note,
         actor=who.name,
         now=now,
+        tz=settings.tz,
     )
     return complaint_detail(session, complaint_id, who, now, settings)
 
