@@ -17,12 +17,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from complaints import supervision
+from complaints import supervision, timers
+from complaints.vocab import ClockKind
 from core.audit import list_entries
 from core.clock import FakeClock
 from core.users import Role
 from tests.complaint_helpers import make_centre
 from tests.conftest import T0
+from tests.web.test_complaint_pages import _sign_in
 
 Headers = Callable[[Role], dict[str, str]]
 BASE = "/api/v1/complaint-config"
@@ -116,7 +118,19 @@ def test_an_order_confirmed_an_emergency_is_due_two_hours_after_dispatch_and_bac
     (note,) = [h["note"] for h in item["history"] if h["action"] == "classify"]
     assert "办理回复时限 5 个工作日 → 2 小时" in note and "2026-11-23 11:30" in note
 
+    _sign_in(client, session, Role.coordinator)  # the pages count down to the new deadline
+    assert 'data-minutes-left="100"' in client.get("/complaints").text
+    assert "剩 1 小时 40 分钟" in client.get(f"/complaints/{cid}").text
+    client.cookies.clear()
+
+    clock.set(T0 + timedelta(minutes=90))  # a quarter of the 2 hours left: 催办
+    assert supervision.remind_due(session, now=clock.now()) == 2
+    reminded = timers.find(session, cid, ClockKind.reply)
+    assert reminded is not None and reminded.criticise_at is not None
+
     back = _classify(client, staff, cid, urgency="normal")
+    session.refresh(reminded)  # a deadline days ahead: reminded afresh, no criticism count
+    assert (reminded.reminded_at, reminded.criticise_at) == (None, None)
     reply = _clocks(back)["reply"]
     assert (reply["unit"], reply["limit"], reply["started_at"]) == ("working", 5, None)
     assert reply["due_on"] == "2026-11-30"  # 5 WD from the dispatch day, as before
