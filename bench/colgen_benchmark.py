@@ -28,9 +28,10 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench.roster_benchmark import DATA_DIR, load_best_known  # noqa: E402
 from scheduler.benchmark_arrays import instance_arrays  # noqa: E402
-from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool  # noqa: E402
+from scheduler.benchmark_colgen import ColumnGeneration  # noqa: E402
 from scheduler.benchmark_construct import construct, dp_settings, sweep  # noqa: E402
 from scheduler.benchmark_format import read_instance  # noqa: E402
+from scheduler.benchmark_master import ColumnPool  # noqa: E402
 from scheduler.roster_exact import exact_fallback  # noqa: E402
 
 DEFAULT = ("Instance8", "Instance13", "Instance15", "Instance19")

@@ -1,16 +1,10 @@
 """Column generation over individual rosters and a diving heuristic over the columns.
 
-Master LP (GLOP): choose a convex combination of columns (individual rosters) per employee;
-``count[d, s] + under[d, s] - over[d, s] = requirement[d, s]``; minimise request cost plus
-``weight_under * under + weight_over * over``. Pricing is the per-employee DP with the cover
-duals as prices. The prices are smoothed (a convex combination of the previous prices and the
-LP duals), which damps the oscillation of the duals; a full round that finds no column at
-smoothed prices is repeated at the LP duals, since only they prove that none is left.
-
-A master of more than ``FIRST_ORDER_MASTER_ROWS`` rows is solved by PDLP, a first-order
-method, to a loose tolerance instead of by GLOP's simplex, which struggles with that
-degenerate LP. On Instance13 (624 rows) in 60 s, 83 PDLP solves took 31 s where 62 GLOP
-solves took 39 s, and the Lagrangian bound reached 1,274 against 984 (best known 1,348).
+The restricted master LP and the column pool are in `benchmark_master`. Pricing is the
+per-employee DP with the cover duals as prices. The prices are smoothed (a convex combination
+of the previous prices and the LP duals), which damps the oscillation of the duals; a full
+round that finds no column at smoothed prices is repeated at the LP duals, since only they
+prove that none is left.
 
 Lower bound (weak Lagrangian duality, valid for any duals ``-weight_over <= pi <= weight_under``):
 ``sum(pi * requirement) + sum_e min_x (request_cost_e(x) - pi . x) + request constant``.
@@ -25,18 +19,16 @@ import random
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from scheduler.benchmark_arrays import OFF_INDEX, FloatArray, InstanceArrays, IntArray
+from scheduler.benchmark_column_choice import choose_open_columns
 from scheduler.benchmark_construct import DPSettings
+from scheduler.benchmark_master import ColumnPool, MasterLP, first_order_master, round_duals
 from scheduler.roster_dp import INF
 from scheduler.roster_pricing import best_roster, roster_cost
 
-DUAL_GRID = 1024.0
 #: Share of the employees priced in a partial pricing round, and how often a full round runs.
 PARTIAL_PRICING = 0.34
 FULL_ROUND = 6
@@ -51,154 +43,15 @@ COLUMN_CHOICES = 3
 DIVE_STEPS = 10
 #: A day not fixed yet.
 FREE = -2
-#: Share of a dive's time kept for the CP-SAT choice among the open columns that ends it,
-#: and the bounds of that choice's time limit.
+#: Share of a dive's time kept for the CP-SAT choice among the open columns that ends it
+#: (`benchmark_column_choice`).
 FINISH_SHARE = 0.2
-FINISH_MIN_S = 0.5
-FINISH_MAX_S = 5.0
 #: Pricing reward for working a shift a dive fixed (large enough to outweigh any gain elsewhere).
 CELL_REWARD = 100_000.0
 #: Reduced cost below which a column enters the master.
 ENTER_TOLERANCE = 1e-6
 #: Dual smoothing: pricing uses ``SMOOTHING * previous + (1 - SMOOTHING) * LP duals``.
 SMOOTHING = 0.7
-#: Masters with more rows (cover rows plus one per employee) are solved by PDLP; of the
-#: benchmark instances only Instance13 (624) has more. Below it GLOP is faster: PDLP took
-#: 2-22x longer a solve on Instances 5-19 (30 s runs of bench/colgen_benchmark.py).
-FIRST_ORDER_MASTER_ROWS = 500
-#: PDLP's relative and absolute optimality tolerance. Any duals give a valid Lagrangian
-#: bound, so approximate ones only cost convergence speed; 1e-4 solved no faster than GLOP.
-FIRST_ORDER_TOLERANCE = 1e-2
-
-
-@dataclass
-class ColumnPool:
-    """Distinct individual rosters per employee, with their request cost."""
-
-    arrays: InstanceArrays
-    columns: list[list[IntArray]] = field(default_factory=list)
-    costs: list[list[float]] = field(default_factory=list)
-    seen: list[set[bytes]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        n = self.arrays.n_staff
-        self.columns = [[] for _ in range(n)]
-        self.costs = [[] for _ in range(n)]
-        self.seen = [set() for _ in range(n)]
-
-    @classmethod
-    def of_roster(cls, arrays: InstanceArrays, matrix: IntArray) -> ColumnPool:
-        """A pool holding each employee's row of ``matrix`` (an ``(E, H)`` roster)."""
-        pool = cls(arrays)
-        for employee in range(arrays.n_staff):
-            pool.add(employee, matrix[employee])
-        return pool
-
-    def add(self, employee: int, row: IntArray) -> int | None:
-        """Index of the new column, or None if the employee already has it."""
-        key = row.tobytes()
-        if key in self.seen[employee]:
-            return None
-        self.seen[employee].add(key)
-        self.columns[employee].append(row.copy())
-        self.costs[employee].append(roster_cost(self.arrays.request_cost[employee], row))
-        return len(self.columns[employee]) - 1
-
-    @property
-    def size(self) -> int:
-        return sum(len(columns) for columns in self.columns)
-
-
-def master_rows(arrays: InstanceArrays) -> int:
-    """Rows of the master LP: one per cover cell and one per employee."""
-    return int(arrays.requirement.size) + arrays.n_staff
-
-
-class MasterLP:
-    """The restricted master LP, grown one column at a time; solved by GLOP, or by PDLP to
-    ``FIRST_ORDER_TOLERANCE`` when ``first_order``."""
-
-    def __init__(self, arrays: InstanceArrays, *, first_order: bool = False) -> None:
-        self.arrays = arrays
-        self.first_order = first_order
-        if first_order:
-            self.solver = pywraplp.Solver.CreateSolver("PDLP")
-            criteria = (
-                f"eps_optimal_relative: {FIRST_ORDER_TOLERANCE} "
-                f"eps_optimal_absolute: {FIRST_ORDER_TOLERANCE}"
-            )
-            self.solver.SetSolverSpecificParametersAsString(
-                f"termination_criteria {{ simple_optimality_criteria {{ {criteria} }} }} "
-                "num_threads: 1"
-            )
-        else:
-            self.solver = pywraplp.Solver.CreateSolver("GLOP")
-            # without presolve GLOP starts each solve from the last basis
-            # (Instance13: 0.25 s -> 0.11 s)
-            self.solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
-        horizon, n_shifts = arrays.requirement.shape
-        self.cover: dict[tuple[int, int], pywraplp.Constraint] = {}
-        objective = self.solver.Objective()
-        for day in range(horizon):
-            for shift in range(n_shifts):
-                need = float(arrays.requirement[day, shift])
-                row = self.solver.Constraint(need, need)
-                under = self.solver.NumVar(0.0, need, "")
-                over = self.solver.NumVar(0.0, self.solver.infinity(), "")
-                row.SetCoefficient(under, 1.0)
-                row.SetCoefficient(over, -1.0)
-                objective.SetCoefficient(under, float(arrays.weight_under[day, shift]))
-                objective.SetCoefficient(over, float(arrays.weight_over[day, shift]))
-                self.cover[(day, shift)] = row
-        self.convexity = [self.solver.Constraint(1.0, 1.0) for _ in range(arrays.n_staff)]
-        self.variables: list[list[pywraplp.Variable]] = [[] for _ in range(arrays.n_staff)]
-        objective.SetMinimization()
-
-    def add_column(self, employee: int, row: IntArray, cost: float) -> None:
-        var = self.solver.NumVar(0.0, 1.0, "")
-        self.solver.Objective().SetCoefficient(var, cost)
-        self.convexity[employee].SetCoefficient(var, 1.0)
-        for day in np.nonzero(row >= 0)[0].tolist():
-            self.cover[(day, int(row[day]))].SetCoefficient(var, 1.0)
-        self.variables[employee].append(var)
-
-    def fix(self, employee: int, position: int) -> None:
-        """Only column ``position`` stays open for ``employee`` (and must be chosen)."""
-        for index, var in enumerate(self.variables[employee]):
-            if index == position:
-                var.SetLb(1.0)
-            else:
-                var.SetUb(0.0)
-
-    def close(self, employee: int, position: int) -> None:
-        """Column ``position`` of ``employee`` may no longer be chosen."""
-        self.variables[employee][position].SetUb(0.0)
-
-    def weights(self) -> list[FloatArray]:
-        """LP value of every column, per employee (after ``solve``); PDLP's approximate values
-        are clipped to the column bounds."""
-        return [
-            np.clip([var.solution_value() for var in variables], 0.0, 1.0)
-            for variables in self.variables
-        ]
-
-    def solve(self, time_limit_s: float) -> tuple[float, FloatArray, FloatArray] | None:
-        """LP value, cover duals ``(H, S)`` and convexity duals ``(E,)``."""
-        self.solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
-        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
-            return None
-        horizon, n_shifts = self.arrays.requirement.shape
-        duals = np.zeros((horizon, n_shifts))
-        for (day, shift), row in self.cover.items():
-            duals[day, shift] = row.dual_value()
-        sigma = np.array([row.dual_value() for row in self.convexity])
-        return self.solver.Objective().Value(), duals, sigma
-
-
-def round_duals(arrays: InstanceArrays, duals: FloatArray) -> FloatArray:
-    """Duals on a dyadic grid inside the interval where the Lagrangian bound is valid."""
-    grid = np.round(duals * DUAL_GRID) / DUAL_GRID
-    return np.clip(grid, -arrays.weight_over, arrays.weight_under)
 
 
 class ColumnGeneration:
@@ -216,7 +69,7 @@ class ColumnGeneration:
     ) -> None:
         self.arrays, self.pool, self.settings, self.exact = arrays, pool, settings, exact
         self.threads = max(1, threads)
-        self.master = MasterLP(arrays, first_order=master_rows(arrays) > FIRST_ORDER_MASTER_ROWS)
+        self.master = MasterLP(arrays, first_order=first_order_master(arrays))
         for employee in range(arrays.n_staff):
             for row, cost in zip(pool.columns[employee], pool.costs[employee], strict=True):
                 self.master.add_column(employee, row, cost)
@@ -452,55 +305,25 @@ class ColumnGeneration:
     def _choose_open_columns(
         self, free: list[int], heaviest: dict[int, int], deadline: float
     ) -> dict[int, int]:
-        """One open column per free employee that minimises the objective given the fixed
-        employees (CP-SAT on the columns the fixed days left open, hinted with the heaviest
-        ones); the heaviest columns if CP-SAT finds nothing better in time."""
-        arrays = self.arrays
-        horizon, n_shifts = arrays.requirement.shape
-        model = cp_model.CpModel()
-        count: list[list[list[cp_model.IntVar]]] = [
-            [[] for _ in range(n_shifts)] for _ in range(horizon)
-        ]
-        fixed_count = np.zeros((horizon, n_shifts), dtype=np.int64)
-        for employee, position in self.fixed.items():
-            row = self.pool.columns[employee][position]
-            days = np.nonzero(row >= 0)[0]
-            fixed_count[days, row[days]] += 1
-        options: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
-        objective = []
-        for employee in free:
-            options[employee] = []
-            for position, row in enumerate(self.pool.columns[employee]):
-                if not self._keeps_cells(employee, row):
-                    continue
-                chosen = model.new_bool_var("")
-                model.add_hint(chosen, position == heaviest[employee])
-                options[employee].append((position, chosen))
-                objective.append(round(self.pool.costs[employee][position]) * chosen)
-                for day in np.nonzero(row >= 0)[0].tolist():
-                    count[day][int(row[day])].append(chosen)
-            model.add_exactly_one(var for _, var in options[employee])
-        for day in range(horizon):
-            for shift in range(n_shifts):
-                need = int(arrays.requirement[day, shift])
-                total = int(fixed_count[day, shift]) + sum(count[day][shift])
-                under = model.new_int_var(0, need, "")
-                over = model.new_int_var(0, arrays.n_staff, "")
-                model.add(total + under - over == need)
-                objective.append(round(arrays.weight_under[day, shift]) * under)
-                objective.append(round(arrays.weight_over[day, shift]) * over)
-        model.minimize(sum(objective))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(
-            FINISH_MIN_S, min(FINISH_MAX_S, deadline - time.monotonic())
-        )
-        solver.parameters.num_workers = self.threads
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return heaviest
-        return {
-            employee: next(position for position, var in choices if solver.value(var))
-            for employee, choices in options.items()
+        """One open column per free employee (`choose_open_columns` among the columns the
+        fixed days left open)."""
+        open_columns = {
+            employee: [
+                position
+                for position, row in enumerate(self.pool.columns[employee])
+                if self._keeps_cells(employee, row)
+            ]
+            for employee in free
         }
+        return choose_open_columns(
+            self.arrays,
+            self.pool,
+            fixed=self.fixed,
+            open_columns=open_columns,
+            heaviest=heaviest,
+            deadline=deadline,
+            threads=self.threads,
+        )
 
     def marginals(self, *, time_limit_s: float) -> tuple[IntArray, FloatArray] | None:
         """The LP's choice per employee and day: the shift (or ``OFF_INDEX``) of the largest

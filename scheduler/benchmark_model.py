@@ -28,10 +28,11 @@ from scheduler.benchmark_arrays import (
     roster_matrix,
     total_objective,
 )
-from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool
+from scheduler.benchmark_colgen import ColumnGeneration
 from scheduler.benchmark_constraints import whole_model
 from scheduler.benchmark_construct import DPSettings, construct, dp_settings, sweep
 from scheduler.benchmark_format import BenchmarkInstance, read_instance
+from scheduler.benchmark_master import ColumnPool
 from scheduler.benchmark_search import (
     Guide,
     Roster,

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 from scheduler_helpers import instance_path
 
-from scheduler import benchmark_colgen
+from scheduler import benchmark_master
 from scheduler.benchmark_arrays import OFF_INDEX, instance_arrays, roster_dict, total_objective
-from scheduler.benchmark_colgen import ColumnGeneration, ColumnPool, master_rows
+from scheduler.benchmark_colgen import ColumnGeneration
 from scheduler.benchmark_constraints import OFF
 from scheduler.benchmark_construct import construct, dp_settings, sweep
 from scheduler.benchmark_format import read_instance
+from scheduler.benchmark_master import ColumnPool, master_rows
 from scheduler.benchmark_model import lp_guide
 from scheduler.benchmark_search import (
     Guide,
@@ -131,7 +132,7 @@ def test_first_order_master_gives_a_valid_bound_and_a_feasible_dive(
 ) -> None:
     """PDLP's duals are approximate, but any duals give a valid Lagrangian bound, and its
     approximate column values still lead a dive to a feasible roster."""
-    monkeypatch.setattr(benchmark_colgen, "FIRST_ORDER_MASTER_ROWS", 0)
+    monkeypatch.setattr(benchmark_master, "FIRST_ORDER_MASTER_ROWS", 0)
     instance, arrays, settings, matrix = _start("Instance2")
     pool = ColumnPool.of_roster(arrays, matrix)
     generation = ColumnGeneration(arrays, pool, settings, exact=True)
@@ -154,7 +155,7 @@ def test_only_a_large_master_is_first_order() -> None:
     assert master_rows(arrays) == 42
     assert not ColumnGeneration(arrays, pool, settings, exact=True).master.first_order
     large = instance_arrays(read_instance(instance_path("Instance13")))
-    assert master_rows(large) == 624 > benchmark_colgen.FIRST_ORDER_MASTER_ROWS
+    assert master_rows(large) == 624 > benchmark_master.FIRST_ORDER_MASTER_ROWS
 
 
 def test_column_dive_follows_a_nearly_integral_lp_to_a_feasible_roster() -> None:
