@@ -3,7 +3,8 @@ acknowledgement and closing by staff.
 
 A detection run (scheduled hourly in every instance, or on demand) loads the count series,
 tests them (`complaints.detect`, windows ending on the last complete local day), adds the
-duty-side signals (`complaints.duty_signals`), and turns each finding into a warning:
+duty-side signals (`complaints.duty_signals`, `complaints.roster_gaps`), and turns each
+finding into a warning:
 
 - If a warning with the same key is open or acknowledged, it is refreshed (evidence, counts,
   last detection) and no new warning or notice is made; a higher level raises its level.
@@ -32,7 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from complaints import detect, duty_signals, hotspots, insight_config
+from complaints import detect, duty_signals, hotspots, insight_config, roster_gaps
 from complaints.candidates import Candidate
 from complaints.detect import Alarm, WarningLevel
 from complaints.insight_config import Dimension, InsightSettings
@@ -312,7 +313,7 @@ def candidates(
             min_samples=settings.ack_latency_min_samples,
         )
     if settings.watches(Dimension.roster_gap):
-        found += duty_signals.roster_gap_candidates(
+        found += roster_gaps.roster_gap_candidates(
             session, now=now, tz=tz, days=settings.roster_gap_days, calendar=calendar
         )
     return as_of.isoformat(), len(series), len(alarms), found

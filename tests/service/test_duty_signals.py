@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from api import demo
-from complaints import duty_signals, warnings
+from complaints import duty_signals, roster_gaps, warnings
 from complaints.detect import WarningLevel
 from complaints.insight_models import EarlyWarning
 from core.calendar_store import load_calendar
@@ -43,7 +43,7 @@ def test_leave_after_publication_opens_a_roster_gap_warning(
     roster = _seed(session, connection)
     calendar = load_calendar(session)
     today = T0.astimezone(TZ).date()
-    assert duty_signals.roster_gaps(session, today=today, days=7, calendar=calendar) == []
+    assert roster_gaps.roster_gaps(session, today=today, days=7, calendar=calendar) == []
     night = session.exec(select(ShiftType).where(ShiftType.code == "night")).one()
     day = today + timedelta(days=3)
     on_night = session.exec(
@@ -63,7 +63,7 @@ def test_leave_after_publication_opens_a_roster_gap_warning(
             actor="planner",
             now=T0,
         )
-    gaps = duty_signals.roster_gaps(session, today=today, days=7, calendar=calendar)
+    gaps = roster_gaps.roster_gaps(session, today=today, days=7, calendar=calendar)
     assert [(g.day, g.shift_code, g.required, g.staffed) for g in gaps] == [(day, "night", 1, 0)]
     names = {session.get(Person, a.person_id).name for a in on_night}  # type: ignore[union-attr]
     assert set(gaps[0].away) == names
@@ -73,8 +73,8 @@ def test_leave_after_publication_opens_a_roster_gap_warning(
     assert warning.level is WarningLevel.orange  # three days ahead
     assert "值班缺员" in warning.title and "请假" in warning.summary
     assert session.exec(select(Notification).where(Notification.topic == NoticeTopic.warning)).all()
-    assert duty_signals.gap_level(0) is WarningLevel.red
-    assert duty_signals.gap_level(10) is WarningLevel.blue
+    assert roster_gaps.gap_level(0) is WarningLevel.red
+    assert roster_gaps.gap_level(10) is WarningLevel.blue
 
 
 def _incident(session: Session, title: str, place: str, minutes: int) -> int:
