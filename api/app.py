@@ -41,7 +41,7 @@ from api.routers import (
 from api.runner import InlineRosterRunner, RosterRunner, ThreadRosterRunner
 from api.ticker import ReportJob, make_channel, make_groups, start_ticker
 from complaints.supervision import Supervisor
-from complaints.warnings import Detector
+from complaints.warning_detection import Detector
 from core.clock import Clock, FileClock, SystemClock
 from core.config import Settings, get_settings
 from core.db import make_engine, read_session, write_session

@@ -20,7 +20,7 @@ from api.problems import driver_reason
 from complaints import reports
 from complaints.insight_config import load as load_insight_settings
 from complaints.supervision import Supervisor
-from complaints.warnings import Detector
+from complaints.warning_detection import Detector
 from core.clock import Clock
 from core.config import NotifierKind, Settings
 from escalation.dispatch import Dispatcher

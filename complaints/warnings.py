@@ -1,10 +1,7 @@
-"""Early warnings: detection runs, records with evidence, duplicate suppression, notices,
-acknowledgement and closing by staff.
+"""Early warnings: records with evidence, duplicate suppression, notices, acknowledgement
+and closing by staff.
 
-A detection run (scheduled hourly in every instance, or on demand) loads the count series,
-tests them (`complaints.detect`, windows ending on the last complete local day), adds the
-duty-side signals (`complaints.duty_signals`, `complaints.roster_gaps`), and turns each
-finding into a warning:
+A detection run (`complaints.warning_detection`) turns each finding into a warning:
 
 - If a warning with the same key is open or acknowledged, it is refreshed (evidence, counts,
   last detection) and no new warning or notice is made; a higher level raises its level.
@@ -16,65 +13,32 @@ finding into a warning:
   dispatcher tick after the run commits.
 
 Every state change (raise, level change, acknowledge, close) writes an audit entry in the
-same transaction; a run commits once.
+same transaction; raising leaves the commit to the run, which commits once.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from complaints import detect, duty_signals, hotspots, insight_config, roster_gaps
 from complaints.candidates import Candidate
-from complaints.detect import Alarm, WarningLevel
-from complaints.insight_config import Dimension, InsightSettings
+from complaints.detect import WarningLevel
 from complaints.insight_models import EarlyWarning, WarningStatus
 from core import audit
-from core.calendar_store import load_calendar
-from core.clock import Clock
 from core.errors import Conflict, NotFound
 from escalation import notices
-from escalation.models import CATEGORY_ZH, NoticeTopic
+from escalation.models import NoticeTopic
 
-log = logging.getLogger("dutydesk.warnings")
 LEADERSHIP_GROUP = "leadership"
-UNREACHABLE_LOOKBACK = timedelta(days=7)
 LEVEL_ZH = {
     WarningLevel.red: "红色",
     WarningLevel.orange: "橙色",
     WarningLevel.yellow: "黄色",
     WarningLevel.blue: "蓝色",
 }
-DIMENSION_ZH = {
-    "total": "投诉举报总量",
-    "domain": "领域",
-    "district": "区域",
-    "business": "经营者",
-    "keyword": "关键词",
-    "incident_category": "突发事件类别",
-    "unreachable": "呼叫未送达",
-    "ack_latency": "确认时效",
-    "roster_gap": "值班缺员",
-}
-
-
-@dataclass(frozen=True)
-class RunResult:
-    as_of: str
-    series: int
-    alarms: int
-    created: int
-    refreshed: int
-    notified: int
 
 
 def summary(warning: EarlyWarning) -> dict[str, object]:
@@ -86,67 +50,6 @@ def summary(warning: EarlyWarning) -> dict[str, object]:
         "observed": warning.observed,
         "expected": warning.expected,
     }
-
-
-# ---- candidates from alarms ------------------------------------------------------------------
-
-
-def alarm_candidate(alarm: Alarm, *, tz: ZoneInfo, items: list[dict[str, object]]) -> Candidate:
-    key = alarm.key
-    label = (
-        CATEGORY_ZH.get(key.value, key.label) if key.dimension == "incident_category" else key.label
-    )
-    what = DIMENSION_ZH.get(key.dimension, key.dimension)
-    span = (
-        f"{alarm.as_of:%m月%d日}"
-        if alarm.window_days == 1
-        else f"{alarm.window_start:%m月%d日}至{alarm.as_of:%m月%d日}"
-    )
-    title = f"{what}「{label}」{span}量升高：{alarm.observed} 件，基线 {alarm.expected:.1f} 件"
-    text = (
-        f"{span}共 {alarm.observed} 件，按此前 {alarm.baseline_days} 天"
-        f"基线（含星期与节假日规律）预期 {alarm.expected:.1f} 件，为预期的 {alarm.ratio:.1f} 倍，"
-        f"显著性 p={alarm.p_value:.1e}。"
-    )
-    evidence: dict[str, Any] = {
-        "dimension": key.dimension,
-        "value": key.value,
-        "window_days": alarm.window_days,
-        "as_of": alarm.as_of.isoformat(),
-        "baseline_days": alarm.baseline_days,
-        "baseline_items": alarm.baseline_items,
-        "baseline_level": alarm.baseline_level,
-        "dispersion": alarm.dispersion,
-        "series": [
-            {
-                "day": p.day.isoformat(),
-                "count": p.count,
-                "expected": p.expected,
-                "day_class": p.day_class.value,
-                "in_window": p.in_window,
-            }
-            for p in alarm.days
-        ],
-        "items": items,
-    }
-    complete = datetime.combine(alarm.as_of + timedelta(days=1), time(0), tz)
-    return Candidate(
-        key=f"{key.dimension}:{key.value}",
-        dimension=key.dimension,
-        subject=key.value,
-        label=label,
-        level=alarm.level,
-        title=title[:300],
-        summary=text,
-        occurred_at=complete,
-        evidence=evidence,
-        observed=alarm.observed,
-        expected=alarm.expected,
-        ratio=alarm.ratio,
-        p_value=alarm.p_value,
-        window_start=alarm.window_start,
-        window_end=alarm.as_of,
-    )
 
 
 # ---- raising ---------------------------------------------------------------------------------
@@ -268,94 +171,6 @@ def raise_warning(
         session.add(warning)
     notified = _notify(session, warning, notify_level=notify_level, now=now)
     return warning, created, notified
-
-
-# ---- a detection run -------------------------------------------------------------------------
-
-
-def candidates(
-    session: Session, *, now: datetime, tz: ZoneInfo, settings: InsightSettings
-) -> tuple[str, int, int, list[Candidate]]:
-    """(as_of, series tested, alarms, candidates) for every watched dimension."""
-    calendar = load_calendar(session)
-    config = settings.detection()
-    as_of = now.astimezone(tz).date() - timedelta(days=1)
-    span = hotspots.Span(
-        start=as_of - timedelta(days=config.span_days - 1),
-        end=as_of,
-        recent_start=as_of - timedelta(days=max(config.windows) - 1),
-        tz=tz,
-    )
-    series = hotspots.complaint_series(session, span=span, settings=settings)
-    if settings.watches(Dimension.incident_category):
-        series += hotspots.incident_series(session, span=span)
-    found: list[Candidate] = []
-    alarms: list[Alarm] = []
-    if series:
-        start, counts = hotspots.profile_counts(session, end=as_of, tz=tz)
-        profile = detect.estimate_profile(start, counts, calendar)
-        alarms = detect.detect_all(
-            series, as_of=as_of, profile=profile, calendar=calendar, config=config
-        )
-        for alarm in alarms:
-            items = hotspots.items_behind(
-                session, alarm.key, start=alarm.window_start, end=alarm.as_of, tz=tz
-            )
-            found.append(alarm_candidate(alarm, tz=tz, items=items))
-    if settings.watches(Dimension.unreachable):
-        found += duty_signals.unreachable_candidates(session, since=now - UNREACHABLE_LOOKBACK)
-    if settings.watches(Dimension.ack_latency):
-        found += duty_signals.ack_latency_candidates(
-            session,
-            now=now,
-            days=settings.ack_latency_days,
-            limit_minutes=settings.ack_latency_minutes,
-            min_samples=settings.ack_latency_min_samples,
-        )
-    if settings.watches(Dimension.roster_gap):
-        found += roster_gaps.roster_gap_candidates(
-            session, now=now, tz=tz, days=settings.roster_gap_days, calendar=calendar
-        )
-    return as_of.isoformat(), len(series), len(alarms), found
-
-
-def run_detection(session: Session, *, now: datetime, tz: ZoneInfo) -> RunResult:
-    """One detection run; commits once."""
-    settings = insight_config.load(session)
-    as_of, n_series, n_alarms, found = candidates(session, now=now, tz=tz, settings=settings)
-    created = refreshed = notified = 0
-    for candidate in found:
-        warning, new, told = raise_warning(
-            session, candidate, notify_level=settings.notify_level, now=now
-        )
-        if warning is None:
-            continue
-        created += new
-        refreshed += not new
-        notified += told
-    session.commit()
-    if created:
-        log.info("early warning: %d new warnings (%d alarms)", created, n_alarms)
-    return RunResult(as_of, n_series, n_alarms, created, refreshed, notified)
-
-
-class Detector:
-    """Runs detection for the ticker; each run is one transaction (the open_key constraint
-    and idempotent notices make concurrent runs in several instances harmless)."""
-
-    def __init__(
-        self,
-        open_session: Callable[[], AbstractContextManager[Session]],
-        clock: Clock,
-        tz: ZoneInfo,
-    ) -> None:
-        self._open = open_session
-        self._clock = clock
-        self._tz = tz
-
-    def tick(self) -> RunResult:
-        with self._open() as session:
-            return run_detection(session, now=self._clock.now(), tz=self._tz)
 
 
 # ---- staff actions and reads -----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Early warnings, analysis reports and their settings (complaints.warnings, .reports)."""
+"""Early warnings, analysis reports and their settings (complaints.warnings,
+.warning_detection, .reports)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from api.deps import (
     WarningHandler,
     WarningReader,
 )
-from complaints import insight_config, report_periods, reports, warnings
+from complaints import insight_config, report_periods, reports, warning_detection, warnings
 from complaints.detect import WarningLevel
 from complaints.insight_config import Dimension, InsightSettings
 from complaints.insight_models import AnalysisReport, EarlyWarning, ReportKind, WarningStatus
@@ -76,7 +77,7 @@ def list_warnings(
 def run_detection(
     session: SessionDep, clock: ClockDep, settings: SettingsDep, _: WarningHandler
 ) -> DetectionRun:
-    result = warnings.run_detection(session, now=clock.now(), tz=settings.tz)
+    result = warning_detection.run_detection(session, now=clock.now(), tz=settings.tz)
     return DetectionRun.model_validate(result, from_attributes=True)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from api import demo
-from complaints import duty_signals, roster_gaps, warnings
+from complaints import duty_signals, roster_gaps, warning_detection
 from complaints.detect import WarningLevel
 from complaints.insight_models import EarlyWarning
 from core.calendar_store import load_calendar
@@ -68,7 +68,7 @@ def test_leave_after_publication_opens_a_roster_gap_warning(
     names = {session.get(Person, a.person_id).name for a in on_night}  # type: ignore[union-attr]
     assert set(gaps[0].away) == names
 
-    warnings.run_detection(session, now=T0, tz=TZ)
+    warning_detection.run_detection(session, now=T0, tz=TZ)
     warning = session.exec(select(EarlyWarning).where(EarlyWarning.dimension == "roster_gap")).one()
     assert warning.level is WarningLevel.orange  # three days ahead
     assert "值班缺员" in warning.title and "请假" in warning.summary
@@ -122,7 +122,7 @@ def test_unreachable_pages_and_slow_acknowledgements(
     assert per_person[0].median_minutes <= 40
     assert [s.key for s in per_step] == ["1"] and per_step[0].median_minutes == 40
 
-    warnings.run_detection(session, now=T0 + timedelta(hours=2), tz=TZ)
+    warning_detection.run_detection(session, now=T0 + timedelta(hours=2), tz=TZ)
     found = {w.dimension: w for w in session.exec(select(EarlyWarning)).all()}
     assert found["unreachable"].subject == str(first)
     assert found["unreachable"].level is WarningLevel.orange  # never acknowledged

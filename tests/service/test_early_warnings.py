@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, select
 
-from complaints import insight_config, warnings
+from complaints import insight_config, warning_detection, warnings
 from complaints.detect import WarningLevel
 from complaints.insight_config import Dimension, InsightSettings
 from complaints.insight_models import EarlyWarning, WarningStatus
@@ -69,7 +69,7 @@ def _leadership_notices(session: Session) -> list[Notification]:
 
 def test_a_surge_raises_one_warning_with_evidence_and_notifies_once(session: Session) -> None:
     _seed(session, surge_days=SURGE)
-    result = warnings.run_detection(session, now=T0, tz=TZ)
+    result = warning_detection.run_detection(session, now=T0, tz=TZ)
     assert result.as_of == "2026-11-22"
     live = session.exec(select(EarlyWarning)).all()
     keys = {w.key for w in live}
@@ -100,7 +100,7 @@ def test_a_surge_raises_one_warning_with_evidence_and_notifies_once(session: Ses
     assert all(n.to == "leadership" and n.channel == "group" for n in notices)
     assert any("红色预警" in n.body and "领域「食品」" in n.body for n in notices)
 
-    again = warnings.run_detection(session, now=T0 + timedelta(minutes=60), tz=TZ)
+    again = warning_detection.run_detection(session, now=T0 + timedelta(minutes=60), tz=TZ)
     assert again.created == 0 and again.refreshed == result.created + result.refreshed
     assert len(session.exec(select(EarlyWarning)).all()) == len(live)
     assert len(_leadership_notices(session)) == len(notices)
@@ -119,7 +119,7 @@ def warnings_evidence(warning: EarlyWarning) -> dict[str, list[dict[str, object]
 
 def test_plain_weeks_raise_nothing(session: Session) -> None:
     _seed(session, surge_days=[])
-    result = warnings.run_detection(session, now=T0, tz=TZ)
+    result = warning_detection.run_detection(session, now=T0, tz=TZ)
     assert result.series >= 4 and result.alarms == 0 and result.created == 0
     assert session.exec(select(EarlyWarning)).all() == []
 
@@ -127,7 +127,7 @@ def test_plain_weeks_raise_nothing(session: Session) -> None:
 def test_closing_is_respected_until_a_new_day_shows_the_rise_again(session: Session) -> None:
     _seed(session, surge_days=[*SURGE, date(2026, 11, 23)])
     clock = FakeClock(T0)
-    warnings.run_detection(session, now=clock.now(), tz=TZ)
+    warning_detection.run_detection(session, now=clock.now(), tz=TZ)
     food = session.exec(select(EarlyWarning).where(EarlyWarning.key == "domain:food")).one()
     assert food.id is not None
     acked = warnings.acknowledge(session, warning_id=food.id, actor="leader", now=clock.now())
@@ -141,12 +141,12 @@ def test_closing_is_respected_until_a_new_day_shows_the_rise_again(session: Sess
         warnings.close(session, warning_id=food.id, actor="leader", now=clock.now())
 
     clock.advance(timedelta(hours=1))
-    warnings.run_detection(session, now=clock.now(), tz=TZ)  # same data: stays closed
+    warning_detection.run_detection(session, now=clock.now(), tz=TZ)  # same data: stays closed
     foods = session.exec(select(EarlyWarning).where(EarlyWarning.key == "domain:food")).all()
     assert len(foods) == 1 and foods[0].open_key is None
 
     clock.set(T0 + timedelta(days=1))  # 11-23 is now complete and still high
-    warnings.run_detection(session, now=clock.now(), tz=TZ)
+    warning_detection.run_detection(session, now=clock.now(), tz=TZ)
     foods = session.exec(
         select(EarlyWarning).where(EarlyWarning.key == "domain:food").order_by(col(EarlyWarning.id))
     ).all()
@@ -163,7 +163,7 @@ def test_settings_limit_the_dimensions_and_are_audited(session: Session) -> None
     settings = InsightSettings(dimensions=[Dimension.domain], notify_level=WarningLevel.red)
     insight_config.save(session, settings=settings, actor="admin", now=T0)
     assert insight_config.load(session).dimensions == [Dimension.domain]
-    warnings.run_detection(session, now=T0, tz=TZ)
+    warning_detection.run_detection(session, now=T0, tz=TZ)
     keys = {w.key for w in session.exec(select(EarlyWarning)).all()}
     assert keys == {"domain:food"}
     assert len(_leadership_notices(session)) == 1

@@ -24,7 +24,7 @@ from complaints.insight_models import AnalysisReport, ReportKind, ReportStatus
 from complaints.models import ComplaintCluster
 from complaints.report_periods import Period
 from complaints.vocab import Channel, Domain, ItemType, Status
-from complaints.warnings import Detector
+from complaints.warning_detection import Detector
 from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.errors import Conflict, ValidationFailed
