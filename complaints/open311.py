@@ -1,20 +1,20 @@
 """Open311 GeoReport v2 as an intake and status interface (DOMAIN.md §8).
 
-- Clients: `POST requests` needs an API key issued by an administrator (`open311_client`,
-  only the key's SHA-256 stored, revocable, audited). A request registers through
+- Submitting: `POST requests` needs an API key issued by an administrator
+  (`complaints.open311_clients`). A request registers through
   `service.register_uncommitted` like any intake, on the client's channel, and commits once
   with an `open311_request` row (location, media URL, token) per item created.
 - Reading (`GET requests`, `requests/{id}`, `tokens/{id}`) needs no key, but shows only
   complaints whose complainant consented to publication (`consent_publish`), never a report
   (O121 Art. 37); with a valid key, a client also sees the requests it submitted itself.
   Submitters' identities are never shown; phone and ID numbers in descriptions are masked.
-- `expected_datetime` is the current statutory deadline (the item's next running clock),
+- The items found are shaped into service requests by `complaints.open311_render`:
+  `expected_datetime` is the current statutory deadline (the item's next running clock),
   `agency_responsible` the handling unit's name.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,117 +28,14 @@ from sqlmodel import Session, col, select
 from complaints import actions, clocks, service
 from complaints import open311_catalog as catalog
 from complaints.io_models import Open311Client, Open311Request
-from complaints.io_schemas import Open311ClientCreate
-from complaints.models import Complaint, ComplaintClock
+from complaints.models import Complaint
 from complaints.schemas import ComplaintCreate
-from complaints.vocab import ZH, ClockKind, ClockStatus, ItemType, Status, Workflow
-from core import audit
-from core.errors import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    NotFound,
-    ValidationFailed,
-    pydantic_reason,
-    taken,
-)
-from oncall import directory
+from complaints.vocab import ItemType, Status, Workflow
+from core.errors import FieldError, NotFound, ValidationFailed, pydantic_reason
 
-KEY_PREFIX = "o311_"
 WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
 MAX_IDS = 100
-
-
-# ---- clients (API keys) ----------------------------------------------------------------------
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def _client_summary(client: Open311Client) -> dict[str, object]:
-    return {
-        "name": client.name,
-        "channel": client.channel.value,
-        "key_hint": client.key_hint,
-        "is_active": client.is_active,
-    }
-
-
-def create_client(
-    session: Session, *, data: Open311ClientCreate, actor: str, now: datetime
-) -> tuple[Open311Client, str]:
-    """A new client and its API key in plain text (shown once)."""
-    if session.exec(select(Open311Client).where(Open311Client.name == data.name)).first():
-        raise taken(
-            f"an Open311 client named {data.name!r} already exists", "name", "already exists"
-        )
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    client = Open311Client(
-        name=data.name,
-        key_hash=_digest(key),
-        key_hint=key[-4:],
-        channel=data.channel,
-        created_at=now,
-        created_by=actor,
-    )
-    session.add(client)
-    session.flush()
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="open311.client.create",
-        entity_type="open311_client",
-        entity_id=client.id,
-        after=_client_summary(client),
-    )
-    session.commit()
-    return client, key
-
-
-def list_clients(session: Session) -> list[Open311Client]:
-    return list(session.exec(select(Open311Client).order_by(col(Open311Client.id))).all())
-
-
-def revoke_client(session: Session, *, client_id: int, actor: str, now: datetime) -> Open311Client:
-    client = session.get(Open311Client, client_id)
-    if client is None:
-        raise NotFound(f"Open311 client {client_id} not found")
-    if not client.is_active:
-        raise Conflict(f"Open311 client {client_id} is already revoked")
-    before = _client_summary(client)
-    client.is_active, client.revoked_at = False, now
-    session.add(client)
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="open311.client.revoke",
-        entity_type="open311_client",
-        entity_id=client.id,
-        before=before,
-        after=_client_summary(client),
-    )
-    session.commit()
-    return client
-
-
-def client_for_key(session: Session, key: str | None) -> Open311Client | None:
-    if not key:
-        return None
-    client = session.exec(
-        select(Open311Client).where(Open311Client.key_hash == _digest(key.strip()))
-    ).first()
-    return client if client is not None and client.is_active else None
-
-
-def authenticate(session: Session, key: str | None) -> Open311Client:
-    client = client_for_key(session, key)
-    if client is None:
-        raise Forbidden("api_key is missing, invalid or revoked")
-    return client
 
 
 # ---- submitting ------------------------------------------------------------------------------
@@ -335,117 +232,3 @@ def by_token(session: Session, *, token: str) -> list[Complaint]:
     if not rows:
         raise NotFound(f"token {token!r} not found")
     return list(rows)
-
-
-def render(
-    session: Session, items: list[Complaint], *, tz: ZoneInfo, extensions: bool
-) -> list[catalog.ServiceRequest]:
-    ids = [i.id for i in items if i.id is not None]
-    extra = (
-        {
-            r.complaint_id: r
-            for r in session.exec(
-                select(Open311Request).where(col(Open311Request.complaint_id).in_(ids))
-            ).all()
-        }
-        if ids
-        else {}
-    )
-    units = directory.unit_names(session, (i.unit_id for i in items if i.unit_id is not None))
-    linked_ids = sorted({i.linked_item_id for i in items if i.linked_item_id is not None})
-    linked = (
-        {
-            c.id: c.ref
-            for c in session.exec(select(Complaint).where(col(Complaint.id).in_(linked_ids))).all()
-        }
-        if linked_ids
-        else {}
-    )
-    deadlines = _statutory_deadlines(session, ids)
-    return [
-        _one(
-            i,
-            extra.get(i.id or 0),
-            units,
-            linked,
-            deadlines.get(i.id or 0),
-            tz=tz,
-            extensions=extensions,
-        )
-        for i in items
-    ]
-
-
-# internal process steps (distribute within 1 WD, sign for …), not a deadline owed the citizen
-_INTERNAL_CLOCKS = (ClockKind.distribution, ClockKind.sign_for)
-
-
-def _statutory_deadlines(session: Session, ids: list[int]) -> dict[int, tuple[datetime, ClockKind]]:
-    """Per item, the nearest deadline of its live statutory clocks (acceptance, mediation,
-    verification, reply …): what `expected_datetime` promises the citizen."""
-    if not ids:
-        return {}
-    found: dict[int, tuple[datetime, ClockKind]] = {}
-    for clock in session.exec(
-        select(ComplaintClock).where(
-            col(ComplaintClock.complaint_id).in_(ids),
-            col(ComplaintClock.status).in_([ClockStatus.running, ClockStatus.paused]),
-            col(ComplaintClock.kind).not_in(_INTERNAL_CLOCKS),
-        )
-    ).all():
-        current = found.get(clock.complaint_id)
-        if current is None or clock.due_at < current[0]:
-            found[clock.complaint_id] = (clock.due_at, clock.kind)
-    return found
-
-
-def _one(
-    item: Complaint,
-    request: Open311Request | None,
-    units: dict[int, str],
-    linked: dict[int | None, str],
-    deadline: tuple[datetime, ClockKind] | None,
-    *,
-    tz: ZoneInfo,
-    extensions: bool,
-) -> catalog.ServiceRequest:
-    closed = item.status is Status.closed
-    due_at, due_clock = (None, None) if closed or deadline is None else deadline
-    outcome = catalog.outcome(
-        rejection_ground=item.rejection_ground,
-        termination_reason=item.termination_reason,
-        agreed=item.agreed_at is not None,
-        case_filed=item.case_filed_at is not None,
-        not_filed=item.not_filed_at is not None,
-        replied=item.replied_at is not None,
-    )
-    return catalog.ServiceRequest(
-        service_request_id=item.ref,
-        status="closed" if closed else "open",
-        status_notes=catalog.status_notes(item.status, outcome, item.overdue),
-        service_name=f"{ZH[item.item_type]}·{ZH[item.domain]}",
-        service_code=catalog.service_code(item.item_type, item.domain),
-        description=catalog.public_description(item.description) or None,
-        agency_responsible=units.get(item.unit_id) if item.unit_id is not None else None,
-        service_notice=None,
-        requested_datetime=catalog.iso(item.received_at, tz) or "",
-        updated_datetime=catalog.iso(item.closed_at if closed else item.updated_at, tz),
-        expected_datetime=catalog.iso(due_at, tz),
-        address=(item.occurred_address or item.respondent_address) or None,
-        address_id=request.address_id if request else None,
-        zipcode=None,
-        lat=request.lat if request else None,
-        long=request.lon if request else None,
-        media_url=request.media_url if request else None,
-        extended_attributes={
-            "status_code": item.status.value,
-            "status_label": ZH[item.status],
-            "item_type": item.item_type.value,
-            "channel": item.channel.value,
-            "deadline_clock": catalog.clock_label(due_clock),
-            "overdue": item.overdue,
-            "linked_request_id": linked.get(item.linked_item_id),
-        }
-        if extensions
-        else None,
-    )

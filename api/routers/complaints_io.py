@@ -16,7 +16,7 @@ from api.deps import (
     SessionDep,
     SettingsDep,
 )
-from complaints import importer, open311, service, stats
+from complaints import importer, open311_clients, service, stats
 from complaints.io_schemas import (
     ComplaintStats,
     ImportOptions,
@@ -145,7 +145,7 @@ def _client_public(client: object) -> Open311ClientPublic:
 
 @router.get("/open311/clients", summary="Open311 clients (API keys shown by their last 4)")
 def list_open311_clients(session: SessionDep, _: ComplaintConfigurer) -> list[Open311ClientPublic]:
-    return [_client_public(c) for c in open311.list_clients(session)]
+    return [_client_public(c) for c in open311_clients.list_clients(session)]
 
 
 @router.post(
@@ -156,7 +156,7 @@ def list_open311_clients(session: SessionDep, _: ComplaintConfigurer) -> list[Op
 def create_open311_client(
     session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, body: Open311ClientCreate
 ) -> Open311ClientCreated:
-    client, key = open311.create_client(session, data=body, actor=who.name, now=clock.now())
+    client, key = open311_clients.create_client(session, data=body, actor=who.name, now=clock.now())
     return Open311ClientCreated.model_validate(
         _client_public(client).model_dump() | {"api_key": key}
     )
@@ -166,5 +166,7 @@ def create_open311_client(
 def revoke_open311_client(
     session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, client_id: Id
 ) -> Open311ClientPublic:
-    client = open311.revoke_client(session, client_id=client_id, actor=who.name, now=clock.now())
+    client = open311_clients.revoke_client(
+        session, client_id=client_id, actor=who.name, now=clock.now()
+    )
     return _client_public(client)

@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import ClockDep, SessionDep, SettingsDep
-from complaints import open311
+from complaints import open311, open311_clients, open311_render
 from complaints import open311_catalog as catalog
 from core.config import Settings
 from core.errors import DomainError, FieldError, ValidationFailed, pydantic_reason
@@ -249,7 +249,7 @@ async def post_request(
     def work() -> list[catalog.PostedRequest]:
         form, attributes = open311.parse_form(raw)
         open311.check_jurisdiction(form.jurisdiction_id, _jurisdiction(settings))
-        client = open311.authenticate(session, form.api_key)
+        client = open311_clients.authenticate(session, form.api_key)
         if not form.service_code:
             raise ValidationFailed("service_code", "service_code is required")
         return open311.submit(
@@ -294,10 +294,10 @@ def list_requests(
         end=_instant("end_date", end_date, tz),
         statuses=_split(status),
     )
-    client = open311.client_for_key(session, api_key)
+    client = open311_clients.client_for_key(session, api_key)
     items = open311.find(session, query=query, client=client, now=clock.now())
     return reply(
-        open311.render(session, items, tz=tz, extensions=extensions), fmt, "service_requests"
+        open311_render.render(session, items, tz=tz, extensions=extensions), fmt, "service_requests"
     )
 
 
@@ -317,10 +317,10 @@ def get_request(
     extensions: bool = False,
 ) -> Response:
     open311.check_jurisdiction(jurisdiction_id, _jurisdiction(settings))
-    client = open311.client_for_key(session, api_key)
+    client = open311_clients.client_for_key(session, api_key)
     item = open311.get(session, ref=service_request_id, client=client)
     return reply(
-        open311.render(session, [item], tz=settings.tz, extensions=extensions),
+        open311_render.render(session, [item], tz=settings.tz, extensions=extensions),
         fmt,
         "service_requests",
     )
