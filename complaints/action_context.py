@@ -12,6 +12,7 @@ from sqlmodel import Session
 from complaints import clocks, timers
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint
+from complaints.notes import Part
 from complaints.vocab import ClockKind, PauseReason, RejectionGround, TerminationReason
 from core.workcal import WorkingCalendar
 
@@ -46,7 +47,7 @@ class Ctx:
     limits: RuleLimits
     cal: WorkingCalendar
     actor: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[Part] = field(default_factory=list)
 
     @property
     def today(self) -> date:

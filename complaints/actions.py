@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import config, history, privacy, service, timers
+from complaints import config, history, notes, privacy, service, timers
 from complaints.action_context import ActionInput, Ctx
 from complaints.clocks import RuleLimits
 from complaints.effects import EFFECTS, RESULT_REQUIRED
@@ -115,7 +115,8 @@ def act(
     item.status = target
     item.updated_at = now
     timers.refresh(session, item, now=now)
-    note = "；".join([*ctx.notes, *([ctx.data.note] if ctx.data.note else [])])
+    parts = [*ctx.notes, *([notes.free(ctx.data.note)] if ctx.data.note else [])]
+    note = notes.text(parts)
     history.add(
         session,
         item,
@@ -124,7 +125,7 @@ def act(
         action=action.value,
         from_status=source,
         to_status=target,
-        note=note,
+        note=parts,
     )
     history.audit_change(
         session,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import agents, clocks, history, service
+from complaints import agents, clocks, history, notes, service
 from complaints.actions import Actor
 from complaints.agent_schemas import AgentUpdate
 from complaints.models import Complaint
@@ -28,28 +28,16 @@ def _check_access(item: Complaint, actor: Actor) -> None:
         raise Forbidden(f"item {item.ref} is not handled by your unit")
 
 
-ZH_FIELDS = {
-    "agent_name": "代理人姓名",
-    "agent_phone": "代理人电话",
-    "agent_id_type": "代理人证件类型",
-    "agent_id_number": "代理人证件号码",
-    "agent_poa_received": "授权委托书",
-    "agent_poa_date": "授权委托书收到日期",
-    "group_size": "投诉人数",
-    "representatives": "代表",
-}
-
-
-def _note(changed: list[str], item: Complaint) -> str:
+def _note(changed: list[str], item: Complaint) -> list[notes.Part]:
     """What changed, by name only: the history is shown to readers who see numbers masked."""
-    text = "代理人/群体投诉信息变更：" + "、".join(ZH_FIELDS[name] for name in changed)
+    parts = [notes.part("agent.changed", fields=changed)]
     if "agent_poa_received" in changed or "agent_poa_date" in changed:
-        text += (
-            f"；授权委托书已收到（{item.agent_poa_date.isoformat()}）"
+        parts.append(
+            notes.part("agent.poa_received", date=item.agent_poa_date.isoformat())
             if item.agent_poa_received and item.agent_poa_date
-            else "；授权委托书未收到"
+            else notes.part("agent.poa_missing")
         )
-    return text
+    return parts
 
 
 def update(
@@ -80,7 +68,7 @@ def update(
         session.rollback()  # release the row lock; nothing to record
         return service.get(session, complaint_id=complaint_id)
     item.updated_at = now
-    note = _note(changed, item) + (f"；{data.note}" if data.note else "")
+    note = [*_note(changed, item), *([notes.free(data.note)] if data.note else [])]
     history.add(session, item, at=now, actor=actor.name, action="agent", note=note)
     history.audit_change(
         session,

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import actions, clocks, reclassify, timers
+from complaints import actions, clocks, notes, reclassify, timers
 from complaints.models import Complaint
 from complaints.reclassify import Move
-from complaints.vocab import CLOCK_ZH, ClockKind
+from complaints.vocab import ClockKind
 from core.calendar_store import load_calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -81,16 +81,19 @@ def _when(move: Move, at: datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M" if hours else "%Y-%m-%d")
 
 
-def _limit(limit: int, unit: str) -> str:
-    return {"hours": f"{limit} 小时", "working": f"{limit} 个工作日"}.get(unit, f"{limit} 天")
-
-
-def describe(found: list[Move], *, tz: ZoneInfo) -> list[str]:
-    """The history's words for each moved clock (local times)."""
+def describe(found: list[Move], *, tz: ZoneInfo) -> list[notes.Part]:
+    """The history's note part for each moved clock (local times)."""
     return [
-        f"{CLOCK_ZH[m.kind]}时限 {_limit(m.before_limit, m.before_unit)} → "
-        f"{_limit(m.limit, m.unit)}，期限 {_when(m, m.before_due_at, tz)} → "
-        f"{_when(m, m.deadline.due_at, tz)}"
+        notes.part(
+            "classify.clock_moved",
+            clock=m.kind,
+            old_limit=m.before_limit,
+            old_unit=m.before_unit,
+            new_limit=m.limit,
+            new_unit=m.unit,
+            old_due=_when(m, m.before_due_at, tz),
+            new_due=_when(m, m.deadline.due_at, tz),
+        )
         for m in found
     ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from complaints import agents, clocks, config, handover, history, mediation, service, timers
+from complaints import agents, clocks, config, handover, history, mediation, notes, service, timers
 from complaints.action_context import Ctx
 from complaints.vocab import (
     ClockKind,
@@ -24,9 +24,10 @@ from core.errors import Conflict, ValidationFailed
 def _set_unit(ctx: Ctx, unit_id: int) -> None:
     unit = config.check_unit(ctx.session, unit_id)
     if unit_id != ctx.item.unit_id:  # a person chose it: the routing rule no longer applies
-        ctx.item.routing_rule_id, ctx.item.routing_note = None, service.MANUAL_ROUTING_NOTE
+        ctx.item.routing_rule_id = None
+        service.set_routing_note(ctx.item, notes.part("route.manual"))
     ctx.item.unit_id = unit_id
-    ctx.notes.append(f"承办单位：{unit.name}")
+    ctx.notes.append(notes.part("action.unit", unit=unit.name))
 
 
 def _dispatch(ctx: Ctx) -> None:
@@ -53,7 +54,7 @@ def _reroute(ctx: Ctx) -> None:
     if not ctx.data.reason.strip():
         raise ValidationFailed("reason", "a re-route needs a reason")
     _set_unit(ctx, ctx.data.unit_id)
-    ctx.notes.append(f"改派原因：{ctx.data.reason}")
+    ctx.notes.append(notes.part("action.reroute_reason", reason=ctx.data.reason))
     _dispatch(ctx)
 
 
@@ -89,7 +90,7 @@ def _reject(ctx: Ctx) -> None:
     item.signed_for_at = item.signed_for_at or ctx.now
     item.rejected_at, item.rejection_ground = ctx.now, ground
     ctx.meet(ClockKind.acceptance)
-    ctx.notes.append(f"不予受理依据：{ground.value}")
+    ctx.notes.append(notes.part("action.rejection_ground", ground=ground))
 
 
 def _start_mediation(ctx: Ctx) -> None:
@@ -104,16 +105,16 @@ def _start_mediation(ctx: Ctx) -> None:
     item.complainant_mediation_consent = consent.complainant
     item.respondent_mediation_consent = consent.respondent
     item.mediation_entrusted_to = consent.entrusted_to
-    ctx.notes.append("投诉人、被投诉人均同意调解（第18条）")
+    ctx.notes.append(notes.part("action.mediation_consent"))
     if consent.entrusted_to:
-        ctx.notes.append(f"经双方同意委托{consent.entrusted_to}调解（第19条）")
+        ctx.notes.append(notes.part("action.mediation_entrusted", body=consent.entrusted_to))
 
 
 def _suspend(ctx: Ctx) -> None:
     reason = ctx.data.pause_reason or PauseReason.other
     ctx.item.pause_reason, ctx.item.paused_since = reason, ctx.now
     timers.pause(ctx.session, ctx.item, ClockKind.mediation, now=ctx.now)
-    ctx.notes.append(f"中止原因：{reason.value}")
+    ctx.notes.append(notes.part("action.pause_reason", reason=reason))
 
 
 def _resume(ctx: Ctx) -> None:
@@ -127,7 +128,7 @@ def _resume(ctx: Ctx) -> None:
         tz=ctx.tz,
     )
     ctx.item.pause_reason = ctx.item.paused_since = None
-    ctx.notes.append(f"调解期限顺延 {added} 天")
+    ctx.notes.append(notes.part("action.mediation_extended", days=added))
 
 
 def _record_testing(ctx: Ctx) -> None:
@@ -152,7 +153,9 @@ def _record_testing(ctx: Ctx) -> None:
         cal=ctx.cal,
         tz=ctx.tz,
     )
-    ctx.notes.append(f"检测期间 {start.isoformat()}～{end.isoformat()} 不计入期限，顺延 {added} 天")
+    ctx.notes.append(
+        notes.part("action.testing", start=start.isoformat(), end=end.isoformat(), days=added)
+    )
 
 
 def _result(ctx: Ctx) -> None:
@@ -199,7 +202,7 @@ def _terminate(ctx: Ctx) -> None:
     item.pause_reason = item.paused_since = None
     ctx.meet(ClockKind.mediation)
     ctx.start(ClockKind.termination_notice)
-    ctx.notes.append(f"终止原因：{reason.value}")
+    ctx.notes.append(notes.part("action.termination_reason", reason=reason))
 
 
 def _close(ctx: Ctx) -> None:
@@ -238,7 +241,7 @@ def _return(ctx: Ctx) -> None:
     item.returned_count += 1
     item.return_reason = ctx.data.reason[:300]
     item.signed_for_at = None
-    ctx.notes.append(f"退回原因：{ctx.data.reason}")
+    ctx.notes.append(notes.part("action.return_reason", reason=ctx.data.reason))
     item.unit_id = None
     ctx.start(ClockKind.distribution)
 
@@ -265,7 +268,7 @@ def _count_conversion(ctx: Ctx) -> None:
     if complaint is None:
         return
     before = history.summary(complaint)
-    note = f"移交核查的线索 {ctx.item.ref} 已立案（诉转案）"
+    note = [notes.part("converted.filed", ref=ctx.item.ref)]
     history.add(ctx.session, complaint, at=ctx.now, actor=ctx.actor, action="converted", note=note)
     history.audit_change(
         ctx.session,
@@ -276,7 +279,7 @@ def _count_conversion(ctx: Ctx) -> None:
         before=before,
         extra={"report": ctx.item.ref},
     )
-    ctx.notes.append(f"源自 {complaint.ref} 调解中发现的线索：诉转案")
+    ctx.notes.append(notes.part("action.clue_converted", ref=complaint.ref))
 
 
 def _convert_to_case(ctx: Ctx) -> None:
@@ -284,7 +287,7 @@ def _convert_to_case(ctx: Ctx) -> None:
     report = handover.hand_over(
         ctx.session, ctx.item, clue=ctx.data.clue, actor=ctx.actor, now=ctx.now, tz=ctx.tz
     )
-    ctx.notes.append(f"调解中发现涉嫌违法线索，已移交核查：{report.ref}（第27条）")
+    ctx.notes.append(notes.part("action.clue_handed_over", ref=report.ref))
 
 
 def _extend_verification(ctx: Ctx) -> None:
@@ -294,7 +297,7 @@ def _extend_verification(ctx: Ctx) -> None:
         raise ValidationFailed("approved_by", "an extension needs the head's approval")
     ctx.extend(ClockKind.verification, ctx.limits.verification_extension_wd)
     ctx.item.verification_extended = True
-    ctx.notes.append(f"经 {ctx.data.approved_by} 批准延长核查期限")
+    ctx.notes.append(notes.part("action.verification_extended", approved_by=ctx.data.approved_by))
 
 
 def _reply(ctx: Ctx) -> None:
@@ -324,10 +327,12 @@ def _extend_reply(ctx: Ctx) -> None:
     ctx.item.reply_extended = True
 
 
-def _flag(name: str, label: str) -> Callable[[Ctx], None]:
+def _flag(name: str, key: str) -> Callable[[Ctx], None]:
+    label = notes.part(key)
+
     def effect(ctx: Ctx) -> None:
         if getattr(ctx.item, name):
-            raise Conflict(f"the item is already marked: {label}")
+            raise Conflict(f"the item is already marked: {notes.text([label])}")
         setattr(ctx.item, name, True)
         ctx.notes.append(label)
 
@@ -341,7 +346,7 @@ def _take_over(ctx: Ctx) -> None:
         raise ValidationFailed("reason", "a take-over needs a reason")
     _set_unit(ctx, ctx.data.unit_id)
     ctx.item.taken_over_by_superior = True
-    ctx.notes.append(f"上级提级管辖：{ctx.data.reason}")
+    ctx.notes.append(notes.part("action.take_over", reason=ctx.data.reason))
 
 
 EFFECTS: dict[Action, Callable[[Ctx], None]] = {
@@ -364,7 +369,7 @@ EFFECTS: dict[Action, Callable[[Ctx], None]] = {
     Action.reply: _reply,
     Action.extend_reply: _extend_reply,
     Action.convert_to_case: _convert_to_case,
-    Action.refer_to_police: _flag("referred_to_police", "移送公安机关"),
+    Action.refer_to_police: _flag("referred_to_police", "action.referred_to_police"),
     Action.take_over: _take_over,
 }
 

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from complaints import history, keys, privacy
+from complaints import history, keys, notes, privacy
 from complaints.models import Complaint
 from complaints.vocab import Domain, ItemType
 from escalation import opening as incident_opening
-from escalation.models import CATEGORY_ZH, Category, IncidentCreate
+from escalation.models import Category, IncidentCreate
 from escalation.policy import Severity
 
 DOMAIN_CATEGORY = {
@@ -66,6 +66,7 @@ def open_emergency_incident(
     incident, deduplicated = incident_opening.open_incident_uncommitted(
         session, data=data, actor=actor, now=now, complaint_ref=item.ref
     )
+    assert incident.id is not None
     item.incident_id = incident.id
     session.add(item)
     history.add(
@@ -74,10 +75,14 @@ def open_emergency_incident(
         at=now,
         actor=actor,
         action="emergency",
-        note=(
-            f"紧急件：并入已开启的应急事件 #{incident.id}"
+        note=[
+            notes.part("emergency.merged", incident=incident.id)
             if deduplicated
-            else f"紧急件：已开启应急事件 #{incident.id}"
-            f"（{CATEGORY_ZH[data.category.value]}，{data.severity.value}级）"
-        ),
+            else notes.part(
+                "emergency.opened",
+                incident=incident.id,
+                category=data.category,
+                severity=data.severity,
+            )
+        ],
     )

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from complaints import clocks, clusters, history, timers
+from complaints import clocks, clusters, history, notes, timers
 from complaints.lookups import Lookups
 from complaints.models import Complaint
 from complaints.vocab import ClockKind, ItemType, Status, Workflow
@@ -65,6 +65,7 @@ def hand_over(
     limits = lookups.limits(rule_set)
     cal = lookups.calendar(roll_weekends=limits.roll_weekends)
     assert rule_set.id is not None
+    route = notes.part("route.clue", ref=complaint.ref)
     report = Complaint(
         ref="tmp-" + secrets.token_hex(8),
         item_type=ItemType.report,
@@ -95,7 +96,8 @@ def hand_over(
         district=complaint.district,
         district_source=complaint.district_source,
         unit_id=complaint.unit_id,
-        routing_note=f"调解中发现线索，由承办单位核查（第27条，源自 {complaint.ref}）"[:300],
+        routing_note=notes.text([route])[:300],
+        routing_note_parts=notes.dump([route]),
         rule_set_id=rule_set.id,
         incident_id=complaint.incident_id,
         source_item_id=complaint.id,
@@ -129,7 +131,7 @@ def hand_over(
         actor=actor,
         action="register",
         to_status=Status.verifying,
-        note=f"{complaint.ref} 调解中发现涉嫌违法线索，移交核查（第27条）",
+        note=[notes.part("register.clue", ref=complaint.ref)],
     )
     clusters.assign(
         session,

@@ -3,11 +3,12 @@ masked (phones and IDs always, a report's reporter entirely)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from complaints import agents, privacy
+from complaints import agents, notes, privacy
 from complaints.models import Complaint, ComplaintEvent
 from complaints.vocab import ItemType, Status
 from core import audit as audit_log
@@ -22,9 +23,16 @@ def add(
     action: str,
     from_status: Status | None = None,
     to_status: Status | None = None,
-    note: str = "",
+    note: str | Sequence[notes.Part] = "",
 ) -> None:
+    """One history row. A system-written note comes as parts (`complaints.notes`): the row
+    keeps them and their Chinese text; a plain string (staff's own words) is kept as text."""
     assert item.id is not None
+    if isinstance(note, str):
+        text, parts = privacy.mask_text_phones(note), None
+    else:
+        shown = masked(note)
+        text, parts = notes.text(shown), notes.dump(shown)
     session.add(
         ComplaintEvent(
             complaint_id=item.id,
@@ -34,9 +42,24 @@ def add(
             from_status=from_status,
             to_status=to_status,
             unit_id=item.unit_id,
-            note=privacy.mask_text_phones(note),
+            note=text,
+            note_parts=parts,
         )
     )
+
+
+def masked(parts: Sequence[notes.Part]) -> list[notes.Part]:
+    """The parts with phone numbers masked in every text argument (typed reasons, notes)."""
+    return [
+        notes.Part(
+            p.key,
+            {
+                k: privacy.mask_text_phones(v) if isinstance(v, str) else v
+                for k, v in p.args.items()
+            },
+        )
+        for p in parts
+    ]
 
 
 def summary(item: Complaint) -> dict[str, object]:

@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from complaints import history, service, validation
+from complaints import history, notes, service, validation
 from complaints import import_columns as columns
 from complaints import import_files as files
 from complaints.import_cells import Cell
@@ -250,8 +250,15 @@ class _Run:
                         at=self.now,
                         actor=self.actor,
                         action="import",
-                        note=f"批量导入：来源 {self.options.source}，编号 {key}，"
-                        f"第 {result.row} 行，批次 {self.batch}",
+                        note=[
+                            notes.part(
+                                "import.row",
+                                source=self.options.source,
+                                key=key,
+                                row=result.row,
+                                batch=self.batch,
+                            )
+                        ],
                     )
                 session.flush()
         except DomainError as exc:

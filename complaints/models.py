@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, Date, Enum, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Date, Enum, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from complaints.vocab import (
@@ -254,6 +255,10 @@ class Complaint(SQLModel, table=True):
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     routing_rule_id: int | None = None
     routing_note: str = Field(default="", max_length=300)
+    # the routing note as parts (complaints.notes); NULL on rows written before them
+    routing_note_parts: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
 
     rule_set_id: int = Field(foreign_key="complaint_rule_set.id")
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
@@ -331,6 +336,10 @@ class ComplaintEvent(SQLModel, table=True):
     to_status: Status | None = Field(default=None, sa_column=_enum(Status, nullable=True))
     unit_id: int | None = None
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # a system-written note as parts (complaints.notes); NULL for staff's words and old rows
+    note_parts: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
 
 
 class ComplaintClock(SQLModel, table=True):

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
-from complaints import clocks, history, timers
+from complaints import clocks, history, notes, timers
 from complaints.clocks import RuleLimits
 from complaints.models import Complaint
 from complaints.vocab import ClockKind, ClockStatus, Status, Workflow
@@ -169,23 +169,19 @@ def apply(
     original = locked
     item.repeat_of_id, item.unit_id = original.id, original.unit_id
     if new_facts:
-        item.result = (
-            f"以补充新的事实为由再次举报，已并入 {original.ref} 合并处理，处理期限自本次举报之日起"
-            "重新计算（第35条）"
-        )
+        result = notes.part("repeat.merged_into", ref=original.ref)
         _merge(session, item, original, actor=actor, now=now, limits=limits, cal=cal, tz=tz)
     else:
-        item.result = (
-            f"同一举报人就同一涉嫌违法事实重复举报，不再另行处理（第35条），见 {original.ref}"
-        )
+        result = notes.part("repeat.closed", ref=original.ref)
         history.add(
             session,
             original,
             at=now,
             actor=actor,
             action="repeated",
-            note=f"{item.ref} 重复举报同一事实，不再另行处理（第35条）",
+            note=[notes.part("repeat.repeated_by", ref=item.ref)],
         )
+    item.result = notes.text([result])
     item.status, item.closed_at, item.closed_on_time = Status.closed, now, True
     item.closure_due_at = item.next_due_at = item.next_due_clock = None
     item.updated_at = now
@@ -198,7 +194,7 @@ def apply(
         action="repeat",
         from_status=Status.registered,
         to_status=Status.closed,
-        note=item.result,
+        note=[result],
     )
 
 
@@ -232,11 +228,12 @@ def _merge(
         )
         original.verification_extended = False
         timers.refresh(session, original, now=now)
-    note = f"{item.ref} 补充新的事实，合并处理（第35条）" + (
-        f"；核查期限自 {received.isoformat()} 重新计算"
+    note = [
+        notes.part("repeat.new_facts", ref=item.ref),
+        notes.part("repeat.clock_restarted", date=received.isoformat())
         if restarted
-        else "；已作出处理决定，事实并入"
-    )
+        else notes.part("repeat.facts_added"),
+    ]
     original.updated_at = now
     session.add(original)
     history.add(session, original, at=now, actor=actor, action="repeat_merged", note=note)

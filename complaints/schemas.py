@@ -134,6 +134,27 @@ class ClockPublic(BaseModel):
     remaining_minutes: int | None = None
 
 
+class NotePart(BaseModel):
+    """One part of a system-written note: a message key and its arguments."""
+
+    key: str = Field(
+        description="message key (complaints/notes.py); `text` is words typed by staff, "
+        "shown as typed in every language"
+    )
+    args: dict[str, str | int | list[str]] = Field(
+        default_factory=dict,
+        description="the message's arguments; those the key names as enumeration codes "
+        "(domain, urgency, channel, routing_tier, rejection_ground, pause_reason, "
+        "termination_reason …) are codes to show by their label",
+    )
+
+
+NOTE_PARTS_DOC = (
+    "the note as parts to render in the reader's language; null for staff's own words and "
+    "rows written before parts existed (show `note` then). `note` keeps the Chinese text."
+)
+
+
 class EventPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -144,6 +165,7 @@ class EventPublic(BaseModel):
     to_status: Status | None
     unit_id: int | None
     note: str
+    note_parts: list[NotePart] | None = Field(default=None, description=NOTE_PARTS_DOC)
 
 
 class SupervisionPublic(BaseModel):
@@ -267,6 +289,7 @@ class ComplaintDetail(ComplaintPublic, AgentDetail):
     district_source: str
     routing_rule_id: int | None
     routing_note: str
+    routing_note_parts: list[NotePart] | None = Field(default=None, description=NOTE_PARTS_DOC)
     rule_set_code: str
     registered_by: str
     distributed_at: datetime | None

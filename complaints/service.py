@@ -26,6 +26,7 @@ from complaints import (
     emergency,
     history,
     keys,
+    notes,
     privacy,
     repeats,
     routing,
@@ -107,13 +108,21 @@ def _route(session: Session, item: Complaint, data: ComplaintCreate, lookups: Lo
     if data.unit_id is not None:
         config.check_unit(session, data.unit_id)
         item.unit_id, item.routing_rule_id = data.unit_id, None
-        item.routing_note = MANUAL_ROUTING_NOTE
+        set_routing_note(item, notes.part("route.manual"))
         return
     decision = routing.route(lookups.rules, district=place.district, domain=item.domain)
     apply_route(item, decision)
 
 
-MANUAL_ROUTING_NOTE = "人工指定承办单位"
+def set_routing_note(item: Complaint, note: notes.Part) -> None:
+    """The routing note's Chinese text and its parts, always together."""
+    item.routing_note = notes.text([note])[:300]
+    item.routing_note_parts = notes.dump([note])
+
+
+def routing_parts(item: Complaint) -> list[notes.Part]:
+    """The routing note as parts; an older row's text as it was written."""
+    return notes.load(item.routing_note_parts) or [notes.free(item.routing_note)]
 
 
 def manually_routed(item: Complaint) -> bool:
@@ -126,11 +135,14 @@ def manually_routed(item: Complaint) -> bool:
 def apply_route(item: Complaint, decision: routing.Decision) -> None:
     """The unit, rule id and note of a routing decision, always together."""
     item.unit_id, item.routing_rule_id = decision.unit_id, decision.rule_id
-    where = item.district or "未识别属地"
-    item.routing_note = (
-        f"{where} × {item.domain.value} → 规则 #{decision.rule_id}（{decision.tier}）"
-        if decision.rule_id is not None
-        else f"{where} × {item.domain.value}：无匹配的分送规则，待人工分送"
+    set_routing_note(
+        item,
+        notes.route(
+            district=item.district,
+            domain=item.domain,
+            rule_id=decision.rule_id,
+            tier=decision.tier,
+        ),
     )
 
 
@@ -267,8 +279,11 @@ def register_uncommitted(
             actor=actor,
             action="register",
             to_status=Status.registered,
-            note=f"{data.channel.value} 登记；{item.routing_note}"
-            + (f"；与 {created[0].ref} 拆分自同一件（第9条）" if created else ""),
+            note=[
+                notes.part("register.channel", channel=data.channel),
+                *routing_parts(item),
+                *([notes.part("register.split", ref=created[0].ref)] if created else []),
+            ],
         )
         if original is not None:
             repeats.apply(

@@ -262,6 +262,7 @@ def detail(
         district_source=item.district_source,
         routing_rule_id=item.routing_rule_id,
         routing_note=item.routing_note,
+        routing_note_parts=item.routing_note_parts,
         rule_set_code=rule_set.code if rule_set else "",
         registered_by=item.registered_by,
         distributed_at=item.distributed_at,
