@@ -46,6 +46,16 @@ COMPLAINT_LABELS: dict[str, dict[str, str]] = {
         "take_over": N_("Take over"),
         "agent": N_("Agent or group recorded"),
     },
+    "agent_field": {
+        "agent_name": N_("agent's name"),
+        "agent_phone": N_("agent's phone"),
+        "agent_id_type": N_("agent's ID type"),
+        "agent_id_number": N_("agent's ID number"),
+        "agent_poa_received": N_("power of attorney"),
+        "agent_poa_date": N_("date the power of attorney was received"),
+        "group_size": N_("number of complainants"),
+        "representatives": N_("representatives"),
+    },
     "link_relation": {
         "split": N_("Split from the same submission"),
         "clue_handed_over": N_("Clue handed over for verification"),

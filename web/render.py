@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from core.config import Settings
-from web import complaint_text, field_errors, problem_text, timeline
+from web import complaint_notes, complaint_text, field_errors, problem_text, timeline
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
 from web.nav import NAV, nav_for
@@ -105,8 +105,11 @@ def environment(locale: str) -> Environment:
         gettext=catalogue.gettext,
         label=lambda kind, value: _label(catalogue, kind, value),
     )
-    env.globals["complaint_note"] = lambda text: complaint_text.note(
-        text, label=lambda kind, value: _label(catalogue, kind, value)
+    env.globals["complaint_note"] = lambda text, parts=None: complaint_notes.render(
+        text,
+        parts,
+        gettext=catalogue.gettext,
+        label=lambda kind, value: _label(catalogue, kind, value),
     )
     env.globals["district_source"] = lambda source: complaint_text.district_source(
         source,
