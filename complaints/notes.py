@@ -163,7 +163,7 @@ def part(key: str, /, **args: Arg | StrEnum) -> Part:
         name: value.value if isinstance(value, StrEnum) else value for name, value in args.items()
     }
     _zh(template, values)  # raises KeyError when an argument is missing
-    if unknown := set(values) - _fields(template.zh):
+    if unknown := set(values) - fields(template.zh):
         raise ValueError(f"note key {key!r} has no argument(s) {sorted(unknown)}")
     return Part(key, values)
 
@@ -216,5 +216,6 @@ def route(*, district: str | None, domain: StrEnum, rule_id: int | None, tier: s
     return part("route.rule_unplaced", domain=domain, rule=rule_id, tier=tier)
 
 
-def _fields(template: str) -> set[str]:
+def fields(template: str) -> set[str]:
+    """The argument names of a template."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -1,0 +1,124 @@
+"""System-written notes as parts (complaints/notes.py): the stored Chinese text is the text
+written before parts existed, the JSON round-trips, and unknown input is refused or falls
+back to the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from complaints import notes
+from complaints.vocab import Channel, Domain, PauseReason, Urgency
+from escalation.models import Category
+from escalation.policy import Severity
+
+
+@pytest.mark.parametrize(
+    ("parts", "text"),
+    [
+        (
+            [notes.route(district="城东区", domain=Domain.food, rule_id=6, tier="district+domain")],
+            "城东区 × food → 规则 #6（district+domain）",
+        ),
+        (
+            [notes.route(district=None, domain=Domain.price, rule_id=None, tier="none")],
+            "未识别属地 × price：无匹配的分送规则，待人工分送",
+        ),
+        (
+            [notes.route(district="城西区", domain=Domain.price, rule_id=None, tier="none")],
+            "城西区 × price：无匹配的分送规则，待人工分送",
+        ),
+        (
+            [notes.route(district="", domain=Domain.drugs, rule_id=3, tier="override")],
+            "未识别属地 × drugs → 规则 #3（override）",
+        ),
+        (
+            [
+                notes.part("register.channel", channel=Channel.hotline_12315),
+                notes.part("route.manual"),
+                notes.part("register.split", ref="TS202611200000007"),
+            ],
+            "hotline_12315 登记；人工指定承办单位；与 TS202611200000007 拆分自同一件（第9条）",
+        ),
+        (
+            [
+                notes.part("classify.domain", old=Domain.price, new=Domain.drugs),
+                notes.part("classify.rerouted", rule=3),
+                notes.part("classify.urgency", old=Urgency.normal, new=Urgency.urgent),
+                notes.part("classify.utility_on"),
+                notes.free("请尽快核实 13800138000"),
+            ],
+            "领域 price → drugs；按新领域重新匹配承办单位（规则 #3）；紧急程度 normal → urgent；"
+            "水电气热 否 → 是；请尽快核实 13800138000",
+        ),
+        (
+            [notes.part("action.pause_reason", reason=PauseReason.testing)],
+            "中止原因：testing",
+        ),
+        (
+            [notes.part("action.testing", start="2026-11-02", end="2026-11-05", days=3)],
+            "检测期间 2026-11-02～2026-11-05 不计入期限，顺延 3 天",
+        ),
+        (
+            [
+                notes.part(
+                    "emergency.opened",
+                    incident=12,
+                    category=Category.food_safety,
+                    severity=Severity.II,
+                )
+            ],
+            "紧急件：已开启应急事件 #12（食品安全，II级）",
+        ),
+        (
+            [
+                notes.part("agent.changed", fields=["agent_name", "group_size"]),
+                notes.part("agent.poa_missing"),
+            ],
+            "代理人/群体投诉信息变更：代理人姓名、投诉人数；授权委托书未收到",
+        ),
+        ([notes.part("classify.confirmed")], "确认分类"),
+        ([], ""),
+    ],
+)
+def test_the_stored_text_is_the_chinese_text_written_before_parts(
+    parts: list[notes.Part], text: str
+) -> None:
+    assert notes.text(parts) == text
+
+
+def test_parts_store_codes_and_round_trip_through_json() -> None:
+    parts = [
+        notes.part("classify.urgency", old=Urgency.normal, new=Urgency.emergency),
+        notes.free("家属在现场"),
+    ]
+    stored = notes.dump(parts)
+    assert stored == [
+        {"key": "classify.urgency", "args": {"old": "normal", "new": "emergency"}},
+        {"key": "text", "args": {"text": "家属在现场"}},
+    ]
+    assert notes.load(stored) == parts
+    assert notes.dump([]) is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, [], "领域 food → drugs", [{"key": "from.a.newer.version", "args": {}}], [{"args": {}}]],
+)
+def test_rows_without_readable_parts_load_as_none(raw: object) -> None:
+    assert notes.load(raw) is None
+
+
+def test_a_key_or_argument_the_template_does_not_know_is_refused() -> None:
+    with pytest.raises(KeyError):
+        notes.part("classify.nonsense")
+    with pytest.raises(KeyError):
+        notes.part("classify.urgency", old=Urgency.normal)  # `new` missing
+    with pytest.raises(ValueError, match="surplus"):
+        notes.part("classify.confirmed", surplus="x")
+
+
+def test_every_labelled_argument_is_in_its_template() -> None:
+    for key, template in notes.KEYS.items():
+        fields = notes.fields(template.zh)
+        assert set(template.labels) <= fields, key
+        assert set(template.zh_values) <= fields, key
