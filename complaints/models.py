@@ -401,3 +401,6 @@ class Supervision(SQLModel, table=True):
     group: str | None = Field(default=None, max_length=64)
     notification_id: int | None = None
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    note_parts: list[dict[str, Any]] | None = Field(  # complaints.notes; NULL on older rows
+        default=None, sa_column=Column(JSON, nullable=True)
+    )

@@ -24,12 +24,18 @@ Arg = str | int | list[str]
 SEPARATOR = "；"
 
 
+def fields(template: str) -> set[str]:
+    """The argument names of a template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 @dataclass(frozen=True)
 class Key:
     zh: str  # str.format template of the stored Chinese text
     labels: Mapping[str, str] = field(default_factory=dict)  # argument → enumeration kind
-    # arguments whose Chinese text is not the stored value (a code's Chinese name)
+    # arguments whose Chinese text is not the stored value (a code's Chinese name, a date)
     zh_values: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+    attached: bool = False  # follows the part before it without a separator
 
 
 # the agent fields as the history names them (a note lists the changed ones)
@@ -57,20 +63,41 @@ def _agent_fields_zh(names: list[str]) -> str:
     return "、".join(AGENT_FIELDS_ZH[name] for name in names)
 
 
+def _month_day_zh(local: str) -> str:
+    """A notice's deadline: 2026-11-24 → 11月24日, 2026-11-24 01:10 → 11月24日01:10."""
+    day, _, clock = local.partition(" ")
+    return f"{day[5:7]}月{day[8:10]}日{clock}"
+
+
+def _unit_zh(name: str) -> str:
+    return name or "受理科（待分送）"
+
+
+def _clock_zh(kind: str) -> str:
+    return CLOCK_ZH[ClockKind(kind)]
+
+
+def _notice(zh: str) -> Key:
+    """A supervision notice (complaints.supervision_notices): what the SMS says, and the
+    history and supervision record keep."""
+    names = fields(zh)
+    labels = {"what": "clock_kind", "unit": "notice_unit"}
+    values = {"what": _clock_zh, "due": _month_day_zh, "since": _month_day_zh, "unit": _unit_zh}
+    return Key(
+        zh,
+        {k: v for k, v in labels.items() if k in names},
+        {k: v for k, v in values.items() if k in names},
+    )
+
+
 _UNPLACED = "未识别属地"
 _ROUTE = {"domain": "domain", "tier": "routing_tier"}
 
 KEYS: dict[str, Key] = {
     "text": Key("{text}"),
     # routing notes
-    "route.rule": Key(
-        "{district} × {domain} → 规则 #{rule}（{tier}）",
-        {"domain": "domain", "tier": "routing_tier"},
-    ),  # fmt: skip
-    "route.rule_unplaced": Key(
-        _UNPLACED + " × {domain} → 规则 #{rule}（{tier}）",
-        {"domain": "domain", "tier": "routing_tier"},
-    ),  # fmt: skip
+    "route.rule": Key("{district} × {domain} → 规则 #{rule}（{tier}）", _ROUTE),
+    "route.rule_unplaced": Key(_UNPLACED + " × {domain} → 规则 #{rule}（{tier}）", _ROUTE),
     "route.none": Key("{district} × {domain}：无匹配的分送规则，待人工分送", {"domain": "domain"}),
     "route.none_unplaced": Key(
         _UNPLACED + " × {domain}：无匹配的分送规则，待人工分送", {"domain": "domain"}
@@ -144,6 +171,21 @@ KEYS: dict[str, Key] = {
     "repeat.new_facts": Key("{ref} 补充新的事实，合并处理（第35条）"),
     "repeat.clock_restarted": Key("核查期限自 {date} 重新计算"),
     "repeat.facts_added": Key("已作出处理决定，事实并入"),
+    "supervision.reminder": _notice(
+        "【DutyDesk】催办：{ref}「{title}」{what}期限为{due}，请按时办理。"
+    ),
+    "supervision.overdue": _notice(
+        "【DutyDesk】督办：{ref}「{title}」{what}已逾期（期限{due}），"
+        "承办单位：{unit}，请督促办理并反馈。"
+    ),
+    "supervision.criticism": _notice(
+        "【DutyDesk】通报批评：{ref}「{title}」{what}经催办仍未办理，承办单位：{unit}。"
+    ),
+    "supervision.criticism_since": _notice(
+        "【DutyDesk】通报批评：{ref}「{title}」{what}经催办仍未办理（催办于{since}），"
+        "承办单位：{unit}。"
+    ),
+    "supervision.no_contact": Key("（无可通知的联系人，请配置承办单位联系人）", attached=True),
     # file import
     "import.row": Key("批量导入：来源 {source}，编号 {key}，第 {row} 行，批次 {batch}"),
 }
@@ -175,7 +217,10 @@ def free(text: str) -> Part:
 
 def text(parts: Iterable[Part]) -> str:
     """The stored Chinese text of a note."""
-    return SEPARATOR.join(_zh(KEYS[p.key], p.args) for p in parts)
+    return "".join(
+        ("" if i == 0 or KEYS[p.key].attached else SEPARATOR) + _zh(KEYS[p.key], p.args)
+        for i, p in enumerate(parts)
+    )
 
 
 def _zh(key: Key, args: Mapping[str, Arg]) -> str:
@@ -214,8 +259,3 @@ def route(*, district: str | None, domain: StrEnum, rule_id: int | None, tier: s
     if district:
         return part("route.rule", district=district, domain=domain, rule=rule_id, tier=tier)
     return part("route.rule_unplaced", domain=domain, rule=rule_id, tier=tier)
-
-
-def fields(template: str) -> set[str]:
-    """The argument names of a template."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -180,6 +180,7 @@ class SupervisionPublic(BaseModel):
     person_id: int | None
     group: str | None
     note: str
+    note_parts: list[NotePart] | None = Field(default=None, description=NOTE_PARTS_DOC)
 
 
 class ComplaintPublic(AgentSummary):

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from complaints import history
+from complaints import history, notes
 from complaints.models import Complaint, ComplaintClock, Supervision, UnitProfile
-from complaints.vocab import CLOCK_ZH, ClockKind, SupervisionKind
+from complaints.vocab import ClockKind, SupervisionKind
 from escalation import notices
 from escalation.models import NoticeTopic, Notification
 from oncall.models import DutyRole, Person, PersonDutyRole, Unit
@@ -64,32 +64,26 @@ def recipients(
     return person, group if (group or person) else LEADERSHIP_GROUP
 
 
-def due_text(clock: ComplaintClock, tz: ZoneInfo) -> str:
+def due_local(clock: ComplaintClock, tz: ZoneInfo) -> str:
     """The deadline as a notice names it: the last day, or for an hour clock day and time."""
     if clock.unit == "hours":
-        return f"{clock.due_at.astimezone(tz):%m月%d日%H:%M}"
-    return f"{clock.due_on:%m月%d日}"
+        return f"{clock.due_at.astimezone(tz):%Y-%m-%d %H:%M}"
+    return clock.due_on.isoformat()
 
 
 def _body(
     kind: SupervisionKind, item: Complaint, clock: ComplaintClock, unit: str, tz: ZoneInfo
-) -> str:
-    what = CLOCK_ZH[clock.kind]
-    due = due_text(clock, tz)
-    title = item.title[:30]
+) -> notes.Part:
+    head = {"ref": item.ref, "title": item.title[:30], "what": clock.kind}
     if kind is SupervisionKind.criticism:
         reminded = clock.reminded_at or clock.overdue_at
-        since = f"（催办于{reminded:%m月%d日}）" if reminded else ""
-        return (
-            f"【DutyDesk】通报批评：{item.ref}「{title}」{what}经催办仍未办理{since}，"
-            f"承办单位：{unit}。"
-        )
+        if reminded:  # its day as the notice always named it (the UTC date)
+            since = reminded.date().isoformat()
+            return notes.part("supervision.criticism_since", **head, since=since, unit=unit)
+        return notes.part("supervision.criticism", **head, unit=unit)
     if kind is SupervisionKind.reminder:
-        return f"【DutyDesk】催办：{item.ref}「{title}」{what}期限为{due}，请按时办理。"
-    return (
-        f"【DutyDesk】督办：{item.ref}「{title}」{what}已逾期（期限{due}），"
-        f"承办单位：{unit}，请督促办理并反馈。"
-    )
+        return notes.part("supervision.reminder", **head, due=due_local(clock, tz))
+    return notes.part("supervision.overdue", **head, due=due_local(clock, tz), unit=unit)
 
 
 def notify(
@@ -107,7 +101,8 @@ def notify(
     unit_id = None if at_intake else item.unit_id
     person_id, group = recipients(session, unit_id, kind)
     unit = session.get(Unit, unit_id) if unit_id is not None else None
-    body = _body(kind, item, clock, unit.name if unit else "受理科（待分送）", tz)
+    said = _body(kind, item, clock, unit.name if unit else "", tz)
+    body = notes.text([said])
     # short keys: the outbox channel stores "outbox:<key>" as the provider id (64 characters)
     base = f"cmp:{clock.id}:{clock.due_at:%Y%m%d%H}:{kind.value[0]}"
     sent: list[Notification] = []
@@ -133,7 +128,8 @@ def notify(
             now=now,
         )
         sent += [row] if row else []
-    note = body if sent else body + "（无可通知的联系人，请配置承办单位联系人）"
+    parts = [said, *([] if sent else [notes.part("supervision.no_contact")])]
+    note = notes.text(parts)
     record = Supervision(
         complaint_id=item.id,
         clock_id=clock.id,
@@ -146,6 +142,7 @@ def notify(
         group=group,
         notification_id=sent[0].id if sent else None,
         note=note,
+        note_parts=notes.dump(parts),
     )
     session.add(record)
     action = {
@@ -153,5 +150,5 @@ def notify(
         SupervisionKind.supervision: "supervise",
         SupervisionKind.criticism: "criticise",
     }[kind]
-    history.add(session, item, at=now, actor="supervision", action=action, note=note)
+    history.add(session, item, at=now, actor="supervision", action=action, note=parts)
     return record

@@ -56,6 +56,7 @@ COMPLAINT_LABELS: dict[str, dict[str, str]] = {
         "group_size": N_("number of complainants"),
         "representatives": N_("representatives"),
     },
+    "notice_unit": {"": N_("the intake office (not yet distributed)")},
     "link_relation": {
         "split": N_("Split from the same submission"),
         "clue_handed_over": N_("Clue handed over for verification"),

@@ -90,6 +90,23 @@ MESSAGES: dict[str, str] = {
     "repeat.new_facts": N_("%(ref)s adds new facts: handled together (Art. 35)"),
     "repeat.clock_restarted": N_("verification limit counts again from %(date)s"),
     "repeat.facts_added": N_("a decision was already made: the facts are added"),
+    "supervision.reminder": N_(
+        "[DutyDesk] Reminder: %(ref)s “%(title)s”, %(what)s is due %(due)s; please handle it "
+        "in time."
+    ),
+    "supervision.overdue": N_(
+        "[DutyDesk] Supervision: %(ref)s “%(title)s”, %(what)s is overdue (due %(due)s), "
+        "handling unit: %(unit)s; please see that it is handled and report back."
+    ),
+    "supervision.criticism": N_(
+        "[DutyDesk] Written criticism: %(ref)s “%(title)s”, %(what)s still not handled after "
+        "a reminder, handling unit: %(unit)s."
+    ),
+    "supervision.criticism_since": N_(
+        "[DutyDesk] Written criticism: %(ref)s “%(title)s”, %(what)s still not handled after "
+        "a reminder (reminded on %(since)s), handling unit: %(unit)s."
+    ),
+    "supervision.no_contact": N_("(no contact to notify: set up the handling unit's contacts)"),
     "import.row": N_("Imported: source %(source)s, number %(key)s, row %(row)s, batch %(batch)s"),
 }
 
@@ -105,7 +122,16 @@ def render(
     when a part's key is unknown here, so a page never shows half a note)."""
     if not parts or any(p.key != "text" and p.key not in MESSAGES for p in parts):
         return complaint_text.note(text, label=label)
-    return gettext(N_("; ")).join(_part(p, gettext=gettext, label=label) for p in parts)
+    shown = ""
+    for part in parts:
+        text = _part(part, gettext=gettext, label=label)
+        if not shown:
+            shown = text
+        elif part.key in notes.KEYS and notes.KEYS[part.key].attached:
+            shown = gettext(N_("%(note)s %(addition)s")) % {"note": shown, "addition": text}
+        else:
+            shown = gettext(N_("; ")).join((shown, text))
+    return shown
 
 
 def _part(part: NotePart, *, gettext: Gettext, label: Label) -> str:

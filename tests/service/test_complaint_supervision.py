@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, col, select
 
-from complaints import actions, service
+from complaints import actions, history, service
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
 from complaints.models import Complaint, Supervision
@@ -85,12 +85,20 @@ def test_reminder_then_supervision_each_once(
         (SupervisionKind.reminder, ClockKind.acceptance),
         (SupervisionKind.supervision, ClockKind.acceptance),
     ]
+    # the record and the history keep the notice as parts beside its text (complaints.notes)
+    assert records[2].note_parts is not None
+    assert [p["key"] for p in records[2].note_parts] == ["supervision.overdue"]
+    assert records[2].note_parts[0]["args"]["what"] == "acceptance"
+    events = history.events_of(session, item.id)
+    assert events[-1].note == records[2].note
+    assert events[-1].note_parts == records[2].note_parts
     supervision = _notices(session)[-2:]
     assert {(n.person_id, n.to) for n in supervision} == {
         (centre.east_supervisor.id, "+8613800000102"),
         (None, "leadership"),
     }
     assert all("督办" in n.body and "城东区局" in n.body for n in supervision)
+    assert supervision[0].body == records[2].note
     audited = [
         e.action for e in list_entries(session, entity_type="complaint", entity_id=str(item.id))
     ]

@@ -15,11 +15,14 @@ from sqlmodel import Session
 from api.deps import CSRF_HEADER
 from complaints import notes
 from complaints.models import Complaint, ComplaintEvent
+from complaints.schemas import NotePart
 from core.users import Role
 from tests.complaint_helpers import Centre, complaint_data, make_centre
 from tests.conftest import T0, TEST_PASSWORD, make_user
+from web import complaint_notes
 from web.complaint_notes import MESSAGES
-from web.i18n import LOCALES, po_path
+from web.i18n import LOCALES, po_path, translations
+from web.render import _label
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -121,6 +124,36 @@ def test_rows_written_before_note_parts_show_their_text(
     assert "旧记录：紧急程度 normal → urgent" in page
     assert "<dd>按旧规则分送至城东区局</dd>" in page
     assert "Urgency Normal → Urgent" in page  # the new row beside it still in English
+
+
+def test_a_supervision_note_reads_in_each_language() -> None:
+    parts = [
+        NotePart(
+            key="supervision.overdue",
+            args={"ref": "TS1", "title": "酸奶标价", "what": "acceptance", "due": "2026-11-24"}
+            | {"unit": ""},
+        ),
+        NotePart(key="supervision.no_contact"),
+    ]
+
+    def shown(locale: str) -> str:
+        catalogue = translations(locale)
+        return complaint_notes.render(
+            "stored text",
+            parts,
+            gettext=catalogue.gettext,
+            label=lambda kind, value: _label(catalogue, kind, value),
+        )
+
+    assert shown("en") == (
+        "[DutyDesk] Supervision: TS1 “酸奶标价”, Acceptance decision is overdue (due 2026-11-24), "
+        "handling unit: the intake office (not yet distributed); please see that it is handled "
+        "and report back. (no contact to notify: set up the handling unit's contacts)"
+    )
+    assert shown("zh_CN") == (
+        "【DutyDesk】督办：TS1「酸奶标价」受理决定已逾期（期限2026-11-24），"
+        "承办单位：受理科（待分送），请督促办理并反馈。（无可通知的联系人，请配置承办单位联系人）"
+    )
 
 
 def test_every_note_key_has_a_message_with_the_templates_arguments_in_each_catalogue() -> None:

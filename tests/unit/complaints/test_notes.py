@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from complaints import notes
-from complaints.vocab import Channel, Domain, PauseReason, Urgency
+from complaints.vocab import Channel, ClockKind, Domain, PauseReason, Urgency
 from escalation.models import Category
 from escalation.policy import Severity
 
@@ -75,6 +75,33 @@ from escalation.policy import Severity
                 notes.part("agent.poa_missing"),
             ],
             "代理人/群体投诉信息变更：代理人姓名、投诉人数；授权委托书未收到",
+        ),
+        (
+            [
+                notes.part(
+                    "supervision.overdue",
+                    ref="TS1",
+                    title="酸奶标价",
+                    what=ClockKind.acceptance,
+                    due="2026-11-24",
+                    unit="",
+                ),
+                notes.part("supervision.no_contact"),
+            ],
+            "【DutyDesk】督办：TS1「酸奶标价」受理已逾期（期限11月24日），承办单位：受理科（待分送），"
+            "请督促办理并反馈。（无可通知的联系人，请配置承办单位联系人）",
+        ),
+        (
+            [
+                notes.part(
+                    "supervision.reminder",
+                    ref="TS1",
+                    title="酸奶标价",
+                    what=ClockKind.reply,
+                    due="2026-11-24 01:10",
+                )
+            ],
+            "【DutyDesk】催办：TS1「酸奶标价」办理回复期限为11月24日01:10，请按时办理。",
         ),
         ([notes.part("classify.confirmed")], "确认分类"),
         ([], ""),
