@@ -66,7 +66,10 @@ def test_history_and_routing_carry_parts_beside_the_chinese_text(
 
 def test_the_schema_documents_the_parts(client: TestClient) -> None:
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
-    events = [s for s in schemas.values() if "note_parts" in s.get("properties", {})]
-    assert len(events) == 1  # the complaint history's entry
-    assert "reader's language" in events[0]["properties"]["note_parts"]["description"]
+    with_parts = [s for s in schemas.values() if "note_parts" in s.get("properties", {})]
+    assert len(with_parts) == 2  # a history entry and a supervision record
+    for schema in with_parts:
+        assert "reader's language" in schema["properties"]["note_parts"]["description"]
+    detail = schemas["ComplaintDetail"]["properties"]["routing_note_parts"]
+    assert "reader's language" in detail["description"]
     assert set(schemas["NotePart"]["properties"]) == {"key", "args"}
