@@ -1,4 +1,5 @@
-"""Codes inside a complaint's stored notes, shown by their labels.
+"""Codes inside a complaint's stored notes, shown by their labels: the fallback for notes
+without parts (rows written before `complaints.notes`, see `web.complaint_notes`).
 
 The complaints package stores the routing decision and the registration entry of the
 history as Chinese notes that carry codes ("城东区 × food → 规则 #6（district+domain）",
