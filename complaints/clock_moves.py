@@ -10,7 +10,7 @@ whose new deadline is already past is supervised on the next tick like any overd
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -76,9 +76,12 @@ def move_clocks(
     return found
 
 
-def _when(move: Move, at: datetime, tz: ZoneInfo) -> str:
-    hours = "hours" in (move.unit, move.before_unit)
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M" if hours else "%Y-%m-%d")
+def _when(unit: str, due_at: datetime, tz: ZoneInfo) -> str:
+    """A deadline as the history shows it: an hour clock's instant, a day clock's last day
+    (its `due_at` is the local midnight after that day)."""
+    if unit == "hours":
+        return due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return (due_at.astimezone(tz) - timedelta(microseconds=1)).date().isoformat()
 
 
 def describe(found: list[Move], *, tz: ZoneInfo) -> list[notes.Part]:
@@ -91,8 +94,8 @@ def describe(found: list[Move], *, tz: ZoneInfo) -> list[notes.Part]:
             old_unit=m.before_unit,
             new_limit=m.limit,
             new_unit=m.unit,
-            old_due=_when(m, m.before_due_at, tz),
-            new_due=_when(m, m.deadline.due_at, tz),
+            old_due=_when(m.before_unit, m.before_due_at, tz),
+            new_due=_when(m.unit, m.deadline.due_at, tz),
         )
         for m in found
     ]

@@ -122,7 +122,7 @@ KEYS: dict[str, Key] = {
     # times are local, as "2026-11-30" or "2026-11-23 11:30"
     "classify.clock_moved": Key(
         "{clock}时限 {old_limit}{old_unit} → {new_limit}{new_unit}，期限 {old_due} → {new_due}",
-        {"clock": "clock_kind"},
+        {"clock": "clock_kind", "old_unit": "limit_unit", "new_unit": "limit_unit"},
         {
             "clock": lambda code: CLOCK_ZH[ClockKind(code)],
             "old_unit": _limit_unit_zh,

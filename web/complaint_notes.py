@@ -48,6 +48,10 @@ MESSAGES: dict[str, str] = {
     "classify.utility_on": N_("Water, power, gas or heating: no → yes"),
     "classify.utility_off": N_("Water, power, gas or heating: yes → no"),
     "classify.confirmed": N_("Classification confirmed"),
+    "classify.clock_moved": N_(
+        "%(clock)s limit %(old_limit)s %(old_unit)s → %(new_limit)s %(new_unit)s, "
+        "due %(old_due)s → %(new_due)s"
+    ),
     "action.unit": N_("Handling unit: %(unit)s"),
     "action.reroute_reason": N_("Reason for re-routing: %(reason)s"),
     "action.return_reason": N_("Reason for returning: %(reason)s"),

@@ -339,6 +339,11 @@ LABELS: dict[str, dict[str, str]] = {
         "sign_for": N_("Sign for"),
         "reply": N_("Reply"),
     },
+    "limit_unit": {
+        "hours": N_("hour(s)"),
+        "working": N_("working day(s)"),
+        "calendar": N_("day(s)"),
+    },
     "clock_status": {
         "running": N_("Running"),
         "paused": N_("Paused"),

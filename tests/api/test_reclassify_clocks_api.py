@@ -121,6 +121,8 @@ def test_an_order_confirmed_an_emergency_is_due_two_hours_after_dispatch_and_bac
     _sign_in(client, session, Role.coordinator)  # the pages count down to the new deadline
     assert 'data-minutes-left="100"' in client.get("/complaints").text
     assert "剩 1 小时 40 分钟" in client.get(f"/complaints/{cid}").text
+    english = client.get(f"/lang/en?next=/complaints/{cid}", follow_redirects=True).text
+    assert "Reply limit 5 working day(s) → 2 hour(s), due 2026-11-30 → 2026-11-23 11:30" in english
     client.cookies.clear()
 
     clock.set(T0 + timedelta(minutes=90))  # a quarter of the 2 hours left: 催办
