@@ -77,8 +77,8 @@ def _body(
     head = {"ref": item.ref, "title": item.title[:30], "what": clock.kind}
     if kind is SupervisionKind.criticism:
         reminded = clock.reminded_at or clock.overdue_at
-        if reminded:  # its day as the notice always named it (the UTC date)
-            since = reminded.date().isoformat()
+        if reminded:  # the local day it was reminded on
+            since = reminded.astimezone(tz).date().isoformat()
             return notes.part("supervision.criticism_since", **head, since=since, unit=unit)
         return notes.part("supervision.criticism", **head, unit=unit)
     if kind is SupervisionKind.reminder:

@@ -4,10 +4,23 @@ back to the text."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from complaints import notes
-from complaints.vocab import Channel, ClockKind, Domain, PauseReason, Urgency
+from complaints.models import Complaint, ComplaintClock
+from complaints.supervision_notices import _body
+from complaints.vocab import (
+    Channel,
+    ClockKind,
+    ClockStatus,
+    Domain,
+    PauseReason,
+    SupervisionKind,
+    Urgency,
+)
 from escalation.models import Category
 from escalation.policy import Severity
 
@@ -149,3 +162,22 @@ def test_every_labelled_argument_is_in_its_template() -> None:
         fields = notes.fields(template.zh)
         assert set(template.labels) <= fields, key
         assert set(template.zh_values) <= fields, key
+
+
+def test_a_written_criticism_names_the_local_day_of_the_reminder() -> None:
+    """Reminded at 01:00 on 11-25 in Shanghai (17:00 UTC on 11-24): the notice says 11-25."""
+    clock = ComplaintClock(
+        complaint_id=1,
+        kind=ClockKind.sign_for,
+        status=ClockStatus.running,
+        started_on=date(2026, 11, 23),
+        limit=1,
+        unit="working",
+        due_on=date(2026, 11, 24),
+        due_at=datetime(2026, 11, 24, 16, 0, tzinfo=UTC),
+        reminded_at=datetime(2026, 11, 24, 17, 0, tzinfo=UTC),
+    )
+    item = Complaint.model_construct(ref="TS-1", title="电梯故障")
+    said = _body(SupervisionKind.criticism, item, clock, "东城所", ZoneInfo("Asia/Shanghai"))
+    assert said.args["since"] == "2026-11-25"
+    assert "催办于11月25日" in notes.text([said])
