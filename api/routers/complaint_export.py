@@ -33,7 +33,7 @@ MEDIA_TYPES = {
         "agent and representatives hidden without `complaint.confidential`; names masked for "
         "viewers. Phone and ID numbers are always masked, in the facts too. Chinese headers "
         "(the bulk import's where the column exists there), times in the centre's time zone. "
-        "`format=csv`: UTF-8 with a BOM, CRLF, streamed; `format=xlsx`: one sheet. "
+        "`format=csv`: UTF-8 with a BOM, CRLF; `format=xlsx`: one sheet; both streamed. "
         f"At most {export.MAX_ROWS:,} items: when more match, a 422 names `received_from` "
         "(narrow the period or another filter). Every export is audited "
         "(`complaint.export`: who, when, format, filters, rows)."
@@ -68,12 +68,9 @@ def export_complaints(
     rows = export.rows(session, started, viewer, cal=cal, now=now, tz=settings.tz)
     body: Iterator[bytes]
     if export_format is ExportFormat.xlsx:
-        # built before the answer starts: a failure is then a problem response, not a
-        # truncated file
-        file = export_files.xlsx_file(
+        body = export_files.xlsx_chunks(
             list(export.HEADERS), rows, sheet_title="投诉举报", widths=list(export.WIDTHS)
         )
-        body = export_files.file_chunks(file)
     else:
         body = export_files.csv_chunks(export.HEADERS, rows)
     filename = f"complaints-{now.astimezone(settings.tz):%Y%m%d-%H%M}-{started.id}.{export_format}"
