@@ -9,9 +9,13 @@ Invariants:
   submitter's, the agent's and the representatives', and those inside the facts text.
 - One export holds at most `MAX_ROWS` items; more matching is a 422 naming `received_from`
   (narrow the period or another filter), before anything is written or sent.
-- Every export is audited (who, when, format, filters with the search text's numbers masked,
-  rows) and committed before the first row leaves, in a write transaction of its own (the
-  request reads in a read transaction, which SQLite may refuse to upgrade).
+- Every export is audited twice, each entry in a write transaction of its own (the request
+  reads in a read transaction, which SQLite may refuse to upgrade): `complaint.export` (who,
+  when, format, filters with the search text's numbers masked, the items matched) committed
+  before the first row leaves, and `complaint.export.end` when the download ends however it
+  ends (done, client gone, failed): the rows actually handed out and whether the file was
+  whole. An item that left the reader's scope during the export is not in the file and not
+  counted. A start entry without an end entry (the process died) means up to `matched` rows.
 - The matching ids are read first (in queue order), then the rows `BATCH` at a time, each
   batch re-checked against the reader's unit scope; no more than one batch is loaded at once
   (the session's identity map holds unchanged rows weakly: a batch goes once unreferenced).
@@ -22,7 +26,7 @@ Invariants:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -200,7 +204,8 @@ def start(
     now: datetime,
     max_rows: int = MAX_ROWS,
 ) -> Export:
-    """The matching ids, refused (422) beyond `max_rows`; audits the export and commits."""
+    """The matching ids, refused (422) beyond `max_rows`; audits the export's start (the items
+    matched) and commits."""
     if (
         filters.received_from is not None
         and filters.received_to is not None
@@ -226,7 +231,11 @@ def start(
         action="complaint.export",
         entity_type="complaint_export",
         entity_id=export.id,
-        after={"format": export_format.value, "filters": audit_filters(filters), "rows": len(ids)},
+        after={
+            "format": export_format.value,
+            "filters": audit_filters(filters),
+            "matched": len(ids),
+        },
     )
     session.commit()
     return export
@@ -264,3 +273,58 @@ def rows(
                     tz=tz,
                 )
             )
+
+
+class Delivery:
+    """What an export's download handed out: `rows`, those in the pieces of the file the
+    server took to send (the web layer calls `sent` for each), and whether it took the whole
+    file (`whole`). A piece the server took may still not reach a client that goes away at
+    that moment: the count errs towards what may have left, never below it."""
+
+    def __init__(self) -> None:
+        self._read = 0
+        self._through_piece = 0  # rows read up to the end of the piece last handed over
+        self.rows = 0
+        self.whole = False
+
+    def count(self, rows: Iterable[list[Value]]) -> Iterator[list[Value]]:
+        """`rows`, counted as the file writer takes them."""
+        for values in rows:
+            self._read += 1
+            yield values
+
+    def send(self, pieces: Iterable[bytes]) -> Generator[bytes, None, None]:
+        """The file's `pieces`, each noting the rows read until then (the server sends one
+        piece before it asks for the next, so `sent` always refers to the latest)."""
+        for piece in pieces:
+            self._through_piece = self._read
+            yield piece
+        self.whole = True  # asked for more after the last piece: the server took it
+
+    def sent(self) -> None:
+        """The server took the latest piece to send."""
+        self.rows = self._through_piece
+
+
+def finish(
+    session: Session, export: Export, delivery: Delivery, *, actor: str, now: datetime
+) -> None:
+    """Audits the end of the export's download with the rows handed out, and commits. Ends
+    whatever the session was doing first (the download may have failed in a query)."""
+    session.rollback()
+    writing_from_here(session)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.export.end",
+        entity_type="complaint_export",
+        entity_id=export.id,
+        after={
+            "format": export.format.value,
+            "matched": len(export.ids),
+            "rows": delivery.rows,
+            "whole": delivery.whole,
+        },
+    )
+    session.commit()

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import ClockDep, ComplaintReader, SessionDep, SettingsDep
 from api.routers.complaints import QueueFilters, viewer_of
+from api.streaming import ClosingStreamingResponse
 from complaints import export, export_files
 from complaints.export import ExportFormat
 from core.calendar_store import load_calendar
@@ -35,8 +36,9 @@ MEDIA_TYPES = {
         "(the bulk import's where the column exists there), times in the centre's time zone. "
         "`format=csv`: UTF-8 with a BOM, CRLF; `format=xlsx`: one sheet; both streamed. "
         f"At most {export.MAX_ROWS:,} items: when more match, a 422 names `received_from` "
-        "(narrow the period or another filter). Every export is audited "
-        "(`complaint.export`: who, when, format, filters, rows)."
+        "(narrow the period or another filter). Every export is audited when it starts "
+        "(`complaint.export`: who, when, format, filters, items matched) and when its download "
+        "ends, however it ends (`complaint.export.end`: the rows handed out, whether whole)."
     ),
     response_class=StreamingResponse,
     responses={
@@ -65,17 +67,24 @@ def export_complaints(
         now=now,
     )
     cal = load_calendar(session)
-    rows = export.rows(session, started, viewer, cal=cal, now=now, tz=settings.tz)
-    body: Iterator[bytes]
+    delivery = export.Delivery()
+    rows = delivery.count(export.rows(session, started, viewer, cal=cal, now=now, tz=settings.tz))
+    pieces: Iterator[bytes]
     if export_format is ExportFormat.xlsx:
-        body = export_files.xlsx_chunks(
+        pieces = export_files.xlsx_chunks(
             list(export.HEADERS), rows, sheet_title="投诉举报", widths=list(export.WIDTHS)
         )
     else:
-        body = export_files.csv_chunks(export.HEADERS, rows)
+        pieces = export_files.csv_chunks(export.HEADERS, rows)
+
+    def audit_end() -> None:
+        export.finish(session, started, delivery, actor=who.name, now=clock.now())
+
     filename = f"complaints-{now.astimezone(settings.tz):%Y%m%d-%H%M}-{started.id}.{export_format}"
-    return StreamingResponse(
-        body,
+    return ClosingStreamingResponse(
+        delivery.send(pieces),
+        on_sent=delivery.sent,
+        on_close=audit_end,
         media_type=MEDIA_TYPES[export_format],
         headers={
             "Content-Disposition": f"attachment; filename={filename}; "

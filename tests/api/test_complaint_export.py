@@ -281,13 +281,15 @@ def test_every_export_is_audited_with_its_filters_and_rows(
         client, auth_headers(Role.leader), "format=xlsx&type=complaint&q=13800138000"
     )
     assert response.status_code == 200
-    (entry,) = list_entries(session, entity_type="complaint_export")
+    entry, end = sorted(list_entries(session, entity_type="complaint_export"), key=lambda e: e.seq)
     assert entry.action == "complaint.export" and entry.actor == "leader-user"
     assert entry.entity_id in response.headers["content-disposition"]
     assert entry.after is not None and "13800138000" not in entry.after
     after = json.loads(entry.after)
-    assert after["format"] == "xlsx" and after["rows"] == 1  # the number is in its facts
+    assert after["format"] == "xlsx" and after["matched"] == 1  # the number is in its facts
     assert after["filters"] == {"item_type": "complaint", "state": "open", "text": "138****8000"}
+    assert end.action == "complaint.export.end" and end.entity_id == entry.entity_id
+    assert end.after is not None and json.loads(end.after)["rows"] == 1
 
 
 @pytest.mark.parametrize(
