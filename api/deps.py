@@ -57,6 +57,12 @@ async def get_waker(request: Request) -> Callable[[], None]:
     return wake
 
 
+def client_address(request: Request) -> str | None:
+    """The address the request came from: the peer, or behind a proxy the address uvicorn
+    takes from X-Forwarded-For when the proxy is trusted (FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client else None
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 DispatcherWaker = Annotated[Callable[[], None], Depends(get_waker)]
 ClockDep = Annotated[Clock, Depends(get_clock)]

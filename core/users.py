@@ -3,11 +3,10 @@
 Tokens are random 256-bit strings; only their SHA-256 is stored, with an expiry and an
 optional revocation time. Passwords are hashed with Argon2id.
 
-Every failed sign-in is audited (`auth.login_failed`, actor the username tried, never the
-password). After `LOGIN_FAILURES_ALLOWED` failures for a username within `LOGIN_LOCK_WINDOW`
-since its last successful sign-in, further attempts are refused (`TooManyAttempts`, no hash
-computed) until the oldest of those failures leaves the window. The audit log is the only
-record, so every instance sees the same count.
+Every failed sign-in is audited (`auth.login_failed`, actor the username tried, with the
+client's address, never the password). Repeated failures for one username, or from one
+client, refuse further attempts for a while (`TooManyAttempts`, no hash computed; see
+core.login_throttle, whose counts live in the database so every instance sees them).
 
 Account changes take turns (`USERS_LOCK`, to the commit): two admins creating one username
 at once get "already exists", not a clash in the database, and the last active administrator
@@ -18,7 +17,6 @@ the other.
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -29,7 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, Enum, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from core import audit
+from core import audit, login_throttle
 from core.db import UTCDateTime, advisory_lock
 from core.errors import (
     Conflict,
@@ -39,10 +37,12 @@ from core.errors import (
     ValidationFailed,
     taken,
 )
+from core.login_throttle import LOCK_WINDOW, client_locked_for
+from core.login_throttle import LOGIN_FAILURES_ALLOWED as LOGIN_FAILURES_ALLOWED
+from core.login_throttle import lock_sign_in as lock_sign_in
+from core.login_throttle import login_locked_for as login_locked_for
 
-LOGIN_FAILURES_ALLOWED = 5
-LOGIN_LOCK_WINDOW = timedelta(minutes=15)
-_AUDIT_WIDTH = 100  # audit actor and entity id
+LOGIN_LOCK_WINDOW = LOCK_WINDOW
 
 
 class Role(StrEnum):
@@ -309,72 +309,38 @@ def _revoke_all(session: Session, *, user_id: int, now: datetime) -> None:
         session.add(token)
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime) -> User:
-    """The user the credentials sign in. A failure is audited and committed before
-    `Unauthenticated`; a username locked by repeated failures gets `TooManyAttempts` (see
-    the module's docstring). Sign-ins to one username take turns (`lock_sign_in`)."""
-    lock_sign_in(session, username=username)
+def authenticate(
+    session: Session, *, username: str, password: str, now: datetime, client: str | None = None
+) -> User:
+    """The user the credentials sign in, tried from the address `client`. A failure is
+    audited and committed before `Unauthenticated`; a username or client locked by repeated
+    failures gets `TooManyAttempts` (core.login_throttle)."""
+    lock_sign_in(session, username=username, client=client)
     retry_after = login_locked_for(session, username=username, now=now)
     if retry_after is not None:
         raise TooManyAttempts(
             "too many failed sign-ins for this username; try again later",
             retry_after=retry_after,
         )
+    if client and (retry_after := client_locked_for(session, client=client, now=now)):
+        raise TooManyAttempts(
+            "too many failed sign-ins from this address; try again later",
+            retry_after=retry_after,
+        )
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         _hasher.hash(password)  # same cost whether or not the user exists
-        _login_failed(session, username=username, now=now)
+        _login_failed(session, username=username, client=client, now=now)
     if not _password_matches(user.password_hash, password) or not user.is_active:
-        _login_failed(session, username=username, now=now)
+        _login_failed(session, username=username, client=client, now=now)
     return user
 
 
-def lock_sign_in(session: Session, *, username: str) -> None:
-    """Hold `username`'s sign-in lock to the commit: attempts made at once, to one instance or
-    several, are counted one after the other, so parallel guesses cannot all slip in under
-    the limit before any of their failures is on record."""
-    advisory_lock(session, f"sign-in {username[:_AUDIT_WIDTH]}")
-
-
-def login_locked_for(session: Session, *, username: str, now: datetime) -> int | None:
-    """Seconds until `username` may try to sign in again, or None when it may now."""
-    name = username[:_AUDIT_WIDTH]
-    last_success = session.exec(
-        select(func.max(audit.AuditEntry.at)).where(
-            audit.AuditEntry.action == "auth.login", audit.AuditEntry.actor == name
-        )
-    ).one()
-    since = now - LOGIN_LOCK_WINDOW
-    if last_success is not None:
-        since = max(since, last_success)
-    failures = session.exec(
-        select(audit.AuditEntry.at)
-        .where(
-            audit.AuditEntry.action == "auth.login_failed",
-            audit.AuditEntry.entity_type == "login",
-            audit.AuditEntry.entity_id == name,
-            col(audit.AuditEntry.at) > since,
-        )
-        .order_by(col(audit.AuditEntry.at).desc())
-        .limit(LOGIN_FAILURES_ALLOWED)
-    ).all()
-    if len(failures) < LOGIN_FAILURES_ALLOWED:
-        return None
-    free_at = failures[-1] + LOGIN_LOCK_WINDOW
-    return max(1, math.ceil((free_at - now).total_seconds()))
-
-
-def _login_failed(session: Session, *, username: str, now: datetime) -> NoReturn:
+def _login_failed(
+    session: Session, *, username: str, client: str | None, now: datetime
+) -> NoReturn:
     """Audits the failure, commits it, and refuses."""
-    name = username[:_AUDIT_WIDTH]
-    audit.record(
-        session,
-        at=now,
-        actor=name,
-        action="auth.login_failed",
-        entity_type="login",
-        entity_id=name,
-    )
+    login_throttle.record_failure(session, username=username, client=client, now=now)
     session.commit()
     raise Unauthenticated("incorrect username or password")
 

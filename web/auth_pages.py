@@ -4,7 +4,8 @@ Signing in issues an opaque token with the same token service as the API and kee
 HttpOnly, SameSite=Strict cookie (Secure when PUBLIC_URL is https), valid as long as the
 token. A sign-in posted from another site (its Origin, or without one its Referer, is neither
 this server nor PUBLIC_URL) is refused (403: no login CSRF); a post with neither header (a
-non-browser client) is not. A username locked after repeated failures (core.users) gets the
+non-browser client) is not. A username or client locked after repeated failures
+(core.login_throttle) gets the
 page again with 429 and Retry-After. Signing out revokes the token. The language switch only
 sets a cookie.
 """
@@ -19,7 +20,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SESSION_COOKIE, ClockDep, SessionDep, SettingsDep, csrf_matches
+from api.deps import (
+    SESSION_COOKIE,
+    ClockDep,
+    SessionDep,
+    SettingsDep,
+    client_address,
+    csrf_matches,
+)
 from core import users as user_service
 from core.config import Settings
 from core.errors import TooManyAttempts, Unauthenticated
@@ -99,7 +107,11 @@ def login(
         if not username or not password or len(password) > FORM_MAX:
             raise Unauthenticated("incorrect username or password")
         user = user_service.authenticate(
-            session, username=username, password=password, now=clock.now()
+            session,
+            username=username,
+            password=password,
+            now=clock.now(),
+            client=client_address(request),
         )
     except Unauthenticated:
         return render(request, "login.html", context, user=None, status=401)

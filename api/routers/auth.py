@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, status
+from fastapi import APIRouter, Form, Request, status
 from pydantic import BaseModel, StringConstraints
 
-from api.deps import ClockDep, CurrentPrincipal, SessionDep, SettingsDep
+from api.deps import ClockDep, CurrentPrincipal, SessionDep, SettingsDep, client_address
 from api.schemas import UserPublic
+from core import login_throttle
 from core import users as user_service
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -30,17 +31,26 @@ class TokenResponse(BaseModel):
         f"Failed attempts are audited. After {user_service.LOGIN_FAILURES_ALLOWED} failures "
         f"for a username within {user_service.LOGIN_LOCK_WINDOW.seconds // 60} minutes (since "
         "its last sign-in) further attempts get 429 with Retry-After until the oldest of them "
-        "has left that window."
+        "has left that window; likewise after "
+        f"{login_throttle.CLIENT_FAILURES_ALLOWED} failures from one client address, whatever "
+        "the usernames."
     ),
 )
 def login(
+    request: Request,
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
     username: Annotated[FormText, Form()],
     password: Annotated[FormText, Form()],
 ) -> TokenResponse:
-    user = user_service.authenticate(session, username=username, password=password, now=clock.now())
+    user = user_service.authenticate(
+        session,
+        username=username,
+        password=password,
+        now=clock.now(),
+        client=client_address(request),
+    )
     ttl = timedelta(minutes=settings.token_ttl_minutes)
     plaintext, _ = user_service.issue_token(session, user=user, now=clock.now(), ttl=ttl)
     return TokenResponse(access_token=plaintext, expires_in=int(ttl.total_seconds()))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from core import users
+from core import login_throttle, users
 from core.audit import AuditEntry
 from core.db import write_session
 from core.errors import TooManyAttempts, Unauthenticated
@@ -67,6 +67,37 @@ def test_guesses_made_at_once_are_counted_one_after_the_other(engine: Engine) ->
             )
         ).all()
         assert len(failures) == users.LOGIN_FAILURES_ALLOWED
+
+
+def _spray(session: Session, username: str) -> users.User:
+    return users.authenticate(
+        session, username=username, password="wrong-guess", now=T0, client="203.0.113.7"
+    )
+
+
+def test_guesses_from_one_client_at_once_are_counted_one_after_the_other(engine: Engine) -> None:
+    """Two guesses at different usernames from one client, the client's last allowed one
+    under way: the second waits for it and is refused (the per-client lock)."""
+    for n in range(login_throttle.CLIENT_FAILURES_ALLOWED - 1):
+        with write_session(engine) as session, pytest.raises(Unauthenticated):
+            _spray(session, f"sprayed-{n}")
+
+    with write_session(engine) as first:
+        users.lock_sign_in(first, username="sprayed-last", client="203.0.113.7")
+        first.connection()
+        second = Writer(engine, lambda s: _spray(s, "sprayed-other")).start()
+        with pytest.raises(Unauthenticated):
+            _spray(first, "sprayed-last")
+    with pytest.raises(TooManyAttempts):
+        second.join()
+
+    with Session(engine) as session:
+        failures = session.exec(
+            select(login_throttle.LoginFailure).where(
+                login_throttle.LoginFailure.client == "203.0.113.7"
+            )
+        ).all()
+        assert len(failures) == login_throttle.CLIENT_FAILURES_ALLOWED
 
 
 def test_a_feed_revoked_twice_at_once_keeps_the_first_revocation(engine: Engine) -> None:

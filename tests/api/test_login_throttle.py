@@ -1,0 +1,111 @@
+"""Failed sign-ins are throttled per client as well as per username: one client guessing one
+password against many usernames (password spraying) never meets the per-username limit, so
+after `CLIENT_FAILURES_ALLOWED` failures from one address within the window that address is
+refused (429 problem+json, Retry-After) whatever username it tries, on every instance, until
+the oldest of those failures leaves the window. Other clients are unaffected."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from functools import partial
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+from sqlmodel import Session, select
+
+from api.app import create_app
+from api.deps import SESSION_COOKIE
+from core.audit import AuditEntry
+from core.clock import FakeClock
+from core.config import Settings
+from core.login_throttle import CLIENT_FAILURES_ALLOWED, LOCK_WINDOW
+from tests.conftest import TEST_PASSWORD, make_user, savepoint_session
+
+SPRAYER = ("203.0.113.7", 40000)
+OTHER = ("198.51.100.9", 40000)
+
+
+def _app(connection: Connection, clock: FakeClock, settings: Settings) -> FastAPI:
+    return create_app(settings, clock=clock, session_factory=partial(savepoint_session, connection))
+
+
+@pytest.fixture
+def two_instances(
+    connection: Connection, clock: FakeClock, settings: Settings
+) -> Iterator[tuple[TestClient, TestClient, TestClient]]:
+    """Two app instances sharing nothing but the database: the sprayer's client on each, and
+    another client's on the first."""
+    first, second = _app(connection, clock, settings), _app(connection, clock, settings)
+    with (
+        TestClient(first, raise_server_exceptions=False, client=SPRAYER) as a,
+        TestClient(second, raise_server_exceptions=False, client=SPRAYER) as b,
+        TestClient(first, raise_server_exceptions=False, client=OTHER) as other,
+    ):
+        yield a, b, other
+
+
+def _token(client: TestClient, username: str, password: str = "spring2026!") -> int:
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+    return response.status_code
+
+
+def test_a_client_spraying_many_usernames_is_refused_on_every_instance(
+    two_instances: tuple[TestClient, TestClient, TestClient],
+    session: Session,
+    clock: FakeClock,
+) -> None:
+    a, b, other = two_instances
+    make_user(session, username="chen")
+    for n in range(CLIENT_FAILURES_ALLOWED):
+        assert _token(a if n % 2 else b, f"user{n}") == 401  # each username fails once only
+    for instance in (a, b):
+        refused = instance.post(
+            "/api/v1/auth/token", data={"username": "chen", "password": TEST_PASSWORD}
+        )
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["retry-after"] == str(int(LOCK_WINDOW.total_seconds()))
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["code"] == "too_many_attempts"
+    page = b.post(
+        "/login", data={"username": "chen", "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert page.status_code == 429 and "retry-after" in page.headers
+    assert SESSION_COOKIE not in page.headers.get("set-cookie", "")
+    assert _token(other, "chen", TEST_PASSWORD) == 200  # another client is not locked out
+    clock.advance(LOCK_WINDOW - timedelta(seconds=1))
+    assert _token(a, "chen", TEST_PASSWORD) == 429
+    clock.advance(timedelta(seconds=1))
+    assert _token(a, "chen", TEST_PASSWORD) == 200
+
+
+def test_a_successful_sign_in_does_not_reset_the_client_count(
+    two_instances: tuple[TestClient, TestClient, TestClient], session: Session
+) -> None:
+    """An attacker with an account of their own cannot sign in between guesses to reset it."""
+    a, _, _ = two_instances
+    make_user(session, username="mallory")
+    for n in range(CLIENT_FAILURES_ALLOWED - 1):
+        assert _token(a, f"user{n}") == 401
+        if n % 5 == 4:
+            assert _token(a, "mallory", TEST_PASSWORD) == 200
+    assert _token(a, "last-guess") == 401
+    assert _token(a, "mallory", TEST_PASSWORD) == 429
+
+
+def test_each_failure_is_audited_with_the_client_address(
+    two_instances: tuple[TestClient, TestClient, TestClient], session: Session
+) -> None:
+    a, _, _ = two_instances
+    assert _token(a, "nobody") == 401
+    entry = session.exec(
+        select(AuditEntry).where(
+            AuditEntry.action == "auth.login_failed", AuditEntry.entity_id == "nobody"
+        )
+    ).one()
+    assert entry.actor == "nobody"
+    assert json.loads(entry.after or "{}") == {"client": SPRAYER[0]}
+    assert "spring2026" not in (entry.after or "")  # never the password
