@@ -178,6 +178,18 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_utc(True))
 
 
+class WebhookReceipt(SQLModel, table=True):
+    """A signed provider callback acted on (the SHA-256 of its URL and signature): one that
+    comes again (a replay, or the provider's retry) is acted on no more."""
+
+    __tablename__ = "webhook_receipt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64, unique=True)
+    path: str = Field(max_length=100)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
 class PersonNotifyRule(SQLModel, table=True):
     """One of a person's own notification rules (escalation.policy.person_rules_from_list);
     a person without rows is paged by each step's rules. `position` keeps the person's order."""

@@ -1,28 +1,54 @@
 """Twilio webhooks: inbound SMS, voice key presses and status callbacks. Each request must
 carry a valid `X-Twilio-Signature` for the URL Twilio called (`DUTYDESK_PUBLIC_URL` + path +
-query); anything else is refused with 403."""
+query); anything else is refused with 403.
+
+Twilio's signature has no timestamp, so a captured callback stays valid for ever: each signed
+callback is acted on once (`WebhookReceipt`, kept with the effect in one transaction). The
+same callback again (a replay, or Twilio retrying) gets an empty answer and changes nothing,
+e.g. an old "1234 确认" cannot acknowledge a later incident that reuses the code."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
+from core.db import advisory_lock
 from core.errors import Conflict, Forbidden
 from escalation import paging, replies, service
-from escalation.models import Notification, NotificationStatus
+from escalation.models import Notification, NotificationStatus, WebhookReceipt
 from escalation.twilio_channel import validate_twilio_signature
 
 router = APIRouter(prefix="/twilio", tags=["twilio webhooks"], include_in_schema=False)
 
+log = logging.getLogger("dutydesk.twilio")
 TWIML = "application/xml"
 FAILED = {"failed", "undelivered"}
 
 
-async def signed_form(request: Request, settings: SettingsDep) -> dict[str, str]:
+def _seen_before(session: Session, *, url: str, signature: str, now: datetime) -> bool:
+    """Whether this signed callback was acted on already; if not, records it in `session` (it
+    is kept only if the handler's work commits)."""
+    digest = hashlib.sha256(f"{url}\n{signature}".encode()).hexdigest()
+    advisory_lock(session, f"webhook {digest}")
+    if session.exec(select(WebhookReceipt.id).where(WebhookReceipt.digest == digest)).first():
+        log.warning("replayed Twilio callback to %s ignored", urlsplit(url).path)
+        return True
+    session.add(WebhookReceipt(digest=digest, path=urlsplit(url).path[:100], received_at=now))
+    return False
+
+
+async def signed_form(
+    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> dict[str, str] | None:
+    """The callback's form, or None when this very callback was acted on before."""
     form = {k: str(v) for k, v in (await request.form()).items()}
     token = settings.twilio_auth_token
     url = settings.public_url.rstrip("/") + request.url.path
@@ -33,10 +59,12 @@ async def signed_form(request: Request, settings: SettingsDep) -> dict[str, str]
         token.get_secret_value(), url, form, signature
     ):
         raise Forbidden("invalid Twilio signature")
+    if _seen_before(session, url=url, signature=signature, now=clock.now()):
+        return None
     return form
 
 
-SignedForm = Annotated[dict[str, str], Depends(signed_form)]
+SignedForm = Annotated[dict[str, str] | None, Depends(signed_form)]
 
 
 def _twiml(inner: str) -> Response:
@@ -45,6 +73,8 @@ def _twiml(inner: str) -> Response:
 
 @router.post("/sms")
 def inbound_sms(session: SessionDep, clock: ClockDep, form: SignedForm) -> Response:
+    if form is None:
+        return _twiml("")
     try:
         answer = replies.handle_reply(
             session,
@@ -66,6 +96,8 @@ def _notification_for(session: Session, key: str) -> Notification | None:
 def voice_gather(
     request: Request, session: SessionDep, clock: ClockDep, form: SignedForm
 ) -> Response:
+    if form is None:
+        return _twiml("")
     notification = _notification_for(session, request.query_params.get("key", ""))
     if notification is None or notification.incident_id is None:
         return _twiml('<Say language="zh-CN">未找到该事件。</Say>')
@@ -82,6 +114,8 @@ def voice_gather(
 def status_callback(
     request: Request, session: SessionDep, clock: ClockDep, form: SignedForm
 ) -> Response:
+    if form is None:
+        return Response(status_code=204)
     sid = form.get("MessageSid") or form.get("CallSid") or ""
     state = (form.get("MessageStatus") or form.get("CallStatus") or "").lower()
     key = request.query_params.get("key")

@@ -23,6 +23,7 @@ from core.clock import FakeClock
 from core.config import RunMode, Settings
 from core.users import Role
 from escalation.dispatch import MAX_RETRY_DELAY_S, Dispatcher
+from escalation.models import Incident
 from escalation.twilio_channel import TwilioChannel
 from oncall import contacts, directory
 from oncall.models import ContactCreate, ContactKind, Person, Unit
@@ -455,3 +456,63 @@ def test_food_safety_incident_pages_the_food_expert(
         ]
     ]
     assert not any("resolved to nobody" in t for t in texts), texts
+
+
+def test_a_replayed_sms_reply_does_not_acknowledge_a_later_incident_with_its_code(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    """Twilio signs a callback without a timestamp: a captured "1234 确认" stays valid for
+    ever. Replayed once the code names another incident the same officer is paged for, it
+    must change nothing (each signed callback is acted on once)."""
+    officer = _mobile(session, centre["officer"])
+    first = _open(web, coordinator)
+    dispatcher.tick()
+    params = {"From": officer, "To": FROM, "Body": f"{first['short_code']} 确认"}
+    params["MessageSid"] = "SMreplay1"
+    assert "已确认" in _signed_post(web, fake, "/twilio/sms", params).text
+    resolved = web.post(f"/api/v1/incidents/{first['id']}/resolve", headers=coordinator, json={})
+    assert resolved.status_code == 200, resolved.text
+    second = _open(web, coordinator, title="锅炉房漏气", place="城西区工业园")
+    later = session.get(Incident, second["id"])
+    assert later is not None
+    later.short_code = first["short_code"]  # codes are reused once an incident is resolved
+    session.add(later)
+    session.commit()
+    dispatcher.tick()
+    assert any(first["short_code"] in m.body for m in fake.messages(to=officer)[1:])
+    replayed = _signed_post(web, fake, "/twilio/sms", params)
+    assert replayed.status_code == 200 and "已确认" not in replayed.text
+    state = web.get(f"/api/v1/incidents/{second['id']}", headers=coordinator).json()
+    assert state["status"] == "open"
+
+
+def test_a_replayed_key_press_does_not_climb_again(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    leader = _mobile(session, centre["leader"])
+    incident = _open(web, coordinator)
+    dispatcher.tick()
+    clock.advance(timedelta(minutes=2))
+    dispatcher.tick()
+    call = fake.calls(to=_mobile(session, centre["officer"]))[0]
+    path = call.gather_action()[0].removeprefix(PUBLIC)
+    press = {"CallSid": call.sid, "Digits": "2", "From": FROM, "To": call.to}
+    assert "已升级" in _signed_post(web, fake, path, press).text
+    dispatcher.tick()
+    replayed = _signed_post(web, fake, path, press)
+    assert replayed.status_code == 200 and "已升级" not in replayed.text
+    dispatcher.tick()
+    assert fake.messages(to=leader) == []  # still the backup's step
+    state = web.get(f"/api/v1/incidents/{incident['id']}", headers=coordinator).json()
+    assert sum(e["kind"] == "escalation_requested" for e in state["timeline"]) <= 1
