@@ -169,7 +169,7 @@ def _on_http_error(request: Request, exc: Exception) -> Response:
 
 
 def _on_integrity_error(request: Request, exc: Exception) -> Response:
-    log.info("integrity error on %s: %s", request.url.path, exc)
+    log.info("integrity error on %s: %s", request.url.path, driver_reason(exc))
     return problem(
         request,
         status=409,
@@ -180,7 +180,7 @@ def _on_integrity_error(request: Request, exc: Exception) -> Response:
 
 
 def _on_data_error(request: Request, exc: Exception) -> Response:
-    log.info("data error on %s: %s", request.url.path, exc)
+    log.info("data error on %s: %s", request.url.path, driver_reason(exc))
     return problem(
         request,
         status=422,

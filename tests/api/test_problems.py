@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
-from core.users import Role
+from core.users import Role, User
+from tests.conftest import T0, make_user
 
 Headers = Callable[[Role], dict[str, str]]
 
@@ -108,3 +112,32 @@ def test_type_errors_carry_pydantic_type_and_context_without_value_error_prefix(
         "reason": "must be an E.164 number such as +8613800001234",
         "type": "value_error",
     }
+
+
+def test_a_database_error_logs_no_stored_values(
+    app: FastAPI, client: TestClient, session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A write the database refuses is a 409 problem; its log line names the constraint, never
+    the row's values (here a phone number in a name, and a password hash)."""
+    make_user(session, username="dup")
+
+    def clash(request: Request) -> None:
+        with request.app.state.session_factory(write=True) as db:
+            db.add(
+                User(
+                    username="dup",
+                    full_name="刘女士 13812345678",
+                    role=Role.viewer,
+                    password_hash="$argon2id$v=19$secret-hash",
+                    created_at=T0,
+                )
+            )
+            db.commit()
+
+    app.add_api_route("/test/clash", clash, methods=["POST"])
+    with caplog.at_level(logging.INFO):
+        response = client.post("/test/clash")
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert "integrity error on /test/clash" in caplog.text
+    for secret in ("13812345678", "secret-hash"):
+        assert secret not in caplog.text and secret not in response.text
