@@ -1,8 +1,9 @@
 """Swap requests between two people of a published roster: requested, then approved (checked
 against the unit's hard rules on both people's effective plans, `changes.check_takes`) or
-rejected; approved by someone other than the two people swapping (DOMAIN.md §5: by the duty
-leader). Each step holds the duty plan's lock (`changes.lock_plan`) to its commit and is
-audited. Publishing a new version carries swaps over (`oncall.publishing`)."""
+rejected; requested by one of the two people (or a planner), approved by someone other than
+the two people swapping (DOMAIN.md §5: by the duty leader). Each step holds the duty plan's
+lock (`changes.lock_plan`) to its commit and is audited. Publishing a new version carries
+swaps over (`oncall.publishing`)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,23 @@ from oncall.roster_models import (
 
 
 def request_swap(
-    session: Session, *, data: SwapCreate, actor: str, now: datetime
+    session: Session,
+    *,
+    data: SwapCreate,
+    actor: str,
+    now: datetime,
+    for_anyone: bool = True,
+    actor_person_id: int | None = None,
 ) -> SwapRequestRow:
+    """A pending swap. Unless the requester arranges swaps `for_anyone` (planners, admins),
+    they must be one of the two people (`actor_person_id`, the person linked to them):
+    `Forbidden` otherwise, so no one else's shifts are put up for a swap they did not ask
+    for, and a leader cannot request and approve a swap of two others alone."""
+    if not for_anyone and actor_person_id not in (data.a_person_id, data.b_person_id):
+        raise Forbidden(
+            "a swap is requested by one of the two people (the person linked to your user) "
+            "or by a planner"
+        )
     changes.lock_plan(session)
     roster = session.get(Roster, data.roster_id)
     if roster is None or roster.status is not RosterStatus.published:

@@ -20,6 +20,7 @@ from api.deps import (
     SwapRequester,
 )
 from core.types import MAX_ID
+from core.users import Permission, allowed
 from oncall import changes, swaps
 from oncall.models import Person
 from oncall.roster_models import (
@@ -92,12 +93,23 @@ def list_swaps(
     return [SwapPublic.model_validate(s) for s in swaps.list_swaps(session, status=swap_status)]
 
 
-@router.post("/swaps", status_code=status.HTTP_201_CREATED, summary="Request a swap of two shifts")
+@router.post(
+    "/swaps",
+    status_code=status.HTTP_201_CREATED,
+    summary="Request a swap of two shifts: one of the two people, or a planner (403 otherwise)",
+)
 def request_swap(
     session: SessionDep, clock: ClockDep, who: SwapRequester, body: SwapCreate
 ) -> SwapPublic:
     return SwapPublic.model_validate(
-        swaps.request_swap(session, data=body, actor=who.name, now=clock.now())
+        swaps.request_swap(
+            session,
+            data=body,
+            actor=who.name,
+            now=clock.now(),
+            for_anyone=allowed(who.user.role, Permission.roster_write),
+            actor_person_id=_person_of(session, who),
+        )
     )
 
 

@@ -126,7 +126,7 @@ def _swap(
             "b_person_id": centre.person[b[0]],
             "b_day": str(_jan(b[1])),
         },
-        headers=auth_headers(Role.duty_officer),
+        headers=auth_headers(Role.planner),  # planners arrange swaps for anyone
     )
     assert response.status_code == 201, response.text
     swap_id: int = response.json()["id"]
@@ -223,6 +223,37 @@ def test_the_leader_on_duty_approves_or_rejects_swaps_and_duty_officers_do_not(
     ]
     assert ("swap.approved", "leader-user", first) in decisions
     assert ("swap.rejected", "leader-user", second) in decisions
+
+
+def test_a_swap_is_requested_by_one_of_the_two_people_or_a_planner(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    """Without this a duty officer could put in swaps of two colleagues who never asked, and
+    a leader could request a swap of two others and approve it himself: one person moving
+    anyone's duty with no second pair of eyes."""
+    body = {
+        "roster_id": centre.roster_id,
+        "a_person_id": centre.person["杨帆"],
+        "a_day": str(_jan(5)),
+        "b_person_id": centre.person["赵敏"],
+        "b_day": str(_jan(3)),
+    }
+    for role in (Role.duty_officer, Role.coordinator, Role.leader):
+        refused = client.post("/api/v1/swaps", json=body, headers=auth_headers(role))
+        assert refused.status_code == 403, (role, refused.text)
+        assert "one of the two people" in refused.json()["detail"]
+    planner = auth_headers(Role.planner)
+    assert client.get("/api/v1/swaps", headers=planner).json() == []
+    yang = session.get(Person, centre.person["杨帆"])
+    assert yang is not None
+    officer = auth_headers(Role.duty_officer)
+    yang.user_id = session.exec(select(User.id).where(User.username == "duty_officer-user")).one()
+    session.add(yang)
+    session.commit()
+    own = client.post("/api/v1/swaps", json=body, headers=officer)
+    assert own.status_code == 201, own.text
+    assert own.json()["requested_by"] == "duty_officer-user"
+    assert client.post("/api/v1/swaps", json=body, headers=planner).status_code == 201
 
 
 def test_a_leader_does_not_approve_a_swap_of_their_own(
