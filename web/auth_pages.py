@@ -1,13 +1,12 @@
 """Sign-in, sign-out and the language switch.
 
 Signing in issues an opaque token with the same token service as the API and keeps it in an
-HttpOnly, SameSite=Strict cookie (Secure when PUBLIC_URL is https), valid as long as the
-token. A sign-in posted from another site (its Origin, or without one its Referer, is neither
-this server nor PUBLIC_URL) is refused (403: no login CSRF); a post with neither header (a
-non-browser client) is not. A username or client locked after repeated failures
-(core.login_throttle) gets the
-page again with 429 and Retry-After. Signing out revokes the token. The language switch only
-sets a cookie.
+HttpOnly, SameSite=Strict cookie (Secure when PUBLIC_URL is https or the page came over
+https), valid as long as the token. A sign-in posted from another site (its Origin, or
+without one its Referer, is neither this server nor PUBLIC_URL) is refused (403: no login
+CSRF); a post with neither header (a non-browser client) is not. A username or client locked
+after repeated failures (core.login_throttle) gets the page again with 429 and Retry-After.
+Signing out revokes the token. The language switch only sets a cookie.
 """
 
 from __future__ import annotations
@@ -130,7 +129,9 @@ def login(
         path="/",
         httponly=True,
         samesite="strict",
-        secure=settings.public_url.startswith("https://"),
+        # over https (also when TLS ends at a trusted proxy: X-Forwarded-Proto) whatever
+        # PUBLIC_URL says, so the cookie never travels over plain http
+        secure=settings.public_url.startswith("https://") or request.url.scheme == "https",
     )
     return response
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -122,3 +123,21 @@ def test_sign_in_never_redirects_off_site(
         follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"] == "/rosters"
+
+
+def test_the_session_cookie_is_secure_when_the_page_is_served_over_https(
+    app: FastAPI, session: Session
+) -> None:
+    """PUBLIC_URL left at its http default while the server is reached over https (TLS at
+    the proxy, X-Forwarded-Proto): the cookie must still never travel over plain http."""
+    make_user(session, role=Role.planner, username="plan")
+    with TestClient(app, base_url="https://dutydesk.example") as https:
+        response = https.post(
+            "/login",
+            data={"username": "plan", "password": TEST_PASSWORD},
+            headers={"Origin": "https://dutydesk.example"},
+            follow_redirects=False,
+        )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"].lower()
+    assert SESSION_COOKIE in cookie and "; secure" in cookie and "httponly" in cookie
