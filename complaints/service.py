@@ -82,9 +82,10 @@ def _parts(data: ComplaintCreate) -> list[_Part]:
 
 
 def _title(data: ComplaintCreate) -> str:
-    """The given title, else the start of the text; numbers in it are masked (lists show it)."""
+    """The given title, else the start of the text; phone and ID numbers in it are masked
+    either way: the title goes to every list, export, reminder SMS and Open311 reader."""
     if data.title.strip():
-        return data.title.strip()
+        return privacy.mask_text_phones(data.title.strip())
     text = privacy.mask_text_phones(" ".join((data.description or data.clue or data.claim).split()))
     return (text[:40] + ("…" if len(text) > 40 else "")) or "（无标题）"
 

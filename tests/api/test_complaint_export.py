@@ -367,3 +367,23 @@ def test_the_export_is_in_the_openapi_document(client: TestClient) -> None:
     names = {p["name"] for p in operation["parameters"]}
     assert {"format", "status", "type", "q", "received_from", "unit_id"} <= names
     assert set(operation["responses"]["200"]["content"]) >= {"text/csv; charset=utf-8"}
+
+
+def test_a_number_typed_into_the_title_is_masked_everywhere_the_title_goes(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    """Intake often starts the title with who called: the title is in every list, export,
+    the handling unit's reminder SMS and Open311, so its numbers are masked as the text's."""
+    coordinator = auth_headers(Role.coordinator)
+    cid = _register(
+        client,
+        coordinator,
+        complaint_data(title="张三13800138000反映超市多收钱，身份证110101199001011234").model_dump(
+            mode="json", exclude_none=True
+        ),
+    )
+    raw = _export(client, coordinator).content
+    assert b"13800138000" not in raw and b"110101199001011234" not in raw
+    for role in (Role.coordinator, Role.viewer):
+        title = client.get(f"/api/v1/complaints/{cid}", headers=auth_headers(role)).json()["title"]
+        assert title.startswith("张三138****8000反映") and "110101199001011234" not in title
