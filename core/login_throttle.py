@@ -8,7 +8,8 @@ instance sees the same counts; time comes from the caller's clock.
   `LOCK_WINDOW`, whatever usernames they named, attempts from it are refused: one password
   tried against many usernames (password spraying) never meets the per-username limit. A
   successful sign-in does not reset this count (an attacker's own account would). Counted
-  from `LoginFailure` rows, one per failure with the address.
+  from `LoginFailure` rows, one per failure with the address; an IPv6 client counts by its
+  /64 network (one host holds a whole /64 and could take a fresh address for every guess).
 
 A refused attempt computes no password hash and is not counted. Attempts for one username,
 and from one client, take turns to the commit (`lock_sign_in`): parallel guesses cannot all
@@ -18,6 +19,7 @@ client (never the other way round).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from datetime import datetime, timedelta
 
@@ -44,11 +46,24 @@ class LoginFailure(SQLModel, table=True):
     client: str = Field(max_length=CLIENT_WIDTH)
 
 
+def client_key(address: str) -> str:
+    """What failures from `address` are counted under: the address, for IPv6 its /64."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address[:CLIENT_WIDTH]  # not an address (a test client's name)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def lock_sign_in(session: Session, *, username: str, client: str | None = None) -> None:
     """Hold the sign-in locks of `username` (and of `client`) to the commit."""
     advisory_lock(session, f"sign-in {username[:AUDIT_WIDTH]}")
     if client:
-        advisory_lock(session, f"sign-in client {client[:CLIENT_WIDTH]}")
+        advisory_lock(session, f"sign-in client {client_key(client)}")
 
 
 def _retry_after(failures: list[datetime], allowed: int, now: datetime) -> int | None:
@@ -90,7 +105,7 @@ def client_locked_for(session: Session, *, client: str, now: datetime) -> int | 
     failures = session.exec(
         select(LoginFailure.at)
         .where(
-            LoginFailure.client == client[:CLIENT_WIDTH],
+            LoginFailure.client == client_key(client),
             col(LoginFailure.at) > now - LOCK_WINDOW,
         )
         .order_by(col(LoginFailure.at).desc())
@@ -104,7 +119,7 @@ def record_failure(session: Session, *, username: str, client: str | None, now: 
     caller commits."""
     name = username[:AUDIT_WIDTH]
     if client:
-        address = client[:CLIENT_WIDTH]
+        address = client_key(client)
         session.execute(  # this client's failures that no longer count
             delete(LoginFailure).where(
                 col(LoginFailure.client) == address, col(LoginFailure.at) <= now - LOCK_WINDOW
@@ -118,5 +133,5 @@ def record_failure(session: Session, *, username: str, client: str | None, now: 
         action="auth.login_failed",
         entity_type="login",
         entity_id=name,
-        after={"client": client[:CLIENT_WIDTH]} if client else None,
+        after={"client": client[:CLIENT_WIDTH]} if client else None,  # the very address
     )

@@ -22,7 +22,7 @@ from api.deps import SESSION_COOKIE
 from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.config import Settings
-from core.login_throttle import CLIENT_FAILURES_ALLOWED, LOCK_WINDOW
+from core.login_throttle import CLIENT_FAILURES_ALLOWED, LOCK_WINDOW, client_key
 from tests.conftest import TEST_PASSWORD, make_user, savepoint_session
 
 SPRAYER = ("203.0.113.7", 40000)
@@ -109,3 +109,32 @@ def test_each_failure_is_audited_with_the_client_address(
     assert entry.actor == "nobody"
     assert json.loads(entry.after or "{}") == {"client": SPRAYER[0]}
     assert "spring2026" not in (entry.after or "")  # never the password
+
+
+def test_an_ipv6_client_counts_by_its_64_network(
+    connection: Connection, clock: FakeClock, settings: Settings, session: Session
+) -> None:
+    """A host holds a whole /64: a fresh address per guess must not escape the count."""
+    make_user(session, username="chen")
+    app = _app(connection, clock, settings)
+    for n in range(CLIENT_FAILURES_ALLOWED):
+        with TestClient(app, client=(f"2001:db8:1:2::{n + 1:x}", 40000)) as guesser:
+            assert _token(guesser, f"user{n}") == 401
+    with TestClient(app, client=("2001:db8:1:2:ffff::1", 40000)) as same_network:
+        assert _token(same_network, "chen", TEST_PASSWORD) == 429
+    with TestClient(app, client=("2001:db8:1:3::1", 40000)) as next_network:
+        assert _token(next_network, "chen", TEST_PASSWORD) == 200
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),  # an IPv4 client on a dual-stack socket
+        ("testclient", "testclient"),
+    ],
+)
+def test_client_key(address: str, key: str) -> None:
+    assert client_key(address) == key
