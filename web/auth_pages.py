@@ -6,18 +6,20 @@ https), valid as long as the token. A sign-in posted from another site (its Orig
 without one its Referer, is neither this server nor PUBLIC_URL) is refused (403: no login
 CSRF); a post with neither header (a non-browser client) is not. A username or client locked
 after repeated failures (core.login_throttle) gets the page again with 429 and Retry-After.
-Signing out revokes the token. The language switch only sets a cookie.
+Signing out, or signing in over a session, revokes its token. The language switch only
+sets a cookie.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from api.deps import (
     SESSION_COOKIE,
@@ -119,6 +121,7 @@ def login(
         page = render(request, "login.html", context, user=None, status=429)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
+    _end_previous_session(request, session, actor=user.username, now=clock.now())
     ttl = timedelta(minutes=settings.token_ttl_minutes)
     token, _ = user_service.issue_token(session, user=user, now=clock.now(), ttl=ttl)
     response = RedirectResponse(safe_next(next_path) or landing_page(user.role), status_code=303)
@@ -134,6 +137,19 @@ def login(
         secure=settings.public_url.startswith("https://") or request.url.scheme == "https",
     )
     return response
+
+
+def _end_previous_session(request: Request, session: Session, *, actor: str, now: datetime) -> None:
+    """Revoke the session the browser signs in over (a shared desk), rather than leave its
+    token usable for the rest of its lifetime."""
+    previous = request.cookies.get(SESSION_COOKIE)
+    if not previous:
+        return
+    try:
+        _, record = user_service.user_for_token(session, token=previous, now=now)
+    except Unauthenticated:
+        return
+    user_service.revoke_token(session, token=record, actor=actor, now=now)
 
 
 @router.post("/logout")

@@ -141,3 +141,20 @@ def test_the_session_cookie_is_secure_when_the_page_is_served_over_https(
     assert response.status_code == 303
     cookie = response.headers["set-cookie"].lower()
     assert SESSION_COOKIE in cookie and "; secure" in cookie and "httponly" in cookie
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(
+    client: TestClient, session: Session, signed_in: str
+) -> None:
+    """A shared desk: the next person signs in over the last one's session, which must not
+    stay usable (its token was still valid for the rest of its 8 hours)."""
+    make_user(session, role=Role.planner, username="plan")
+    again = client.post(
+        "/login", data={"username": "plan", "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert again.status_code == 303
+    fresh = client.cookies.get(SESSION_COOKIE)
+    assert fresh and fresh != signed_in
+    assert client.get("/api/v1/auth/me").json()["username"] == "plan"
+    client.cookies.set(SESSION_COOKIE, signed_in)
+    assert client.get("/api/v1/auth/me").status_code == 401
