@@ -113,7 +113,9 @@ def revoke_feed(session: Session, *, feed_id: int, user: User, now: datetime) ->
 
 
 def feed_for_token(session: Session, *, token: str) -> FeedToken:
-    """The feed the token opens: not revoked, and its creator still active (`NotFound`)."""
+    """The feed the token opens: not revoked, its creator still active and still allowed to
+    make it: a planner or admin, or the user still linked to the feed's person (a feed stops
+    when its person is unlinked from the user or the user's role changes) (`NotFound`)."""
     found = session.exec(
         select(FeedToken, User)
         .join(User, col(User.username) == FeedToken.created_by)
@@ -122,9 +124,20 @@ def feed_for_token(session: Session, *, token: str) -> FeedToken:
     if found is None:
         raise NotFound("no such feed")
     feed, creator = found
-    if feed.revoked_at is not None or not creator.is_active:
+    if (
+        feed.revoked_at is not None
+        or not creator.is_active
+        or not _still_allowed(session, feed, creator)
+    ):
         raise NotFound("no such feed")
     return feed
+
+
+def _still_allowed(session: Session, feed: FeedToken, creator: User) -> bool:
+    if manages_all_feeds(creator):
+        return True
+    person = session.get(Person, feed.subject_id) if feed.kind is FeedKind.person else None
+    return person is not None and person.user_id == creator.id
 
 
 def render(session: Session, *, feed: FeedToken, now: datetime, tz: ZoneInfo) -> bytes:

@@ -121,3 +121,27 @@ def test_the_access_log_never_shows_a_feed_token(caplog: pytest.LogCaptureFixtur
     assert "SW8cX6Nv6" not in line and "SW8cX6Nv6" not in caplog.text
     assert line == '127.0.0.1:50000 - "GET /ical/<redacted>.ics HTTP/1.1" 200 OK'
     assert access_log.redact("GET /api/v1/feeds 200") == "GET /api/v1/feeds 200"
+
+
+def test_a_feed_stops_when_its_creator_may_no_longer_make_it(
+    client: TestClient,
+    session: Session,
+    people: dict[str, Any],
+    auth_headers: Any,
+) -> None:
+    """Unlinked from the person, or a planner no longer a planner: the feeds they made stop."""
+    officer, planner = _headers(session, people["officer"]), _headers(session, people["planner"])
+    own = _create(client, officer, "person", people["yang"].id)
+    unit_feed = _create(client, planner, "unit", people["unit"].id)
+    assert client.get(_path(own)).status_code == client.get(_path(unit_feed)).status_code == 200
+    admin = auth_headers(Role.admin)
+    unlinked = client.patch(
+        f"/api/v1/people/{people['yang'].id}", json={"user_id": None}, headers=admin
+    )
+    assert unlinked.status_code == 200, unlinked.text
+    assert client.get(_path(own)).status_code == 404
+    demoted = client.patch(
+        f"/api/v1/users/{people['planner'].id}", json={"role": "viewer"}, headers=admin
+    )
+    assert demoted.status_code == 200, demoted.text
+    assert client.get(_path(unit_feed)).status_code == 404
