@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from complaints import search
 from complaints.models import Complaint
 from complaints.vocab import Channel, Domain, ItemType, Status
 
@@ -52,7 +53,7 @@ def scope(query: Any, unit_ids: frozenset[int] | None) -> Any:
     )
 
 
-def _where(query: Any, f: QueueFilter, unit_ids: frozenset[int] | None) -> Any:
+def _where(session: Session, query: Any, f: QueueFilter, unit_ids: frozenset[int] | None) -> Any:
     query = scope(query, unit_ids)
     if f.statuses is not None:
         query = query.where(col(Complaint.status).in_(sorted(f.statuses)))
@@ -82,6 +83,9 @@ def _where(query: Any, f: QueueFilter, unit_ids: frozenset[int] | None) -> Any:
         query = query.where(col(Complaint.received_at) < f.received_to)
     if f.text:
         needle = f.text.strip()
+        narrowed = search.narrow(session, needle)
+        if narrowed is not None:
+            query = query.where(narrowed)
         in_description = col(Complaint.description).contains(needle, autoescape=True)
         if f.numbers_hidden_in and _has_digit(needle):
             # a reader who sees an item's numbers masked cannot find it by any of their
@@ -123,7 +127,9 @@ def list_items(
 
 def count(session: Session, *, filters: QueueFilter, unit_ids: frozenset[int] | None) -> int:
     return int(
-        session.exec(_where(select(func.count()).select_from(Complaint), filters, unit_ids)).one()
+        session.exec(
+            _where(session, select(func.count()).select_from(Complaint), filters, unit_ids)
+        ).one()
     )
 
 
@@ -138,7 +144,7 @@ def ordered_ids(
     """The ids of the matching items in queue order, `limit` of them from `offset`."""
     return list(
         session.exec(
-            _where(select(Complaint.id), filters, unit_ids)
+            _where(session, select(Complaint.id), filters, unit_ids)
             .order_by(
                 col(Complaint.priority),
                 col(Complaint.next_due_at).is_(None),

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime
@@ -81,6 +81,9 @@ def _utc(nullable: bool = False, index: bool = False) -> Column[datetime]:
 
 
 class Incident(SQLModel, table=True):
+    # the list's keyset order (escalation.listing): a page is read from the index, not sorted
+    __table_args__ = (Index("ix_incident_opened_at_id", "opened_at", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False))

@@ -15,6 +15,7 @@ import escalation.models  # noqa: F401
 import oncall.dutylog_models  # noqa: F401
 import oncall.models  # noqa: F401
 import oncall.roster_models  # noqa: F401
+from complaints.search import declared_by_models
 from core.db import make_engine
 
 target_metadata = SQLModel.metadata
@@ -26,6 +27,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=lambda name, type_, _parent: declared_by_models(name, type_),
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -41,6 +43,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=lambda name, type_, _parent: declared_by_models(name, type_),
         )
         with context.begin_transaction():
             context.run_migrations()
