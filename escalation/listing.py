@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, tuple_
 from sqlmodel import Session, col, select
 
 from core.errors import ValidationFailed
@@ -34,14 +35,19 @@ def position(incident: Incident) -> Position:
     return Position(incident.opened_at, incident.id)
 
 
+# Row values, not `a < x OR (a = x AND id < y)`: both databases seek the (opened_at, id)
+# index to the position with them, where the OR made SQLite walk the index from its newest
+# (or oldest) end to the position and PostgreSQL sort every incident on the far side.
+def _key() -> ColumnElement[Any]:
+    return tuple_(col(Incident.opened_at), col(Incident.id))
+
+
 def _older_than(p: Position) -> ColumnElement[bool]:
-    opened = col(Incident.opened_at)
-    return or_(opened < p.opened_at, and_(opened == p.opened_at, col(Incident.id) < p.id))
+    return _key() < (p.opened_at, p.id)
 
 
 def _newer_than(p: Position) -> ColumnElement[bool]:
-    opened = col(Incident.opened_at)
-    return or_(opened > p.opened_at, and_(opened == p.opened_at, col(Incident.id) > p.id))
+    return _key() > (p.opened_at, p.id)
 
 
 def page(
