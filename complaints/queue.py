@@ -83,6 +83,7 @@ def _where(session: Session, query: Any, f: QueueFilter, unit_ids: frozenset[int
         query = query.where(col(Complaint.received_at) < f.received_to)
     if f.text:
         needle = f.text.strip()
+        search.plan_per_needle(session)
         narrowed = search.narrow(session, needle)
         if narrowed is not None:
             query = query.where(narrowed)

@@ -4,7 +4,8 @@ The search itself is `queue`'s LIKE '%needle%' over the columns below; what this
 only narrows the rows that LIKE is evaluated on, so the results are the scan's:
 
 - PostgreSQL: pg_trgm GIN indexes on the columns; the planner answers LIKE from them itself
-  for 3+ characters (pg_trgm has no trigram for shorter needles: those stay a scan).
+  for 3+ characters (pg_trgm has no trigram for shorter needles: those stay a scan), as long
+  as it plans for the needle (`plan_per_needle`).
 - SQLite: `complaint_search`, an FTS5 table with the trigram tokenizer (case-insensitive,
   Unicode case folding) kept in step by triggers. A needle of 3+ characters is looked up there
   as a phrase, which finds every row whose column contains it in any letter case: a superset
@@ -67,6 +68,16 @@ def _has_fts(session: Session) -> bool:
             return False  # not remembered: the database may be migrated later
         _fts_engines[engine] = True
     return True
+
+
+def plan_per_needle(session: Session) -> None:
+    """PostgreSQL: plan the search for its needle each time, in this transaction. psycopg
+    prepares a statement run five times on a connection, and PostgreSQL then keeps one generic
+    plan once it looks cheaper than the needles' own: the trigram indexes' for every needle,
+    which for a 2-character one walks every index entry (~4 times the scan), or the scan for
+    every needle."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def narrow(session: Session, needle: str) -> Any | None:

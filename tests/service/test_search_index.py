@@ -206,3 +206,27 @@ def test_a_shorter_needle_stays_the_scan(analyzed: Session) -> None:
 
 def _is_pg(session: Session) -> bool:
     return session.connection().dialect.name == "postgresql"
+
+
+def test_postgresql_plans_each_needle_for_itself(analyzed: Session) -> None:
+    """psycopg prepares a statement run five times on a connection, and PostgreSQL may then
+    keep one generic plan for every needle: the trigram indexes' plan for a 2-character needle
+    too (a walk of every index entry, several times the scan), or the scan for a long one. The
+    search asks for a plan per needle (plan_cache_mode=force_custom_plan)."""
+    if not _is_pg(analyzed):
+        pytest.skip("PostgreSQL's plan cache")
+    connection = analyzed.connection()
+    # 3,000 rows: a scan costs as one of 100,000 would (what makes the generic plan win)
+    connection.exec_driver_sql("SET seq_page_cost = 40")
+    try:
+        for _ in range(8):
+            for needle in ("电梯故障", "电梯", "elevator", "e"):
+                _searched(analyzed, needle, frozenset())
+    finally:
+        connection.exec_driver_sql("RESET seq_page_cost")
+    plans = analyzed.connection().exec_driver_sql(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+    )
+    searches = [(generic, custom) for statement, generic, custom in plans if "LIKE" in statement]
+    assert searches  # prepared: the same statement ran for every needle
+    assert all(generic == 0 and custom > 0 for generic, custom in searches), searches
