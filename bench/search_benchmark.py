@@ -2,9 +2,10 @@
 search index of migration 0022 (SQLite: FTS5 trigram table; PostgreSQL: pg_trgm GIN indexes).
 
 Seeds the demo centre into a temporary SQLite file (or a throwaway PostgreSQL database beside
-`--database-url`), goes back to revision 0019_queue_index, bulk-loads `--rows` items with the
-complaints benchmark's loader and gives them varied free text (a shop, an address, a problem
-from a vocabulary, a phone number in a third of them), runs ANALYZE, then after one untimed
+`--database-url`), goes back to revision 0021_note_keys (the one before 0022_search),
+bulk-loads `--rows` items with the complaints benchmark's loader and gives them varied free
+text (a shop, an address, a problem from a vocabulary, a phone number in a third of them),
+runs ANALYZE, then after one untimed
 scan for each needle times what the queue page runs in-process (`queue.list_items`: the count
 and the first 50 ids, as a coordinator, open and closed items): the first run and the median
 of `--repeat`. Then it upgrades to head (timing the migration that builds the index) and
@@ -41,7 +42,7 @@ from core.db import make_engine, read_session, write_session  # noqa: E402
 from core.migrate import downgrade, upgrade  # noqa: E402
 from tests.e2e.conftest import seed_database  # noqa: E402
 
-PREVIOUS = "0019_queue_index"
+PREVIOUS = "0021_note_keys"
 EXTRA = (
     "电梯突然停运，有人被困",
     "要求退款，商家拒绝",
@@ -163,7 +164,7 @@ def main() -> None:
     rows = [
         ("database", "PostgreSQL" if args.database_url else "SQLite"),
         ("items", str(items)),
-        ("upgrade 0019 -> head", f"{migrate_s:.1f} s (builds the search index)"),
+        ("upgrade 0021 -> head", f"{migrate_s:.1f} s (builds the search index)"),
     ]
     for needle, what in NEEDLES:
         count, first_before, median_before = before[needle]

@@ -11,7 +11,7 @@
   must create them again (tests/service/test_search_migration.py checks they exist at head).
 
 Revision ID: 0022_search
-Revises: 0019_queue_index
+Revises: 0021_note_keys
 Create Date: 2026-12-06
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022_search"
-down_revision: str | None = "0019_queue_index"
+down_revision: str | None = "0021_note_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ from one client (password spraying over many usernames) are throttled on every i
 webhook_receipt: the signed Twilio callbacks acted on, so a replayed one changes nothing
 
 Revision ID: 0023_security
-Revises: 0021_note_keys
+Revises: 0022_search
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from core.db import UTCDateTime
 
 revision: str = "0023_security"
-down_revision: str | None = "0021_note_keys"
+down_revision: str | None = "0022_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -23,7 +23,7 @@ from tests.conftest import T0
 from tests.e2e.conftest import create_postgres_database, drop_postgres_database, is_postgres
 from tests.insight_rows import rule_set_id
 
-PREVIOUS = "0019_queue_index"
+PREVIOUS = "0021_note_keys"
 INCIDENT_INDEX = "ix_incident_opened_at_id"
 
 
