@@ -87,7 +87,19 @@ def _where(session: Session, query: Any, f: QueueFilter, unit_ids: frozenset[int
         narrowed = search.narrow(session, needle)
         if narrowed is not None:
             query = query.where(narrowed)
-        in_description = col(Complaint.description).contains(needle, autoescape=True)
+        # the letter case of the needle never matters: SQLite's LIKE ignores it (ASCII), and
+        # PostgreSQL's ILIKE, which its trigram indexes answer as they do LIKE
+        fold = session.get_bind().dialect.name == "postgresql"
+
+        def has(column: Any) -> Any:
+            field = col(column)
+            return (
+                field.icontains(needle, autoescape=True)
+                if fold
+                else field.contains(needle, autoescape=True)
+            )
+
+        in_description = has(Complaint.description)
         if f.numbers_hidden_in and _has_digit(needle):
             # a reader who sees an item's numbers masked cannot find it by any of their
             # digits either (a few known digits plus one guessed would reveal the rest);
@@ -97,11 +109,11 @@ def _where(session: Session, query: Any, f: QueueFilter, unit_ids: frozenset[int
             )
         query = query.where(
             or_(
-                col(Complaint.ref).contains(needle, autoescape=True),
-                col(Complaint.title).contains(needle, autoescape=True),
+                has(Complaint.ref),
+                has(Complaint.title),
                 in_description,
-                col(Complaint.respondent_name).contains(needle, autoescape=True),
-                col(Complaint.external_ref).contains(needle, autoescape=True),
+                has(Complaint.respondent_name),
+                has(Complaint.external_ref),
             )
         )
     return query

@@ -3,9 +3,10 @@
 The search itself is `queue`'s LIKE '%needle%' over the columns below; what this module adds
 only narrows the rows that LIKE is evaluated on, so the results are the scan's:
 
-- PostgreSQL: pg_trgm GIN indexes on the columns; the planner answers LIKE from them itself
-  for 3+ characters (pg_trgm has no trigram for shorter needles: those stay a scan), as long
-  as it plans for the needle (`plan_per_needle`).
+- PostgreSQL: pg_trgm GIN indexes on the columns; the planner answers ILIKE (the queue
+  ignores letter case) from them itself for 3+ characters (pg_trgm has no trigram for
+  shorter needles: those stay a scan), as long as it plans for the needle
+  (`plan_per_needle`).
 - SQLite: `complaint_search`, an FTS5 table with the trigram tokenizer (case-insensitive,
   Unicode case folding) kept in step by triggers. A needle of 3+ characters is looked up there
   as a phrase, which finds every row whose column contains it in any letter case: a superset

@@ -66,12 +66,15 @@ def _items() -> list[Item]:
 
 
 def _scan(session: Session, needle: str, hidden: frozenset[ItemType]) -> list[int]:
-    """The ids a plain LIKE over the five columns finds (its own escaping, with '!')."""
+    """The ids a plain LIKE over the five columns finds (its own escaping, with '!'); ILIKE on
+    PostgreSQL, where LIKE minds the letter case and SQLite's does not."""
     escaped = needle.replace("!", "!!").replace("%", "!%").replace("_", "!_")
     pattern = f"%{escaped}%"
+    fold = session.connection().dialect.name == "postgresql"
 
     def like(column: object) -> object:
-        return col(column).like(pattern, escape="!")  # type: ignore[arg-type]
+        field = col(column)  # type: ignore[call-overload]
+        return field.ilike(pattern, escape="!") if fold else field.like(pattern, escape="!")
 
     in_description = like(Complaint.description)
     if hidden and any(c.isdigit() for c in needle):
@@ -138,6 +141,10 @@ def test_the_indexed_search_finds_what_the_scan_finds(seeded: Session) -> None:
     assert _scan(seeded, "退款", frozenset()) == [FIRST_ID + 1, FIRST_ID + 3]
     assert _scan(seeded, "13900001111", frozenset({ItemType.report})) == []
     assert _scan(seeded, "13900001111", frozenset()) == [FIRST_ID + 10]
+    # on either database the letter case does not matter
+    for needle in ("elevator", "ELEVATOR", "eLeVaToR"):
+        assert _searched(seeded, needle, frozenset()) == (1, [FIRST_ID + 2])
+    assert _searched(seeded, "ts-9_9%", frozenset()) == (1, [FIRST_ID + 11])
 
 
 def test_the_index_follows_changed_and_deleted_text(seeded: Session) -> None:
