@@ -71,6 +71,30 @@ def _phone_inputs(form: Any, *, screen: int) -> None:
             _tappable(field, screen=screen)
 
 
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_coordinator_logs_an_urgent_incident_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    page = _phone(open_page, locale, "coordinator")
+    width = PHONE["viewport"]["width"]
+    page.goto("/incidents/new")
+    form = page.locator("#incident-form")
+    _phone_inputs(form, screen=width)
+    submit = form.locator("#incident-submit")
+    _tappable(submit, screen=width)
+    form.locator('select[name="category"]').select_option("food_safety")
+    form.locator('select[name="severity"]').select_option("II")
+    form.locator('input[name="place"]').tap()
+    page.keyboard.type("城南区实验小学食堂")
+    form.locator('textarea[name="description"]').fill("午餐后30余名学生腹痛呕吐")
+    _fits(page)
+    shot(page, f"phone-incident-new-{locale}")
+    with page.expect_navigation():
+        submit.tap()
+    expect(page.locator("#incident-status")).to_have_attribute("data-status", "open")
+    _fits(page)
+
+
 @pytest.mark.usefixtures("demo_items")
 def test_wide_tables_scroll_in_their_own_box_on_an_upright_tablet_in_english(
     open_page: Any, live_server: LiveServer
