@@ -72,6 +72,63 @@ def _phone_inputs(form: Any, *, screen: int) -> None:
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_paged_officer_follows_the_outbox_link_and_acknowledges_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    incident = _log_incident(live_server)
+    page = _phone(open_page, locale, "duty_officer")
+    width = PHONE["viewport"]["width"]
+    for control in ("#sign-out", 'a[data-lang="en"]', 'a[data-lang="zh_CN"]'):
+        _tappable(page.locator(control), screen=width)
+    page.goto("/outbox")
+    to_incident = page.locator(f'a[href="/incidents/{incident}"]')
+    row = page.locator("#outbox tr[data-notification]", has=to_incident)
+    row = row.filter(has=page.locator("form.reply")).first
+    expect(row).to_be_visible()  # the dispatcher has paged the on-duty officer
+    _fits(page)
+    link = row.locator(f'a[href="/incidents/{incident}"]')
+    _tappable(row.locator('button[type="submit"]'), screen=width)
+    _phone_inputs(row.locator("form.reply"), screen=width)
+    box = link.bounding_box()
+    assert box and box["x"] + box["width"] <= width, f"the incident link is off screen: {box}"
+    shot(page, f"phone-outbox-{locale}")
+
+    link.tap()
+    expect(page).to_have_url(f"{live_server.url}/incidents/{incident}")
+    _fits(page)
+    ack = page.locator("#ack-button")
+    for button in page.locator(".live-head button").all():
+        _tappable(button, screen=width)
+    ack.tap()
+    expect(page.locator("#incident-status")).to_have_attribute("data-status", "acknowledged")
+    acknowledged = page.locator('#timeline li[data-kind="acknowledged"]')
+    expect(acknowledged).to_be_visible()
+    box = acknowledged.bounding_box()
+    assert box and box["x"] + box["width"] <= width, f"the timeline runs off screen: {box}"
+    _phone_inputs(page.locator("#report-form"), screen=width)
+    _fits(page)
+    shot(page, f"phone-incident-{locale}")
+
+
+def test_my_duty_shows_acknowledge_on_the_first_phone_screen(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    incident = _log_incident(live_server)
+    page = _phone(open_page, "zh-CN", "duty_officer")
+    page.goto("/duty")
+    ack = page.locator(f'#my-incidents tr[data-incident="{incident}"] button[data-action$="/ack"]')
+    expect(ack).to_be_visible()
+    _fits(page)
+    box = _tappable(ack, screen=PHONE["viewport"]["width"])
+    assert box["y"] + box["height"] <= PHONE["viewport"]["height"], f"below the first screen: {box}"
+    shot(page, "phone-my-duty")
+    ack.tap()
+    expect(page.locator(f'#my-incidents tr[data-incident="{incident}"] .status')).to_have_class(
+        "status status-acknowledged"
+    )
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_a_coordinator_logs_an_urgent_incident_on_a_phone(
     open_page: Any, live_server: LiveServer, locale: str
 ) -> None:
@@ -93,6 +150,30 @@ def test_a_coordinator_logs_an_urgent_incident_on_a_phone(
         submit.tap()
     expect(page.locator("#incident-status")).to_have_attribute("data-status", "open")
     _fits(page)
+
+
+@pytest.mark.usefixtures("demo_items")
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_handler_works_the_inbox_and_an_item_with_its_countdowns_on_a_phone(
+    open_page: Any, locale: str
+) -> None:
+    page = _phone(open_page, locale, "handler")
+    width = PHONE["viewport"]["width"]
+    page.goto("/complaints/inbox")
+    _fits(page)
+    row = page.locator("#inbox-table tr[data-complaint]").first
+    _tappable(row.locator("button.primary").first, screen=width)
+    due = row.locator(".due")
+    box = due.bounding_box()
+    assert box and box["x"] + box["width"] <= width, f"the countdown is off screen: {box}"
+    shot(page, f"phone-inbox-{locale}")
+    row.locator("a").first.tap()
+    expect(page.locator("#complaint-status")).to_be_visible()
+    _fits(page)
+    box = page.locator("#complaint-facts .due").bounding_box()
+    assert box and box["x"] + box["width"] <= width, f"the countdown is off screen: {box}"
+    _tappable(page.locator("#agent-update summary"), screen=width)
+    shot(page, f"phone-complaint-{locale}")
 
 
 @pytest.mark.usefixtures("demo_items")
