@@ -121,6 +121,7 @@ def test_my_duty_shows_acknowledge_on_the_first_phone_screen(
     _fits(page)
     box = _tappable(ack, screen=PHONE["viewport"]["width"])
     assert box["y"] + box["height"] <= PHONE["viewport"]["height"], f"below the first screen: {box}"
+    _tappable(page.locator('#on-duty-now a[href^="tel:"]').first, screen=PHONE["viewport"]["width"])
     shot(page, "phone-my-duty")
     ack.tap()
     expect(page.locator(f'#my-incidents tr[data-incident="{incident}"] .status')).to_have_class(
@@ -174,6 +175,28 @@ def test_a_handler_works_the_inbox_and_an_item_with_its_countdowns_on_a_phone(
     assert box and box["x"] + box["width"] <= width, f"the countdown is off screen: {box}"
     _tappable(page.locator("#agent-update summary"), screen=width)
     shot(page, f"phone-complaint-{locale}")
+
+
+@pytest.mark.usefixtures("demo_items")
+def test_a_coordinator_reads_the_queue_and_the_incident_list_on_a_phone_in_english(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    incident = _log_incident(live_server)
+    page = _phone(open_page, "en", "coordinator")
+    width = PHONE["viewport"]["width"]
+    page.goto("/complaints")
+    _fits(page)
+    row = page.locator("#complaint-table tr[data-complaint]").first
+    _tappable(row.locator("a").first, screen=width)
+    box = row.locator(".due").bounding_box()
+    assert box and box["x"] + box["width"] <= width, f"the countdown is off screen: {box}"
+    shot(page, "phone-queue-en")
+    page.goto("/incidents")
+    _fits(page)
+    link = page.locator(f'#incident-table tr[data-incident="{incident}"] a').first
+    _tappable(link, screen=width)
+    link.tap()
+    expect(page.locator("#incident-status")).to_be_visible()
 
 
 @pytest.mark.usefixtures("demo_items")
