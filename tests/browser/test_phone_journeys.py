@@ -8,7 +8,9 @@ target, WCAG 2.5.5), and inputs use at least 16 px text (smaller makes phones zo
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -127,6 +129,30 @@ def test_my_duty_shows_acknowledge_on_the_first_phone_screen(
     expect(page.locator(f'#my-incidents tr[data-incident="{incident}"] .status')).to_have_class(
         "status status-acknowledged"
     )
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_an_officer_gets_their_own_calendar_link_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    page = _phone(open_page, locale, "duty_officer")
+    width = PHONE["viewport"]["width"]
+    page.goto("/duty")
+    form = page.locator("#ical-form")
+    button = form.locator('button[type="submit"]')
+    _tappable(button, screen=width)
+    button.tap()
+    status = form.locator(".form-status")
+    expect(status).to_have_text(re.compile(r"^http://\S+/ical/[A-Za-z0-9_-]+\.ics$"))
+    _fits(page)  # the long URL wraps
+    box = status.bounding_box()
+    assert box and box["x"] + box["width"] <= width, f"the link runs off screen: {box}"
+    # the URL names PUBLIC_URL; the feed itself is served by this server
+    feed = page.request.get(urlsplit(status.inner_text()).path)
+    assert feed.status == 200
+    assert "BEGIN:VCALENDAR" in feed.text()
+    assert "BEGIN:VEVENT" in feed.text()  # the demo roster gives the officer shifts
+    shot(page, f"phone-ical-{locale}")
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
