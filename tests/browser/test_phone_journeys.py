@@ -216,6 +216,15 @@ def test_a_coordinator_reads_the_queue_and_the_incident_list_on_a_phone_in_engli
     _tappable(row.locator("a").first, screen=width)
     box = row.locator(".due").bounding_box()
     assert box and box["x"] + box["width"] <= width, f"the countdown is off screen: {box}"
+    # what a mouse reads on hover (a title) reads as text on a touch screen
+    for hint, text in (
+        ("[data-unconfirmed]", "suggested, not yet confirmed"),
+        ("[data-cluster]", "Related items (case clue)"),
+    ):
+        note = page.locator(f"#complaint-table {hint}").first
+        expect(note).to_contain_text(text)
+        box = note.locator(".touch-note").bounding_box()
+        assert box and box["width"] > 0 and box["x"] + box["width"] <= width, f"{hint}: {box}"
     shot(page, "phone-queue-en")
     page.goto("/incidents")
     _fits(page)
