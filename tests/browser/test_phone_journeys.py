@@ -112,6 +112,18 @@ def test_a_paged_officer_follows_the_outbox_link_and_acknowledges_on_a_phone(
     shot(page, f"phone-incident-{locale}")
 
 
+def _ax_roles(page: Any, *selectors: str) -> list[str]:
+    """The role Chromium's accessibility tree gives each element (the first match)."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    roles = []
+    for selector in selectors:
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        tree = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})
+        roles.append(str(tree["nodes"][0]["role"]["value"]))
+    return roles
+
+
 def test_my_duty_shows_acknowledge_on_the_first_phone_screen(
     open_page: Any, live_server: LiveServer
 ) -> None:
@@ -124,11 +136,22 @@ def test_my_duty_shows_acknowledge_on_the_first_phone_screen(
     box = _tappable(ack, screen=PHONE["viewport"]["width"])
     assert box["y"] + box["height"] <= PHONE["viewport"]["height"], f"below the first screen: {box}"
     _tappable(page.locator('#on-duty-now a[href^="tel:"]').first, screen=PHONE["viewport"]["width"])
+    # shown as cards, the incidents are still a table of rows and cells to a screen reader:
+    # Chromium keeps the semantics of a table shown as blocks, and explicit roles keep them in
+    # browsers that drop them (Safari), also in each list the page polls in
+    assert _ax_roles(page, "#my-incidents", f'#my-incidents tr[data-incident="{incident}"]') == [
+        "table",
+        "row",
+    ]
     shot(page, "phone-my-duty")
     ack.tap()
     expect(page.locator(f'#my-incidents tr[data-incident="{incident}"] .status')).to_have_class(
         "status status-acknowledged"
     )
+    row = page.locator(f'#my-incidents tr[data-incident="{incident}"]')
+    expect(row).to_have_attribute("role", "row")
+    expect(row.locator("td").first).to_have_attribute("role", "cell")
+    expect(page.locator("#my-incidents")).to_have_attribute("role", "table")
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])

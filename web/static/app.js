@@ -421,6 +421,19 @@
     box.textContent = box.textContent === text ? text + "\u00a0" : text;  // read again if repeated
   }
 
+  // Below 761 px a `table.cards` shows a card per row (display: block), and browsers then
+  // drop its table semantics: explicit roles keep it a table for screen readers.
+  var TABLE_ROLES = [["", "table"], ["thead, tbody", "rowgroup"], ["tr", "row"],
+    ["th", "columnheader"], ["td", "cell"]];
+  function keepTableRoles(root) {
+    root.querySelectorAll("table.cards").forEach(function (table) {
+      TABLE_ROLES.forEach(function (pair) {
+        var els = pair[0] ? table.querySelectorAll(pair[0]) : [table];
+        Array.prototype.forEach.call(els, function (el) { el.setAttribute("role", pair[1]); });
+      });
+    });
+  }
+
   function refresh(region, force, focusHint) {
     if (!force && (document.hidden || busy(region) || region._loading)) { return; }
     region._loading = true;
@@ -439,6 +452,7 @@
       var key = focusKey(region, active) || (dropped ? focusHint : null);
       var before = announced(region);
       region.innerHTML = html;
+      keepTableRoles(region);
       if (key) { restoreFocus(region, key); }
       announceNew(region, before);
       if (region.querySelector("[data-reload-page]")) { window.location.reload(); }
@@ -592,6 +606,7 @@
   document.addEventListener("input", previewTitle);
   document.addEventListener("change", previewTitle);
   function start() {
+    keepTableRoles(document);
     startPolling();
     document.querySelectorAll("[data-classify]").forEach(startClassify);
     document.querySelectorAll("[data-show-if]").forEach(startShowIf);
