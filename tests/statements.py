@@ -1,4 +1,5 @@
-"""What a block of code asks the database: the tables each SELECT statement reads."""
+"""What a block of code asks the database: the statements it runs, and the tables each SELECT
+statement reads."""
 
 from __future__ import annotations
 
@@ -29,3 +30,19 @@ def tables_read(session: Session) -> Iterator[Counter[str]]:
         yield seen
     finally:
         event.remove(connection, "before_cursor_execute", count)
+
+
+@contextmanager
+def statements_run(session: Session) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement the block runs on `session`, with its parameters, in order."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        statements.append((statement, params))
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", keep)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", keep)

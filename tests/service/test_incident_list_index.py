@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from escalation import listing
 from escalation.models import Incident
 from escalation.state import IncidentStatus
 from tests.conftest import T0
+from tests.statements import statements_run
 
 INDEX = "ix_incident_opened_at_id"
 
@@ -49,17 +50,9 @@ def _incidents(session: Session, count: int) -> None:
 
 def _plans(session: Session, **arguments: object) -> list[str]:
     """The plans of the ordered statements one `listing.page` call runs."""
-    statements: list[tuple[str, object]] = []
-    connection = session.connection()
-
-    def keep(_conn: object, _cursor: object, statement: str, params: object, *_: object) -> None:
-        statements.append((statement, params))
-
-    event.listen(connection, "before_cursor_execute", keep)
-    try:
+    with statements_run(session) as statements:
         listing.page(session, **arguments)  # type: ignore[arg-type]
-    finally:
-        event.remove(connection, "before_cursor_execute", keep)
+    connection = session.connection()
     explain = "EXPLAIN" if connection.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
     ordered = [(s, p) for s, p in statements if "ORDER BY" in s]
     assert ordered

@@ -5,37 +5,18 @@ the status index: ~843 ms cold on 100,000 items on PostgreSQL)."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, inspect
 from sqlmodel import Session
 
 from complaints import queue
 from core.db import make_engine
 from core.migrate import downgrade, upgrade
-from tests.e2e.conftest import create_postgres_database, drop_postgres_database, is_postgres
+from tests.statements import statements_run
 from web.complaints import INBOX_STATUSES
 
 PREVIOUS = "0016_tz50"
 INDEX = "ix_complaint_unit_queue"
-
-
-@pytest.fixture
-def fresh_url(tmp_path: Path) -> Iterator[str]:
-    base = os.environ.get("DUTYDESK_DATABASE_URL")
-    if not (base and is_postgres(base)):
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    name = f"dutydesk_mig_{uuid.uuid4().hex[:10]}"
-    url = create_postgres_database(base, name)
-    try:
-        yield url
-    finally:
-        drop_postgres_database(base, name)
 
 
 def _indexes(url: str) -> dict[str, list[str | None]]:
@@ -62,21 +43,13 @@ def test_an_older_database_gets_the_unit_queue_index_and_can_go_back(fresh_url: 
 def test_a_units_inbox_is_planned_on_its_index(engine: Engine, session: Session) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL plans by its statistics: see the EXPLAIN of a seeded database")
-    statements: list[tuple[str, object]] = []
-    connection = session.connection()
-
-    def keep(_conn: object, _cursor: object, statement: str, params: object, *_: object) -> None:
-        statements.append((statement, params))
-
-    event.listen(connection, "before_cursor_execute", keep)
-    try:
+    with statements_run(session) as statements:
         queue.list_items(
             session,
             filters=queue.QueueFilter(statuses=INBOX_STATUSES, state="open"),
             unit_ids=frozenset({1}),
         )
-    finally:
-        event.remove(connection, "before_cursor_execute", keep)
+    connection = session.connection()
     assert len(statements) == 2  # the count and the page's ids (no rows: no third)
     for statement, params in statements:
         plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()  # type: ignore[arg-type]

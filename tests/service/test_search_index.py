@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Connection, and_, delete, event, or_, select, update
+from sqlalchemy import Connection, and_, delete, or_, select, update
 from sqlmodel import Session, col
 
 from complaints import queue, search
@@ -21,6 +21,7 @@ from complaints.vocab import ItemType
 from tests.complaint_rows import Item, insert_items
 from tests.conftest import T0
 from tests.insight_rows import rule_set_id
+from tests.statements import statements_run
 
 FIRST_ID = 950_001
 
@@ -161,17 +162,9 @@ def test_the_index_follows_changed_and_deleted_text(seeded: Session) -> None:
 
 def _plans(session: Session, needle: str, *, steer: bool) -> list[str]:
     """The query plans of the count and the page's ids for a search of `needle`."""
-    statements: list[tuple[str, object]] = []
-    connection = session.connection()
-
-    def keep(_conn: object, _cursor: object, statement: str, params: object, *_: object) -> None:
-        statements.append((statement, params))
-
-    event.listen(connection, "before_cursor_execute", keep)
-    try:
+    with statements_run(session) as statements:
         _searched(session, needle, frozenset())
-    finally:
-        event.remove(connection, "before_cursor_execute", keep)
+    connection = session.connection()
     explain = "EXPLAIN" if connection.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
     searches = [(s, p) for s, p in statements if "LIKE" in s]
     assert len(searches) == 2  # the count and the page's ids

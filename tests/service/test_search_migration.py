@@ -6,11 +6,8 @@ fails at head."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -20,25 +17,11 @@ from core.db import make_engine, write_session
 from core.migrate import downgrade, upgrade
 from tests.complaint_rows import Item, insert_items
 from tests.conftest import T0
-from tests.e2e.conftest import create_postgres_database, drop_postgres_database, is_postgres
+from tests.e2e.conftest import is_postgres
 from tests.insight_rows import rule_set_id
 
 PREVIOUS = "0021_note_keys"
 INCIDENT_INDEX = "ix_incident_opened_at_id"
-
-
-@pytest.fixture
-def fresh_url(tmp_path: Path) -> Iterator[str]:
-    base = os.environ.get("DUTYDESK_DATABASE_URL")
-    if not (base and is_postgres(base)):
-        yield f"sqlite:///{tmp_path / 'migrate.db'}"
-        return
-    name = f"dutydesk_mig_{uuid.uuid4().hex[:10]}"
-    url = create_postgres_database(base, name)
-    try:
-        yield url
-    finally:
-        drop_postgres_database(base, name)
 
 
 def _search_objects(url: str) -> set[str]:
