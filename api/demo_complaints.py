@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from api.demo_complaint_samples import EMERGENCY, SAMPLES, STEP_INPUT, TWELVE345, intake_data
-from complaints import actions, classify, config, service, supervision
+from complaints import actions, classify, config, service, supervision, terms
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
 from complaints.config_schemas import RoutingRuleCreate, UnitProfileUpdate
@@ -89,7 +89,7 @@ def _seed_config(session: Session, units: dict[str, int], now: datetime) -> None
     rules.append(RoutingRuleCreate(unit_id=units["intake"], priority=1000, note="无法识别属地"))
     for rule in rules:
         config.create_routing_rule(session, data=rule, actor=ACTOR, now=now)
-    config.seed_terms(session, classify.default_terms())
+    terms.seed_terms(session, classify.default_terms())
     session.commit()
     supervisor = _person_id(session, "马超")
     for code, contact in CONTACTS.items():

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from sqlmodel import Session, col, select
 
-from complaints import classify, config, routing
+from complaints import classify, config, routing, terms
 from complaints.clocks import RuleLimits
 from complaints.models import ComplaintRuleSet
 from core.calendar_store import load_calendar
@@ -62,7 +62,7 @@ class Lookups:
 
     @cached_property
     def terms(self) -> list[classify.Term]:
-        return config.active_terms(self._session)
+        return terms.active_terms(self._session)
 
     @cached_property
     def districts(self) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep
-from complaints import clocks, config
+from complaints import clocks, config, terms
 from complaints.config_schemas import (
     RoutingRuleCreate,
     RoutingRulePublic,
@@ -101,14 +101,14 @@ def delete_routing_rule(
 
 @router.get("/terms", summary="The classifier's term dictionary")
 def list_terms(session: SessionDep, _: ComplaintReader) -> list[TermPublic]:
-    return [TermPublic.model_validate(t) for t in config.list_terms(session)]
+    return [TermPublic.model_validate(t) for t in terms.list_terms(session)]
 
 
 @router.post("/terms", status_code=status.HTTP_201_CREATED, summary="Add a term")
 def create_term(
     session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, body: TermCreate
 ) -> TermPublic:
-    term = config.create_term(session, data=body, actor=who.name, now=clock.now())
+    term = terms.create_term(session, data=body, actor=who.name, now=clock.now())
     return TermPublic.model_validate(term)
 
 
@@ -116,7 +116,7 @@ def create_term(
 def update_term(
     session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, term_id: Id, body: TermCreate
 ) -> TermPublic:
-    term = config.update_term(session, term_id=term_id, data=body, actor=who.name, now=clock.now())
+    term = terms.update_term(session, term_id=term_id, data=body, actor=who.name, now=clock.now())
     return TermPublic.model_validate(term)
 
 
@@ -124,7 +124,7 @@ def update_term(
 def delete_term(
     session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, term_id: Id
 ) -> Response:
-    config.delete_term(session, term_id=term_id, actor=who.name, now=clock.now())
+    terms.delete_term(session, term_id=term_id, actor=who.name, now=clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

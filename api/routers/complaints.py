@@ -22,7 +22,7 @@ from api.deps import (
     SessionDep,
     SettingsDep,
 )
-from complaints import classify, config, queue, service, triage, validation, views
+from complaints import classify, queue, service, terms, triage, validation, views
 from complaints.action_schemas import (
     ClassificationBody,
     ClassificationPublic,
@@ -246,7 +246,7 @@ def confirm_classification(
 def classify_text(
     session: SessionDep, _: ComplaintReader, body: ClassifyRequest
 ) -> ClassificationPublic:
-    result = classify.classify(body.text, config.active_terms(session))
+    result = classify.classify(body.text, terms.active_terms(session))
     return ClassificationPublic(
         domain=result.domain,
         domains=[

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from complaints import config
+from complaints import terms
 from complaints.config_schemas import TermCreate
 from complaints.models import ClassificationTerm, TermKind
 from core import users
@@ -74,7 +74,7 @@ def test_one_term_added_twice_at_once_is_stored_once(engine: Engine) -> None:
     data = TermCreate(term="电梯困人", kind=TermKind.emergency)
 
     def add(session: Session) -> object:
-        return config.create_term(session, data=data, actor="admin", now=T0)
+        return terms.create_term(session, data=data, actor="admin", now=T0)
 
     second = at_once(engine, add, add)
     with pytest.raises(Conflict):
