@@ -266,7 +266,7 @@ def test_swap_request_and_approval(client: TestClient, auth_headers: Headers, in
             "b_day": b["day"],
             "reason": "调换",
         },
-        headers=auth_headers(Role.duty_officer),
+        headers=planner,  # a duty officer may only put up a swap of their own shifts
     )
     assert requested.status_code == 201, requested.text
     swap_id = requested.json()["id"]

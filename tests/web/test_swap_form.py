@@ -1,0 +1,74 @@
+"""The swap request form offers what the role may request: planners any two people; anyone
+else only a swap of their own shifts (the person linked to them), or nothing when no person
+is linked (the API refuses the rest with 403)."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from api import demo
+from core.users import Role, User
+from oncall.models import Person, Unit
+from oncall.roster_models import Roster, RosterStatus
+from tests.conftest import T0
+from tests.web.test_pages import _sign_in
+
+PERSON_A = re.compile(r'<select name="a_person_id"[^>]*>(.*?)</select>', re.S)
+
+
+def _person_a_choices(page: str) -> list[str]:
+    found = PERSON_A.search(page)
+    assert found is not None, "no swap form"
+    return [v for v in re.findall(r'<option value="(\d*)"', found.group(1)) if v]
+
+
+def _demo_sign_in(client: TestClient, username: str) -> None:
+    client.cookies.clear()
+    response = client.post(
+        "/login",
+        data={"username": username, "password": demo.DEMO_PASSWORD},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+def test_the_swap_form_offers_what_the_role_may_request(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    assert unit.id is not None
+    session.add(  # the form is offered while a roster is published
+        Roster(
+            unit_id=unit.id,
+            period_start=T0.date(),
+            period_end=T0.date(),
+            version=1,
+            status=RosterStatus.published,
+            time_limit_s=4,
+            created_by="test",
+            created_at=T0,
+            published_at=T0,
+        )
+    )
+    session.commit()
+    people = session.exec(select(Person).where(Person.is_active == True)).all()  # noqa: E712
+
+    _demo_sign_in(client, "planner")
+    assert len(_person_a_choices(client.get("/swaps").text)) == len(people)
+
+    _demo_sign_in(client, "duty_officer")
+    mine = client.get("/swaps").text
+    own = session.exec(
+        select(Person.id)
+        .join(User, col(User.id) == Person.user_id)
+        .where(User.username == "duty_officer")
+    ).one()
+    assert _person_a_choices(mine) == [str(own)]
+
+    _sign_in(client, session, Role.duty_officer)  # linked to no person
+    unlinked = client.get("/swaps").text
+    assert 'id="swap-form"' not in unlinked and 'id="swap-unlinked"' in unlinked
