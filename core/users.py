@@ -37,12 +37,7 @@ from core.errors import (
     ValidationFailed,
     taken,
 )
-from core.login_throttle import LOCK_WINDOW, client_locked_for
-from core.login_throttle import LOGIN_FAILURES_ALLOWED as LOGIN_FAILURES_ALLOWED
-from core.login_throttle import lock_sign_in as lock_sign_in
-from core.login_throttle import login_locked_for as login_locked_for
-
-LOGIN_LOCK_WINDOW = LOCK_WINDOW
+from core.login_throttle import client_locked_for, lock_sign_in, login_locked_for
 
 
 class Role(StrEnum):

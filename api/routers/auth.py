@@ -28,8 +28,8 @@ class TokenResponse(BaseModel):
     "/token",
     summary="Log in with username and password (OAuth2 password form)",
     description=(
-        f"Failed attempts are audited. After {user_service.LOGIN_FAILURES_ALLOWED} failures "
-        f"for a username within {user_service.LOGIN_LOCK_WINDOW.seconds // 60} minutes (since "
+        f"Failed attempts are audited. After {login_throttle.LOGIN_FAILURES_ALLOWED} failures "
+        f"for a username within {login_throttle.LOCK_WINDOW.seconds // 60} minutes (since "
         "its last sign-in) further attempts get 429 with Retry-After until the oldest of them "
         "has left that window; likewise after "
         f"{login_throttle.CLIENT_FAILURES_ALLOWED} failures from one client address, whatever "

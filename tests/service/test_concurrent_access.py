@@ -47,12 +47,12 @@ def _guess(session: Session, username: str) -> users.User:
 
 def test_guesses_made_at_once_are_counted_one_after_the_other(engine: Engine) -> None:
     _user(engine, "target", Role.viewer)
-    for _ in range(users.LOGIN_FAILURES_ALLOWED - 1):
+    for _ in range(login_throttle.LOGIN_FAILURES_ALLOWED - 1):
         with write_session(engine) as session, pytest.raises(Unauthenticated):
             _guess(session, "target")
 
     with write_session(engine) as first:
-        users.lock_sign_in(first, username="target")  # the last allowed guess is under way
+        login_throttle.lock_sign_in(first, username="target")  # the last allowed guess is under way
         first.connection()
         second = Writer(engine, lambda s: _guess(s, "target")).start()
         with pytest.raises(Unauthenticated):
@@ -66,7 +66,7 @@ def test_guesses_made_at_once_are_counted_one_after_the_other(engine: Engine) ->
                 AuditEntry.action == "auth.login_failed", AuditEntry.entity_id == "target"
             )
         ).all()
-        assert len(failures) == users.LOGIN_FAILURES_ALLOWED
+        assert len(failures) == login_throttle.LOGIN_FAILURES_ALLOWED
 
 
 def _spray(session: Session, username: str) -> users.User:
@@ -83,7 +83,7 @@ def test_guesses_from_one_client_at_once_are_counted_one_after_the_other(engine:
             _spray(session, f"sprayed-{n}")
 
     with write_session(engine) as first:
-        users.lock_sign_in(first, username="sprayed-last", client="203.0.113.7")
+        login_throttle.lock_sign_in(first, username="sprayed-last", client="203.0.113.7")
         first.connection()
         second = Writer(engine, lambda s: _spray(s, "sprayed-other")).start()
         with pytest.raises(Unauthenticated):

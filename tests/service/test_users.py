@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
+from core import login_throttle
 from core import users as user_service
 from core.audit import list_entries
 from core.clock import FakeClock
@@ -46,7 +47,7 @@ def test_repeated_failures_lock_the_username_for_the_window(
 ) -> None:
     make_user(session, username="dave")
     make_user(session, username="erin")
-    for _ in range(user_service.LOGIN_FAILURES_ALLOWED):
+    for _ in range(login_throttle.LOGIN_FAILURES_ALLOWED):
         with pytest.raises(Unauthenticated):
             user_service.authenticate(session, username="dave", password="wrong", now=clock.now())
         clock.advance(timedelta(minutes=1))
@@ -56,7 +57,7 @@ def test_repeated_failures_lock_the_username_for_the_window(
     # the lock is the username's: others sign in; refused attempts are not counted
     user_service.authenticate(session, username="erin", password=TEST_PASSWORD, now=clock.now())
     failures = list_entries(session, entity_type="login", entity_id="dave")
-    assert len(failures) == user_service.LOGIN_FAILURES_ALLOWED
+    assert len(failures) == login_throttle.LOGIN_FAILURES_ALLOWED
     assert {(e.action, e.actor, e.before, e.after) for e in failures} == {
         ("auth.login_failed", "dave", None, None)
     }
@@ -69,17 +70,17 @@ def test_repeated_failures_lock_the_username_for_the_window(
 
 def test_a_successful_sign_in_resets_the_count(session: Session, clock: FakeClock) -> None:
     user = make_user(session, username="fay")
-    for _ in range(user_service.LOGIN_FAILURES_ALLOWED - 1):
+    for _ in range(login_throttle.LOGIN_FAILURES_ALLOWED - 1):
         with pytest.raises(Unauthenticated):
             user_service.authenticate(session, username="fay", password="wrong", now=clock.now())
     clock.advance(timedelta(seconds=1))
     user_service.authenticate(session, username="fay", password=TEST_PASSWORD, now=clock.now())
     user_service.issue_token(session, user=user, now=clock.now(), ttl=timedelta(hours=1))
     clock.advance(timedelta(seconds=1))
-    for _ in range(user_service.LOGIN_FAILURES_ALLOWED - 1):
+    for _ in range(login_throttle.LOGIN_FAILURES_ALLOWED - 1):
         with pytest.raises(Unauthenticated):
             user_service.authenticate(session, username="fay", password="wrong", now=clock.now())
-    assert user_service.login_locked_for(session, username="fay", now=clock.now()) is None
+    assert login_throttle.login_locked_for(session, username="fay", now=clock.now()) is None
 
 
 def test_token_expires(session: Session, clock: FakeClock) -> None:
