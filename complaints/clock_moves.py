@@ -10,7 +10,7 @@ whose new deadline is already past is supervised on the next tick like any overd
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -18,10 +18,9 @@ from sqlmodel import Session
 from complaints import actions, clocks, notes, reclassify, timers
 from complaints.models import Complaint
 from complaints.reclassify import Move
+from complaints.service import SHANGHAI
 from complaints.vocab import ClockKind
 from core.calendar_store import load_calendar
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def move_clocks(
@@ -76,14 +75,6 @@ def move_clocks(
     return found
 
 
-def _when(unit: str, due_at: datetime, tz: ZoneInfo) -> str:
-    """A deadline as the history shows it: an hour clock's instant, a day clock's last day
-    (its `due_at` is the local midnight after that day)."""
-    if unit == "hours":
-        return due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    return (due_at.astimezone(tz) - timedelta(microseconds=1)).date().isoformat()
-
-
 def describe(found: list[Move], *, tz: ZoneInfo) -> list[notes.Part]:
     """The history's note part for each moved clock (local times)."""
     return [
@@ -94,8 +85,8 @@ def describe(found: list[Move], *, tz: ZoneInfo) -> list[notes.Part]:
             old_unit=m.before_unit,
             new_limit=m.limit,
             new_unit=m.unit,
-            old_due=_when(m.before_unit, m.before_due_at, tz),
-            new_due=_when(m.unit, m.deadline.due_at, tz),
+            old_due=clocks.deadline_text(m.before_unit, m.before_due_at, m.before_due_on, tz),
+            new_due=clocks.deadline_text(m.unit, m.deadline.due_at, m.deadline.due_on, tz),
         )
         for m in found
     ]

@@ -220,6 +220,14 @@ def hour_deadline(start_at: datetime, hours: int, tz: ZoneInfo, soon_percent: in
     return Deadline(hours, "hours", local_day(due_at, tz), due_at, remind_at)
 
 
+def deadline_text(unit: str, due_at: datetime, due_on: date, tz: ZoneInfo) -> str:
+    """A deadline as notices and notes name it: an hour clock's local day and time, a day
+    clock's last day."""
+    if unit == "hours":
+        return f"{due_at.astimezone(tz):%Y-%m-%d %H:%M}"
+    return due_on.isoformat()
+
+
 def remaining_minutes(due_at: datetime, now: datetime) -> int:
     """Whole minutes left until `due_at` (negative once overdue: minutes since)."""
     return int((due_at - now).total_seconds() // 60)

@@ -92,6 +92,8 @@ class ClockRow(Protocol):
     def paused_units(self) -> int: ...
     @property
     def due_at(self) -> datetime: ...
+    @property
+    def due_on(self) -> date: ...
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class Move:
     before_limit: int
     before_unit: str
     before_due_at: datetime
+    before_due_on: date
     limit: int
     unit: Unit
     started_at: datetime | None
@@ -178,6 +181,16 @@ def moves(
             tz=tz,
         )
         result.append(
-            Move(row.kind, row.limit, row.unit, row.due_at, limit, unit, started_at, deadline)
+            Move(
+                row.kind,
+                row.limit,
+                row.unit,
+                row.due_at,
+                row.due_on,
+                limit,
+                unit,
+                started_at,
+                deadline,
+            )
         )
     return result

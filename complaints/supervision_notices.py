@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from complaints import history, notes
+from complaints import clocks, history, notes
 from complaints.models import Complaint, ComplaintClock, Supervision, UnitProfile
 from complaints.vocab import ClockKind, SupervisionKind
 from escalation import notices
@@ -64,13 +64,6 @@ def recipients(
     return person, group if (group or person) else LEADERSHIP_GROUP
 
 
-def due_local(clock: ComplaintClock, tz: ZoneInfo) -> str:
-    """The deadline as a notice names it: the last day, or for an hour clock day and time."""
-    if clock.unit == "hours":
-        return f"{clock.due_at.astimezone(tz):%Y-%m-%d %H:%M}"
-    return clock.due_on.isoformat()
-
-
 def _body(
     kind: SupervisionKind, item: Complaint, clock: ComplaintClock, unit: str, tz: ZoneInfo
 ) -> notes.Part:
@@ -81,9 +74,10 @@ def _body(
             since = reminded.astimezone(tz).date().isoformat()
             return notes.part("supervision.criticism_since", **head, since=since, unit=unit)
         return notes.part("supervision.criticism", **head, unit=unit)
+    due = clocks.deadline_text(clock.unit, clock.due_at, clock.due_on, tz)
     if kind is SupervisionKind.reminder:
-        return notes.part("supervision.reminder", **head, due=due_local(clock, tz))
-    return notes.part("supervision.overdue", **head, due=due_local(clock, tz), unit=unit)
+        return notes.part("supervision.reminder", **head, due=due)
+    return notes.part("supervision.overdue", **head, due=due, unit=unit)
 
 
 def notify(

@@ -38,7 +38,7 @@ def confirm(
     actor: str,
     now: datetime,
     utility: bool | None = None,
-    tz: ZoneInfo = clock_moves.SHANGHAI,
+    tz: ZoneInfo = service.SHANGHAI,
 ) -> Complaint:
     item = service.get(session, complaint_id=complaint_id, for_update=True)
     if item.status is Status.closed:

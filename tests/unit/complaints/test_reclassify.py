@@ -37,6 +37,10 @@ class Row:
     extension: int = 0
     paused_units: int = 0
 
+    @property
+    def due_on(self) -> date:  # a day clock's last day: its due_at is the midnight after it
+        return (self.due_at.astimezone(SHANGHAI) - timedelta(microseconds=1)).date()
+
 
 def _normal_rows() -> list[Row]:
     return [
