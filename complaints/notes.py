@@ -124,7 +124,7 @@ KEYS: dict[str, Key] = {
         "{clock}时限 {old_limit}{old_unit} → {new_limit}{new_unit}，期限 {old_due} → {new_due}",
         {"clock": "clock_kind", "old_unit": "limit_unit", "new_unit": "limit_unit"},
         {
-            "clock": lambda code: CLOCK_ZH[ClockKind(code)],
+            "clock": _clock_zh,
             "old_unit": _limit_unit_zh,
             "new_unit": _limit_unit_zh,
         },
