@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from complaints import actions, clocks, service
 from complaints import open311_catalog as catalog
+from complaints import open311_wire as wire
 from complaints.io_models import Open311Client, Open311Request
 from complaints.models import Complaint
 from complaints.schemas import ComplaintCreate
@@ -56,7 +57,7 @@ def _form_errors(exc: ValidationError) -> ValidationFailed:
     return failure
 
 
-def parse_form(raw: dict[str, Any]) -> tuple[catalog.RequestForm, dict[str, str]]:
+def parse_form(raw: dict[str, Any]) -> tuple[wire.RequestForm, dict[str, str]]:
     """Split `attribute[code]` keys (or a JSON `attribute` object) from the plain fields."""
     attributes: dict[str, str] = {}
     plain: dict[str, Any] = {}
@@ -68,7 +69,7 @@ def parse_form(raw: dict[str, Any]) -> tuple[catalog.RequestForm, dict[str, str]
         elif value not in ("", None):  # an empty form field is a missing one
             plain[key] = value
     try:
-        form = catalog.RequestForm.model_validate(plain)
+        form = wire.RequestForm.model_validate(plain)
     except ValidationError as exc:
         raise _form_errors(exc) from None
     if any("\x00" in v or len(v) > 4000 for v in attributes.values()):
@@ -92,11 +93,11 @@ def submit(
     session: Session,
     *,
     client: Open311Client,
-    form: catalog.RequestForm,
+    form: wire.RequestForm,
     attributes: dict[str, str],
     now: datetime,
     tz: ZoneInfo,
-) -> list[catalog.PostedRequest]:
+) -> list[wire.PostedRequest]:
     """Register the request (one or two items) and commit once."""
     assert client.id is not None
     fields = catalog.submission(form, attributes, channel=client.channel.value, tz=tz)
@@ -131,7 +132,7 @@ def submit(
     notices = [_notice(session, item) for item in items]
     session.commit()
     return [
-        catalog.PostedRequest(
+        wire.PostedRequest(
             service_request_id=item.ref,
             token=token,
             service_notice=notice,

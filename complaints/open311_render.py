@@ -1,5 +1,5 @@
 """Open311 service requests as the citizen sees them: the complaint rows shaped into
-`open311_catalog.ServiceRequest`.
+`open311_wire.ServiceRequest`.
 
 `expected_datetime` is the nearest deadline of the item's live statutory clocks (not the
 internal distribution and sign-for steps), `agency_responsible` the handling unit's name;
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from complaints import open311_catalog as catalog
+from complaints import open311_wire as wire
 from complaints.io_models import Open311Request
 from complaints.models import Complaint, ComplaintClock
 from complaints.vocab import ZH, ClockKind, ClockStatus, Status
@@ -23,7 +24,7 @@ from oncall import directory
 
 def render(
     session: Session, items: list[Complaint], *, tz: ZoneInfo, extensions: bool
-) -> list[catalog.ServiceRequest]:
+) -> list[wire.ServiceRequest]:
     ids = [i.id for i in items if i.id is not None]
     extra = (
         {
@@ -92,7 +93,7 @@ def _one(
     *,
     tz: ZoneInfo,
     extensions: bool,
-) -> catalog.ServiceRequest:
+) -> wire.ServiceRequest:
     closed = item.status is Status.closed
     due_at, due_clock = (None, None) if closed or deadline is None else deadline
     outcome = catalog.outcome(
@@ -103,7 +104,7 @@ def _one(
         not_filed=item.not_filed_at is not None,
         replied=item.replied_at is not None,
     )
-    return catalog.ServiceRequest(
+    return wire.ServiceRequest(
         service_request_id=item.ref,
         status="closed" if closed else "open",
         status_notes=catalog.status_notes(item.status, outcome, item.overdue),

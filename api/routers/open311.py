@@ -12,26 +12,23 @@ unknown service, request, token or jurisdiction, 409 conflict, 413/415, 500.
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlparse
-from xml.etree.ElementTree import Element, SubElement, tostring
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import ClockDep, SessionDep, SettingsDep
+from api.open311_output import Fmt, reply
 from complaints import open311, open311_clients, open311_render
 from complaints import open311_catalog as catalog
+from complaints import open311_wire as wire
 from core.config import Settings
 from core.errors import DomainError, FieldError, ValidationFailed, pydantic_reason
 from core.types import check_instant
@@ -40,75 +37,9 @@ PREFIX = "/open311/v2"
 router = APIRouter(prefix=PREFIX, tags=["open311"])
 
 
-class Fmt(StrEnum):
-    json = "json"
-    xml = "xml"
-
-
 FmtPath = Annotated[Fmt, Path(description="response format: json or xml")]
 ShortQuery = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 ListQuery = Annotated[str | None, Query(max_length=4000, pattern=r"^[^\x00]*$")]
-_ITEM = {
-    "services": "service",
-    "service_requests": "request",
-    "attributes": "attribute",
-    "values": "value",
-    "errors": "error",
-    "endpoints": "endpoint",
-    "formats": "format",
-}
-
-
-# ---- output ----------------------------------------------------------------------------------
-
-
-def _plain(data: BaseModel | list[Any]) -> Any:
-    if isinstance(data, list):
-        return [_plain(d) for d in data]
-    dumped = data.model_dump(mode="json")
-    if dumped.get("extended_attributes", 0) is None:
-        del dumped["extended_attributes"]
-    return dumped
-
-
-# Characters XML 1.0 cannot hold (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/F):
-# a description with one would make the whole listing malformed for every reader.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _element(parent: Element, name: str, value: Any) -> None:
-    node = SubElement(parent, name)
-    if value is None:
-        return
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _element(node, key, inner)
-    elif isinstance(value, list):
-        for inner in value:
-            _element(node, _ITEM.get(name, "item"), inner)
-    elif isinstance(value, bool):
-        node.text = "true" if value else "false"
-    else:
-        node.text = _NOT_XML.sub("\ufffd", str(value))
-
-
-def to_xml(root: str, value: Any) -> bytes:
-    top = Element(root)
-    if isinstance(value, list):
-        for inner in value:
-            _element(top, _ITEM.get(root, "item"), inner)
-    else:
-        for key, inner in value.items():
-            _element(top, key, inner)
-    body = tostring(top, encoding="unicode")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
-
-
-def reply(data: BaseModel | list[Any], fmt: Fmt, root: str, status: int = 200) -> Response:
-    plain = _plain(data)
-    if fmt is Fmt.xml:
-        return Response(to_xml(root, plain), status, media_type="text/xml; charset=utf-8")
-    return JSONResponse(plain, status)
 
 
 def _jurisdiction(settings: Settings) -> str:
@@ -136,22 +67,20 @@ def _split(raw: str | None) -> tuple[str, ...]:
 # ---- routes ----------------------------------------------------------------------------------
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": list[catalog.Error], "description": "invalid or missing parameter"},
-    404: {"model": list[catalog.Error], "description": "not found"},
+    400: {"model": list[wire.Error], "description": "invalid or missing parameter"},
+    404: {"model": list[wire.Error], "description": "not found"},
 }
 
 
-@router.get(
-    "/discovery.{fmt}", summary="Open311 service discovery", response_model=catalog.Discovery
-)
+@router.get("/discovery.{fmt}", summary="Open311 service discovery", response_model=wire.Discovery)
 def discovery(fmt: FmtPath, settings: SettingsDep) -> Response:
     base = settings.public_url.rstrip("/")
     return reply(
-        catalog.Discovery(
+        wire.Discovery(
             contact=f"{base}/ (the centre's complaint intake office)",
             key_service="API keys are issued by the centre's administrator "
             "(POST /api/v1/open311/clients)",
-            endpoints=[catalog.Endpoint(url=f"{base}{PREFIX}")],
+            endpoints=[wire.Endpoint(url=f"{base}{PREFIX}")],
         ),
         fmt,
         "discovery",
@@ -161,7 +90,7 @@ def discovery(fmt: FmtPath, settings: SettingsDep) -> Response:
 @router.get(
     "/services.{fmt}",
     summary="Services: submission types × domains",
-    response_model=list[catalog.Service],
+    response_model=list[wire.Service],
     responses=_RESPONSES,
 )
 def list_services(
@@ -174,7 +103,7 @@ def list_services(
 @router.get(
     "/services/{service_code}.{fmt}",
     summary="A service's definition (attributes)",
-    response_model=catalog.ServiceDefinition,
+    response_model=wire.ServiceDefinition,
     responses=_RESPONSES,
 )
 def service_definition(
@@ -187,7 +116,7 @@ def service_definition(
     return reply(catalog.definition(service_code), fmt, "service_definition")
 
 
-_FORM_SCHEMA = catalog.RequestForm.model_json_schema()
+_FORM_SCHEMA = wire.RequestForm.model_json_schema()
 _FORM_SCHEMA["required"] = ["api_key", "service_code"]
 _FORM_SCHEMA["additionalProperties"] = {"type": "string", "maxLength": 4000}
 _FORM_SCHEMA["description"] = (
@@ -226,10 +155,10 @@ async def _raw_body(request: Request) -> dict[str, Any]:
 @router.post(
     "/requests.{fmt}",
     summary="Submit a service request (needs api_key)",
-    response_model=list[catalog.PostedRequest],
+    response_model=list[wire.PostedRequest],
     status_code=201,
     responses=_RESPONSES
-    | {403: {"model": list[catalog.Error], "description": "missing or bad api_key"}},
+    | {403: {"model": list[wire.Error], "description": "missing or bad api_key"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -246,7 +175,7 @@ async def post_request(
 ) -> Response:
     raw = await _raw_body(request)
 
-    def work() -> list[catalog.PostedRequest]:
+    def work() -> list[wire.PostedRequest]:
         form, attributes = open311.parse_form(raw)
         open311.check_jurisdiction(form.jurisdiction_id, _jurisdiction(settings))
         client = open311_clients.authenticate(session, form.api_key)
@@ -268,7 +197,7 @@ async def post_request(
 @router.get(
     "/requests.{fmt}",
     summary="Service requests (consented complaints; a client's own with its api_key)",
-    response_model=list[catalog.ServiceRequest],
+    response_model=list[wire.ServiceRequest],
     responses=_RESPONSES,
 )
 def list_requests(
@@ -304,7 +233,7 @@ def list_requests(
 @router.get(
     "/requests/{service_request_id}.{fmt}",
     summary="One service request",
-    response_model=list[catalog.ServiceRequest],
+    response_model=list[wire.ServiceRequest],
     responses=_RESPONSES,
 )
 def get_request(
@@ -329,7 +258,7 @@ def get_request(
 @router.get(
     "/tokens/{token}.{fmt}",
     summary="The service request(s) a token stands for",
-    response_model=list[catalog.TokenAnswer],
+    response_model=list[wire.TokenAnswer],
     responses=_RESPONSES,
 )
 def get_token(
@@ -341,17 +270,17 @@ def get_token(
 ) -> Response:
     open311.check_jurisdiction(jurisdiction_id, _jurisdiction(settings))
     items = open311.by_token(session, token=token)
-    answers = [catalog.TokenAnswer(service_request_id=i.ref, token=token) for i in items]
+    answers = [wire.TokenAnswer(service_request_id=i.ref, token=token) for i in items]
     return reply(answers, fmt, "service_requests")
 
 
 # ---- errors ----------------------------------------------------------------------------------
 
 
-def _errors_for(exc: Exception) -> tuple[int, list[catalog.Error]]:
-    def each(status: int, errors: list[FieldError], fallback: str) -> list[catalog.Error]:
+def _errors_for(exc: Exception) -> tuple[int, list[wire.Error]]:
+    def each(status: int, errors: list[FieldError], fallback: str) -> list[wire.Error]:
         texts = [f"{e.field}: {e.reason}" for e in errors] or [fallback]
-        return [catalog.Error(code=status, description=t) for t in texts]
+        return [wire.Error(code=status, description=t) for t in texts]
 
     if isinstance(exc, RequestValidationError):
         errors = [
