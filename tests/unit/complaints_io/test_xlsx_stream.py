@@ -56,7 +56,7 @@ def test_the_streamed_workbook_reads_back_with_its_values_types_and_header() -> 
         12,
         '=HYPERLINK("http://x")',
     ]
-    assert sheet["C2"].is_date and sheet["C2"].number_format == "yyyy-mm-dd h:mm:ss"
+    assert sheet["C2"].is_date and sheet["C2"].number_format == "yyyy-mm-dd hh:mm:ss"
     assert sheet["D2"].is_date and sheet["D2"].number_format == "yyyy-mm-dd"
     assert sheet["E2"].data_type == "n" and sheet["E3"].value == 0
     assert table[2][1:4] == [None, None, None]  # empty text and no value: empty cells
