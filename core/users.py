@@ -4,9 +4,10 @@ Tokens are random 256-bit strings; only their SHA-256 is stored, with an expiry 
 optional revocation time. Passwords are hashed with Argon2id.
 
 Every failed sign-in is audited (`auth.login_failed`, actor the username tried, with the
-client's address, never the password). Repeated failures for one username, or from one
-client, refuse further attempts for a while (`TooManyAttempts`, no hash computed; see
-core.login_throttle, whose counts live in the database so every instance sees them).
+client's address, never the password). Repeated failures for one username from one client,
+from one client, or for one username from all clients together refuse further attempts for
+a while (`TooManyAttempts`, no hash computed; see core.login_throttle, whose counts live
+in the database so every instance sees them).
 
 Account changes take turns (`USERS_LOCK`, to the commit): two admins creating one username
 at once get "already exists", not a clash in the database, and the last active administrator
@@ -37,7 +38,6 @@ from core.errors import (
     ValidationFailed,
     taken,
 )
-from core.login_throttle import client_locked_for, lock_sign_in, login_locked_for
 
 
 class Role(StrEnum):
@@ -308,27 +308,29 @@ def authenticate(
     session: Session, *, username: str, password: str, now: datetime, client: str | None = None
 ) -> User:
     """The user the credentials sign in, tried from the address `client`. A failure is
-    audited and committed before `Unauthenticated`; a username or client locked by repeated
-    failures gets `TooManyAttempts` (core.login_throttle)."""
-    lock_sign_in(session, username=username, client=client)
-    retry_after = login_locked_for(session, username=username, now=now)
-    if retry_after is not None:
-        raise TooManyAttempts(
-            "too many failed sign-ins for this username; try again later",
-            retry_after=retry_after,
-        )
-    if client and (retry_after := client_locked_for(session, client=client, now=now)):
-        raise TooManyAttempts(
-            "too many failed sign-ins from this address; try again later",
-            retry_after=retry_after,
-        )
+    audited and committed before `Unauthenticated`; an attempt refused for repeated failures
+    (of this username from this client, from this client, or of this username from all
+    clients; core.login_throttle) gets `TooManyAttempts`. A success is noted against its
+    client for the caller to commit (`issue_token`)."""
+    login_throttle.lock_sign_in(session, username=username, client=client)
+    refused = login_throttle.refusal(session, username=username, client=client, now=now)
+    if refused is not None:
+        raise TooManyAttempts(_REFUSED_BECAUSE[refused.limits[0]], retry_after=refused.retry_after)
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         _hasher.hash(password)  # same cost whether or not the user exists
         _login_failed(session, username=username, client=client, now=now)
     if not _password_matches(user.password_hash, password) or not user.is_active:
         _login_failed(session, username=username, client=client, now=now)
+    login_throttle.record_success(session, username=username, client=client, now=now)
     return user
+
+
+_REFUSED_BECAUSE = {
+    "pair": "too many failed sign-ins for this username from this address; try again later",
+    "client": "too many failed sign-ins from this address; try again later",
+    "username": "too many failed sign-ins for this username; try again later",
+}
 
 
 def _login_failed(

@@ -18,6 +18,9 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 FormText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
 
 
+_WINDOW_MINUTES = int(login_throttle.LOCK_WINDOW.total_seconds()) // 60
+
+
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
@@ -29,11 +32,14 @@ class TokenResponse(BaseModel):
     summary="Log in with username and password (OAuth2 password form)",
     description=(
         f"Failed attempts are audited. After {login_throttle.LOGIN_FAILURES_ALLOWED} failures "
-        f"for a username within {login_throttle.LOCK_WINDOW.seconds // 60} minutes (since "
-        "its last sign-in) further attempts get 429 with Retry-After until the oldest of them "
-        "has left that window; likewise after "
-        f"{login_throttle.CLIENT_FAILURES_ALLOWED} failures from one client address, whatever "
-        "the usernames."
+        f"for a username from one client address within {_WINDOW_MINUTES} minutes (since "
+        "its last sign-in from there) that client's further attempts for it get 429 with "
+        "Retry-After until the oldest of them has left that window; other clients still sign "
+        f"in. Likewise after {login_throttle.CLIENT_FAILURES_ALLOWED} failures from one client "
+        "address, whatever the usernames, for every username from it; and after "
+        f"{login_throttle.USERNAME_FAILURES_ALLOWED} failures for a username from all clients "
+        "together, for it from every client except those it signed in from within "
+        f"{login_throttle.KNOWN_CLIENT_FOR.days} days."
     ),
 )
 def login(

@@ -1,8 +1,9 @@
-"""Failed sign-ins are throttled per client as well as per username: one client guessing one
-password against many usernames (password spraying) never meets the per-username limit, so
-after `CLIENT_FAILURES_ALLOWED` failures from one address within the window that address is
-refused (429 problem+json, Retry-After) whatever username it tries, on every instance, until
-the oldest of those failures leaves the window. Other clients are unaffected."""
+"""Failed sign-ins are throttled per username and client, per client, and per username from
+all clients: failures from one client refuse that client (429 problem+json, Retry-After) for
+that username, or for every username after `CLIENT_FAILURES_ALLOWED` of them (password
+spraying), on every instance, until the oldest of those failures leaves the window, while
+other clients, the user's own, still sign in; guessing one username from many clients meets
+a ceiling that refuses every client the user has not signed in from."""
 
 from __future__ import annotations
 
@@ -22,7 +23,13 @@ from api.deps import SESSION_COOKIE
 from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.config import Settings
-from core.login_throttle import CLIENT_FAILURES_ALLOWED, LOCK_WINDOW, client_key
+from core.login_throttle import (
+    CLIENT_FAILURES_ALLOWED,
+    LOCK_WINDOW,
+    LOGIN_FAILURES_ALLOWED,
+    USERNAME_FAILURES_ALLOWED,
+    client_key,
+)
 from tests.conftest import TEST_PASSWORD, make_user, savepoint_session
 
 SPRAYER = ("203.0.113.7", 40000)
@@ -53,33 +60,58 @@ def _token(client: TestClient, username: str, password: str = "spring2026!") -> 
     return response.status_code
 
 
-def test_a_client_spraying_many_usernames_is_refused_on_every_instance(
-    two_instances: tuple[TestClient, TestClient, TestClient],
-    session: Session,
-    clock: FakeClock,
+def test_failures_from_one_client_do_not_lock_the_user_out_of_another(
+    two_instances: tuple[TestClient, TestClient, TestClient], session: Session, clock: FakeClock
 ) -> None:
-    a, b, other = two_instances
+    """An attacker anywhere guessing the duty officer's password locks only themselves out."""
+    a, b, officer = two_instances
     make_user(session, username="chen")
-    for n in range(CLIENT_FAILURES_ALLOWED):
-        assert _token(a if n % 2 else b, f"user{n}") == 401  # each username fails once only
-    for instance in (a, b):
+    for n in range(LOGIN_FAILURES_ALLOWED):
+        assert _token(a if n % 2 else b, "chen") == 401
+    for instance in (a, b):  # even with the right password, on every instance
         refused = instance.post(
             "/api/v1/auth/token", data={"username": "chen", "password": TEST_PASSWORD}
         )
         assert refused.status_code == 429, refused.text
         assert refused.headers["retry-after"] == str(int(LOCK_WINDOW.total_seconds()))
-        assert refused.headers["content-type"] == "application/problem+json"
         assert refused.json()["code"] == "too_many_attempts"
-    page = b.post(
+    assert _token(a, "someone-else", TEST_PASSWORD) == 401  # the client's other usernames
+    assert _token(officer, "chen", TEST_PASSWORD) == 200
+    page = officer.post(
         "/login", data={"username": "chen", "password": TEST_PASSWORD}, follow_redirects=False
     )
-    assert page.status_code == 429 and "retry-after" in page.headers
-    assert SESSION_COOKIE not in page.headers.get("set-cookie", "")
-    assert _token(other, "chen", TEST_PASSWORD) == 200  # another client is not locked out
-    clock.advance(LOCK_WINDOW - timedelta(seconds=1))
-    assert _token(a, "chen", TEST_PASSWORD) == 429
-    clock.advance(timedelta(seconds=1))
-    assert _token(a, "chen", TEST_PASSWORD) == 200
+    assert page.status_code == 303 and SESSION_COOKIE in page.headers["set-cookie"]
+    clock.advance(LOCK_WINDOW)
+    assert _token(b, "chen", TEST_PASSWORD) == 200
+
+
+def test_guessing_one_username_from_many_clients_meets_a_ceiling_known_clients_pass(
+    connection: Connection, clock: FakeClock, settings: Settings, session: Session
+) -> None:
+    """Spread over many addresses, each under its own limits, the guesses at one username
+    stop at the ceiling for every client except those the user signed in from before."""
+    make_user(session, username="chen")
+    first, second = _app(connection, clock, settings), _app(connection, clock, settings)
+    with TestClient(first, client=("192.0.2.1", 40000)) as desk:
+        assert _token(desk, "chen", TEST_PASSWORD) == 200  # the duty room's desk, yesterday
+    clock.advance(timedelta(days=1))
+    per_client = LOGIN_FAILURES_ALLOWED - 1
+    for n in range(USERNAME_FAILURES_ALLOWED):
+        app = first if n % 2 else second
+        with TestClient(app, client=(f"203.0.113.{n // per_client + 1}", 40000)) as guesser:
+            assert _token(guesser, "chen") == 401, n
+    with TestClient(second, client=("198.51.100.9", 40000)) as fresh:
+        refused = fresh.post(
+            "/api/v1/auth/token", data={"username": "chen", "password": TEST_PASSWORD}
+        )
+        assert refused.status_code == 429 and refused.json()["code"] == "too_many_attempts"
+        assert int(refused.headers["retry-after"]) == int(LOCK_WINDOW.total_seconds())
+        assert _token(fresh, "lin", TEST_PASSWORD) == 401  # other usernames are not refused
+    with TestClient(second, client=("192.0.2.1", 40000)) as desk:
+        assert _token(desk, "chen", TEST_PASSWORD) == 200
+    clock.advance(LOCK_WINDOW)
+    with TestClient(first, client=("198.51.100.9", 40000)) as fresh:
+        assert _token(fresh, "chen", TEST_PASSWORD) == 200
 
 
 def test_a_successful_sign_in_does_not_reset_the_client_count(

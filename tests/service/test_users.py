@@ -42,7 +42,7 @@ def test_authenticate_accepts_right_and_rejects_wrong_password(session: Session)
         user_service.authenticate(session, username="nobody", password=TEST_PASSWORD, now=T0)
 
 
-def test_repeated_failures_lock_the_username_for_the_window(
+def test_repeated_failures_lock_the_username_from_that_client_for_the_window(
     session: Session, clock: FakeClock
 ) -> None:
     make_user(session, username="dave")
@@ -54,13 +54,17 @@ def test_repeated_failures_lock_the_username_for_the_window(
     with pytest.raises(TooManyAttempts) as locked:  # even with the right password
         user_service.authenticate(session, username="dave", password=TEST_PASSWORD, now=clock.now())
     assert locked.value.retry_after == 10 * 60  # the first failure leaves the window then
-    # the lock is the username's: others sign in; refused attempts are not counted
+    # the lock is the username's from this client: others sign in, and so does dave from
+    # another client; refused attempts are not counted
     user_service.authenticate(session, username="erin", password=TEST_PASSWORD, now=clock.now())
-    failures = list_entries(session, entity_type="login", entity_id="dave")
-    assert len(failures) == login_throttle.LOGIN_FAILURES_ALLOWED
-    assert {(e.action, e.actor, e.before, e.after) for e in failures} == {
+    user_service.authenticate(
+        session, username="dave", password=TEST_PASSWORD, now=clock.now(), client="192.0.2.1"
+    )
+    entries = list_entries(session, entity_type="login", entity_id="dave")
+    assert {(e.action, e.actor, e.before, e.after) for e in entries} == {
         ("auth.login_failed", "dave", None, None)
     }
+    assert len(entries) == login_throttle.LOGIN_FAILURES_ALLOWED
     clock.advance(timedelta(minutes=10))
     found = user_service.authenticate(
         session, username="dave", password=TEST_PASSWORD, now=clock.now()
@@ -80,7 +84,10 @@ def test_a_successful_sign_in_resets_the_count(session: Session, clock: FakeCloc
     for _ in range(login_throttle.LOGIN_FAILURES_ALLOWED - 1):
         with pytest.raises(Unauthenticated):
             user_service.authenticate(session, username="fay", password="wrong", now=clock.now())
-    assert login_throttle.login_locked_for(session, username="fay", now=clock.now()) is None
+    assert (
+        login_throttle.pair_locked_for(session, username="fay", client=None, now=clock.now())
+        is None
+    )
 
 
 def test_token_expires(session: Session, clock: FakeClock) -> None:
