@@ -16,8 +16,12 @@ time comes from the caller's clock. Three limits, each over the last `LOCK_WINDO
 
 Failures are `LoginFailure` rows, one per failure with the username and client; an IPv6
 client counts by its /64 network (one host holds a whole /64 and could take a fresh address
-for every guess). `LoginPair` keeps, per username and client, the last successful sign-in.
-A refused attempt computes no password hash and is not counted.
+for every guess). `LoginPair` keeps, per username and client, the last successful sign-in
+and the refusals: a refused attempt computes no password hash and is not counted as a
+failure, but the first refusal of a pair in each `LOCK_WINDOW` is audited
+(`auth.login_refused`, with how many refusals since that pair's previous entry went
+unrecorded); a client refused for its own limit is one pair whatever usernames it tries, so
+refusals cannot flood the audit log beyond what the failures before them wrote.
 
 Attempts for one username from one client, and from one client, take turns to the commit
 (`lock_sign_in`): parallel guesses cannot all slip in under those limits before any of their
@@ -47,6 +51,7 @@ LOCK_WINDOW = timedelta(minutes=15)
 KNOWN_CLIENT_FOR = timedelta(days=30)
 AUDIT_WIDTH = 100  # audit actor and entity id
 CLIENT_WIDTH = 64  # an IPv6 address with a zone fits
+ANY_USERNAME = ""  # the pair of a client refused for its own limit (no username is empty)
 
 
 class LoginFailure(SQLModel, table=True):
@@ -63,7 +68,7 @@ class LoginFailure(SQLModel, table=True):
 
 
 class LoginPair(SQLModel, table=True):
-    """A username and a client key: when it last signed in from there."""
+    """A username and a client key: when it last signed in from there, and its refusals."""
 
     __tablename__ = "login_pair"
     __table_args__ = (UniqueConstraint("username", "client"),)
@@ -74,6 +79,10 @@ class LoginPair(SQLModel, table=True):
     last_success_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
+    refusal_audited_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    refused_unaudited: int = 0  # refusals since the pair's last `auth.login_refused` entry
 
 
 @dataclass(frozen=True)
@@ -201,6 +210,38 @@ def refusal(
     return Refusal(limits=tuple(met), retry_after=max(met.values()))
 
 
+def record_refusal(
+    session: Session, *, username: str, client: str | None, refused: Refusal, now: datetime
+) -> None:
+    """Count one refused attempt against its pair (the client's own, whatever the username,
+    when the client's limit is met) and audit it when it is the pair's first refusal in
+    `LOCK_WINDOW`; the caller commits."""
+    name, address = username[:AUDIT_WIDTH], client_key(client)
+    key = ANY_USERNAME if "client" in refused.limits else name
+    pair = _pair(session, username=key, address=address) or LoginPair(username=key, client=address)
+    audited = pair.refusal_audited_at
+    if audited is not None and audited > now - LOCK_WINDOW:
+        pair.refused_unaudited += 1
+        session.add(pair)
+        return
+    unaudited, pair.refused_unaudited, pair.refusal_audited_at = pair.refused_unaudited, 0, now
+    session.add(pair)
+    audit.record(
+        session,
+        at=now,
+        actor=name,
+        action="auth.login_refused",
+        entity_type="login",
+        entity_id=name,
+        after={
+            "client": client[:CLIENT_WIDTH] if client else None,
+            "limits": list(refused.limits),
+            "retry_after": refused.retry_after,
+            "unaudited_refusals_before": unaudited,
+        },
+    )
+
+
 def record_success(session: Session, *, username: str, client: str | None, now: datetime) -> None:
     """Note that `username` signed in from `client`: the pair's count starts again and the
     client is known to the username; the caller commits."""
@@ -222,10 +263,18 @@ def record_failure(session: Session, *, username: str, client: str | None, now: 
             col(LoginFailure.at) <= now - LOCK_WINDOW,
         )
     )
-    session.execute(  # sign-ins too old to make a known client
+    session.execute(  # refusals long over and no sign-in to remember
         delete(LoginPair).where(
             col(LoginPair.client) == address,
-            col(LoginPair.last_success_at) <= now - KNOWN_CLIENT_FOR,
+            or_(
+                col(LoginPair.last_success_at).is_(None),
+                col(LoginPair.last_success_at) <= now - KNOWN_CLIENT_FOR,
+            ),
+            or_(
+                col(LoginPair.refusal_audited_at).is_(None),
+                col(LoginPair.refusal_audited_at) <= now - LOCK_WINDOW,
+            ),
+            col(LoginPair.refused_unaudited) == 0,
         )
     )
     session.add(LoginFailure(at=now, username=name, client=address))

@@ -6,8 +6,9 @@ optional revocation time. Passwords are hashed with Argon2id.
 Every failed sign-in is audited (`auth.login_failed`, actor the username tried, with the
 client's address, never the password). Repeated failures for one username from one client,
 from one client, or for one username from all clients together refuse further attempts for
-a while (`TooManyAttempts`, no hash computed; see core.login_throttle, whose counts live
-in the database so every instance sees them).
+a while (`TooManyAttempts`, no hash computed; the first refusal in a window is audited as
+`auth.login_refused`; see core.login_throttle, whose counts live in the database so every
+instance sees them).
 
 Account changes take turns (`USERS_LOCK`, to the commit): two admins creating one username
 at once get "already exists", not a clash in the database, and the last active administrator
@@ -310,11 +311,16 @@ def authenticate(
     """The user the credentials sign in, tried from the address `client`. A failure is
     audited and committed before `Unauthenticated`; an attempt refused for repeated failures
     (of this username from this client, from this client, or of this username from all
-    clients; core.login_throttle) gets `TooManyAttempts`. A success is noted against its
-    client for the caller to commit (`issue_token`)."""
+    clients; core.login_throttle) is counted, audited once per lock window, committed, and
+    gets `TooManyAttempts`. A success is noted against its client for the caller to commit
+    (`issue_token`)."""
     login_throttle.lock_sign_in(session, username=username, client=client)
     refused = login_throttle.refusal(session, username=username, client=client, now=now)
     if refused is not None:
+        login_throttle.record_refusal(
+            session, username=username, client=client, refused=refused, now=now
+        )
+        session.commit()
         raise TooManyAttempts(_REFUSED_BECAUSE[refused.limits[0]], retry_after=refused.retry_after)
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:

@@ -39,7 +39,8 @@ class TokenResponse(BaseModel):
         "address, whatever the usernames, for every username from it; and after "
         f"{login_throttle.USERNAME_FAILURES_ALLOWED} failures for a username from all clients "
         "together, for it from every client except those it signed in from within "
-        f"{login_throttle.KNOWN_CLIENT_FOR.days} days."
+        f"{login_throttle.KNOWN_CLIENT_FOR.days} days. The first refused attempt of a client "
+        "(and username) in each window is audited, the later ones are counted."
     ),
 )
 def login(

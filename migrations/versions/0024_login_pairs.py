@@ -1,5 +1,6 @@
 """login_pair: per username and client, the last successful sign-in (a known client is not
-refused when a username's failures from all clients reach their ceiling); login_failure is counted per
+refused when a username's failures from all clients reach their ceiling) and the refusals
+(the first in each lock window is audited, the rest counted); login_failure is counted per
 username too, so failures from one client no longer lock the username for every client
 (ADR 0010)
 
@@ -30,6 +31,8 @@ def upgrade() -> None:
         sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("client", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("last_success_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refusal_audited_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refused_unaudited", sa.Integer(), nullable=False),
         sa.UniqueConstraint("username", "client"),
     )
 

@@ -3,7 +3,8 @@ all clients: failures from one client refuse that client (429 problem+json, Retr
 that username, or for every username after `CLIENT_FAILURES_ALLOWED` of them (password
 spraying), on every instance, until the oldest of those failures leaves the window, while
 other clients, the user's own, still sign in; guessing one username from many clients meets
-a ceiling that refuses every client the user has not signed in from."""
+a ceiling that refuses every client the user has not signed in from. The first refusal of a
+client (and username) in a window is audited, the rest are counted."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from core.login_throttle import (
     LOCK_WINDOW,
     LOGIN_FAILURES_ALLOWED,
     USERNAME_FAILURES_ALLOWED,
+    LoginPair,
     client_key,
 )
 from tests.conftest import TEST_PASSWORD, make_user, savepoint_session
@@ -58,6 +60,16 @@ def two_instances(
 def _token(client: TestClient, username: str, password: str = "spring2026!") -> int:
     response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
     return response.status_code
+
+
+def _refusals(session: Session, username: str) -> list[dict[str, object]]:
+    entries = session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.action == "auth.login_refused", AuditEntry.entity_id == username)
+        .order_by(AuditEntry.seq)  # type: ignore[arg-type]
+    ).all()
+    assert {e.actor for e in entries} <= {username}
+    return [json.loads(e.after or "{}") for e in entries]
 
 
 def test_failures_from_one_client_do_not_lock_the_user_out_of_another(
@@ -112,6 +124,84 @@ def test_guessing_one_username_from_many_clients_meets_a_ceiling_known_clients_p
     clock.advance(LOCK_WINDOW)
     with TestClient(first, client=("198.51.100.9", 40000)) as fresh:
         assert _token(fresh, "chen", TEST_PASSWORD) == 200
+
+
+def test_a_refused_sign_in_is_audited_once_per_client_and_window(
+    two_instances: tuple[TestClient, TestClient, TestClient], session: Session, clock: FakeClock
+) -> None:
+    a, b, _ = two_instances
+    make_user(session, username="chen")
+    for _ in range(LOGIN_FAILURES_ALLOWED):
+        assert _token(a, "chen") == 401
+    for n in range(4):
+        assert _token(a if n % 2 else b, "chen", TEST_PASSWORD) == 429
+    assert _refusals(session, "chen") == [
+        {
+            "client": SPRAYER[0],
+            "limits": ["pair"],
+            "retry_after": 900,
+            "unaudited_refusals_before": 0,
+        }
+    ]
+    pair = session.exec(select(LoginPair).where(LoginPair.username == "chen")).one()
+    assert (pair.client, pair.refused_unaudited) == (SPRAYER[0], 3)
+    clock.advance(LOCK_WINDOW)  # the next lock of the pair is audited again
+    for _ in range(LOGIN_FAILURES_ALLOWED):
+        assert _token(b, "chen") == 401
+    assert _token(a, "chen") == 429
+    assert _refusals(session, "chen")[1:] == [
+        {
+            "client": SPRAYER[0],
+            "limits": ["pair"],
+            "retry_after": 900,
+            "unaudited_refusals_before": 3,
+        }
+    ]
+
+
+def test_a_client_refused_for_its_own_limit_is_audited_once_whatever_the_usernames(
+    two_instances: tuple[TestClient, TestClient, TestClient], session: Session
+) -> None:
+    a, b, _ = two_instances
+    for n in range(CLIENT_FAILURES_ALLOWED):
+        assert _token(a, f"user{n}") == 401
+    for n in range(30):
+        assert _token(a if n % 2 else b, f"more{n}") == 429
+    refused = session.exec(
+        select(AuditEntry).where(AuditEntry.action == "auth.login_refused")
+    ).all()
+    assert [(e.actor, json.loads(e.after or "{}")["limits"]) for e in refused] == [
+        ("more0", ["client"])
+    ]
+
+
+def test_a_client_spraying_many_usernames_is_refused_on_every_instance(
+    two_instances: tuple[TestClient, TestClient, TestClient],
+    session: Session,
+    clock: FakeClock,
+) -> None:
+    a, b, other = two_instances
+    make_user(session, username="chen")
+    for n in range(CLIENT_FAILURES_ALLOWED):
+        assert _token(a if n % 2 else b, f"user{n}") == 401  # each username fails once only
+    for instance in (a, b):
+        refused = instance.post(
+            "/api/v1/auth/token", data={"username": "chen", "password": TEST_PASSWORD}
+        )
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["retry-after"] == str(int(LOCK_WINDOW.total_seconds()))
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["code"] == "too_many_attempts"
+    page = b.post(
+        "/login", data={"username": "chen", "password": TEST_PASSWORD}, follow_redirects=False
+    )
+    assert page.status_code == 429 and "retry-after" in page.headers
+    assert SESSION_COOKIE not in page.headers.get("set-cookie", "")
+    assert _token(other, "chen", TEST_PASSWORD) == 200  # another client is not locked out
+    clock.advance(LOCK_WINDOW - timedelta(seconds=1))
+    assert _token(a, "chen", TEST_PASSWORD) == 429
+    clock.advance(timedelta(seconds=1))
+    assert _token(a, "chen", TEST_PASSWORD) == 200
 
 
 def test_a_successful_sign_in_does_not_reset_the_client_count(
