@@ -6,7 +6,9 @@ its duty roster draws on: members of the unit or of the centre's sections,
 `problem_builder.staffs_duty_of`), refuse instants more than a day ahead of
 `now`, write the audit entry and commit once. A handover spells out what is unfinished: while
 the caller's `unfinished` names anything open at its time (the API: unresolved incidents), its
-open items must not be blank. A handover is acknowledged at most once, by
+open items must not be blank. A handover is handed over by the person linked to the user
+recording it, or for them by someone who arranges duty for anyone (a planner or an admin;
+the audit entry then names whom it was recorded for). It is acknowledged at most once, by
 the person receiving it, or for them by someone who may confirm for others (an admin, e.g.
 when the receiver has no login); never by the person handing over.
 
@@ -25,7 +27,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from core.privacy import mask_phone, mask_text_phones
 from core.users import Permission, Role, allowed
 from oncall.dutylog_models import (
@@ -172,11 +174,21 @@ def create_handover(
     actor: str,
     now: datetime,
     unfinished: Callable[[datetime], Sequence[str]] = lambda _at: (),
+    for_anyone: bool = True,
+    actor_person_id: int | None = None,
 ) -> Handover:
-    """Record a handover. Unfinished items are handed over explicitly (DOMAIN.md §5):
-    `unfinished(handed_over_at)` names what was still open then (the API passes the
-    unresolved incidents; `oncall` knows none), and while it names anything the open items
-    must not be blank (422 naming `open_items`)."""
+    """Record a handover. Unless the recorder hands over `for_anyone` (planners, admins),
+    the person handing over is the one linked to them (`actor_person_id`): `Forbidden`
+    naming `from_person_id` otherwise, so no one hands over someone else's duty. Unfinished
+    items are handed over explicitly (DOMAIN.md §5): `unfinished(handed_over_at)` names what
+    was still open then (the API passes the unresolved incidents; `oncall` knows none), and
+    while it names anything the open items must not be blank (422 naming `open_items`)."""
+    if not for_anyone and data.from_person_id != actor_person_id:
+        raise Forbidden(
+            "a handover is handed over by the person linked to your user, or recorded for "
+            "them by a planner or an admin",
+            errors=(FieldError("from_person_id", "must be the person linked to your user"),),
+        )
     _check_unit(session, unit_id=data.unit_id)
     for field, person_id in (
         ("from_person_id", data.from_person_id),
@@ -216,6 +228,7 @@ def create_handover(
     )
     session.add(handover)
     session.flush()
+    on_behalf = data.from_person_id != actor_person_id
     audit.record(
         session,
         at=now,
@@ -223,7 +236,8 @@ def create_handover(
         action="handover.create",
         entity_type="handover",
         entity_id=handover.id,
-        after=_handover_summary(handover),
+        after=_handover_summary(handover)
+        | ({"recorded_on_behalf_of": data.from_person_id} if on_behalf else {}),
     )
     session.commit()
     return handover

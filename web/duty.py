@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
-from api.routers.dutylog import confirms_for_others
+from api.routers.dutylog import confirms_for_others, hands_over_for_anyone
 from core.users import Permission
 from escalation import person_rules
 from escalation import service as incident_service
@@ -187,6 +187,7 @@ def duty_log(
         (p.unit_id for p in people if p.id == user.person_id and p.unit_id in section_ids), None
     )
     intake = next((u.id for u in units if u.code == "intake"), None)
+    for_anyone = hands_over_for_anyone(user.role)
     context = {
         "entries": [
             dutylog.public(e, role=user.role) for e in dutylog.list_entries(session, limit=50)
@@ -198,6 +199,11 @@ def duty_log(
         "people": people,
         "names": {p.id: p.name for p in people},
         "person_options": [(p.id, p.name) for p in people],
+        # the API takes a handover only from the user's own person, unless they arrange duty
+        "hands_over_for_anyone": for_anyone,
+        "handing_over_options": [
+            (p.id, p.name) for p in people if for_anyone or p.id == user.person_id
+        ],
         "section_options": [(u.id, u.name) for u in units if u.id in section_ids],
         "unit_names": {u.id: u.name for u in units},
         "default_unit": my_unit or intake,

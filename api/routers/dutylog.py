@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 from sqlmodel import Session, select
 
-from api.deps import ClockDep, DutyLogReader, DutyLogWriter, SessionDep
+from api.deps import ClockDep, DutyLogReader, DutyLogWriter, Principal, SessionDep
 from core.types import MAX_ID
-from core.users import Role
+from core.users import Permission, Role, allowed
 from escalation import service as incident_service
 from oncall import dutylog
 from oncall.dutylog_models import (
@@ -72,14 +72,35 @@ def list_handovers(
     return [dutylog.public_handover(h, role=who.user.role) for h in handovers]
 
 
-@router.post("/handovers", status_code=status.HTTP_201_CREATED, summary="Hand over duty")
+@router.post(
+    "/handovers",
+    status_code=status.HTTP_201_CREATED,
+    summary="Hand over duty: as the person linked to your user, or for them as a planner or "
+    "admin (403 naming from_person_id otherwise)",
+)
 def create_handover(
     session: SessionDep, clock: ClockDep, who: DutyLogWriter, body: HandoverCreate
 ) -> HandoverPublic:
     handover = dutylog.create_handover(
-        session, data=body, actor=who.name, now=clock.now(), unfinished=unfinished_of(session)
+        session,
+        data=body,
+        actor=who.name,
+        now=clock.now(),
+        unfinished=unfinished_of(session),
+        for_anyone=hands_over_for_anyone(who.user.role),
+        actor_person_id=_person_of(session, who),
     )
     return dutylog.public_handover(handover, role=who.user.role)
+
+
+def hands_over_for_anyone(role: Role) -> bool:
+    """Who may record a handover on behalf of the person handing over: those who arrange
+    duty (planners, admins), as they may request anyone's swap."""
+    return allowed(role, Permission.roster_write)
+
+
+def _person_of(session: Session, who: Principal) -> int | None:
+    return session.exec(select(Person.id).where(Person.user_id == who.user.id)).first()
 
 
 def unfinished_of(session: Session) -> Callable[[datetime], list[str]]:
@@ -111,9 +132,7 @@ def acknowledge_handover(
         session,
         handover_id=handover_id,
         actor=who.name,
-        actor_person_id=session.exec(
-            select(Person.id).where(Person.user_id == who.user.id)
-        ).first(),
+        actor_person_id=_person_of(session, who),
         for_others=confirms_for_others(who.user.role),
         now=clock.now(),
     )

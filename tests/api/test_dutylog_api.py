@@ -136,7 +136,7 @@ def test_handover_and_single_acknowledgement(
 ) -> None:
     unit, giver, taker = _people(session)
     leader = auth_headers(Role.leader)
-    created = client.post(
+    created = client.post(  # an admin records it on the giver's behalf
         "/api/v1/handovers",
         json={
             "unit_id": unit.id,
@@ -145,12 +145,12 @@ def test_handover_and_single_acknowledgement(
             "handed_over_at": "2026-11-23T08:30:00+08:00",
             "open_items": "城东电梯困人事件待终报",
         },
-        headers=leader,
+        headers=auth_headers(Role.admin),
     )
     assert created.status_code == 201, created.text
     handover = created.json()
     assert handover["handed_over_at"].startswith("2026-11-23T00:30:00")
-    assert handover["acknowledged_at"] is None and handover["created_by"] == "leader-user"
+    assert handover["acknowledged_at"] is None and handover["created_by"] == "admin-user"
     # only the receiver confirms: not the giver, not another duty officer, not the leader
     giver_headers, officer = _linked(session, giver, "giver-user"), _linked(session, taker)
     for other in (giver_headers, auth_headers(Role.duty_officer), leader):
@@ -179,11 +179,43 @@ def test_handover_and_single_acknowledgement(
     assert [e["action"] for e in audit] == ["handover.acknowledge", "handover.create"]
 
 
+def test_one_hands_over_as_ones_own_person_or_for_someone_as_an_admin(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    """A duty officer hands over as the person linked to them; naming anyone else, or
+    handing over with no person linked, is a 403 naming `from_person_id` that writes
+    nothing. An admin records a handover for someone, and the audit entry says so."""
+    unit, giver, taker = _people(session)
+    base = {"unit_id": unit.id, "from_person_id": giver.id, "to_person_id": taker.id}
+    others = [_linked(session, taker), auth_headers(Role.duty_officer), auth_headers(Role.leader)]
+    before = _count(session, Handover), _count(session, AuditEntry)
+    for headers in others:  # the receiver, an unlinked duty officer, the leader on duty
+        refused = client.post("/api/v1/handovers", json=base, headers=headers)
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["code"] == "forbidden"
+        assert [e["field"] for e in refused.json()["errors"]] == ["from_person_id"]
+    assert (_count(session, Handover), _count(session, AuditEntry)) == before
+    own = client.post("/api/v1/handovers", json=base, headers=_linked(session, giver, "giver"))
+    assert own.status_code == 201, own.text
+    for_giver = client.post("/api/v1/handovers", json=base, headers=auth_headers(Role.admin))
+    assert for_giver.status_code == 201, for_giver.text
+    audit = client.get(
+        "/api/v1/audit?entity_type=handover", headers=auth_headers(Role.admin)
+    ).json()
+    recorded = {
+        e["actor"]: json.loads(e["after"]).get("recorded_on_behalf_of")
+        for e in audit
+        if e["action"] == "handover.create"
+    }
+    assert recorded == {"giver": None, "admin-user": giver.id}
+
+
 def test_invalid_handovers_are_422_naming_the_field_and_write_nothing(
     client: TestClient, auth_headers: Headers, session: Session
 ) -> None:
     unit, giver, taker = _people(session)
-    officer = auth_headers(Role.duty_officer)
+    admin = auth_headers(Role.admin)  # who may name anyone as the person handing over
     base = {"unit_id": unit.id, "from_person_id": giver.id, "to_person_id": taker.id}
     elsewhere = make_person(
         session, unit=make_unit(session, code="far", name="城西区局", kind=UnitKind.district)
@@ -200,7 +232,7 @@ def test_invalid_handovers_are_422_naming_the_field_and_write_nothing(
         ("open_items", {"open_items": "x" * 4001}),
     ]
     for field, overrides in cases:
-        response = client.post("/api/v1/handovers", json=base | overrides, headers=officer)
+        response = client.post("/api/v1/handovers", json=base | overrides, headers=admin)
         assert response.status_code == 422, (field, response.text)
         assert [e["field"] for e in response.json()["errors"]] == [field], response.text
     assert (_count(session, Handover), _count(session, AuditEntry)) == before
@@ -246,7 +278,7 @@ def test_numbers_in_free_text_are_masked_like_the_caller_phone_and_always_in_the
     client: TestClient, auth_headers: Headers, session: Session
 ) -> None:
     unit, giver, taker = _people(session)
-    officer = auth_headers(Role.duty_officer)
+    officer = _linked(session, giver, "giver-user")
     written = {
         "event": "电梯困人，回拨电话13912345678",
         "measures": "已通知维保 0755-88888888",
@@ -310,7 +342,7 @@ def test_a_handover_hands_over_the_incidents_unresolved_then_explicitly(
     `open_items` and the incident, and nothing is written; one resolved before that time, or
     opened after it, does not count."""
     unit, giver, taker = _people(session)
-    officer = auth_headers(Role.duty_officer)
+    officer = _linked(session, giver, "giver-user")
     base = {"unit_id": unit.id, "from_person_id": giver.id, "to_person_id": taker.id}
     opened = client.post(
         "/api/v1/incidents",

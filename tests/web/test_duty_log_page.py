@@ -16,12 +16,14 @@ from escalation import opening
 from escalation import service as incident_service
 from escalation.models import Category, IncidentCreate
 from escalation.policy import Severity
-from oncall import dutylog
+from oncall import directory, dutylog
 from oncall.dutylog_models import DutyLogEntryCreate
+from oncall.models import Person
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.factories import make_person, make_unit
 
 CST = timezone(timedelta(hours=8))
+HANDED_OVER_BY = re.compile(r'<select name="from_person_id"[^>]*>(.*?)</select>', re.S)
 
 
 def test_the_log_shows_whom_the_caller_informed_and_who_recorded_it_when(
@@ -86,7 +88,7 @@ def test_the_handover_form_starts_with_the_unresolved_incidents(
         now=T0 - timedelta(hours=3),
     )
     incident_service.resolve(session, incident_id=done.id or 0, actor="test", now=T0)
-    make_user(session, role=Role.duty_officer, username="handing-over")
+    _linked_user(session, make_person(session, unit=make_unit(session)), "handing-over")
     client.post("/login", data={"username": "handing-over", "password": TEST_PASSWORD})
     form = client.get("/duty/log").text.split('id="handover-form"', 1)[1].split("</form>", 1)[0]
     draft = form.split('name="open_items"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
@@ -94,3 +96,42 @@ def test_the_handover_form_starts_with_the_unresolved_incidents(
     assert len(lines) == 2 and "已处置" not in draft
     assert all("III级 · 较大" in line and "待确认" in line for line in lines), lines
     assert "电梯困人" in lines[0] and "食物中毒" in lines[1]
+
+
+def _linked_user(
+    session: Session, person: Person, username: str, role: Role = Role.duty_officer
+) -> None:
+    person.user_id = make_user(session, role=role, username=username).id
+    session.add(person)
+    session.commit()
+
+
+def _handing_over_choices(page: str) -> list[str]:
+    found = HANDED_OVER_BY.search(page)
+    assert found is not None, "no handover form"
+    return [v for v in re.findall(r'<option value="(\d*)"', found.group(1)) if v]
+
+
+def test_the_handover_form_offers_what_the_role_may_hand_over(
+    client: TestClient, session: Session
+) -> None:
+    """As the API takes them: a duty officer hands over as their own person only, an admin
+    for anyone, and a user linked to no person gets no form but the reason."""
+    unit = make_unit(session)
+    giver, taker = make_person(session, unit=unit, name="杨帆"), make_person(session, unit=unit)
+    _linked_user(session, giver, "giver")
+    make_user(session, role=Role.admin, username="log-admin")
+    make_user(session, role=Role.duty_officer, username="unlinked")
+    for username, choices in (
+        ("giver", [str(giver.id)]),
+        ("log-admin", [str(p.id) for p in directory.list_people(session)]),
+    ):
+        client.cookies.clear()
+        client.post("/login", data={"username": username, "password": TEST_PASSWORD})
+        assert _handing_over_choices(client.get("/duty/log").text) == choices, username
+    assert str(taker.id) in choices
+    client.cookies.clear()
+    client.post("/login", data={"username": "unlinked", "password": TEST_PASSWORD})
+    page = client.get("/duty/log").text
+    assert 'id="handover-form"' not in page and 'id="handover-unlinked"' in page
+    assert 'id="log-form"' in page  # the duty log is still written
