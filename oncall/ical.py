@@ -5,7 +5,9 @@ a secret per-feed token (only its SHA-256 is stored).
 Invariants:
 - Planners and admins (roster.write) create any feed; anyone else only the feed of the person
   linked to them (Person.user_id). Everyone lists and revokes their own feeds; planners and
-  admins all feeds. Creating and revoking are audited.
+  admins all feeds. Creating and revoking are audited. Creating with `replace` revokes the
+  creator's earlier feeds of the same person or unit in the same commit (each revocation
+  audited, naming the feed that replaced it).
 - A feed serves only while it is not revoked and the user who created it is active: a
   deactivated user's feeds stop serving at once, whichever path deactivates the user (it is
   checked when served; core does not know feeds), and serve again only if an admin
@@ -75,6 +77,20 @@ def create_feed(
         entity_id=feed.id,
         after={"kind": data.kind.value, "subject_id": data.subject_id},
     )
+    if data.replace:
+        earlier = session.exec(
+            select(FeedToken)
+            .where(
+                FeedToken.created_by == actor,
+                FeedToken.kind == data.kind,
+                FeedToken.subject_id == data.subject_id,
+                col(FeedToken.revoked_at).is_(None),
+                FeedToken.id != feed.id,
+            )
+            .with_for_update()
+        ).all()
+        for old in earlier:
+            _revoke(session, old, actor=actor, now=now, replaced_by=feed.id)
     session.commit()
     return feed, token
 
@@ -87,6 +103,17 @@ def list_feeds(session: Session, *, user: User) -> list[FeedToken]:
     return list(session.exec(query).all())
 
 
+def own_active_feeds(session: Session, *, user: User) -> list[FeedToken]:
+    """The feeds the user made that are not revoked, newest first (My duty lists them)."""
+    return list(
+        session.exec(
+            select(FeedToken)
+            .where(FeedToken.created_by == user.username, col(FeedToken.revoked_at).is_(None))
+            .order_by(col(FeedToken.id).desc())
+        ).all()
+    )
+
+
 def revoke_feed(session: Session, *, feed_id: int, user: User, now: datetime) -> FeedToken:
     """Stop a feed for good. Its creator or a planner/admin may; for anyone else it is
     `NotFound` (not telling whether it exists). Revoking twice keeps the first revocation,
@@ -96,20 +123,29 @@ def revoke_feed(session: Session, *, feed_id: int, user: User, now: datetime) ->
         raise NotFound(f"feed {feed_id} not found")
     if feed.revoked_at is not None:
         return feed
+    _revoke(session, feed, actor=user.username, now=now)
+    session.commit()
+    return feed
+
+
+def _revoke(
+    session: Session, feed: FeedToken, *, actor: str, now: datetime, replaced_by: int | None = None
+) -> None:
     feed.revoked_at = now
     session.add(feed)
+    after: dict[str, object] = {"revoked_at": now, "created_by": feed.created_by}
+    if replaced_by is not None:
+        after["replaced_by"] = replaced_by
     audit.record(
         session,
         at=now,
-        actor=user.username,
+        actor=actor,
         action="ical_feed.revoke",
         entity_type="ical_feed",
         entity_id=feed.id,
         before={"kind": feed.kind.value, "subject_id": feed.subject_id},
-        after={"revoked_at": now, "created_by": feed.created_by},
+        after=after,
     )
-    session.commit()
-    return feed
 
 
 def feed_for_token(session: Session, *, token: str) -> FeedToken:

@@ -437,3 +437,8 @@ class FeedToken(SQLModel, table=True):
 class FeedCreate(SQLModel):
     kind: FeedKind
     subject_id: EntityId
+    replace: bool = Field(
+        default=False,
+        description="Also revoke, in the same step, the feeds of this person or unit that you "
+        "made before: their URLs stop working (one link per calendar instead of a pile)",
+    )

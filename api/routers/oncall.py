@@ -107,7 +107,8 @@ def on_duty_now(
     description=(
         "Planners and admins create any feed; others only the feed of the person linked to "
         "them (403 otherwise). The URL is shown once. A feed stops serving when it is revoked "
-        "or its creator is deactivated."
+        "or its creator is deactivated. With `replace: true` the feeds of the same person or "
+        "unit that you made before are revoked in the same step."
     ),
 )
 def create_feed(

@@ -4,6 +4,7 @@ serving; and the access log never shows a feed's token (api/access_log.py)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -145,3 +146,34 @@ def test_a_feed_stops_when_its_creator_may_no_longer_make_it(
     )
     assert demoted.status_code == 200, demoted.text
     assert client.get(_path(unit_feed)).status_code == 404
+
+
+def test_a_new_feed_can_replace_ones_earlier_feeds_of_the_same_calendar(
+    client: TestClient, session: Session, people: dict[str, Any]
+) -> None:
+    """One link per calendar instead of a pile: `replace` revokes the caller's own earlier
+    feeds of that person (audited, naming the new feed), not other calendars nor others'."""
+    officer, planner = _headers(session, people["officer"]), _headers(session, people["planner"])
+    yang = people["yang"].id
+    first, second = (
+        _create(client, officer, "person", yang),
+        _create(client, officer, "person", yang),
+    )
+    planners = _create(client, planner, "person", yang)
+    replaced = client.post(
+        "/api/v1/feeds",
+        json={"kind": "person", "subject_id": yang, "replace": True},
+        headers=officer,
+    )
+    assert replaced.status_code == 201, replaced.text
+    for old in (first, second):
+        assert client.get(_path(old)).status_code == 404
+        (entry,) = list_entries(session, entity_type="ical_feed", entity_id=str(old.json()["id"]))[
+            :1
+        ]
+        assert entry.action == "ical_feed.revoke" and entry.actor == "yangfan"
+        assert json.loads(entry.after or "{}")["replaced_by"] == replaced.json()["id"]
+    assert client.get(_path(replaced)).status_code == 200
+    assert client.get(_path(planners)).status_code == 200  # the planner's feed is theirs
+    listed = client.get("/api/v1/feeds", headers=officer).json()
+    assert [f["id"] for f in listed if f["revoked_at"] is None] == [replaced.json()["id"]]
