@@ -103,12 +103,12 @@ def list_feeds(session: Session, *, user: User) -> list[FeedToken]:
     return list(session.exec(query).all())
 
 
-def own_active_feeds(session: Session, *, user: User) -> list[FeedToken]:
+def own_active_feeds(session: Session, *, username: str) -> list[FeedToken]:
     """The feeds the user made that are not revoked, newest first (My duty lists them)."""
     return list(
         session.exec(
             select(FeedToken)
-            .where(FeedToken.created_by == user.username, col(FeedToken.revoked_at).is_(None))
+            .where(FeedToken.created_by == username, col(FeedToken.revoked_at).is_(None))
             .order_by(col(FeedToken.id).desc())
         ).all()
     )

@@ -1,6 +1,6 @@
-"""Duty-officer pages: my next shifts, who is on duty now (with phone numbers), the incidents
-paging me with an acknowledge button, how the escalation reaches me (my own notification
-rules), and the duty log with the handover form."""
+"""Duty-officer pages: my next shifts, my calendar (iCal) links, who is on duty now (with phone
+numbers), the incidents paging me with an acknowledge button, how the escalation reaches me
+(my own notification rules), and the duty log with the handover form."""
 
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from escalation import person_rules
 from escalation import service as incident_service
 from escalation.models import Incident, Notification
 from escalation.state import IncidentStatus
-from oncall import directory, dutylog
+from oncall import directory, dutylog, ical
 from oncall.layers import on_duty_slots, people_by_id, worked_between
-from oncall.models import UnitKind
+from oncall.models import Person, Unit, UnitKind
 from oncall.resolve import Slot
-from oncall.roster_models import ShiftType
+from oncall.roster_models import FeedKind, ShiftType
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
 
@@ -41,6 +41,40 @@ class MyShift:
     start: datetime
     end: datetime
     now: bool
+
+
+@dataclass(frozen=True)
+class MyFeed:
+    """A calendar link the user made and has not revoked; its URL is not known (only its
+    token's hash is stored)."""
+
+    id: int
+    created_at: datetime
+    kind: FeedKind
+    subject_name: str
+    of_my_shifts: bool
+
+
+def my_feeds(session: Session, user: WebUser) -> list[MyFeed]:
+    feeds = ical.own_active_feeds(session, username=user.username)
+    names: dict[tuple[FeedKind, int], str] = {}
+    for feed in feeds:
+        subject: Person | Unit | None = (
+            session.get(Person, feed.subject_id)
+            if feed.kind is FeedKind.person
+            else session.get(Unit, feed.subject_id)
+        )
+        names[(feed.kind, feed.subject_id)] = subject.name if subject else str(feed.subject_id)
+    return [
+        MyFeed(
+            id=feed.id or 0,
+            created_at=feed.created_at,
+            kind=feed.kind,
+            subject_name=names[(feed.kind, feed.subject_id)],
+            of_my_shifts=feed.kind is FeedKind.person and feed.subject_id == user.person_id,
+        )
+        for feed in feeds
+    ]
 
 
 def shifts_starting_on(session: Session, *, day: date, tz: ZoneInfo) -> list[Slot]:
@@ -165,7 +199,14 @@ def my_duty(
     context["reach"] = (
         person_rules.get(session, person_id=user.person_id) if user.person_id else None
     )
+    context["feeds"] = my_feeds(session, user)
     return render(request, "duty/mine.html", context, user=user)
+
+
+@router.get("/duty/feeds")
+def my_duty_feeds(request: Request, session: SessionDep, user: DutyPage) -> HTMLResponse:
+    context = {"feeds": my_feeds(session, user), "user": user}
+    return fragment(request, "duty/_feeds.html", context)
 
 
 @router.get("/duty/live")

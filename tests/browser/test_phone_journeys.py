@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from core.audit import list_entries
 from tests.browser.conftest import PHONE, TABLET, LiveServer, shot, sign_in
 from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
 
@@ -155,27 +156,69 @@ def test_my_duty_shows_acknowledge_on_the_first_phone_screen(
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
-def test_an_officer_gets_their_own_calendar_link_on_a_phone(
+def test_an_officer_gets_replaces_and_revokes_their_calendar_link_on_a_phone(
     open_page: Any, live_server: LiveServer, locale: str
 ) -> None:
+    """One link at a time: pressing again asks, then replaces the old link (which stops); the
+    links are listed as cards (when made, which calendar) with a Revoke button."""
     page = _phone(open_page, locale, "duty_officer")
+    questions: list[str] = []
+    page.on("dialog", lambda dialog: questions.append(dialog.message))
     width = PHONE["viewport"]["width"]
     page.goto("/duty")
-    form = page.locator("#ical-form")
-    button = form.locator('button[type="submit"]')
+    feeds = page.locator("#my-feeds tr[data-feed]")
+    expect(feeds).to_have_count(0)
+    button = page.locator('#ical-form button[type="submit"]')
     _tappable(button, screen=width)
     button.tap()
-    status = form.locator(".form-status")
-    expect(status).to_have_text(re.compile(r"^http://\S+/ical/[A-Za-z0-9_-]+\.ics$"))
+    link = page.locator("#ical-link")
+    expect(link).to_have_text(re.compile(r"^http://\S+/ical/[A-Za-z0-9_-]+\.ics$"))
+    expect(feeds).to_have_count(1)
+    assert questions == []  # nothing to replace yet
+    first = link.inner_text()
     _fits(page)  # the long URL wraps
-    box = status.bounding_box()
+    box = link.bounding_box()
     assert box and box["x"] + box["width"] <= width, f"the link runs off screen: {box}"
     # the URL names PUBLIC_URL; the feed itself is served by this server
-    feed = page.request.get(urlsplit(status.inner_text()).path)
+    feed = page.request.get(urlsplit(first).path)
     assert feed.status == 200
     assert "BEGIN:VCALENDAR" in feed.text()
     assert "BEGIN:VEVENT" in feed.text()  # the demo roster gives the officer shifts
     shot(page, f"phone-ical-{locale}")
+
+    replace = page.locator('#ical-form button[type="submit"]')
+    expect(replace).to_have_text(
+        "Replace my calendar link" if locale == "en" else "更换我的日历链接"
+    )
+    _tappable(replace, screen=width)
+    replace.tap()
+    expect(link).not_to_have_text(first)
+    assert len(questions) == 1 and ("old link" in questions[0] or "旧链接" in questions[0])
+    expect(feeds).to_have_count(1)
+    assert page.request.get(urlsplit(first).path).status == 404
+    second = link.inner_text()
+    assert page.request.get(urlsplit(second).path).status == 200
+
+    row = feeds.first
+    assert _ax_roles(page, "#my-feeds-table", "#my-feeds tr[data-feed]") == ["table", "row"]
+    revoke = row.locator("button[data-action]")
+    _tappable(revoke, screen=width)
+    _fits(page)
+    shot(page, f"phone-ical-replaced-{locale}")
+    revoke.tap()
+    expect(feeds).to_have_count(0)
+    assert page.request.get(urlsplit(second).path).status == 404
+    expect(button).to_have_text(
+        "Get my calendar link (iCal)" if locale == "en" else "获取我的日历链接（iCal）"
+    )
+    with live_server.session() as session:
+        actions = [(e.action, e.actor) for e in list_entries(session, entity_type="ical_feed")]
+    assert actions == [
+        ("ical_feed.revoke", "duty_officer"),  # Revoke
+        ("ical_feed.revoke", "duty_officer"),  # replaced
+        ("ical_feed.create", "duty_officer"),
+        ("ical_feed.create", "duty_officer"),
+    ]
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])

@@ -6,10 +6,10 @@
  *   error's type or reason (web/field_errors.py); the status names the fields by their labels.
  *   Input conversions by data-type: int, float, bool, list, datetime, phone, pairs, cents
  *   (yuan typed, cents sent), flag (a checkbox sent as true when ticked, left out unticked).
- *   data-confirm asks first; data-id="items.0.id" names where the answer keeps the id that
- *   data-redirect's {id} stands for. data-if-match="<ETag>" sends the record's tag as
- *   If-Match (a 412 asks to reload: someone else saved it meanwhile) and takes the answer's
- *   ETag for the next save.
+ *   data-confirm asks first (its value is the question; "1": "Are you sure?"); data-id="items.0.id"
+ *   names where the answer keeps the id that data-redirect's {id} stands for.
+ *   data-if-match="<ETag>" sends the record's tag as If-Match (a 412 asks to reload: someone
+ *   else saved it meanwhile) and takes the answer's ETag for the next save.
  *   Dotted names build nested JSON ("contacts.0.value" → {contacts: [{value}]}).
  *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved";
  *   a form inside a live region is then cleared and the region refreshed.
@@ -22,7 +22,8 @@
  *   that value; <el data-suggest="/api/..." data-sources="a,b"> shows the severity the API
  *   suggests for those fields (startSuggest).
  * - <el data-refresh="/fragment" data-interval="2000"> polls an HTML fragment and swaps it
- *   in (skipped while the tab is hidden, or while someone types in it with data-keep-inputs).
+ *   in (skipped while the tab is hidden, or while someone types in it with data-keep-inputs;
+ *   data-interval="0": never by time, only after a form or button in it succeeds).
  *   The keyboard focus stays where it was: on the same control in the new content (found by
  *   its id, or its data-action / data-api / name / href and those of the rows around it), else
  *   on the region itself, never dropped to the page. data-announce="li.ev" names the items
@@ -278,11 +279,18 @@
     title.placeholder = autotitle(form) || title.getAttribute("data-placeholder");
   }
 
+  // data-confirm="1" asks "Are you sure?"; any other value is the question itself
+  function confirmed(el) {
+    var question = el.getAttribute("data-confirm");
+    if (question === null) { return true; }
+    return window.confirm(question && question !== "1" ? question : t("confirm", "Are you sure?"));
+  }
+
   function onSubmit(event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api")) { return; }
     event.preventDefault();
-    if (form.hasAttribute("data-confirm") && !window.confirm(t("confirm", "Are you sure?"))) { return; }
+    if (!confirmed(form)) { return; }
     clearErrors(form);
     var body = formBody(form);
     var auto = form.hasAttribute("data-autotitle") && !body.title ? autotitle(form) : null;
@@ -348,7 +356,7 @@
     if (!el) { return; }
     if (el.hasAttribute("data-print")) { window.print(); return; }
     event.preventDefault();
-    if (el.hasAttribute("data-confirm") && !window.confirm(t("confirm", "Are you sure?"))) { return; }
+    if (!confirmed(el)) { return; }
     var region = el.closest("[data-refresh]");
     var place = region ? focusKey(region, el) : null;  // disabling the button drops its focus
     el.disabled = true;
@@ -462,6 +470,7 @@
   function startPolling() {
     document.querySelectorAll("[data-refresh]").forEach(function (region) {
       var interval = parseInt(region.getAttribute("data-interval") || "3000", 10);
+      if (interval === 0) { return; }  // refreshed only after an action in it
       window.setInterval(function () { refresh(region, false); }, Math.max(500, interval));
     });
   }
