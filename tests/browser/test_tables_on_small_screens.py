@@ -1,17 +1,23 @@
-"""Tables on an upright tablet, measured in Chromium: a row's controls (the outbox's reply
-field, the inbox's buttons) lie inside the table's box, not beyond its edge where only a
-sideways scroll finds them."""
+"""Tables on an upright tablet and on a phone, measured in Chromium: on a tablet a row's
+controls (the outbox's reply field, the inbox's buttons) lie inside the table's box, not
+beyond its edge where only a sideways scroll finds them; on a phone the duty log, the
+handovers and the swaps are cards (a table, rows and cells to a screen reader) with finger-
+sized buttons; the roster grid stays a grid whose names stay in view as it scrolls sideways."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
-from tests.browser.conftest import TABLET, LiveServer, shot
+from oncall.models import Unit, UnitKind
+from tests.browser.conftest import PHONE, TABLET, LiveServer, shot
 from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
-from tests.browser.test_phone_journeys import _fits, _log_incident, _phone
+from tests.browser.test_phone_journeys import _ax_roles, _fits, _log_incident, _phone, _tappable
+from tests.browser.test_rosters import _swappable_pair
 
 # the controls of a table that lie beyond the right (or left) edge of its box
 _OUTSIDE = """(table) => {
@@ -53,3 +59,132 @@ def test_row_controls_lie_inside_the_table_on_an_upright_tablet(
     _inside_its_box(handler, "#inbox-table")
     _fits(handler)
     shot(handler, f"tablet-inbox-{locale}")
+
+
+def _duty_log_with_a_handover_to_me(live_server: LiveServer) -> None:
+    """An entry in the duty log, and a handover from the coordinator to the duty officer."""
+    me, coordinator = live_server.person_of("duty_officer"), live_server.person_of("coordinator")
+    with live_server.session() as session:
+        section = session.exec(select(Unit).where(Unit.kind == UnitKind.section)).first()
+        assert section is not None
+    when = (live_server.clock.now() - timedelta(minutes=20)).isoformat()
+    with live_server.api("duty_officer") as api:
+        entry = api.post(
+            "/api/v1/duty-log",
+            json={
+                "unit_id": section.id,
+                "occurred_at": when,
+                "caller_unit": "城东区市场监督管理局东关所",
+                "caller_name": "许涛",
+                "caller_phone": "+8613800001234",
+                "place": "城东区东关路12号华府小区3号楼",
+                "event": "电梯困人，一名老人被困轿厢内，维保单位已在路上",
+                "measures": "已通知维保单位赶赴现场，并报119",
+                "informed": "城东区局值班室",
+                "recorder_person_id": me.id,
+            },
+        )
+        assert entry.status_code == 201, entry.text
+    with live_server.api("coordinator") as api:
+        handover = api.post(
+            "/api/v1/handovers",
+            json={
+                "unit_id": section.id,
+                "from_person_id": coordinator.id,
+                "to_person_id": me.id,
+                "open_items": "#1 电梯困人 待续报",
+            },
+        )
+        assert handover.status_code == 201, handover.text
+
+
+def _cards(page: Any, table: str, row: str) -> None:
+    """The table shows a card per row: no sideways scroll, each row a block inside the
+    screen, and still a table of rows to a screen reader."""
+    width = PHONE["viewport"]["width"]
+    _fits(page)
+    _inside_its_box(page, table)
+    card = page.locator(f"{table} {row}").first
+    expect(card).to_have_css("display", "block")
+    box = card.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"{table} card: {box}"
+    assert _ax_roles(page, table, f"{table} {row}") == ["table", "row"]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_duty_log_and_the_handovers_are_cards_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    _duty_log_with_a_handover_to_me(live_server)
+    page = _phone(open_page, locale, "duty_officer")
+    page.goto("/duty/log")
+    _cards(page, "#duty-log", "tr[data-entry]")
+    _cards(page, "#handovers", "tr[data-handover]")
+    entry = page.locator("#duty-log tr[data-entry]").first
+    informed = "Already informed" if locale == "en" else "已通知"
+    expect(entry.locator(f'td[data-label="{informed}"]')).to_have_text("城东区局值班室")
+    confirm = page.locator("#handovers tr[data-handover] button[data-action$='/ack']").first
+    _tappable(confirm, screen=PHONE["viewport"]["width"])
+    shot(page, f"phone-duty-log-{locale}")
+    confirm.tap()
+    expect(confirm).to_have_count(0)
+    expect(page.locator("#handovers tr[data-handover]").first).to_contain_text("duty_officer")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_swaps_are_cards_on_a_phone_and_the_leader_decides_there(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    roster = live_server.published_roster()
+    assert roster.id is not None
+    a, b = _swappable_pair(live_server, roster.id)
+    with live_server.api("planner") as api:
+        swap = api.post(
+            "/api/v1/swaps",
+            json={
+                "roster_id": roster.id,
+                "a_person_id": a.person_id,
+                "a_day": a.day.isoformat(),
+                "b_person_id": b.person_id,
+                "b_day": b.day.isoformat(),
+                "reason": "家中有事",
+            },
+        )
+        assert swap.status_code == 201, swap.text
+    width = PHONE["viewport"]["width"]
+    officer = _phone(open_page, locale, "duty_officer")
+    officer.goto("/swaps")
+    _cards(officer, "#swap-table", "tr[data-swap]")
+    _tappable(officer.locator("#swap-table tr[data-swap] a").first, screen=width)
+    leader = _phone(open_page, locale, "leader")
+    leader.goto("/swaps")
+    _cards(leader, "#swap-table", "tr[data-swap]")
+    row = leader.locator(f'#swap-table tr[data-swap="{swap.json()["id"]}"]')
+    for button in row.locator("button").all():
+        _tappable(button, screen=width)
+    shot(leader, f"phone-swaps-{locale}")
+    with leader.expect_navigation():
+        row.locator("button.primary").tap()
+    expect(row.locator(".sstatus")).to_have_text("Approved" if locale == "en" else "已批准")
+
+
+def test_the_roster_grid_scrolls_in_its_box_with_the_names_in_view_on_a_phone(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """The grid stays a grid (people × days is what it says); the page keeps the screen's
+    width, the grid scrolls sideways in its box, and each row's name stays at its left."""
+    roster = live_server.published_roster()
+    page = _phone(open_page, "zh-CN", "duty_officer")
+    page.goto(f"/rosters/{roster.id}")
+    grid = page.locator(".grid-wrap")
+    me = live_server.person_of("duty_officer")
+    name = page.locator(f'.roster-grid tr[data-person="{me.id}"] th.name')
+    expect(name).to_be_visible()
+    _fits(page)
+    scroll, client = grid.evaluate(_SCROLLS)
+    assert scroll > client  # a month of days is wider than a phone
+    before = name.bounding_box()
+    grid.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
+    after = name.bounding_box()
+    assert before and after and after["x"] == pytest.approx(before["x"], abs=1), (before, after)
+    shot(page, "phone-roster-grid")
