@@ -158,6 +158,8 @@ def test_the_swaps_are_cards_on_a_phone_and_the_leader_decides_there(
     _tappable(officer.locator("#swap-table tr[data-swap] a").first, screen=width)
     leader = _phone(open_page, locale, "leader")
     leader.goto("/swaps")
+    waiting = "1 request waits for a decision." if locale == "en" else "1 个换班申请待审批。"
+    expect(leader.locator("#swaps-pending")).to_have_text(waiting)
     _cards(leader, "#swap-table", "tr[data-swap]")
     row = leader.locator(f'#swap-table tr[data-swap="{swap.json()["id"]}"]')
     for button in row.locator("button").all():
