@@ -57,6 +57,9 @@ def test_row_controls_lie_inside_the_table_on_an_upright_tablet(
     # the demo has items to sign for, to return and to reply to (a reply form with a result)
     expect(handler.locator("#inbox-table button[data-do=reply]").first).to_be_visible()
     _inside_its_box(handler, "#inbox-table")
+    # an item without a respondent or a unit shows no dangling separator ("Other ·")
+    notes = handler.locator("#inbox-table small.muted").all_inner_texts()
+    assert notes and [n for n in notes if n.strip().endswith("·")] == []
     _fits(handler)
     shot(handler, f"tablet-inbox-{locale}")
 
@@ -190,3 +193,18 @@ def test_the_roster_grid_scrolls_in_its_box_with_the_names_in_view_on_a_phone(
     after = name.bounding_box()
     assert before and after and after["x"] == pytest.approx(before["x"], abs=1), (before, after)
     shot(page, "phone-roster-grid")
+
+
+def test_a_narrow_table_is_no_wider_than_its_columns_on_a_phone(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """Below desktop width a table is a scrolling block: one narrower than the screen
+    showed a white strip beside its last column (the published duty phones)."""
+    page = _phone(open_page, "en", "duty_officer")
+    page.goto("/duty")
+    for table in ("#duty-phones table", "#my-shifts", "#on-duty-now"):
+        gap = page.locator(table).evaluate(
+            """(t) => t.getBoundingClientRect().left + t.clientWidth
+                      - t.querySelector('tr').getBoundingClientRect().right"""
+        )
+        assert gap <= 1, f"{table}: {gap}px of blank beside the columns"
