@@ -7,7 +7,7 @@ swaps over (`oncall.publishing`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from oncall import changes, layers
+from oncall.problem_builder import SHANGHAI
 from oncall.roster_models import (
     Roster,
     RosterAssignment,
@@ -33,11 +34,14 @@ def request_swap(
     now: datetime,
     for_anyone: bool = True,
     actor_person_id: int | None = None,
+    tz: ZoneInfo = SHANGHAI,
 ) -> SwapRequestRow:
-    """A pending swap. Unless the requester arranges swaps `for_anyone` (planners, admins),
-    they must be one of the two people (`actor_person_id`, the person linked to them):
-    `Forbidden` otherwise, so no one else's shifts are put up for a swap they did not ask
-    for, and a leader cannot request and approve a swap of two others alone."""
+    """A pending swap, refused at once (as approving it would be) when either person may not
+    work the other's shift under leave, roles and the unit's hard rules. Unless the requester
+    arranges swaps `for_anyone` (planners, admins), they must be one of the two people
+    (`actor_person_id`, the person linked to them): `Forbidden` otherwise, so no one else's
+    shifts are put up for a swap they did not ask for, and a leader cannot request and
+    approve a swap of two others alone."""
     if not for_anyone and actor_person_id not in (data.a_person_id, data.b_person_id):
         raise Forbidden(
             "a swap is requested by one of the two people (the person linked to your user) "
@@ -63,6 +67,9 @@ def request_swap(
             raise ValidationFailed(day_field, f"person {person_id} has no shift on {day}")
     if data.a_person_id == data.b_person_id:
         raise ValidationFailed("b_person_id", "a swap needs two different people")
+    _check_rules(
+        session, data.roster_id, data.a_person_id, data.a_day, data.b_person_id, data.b_day, tz
+    )
     swap = SwapRequestRow(
         **data.model_dump(), status=SwapStatus.pending, requested_by=actor, requested_at=now
     )
@@ -79,6 +86,43 @@ def request_swap(
     )
     session.commit()
     return swap
+
+
+def _check_rules(
+    session: Session,
+    roster_id: int,
+    a_person_id: int,
+    a_day: date,
+    b_person_id: int,
+    b_day: date,
+    tz: ZoneInfo,
+) -> None:
+    """Each of the two may work the other's shift instead of their own (422 naming the person
+    who may not, `changes.check_takes`), on their plans as overrides and approved swaps left
+    them."""
+    a_shift = layers.shift_of(session, roster_id, a_person_id, a_day)
+    b_shift = layers.shift_of(session, roster_id, b_person_id, b_day)
+    unit = changes.rules_context(session, b_shift.unit_id)  # both people's unit
+    changes.check_takes(
+        session,
+        person_id=a_person_id,
+        day=b_day,
+        shift=b_shift,
+        field="a_person_id",
+        tz=tz,
+        giving_up=(a_day, a_shift),
+        unit=unit,
+    )
+    changes.check_takes(
+        session,
+        person_id=b_person_id,
+        day=a_day,
+        shift=a_shift,
+        field="b_person_id",
+        tz=tz,
+        giving_up=(b_day, b_shift),
+        unit=unit,
+    )
 
 
 def get_swap(session: Session, *, swap_id: int) -> SwapRequestRow:
@@ -122,28 +166,8 @@ def decide_swap(
                 f"roster {swap.roster_id} is {state}, not published: "
                 "the swap can no longer be approved"
             )
-        a_shift = layers.shift_of(session, swap.roster_id, swap.a_person_id, swap.a_day)
-        b_shift = layers.shift_of(session, swap.roster_id, swap.b_person_id, swap.b_day)
-        unit = changes.rules_context(session, b_shift.unit_id)  # both people's unit
-        changes.check_takes(
-            session,
-            person_id=swap.a_person_id,
-            day=swap.b_day,
-            shift=b_shift,
-            field="a_person_id",
-            tz=tz,
-            giving_up=(swap.a_day, a_shift),
-            unit=unit,
-        )
-        changes.check_takes(
-            session,
-            person_id=swap.b_person_id,
-            day=swap.a_day,
-            shift=a_shift,
-            field="b_person_id",
-            tz=tz,
-            giving_up=(swap.b_day, b_shift),
-            unit=unit,
+        _check_rules(
+            session, swap.roster_id, swap.a_person_id, swap.a_day, swap.b_person_id, swap.b_day, tz
         )
     swap.status = SwapStatus.approved if approve else SwapStatus.rejected
     swap.decided_by, swap.decided_at = actor, now

@@ -99,7 +99,11 @@ def list_swaps(
     summary="Request a swap of two shifts: one of the two people, or a planner (403 otherwise)",
 )
 def request_swap(
-    session: SessionDep, clock: ClockDep, who: SwapRequester, body: SwapCreate
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: SwapRequester,
+    body: SwapCreate,
 ) -> SwapPublic:
     return SwapPublic.model_validate(
         swaps.request_swap(
@@ -109,6 +113,7 @@ def request_swap(
             now=clock.now(),
             for_anyone=allowed(who.user.role, Permission.roster_write),
             actor_person_id=_person_of(session, who),
+            tz=settings.tz,
         )
     )
 

@@ -327,19 +327,48 @@ def test_a_swap_on_a_superseded_roster_cannot_be_approved(
     assert client.post(f"/api/v1/swaps/{swap_id}/reject", headers=planner).status_code == 200
 
 
-def test_a_swap_is_checked_against_forbidden_successions(
-    client: TestClient, auth_headers: Headers, centre: Centre
-) -> None:
-    planner = auth_headers(Role.planner)
+def _forbid_day_then_backup(client: TestClient, centre: Centre, planner: dict[str, str]) -> None:
     rules = client.get(f"/api/v1/units/{centre.unit_id}/rules", headers=planner).json()
     rules["forbidden_successions"] = [["day", "backup"]]
     changed = client.put(f"/api/v1/units/{centre.unit_id}/rules", json=rules, headers=planner)
     assert changed.status_code == 200, changed.text
-    # 杨帆 gives up the night of Jan 8 for 赵敏's day of Jan 10, the eve of his backup
+
+
+def test_a_swap_is_checked_against_forbidden_successions(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    planner = auth_headers(Role.planner)
+    # 杨帆 gives up the night of Jan 8 for 赵敏's day of Jan 10, the eve of his backup: asked
+    # for while the rules allowed it, approved after the rules changed
     swap_id = _swap(client, auth_headers, centre, ("杨帆", 8), ("赵敏", 10))
+    _forbid_day_then_backup(client, centre, planner)
     error = _error(client.post(f"/api/v1/swaps/{swap_id}/approve", headers=planner))
     assert error["field"] == "a_person_id"
     assert "2027-01-10 then backup on 2027-01-11 (forbidden_successions)" in error["reason"]
+
+
+def test_a_swap_that_breaks_the_rules_is_refused_when_it_is_asked_for(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    """The person asking learns at once, not when the leader tries to approve it."""
+    planner = auth_headers(Role.planner)
+    _forbid_day_then_backup(client, centre, planner)
+    refused = client.post(
+        "/api/v1/swaps",
+        json={
+            "roster_id": centre.roster_id,
+            "a_person_id": centre.person["杨帆"],
+            "a_day": str(_jan(8)),
+            "b_person_id": centre.person["赵敏"],
+            "b_day": str(_jan(10)),
+        },
+        headers=planner,
+    )
+    error = _error(refused)
+    assert error["field"] == "a_person_id"
+    assert "2027-01-10 then backup on 2027-01-11 (forbidden_successions)" in error["reason"]
+    assert client.get("/api/v1/swaps", headers=planner).json() == []
+    assert [e for e in list_entries(session) if e.action == "swap.request"] == []
 
 
 def test_an_override_is_checked_against_consecutive_days(
