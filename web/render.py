@@ -22,7 +22,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from core.config import Settings
-from web import complaint_notes, complaint_text, field_errors, problem_text, timeline
+from web import (
+    complaint_notes,
+    complaint_text,
+    field_errors,
+    problem_text,
+    roster_explanation,
+    timeline,
+)
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
 from web.nav import NAV, nav_for
@@ -119,6 +126,12 @@ def environment(locale: str) -> Environment:
     env.globals["roster_text"] = lambda text, names, shifts: timeline.localise_roster(
         text,
         names=names,
+        shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
+        gettext=catalogue.gettext,
+        label=lambda kind, value: _label(catalogue, kind, value),
+    )
+    env.globals["explanation_text"] = lambda text, shifts: roster_explanation.localise_explanation(
+        text,
         shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
         gettext=catalogue.gettext,
         label=lambda kind, value: _label(catalogue, kind, value),
