@@ -62,8 +62,15 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
     title = "Validation failed"
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}", errors=(FieldError(field, reason),))
+    def __init__(
+        self,
+        field: str,
+        reason: str,
+        *,
+        type: str | None = None,
+        ctx: Mapping[str, str | int | float] | None = None,
+    ) -> None:
+        super().__init__(f"{field}: {reason}", errors=(FieldError(field, reason, type, ctx),))
 
 
 class Unauthenticated(DomainError):

@@ -160,10 +160,22 @@ def check_takes(
     shift `giving_up` if given, under the hard rules of the shift's unit (`unit`, loaded
     here unless a caller checking several people passes it), checked on the person's effective plan
     (roster, overrides and approved swaps)."""
+    person = session.get(Person, person_id)
+    name = person.name if person is not None else str(person_id)
     if not _may_work(session, person_id, shift):
-        raise ValidationFailed(field, f"person {person_id} may not work {shift.role.value} shifts")
+        raise ValidationFailed(
+            field,
+            f"person {person_id} may not work {shift.role.value} shifts",
+            type="rule_role",
+            ctx={"person": name, "shift": shift.name},
+        )
     if _on_leave(session, person_id, day):
-        raise ValidationFailed(field, f"person {person_id} is on leave on {day}")
+        raise ValidationFailed(
+            field,
+            f"person {person_id} is on leave on {day}",
+            type="rule_on_leave",
+            ctx={"person": name, "day": str(day)},
+        )
     if unit is None or unit.unit_id != shift.unit_id:
         unit = rules_context(session, shift.unit_id)
     plan = _plan_around(session, person_id=person_id, day=day, unit=unit, tz=tz)
@@ -191,7 +203,20 @@ def check_takes(
     )
     broken = plan.broken(around)
     if broken:
-        raise ValidationFailed(field, f"person {person_id} {broken[0].reason} ({broken[0].rule})")
+        first = broken[0]
+        names = {
+            key: unit.types[(unit.unit_id, code)].name
+            if (unit.unit_id, code) in unit.types
+            else code
+            for key, code in first.values.items()
+            if key.endswith("_shift") and isinstance(code, str)
+        }
+        raise ValidationFailed(
+            field,
+            f"person {person_id} {first.reason} ({first.rule})",
+            type=f"rule_{first.kind or first.rule}",
+            ctx={**first.values, **names, "person": name},
+        )
 
 
 def create_override(

@@ -14,8 +14,8 @@ a make-up working day is not a weekend day), counted as the solver counts them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from scheduler.roster_problem import Rules, week_key
@@ -34,10 +34,14 @@ class Worked:
 
 @dataclass(frozen=True)
 class Broken:
-    """A hard rule the plan breaks: the rule's name and a reason that completes "person N …"."""
+    """A hard rule the plan breaks: the rule's name, a reason that completes "person N …",
+    and the reason's values by name, under `kind` (the rule, or one of its cases), so a page
+    can word it in its own language."""
 
     rule: str
     reason: str
+    values: Mapping[str, str | int | float] = field(default_factory=dict, hash=False)
+    kind: str = ""
 
 
 def reach_days(rules: Rules) -> int:
@@ -66,7 +70,7 @@ def _run(days: set[date], through: date) -> tuple[date, date] | None:
 def _one_shift_per_day(plan: list[Worked], around: Collection[date]) -> Iterator[Broken]:
     for day in sorted(around):
         if sum(1 for w in plan if w.day == day) > 1:
-            yield Broken("one_shift_per_day", f"already works on {day}")
+            yield Broken("one_shift_per_day", f"already works on {day}", {"day": str(day)})
 
 
 def _rest(plan: list[Worked], around: Collection[date], rules: Rules) -> Iterator[Broken]:
@@ -77,13 +81,22 @@ def _rest(plan: list[Worked], around: Collection[date], rules: Rules) -> Iterato
         gap = (second.start - first.end).total_seconds() / 3600
         if gap < 0:
             yield Broken(
-                "min_rest", f"would work overlapping shifts on {first.day} and {second.day}"
+                "min_rest",
+                f"would work overlapping shifts on {first.day} and {second.day}",
+                {"first": str(first.day), "second": str(second.day)},
+                "overlapping_shifts",
             )
         elif rules.min_rest_hours is not None and gap < rules.min_rest_hours:
             yield Broken(
                 "min_rest",
                 f"would have only {gap:g} h rest between {first.day} and {second.day} "
                 f"(minimum {rules.min_rest_hours:g})",
+                {
+                    "hours": f"{gap:g}",
+                    "first": str(first.day),
+                    "second": str(second.day),
+                    "minimum": f"{rules.min_rest_hours:g}",
+                },
             )
 
 
@@ -98,6 +111,12 @@ def _successions(plan: list[Worked], around: Collection[date], rules: Rules) -> 
                 yield Broken(
                     "forbidden_successions",
                     f"would work {first.code} on {first.day} then {second.code} on {second.day}",
+                    {
+                        "first_shift": first.code,
+                        "first": str(first.day),
+                        "second_shift": second.code,
+                        "second": str(second.day),
+                    },
                 )
 
 
@@ -117,6 +136,7 @@ def _runs(plan: list[Worked], around: Collection[date], rules: Rules) -> Iterato
                     rule,
                     f"would work {(run[1] - run[0]).days + 1} {what} in a row from {run[0]} "
                     f"(at most {limit})",
+                    {"n": (run[1] - run[0]).days + 1, "start": str(run[0]), "limit": limit},
                 )
 
 
@@ -130,6 +150,7 @@ def _rest_day_per_7(plan: list[Worked], around: Collection[date], rules: Rules) 
                 yield Broken(
                     "rest_day_per_7",
                     f"would have no rest day from {first} to {first + timedelta(days=6)}",
+                    {"start": str(first), "end": str(first + timedelta(days=6))},
                 )
                 break
 
@@ -155,6 +176,7 @@ def _days_off(plan: list[Worked], around: Collection[date], rules: Rules) -> Ite
                 yield Broken(
                     "min_consecutive_days_off",
                     f"would have only {off} day(s) off from {first} to {last} (at least {length})",
+                    {"n": off, "start": str(first), "end": str(last), "limit": length},
                 )
 
 
@@ -163,18 +185,21 @@ def _caps(
 ) -> Iterator[Broken]:
     for week in sorted({week_key(day) for day in around}):
         in_week = [w for w in plan if week_key(w.day) == week]
-        label = f"week {week[0]}-W{week[1]:02d}"
+        label_short = f"{week[0]}-W{week[1]:02d}"
+        label = f"week {label_short}"
         if rules.max_shifts_per_week is not None and len(in_week) > rules.max_shifts_per_week:
             yield Broken(
                 "max_shifts_per_week",
                 f"would work {len(in_week)} shifts in {label} "
                 f"(at most {rules.max_shifts_per_week})",
+                {"n": len(in_week), "week": label_short, "limit": rules.max_shifts_per_week},
             )
         hours = sum((w.end - w.start).total_seconds() for w in in_week) / 3600
         if rules.max_hours_per_week is not None and hours > rules.max_hours_per_week:
             yield Broken(
                 "max_hours_per_week",
                 f"would work {hours:g} h in {label} (at most {rules.max_hours_per_week:g})",
+                {"n": f"{hours:g}", "week": label_short, "limit": f"{rules.max_hours_per_week:g}"},
             )
     if period is None or rules.max_shifts_per_period is None:
         return
@@ -186,6 +211,12 @@ def _caps(
             "max_shifts_per_period",
             f"would work {count} shifts from {period[0]} to {period[1]} "
             f"(at most {rules.max_shifts_per_period})",
+            {
+                "n": count,
+                "start": str(period[0]),
+                "end": str(period[1]),
+                "limit": rules.max_shifts_per_period,
+            },
         )
 
 
@@ -208,6 +239,12 @@ def _weekends(
             "max_weekends",
             f"would work on {len(weekends)} weekends from {period[0]} to {period[1]} "
             f"(at most {rules.max_weekends})",
+            {
+                "n": len(weekends),
+                "start": str(period[0]),
+                "end": str(period[1]),
+                "limit": rules.max_weekends,
+            },
         )
 
 

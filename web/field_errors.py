@@ -51,6 +51,43 @@ TYPES: dict[str, str] = {
     "dict_type": N_("Not in the expected format"),
     "url_parsing": N_("Enter a web address"),
     "url_scheme": N_("Enter a web address"),
+    # an override or a swap refused by the unit's hard rules (oncall/changes.check_takes)
+    "rule_role": N_("%(person)s may not work the shift %(shift)s"),
+    "rule_on_leave": N_("%(person)s is on leave on %(day)s"),
+    "rule_one_shift_per_day": N_("%(person)s already works on %(day)s"),
+    "rule_overlapping_shifts": N_(
+        "%(person)s would work overlapping shifts on %(first)s and %(second)s"
+    ),
+    "rule_min_rest": N_(
+        "%(person)s would have only %(hours)s h rest between %(first)s and %(second)s "
+        "(at least %(minimum)s h)"
+    ),
+    "rule_forbidden_successions": N_(
+        "%(person)s would work %(first_shift)s on %(first)s then %(second_shift)s on "
+        "%(second)s, a forbidden succession"
+    ),
+    "rule_max_consecutive_days": N_(
+        "%(person)s would work %(n)s days in a row from %(start)s (at most %(limit)s)"
+    ),
+    "rule_max_consecutive_nights": N_(
+        "%(person)s would work %(n)s nights in a row from %(start)s (at most %(limit)s)"
+    ),
+    "rule_rest_day_per_7": N_("%(person)s would have no rest day from %(start)s to %(end)s"),
+    "rule_min_consecutive_days_off": N_(
+        "%(person)s would have only %(n)s days off from %(start)s to %(end)s (at least %(limit)s)"
+    ),
+    "rule_max_shifts_per_week": N_(
+        "%(person)s would work %(n)s shifts in week %(week)s (at most %(limit)s)"
+    ),
+    "rule_max_hours_per_week": N_(
+        "%(person)s would work %(n)s h in week %(week)s (at most %(limit)s)"
+    ),
+    "rule_max_shifts_per_period": N_(
+        "%(person)s would work %(n)s shifts from %(start)s to %(end)s (at most %(limit)s)"
+    ),
+    "rule_max_weekends": N_(
+        "%(person)s would work on %(n)s weekends from %(start)s to %(end)s (at most %(limit)s)"
+    ),
 }
 
 #: Our own validators' and services' reasons as the page words them (the API keeps the key).

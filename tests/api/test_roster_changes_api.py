@@ -367,6 +367,15 @@ def test_a_swap_that_breaks_the_rules_is_refused_when_it_is_asked_for(
     error = _error(refused)
     assert error["field"] == "a_person_id"
     assert "2027-01-10 then backup on 2027-01-11 (forbidden_successions)" in error["reason"]
+    # the kind and values of the breach, for the page to word it in its language
+    assert error["type"] == "rule_forbidden_successions"
+    assert error["ctx"] == {
+        "person": "杨帆",
+        "first_shift": "白班",
+        "first": "2027-01-10",
+        "second_shift": "备班（二线）",
+        "second": "2027-01-11",
+    }
     assert client.get("/api/v1/swaps", headers=planner).json() == []
     assert [e for e in list_entries(session) if e.action == "swap.request"] == []
 

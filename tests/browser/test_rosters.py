@@ -132,6 +132,34 @@ def test_request_and_approve_a_swap(open_page: Any, live_server: LiveServer) -> 
     expect(page.locator("#swap-table tbody tr").first.locator(".sstatus")).to_have_text("已批准")
 
 
+def test_a_swap_the_rules_refuse_is_refused_at_once_with_the_reason_in_chinese(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    roster = live_server.published_roster()
+    assert roster.id is not None
+    a, b = _swappable_pair(live_server, roster.id)
+    with live_server.api("planner") as api:  # B is away on A's day
+        leave = {"person_id": b.person_id, "start_date": str(a.day), "end_date": str(a.day)}
+        assert api.post("/api/v1/leave", json=leave | {"reason": "年休假"}).status_code == 201
+    with live_server.session() as session:
+        b_name = session.get(Person, b.person_id).name  # type: ignore[union-attr]
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "planner")
+    page.goto("/swaps")
+    form = page.locator("#swap-form")
+    form.locator('select[name="roster_id"]').select_option(str(roster.id))
+    form.locator('select[name="a_person_id"]').select_option(str(a.person_id))
+    form.locator('input[name="a_day"]').fill(a.day.isoformat())
+    form.locator('select[name="b_person_id"]').select_option(str(b.person_id))
+    form.locator('input[name="b_day"]').fill(b.day.isoformat())
+    form.locator('button[type="submit"]').click()
+    expect(form.locator('[data-field="b_person_id"] .ferror')).to_have_text(
+        f"{b_name} {a.day.isoformat()} 请假"
+    )
+    expect(page.locator("#swap-table tbody tr")).to_have_count(1)  # "no swap requests" only
+
+
 def test_excel_export_and_print_view(open_page: Any, live_server: LiveServer) -> None:
     roster = live_server.published_roster()
     officer = live_server.person_of("duty_officer")
