@@ -20,7 +20,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.calendar_store import load_calendar
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import directory, layers, planning, rosters, swaps
+from oncall import changes, directory, layers, planning, rosters, swaps
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus, SwapRequestRow, SwapStatus
@@ -150,8 +150,23 @@ def _roster_context(
         )
         names.update({pid: p.name for pid, p in extra.items()})
     people = directory.list_people(session)
+    overrides = []
+    if roster.status is RosterStatus.published:
+        overrides = changes.list_overrides(
+            session, unit_id=roster.unit_id, start=roster.period_start, end=roster.period_end
+        )
+        extra = people_by_id(
+            session,
+            {o.covering_person_id for o in overrides}
+            | {o.original_person_id for o in overrides if o.original_person_id is not None},
+        )
+        names.update({pid: p.name for pid, p in extra.items()})
+    shift_types = planning.list_shift_types(session, unit_id=roster.unit_id)
     return {
         "roster": roster,
+        "overrides": overrides,
+        "override_types": [s for s in shift_types if s.is_active],
+        "override_shifts": {s.id: s.name for s in shift_types},
         "unit": session.get(Unit, roster.unit_id),
         "grid": grid,
         "progress": progress_of(roster, now),
@@ -180,7 +195,9 @@ def roster_page(
 ) -> HTMLResponse:
     roster = rosters.get_roster(session, roster_id=roster_id)
     context = _roster_context(session, roster, clock.now(), settings.tz)
-    context["today_input"] = clock.now().astimezone(settings.tz).date()
+    today = clock.now().astimezone(settings.tz).date()
+    context["today_input"] = today
+    context["override_day"] = min(max(today, roster.period_start), roster.period_end)
     return render(request, "rosters/detail.html", context, user=user)
 
 

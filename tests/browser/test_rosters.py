@@ -160,6 +160,39 @@ def test_a_swap_the_rules_refuse_is_refused_at_once_with_the_reason_in_chinese(
     expect(page.locator("#swap-table tbody tr")).to_have_count(1)  # "no swap requests" only
 
 
+def test_a_planner_records_and_removes_a_cover_on_the_roster_page(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    roster = live_server.published_roster()
+    assert roster.id is not None
+    slot, free = _swappable_pair(live_server, roster.id)  # free works neither slot.day nor beside
+    with live_server.session() as session:
+        names = {p.id: p.name for p in session.exec(select(Person)).all()}
+    page, _ = open_page()
+    sign_in(page, "planner")
+    page.goto(f"/rosters/{roster.id}")
+    form = page.locator("#override-form")
+    form.locator('input[name="day"]').fill(slot.day.isoformat())
+    form.locator('select[name="shift_type_id"]').select_option(str(slot.shift_type_id))
+    form.locator('select[name="covering_person_id"]').select_option(str(free.person_id))
+    form.locator('select[name="original_person_id"]').select_option(str(slot.person_id))
+    form.locator('input[name="reason"]').fill("临时顶班")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    row = page.locator("#override-table tbody tr").first
+    expect(row).to_contain_text(names[free.person_id])
+    expect(row).to_contain_text(names[slot.person_id])
+    expect(row).to_contain_text("临时顶班")
+    covered = page.locator(f'tr[data-person="{free.person_id}"] td.adjusted[data-planned=""]')
+    expect(covered).to_have_count(1)
+    expect(covered).to_have_attribute("data-shift", "day")
+    shot(page, "roster-cover")
+    with page.expect_navigation():
+        row.get_by_role("button", name="删除").click()
+    expect(page.locator("#override-table tbody tr").first).to_have_text("无。")
+    expect(covered).to_have_count(0)
+
+
 def test_excel_export_and_print_view(open_page: Any, live_server: LiveServer) -> None:
     roster = live_server.published_roster()
     officer = live_server.person_of("duty_officer")
