@@ -124,21 +124,31 @@ def roster_list(
     return render(request, "rosters/list.html", context, user=user)
 
 
+#: Versions with assignments, which another version can be compared with.
+COMPARABLE = (RosterStatus.draft, RosterStatus.published, RosterStatus.superseded)
+
+
 def _roster_context(
-    session: Session, roster: Roster, now: datetime, tz: ZoneInfo
+    session: Session, roster: Roster, now: datetime, tz: ZoneInfo, compare: int | None = None
 ) -> dict[str, Any]:
+    """`compare`: the version to show the changes against (else the version repaired)."""
     assert roster.id is not None
     document = _document(roster)
     grid = roster_grid(session, roster, tz)
     names = {p.id: p.name for p in grid.people}
     diff: dict[str, Any] | None = None
-    if roster.base_roster_id is not None and roster.status is not RosterStatus.generating:
-        removed, added = rosters.compare(
-            session, roster_id=roster.id, other_id=roster.base_roster_id
-        )
+    against = session.get(Roster, compare or roster.base_roster_id or 0)
+    if (
+        against is not None
+        and against.id != roster.id
+        and against.unit_id == roster.unit_id
+        and roster.status is not RosterStatus.generating
+    ):
+        assert against.id is not None
+        removed, added = rosters.compare(session, roster_id=roster.id, other_id=against.id)
         extra = people_by_id(session, {int(a.person) for a in removed + added})
         names.update({pid: p.name for pid, p in extra.items()})
-        diff = {"removed": removed, "added": added}
+        diff = {"removed": removed, "added": added, "against": against}
     dropped = [
         swap
         for entry in document.get("dropped_swaps", [])
@@ -181,7 +191,29 @@ def _roster_context(
         "people": people,
         "swaps": [s for s in swaps.list_swaps(session) if s.roster_id == roster.id],
         "base": session.get(Roster, roster.base_roster_id) if roster.base_roster_id else None,
+        "comparable": [
+            r
+            for r in rosters.list_rosters(session, unit_id=roster.unit_id)
+            if r.id != roster.id and r.status in COMPARABLE
+        ],
+        "superseded_by": _superseded_by(session, roster),
     }
+
+
+def _superseded_by(session: Session, roster: Roster) -> Roster | None:
+    """The published version that replaced a superseded one (covering its period)."""
+    if roster.status is not RosterStatus.superseded:
+        return None
+    return next(
+        (
+            r
+            for r in rosters.published_overlapping(
+                session, unit_id=roster.unit_id, start=roster.period_start, end=roster.period_end
+            )
+            if r.period_start <= roster.period_start and r.period_end >= roster.period_end
+        ),
+        None,
+    )
 
 
 @router.get("/rosters/{roster_id}")
@@ -192,9 +224,10 @@ def roster_page(
     settings: SettingsDep,
     user: Reader,
     roster_id: RosterId,
+    compare: Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone] = None,
 ) -> HTMLResponse:
     roster = rosters.get_roster(session, roster_id=roster_id)
-    context = _roster_context(session, roster, clock.now(), settings.tz)
+    context = _roster_context(session, roster, clock.now(), settings.tz, compare)
     today = clock.now().astimezone(settings.tz).date()
     context["today_input"] = today
     context["override_day"] = min(max(today, roster.period_start), roster.period_end)

@@ -1,0 +1,78 @@
+"""Comparing two versions of a roster on its page, and a superseded version naming the one that
+replaced it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import demo
+from core.users import Role
+from oncall.models import Person, Unit
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
+from tests.conftest import T0, TEST_PASSWORD, make_user
+
+START, END = date(2027, 1, 1), date(2027, 1, 7)
+
+
+def _version(
+    session: Session, unit: Unit, version: int, status: RosterStatus, plan: list[tuple[int, str]]
+) -> Roster:
+    shifts = {s.code: s.id for s in session.exec(select(ShiftType)).all()}
+    people = {p.name: p.id for p in session.exec(select(Person)).all()}
+    roster = Roster(
+        unit_id=unit.id or 0,
+        period_start=START,
+        period_end=END,
+        version=version,
+        status=status,
+        time_limit_s=1,
+        created_by="test",
+        created_at=T0,
+    )
+    session.add(roster)
+    session.flush()
+    for day, name in plan:
+        session.add(
+            RosterAssignment(
+                roster_id=roster.id or 0,
+                person_id=people[name] or 0,
+                day=date(2027, 1, day),
+                shift_type_id=shifts["day"] or 0,
+            )
+        )
+    session.commit()
+    return roster
+
+
+def test_a_version_is_compared_with_another_and_a_superseded_one_names_its_successor(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    first = _version(session, unit, 1, RosterStatus.superseded, [(4, "杨帆"), (5, "赵敏")])
+    second = _version(session, unit, 2, RosterStatus.published, [(4, "杨帆"), (5, "黄磊")])
+    draft = _version(session, unit, 3, RosterStatus.draft, [(4, "黄磊"), (5, "黄磊")])
+    make_user(session, role=Role.planner, username="compare-planner")
+    client.post("/login", data={"username": "compare-planner", "password": TEST_PASSWORD})
+
+    page = client.get(f"/rosters/{second.id}", params={"compare": first.id}).text
+    diff = page.split('id="repair-diff"', 1)[1].split("</section>", 1)[0]
+    assert f"#{first.id} v1" in diff
+    removed, added = diff.split('class="diff added"', 1)
+    assert "2027-01-05 白班 · 赵敏" in removed and "杨帆" not in removed
+    assert "2027-01-05 白班 · 黄磊" in added and "杨帆" not in added
+    assert 'id="compare-form"' in page
+    assert f'<option value="{draft.id}"' in page  # every other version with a roster
+
+    assert (
+        f'href="/rosters/{second.id}"'
+        in client.get(f"/rosters/{first.id}")
+        .text.split('id="superseded-by"', 1)[1]
+        .split("</span>", 1)[0]
+    )
+    assert 'id="repair-diff"' not in client.get(f"/rosters/{second.id}").text
+    # a version of another unit or an unknown one is no comparison, and no error
+    assert client.get(f"/rosters/{second.id}", params={"compare": 999999}).status_code == 200
