@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.preconditions import tag_of
@@ -17,6 +18,7 @@ from core.users import Permission
 from oncall import directory, planning
 from oncall.models import DutyRole
 from oncall.roster_models import DemandDayKind, ShiftRole
+from web.i18n import locale_of
 from web.params import EmptyIsNone
 from web.render import render
 from web.session import RequirePage, WebUser
@@ -25,6 +27,14 @@ router = APIRouter(include_in_schema=False)
 PeoplePage = Annotated[WebUser, Depends(RequirePage(Permission.directory_write))]
 PlannerPage = Annotated[WebUser, Depends(RequirePage(Permission.roster_write))]
 UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone]
+
+
+def skill_names(session: Session, locale: str) -> dict[str, str]:
+    """Each skill's name in the page's language, by code (lists store the codes)."""
+    return {
+        s.code: s.name_zh if locale == "zh_CN" else s.name_en
+        for s in directory.list_skills(session)
+    }
 
 
 @router.get("/planner/people")
@@ -36,6 +46,7 @@ def people_page(request: Request, session: SessionDep, user: PeoplePage) -> HTML
         "units": units,
         "unit_names": {u.id: u.name for u in units},
         "skills": directory.list_skills(session),
+        "skill_names": skill_names(session, locale_of(request)),
         "roles": list(DutyRole),
     }
     return render(request, "planner/people.html", context, user=user)
@@ -79,6 +90,7 @@ def rules_page(
         "shift_names": {s.id: s.name for s in shift_types},
         "demand": planning.list_demand(session, unit_id=unit.id) if unit and unit.id else [],
         "skills": directory.list_skills(session),
+        "skill_names": skill_names(session, locale_of(request)),
         "day_kinds": list(DemandDayKind),
         "shift_roles": list(ShiftRole),
     }

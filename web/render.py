@@ -130,11 +130,14 @@ def environment(locale: str) -> Environment:
         gettext=catalogue.gettext,
         label=lambda kind, value: _label(catalogue, kind, value),
     )
-    env.globals["explanation_text"] = lambda text, shifts: roster_explanation.localise_explanation(
-        text,
-        shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
-        gettext=catalogue.gettext,
-        label=lambda kind, value: _label(catalogue, kind, value),
+    env.globals["explanation_text"] = lambda text, shifts, skills: (
+        roster_explanation.localise_explanation(
+            text,
+            shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
+            skills=skills,
+            gettext=catalogue.gettext,
+            label=lambda kind, value: _label(catalogue, kind, value),
+        )
     )
     env.filters["localtime"] = _localtime
     env.filters["isodate"] = _iso_date

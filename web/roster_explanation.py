@@ -22,7 +22,7 @@ _DAY = r"\d{4}-\d\d-\d\d"
 
 
 def _phrases(
-    shift: Words, rule: Words, absent: Words, gettext: Gettext, label: Label
+    shift: Words, rule: Words, absent: Words, gettext: Gettext, skills: Mapping[str, str]
 ) -> list[tuple[str, str, dict[str, Words]]]:
     def scope(text: str, of: str) -> str:
         code = text.removeprefix(of)
@@ -46,7 +46,7 @@ def _phrases(
                 "day": day,
                 "shift": shift(code),
                 "n": n,
-                "skill": skill and label("skill", skill),
+                "skill": skill and skills.get(skill, skill),
             }
         fixed = re.fullmatch(rf"(.+) fixed to (.+) on ({_DAY})", text)
         if fixed:
@@ -85,7 +85,7 @@ def _phrases(
                 "%(day)s %(shift)s needs %(n)s people with %(skill)s, only %(available)s "
                 "available%(absent)s"
             ),
-            {"shift": shift, "absent": absent, "skill": lambda code: label("skill", code)},
+            {"shift": shift, "absent": absent, "skill": lambda code: skills.get(code, code)},
         ),
         (
             rf"(?P<day>{_DAY}) (?P<shift>\S+) needs (?P<n>\d+) (?:person|people){available}",
@@ -137,9 +137,16 @@ def _phrases(
 
 
 def localise_explanation(
-    text: str, *, shifts: Mapping[str, str], gettext: Gettext, label: Label
+    text: str,
+    *,
+    shifts: Mapping[str, str],
+    gettext: Gettext,
+    label: Label,
+    skills: Mapping[str, str] | None = None,
 ) -> str:
-    """One line of the solver's explanation of an infeasible roster in the page's language."""
+    """One line of the solver's explanation of an infeasible roster in the page's language;
+    `skills`: the skills' names by code."""
+    skills = skills or {}
 
     def shift(code: str) -> str:
         return shifts.get(code, code)
@@ -163,7 +170,7 @@ def localise_explanation(
             worded.append(item)
         return gettext(N_(" (%(absent)s)")) % {"absent": gettext(N_(", ")).join(worded)}
 
-    for pattern, message, how in _phrases(shift, rule, absent, gettext, label):
+    for pattern, message, how in _phrases(shift, rule, absent, gettext, skills):
         match = re.fullmatch(pattern, text, re.S)
         if match is None:
             continue

@@ -28,6 +28,7 @@ from scheduler import roster_problem as rp
 from web.export import roster_workbook
 from web.i18n import locale_of
 from web.params import EmptyIsNone
+from web.planner import skill_names
 from web.render import fragment, render
 from web.roster_view import RosterGrid, build_grid
 from web.session import RequirePage, WebUser
@@ -228,6 +229,7 @@ def roster_page(
 ) -> HTMLResponse:
     roster = rosters.get_roster(session, roster_id=roster_id)
     context = _roster_context(session, roster, clock.now(), settings.tz, compare)
+    context["skill_names"] = skill_names(session, locale_of(request))
     today = clock.now().astimezone(settings.tz).date()
     context["today_input"] = today
     context["override_day"] = min(max(today, roster.period_start), roster.period_end)

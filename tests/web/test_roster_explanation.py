@@ -117,10 +117,12 @@ def test_the_solver_explains_each_kind_of_shortfall() -> None:
 
 @pytest.mark.parametrize("message", MESSAGES)
 def test_every_explanation_reads_in_chinese(message: str) -> None:
-    shown = localise_explanation(message, shifts=SHIFTS, gettext=_zh, label=_label)
+    shown = localise_explanation(
+        message, shifts=SHIFTS, gettext=_zh, label=_label, skills={EXPERT: "特种设备"}
+    )
     assert shown != message
     assert ENGLISH.search(shown) is None, shown
-    for code in ("night", "leader", "late", "max_", "min_", "rest_day"):
+    for code in ("night", "leader", "late", "max_", "min_", "rest_day", EXPERT):
         assert code not in shown, shown
 
 

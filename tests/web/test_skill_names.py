@@ -1,0 +1,69 @@
+"""The planner's pages name skills in the page's language, not by their codes: the people
+list, the demand table and the explanation of an infeasible roster."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import demo
+from core.users import Role
+from oncall import planning
+from oncall.models import Unit
+from oncall.roster_models import DemandCreate, Roster, RosterStatus, ShiftType
+from tests.conftest import T0, TEST_PASSWORD, make_user
+from web.i18n import LANG_COOKIE
+
+
+def test_skills_are_named_in_the_pages_language(client: TestClient, session: Session) -> None:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    night = session.exec(
+        select(ShiftType).where(ShiftType.unit_id == unit.id, ShiftType.code == "night")
+    ).one()
+    planning.add_demand(
+        session,
+        unit_id=unit.id or 0,
+        data=DemandCreate(shift_type_id=night.id or 0, skill="cosmetics", minimum=1, preferred=1),
+        actor="test",
+        now=T0,
+    )
+    message = "2027-01-04 night needs 3 cosmetics people, only 1 available (林娜 年休假)"
+    roster = Roster(
+        unit_id=unit.id or 0,
+        period_start=date(2027, 1, 4),
+        period_end=date(2027, 1, 10),
+        version=1,
+        status=RosterStatus.infeasible,
+        time_limit_s=1,
+        created_by="test",
+        created_at=T0,
+        result_json=json.dumps(
+            {"explanation": [{"rule": "minimum_cover", "people_short": 2, "message": message}]},
+            ensure_ascii=False,
+        ),
+    )
+    session.add(roster)
+    session.commit()
+    make_user(session, role=Role.admin, username="skills-admin")
+    client.post("/login", data={"username": "skills-admin", "password": TEST_PASSWORD})
+    pages = {
+        "people": "/planner/people",
+        "demand": f"/planner/rules?unit_id={unit.id}",
+        "explanation": f"/rosters/{roster.id}",
+    }
+    for lang, special, cosmetics in (
+        ("zh_CN", "特种设备", "化妆品"),
+        ("en", "Special equipment", "Cosmetics"),
+    ):
+        client.cookies.set(LANG_COOKIE, lang)
+        people = client.get(pages["people"]).text
+        row = people.split("<td>张伟</td>", 1)[1].split("</tr>", 1)[0]
+        assert f'<span class="tag">{special}</span>' in row and "special_equipment" not in row
+        demand = client.get(pages["demand"]).text.split('id="demand"', 1)[1].split("</table>")[0]
+        assert f"<td>{cosmetics}</td>" in demand and "cosmetics" not in demand
+        explained = client.get(pages["explanation"]).text.split('id="explanation"', 1)[1]
+        assert cosmetics in explained.split("</section>", 1)[0]
