@@ -1,5 +1,6 @@
-"""The planner's pages name skills in the page's language, not by their codes: the people
-list, the demand table and the explanation of an infeasible roster."""
+"""The planner's pages name skills in the page's language, not by their codes (the people
+list, the demand table and the explanation of an infeasible roster), and a shift's name is
+not headed as a person's."""
 
 from __future__ import annotations
 
@@ -67,3 +68,16 @@ def test_skills_are_named_in_the_pages_language(client: TestClient, session: Ses
         assert f"<td>{cosmetics}</td>" in demand and "cosmetics" not in demand
         explained = client.get(pages["explanation"]).text.split('id="explanation"', 1)[1]
         assert cosmetics in explained.split("</section>", 1)[0]
+
+
+def test_the_shift_types_table_names_a_shift_not_a_person(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    make_user(session, role=Role.planner, username="shift-planner")
+    client.post("/login", data={"username": "shift-planner", "password": TEST_PASSWORD})
+    page = client.get("/planner/rules").text
+    table = page.split('id="shift-types"', 1)[1].split("</thead>", 1)[0]
+    form = page.split('id="shift-form"', 1)[1].split("</form>", 1)[0]
+    for part in (table, form):
+        assert "班次名称" in part and "姓名" not in part  # 姓名 is a person's name
