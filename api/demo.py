@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from core import users as user_service
 from core.users import Role, User
-from oncall import directory, planning, publishing, rosters
+from oncall import directory, planning, publishing, rosters, wishes
 from oncall.models import (
     ContactCreate,
     ContactKind,
@@ -337,16 +337,16 @@ def _wish_logins_on_duty(session: Session, *, unit_id: int, now: datetime, tz: Z
             begin, end = shift_interval(day, shifts[code].start_time, shifts[code].end_time, tz)
             if begin <= now < end:
                 running = (shifts[code], day)
-    wishes = [(Role.leader, shifts["leader"], running[1] if running else today)]
+    wanted = [(Role.leader, shifts["leader"], running[1] if running else today)]
     if running is not None:
-        wishes.append((Role.duty_officer, running[0], running[1]))
-    for role, shift, day in wishes:
+        wanted.append((Role.duty_officer, running[0], running[1]))
+    for role, shift, day in wanted:
         person = session.exec(
             select(Person).join(User, col(User.id) == Person.user_id).where(User.role == role)
         ).first()
         if person is None or person.id is None or shift.id is None:
             continue
-        planning.add_request(
+        wishes.add_request(
             session,
             data=ShiftRequestCreate(
                 person_id=person.id,

@@ -1,4 +1,4 @@
-"""Planner inputs: shift types, demand templates, rules, leave and shift requests.
+"""Planner inputs: shift types, demand templates, rules and leave (wishes: `oncall.wishes`).
 
 A shift type used by a published roster keeps its code, times, night flag and role (on-call,
 iCal and rest checks read them for that roster); it can be renamed or retired (is_active
@@ -38,8 +38,6 @@ from oncall.roster_models import (
     RosterAssignment,
     RosterStatus,
     RulesConfig,
-    ShiftRequest,
-    ShiftRequestCreate,
     ShiftType,
     ShiftTypeCreate,
     ShiftTypeUpdate,
@@ -370,32 +368,3 @@ def delete_leave(session: Session, *, leave_id: int, actor: str, now: datetime) 
         before=before,
     )
     session.commit()
-
-
-def list_requests(session: Session, *, person_id: int | None = None) -> list[ShiftRequest]:
-    query = select(ShiftRequest).order_by(col(ShiftRequest.day))
-    if person_id is not None:
-        query = query.where(ShiftRequest.person_id == person_id)
-    return list(session.exec(query).all())
-
-
-def add_request(
-    session: Session, *, data: ShiftRequestCreate, actor: str, now: datetime
-) -> ShiftRequest:
-    _person(session, data.person_id)
-    if data.shift_type_id is not None and session.get(ShiftType, data.shift_type_id) is None:
-        raise ValidationFailed("shift_type_id", f"shift type {data.shift_type_id} does not exist")
-    request = ShiftRequest.model_validate(data)
-    session.add(request)
-    session.flush()
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="request.create",
-        entity_type="person",
-        entity_id=data.person_id,
-        after=data.model_dump(mode="json"),
-    )
-    session.commit()
-    return request

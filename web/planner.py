@@ -15,7 +15,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.preconditions import tag_of
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import directory, planning
+from oncall import directory, planning, wishes
 from oncall.models import DutyRole
 from oncall.roster_models import DemandDayKind, ShiftRole
 from web.i18n import locale_of
@@ -60,7 +60,7 @@ def leave_page(
     people = directory.list_people(session)
     context = {
         "leave": planning.list_leave(session, start=today),
-        "requests": [r for r in planning.list_requests(session) if r.day >= today],
+        "requests": [r for r in wishes.list_requests(session) if r.day >= today],
         "people": people,
         "names": {p.id: p.name for p in people},
         "shift_types": planning.list_shift_types(session),

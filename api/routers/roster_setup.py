@@ -15,7 +15,7 @@ from api.deps import (
 )
 from core.preconditions import tag_of
 from core.types import MAX_ID
-from oncall import planning
+from oncall import planning, wishes
 from oncall.roster_models import (
     DemandCreate,
     DemandPublic,
@@ -174,7 +174,7 @@ def list_requests(
 ) -> list[ShiftRequestPublic]:
     return [
         ShiftRequestPublic.model_validate(r)
-        for r in planning.list_requests(session, person_id=person_id)
+        for r in wishes.list_requests(session, person_id=person_id)
     ]
 
 
@@ -183,5 +183,14 @@ def add_request(
     session: SessionDep, clock: ClockDep, who: RosterWriter, body: ShiftRequestCreate
 ) -> ShiftRequestPublic:
     return ShiftRequestPublic.model_validate(
-        planning.add_request(session, data=body, actor=who.name, now=clock.now())
+        wishes.add_request(session, data=body, actor=who.name, now=clock.now())
     )
+
+
+@router.delete(
+    "/shift-requests/{request_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a wish (later generations no longer weigh it)",
+)
+def delete_request(session: SessionDep, clock: ClockDep, who: RosterWriter, request_id: Id) -> None:
+    wishes.delete_request(session, request_id=request_id, actor=who.name, now=clock.now())

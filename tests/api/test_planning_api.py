@@ -3,6 +3,7 @@ no published roster uses them, and retired; demand templates can be changed."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 
@@ -142,3 +143,22 @@ def test_a_rules_save_over_someone_elses_is_refused_when_the_editor_sends_its_ta
     )
     assert again.status_code == 200 and again.json()["min_rest_hours"] == 12
     assert client.put(url, json=theirs, headers=planner).status_code == 200  # no tag: as before
+
+
+def test_a_wish_recorded_by_mistake_is_removed_and_the_removal_audited(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    intake = make_intake(session)
+    planner, person = auth_headers(Role.planner), intake.people[0]
+    wish = {"person_id": person, "day": "2027-01-05", "wanted": False, "weight": 5}
+    created = client.post("/api/v1/shift-requests", json=wish, headers=planner)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/shift-requests/{created.json()['id']}"
+    assert client.delete(url, headers=auth_headers(Role.duty_officer)).status_code == 403
+    assert client.delete(url, headers=planner).status_code == 204
+    mine = client.get("/api/v1/shift-requests", params={"person_id": person}, headers=planner)
+    assert created.json()["id"] not in {w["id"] for w in mine.json()}
+    entry = list_entries(session, entity_type="person", entity_id=str(person))[0]
+    assert entry.action == "request.delete" and entry.before is not None
+    assert json.loads(entry.before)["day"] == wish["day"]
+    assert client.delete(url, headers=planner).status_code == 404
