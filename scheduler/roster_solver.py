@@ -82,12 +82,19 @@ def solve(
     return RosterResult(
         status=status,
         objective=round(solver.objective_value),
-        bound=round(solver.best_objective_bound),
+        bound=_bound(solver.best_objective_bound),
         assignments=assignments,
         violations=violations(solver, penalties),
         totals=person_totals(problem, assignments),
         seconds=solver.wall_time,
     )
+
+
+def _bound(value: float) -> int:
+    """CP-SAT's bound, at least 0: every penalty is a non-negative cost times a term that is
+    non-negative in every roster, but early in the search the relaxation of the fairness
+    spreads (``most - least``) lets CP-SAT's bound go below 0 (-640 on a demo month)."""
+    return max(0, round(value))
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -101,7 +108,7 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
         self._report(
             Progress(
                 objective=round(self.objective_value),
-                bound=round(self.best_objective_bound),
+                bound=_bound(self.best_objective_bound),
                 elapsed_s=self.wall_time,
             )
         )
