@@ -31,7 +31,7 @@ from tests.unit.scheduler_domain.factory import (
     make_centre,
     make_tiny,
 )
-from web.i18n import gettext
+from web.i18n import LANG_COOKIE, gettext
 from web.labels import label_id
 from web.roster_explanation import localise_explanation
 
@@ -180,3 +180,7 @@ def test_the_infeasible_roster_page_explains_in_the_pages_language(
     assert "2027-02-06 带班领导" in section
     assert "王建国 春节休假" in section
     assert "needs" not in section and "available" not in section
+    assert "（缺 1 人）" in section
+    client.cookies.set(LANG_COOKIE, "en")
+    english = client.get(f"/rosters/{roster.id}").text.split('id="explanation"', 1)[1]
+    assert "(1 person short)" in english.split("</section>", 1)[0]
