@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -45,10 +46,17 @@ def _seen_before(session: Session, *, url: str, signature: str, now: datetime) -
     return False
 
 
-async def signed_form(
-    request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep
-) -> dict[str, str] | None:
-    """The callback's form, or None when this very callback was acted on before."""
+@dataclass(frozen=True)
+class SignedCallback:
+    url: str
+    signature: str
+    form: dict[str, str]
+
+
+async def signed_callback(request: Request, settings: SettingsDep) -> SignedCallback:
+    """The callback's form, its URL and a valid signature (403 otherwise). Async to read the
+    body; it touches no database: the replay guard (`first_time`) runs in the handler's
+    worker thread, as the event loop must never wait for the write lock or a row lock."""
     form = {k: str(v) for k, v in (await request.form()).items()}
     token = settings.twilio_auth_token
     url = settings.public_url.rstrip("/") + request.url.path
@@ -59,12 +67,17 @@ async def signed_form(
         token.get_secret_value(), url, form, signature
     ):
         raise Forbidden("invalid Twilio signature")
-    if _seen_before(session, url=url, signature=signature, now=clock.now()):
+    return SignedCallback(url=url, signature=signature, form=form)
+
+
+SignedCallbackDep = Annotated[SignedCallback, Depends(signed_callback)]
+
+
+def first_time(session: Session, callback: SignedCallback, now: datetime) -> dict[str, str] | None:
+    """The callback's form, or None when this very callback was acted on before."""
+    if _seen_before(session, url=callback.url, signature=callback.signature, now=now):
         return None
-    return form
-
-
-SignedForm = Annotated[dict[str, str] | None, Depends(signed_form)]
+    return callback.form
 
 
 def _twiml(inner: str) -> Response:
@@ -72,7 +85,8 @@ def _twiml(inner: str) -> Response:
 
 
 @router.post("/sms")
-def inbound_sms(session: SessionDep, clock: ClockDep, form: SignedForm) -> Response:
+def inbound_sms(session: SessionDep, clock: ClockDep, callback: SignedCallbackDep) -> Response:
+    form = first_time(session, callback, clock.now())
     if form is None:
         return _twiml("")
     try:
@@ -94,8 +108,9 @@ def _notification_for(session: Session, key: str) -> Notification | None:
 
 @router.post("/voice/gather")
 def voice_gather(
-    request: Request, session: SessionDep, clock: ClockDep, form: SignedForm
+    request: Request, session: SessionDep, clock: ClockDep, callback: SignedCallbackDep
 ) -> Response:
+    form = first_time(session, callback, clock.now())
     if form is None:
         return _twiml("")
     notification = _notification_for(session, request.query_params.get("key", ""))
@@ -112,8 +127,9 @@ def voice_gather(
 
 @router.post("/status")
 def status_callback(
-    request: Request, session: SessionDep, clock: ClockDep, form: SignedForm
+    request: Request, session: SessionDep, clock: ClockDep, callback: SignedCallbackDep
 ) -> Response:
+    form = first_time(session, callback, clock.now())
     if form is None:
         return Response(status_code=204)
     sid = form.get("MessageSid") or form.get("CallSid") or ""
