@@ -33,7 +33,7 @@ from core import audit
 from core.db import advisory_lock
 from core.errors import Conflict
 from escalation import codec, details, engine, plans
-from escalation.models import Incident, IncidentCreate
+from escalation.models import Incident, IncidentCreate, IncidentEvent
 from escalation.policy import Severity, policy_to_dict
 from escalation.service import add_event, get_incident, new_short_code, store_state, summary
 from escalation.state import IncidentStatus
@@ -49,7 +49,19 @@ def open_incident(
 
     Returns (incident, deduplicated). The plan's policy is frozen into the incident.
     """
-    result = open_incident_uncommitted(session, data=data, actor=actor, now=now)
+    incident, deduplicated, _ = open_incident_with_timeline(
+        session, data=data, actor=actor, now=now
+    )
+    return incident, deduplicated
+
+
+def open_incident_with_timeline(
+    session: Session, *, data: IncidentCreate, actor: str, now: datetime
+) -> tuple[Incident, bool, list[IncidentEvent] | None]:
+    """`open_incident`, and a new incident's whole timeline as committed (its "opened"
+    event), so that the answer needs no read back; None for a report attached to an
+    incident that has a timeline already."""
+    result = _open(session, data=data, actor=actor, now=now, complaint_ref=None)
     session.commit()
     return result
 
@@ -65,6 +77,20 @@ def open_incident_uncommitted(
     """`open_incident` inside the caller's transaction (the caller commits), e.g. an urgent
     complaint that opens its incident in the same commit; `complaint_ref` links it back
     (set only on a new incident: a deduplicated one keeps its first reference)."""
+    incident, deduplicated, _ = _open(
+        session, data=data, actor=actor, now=now, complaint_ref=complaint_ref
+    )
+    return incident, deduplicated
+
+
+def _open(
+    session: Session,
+    *,
+    data: IncidentCreate,
+    actor: str,
+    now: datetime,
+    complaint_ref: str | None,
+) -> tuple[Incident, bool, list[IncidentEvent] | None]:
     details.check(data.category, data.model_dump(include=set(details.FIELDS)))
     advisory_lock(session, OPENING_LOCK)
     if data.place:
@@ -82,7 +108,7 @@ def open_incident_uncommitted(
         ).first()
         if duplicate is not None:
             _attach_duplicate(session, duplicate, data=data, actor=actor, now=now)
-            return duplicate, True
+            return duplicate, True, None
     plan = plans.plan_for(session, category=data.category.value, severity=Severity(data.severity))
     state = engine.open_state(now)
     incident = Incident(
@@ -108,7 +134,7 @@ def open_incident_uncommitted(
     session.add(incident)
     session.flush()
     assert incident.id is not None
-    add_event(
+    opened = add_event(
         session,
         incident.id,
         at=now,
@@ -126,7 +152,7 @@ def open_incident_uncommitted(
         after=summary(incident) | details.details_of(incident),
     )
     session.flush()
-    return incident, False
+    return incident, False, [opened]
 
 
 def _attach_duplicate(

@@ -41,18 +41,18 @@ def add_event(
     text: str,
     actor: str = "system",
     notification_id: int | None = None,
-) -> None:
+) -> IncidentEvent:
     """A timeline entry of the incident; the caller commits."""
-    session.add(
-        IncidentEvent(
-            incident_id=incident_id,
-            at=at,
-            kind=kind,
-            text=text,
-            actor=actor,
-            notification_id=notification_id,
-        )
+    event = IncidentEvent(
+        incident_id=incident_id,
+        at=at,
+        kind=kind,
+        text=text,
+        actor=actor,
+        notification_id=notification_id,
     )
+    session.add(event)
+    return event
 
 
 def summary(incident: Incident) -> dict[str, object]:

@@ -146,13 +146,15 @@ def open_incident(
     body: IncidentCreate,
     wake_dispatcher: DispatcherWaker,
 ) -> IncidentPublic:
-    incident, deduplicated = opening.open_incident(
+    incident, deduplicated, timeline = opening.open_incident_with_timeline(
         session, data=body, actor=who.name, now=clock.now()
     )
-    reading_from_here(session)
     if deduplicated:
         response.status_code = status.HTTP_200_OK
     wake_dispatcher()  # a new incident pages; a raised severity pages again or tells groups
+    if timeline is not None:  # a new incident: answered as committed, no reports yet
+        return incident_public(session, incident, clock.now(), events=timeline, reports=[])
+    reading_from_here(session)
     return incident_public(session, incident, clock.now(), deduplicated)
 
 

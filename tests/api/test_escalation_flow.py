@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Connection
+from sqlalchemy import Connection, event
 from sqlmodel import Session, select
 
 from api import demo
@@ -143,6 +143,29 @@ def _signed_post(web: TestClient, fake: FakeTwilio, path: str, params: dict[str,
     signature = fake.sign(PUBLIC + path, params)
     return web.post(path, data=params, headers={"X-Twilio-Signature": signature})
 
+
+
+def test_a_new_incident_is_answered_as_committed_without_reading_it_back(
+    web: TestClient,
+    coordinator: dict[str, str],
+    centre: dict[str, Person],  # noqa: ARG001 (the plans and people to open with)
+    connection: Connection,
+) -> None:
+    statements: list[str] = []
+
+    def note(*args: Any) -> None:
+        statements.append(args[2])  # (connection, cursor, statement, ...)
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        opened = _open(web, coordinator)
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+    read_back = [s for s in statements if "FROM incident_event" in s or "FROM incident_report" in s]
+    assert read_back == []
+    assert [e["kind"] for e in opened["timeline"]] == ["opened"]
+    # the answer is what reading the incident gives
+    assert web.get(f"/api/v1/incidents/{opened['id']}", headers=coordinator).json() == opened
 
 def test_sms_then_voice_then_backup_then_ack_by_sms_reply(
     web: TestClient,
