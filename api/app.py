@@ -118,6 +118,7 @@ def create_app(
         if ticker is not None:
             dispatcher.start_tick_now = None
             ticker.shutdown(wait=True)
+            dispatcher.close()
         if isinstance(roster_runner, ThreadRosterRunner):
             roster_runner.shutdown()
 

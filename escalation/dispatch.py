@@ -33,11 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
-from escalation import codec, engine, notices, roster_notices, targets
+from escalation import codec, engine, notices, outbox_rows, roster_notices, targets
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import (
     Incident,
@@ -63,7 +62,8 @@ MAX_PASSES_PER_TICK = 20  # passes of one tick while work remains (see the modul
 
 
 class _Budget:
-    """How many more rows this pass may claim, shared by the senders."""
+    """How many more rows this pass may claim, shared by the senders; none once a sender
+    found nothing due (the others would each spend a write transaction to find the same)."""
 
     def __init__(self, rows: int) -> None:
         self._left = rows
@@ -75,6 +75,10 @@ class _Budget:
                 return False
             self._left -= 1
             return True
+
+    def none_due(self) -> None:
+        with self._lock:
+            self._left = 0
 
 
 @dataclass
@@ -93,6 +97,8 @@ class Dispatcher:
     start_tick_now: Callable[[], None] | None = None
     _woken: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _ticking: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    # the senders' threads, started on the first pass that needs them and kept
+    _send_pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     def tick(self) -> None:
         """One pass; again at once while work remains: a pass filled its batch, or `wake`
@@ -272,9 +278,16 @@ class Dispatcher:
         workers = max(1, self.send_workers)
         if workers == 1:
             return 1 + self._drain(budget)
-        with ThreadPoolExecutor(workers, thread_name_prefix="dutydesk-send") as pool:
-            drained = [pool.submit(self._drain, budget) for _ in range(workers)]
-            return 1 + sum(f.result() for f in drained)
+        if self._send_pool is None:  # passes run one at a time (the tick's max_instances=1)
+            self._send_pool = ThreadPoolExecutor(workers, thread_name_prefix="dutydesk-send")
+        drained = [self._send_pool.submit(self._drain, budget) for _ in range(workers)]
+        return 1 + sum(f.result() for f in drained)
+
+    def close(self) -> None:
+        """Stop the senders' threads (after the last tick)."""
+        pool, self._send_pool = self._send_pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def _drain(self, budget: _Budget) -> int:
         sent = 0
@@ -282,6 +295,7 @@ class Dispatcher:
             try:
                 claimed = self._claim_one()
                 if claimed is None:
+                    budget.none_due()
                     break
                 self._send_one(*claimed)
             except Exception:  # one sender's failure must not lose the others' results
@@ -292,58 +306,13 @@ class Dispatcher:
 
     def _claim_one(self) -> tuple[int, OutboundMessage, str] | None:
         with self.open_session() as session:
-            now = self.clock.now()
-            query = (
-                select(Notification)
-                .where(
-                    or_(
-                        and_(
-                            col(Notification.status) == NotificationStatus.pending,
-                            col(Notification.next_attempt_at) <= now,
-                        ),
-                        and_(
-                            col(Notification.status) == NotificationStatus.sending,
-                            col(Notification.claimed_at) < now - self.claim_timeout,
-                        ),
-                    )
-                )
-                .order_by(col(Notification.id))
-                .limit(1)
+            claimed = outbox_rows.claim_next(
+                session, now=self.clock.now(), claim_timeout=self.claim_timeout
             )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            while (row := session.exec(query).first()) is not None:
-                assert row.id is not None
-                incident = (
-                    session.get(Incident, row.incident_id) if row.incident_id is not None else None
-                )
-                if (
-                    incident is not None
-                    and row.kind != "broadcast"
-                    and incident.status is not IncidentStatus.open
-                ):
-                    row.status = NotificationStatus.cancelled
-                    session.add(row)
-                    session.flush()
-                    continue
-                row.status, row.claimed_at = NotificationStatus.sending, now
-                row.attempts += 1
-                session.add(row)
-                message = OutboundMessage(
-                    idempotency_key=row.idempotency_key,
-                    to=row.to,
-                    body=row.body,
-                    kind="voice" if row.kind == "voice" else "sms",
-                    incident_ref=(
-                        f"INC-{incident.id}" if incident is not None else row.subject_ref or ""
-                    ),
-                    short_code=incident.short_code if incident is not None else "",
-                )
-                claimed = (row.id, message, row.channel)
-                session.commit()
-                return claimed
             session.commit()
-            return None
+            if claimed is None:
+                return None
+            return claimed.notification_id, claimed.message, claimed.channel
 
     def _send_one(self, notification_id: int, message: OutboundMessage, channel: str) -> None:
         senders: dict[str, NotificationChannel] = {
@@ -367,16 +336,16 @@ class Dispatcher:
             log.exception("channel %s failed on %s", channel, message.idempotency_key)
             error = TransientDeliveryError(str(exc), code="unexpected")
         with self.open_session() as session:
+            now = self.clock.now()
+            if receipt is not None:  # the usual case: one UPDATE, no read
+                outbox_rows.record_accepted(
+                    session, notification_id=notification_id, receipt=receipt, now=now
+                )
+                session.commit()
+                return
             row = session.get(Notification, notification_id)
             assert row is not None
-            now = self.clock.now()
-            if receipt is not None:
-                if row.status is NotificationStatus.sending:  # a status callback may be first
-                    row.status = NotificationStatus.sent
-                    row.provider_status = receipt.status
-                row.sent_at, row.provider_id = now, receipt.provider_id
-                row.last_error = None
-            elif isinstance(error, TransientDeliveryError) and row.attempts < self.max_attempts:
+            if isinstance(error, TransientDeliveryError) and row.attempts < self.max_attempts:
                 backoff = min(MAX_RETRY_DELAY_S, 5 * 2 ** (row.attempts - 1))
                 # a provider's Retry-After is obeyed up to the backoff's bound: a page
                 # must not wait hours because a provider asked for it

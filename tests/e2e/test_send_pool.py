@@ -184,3 +184,35 @@ def test_a_tick_stops_after_its_last_pass(e2e_database: Database) -> None:
         assert set(channel.sent.values()) == {1}
     finally:
         engine.dispose()
+
+
+class ThreadRecordingChannel:
+    """Keeps the thread of every send (the objects themselves, so none is mistaken for an
+    earlier one whose id was reused)."""
+
+    name = "threads"
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def send(self, message: OutboundMessage) -> SendReceipt:
+        with self._lock:
+            self.threads.append(threading.current_thread())
+        return SendReceipt(provider_id=f"SM{message.idempotency_key}", status="queued")
+
+
+def test_the_senders_threads_are_kept_from_pass_to_pass(e2e_database: Database) -> None:
+    engine = make_engine(e2e_database.url)
+    try:
+        channel = ThreadRecordingChannel()
+        dispatcher = _dispatcher(engine, channel, batch=50)
+        for n in range(3):
+            keys = _queue_notices(engine, 2 * WORKERS, prefix=f"threads-{n}")
+            assert dispatcher.send_pending() == len(keys)
+        senders = {t for t in channel.threads if t is not threading.current_thread()}
+        assert 1 <= len(senders) <= WORKERS  # three passes, one set of sender threads
+        dispatcher.close()
+        assert not any(t.is_alive() for t in senders)
+    finally:
+        engine.dispose()
