@@ -144,7 +144,6 @@ def _signed_post(web: TestClient, fake: FakeTwilio, path: str, params: dict[str,
     return web.post(path, data=params, headers={"X-Twilio-Signature": signature})
 
 
-
 def test_a_new_incident_is_answered_as_committed_without_reading_it_back(
     web: TestClient,
     coordinator: dict[str, str],
@@ -166,6 +165,7 @@ def test_a_new_incident_is_answered_as_committed_without_reading_it_back(
     assert [e["kind"] for e in opened["timeline"]] == ["opened"]
     # the answer is what reading the incident gives
     assert web.get(f"/api/v1/incidents/{opened['id']}", headers=coordinator).json() == opened
+
 
 def test_sms_then_voice_then_backup_then_ack_by_sms_reply(
     web: TestClient,

@@ -26,9 +26,7 @@ def _is_coroutine(call: object) -> bool:
 
 def _coroutines_with_a_session(dependant: Dependant) -> list[str]:
     found = []
-    if _is_coroutine(dependant.call) and any(
-        d.call is get_session for d in dependant.dependencies
-    ):
+    if _is_coroutine(dependant.call) and any(d.call is get_session for d in dependant.dependencies):
         found.append(getattr(dependant.call, "__qualname__", repr(dependant.call)))
     for dependency in dependant.dependencies:
         found += _coroutines_with_a_session(dependency)
