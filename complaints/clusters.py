@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as select_columns
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from complaints import queue
 from complaints.models import Complaint, ComplaintCluster
@@ -24,25 +24,48 @@ from core.db import advisory_lock
 CLUSTER_LOCK = "complaint clusters"
 
 
+def _latest_with(key: Any) -> Any:
+    """The query for the most recent other item with the same `key` inside the window."""
+    return (
+        select_columns(col(Complaint.id), col(Complaint.cluster_id))
+        .where(
+            key == bindparam("value"),
+            col(Complaint.received_at) >= bindparam("start"),
+            col(Complaint.received_at) <= bindparam("end"),
+            col(Complaint.id).not_in(bindparam("skip", expanding=True)),
+        )
+        .order_by(col(Complaint.id).desc())
+        .limit(1)
+    )
+
+
+# built once: every registration runs up to four of them, and building and keying a
+# statement cost more than running it
+_LATEST = {
+    "credit_code": _latest_with(col(Complaint.respondent_key)),
+    "name": _latest_with(col(Complaint.respondent_name_key)),
+    "phone": _latest_with(col(Complaint.phone_key)),
+    "address": _latest_with(col(Complaint.address_key)),
+}
+
+
 def _latest(
     session: Session,
-    column: Any,
+    lookup: str,
     value: str,
     item: Complaint,
     window: timedelta,
     skip: set[int],
 ) -> tuple[int, int | None] | None:
     """The most recent other item with the same key inside the window: (id, cluster_id)."""
-    row = session.exec(
-        select(Complaint.id, Complaint.cluster_id)
-        .where(
-            column == value,
-            col(Complaint.received_at) >= item.received_at - window,
-            col(Complaint.received_at) <= item.received_at + window,
-            col(Complaint.id).not_in(skip),
-        )
-        .order_by(col(Complaint.id).desc())
-        .limit(1)
+    row = session.execute(
+        _LATEST[lookup],
+        {
+            "value": value,
+            "start": item.received_at - window,
+            "end": item.received_at + window,
+            "skip": sorted(skip),
+        },
     ).first()
     return None if row is None or row[0] is None else (row[0], row[1])
 
@@ -68,14 +91,14 @@ def assign(
     credit_key = item.respondent_key if item.respondent_key != item.respondent_name_key else None
     hits: dict[str, tuple[int, int | None]] = {}
     reasons: set[str] = set()
-    for lookup, reason, column, value in (
-        ("credit_code", "respondent", col(Complaint.respondent_key), credit_key),
-        ("name", "respondent", col(Complaint.respondent_name_key), item.respondent_name_key),
-        ("phone", "phone", col(Complaint.phone_key), item.phone_key),
-        ("address", "address", col(Complaint.address_key), item.address_key),
+    for lookup, reason, value in (
+        ("credit_code", "respondent", credit_key),
+        ("name", "respondent", item.respondent_name_key),
+        ("phone", "phone", item.phone_key),
+        ("address", "address", item.address_key),
     ):
         if value:
-            found = _latest(session, column, value, item, window, skip)
+            found = _latest(session, lookup, value, item, window, skip)
             if found is not None:
                 hits[lookup] = found
                 reasons.add(reason)
