@@ -103,26 +103,21 @@ def _check_rules(
     a_shift = layers.shift_of(session, roster_id, a_person_id, a_day)
     b_shift = layers.shift_of(session, roster_id, b_person_id, b_day)
     unit = changes.rules_context(session, b_shift.unit_id)  # both people's unit
-    changes.check_takes(
-        session,
-        person_id=a_person_id,
-        day=b_day,
-        shift=b_shift,
-        field="a_person_id",
-        tz=tz,
-        giving_up=(a_day, a_shift),
-        unit=unit,
+    sides = (
+        ("a_person_id", a_person_id, (a_day, a_shift), (b_day, b_shift)),
+        ("b_person_id", b_person_id, (b_day, b_shift), (a_day, a_shift)),
     )
-    changes.check_takes(
-        session,
-        person_id=b_person_id,
-        day=a_day,
-        shift=a_shift,
-        field="b_person_id",
-        tz=tz,
-        giving_up=(b_day, b_shift),
-        unit=unit,
-    )
+    for field, person_id, giving_up, (day, shift) in sides:
+        changes.check_takes(
+            session,
+            person_id=person_id,
+            day=day,
+            shift=shift,
+            field=field,
+            tz=tz,
+            giving_up=giving_up,
+            unit=unit,
+        )
 
 
 def get_swap(session: Session, *, swap_id: int) -> SwapRequestRow:

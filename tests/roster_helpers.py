@@ -3,6 +3,8 @@ tests of the roster lifecycle."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -89,3 +91,24 @@ def covering_rows(intake: Intake, start: date, end: date) -> list[tuple[int, dat
             (people[(2 * i + 1) % len(people)], day, "night"),
         )
     ]
+
+
+def infeasible_roster(
+    session: Session, *, unit_id: int, start: date, explanation: Sequence[Mapping[str, object]]
+) -> Roster:
+    """A stored one-week version the solver found infeasible, with ``explanation`` items
+    (rule, day, shift, skill, people_short, message) as `oncall.rosters` stores them."""
+    roster = Roster(
+        unit_id=unit_id,
+        period_start=start,
+        period_end=start + timedelta(6),
+        version=1,
+        status=RosterStatus.infeasible,
+        time_limit_s=1,
+        created_by="test",
+        created_at=T0,
+        result_json=json.dumps({"explanation": [dict(i) for i in explanation]}, ensure_ascii=False),
+    )
+    session.add(roster)
+    session.commit()
+    return roster

@@ -109,6 +109,17 @@ def _swappable_pair(live_server: LiveServer, roster_id: int) -> tuple[Any, Any]:
     )
 
 
+def _fill_swap_form(page: Any, roster_id: int, a: RosterAssignment, b: RosterAssignment) -> Any:
+    """The swaps page's form filled for A's shift against B's; the form, to submit."""
+    form = page.locator("#swap-form")
+    form.locator('select[name="roster_id"]').select_option(str(roster_id))
+    form.locator('select[name="a_person_id"]').select_option(str(a.person_id))
+    form.locator('input[name="a_day"]').fill(a.day.isoformat())
+    form.locator('select[name="b_person_id"]').select_option(str(b.person_id))
+    form.locator('input[name="b_day"]').fill(b.day.isoformat())
+    return form
+
+
 def test_request_and_approve_a_swap(open_page: Any, live_server: LiveServer) -> None:
     roster = live_server.published_roster()
     assert roster.id is not None
@@ -116,12 +127,7 @@ def test_request_and_approve_a_swap(open_page: Any, live_server: LiveServer) -> 
     page, _ = open_page()
     sign_in(page, "planner")
     page.goto("/swaps")
-    form = page.locator("#swap-form")
-    form.locator('select[name="roster_id"]').select_option(str(roster.id))
-    form.locator('select[name="a_person_id"]').select_option(str(a.person_id))
-    form.locator('input[name="a_day"]').fill(a.day.isoformat())
-    form.locator('select[name="b_person_id"]').select_option(str(b.person_id))
-    form.locator('input[name="b_day"]').fill(b.day.isoformat())
+    form = _fill_swap_form(page, roster.id, a, b)
     form.locator('input[name="reason"]').fill("家中有事")
     with page.expect_navigation():
         form.locator('button[type="submit"]').click()
@@ -147,12 +153,7 @@ def test_a_swap_the_rules_refuse_is_refused_at_once_with_the_reason_in_chinese(
     guard.allow(422)
     sign_in(page, "planner")
     page.goto("/swaps")
-    form = page.locator("#swap-form")
-    form.locator('select[name="roster_id"]').select_option(str(roster.id))
-    form.locator('select[name="a_person_id"]').select_option(str(a.person_id))
-    form.locator('input[name="a_day"]').fill(a.day.isoformat())
-    form.locator('select[name="b_person_id"]').select_option(str(b.person_id))
-    form.locator('input[name="b_day"]').fill(b.day.isoformat())
+    form = _fill_swap_form(page, roster.id, a, b)
     form.locator('button[type="submit"]').click()
     expect(form.locator('[data-field="b_person_id"] .ferror')).to_have_text(
         f"{b_name} {a.day.isoformat()} 请假"

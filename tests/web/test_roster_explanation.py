@@ -4,7 +4,6 @@ from the catalogue, shifts by name, and the roster page shows it so."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -17,11 +16,11 @@ from api import demo
 from core.users import Role
 from oncall.models import Person as StaffPerson
 from oncall.models import Unit
-from oncall.roster_models import Roster, RosterStatus
 from scheduler.roster_explain import core_shortfalls, count_shortfalls, describe_guard
 from scheduler.roster_problem import Demand, Fixed, Unavailability
 from scheduler.roster_rules import Guard
 from tests.conftest import T0, TEST_PASSWORD, make_user
+from tests.roster_helpers import infeasible_roster
 from tests.unit.scheduler_domain.factory import (
     DAY,
     EXPERT,
@@ -146,33 +145,15 @@ def test_the_infeasible_roster_page_explains_in_the_pages_language(
     message = (
         f"2027-02-06 leader needs 1 leader (带班领导), only 0 available ({leaders.name} 春节休假)"
     )
-    roster = Roster(
-        unit_id=unit.id or 0,
-        period_start=START,
-        period_end=START + timedelta(6),
-        version=1,
-        status=RosterStatus.infeasible,
-        time_limit_s=1,
-        created_by="test",
-        created_at=T0,
-        result_json=json.dumps(
-            {
-                "explanation": [
-                    {
-                        "rule": "leader_per_day",
-                        "day": "2027-02-06",
-                        "shift": "leader",
-                        "skill": None,
-                        "people_short": 1,
-                        "message": message,
-                    }
-                ]
-            },
-            ensure_ascii=False,
-        ),
-    )
-    session.add(roster)
-    session.commit()
+    item = {
+        "rule": "leader_per_day",
+        "day": "2027-02-06",
+        "shift": "leader",
+        "skill": None,
+        "people_short": 1,
+        "message": message,
+    }
+    roster = infeasible_roster(session, unit_id=unit.id or 0, start=START, explanation=[item])
     make_user(session, role=Role.planner, username="explain-planner")
     client.post("/login", data={"username": "explain-planner", "password": TEST_PASSWORD})
     html = client.get(f"/rosters/{roster.id}").text

@@ -4,7 +4,6 @@ not headed as a person's."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from fastapi.testclient import TestClient
@@ -14,8 +13,9 @@ from api import demo
 from core.users import Role
 from oncall import planning
 from oncall.models import Unit
-from oncall.roster_models import DemandCreate, Roster, RosterStatus, ShiftType
+from oncall.roster_models import DemandCreate, ShiftType
 from tests.conftest import T0, TEST_PASSWORD, make_user
+from tests.roster_helpers import infeasible_roster
 from web.i18n import LANG_COOKIE
 
 
@@ -33,22 +33,10 @@ def test_skills_are_named_in_the_pages_language(client: TestClient, session: Ses
         now=T0,
     )
     message = "2027-01-04 night needs 3 cosmetics people, only 1 available (林娜 年休假)"
-    roster = Roster(
-        unit_id=unit.id or 0,
-        period_start=date(2027, 1, 4),
-        period_end=date(2027, 1, 10),
-        version=1,
-        status=RosterStatus.infeasible,
-        time_limit_s=1,
-        created_by="test",
-        created_at=T0,
-        result_json=json.dumps(
-            {"explanation": [{"rule": "minimum_cover", "people_short": 2, "message": message}]},
-            ensure_ascii=False,
-        ),
+    item = {"rule": "minimum_cover", "people_short": 2, "message": message}
+    roster = infeasible_roster(
+        session, unit_id=unit.id or 0, start=date(2027, 1, 4), explanation=[item]
     )
-    session.add(roster)
-    session.commit()
     make_user(session, role=Role.admin, username="skills-admin")
     client.post("/login", data={"username": "skills-admin", "password": TEST_PASSWORD})
     pages = {
