@@ -94,10 +94,17 @@ def covering_rows(intake: Intake, start: date, end: date) -> list[tuple[int, dat
 
 
 def infeasible_roster(
-    session: Session, *, unit_id: int, start: date, explanation: Sequence[Mapping[str, object]]
+    session: Session,
+    *,
+    unit_id: int,
+    start: date,
+    explanation: Sequence[Mapping[str, object]],
+    people: Sequence[int] = (),
 ) -> Roster:
     """A stored one-week version the solver found infeasible, with ``explanation`` items
-    (rule, day, shift, skill, people_short, message) as `oncall.rosters` stores them."""
+    (rule, day, shift, skill, people_short, message) and all-zero totals of ``people``, as
+    `oncall.rosters` stores them."""
+    zeros = {"shifts": 0, "hours": 0.0, "nights": 0, "weekends": 0, "holidays": 0}
     roster = Roster(
         unit_id=unit_id,
         period_start=start,
@@ -107,7 +114,13 @@ def infeasible_roster(
         time_limit_s=1,
         created_by="test",
         created_at=T0,
-        result_json=json.dumps({"explanation": [dict(i) for i in explanation]}, ensure_ascii=False),
+        result_json=json.dumps(
+            {
+                "explanation": [dict(i) for i in explanation],
+                "totals": {str(person): zeros for person in people},
+            },
+            ensure_ascii=False,
+        ),
     )
     session.add(roster)
     session.commit()

@@ -153,7 +153,9 @@ def test_the_infeasible_roster_page_explains_in_the_pages_language(
         "people_short": 1,
         "message": message,
     }
-    roster = infeasible_roster(session, unit_id=unit.id or 0, start=START, explanation=[item])
+    roster = infeasible_roster(
+        session, unit_id=unit.id or 0, start=START, explanation=[item], people=[leaders.id or 0]
+    )
     make_user(session, role=Role.planner, username="explain-planner")
     client.post("/login", data={"username": "explain-planner", "password": TEST_PASSWORD})
     html = client.get(f"/rosters/{roster.id}").text
@@ -162,6 +164,7 @@ def test_the_infeasible_roster_page_explains_in_the_pages_language(
     assert "王建国 春节休假" in section
     assert "needs" not in section and "available" not in section
     assert "（缺 1 人）" in section
+    assert 'id="totals"' not in html  # no roster, so no table of zeros
     client.cookies.set(LANG_COOKIE, "en")
     english = client.get(f"/rosters/{roster.id}").text.split('id="explanation"', 1)[1]
     assert "(1 person short)" in english.split("</section>", 1)[0]
