@@ -382,11 +382,14 @@ def test_a_repair_keeps_the_approved_swaps_of_the_roster_it_replaces(
         when = date.fromisoformat(day)
         return {str(when + timedelta(days=offset)) for offset in (-1, 0, 1)}
 
+    sick_day = END  # whoever works its night falls sick; the swap is between two others
+    sick = next(r["person_id"] for r in rows if r["day"] == str(sick_day) and r["shift"] == "night")
     a, b = next(
         (x, y)
         for x in day_rows
         for y in day_rows
         if x["day"] < y["day"]
+        and sick not in (x["person_id"], y["person_id"])
         and not around(x["day"]) & days_of[y["person_id"]]
         and not around(y["day"]) & days_of[x["person_id"]]
     )
@@ -405,14 +408,6 @@ def test_a_repair_keeps_the_approved_swaps_of_the_roster_it_replaces(
         )
     )
     session.commit()
-    sick_day = END
-    sick = next(
-        r["person_id"]
-        for r in rows
-        if r["day"] == str(sick_day)
-        and r["shift"] == "night"
-        and r["person_id"] not in {a["person_id"], b["person_id"]}
-    )
     repair = client.post(
         f"/api/v1/rosters/{roster['id']}/repair",
         json={
