@@ -64,6 +64,12 @@ def _on_leave(session: Session, person_id: int, day: date) -> bool:
     )
 
 
+def _name(session: Session, person_id: int) -> str:
+    """The person's name for a refusal (their id if they are gone)."""
+    person = session.get(Person, person_id)
+    return person.name if person is not None else str(person_id)
+
+
 def _may_work(session: Session, person_id: int, shift: ShiftType) -> bool:
     return shift.role.value in shift_roles_of(directory.roles_of(session, person_id))
 
@@ -160,21 +166,19 @@ def check_takes(
     shift `giving_up` if given, under the hard rules of the shift's unit (`unit`, loaded
     here unless a caller checking several people passes it), checked on the person's effective plan
     (roster, overrides and approved swaps)."""
-    person = session.get(Person, person_id)
-    name = person.name if person is not None else str(person_id)
     if not _may_work(session, person_id, shift):
         raise ValidationFailed(
             field,
             f"person {person_id} may not work {shift.role.value} shifts",
             type="rule_role",
-            ctx={"person": name, "shift": shift.name},
+            ctx={"person": _name(session, person_id), "shift": shift.name},
         )
     if _on_leave(session, person_id, day):
         raise ValidationFailed(
             field,
             f"person {person_id} is on leave on {day}",
             type="rule_on_leave",
-            ctx={"person": name, "day": str(day)},
+            ctx={"person": _name(session, person_id), "day": str(day)},
         )
     if unit is None or unit.unit_id != shift.unit_id:
         unit = rules_context(session, shift.unit_id)
@@ -215,7 +219,7 @@ def check_takes(
             field,
             f"person {person_id} {first.reason} ({first.rule})",
             type=f"rule_{first.kind or first.rule}",
-            ctx={**first.values, **names, "person": name},
+            ctx={**first.values, **names, "person": _name(session, person_id)},
         )
 
 
