@@ -5,7 +5,8 @@ query); anything else is refused with 403.
 Twilio's signature has no timestamp, so a captured callback stays valid for ever: each signed
 callback is acted on once (`WebhookReceipt`, kept with the effect in one transaction). The
 same callback again (a replay, or Twilio retrying) gets an empty answer and changes nothing,
-e.g. an old "1234 确认" cannot acknowledge a later incident that reuses the code."""
+e.g. an old "1234 确认" cannot acknowledge a later incident that reuses the code. Status
+callbacks may also come out of order; `escalation.delivery` applies only later ones."""
 
 from __future__ import annotations
 
@@ -23,15 +24,14 @@ from sqlmodel import Session, select
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.db import advisory_lock
 from core.errors import Conflict, Forbidden
-from escalation import paging, replies, service
-from escalation.models import Notification, NotificationStatus, WebhookReceipt
+from escalation import delivery, replies
+from escalation.models import Notification, WebhookReceipt
 from escalation.twilio_channel import validate_twilio_signature
 
 router = APIRouter(prefix="/twilio", tags=["twilio webhooks"], include_in_schema=False)
 
 log = logging.getLogger("dutydesk.twilio")
 TWIML = "application/xml"
-FAILED = {"failed", "undelivered"}
 
 
 def _seen_before(session: Session, *, url: str, signature: str, now: datetime) -> bool:
@@ -142,29 +142,14 @@ def status_callback(
         ).first()
     if notification is None:
         return Response(status_code=204)
-    now = clock.now()
-    notification.provider_status = state[:30]
-    notification.provider_id = notification.provider_id or sid[:64] or None
-    if state == "delivered":
-        notification.status = NotificationStatus.delivered
-    session.add(notification)
-    if notification.incident_id is not None:
-        service.record_event(
-            session,
-            incident_id=notification.incident_id,
-            now=now,
-            kind="delivery",
-            notification_id=notification.id,
-            text=f"{notification.kind} to {notification.to}: {state}",
-        )
-    if state in FAILED and notification.status is not NotificationStatus.failed:
-        notification.status = NotificationStatus.failed
-        paging.fallback(
-            session,
-            failed=notification,
-            now=now,
-            channel=notification.channel,
-            reason=f"provider reported {state} ({form.get('ErrorCode', '')})",
-        )
+    if not delivery.record_status(
+        session,
+        notification,
+        reported=state,
+        provider_id=sid,
+        error_code=form.get("ErrorCode", ""),
+        now=clock.now(),
+    ):
+        log.info("status %r of %s after %r ignored", state, sid, notification.provider_status)
     session.commit()
     return Response(status_code=204)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -321,6 +322,39 @@ def test_transient_failures_are_retried_and_permanent_ones_fall_back(
     timeline = web.get(f"/api/v1/incidents/{incident['id']}", headers=coordinator).json()
     texts = " | ".join(e["text"] for e in timeline["timeline"])
     assert "failed permanently" in texts and "next contact +8613900009999" in texts
+
+
+def test_a_status_callback_arriving_late_does_not_turn_a_delivered_page_back(
+    web: TestClient,
+    fake: FakeTwilio,
+    dispatcher: Dispatcher,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    """Twilio does not promise the order of its status callbacks: a `sent` posted after the
+    `delivered` (or a `failed` after it) changes nothing and adds nothing to the timeline."""
+    incident = _open(web, coordinator)
+    dispatcher.tick()
+    sms = fake.messages(to=_mobile(session, centre["officer"]))[0]
+    callback = urlsplit(sms.status_callback or "")
+    path = f"{callback.path}?{callback.query}"
+    params = {"MessageSid": sms.sid, "AccountSid": SID, "From": FROM, "To": sms.to}
+
+    def status(value: str) -> None:
+        answer = _signed_post(web, fake, path, params | {"MessageStatus": value})
+        assert answer.status_code == 204
+
+    status("delivered")
+    status("sent")
+    status("undelivered")
+    url = f"/api/v1/incidents/{incident['id']}"
+    (page,) = web.get(f"{url}/notifications", headers=coordinator).json()
+    assert (page["status"], page["provider_status"]) == ("delivered", "delivered")
+    timeline = web.get(url, headers=coordinator).json()["timeline"]
+    deliveries = [e["text"] for e in timeline if e["kind"] == "delivery"]
+    assert deliveries == [f"sms to {sms.to}: delivered"]
+    assert len(fake.messages()) + len(fake.calls()) == 1  # no fall back to another contact
 
 
 def test_second_report_attaches_instead_of_paging_again(
