@@ -285,7 +285,13 @@ def run_generation(
             if roster.base_roster_id is not None
             else None
         )
-        time_limit, unit_id = roster.time_limit_s, roster.unit_id
+        time_limit = roster.time_limit_s
+        # by the codes the problem was built with: a shift type recoded meanwhile keeps its id
+        shift_ids = {
+            s.code: s.id
+            for s in planning.list_shift_types(session, unit_id=roster.unit_id)
+            if s.id is not None
+        }
     try:
         result = solve(
             problem,
@@ -314,11 +320,6 @@ def run_generation(
         raise
     with open_session() as session:
         roster = get_roster(session, roster_id=roster_id)
-        shift_ids = {
-            s.code: s.id
-            for s in planning.list_shift_types(session, unit_id=unit_id)
-            if s.id is not None
-        }
         for assignment in result.assignments:
             session.add(
                 RosterAssignment(

@@ -1,4 +1,5 @@
-"""Roster generation stores the solver's progress on the roster row while it solves."""
+"""Roster generation stores the solver's progress on the roster row while it solves, and its
+result by the shift types it was solved with."""
 
 from __future__ import annotations
 
@@ -7,12 +8,18 @@ from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import Connection
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api import demo
-from oncall import rosters
+from oncall import planning, rosters
 from oncall.models import Unit
-from oncall.roster_models import Roster, RosterStatus
+from oncall.roster_models import (
+    Roster,
+    RosterAssignment,
+    RosterStatus,
+    ShiftType,
+    ShiftTypeUpdate,
+)
 from scheduler.roster_problem import Progress
 from tests.conftest import T0, _session_on
 
@@ -84,3 +91,41 @@ def test_generation_reports_progress_then_the_final_result(
         assert roster is not None and roster.status is RosterStatus.draft
     assert objective is not None and bound is not None and bound <= objective
     assert seconds is not None and 0 < seconds <= 4 + 1
+
+
+def test_a_shift_type_recoded_while_the_solver_runs_keeps_its_assignments(
+    session: Session, connection: Connection
+) -> None:
+    roster_id = _generating(session)
+    opened = 0
+
+    @contextmanager
+    def open_session() -> Iterator[Session]:
+        nonlocal opened
+        opened += 1
+        with _session_on(connection) as inside:
+            yield inside
+        if opened == 1:  # the problem is built; a planner recodes the night shift meanwhile
+            with _session_on(connection) as planner:
+                night = next(s for s in planning.list_shift_types(planner) if s.code == "night")
+                planning.update_shift_type(
+                    planner,
+                    shift_type_id=night.id or 0,
+                    data=ShiftTypeUpdate(code="nights"),
+                    actor="planner",
+                    now=T0,
+                )
+
+    rosters.run_generation(open_session, roster_id=roster_id, now=lambda: T0)
+    with _session_on(connection) as other:
+        roster = other.get(Roster, roster_id)
+        assert roster is not None and roster.status is RosterStatus.draft
+        codes = {
+            shift.code
+            for _, shift in other.exec(
+                select(RosterAssignment, ShiftType)
+                .join(ShiftType, col(ShiftType.id) == RosterAssignment.shift_type_id)
+                .where(RosterAssignment.roster_id == roster_id)
+            ).all()
+        }
+    assert "nights" in codes, codes
