@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from core import users as user_service
 from core.users import Role, User
-from oncall import directory, planning, publishing, rosters, wishes
+from oncall import demand, directory, planning, publishing, rosters, wishes
 from oncall.models import (
     ContactCreate,
     ContactKind,
@@ -261,7 +261,7 @@ def _seed_duty_setup(session: Session, *, unit_id: int, now: datetime) -> None:
         assert shift.id is not None
         shift_ids[code] = shift.id
     for code, kind, skill, minimum, preferred in DEMO_DEMAND:
-        planning.add_demand(
+        demand.add_demand(
             session,
             unit_id=unit_id,
             data=DemandCreate(

@@ -1,9 +1,12 @@
-"""Planner inputs: shift types, demand templates, rules and leave (wishes: `oncall.wishes`).
+"""Planner inputs: shift types, rules and leave (demand: `oncall.demand`; wishes:
+`oncall.wishes`).
 
 A shift type used by a published roster keeps its code, times, night flag and role (on-call,
 iCal and rest checks read them for that roster); it can be renamed or retired (is_active
-false: no longer planned). The unit's leader shift cannot be retired or recoded while the
-rules name it.
+false: no longer planned). Changes of an unused one apply to rosters generated afterwards. A
+unit's shift types differ in code and in name. The unit's leader shift cannot be retired or
+recoded while the rules name it, nor a shift type recoded while a forbidden succession names
+it; the rules name only shift types of their unit.
 
 Shift types, demand and rules take turns (`INPUTS_LOCK`, to the commit), each checked on what
 the one before left: two planners changing one demand's minimum and preferred at once could
@@ -19,19 +22,17 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from core import audit
 from core.db import advisory_lock
-from core.errors import Conflict, NotFound, ValidationFailed, taken
+from core.errors import Conflict, FieldError, NotFound, ValidationFailed, taken
 from core.preconditions import check_if_match
 from oncall.changes import lock_plan
-from oncall.models import Person, Skill, Unit
+from oncall.models import Person, Unit
 from oncall.roster_models import (
-    DemandCreate,
-    DemandTemplate,
-    DemandUpdate,
     Leave,
     LeaveCreate,
     Roster,
@@ -48,6 +49,7 @@ INPUTS_LOCK = "planner inputs"
 
 #: What a published roster's shifts mean: fixed while a published roster uses the type.
 FIXED_WHEN_PUBLISHED = ("code", "start_time", "end_time", "is_night", "role")
+FIXED_REASON = "fixed while a published roster uses the shift type"
 
 
 def _unit(session: Session, unit_id: int, field: str = "unit_id") -> Unit:
@@ -71,18 +73,26 @@ def list_shift_types(session: Session, *, unit_id: int | None = None) -> list[Sh
     return list(session.exec(query).all())
 
 
+def _check_unique(
+    session: Session, *, unit_id: int, field: str, value: str, other_than: int | None = None
+) -> None:
+    """A unit's shift types differ in code and in name (pages and exports show the name)."""
+    query = select(ShiftType.id).where(
+        ShiftType.unit_id == unit_id, getattr(ShiftType, field) == value
+    )
+    if other_than is not None:
+        query = query.where(ShiftType.id != other_than)
+    if session.exec(query).first() is not None:
+        raise taken(f"shift type {value!r} already exists in this unit", field, "already exists")
+
+
 def create_shift_type(
     session: Session, *, data: ShiftTypeCreate, actor: str, now: datetime
 ) -> ShiftType:
     advisory_lock(session, INPUTS_LOCK)
     _unit(session, data.unit_id)
-    clash = session.exec(
-        select(ShiftType).where(ShiftType.unit_id == data.unit_id, ShiftType.code == data.code)
-    ).first()
-    if clash is not None:
-        raise taken(
-            f"shift type {data.code!r} already exists in this unit", "code", "already exists"
-        )
+    _check_unique(session, unit_id=data.unit_id, field="code", value=data.code)
+    _check_unique(session, unit_id=data.unit_id, field="name", value=data.name)
     shift = ShiftType.model_validate(data)
     session.add(shift)
     session.flush()
@@ -106,49 +116,73 @@ def get_shift_type(session: Session, *, shift_type_id: int) -> ShiftType:
     return shift
 
 
+def in_published_use(session: Session, *, unit_id: int) -> set[int]:
+    """The unit's shift types that a published roster uses (their meaning is fixed)."""
+    return set(
+        session.exec(
+            select(RosterAssignment.shift_type_id)
+            .distinct()
+            .join(Roster, col(Roster.id) == RosterAssignment.roster_id)
+            .where(Roster.unit_id == unit_id, Roster.status == RosterStatus.published)
+        ).all()
+    )
+
+
+def _check_not_published(session: Session, shift: ShiftType, changes: dict[str, Any]) -> None:
+    fixed = [name for name in FIXED_WHEN_PUBLISHED if name in changes]
+    if not fixed:
+        return
+    used_by = session.exec(
+        select(Roster.id)
+        .join(RosterAssignment, col(RosterAssignment.roster_id) == Roster.id)
+        .where(
+            RosterAssignment.shift_type_id == shift.id,
+            Roster.status == RosterStatus.published,
+        )
+    ).first()
+    if used_by is not None:
+        raise Conflict(
+            f"shift type {shift.code!r} is used by published roster {used_by}, so its"
+            f" {', '.join(fixed)} cannot change; retire it (is_active false) and add a new one",
+            errors=tuple(FieldError(name, FIXED_REASON) for name in fixed),
+        )
+
+
+def _check_rules_allow(session: Session, shift: ShiftType, changes: dict[str, Any]) -> None:
+    """The unit's rules name shift types by code: the one they name as the leader shift stays
+    active, and a code they name keeps its name (else a rule would silently stop applying)."""
+    rules = get_rules(session, unit_id=shift.unit_id)
+    if rules.leader_shift_code == shift.code and (
+        "code" in changes or changes.get("is_active") is False
+    ):
+        field = "code" if "code" in changes else "is_active"
+        raise ValidationFailed(
+            field, "the unit's rules name it as the leader shift; change them first"
+        )
+    if "code" in changes and any(shift.code in pair for pair in rules.forbidden_successions):
+        raise ValidationFailed(
+            "code", "the unit's rules name it in a forbidden succession; change them first"
+        )
+
+
 def update_shift_type(
     session: Session, *, shift_type_id: int, data: ShiftTypeUpdate, actor: str, now: datetime
 ) -> ShiftType:
     advisory_lock(session, INPUTS_LOCK)
     shift = get_shift_type(session, shift_type_id=shift_type_id)
-    changes = {
-        name: value
-        for name, value in data.model_dump(exclude_unset=True).items()
-        if value is not None and value != getattr(shift, name)
-    }
-    fixed = [name for name in FIXED_WHEN_PUBLISHED if name in changes]
-    if fixed:
-        used_by = session.exec(
-            select(Roster.id)
-            .join(RosterAssignment, col(RosterAssignment.roster_id) == Roster.id)
-            .where(
-                RosterAssignment.shift_type_id == shift_type_id,
-                Roster.status == RosterStatus.published,
-            )
-        ).first()
-        if used_by is not None:
-            raise Conflict(
-                f"shift type {shift.code!r} is used by published roster {used_by}, so its"
-                f" {', '.join(fixed)} cannot change; retire it (is_active false) and add a new one"
-            )
-    leader = get_rules(session, unit_id=shift.unit_id).leader_shift_code
-    if leader == shift.code and ("code" in changes or changes.get("is_active") is False):
-        field = "code" if "code" in changes else "is_active"
-        raise ValidationFailed(
-            field, "the unit's rules name it as the leader shift; change them first"
-        )
-    if "code" in changes:
-        clash = session.exec(
-            select(ShiftType).where(
-                ShiftType.unit_id == shift.unit_id, ShiftType.code == changes["code"]
-            )
-        ).first()
-        if clash is not None:
-            raise taken(
-                f"shift type {changes['code']!r} already exists in this unit",
-                "code",
-                "already exists",
-            )
+    sent = data.model_dump(exclude_unset=True)
+    for name, value in sent.items():
+        if value is None:
+            raise ValidationFailed(name, "must not be null")
+    changes = {name: value for name, value in sent.items() if value != getattr(shift, name)}
+    _check_not_published(session, shift, changes)
+    _check_rules_allow(session, shift, changes)
+    for field in ("code", "name"):
+        if field in changes:
+            _check_unique(
+                session, unit_id=shift.unit_id, field=field, value=changes[field],
+                other_than=shift.id,
+            )  # fmt: skip
     before = shift.model_dump(mode="json", exclude={"id"})
     for name, value in changes.items():
         setattr(shift, name, value)
@@ -165,114 +199,6 @@ def update_shift_type(
     )
     session.commit()
     return shift
-
-
-def list_demand(session: Session, *, unit_id: int) -> list[DemandTemplate]:
-    return list(
-        session.exec(
-            select(DemandTemplate)
-            .where(DemandTemplate.unit_id == unit_id)
-            .order_by(col(DemandTemplate.id))
-        ).all()
-    )
-
-
-def add_demand(
-    session: Session, *, unit_id: int, data: DemandCreate, actor: str, now: datetime
-) -> DemandTemplate:
-    advisory_lock(session, INPUTS_LOCK)
-    _unit(session, unit_id)
-    shift = session.get(ShiftType, data.shift_type_id)
-    if shift is None or shift.unit_id != unit_id:
-        raise ValidationFailed("shift_type_id", "no such shift type in this unit")
-    if data.skill is not None and session.get(Skill, data.skill) is None:
-        raise ValidationFailed("skill", f"unknown skill {data.skill!r}")
-    row = DemandTemplate(unit_id=unit_id, **data.model_dump())
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="demand.create",
-        entity_type="unit",
-        entity_id=unit_id,
-        after=data.model_dump(mode="json"),
-    )
-    session.commit()
-    return row
-
-
-def update_demand(
-    session: Session,
-    *,
-    unit_id: int,
-    demand_id: int,
-    data: DemandUpdate,
-    actor: str,
-    now: datetime,
-) -> DemandTemplate:
-    advisory_lock(session, INPUTS_LOCK)
-    row = session.get(DemandTemplate, demand_id)
-    if row is None or row.unit_id != unit_id:
-        raise NotFound(f"demand {demand_id} of unit {unit_id} not found")
-    changes = data.model_dump(exclude_unset=True)
-    for name in ("shift_type_id", "day_kind", "minimum", "preferred"):
-        if name in changes and changes[name] is None:
-            raise ValidationFailed(name, "must not be null")
-    if "shift_type_id" in changes:
-        shift = session.get(ShiftType, changes["shift_type_id"])
-        if shift is None or shift.unit_id != unit_id:
-            raise ValidationFailed("shift_type_id", "no such shift type in this unit")
-    skill = changes.get("skill")
-    if skill is not None and session.get(Skill, skill) is None:
-        raise ValidationFailed("skill", f"unknown skill {skill!r}")
-    minimum, preferred = (
-        changes.get("minimum", row.minimum),
-        changes.get("preferred", row.preferred),
-    )
-    if preferred < minimum:
-        field = "preferred" if "preferred" in changes else "minimum"
-        raise ValidationFailed(
-            field, f"preferred ({preferred}) must be at least minimum ({minimum})"
-        )
-    before = row.model_dump(mode="json")
-    for name, value in changes.items():
-        setattr(row, name, value)
-    session.add(row)
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="demand.update",
-        entity_type="unit",
-        entity_id=unit_id,
-        before=before,
-        after=row.model_dump(mode="json"),
-    )
-    session.commit()
-    return row
-
-
-def delete_demand(
-    session: Session, *, unit_id: int, demand_id: int, actor: str, now: datetime
-) -> None:
-    advisory_lock(session, INPUTS_LOCK)
-    row = session.get(DemandTemplate, demand_id)
-    if row is None or row.unit_id != unit_id:
-        raise NotFound(f"demand {demand_id} of unit {unit_id} not found")
-    before = row.model_dump(mode="json")
-    session.delete(row)
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="demand.delete",
-        entity_type="unit",
-        entity_id=unit_id,
-        before=before,
-    )
-    session.commit()
 
 
 def get_rules(session: Session, *, unit_id: int) -> RulesConfig:
@@ -295,10 +221,17 @@ def set_rules(
     advisory_lock(session, INPUTS_LOCK)
     before = get_rules(session, unit_id=unit_id)
     check_if_match(if_match, before.model_dump(mode="json"))
-    if rules.leader_shift_code is not None:
-        codes = {s.code for s in list_shift_types(session, unit_id=unit_id)}
-        if rules.leader_shift_code not in codes:
-            raise ValidationFailed("leader_shift_code", "no such shift type in this unit")
+    codes = {s.code for s in list_shift_types(session, unit_id=unit_id)}
+    if rules.leader_shift_code is not None and rules.leader_shift_code not in codes:
+        raise ValidationFailed("leader_shift_code", "no such shift type in this unit")
+    unknown = sorted({code for pair in rules.forbidden_successions for code in pair} - codes)
+    if unknown:
+        raise ValidationFailed(
+            "forbidden_successions",
+            f"no shift type {unknown[0]!r} in this unit",
+            type="unknown_shift_code",
+            ctx={"code": unknown[0]},
+        )
     row = session.get(UnitRules, unit_id) or UnitRules(unit_id=unit_id, rules_json="{}")
     row.rules_json = rules.model_dump_json()
     session.add(row)

@@ -69,6 +69,16 @@ def _leave_end(value: date, info: ValidationInfo) -> date:
     return value
 
 
+def _wall_clock_minute(value: time) -> time:
+    """A shift's start or end: a local wall-clock time to the minute (pages, the solver and
+    the rest checks count whole minutes; seconds would be shown nowhere but still counted)."""
+    if value.tzinfo is not None:
+        raise ValueError("give a local wall-clock time without a zone, e.g. 08:30")
+    if value.second or value.microsecond:
+        raise ValueError("give the time to the minute, e.g. 08:30")
+    return value
+
+
 def _enum(enum: type[StrEnum]) -> Column[str]:
     return Column(Enum(enum, native_enum=False, length=20), nullable=False)
 
@@ -106,15 +116,15 @@ class ShiftTypeCreate(SQLModel):
 
     @field_validator("start_time", "end_time")
     @classmethod
-    def _naive_local(cls, value: time) -> time:
-        if value.tzinfo is not None:
-            raise ValueError("give a local wall-clock time without a zone, e.g. 08:30")
-        return value
+    def _wall_clock(cls, value: time) -> time:
+        return _wall_clock_minute(value)
 
 
 class ShiftTypeUpdate(SQLModel):
-    """A partial change. Code, times, night flag and role are fixed once a published roster
-    uses the shift type (retire it with is_active=false and add a new one instead)."""
+    """A partial change (a field sent as null is refused). Code, times, night flag and role
+    are fixed once a published roster uses the shift type (retire it with is_active=false and
+    add a new one instead); code and name stay unique in the unit. An end at or before the
+    start crosses midnight (equal: a 24-hour duty)."""
 
     code: Code | None = None
     name: Name | None = None
@@ -126,10 +136,8 @@ class ShiftTypeUpdate(SQLModel):
 
     @field_validator("start_time", "end_time")
     @classmethod
-    def _naive_local(cls, value: time | None) -> time | None:
-        if value is not None and value.tzinfo is not None:
-            raise ValueError("give a local wall-clock time without a zone, e.g. 08:30")
-        return value
+    def _wall_clock(cls, value: time | None) -> time | None:
+        return None if value is None else _wall_clock_minute(value)
 
 
 class ShiftTypePublic(SQLModel):
@@ -173,7 +181,8 @@ class DemandCreate(SQLModel):
 
 
 class DemandUpdate(SQLModel):
-    """A partial change of a demand template; preferred stays at least minimum."""
+    """A partial change of a demand template (null: only for skill, "any skill"); preferred
+    stays at least minimum, and no two lines share shift, day kind and skill."""
 
     shift_type_id: EntityId | None = None
     day_kind: DemandDayKind | None = None

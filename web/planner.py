@@ -15,7 +15,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.preconditions import tag_of
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import directory, planning, wishes
+from oncall import demand, directory, planning, wishes
 from oncall.models import DutyRole
 from oncall.roster_models import DemandDayKind, ShiftRole
 from web.i18n import locale_of
@@ -87,8 +87,11 @@ def rules_page(
         # the form sends it back (If-Match): a save over someone else's change is refused
         "rules_tag": tag_of(rules.model_dump(mode="json")) if rules else "",
         "shift_types": shift_types,
+        "in_published_use": (
+            planning.in_published_use(session, unit_id=unit.id) if unit and unit.id else set()
+        ),
         "shift_names": {s.id: s.name for s in shift_types},
-        "demand": planning.list_demand(session, unit_id=unit.id) if unit and unit.id else [],
+        "demand": demand.list_demand(session, unit_id=unit.id) if unit and unit.id else [],
         "skills": directory.list_skills(session),
         "skill_names": skill_names(session, locale_of(request)),
         "day_kinds": list(DemandDayKind),

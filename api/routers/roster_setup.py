@@ -15,7 +15,7 @@ from api.deps import (
 )
 from core.preconditions import tag_of
 from core.types import MAX_ID
-from oncall import planning, wishes
+from oncall import demand, planning, wishes
 from oncall.roster_models import (
     DemandCreate,
     DemandPublic,
@@ -72,7 +72,7 @@ def update_shift_type(
 
 @router.get("/units/{unit_id}/demand", summary="Demand templates of a unit")
 def list_demand(session: SessionDep, _: RosterReader, unit_id: Id) -> list[DemandPublic]:
-    return [DemandPublic.model_validate(d) for d in planning.list_demand(session, unit_id=unit_id)]
+    return [DemandPublic.model_validate(d) for d in demand.list_demand(session, unit_id=unit_id)]
 
 
 @router.post(
@@ -83,7 +83,7 @@ def list_demand(session: SessionDep, _: RosterReader, unit_id: Id) -> list[Deman
 def add_demand(
     session: SessionDep, clock: ClockDep, who: RosterWriter, unit_id: Id, body: DemandCreate
 ) -> DemandPublic:
-    row = planning.add_demand(session, unit_id=unit_id, data=body, actor=who.name, now=clock.now())
+    row = demand.add_demand(session, unit_id=unit_id, data=body, actor=who.name, now=clock.now())
     return DemandPublic.model_validate(row)
 
 
@@ -96,7 +96,7 @@ def update_demand(
     demand_id: Id,
     body: DemandUpdate,
 ) -> DemandPublic:
-    row = planning.update_demand(
+    row = demand.update_demand(
         session, unit_id=unit_id, demand_id=demand_id, data=body, actor=who.name, now=clock.now()
     )
     return DemandPublic.model_validate(row)
@@ -110,7 +110,7 @@ def update_demand(
 def delete_demand(
     session: SessionDep, clock: ClockDep, who: RosterWriter, unit_id: Id, demand_id: Id
 ) -> None:
-    planning.delete_demand(
+    demand.delete_demand(
         session, unit_id=unit_id, demand_id=demand_id, actor=who.name, now=clock.now()
     )
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from core.audit import list_entries
 from core.users import Role
+from oncall import directory
 from oncall.roster_models import RosterStatus
 from tests.roster_helpers import JAN1, covering_rows, make_intake, make_roster
 
@@ -162,3 +163,148 @@ def test_a_wish_recorded_by_mistake_is_removed_and_the_removal_audited(
     assert entry.action == "request.delete" and entry.before is not None
     assert json.loads(entry.before)["day"] == wish["day"]
     assert client.delete(url, headers=planner).status_code == 404
+
+
+def test_a_shift_type_change_that_would_store_nonsense_is_refused_at_its_field(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    intake = make_intake(session)
+    planner = auth_headers(Role.planner)
+    day, backup = intake.shifts["day"], intake.shifts["backup"]
+    rules_url = f"/api/v1/units/{intake.unit_id}/rules"
+    rules = client.get(rules_url, headers=planner).json()
+    unknown = client.put(
+        rules_url, json=rules | {"forbidden_successions": [["nigth", "day"]]}, headers=planner
+    )
+    assert unknown.status_code == 422, unknown.text
+    error = unknown.json()["errors"][0]
+    assert error["field"] == "forbidden_successions" and error["ctx"] == {"code": "nigth"}
+    named = client.put(
+        rules_url, json=rules | {"forbidden_successions": [["night", "day"]]}, headers=planner
+    )
+    assert named.status_code == 200, named.text
+    refused = {
+        "name": ({"name": None}, 422),
+        "start_time": ({"start_time": "08:30:45"}, 422),
+        "is_active": ({"is_active": None}, 422),
+    }
+    for field, (body, status) in refused.items():
+        answer = client.patch(f"/api/v1/shift-types/{day}", json=body, headers=planner)
+        assert answer.status_code == status and answer.json()["errors"][0]["field"] == field
+    same_name = client.patch(f"/api/v1/shift-types/{day}", json={"name": "夜班"}, headers=planner)
+    assert same_name.status_code == 409 and same_name.json()["errors"][0]["field"] == "name"
+    recoded = client.patch(
+        f"/api/v1/shift-types/{intake.shifts['night']}", json={"code": "nights"}, headers=planner
+    )
+    assert recoded.status_code == 422 and recoded.json()["errors"][0]["field"] == "code"
+    assert "forbidden succession" in recoded.json()["errors"][0]["reason"]
+    twin = client.post(
+        "/api/v1/shift-types",
+        json={"unit_id": intake.unit_id, "code": "day2", "name": "白班", "start_time": "08:30",
+              "end_time": "17:30"},
+        headers=planner,
+    )  # fmt: skip
+    assert twin.status_code == 409 and twin.json()["errors"][0]["field"] == "name"
+    stored = client.get(
+        "/api/v1/shift-types", params={"unit_id": intake.unit_id}, headers=planner
+    ).json()
+    assert [(s["code"], s["name"], s["start_time"]) for s in stored if s["id"] == day] == [
+        ("day", "白班", "08:30:00")
+    ]
+    assert "day2" not in {s["code"] for s in stored}
+    assert client.get(rules_url, headers=planner).json()["forbidden_successions"] == [
+        ["night", "day"]
+    ]
+    # an end before the start crosses midnight; the change is audited with before and after
+    overnight = client.patch(
+        f"/api/v1/shift-types/{backup}",
+        json={"start_time": "20:00", "end_time": "06:00", "is_night": True},
+        headers=planner,
+    )
+    assert overnight.status_code == 200, overnight.text
+    entry = list_entries(session, entity_type="shift_type", entity_id=str(backup))[0]
+    assert entry.action == "shift_type.update" and entry.before and entry.after
+    before, after = json.loads(entry.before), json.loads(entry.after)
+    assert (after["start_time"], after["end_time"], after["is_night"]) == (
+        "20:00:00",
+        "06:00:00",
+        True,
+    )
+    assert before["start_time"] != "20:00:00" and before["code"] == after["code"] == "backup"
+
+
+def test_a_shift_type_that_a_published_roster_uses_names_its_fixed_fields(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    intake = make_intake(session)
+    make_roster(
+        session, intake, JAN1, JAN1, covering_rows(intake, JAN1, JAN1),
+        status=RosterStatus.published,
+    )  # fmt: skip
+    planner = auth_headers(Role.planner)
+    answer = client.patch(
+        f"/api/v1/shift-types/{intake.shifts['day']}",
+        json={"code": "day", "name": "白班", "start_time": "09:00", "end_time": "18:00"},
+        headers=planner,
+    )  # the page's form sends every field: the unchanged code is not a change
+    assert answer.status_code == 409, answer.text
+    assert {e["field"] for e in answer.json()["errors"]} == {"start_time", "end_time"}
+
+
+def test_demand_lines_stay_one_per_shift_day_kind_and_skill_of_an_active_shift(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    intake = make_intake(session)
+    planner = auth_headers(Role.planner)
+    base = f"/api/v1/units/{intake.unit_id}/demand"
+    lines = client.get(base, headers=planner).json()
+    first, second = (
+        lines[0],
+        next(d for d in lines[1:] if d["shift_type_id"] == lines[0]["shift_type_id"]),
+    )
+    copy = {k: first[k] for k in ("shift_type_id", "day_kind", "skill", "minimum", "preferred")}
+    again = client.post(base, json=copy, headers=planner)
+    assert again.status_code == 409 and again.json()["errors"][0]["field"] == "shift_type_id"
+    moved = client.patch(
+        f"{base}/{second['id']}", json={"day_kind": first["day_kind"]}, headers=planner
+    )
+    assert moved.status_code == 409 and moved.json()["errors"][0]["field"] == "day_kind"
+    raised = client.patch(
+        f"{base}/{first['id']}", json={"minimum": first["preferred"] + 1}, headers=planner
+    )
+    assert raised.status_code == 422 and raised.json()["errors"][0] == {
+        "field": "minimum",
+        "reason": "minimum must not be above preferred",
+    }
+    retired = client.patch(
+        f"/api/v1/shift-types/{intake.shifts['backup']}", json={"is_active": False},
+        headers=planner,
+    )  # fmt: skip
+    assert retired.status_code == 200, retired.text
+    to_retired = client.patch(
+        f"{base}/{first['id']}", json={"shift_type_id": intake.shifts["backup"]}, headers=planner
+    )
+    assert to_retired.status_code == 422
+    assert to_retired.json()["errors"][0]["reason"] == "the shift type is retired"
+    other = next(u for u in directory.list_units(session) if u.id != intake.unit_id)
+    elsewhere = client.post(
+        "/api/v1/shift-types",
+        json={"unit_id": other.id, "code": "day", "name": "白班", "start_time": "08:30",
+              "end_time": "17:30"},
+        headers=planner,
+    ).json()  # fmt: skip
+    foreign = client.patch(
+        f"{base}/{first['id']}", json={"shift_type_id": elsewhere["id"]}, headers=planner
+    )
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["field"] == "shift_type_id"
+    assert client.get(base, headers=planner).json() == lines  # nothing of these was stored
+    changed = client.patch(
+        f"{base}/{second['id']}",
+        json={"minimum": second["minimum"] + 1, "preferred": second["preferred"] + 2},
+        headers=planner,
+    )
+    assert changed.status_code == 200, changed.text
+    entry = list_entries(session, entity_type="unit", entity_id=str(intake.unit_id))[0]
+    assert entry.action == "demand.update" and entry.before and entry.after
+    assert json.loads(entry.before)["minimum"] == second["minimum"]
+    assert json.loads(entry.after)["preferred"] == second["preferred"] + 2

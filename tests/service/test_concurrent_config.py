@@ -26,7 +26,7 @@ from core.errors import Conflict, ValidationFailed
 from escalation import plans
 from escalation.models import Category
 from escalation.policy import Severity
-from oncall import planning
+from oncall import demand, planning
 from oncall.roster_models import (
     DemandCreate,
     DemandUpdate,
@@ -198,17 +198,17 @@ def test_minimum_and_preferred_changed_at_once_keep_preferred_above_minimum(
             actor="planner",
             now=T0,
         )
-        demand = planning.add_demand(
+        line = demand.add_demand(
             session,
             unit_id=unit_id,
             data=DemandCreate(shift_type_id=shift.id or 0, minimum=2, preferred=4),
             actor="planner",
             now=T0,
         )
-    demand_id = demand.id or 0
+    demand_id = line.id or 0
 
     def change(**fields: int) -> Any:
-        return lambda s: planning.update_demand(
+        return lambda s: demand.update_demand(
             s,
             unit_id=unit_id,
             demand_id=demand_id,
@@ -221,7 +221,7 @@ def test_minimum_and_preferred_changed_at_once_keep_preferred_above_minimum(
     with pytest.raises(ValidationFailed):
         second.join()
     with Session(engine) as session:
-        row = planning.list_demand(session, unit_id=unit_id)[0]
+        row = demand.list_demand(session, unit_id=unit_id)[0]
         assert (row.minimum, row.preferred) == (4, 4)
 
 

@@ -1,0 +1,177 @@
+"""Demand templates: how many people each shift of a unit needs on a kind of day, optionally
+with a skill. They feed the generation of later rosters only: a published roster keeps its
+assignments when the demand changes.
+
+A line is one (shift type, day kind, skill): a second line for the same three would be read
+as a second, separate minimum, not a sum, so it is refused. A line names an active shift type
+of its own unit (generation skips retired ones and their lines). Changes take the planner
+inputs' turn (`oncall.planning.INPUTS_LOCK`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.db import advisory_lock
+from core.errors import NotFound, ValidationFailed, taken
+from oncall.models import Skill, Unit
+from oncall.planning import INPUTS_LOCK
+from oncall.roster_models import (
+    DemandCreate,
+    DemandDayKind,
+    DemandTemplate,
+    DemandUpdate,
+    ShiftType,
+)
+
+#: What a line is about; two lines of a unit never share all three.
+IDENTITY = ("shift_type_id", "day_kind", "skill")
+DUPLICATE = "a line for this shift, day kind and skill already exists"
+
+
+def list_demand(session: Session, *, unit_id: int) -> list[DemandTemplate]:
+    return list(
+        session.exec(
+            select(DemandTemplate)
+            .where(DemandTemplate.unit_id == unit_id)
+            .order_by(col(DemandTemplate.id))
+        ).all()
+    )
+
+
+def _check_shift(session: Session, *, unit_id: int, shift_type_id: int) -> None:
+    shift = session.get(ShiftType, shift_type_id)
+    if shift is None or shift.unit_id != unit_id:
+        raise ValidationFailed("shift_type_id", "no such shift type in this unit")
+    if not shift.is_active:
+        raise ValidationFailed("shift_type_id", "the shift type is retired")
+
+
+def _check_skill(session: Session, skill: str | None) -> None:
+    if skill is not None and session.get(Skill, skill) is None:
+        raise ValidationFailed("skill", f"unknown skill {skill!r}")
+
+
+def _check_unique(
+    session: Session,
+    *,
+    unit_id: int,
+    line: dict[str, Any],
+    field: str,
+    other_than: int | None = None,
+) -> None:
+    skill = line["skill"]
+    query = select(DemandTemplate.id).where(
+        DemandTemplate.unit_id == unit_id,
+        DemandTemplate.shift_type_id == line["shift_type_id"],
+        DemandTemplate.day_kind == DemandDayKind(line["day_kind"]),
+        col(DemandTemplate.skill).is_(None) if skill is None else DemandTemplate.skill == skill,
+    )
+    if other_than is not None:
+        query = query.where(DemandTemplate.id != other_than)
+    clash = session.exec(query).first()
+    if clash is not None:
+        raise taken(
+            f"demand line {clash} is already for this shift, day kind and skill", field, DUPLICATE
+        )
+
+
+def add_demand(
+    session: Session, *, unit_id: int, data: DemandCreate, actor: str, now: datetime
+) -> DemandTemplate:
+    advisory_lock(session, INPUTS_LOCK)
+    if session.get(Unit, unit_id) is None:
+        raise ValidationFailed("unit_id", f"unit {unit_id} does not exist")
+    _check_shift(session, unit_id=unit_id, shift_type_id=data.shift_type_id)
+    _check_skill(session, data.skill)
+    _check_unique(session, unit_id=unit_id, line=data.model_dump(), field="shift_type_id")
+    row = DemandTemplate(unit_id=unit_id, **data.model_dump())
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="demand.create",
+        entity_type="unit",
+        entity_id=unit_id,
+        after=row.model_dump(mode="json"),
+    )
+    session.commit()
+    return row
+
+
+def _demand_row(session: Session, *, unit_id: int, demand_id: int) -> DemandTemplate:
+    row = session.get(DemandTemplate, demand_id)
+    if row is None or row.unit_id != unit_id:
+        raise NotFound(f"demand {demand_id} of unit {unit_id} not found")
+    return row
+
+
+def update_demand(
+    session: Session,
+    *,
+    unit_id: int,
+    demand_id: int,
+    data: DemandUpdate,
+    actor: str,
+    now: datetime,
+) -> DemandTemplate:
+    advisory_lock(session, INPUTS_LOCK)
+    row = _demand_row(session, unit_id=unit_id, demand_id=demand_id)
+    sent = data.model_dump(exclude_unset=True)
+    for name in ("shift_type_id", "day_kind", "minimum", "preferred"):
+        if name in sent and sent[name] is None:
+            raise ValidationFailed(name, "must not be null")
+    changes = {name: value for name, value in sent.items() if value != getattr(row, name)}
+    if "shift_type_id" in changes:
+        _check_shift(session, unit_id=unit_id, shift_type_id=changes["shift_type_id"])
+    _check_skill(session, changes.get("skill"))
+    minimum = changes.get("minimum", row.minimum)
+    preferred = changes.get("preferred", row.preferred)
+    if preferred < minimum:
+        if "preferred" in changes:
+            raise ValidationFailed("preferred", "preferred must be at least minimum")
+        raise ValidationFailed("minimum", "minimum must not be above preferred")
+    moved = [name for name in IDENTITY if name in changes]
+    if moved:
+        line = {name: changes.get(name, getattr(row, name)) for name in IDENTITY}
+        _check_unique(session, unit_id=unit_id, line=line, field=moved[0], other_than=row.id)
+    before = row.model_dump(mode="json")
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.add(row)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="demand.update",
+        entity_type="unit",
+        entity_id=unit_id,
+        before=before,
+        after=row.model_dump(mode="json"),
+    )
+    session.commit()
+    return row
+
+
+def delete_demand(
+    session: Session, *, unit_id: int, demand_id: int, actor: str, now: datetime
+) -> None:
+    advisory_lock(session, INPUTS_LOCK)
+    row = _demand_row(session, unit_id=unit_id, demand_id=demand_id)
+    before = row.model_dump(mode="json")
+    session.delete(row)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="demand.delete",
+        entity_type="unit",
+        entity_id=unit_id,
+        before=before,
+    )
+    session.commit()
