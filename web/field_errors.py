@@ -85,6 +85,7 @@ TYPES: dict[str, str] = {
     "rule_max_shifts_per_period": N_(
         "%(person)s would work %(n)s shifts from %(start)s to %(end)s (at most %(limit)s)"
     ),
+    "unknown_shift_code": N_("No shift type %(code)s in this unit"),
     "rule_max_weekends": N_(
         "%(person)s would work on %(n)s weekends from %(start)s to %(end)s (at most %(limit)s)"
     ),
@@ -120,6 +121,23 @@ REASONS: dict[str, str] = {
         "The absence does not overlap the roster period"
     ),
     "no such shift type in this unit": N_("No such shift type in this unit"),
+    "must not be null": N_("Required"),
+    "already exists": N_("Already used"),
+    "give the time to the minute, e.g. 08:30": N_("Enter a time such as 08:30"),
+    "fixed while a published roster uses the shift type": N_(
+        "Fixed while a published roster uses this shift type"
+    ),
+    "the unit's rules name it as the leader shift; change them first": N_(
+        "The rules name it as the leader-on-duty shift: change them first"
+    ),
+    "the unit's rules name it in a forbidden succession; change them first": N_(
+        "A forbidden succession in the rules names it: change them first"
+    ),
+    "the shift type is retired": N_("The shift type is retired"),
+    "a line for this shift, day kind and skill already exists": N_(
+        "A line for this shift, day kind and skill already exists"
+    ),
+    "minimum must not be above preferred": N_("Must not be above the preferred number"),
     "the unit has no shift types yet": N_("The unit has no shift types yet"),
     "a written report is not made by phone": N_("A written report is not made by phone"),
     "the facts are required": N_("Required"),

@@ -16,6 +16,10 @@
  *   data-autotitle="a,b": an empty title is sent as "a · b" (see autotitle).
  * - <button data-action="/api/v1/..." [data-method] [data-confirm]> calls the API, then
  *   refreshes the live region it sits in, or reloads the page.
+ * - <button data-edit="x" aria-controls="x" aria-expanded="false"> opens the hidden editor
+ *   <el id="x" data-editor hidden> (a row's form filled with what the record holds) and puts
+ *   the focus in its first field; its [data-cancel] button, Escape or the button again put
+ *   the record's values back, close it and return the focus to the button.
  * - <el data-classify="/api/v1/complaints/classify" data-sources="a,b"> shows the classifier's
  *   suggestion for the text of those fields of its form as they are typed.
  * - <fieldset data-show-if="name=value"> is shown and sent only while the form's field has
@@ -374,6 +378,33 @@
     });
   }
 
+  // ---- edit in place --------------------------------------------------------------------------
+
+  function openEditor(opener, box) {
+    box.hidden = false;
+    opener.setAttribute("aria-expanded", "true");
+    var first = box.querySelector("input:not([type=hidden]):enabled, select:enabled, textarea:enabled");
+    if (first) { first.focus(); }
+  }
+
+  function closeEditor(box) {
+    var form = box.querySelector("form");
+    if (form) { form.reset(); clearErrors(form); }  // back to what the record holds
+    box.hidden = true;
+    var opener = document.querySelector('[data-edit="' + CSS.escape(box.id) + '"]');
+    if (opener) { opener.setAttribute("aria-expanded", "false"); opener.focus(); }
+  }
+
+  function onEditClick(event) {
+    var el = event.target.closest ? event.target.closest("[data-edit], [data-cancel]") : null;
+    if (!el) { return; }
+    var box = el.hasAttribute("data-edit") ? document.getElementById(el.getAttribute("data-edit"))
+      : el.closest("[data-editor]");
+    if (!box) { return; }
+    event.preventDefault();
+    if (el.hasAttribute("data-edit") && box.hidden) { openEditor(el, box); } else { closeEditor(box); }
+  }
+
   // ---- live regions ---------------------------------------------------------------------------
 
   function busy(region) {
@@ -600,6 +631,12 @@
   // ---- keyboard -------------------------------------------------------------------------------
 
   function onKey(event) {
+    var editor = event.key === "Escape" && event.target.closest ? event.target.closest("[data-editor]") : null;
+    if (editor && !editor.hidden) {
+      event.preventDefault();
+      closeEditor(editor);
+      return;
+    }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       var form = event.target.form;
       if (form && form.hasAttribute("data-api")) {
@@ -611,6 +648,7 @@
 
   document.addEventListener("submit", onSubmit);
   document.addEventListener("click", onClick);
+  document.addEventListener("click", onEditClick);
   document.addEventListener("keydown", onKey);
   document.addEventListener("input", previewTitle);
   document.addEventListener("change", previewTitle);
