@@ -152,7 +152,12 @@ def pair_locked_for(
 ) -> int | None:
     """Seconds until `username` may be tried from `client` again, or None when it may now."""
     name, address = username[:AUDIT_WIDTH], client_key(client)
-    pair = _pair(session, username=name, address=address)
+    return _pair_wait(session, name, address, _pair(session, username=name, address=address), now)
+
+
+def _pair_wait(
+    session: Session, name: str, address: str, pair: LoginPair | None, now: datetime
+) -> int | None:
     since = now - LOCK_WINDOW
     if pair is not None and pair.last_success_at is not None:
         since = max(since, pair.last_success_at)
@@ -184,6 +189,12 @@ def username_locked_for(
     clients' failures, or None when it may now (always None from a known client)."""
     name = username[:AUDIT_WIDTH]
     pair = _pair(session, username=name, address=client_key(client))
+    return _username_wait(session, name, pair, now)
+
+
+def _username_wait(
+    session: Session, name: str, pair: LoginPair | None, now: datetime
+) -> int | None:
     if pair and pair.last_success_at and pair.last_success_at > now - KNOWN_CLIENT_FOR:
         return None
     failures = _failures_at(
@@ -199,10 +210,12 @@ def refusal(
     session: Session, *, username: str, client: str | None, now: datetime
 ) -> Refusal | None:
     """Whether an attempt for `username` from `client` is refused now, and why."""
+    name, address = username[:AUDIT_WIDTH], client_key(client)
+    pair = _pair(session, username=name, address=address)  # read once for both limits
     waits = {
-        "pair": pair_locked_for(session, username=username, client=client, now=now),
+        "pair": _pair_wait(session, name, address, pair, now),
         "client": client_locked_for(session, client=client, now=now) if client else None,
-        "username": username_locked_for(session, username=username, client=client, now=now),
+        "username": _username_wait(session, name, pair, now),
     }
     met = {limit: wait for limit, wait in waits.items() if wait is not None}
     if not met:
