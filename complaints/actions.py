@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import config, history, notes, privacy, service, timers
+from complaints import clocks, config, history, notes, privacy, service, timers
 from complaints.action_context import ActionInput, Ctx
 from complaints.clocks import RuleLimits
-from complaints.effects import EFFECTS, RESULT_REQUIRED
+from complaints.effects import EFFECTS, RESULT_REQUIRED, return_window_passed
 from complaints.models import Complaint, ComplaintRuleSet
 from complaints.vocab import (
     Status,
@@ -27,6 +27,7 @@ from complaints.workflow import ACTION_SIDE, Action, IllegalTransition, Side, al
 from complaints.workflow import next_status as workflow_next
 from core.calendar_store import load_calendar
 from core.errors import Conflict, Forbidden, ValidationFailed
+from core.workcal import WorkingCalendar
 
 SHANGHAI = service.SHANGHAI
 
@@ -58,11 +59,26 @@ class Actor:
         )
 
 
-def visible_actions(item: Complaint, actor: Actor) -> list[Action]:
-    """What `actor` may do to `item` now (for the detail view)."""
+def visible_actions(
+    session: Session,
+    item: Complaint,
+    actor: Actor,
+    *,
+    cal: WorkingCalendar,
+    now: datetime,
+    tz: ZoneInfo = SHANGHAI,
+) -> list[Action]:
+    """What `actor` may do to `item` now (for the detail view and the inbox): what its state
+    allows the actor's side, less a 12345 order's return once its window has passed, which
+    `act` would refuse."""
     if not actor.sees(item) and actor.unit_ids is not None:
         return []
-    return [a for a in allowed_actions(item.workflow, item.status) if actor.may(ACTION_SIDE[a])]
+    offered = [a for a in allowed_actions(item.workflow, item.status) if actor.may(ACTION_SIDE[a])]
+    if Action.return_to_intake in offered and return_window_passed(
+        item, limits=limits_for(session, item), cal=cal, today=clocks.local_day(now, tz), tz=tz
+    ):
+        offered.remove(Action.return_to_intake)
+    return offered
 
 
 def limits_for(session: Session, item: Complaint) -> RuleLimits:

@@ -7,9 +7,13 @@ writes the history and audit and commits. An effect may refuse its input
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from complaints import agents, clocks, config, handover, history, mediation, notes, service, timers
 from complaints.action_context import Ctx
+from complaints.clocks import RuleLimits
+from complaints.models import Complaint
 from complaints.vocab import (
     ClockKind,
     PauseReason,
@@ -19,6 +23,7 @@ from complaints.vocab import (
 )
 from complaints.workflow import Action
 from core.errors import Conflict, ValidationFailed
+from core.workcal import WorkingCalendar
 
 
 def _set_unit(ctx: Ctx, unit_id: int) -> None:
@@ -223,17 +228,26 @@ def _close(ctx: Ctx) -> None:
     _result(ctx)
 
 
+def return_window_passed(
+    item: Complaint, *, limits: RuleLimits, cal: WorkingCalendar, today: date, tz: ZoneInfo
+) -> bool:
+    """A 12345 order may be returned only within `order_return_wd` working days of its
+    dispatch; other items have no such window."""
+    if item.workflow is not Workflow.order_12345 or item.distributed_at is None:
+        return False
+    distributed_on = clocks.local_day(item.distributed_at, tz)
+    return not clocks.return_window_open(cal, distributed_on, today, limits)
+
+
 def _return(ctx: Ctx) -> None:
     item = ctx.item
     if not ctx.data.reason.strip():
         raise ValidationFailed("reason", "a return needs a reason")
-    if item.workflow is Workflow.order_12345 and item.distributed_at is not None:
-        distributed_on = clocks.local_day(item.distributed_at, ctx.tz)
-        if not clocks.return_window_open(ctx.cal, distributed_on, ctx.today, ctx.limits):
-            raise Conflict(
-                f"the return window of {ctx.limits.order_return_wd} working days after "
-                "dispatch has passed; ask the 12345 office to re-designate instead"
-            )
+    if return_window_passed(item, limits=ctx.limits, cal=ctx.cal, today=ctx.today, tz=ctx.tz):
+        raise Conflict(
+            f"the return window of {ctx.limits.order_return_wd} working days after "
+            "dispatch has passed; ask the 12345 office to re-designate instead"
+        )
     for kind in (ClockKind.sign_for, ClockKind.reply):
         if item.workflow is Workflow.order_12345:
             timers.cancel(ctx.session, item, kind)

@@ -231,9 +231,16 @@ def unit_inbox(
     filters = queue.QueueFilter(statuses=INBOX_STATUSES, state="open")
     now = clock.now()
     total, items, rows, viewer = _rows(session, user, settings, now, filters, offset)
+    cal = load_calendar(session)
     forms = {
         item.id: _forms(
-            [a.value for a in actions.visible_actions(item, viewer.actor)], INBOX_ACTIONS
+            [
+                a.value
+                for a in actions.visible_actions(
+                    session, item, viewer.actor, cal=cal, now=now, tz=settings.tz
+                )
+            ],
+            INBOX_ACTIONS,
         )
         for item in items
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,6 +18,7 @@ from sqlmodel import Session, select
 
 from api import demo, demo_complaints
 from api.deps import CSRF_HEADER
+from core.clock import FakeClock
 from core.users import Role
 from oncall.models import Person, Unit
 from tests.complaint_helpers import Centre, complaint_data, make_centre
@@ -42,6 +44,11 @@ def _sign_in(client: TestClient, session: Session, role: Role, unit: Unit | None
         person.user_id = user.id
         session.add(person)
         session.commit()
+    return _log_in(client, username)
+
+
+def _log_in(client: TestClient, username: str) -> str:
+    """Signs `username` in afresh; returns the CSRF token of the new session."""
     client.cookies.clear()
     response = client.post(
         "/login", data={"username": username, "password": TEST_PASSWORD}, follow_redirects=False
@@ -299,3 +306,30 @@ def test_the_intake_form_marks_a_12345_order_as_about_utilities(
     assert ticked["utility"] is True and ticked["workflow"] == "order_12345"
     unticked = _register(client, csrf, **order | {"external_ref": "GD2026112301"})
     assert unticked["utility"] is False  # nothing sent: the classifier found no utility term
+
+
+def test_a_12345_order_past_its_return_window_is_no_longer_offered_a_return(
+    client: TestClient, session: Session, centre: Centre, clock: FakeClock
+) -> None:
+    """The API refuses a 12345 order's return 2 working days after dispatch (409): the inbox
+    and the item's page stopped offering it then, instead of a Return button that fails."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    order = _register(client, csrf, channel="transfer_12345", external_ref="GD-RETURN", claim="")
+    assert _post(client, csrf, f"/api/v1/complaints/{order['id']}/distribute", {}).is_success
+    handler_csrf = _sign_in(client, session, Role.handler, centre.east)
+    assert "return_to_intake" in FORM.findall(client.get("/complaints/inbox").text)
+
+    clock.advance(timedelta(days=3))  # Monday's dispatch, now Thursday: 3 working days on
+    handler_csrf = _log_in(client, "page-handler-d-east")  # the day's session has ended
+    for page in ("/complaints/inbox", f"/complaints/{order['id']}"):
+        offered = FORM.findall(client.get(page).text)
+        assert "sign_for" in offered and "return_to_intake" not in offered, page
+    detail = client.get(f"/api/v1/complaints/{order['id']}").json()
+    assert "return_to_intake" not in detail["allowed_actions"]
+    refused = _post(
+        client,
+        handler_csrf,
+        f"/api/v1/complaints/{order['id']}/return-to-intake",
+        {"reason": "不属本单位"},
+    )
+    assert refused.status_code == 409
