@@ -113,7 +113,9 @@ def act(
     except IllegalTransition as exc:
         raise Conflict(exc.reason) from exc
     if action in RESULT_REQUIRED and not (data and data.result and data.result.strip()):
-        raise ValidationFailed("result", f"{action.value!r} needs the result: what was done")
+        raise ValidationFailed(
+            "result", f"{action.value!r} needs the result: what was done", type="result_required"
+        )
     limits = limits_for(session, item)
     ctx = Ctx(
         session=session,

@@ -90,7 +90,11 @@ def _reject(ctx: Ctx) -> None:
     if ground is None:
         raise ValidationFailed("ground", "a rejection needs its Art. 16 ground")
     if ground not in ctx.limits.rejection_grounds:
-        raise ValidationFailed("ground", f"{ground.value!r} is not a ground under this rule set")
+        raise ValidationFailed(
+            "ground",
+            f"{ground.value!r} is not a ground under this rule set",
+            type="ground_not_in_rule_set",
+        )
     item = ctx.item
     item.signed_for_at = item.signed_for_at or ctx.now
     item.rejected_at, item.rejection_ground = ctx.now, ground
@@ -191,6 +195,8 @@ def _check_limit_reached(ctx: Ctx) -> None:
             "reason",
             f"the mediation limit runs until {due_on.isoformat()} (pauses excluded): "
             "'time_limit_reached' is not a ground before then",
+            type="mediation_limit_running",
+            ctx={"due_on": due_on.isoformat()},
         )
 
 

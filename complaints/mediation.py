@@ -46,10 +46,14 @@ def check_consent(
     ):
         if answer is None:
             raise ValidationFailed(
-                field, f"record whether the {party} consents to mediation (O121 Art. 18)"
+                field,
+                f"record whether the {party} consents to mediation (O121 Art. 18)",
+                type="consent_unrecorded",
             )
         if not answer:
-            raise ValidationFailed(field, f"the {party} refused mediation: {REFUSED_WAY_ON}")
+            raise ValidationFailed(
+                field, f"the {party} refused mediation: {REFUSED_WAY_ON}", type="consent_refused"
+            )
     body = entrusted_to.strip()
     if body and entrustment_consent is not True:
         raise ValidationFailed(
@@ -57,5 +61,6 @@ def check_consent(
             "entrusting mediation to "
             f"{body} needs both parties' consent (O121 Art. 19); without it the bureau "
             "mediates itself (leave entrusted_to empty)",
+            type="entrustment_unagreed",
         )
     return Consent(complainant=True, respondent=True, entrusted_to=body)

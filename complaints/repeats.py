@@ -126,15 +126,26 @@ def find_original(
     if repeat_of:
         named = session.exec(select(Complaint).where(Complaint.ref == repeat_of)).first()
         if named is None or named.workflow is not Workflow.report:
-            raise ValidationFailed("repeat_of", f"no report {repeat_of!r} to repeat")
+            raise ValidationFailed(
+                "repeat_of",
+                f"no report {repeat_of!r} to repeat",
+                type="repeat_of_unknown",
+                ctx={"ref": repeat_of},
+            )
         original = _root(session, named)
         if item.respondent_name_key and not _same_respondent(item, original):
             raise ValidationFailed(
-                "repeat_of", f"{original.ref} reports another respondent: not a repeat"
+                "repeat_of",
+                f"{original.ref} reports another respondent: not a repeat",
+                type="repeat_of_other_respondent",
+                ctx={"ref": original.ref},
             )
         if new_facts and original.status is Status.closed:
             raise ValidationFailed(
-                "new_facts", f"{original.ref} is closed: register the new facts as a new report"
+                "new_facts",
+                f"{original.ref} is closed: register the new facts as a new report",
+                type="repeat_of_closed",
+                ctx={"ref": original.ref},
             )
         return original
     found = _candidates(session, item)

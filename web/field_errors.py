@@ -89,6 +89,25 @@ TYPES: dict[str, str] = {
     "rule_max_weekends": N_(
         "%(person)s would work on %(n)s weekends from %(start)s to %(end)s (at most %(limit)s)"
     ),
+    # refusals of a complaint's intake and actions whose reason names values
+    "result_required": N_("Give the result: what was done"),
+    "consent_unrecorded": N_("Record whether they consent to mediation (Art. 18)"),
+    "consent_refused": N_(
+        "Mediation cannot start without their consent (Art. 18): terminate it as refused or "
+        "absent (Art. 23) and tell the complainant of the other routes, or record their own "
+        "settlement"
+    ),
+    "entrustment_unagreed": N_(
+        "Entrusting mediation needs both parties' consent (Art. 19); without it the bureau "
+        "mediates itself"
+    ),
+    "mediation_limit_running": N_(
+        "The mediation limit runs until %(due_on)s (pauses excluded): not a ground before then"
+    ),
+    "ground_not_in_rule_set": N_("Not a ground under the rules in force when the item came in"),
+    "repeat_of_unknown": N_("There is no report %(ref)s"),
+    "repeat_of_other_respondent": N_("%(ref)s reports another business: not a repeat"),
+    "repeat_of_closed": N_("%(ref)s is closed: register the new facts as a new report"),
 }
 
 #: Our own validators' and services' reasons as the page words them (the API keeps the key).
@@ -150,6 +169,17 @@ REASONS: dict[str, str] = {
     "a complaint needs a specific claim": N_("A complaint needs a specific claim"),
     "a complaint cannot be anonymous": N_("A complaint cannot be anonymous"),
     "a report needs the specific violation clue": N_("A report needs the specific clue"),
+    "only a report (not a 12345 order) repeats a report": N_(
+        "Only a report (not a 12345 order) repeats a report"
+    ),
+    "no open report by this reporter about this respondent: name the report the new facts "
+    "supplement": N_(
+        "No open report by this reporter about this business: name the report the new facts "
+        "supplement"
+    ),
+    "hand over the violation clue found in mediation": N_(
+        "Describe the violation clue found in mediation"
+    ),
     "a platform merchant's platform is required": N_("Name the platform"),
     "a re-route needs a reason": N_("Give a reason"),
     "a return needs a reason": N_("Give a reason"),
