@@ -311,4 +311,6 @@ def complaint_detail(
         "domains": list(Domain),
         "urgencies": list(Urgency),
     } | _choices()
+    # the grounds of the rule set in force on receipt: Order 20 had no impersonation ground
+    context["grounds"] = list(actions.limits_for(session, item).rejection_grounds)
     return render(request, "complaints/detail.html", context, user=user)

@@ -333,3 +333,22 @@ def test_a_12345_order_past_its_return_window_is_no_longer_offered_a_return(
         {"reason": "不属本单位"},
     )
     assert refused.status_code == 409
+
+
+def test_the_reject_form_offers_the_grounds_of_the_items_rule_set(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """An item received under Order 20 could be rejected only on its grounds, yet the page
+    offered Order 121's "false materials" and "impersonation" too, which the API refused."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    old = _register(client, csrf, received_at="2026-03-02T02:00:00Z")
+    new = _register(client, csrf, submitter_phone="13100131000")
+    for item in (old, new):
+        assert _post(client, csrf, f"/api/v1/complaints/{item['id']}/distribute", {}).is_success
+    _sign_in(client, session, Role.handler, centre.east)
+    for item, offered in ((old, False), (new, True)):
+        page = client.get(f"/complaints/{item['id']}").text
+        assert "reject" in FORM.findall(page)
+        assert ('<option value="impersonation">' in page) is offered
+        assert ('<option value="false_materials">' in page) is offered
+        assert '<option value="time_barred">' in page
