@@ -331,6 +331,9 @@ class ComplaintDetail(ComplaintPublic, AgentDetail):
     repeat_of_id: int | None
     links: list[LinkPublic] = Field(description="linked items the reader may see, both ways")
     incident_status: str | None
+    incident_code: str | None = Field(
+        description="the linked incident's code (#1234), as the incident pages and its SMS name it"
+    )
     allowed_actions: list[str]
 
 

@@ -307,6 +307,7 @@ def detail(
         repeat_of_id=item.repeat_of_id,
         links=links.links_of(session, item, visible=viewer.actor.sees),
         incident_status=incident.status.value if incident else None,
+        incident_code=incident.short_code if incident else None,
         allowed_actions=[
             a.value
             for a in actions.visible_actions(session, item, viewer.actor, cal=cal, now=now, tz=tz)

@@ -20,6 +20,7 @@ from api import demo, demo_complaints
 from api.deps import CSRF_HEADER
 from core.clock import FakeClock
 from core.users import Role
+from escalation.models import Incident
 from oncall.models import Person, Unit
 from tests.complaint_helpers import Centre, complaint_data, make_centre
 from tests.conftest import T0, TEST_PASSWORD, make_user
@@ -352,3 +353,23 @@ def test_the_reject_form_offers_the_grounds_of_the_items_rule_set(
         assert ('<option value="impersonation">' in page) is offered
         assert ('<option value="false_materials">' in page) is offered
         assert '<option value="time_barred">' in page
+
+
+def test_an_items_page_names_its_incident_by_the_incidents_code(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """The item's page called its incident "#1" (the row id) while the incident list, the
+    incident's page and the SMS that paged the duty officer call it by its code ("#5639")."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    confirmed = _post(
+        client,
+        csrf,
+        f"/api/v1/complaints/{item['id']}/classification",
+        {"urgency": "emergency", "domain": "food"},
+    ).json()
+    incident = session.get(Incident, confirmed["incident_id"])
+    assert incident is not None and confirmed["incident_code"] == incident.short_code
+    page = client.get(f"/complaints/{item['id']}").text
+    assert f'<a href="/incidents/{incident.id}">#{incident.short_code}</a>' in page
+    assert f"#{incident.short_code}" in client.get("/incidents").text
