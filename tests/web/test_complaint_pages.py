@@ -373,3 +373,24 @@ def test_an_items_page_names_its_incident_by_the_incidents_code(
     page = client.get(f"/complaints/{item['id']}").text
     assert f'<a href="/incidents/{incident.id}">#{incident.short_code}</a>' in page
     assert f"#{incident.short_code}" in client.get("/incidents").text
+
+
+HEADS = re.compile(
+    r'<table class="grid-table[^"]*" id="([\w-]+)">\s*<thead><tr>(.*?)</tr></thead>', re.S
+)
+
+
+def test_the_items_tables_head_each_column_differently_in_both_languages(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """The time-limit table of an item's page was headed 时限 | 时限 | 到期 | 状态 in Chinese
+    (its Clock and Limit columns both translated 时限)."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    for language in ("zh", "en"):
+        page = client.get(f"/lang/{language}?next=/complaints/{item['id']}", follow_redirects=True)
+        tables = HEADS.findall(page.text)
+        assert "complaint-clocks" in [name for name, _ in tables]
+        for name, head in tables:
+            cells = [html.unescape(c).strip() for c in re.findall(r"<th>(.*?)</th>", head)]
+            assert len(set(cells)) == len(cells), (language, name, cells)
