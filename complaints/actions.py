@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import clocks, config, history, notes, privacy, service, timers
+from complaints import config, history, notes, privacy, refusals, service, timers
 from complaints.action_context import ActionInput, Ctx
 from complaints.clocks import RuleLimits
-from complaints.effects import EFFECTS, RESULT_REQUIRED, return_window_passed
+from complaints.effects import EFFECTS, RESULT_REQUIRED
 from complaints.models import Complaint, ComplaintRuleSet
 from complaints.vocab import (
     Status,
@@ -69,16 +69,21 @@ def visible_actions(
     tz: ZoneInfo = SHANGHAI,
 ) -> list[Action]:
     """What `actor` may do to `item` now (for the detail view and the inbox): what its state
-    allows the actor's side, less a 12345 order's return once its window has passed, which
-    `act` would refuse."""
+    allows the actor's side, less what the item's record refuses now (`complaints.refusals`:
+    a 12345 order's return after its window, a second extension …)."""
     if not actor.sees(item) and actor.unit_ids is not None:
         return []
     offered = [a for a in allowed_actions(item.workflow, item.status) if actor.may(ACTION_SIDE[a])]
-    if Action.return_to_intake in offered and return_window_passed(
-        item, limits=limits_for(session, item), cal=cal, today=clocks.local_day(now, tz), tz=tz
-    ):
-        offered.remove(Action.return_to_intake)
-    return offered
+    ctx = Ctx(
+        session=session,
+        item=item,
+        data=ActionInput(),
+        now=now,
+        tz=tz,
+        limits=limits_for(session, item),
+        cal=cal,
+    )
+    return [a for a in offered if not refusals.refused(ctx, a)]
 
 
 def limits_for(session: Session, item: Complaint) -> RuleLimits:

@@ -7,13 +7,20 @@ writes the history and audit and commits. An effect may refuse its input
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from zoneinfo import ZoneInfo
 
-from complaints import agents, clocks, config, handover, history, mediation, notes, service, timers
+from complaints import (
+    agents,
+    clocks,
+    config,
+    handover,
+    history,
+    mediation,
+    notes,
+    refusals,
+    service,
+    timers,
+)
 from complaints.action_context import Ctx
-from complaints.clocks import RuleLimits
-from complaints.models import Complaint
 from complaints.vocab import (
     ClockKind,
     PauseReason,
@@ -23,7 +30,6 @@ from complaints.vocab import (
 )
 from complaints.workflow import Action
 from core.errors import Conflict, ValidationFailed
-from core.workcal import WorkingCalendar
 
 
 def _set_unit(ctx: Ctx, unit_id: int) -> None:
@@ -234,26 +240,11 @@ def _close(ctx: Ctx) -> None:
     _result(ctx)
 
 
-def return_window_passed(
-    item: Complaint, *, limits: RuleLimits, cal: WorkingCalendar, today: date, tz: ZoneInfo
-) -> bool:
-    """A 12345 order may be returned only within `order_return_wd` working days of its
-    dispatch; other items have no such window."""
-    if item.workflow is not Workflow.order_12345 or item.distributed_at is None:
-        return False
-    distributed_on = clocks.local_day(item.distributed_at, tz)
-    return not clocks.return_window_open(cal, distributed_on, today, limits)
-
-
 def _return(ctx: Ctx) -> None:
     item = ctx.item
     if not ctx.data.reason.strip():
         raise ValidationFailed("reason", "a return needs a reason")
-    if return_window_passed(item, limits=ctx.limits, cal=ctx.cal, today=ctx.today, tz=ctx.tz):
-        raise Conflict(
-            f"the return window of {ctx.limits.order_return_wd} working days after "
-            "dispatch has passed; ask the 12345 office to re-designate instead"
-        )
+    refusals.check(ctx, Action.return_to_intake)
     for kind in (ClockKind.sign_for, ClockKind.reply):
         if item.workflow is Workflow.order_12345:
             timers.cancel(ctx.session, item, kind)
@@ -311,8 +302,7 @@ def _convert_to_case(ctx: Ctx) -> None:
 
 
 def _extend_verification(ctx: Ctx) -> None:
-    if ctx.item.verification_extended:
-        raise Conflict("verification was already extended once (+15 working days at most)")
+    refusals.check(ctx, Action.extend_verification)
     if not ctx.data.approved_by.strip():
         raise ValidationFailed("approved_by", "an extension needs the head's approval")
     ctx.extend(ClockKind.verification, ctx.limits.verification_extension_wd)
@@ -332,17 +322,7 @@ def _reply(ctx: Ctx) -> None:
 
 
 def _extend_reply(ctx: Ctx) -> None:
-    if ctx.item.reply_extended:
-        raise Conflict("the reply limit was already extended once")
-    if ctx.limits.order_reply_extension_wd == 0:
-        raise Conflict("this rule set allows no extension")
-    clock = timers.find(ctx.session, ctx.item.id or 0, ClockKind.reply)
-    if clock is not None and clock.unit == "hours":
-        # working days added to elapsed hours have no agreed meaning [U]
-        raise Conflict(
-            f"an urgent order's {clock.limit}-hour limit cannot be extended; "
-            "reply, or return it to the 12345 office"
-        )
+    refusals.check(ctx, Action.extend_reply)
     ctx.extend(ClockKind.reply, ctx.limits.order_reply_extension_wd)
     ctx.item.reply_extended = True
 
