@@ -162,3 +162,23 @@ def test_the_editors_fit_a_phone(open_page: Any, live_server: LiveServer, locale
         shot(page, f"phone-rules-editor-{table[1:]}-{locale}")
         editor.locator("button[data-cancel]").click()
         expect(editor).to_be_hidden()
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"), [("zh-CN", "确定要“删除”吗？"), ("en", "“Remove”: are you sure?")]
+)
+def test_the_confirmation_names_the_action_it_asks_about(
+    open_page: Any, live_server: LiveServer, locale: str, question: str
+) -> None:
+    """Not just "are you sure?": the question names the button's action (the page's own
+    handler then answers yes)."""
+    page, _ = _rules_page(open_page, locale)
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: asked.append(dialog.message))
+    row = page.locator("#demand tr[data-demand]").first
+    demand_id = int(str(row.get_attribute("data-demand")))
+    unit_id = int(page.locator('select[name="unit_id"]').input_value())
+    row.locator("button[data-method=DELETE]").click()
+    expect(page.locator(f'#demand tr[data-demand="{demand_id}"]')).to_have_count(0)
+    assert asked == [question]
+    assert demand_id not in _demand(live_server, unit_id)

@@ -6,7 +6,8 @@
  *   error's type or reason (web/field_errors.py); the status names the fields by their labels.
  *   Input conversions by data-type: int, float, bool, list, datetime, phone, pairs, cents
  *   (yuan typed, cents sent), flag (a checkbox sent as true when ticked, left out unticked).
- *   data-confirm asks first (its value is the question; "1": "Are you sure?"); data-id="items.0.id"
+ *   data-confirm asks first (its value is the question; "1": whether to go on with the button's
+ *   action, named by its label); data-id="items.0.id"
  *   names where the answer keeps the id that data-redirect's {id} stands for.
  *   data-if-match="<ETag>" sends the record's tag as If-Match (a 412 asks to reload: someone
  *   else saved it meanwhile) and takes the answer's ETag for the next save.
@@ -283,11 +284,15 @@
     title.placeholder = autotitle(form) || title.getAttribute("data-placeholder");
   }
 
-  // data-confirm="1" asks "Are you sure?"; any other value is the question itself
+  // data-confirm="1" asks whether to go on with the button's action, named by its label (a
+  // form's: its submit button's); any other value is the question itself
   function confirmed(el) {
     var question = el.getAttribute("data-confirm");
     if (question === null) { return true; }
-    return window.confirm(question && question !== "1" ? question : t("confirm", "Are you sure?"));
+    if (question && question !== "1") { return window.confirm(question); }
+    var button = el instanceof HTMLFormElement ? el.querySelector("button[type=submit], button:not([type])") : el;
+    var action = button ? button.textContent.trim() : "";
+    return window.confirm(action ? fill(t("confirm_action", "%(action)s: are you sure?"), { action: action }) : t("confirm", "Are you sure?"));
   }
 
   function onSubmit(event) {
