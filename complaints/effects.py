@@ -257,8 +257,15 @@ def _return(ctx: Ctx) -> None:
     ctx.start(ClockKind.distribution)
 
 
+REPORT_RECOVERS_NOTHING = "a report's decision on a case records no consumer losses recovered"
+
+
 def _decide_case(filed: bool) -> Callable[[Ctx], None]:
     def effect(ctx: Ctx) -> None:
+        # losses recovered are a complaint's (mediation's) figure: a report's would count in
+        # the statistics of recovered losses
+        if ctx.data.amount_recovered_cents is not None:
+            raise ValidationFailed("amount_recovered_cents", REPORT_RECOVERS_NOTHING)
         item = ctx.item
         item.signed_for_at = item.signed_for_at or ctx.now
         item.verification_started_at = item.verification_started_at or item.signed_for_at

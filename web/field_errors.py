@@ -181,6 +181,9 @@ REASONS: dict[str, str] = {
         "Describe the violation clue found in mediation"
     ),
     "a platform merchant's platform is required": N_("Name the platform"),
+    "a report's decision on a case records no consumer losses recovered": N_(
+        "A report's decision records no consumer losses recovered"
+    ),
     "a re-route needs a reason": N_("Give a reason"),
     "a return needs a reason": N_("Give a reason"),
     "a take-over needs a reason": N_("Give a reason"),

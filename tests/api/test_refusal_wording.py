@@ -127,3 +127,24 @@ def test_every_refusal_of_the_complaint_forms_reads_in_chinese(
         assert "%(" not in chinese and "%(" not in _worded(error, EN)
     terminate = next(e for e in errors if e.get("type") == "mediation_limit_running")
     assert str(terminate["ctx"]["due_on"]) in _worded(terminate, ZH)
+
+
+def test_a_reports_decision_records_no_consumer_losses(
+    client: TestClient, session: Session, centre: Centre, people: tuple[Headers, Headers]
+) -> None:
+    """Losses recovered are a complaint's figure; a report's case decision carrying them would
+    count in the statistics of recovered losses, so it is refused and nothing is decided."""
+    report = _register(client, people[0], report_body())
+    assert client.post(f"{BASE}/{report['id']}/distribute", json={}, headers=people[0]).is_success
+    unit = centre.west if report["unit_id"] == centre.west_id else centre.east
+    handler = handler_headers(session, unit, "report-handler")
+    assert client.post(f"{BASE}/{report['id']}/sign-for", json={}, headers=handler).is_success
+    for step in ("file-case", "not-file"):
+        body = {"result": "已核查", "amount_recovered_cents": 50_000}
+        refused = client.post(f"{BASE}/{report['id']}/{step}", json=body, headers=handler)
+        assert refused.status_code == 422, refused.text
+        (error,) = refused.json()["errors"]
+        assert error["field"] == "amount_recovered_cents"
+        assert re.search(r"[A-Za-z]{3,}", _worded(error, ZH)) is None
+    item = client.get(f"{BASE}/{report['id']}", headers=handler).json()
+    assert item["status"] == "verifying" and item["amount_recovered_cents"] is None
