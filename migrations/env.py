@@ -13,6 +13,7 @@ import core.calendar_store  # noqa: F401
 import core.users  # noqa: F401
 import escalation.models  # noqa: F401
 import oncall.dutylog_models  # noqa: F401
+import oncall.feed_models  # noqa: F401
 import oncall.models  # noqa: F401
 import oncall.roster_models  # noqa: F401
 from complaints.search import declared_by_models

@@ -8,6 +8,8 @@ Invariants:
   admins all feeds. Creating and revoking are audited. Creating with `replace` revokes the
   creator's earlier feeds of the same person or unit in the same commit (each revocation
   audited, naming the feed that replaced it).
+- A fetch is noted on the feed (`last_fetched_at`, at most every `FETCH_NOTED_EVERY`), so
+  its owner sees whether a calendar uses the link.
 - A feed serves only while it is not revoked and the user who created it is active: a
   deactivated user's feeds stop serving at once, whichever path deactivates the user (it is
   checked when served; core does not know feeds), and serve again only if an admin
@@ -28,10 +30,14 @@ from core import audit
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.users import Permission, User, allowed
 from oncall import layers
+from oncall.feed_models import FeedCreate, FeedKind, FeedToken
 from oncall.models import Person, Unit
-from oncall.roster_models import FeedCreate, FeedKind, FeedToken, ShiftType
+from oncall.roster_models import ShiftType
 
 FEED_WINDOW_DAYS = 90
+#: A fetch is noted when the last noted one is this old: calendars poll every few minutes,
+#: and the owner only needs to see that the link is in use.
+FETCH_NOTED_EVERY = timedelta(minutes=15)
 
 
 def _digest(token: str) -> str:
@@ -167,6 +173,16 @@ def feed_for_token(session: Session, *, token: str) -> FeedToken:
     ):
         raise NotFound("no such feed")
     return feed
+
+
+def note_fetch(session: Session, *, feed: FeedToken, now: datetime) -> None:
+    """Note that a calendar fetched `feed` (at most once per `FETCH_NOTED_EVERY`; not
+    audited: it changes nothing but this note)."""
+    if feed.last_fetched_at is not None and now - feed.last_fetched_at < FETCH_NOTED_EVERY:
+        return
+    feed.last_fetched_at = now
+    session.add(feed)
+    session.commit()
 
 
 def _still_allowed(session: Session, feed: FeedToken, creator: User) -> bool:

@@ -44,11 +44,6 @@ class SwapStatus(StrEnum):
     rejected = "rejected"
 
 
-class FeedKind(StrEnum):
-    person = "person"
-    unit = "unit"
-
-
 #: The longest leave (and absence in a repair), in days from start to end.
 MAX_LEAVE_DAYS = 366
 
@@ -429,25 +424,3 @@ class SwapPublic(SQLModel):
     reason: str
     requested_by: str
     decided_by: str | None
-
-
-class FeedToken(SQLModel, table=True):
-    __tablename__ = "ical_feed"
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: FeedKind = Field(sa_column=_enum(FeedKind))
-    subject_id: int
-    token_hash: str = Field(max_length=64, unique=True, index=True)
-    created_by: str = Field(max_length=100)
-    created_at: datetime = Field(sa_column=_utc())
-    revoked_at: datetime | None = Field(default=None, sa_column=_utc(True))
-
-
-class FeedCreate(SQLModel):
-    kind: FeedKind
-    subject_id: EntityId
-    replace: bool = Field(
-        default=False,
-        description="Also revoke, in the same step, the feeds of this person or unit that you "
-        "made before: their URLs stop working (one link per calendar instead of a pile)",
-    )

@@ -21,10 +21,11 @@ from escalation import service as incident_service
 from escalation.models import Incident, Notification
 from escalation.state import IncidentStatus
 from oncall import directory, dutylog, ical
+from oncall.feed_models import FeedKind
 from oncall.layers import on_duty_slots, people_by_id, worked_between
 from oncall.models import Person, Unit, UnitKind
 from oncall.resolve import Slot
-from oncall.roster_models import FeedKind, ShiftType
+from oncall.roster_models import ShiftType
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
 
@@ -53,6 +54,7 @@ class MyFeed:
     kind: FeedKind
     subject_name: str
     of_my_shifts: bool
+    last_fetched_at: datetime | None
 
 
 def my_feeds(session: Session, user: WebUser) -> list[MyFeed]:
@@ -72,6 +74,7 @@ def my_feeds(session: Session, user: WebUser) -> list[MyFeed]:
             kind=feed.kind,
             subject_name=names[(feed.kind, feed.subject_id)],
             of_my_shifts=feed.kind is FeedKind.person and feed.subject_id == user.person_id,
+            last_fetched_at=feed.last_fetched_at,
         )
         for feed in feeds
     ]

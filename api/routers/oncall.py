@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import (
     ClockDep,
@@ -20,11 +20,8 @@ from core.errors import ValidationFailed
 from core.types import MAX_ID, Code
 from oncall import ical, layers
 from oncall.directory import person_public
-from oncall.roster_models import (
-    FeedCreate,
-    FeedKind,
-    ShiftRole,
-)
+from oncall.feed_models import FeedCreate, FeedKind
+from oncall.roster_models import ShiftRole
 
 router = APIRouter(prefix="/api/v1", tags=["rosters"])
 feeds_router = APIRouter(tags=["rosters"])
@@ -58,6 +55,9 @@ class FeedSummary(BaseModel):
     created_by: str
     created_at: datetime
     revoked_at: datetime | None
+    last_fetched_at: datetime | None = Field(
+        description="when a calendar last fetched it, to the quarter of an hour; null: never"
+    )
 
 
 @router.get("/oncall/now", summary="Who is on duty now (or at `at`), by role and skill")
@@ -153,4 +153,5 @@ def ical_feed(
 ) -> Response:
     feed = ical.feed_for_token(session, token=token)
     body = ical.render(session, feed=feed, now=clock.now(), tz=settings.tz)
+    ical.note_fetch(session, feed=feed, now=clock.now())
     return Response(content=body, media_type="text/calendar; charset=utf-8")

@@ -16,7 +16,7 @@ from core.db import write_session
 from core.errors import TooManyAttempts, Unauthenticated
 from core.users import Role
 from oncall import ical
-from oncall.roster_models import FeedCreate, FeedKind, FeedToken
+from oncall.feed_models import FeedCreate, FeedKind, FeedToken
 from tests.concurrency import Writer, committed_engine
 from tests.conftest import T0, TEST_PASSWORD
 from tests.factories import make_unit

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from core.db import write_session
 from core.users import Role, User, create_user
 from oncall import ical
-from oncall.roster_models import FeedCreate, FeedKind, FeedToken
+from oncall.feed_models import FeedCreate, FeedKind, FeedToken
 from tests.concurrency import at_once, committed_engine
 from tests.conftest import T0
 from tests.factories import make_person, make_unit

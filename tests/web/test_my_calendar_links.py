@@ -10,9 +10,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from core.clock import FakeClock
 from core.users import Role, User
 from oncall import ical
-from oncall.roster_models import FeedCreate, FeedKind
+from oncall.feed_models import FeedCreate, FeedKind
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.factories import make_person, make_unit
 
@@ -86,3 +87,38 @@ def test_an_unlinked_user_has_no_calendar_links_section(
     _sign_in(client, "coord")
     page = client.get("/duty").text
     assert 'id="my-feeds"' not in page and 'id="ical-form"' not in page
+
+
+def test_a_links_last_fetch_is_shown_and_noted_at_most_every_quarter_hour(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    """The owner sees whether a calendar uses the link: when it was last fetched, or that no
+    calendar has fetched it yet; a calendar polling every few minutes writes a note only
+    every 15 minutes."""
+    user = make_user(session, role=Role.duty_officer, username="liuyang")
+    me = make_person(session, unit=make_unit(session, name="东关所"), name="刘洋", user_id=user.id)
+    feed, token = ical.create_feed(
+        session, data=FeedCreate(kind=FeedKind.person, subject_id=me.id or 0), user=user, now=T0
+    )
+    _sign_in(client, "liuyang")
+
+    def noted() -> str:
+        html = client.get("/duty/feeds").text
+        row = re.search(rf'<tr data-feed="{feed.id}">(.*?)</tr>', html, re.S)
+        assert row is not None
+        fetched = re.search(r'data-fetched="([^"]*)"', row.group(1))
+        assert fetched is not None
+        if not fetched.group(1):
+            assert "尚未读取：还没有日历订阅此链接" in row.group(1)
+        return fetched.group(1)
+
+    assert noted() == ""
+    first = clock.now()
+    assert client.get(f"/ical/{token}.ics").status_code == 200
+    assert noted() == first.isoformat()
+    clock.advance(timedelta(minutes=10))
+    assert client.get(f"/ical/{token}.ics").status_code == 200
+    assert noted() == first.isoformat()
+    clock.advance(timedelta(minutes=6))
+    assert client.get(f"/ical/{token}.ics").status_code == 200
+    assert noted() == clock.now().isoformat()
