@@ -4,8 +4,9 @@ overlaps, and the approved swaps of those versions carry over to it where they s
 Invariants:
 - Only a draft is published, and only over published versions it covers whole (a partial
   overlap would leave days without a roster: 409, `rosters.refuse_partial_overlap`).
-- A stale draft is refused (409): generated before an overlapping version was published, or
-  putting someone on duty during leave recorded since.
+- A stale draft is refused (409): generated before an overlapping version was published,
+  putting someone on duty during leave recorded since, or generated under shift types or
+  hard rules its unit changed since (`roster_inputs`).
 - An approved swap of a superseded version is re-pointed to the new version when both swapped
   slots are in it unchanged; one the new version already contains needs nothing; the others
   are dropped and listed on the new version (`dropped_swaps` in its result document).
@@ -27,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict
-from oncall import changes
+from oncall import changes, roster_inputs
 from oncall.roster_models import (
     Leave,
     Roster,
@@ -155,6 +156,7 @@ def publish(session: Session, *, roster_id: int, actor: str, now: datetime) -> R
     )
     refuse_partial_overlap(older, start=roster.period_start, end=roster.period_end)
     _refuse_stale(session, roster, older)
+    roster_inputs.refuse_changed(session, roster)
     dropped: list[dict[str, object]] = []
     for previous in older:
         before = summary(previous)

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 from core import audit
 from core.calendar_store import load_calendar
 from core.errors import Conflict, NotFound, ValidationFailed
-from oncall import planning
+from oncall import planning, roster_inputs
 from oncall.problem_builder import SHANGHAI, build_problem
 from oncall.roster_models import (
     LeaveCreate,
@@ -286,6 +286,7 @@ def run_generation(
             else None
         )
         time_limit = roster.time_limit_s
+        inputs = roster_inputs.fingerprint(session, roster.unit_id)
         # by the codes the problem was built with: a shift type recoded meanwhile keeps its id
         shift_ids = {
             s.code: s.id
@@ -340,7 +341,8 @@ def run_generation(
         roster.objective, roster.bound = result.objective, result.bound
         roster.solver_seconds = round(result.seconds, 3)
         roster.finished_at = now()
-        roster.result_json = json.dumps(_result_document(result), ensure_ascii=False)
+        document = _result_document(result) | {roster_inputs.KEY: inputs}
+        roster.result_json = json.dumps(document, ensure_ascii=False)
         session.add(roster)
         audit.record(
             session,

@@ -26,6 +26,10 @@ DETAILS: dict[str, str] = {
         "The roster changed since the swap was requested"
     ),
     "repairs start from the published roster": N_("Repairs start from the published roster"),
+    "the unit's shift types or hard rules changed since this draft was generated: "
+    "generate it again": N_(
+        "The unit's shift types or rules changed since this draft was generated: generate it again"
+    ),
     "a closed item's classification can no longer change": N_(
         "A closed item's classification can no longer change"
     ),
