@@ -33,6 +33,7 @@ from core import audit, login_throttle
 from core.db import UTCDateTime, advisory_lock
 from core.errors import (
     Conflict,
+    FieldError,
     NotFound,
     TooManyAttempts,
     Unauthenticated,
@@ -181,6 +182,7 @@ def user_summary(user: User) -> dict[str, object]:
 
 
 USERS_LOCK = "user accounts"
+LAST_ADMIN = "the last active administrator stays one"
 
 
 def create_user(
@@ -242,20 +244,29 @@ def update_user(
     is_active: bool | None = None,
     password: str | None = None,
 ) -> User:
-    """Raises Conflict when the change would leave no active administrator."""
+    """Raises Conflict (naming the field) when the change would leave no active
+    administrator, or when `actor` would deactivate their own account (locked out at once,
+    tokens revoked: another administrator does it)."""
     advisory_lock(session, USERS_LOCK)
     user = session.get(User, user_id, populate_existing=True)
     if user is None:
         raise NotFound(f"user {user_id} not found")
+    if is_active is False and user.is_active and user.username == actor:
+        raise Conflict(
+            "you cannot deactivate your own account: another administrator must",
+            errors=(FieldError("is_active", "you cannot deactivate your own account"),),
+        )
+    demoted = role not in (None, Role.admin)
     if (
         user.is_active
         and user.role is Role.admin
-        and (is_active is False or role not in (None, Role.admin))
+        and (is_active is False or demoted)
         and _other_active_admins(session, user_id) == 0
     ):
         raise Conflict(
             f"{user.username!r} is the last active administrator: make another user an "
-            "administrator first"
+            "administrator first",
+            errors=(FieldError("role" if demoted else "is_active", LAST_ADMIN),),
         )
     before = user_summary(user)
     if full_name is not None:
