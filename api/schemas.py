@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from core.types import OptionalShortText, StrictBool
+from core.types import EntityId, OptionalShortText, StrictBool
 from core.users import Role
 
 Username = Annotated[
@@ -39,3 +39,11 @@ class UserPublic(BaseModel):
     role: Role
     is_active: bool
     created_at: datetime
+    person_id: int | None = Field(default=None, description="the person this user is")
+    last_sign_in_at: datetime | None = Field(
+        default=None, description="the last successful sign-in (from the audit log)"
+    )
+
+
+class UserPerson(BaseModel):
+    person_id: EntityId | None = Field(description="the person this user is; null: none")

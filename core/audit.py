@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Column, Text, event, insert, text
+from sqlalchemy import Column, Text, event, func, insert, text
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -308,3 +308,14 @@ def list_entries(
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
     return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+def last_at(session: Session, *, action: str, entity_type: str) -> dict[str, datetime]:
+    """When `action` last happened to each entity of `entity_type` (e.g. each user's last
+    sign-in, `auth.login`), by entity id."""
+    rows = session.exec(
+        select(AuditEntry.entity_id, func.max(AuditEntry.at))
+        .where(AuditEntry.action == action, AuditEntry.entity_type == entity_type)
+        .group_by(col(AuditEntry.entity_id))
+    ).all()
+    return dict(rows)

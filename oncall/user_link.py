@@ -1,0 +1,65 @@
+"""Which person a user account is (`Person.user_id`): "My duty", handovers and iCal feeds
+follow the link. Set from the user's side (the administration page) in one step: the user's
+earlier person is unlinked and the new one linked in the same transaction, audited on the
+user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import NotFound, ValidationFailed, taken
+from core.users import User
+from oncall.directory import take_turn
+from oncall.models import Person
+
+
+def people_by_user(session: Session) -> dict[int, Person]:
+    """Each linked user's person, by user id."""
+    people = session.exec(select(Person).where(col(Person.user_id).is_not(None))).all()
+    return {p.user_id: p for p in people if p.user_id is not None}
+
+
+def person_of(session: Session, *, user_id: int) -> Person | None:
+    return session.exec(select(Person).where(Person.user_id == user_id)).first()
+
+
+def link_person(
+    session: Session, *, user_id: int, person_id: int | None, actor: str, now: datetime
+) -> Person | None:
+    """Make `person_id` the person of user `user_id` (None: no person); commits. A person
+    linked to another user is a 409 naming `person_id` (unlink it there first)."""
+    take_turn(session)
+    if session.get(User, user_id) is None:
+        raise NotFound(f"user {user_id} not found")
+    person = None
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise ValidationFailed("person_id", f"person {person_id} does not exist")
+        if person.user_id not in (None, user_id):
+            detail = f"person {person_id} is linked to another user"
+            raise taken(detail, "person_id", "linked to another user")
+    current = person_of(session, user_id=user_id)
+    before = current.id if current else None
+    if current is not None and current.id != person_id:
+        current.user_id = None
+        session.add(current)
+        session.flush()  # the unique user_id is free before the new person takes it
+    if person is not None:
+        person.user_id = user_id
+        session.add(person)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="user.person.link",
+        entity_type="user",
+        entity_id=user_id,
+        before={"person_id": before},
+        after={"person_id": person_id},
+    )
+    session.commit()
+    return person
