@@ -12,7 +12,7 @@ entry on the day lists the clocks that moved.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
@@ -48,6 +48,33 @@ def set_override(
     moved = recompute_clocks(session, day=day, actor=actor, now=now, tz=tz)
     session.commit()
     return row, moved
+
+
+def set_override_range(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    working: bool,
+    note: str,
+    actor: str,
+    now: datetime,
+    tz: ZoneInfo = SHANGHAI,
+) -> tuple[list[CalendarOverrideRow], int]:
+    """Declare every day from `start` to `end` (inclusive) working or rest, as one change:
+    all days are set before any deadline is recomputed, so each running clock moves once,
+    to where the whole range puts it; commits. Returns the overrides and how many clocks
+    moved."""
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    rows = [
+        calendar_store.put_override(
+            session, day=day, working=working, note=note, actor=actor, now=now
+        )
+        for day in days
+    ]
+    moved = sum(recompute_clocks(session, day=day, actor=actor, now=now, tz=tz) for day in days)
+    session.commit()
+    return rows, moved
 
 
 def delete_override(

@@ -19,6 +19,7 @@ from core.workcal import DayKind
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 
 MAX_SPAN_DAYS = 400
+MAX_RANGE_DAYS = 31  # the longest holiday block of a notice (春节, 国庆) is 8 or 9 days
 CalendarDay = Annotated[date, Query(ge=FIRST_DAY, le=LAST_DAY)]
 CalendarDayPath = Annotated[date, Path(ge=FIRST_DAY, le=LAST_DAY)]
 
@@ -43,6 +44,20 @@ class OverridePublic(BaseModel):
 
 
 class OverrideSet(OverridePublic):
+    clocks_moved: int = Field(
+        description="complaint deadlines already running that this change moved"
+    )
+
+
+class OverrideRangeBody(OverrideBody):
+    start: date = Field(ge=FIRST_DAY, le=LAST_DAY)
+    end: date | None = Field(
+        default=None, ge=FIRST_DAY, le=LAST_DAY, description="inclusive; omitted: start only"
+    )
+
+
+class OverrideRangeSet(BaseModel):
+    overrides: list[OverridePublic]
     clocks_moved: int = Field(
         description="complaint deadlines already running that this change moved"
     )
@@ -132,6 +147,40 @@ def set_override(
         tz=settings.tz,
     )
     return OverrideSet(date=row.day, working=row.working, note=row.note, clocks_moved=moved)
+
+
+@router.post(
+    "/overrides/range",
+    summary="Declare every day from start to end working or rest (a notice's holiday block)",
+    description=f"At most {MAX_RANGE_DAYS} days; one transaction, each day audited like a "
+    "single override.",
+)
+def set_override_range(
+    session: SessionDep,
+    clock: ClockDep,
+    who: CalendarWriter,
+    body: OverrideRangeBody,
+    settings: SettingsDep,
+) -> OverrideRangeSet:
+    end = body.end or body.start
+    if end < body.start:
+        raise ValidationFailed("end", "must not be before start")
+    if (end - body.start).days >= MAX_RANGE_DAYS:
+        raise ValidationFailed("end", f"at most {MAX_RANGE_DAYS} days at once")
+    rows, moved = calendar_sync.set_override_range(
+        session,
+        start=body.start,
+        end=end,
+        working=body.working,
+        note=body.note,
+        actor=who.name,
+        now=clock.now(),
+        tz=settings.tz,
+    )
+    return OverrideRangeSet(
+        overrides=[OverridePublic(date=r.day, working=r.working, note=r.note) for r in rows],
+        clocks_moved=moved,
+    )
 
 
 @router.delete(

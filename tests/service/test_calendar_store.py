@@ -85,3 +85,32 @@ def test_an_override_moves_running_deadlines_and_not_met_ones(session: Session) 
     assert acceptance(waiting.id).due_on == date(2026, 12, 2)
     session.refresh(waiting)
     assert waiting.closure_due_at == datetime(2026, 12, 2, 16, tzinfo=UTC)
+
+
+def test_a_range_of_rest_days_moves_a_running_deadline_once_by_the_whole_range(
+    session: Session,
+) -> None:
+    make_centre(session)
+    item = service.register(session, data=complaint_data(), actor="coordinator", now=T0)[0]
+    assert item.id is not None
+    clock = timers.find(session, item.id, ClockKind.acceptance)
+    assert clock is not None and clock.due_on == date(2026, 12, 2)  # 7 working days
+
+    rows, moved = calendar_sync.set_override_range(
+        session,
+        start=date(2026, 11, 25),
+        end=date(2026, 11, 27),
+        working=False,
+        note="local rest days",
+        actor="admin",
+        now=T0,
+    )
+    assert [r.day for r in rows] == [date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27)]
+    assert moved == 1  # one clock, moved once, by all three days
+    assert clock.due_on == date(2026, 12, 7)  # Wed–Fri rest: three working days later
+    entries = list_entries(session, entity_type="calendar_day", limit=10)
+    assert sorted(e.entity_id for e in entries if e.action == "calendar.override.set") == [
+        "2026-11-25",
+        "2026-11-26",
+        "2026-11-27",
+    ]
