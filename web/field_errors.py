@@ -142,6 +142,14 @@ REASONS: dict[str, str] = {
     "no such shift type in this unit": N_("No such shift type in this unit"),
     "must not be null": N_("Required"),
     "already exists": N_("Already used"),
+    "you cannot deactivate your own account": N_(
+        "You cannot deactivate your own account: another administrator must"
+    ),
+    "the last active administrator stays one": N_(
+        "The last active administrator: make another user an administrator first"
+    ),
+    "linked to another user": N_("Linked to another user: unlink it there first"),
+    "at most 31 days at once": N_("At most 31 days at once"),
     "give the time to the minute, e.g. 08:30": N_("Enter a time such as 08:30"),
     "fixed while a published roster uses the shift type": N_(
         "Fixed while a published roster uses this shift type"

@@ -34,6 +34,7 @@ INCIDENTS = N_("Emergencies")
 COMPLAINTS = N_("Complaints")
 PLANNING = N_("Planning")
 LEADERSHIP = N_("Leadership")
+ADMIN = N_("Administration")
 
 NAV: list[NavItem] = [
     NavItem("/", N_("Home"), DUTY),
@@ -53,6 +54,8 @@ NAV: list[NavItem] = [
     NavItem("/dashboard", N_("Dashboard"), LEADERSHIP, Permission.dashboard_read),
     NavItem("/warnings", N_("Early warnings"), LEADERSHIP, Permission.warning_read),
     NavItem("/reports", N_("Analysis reports"), LEADERSHIP, Permission.report_read),
+    NavItem("/admin/users", N_("Users"), ADMIN, Permission.users_manage),
+    NavItem("/admin/calendar", N_("Working-day calendar"), ADMIN, Permission.calendar_write),
 ]
 
 LANDING: dict[Role, str] = {

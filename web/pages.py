@@ -2,8 +2,8 @@
 "not signed in", "not for your role" and domain errors on pages into pages.
 
 One module per area (`auth_pages`, `home`, `duty`, `incidents`, `complaints`, `outbox`,
-`rosters`, `planner`, `dashboard`, `insight`); a new area adds its router to `AREAS` and its
-entries to `web.nav.NAV`.
+`rosters`, `planner`, `dashboard`, `insight`, `admin`); a new area adds its router to `AREAS`
+and its entries to `web.nav.NAV`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from api.problems import domain_problem, field_name
 from core.errors import DomainError
 from web import (
+    admin,
     auth_pages,
     complaints,
     dashboard,
@@ -48,6 +49,7 @@ AREAS = (
     planner,
     dashboard,
     insight,
+    admin,
 )
 FRAGMENT_HEADER = "x-dutydesk-fragment"
 NON_PAGE_PREFIXES = (

@@ -20,7 +20,8 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _public_all(session: Session, users: list[User]) -> list[UserPublic]:
+def public_users(session: Session, users: list[User]) -> list[UserPublic]:
+    """The users as the API shows them: with their person and last sign-in."""
     people = user_link.people_by_user(session)
     signed_in = audit.last_at(session, action="auth.login", entity_type="user")
     found = []
@@ -34,12 +35,12 @@ def _public_all(session: Session, users: list[User]) -> list[UserPublic]:
 
 
 def _public(session: Session, user: User) -> UserPublic:
-    return _public_all(session, [user])[0]
+    return public_users(session, [user])[0]
 
 
 @router.get("", summary="List users")
 def list_users(session: SessionDep, _: UserAdmin) -> list[UserPublic]:
-    return _public_all(session, user_service.list_users(session))
+    return public_users(session, user_service.list_users(session))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a user")

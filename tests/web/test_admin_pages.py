@@ -1,0 +1,106 @@
+"""The administration pages: the users with their person and last sign-in (never a password),
+the forms each change goes through, and the working-day calendar's year view, which tells
+the official data, the estimate and the administrator's overrides apart."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from core import calendar_store
+from core.users import Role
+from oncall import user_link
+from tests.conftest import T0, TEST_PASSWORD, make_user
+from tests.factories import make_person, make_unit
+
+
+def _sign_in(client: TestClient, session: Session, username: str = "page-admin") -> int:
+    user = make_user(session, role=Role.admin, username=username)
+    client.post("/login", data={"username": username, "password": TEST_PASSWORD})
+    assert user.id is not None
+    return user.id
+
+
+def _row(page: str, attribute: str) -> str:
+    return page.split(f"<tr {attribute}", 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_users_page_lists_users_with_their_person_and_forms(
+    client: TestClient, session: Session
+) -> None:
+    own_id = _sign_in(client, session)
+    officer = make_user(session, role=Role.duty_officer, username="yang.fan")
+    assert officer.id is not None
+    person = make_person(session, unit=make_unit(session))
+    user_link.link_person(session, user_id=officer.id, person_id=person.id, actor="t", now=T0)
+    page = client.get("/admin/users").text
+    assert 'data-api="/api/v1/users" data-method="POST"' in page
+    row = _row(page, f'data-user="{officer.id}"')
+    assert "yang.fan" in row and person.name in row and "值班员" in row
+    assert f'data-api="/api/v1/users/{officer.id}" data-method="PATCH"' in row
+    assert 'name="is_active" value="false"' in row  # a Deactivate button
+    editor = page.split(f'id="user-edit-{officer.id}"', 1)[1].split("</tr>", 1)[0]
+    assert f'data-api="/api/v1/users/{officer.id}/person" data-method="PUT"' in editor
+    assert f'<option value="{person.id}" selected>' in editor
+    assert 'name="password" type="password"' in editor
+    assert '<span class="tag">本人</span>' in _row(page, f'data-user="{own_id}"')
+    # the admin's own sign-in is listed; no password or hash anywhere
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", _row(page, f'data-user="{own_id}"'))
+    assert TEST_PASSWORD not in page and "argon2" not in page
+
+
+def test_a_person_linked_to_another_user_is_not_offered(
+    client: TestClient, session: Session
+) -> None:
+    _sign_in(client, session)
+    unit = make_unit(session)
+    mine, theirs = make_person(session, unit=unit), make_person(session, unit=unit, name="林岚")
+    one = make_user(session, role=Role.viewer, username="one.user")
+    two = make_user(session, role=Role.viewer, username="two.user")
+    assert one.id is not None and two.id is not None
+    user_link.link_person(session, user_id=two.id, person_id=theirs.id, actor="t", now=T0)
+    editor = client.get("/admin/users").text.split(f'id="user-edit-{one.id}"', 1)[1]
+    editor = editor.split("</tr>", 1)[0]
+    assert f'value="{mine.id}"' in editor and f'value="{theirs.id}"' not in editor
+
+
+def test_the_calendar_page_shows_the_year_and_tells_overrides_apart(
+    client: TestClient, session: Session
+) -> None:
+    _sign_in(client, session)
+    page = client.get("/admin/calendar?year=2026").text
+    assert 'data-day="2026-02-14" data-kind="makeup_workday" data-source="official"' in page
+    assert 'data-day="2026-10-01" data-kind="holiday" data-source="official"' in page
+    assert 'data-api="/api/v1/calendar/overrides/range" data-method="POST"' in page
+    assert 'id="calendar-warning"' in page  # the test clock's next year, 2027, has no data
+    calendar_store.set_override(
+        session, day=date(2026, 12, 31), working=False, note="local rest day", actor="t", now=T0
+    )
+    page = client.get("/admin/calendar?year=2026").text
+    assert 'data-day="2026-12-31" data-kind="holiday" data-source="override"' in page
+    row = _row(page, 'data-override="2026-12-31"')
+    assert "local rest day" in row
+    assert 'data-action="/api/v1/calendar/overrides/2026-12-31" data-method="DELETE"' in row
+
+
+def test_the_calendar_opens_on_the_year_without_official_data(
+    client: TestClient, session: Session
+) -> None:
+    _sign_in(client, session)
+    page = client.get("/admin/calendar").text  # the test clock is in November 2026
+    assert "<h1>工作日历 2027</h1>" in page
+    assert 'data-day="2027-01-02" data-kind="weekend" data-source="estimated"' in page
+    assert "2027 年尚无官方数据" in page
+    client.cookies.set("dutydesk_lang", "en")
+    english = client.get("/admin/calendar?year=2027").text
+    assert "No official data for 2027" in english
+
+
+def test_the_home_page_links_the_warning_to_the_calendar_for_admins(
+    client: TestClient, session: Session
+) -> None:
+    _sign_in(client, session)
+    assert 'href="/admin/calendar"' in client.get("/").text.split('id="calendar-warning"', 1)[1]
