@@ -105,6 +105,12 @@ def segment(text: str, words: Iterable[str] = ()) -> list[str]:
         return [t for t in tokenizer.lcut(text, HMM=True) if t.strip()]
 
 
+def findable(term: str) -> bool:
+    """Whether the classifier can find `term` in a text: jieba cuts texts at spaces and
+    punctuation (anything outside its word characters), so a term holding one never matches."""
+    return jieba.re_han_default.fullmatch(term) is not None
+
+
 def _matches(term: str, tokens: set[str]) -> bool:
     if term in tokens:
         return True

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from complaints import routing
+from complaints import config_checks, routing
 from complaints.clocks import ORDER_20, ORDER_121, RuleLimits
 from complaints.config_schemas import (
     RoutingRuleCreate,
@@ -227,6 +227,7 @@ def create_routing_rule(
 ) -> RoutingRule:
     advisory_lock(session, CONFIG_LOCK)
     check_unit(session, data.unit_id)
+    config_checks.check_routing_rule(session, data, rule_id=None)
     rule = RoutingRule.model_validate(data.model_dump())
     session.add(rule)
     session.flush()
@@ -256,6 +257,7 @@ def update_routing_rule(
     advisory_lock(session, CONFIG_LOCK)
     rule = get_routing_rule(session, rule_id=rule_id)
     check_unit(session, data.unit_id)
+    config_checks.check_routing_rule(session, data, rule_id=rule_id)
     before = _rule_summary(rule)
     for name, value in data.model_dump().items():
         setattr(rule, name, value)
@@ -314,6 +316,9 @@ def set_profile(
     check_unit(session, unit_id)
     _check_person(session, data.contact_person_id, "contact_person_id")
     _check_person(session, data.supervisor_person_id, "supervisor_person_id")
+    config_checks.check_stops_taking_items(
+        session, unit_id=unit_id, accepts_items=data.accepts_items
+    )
     profile = session.get(UnitProfile, unit_id)
     before = None if profile is None else profile.model_dump(mode="json")
     if profile is None:

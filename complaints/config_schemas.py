@@ -112,3 +112,15 @@ class UnitProfileUpdate(BaseModel):
 class UnitProfilePublic(UnitProfileUpdate):
     model_config = ConfigDict(from_attributes=True)
     unit_id: int
+
+
+class RoutePreviewPublic(BaseModel):
+    """Which routing rule a new item of `domain` in `district` would hit (nothing stored)."""
+
+    district: str | None
+    district_source: str = Field(description="given, address (found in it) or unknown")
+    domain: Domain
+    rule_id: int | None
+    unit_id: int | None
+    unit_name: str | None
+    tier: str = Field(description="override, district+domain, district, domain, default, none")

@@ -8,13 +8,13 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from complaints import classify
+from complaints import classify, config_checks
 from complaints.config import CONFIG_LOCK
 from complaints.config_schemas import TermCreate
 from complaints.models import ClassificationTerm
 from core import audit
 from core.db import advisory_lock
-from core.errors import NotFound, ValidationFailed, taken
+from core.errors import NotFound, taken
 
 
 def list_terms(session: Session) -> list[ClassificationTerm]:
@@ -47,11 +47,6 @@ def active_terms(session: Session) -> list[classify.Term]:
     ]
 
 
-def _check_term(data: TermCreate) -> None:
-    if data.kind.value == "domain" and data.domain is None:
-        raise ValidationFailed("domain", "a domain term needs its domain")
-
-
 def _refuse_duplicate_term(session: Session, data: TermCreate, *, term_id: int | None) -> None:
     """Conflict when another term has the same text, kind and domain (`domain` None included:
     the unique key lets NULLs repeat)."""
@@ -75,7 +70,7 @@ def create_term(
     session: Session, *, data: TermCreate, actor: str, now: datetime
 ) -> ClassificationTerm:
     advisory_lock(session, CONFIG_LOCK)
-    _check_term(data)
+    config_checks.check_term(data)
     _refuse_duplicate_term(session, data, term_id=None)
     term = ClassificationTerm.model_validate(data.model_dump())
     session.add(term)
@@ -128,7 +123,7 @@ def update_term(
     session: Session, *, term_id: int, data: TermCreate, actor: str, now: datetime
 ) -> ClassificationTerm:
     advisory_lock(session, CONFIG_LOCK)
-    _check_term(data)
+    config_checks.check_term(data)
     term = get_term(session, term_id=term_id)
     _refuse_duplicate_term(session, data, term_id=term_id)
     before = term.model_dump(exclude={"id"}, mode="json")

@@ -165,6 +165,23 @@ REASONS: dict[str, str] = {
         "A line for this shift, day kind and skill already exists"
     ),
     "minimum must not be above preferred": N_("Must not be above the preferred number"),
+    "this unit does not take complaint items": N_("This unit does not take complaint items"),
+    "a level override needs its domain": N_("A level override needs its domain"),
+    "another active rule for this territory and domain has the same priority": N_(
+        "Another active rule for this district and domain has the same priority: "
+        "give one of them another priority"
+    ),
+    "active routing rules send items to this unit": N_(
+        "Routing rules send items to this unit: change them first"
+    ),
+    "a domain term needs its domain": N_("A domain term needs its domain"),
+    "only a domain term names a domain": N_("Only a domain term names a domain"),
+    "only an emergency term names an incident category or severity": N_(
+        "Only an emergency term names an incident category or severity"
+    ),
+    "the classifier splits texts at spaces and punctuation: this term never matches": N_(
+        "Texts are split at spaces and punctuation, so this term would never match"
+    ),
     "the unit has no shift types yet": N_("The unit has no shift types yet"),
     "a written report is not made by phone": N_("A written report is not made by phone"),
     "the facts are required": N_("Required"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep
-from complaints import clocks, config, terms
+from complaints import clocks, config, config_checks, terms
 from complaints.config_schemas import (
+    RoutePreviewPublic,
     RoutingRuleCreate,
     RoutingRulePublic,
     RuleSetCreate,
@@ -21,7 +22,9 @@ from complaints.config_schemas import (
     UnitProfilePublic,
     UnitProfileUpdate,
 )
+from complaints.vocab import Domain
 from core.types import MAX_ID
+from oncall.models import Unit
 
 router = APIRouter(prefix="/api/v1/complaint-config", tags=["complaint configuration"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -65,6 +68,33 @@ def update_rule_set(
 @router.get("/routing-rules", summary="Territory × domain → handling unit")
 def list_routing_rules(session: SessionDep, _: ComplaintReader) -> list[RoutingRulePublic]:
     return [RoutingRulePublic.model_validate(r) for r in config.list_routing_rules(session)]
+
+
+@router.get("/routing-preview", summary="Which routing rule a new item would hit (stores nothing)")
+def preview_routing(
+    session: SessionDep,
+    _: ComplaintReader,
+    domain: Domain,
+    district: Annotated[str, Query(max_length=100)] = "",
+    address: Annotated[str, Query(max_length=200)] = "",
+) -> RoutePreviewPublic:
+    found = config_checks.preview_route(
+        rules=config.pure_rules(session),
+        districts=config.known_districts(session),
+        domain=domain,
+        district=district.strip() or None,
+        address=address,
+    )
+    unit = session.get(Unit, found.decision.unit_id) if found.decision.unit_id else None
+    return RoutePreviewPublic(
+        district=found.district,
+        district_source=found.district_source,
+        domain=found.domain,
+        rule_id=found.decision.rule_id,
+        unit_id=found.decision.unit_id,
+        unit_name=unit.name if unit else None,
+        tier=found.decision.tier,
+    )
 
 
 @router.post("/routing-rules", status_code=status.HTTP_201_CREATED, summary="Add a routing rule")
