@@ -257,16 +257,22 @@ def unit_inbox(
     return render(request, "complaints/inbox.html", context, user=user)
 
 
-@router.get("/complaints/new")
-def intake_form(request: Request, user: Writer, session: SessionDep) -> HTMLResponse:
-    locale = locale_of(request)
+def classify_labels(locale: str) -> dict[str, dict[str, str]]:
+    """The names the classification preview words its suggestion with (the intake form,
+    the term dictionary's try-it box: `complaints/_classify_labels.html`)."""
 
     def names(kind: str, values: list[Domain] | list[Urgency]) -> dict[str, str]:
         return {v.value: gettext(locale, label_id(kind, v) or v.value) for v in values}
 
-    context = {
+    return {
         "domain_names": names("domain", list(Domain)),
         "urgency_names": names("urgency", list(Urgency)),
+    }
+
+
+@router.get("/complaints/new")
+def intake_form(request: Request, user: Writer, session: SessionDep) -> HTMLResponse:
+    context = classify_labels(locale_of(request)) | {
         "types": list(ItemType),
         "channels": list(Channel),
         "domains": list(Domain),

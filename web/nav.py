@@ -56,6 +56,10 @@ NAV: list[NavItem] = [
     NavItem("/reports", N_("Analysis reports"), LEADERSHIP, Permission.report_read),
     NavItem("/admin/users", N_("Users"), ADMIN, Permission.users_manage),
     NavItem("/admin/calendar", N_("Working-day calendar"), ADMIN, Permission.calendar_write),
+    NavItem("/admin/terms", N_("Term dictionary"), ADMIN, Permission.complaint_configure),
+    NavItem("/admin/routing", N_("Routing rules"), ADMIN, Permission.complaint_configure),
+    NavItem("/admin/units", N_("Handling units"), ADMIN, Permission.complaint_configure),
+    NavItem("/admin/rule-sets", N_("Rule sets"), ADMIN, Permission.complaint_configure),
 ]
 
 LANDING: dict[Role, str] = {

@@ -2,8 +2,8 @@
 "not signed in", "not for your role" and domain errors on pages into pages.
 
 One module per area (`auth_pages`, `home`, `duty`, `incidents`, `complaints`, `outbox`,
-`rosters`, `planner`, `dashboard`, `insight`, `admin`); a new area adds its router to `AREAS`
-and its entries to `web.nav.NAV`.
+`rosters`, `planner`, `dashboard`, `insight`, `admin`, `admin_complaints`); a new area adds
+its router to `AREAS` and its entries to `web.nav.NAV`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from api.problems import domain_problem, field_name
 from core.errors import DomainError
 from web import (
     admin,
+    admin_complaints,
     auth_pages,
     complaints,
     dashboard,
@@ -50,6 +51,7 @@ AREAS = (
     dashboard,
     insight,
     admin,
+    admin_complaints,
 )
 FRAGMENT_HEADER = "x-dutydesk-fragment"
 NON_PAGE_PREFIXES = (

@@ -22,7 +22,8 @@
  *   the focus in its first field; its [data-cancel] button, Escape or the button again put
  *   the record's values back, close it and return the focus to the button.
  * - <el data-classify="/api/v1/complaints/classify" data-sources="a,b"> shows the classifier's
- *   suggestion for the text of those fields of its form as they are typed.
+ *   suggestion for the text of those fields of its form as they are typed, and again after
+ *   any form or button of the page saved something (the "dd:changed" event).
  * - <fieldset data-show-if="name=value"> is shown and sent only while the form's field has
  *   that value; <el data-suggest="/api/..." data-sources="a,b"> shows the severity the API
  *   suggests for those fields (startSuggest).
@@ -332,6 +333,7 @@
           window.location.assign(redirect.replace("{id}", encodeURIComponent(id)));
           return;
         }
+        document.dispatchEvent(new CustomEvent("dd:changed"));
         var status = form.querySelector(".form-status");
         var message = form.getAttribute("data-show") ? data[form.getAttribute("data-show")] : t("saved", "Saved");
         if (status) { status.textContent = message; status.classList.add("ok"); }
@@ -379,6 +381,7 @@
         if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
         return;
       }
+      document.dispatchEvent(new CustomEvent("dd:changed"));
       if (region) { refresh(region, true, place); } else { window.location.reload(); }
     });
   }
@@ -556,6 +559,8 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(run, 400);
     });
+    // something was saved (a term of the dictionary): the same text may be classified anew
+    document.addEventListener("dd:changed", function () { last = ""; run(); });
   }
 
   // ---- parts of a form for one choice --------------------------------------------------------
