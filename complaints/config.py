@@ -162,6 +162,7 @@ def update_rule_set(
         rule_set.is_active = data.is_active
     rule_set.updated_at, rule_set.updated_by = now, actor
     session.add(rule_set)
+    config_checks.check_rule_set_in_force(session, day=now.date(), data=data)
     audit.record(
         session,
         at=now,

@@ -11,12 +11,13 @@ items to cannot stop taking them. Terms: see `check_term`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, col, select
 
 from complaints import classify, routing
-from complaints.config_schemas import RoutingRuleCreate, TermCreate
-from complaints.models import RoutingRule, TermKind, UnitProfile
+from complaints.config_schemas import RoutingRuleCreate, RuleSetUpdate, TermCreate
+from complaints.models import ComplaintRuleSet, RoutingRule, TermKind, UnitProfile
 from complaints.vocab import Domain
 from core.errors import Conflict, FieldError, ValidationFailed
 
@@ -27,6 +28,7 @@ STILL_ROUTED = "active routing rules send items to this unit"
 DOMAIN_TERM_NEEDS_DOMAIN = "a domain term needs its domain"
 ONLY_DOMAIN_TERMS = "only a domain term names a domain"
 ONLY_EMERGENCY_TERMS = "only an emergency term names an incident category or severity"
+NO_RULE_SET = "no active rule set would be in force today"
 NEVER_MATCHES = "the classifier splits texts at spaces and punctuation: this term never matches"
 
 
@@ -120,3 +122,20 @@ def preview_route(
         source = "address" if district else "unknown"
     decision = routing.route(rules, district=district or None, domain=domain)
     return RoutePreview(district or None, source, domain, decision)
+
+
+def check_rule_set_in_force(session: Session, *, day: date, data: RuleSetUpdate) -> None:
+    """409 when an edit leaves no active rule set in force on `day`: every registration
+    would then be refused ("no rule set is in force")."""
+    in_force = session.exec(
+        select(ComplaintRuleSet.id).where(
+            col(ComplaintRuleSet.is_active).is_(True), ComplaintRuleSet.effective_from <= day
+        )
+    ).first()
+    if in_force is None:
+        field = "is_active" if data.is_active is False else "effective_from"
+        raise Conflict(
+            f"no active rule set would be in force on {day.isoformat()}: items could not be "
+            "registered",
+            errors=(FieldError(field, NO_RULE_SET),),
+        )

@@ -175,6 +175,9 @@ REASONS: dict[str, str] = {
         "Routing rules send items to this unit: change them first"
     ),
     "a domain term needs its domain": N_("A domain term needs its domain"),
+    "no active rule set would be in force today": N_(
+        "No active rule set would be in force today: items could not be registered"
+    ),
     "only a domain term names a domain": N_("Only a domain term names a domain"),
     "only an emergency term names an incident category or severity": N_(
         "Only an emergency term names an incident category or severity"

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from complaints.models import ClassificationTerm, RoutingRule
 from core.audit import list_entries
 from core.users import Role
-from tests.complaint_helpers import Centre, make_centre
+from tests.complaint_helpers import Centre, complaint_data, make_centre
 
 Headers = Callable[[Role], dict[str, str]]
 BASE = "/api/v1/complaint-config"
@@ -149,3 +149,67 @@ def test_the_routing_preview_names_the_rule_a_new_item_would_hit(
     assert nowhere.json()["district"] is None and nowhere.json()["tier"] == "default"
     assert nowhere.json()["unit_id"] == centre.intake.id
     _refused(client.get(url, params={"domain": "nope"}, headers=viewer), 422, "domain")
+
+
+def test_no_edit_leaves_the_centre_without_a_rule_set_in_force(
+    client: TestClient, auth_headers: Headers, centre: Centre
+) -> None:
+    """Deactivating both rule sets, or moving the only active one's start into the future,
+    refused every registration afterwards ("no rule set is in force")."""
+    admin = auth_headers(Role.admin)
+    o20, o121 = client.get(f"{BASE}/rule-sets", headers=admin).json()
+    off = {"is_active": False}
+    assert client.patch(f"{BASE}/rule-sets/{o20['id']}", json=off, headers=admin).is_success
+    last = client.patch(f"{BASE}/rule-sets/{o121['id']}", json=off, headers=admin)
+    _refused(last, 409, "is_active")
+    later = client.patch(
+        f"{BASE}/rule-sets/{o121['id']}", json={"effective_from": "2099-01-01"}, headers=admin
+    )
+    _refused(later, 409, "effective_from")
+    body = complaint_data().model_dump(mode="json", exclude_none=True)
+    registered = client.post("/api/v1/complaints", json=body, headers=admin)
+    assert registered.status_code == 201, registered.text
+    assert client.get(f"{BASE}/rule-sets", headers=admin).json()[1]["is_active"] is True
+
+
+def test_every_configuration_change_is_audited_with_who_and_what(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    admin = auth_headers(Role.admin)
+    rule = {"district": "城东区", "domain": "food", "unit_id": centre.west_id}
+    term = {"term": "酒店", "kind": "domain", "domain": "price"}
+    created_rule = client.post(f"{BASE}/routing-rules", json=rule, headers=admin).json()
+    created_term = client.post(f"{BASE}/terms", json=term, headers=admin).json()
+    o121 = client.get(f"{BASE}/rule-sets", headers=admin).json()[1]
+    calls = [
+        ("POST", "rule-sets", {"code": "BJ", "name": "北京", "effective_from": "2026-12-01"}),
+        ("PATCH", f"rule-sets/{o121['id']}", {"name": "第121号令"}),
+        ("PUT", f"routing-rules/{created_rule['id']}", rule | {"priority": 5}),
+        ("DELETE", f"routing-rules/{created_rule['id']}", None),
+        ("PUT", f"terms/{created_term['id']}", term | {"weight": 4}),
+        ("DELETE", f"terms/{created_term['id']}", None),
+        ("PUT", f"units/{centre.west_id}", {"contact_person_id": centre.west_contact.id}),
+    ]
+    for method, path, body in calls:
+        response = client.request(method, f"{BASE}/{path}", json=body, headers=admin)
+        assert response.is_success, (path, response.text)
+    actions = [
+        (e.action, e.actor)
+        for e in sorted(list_entries(session), key=lambda e: e.seq)
+        if e.action.startswith("complaint.") and e.actor != "test"
+    ]
+    admin_name = actions[0][1]
+    assert actions == [
+        (a, admin_name)
+        for a in (
+            "complaint.routing.create",
+            "complaint.term.create",
+            "complaint.rule_set.create",
+            "complaint.rule_set.update",
+            "complaint.routing.update",
+            "complaint.routing.delete",
+            "complaint.term.update",
+            "complaint.term.delete",
+            "complaint.unit_profile.set",
+        )
+    ]
