@@ -130,8 +130,10 @@ def test_register_distribute_and_sign_for_a_complaint(
 def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     open_page: Any, live_server: LiveServer
 ) -> None:
-    """A 12345 order in the demo handler's inbox: returning it without a reason or replying
-    without a result is refused beside the field, replying with a result moves it on."""
+    """In the demo handler's inbox: returning an item without a reason or replying to a
+    12345 order without a result is refused beside the field, replying with a result moves
+    it on. (A 12345 order past its return window offers no Return: the item returned here is
+    the first that does.)"""
     page, guard = open_page()
     sign_in(page, "handler")
     rows = page.locator("#inbox-table tbody tr[data-complaint]")
@@ -140,7 +142,7 @@ def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     reply = item_row.locator('form[data-action-name="reply"]')
     expect(reply).to_be_visible()
     item_id = item_row.get_attribute("data-complaint")
-    give_back = item_row.locator('form[data-action-name="return_to_intake"]')
+    give_back = rows.locator('form[data-action-name="return_to_intake"]').first
     guard.allow(422)
     give_back.get_by_role("button").click()
     expect(give_back.locator('[data-field="reason"] .ferror')).not_to_be_empty()
