@@ -167,6 +167,14 @@ LABELS: dict[str, dict[str, str]] = {
         "handler": N_("Handling unit staff"),
         "director": N_("Director"),
     },
+    "target_role": {  # the on-duty roles a plan's step pages (escalation.targets.TARGET_ROLES)
+        "duty_officer": N_("Duty officer"),
+        "duty_backup": N_("Backup duty officer"),
+        "expert": N_("On-call expert"),
+        "leader": N_("Leader on duty"),
+        "director": N_("Director"),
+    },
+    "plan_group": {"leadership": N_("Leadership group")},  # others: DUTYDESK_GROUP_WEBHOOKS names
     "shift_role": {
         "duty": N_("Duty"),
         "leader": N_("Leader on duty"),

@@ -60,6 +60,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/routing", N_("Routing rules"), ADMIN, Permission.complaint_configure),
     NavItem("/admin/units", N_("Handling units"), ADMIN, Permission.complaint_configure),
     NavItem("/admin/rule-sets", N_("Rule sets"), ADMIN, Permission.complaint_configure),
+    NavItem("/admin/plans", N_("Emergency plans"), ADMIN, Permission.plan_configure),
 ]
 
 LANDING: dict[Role, str] = {

@@ -2,8 +2,8 @@
 "not signed in", "not for your role" and domain errors on pages into pages.
 
 One module per area (`auth_pages`, `home`, `duty`, `incidents`, `complaints`, `outbox`,
-`rosters`, `planner`, `dashboard`, `insight`, `admin`, `admin_complaints`); a new area adds
-its router to `AREAS` and its entries to `web.nav.NAV`.
+`rosters`, `planner`, `dashboard`, `insight`, `admin`, `admin_complaints`, `admin_plans`); a new
+area adds its router to `AREAS` and its entries to `web.nav.NAV`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from core.errors import DomainError
 from web import (
     admin,
     admin_complaints,
+    admin_plans,
     auth_pages,
     complaints,
     dashboard,
@@ -52,6 +53,7 @@ AREAS = (
     insight,
     admin,
     admin_complaints,
+    admin_plans,
 )
 FRAGMENT_HEADER = "x-dutydesk-fragment"
 NON_PAGE_PREFIXES = (

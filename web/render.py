@@ -58,7 +58,7 @@ def asset(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
-def _label(catalogue: Translations, kind: str, value: object) -> str:
+def label_text(catalogue: Translations, kind: str, value: object) -> str:
     message = label_id(kind, value)
     if message is None:
         return str(getattr(value, "value", value) if value is not None else "")
@@ -102,7 +102,7 @@ def environment(locale: str) -> Environment:
     )
     catalogue = translations(locale)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["label"] = lambda kind, value: _label(catalogue, kind, value)
+    env.globals["label"] = lambda kind, value: label_text(catalogue, kind, value)
     env.globals["asset"] = asset
     env.globals["field_errors"] = field_errors.texts(locale)
     env.globals["problems"] = problem_text.texts(locale)
@@ -110,17 +110,17 @@ def environment(locale: str) -> Environment:
         text,
         names=names,
         gettext=catalogue.gettext,
-        label=lambda kind, value: _label(catalogue, kind, value),
+        label=lambda kind, value: label_text(catalogue, kind, value),
     )
     env.globals["complaint_note"] = lambda text, parts=None: complaint_notes.render(
         text,
         parts,
         gettext=catalogue.gettext,
-        label=lambda kind, value: _label(catalogue, kind, value),
+        label=lambda kind, value: label_text(catalogue, kind, value),
     )
     env.globals["district_source"] = lambda source: complaint_text.district_source(
         source,
-        label=lambda kind, value: _label(catalogue, kind, value),
+        label=lambda kind, value: label_text(catalogue, kind, value),
         gettext=catalogue.gettext,
     )
     env.globals["roster_text"] = lambda text, names, shifts: timeline.localise_roster(
@@ -128,7 +128,7 @@ def environment(locale: str) -> Environment:
         names=names,
         shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
         gettext=catalogue.gettext,
-        label=lambda kind, value: _label(catalogue, kind, value),
+        label=lambda kind, value: label_text(catalogue, kind, value),
     )
     env.globals["explanation_text"] = lambda text, shifts, skills: (
         roster_explanation.localise_explanation(
@@ -136,7 +136,7 @@ def environment(locale: str) -> Environment:
             shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
             skills=skills,
             gettext=catalogue.gettext,
-            label=lambda kind, value: _label(catalogue, kind, value),
+            label=lambda kind, value: label_text(catalogue, kind, value),
         )
     )
     env.filters["localtime"] = _localtime

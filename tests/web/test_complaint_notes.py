@@ -22,7 +22,7 @@ from tests.conftest import T0, TEST_PASSWORD, make_user
 from web import complaint_notes
 from web.complaint_notes import MESSAGES
 from web.i18n import LOCALES, po_path, translations
-from web.render import _label
+from web.render import label_text
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -142,7 +142,7 @@ def test_a_supervision_note_reads_in_each_language() -> None:
             "stored text",
             parts,
             gettext=catalogue.gettext,
-            label=lambda kind, value: _label(catalogue, kind, value),
+            label=lambda kind, value: label_text(catalogue, kind, value),
         )
 
     assert shown("en") == (

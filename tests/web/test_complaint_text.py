@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from web import complaint_text
 from web.i18n import translations
-from web.render import _label
+from web.render import label_text
 
 CATALOGUE = translations("zh_CN")
 
 
 def _label_zh(kind: str, value: object) -> str:
-    return _label(CATALOGUE, kind, value)
+    return label_text(CATALOGUE, kind, value)
 
 
 def test_routing_and_registration_notes_show_labels() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from web import timeline
 from web.i18n import translations
-from web.render import _label
+from web.render import label_text
 
 NAMES = {6: "杨帆", 7: "陈静"}
 
@@ -18,7 +18,7 @@ def _zh(text: str) -> str:
         text,
         names=NAMES,
         gettext=catalogue.gettext,
-        label=lambda kind, value: _label(catalogue, kind, value),
+        label=lambda kind, value: label_text(catalogue, kind, value),
     )
 
 
@@ -83,7 +83,7 @@ def _roster_zh(text: str) -> str:
         names=NAMES,
         shifts={"day": "白班", "night": "夜班"},
         gettext=catalogue.gettext,
-        label=lambda kind, value: _label(catalogue, kind, value),
+        label=lambda kind, value: label_text(catalogue, kind, value),
     )
 
 

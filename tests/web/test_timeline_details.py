@@ -10,7 +10,7 @@ import pytest
 
 from web import timeline
 from web.i18n import translations
-from web.render import _label
+from web.render import label_text
 
 ENGLISH_WORDS = re.compile(
     r"\b(?:report|attached|caller|severity|raised|plan|escalation|details|deaths|kept|"
@@ -24,7 +24,7 @@ def _shown(text: str, locale: str = "zh_CN") -> str:
         text,
         names={},
         gettext=catalogue.gettext,
-        label=lambda kind, value: _label(catalogue, kind, value),
+        label=lambda kind, value: label_text(catalogue, kind, value),
     )
 
 

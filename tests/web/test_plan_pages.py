@@ -1,0 +1,151 @@
+"""The emergency-plan pages: the category × severity matrix (stored or built-in default, active
+or not, the deadlines, the ladder in one line) and one plan's steps in words, in both
+languages; the wording of targets, waits and rules (web.plan_words)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from core.users import Role
+from escalation import plans
+from escalation.models import Category
+from escalation.policy import Severity
+from tests.conftest import T0, TEST_PASSWORD, make_user
+from tests.factories import make_person, make_skill, make_unit
+from web.i18n import translations
+from web.plan_words import PlanWords
+from web.render import label_text
+
+
+def _sign_in(client: TestClient, session: Session, *, english: bool = False) -> None:
+    make_user(session, role=Role.admin, username="plan-admin")
+    client.post("/login", data={"username": "plan-admin", "password": TEST_PASSWORD})
+    if english:
+        client.cookies.set("dutydesk_lang", "en")
+
+
+def _words(locale: str, people: dict[int, str] | None = None) -> PlanWords:
+    catalogue = translations(locale)
+    return PlanWords(
+        gettext=catalogue.gettext,
+        label=lambda kind, value: label_text(catalogue, kind, value),
+        skills={"food": "食品" if locale == "zh_CN" else "food"},
+        people=people or {},
+    )
+
+
+def _steps(person_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "targets": [{"type": "on_duty", "role": "duty_officer"}],
+            "wait_minutes": 3,
+            "rules": [{"kind": "voice", "after_minutes": 2}, {"kind": "sms", "after_minutes": 0}],
+            "broadcast_groups": ["leadership"],
+        },
+        {"targets": [{"type": "on_duty", "role": "duty_backup"}], "wait_minutes": 5, "repeat": 2},
+        {
+            "targets": [
+                {"type": "on_duty", "role": "expert", "skill": "food"},
+                {"type": "person", "person_id": person_id},
+                {"type": "group", "group": "leadership"},
+            ],
+            "wait_minutes": 10,
+        },
+    ]
+
+
+def _store(session: Session, person_id: int, **overrides: Any) -> None:
+    body: dict[str, Any] = {
+        "name": "河南食品安全I级",
+        "steps": _steps(person_id),
+        "initial_report_minutes": 15,
+        "written_report_minutes": 35,
+    } | overrides
+    plans.replace(
+        session,
+        category=Category.food_safety,
+        severity=Severity.I,
+        groups=plans.known_groups([]),
+        actor="test",
+        now=T0,
+        **body,
+    )
+
+
+def test_the_ladder_reads_as_one_line_in_both_languages() -> None:
+    steps = _steps(7)
+    assert _words("zh_CN", {7: "李秀英"}).summary(steps) == (
+        "值班员 → 3 分钟 → 备班值班员 → 5 分钟 × 3 → 食品专家、李秀英、领导群"
+    )
+    assert _words("en").summary(steps) == (
+        "Duty officer → 3 min → Backup duty officer → 5 min × 3 → "
+        "food expert, person 7, Leadership group"
+    )
+    assert _words("en").rules(steps[0]) == "SMS at once, Voice call after 2 min"
+    assert _words("zh_CN").rules(steps[0]) == "立即短信、2 分钟后语音电话"
+
+
+def test_the_matrix_shows_every_plan_stored_or_default(
+    client: TestClient, session: Session
+) -> None:
+    make_skill(session, "food", name_zh="食品")
+    person = make_person(session, unit=make_unit(session), name="李秀英")
+    assert person.id is not None
+    _store(session, person.id)
+    _sign_in(client, session)
+    page = html.unescape(client.get("/admin/plans").text)
+    assert page.count("data-plan=") == len(Category) * len(Severity)
+    stored = page.split('data-plan="food_safety/I"', 1)[1].split("</td>", 1)[0]
+    assert 'data-stored="true" data-active="true"' in stored
+    assert 'href="/admin/plans/food_safety/I"' in stored and "河南食品安全I级" in stored
+    assert "已保存" in stored and "初报 15 分钟，书面报告 35 分钟" in stored
+    assert "值班员 → 3 分钟 → 备班值班员 → 5 分钟 × 3 → 食品专家、李秀英、领导群" in stored
+    default = page.split('data-plan="drug_safety/III"', 1)[1].split("</td>", 1)[0]
+    assert 'data-stored="false" data-active="true"' in default
+    assert "药品安全 III级" in default and "内置默认" in default
+    assert "→ 10 分钟 →" in default  # the built-in III ladder waits 10 min a rung
+    assert 'href="/admin/plans"' in page  # in the Administration nav
+
+
+def test_a_plan_page_words_its_steps_and_offers_deactivate(
+    client: TestClient, session: Session
+) -> None:
+    make_skill(session, "food", name_zh="食品")
+    person = make_person(session, unit=make_unit(session), name="李秀英")
+    assert person.id is not None
+    _store(session, person.id)
+    _sign_in(client, session, english=True)
+    page = html.unescape(client.get("/admin/plans/food_safety/I").text)
+    assert "<h1>河南食品安全I级</h1>" in page
+    steps = page.split('id="steps"', 1)[1].split("</ol>", 1)[0]
+    assert steps.count("data-step=") == 3
+    assert "SMS at once, Voice call after 2 min" in steps
+    assert "Leadership group" in steps.split('data-step="1"', 1)[0]  # step 1 also tells it
+    assert "paged again 2 more times before climbing" in steps
+    assert "food expert, 李秀英, Leadership group" in steps
+    assert 'data-action="/api/v1/emergency-plans/food_safety/I/deactivate"' in page
+
+
+def test_an_inactive_plan_says_which_plan_stands_in(client: TestClient, session: Session) -> None:
+    plans.deactivate(
+        session, category=Category.mass_event, severity=Severity.II, actor="test", now=T0
+    )
+    _sign_in(client, session)
+    matrix = html.unescape(client.get("/admin/plans").text)
+    cell = matrix.split('data-plan="mass_event/II"', 1)[1].split("</td>", 1)[0]
+    assert 'data-stored="true" data-active="false"' in cell and "已停用" in cell
+    page = html.unescape(client.get("/admin/plans/mass_event/II").text)
+    fallback = page.split('id="plan-fallback"', 1)[1].split("</p>", 1)[0]
+    assert "群体性事件 I级" in fallback  # the category's more severe plan
+    assert "/deactivate" not in page
+
+
+def test_an_unknown_category_is_a_page_not_a_crash(client: TestClient, session: Session) -> None:
+    _sign_in(client, session)
+    response = client.get("/admin/plans/weather/I")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
