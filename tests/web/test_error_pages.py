@@ -46,6 +46,13 @@ def test_a_missing_record_page_is_worded_in_chinese(client: TestClient, session:
         (409, "conflict", "shift type 'D' already exists in this unit", "记录当前状态下不能执行"),
         (409, "concurrent_change", "another change … try again", "他人同时修改了相同的记录"),
         (409, "conflict", "the unit still has sub-units", "该单位仍有下级单位"),
+        (
+            409,
+            "conflict",
+            "other/I incidents would have no plan: keep an active plan of that category or of "
+            "'other' at that level or a more severe one",
+            "将有一类事件没有任何预案",
+        ),
         (403, "forbidden", "a swap is approved by someone other than the two", "您的角色无权"),
         (403, "csrf_failed", "CSRF token missing", "安全"),
         (422, "infeasible", "hard rule 'rest' cannot hold", "没有满足全部硬性规则的排班"),

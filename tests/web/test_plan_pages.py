@@ -125,7 +125,7 @@ def test_a_plan_page_words_its_steps_and_offers_deactivate(
     assert steps.count("data-step=") == 3
     assert "SMS at once, Voice call after 2 min" in steps
     assert "Leadership group" in steps.split('data-step="1"', 1)[0]  # step 1 also tells it
-    assert "paged again 2 more times before climbing" in steps
+    assert "3 rounds before climbing" in steps
     assert "food expert, 李秀英, Leadership group" in steps
     assert 'data-action="/api/v1/emergency-plans/food_safety/I/deactivate"' in page
 

@@ -194,6 +194,11 @@
     var detail = problem.detail || "";
     if ((PT.details || {})[detail]) { return PT.details[detail]; }
     if (PT.keep_detail && detail) { return detail; }
+    var patterns = PT.patterns || [];
+    for (var i = 0; i < patterns.length; i++) {
+      var found = new RegExp(patterns[i][0]).exec(detail);
+      if (found) { return fill(patterns[i][1], found.groups); }
+    }
     if (!problem.code) { return detail || t("failed", "Failed"); }  // the script's own texts
     return (PT.codes || {})[problem.code] || t("failed", "Failed");
   }
