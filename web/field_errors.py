@@ -3,8 +3,9 @@
 The API's problem `errors` keep stable English `reason`s for machine clients, and carry
 pydantic's error `type` with its `ctx` (limits, expected values). The page's script words
 each error from these catalogues (`texts(locale)`, embedded in every page with the other
-script texts): first a known reason (our validators' and services' own texts), then the
-error type with its `%(name)s` placeholders filled from `ctx`, else the English reason.
+script texts): first a known reason (our validators' and services' own texts) or one of the
+reasons with a value in them (`PATTERNS`), then the error type with its `%(name)s`
+placeholders filled from `ctx`, else the English reason.
 """
 
 from __future__ import annotations
@@ -223,6 +224,7 @@ REASONS: dict[str, str] = {
     "no routing rule matched: name the handling unit": N_(
         "No routing rule matched: choose the handling unit"
     ),
+    "must not be before the initial report": N_("Must not be before the initial report"),
     "the testing period needs a start and an end": N_("Give the start and the end"),
     "the testing period ends before it starts": N_("Must not be before the start"),
     "the testing period starts before the item was received": N_(
@@ -251,6 +253,23 @@ REASONS: dict[str, str] = {
     ),
 }
 
+#: Reasons with a value in them (escalation.policy and plan_checks: an emergency plan's steps
+#: and deadlines): (pattern, message id using the pattern's named groups), in the
+#: regular-expression syntax Python and the page's script share.
+PATTERNS: list[tuple[str, str]] = [
+    (r"^must be at least (?P<ge>\d+), got -?\d+$", TYPES["greater_than_equal"]),
+    (r"^must be at most (?P<le>\d+), got -?\d+$", TYPES["less_than_equal"]),
+    (r"^expected an integer, got ", TYPES["int_type"]),
+    (
+        r"^must be at most (?P<le>\d+) for \w+ \(national limit\), got \d+$",
+        N_("At most %(le)s minutes: the national limit"),
+    ),
+    (
+        r"^due at or after the step's wait of (?P<wait>\d+) min ends: never fires$",
+        N_("Due after the step's wait of %(wait)s min has ended: it would never be sent"),
+    ),
+]
+
 #: Texts the page's script needs to check typed values before it sends them.
 CLIENT: dict[str, str] = {
     "cents": N_("Enter an amount in yuan with at most 2 decimals, e.g. 12.50"),
@@ -260,10 +279,14 @@ CLIENT: dict[str, str] = {
 }
 
 
-def texts(locale: str) -> dict[str, dict[str, str]]:
+def texts(locale: str) -> dict[str, object]:
     """The catalogues the page's script words field errors with, in `locale`."""
     return {
         "types": {key: gettext(locale, message) for key, message in TYPES.items()},
         "reasons": {key: gettext(locale, message) for key, message in REASONS.items()},
         "client": {key: gettext(locale, message) for key, message in CLIENT.items()},
+        "patterns": [
+            [pattern.replace("(?P<", "(?<"), gettext(locale, message)]
+            for pattern, message in PATTERNS
+        ],
     }

@@ -1,7 +1,8 @@
 """The emergency-plan pages in a real browser: the administrator reaches the matrix from the
 nav, opens a plan from the keyboard and reads its steps; deactivating the plan every incident
 falls back to is refused beside the button in the page's language, deactivating another takes
-it out of force (the API agrees); both pages fit a phone. In both languages."""
+it out of force (the API agrees); a deadline and a wait edited on the page are stored, and a
+refused value is marked beside its field; both pages fit a phone. In both languages."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, LiveServer, shot
 from tests.browser.test_admin_pages import _admin
-from tests.browser.test_phone_journeys import _fits, _phone, _tappable
+from tests.browser.test_phone_journeys import _fits, _phone, _phone_inputs, _tappable
 from tests.browser.test_tables_on_small_screens import _cards
 
 TEXTS = {
@@ -23,6 +24,9 @@ TEXTS = {
         "refused": "将有一类事件没有任何预案",
         "deactivated": "已停用",
         "fallback": "群体性事件 I级",
+        "never": "永远不会发出",
+        "national": "不能超过 120 分钟",
+        "stored": "已保存",
     },
     "en": {
         "nav": "Emergency plans",
@@ -31,6 +35,9 @@ TEXTS = {
         "refused": "other/I incidents would have no plan",
         "deactivated": "Deactivated",
         "fallback": "Mass event, level I",
+        "never": "it would never be sent",
+        "national": "At most 120 minutes",
+        "stored": "Stored",
     },
 }
 
@@ -76,6 +83,49 @@ def test_the_matrix_leads_to_a_plan_that_can_be_deactivated(
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_deadline_edited_on_the_page_is_stored_and_a_bad_value_marked(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    page, guard = _admin(open_page, locale, "/admin/plans/special_equipment/II")
+    texts = TEXTS[locale]
+    form = page.locator("#plan-form")
+    initial = form.locator('input[name="initial_report_minutes"]')
+    expect(initial).to_have_value("15")  # the built-in default's
+    initial.fill("20")
+    form.locator('input[name="steps.1.wait_minutes"]').fill("4")
+    with page.expect_navigation():
+        initial.press("Control+Enter")
+    expect(page.locator("#plan-initial")).to_contain_text("20")
+    expect(page.locator("#plan-status")).to_contain_text(texts["stored"])
+    with live_server.api("viewer") as api:
+        plan = api.get("/api/v1/emergency-plans/special_equipment/II").json()
+    assert (plan["stored"], plan["initial_report_minutes"]) == (True, 20)
+    assert [s["wait_minutes"] for s in plan["steps"]][:2] == [5, 4]
+    assert plan["steps"][2]["targets"] == [
+        {"type": "on_duty", "role": "expert", "skill": "special_equipment"}
+    ]  # the parts the editor does not show went back unchanged
+
+    guard.allow(422)
+    initial.fill("200")  # beyond TZ50's 2 hours
+    form.locator('button[type="submit"]').click()
+    expect(form.locator('[data-field="initial_report_minutes"] .ferror')).to_contain_text(
+        texts["national"]
+    )
+    expect(initial).to_have_attribute("aria-invalid", "true")
+    expect(initial).to_be_focused()
+    with live_server.api("viewer") as api:
+        plan = api.get("/api/v1/emergency-plans/special_equipment/II").json()
+    assert plan["initial_report_minutes"] == 20 and plan["version"] == 1
+    initial.fill("20")
+    wait = form.locator('input[name="steps.1.wait_minutes"]')
+    wait.fill("2")  # the voice call after 2 minutes would never fire
+    form.locator('button[type="submit"]').click()
+    expect(form.locator('[data-field="steps.1"] > .ferror')).to_contain_text(texts["never"])
+    expect(wait).to_have_attribute("aria-invalid", "true")
+    shot(page, f"admin-plan-refused-{locale}")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_the_plan_pages_fit_a_phone(open_page: Any, live_server: LiveServer, locale: str) -> None:
     page = _phone(open_page, locale, "admin")
     page.goto("/admin/plans")
@@ -85,4 +135,5 @@ def test_the_plan_pages_fit_a_phone(open_page: Any, live_server: LiveServer, loc
     page.goto("/admin/plans/other/IV")
     _fits(page)
     _tappable(page.locator("#plan-deactivate"), screen=PHONE["viewport"]["width"])
+    _phone_inputs(page.locator("#plan-form"), screen=PHONE["viewport"]["width"])
     shot(page, f"phone-admin-plan-{locale}")

@@ -5,20 +5,27 @@ languages; the wording of targets, waits and rules (web.plan_words)."""
 from __future__ import annotations
 
 import html
+import json
+import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from core.users import Role
 from escalation import plans
 from escalation.models import Category
-from escalation.policy import Severity
+from escalation.plan_checks import plan_from_parts
+from escalation.policy import PolicyError, Severity
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.factories import make_person, make_skill, make_unit
+from web import field_errors
 from web.i18n import translations
 from web.plan_words import PlanWords
 from web.render import label_text
+
+DUTY = {"type": "on_duty", "role": "duty_officer"}
 
 
 def _sign_in(client: TestClient, session: Session, *, english: bool = False) -> None:
@@ -149,3 +156,80 @@ def test_an_unknown_category_is_a_page_not_a_crash(client: TestClient, session: 
     response = client.get("/admin/plans/weather/I")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_the_editor_is_prefilled_with_the_whole_plan(client: TestClient, session: Session) -> None:
+    make_skill(session, "food", name_zh="食品")
+    person = make_person(session, unit=make_unit(session), name="李秀英")
+    assert person.id is not None
+    _store(session, person.id)
+    _sign_in(client, session)
+    page = client.get("/admin/plans/food_safety/I").text
+    form = page.split('id="plan-form"', 1)[1].split("</form>", 1)[0]
+    assert 'data-api="/api/v1/emergency-plans/food_safety/I" data-method="PUT"' in form
+    assert 'name="initial_report_minutes" type="number" value="15"' in form
+    assert 'name="steps.1.repeat" type="number" value="2"' in form
+    assert 'data-field="steps.2.wait_minutes"' in form
+    # the parts the editor does not change go back as they are
+    hidden = dict(re.findall(r'name="(steps\.\d\.\w+)" value="([^"]*)" data-type="json"', form))
+    assert [json.loads(html.unescape(hidden[f"steps.{i}.targets"])) for i in range(3)] == [
+        [{"type": "on_duty", "role": "duty_officer", "skill": None}],
+        [{"type": "on_duty", "role": "duty_backup", "skill": None}],
+        [
+            {"type": "on_duty", "role": "expert", "skill": "food"},
+            {"type": "person", "person_id": person.id},
+            {"type": "group", "group": "leadership"},
+        ],
+    ]
+    assert json.loads(html.unescape(hidden["steps.0.broadcast_groups"])) == ["leadership"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "chinese"),
+    [
+        (
+            {"steps": [{"targets": [DUTY], "wait_minutes": 0}]},
+            "steps[0].wait_minutes",
+            "不能小于 1",
+        ),
+        (
+            {"steps": [{"targets": [DUTY], "wait_minutes": 2}]},
+            "steps[0].rules[1].after_minutes",
+            "永远不会发出",
+        ),
+        (
+            {"steps": [{"targets": [DUTY], "wait_minutes": 2000}]},
+            "steps[0].wait_minutes",
+            "不能大于 1440",
+        ),
+        ({"initial_report_minutes": 200}, "initial_report_minutes", "不能超过 120 分钟"),
+        ({"written_report_minutes": 5}, "written_report_minutes", "不能早于初报时限"),
+    ],
+)
+def test_a_refused_plan_value_is_worded_for_the_field(
+    overrides: dict[str, Any], field: str, chinese: str
+) -> None:
+    """The refusals of escalation.plan_checks as the page's script words them (its patterns
+    and reasons, field_errors.texts): each in Chinese, none left in English."""
+    body: dict[str, Any] = {
+        "name": "特种设备I级",
+        "steps": [{"targets": [DUTY], "wait_minutes": 3}],
+        "initial_report_minutes": 15,
+        "written_report_minutes": 30,
+    } | overrides
+    with pytest.raises(PolicyError) as refused:
+        plan_from_parts(category="special_equipment", severity=Severity.I, **body)
+    assert refused.value.field == field
+    worded = _worded(refused.value.reason, field_errors.texts("zh_CN"))
+    assert worded is not None and chinese in worded
+
+
+def _worded(reason: str, texts: dict[str, Any]) -> str | None:
+    """What app.js's errorText makes of a reason without an error type."""
+    if reason in texts["reasons"]:
+        return str(texts["reasons"][reason])
+    for pattern, message in texts["patterns"]:
+        found = re.match(pattern.replace("(?<", "(?P<"), reason)
+        if found:
+            return str(message) % found.groupdict()
+    return None

@@ -5,7 +5,8 @@
  *   they name (an element with data-field="<name>"), worded in the page's language from the
  *   error's type or reason (web/field_errors.py); the status names the fields by their labels.
  *   Input conversions by data-type: int, float, bool, list, datetime, phone, pairs, cents
- *   (yuan typed, cents sent), flag (a checkbox sent as true when ticked, left out unticked).
+ *   (yuan typed, cents sent), json (a hidden part of the record sent back as it was), flag
+ *   (a checkbox sent as true when ticked, left out unticked).
  *   data-confirm asks first (its value is the question; "1": whether to go on with the button's
  *   action, named by its label); data-id="items.0.id"
  *   names where the answer keeps the id that data-redirect's {id} stands for.
@@ -101,6 +102,7 @@
       case "int": return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
       case "float": return isNaN(Number(raw)) ? raw : Number(raw);
       case "bool": return raw === "true";
+      case "json": try { return JSON.parse(raw); } catch (e) { return raw; }
       case "cents": return /^\d+(\.\d{1,2})?$/.test(raw) ? Math.round(parseFloat(raw) * 100) : raw;
       case "phone": return phone(raw);
       case "datetime": return (raw.length === 16 ? raw + ":00" : raw) + (meta("dd-tz-offset") || "+08:00");
@@ -213,6 +215,11 @@
     var client = FE.client || {};
     if (/^(int|float)_/.test(err.type || "") && client[dataType]) { return client[dataType]; }
     if ((FE.reasons || {})[reason]) { return FE.reasons[reason]; }
+    var patterns = FE.patterns || [];
+    for (var i = 0; i < patterns.length; i++) {
+      var found = new RegExp(patterns[i][0]).exec(reason);
+      if (found) { return fill(patterns[i][1], found.groups); }
+    }
     if (err.type && err.type !== "value_error" && (FE.types || {})[err.type]) {
       return fill(FE.types[err.type], err.ctx);
     }
