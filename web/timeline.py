@@ -56,7 +56,7 @@ class _Words:
     def target(self, text: str) -> str:
         on_duty = re.fullmatch(r"on duty: (\w+)(?:/(\w+))?", text)
         if on_duty:
-            role = self.label("duty_role", on_duty.group(1))
+            role = self.label("target_role", on_duty.group(1))
             if on_duty.group(2):
                 role += "/" + self.label("skill", on_duty.group(2))
             return self.gettext(N_("on duty: %(role)s")) % {"role": role}

@@ -33,6 +33,10 @@ def _zh(text: str) -> str:
             "step 1 round 1 started (on duty: duty_officer): person 6, person 7",
             "第 1 步第 1 轮开始（值班：值班员）：杨帆、陈静",
         ),
+        (  # the backup's role has a name too (it was shown as the code duty_backup)
+            "step 2 round 1 started (on duty: duty_backup): person 7",
+            "第 2 步第 1 轮开始（值班：备班值班员）：陈静",
+        ),
         ("step 2: sms to 杨帆 (+8613800000006)", "第 2 步：短信发给 杨帆（+8613800000006）"),
         ("acknowledged by coordinator via api; escalation stopped", None),
         (
