@@ -26,7 +26,7 @@ PAGES = [
     ("duty_officer", ["/", "/duty", "/duty/log"]),
     ("planner", ["/planner/people", "/planner/leave", "/planner/rules", "/rosters", "/swaps"]),
     ("leader", ["/dashboard"]),
-    ("admin", ["/admin/users", "/admin/calendar"]),
+    ("admin", ["/admin/users", "/admin/calendar", "/admin/plans", "/admin/plans/food_safety/I"]),
 ]
 
 #: The outermost elements that reach past the right edge of the screen.
