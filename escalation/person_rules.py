@@ -74,7 +74,7 @@ def replace(
     try:
         new = person_rules_from_list(rules)
     except PolicyError as err:
-        raise ValidationFailed(err.field, err.reason) from None
+        raise ValidationFailed(err.field, err.reason, type=err.type, ctx=err.ctx) from None
     # The row lock (PostgreSQL) makes two concurrent replacements apply one after the other.
     if session.get(Person, person_id, with_for_update=True) is None:
         raise NotFound(f"person {person_id} not found")

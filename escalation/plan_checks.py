@@ -101,7 +101,12 @@ def plan_from_parts(
         require_int(field, value, minimum=1)
         assert isinstance(value, int)
         if value > MAX_REPORT_MINUTES:
-            raise PolicyError(field, f"must be at most {MAX_REPORT_MINUTES}")
+            raise PolicyError(
+                field,
+                f"must be at most {MAX_REPORT_MINUTES}",
+                type="less_than_equal",
+                ctx={"le": MAX_REPORT_MINUTES},
+            )
     assert isinstance(initial_report_minutes, int) and isinstance(written_report_minutes, int)
     if category in STATUTORY_MAX_MINUTES:
         limits = STATUTORY_MAX_MINUTES[category]
@@ -111,7 +116,10 @@ def plan_from_parts(
         ):
             if value > limit:
                 raise PolicyError(
-                    field, f"must be at most {limit} for {category} (national limit), got {value}"
+                    field,
+                    f"must be at most {limit} for {category} (national limit), got {value}",
+                    type="national_limit",
+                    ctx={"le": limit},
                 )
     return EmergencyPlan(
         category,
@@ -124,7 +132,12 @@ def plan_from_parts(
 def _check_bounds(step: Step, path: str) -> None:
     def at_most(field: str, value: int, limit: int, unit: str = "") -> None:
         if value > limit:
-            raise PolicyError(f"{path}.{field}", f"must be at most {limit}{unit}, got {value}")
+            raise PolicyError(
+                f"{path}.{field}",
+                f"must be at most {limit}{unit}, got {value}",
+                type="less_than_equal",
+                ctx={"le": limit},
+            )
 
     at_most("wait_minutes", step.wait_minutes, MAX_WAIT_MINUTES)
     at_most("repeat", step.repeat, MAX_REPEAT)
@@ -144,6 +157,8 @@ def _check_bounds(step: Step, path: str) -> None:
             raise PolicyError(
                 f"{path}.rules[{k}].after_minutes",
                 f"due at or after the step's wait of {step.wait_minutes} min ends: never fires",
+                type="notify_rule_never_fires",
+                ctx={"wait": step.wait_minutes},
             )
     if len(step.broadcast_groups) > MAX_STEP_GROUPS:
         raise PolicyError(f"{path}.broadcast_groups", f"at most {MAX_STEP_GROUPS} groups")

@@ -56,6 +56,12 @@ from oncall.models import Person, Skill
 PLANS_LOCK = "emergency plans"
 
 
+class PlanNeeded(Conflict):
+    """A plan cannot leave force: some category × severity would then have none."""
+
+    code = "plan_needed"
+
+
 def _plan_of(row: StoredPlan) -> EmergencyPlan:
     return EmergencyPlan(
         row.category.value,
@@ -213,7 +219,7 @@ def replace(
             written_report_minutes=written_report_minutes,
         )
     except PolicyError as err:
-        raise ValidationFailed(err.field, err.reason) from None
+        raise ValidationFailed(err.field, err.reason, type=err.type, ctx=err.ctx) from None
     advisory_lock(session, PLANS_LOCK)
     _check_references(session, plan, groups)
     row = session.exec(
@@ -249,7 +255,7 @@ def deactivate(
             try:
                 select_plan(plans, other.value, level)
             except LookupError:
-                raise Conflict(
+                raise PlanNeeded(
                     f"{other.value}/{level.value} incidents would have no plan: keep an active "
                     f"plan of that category or of 'other' at that level or a more severe one"
                 ) from None

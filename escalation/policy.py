@@ -22,7 +22,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
@@ -34,16 +34,27 @@ _T = TypeVar("_T")
 
 
 class PolicyError(ValueError):
-    """An invalid policy value: `field` is the path of the offending field."""
+    """An invalid policy value: `field` is the path of the offending field; `type` and `ctx`
+    (optional) name the kind of error and its values, as in `core.errors.FieldError`, so a
+    page words it in its own language."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(
+        self,
+        field: str,
+        reason: str,
+        *,
+        type: str | None = None,
+        ctx: Mapping[str, int] | None = None,
+    ) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        self.type = type
+        self.ctx = ctx
 
     def within(self, prefix: str) -> PolicyError:
         """The same error, with its field path below `prefix`."""
-        return PolicyError(f"{prefix}.{self.field}", self.reason)
+        return PolicyError(f"{prefix}.{self.field}", self.reason, type=self.type, ctx=self.ctx)
 
 
 def require_text(name: str, value: object) -> None:
@@ -53,9 +64,14 @@ def require_text(name: str, value: object) -> None:
 
 def require_int(name: str, value: object, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise PolicyError(name, f"expected an integer, got {value!r}")
+        raise PolicyError(name, f"expected an integer, got {value!r}", type="int_type")
     if value < minimum:
-        raise PolicyError(name, f"must be at least {minimum}, got {value}")
+        raise PolicyError(
+            name,
+            f"must be at least {minimum}, got {value}",
+            type="greater_than_equal",
+            ctx={"ge": minimum},
+        )
 
 
 class Severity(StrEnum):
@@ -165,7 +181,10 @@ def person_rules_from_list(data: object, path: str = "rules") -> tuple[NotifyRul
         rule = _rule(item, f"{path}[{i}]")
         if rule.after_minutes > MAX_PERSON_RULE_MINUTES:
             raise PolicyError(
-                f"{path}[{i}].after_minutes", f"must be at most {MAX_PERSON_RULE_MINUTES}"
+                f"{path}[{i}].after_minutes",
+                f"must be at most {MAX_PERSON_RULE_MINUTES}",
+                type="less_than_equal",
+                ctx={"le": MAX_PERSON_RULE_MINUTES},
             )
         if any(r.kind == rule.kind for r in rules):
             raise PolicyError(f"{path}[{i}].kind", f"a second {rule.kind} rule; one per kind")

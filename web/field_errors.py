@@ -3,9 +3,8 @@
 The API's problem `errors` keep stable English `reason`s for machine clients, and carry
 pydantic's error `type` with its `ctx` (limits, expected values). The page's script words
 each error from these catalogues (`texts(locale)`, embedded in every page with the other
-script texts): first a known reason (our validators' and services' own texts) or one of the
-reasons with a value in them (`PATTERNS`), then the error type with its `%(name)s`
-placeholders filled from `ctx`, else the English reason.
+script texts): first a known reason (our validators' and services' own texts), then the
+error type with its `%(name)s` placeholders filled from `ctx`, else the English reason.
 """
 
 from __future__ import annotations
@@ -89,6 +88,11 @@ TYPES: dict[str, str] = {
     "unknown_shift_code": N_("No shift type %(code)s in this unit"),
     "rule_max_weekends": N_(
         "%(person)s would work on %(n)s weekends from %(start)s to %(end)s (at most %(limit)s)"
+    ),
+    # an emergency plan's values (escalation.policy, escalation.plan_checks)
+    "national_limit": N_("At most %(le)s minutes: the national limit"),
+    "notify_rule_never_fires": N_(
+        "Due after the step's wait of %(wait)s min has ended: it would never be sent"
     ),
     # refusals of a complaint's intake and actions whose reason names values
     "result_required": N_("Give the result: what was done"),
@@ -253,23 +257,6 @@ REASONS: dict[str, str] = {
     ),
 }
 
-#: Reasons with a value in them (escalation.policy and plan_checks: an emergency plan's steps
-#: and deadlines): (pattern, message id using the pattern's named groups), in the
-#: regular-expression syntax Python and the page's script share.
-PATTERNS: list[tuple[str, str]] = [
-    (r"^must be at least (?P<ge>\d+), got -?\d+$", TYPES["greater_than_equal"]),
-    (r"^must be at most (?P<le>\d+), got -?\d+$", TYPES["less_than_equal"]),
-    (r"^expected an integer, got ", TYPES["int_type"]),
-    (
-        r"^must be at most (?P<le>\d+) for \w+ \(national limit\), got \d+$",
-        N_("At most %(le)s minutes: the national limit"),
-    ),
-    (
-        r"^due at or after the step's wait of (?P<wait>\d+) min ends: never fires$",
-        N_("Due after the step's wait of %(wait)s min has ended: it would never be sent"),
-    ),
-]
-
 #: Texts the page's script needs to check typed values before it sends them.
 CLIENT: dict[str, str] = {
     "cents": N_("Enter an amount in yuan with at most 2 decimals, e.g. 12.50"),
@@ -279,14 +266,10 @@ CLIENT: dict[str, str] = {
 }
 
 
-def texts(locale: str) -> dict[str, object]:
+def texts(locale: str) -> dict[str, dict[str, str]]:
     """The catalogues the page's script words field errors with, in `locale`."""
     return {
         "types": {key: gettext(locale, message) for key, message in TYPES.items()},
         "reasons": {key: gettext(locale, message) for key, message in REASONS.items()},
         "client": {key: gettext(locale, message) for key, message in CLIENT.items()},
-        "patterns": [
-            [pattern.replace("(?P<", "(?<"), gettext(locale, message)]
-            for pattern, message in PATTERNS
-        ],
     }

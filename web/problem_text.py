@@ -49,19 +49,6 @@ DETAILS: dict[str, str] = {
     ),
 }
 
-#: Details with a value in them, for the Chinese page (the English one keeps the detail, which
-#: names the value): (pattern, message id that may use the pattern's named groups), in the
-#: regular-expression syntax Python and the page's script share.
-PATTERNS: list[tuple[str, str]] = [
-    (  # escalation.plans.deactivate
-        r"^(?P<kind>[a-z_]+/[IV]+) incidents would have no plan: ",
-        N_(
-            "Refused: some kind of incident would then have no plan. Keep an active plan of its "
-            "category, or of Other, at its level or a more severe one"
-        ),
-    ),
-]
-
 #: The things of "<thing> <id> not found".
 THINGS: dict[str, str] = {
     "complaint": N_("Complaint"),
@@ -100,6 +87,10 @@ CODES: dict[str, str] = {
         "change, then make yours again"
     ),
     "forbidden": N_("Your role may not do this"),
+    "plan_needed": N_(
+        "Refused: some kind of incident would then have no plan. Keep an active plan of its "
+        "category, or of Other, at its level or a more severe one"
+    ),
     "csrf_failed": N_(
         "The form was sent without a valid security token. Reload the page and try again."
     ),
@@ -130,24 +121,15 @@ def describe(locale: str, *, status: int, code: str, detail: str) -> str:
         return gettext(locale, NOT_FOUND_TEXT) % {"thing": thing, "id": match["id"]}
     if locale == ENGLISH and detail:
         return detail
-    for pattern, message in PATTERNS:
-        found = re.match(pattern, detail)
-        if found:
-            return gettext(locale, message) % found.groupdict()
     message = CODES.get(code) or STATUSES.get(status) or FALLBACK
     return gettext(locale, message)
 
 
 def texts(locale: str) -> dict[str, object]:
     """The catalogues the page's script words problems with, in `locale`: whole details, the
-    patterned ones, the codes' sentences, and whether an unknown detail may be shown as it is
-    (English)."""
+    codes' sentences, and whether an unknown detail may be shown as it is (English)."""
     return {
         "details": {key: gettext(locale, message) for key, message in DETAILS.items()},
         "codes": {key: gettext(locale, message) for key, message in CODES.items()},
-        "patterns": [
-            [pattern.replace("(?P<", "(?<"), gettext(locale, message)]
-            for pattern, message in PATTERNS
-        ],
         "keep_detail": locale == ENGLISH,
     }

@@ -48,7 +48,7 @@ def test_a_missing_record_page_is_worded_in_chinese(client: TestClient, session:
         (409, "conflict", "the unit still has sub-units", "该单位仍有下级单位"),
         (
             409,
-            "conflict",
+            "plan_needed",
             "other/I incidents would have no plan: keep an active plan of that category or of "
             "'other' at that level or a more severe one",
             "将有一类事件没有任何预案",

@@ -209,8 +209,8 @@ def test_the_editor_is_prefilled_with_the_whole_plan(client: TestClient, session
 def test_a_refused_plan_value_is_worded_for_the_field(
     overrides: dict[str, Any], field: str, chinese: str
 ) -> None:
-    """The refusals of escalation.plan_checks as the page's script words them (its patterns
-    and reasons, field_errors.texts): each in Chinese, none left in English."""
+    """The refusals of escalation.plan_checks as the page's script words them (their reasons,
+    else their types and values, field_errors.texts): each in Chinese, none left in English."""
     body: dict[str, Any] = {
         "name": "特种设备I级",
         "steps": [{"targets": [DUTY], "wait_minutes": 3}],
@@ -220,16 +220,14 @@ def test_a_refused_plan_value_is_worded_for_the_field(
     with pytest.raises(PolicyError) as refused:
         plan_from_parts(category="special_equipment", severity=Severity.I, **body)
     assert refused.value.field == field
-    worded = _worded(refused.value.reason, field_errors.texts("zh_CN"))
+    worded = _worded(refused.value, field_errors.texts("zh_CN"))
     assert worded is not None and chinese in worded
 
 
-def _worded(reason: str, texts: dict[str, Any]) -> str | None:
-    """What app.js's errorText makes of a reason without an error type."""
-    if reason in texts["reasons"]:
-        return str(texts["reasons"][reason])
-    for pattern, message in texts["patterns"]:
-        found = re.match(pattern.replace("(?<", "(?P<"), reason)
-        if found:
-            return str(message) % found.groupdict()
+def _worded(error: PolicyError, texts: dict[str, Any]) -> str | None:
+    """What app.js's errorText makes of the error: its reason, else its type with `ctx`."""
+    if error.reason in texts["reasons"]:
+        return str(texts["reasons"][error.reason])
+    if error.type in texts["types"]:
+        return str(texts["types"][error.type]) % dict(error.ctx or {})
     return None

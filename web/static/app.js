@@ -196,11 +196,6 @@
     var detail = problem.detail || "";
     if ((PT.details || {})[detail]) { return PT.details[detail]; }
     if (PT.keep_detail && detail) { return detail; }
-    var patterns = PT.patterns || [];
-    for (var i = 0; i < patterns.length; i++) {
-      var found = new RegExp(patterns[i][0]).exec(detail);
-      if (found) { return fill(patterns[i][1], found.groups); }
-    }
     if (!problem.code) { return detail || t("failed", "Failed"); }  // the script's own texts
     return (PT.codes || {})[problem.code] || t("failed", "Failed");
   }
@@ -215,11 +210,6 @@
     var client = FE.client || {};
     if (/^(int|float)_/.test(err.type || "") && client[dataType]) { return client[dataType]; }
     if ((FE.reasons || {})[reason]) { return FE.reasons[reason]; }
-    var patterns = FE.patterns || [];
-    for (var i = 0; i < patterns.length; i++) {
-      var found = new RegExp(patterns[i][0]).exec(reason);
-      if (found) { return fill(patterns[i][1], found.groups); }
-    }
     if (err.type && err.type !== "value_error" && (FE.types || {})[err.type]) {
       return fill(FE.types[err.type], err.ctx);
     }
