@@ -22,56 +22,20 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
+
+from escalation.policy_values import PolicyError as PolicyError
+from escalation.policy_values import require_int as require_int
+from escalation.policy_values import require_list as require_list
+from escalation.policy_values import require_text as require_text
 
 SNAPSHOT_VERSION = 1
 NotifyKind = Literal["sms", "voice"]
 _KINDS: tuple[NotifyKind, ...] = ("sms", "voice")
 _T = TypeVar("_T")
-
-
-class PolicyError(ValueError):
-    """An invalid policy value: `field` is the path of the offending field; `type` and `ctx`
-    (optional) name the kind of error and its values, as in `core.errors.FieldError`, so a
-    page words it in its own language."""
-
-    def __init__(
-        self,
-        field: str,
-        reason: str,
-        *,
-        type: str | None = None,
-        ctx: Mapping[str, int] | None = None,
-    ) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
-        self.type = type
-        self.ctx = ctx
-
-    def within(self, prefix: str) -> PolicyError:
-        """The same error, with its field path below `prefix`."""
-        return PolicyError(f"{prefix}.{self.field}", self.reason, type=self.type, ctx=self.ctx)
-
-
-def require_text(name: str, value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise PolicyError(name, f"expected a non-empty string, got {value!r}")
-
-
-def require_int(name: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PolicyError(name, f"expected an integer, got {value!r}", type="int_type")
-    if value < minimum:
-        raise PolicyError(
-            name,
-            f"must be at least {minimum}, got {value}",
-            type="greater_than_equal",
-            ctx={"ge": minimum},
-        )
 
 
 class Severity(StrEnum):
@@ -409,12 +373,6 @@ def _object(
         raise PolicyError(
             _join(path, str((missing or unknown)[0])), "missing" if missing else "unknown field"
         )
-    return data
-
-
-def require_list(data: object, path: str) -> list[Any]:
-    if not isinstance(data, list):
-        raise PolicyError(path, f"expected a list, got {type(data).__name__}")
     return data
 
 
