@@ -24,6 +24,7 @@ from complaints.config_schemas import (
     UnitProfileUpdate,
 )
 from complaints.models import ComplaintRuleSet, RoutingRule, UnitProfile
+from complaints.vocab import Domain
 from core import audit
 from core.db import advisory_lock
 from core.errors import NotFound, ValidationFailed, taken
@@ -210,6 +211,19 @@ def known_districts(session: Session) -> list[str]:
         select(Unit.district).where(col(Unit.district).is_not(None), col(Unit.is_active).is_(True))
     ).all()
     return sorted({d for d in [*from_rules, *from_units] if d})
+
+
+def preview_route(
+    session: Session, *, domain: Domain, district: str = "", address: str = ""
+) -> config_checks.RoutePreview:
+    """Which stored rule a new item of `domain` in `district`, else at `address`, would hit."""
+    return config_checks.preview_route(
+        rules=pure_rules(session),
+        districts=known_districts(session),
+        domain=domain,
+        district=district.strip() or None,
+        address=address,
+    )
 
 
 def check_unit(session: Session, unit_id: int, field: str = "unit_id") -> Unit:

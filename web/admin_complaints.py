@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
-from complaints import config, config_checks, terms
+from complaints import config, terms
 from complaints.clocks import RuleLimits
 from complaints.config_schemas import RuleSetPublic
 from complaints.models import ClassificationTerm, RoutingLevel, TermKind, UnitProfile
@@ -116,13 +116,7 @@ def routing_page(
     units = directory.list_units(session, include_inactive=True)
     preview = None
     if domain is not None:
-        preview = config_checks.preview_route(
-            rules=config.pure_rules(session),
-            districts=config.known_districts(session),
-            domain=domain,
-            district=district.strip() or None,
-            address=address,
-        )
+        preview = config.preview_route(session, domain=domain, district=district, address=address)
     context = {
         "rules": config.list_routing_rules(session),
         "units": [u for u in units if u.is_active],

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep
-from complaints import clocks, config, config_checks, terms
+from complaints import clocks, config, terms
 from complaints.config_schemas import (
     RoutePreviewPublic,
     RoutingRuleCreate,
@@ -78,13 +78,7 @@ def preview_routing(
     district: Annotated[str, Query(max_length=100)] = "",
     address: Annotated[str, Query(max_length=200)] = "",
 ) -> RoutePreviewPublic:
-    found = config_checks.preview_route(
-        rules=config.pure_rules(session),
-        districts=config.known_districts(session),
-        domain=domain,
-        district=district.strip() or None,
-        address=address,
-    )
+    found = config.preview_route(session, domain=domain, district=district, address=address)
     unit = session.get(Unit, found.decision.unit_id) if found.decision.unit_id else None
     return RoutePreviewPublic(
         district=found.district,

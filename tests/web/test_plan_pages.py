@@ -83,6 +83,15 @@ def _store(session: Session, person_id: int, **overrides: Any) -> None:
     )
 
 
+def _store_food_plan(session: Session) -> int:
+    """Food safety I stored with its steps naming 李秀英 and the food expert; her id."""
+    make_skill(session, "food", name_zh="食品")
+    person = make_person(session, unit=make_unit(session), name="李秀英")
+    assert person.id is not None
+    _store(session, person.id)
+    return person.id
+
+
 def test_the_ladder_reads_as_one_line_in_both_languages() -> None:
     steps = _steps(7)
     assert _words("zh_CN", {7: "李秀英"}).summary(steps) == (
@@ -99,10 +108,7 @@ def test_the_ladder_reads_as_one_line_in_both_languages() -> None:
 def test_the_matrix_shows_every_plan_stored_or_default(
     client: TestClient, session: Session
 ) -> None:
-    make_skill(session, "food", name_zh="食品")
-    person = make_person(session, unit=make_unit(session), name="李秀英")
-    assert person.id is not None
-    _store(session, person.id)
+    _store_food_plan(session)
     _sign_in(client, session)
     page = html.unescape(client.get("/admin/plans").text)
     assert page.count("data-plan=") == len(Category) * len(Severity)
@@ -121,10 +127,7 @@ def test_the_matrix_shows_every_plan_stored_or_default(
 def test_a_plan_page_words_its_steps_and_offers_deactivate(
     client: TestClient, session: Session
 ) -> None:
-    make_skill(session, "food", name_zh="食品")
-    person = make_person(session, unit=make_unit(session), name="李秀英")
-    assert person.id is not None
-    _store(session, person.id)
+    _store_food_plan(session)
     _sign_in(client, session, english=True)
     page = html.unescape(client.get("/admin/plans/food_safety/I").text)
     assert "<h1>河南食品安全I级</h1>" in page
@@ -159,10 +162,7 @@ def test_an_unknown_category_is_a_page_not_a_crash(client: TestClient, session: 
 
 
 def test_the_editor_is_prefilled_with_the_whole_plan(client: TestClient, session: Session) -> None:
-    make_skill(session, "food", name_zh="食品")
-    person = make_person(session, unit=make_unit(session), name="李秀英")
-    assert person.id is not None
-    _store(session, person.id)
+    person_id = _store_food_plan(session)
     _sign_in(client, session)
     page = client.get("/admin/plans/food_safety/I").text
     form = page.split('id="plan-form"', 1)[1].split("</form>", 1)[0]
@@ -177,7 +177,7 @@ def test_the_editor_is_prefilled_with_the_whole_plan(client: TestClient, session
         [{"type": "on_duty", "role": "duty_backup", "skill": None}],
         [
             {"type": "on_duty", "role": "expert", "skill": "food"},
-            {"type": "person", "person_id": person.id},
+            {"type": "person", "person_id": person_id},
             {"type": "group", "group": "leadership"},
         ],
     ]
