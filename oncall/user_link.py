@@ -26,6 +26,12 @@ def person_of(session: Session, *, user_id: int) -> Person | None:
     return session.exec(select(Person).where(Person.user_id == user_id)).first()
 
 
+def person_id_of(session: Session, *, user_id: int | None) -> int | None:
+    """The id of the person user `user_id` is (None: none, or no user)."""
+    person = person_of(session, user_id=user_id) if user_id is not None else None
+    return person.id if person else None
+
+
 def link_person(
     session: Session, *, user_id: int, person_id: int | None, actor: str, now: datetime
 ) -> Person | None:

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import select
 
 from api.deps import SESSION_COOKIE, ClockDep, SessionDep, SettingsDep, csrf_token
 from core import users as user_service
 from core.errors import Unauthenticated
 from core.users import Permission, Role, allowed
-from oncall.models import Person
+from oncall import user_link
 
 
 class SignInRequired(Exception):
@@ -61,7 +60,7 @@ def session_user(
     except Unauthenticated:
         return None
     assert user.id is not None
-    person = session.exec(select(Person).where(Person.user_id == user.id)).first()
+    person = user_link.person_of(session, user_id=user.id)
     return WebUser(
         user_id=user.id,
         username=user.username,

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from api.deps import ClockDep, DutyLogReader, DutyLogWriter, Principal, SessionDep
+from api.deps import ClockDep, DutyLogReader, DutyLogWriter, SessionDep
 from core.types import MAX_ID
 from core.users import Permission, Role, allowed
 from escalation import service as incident_service
-from oncall import dutylog
+from oncall import dutylog, user_link
 from oncall.dutylog_models import (
     DutyLogEntryCreate,
     DutyLogEntryPublic,
@@ -21,7 +21,6 @@ from oncall.dutylog_models import (
     HandoverPublic,
     UTCInstant,
 )
-from oncall.models import Person
 
 router = APIRouter(prefix="/api/v1", tags=["duty log"])
 EntryId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -88,7 +87,7 @@ def create_handover(
         now=clock.now(),
         unfinished=unfinished_of(session),
         for_anyone=hands_over_for_anyone(who.user.role),
-        actor_person_id=_person_of(session, who),
+        actor_person_id=user_link.person_id_of(session, user_id=who.user.id),
     )
     return dutylog.public_handover(handover, role=who.user.role)
 
@@ -97,10 +96,6 @@ def hands_over_for_anyone(role: Role) -> bool:
     """Who may record a handover on behalf of the person handing over: those who arrange
     duty (planners, admins), as they may request anyone's swap."""
     return allowed(role, Permission.roster_write)
-
-
-def _person_of(session: Session, who: Principal) -> int | None:
-    return session.exec(select(Person.id).where(Person.user_id == who.user.id)).first()
 
 
 def unfinished_of(session: Session) -> Callable[[datetime], list[str]]:
@@ -132,7 +127,7 @@ def acknowledge_handover(
         session,
         handover_id=handover_id,
         actor=who.name,
-        actor_person_id=_person_of(session, who),
+        actor_person_id=user_link.person_id_of(session, user_id=who.user.id),
         for_others=confirms_for_others(who.user.role),
         now=clock.now(),
     )

@@ -7,11 +7,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from sqlmodel import Session, select
 
 from api.deps import (
     ClockDep,
-    Principal,
     RosterReader,
     RosterWriter,
     SessionDep,
@@ -21,8 +19,7 @@ from api.deps import (
 )
 from core.types import MAX_ID
 from core.users import Permission, allowed
-from oncall import changes, swaps
-from oncall.models import Person
+from oncall import changes, swaps, user_link
 from oncall.roster_models import (
     OverrideCreate,
     OverridePublic,
@@ -112,14 +109,10 @@ def request_swap(
             actor=who.name,
             now=clock.now(),
             for_anyone=allowed(who.user.role, Permission.roster_write),
-            actor_person_id=_person_of(session, who),
+            actor_person_id=user_link.person_id_of(session, user_id=who.user.id),
             tz=settings.tz,
         )
     )
-
-
-def _person_of(session: Session, who: Principal) -> int | None:
-    return session.exec(select(Person.id).where(Person.user_id == who.user.id)).first()
 
 
 @router.post(
@@ -136,7 +129,7 @@ def approve_swap(
         actor=who.name,
         now=clock.now(),
         tz=settings.tz,
-        actor_person_id=_person_of(session, who),
+        actor_person_id=user_link.person_id_of(session, user_id=who.user.id),
     )
     return SwapPublic.model_validate(swap)
 
@@ -152,6 +145,6 @@ def reject_swap(
         actor=who.name,
         now=clock.now(),
         tz=settings.tz,
-        actor_person_id=_person_of(session, who),
+        actor_person_id=user_link.person_id_of(session, user_id=who.user.id),
     )
     return SwapPublic.model_validate(swap)
