@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
 from core.errors import Conflict
 from oncall import planning
 from oncall.problem_builder import load_rules
-from oncall.roster_models import Roster
+from oncall.roster_models import Roster, ShiftType
 
 #: The key of the fingerprint in a roster's result document (`Roster.result_json`).
 KEY = "inputs"
@@ -25,10 +26,15 @@ CHANGED = (
 
 
 def fingerprint(session: Session, unit_id: int) -> str:
+    return fingerprint_of(session, unit_id, planning.list_shift_types(session, unit_id=unit_id))
+
+
+def fingerprint_of(session: Session, unit_id: int, shift_types: Sequence[ShiftType]) -> str:
+    """The fingerprint with the unit's shift types (all of them, retired too) already read."""
     shifts = [
         [s.id, s.code, s.start_time.isoformat(), s.end_time.isoformat(), s.is_night]
         + [s.role.value, s.is_active]
-        for s in planning.list_shift_types(session, unit_id=unit_id)
+        for s in shift_types
     ]
     rules = load_rules(session, unit_id).model_dump(mode="json")
     text = json.dumps([sorted(shifts), rules], sort_keys=True, ensure_ascii=False)

@@ -286,13 +286,10 @@ def run_generation(
             else None
         )
         time_limit = roster.time_limit_s
-        inputs = roster_inputs.fingerprint(session, roster.unit_id)
+        shift_types = planning.list_shift_types(session, unit_id=roster.unit_id)
+        inputs = roster_inputs.fingerprint_of(session, roster.unit_id, shift_types)
         # by the codes the problem was built with: a shift type recoded meanwhile keeps its id
-        shift_ids = {
-            s.code: s.id
-            for s in planning.list_shift_types(session, unit_id=roster.unit_id)
-            if s.id is not None
-        }
+        shift_ids = {s.code: s.id for s in shift_types if s.id is not None}
     try:
         result = solve(
             problem,
