@@ -18,18 +18,16 @@ from sqlmodel import Session, col, func, select
 from complaints.candidates import Candidate
 from complaints.detect import WarningLevel, days_between
 from core.workcal import WorkingCalendar
+from oncall.change_models import OncallOverride, SwapRequestRow, SwapStatus
 from oncall.models import Person, PersonSkill, Unit
 from oncall.roster_models import (
     DemandDayKind,
     DemandTemplate,
     Leave,
-    OncallOverride,
     Roster,
     RosterAssignment,
     RosterStatus,
     ShiftType,
-    SwapRequestRow,
-    SwapStatus,
 )
 
 

@@ -12,6 +12,7 @@ import core.audit  # noqa: F401
 import core.calendar_store  # noqa: F401
 import core.users  # noqa: F401
 import escalation.models  # noqa: F401
+import oncall.change_models  # noqa: F401
 import oncall.dutylog_models  # noqa: F401
 import oncall.feed_models  # noqa: F401
 import oncall.models  # noqa: F401

@@ -25,17 +25,11 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.workcal import DayKind as CalendarDayKind
 from core.workcal import WorkingCalendar
 from oncall import directory, layers, plan_rules
+from oncall.change_models import OncallOverride, OverrideCreate
 from oncall.models import Person
 from oncall.problem_builder import load_rules, period_days, shift_roles_of, to_scheduler_rules
 from oncall.resolve import shift_interval
-from oncall.roster_models import (
-    Leave,
-    OncallOverride,
-    OverrideCreate,
-    Roster,
-    RosterStatus,
-    ShiftType,
-)
+from oncall.roster_models import Leave, Roster, RosterStatus, ShiftType
 from scheduler.roster_problem import Rules
 
 PLAN_LOCK = "duty plan"

@@ -24,17 +24,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict
+from oncall.change_models import OncallOverride, SwapRequestRow, SwapStatus
 from oncall.models import Person, PersonSkill
 from oncall.resolve import Override, Slot, Swap, effective_slots, shift_interval, worked_slots
-from oncall.roster_models import (
-    OncallOverride,
-    Roster,
-    RosterAssignment,
-    RosterStatus,
-    ShiftType,
-    SwapRequestRow,
-    SwapStatus,
-)
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 
 
 def _published_roster_ids(

@@ -29,14 +29,8 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.errors import Conflict
 from oncall import changes, roster_inputs
-from oncall.roster_models import (
-    Leave,
-    Roster,
-    RosterAssignment,
-    RosterStatus,
-    SwapRequestRow,
-    SwapStatus,
-)
+from oncall.change_models import SwapRequestRow, SwapStatus
+from oncall.roster_models import Leave, Roster, RosterAssignment, RosterStatus
 from oncall.rosters import (
     get_roster,
     published_overlapping,

@@ -29,6 +29,7 @@ from core import audit
 from core.calendar_store import load_calendar
 from core.errors import Conflict, NotFound, ValidationFailed
 from oncall import planning, roster_inputs
+from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.problem_builder import SHANGHAI, build_problem
 from oncall.roster_models import (
     LeaveCreate,
@@ -37,8 +38,6 @@ from oncall.roster_models import (
     RosterAssignment,
     RosterStatus,
     ShiftType,
-    SwapRequestRow,
-    SwapStatus,
 )
 from scheduler import roster_problem as rp
 from scheduler.roster_solver import solve

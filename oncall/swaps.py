@@ -15,15 +15,9 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from oncall import changes, layers
+from oncall.change_models import SwapCreate, SwapRequestRow, SwapStatus
 from oncall.problem_builder import SHANGHAI
-from oncall.roster_models import (
-    Roster,
-    RosterAssignment,
-    RosterStatus,
-    SwapCreate,
-    SwapRequestRow,
-    SwapStatus,
-)
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus
 
 
 def request_swap(

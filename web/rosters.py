@@ -21,9 +21,10 @@ from core.calendar_store import load_calendar
 from core.types import MAX_ID
 from core.users import Permission
 from oncall import changes, directory, layers, planning, rosters, swaps
+from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
-from oncall.roster_models import Roster, RosterStatus, SwapRequestRow, SwapStatus
+from oncall.roster_models import Roster, RosterStatus
 from scheduler import roster_problem as rp
 from web.export import roster_workbook
 from web.i18n import locale_of

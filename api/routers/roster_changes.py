@@ -20,13 +20,7 @@ from api.deps import (
 from core.types import MAX_ID
 from core.users import Permission, allowed
 from oncall import changes, swaps, user_link
-from oncall.roster_models import (
-    OverrideCreate,
-    OverridePublic,
-    SwapCreate,
-    SwapPublic,
-    SwapStatus,
-)
+from oncall.change_models import OverrideCreate, OverridePublic, SwapCreate, SwapPublic, SwapStatus
 
 router = APIRouter(prefix="/api/v1", tags=["rosters"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]

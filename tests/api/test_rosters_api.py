@@ -18,8 +18,8 @@ from core.users import Role
 from escalation import targets
 from escalation.default_plans import default_plans
 from escalation.policy import OnDutyTarget
+from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.models import Unit
-from oncall.roster_models import SwapRequestRow, SwapStatus
 from tests.conftest import T0
 
 Headers = Callable[[Role], dict[str, str]]

@@ -20,15 +20,8 @@ from sqlmodel import Session, select
 from core.db import write_session
 from core.errors import Conflict, ValidationFailed
 from oncall import changes, planning, publishing, swaps
-from oncall.roster_models import (
-    LeaveCreate,
-    OncallOverride,
-    OverrideCreate,
-    Roster,
-    RosterStatus,
-    SwapCreate,
-    SwapStatus,
-)
+from oncall.change_models import OncallOverride, OverrideCreate, SwapCreate, SwapStatus
+from oncall.roster_models import LeaveCreate, Roster, RosterStatus
 from tests.concurrency import Writer, before_commit, committed_engine
 from tests.service.test_concurrent_rosters import LATER, SHANGHAI, Centre, _roster
 from tests.service.test_concurrent_rosters import centre as centre  # noqa: F401 (fixture)

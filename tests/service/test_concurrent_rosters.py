@@ -18,18 +18,15 @@ from api import demo
 from core.db import write_session
 from core.errors import Conflict, ValidationFailed
 from oncall import changes, publishing, swaps
-from oncall.models import Person, Unit
-from oncall.roster_models import (
+from oncall.change_models import (
     OncallOverride,
     OverrideCreate,
-    Roster,
-    RosterAssignment,
-    RosterStatus,
-    ShiftType,
     SwapCreate,
     SwapRequestRow,
     SwapStatus,
 )
+from oncall.models import Person, Unit
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.concurrency import Writer, committed_engine
 from tests.conftest import T0
 

@@ -10,14 +10,9 @@ import pytest
 from sqlmodel import Session
 
 from core.calendar_store import load_calendar
+from oncall.change_models import OncallOverride, SwapRequestRow, SwapStatus
 from oncall.problem_builder import build_problem
-from oncall.roster_models import (
-    OncallOverride,
-    RosterStatus,
-    ShiftType,
-    SwapRequestRow,
-    SwapStatus,
-)
+from oncall.roster_models import RosterStatus, ShiftType
 from tests.conftest import T0
 from tests.roster_helpers import JAN1, JAN31, Intake, covering_rows, make_intake, make_roster
 

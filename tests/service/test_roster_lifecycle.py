@@ -16,13 +16,8 @@ from core.audit import list_entries
 from core.errors import Conflict
 from core.users import Role
 from oncall import layers, planning, publishing, rosters
-from oncall.roster_models import (
-    LeaveCreate,
-    Roster,
-    RosterStatus,
-    SwapRequestRow,
-    SwapStatus,
-)
+from oncall.change_models import SwapRequestRow, SwapStatus
+from oncall.roster_models import LeaveCreate, Roster, RosterStatus
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.roster_helpers import JAN1, JAN31, Intake, covering_rows, make_intake, make_roster
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from oncall import swaps
-from oncall.roster_models import SwapCreate, SwapStatus
+from oncall.change_models import SwapCreate, SwapStatus
 from tests.conftest import T0
 from tests.statements import tables_read
 from tests.web.test_roster_grid_as_worked import DAY1, DAY2, TZ, _published

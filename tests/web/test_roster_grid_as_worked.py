@@ -16,15 +16,9 @@ from sqlmodel import Session, select
 from api import demo
 from core.users import Role
 from oncall import changes, swaps
+from oncall.change_models import OverrideCreate, SwapCreate
 from oncall.models import Person, Unit
-from oncall.roster_models import (
-    OverrideCreate,
-    Roster,
-    RosterAssignment,
-    RosterStatus,
-    ShiftType,
-    SwapCreate,
-)
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0, TEST_PASSWORD, make_user
 
 TZ = ZoneInfo("Asia/Shanghai")
