@@ -16,8 +16,9 @@ from api.demo_complaint_samples import EMERGENCY, SAMPLES, STEP_INPUT, TWELVE345
 from complaints import actions, classify, config, service, supervision, terms
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
+from complaints.config_models import RoutingLevel
 from complaints.config_schemas import RoutingRuleCreate, UnitProfileUpdate
-from complaints.models import Complaint, RoutingLevel
+from complaints.models import Complaint
 from complaints.schemas import ComplaintCreate
 from complaints.vocab import Channel, Domain
 from complaints.workflow import Action

@@ -62,8 +62,9 @@ from bench.escalation_benchmark import (  # noqa: E402
     print_table,
 )
 from complaints import clocks, config, stats  # noqa: E402
+from complaints.config_models import RoutingRule  # noqa: E402
 from complaints.config_schemas import RoutingRuleCreate  # noqa: E402
-from complaints.models import Complaint, RoutingRule  # noqa: E402
+from complaints.models import Complaint  # noqa: E402
 from complaints.vocab import (  # noqa: E402
     Channel,
     ClockKind,

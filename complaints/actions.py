@@ -17,8 +17,9 @@ from sqlmodel import Session
 from complaints import config, history, notes, privacy, refusals, service, timers
 from complaints.action_context import ActionInput, Ctx
 from complaints.clocks import RuleLimits
+from complaints.config_models import ComplaintRuleSet
 from complaints.effects import EFFECTS, RESULT_REQUIRED
-from complaints.models import Complaint, ComplaintRuleSet
+from complaints.models import Complaint
 from complaints.vocab import (
     Status,
     Workflow,

@@ -20,7 +20,8 @@ from sqlmodel import Session, col, select
 
 from complaints import clocks, config, timers
 from complaints.clocks import RuleLimits
-from complaints.models import Complaint, ComplaintClock, ComplaintRuleSet
+from complaints.config_models import ComplaintRuleSet
+from complaints.models import Complaint, ComplaintClock
 from complaints.vocab import ClockStatus
 from core import audit, calendar_store
 from core.calendar_store import CalendarOverrideRow, load_calendar

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from complaints import config_checks, routing
 from complaints.clocks import ORDER_20, ORDER_121, RuleLimits
+from complaints.config_models import ComplaintRuleSet, RoutingRule, UnitProfile
 from complaints.config_schemas import (
     RoutingRuleCreate,
     RuleSetCreate,
@@ -23,7 +24,6 @@ from complaints.config_schemas import (
     RuleSetUpdate,
     UnitProfileUpdate,
 )
-from complaints.models import ComplaintRuleSet, RoutingRule, UnitProfile
 from complaints.vocab import Domain
 from core import audit
 from core.db import advisory_lock

@@ -16,8 +16,8 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from complaints import classify, routing
+from complaints.config_models import ComplaintRuleSet, RoutingRule, TermKind, UnitProfile
 from complaints.config_schemas import RoutingRuleCreate, RuleSetUpdate, TermCreate
-from complaints.models import ComplaintRuleSet, RoutingRule, TermKind, UnitProfile
 from complaints.vocab import Domain
 from core.errors import Conflict, FieldError, ValidationFailed
 

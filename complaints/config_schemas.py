@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from complaints.clocks import RuleLimits
-from complaints.models import RoutingLevel, TermKind
+from complaints.config_models import RoutingLevel, TermKind
 from complaints.vocab import Domain
 from core.types import BoundedDate, EntityId, Name, OptionalShortText, ShortText, StrictBool
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from complaints import classify, config, routing, terms
 from complaints.clocks import RuleLimits
-from complaints.models import ComplaintRuleSet
+from complaints.config_models import ComplaintRuleSet
 from core.calendar_store import load_calendar
 from core.errors import ValidationFailed
 from core.workcal import WorkingCalendar

@@ -40,11 +40,8 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from complaints import clocks, config, history
-from complaints.models import (
-    Complaint,
-    ComplaintClock,
-    ComplaintRuleSet,
-)
+from complaints.config_models import ComplaintRuleSet
+from complaints.models import Complaint, ComplaintClock
 from complaints.supervision_notices import notify
 from complaints.vocab import ClockStatus, SupervisionKind, Workflow
 from core.calendar_store import load_calendar

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from complaints import clocks, history, notes
-from complaints.models import Complaint, ComplaintClock, Supervision, UnitProfile
+from complaints.config_models import UnitProfile
+from complaints.models import Complaint, ComplaintClock, Supervision
 from complaints.vocab import ClockKind, SupervisionKind
 from escalation import notices
 from escalation.models import NoticeTopic, Notification

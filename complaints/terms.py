@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from complaints import classify, config_checks
 from complaints.config import CONFIG_LOCK
+from complaints.config_models import ClassificationTerm
 from complaints.config_schemas import TermCreate
-from complaints.models import ClassificationTerm
 from core import audit
 from core.db import advisory_lock
 from core.errors import NotFound, taken

@@ -22,13 +22,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from complaints import actions, agents, clocks, clusters, history, links, privacy, timers
-from complaints.models import (
-    Complaint,
-    ComplaintClock,
-    ComplaintCluster,
-    ComplaintRuleSet,
-    Supervision,
-)
+from complaints.config_models import ComplaintRuleSet
+from complaints.models import Complaint, ComplaintClock, ComplaintCluster, Supervision
 from complaints.schemas import (
     ClockPublic,
     ClusterPublic,

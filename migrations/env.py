@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import complaints.insight_models  # noqa: F401  (table modules: imported for their metadata)
+import complaints.config_models  # noqa: F401  (table modules: imported for their metadata)
+import complaints.insight_models  # noqa: F401
 import complaints.io_models  # noqa: F401
 import complaints.models  # noqa: F401
 import core.audit  # noqa: F401

@@ -19,8 +19,8 @@ from sqlmodel import Session, select
 from api.deps import ClockDep, SessionDep, SettingsDep
 from complaints import config, terms
 from complaints.clocks import RuleLimits
+from complaints.config_models import ClassificationTerm, RoutingLevel, TermKind, UnitProfile
 from complaints.config_schemas import RuleSetPublic
-from complaints.models import ClassificationTerm, RoutingLevel, TermKind, UnitProfile
 from complaints.vocab import Domain
 from core.users import Permission
 from oncall import directory

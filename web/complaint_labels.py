@@ -6,7 +6,7 @@ from __future__ import annotations
 from web.i18n import N_
 
 COMPLAINT_LABELS: dict[str, dict[str, str]] = {
-    "term_kind": {  # complaints.models.TermKind
+    "term_kind": {  # complaints.config_models.TermKind
         "domain": N_("Domain term"),
         "urgent": N_("Urgent"),
         "emergency": N_("Emergency"),

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from complaints.models import ClassificationTerm, RoutingRule
+from complaints.config_models import ClassificationTerm, RoutingRule
 from core.audit import list_entries
 from core.users import Role
 from tests.complaint_helpers import Centre, complaint_data, make_centre

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from complaints.models import RoutingRule
+from complaints.config_models import RoutingRule
 from complaints.vocab import Domain
 from oncall.models import Unit
 from tests.browser import a11y

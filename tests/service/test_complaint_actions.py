@@ -13,7 +13,8 @@ from sqlmodel import Session
 from complaints import actions, config, service, timers
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
-from complaints.models import Complaint, ComplaintRuleSet
+from complaints.config_models import ComplaintRuleSet
+from complaints.models import Complaint
 from complaints.vocab import (
     Channel,
     ClockKind,

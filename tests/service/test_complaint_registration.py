@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from complaints import config, routing, service, timers, triage, views
 from complaints.actions import Actor
-from complaints.models import Complaint, ComplaintCluster, ComplaintEvent, ComplaintRuleSet
+from complaints.config_models import ComplaintRuleSet
+from complaints.models import Complaint, ComplaintCluster, ComplaintEvent
 from complaints.service import MissingFields
 from complaints.vocab import (
     Channel,

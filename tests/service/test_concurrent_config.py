@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from complaints import terms
+from complaints.config_models import ClassificationTerm, TermKind
 from complaints.config_schemas import TermCreate
-from complaints.models import ClassificationTerm, TermKind
 from core import users
 from core.audit import AuditEntry
 from core.db import write_session

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
+import complaints.config_models  # noqa: F401
 import complaints.insight_models  # noqa: F401
 import complaints.io_models  # noqa: F401
 import complaints.models  # noqa: F401
