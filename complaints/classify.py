@@ -1,8 +1,11 @@
 """Classification suggestions from text (pure apart from jieba's bundled dictionary).
 
-The text is segmented with jieba; every active dictionary term is added to the tokenizer as
-a user word, so multi-character terms stay whole. A term matches a token equal to it, or a
-token containing it when the term has two or more characters (食物中毒 contains 中毒).
+The text is segmented with jieba; the terms a call classifies with are the tokenizer's user
+words, so multi-character terms stay whole. The process's one tokenizer follows the terms of
+each call (the dictionary as the caller just read it): a term removed, deactivated or renamed
+in any process stops being kept whole at the next call, without a restart. A term matches a
+token equal to it, or a token containing it when the term has two or more characters (食物中毒
+contains 中毒).
 Scores are the sum of the matched terms' weights (each term counted once); the domain with
 the highest score is suggested, `other` when nothing matched. Urgency: any emergency term →
 emergency; else any urgent term → urgent; else normal. Utility terms (停水, 停电, 燃气 …) mark
@@ -24,7 +27,9 @@ from complaints.vocab import Domain, Urgency
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
-_added: set[str] = set()
+_added: frozenset[str] = frozenset()
+_own_freq: dict[str, int] = {}  # each added word's frequency in jieba's dictionary (0: none)
+USER_FREQ = 200_000
 
 SEVERITY_ORDER = ("I", "II", "III", "IV")
 
@@ -94,14 +99,27 @@ def _get_tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
+def _follow(tokenizer: jieba.Tokenizer, words: frozenset[str]) -> None:
+    """Make `words` the tokenizer's user words, as if it had been built with just them."""
+    global _added
+    for word in _added - words:
+        # not jieba's del_word: it sets the frequency to 0, which splits a word of jieba's own
+        # dictionary too, and marks the word force-split in every tokenizer of the process
+        tokenizer.FREQ[word] = _own_freq.pop(word)
+        tokenizer.total -= USER_FREQ
+    for word in words - _added:
+        _own_freq[word] = tokenizer.FREQ.get(word, 0)
+        tokenizer.add_word(word, freq=USER_FREQ)
+    _added = words
+
+
 def segment(text: str, words: Iterable[str] = ()) -> list[str]:
-    """jieba tokens of `text`, with `words` kept whole."""
+    """jieba tokens of `text`, with `words` (and no other user words) kept whole."""
+    wanted = frozenset(words)
     with _lock:
         tokenizer = _get_tokenizer()
-        for word in words:
-            if word not in _added:
-                tokenizer.add_word(word, freq=200_000)
-                _added.add(word)
+        if wanted != _added:
+            _follow(tokenizer, wanted)
         return [t for t in tokenizer.lcut(text, HMM=True) if t.strip()]
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from complaints.models import ClassificationTerm
 from core.audit import list_entries
 from core.users import Role
 from tests.complaint_helpers import complaint_data, make_centre
@@ -117,3 +119,43 @@ def test_12345_reply_limits_may_differ_by_type(
         due[kind] = next(c["due_on"] for c in clocks if c["kind"] == "reply")
     # dispatched Monday 2026-11-23: 2 and 15 working days on
     assert due == {"consultation": "2026-11-25", "complaint": "2026-12-14"}
+
+
+MEAT = {"text": "菜市场买的肉不新鲜"}
+
+
+def _suggested(client: TestClient, headers: dict[str, str]) -> tuple[str, str]:
+    response = client.post("/api/v1/complaints/classify", json=MEAT, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["domain"], response.json()["urgency"]
+
+
+@pytest.mark.parametrize("change", ["delete", "deactivate", "rename", "elsewhere"])
+def test_a_term_taken_out_of_the_dictionary_is_no_longer_kept_whole(
+    client: TestClient, auth_headers: Headers, session: Session, change: str
+) -> None:
+    """The classifier kept every term it had seen whole until a restart: with 买的肉 removed,
+    肉 (food) was still no token of its own. `elsewhere`: the row changed by another process
+    (straight in the database, no request to this one)."""
+    admin = auth_headers(Role.admin)
+    meat = {"term": "肉", "kind": "domain", "domain": "food"}
+    assert client.post(f"{BASE}/terms", json=meat, headers=admin).status_code == 201
+    assert _suggested(client, admin) == ("food", "normal")
+    whole = {"term": "买的肉", "kind": "urgent"}
+    added = client.post(f"{BASE}/terms", json=whole, headers=admin)
+    assert added.status_code == 201, added.text
+    assert _suggested(client, admin) == ("other", "urgent")  # 买的肉 is one token now
+
+    path = f"{BASE}/terms/{added.json()['id']}"
+    if change == "delete":
+        assert client.delete(path, headers=admin).status_code == 204
+    elif change == "elsewhere":
+        row = session.get(ClassificationTerm, added.json()["id"])
+        assert row is not None
+        row.is_active = False
+        session.add(row)
+        session.commit()
+    else:
+        body = whole | ({"is_active": False} if change == "deactivate" else {"term": "卖的鱼"})
+        assert client.put(path, json=body, headers=admin).status_code == 200
+    assert _suggested(client, admin) == ("food", "normal")

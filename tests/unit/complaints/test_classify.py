@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jieba
 import pytest
 
 from complaints.classify import Term, classify, default_terms, segment
@@ -52,3 +53,27 @@ def test_an_administrator_term_changes_the_outcome() -> None:
 def test_report_hints_are_surfaced() -> None:
     result = classify("这家店卖假冒名牌，还是无照经营", TERMS)
     assert set(result.report_terms) == {"假冒", "无照经营"}
+
+
+MEAT = "菜市场买的肉不新鲜"
+
+
+@pytest.mark.parametrize("word", ["买的肉", "新鲜"])  # a word of its own; one of jieba's
+def test_a_word_no_longer_given_is_cut_as_a_fresh_tokenizer_cuts_it(word: str) -> None:
+    """The tokenizer's user words follow each call's terms: a term removed from the dictionary
+    stops being kept whole, and a word jieba knows keeps jieba's own frequency (its del_word
+    would split it into characters)."""
+    fresh = [t for t in jieba.Tokenizer().lcut(MEAT, HMM=True) if t.strip()]
+    assert word in segment(MEAT, [word, "菜市场"])
+    assert segment(MEAT, ["菜市场"]) == fresh
+    assert segment(MEAT) == fresh
+    assert word in segment(MEAT, [word])
+
+
+def test_a_removed_term_no_longer_hides_a_shorter_one() -> None:
+    meat = [Term("肉", "domain", Domain.food)]
+    whole = classify(MEAT, [*meat, Term("买的肉", "urgent")])
+    assert (whole.domain, whole.urgency) == (Domain.other, Urgency.urgent)
+    assert "买的肉" in whole.tokens
+    again = classify(MEAT, meat)
+    assert (again.domain, again.urgency) == (Domain.food, Urgency.normal), again.tokens
