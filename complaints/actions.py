@@ -8,6 +8,7 @@ returns an item to intake; it cannot re-route it itself (O121 Art. 41).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -68,13 +69,19 @@ def visible_actions(
     cal: WorkingCalendar,
     now: datetime,
     tz: ZoneInfo = SHANGHAI,
+    among: Collection[Action] | None = None,
 ) -> list[Action]:
     """What `actor` may do to `item` now (for the detail view and the inbox): what its state
     allows the actor's side, less what the item's record refuses now (`complaints.refusals`:
-    a 12345 order's return after its window, a second extension …)."""
+    a 12345 order's return after its window, a second extension …). `among`: only these
+    actions are asked about (the inbox shows a few; a refusal may read the item's clocks)."""
     if not actor.sees(item) and actor.unit_ids is not None:
         return []
-    offered = [a for a in allowed_actions(item.workflow, item.status) if actor.may(ACTION_SIDE[a])]
+    offered = [
+        a
+        for a in allowed_actions(item.workflow, item.status)
+        if actor.may(ACTION_SIDE[a]) and (among is None or a in among)
+    ]
     ctx = Ctx(
         session=session,
         item=item,

@@ -152,8 +152,8 @@ def _units(session: Session) -> list[Unit]:
     return directory.list_units(session)
 
 
-def _forms(actions: list[str], only: tuple[Action, ...] | None = None) -> list[dict[str, Any]]:
-    chosen = [Action(a) for a in actions if only is None or Action(a) in only]
+def _forms(actions: list[str]) -> list[dict[str, Any]]:
+    chosen = [Action(a) for a in actions]
     return [{"action": a.value, "form": ACTION_FORMS[a]} for a in chosen if a in ACTION_FORMS]
 
 
@@ -237,10 +237,15 @@ def unit_inbox(
             [
                 a.value
                 for a in actions.visible_actions(
-                    session, item, viewer.actor, cal=cal, now=now, tz=settings.tz
+                    session,
+                    item,
+                    viewer.actor,
+                    cal=cal,
+                    now=now,
+                    tz=settings.tz,
+                    among=INBOX_ACTIONS,
                 )
-            ],
-            INBOX_ACTIONS,
+            ]
         )
         for item in items
     }
