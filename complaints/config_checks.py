@@ -1,7 +1,8 @@
 """Refusals of configuration that would silently break classification or routing, and the
 routing preview an administrator checks a change with.
 
-A routing rule must name a unit that takes complaint items (its profile's `accepts_items`),
+A routing rule must name a unit that takes complaint items (its profile's `accepts_items`; so
+must a person distributing or re-routing an item by hand, or naming its unit at intake),
 a level override must name its domain (without one it is an ordinary catch-all rule), and
 two active rules for the same territory × domain in the same tier must differ in priority
 (otherwise the older one wins by its id, which nobody chose). A unit that active rules send
@@ -37,12 +38,27 @@ def takes_items(session: Session, unit_id: int) -> bool:
     return profile is None or profile.accepts_items
 
 
+def check_takes_items(session: Session, unit_id: int, field: str = "unit_id") -> None:
+    """422 naming `field` when items are sent to a unit marked as taking none (a routing
+    rule, or a person distributing or re-routing an item by hand)."""
+    if not takes_items(session, unit_id):
+        raise ValidationFailed(field, NOT_HANDLING)
+
+
+def units_taking_no_items(session: Session) -> set[int]:
+    return {
+        p.unit_id
+        for p in session.exec(
+            select(UnitProfile).where(col(UnitProfile.accepts_items).is_(False))
+        ).all()
+    }
+
+
 def check_routing_rule(session: Session, data: RoutingRuleCreate, *, rule_id: int | None) -> None:
     """422/409 for a rule that would send items nowhere useful or tie with another rule."""
     if data.overrides_territory and data.domain is None:
         raise ValidationFailed("domain", OVERRIDE_NEEDS_DOMAIN)
-    if not takes_items(session, data.unit_id):
-        raise ValidationFailed("unit_id", NOT_HANDLING)
+    check_takes_items(session, data.unit_id)
     if not data.is_active:
         return
     tie = session.exec(

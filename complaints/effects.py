@@ -12,6 +12,7 @@ from complaints import (
     agents,
     clocks,
     config,
+    config_checks,
     handover,
     history,
     mediation,
@@ -32,8 +33,12 @@ from complaints.workflow import Action
 from core.errors import Conflict, ValidationFailed
 
 
-def _set_unit(ctx: Ctx, unit_id: int) -> None:
+def _set_unit(ctx: Ctx, unit_id: int, *, handling: bool = True) -> None:
+    """`handling`: the unit is to handle the item, so it must take items (a superior taking
+    an item over is its own decision, Art. 13, whatever routing sends it)."""
     unit = config.check_unit(ctx.session, unit_id)
+    if handling:
+        config_checks.check_takes_items(ctx.session, unit_id)
     if unit_id != ctx.item.unit_id:  # a person chose it: the routing rule no longer applies
         ctx.item.routing_rule_id = None
         service.set_routing_note(ctx.item, notes.part("route.manual"))
@@ -351,7 +356,7 @@ def _take_over(ctx: Ctx) -> None:
         raise ValidationFailed("unit_id", "name the superior unit that takes the item over")
     if not ctx.data.reason.strip():
         raise ValidationFailed("reason", "a take-over needs a reason")
-    _set_unit(ctx, ctx.data.unit_id)
+    _set_unit(ctx, ctx.data.unit_id, handling=False)
     ctx.item.taken_over_by_superior = True
     ctx.notes.append(notes.part("action.take_over", reason=ctx.data.reason))
 

@@ -23,6 +23,7 @@ from complaints import (
     clocks,
     clusters,
     config,
+    config_checks,
     emergency,
     history,
     keys,
@@ -108,6 +109,7 @@ def _route(session: Session, item: Complaint, data: ComplaintCreate, lookups: Lo
     item.district, item.district_source = place.district, place.source
     if data.unit_id is not None:
         config.check_unit(session, data.unit_id)
+        config_checks.check_takes_items(session, data.unit_id)
         item.unit_id, item.routing_rule_id = data.unit_id, None
         set_routing_note(item, notes.part("route.manual"))
         return

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
-from complaints import config, terms
+from complaints import config, config_checks, terms
 from complaints.clocks import RuleLimits
 from complaints.config_models import ClassificationTerm, RoutingLevel, TermKind, UnitProfile
 from complaints.config_schemas import RuleSetPublic
@@ -121,9 +121,7 @@ def routing_page(
         "rules": config.list_routing_rules(session),
         "units": [u for u in units if u.is_active],
         "unit_names": {u.id: u.name for u in units},
-        "not_taking": {
-            p.unit_id for p in session.exec(select(UnitProfile)).all() if not p.accepts_items
-        },
+        "not_taking": config_checks.units_taking_no_items(session),
         "districts": config.known_districts(session),
         "domains": list(Domain),
         "levels": list(RoutingLevel),

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.complaints import viewer_for
-from complaints import actions, export, queue, service, views
+from complaints import actions, config_checks, export, queue, service, views
 from complaints.models import Complaint
 from complaints.schemas import ComplaintPublic
 from complaints.vocab import (
@@ -150,6 +150,12 @@ def _rows(
 
 def _units(session: Session) -> list[Unit]:
     return directory.list_units(session)
+
+
+def _handling(session: Session, units: list[Unit]) -> list[Unit]:
+    """The units an item may be sent to by hand: not those marked as taking no items."""
+    refused = config_checks.units_taking_no_items(session)
+    return [u for u in units if u.id not in refused]
 
 
 def _forms(actions: list[str]) -> list[dict[str, Any]]:
@@ -283,7 +289,7 @@ def intake_form(request: Request, user: Writer, session: SessionDep) -> HTMLResp
         "domains": list(Domain),
         "urgencies": list(Urgency),
         "sale_modes": list(SaleMode),
-        "units": _units(session),
+        "units": _handling(session, _units(session)),
     }
     return render(request, "complaints/new.html", context, user=user)
 
@@ -314,6 +320,7 @@ def complaint_detail(
         "item": detail,
         "forms": _forms(detail.allowed_actions),
         "units": units,
+        "handling_units": _handling(session, units),
         "unit_names": {u.id: u.name for u in units},
         "audit_entries": entries,
         "agent_form": user.can(Permission.complaint_handle)
