@@ -82,14 +82,16 @@ def visible_actions(
         for a in allowed_actions(item.workflow, item.status)
         if actor.may(ACTION_SIDE[a]) and (among is None or a in among)
     ]
+    limits = limits_for(session, item)
     ctx = Ctx(
         session=session,
         item=item,
         data=ActionInput(),
         now=now,
         tz=tz,
-        limits=limits_for(session, item),
-        cal=cal,
+        limits=limits,
+        # as `act` decides: by the item's rule set's weekend roll-forward, whatever `cal` has
+        cal=cal.with_roll_weekends(limits.roll_weekends),
     )
     return [a for a in offered if not refusals.refused(ctx, a)]
 

@@ -35,6 +35,8 @@ Per-year tables (kind, source, name and a prefix sum of working days) are built 
 memoised, so counting costs O(years spanned) lookups, not one per day.
 """
 
+from __future__ import annotations
+
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -200,10 +202,23 @@ class WorkingCalendar:
         self._override_years = frozenset(d.year for d in by_day)
         self._roll_weekends = bool(roll_weekends)
         self._tables: dict[int, _YearTable] = {}
+        self._sibling: WorkingCalendar | None = None
 
     @property
     def roll_weekends(self) -> bool:
         return self._roll_weekends
+
+    def with_roll_weekends(self, roll_weekends: bool) -> WorkingCalendar:
+        """The same days with the given weekend roll-forward (itself when it already has it).
+        The other one is built once per calendar, so a page asking for both pays once."""
+        if bool(roll_weekends) == self._roll_weekends:
+            return self
+        if self._sibling is None:
+            self._sibling = WorkingCalendar(
+                self._overrides.values(), roll_weekends=not self._roll_weekends
+            )
+            self._sibling._sibling = self
+        return self._sibling
 
     @property
     def overrides(self) -> tuple[CalendarOverride, ...]:

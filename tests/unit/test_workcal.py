@@ -204,6 +204,19 @@ def test_holiday_before_weekend_rolls_per_setting(roll_weekends: bool, expected:
     assert cal.add_calendar_days(date(2026, 3, 4), 2) == expected
 
 
+@pytest.mark.parametrize(
+    ("roll_weekends", "expected"), [(False, date(2026, 3, 7)), (True, date(2026, 3, 9))]
+)
+def test_with_roll_weekends_keeps_the_overrides(roll_weekends: bool, expected: date) -> None:
+    cal = WorkingCalendar([LOCAL_REST], roll_weekends=not roll_weekends)
+    other = cal.with_roll_weekends(roll_weekends)
+    assert other.roll_weekends is roll_weekends
+    assert other.overrides == (LOCAL_REST,)
+    assert other.add_calendar_days(date(2026, 3, 4), 2) == expected
+    assert cal.with_roll_weekends(not roll_weekends) is cal
+    assert other.with_roll_weekends(not roll_weekends) is cal
+
+
 # -- overrides ---------------------------------------------------------------------------
 
 
