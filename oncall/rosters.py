@@ -208,15 +208,7 @@ def _result_document(result: rp.RosterResult) -> dict[str, Any]:
         ],
         "totals": {person: asdict(t) for person, t in result.totals.items()},
         "explanation": [
-            {
-                "rule": s.rule,
-                "day": s.day.isoformat() if s.day else None,
-                "shift": s.shift,
-                "skill": s.skill,
-                "people_short": s.people_short,
-                "message": s.message,
-            }
-            for s in result.explanation
+            {**asdict(s), "day": s.day.isoformat() if s.day else None} for s in result.explanation
         ],
         "seconds": round(result.seconds, 2),
     }

@@ -2,7 +2,9 @@
 
 Invariants:
 
-- Never raises for an infeasible problem; returns planner-readable ``Shortfall`` items.
+- Never raises for an infeasible problem; returns planner-readable ``Shortfall`` items, each
+  with its English message and the key and values of its phrase (web/roster_explanation.py
+  words them from these; every key is one of ``KEYS``).
 - ``count_shortfalls`` is a cheap necessary condition (eligible, available people versus
   the minimum of each demand row, each day and the leader rota; shifts or hours the
   per-period and per-week caps allow versus the shifts the minimums need); any shortfall it
@@ -15,7 +17,8 @@ Invariants:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -25,27 +28,57 @@ from .roster_problem import (
     Person,
     RosterProblem,
     Shortfall,
+    ShortfallValue,
     shift_is_eligible,
     week_key,
 )
 from .roster_rules import Guard, RosterModel, add_hard_rules, build_variables, weekly_hours_cap
 
+#: The phrase keys of ``Shortfall.key``, each with the values its phrase says (an item may
+#: carry None for an optional one: a cover's skill, a cap's shift, a rule's week).
+KEYS: dict[str, frozenset[str]] = {
+    "cover": frozenset({"day", "shift", "minimum", "available", "skill", "absent"}),
+    "leader_cover": frozenset({"day", "shift", "minimum", "available", "absent"}),
+    "day_cover": frozenset({"day", "minimum", "available"}),
+    "shifts_cap": frozenset(
+        {"span", "start", "end", "shift", "need", "can", "rule", "limit", "short"}
+    ),
+    "hours_cap": frozenset({"span", "start", "end", "shift", "need", "can", "short"}),
+    "core_cover": frozenset({"day", "shift", "minimum", "skill"}),
+    "core_fixed": frozenset({"person", "name", "day", "shift"}),
+    "core_rule": frozenset({"rule", "person", "name", "week"}),
+    "not_proven": frozenset(),
+}
 
-def _absences(problem: RosterProblem) -> dict[tuple[str, date], str]:
-    """Why a person cannot work a given day at all (leave, fixed day off)."""
-    reasons = {(item.person, item.day): item.reason for item in problem.unavailable}
+
+def _absences(problem: RosterProblem) -> dict[tuple[str, date], dict[str, str]]:
+    """Why a person cannot work a given day at all: leave (with its reason) or a fixed day
+    off."""
+    reasons = {
+        (item.person, item.day): {"why": "leave", "reason": item.reason}
+        for item in problem.unavailable
+    }
     for item in problem.fixed:
         if item.shift is None:
-            reasons.setdefault((item.person, item.day), "fixed day off")
+            reasons.setdefault((item.person, item.day), {"why": "fixed_day_off"})
     return reasons
 
 
-def _fixed_elsewhere(problem: RosterProblem, row: Demand) -> dict[str, str]:
+def _fixed_elsewhere(problem: RosterProblem, row: Demand) -> dict[str, dict[str, str]]:
     return {
-        item.person: f"fixed on {item.shift}"
+        item.person: {"why": "fixed_elsewhere", "shift": item.shift}
         for item in problem.fixed
         if item.day == row.day and item.shift is not None and item.shift != row.shift
     }
+
+
+def _absent_words(absent: Mapping[str, str]) -> str:
+    """One person missing from a cover in the English message: "王五 年休假"."""
+    if absent["why"] == "fixed_elsewhere":
+        return f"{absent['name']} fixed on {absent['shift']}"
+    if absent["why"] == "fixed_day_off":
+        return f"{absent['name']} fixed day off"
+    return f"{absent['name']} {absent['reason']}"
 
 
 def _qualified(problem: RosterProblem, row: Demand) -> list[Person]:
@@ -66,23 +99,34 @@ def demand_shortfall(problem: RosterProblem, row: Demand) -> Shortfall | None:
     absences = _absences(problem)
     elsewhere = _fixed_elsewhere(problem, row)
     available: list[Person] = []
-    missing: list[str] = []
+    missing: list[dict[str, str]] = []
     for person in _qualified(problem, row):
-        reason = absences.get((person.id, row.day)) or elsewhere.get(person.id)
-        if reason is None:
+        why = absences.get((person.id, row.day)) or elsewhere.get(person.id)
+        if why is None:
             available.append(person)
         else:
-            missing.append(f"{person.label} {reason}")
+            missing.append({"person": person.id, "name": person.label, **why})
     short = row.minimum - len(available)
     if short <= 0:
         return None
     who = f" {row.skill}" if row.skill else ""
     people = "person" if row.minimum == 1 else "people"
+    absent = ", ".join(_absent_words(item) for item in missing)
     message = (
         f"{row.day} {row.shift} needs {row.minimum}{who} {people}, only {len(available)} available"
-        + (f" ({', '.join(missing)})" if missing else "")
+        + (f" ({absent})" if missing else "")
     )
-    return Shortfall("minimum_cover", row.day, row.shift, row.skill, short, message)
+    values: dict[str, ShortfallValue] = {
+        "day": row.day.isoformat(),
+        "shift": row.shift,
+        "minimum": row.minimum,
+        "available": len(available),
+        "skill": row.skill,
+        "absent": missing,
+    }
+    return Shortfall(
+        "minimum_cover", row.day, row.shift, row.skill, short, message, None, "cover", values
+    )
 
 
 def day_shortfalls(problem: RosterProblem) -> list[Shortfall]:
@@ -102,8 +146,16 @@ def day_shortfalls(problem: RosterProblem) -> list[Shortfall]:
         available = sum((person.id, day) not in absences for person in problem.people)
         if available < count:
             message = f"{day} needs {count} people across all shifts, only {available} available"
+            values: dict[str, ShortfallValue] = {
+                "day": day.isoformat(),
+                "minimum": count,
+                "available": available,
+            }
+            short = count - available
             shortfalls.append(
-                Shortfall("minimum_cover", day, None, None, count - available, message)
+                Shortfall(
+                    "minimum_cover", day, None, None, short, message, None, "day_cover", values
+                )
             )
     return shortfalls
 
@@ -115,13 +167,12 @@ def leader_shortfalls(problem: RosterProblem) -> list[Shortfall]:
     rows = [Demand(day.date, leader_shift, 1, 1) for day in problem.days]
     found = [demand_shortfall(problem, row) for row in rows]
     return [
-        Shortfall(
-            "leader_per_day",
-            item.day,
-            item.shift,
-            None,
-            item.people_short,
-            item.message.replace("person", "leader (带班领导)"),
+        replace(
+            item,
+            rule="leader_per_day",
+            message=item.message.replace("person", "leader (带班领导)"),
+            key="leader_cover",
+            values={name: v for name, v in item.values.items() if name != "skill"},
         )
         for item in found
         if item is not None
@@ -183,16 +234,43 @@ def _cap_shortfall(
     return None
 
 
+def _span(kind: str, days: Sequence[date]) -> tuple[str, dict[str, ShortfallValue]]:
+    """The days a cap counts over ("period" or "week"): English words and values."""
+    words = f"the period {days[0]}..{days[-1]}" if kind == "period" else f"the week of {days[0]}"
+    return words, {"span": kind, "start": days[0].isoformat(), "end": days[-1].isoformat()}
+
+
 def _shifts_short(
-    rule: str, what: str, day: date | None, limit: int, hit: tuple[int, int, str | None]
+    rule: str, span: str, days: Sequence[date], limit: int, hit: tuple[int, int, str | None]
 ) -> Shortfall:
     need, can, shift = hit
+    what, values = _span(span, days)
     scope = f" of shift {shift}" if shift else ""
     message = (
         f"{what} needs {need} shifts{scope} to meet the minimums, but the eligible people can"
         f" work at most {can} with {rule.replace('_', ' ')} {limit} ({need - can} shifts short)"
     )
-    return Shortfall(rule, day, shift, None, -(-(need - can) // limit), message)
+    values |= {"shift": shift, "need": need, "can": can, "rule": rule, "limit": limit}
+    values["short"] = need - can
+    day = days[0] if span == "week" else None
+    people = -(-(need - can) // limit)
+    return Shortfall(rule, day, shift, None, people, message, None, "shifts_cap", values)
+
+
+def _hours_short(days: Sequence[date], hit: tuple[int, int, str | None]) -> Shortfall:
+    need, can, shift = hit
+    what, values = _span("week", days)
+    scope = f" on shift {shift}" if shift else ""
+    message = (
+        f"{what} needs {need / 60:g} hours{scope} to meet the minimums, but the eligible people"
+        f" can work at most {can / 60:g} within their weekly hours cap"
+        f" ({(need - can) / 60:g} hours short)"
+    )
+    hours = {"need": need, "can": can, "short": need - can}
+    values |= {"shift": shift} | {name: round(n / 60, 2) for name, n in hours.items()}
+    return Shortfall(
+        "max_hours_per_week", days[0], shift, None, None, message, None, "hours_cap", values
+    )
 
 
 def cap_shortfalls(problem: RosterProblem) -> list[Shortfall]:
@@ -213,30 +291,21 @@ def cap_shortfalls(problem: RosterProblem) -> list[Shortfall]:
             problem, dates, {p.id: limit for p in problem.people}, False, slots, absences
         )
         if hit is not None:
-            what = f"the period {dates[0]}..{dates[-1]}"
-            found.append(_shifts_short("max_shifts_per_period", what, None, limit, hit))
+            found.append(_shifts_short("max_shifts_per_period", "period", dates, limit, hit))
     hour_caps = {p.id: weekly_hours_cap(p, rules.max_hours_per_week) for p in problem.people}
     minute_caps = {who: None if h is None else round(h * 60) for who, h in hour_caps.items()}
     for week in weeks.values():
-        what = f"the week of {week[0]}"
         if rules.max_shifts_per_week is not None:
             limit = rules.max_shifts_per_week
             hit = _cap_shortfall(
                 problem, week, {p.id: limit for p in problem.people}, False, slots, absences
             )
             if hit is not None:
-                found.append(_shifts_short("max_shifts_per_week", what, week[0], limit, hit))
+                found.append(_shifts_short("max_shifts_per_week", "week", week, limit, hit))
         if any(cap is not None for cap in minute_caps.values()):
             hit = _cap_shortfall(problem, week, minute_caps, True, slots, absences)
             if hit is not None:
-                need, can, shift = hit
-                scope = f" on shift {shift}" if shift else ""
-                message = (
-                    f"{what} needs {need / 60:g} hours{scope} to meet the minimums, but the"
-                    f" eligible people can work at most {can / 60:g} within their weekly hours"
-                    f" cap ({(need - can) / 60:g} hours short)"
-                )
-                found.append(Shortfall("max_hours_per_week", week[0], shift, None, None, message))
+                found.append(_hours_short(week, hit))
     return found
 
 
@@ -250,17 +319,27 @@ def count_shortfalls(problem: RosterProblem) -> list[Shortfall]:
 def describe_guard(guard: Guard, people: dict[str, Person]) -> Shortfall:
     """Turn one assumption group of an infeasible core into a planner-readable line."""
     who = people[guard.person].label if guard.person in people else guard.person
+    day = guard.day.isoformat() if guard.day else None
+    values: dict[str, ShortfallValue]
     if guard.rule in {"minimum_cover", "leader_per_day"}:
         skill = f" {guard.skill}" if guard.skill else ""
         what = f"{guard.day} {guard.shift}: at least {guard.minimum}{skill}"
+        key = "core_cover"
+        values = {"day": day, "shift": guard.shift, "minimum": guard.minimum, "skill": guard.skill}
     elif guard.rule == "fixed":
         what = f"{who} fixed to {guard.shift or 'day off'} on {guard.day}"
+        key, values = "core_fixed", {"person": guard.person, "name": who, "day": day}
+        values["shift"] = guard.shift
     else:
         what = f"{guard.rule.replace('_', ' ')} for {who}" + (
             f" (week of {guard.day})" if guard.day else ""
         )
+        key, values = "core_rule", {"rule": guard.rule, "person": guard.person, "name": who}
+        values["week"] = day
     message = f"{what} — cannot be met together with the other items listed"
-    return Shortfall(guard.rule, guard.day, guard.shift, guard.skill, None, message, guard.person)
+    return Shortfall(
+        guard.rule, guard.day, guard.shift, guard.skill, None, message, guard.person, key, values
+    )
 
 
 def core_shortfalls(problem: RosterProblem, *, time_limit_s: float) -> list[Shortfall]:
@@ -274,7 +353,7 @@ def core_shortfalls(problem: RosterProblem, *, time_limit_s: float) -> list[Shor
     solver.parameters.max_time_in_seconds = time_limit_s
     if solver.solve(model) != cp_model.INFEASIBLE:
         message = "the rules could not be proven contradictory within the time limit"
-        return [Shortfall("unknown", None, None, None, None, message)]
+        return [Shortfall("unknown", None, None, None, None, message, key="not_proven")]
     by_index = {literal.index: guard for guard, literal in ctx.guards.items()}
     people = {person.id: person for person in problem.people}
     core = solver.sufficient_assumptions_for_infeasibility()

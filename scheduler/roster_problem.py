@@ -195,9 +195,16 @@ class PersonTotals:
     holidays_with_history: int = 0
 
 
+#: A value an explanation phrase needs, JSON-plain: days as ISO text, codes, numbers, names,
+#: and the people a cover is missing (each a dict of text: person, name, why …).
+ShortfallValue = str | int | float | None | list[dict[str, str]]
+
+
 @dataclass(frozen=True)
 class Shortfall:
-    """A planner-readable reason why the hard rules cannot all be met."""
+    """A planner-readable reason why the hard rules cannot all be met. ``message`` is the
+    English sentence (API, CLI); ``key`` names the kind of phrase and ``values`` hold what it
+    says, so that a page can word it in its own language without parsing the English."""
 
     rule: str
     day: date | None
@@ -206,6 +213,8 @@ class Shortfall:
     people_short: int | None
     message: str
     person: str | None = None
+    key: str = ""
+    values: dict[str, ShortfallValue] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

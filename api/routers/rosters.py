@@ -37,6 +37,23 @@ class AssignmentPublic(BaseModel):
     shift: str
 
 
+class ShortfallPublic(BaseModel):
+    """One reason why no roster satisfies the hard rules: `message` in English; `key` names
+    its phrase and `values` hold what the phrase says (days as ISO dates, shift, skill and rule
+    codes, counts, the people missing with why), for wording it in another language. Versions
+    generated before keys existed have `key` null and `values` empty."""
+
+    rule: str
+    day: date | None = None
+    shift: str | None = None
+    skill: str | None = None
+    people_short: int | None = None
+    message: str
+    person: str | None = None
+    key: str | None = None
+    values: dict[str, Any] = {}
+
+
 class RosterPublic(BaseModel):
     id: int
     unit_id: int
@@ -59,7 +76,7 @@ class RosterPublic(BaseModel):
     solver_seconds: float | None
     violations: list[dict[str, Any]]
     totals: dict[str, dict[str, Any]]
-    explanation: list[dict[str, Any]]
+    explanation: list[ShortfallPublic]
     # Approved swaps of the superseded version that no longer apply (set when published).
     dropped_swaps: list[dict[str, Any]]
     error: str | None
@@ -106,7 +123,7 @@ def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
         progress=round(progress, 2),
         violations=document.get("violations", []),
         totals=document.get("totals", {}),
-        explanation=document.get("explanation", []),
+        explanation=[ShortfallPublic(**item) for item in document.get("explanation", [])],
         dropped_swaps=document.get("dropped_swaps", []),
         error=document.get("error"),
     )

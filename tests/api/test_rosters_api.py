@@ -21,6 +21,7 @@ from escalation.policy import OnDutyTarget
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.models import Unit
 from tests.conftest import T0
+from tests.roster_helpers import infeasible_roster
 
 Headers = Callable[[Role], dict[str, str]]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -183,9 +184,39 @@ def test_infeasible_roster_is_explained(
     assert roster["status"] == "infeasible"
     assert roster["explanation"]
     assert any(e["skill"] == "cosmetics" for e in roster["explanation"])
+    cover = next(e for e in roster["explanation"] if e["skill"] == "cosmetics")
+    assert cover["key"] == "cover"
+    assert cover["message"].startswith(f"{cover['day']} night needs 3 cosmetics people, only ")
+    assert cover["values"] == {
+        "day": cover["day"],
+        "shift": "night",
+        "minimum": 3,
+        "available": cover["values"]["available"],
+        "skill": "cosmetics",
+        "absent": cover["values"]["absent"],
+    }
+    assert cover["values"]["available"] < 3
+    assert cover["people_short"] == 3 - cover["values"]["available"]
     assert (
         client.post(f"/api/v1/rosters/{roster['id']}/publish", headers=planner).status_code == 409
     )
+
+
+def test_an_explanation_stored_before_message_keys_is_returned_as_stored(
+    client: TestClient, auth_headers: Headers, session: Session, intake: int
+) -> None:
+    item = {
+        "rule": "minimum_cover",
+        "day": "2027-01-04",
+        "shift": "night",
+        "skill": None,
+        "people_short": 1,
+        "message": "2027-01-04 night needs 1 person, only 0 available",
+    }
+    roster = infeasible_roster(session, unit_id=intake, start=START, explanation=[item])
+    shown = client.get(f"/api/v1/rosters/{roster.id}", headers=auth_headers(Role.planner))
+    assert shown.status_code == 200
+    assert shown.json()["explanation"] == [item | {"person": None, "key": None, "values": {}}]
 
 
 def test_override_is_checked_and_changes_who_is_on_duty(
