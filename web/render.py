@@ -130,9 +130,9 @@ def environment(locale: str) -> Environment:
         gettext=catalogue.gettext,
         label=lambda kind, value: label_text(catalogue, kind, value),
     )
-    env.globals["explanation_text"] = lambda text, shifts, skills: (
+    env.globals["explanation_text"] = lambda item, shifts, skills: (
         roster_explanation.localise_explanation(
-            text,
+            item,
             shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
             skills=skills,
             gettext=catalogue.gettext,

@@ -1,5 +1,6 @@
 """The planner's roster work in the browser: generate with live progress and publish, a sick
-call with the repair diff, a swap approved, the Excel export and the print view."""
+call with the repair diff, a swap approved, the Excel export and the print view, and why no
+roster can be generated when every leader is away, in Chinese and English."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 from playwright.sync_api import expect
-from sqlmodel import select
+from sqlmodel import col, select
 
-from oncall.models import Person
+from oncall.models import DutyRole, Person, PersonDutyRole
 from oncall.roster_models import RosterAssignment, ShiftType
 from tests.browser.conftest import CENTRE_TZ, SOLVE_WAIT_MS, LiveServer, shot, sign_in
 
@@ -220,3 +221,47 @@ def test_excel_export_and_print_view(open_page: Any, live_server: LiveServer) ->
     expect(page.locator("nav.main")).to_have_count(0)
     page.emulate_media(media="print")
     shot(page, "roster-print")
+
+
+def test_an_infeasible_roster_is_explained_in_the_pages_language(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, _ = open_page()
+    sign_in(page, "planner")
+    start = date.fromisoformat(
+        page.locator('#generate-form input[name="period_start"]').input_value()
+    )
+    away = start + timedelta(days=2)
+    with live_server.session() as session:
+        leaders = session.exec(
+            select(Person)
+            .join(PersonDutyRole, col(PersonDutyRole.person_id) == Person.id)
+            .where(col(PersonDutyRole.role).in_([DutyRole.leader, DutyRole.director]))
+            .distinct()
+        ).all()
+    assert leaders
+    with live_server.api("planner") as api:  # every leader away: no one leads on that day
+        for number, leader in enumerate(leaders):
+            leave = {"person_id": leader.id, "start_date": str(away), "end_date": str(away)}
+            reason = {"reason": "春节休假"} if number == 0 else {}
+            assert api.post("/api/v1/leave", json=leave | reason).status_code == 201
+    page.fill('#generate-form input[name="time_limit_s"]', "3")
+    with page.expect_navigation():
+        page.click("#generate-button")
+    expect(page.locator("#roster-status")).to_have_attribute(
+        "data-status", "infeasible", timeout=SOLVE_WAIT_MS
+    )
+    item = page.locator("#explanation li").filter(has_text=f"{away.isoformat()} ")
+    expect(item).to_contain_text("需要 1 名带班领导，只有 0 名可排")
+    expect(item).to_contain_text(f"{leaders[0].name} 春节休假")
+    if len(leaders) > 1:
+        expect(item).to_contain_text(f"{leaders[1].name} 请假")
+    expect(item).to_contain_text("（缺 1 人）")
+    expect(page.locator("#explanation")).not_to_contain_text("needs")
+    shot(page, "roster-infeasible")
+    with page.expect_navigation():
+        page.click('a[data-lang="en"]')
+    item = page.locator("#explanation li").filter(has_text=f"{away.isoformat()} ")
+    expect(item).to_contain_text("needs 1 leader on duty, only 0 available")
+    expect(item).to_contain_text(f"{leaders[0].name} 春节休假")
+    expect(item).to_contain_text("(1 person short)")

@@ -34,7 +34,15 @@ def test_skills_are_named_in_the_pages_language(client: TestClient, session: Ses
         now=T0,
     )
     message = "2027-01-04 night needs 3 cosmetics people, only 1 available (林娜 年休假)"
-    item = {"rule": "minimum_cover", "people_short": 2, "message": message}
+    absent = [{"person": "0", "name": "林娜", "why": "leave", "reason": "年休假"}]
+    values = {"day": "2027-01-04", "shift": "night", "minimum": 3, "available": 1}
+    item = {
+        "rule": "minimum_cover",
+        "people_short": 2,
+        "message": message,
+        "key": "cover",
+        "values": values | {"skill": "cosmetics", "absent": absent},
+    }
     roster = infeasible_roster(
         session, unit_id=unit.id or 0, start=date(2027, 1, 4), explanation=[item]
     )
