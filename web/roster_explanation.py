@@ -62,6 +62,18 @@ def _absent(w: _Words, entries: list[Values]) -> str:
     )
 
 
+def _cover_values(w: _Words, v: Values) -> dict[str, object]:
+    skill = v.get("skill")
+    return {
+        "day": v["day"],
+        "shift": w.shift(v["shift"]),
+        "n": v["minimum"],
+        "skill": skill and w.skill(skill),
+        "available": v["available"],
+        "absent": _absent(w, v["absent"]),
+    }
+
+
 def _cover(w: _Words, v: Values) -> str:
     if v["skill"]:
         message = N_(
@@ -70,25 +82,13 @@ def _cover(w: _Words, v: Values) -> str:
         )
     else:
         message = N_("%(day)s %(shift)s needs %(n)s people, only %(available)s available%(absent)s")
-    return w(
-        message,
-        day=v["day"],
-        shift=w.shift(v["shift"]),
-        n=v["minimum"],
-        skill=v["skill"] and w.skill(v["skill"]),
-        available=v["available"],
-        absent=_absent(w, v["absent"]),
-    )
+    return w(message, **_cover_values(w, v))
 
 
 def _leader_cover(w: _Words, v: Values) -> str:
     return w(
         N_("%(day)s %(shift)s needs %(n)s leader on duty, only %(available)s available%(absent)s"),
-        day=v["day"],
-        shift=w.shift(v["shift"]),
-        n=v["minimum"],
-        available=v["available"],
-        absent=_absent(w, v["absent"]),
+        **_cover_values(w, v),
     )
 
 
