@@ -136,6 +136,7 @@ def environment(locale: str) -> Environment:
             shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
             skills=skills,
             gettext=catalogue.gettext,
+            ngettext=catalogue.ngettext,
             label=lambda kind, value: label_text(catalogue, kind, value),
         )
     )

@@ -17,6 +17,7 @@ from scheduler.roster_explain import KEYS
 from web.i18n import N_
 
 Gettext = Callable[[str], str]
+NGettext = Callable[[str, str, int], str]
 Label = Callable[[str, object], str]
 Values = Mapping[str, Any]
 
@@ -26,6 +27,7 @@ class _Words:
     """The page's catalogue and names: message ids filled with values, codes named."""
 
     gettext: Gettext
+    ngettext: NGettext
     label: Label
     shifts: Mapping[str, str]
     skills: Mapping[str, str]
@@ -76,13 +78,20 @@ def _cover_values(w: _Words, v: Values) -> dict[str, object]:
 
 def _cover(w: _Words, v: Values) -> str:
     if v["skill"]:
-        message = N_(
+        text = w.ngettext(
+            "%(day)s %(shift)s needs %(n)s person with %(skill)s, only %(available)s "
+            "available%(absent)s",
             "%(day)s %(shift)s needs %(n)s people with %(skill)s, only %(available)s "
-            "available%(absent)s"
+            "available%(absent)s",
+            v["minimum"],
         )
     else:
-        message = N_("%(day)s %(shift)s needs %(n)s people, only %(available)s available%(absent)s")
-    return w(message, **_cover_values(w, v))
+        text = w.ngettext(
+            "%(day)s %(shift)s needs %(n)s person, only %(available)s available%(absent)s",
+            "%(day)s %(shift)s needs %(n)s people, only %(available)s available%(absent)s",
+            v["minimum"],
+        )
+    return text % _cover_values(w, v)
 
 
 def _leader_cover(w: _Words, v: Values) -> str:
@@ -93,12 +102,12 @@ def _leader_cover(w: _Words, v: Values) -> str:
 
 
 def _day_cover(w: _Words, v: Values) -> str:
-    return w(
-        N_("%(day)s needs %(n)s people across all shifts, only %(available)s available"),
-        day=v["day"],
-        n=v["minimum"],
-        available=v["available"],
+    text = w.ngettext(
+        "%(day)s needs %(n)s person across all shifts, only %(available)s available",
+        "%(day)s needs %(n)s people across all shifts, only %(available)s available",
+        v["minimum"],
     )
+    return text % {"day": v["day"], "n": v["minimum"], "available": v["available"]}
 
 
 def _span(w: _Words, v: Values) -> str:
@@ -200,6 +209,7 @@ def localise_explanation(
     *,
     shifts: Mapping[str, str],
     gettext: Gettext,
+    ngettext: NGettext,
     label: Label,
     skills: Mapping[str, str] | None = None,
 ) -> str:
@@ -209,4 +219,4 @@ def localise_explanation(
     phrase = PHRASES.get(key)
     if phrase is None or not isinstance(values, Mapping) or not KEYS[key] <= values.keys():
         return str(item.get("message", ""))
-    return phrase(_Words(gettext, label, shifts, skills or {}), values)
+    return phrase(_Words(gettext, ngettext, label, shifts, skills or {}), values)

@@ -34,7 +34,7 @@ from tests.unit.scheduler_domain.factory import (
     make_centre,
     make_tiny,
 )
-from web.i18n import LANG_COOKIE, gettext
+from web.i18n import LANG_COOKIE, gettext, translations
 from web.labels import label_id
 from web.roster_explanation import PHRASES, localise_explanation
 
@@ -105,6 +105,7 @@ def _shown(item: dict[str, Any], locale: str) -> str:
         shifts=SHIFTS if locale == "zh_CN" else {"day": "Day", "night": "Night", "late": "Late"},
         skills={EXPERT: "特种设备" if locale == "zh_CN" else "Special equipment"},
         gettext=lambda text: gettext(locale, text),
+        ngettext=translations(locale).ngettext,
         label=label,
     )
 
@@ -155,6 +156,16 @@ WORDED = [
         "2027-02-06 Night needs 3 people with Special equipment, only 1 available",
     ),
     (
+        _item("cover", **_COVER | {"minimum": 1, "available": 0}, skill=EXPERT, absent=[]),
+        "2027-02-06 夜班 需要 1 名具备“特种设备”专长的人员，只有 0 名可排",
+        "2027-02-06 Night needs 1 person with Special equipment, only 0 available",
+    ),
+    (
+        _item("cover", **_COVER | {"minimum": 1, "available": 0}, skill=None, absent=[]),
+        "2027-02-06 夜班 需要 1 人，只有 0 人可排",
+        "2027-02-06 Night needs 1 person, only 0 available",
+    ),
+    (
         _item("leader_cover", **_COVER | {"shift": "leader", "minimum": 1}, absent=_ABSENT[:1]),
         "2027-02-06 带班领导 需要 1 名带班领导，只有 1 名可排（王五 请假）",
         "2027-02-06 leader needs 1 leader on duty, only 1 available (王五 on leave)",
@@ -163,6 +174,11 @@ WORDED = [
         _item("day_cover", day="2027-02-06", minimum=5, available=4),
         "2027-02-06 各班次合计需要 5 人，只有 4 人可排",
         "2027-02-06 needs 5 people across all shifts, only 4 available",
+    ),
+    (
+        _item("day_cover", day="2027-02-06", minimum=1, available=0),
+        "2027-02-06 各班次合计需要 1 人，只有 0 人可排",
+        "2027-02-06 needs 1 person across all shifts, only 0 available",
     ),
     (
         _item("shifts_cap", **_PERIOD, **_CAP | {"rule": "max_shifts_per_period"}, shift=None),
