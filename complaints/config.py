@@ -121,6 +121,7 @@ def create_rule_set(
     ensure_default_rule_sets(session, now=now)
     if session.exec(select(ComplaintRuleSet).where(ComplaintRuleSet.code == data.code)).first():
         raise taken(f"rule set code {data.code!r} is already used", "code")
+    config_checks.check_limits(data.limits)
     rule_set = ComplaintRuleSet(
         code=data.code,
         name=data.name,
@@ -152,6 +153,8 @@ def update_rule_set(
     (and new items) use the edited limits."""
     advisory_lock(session, CONFIG_LOCK)
     rule_set = get_rule_set(session, rule_set_id=rule_set_id)
+    if data.limits is not None:
+        config_checks.check_limits(data.limits)
     before = _rule_set_summary(rule_set)
     if data.name is not None:
         rule_set.name = data.name

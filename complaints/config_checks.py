@@ -6,7 +6,8 @@ must a person distributing or re-routing an item by hand, or naming its unit at 
 a level override must name its domain (without one it is an ordinary catch-all rule), and
 two active rules for the same territory × domain in the same tier must differ in priority
 (otherwise the older one wins by its id, which nobody chose). A unit that active rules send
-items to cannot stop taking them. Terms: see `check_term`.
+items to cannot stop taking them. Terms: see `check_term`; a rule set's limits: see
+`check_limits`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from complaints import classify, routing
+from complaints.clocks import RuleLimits
 from complaints.config_models import ComplaintRuleSet, RoutingRule, TermKind, UnitProfile
 from complaints.config_schemas import RoutingRuleCreate, RuleSetUpdate, TermCreate
-from complaints.vocab import Domain
+from complaints.vocab import Domain, ItemType
 from core.errors import Conflict, FieldError, ValidationFailed
 
 NOT_HANDLING = "this unit does not take complaint items"
@@ -31,6 +33,13 @@ ONLY_DOMAIN_TERMS = "only a domain term names a domain"
 ONLY_EMERGENCY_TERMS = "only an emergency term names an incident category or severity"
 NO_RULE_SET = "no active rule set would be in force today"
 NEVER_MATCHES = "the classifier splits texts at spaces and punctuation: this term never matches"
+#: A 12345 order's steps inside its reply (办理回复) limit, which runs from the dispatch as
+#: they do: (field, error type, why)
+WITHIN_REPLY = (
+    ("order_sign_for_wd", "sign_for_after_reply", "signing for must not take longer than"),
+    ("order_return_wd", "return_after_reply", "the return window must not be longer than"),
+    ("order_urgent_reply_wd", "urgent_after_reply", "urgent orders must not get longer than"),
+)
 
 
 def takes_items(session: Session, unit_id: int) -> bool:
@@ -112,6 +121,28 @@ def check_term(data: TermCreate) -> None:
         for name in ("incident_category", "severity"):
             if getattr(data, name) is not None:
                 raise ValidationFailed(name, ONLY_EMERGENCY_TERMS)
+
+
+def shortest_order_reply(limits: RuleLimits) -> int:
+    """The shortest 12345 reply limit any item type gets (by type, else `order_reply_wd`)."""
+    return min(limits.order_reply_by_type.get(t, limits.order_reply_wd) for t in ItemType)
+
+
+def check_limits(limits: RuleLimits) -> None:
+    """422 for limits whose steps contradict each other: a 12345 order signed for, returned
+    or (when urgent) replied to later than its reply falls due (DOMAIN.md §3: sign-for 1,
+    return 2, reply 5 working days; urgent orders the same day). Each bound alone is the
+    schema's (no zero or negative handling limit)."""
+    reply = shortest_order_reply(limits)
+    for name, kind, why in WITHIN_REPLY:
+        value = getattr(limits, name)
+        if value is not None and value > reply:
+            raise ValidationFailed(
+                f"limits.{name}",
+                f"{why} the 12345 reply limit ({reply} working days)",
+                type=kind,
+                ctx={"le": reply},
+            )
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,9 @@ from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from complaints import config, config_checks, terms
-from complaints.clocks import RuleLimits
 from complaints.config_models import ClassificationTerm, RoutingLevel, TermKind, UnitProfile
 from complaints.config_schemas import RuleSetPublic
-from complaints.vocab import Domain
+from complaints.vocab import Domain, ItemType, RejectionGround
 from core.users import Permission
 from oncall import directory
 from web.complaints import classify_labels
@@ -29,6 +28,7 @@ from web.i18n import locale_of
 from web.labels import LABELS
 from web.params import EmptyIsNone
 from web.render import fragment, render
+from web.rule_limit_fields import UNITS, limit_fields
 from web.session import RequirePage, WebUser
 
 router = APIRouter(include_in_schema=False)
@@ -164,6 +164,9 @@ def rule_sets_page(
     context = {
         "rule_sets": rule_sets,
         "in_force": rule_set_in_force(rule_sets, today),
-        "limit_names": list(RuleLimits.model_fields),
+        "fields": limit_fields(),
+        "units": UNITS,
+        "item_types": list(ItemType),
+        "grounds": list(RejectionGround),
     }
     return render(request, "admin/rule_sets.html", context, user=user)

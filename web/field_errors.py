@@ -94,6 +94,16 @@ TYPES: dict[str, str] = {
     "notify_rule_never_fires": N_(
         "Due after the step's wait of %(wait)s min has ended: it would never be sent"
     ),
+    # a rule set's 12345 steps outside the reply limit (complaints.config_checks.check_limits)
+    "sign_for_after_reply": N_(
+        "At most %(le)s working days: signing for cannot take longer than the 12345 reply limit"
+    ),
+    "return_after_reply": N_(
+        "At most %(le)s working days: the return window cannot outlast the 12345 reply limit"
+    ),
+    "urgent_after_reply": N_(
+        "At most %(le)s working days: urgent orders cannot get longer than the 12345 reply limit"
+    ),
     # refusals of a complaint's intake and actions whose reason names values
     "result_required": N_("Give the result: what was done"),
     "consent_unrecorded": N_("Record whether they consent to mediation (Art. 18)"),

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from api.deps import CSRF_HEADER
 from complaints import config
+from complaints.clocks import RuleLimits
 from core.users import Role
 from tests.complaint_helpers import Centre, make_centre
 from tests.conftest import T0
@@ -140,7 +141,16 @@ def test_rule_sets_show_their_limits_and_which_is_in_force(
     page = client.get("/admin/rule-sets").text
     o121 = page.split("O121")[1].split("</tr>")[0]
     assert "今日适用" in o121 and "今日适用" not in page.split("O20")[1].split("</tr>")[0]
-    o20 = page.split('id="limits-')[1]
-    assert '受理或不予受理（工作日）</td><td data-label="值">7<' in o20 and "个工作日" in o20
+    o20 = page.split('<h2 id="limits-')[1]
+    assert '受理或不予受理（工作日）</td><td data-label="值">7 工作日<' in o20
+    assert '<td data-label="值">45 工作日<' in o20  # Order 20's mediation in working days
+    # each set has an editor of every limit; only the one in force warns what a change does
+    sets = {s.code: s.id for s in config.list_rule_sets(session)}
+    for code, rule_set_id in sets.items():
+        fields = _boxes(page, f"limits-edit-{rule_set_id}")
+        assert {f"limits.{name}" for name in RuleLimits.model_fields} <= fields
+        editor = page.split(f'id="limits-edit-{rule_set_id}"')[1].split("</form>")[0]
+        assert ("此规则集今日正在适用" in editor) is (code == "O121")
+        assert ("data-confirm" in editor) is (code == "O121")
     english = client.get("/lang/en?next=/admin/rule-sets", follow_redirects=True).text
     assert "Accept or reject (working days)" in english and "in force today" in english

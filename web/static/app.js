@@ -13,6 +13,8 @@
  *   data-if-match="<ETag>" sends the record's tag as If-Match (a 412 asks to reload: someone
  *   else saved it meanwhile) and takes the answer's ETag for the next save.
  *   Dotted names build nested JSON ("contacts.0.value" → {contacts: [{value}]}).
+ *   data-empty="null" sends empty fields as null (no such value), except an input marked
+ *   data-empty="omit" (an entry of a mapping: left out when empty).
  *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved";
  *   a form inside a live region is then cleared and the region refreshed.
  *   data-autotitle="a,b": an empty title is sent as "a · b" (see autotitle).
@@ -143,7 +145,7 @@
       var onlyIf = el.getAttribute("data-if");
       if (onlyIf && !present[onlyIf] && !(form.elements[onlyIf] && form.elements[onlyIf].value.trim())) { return; }
       if (value === EMPTY) {
-        if (emptyAsNull) { setPath(body, el.name, null); }
+        if (emptyAsNull && el.getAttribute("data-empty") !== "omit") { setPath(body, el.name, null); }
         return;
       }
       setPath(body, el.name, value);
