@@ -3,7 +3,11 @@ with a skill. They feed the generation of later rosters only: a published roster
 assignments when the demand changes.
 
 A line is one (shift type, day kind, skill): a second line for the same three would be read
-as a second, separate minimum, not a sum, so it is refused. A line names an active shift type
+as a second, separate minimum, not a sum, so it is refused. For the same reason a shift and
+skill have either one line for any day or lines for single day kinds, never both: on a day
+both apply the solver takes each as its own row, the larger minimum binds, and their
+preferred numbers pull against each other in the objective (one line's over-cover penalty
+against the other's under-cover), so no one value holds. A line names an active shift type
 of its own unit (generation skips retired ones and their lines). Changes take the planner
 inputs' turn (`oncall.planning.INPUTS_LOCK`)."""
 
@@ -16,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.db import advisory_lock
-from core.errors import NotFound, ValidationFailed, taken
+from core.errors import Conflict, FieldError, NotFound, ValidationFailed, taken
 from oncall.models import Skill, Unit
 from oncall.planning import INPUTS_LOCK
 from oncall.roster_models import (
@@ -30,6 +34,8 @@ from oncall.roster_models import (
 #: What a line is about; two lines of a unit never share all three.
 IDENTITY = ("shift_type_id", "day_kind", "skill")
 DUPLICATE = "a line for this shift, day kind and skill already exists"
+OVERLAPS_ANY = "a line for any day of this shift and skill already covers this day kind"
+OVERLAPS_KINDS = "this shift and skill have lines for single day kinds: an any-day line overlaps"
 
 
 def list_demand(session: Session, *, unit_id: int) -> list[DemandTemplate]:
@@ -79,6 +85,47 @@ def _check_unique(
         )
 
 
+def _check_overlap(
+    session: Session,
+    *,
+    unit_id: int,
+    line: dict[str, Any],
+    field: str,
+    other_than: int | None = None,
+) -> None:
+    """409 when an any-day line and a line for one day kind of the same shift and skill would
+    both apply (see the module's docstring), naming the line already there."""
+    skill, kind = line["skill"], DemandDayKind(line["day_kind"])
+    query = select(DemandTemplate).where(
+        DemandTemplate.unit_id == unit_id,
+        DemandTemplate.shift_type_id == line["shift_type_id"],
+        col(DemandTemplate.skill).is_(None) if skill is None else DemandTemplate.skill == skill,
+        DemandTemplate.day_kind != DemandDayKind.any
+        if kind is DemandDayKind.any
+        else DemandTemplate.day_kind == DemandDayKind.any,
+        col(DemandTemplate.id) != (other_than or 0),
+    )
+    clash = session.exec(query.order_by(col(DemandTemplate.id))).first()
+    if clash is None:
+        return
+    shift = session.get(ShiftType, clash.shift_type_id)
+    ctx: dict[str, str | int] = {
+        "line": clash.id or 0,
+        "shift": shift.name if shift else str(clash.shift_type_id),
+        "minimum": clash.minimum,
+        "preferred": clash.preferred,
+    }
+    what = f"demand line {clash.id} ({ctx['shift']}, {clash.day_kind.value}"
+    what += f", minimum {clash.minimum}, preferred {clash.preferred})"
+    if kind is DemandDayKind.any:
+        error = FieldError(field, OVERLAPS_KINDS, "demand_day_kind_lines", ctx)
+        detail = f"{what} is for a single day kind: an any-day line would overlap it"
+    else:
+        error = FieldError(field, OVERLAPS_ANY, "demand_any_day_line", ctx)
+        detail = f"{what} already covers {kind.value} days: change it, or split it by day kind"
+    raise Conflict(detail, errors=(error,))
+
+
 def add_demand(
     session: Session, *, unit_id: int, data: DemandCreate, actor: str, now: datetime
 ) -> DemandTemplate:
@@ -88,6 +135,7 @@ def add_demand(
     _check_shift(session, unit_id=unit_id, shift_type_id=data.shift_type_id)
     _check_skill(session, data.skill)
     _check_unique(session, unit_id=unit_id, line=data.model_dump(), field="shift_type_id")
+    _check_overlap(session, unit_id=unit_id, line=data.model_dump(), field="day_kind")
     row = DemandTemplate(unit_id=unit_id, **data.model_dump())
     session.add(row)
     session.flush()
@@ -140,6 +188,7 @@ def update_demand(
     if moved:
         line = {name: changes.get(name, getattr(row, name)) for name in IDENTITY}
         _check_unique(session, unit_id=unit_id, line=line, field=moved[0], other_than=row.id)
+        _check_overlap(session, unit_id=unit_id, line=line, field=moved[0], other_than=row.id)
     before = row.model_dump(mode="json")
     for name, value in changes.items():
         setattr(row, name, value)

@@ -94,6 +94,15 @@ TYPES: dict[str, str] = {
     "notify_rule_never_fires": N_(
         "Due after the step's wait of %(wait)s min has ended: it would never be sent"
     ),
+    # demand lines that would overlap (oncall/demand.py); the line already there
+    "demand_any_day_line": N_(
+        "Line #%(line)s for any day of %(shift)s (minimum %(minimum)s, preferred "
+        "%(preferred)s) already covers this day kind: change it, or split it by day kind"
+    ),
+    "demand_day_kind_lines": N_(
+        "%(shift)s already has lines for single day kinds (#%(line)s: minimum %(minimum)s, "
+        "preferred %(preferred)s): a line for any day would overlap them"
+    ),
     # a rule set's 12345 steps outside the reply limit (complaints.config_checks.check_limits)
     "sign_for_after_reply": N_(
         "At most %(le)s working days: signing for cannot take longer than the 12345 reply limit"
