@@ -48,6 +48,26 @@ def list_demand(session: Session, *, unit_id: int) -> list[DemandTemplate]:
     )
 
 
+def overlapping(lines: list[DemandTemplate]) -> dict[int, DemandTemplate]:
+    """Lines stored before overlaps were refused: each such line's id → the first line of
+    the other form (any day / one day kind) for the same shift and skill."""
+    found: dict[int, DemandTemplate] = {}
+    for line in lines:
+        other = next(
+            (
+                o
+                for o in lines
+                if o.shift_type_id == line.shift_type_id
+                and o.skill == line.skill
+                and (o.day_kind is DemandDayKind.any) != (line.day_kind is DemandDayKind.any)
+            ),
+            None,
+        )
+        if other is not None and line.id is not None:
+            found[line.id] = other
+    return found
+
+
 def _check_shift(session: Session, *, unit_id: int, shift_type_id: int) -> None:
     shift = session.get(ShiftType, shift_type_id)
     if shift is None or shift.unit_id != unit_id:

@@ -80,6 +80,7 @@ def rules_page(
     unit = next((u for u in units if u.id == unit_id), default)
     shift_types = planning.list_shift_types(session, unit_id=unit.id) if unit and unit.id else []
     rules = planning.get_rules(session, unit_id=unit.id) if unit and unit.id else None
+    lines = demand.list_demand(session, unit_id=unit.id) if unit and unit.id else []
     context = {
         "units": units,
         "unit": unit,
@@ -91,7 +92,8 @@ def rules_page(
             planning.in_published_use(session, unit_id=unit.id) if unit and unit.id else set()
         ),
         "shift_names": {s.id: s.name for s in shift_types},
-        "demand": demand.list_demand(session, unit_id=unit.id) if unit and unit.id else [],
+        "demand": lines,
+        "overlaps": demand.overlapping(lines),
         "skills": directory.list_skills(session),
         "skill_names": skill_names(session, locale_of(request)),
         "day_kinds": list(DemandDayKind),
