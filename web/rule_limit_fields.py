@@ -14,12 +14,11 @@ from annotated_types import Ge, Le
 from complaints.clocks import RuleLimits
 from web.i18n import N_
 
-#: What a field's value counts (the suffix beside its input and its value).
+#: What a field's value counts (the suffix beside its input and its value; "percent": %).
 UNITS: dict[str, str] = {
     "working": N_("working days"),
     "calendar": N_("calendar days"),
     "hours": N_("hours"),
-    "percent": N_("per cent of the limit"),
 }
 #: What an empty field or a 0 means where the API allows it.
 HINTS: dict[str, str] = {

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import a11y
 from tests.browser.conftest import LiveServer, shot, sign_in
 from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
+from tests.browser.test_phone_journeys import _fits, _phone, _phone_inputs
 
 BASE = "/api/v1/complaint-config/rule-sets"
 pytestmark = pytest.mark.usefixtures("demo_items")
@@ -81,3 +83,23 @@ def test_a_limit_is_edited_on_the_page_and_a_refused_one_is_marked_beside_its_fi
     page.locator(f'button[data-edit="{editor_id}"]').click()
     expect(sign_for.locator("input")).to_have_value("1")
     expect(sign_for.locator(".ferror")).to_have_text("")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_open_editor_fits_a_phone_and_passes_the_accessibility_checks(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    o121 = _o121(live_server)
+    page = _phone(open_page, locale, "admin")
+    page.goto("/admin/rule-sets")
+    page.locator(f'button[data-edit="limits-edit-{o121["id"]}"]').click()
+    editor = page.locator(f"#limits-edit-{o121['id']}")
+    expect(editor).to_be_visible()
+    if locale == "en":
+        expect(editor.locator('[data-field="limits.order_utility_hours"]')).to_contain_text("hours")
+        expect(editor.locator('[data-field="limits.due_soon_percent"] .unit')).to_have_text("%")
+    _fits(page)
+    _phone_inputs(editor.locator("form"), screen=page.viewport_size["width"])
+    findings = a11y.structure(page, locale) + a11y.text_contrast(page)
+    assert findings == [], "\n".join(findings)
+    shot(page, f"phone-admin-rule-set-editor-{locale}")
