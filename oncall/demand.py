@@ -81,53 +81,42 @@ def _check_skill(session: Session, skill: str | None) -> None:
         raise ValidationFailed("skill", f"unknown skill {skill!r}")
 
 
-def _check_unique(
+def _check_line(
     session: Session,
     *,
     unit_id: int,
     line: dict[str, Any],
     field: str,
+    overlap_field: str | None = None,
     other_than: int | None = None,
 ) -> None:
-    skill = line["skill"]
-    query = select(DemandTemplate.id).where(
-        DemandTemplate.unit_id == unit_id,
-        DemandTemplate.shift_type_id == line["shift_type_id"],
-        DemandTemplate.day_kind == DemandDayKind(line["day_kind"]),
-        col(DemandTemplate.skill).is_(None) if skill is None else DemandTemplate.skill == skill,
-    )
-    if other_than is not None:
-        query = query.where(DemandTemplate.id != other_than)
-    clash = session.exec(query).first()
-    if clash is not None:
-        raise taken(
-            f"demand line {clash} is already for this shift, day kind and skill", field, DUPLICATE
-        )
-
-
-def _check_overlap(
-    session: Session,
-    *,
-    unit_id: int,
-    line: dict[str, Any],
-    field: str,
-    other_than: int | None = None,
-) -> None:
-    """409 when an any-day line and a line for one day kind of the same shift and skill would
-    both apply (see the module's docstring), naming the line already there."""
+    """409 when another line of the unit is for the same shift, day kind and skill (naming
+    `field`), or overlaps it (an any-day line beside one for a single day kind: see the
+    module's docstring; naming `overlap_field`, else `field`), naming the line there."""
     skill, kind = line["skill"], DemandDayKind(line["day_kind"])
-    query = select(DemandTemplate).where(
+    same = select(DemandTemplate).where(
         DemandTemplate.unit_id == unit_id,
         DemandTemplate.shift_type_id == line["shift_type_id"],
         col(DemandTemplate.skill).is_(None) if skill is None else DemandTemplate.skill == skill,
-        DemandTemplate.day_kind != DemandDayKind.any
-        if kind is DemandDayKind.any
-        else DemandTemplate.day_kind == DemandDayKind.any,
         col(DemandTemplate.id) != (other_than or 0),
     )
-    clash = session.exec(query.order_by(col(DemandTemplate.id))).first()
-    if clash is None:
-        return
+    twin = session.exec(same.where(DemandTemplate.day_kind == kind)).first()
+    if twin is not None:
+        raise taken(
+            f"demand line {twin.id} is already for this shift, day kind and skill", field, DUPLICATE
+        )
+    clash = session.exec(
+        same.where(
+            DemandTemplate.day_kind != DemandDayKind.any
+            if kind is DemandDayKind.any
+            else DemandTemplate.day_kind == DemandDayKind.any
+        ).order_by(col(DemandTemplate.id))
+    ).first()
+    if clash is not None:
+        raise _overlap(session, clash, kind, overlap_field or field)
+
+
+def _overlap(session: Session, clash: DemandTemplate, kind: DemandDayKind, field: str) -> Conflict:
     shift = session.get(ShiftType, clash.shift_type_id)
     ctx: dict[str, str | int] = {
         "line": clash.id or 0,
@@ -143,7 +132,7 @@ def _check_overlap(
     else:
         error = FieldError(field, OVERLAPS_ANY, "demand_any_day_line", ctx)
         detail = f"{what} already covers {kind.value} days: change it, or split it by day kind"
-    raise Conflict(detail, errors=(error,))
+    return Conflict(detail, errors=(error,))
 
 
 def add_demand(
@@ -154,8 +143,10 @@ def add_demand(
         raise ValidationFailed("unit_id", f"unit {unit_id} does not exist")
     _check_shift(session, unit_id=unit_id, shift_type_id=data.shift_type_id)
     _check_skill(session, data.skill)
-    _check_unique(session, unit_id=unit_id, line=data.model_dump(), field="shift_type_id")
-    _check_overlap(session, unit_id=unit_id, line=data.model_dump(), field="day_kind")
+    line = data.model_dump()
+    _check_line(
+        session, unit_id=unit_id, line=line, field="shift_type_id", overlap_field="day_kind"
+    )
     row = DemandTemplate(unit_id=unit_id, **data.model_dump())
     session.add(row)
     session.flush()
@@ -207,8 +198,7 @@ def update_demand(
     moved = [name for name in IDENTITY if name in changes]
     if moved:
         line = {name: changes.get(name, getattr(row, name)) for name in IDENTITY}
-        _check_unique(session, unit_id=unit_id, line=line, field=moved[0], other_than=row.id)
-        _check_overlap(session, unit_id=unit_id, line=line, field=moved[0], other_than=row.id)
+        _check_line(session, unit_id=unit_id, line=line, field=moved[0], other_than=row.id)
     before = row.model_dump(mode="json")
     for name, value in changes.items():
         setattr(row, name, value)
