@@ -169,6 +169,9 @@ REASONS: dict[str, str] = {
     "you cannot deactivate your own account": N_(
         "You cannot deactivate your own account: another administrator must"
     ),
+    "you cannot change your own role": N_(
+        "You cannot change your own role: another administrator must"
+    ),
     "the last active administrator stays one": N_(
         "The last active administrator: make another user an administrator first"
     ),

@@ -67,8 +67,9 @@ def get_user(session: SessionDep, _: UserAdmin, user_id: UserId) -> UserPublic:
 @router.patch(
     "/{user_id}",
     summary="Change role, name, password or deactivate",
-    description="409 naming the field when the change would leave no active administrator "
-    "or deactivates the caller's own account.",
+    description="409 naming the field when the change would leave no active administrator, "
+    "deactivates the caller's own account or changes the caller's own role (another "
+    "administrator must).",
 )
 def update_user(
     session: SessionDep, clock: ClockDep, admin: UserAdmin, user_id: UserId, body: UserUpdate

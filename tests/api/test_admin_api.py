@@ -36,15 +36,34 @@ def test_an_admin_cannot_deactivate_their_own_account(client: TestClient, sessio
     assert len(list_entries(session, entity_type="user", entity_id=str(own_id))) == before
 
 
-def test_removing_the_last_admin_names_the_field(client: TestClient, session: Session) -> None:
+def test_an_admin_cannot_change_their_own_role(client: TestClient, session: Session) -> None:
+    """Like deactivating oneself: a slip would take the admin pages away at once, so another
+    administrator must do it, even while there is one."""
+    other = _bearer(session, "other-admin", Role.admin)
     me = _bearer(session, "root", Role.admin)
-    for user in client.get("/api/v1/users", headers=me).json():  # others the database holds
-        if user["role"] == "admin" and user["username"] != "root":
-            client.patch(f"/api/v1/users/{user['id']}", json={"role": "viewer"}, headers=me)
     own_id = client.get("/api/v1/auth/me", headers=me).json()["id"]
-    refused = client.patch(f"/api/v1/users/{own_id}", json={"role": "planner"}, headers=me)
+    before = len(list_entries(session, entity_type="user", entity_id=str(own_id)))
+    refused = client.patch(
+        f"/api/v1/users/{own_id}", json={"full_name": "改名", "role": "planner"}, headers=me
+    )
     assert refused.status_code == 409, refused.text
-    assert [e["field"] for e in refused.json()["errors"]] == ["role"]
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["code"] == "conflict"
+    assert problem["errors"] == [{"field": "role", "reason": "you cannot change your own role"}]
+    mine = client.get(f"/api/v1/users/{own_id}", headers=me).json()
+    assert (mine["role"], mine["full_name"]) == ("admin", "Test admin")  # nothing half-written
+    assert len(list_entries(session, entity_type="user", entity_id=str(own_id))) == before
+    # the same role sent back with a new name (the page's edit form) is no change of role
+    renamed = client.patch(
+        f"/api/v1/users/{own_id}", json={"full_name": "管理员", "role": "admin"}, headers=me
+    )
+    assert renamed.status_code == 200, renamed.text
+    # another administrator may
+    demoted = client.patch(f"/api/v1/users/{own_id}", json={"role": "planner"}, headers=other)
+    assert demoted.status_code == 200, demoted.text
+    entry = list_entries(session, entity_type="user", entity_id=str(own_id))[0]
+    assert (entry.action, entry.actor) == ("user.update", "other-admin")
 
 
 def test_a_user_is_linked_to_one_person_in_one_step(

@@ -15,9 +15,15 @@ from tests.browser.test_phone_journeys import _fits, _phone, _tappable
 from tests.browser.test_tables_on_small_screens import _cards
 
 TEXTS = {
-    "zh-CN": {"own": "不能停用自己的账号", "used": "已被使用", "estimated": "估算"},
+    "zh-CN": {
+        "own": "不能停用自己的账号",
+        "own_role": "不能修改自己的角色",
+        "used": "已被使用",
+        "estimated": "估算",
+    },
     "en": {
         "own": "You cannot deactivate your own account",
+        "own_role": "You cannot change your own role",
         "used": "Already used",
         "estimated": "estimated",
     },
@@ -76,9 +82,16 @@ def test_a_refused_change_is_shown_beside_its_field(
     own = page.locator("#users tr[data-user]", has=page.locator("span.tag")).first
     own.locator('form button[type="submit"]').click()  # Deactivate (the dialog says yes)
     expect(own.locator('[data-field="is_active"] .ferror')).to_contain_text(texts["own"])
+    own.locator("button[data-edit]").click()
+    editor = page.locator(f"#user-edit-{own.get_attribute('data-user')}")
+    editor.locator('select[name="role"]').select_option("planner")
+    editor.locator("form").first.locator('button[type="submit"]').click()
+    role = editor.locator('[data-field="role"]')
+    expect(role.locator(".ferror")).to_contain_text(texts["own_role"])
     with live_server.api("admin") as api:
         me = api.get("/api/v1/auth/me").json()
-        assert api.get(f"/api/v1/users/{me['id']}").json()["is_active"] is True
+        mine = api.get(f"/api/v1/users/{me['id']}").json()
+        assert (mine["is_active"], mine["role"]) == (True, "admin")
     shot(page, f"admin-users-refused-{locale}")
 
 

@@ -120,6 +120,30 @@ def test_deactivating_a_user_revokes_tokens_and_is_audited(session: Session) -> 
     assert actions[:3] == ["user.update", "auth.login", "user.create"]
 
 
+def test_an_admin_changes_neither_their_own_role_nor_their_own_status(session: Session) -> None:
+    admin = make_user(session, username="self-admin", role=Role.admin)
+    make_user(session, username="next-admin", role=Role.admin)
+    assert admin.id is not None
+    for change, field in (({"role": Role.viewer}, "role"), ({"is_active": False}, "is_active")):
+        with pytest.raises(Conflict, match="your own") as refused:
+            user_service.update_user(
+                session,
+                user_id=admin.id,
+                actor="self-admin",
+                now=T0,
+                **change,  # type: ignore[arg-type]
+            )
+        assert [e.field for e in refused.value.errors] == [field]
+    same = user_service.update_user(
+        session, user_id=admin.id, actor="self-admin", now=T0, role=Role.admin, full_name="王"
+    )
+    assert (same.role, same.full_name, same.is_active) == (Role.admin, "王", True)
+    other = user_service.update_user(
+        session, user_id=admin.id, actor="next-admin", now=T0, role=Role.viewer
+    )
+    assert other.role is Role.viewer
+
+
 def test_role_permissions_cover_every_permission() -> None:
     for permission in user_service.Permission:
         assert user_service.ROLE_PERMISSIONS[permission], permission

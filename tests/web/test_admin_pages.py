@@ -15,6 +15,7 @@ from core.users import Role
 from oncall import user_link
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.factories import make_person, make_unit
+from web.i18n import LANG_COOKIE
 
 
 def _sign_in(client: TestClient, session: Session, username: str = "page-admin") -> int:
@@ -50,6 +51,21 @@ def test_the_users_page_lists_users_with_their_person_and_forms(
     # the admin's own sign-in is listed; no password or hash anywhere
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", _row(page, f'data-user="{own_id}"'))
     assert TEST_PASSWORD not in page and "argon2" not in page
+
+
+def test_the_own_role_says_another_administrator_changes_it(
+    client: TestClient, session: Session
+) -> None:
+    own_id = _sign_in(client, session)
+    other = make_user(session, role=Role.admin, username="other.admin")
+    for lang, hint in (("zh_CN", "本人的角色须由其他管理员修改"), ("en", "Another administrator")):
+        client.cookies.set(LANG_COOKIE, lang)
+        page = client.get("/admin/users").text
+        own = page.split(f'id="user-edit-{own_id}"', 1)[1].split("</tr>", 1)[0]
+        theirs = page.split(f'id="user-edit-{other.id}"', 1)[1].split("</tr>", 1)[0]
+        assert hint in own.split('data-field="role"', 1)[1].split("</label>", 1)[0]
+        assert hint not in theirs
+        assert '<select name="role" required>' in own  # tried anyway, the refusal shows here
 
 
 def test_a_person_linked_to_another_user_is_not_offered(
