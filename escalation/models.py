@@ -16,6 +16,7 @@ from escalation.equipment import EquipmentType, LossYuan, PeopleCount
 from escalation.policy import Severity
 from escalation.state import IncidentStatus
 from oncall.dutylog_models import UTCInstant
+from oncall.models import SkillPublic
 
 
 class Category(StrEnum):
@@ -318,6 +319,8 @@ class EventPublic(SQLModel):
     text: str
     actor: str
     notification_id: int | None
+    # the directory skills `text` names by code ("on duty: expert/food"), with their names
+    skills: list[SkillPublic] = []
 
 
 class NotificationPublic(SQLModel):

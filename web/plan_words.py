@@ -20,6 +20,20 @@ Label = Callable[[str, object], str]
 Step = Mapping[str, Any]
 
 
+def on_duty_name(
+    gettext: Gettext, label: Label, skills: Mapping[str, str], role: str, skill: object
+) -> str:
+    """An on-duty target: "Backup duty officer", "Food safety expert", "Leader on duty
+    (Special equipment)"; a skill the page has no name for by its code."""
+    role_name = label("target_role", role)
+    if skill is None:
+        return role_name
+    skill_name = skills.get(str(skill), str(skill))
+    if role == "expert":
+        return gettext(N_("%(skill)s expert")) % {"skill": skill_name}
+    return gettext(N_("%(role)s (%(skill)s)")) % {"role": role_name, "skill": skill_name}
+
+
 @dataclass(frozen=True)
 class PlanWords:
     gettext: Gettext
@@ -48,13 +62,7 @@ class PlanWords:
                 return self.group(str(target.get("group", "")))
 
     def _on_duty(self, role: str, skill: object) -> str:
-        role_name = self.label("target_role", role)
-        if skill is None:
-            return role_name
-        skill_name = self.skills.get(str(skill), str(skill))
-        if role == "expert":
-            return self.gettext(N_("%(skill)s expert")) % {"skill": skill_name}
-        return self.gettext(N_("%(role)s (%(skill)s)")) % {"role": role_name, "skill": skill_name}
+        return on_duty_name(self.gettext, self.label, self.skills, role, skill)
 
     def group(self, group: str) -> str:
         return self.label("plan_group", group)

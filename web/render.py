@@ -106,11 +106,12 @@ def environment(locale: str) -> Environment:
     env.globals["asset"] = asset
     env.globals["field_errors"] = field_errors.texts(locale)
     env.globals["problems"] = problem_text.texts(locale)
-    env.globals["event_text"] = lambda text, names: timeline.localise(
+    env.globals["event_text"] = lambda text, names, skills=(): timeline.localise(
         text,
         names=names,
         gettext=catalogue.gettext,
         label=lambda kind, value: label_text(catalogue, kind, value),
+        skills={s.code: s.name_zh if locale == "zh_CN" else s.name_en for s in skills},
     )
     env.globals["complaint_note"] = lambda text, parts=None: complaint_notes.render(
         text,

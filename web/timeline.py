@@ -2,9 +2,10 @@
 
 The escalation package stores each timeline entry as a fixed English phrase with its values
 ("step 1 round 1 started (on duty: duty_officer): person 6"). The page recognises those
-phrases here and words them from the catalogue, with people by name and codes by their
-labels; a text it does not recognise (a reply, a note from an older version) is shown as
-stored. `person_ids(texts)` lists the people the texts name, for the caller to look up.
+phrases here and words them from the catalogue, with people by name, skills by the names the
+directory gives them and other codes by their labels; a text it does not recognise (a reply,
+a note from an older version) is shown as stored. `person_ids(texts)` lists the people the
+texts name, for the caller to look up.
 The solver's texts about a roster (scheduler/roster_soft.py: "6 asked for day off on …")
 and a repaired version's note are worded the same way by `localise_roster`.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from web import timeline_details
 from web.i18n import N_
+from web.plan_words import on_duty_name
 
 Gettext = Callable[[str], str]
 Label = Callable[[str, object], str]
@@ -35,6 +37,7 @@ class _Words:
     gettext: Gettext
     label: Label
     shifts: Mapping[str, str] = field(default_factory=dict)
+    skills: Mapping[str, str] = field(default_factory=dict)  # code → name in the page's language
 
     def person(self, text: str) -> str:
         match = re.fullmatch(r"person[ :](\d+)(?: \(outbox reply by (.+)\))?", text.strip())
@@ -56,10 +59,9 @@ class _Words:
     def target(self, text: str) -> str:
         on_duty = re.fullmatch(r"on duty: (\w+)(?:/(\w+))?", text)
         if on_duty:
-            role = self.label("target_role", on_duty.group(1))
-            if on_duty.group(2):
-                role += "/" + self.label("skill", on_duty.group(2))
-            return self.gettext(N_("on duty: %(role)s")) % {"role": role}
+            role, skill = on_duty.groups()
+            name = on_duty_name(self.gettext, self.label, self.skills, role, skill)
+            return self.gettext(N_("on duty: %(role)s")) % {"role": name}
         group = re.fullmatch(r"group (.+)", text)
         if group:
             return self.gettext(N_("group %(group)s")) % {"group": group.group(1)}
@@ -265,9 +267,17 @@ _COMPILED = [(re.compile(pattern, re.S), message, words) for pattern, message, w
 Phrases = list[tuple[re.Pattern[str], str, dict[str, Callable[[_Words, str], str]]]]
 
 
-def localise(text: str, *, names: Mapping[int, str], gettext: Gettext, label: Label) -> str:
-    """The stored timeline `text` in the page's language, or as stored when not recognised."""
-    words = _Words(names, gettext, label)
+def localise(
+    text: str,
+    *,
+    names: Mapping[int, str],
+    gettext: Gettext,
+    label: Label,
+    skills: Mapping[str, str] | None = None,
+) -> str:
+    """The stored timeline `text` in the page's language, or as stored when not recognised;
+    `skills` names the skills by code in the page's language (a code not in it is shown)."""
+    words = _Words(names, gettext, label, skills=skills or {})
     shown = _find(_COMPILED, text, words)
     if shown is None:
         shown = timeline_details.localise(text, words)

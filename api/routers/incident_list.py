@@ -11,7 +11,7 @@ from fastapi.datastructures import URL
 
 from api.deps import ClockDep, IncidentReader, SessionDep
 from api.routers.incidents import incident_public, masks_numbers
-from escalation import cursors, listing, reporting, service
+from escalation import cursors, listing, reporting, service, timeline_skills
 from escalation.models import IncidentPublic
 from escalation.state import IncidentStatus
 
@@ -84,6 +84,7 @@ def list_incidents(
     ids = [i.id for i in page.incidents if i.id is not None]
     events = service.timelines(session, incident_ids=ids)
     reports = reporting.reports_by_incident(session, incident_ids=ids)
+    skills = timeline_skills.lookup(session, (e.text for ev in events.values() for e in ev))
     now = clock.now()
     return [
         incident_public(
@@ -93,6 +94,7 @@ def list_incidents(
             masked=masked,
             events=events[i.id or 0],
             reports=reports[i.id or 0],
+            skills=skills,
         )
         for i in page.incidents
     ]

@@ -9,6 +9,7 @@ same functions)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated
 
@@ -29,7 +30,7 @@ from complaints import privacy
 from core.db import reading_from_here
 from core.types import MAX_ID
 from core.users import Role
-from escalation import details, equipment, opening, replies, reporting, service
+from escalation import details, equipment, opening, replies, reporting, service, timeline_skills
 from escalation.models import (
     AccidentDetails,
     AccidentDetailsUpdate,
@@ -45,6 +46,7 @@ from escalation.models import (
     ReportingClockPublic,
 )
 from escalation.policy import Severity
+from oncall.models import Skill, SkillPublic
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -99,6 +101,14 @@ def masked_incident(public: IncidentPublic) -> IncidentPublic:
     )
 
 
+def event_public(event: IncidentEvent, skills: Mapping[str, Skill]) -> EventPublic:
+    """A timeline entry with the names of the skills its text names by code."""
+    named = [skills[code] for code in timeline_skills.codes(event.text) if code in skills]
+    return EventPublic.model_validate(event).model_copy(
+        update={"skills": [SkillPublic.model_validate(s) for s in named]}
+    )
+
+
 def incident_public(
     session: Session,
     incident: Incident,
@@ -108,22 +118,26 @@ def incident_public(
     masked: bool = False,
     events: list[IncidentEvent] | None = None,
     reports: list[IncidentReport] | None = None,
+    skills: Mapping[str, Skill] | None = None,
 ) -> IncidentPublic:
-    """`events` and `reports`, when given, are the incident's timeline and reports already
-    read (a list reads them for all its incidents at once)."""
+    """`events`, `reports` and `skills`, when given, are the incident's timeline and reports
+    and the skills its timeline names (`timeline_skills.lookup`) already read (a list reads
+    them for all its incidents at once)."""
     assert incident.id is not None
     clocks = reporting.clocks(incident, now=now)
     if events is None:
         events = service.timeline(session, incident_id=incident.id)
     if reports is None:
         reports = reporting.list_reports(session, incident_id=incident.id)
+    if skills is None:
+        skills = timeline_skills.lookup(session, (e.text for e in events))
     public = IncidentPublic(
         **incident.model_dump(exclude={"policy_json", "state_json"}),
         suggested_severity=details.suggestion(incident),
         suggests_raise=details.suggests_raise(incident),
         report_items_missing=reporting.missing_items(incident),
         deduplicated=deduplicated,
-        timeline=[EventPublic.model_validate(e) for e in events],
+        timeline=[event_public(e, skills) for e in events],
         reports=[IncidentReportPublic.model_validate(r) for r in reports],
         reporting_clocks=[
             ReportingClockPublic(name=c.name, due_at=c.due_at, met_at=c.met_at, overdue=c.overdue)

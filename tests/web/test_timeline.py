@@ -106,3 +106,46 @@ def _roster_zh(text: str) -> str:
 )
 def test_broken_wishes_and_repair_notes_read_in_chinese_with_names(stored: str, shown: str) -> None:
     assert _roster_zh(stored) == shown
+
+
+@pytest.mark.parametrize(
+    ("locale", "stored", "shown"),
+    [
+        (
+            "zh_CN",
+            "step 3 round 1 started (on duty: expert/food): person 6",
+            "第 3 步第 1 轮开始（值班：食品安全专家）：杨帆",
+        ),
+        (
+            "en",
+            "step 3 round 1 started (on duty: expert/food): person 6",
+            "step 3 round 1 started (on duty: Food safety expert): 杨帆",
+        ),
+        (
+            "zh_CN",
+            "step 4 (on duty: leader/special_equipment) resolved to nobody: climbing at once",
+            "第 4 步（值班：带班领导（特种设备））找不到人员：立即进入下一步",
+        ),
+        (  # a skill the directory no longer has keeps its code
+            "en",
+            "step 3 round 1 started (on duty: expert/ip, on duty: expert): person 7",
+            "step 3 round 1 started (on duty: ip expert, on duty: On-call expert): 陈静",
+        ),
+    ],
+)
+def test_an_on_duty_skill_is_named_as_the_directory_names_it(
+    locale: str, stored: str, shown: str
+) -> None:
+    catalogue = translations(locale)
+    skills = {
+        "zh_CN": {"food": "食品安全", "special_equipment": "特种设备"},
+        "en": {"food": "Food safety", "special_equipment": "Special equipment"},
+    }[locale]
+    text = timeline.localise(
+        stored,
+        names=NAMES,
+        gettext=catalogue.gettext,
+        label=lambda kind, value: label_text(catalogue, kind, value),
+        skills=skills,
+    )
+    assert text == shown
