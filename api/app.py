@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
+from datetime import timedelta
 from functools import partial
 
 from fastapi import FastAPI
@@ -45,6 +46,7 @@ from complaints.warning_detection import Detector
 from core.clock import Clock, FileClock, SystemClock
 from core.config import Settings, get_settings
 from core.db import make_engine, read_session, write_session
+from escalation import webhook_receipts
 from escalation.dispatch import Dispatcher
 from oncall import roster_interrupts
 
@@ -102,6 +104,10 @@ def create_app(
             session_factory, now=clock.now(), running=roster_runner.running()
         )
 
+    def prune_receipts() -> int:
+        retention = timedelta(days=settings.webhook_receipt_retention_days)
+        return webhook_receipts.prune(session_factory, now=clock.now(), retention=retention)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         ticker = None
@@ -113,6 +119,7 @@ def create_app(
                 supervisor,
                 (detector, report_job, settings.tz) if settings.insight_jobs else None,
                 roster_sweep=sweep_rosters,
+                receipt_prune=prune_receipts,
             )
         yield
         if ticker is not None:

@@ -77,10 +77,17 @@ def _safe_sweep(sweep: Callable[[], object]) -> None:
     _safe("interrupted-roster sweep", sweep)
 
 
+def _safe_prune(prune: Callable[[], object]) -> None:
+    _safe("webhook receipt retention", prune)
+
+
 SUPERVISION_SECONDS = 60.0
 # Orphaned `generating` rosters (oncall.roster_interrupts): a read of a few rows.
 ROSTER_SWEEP_SECONDS = 30.0
 DISPATCHER_JOB = "dispatcher-tick"
+# Webhook receipts past their retention (escalation.webhook_receipts): hourly, a read of one
+# row when there is nothing to delete; first a minute after start-up.
+RECEIPT_PRUNE_MINUTES = 60
 DETECTION_MINUTES = 60
 REPORT_CATCH_UP_MINUTES = 60
 REPORT_CATCH_UP_JOB = "analysis-reports-catch-up"
@@ -175,8 +182,19 @@ def start_ticker(
     supervisor: Supervisor | None = None,
     insight: tuple[Detector, ReportJob, ZoneInfo] | None = None,
     roster_sweep: Callable[[], object] | None = None,
+    receipt_prune: Callable[[], object] | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
+    if receipt_prune is not None:
+        scheduler.add_job(
+            _safe_prune,
+            IntervalTrigger(minutes=RECEIPT_PRUNE_MINUTES),
+            args=[receipt_prune],
+            next_run_time=datetime.now(UTC) + timedelta(minutes=1),
+            max_instances=1,
+            coalesce=True,
+            id="webhook-receipt-retention",
+        )
     if roster_sweep is not None:
         scheduler.add_job(
             _safe_sweep,

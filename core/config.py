@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     report_font: str | None = None
     # Hourly early-warning detection and scheduled analysis reports in this instance's ticker.
     insight_jobs: bool = True
+    # Days a signed Twilio reply's receipt is kept against a replay (escalation.webhook_receipts;
+    # Twilio's own retries end within minutes); an hourly job deletes older ones.
+    webhook_receipt_retention_days: int = Field(default=365, ge=1, le=3650)
 
     @field_validator("database_url")
     @classmethod

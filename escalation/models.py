@@ -183,15 +183,17 @@ class Notification(SQLModel, table=True):
 
 
 class WebhookReceipt(SQLModel, table=True):
-    """A signed provider callback acted on (the SHA-256 of its URL and signature): one that
-    comes again (a replay, or the provider's retry) is acted on no more."""
+    """A signed provider reply acted on (the SHA-256 of its URL and signature): one that
+    comes again (a replay, or the provider's retry) is acted on no more while it is kept
+    (escalation.webhook_receipts)."""
 
     __tablename__ = "webhook_receipt"
 
     id: int | None = Field(default=None, primary_key=True)
     digest: str = Field(max_length=64, unique=True)
     path: str = Field(max_length=100)
-    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # indexed for the retention job (escalation.webhook_receipts.prune)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
 
 
 class PersonNotifyRule(SQLModel, table=True):

@@ -3,47 +3,35 @@ carry a valid `X-Twilio-Signature` for the URL Twilio called (`DUTYDESK_PUBLIC_U
 query); anything else is refused with 403.
 
 Twilio's signature has no timestamp, so a captured callback stays valid for ever: each signed
-callback is acted on once (`WebhookReceipt`, kept with the effect in one transaction). The
-same callback again (a replay, or Twilio retrying) gets an empty answer and changes nothing,
-e.g. an old "1234 确认" cannot acknowledge a later incident that reuses the code. Status
-callbacks may also come out of order; `escalation.delivery` applies only later ones."""
+reply is acted on once (`escalation.webhook_receipts`, the receipt kept with the effect in one
+transaction, for the retention period). The same reply again (a replay, or Twilio retrying)
+gets an empty answer and changes nothing, e.g. an old "1234 确认" cannot acknowledge a later
+incident that reuses the code. Status callbacks keep no receipt: they may come out of order
+or again, and `escalation.delivery` applies only a later status, under the notification's
+row lock."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
-from core.db import advisory_lock
 from core.errors import Conflict, Forbidden
-from escalation import delivery, replies
-from escalation.models import Notification, WebhookReceipt
+from escalation import delivery, replies, webhook_receipts
+from escalation.models import Notification
 from escalation.twilio_channel import validate_twilio_signature
 
 router = APIRouter(prefix="/twilio", tags=["twilio webhooks"], include_in_schema=False)
 
 log = logging.getLogger("dutydesk.twilio")
 TWIML = "application/xml"
-
-
-def _seen_before(session: Session, *, url: str, signature: str, now: datetime) -> bool:
-    """Whether this signed callback was acted on already; if not, records it in `session` (it
-    is kept only if the handler's work commits)."""
-    digest = hashlib.sha256(f"{url}\n{signature}".encode()).hexdigest()
-    advisory_lock(session, f"webhook {digest}")
-    if session.exec(select(WebhookReceipt.id).where(WebhookReceipt.digest == digest)).first():
-        log.warning("replayed Twilio callback to %s ignored", urlsplit(url).path)
-        return True
-    session.add(WebhookReceipt(digest=digest, path=urlsplit(url).path[:100], received_at=now))
-    return False
 
 
 @dataclass(frozen=True)
@@ -75,7 +63,9 @@ SignedCallbackDep = Annotated[SignedCallback, Depends(signed_callback)]
 
 def first_time(session: Session, callback: SignedCallback, now: datetime) -> dict[str, str] | None:
     """The callback's form, or None when this very callback was acted on before."""
-    if _seen_before(session, url=callback.url, signature=callback.signature, now=now):
+    if webhook_receipts.seen_before(
+        session, url=callback.url, signature=callback.signature, now=now
+    ):
         return None
     return callback.form
 
@@ -125,21 +115,28 @@ def voice_gather(
     return _twiml(f'<Say language="zh-CN">{escape(answer)}</Say>')
 
 
+def _locked(session: Session, where: ColumnElement[bool]) -> Notification | None:
+    """The notification, its row locked to the commit and read afresh (a status callback
+    and its retry arriving together apply the status once)."""
+    return session.exec(
+        select(Notification)
+        .where(where)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
 @router.post("/status")
 def status_callback(
     request: Request, session: SessionDep, clock: ClockDep, callback: SignedCallbackDep
 ) -> Response:
-    form = first_time(session, callback, clock.now())
-    if form is None:
-        return Response(status_code=204)
+    form = callback.form  # no receipt: see the module's docstring
     sid = form.get("MessageSid") or form.get("CallSid") or ""
     state = (form.get("MessageStatus") or form.get("CallStatus") or "").lower()
     key = request.query_params.get("key")
-    notification = _notification_for(session, key) if key else None
+    notification = _locked(session, col(Notification.idempotency_key) == key) if key else None
     if notification is None and sid:
-        notification = session.exec(
-            select(Notification).where(Notification.provider_id == sid)
-        ).first()
+        notification = _locked(session, col(Notification.provider_id) == sid)
     if notification is None:
         return Response(status_code=204)
     if not delivery.record_status(
