@@ -4,13 +4,17 @@ Twilio posts a callback for each change of a message's or call's status but does
 their order: a message's `sent` can arrive after its `delivered`. A reported status is applied
 only when it comes later in the message's or call's life than the one recorded, so a late
 callback never turns a delivered page back into a sent one, and the first final status stands.
+The same status again (Twilio retrying, a replay) changes nothing either, so status callbacks
+need no receipt (escalation.webhook_receipts); `apply_callback` holds the page's row lock, so
+two copies arriving together apply it once.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
 
 from escalation import paging, service
 from escalation.models import Notification, NotificationStatus
@@ -87,3 +91,41 @@ def record_status(
             reason=f"provider reported {reported} ({error_code})",
         )
     return True
+
+
+def _locked(session: Session, where: ColumnElement[bool]) -> Notification | None:
+    return session.exec(
+        select(Notification)
+        .where(where)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # as the previous lock holder left it
+    ).first()
+
+
+def apply_callback(
+    session: Session,
+    *,
+    key: str | None,
+    provider_id: str,
+    reported: str,
+    error_code: str,
+    now: datetime,
+) -> tuple[Notification, bool] | None:
+    """A status callback for the page with idempotency key `key` (the callback URL's) or,
+    without a match, the provider's id: `record_status` under the page's row lock, held to
+    the commit. The page and whether the status applied; None when no page matches. The
+    caller commits."""
+    notification = _locked(session, col(Notification.idempotency_key) == key) if key else None
+    if notification is None and provider_id:
+        notification = _locked(session, col(Notification.provider_id) == provider_id)
+    if notification is None:
+        return None
+    applied = record_status(
+        session,
+        notification,
+        reported=reported,
+        provider_id=provider_id,
+        error_code=error_code,
+        now=now,
+    )
+    return notification, applied

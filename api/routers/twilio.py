@@ -19,8 +19,7 @@ from typing import Annotated
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.errors import Conflict, Forbidden
@@ -115,17 +114,6 @@ def voice_gather(
     return _twiml(f'<Say language="zh-CN">{escape(answer)}</Say>')
 
 
-def _locked(session: Session, where: ColumnElement[bool]) -> Notification | None:
-    """The notification, its row locked to the commit and read afresh (a status callback
-    and its retry arriving together apply the status once)."""
-    return session.exec(
-        select(Notification)
-        .where(where)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
-
-
 @router.post("/status")
 def status_callback(
     request: Request, session: SessionDep, clock: ClockDep, callback: SignedCallbackDep
@@ -133,20 +121,15 @@ def status_callback(
     form = callback.form  # no receipt: see the module's docstring
     sid = form.get("MessageSid") or form.get("CallSid") or ""
     state = (form.get("MessageStatus") or form.get("CallStatus") or "").lower()
-    key = request.query_params.get("key")
-    notification = _locked(session, col(Notification.idempotency_key) == key) if key else None
-    if notification is None and sid:
-        notification = _locked(session, col(Notification.provider_id) == sid)
-    if notification is None:
-        return Response(status_code=204)
-    if not delivery.record_status(
+    found = delivery.apply_callback(
         session,
-        notification,
-        reported=state,
+        key=request.query_params.get("key"),
         provider_id=sid,
+        reported=state,
         error_code=form.get("ErrorCode", ""),
         now=clock.now(),
-    ):
-        log.info("status %r of %s after %r ignored", state, sid, notification.provider_status)
+    )
+    if found is not None and not found[1]:
+        log.info("status %r of %s after %r ignored", state, sid, found[0].provider_status)
     session.commit()
     return Response(status_code=204)
