@@ -30,7 +30,7 @@ from oncall import contacts, directory
 from oncall.models import ContactCreate, ContactKind, Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0, make_token, make_user, savepoint_session
-from tests.fakes.fake_twilio import FakeTwilio
+from tests.fakes.fake_twilio import FakeResource, FakeTwilio
 
 SID, TOKEN, FROM = "AC" + "0" * 32, "test-auth-token", "+8610012315"
 PUBLIC = "http://dutydesk.test"
@@ -138,6 +138,14 @@ def _open(web: TestClient, headers: dict[str, str], **overrides: Any) -> dict[st
     assert response.status_code in (200, 201), response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+def status_callback_of(sms: FakeResource) -> tuple[str, dict[str, str]]:
+    """The path and query Twilio posts the message's status callbacks to, and the form's
+    fields other than the status."""
+    callback = urlsplit(sms.status_callback or "")
+    params = {"MessageSid": sms.sid, "AccountSid": SID, "From": FROM, "To": sms.to}
+    return f"{callback.path}?{callback.query}", params
 
 
 def _signed_post(web: TestClient, fake: FakeTwilio, path: str, params: dict[str, str]) -> Any:
@@ -337,9 +345,7 @@ def test_a_status_callback_arriving_late_does_not_turn_a_delivered_page_back(
     incident = _open(web, coordinator)
     dispatcher.tick()
     sms = fake.messages(to=_mobile(session, centre["officer"]))[0]
-    callback = urlsplit(sms.status_callback or "")
-    path = f"{callback.path}?{callback.query}"
-    params = {"MessageSid": sms.sid, "AccountSid": SID, "From": FROM, "To": sms.to}
+    path, params = status_callback_of(sms)
 
     def status(value: str) -> None:
         answer = _signed_post(web, fake, path, params | {"MessageStatus": value})

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
-from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -24,7 +23,13 @@ from escalation.dispatch import Dispatcher
 from escalation.models import Notification, WebhookReceipt
 from oncall import contacts
 from oncall.models import ContactCreate, ContactKind, Person
-from tests.api.test_escalation_flow import FROM, SID, _mobile, _open, _signed_post
+from tests.api.test_escalation_flow import (
+    FROM,
+    _mobile,
+    _open,
+    _signed_post,
+    status_callback_of,
+)
 from tests.api.test_escalation_flow import centre as centre  # noqa: F401 (the fixture)
 from tests.api.test_escalation_flow import coordinator as coordinator  # noqa: F401
 from tests.api.test_escalation_flow import dispatcher as dispatcher  # noqa: F401
@@ -57,9 +62,7 @@ def test_a_status_callback_twice_falls_back_once_and_keeps_no_receipt(
     incident = _open(web, coordinator)
     dispatcher.tick()
     sms = fake.messages(to=_mobile(session, officer))[0]
-    callback = urlsplit(sms.status_callback or "")
-    path = f"{callback.path}?{callback.query}"
-    params = {"MessageSid": sms.sid, "AccountSid": SID, "From": FROM, "To": sms.to}
+    path, params = status_callback_of(sms)
     failed = params | {"MessageStatus": "undelivered", "ErrorCode": "30003"}
     for _ in range(2):  # Twilio retrying, or someone replaying it
         assert _signed_post(web, fake, path, failed).status_code == 204
