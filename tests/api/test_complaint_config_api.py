@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from complaints.models import ClassificationTerm
+from complaints.config_models import ClassificationTerm
 from core.audit import list_entries
 from core.users import Role
 from tests.complaint_helpers import complaint_data, make_centre
