@@ -225,6 +225,22 @@ _PHRASES: list[tuple[str, str, dict[str, Callable[[_Words, str], str]]]] = [
         {},
     ),
     (
+        r"(?P<who>person \d+)'s own rules page nothing within the (?P<minutes>\d+) min of "
+        r"step (?P<step>\d+)",
+        N_("%(who)s's own rules send nothing within the %(minutes)s min of step %(step)s"),
+        {"who": _Words.person},
+    ),
+    (
+        r"policy (?P<plan>.+?): telling (?P<groups>.+) now",
+        N_("severity raised, plan %(plan)s: telling %(groups)s now"),
+        {"plan": _Words.plan},
+    ),
+    (
+        r"policy (?P<plan>.+?): step (?P<step>\d+) restarts now",
+        N_("severity raised, plan %(plan)s: step %(step)s restarts now"),
+        {"plan": _Words.plan},
+    ),
+    (
         r"every step paged without acknowledgement; repeating the last step",
         N_("every step paged without acknowledgement; repeating the last step"),
         {},

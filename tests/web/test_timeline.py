@@ -55,6 +55,18 @@ def _zh(text: str) -> str:
         ),
         ("reply from +8613800000006: 3080 确认", "短信回复 +8613800000006：3080 确认"),
         (
+            "person 7's own rules page nothing within the 5 min of step 2",
+            "陈静 的个人通知规则在第 2 步的 5 分钟内不发出任何通知",
+        ),
+        (
+            "policy special_equipment-I: step 2 restarts now",
+            "级别提高，改用预案 特种设备 I级：第 2 步现在重新开始",
+        ),
+        (
+            "policy 食品安全重大事件预案: telling leaders, media now",
+            "级别提高，改用预案 食品安全重大事件预案：现在通知 leaders, media",
+        ),
+        (
             "reply from +8613800000006: 3080 好 — not understood; nothing changed",
             "短信回复 +8613800000006：3080 好 — 未能识别，未作处理",
         ),
