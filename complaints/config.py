@@ -114,6 +114,17 @@ def _rule_set_summary(rule_set: ComplaintRuleSet) -> dict[str, object]:
     }
 
 
+def _check_name_free(session: Session, *, name: str, rule_set_id: int | None) -> None:
+    """Two sets of one name could not be told apart on the rule sets page."""
+    other = session.exec(
+        select(ComplaintRuleSet.id).where(
+            ComplaintRuleSet.name == name, col(ComplaintRuleSet.id) != rule_set_id
+        )
+    ).first()
+    if other is not None:
+        raise taken(f"rule set name {name!r} is already used", "name")
+
+
 def create_rule_set(
     session: Session, *, data: RuleSetCreate, actor: str, now: datetime
 ) -> ComplaintRuleSet:
@@ -121,6 +132,7 @@ def create_rule_set(
     ensure_default_rule_sets(session, now=now)
     if session.exec(select(ComplaintRuleSet).where(ComplaintRuleSet.code == data.code)).first():
         raise taken(f"rule set code {data.code!r} is already used", "code")
+    _check_name_free(session, name=data.name, rule_set_id=None)
     config_checks.check_limits(data.limits)
     rule_set = ComplaintRuleSet(
         code=data.code,
@@ -155,6 +167,8 @@ def update_rule_set(
     rule_set = get_rule_set(session, rule_set_id=rule_set_id)
     if data.limits is not None:
         config_checks.check_limits(data.limits)
+    if data.name is not None:
+        _check_name_free(session, name=data.name, rule_set_id=rule_set_id)
     before = _rule_set_summary(rule_set)
     if data.name is not None:
         rule_set.name = data.name

@@ -166,6 +166,7 @@ REASONS: dict[str, str] = {
     "no such shift type in this unit": N_("No such shift type in this unit"),
     "must not be null": N_("Required"),
     "already exists": N_("Already used"),
+    "is already used": N_("Already used"),
     "you cannot deactivate your own account": N_(
         "You cannot deactivate your own account: another administrator must"
     ),

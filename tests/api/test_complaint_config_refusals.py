@@ -172,6 +172,26 @@ def test_no_edit_leaves_the_centre_without_a_rule_set_in_force(
     assert client.get(f"{BASE}/rule-sets", headers=admin).json()[1]["is_active"] is True
 
 
+def test_a_rule_set_name_already_used_is_refused_and_nothing_stored(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    """Two sets of one name could not be told apart on the rule sets page."""
+    admin = auth_headers(Role.admin)
+    o20, o121 = client.get(f"{BASE}/rule-sets", headers=admin).json()
+    body = {"code": "O121-2027", "name": o121["name"], "effective_from": "2027-01-01"}
+    _refused(client.post(f"{BASE}/rule-sets", json=body, headers=admin), 409, "name")
+    name = {"name": o121["name"]}
+    _refused(client.patch(f"{BASE}/rule-sets/{o20['id']}", json=name, headers=admin), 409, "name")
+    same = client.patch(f"{BASE}/rule-sets/{o121['id']}", json=name, headers=admin)
+    assert same.is_success, same.text  # its own name
+    stored = client.get(f"{BASE}/rule-sets", headers=admin).json()
+    assert [(s["code"], s["name"]) for s in stored] == [
+        ("O20", o20["name"]),
+        ("O121", o121["name"]),
+    ]
+    assert not list_entries(session, entity_type="complaint_rule_set", entity_id=str(o20["id"]))
+
+
 def test_every_configuration_change_is_audited_with_who_and_what(
     client: TestClient, auth_headers: Headers, centre: Centre, session: Session
 ) -> None:
