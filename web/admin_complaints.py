@@ -8,7 +8,8 @@ field and the audit are the API's own."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -155,6 +156,27 @@ def rule_set_in_force(rule_sets: list[RuleSetPublic], day: date) -> int | None:
     return max(candidates, key=lambda r: (r.effective_from, r.id)).id
 
 
+@dataclass(frozen=True)
+class InForce:
+    start: date
+    end: date | None  # the last day; None: no later set replaces it yet
+
+
+def in_force_periods(rule_sets: list[RuleSetPublic]) -> dict[int, InForce | None]:
+    """The receipt days each rule set times, as `rule_set_in_force` chooses: from its start to
+    the day before the next active set starts. None: inactive, or outranked from its first day
+    by a later-made set starting the same day."""
+    periods: dict[int, InForce | None] = {r.id: None for r in rule_sets}
+    active = sorted((r for r in rule_sets if r.is_active), key=lambda r: (r.effective_from, r.id))
+    for current, following in zip(active, [*active[1:], None], strict=True):
+        if following is None:
+            periods[current.id] = InForce(current.effective_from, None)
+        elif following.effective_from > current.effective_from:
+            end = following.effective_from - timedelta(days=1)
+            periods[current.id] = InForce(current.effective_from, end)
+    return periods
+
+
 @router.get("/admin/rule-sets")
 def rule_sets_page(
     request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: Configurer
@@ -164,6 +186,7 @@ def rule_sets_page(
     context = {
         "rule_sets": rule_sets,
         "in_force": rule_set_in_force(rule_sets, today),
+        "periods": in_force_periods(rule_sets),
         "fields": limit_fields(),
         "units": UNITS,
         "item_types": list(ItemType),

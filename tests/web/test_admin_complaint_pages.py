@@ -6,6 +6,7 @@ the rule sets' limits, in both languages, for admins only."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,10 +15,12 @@ from sqlmodel import Session
 from api.deps import CSRF_HEADER
 from complaints import config
 from complaints.clocks import RuleLimits
+from complaints.config_schemas import RuleSetPublic
 from core.users import Role
 from tests.complaint_helpers import Centre, make_centre
 from tests.conftest import T0
 from tests.web.test_complaint_pages import _post, _sign_in
+from web.admin_complaints import InForce, in_force_periods, rule_set_in_force
 
 BASE = "/api/v1/complaint-config"
 PAGES = ("/admin/terms", "/admin/routing", "/admin/units", "/admin/rule-sets")
@@ -154,3 +157,105 @@ def test_rule_sets_show_their_limits_and_which_is_in_force(
         assert ("data-confirm" in editor) is (code == "O121")
     english = client.get("/lang/en?next=/admin/rule-sets", follow_redirects=True).text
     assert "Accept or reject (working days)" in english and "in force today" in english
+
+
+def test_each_rule_set_has_a_form_for_a_new_set_starting_with_its_limits(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    config.ensure_default_rule_sets(session, now=T0)
+    session.commit()
+    csrf = _sign_in(client, session, Role.admin)
+    sets = {s.code: s.id for s in config.list_rule_sets(session)}
+    page = client.get("/admin/rule-sets").text
+    for code, rule_set_id in sets.items():
+        form = page.split(f'id="rule-set-new-{rule_set_id}"')[1].split("</form>")[0]
+        assert 'data-api="/api/v1/complaint-config/rule-sets" data-method="POST"' in form
+        assert f"以 {code} 为基础新建规则集" in form
+        fields = _boxes(page, f"rule-set-new-{rule_set_id}")
+        assert {"code", "name", "effective_from"} | {
+            f"limits.{name}" for name in RuleLimits.model_fields
+        } <= fields
+    o20_copy = page.split(f'id="rule-set-new-{sets["O20"]}"')[1].split("</form>")[0]
+    mediation = o20_copy.split('data-field="limits.mediation_limit"')[1].split("</label>")[0]
+    assert 'value="45"' in mediation  # Order 20's limits, not Order 121's
+    # what the API refuses lands beside a field of the form
+    base = {"code": "O121-2027", "name": "第121号令（2027年修订）", "effective_from": "2027-01-01"}
+    refused = {
+        _post(client, csrf, f"{BASE}/rule-sets", body).json()["errors"][0]["field"]
+        for body in (
+            base | {"code": "O121"},
+            base | {"name": "市场监督管理投诉举报处理办法（总局令第121号）"},
+            base | {"code": "新"},
+            {"code": "X", "name": "x"},
+            base | {"limits": {"acceptance_wd": 0}},
+        )
+    }
+    assert refused == {"code", "name", "effective_from", "limits.acceptance_wd"}
+    assert refused <= _boxes(page, f"rule-set-new-{sets['O121']}")
+
+
+@pytest.mark.parametrize(
+    ("sets", "periods"),
+    [
+        (  # O20, then O121, then a new set from 2027: each until the next one starts
+            [("2020-01-01", True), ("2026-04-15", True), ("2027-01-01", True)],
+            [("2020-01-01", "2026-04-14"), ("2026-04-15", "2026-12-31"), ("2027-01-01", None)],
+        ),
+        (  # an inactive set times nothing and does not end the one before
+            [("2020-01-01", True), ("2026-04-15", False)],
+            [("2020-01-01", None), None],
+        ),
+        (  # two starting the same day: the later-made one is chosen
+            [("2026-04-15", True), ("2026-04-15", True)],
+            [None, ("2026-04-15", None)],
+        ),
+    ],
+)
+def test_the_days_each_rule_set_times(
+    sets: list[tuple[str, bool]], periods: list[tuple[str, str | None] | None]
+) -> None:
+    rule_sets = [
+        RuleSetPublic(
+            id=number,
+            code=f"S{number}",
+            name=f"S{number}",
+            effective_from=date.fromisoformat(start),
+            limits=RuleLimits(),
+            is_active=active,
+            updated_at=T0,
+            updated_by="test",
+        )
+        for number, (start, active) in enumerate(sets, start=1)
+    ]
+    expected = {
+        number: None
+        if period is None
+        else InForce(date.fromisoformat(period[0]), period[1] and date.fromisoformat(period[1]))
+        for number, period in enumerate(periods, start=1)
+    }
+    assert in_force_periods(rule_sets) == expected
+    for day in map(date.fromisoformat, ("2020-06-01", "2026-04-15", "2026-12-31", "2027-01-01")):
+        timing = [n for n, p in expected.items() if p and p.start <= day <= (p.end or date.max)]
+        chosen = rule_set_in_force(rule_sets, day)  # as registration chooses
+        assert timing == ([] if chosen is None else [chosen])
+
+
+def test_a_new_rule_set_is_listed_with_the_days_it_times(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    config.ensure_default_rule_sets(session, now=T0)
+    session.commit()
+    csrf = _sign_in(client, session, Role.admin)
+    body = {"code": "O121-2027", "name": "第121号令（2027年修订）", "effective_from": "2027-01-01"}
+    assert _post(client, csrf, f"{BASE}/rule-sets", body).status_code == 201
+    page = client.get("/admin/rule-sets").text
+    rows = {
+        code: page.split(f'<td data-label="代码">{code}')[1].split("</tr>")[0]
+        for code in ("O20", "O121", "O121-2027")
+    }
+    assert "2020-01-01 至 2026-04-14" in rows["O20"]
+    assert "2026-04-15 至 2026-12-31" in rows["O121"] and "今日适用" in rows["O121"]
+    assert "2027-01-01 起" in rows["O121-2027"] and "第121号令（2027年修订）" in rows["O121-2027"]
+    english = client.get("/lang/en?next=/admin/rule-sets", follow_redirects=True).text
+    assert "2026-04-15 to 2026-12-31" in english and "from 2027-01-01" in english
+    assert "Copy O121-2027 as a new rule set" in english
