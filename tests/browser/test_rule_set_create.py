@@ -1,8 +1,8 @@
 """The administrator adds a rule set on /admin/rule-sets in Chromium, as a change in the law
 asks: Order 121's set copied as a new one starting on a later day, one limit changed in the
 same form; the list then shows it and which set times items received on which days. A name
-another set has is refused beside the field in the page's language with nothing stored; the
-open form fits a phone in both languages."""
+another set has is refused beside the field in the page's language with nothing stored. (The
+open form on a phone: test_rule_set_limits.py.)"""
 
 from __future__ import annotations
 
@@ -14,10 +14,8 @@ from playwright.sync_api import expect
 from sqlmodel import col, delete
 
 from complaints.config_models import ComplaintRuleSet
-from tests.browser import a11y
 from tests.browser.conftest import LiveServer, shot, sign_in
 from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
-from tests.browser.test_phone_journeys import _fits, _phone, _phone_inputs
 from tests.browser.test_rule_set_limits import BASE, _o121
 
 pytestmark = pytest.mark.usefixtures("demo_items")
@@ -88,22 +86,3 @@ def test_a_rule_set_copied_from_order_121_with_one_limit_changed_is_listed(
     expect(form.locator(".form-status")).to_contain_text("规则集名称")
     shot(page, "admin-rule-set-new-refused")
     assert new_codes[1] not in {s["code"] for s in _stored(live_server)}
-
-
-@pytest.mark.parametrize("locale", ["zh-CN", "en"])
-def test_the_new_rule_set_form_fits_a_phone_and_passes_the_accessibility_checks(
-    open_page: Any, live_server: LiveServer, locale: str
-) -> None:
-    o121 = _o121(live_server)
-    page = _phone(open_page, locale, "admin")
-    page.goto("/admin/rule-sets")
-    page.locator(f'button[data-edit="rule-set-new-{o121["id"]}"]').click()
-    form = page.locator(f"#rule-set-new-{o121['id']} form")
-    expect(form).to_be_visible()
-    if locale == "en":
-        expect(form.locator('[data-field="effective_from"]')).to_contain_text("First day in force")
-    _fits(page)
-    _phone_inputs(form, screen=page.viewport_size["width"])
-    findings = a11y.structure(page, locale) + a11y.text_contrast(page)
-    assert findings == [], "\n".join(findings)
-    shot(page, f"phone-admin-rule-set-new-{locale}")

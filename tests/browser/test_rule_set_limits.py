@@ -86,14 +86,15 @@ def test_a_limit_is_edited_on_the_page_and_a_refused_one_is_marked_beside_its_fi
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
+@pytest.mark.parametrize("form", ["limits-edit", "rule-set-new"])  # edit, or copy as a new set
 def test_the_open_editor_fits_a_phone_and_passes_the_accessibility_checks(
-    open_page: Any, live_server: LiveServer, locale: str
+    open_page: Any, live_server: LiveServer, locale: str, form: str
 ) -> None:
     o121 = _o121(live_server)
     page = _phone(open_page, locale, "admin")
     page.goto("/admin/rule-sets")
-    page.locator(f'button[data-edit="limits-edit-{o121["id"]}"]').click()
-    editor = page.locator(f"#limits-edit-{o121['id']}")
+    page.locator(f'button[data-edit="{form}-{o121["id"]}"]').click()
+    editor = page.locator(f"#{form}-{o121['id']}")
     expect(editor).to_be_visible()
     if locale == "en":
         expect(editor.locator('[data-field="limits.order_utility_hours"]')).to_contain_text("hours")
@@ -102,4 +103,4 @@ def test_the_open_editor_fits_a_phone_and_passes_the_accessibility_checks(
     _phone_inputs(editor.locator("form"), screen=page.viewport_size["width"])
     findings = a11y.structure(page, locale) + a11y.text_contrast(page)
     assert findings == [], "\n".join(findings)
-    shot(page, f"phone-admin-rule-set-editor-{locale}")
+    shot(page, f"phone-admin-rule-set-{form}-{locale}")

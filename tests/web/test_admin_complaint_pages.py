@@ -135,12 +135,17 @@ def test_units_show_their_contact_and_supervisor_and_the_form_sends_the_profile(
     assert "accepts_items" in _boxes(page, f"unit-edit-{centre.east_id}")
 
 
+def _admin_with_rule_sets(client: TestClient, session: Session) -> str:
+    """Order 20 and Order 121 stored and an admin signed in (the CSRF token)."""
+    config.ensure_default_rule_sets(session, now=T0)
+    session.commit()
+    return _sign_in(client, session, Role.admin)
+
+
 def test_rule_sets_show_their_limits_and_which_is_in_force(
     client: TestClient, session: Session, centre: Centre
 ) -> None:
-    config.ensure_default_rule_sets(session, now=T0)
-    session.commit()
-    _sign_in(client, session, Role.admin)
+    _admin_with_rule_sets(client, session)
     page = client.get("/admin/rule-sets").text
     o121 = page.split("O121")[1].split("</tr>")[0]
     assert "今日适用" in o121 and "今日适用" not in page.split("O20")[1].split("</tr>")[0]
@@ -162,9 +167,7 @@ def test_rule_sets_show_their_limits_and_which_is_in_force(
 def test_each_rule_set_has_a_form_for_a_new_set_starting_with_its_limits(
     client: TestClient, session: Session, centre: Centre
 ) -> None:
-    config.ensure_default_rule_sets(session, now=T0)
-    session.commit()
-    csrf = _sign_in(client, session, Role.admin)
+    csrf = _admin_with_rule_sets(client, session)
     sets = {s.code: s.id for s in config.list_rule_sets(session)}
     page = client.get("/admin/rule-sets").text
     for code, rule_set_id in sets.items():
@@ -243,9 +246,7 @@ def test_the_days_each_rule_set_times(
 def test_a_new_rule_set_is_listed_with_the_days_it_times(
     client: TestClient, session: Session, centre: Centre
 ) -> None:
-    config.ensure_default_rule_sets(session, now=T0)
-    session.commit()
-    csrf = _sign_in(client, session, Role.admin)
+    csrf = _admin_with_rule_sets(client, session)
     body = {"code": "O121-2027", "name": "第121号令（2027年修订）", "effective_from": "2027-01-01"}
     assert _post(client, csrf, f"{BASE}/rule-sets", body).status_code == 201
     page = client.get("/admin/rule-sets").text
