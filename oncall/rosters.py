@@ -203,6 +203,8 @@ def _result_document(result: rp.RosterResult) -> dict[str, Any]:
                 "detail": v.detail,
                 "person": v.person,
                 "day": v.day.isoformat() if v.day else None,
+                "key": v.key,
+                "values": v.values,
             }
             for v in result.violations
         ],

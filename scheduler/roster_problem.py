@@ -181,6 +181,9 @@ class Violation:
     detail: str
     person: str | None = None
     day: date | None = None
+    #: The phrase of ``detail`` (``roster_soft.KEYS``) and what it says, for other languages.
+    key: str = ""
+    values: dict[str, str | int | None] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,30 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from ortools.sat.python import cp_model
 
 from .roster_problem import Assignment, Day, ShiftType, counts_as_holiday, counts_as_weekend
 from .roster_rules import RosterModel, Term, any_shift
+
+#: The key of each broken wish's phrase and the values it says (beside the English detail),
+#: so that a page can word it without parsing the English; ``n`` is the term's value.
+KEYS: dict[str, frozenset[str]] = {
+    "under_cover": frozenset({"day", "shift", "skill", "n", "preferred"}),
+    "over_cover": frozenset({"day", "shift", "skill", "n", "preferred"}),
+    "request_day_off": frozenset({"person", "day"}),
+    "request_work": frozenset({"person", "day"}),
+    "request_shift": frozenset({"person", "day", "shift"}),
+    "request_no_shift": frozenset({"person", "day", "shift"}),
+    "isolated_day_on": frozenset({"person", "day"}),
+    "isolated_day_off": frozenset({"person", "day"}),
+    "spread": frozenset({"role", "n"}),
+    "hint_removed": frozenset({"person", "day", "shift"}),
+    "hint_added": frozenset({"person", "day", "shift"}),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,8 @@ class Penalty:
     detail: str
     person: str | None = None
     day: date | None = None
+    key: str = ""
+    values: Mapping[str, str | int | None] = field(default_factory=dict, hash=False)
 
 
 def cover_penalties(ctx: RosterModel) -> list[Penalty]:
@@ -48,38 +66,69 @@ def cover_penalties(ctx: RosterModel) -> list[Penalty]:
         ]
         count = cp_model.LinearExpr.sum(staff)
         what = f"{row.day} {row.shift}" + (f" ({row.skill})" if row.skill else "")
+        values = _row_values(row.day, row.shift, row.skill, row.preferred)
         if weights.under_cover and row.preferred > row.minimum:
             short = ctx.model.new_int_var(0, row.preferred, f"under[{what}]")
             ctx.model.add_max_equality(short, [0, row.preferred - count])
             detail = f"{what}: {{n}} short of preferred {row.preferred}"
             penalties.append(
-                Penalty("under_cover", short, weights.under_cover, detail, None, row.day)
+                Penalty(
+                    "under_cover",
+                    short,
+                    weights.under_cover,
+                    detail,
+                    None,
+                    row.day,
+                    "under_cover",
+                    values,
+                )
             )
         if weights.over_cover and row.skill is None and len(staff) > row.preferred:
             extra = ctx.model.new_int_var(0, len(staff), f"over[{what}]")
             ctx.model.add_max_equality(extra, [0, count - row.preferred])
             detail = f"{what}: {{n}} over preferred {row.preferred}"
             penalties.append(
-                Penalty("over_cover", extra, weights.over_cover, detail, None, row.day)
+                Penalty(
+                    "over_cover",
+                    extra,
+                    weights.over_cover,
+                    detail,
+                    None,
+                    row.day,
+                    "over_cover",
+                    values,
+                )
             )
     return penalties
+
+
+def _row_values(
+    day: date, shift: str, skill: str | None, preferred: int
+) -> dict[str, str | int | None]:
+    return {"day": day.isoformat(), "shift": shift, "skill": skill, "preferred": preferred}
 
 
 def request_penalties(ctx: RosterModel) -> list[Penalty]:
     """A broken wish costs ``weights.request * request.weight``."""
     penalties: list[Penalty] = []
     for item in ctx.problem.requests:
+        values: dict[str, str | int | None] = {"person": item.person, "day": item.day.isoformat()}
         if item.shift is None:
             works = ctx.worked(item.person, item.day, any_shift)
             what = "day off" if not item.wanted else "to work"
+            key = "request_work" if item.wanted else "request_day_off"
         else:
             works = ctx.work.get((item.person, item.day, item.shift), 0)
             what = f"{'' if item.wanted else 'no '}{item.shift}"
+            key = "request_shift" if item.wanted else "request_no_shift"
+            values["shift"] = item.shift
         broken = 1 - works if item.wanted else works
         cost = ctx.problem.weights.request * item.weight
         detail = f"{item.person} asked for {what} on {item.day}"
         if cost:
-            penalties.append(Penalty("request", broken, cost, detail, item.person, item.day))
+            penalties.append(
+                Penalty("request", broken, cost, detail, item.person, item.day, key, values)
+            )
     return penalties
 
 
@@ -148,7 +197,11 @@ def fairness_penalties(ctx: RosterModel, goal: FairnessGoal) -> list[Penalty]:
         ctx.model.add_max_equality(most, totals)
         ctx.model.add_min_equality(least, totals)
         detail = f"{role}: spread of {{n}} between most and least (incl. year to date)"
-        penalties.append(Penalty(goal.goal, most - least, goal.weight, detail))
+        penalties.append(
+            Penalty(
+                goal.goal, most - least, goal.weight, detail, key="spread", values={"role": role}
+            )
+        )
     return penalties
 
 
@@ -158,6 +211,7 @@ def isolated_day_penalties(ctx: RosterModel) -> list[Penalty]:
     penalties: list[Penalty] = []
     for person in ctx.problem.people:
         worked = [ctx.worked(person.id, day, any_shift) for day in ctx.dates]
+        said = {"person": person.id}
         for before, day, here, after in zip(
             worked, ctx.dates[1:], worked[1:], worked[2:], strict=False
         ):
@@ -166,7 +220,14 @@ def isolated_day_penalties(ctx: RosterModel) -> list[Penalty]:
                 detail = f"{person.id} works alone on {day} between days off"
                 penalties.append(
                     Penalty(
-                        "isolated_day_on", lone, weights.isolated_day_on, detail, person.id, day
+                        "isolated_day_on",
+                        lone,
+                        weights.isolated_day_on,
+                        detail,
+                        person.id,
+                        day,
+                        "isolated_day_on",
+                        said | {"day": day.isoformat()},
                     )
                 )
             if weights.isolated_day_off:
@@ -176,7 +237,14 @@ def isolated_day_penalties(ctx: RosterModel) -> list[Penalty]:
                 detail = f"{person.id} has a single day off on {day}"
                 penalties.append(
                     Penalty(
-                        "isolated_day_off", lone, weights.isolated_day_off, detail, person.id, day
+                        "isolated_day_off",
+                        lone,
+                        weights.isolated_day_off,
+                        detail,
+                        person.id,
+                        day,
+                        "isolated_day_off",
+                        said | {"day": day.isoformat()},
                     )
                 )
     return penalties
@@ -204,12 +272,19 @@ def hint_penalties(ctx: RosterModel, hint: tuple[Assignment, ...]) -> list[Penal
     for key in sorted(hinted | set(ctx.work)):
         who, when, shift = key
         var = ctx.work.get(key, 0)
+        values = {"person": who, "day": when.isoformat(), "shift": shift}
         if key in hinted:
             detail = f"{who} removed from {shift} on {when}"
-            penalties.append(Penalty("change_from_hint", 1 - var, cost, detail, who, when))
+            penalties.append(
+                Penalty(
+                    "change_from_hint", 1 - var, cost, detail, who, when, "hint_removed", values
+                )
+            )
         else:
             detail = f"{who} added to {shift} on {when}"
-            penalties.append(Penalty("change_from_hint", var, cost, detail, who, when))
+            penalties.append(
+                Penalty("change_from_hint", var, cost, detail, who, when, "hint_added", values)
+            )
     return penalties
 
 

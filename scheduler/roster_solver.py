@@ -33,7 +33,7 @@ from .roster_problem import (
     counts_as_weekend,
 )
 from .roster_rules import RosterModel, add_hard_rules, build_variables
-from .roster_soft import Penalty, soft_penalties
+from .roster_soft import KEYS, Penalty, soft_penalties
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -128,7 +128,12 @@ def violations(solver: cp_model.CpSolver, penalties: list[Penalty]) -> tuple[Vio
         amount = int(solver.value(item.term))
         if amount:
             detail = item.detail.format(n=amount)
-            found.append(Violation(item.goal, item.cost * amount, detail, item.person, item.day))
+            values = {**item.values, **({"n": amount} if "n" in KEYS.get(item.key, ()) else {})}
+            found.append(
+                Violation(
+                    item.goal, item.cost * amount, detail, item.person, item.day, item.key, values
+                )
+            )
     return tuple(found)
 
 

@@ -54,6 +54,21 @@ class ShortfallPublic(BaseModel):
     values: dict[str, Any] = {}
 
 
+class ViolationPublic(BaseModel):
+    """One broken wish of the roster: `detail` in English; `key` names its phrase and
+    `values` hold what it says (days as ISO dates, person ids, shift codes, counts), for
+    wording it in another language. Versions generated before keys existed have `key` null
+    and `values` empty."""
+
+    goal: str
+    cost: int
+    detail: str
+    person: str | None = None
+    day: date | None = None
+    key: str | None = None
+    values: dict[str, Any] = {}
+
+
 class RosterPublic(BaseModel):
     id: int
     unit_id: int
@@ -74,7 +89,7 @@ class RosterPublic(BaseModel):
     objective: int | None
     bound: int | None
     solver_seconds: float | None
-    violations: list[dict[str, Any]]
+    violations: list[ViolationPublic]
     totals: dict[str, dict[str, Any]]
     explanation: list[ShortfallPublic]
     # Approved swaps of the superseded version that no longer apply (set when published).
@@ -121,7 +136,7 @@ def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
             }
         ),
         progress=round(progress, 2),
-        violations=document.get("violations", []),
+        violations=[ViolationPublic(**item) for item in document.get("violations", [])],
         totals=document.get("totals", {}),
         explanation=[ShortfallPublic(**item) for item in document.get("explanation", [])],
         dropped_swaps=document.get("dropped_swaps", []),

@@ -3,6 +3,7 @@ repair with minimal change, overrides, swaps, iCal feeds. The demo centre provid
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from escalation.default_plans import default_plans
 from escalation.policy import OnDutyTarget
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.models import Unit
+from scheduler.roster_soft import KEYS
 from tests.conftest import T0
 from tests.roster_helpers import infeasible_roster
 
@@ -217,6 +219,39 @@ def test_an_explanation_stored_before_message_keys_is_returned_as_stored(
     shown = client.get(f"/api/v1/rosters/{roster.id}", headers=auth_headers(Role.planner))
     assert shown.status_code == 200
     assert shown.json()["explanation"] == [item | {"person": None, "key": None, "values": {}}]
+
+
+def test_broken_wishes_are_returned_with_their_keys_and_values(
+    client: TestClient, auth_headers: Headers, intake: int
+) -> None:
+    roster = _generate(client, auth_headers(Role.planner), intake)
+    assert roster["status"] == "draft" and roster["violations"], roster
+    for item in roster["violations"]:
+        assert item["values"].keys() == KEYS[item["key"]], item
+        if "person" in item["values"]:
+            assert (item["values"]["person"], item["values"]["day"]) == (
+                item["person"],
+                item["day"],
+            )
+
+
+def test_a_violation_stored_before_message_keys_is_returned_as_stored(
+    client: TestClient, auth_headers: Headers, session: Session, intake: int
+) -> None:
+    item = {
+        "goal": "request",
+        "cost": 5,
+        "detail": "6 asked for day off on 2027-01-05",
+        "person": "6",
+        "day": "2027-01-05",
+    }
+    roster = infeasible_roster(session, unit_id=intake, start=START, explanation=[])
+    roster.result_json = json.dumps({"violations": [item]})
+    session.add(roster)
+    session.commit()
+    shown = client.get(f"/api/v1/rosters/{roster.id}", headers=auth_headers(Role.planner))
+    assert shown.status_code == 200
+    assert shown.json()["violations"] == [item | {"key": None, "values": {}}]
 
 
 def test_override_is_checked_and_changes_who_is_on_duty(

@@ -19,6 +19,7 @@ from scheduler.roster_problem import (
     Unavailability,
     diff,
 )
+from scheduler.roster_soft import KEYS
 from scheduler.roster_solver import solve
 
 from .checker import hard_rule_breaches
@@ -58,6 +59,16 @@ def test_violations_sum_to_the_objective(solved: RosterResult) -> None:
     assert all(item.cost > 0 and item.detail for item in solved.violations)
 
 
+def test_each_violation_carries_its_key_and_the_values_it_says(solved: RosterResult) -> None:
+    assert solved.violations
+    for item in solved.violations:
+        assert item.values.keys() == KEYS[item.key], item
+        if "person" in item.values:
+            assert item.values["person"] == item.person
+        if "day" in item.values:
+            assert item.values["day"] == (item.day.isoformat() if item.day else None)
+
+
 def test_totals_match_the_assignments(centre: RosterProblem, solved: RosterResult) -> None:
     per_person = Counter(item.person for item in solved.assignments)
     assert {who: totals.shifts for who, totals in solved.totals.items()} == {
@@ -87,6 +98,12 @@ def test_repair_changes_only_what_the_new_leave_forces(
     assert {item.day for item in removed + added} <= near
     hint_costs = [item for item in repaired.violations if item.goal == "change_from_hint"]
     assert len(hint_costs) == len(removed) + len(added)
+    said = {
+        "person": sick.person,
+        "day": sick.day.isoformat(),
+        "shift": sick.shift,
+    }
+    assert any(item.key == "hint_removed" and item.values == said for item in hint_costs)
 
 
 def test_holiday_fairness_counts_last_years_holidays() -> None:

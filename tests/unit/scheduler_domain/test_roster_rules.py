@@ -175,6 +175,11 @@ def test_leave_is_respected_even_against_a_wish() -> None:
     assert result.status == "OPTIMAL"
     assert all(item.day != START + timedelta(1) for item in result.assignments)
     assert [item.goal for item in result.violations] == ["request"]
+    wish = result.violations[0]
+    assert (wish.key, wish.values) == (
+        "request_shift",
+        {"person": "p1", "day": (START + timedelta(1)).isoformat(), "shift": "early"},
+    )
 
 
 def test_skill_minimum_is_hard_even_against_a_day_off_wish() -> None:
