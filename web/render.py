@@ -28,6 +28,7 @@ from web import (
     field_errors,
     problem_text,
     roster_explanation,
+    roster_violations,
     timeline,
 )
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
@@ -130,6 +131,16 @@ def environment(locale: str) -> Environment:
         shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
         gettext=catalogue.gettext,
         label=lambda kind, value: label_text(catalogue, kind, value),
+    )
+    env.globals["violation_text"] = lambda item, names, shifts, skills: (
+        roster_violations.localise_violation(
+            item,
+            names=names,
+            shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
+            skills=skills,
+            gettext=catalogue.gettext,
+            label=lambda kind, value: label_text(catalogue, kind, value),
+        )
     )
     env.globals["explanation_text"] = lambda item, shifts, skills: (
         roster_explanation.localise_explanation(
