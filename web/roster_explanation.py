@@ -15,11 +15,11 @@ from typing import Any
 
 from scheduler.roster_explain import KEYS
 from web.i18n import N_
+from web.keyed_phrases import Values, phrase_of
 
 Gettext = Callable[[str], str]
 NGettext = Callable[[str, str, int], str]
 Label = Callable[[str, object], str]
-Values = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -215,8 +215,8 @@ def localise_explanation(
 ) -> str:
     """One item of the explanation of an infeasible roster (as stored in the roster's result)
     in the page's language; `shifts` and `skills`: their names by code."""
-    key, values = str(item.get("key")), item.get("values")
-    phrase = PHRASES.get(key)
-    if phrase is None or not isinstance(values, Mapping) or not KEYS[key] <= values.keys():
+    found = phrase_of(item, PHRASES, KEYS)
+    if found is None:
         return str(item.get("message", ""))
+    phrase, values = found
     return phrase(_Words(gettext, ngettext, label, shifts, skills or {}), values)

@@ -16,10 +16,10 @@ from typing import Any
 from scheduler.roster_soft import KEYS
 from web import timeline
 from web.i18n import N_
+from web.keyed_phrases import Values, phrase_of
 
 Gettext = Callable[[str], str]
 Label = Callable[[str, object], str]
-Values = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -128,10 +128,10 @@ def localise_violation(
     """One broken wish of a roster (as stored in the roster's result) in the page's language,
     people, shifts and skills by name; an old item without a key is worded from its English
     detail."""
-    key, values = str(item.get("key")), item.get("values")
-    phrase = PHRASES.get(key)
-    if phrase is None or not isinstance(values, Mapping) or not KEYS[key] <= values.keys():
+    found = phrase_of(item, PHRASES, KEYS)
+    if found is None:
         return timeline.localise_roster(
             str(item.get("detail", "")), names=names, shifts=shifts, gettext=gettext, label=label
         )
+    phrase, values = found
     return phrase(_Words(gettext, label, names, shifts, skills or {}), values)
