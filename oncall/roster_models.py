@@ -287,6 +287,9 @@ class Roster(SQLModel, table=True):
     status: RosterStatus = Field(sa_column=_enum(RosterStatus))
     base_roster_id: int | None = Field(default=None, foreign_key="roster.id")
     note: str = Field(default="", max_length=200)
+    # A repaired version's reason as the planner gave it (note says "repair: <reason>" in
+    # English for older readers); None for other versions and those repaired before.
+    repair_reason: str | None = Field(default=None, max_length=200)
     time_limit_s: float
     created_by: str = Field(max_length=100)
     created_at: datetime = Field(sa_column=_utc())

@@ -109,6 +109,7 @@ def start_generation(
     actor: str,
     now: datetime,
     base_roster_id: int | None = None,
+    repair_reason: str | None = None,
 ) -> Roster:
     planning.get_rules(session, unit_id=unit_id)  # validates the unit
     if not planning.list_shift_types(session, unit_id=unit_id):
@@ -131,6 +132,7 @@ def start_generation(
         status=RosterStatus.generating,
         base_roster_id=base_roster_id,
         note=note,
+        repair_reason=repair_reason,
         time_limit_s=time_limit_s,
         created_by=actor,
         created_at=now,
@@ -381,8 +383,9 @@ def start_repair(
         start=base.period_start,
         end=base.period_end,
         time_limit_s=data.time_limit_s,
-        note=f"repair: {data.reason}",
+        note=f"repair: {data.reason}"[:200],
         actor=actor,
         now=now,
         base_roster_id=roster_id,
+        repair_reason=data.reason,
     )

@@ -28,6 +28,7 @@ from web import (
     field_errors,
     problem_text,
     roster_explanation,
+    roster_notes,
     roster_violations,
     timeline,
 )
@@ -125,8 +126,9 @@ def environment(locale: str) -> Environment:
         label=lambda kind, value: label_text(catalogue, kind, value),
         gettext=catalogue.gettext,
     )
-    env.globals["roster_text"] = lambda text, names, shifts: timeline.localise_roster(
-        text,
+    env.globals["roster_note"] = lambda roster, names, shifts: roster_notes.localise_note(
+        roster.note,
+        roster.repair_reason,
         names=names,
         shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
         gettext=catalogue.gettext,

@@ -7,8 +7,9 @@ directory gives them and other codes by their labels; a text it does not recogni
 a note from an older version) is shown as stored. `person_ids(texts)` lists the people the
 texts name, for the caller to look up.
 The solver's texts about a roster as stored before they carried keys (scheduler/roster_soft.py:
-"6 asked for day off on …"; newer ones are worded by web/roster_violations) and a repaired
-version's note are worded the same way by `localise_roster`.
+"6 asked for day off on …"; newer ones are worded by web/roster_violations) and the note of
+a version repaired before its reason was kept (web/roster_notes) are worded the same way by
+`localise_roster`.
 """
 
 from __future__ import annotations

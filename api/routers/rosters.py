@@ -78,6 +78,8 @@ class RosterPublic(BaseModel):
     status: RosterStatus
     base_roster_id: int | None
     note: str
+    # A repaired version's reason on its own (null for other versions and older repairs).
+    repair_reason: str | None
     created_by: str
     created_at: datetime
     finished_at: datetime | None
@@ -123,6 +125,7 @@ def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
                 "status",
                 "base_roster_id",
                 "note",
+                "repair_reason",
                 "created_by",
                 "created_at",
                 "finished_at",

@@ -149,6 +149,8 @@ def test_repair_changes_only_what_it_must(
     assert repair.status_code == 202, repair.text
     repaired = client.get(f"/api/v1/rosters/{repair.json()['id']}", headers=planner).json()
     assert repaired["status"] == "draft" and repaired["base_roster_id"] == roster["id"]
+    assert repaired["repair_reason"] == "病假" and repaired["note"] == "repair: 病假"
+    assert roster["repair_reason"] is None
     diff = client.get(
         f"/api/v1/rosters/{repaired['id']}/compare/{roster['id']}", headers=planner
     ).json()

@@ -17,7 +17,7 @@ from core.errors import Conflict
 from core.users import Role
 from oncall import layers, planning, publishing, rosters
 from oncall.change_models import SwapRequestRow, SwapStatus
-from oncall.roster_models import LeaveCreate, Roster, RosterStatus
+from oncall.roster_models import LeaveCreate, RepairRequest, Roster, RosterStatus
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.roster_helpers import JAN1, JAN31, Intake, covering_rows, make_intake, make_roster
 
@@ -259,3 +259,21 @@ def test_a_repair_is_hinted_by_the_roster_with_its_swaps(session: Session, intak
     assert effective[(d3, "day")] == day[(d4, "day")]
     assert effective[(d4, "day")] == day[(d3, "day")]
     assert len(effective) == len(rows)
+
+
+def test_a_repair_keeps_the_planners_reason_on_its_own(session: Session, intake: Intake) -> None:
+    rows = covering_rows(intake, JAN1, JAN31)
+    roster = make_roster(session, intake, JAN1, JAN31, rows, status=RosterStatus.published)
+    person, day, _shift = rows[0]
+    reason = "病假" * 100  # the longest reason: the note is cut to its column, the reason not
+    repair = rosters.start_repair(
+        session,
+        roster_id=roster.id or 0,
+        data=RepairRequest(person_id=person, start_date=day, end_date=day, reason=reason),
+        actor="planner",
+        now=T0 + timedelta(hours=1),
+    )
+    stored = session.get(Roster, repair.id)
+    assert stored is not None and stored.repair_reason == reason
+    assert stored.note == f"repair: {reason}"[:200]
+    assert roster.repair_reason is None
