@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from complaints import config_checks, routing
@@ -193,6 +194,32 @@ def update_rule_set(
     )
     session.commit()
     return rule_set
+
+
+def delete_rule_set(
+    session: Session, *, rule_set_id: int, actor: str, now: datetime, today: date
+) -> None:
+    """Delete a rule set nothing uses and no receipt day needs (`today`: the local date)."""
+    advisory_lock(session, CONFIG_LOCK)
+    rule_set = get_rule_set(session, rule_set_id=rule_set_id)
+    config_checks.check_deletable(session, rule_set=rule_set, today=today)
+    before = _rule_set_summary(rule_set)
+    try:
+        with session.begin_nested():
+            session.delete(rule_set)
+    except IntegrityError:  # an item timed by it was registered a moment ago
+        config_checks.check_deletable(session, rule_set=rule_set, today=today)
+        raise
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="complaint.rule_set.delete",
+        entity_type="complaint_rule_set",
+        entity_id=rule_set_id,
+        before=before,
+    )
+    session.commit()
 
 
 # ---- routing rules ---------------------------------------------------------------------------

@@ -7,20 +7,22 @@ a level override must name its domain (without one it is an ordinary catch-all r
 two active rules for the same territory × domain in the same tier must differ in priority
 (otherwise the older one wins by its id, which nobody chose). A unit that active rules send
 items to cannot stop taking them. Terms: see `check_term`; a rule set's limits: see
-`check_limits`.
+`check_limits`; deleting a rule set: see `deletion_refusals`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from complaints import classify, routing
 from complaints.clocks import RuleLimits
 from complaints.config_models import ComplaintRuleSet, RoutingRule, TermKind, UnitProfile
 from complaints.config_schemas import RoutingRuleCreate, RuleSetUpdate, TermCreate
+from complaints.models import Complaint
 from complaints.vocab import Domain, ItemType
 from core.errors import Conflict, FieldError, ValidationFailed
 
@@ -185,4 +187,58 @@ def check_rule_set_in_force(session: Session, *, day: date, data: RuleSetUpdate)
             f"no active rule set would be in force on {day.isoformat()}: items could not be "
             "registered",
             errors=(FieldError(field, NO_RULE_SET),),
+        )
+
+
+def deletion_refusal(
+    rule_set: ComplaintRuleSet, rule_sets: Sequence[ComplaintRuleSet], *, used: int, today: date
+) -> FieldError | None:
+    """Why `rule_set` (one of `rule_sets`, timing `used` items) may not be deleted, or None.
+
+    Items keep the set they were timed by, and the lookup by receipt day must find a set on
+    every day it found one before: the set in force today stays, and an active set stays
+    unless another active set starts on or before its first day (that set then times its
+    days). An inactive set times no day."""
+    if used:
+        items = "1 item" if used == 1 else f"{used} items"
+        return FieldError("rule_set_id", f"used by {items}", "used_by_items", {"n": used})
+    if not rule_set.is_active:
+        return None
+    active = [r for r in rule_sets if r.is_active]
+    started = [r for r in active if r.effective_from <= today]
+    if started and max(started, key=lambda r: (r.effective_from, r.id or 0)).id == rule_set.id:
+        return FieldError("rule_set_id", "in force today", "in_force_today")
+    if not any(r.id != rule_set.id and r.effective_from <= rule_set.effective_from for r in active):
+        day = rule_set.effective_from.isoformat()
+        return FieldError(
+            "rule_set_id",
+            f"the only active rule set on {day}: items received then could not be timed",
+            "only_rule_set_on",
+            {"day": day},
+        )
+    return None
+
+
+def deletion_refusals(session: Session, *, today: date) -> dict[int, FieldError | None]:
+    """`deletion_refusal` of every rule set, by id."""
+    rule_sets = session.exec(select(ComplaintRuleSet)).all()
+    used = dict(
+        session.exec(
+            select(Complaint.rule_set_id, func.count()).group_by(col(Complaint.rule_set_id))
+        ).all()
+    )
+    return {
+        r.id: deletion_refusal(r, rule_sets, used=used.get(r.id, 0), today=today)
+        for r in rule_sets
+        if r.id is not None
+    }
+
+
+def check_deletable(session: Session, *, rule_set: ComplaintRuleSet, today: date) -> None:
+    """409 naming `rule_set_id` when `rule_set` may not be deleted, saying why."""
+    assert rule_set.id is not None
+    refusal = deletion_refusals(session, today=today)[rule_set.id]
+    if refusal is not None:
+        raise Conflict(
+            f"rule set {rule_set.code} cannot be deleted: {refusal.reason}", errors=(refusal,)
         )

@@ -187,6 +187,11 @@ def rule_sets_page(
         "rule_sets": rule_sets,
         "in_force": rule_set_in_force(rule_sets, today),
         "periods": in_force_periods(rule_sets),
+        "deletable": {
+            rule_set_id
+            for rule_set_id, why in config_checks.deletion_refusals(session, today=today).items()
+            if why is None
+        },
         "fields": limit_fields(),
         "units": UNITS,
         "item_types": list(ItemType),

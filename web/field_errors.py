@@ -129,6 +129,12 @@ TYPES: dict[str, str] = {
         "The mediation limit runs until %(due_on)s (pauses excluded): not a ground before then"
     ),
     "ground_not_in_rule_set": N_("Not a ground under the rules in force when the item came in"),
+    # a rule set that may not be deleted (complaints.config_checks.deletion_refusal)
+    "used_by_items": N_("%(n)s items are timed by this rule set: it cannot be deleted"),
+    "in_force_today": N_("This rule set is in force today: it cannot be deleted"),
+    "only_rule_set_on": N_(
+        "The only active rule set on %(day)s: items received then could not be timed"
+    ),
     "repeat_of_unknown": N_("There is no report %(ref)s"),
     "repeat_of_other_respondent": N_("%(ref)s reports another business: not a repeat"),
     "repeat_of_closed": N_("%(ref)s is closed: register the new facts as a new report"),

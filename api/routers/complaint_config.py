@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep
+from api.deps import ClockDep, ComplaintConfigurer, ComplaintReader, SessionDep, SettingsDep
 from complaints import clocks, config, terms
 from complaints.config_schemas import (
     RoutePreviewPublic,
@@ -63,6 +63,29 @@ def update_rule_set(
         session, rule_set_id=rule_set_id, data=body, actor=who.name, now=clock.now()
     )
     return config.rule_set_public(rule_set)
+
+
+@router.delete(
+    "/rule-sets/{rule_set_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a rule set no item uses that no receipt day needs (409 says why not)",
+)
+def delete_rule_set(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintConfigurer,
+    rule_set_id: Id,
+) -> Response:
+    now = clock.now()
+    config.delete_rule_set(
+        session,
+        rule_set_id=rule_set_id,
+        actor=who.name,
+        now=now,
+        today=now.astimezone(settings.tz).date(),
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/routing-rules", summary="Territory × domain → handling unit")
