@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from core import users as user_service
 from core.users import Role, User
-from oncall import demand, directory, planning, publishing, rosters, wishes
+from oncall import demand, directory, planning, publishing, rosters, unit_directory, wishes
 from oncall.models import (
     ContactCreate,
     ContactKind,
@@ -168,7 +168,7 @@ def seed(session: Session, *, now: datetime) -> bool:
     units: dict[str, int] = {}
     for kind, rows in ((UnitKind.section, SECTIONS), (UnitKind.district, DISTRICTS)):
         for code, name, district in rows:
-            unit = directory.create_unit(
+            unit = unit_directory.create_unit(
                 session,
                 data=UnitCreate(
                     code=code,
@@ -183,7 +183,7 @@ def seed(session: Session, *, now: datetime) -> bool:
             assert unit.id is not None
             units[code] = unit.id
     for code, name, district, parent in FIELD_OFFICES:
-        unit = directory.create_unit(
+        unit = unit_directory.create_unit(
             session,
             data=UnitCreate(
                 code=code,

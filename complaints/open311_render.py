@@ -19,7 +19,7 @@ from complaints import open311_wire as wire
 from complaints.io_models import Open311Request
 from complaints.models import Complaint, ComplaintClock
 from complaints.vocab import ZH, ClockKind, ClockStatus, Status
-from oncall import directory
+from oncall import unit_directory
 
 
 def render(
@@ -36,7 +36,7 @@ def render(
         if ids
         else {}
     )
-    units = directory.unit_names(session, (i.unit_id for i in items if i.unit_id is not None))
+    units = unit_directory.unit_names(session, (i.unit_id for i in items if i.unit_id is not None))
     linked_ids = sorted({i.linked_item_id for i in items if i.linked_item_id is not None})
     linked = (
         {

@@ -40,7 +40,7 @@ from complaints.io_schemas import ComplaintStats, CountRow, Figure
 from complaints.models import Complaint, ComplaintClock
 from complaints.vocab import ZH, Channel, ClockKind, ClockStatus, Domain, ItemType, Status, Workflow
 from core.errors import ValidationFailed
-from oncall import directory
+from oncall import unit_directory
 
 MAX_DAYS = 3 * 366 + 1
 UNKNOWN = "（未识别）"
@@ -304,7 +304,7 @@ def compute(
         by_district=_count_rows(counts["district"]),
         by_unit=_count_rows(
             counts["unit_id"],
-            directory.unit_names(session, (u for u in counts["unit_id"] if u is not None)),
+            unit_directory.unit_names(session, (u for u in counts["unit_id"] if u is not None)),
         ),
         by_status=_count_rows(counts["status"]),
         figures=[figures[name] for name in DEFINITIONS],

@@ -36,7 +36,7 @@ from complaints.schemas import (
 from complaints.vocab import ClockStatus, ItemType
 from core.workcal import WorkingCalendar
 from escalation.models import Incident
-from oncall import directory
+from oncall import unit_directory
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _name(item: Complaint, viewer: Viewer) -> str:
 
 
 def unit_names(session: Session, items: list[Complaint]) -> dict[int, str]:
-    return directory.unit_names(session, (i.unit_id for i in items if i.unit_id is not None))
+    return unit_directory.unit_names(session, (i.unit_id for i in items if i.unit_id is not None))
 
 
 def _remaining(

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from oncall import directory
+from oncall import directory, unit_directory
 from oncall.models import Person, PersonCreate, Skill, SkillCreate, Unit, UnitCreate, UnitKind
 from tests.conftest import T0
 
@@ -14,7 +14,7 @@ from tests.conftest import T0
 def make_unit(session: Session, **overrides: Any) -> Unit:
     data: dict[str, Any] = {"code": "intake", "name": "受理科", "kind": UnitKind.section}
     data.update(overrides)
-    return directory.create_unit(session, data=UnitCreate(**data), actor="test", now=T0)
+    return unit_directory.create_unit(session, data=UnitCreate(**data), actor="test", now=T0)
 
 
 def make_skill(session: Session, code: str = "food", name_zh: str = "食品安全") -> Skill:

@@ -23,7 +23,7 @@ from complaints.config_models import ClassificationTerm, RoutingLevel, TermKind,
 from complaints.config_schemas import RuleSetPublic
 from complaints.vocab import Domain, ItemType, RejectionGround
 from core.users import Permission
-from oncall import directory
+from oncall import directory, unit_directory
 from web.complaints import classify_labels
 from web.i18n import locale_of
 from web.labels import LABELS
@@ -114,7 +114,7 @@ def routing_page(
     district: Text = "",
     address: Text = "",
 ) -> HTMLResponse:
-    units = directory.list_units(session, include_inactive=True)
+    units = unit_directory.list_units(session, include_inactive=True)
     preview = None
     if domain is not None:
         preview = config.preview_route(session, domain=domain, district=district, address=address)
@@ -137,7 +137,7 @@ def units_page(request: Request, session: SessionDep, user: Configurer) -> HTMLR
     profiles = {p.unit_id: p for p in session.exec(select(UnitProfile)).all()}
     people = directory.list_people(session)
     context = {
-        "units": directory.list_units(session),
+        "units": unit_directory.list_units(session),
         "profiles": profiles,
         "people": people,
         "person_names": {

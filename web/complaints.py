@@ -43,7 +43,7 @@ from core.config import Settings
 from core.errors import NotFound
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import directory
+from oncall import unit_directory
 from oncall.models import Unit
 from web.i18n import gettext, locale_of
 from web.labels import label_id
@@ -149,7 +149,7 @@ def _rows(
 
 
 def _units(session: Session) -> list[Unit]:
-    return directory.list_units(session)
+    return unit_directory.list_units(session)
 
 
 def _handling(session: Session, units: list[Unit]) -> list[Unit]:

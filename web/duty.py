@@ -20,7 +20,7 @@ from escalation import person_rules
 from escalation import service as incident_service
 from escalation.models import Incident, Notification
 from escalation.state import IncidentStatus
-from oncall import directory, dutylog, ical
+from oncall import directory, dutylog, ical, unit_directory
 from oncall.feed_models import FeedKind
 from oncall.layers import on_duty_slots, people_by_id, worked_between
 from oncall.models import Person, Unit, UnitKind
@@ -188,7 +188,7 @@ def _duty_context(session: Session, user: WebUser, now: datetime, tz: ZoneInfo) 
         if user.person_id
         else [],
         "on_duty": on_duty_now(session, now=now, tz=tz),
-        "duty_phones": directory.duty_phones(session),
+        "duty_phones": unit_directory.duty_phones(session),
         "my_incidents": mine,
         "other_incidents": others,
     }
@@ -225,7 +225,7 @@ def duty_log(
     request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: DutyPage
 ) -> HTMLResponse:
     people = directory.list_people(session)
-    units = directory.list_units(session)
+    units = unit_directory.list_units(session)
     section_ids = {u.id for u in units if u.kind is UnitKind.section}
     my_unit = next(
         (p.unit_id for p in people if p.id == user.person_id and p.unit_id in section_ids), None

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core import calendar_store
-from oncall import directory
+from oncall import directory, unit_directory
 from web.render import render
 from web.session import SignedIn
 
@@ -20,7 +20,7 @@ def home(
 ) -> HTMLResponse:
     today = clock.now().astimezone(settings.tz).date()
     calendar = calendar_store.load_calendar(session)
-    units = directory.list_units(session)
+    units = unit_directory.list_units(session)
     context = {
         "units": units,
         "people_count": len(directory.list_people(session)),

@@ -15,7 +15,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.preconditions import tag_of
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import demand, directory, planning, wishes
+from oncall import demand, directory, planning, unit_directory, wishes
 from oncall.models import DutyRole
 from oncall.roster_models import DemandDayKind, ShiftRole
 from web.i18n import locale_of
@@ -40,7 +40,7 @@ def skill_names(session: Session, locale: str) -> dict[str, str]:
 @router.get("/planner/people")
 def people_page(request: Request, session: SessionDep, user: PeoplePage) -> HTMLResponse:
     people = directory.list_people(session)
-    units = directory.list_units(session)
+    units = unit_directory.list_units(session)
     context = {
         "people": [directory.person_public(session, p) for p in people],
         "units": units,
@@ -74,7 +74,7 @@ def leave_page(
 def rules_page(
     request: Request, session: SessionDep, user: PlannerPage, unit_id: UnitQuery = None
 ) -> HTMLResponse:
-    units = [u for u in directory.list_units(session) if u.kind.value == "section"]
+    units = [u for u in unit_directory.list_units(session) if u.kind.value == "section"]
     with_shifts = {s.unit_id for s in planning.list_shift_types(session)}
     default = next((u for u in units if u.id in with_shifts), units[0] if units else None)
     unit = next((u for u in units if u.id == unit_id), default)

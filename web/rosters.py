@@ -20,7 +20,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.calendar_store import load_calendar
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import changes, directory, layers, planning, rosters, swaps
+from oncall import changes, directory, layers, planning, rosters, swaps, unit_directory
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
@@ -96,7 +96,7 @@ def roster_grid(session: Session, roster: Roster, tz: ZoneInfo) -> RosterGrid:
 
 def _rostered_units(session: Session) -> list[Unit]:
     with_shifts = {s.unit_id for s in planning.list_shift_types(session)}
-    return [u for u in directory.list_units(session) if u.id in with_shifts]
+    return [u for u in unit_directory.list_units(session) if u.id in with_shifts]
 
 
 @router.get("/rosters")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from api.deps import ClockDep, DirectoryReader, DirectoryWriter, SessionDep
 from core.types import MAX_ID, Code
-from oncall import contacts, directory
+from oncall import contacts, directory, unit_directory
 from oncall.models import (
     ContactCreate,
     ContactPublic,
@@ -36,7 +36,7 @@ ContactId = Annotated[int, Path(ge=1, le=MAX_ID)]
 def list_units(
     session: SessionDep, _: DirectoryReader, include_inactive: bool = False
 ) -> list[UnitPublic]:
-    units = directory.list_units(session, include_inactive=include_inactive)
+    units = unit_directory.list_units(session, include_inactive=include_inactive)
     return [UnitPublic.model_validate(u) for u in units]
 
 
@@ -44,7 +44,7 @@ def list_units(
 def duty_phones(session: SessionDep) -> list[DutyPhonePublic]:
     return [
         DutyPhonePublic(unit_id=u.id or 0, name=u.name, district=u.district, phone=u.phone or "")
-        for u in directory.duty_phones(session)
+        for u in unit_directory.duty_phones(session)
     ]
 
 
@@ -52,20 +52,20 @@ def duty_phones(session: SessionDep) -> list[DutyPhonePublic]:
 def create_unit(
     session: SessionDep, clock: ClockDep, who: DirectoryWriter, body: UnitCreate
 ) -> UnitPublic:
-    unit = directory.create_unit(session, data=body, actor=who.name, now=clock.now())
+    unit = unit_directory.create_unit(session, data=body, actor=who.name, now=clock.now())
     return UnitPublic.model_validate(unit)
 
 
 @router.get("/units/{unit_id}", summary="One unit")
 def get_unit(session: SessionDep, _: DirectoryReader, unit_id: UnitId) -> UnitPublic:
-    return UnitPublic.model_validate(directory.get_unit(session, unit_id=unit_id))
+    return UnitPublic.model_validate(unit_directory.get_unit(session, unit_id=unit_id))
 
 
 @router.patch("/units/{unit_id}", summary="Change a unit")
 def update_unit(
     session: SessionDep, clock: ClockDep, who: DirectoryWriter, unit_id: UnitId, body: UnitUpdate
 ) -> UnitPublic:
-    unit = directory.update_unit(
+    unit = unit_directory.update_unit(
         session, unit_id=unit_id, data=body, actor=who.name, now=clock.now()
     )
     return UnitPublic.model_validate(unit)
@@ -77,7 +77,7 @@ def update_unit(
 def delete_unit(
     session: SessionDep, clock: ClockDep, who: DirectoryWriter, unit_id: UnitId
 ) -> None:
-    directory.delete_unit(session, unit_id=unit_id, actor=who.name, now=clock.now())
+    unit_directory.delete_unit(session, unit_id=unit_id, actor=who.name, now=clock.now())
 
 
 @router.get("/skills", summary="List skills (regulatory domains)")

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from core.audit import list_entries
 from core.users import Role
-from oncall import directory
+from oncall import unit_directory
 from oncall.roster_models import RosterStatus
 from tests.roster_helpers import JAN1, covering_rows, make_intake, make_roster
 
@@ -286,7 +286,7 @@ def test_demand_lines_stay_one_per_shift_day_kind_and_skill_of_an_active_shift(
     )
     assert to_retired.status_code == 422
     assert to_retired.json()["errors"][0]["reason"] == "the shift type is retired"
-    other = next(u for u in directory.list_units(session) if u.id != intake.unit_id)
+    other = next(u for u in unit_directory.list_units(session) if u.id != intake.unit_id)
     elsewhere = client.post(
         "/api/v1/shift-types",
         json={"unit_id": other.id, "code": "day", "name": "白班", "start_time": "08:30",

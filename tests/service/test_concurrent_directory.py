@@ -18,7 +18,7 @@ from core import users
 from core.audit import AuditEntry
 from core.db import write_session
 from core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from oncall import contacts, directory
+from oncall import contacts, directory, unit_directory
 from oncall.models import (
     ContactCreate,
     ContactKind,
@@ -48,7 +48,7 @@ def _unit_data(code: str, parent_id: int | None = None) -> UnitCreate:
 
 def _unit(engine: Engine, code: str, parent_id: int | None = None) -> int:
     with write_session(engine) as session:
-        unit = directory.create_unit(
+        unit = unit_directory.create_unit(
             session, data=_unit_data(code, parent_id), actor="test", now=T0
         )
     assert unit.id is not None
@@ -72,7 +72,7 @@ def test_one_unit_code_created_twice_at_once_is_a_conflict_naming_the_code(
     engine: Engine,
 ) -> None:
     def create(session: Session) -> object:
-        return directory.create_unit(session, data=_unit_data("twice"), actor="a", now=T0)
+        return unit_directory.create_unit(session, data=_unit_data("twice"), actor="a", now=T0)
 
     second = at_once(engine, create, create)
     with pytest.raises(Conflict, match="already used") as refused:
@@ -96,7 +96,7 @@ def test_a_unit_deleted_twice_at_once_is_not_found_the_second_time(engine: Engin
     unit_id = _unit(engine, "gone-twice")
 
     def delete(session: Session) -> object:
-        directory.delete_unit(session, unit_id=unit_id, actor="a", now=T0)
+        unit_directory.delete_unit(session, unit_id=unit_id, actor="a", now=T0)
         return None
 
     second = at_once(engine, delete, delete)
@@ -108,7 +108,7 @@ def test_a_person_added_to_a_unit_deleted_at_once_names_the_unit(engine: Engine)
     unit_id = _unit(engine, "closing")
 
     def delete(session: Session) -> object:
-        directory.delete_unit(session, unit_id=unit_id, actor="a", now=T0)
+        unit_directory.delete_unit(session, unit_id=unit_id, actor="a", now=T0)
         return None
 
     def add(session: Session) -> object:
@@ -129,7 +129,7 @@ def test_a_unit_is_not_deleted_under_a_person_added_at_once(engine: Engine) -> N
         return directory.create_person(session, data=data, actor="a", now=T0)
 
     def delete(session: Session) -> object:
-        directory.delete_unit(session, unit_id=unit_id, actor="b", now=T0)
+        unit_directory.delete_unit(session, unit_id=unit_id, actor="b", now=T0)
         return None
 
     second = at_once(engine, add, delete)
@@ -143,7 +143,7 @@ def test_two_units_made_each_others_parent_at_once_leave_no_cycle(engine: Engine
     one, two = _unit(engine, "cycle-one"), _unit(engine, "cycle-two")
 
     def under(child: int, parent: int) -> Any:
-        return lambda s: directory.update_unit(
+        return lambda s: unit_directory.update_unit(
             s, unit_id=child, data=UnitUpdate(parent_id=parent), actor="a", now=T0
         )
 

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from core.audit import list_entries
 from core.errors import Conflict, NotFound, ValidationFailed
-from oncall import contacts, directory
+from oncall import contacts, directory, unit_directory
 from oncall.models import ContactCreate, ContactKind, DutyRole, PersonUpdate, UnitUpdate
 from tests.conftest import T0
 from tests.factories import make_person, make_skill, make_unit
@@ -75,7 +75,7 @@ def test_a_unit_cannot_become_its_own_ancestor(session: Session) -> None:
     child = make_unit(session, code="fo-east", kind="field_office", parent_id=parent.id)
     assert child.id is not None
     with pytest.raises(ValidationFailed) as raised:
-        directory.update_unit(
+        unit_directory.update_unit(
             session, unit_id=parent.id, data=UnitUpdate(parent_id=child.id), actor="t", now=T0
         )
     assert raised.value.errors[0].field == "parent_id"
@@ -86,7 +86,7 @@ def test_unit_with_people_cannot_be_deleted(session: Session) -> None:
     make_person(session, unit=unit)
     assert unit.id is not None
     with pytest.raises(Conflict):
-        directory.delete_unit(session, unit_id=unit.id, actor="t", now=T0)
+        unit_directory.delete_unit(session, unit_id=unit.id, actor="t", now=T0)
 
 
 def test_archived_people_leave_lists_but_keep_their_record(session: Session) -> None:

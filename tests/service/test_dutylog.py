@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from core import audit
 from core.audit import AuditEntry, list_entries
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from oncall import directory, dutylog
+from oncall import directory, dutylog, unit_directory
 from oncall.dutylog_models import DutyLogEntry, DutyLogEntryCreate, Handover, HandoverCreate
 from oncall.models import PersonUpdate, Unit, UnitKind, UnitUpdate
 from tests.conftest import T0
@@ -135,7 +135,7 @@ def test_unknown_or_inactive_references_name_the_field(session: Session) -> None
     directory.archive_person(session, person_id=archived.id, actor="t", now=T0)
     closed = make_unit(session, code="closed", name="撤并科")
     assert closed.id is not None
-    directory.update_unit(
+    unit_directory.update_unit(
         session, unit_id=closed.id, data=UnitUpdate(is_active=False), actor="t", now=T0
     )
     before = _count(session, DutyLogEntry), _count(session, AuditEntry)
