@@ -138,7 +138,7 @@ class Dispatcher:
             query = (
                 select(Incident)
                 .where(
-                    # acknowledged: groups a raised severity still has to tell (engine.upgrade)
+                    # acknowledged: groups a raised severity still has to tell (commands.upgrade)
                     col(Incident.status).in_([IncidentStatus.open, IncidentStatus.acknowledged]),
                     col(Incident.next_wakeup_at) <= now,
                 )

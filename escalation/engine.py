@@ -1,6 +1,8 @@
 """The escalation state machine: pure functions from (state, policy snapshot, now) to
 (new state, actions). No I/O, no clock, no database; the dispatcher loads, calls, stores,
-commits, then performs the actions. The state and action types are in `escalation.state`.
+commits, then performs the actions. The state and action types are in `escalation.state`;
+the commands that only change the status or the policy (acknowledge, resolve, reopen,
+upgrade) are in `escalation.commands`.
 
 Invariants:
 - Status moves open → acknowledged → resolved; `resolve` also works from open; `reopen`
@@ -42,7 +44,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -53,7 +55,6 @@ from escalation.policy import (
     describe_target,
 )
 from escalation.state import (
-    AckSource,
     Action,
     Broadcast,
     Broadcasted,
@@ -261,18 +262,6 @@ def next_wakeup(state: EscalationState, policy: Policy) -> datetime | None:
 # ---- commands --------------------------------------------------------------------------------
 
 
-def acknowledge(
-    state: EscalationState, by: int, now: datetime, *, via: AckSource = "web"
-) -> Transition:
-    """Stop the chain. Acknowledging twice is a no-op; a resolved incident cannot be."""
-    if state.status is IncidentStatus.resolved:
-        raise InvalidTransition("a resolved incident cannot be acknowledged; reopen it first")
-    if state.status is IncidentStatus.acknowledged:
-        return state, ()
-    new = replace(state, status=IncidentStatus.acknowledged, acknowledged_by=by, next_step_at=None)
-    return new, (TimelineNote(f"acknowledged by person {by} via {via} at {now.isoformat()}"),)
-
-
 def escalate_now(
     state: EscalationState,
     policy: Policy,
@@ -304,64 +293,7 @@ def escalate_now(
     return state, tuple(out)
 
 
-def resolve(state: EscalationState, by: int, now: datetime) -> Transition:
-    """Close the incident (from open or acknowledged). Resolving twice is a no-op."""
-    if state.status is IncidentStatus.resolved:
-        return state, ()
-    new = replace(state, status=IncidentStatus.resolved, next_step_at=None)
-    return new, (TimelineNote(f"resolved by person {by} at {now.isoformat()}"),)
-
-
-def reopen(state: EscalationState, now: datetime) -> Transition:
-    """Take a resolved incident back to open: the chain restarts at step 0 (due at `now`) in a
-    new episode, so its idempotency keys differ from the first run's."""
-    if state.status is not IncidentStatus.resolved:
-        raise InvalidTransition(f"only a resolved incident can be reopened, not {state.status}")
-    new = EscalationState(IncidentStatus.open, 0, 0, None, now, episode=state.episode + 1)
-    return new, (TimelineNote(f"reopened at {now.isoformat()}: escalation restarts at step 1"),)
-
-
-def upgrade(state: EscalationState, policy: Policy, now: datetime) -> Transition:
-    """The incident became more severe and `policy`, its new level's, replaces the frozen one.
-
-    Open: the chain stays where it stands but under `policy`: the current step (or the new
-    policy's last, if it has fewer) restarts at `now` in a new episode, so its people are
-    paged again (with the new severity), and every group the new policy tells on its steps
-    up to that one is told when it starts (once). Acknowledged or resolved: unchanged (the
-    new policy runs after a reopen), except that an acknowledged incident tells at its next
-    `advance` (due now) the groups the new policy tells on its steps up to the current one
-    that were not told in this episode.
-    """
-    if state.status is IncidentStatus.acknowledged:
-        reached = policy.steps[: min(state.step_index, len(policy.steps) - 1) + 1]
-        told = {b.group for b in state.broadcasts}
-        untold = tuple(g for g in _groups_of(reached) if g not in told)
-        if not untold:
-            return state, ()
-        note = TimelineNote(f"policy {policy.name}: telling {', '.join(untold)} now")
-        return replace(state, pending_broadcasts=untold, next_step_at=now), (note,)
-    if state.status is not IncidentStatus.open:
-        return state, ()
-    index = min(state.step_index, len(policy.steps) - 1)
-    groups = _groups_of(policy.steps[:index])
-    new = EscalationState(
-        IncidentStatus.open,
-        index,
-        0,
-        None,
-        now,
-        episode=state.episode + 1,
-        pending_broadcasts=groups,
-    )
-    return new, (TimelineNote(f"policy {policy.name}: step {index + 1} restarts now"),)
-
-
 # ---- helpers ---------------------------------------------------------------------------------
-
-
-def _groups_of(steps: Sequence[Step]) -> tuple[str, ...]:
-    """The groups `steps` tell (their group targets and broadcasts), in order, once each."""
-    return tuple(dict.fromkeys(g for s in steps for g in s.group_targets + s.broadcast_groups))
 
 
 def _tell_pending(state: EscalationState, incident_id: int | str) -> Transition:

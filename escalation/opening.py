@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.db import advisory_lock
 from core.errors import Conflict
-from escalation import codec, details, engine, plans
+from escalation import codec, commands, details, engine, plans
 from escalation.models import Incident, IncidentCreate, IncidentEvent
 from escalation.policy import Severity, policy_to_dict
 from escalation.service import add_event, get_incident, new_short_code, store_state, summary
@@ -212,7 +212,7 @@ def raise_severity(
     would have done had the first report said so.
 
     - The new level's policy is frozen in; while open, the escalation goes on from the step
-      it stands at under that policy (`engine.upgrade`): that step's people are paged again
+      it stands at under that policy (`commands.upgrade`): that step's people are paged again
       at once with the new level, and the groups the new plan tells up to there are told.
       An acknowledged incident stays acknowledged (someone owns it), but the groups the new
       plan tells up to its current step that were not told yet are told at once; a reopen
@@ -232,7 +232,7 @@ def raise_severity(
     incident.written_report_minutes = min(
         incident.written_report_minutes, elapsed + plan.deadlines.written_report_minutes
     )
-    state, _ = engine.upgrade(codec.loads(incident.state_json), plan.policy, now)
+    state, _ = commands.upgrade(codec.loads(incident.state_json), plan.policy, now)
     store_state(incident, state)
     session.add(incident)
     if state.status is IncidentStatus.open:

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound
-from escalation import codec, engine
+from escalation import codec, commands, engine
 from escalation.models import (
     Incident,
     IncidentEvent,
@@ -219,7 +219,7 @@ def acknowledge(
         return incident
     before = summary(incident)
     try:
-        state, _ = engine.acknowledge(
+        state, _ = commands.acknowledge(
             codec.loads(incident.state_json), person_id or 0, now, via=via
         )
     except InvalidTransition as exc:
@@ -246,7 +246,7 @@ def resolve(session: Session, *, incident_id: int, actor: str, now: datetime) ->
     if incident.status is IncidentStatus.resolved:
         return incident
     before = summary(incident)
-    state, _ = engine.resolve(codec.loads(incident.state_json), 0, now)
+    state, _ = commands.resolve(codec.loads(incident.state_json), 0, now)
     store_state(incident, state)
     incident.resolved_at = now
     return commit_change(
@@ -267,7 +267,7 @@ def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> 
     incident = get_incident(session, incident_id=incident_id, for_update=True)
     before = summary(incident) | {"short_code": incident.short_code}
     try:
-        state, _ = engine.reopen(codec.loads(incident.state_json), now)
+        state, _ = commands.reopen(codec.loads(incident.state_json), now)
     except InvalidTransition as exc:
         raise Conflict(str(exc)) from exc
     text = f"reopened by {actor}; escalation restarts at step 1"

@@ -8,17 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from escalation.commands import acknowledge, reopen, resolve, upgrade
 from escalation.deadlines import reporting_clocks
-from escalation.engine import (
-    acknowledge,
-    advance,
-    escalate_now,
-    next_wakeup,
-    open_state,
-    reopen,
-    resolve,
-    upgrade,
-)
+from escalation.engine import advance, escalate_now, next_wakeup, open_state
 from escalation.policy import (
     GroupTarget,
     NotifyRule,
