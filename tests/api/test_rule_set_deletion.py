@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from complaints import config
+from complaints import config, config_checks
 from complaints.clocks import ORDER_121
 from complaints.config_checks import deletion_refusal
 from complaints.config_models import ComplaintRuleSet
@@ -175,3 +175,34 @@ def test_the_page_offers_deletion_only_where_it_would_delete(
     assert len(removes) == 1
     assert f'data-action="/api/v1/complaint-config/rule-sets/{copy.id}"' in removes[0]
     assert 'data-confirm="1"' in removes[0] and "删除 O121-2030" in removes[0]
+
+
+def test_an_item_registered_during_the_deletion_keeps_its_set(
+    client: TestClient,
+    auth_headers: Headers,
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first look finds no item (another instance registers one right after it): the
+    database's foreign key refuses the delete, and the answer is the same 409 as when seen."""
+    make_centre(session)
+    admin = auth_headers(Role.admin)
+    november = _copy(client, admin, "O121-NOV", "2026-11-01")
+    body = complaint_data().model_dump(mode="json", exclude_none=True)
+    posted = client.post("/api/v1/complaints", json=body, headers=auth_headers(Role.coordinator))
+    assert posted.status_code in (200, 201), posted.text
+    _copy(client, admin, "O121-LATE", "2026-11-20")
+    looks = [config_checks.deletion_refusals]
+
+    def first_look_misses(session: Session, *, today: date) -> dict[int, Any]:
+        if len(looks) == 1:
+            looks.append(config_checks.deletion_refusals)
+            return {november["id"]: None}
+        return looks[0](session, today=today)
+
+    monkeypatch.setattr(config_checks, "deletion_refusals", first_look_misses)
+    used = _refused(client, admin, november["id"])
+    assert used["type"] == "used_by_items" and used["ctx"] == {"n": 1}
+    assert "O121-NOV" in _codes(client, admin)
+    entries = list_entries(session, entity_type="complaint_rule_set", entity_id=str(november["id"]))
+    assert all(e.action != "complaint.rule_set.delete" for e in entries)

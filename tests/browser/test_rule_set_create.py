@@ -1,8 +1,9 @@
 """The administrator adds a rule set on /admin/rule-sets in Chromium, as a change in the law
 asks: Order 121's set copied as a new one starting on a later day, one limit changed in the
 same form; the list then shows it and which set times items received on which days. A name
-another set has is refused beside the field in the page's language with nothing stored. (The
-open form on a phone: test_rule_set_limits.py.)"""
+another set has is refused beside the field in the page's language with nothing stored, and
+the copy, a mistake after all, is removed again. (The open form on a phone:
+test_rule_set_limits.py.)"""
 
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def _stored(live_server: LiveServer) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def new_codes(live_server: LiveServer) -> Iterator[tuple[str, ...]]:
-    """The codes the test may create, removed afterwards (the server outlives the test and
-    the API has no removal: a set once used times its items for good)."""
+    """The codes the test may create, removed afterwards (the server outlives the test, which
+    may stop before it removes them)."""
     yield CODES
     with live_server.session() as session:
         session.exec(delete(ComplaintRuleSet).where(col(ComplaintRuleSet.code).in_(CODES)))  # type: ignore[call-overload]
@@ -86,3 +87,14 @@ def test_a_rule_set_copied_from_order_121_with_one_limit_changed_is_listed(
     expect(form.locator(".form-status")).to_contain_text("规则集名称")
     shot(page, "admin-rule-set-new-refused")
     assert new_codes[1] not in {s["code"] for s in _stored(live_server)}
+
+    # the copy was a mistake: removed (with the dialog's yes), Order 121 times 2030 again
+    remove = new_row.locator('button[data-method="DELETE"]')
+    expect(remove).to_have_attribute("aria-label", f"删除 {new_codes[0]}")
+    expect(old_row.locator('button[data-method="DELETE"]')).to_have_count(0)  # in force
+    shot(page, "admin-rule-set-removable")
+    with page.expect_navigation():
+        remove.click()
+    expect(rows.filter(has_text=new_codes[0])).to_have_count(0)
+    expect(old_row.locator("[data-in-force]")).to_have_text("2026-04-15 起")
+    assert new_codes[0] not in {s["code"] for s in _stored(live_server)}
