@@ -7,7 +7,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Enum, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Enum,
+    Index,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime
@@ -136,6 +148,13 @@ class IncidentEvent(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     actor: str = Field(default="system", max_length=100)
     notification_id: int | None = Field(default=None, foreign_key="notification.id")
+    # the key of the text's phrase and the values it says (escalation.timeline_keys), so a
+    # page words it without parsing the English; NULL and {} on entries written before keys
+    key: str | None = Field(default=None, max_length=60)
+    values: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=sql_text("'{}'")),
+    )
 
 
 class IncidentReport(SQLModel, table=True):
