@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from escalation import engine_notes as notes
 from escalation.policy import Policy, Step
 from escalation.state import (
     AckSource,
     EscalationState,
     IncidentStatus,
     InvalidTransition,
-    TimelineNote,
     Transition,
 )
 
@@ -30,7 +30,7 @@ def acknowledge(
     if state.status is IncidentStatus.acknowledged:
         return state, ()
     new = replace(state, status=IncidentStatus.acknowledged, acknowledged_by=by, next_step_at=None)
-    return new, (TimelineNote(f"acknowledged by person {by} via {via} at {now.isoformat()}"),)
+    return new, (notes.acknowledged(by, via, now),)
 
 
 def resolve(state: EscalationState, by: int, now: datetime) -> Transition:
@@ -38,7 +38,7 @@ def resolve(state: EscalationState, by: int, now: datetime) -> Transition:
     if state.status is IncidentStatus.resolved:
         return state, ()
     new = replace(state, status=IncidentStatus.resolved, next_step_at=None)
-    return new, (TimelineNote(f"resolved by person {by} at {now.isoformat()}"),)
+    return new, (notes.resolved(by, now),)
 
 
 def reopen(state: EscalationState, now: datetime) -> Transition:
@@ -47,7 +47,7 @@ def reopen(state: EscalationState, now: datetime) -> Transition:
     if state.status is not IncidentStatus.resolved:
         raise InvalidTransition(f"only a resolved incident can be reopened, not {state.status}")
     new = EscalationState(IncidentStatus.open, 0, 0, None, now, episode=state.episode + 1)
-    return new, (TimelineNote(f"reopened at {now.isoformat()}: escalation restarts at step 1"),)
+    return new, (notes.reopened(now),)
 
 
 def upgrade(state: EscalationState, policy: Policy, now: datetime) -> Transition:
@@ -67,7 +67,7 @@ def upgrade(state: EscalationState, policy: Policy, now: datetime) -> Transition
         untold = tuple(g for g in _groups_of(reached) if g not in told)
         if not untold:
             return state, ()
-        note = TimelineNote(f"policy {policy.name}: telling {', '.join(untold)} now")
+        note = notes.telling(policy, untold)
         return replace(state, pending_broadcasts=untold, next_step_at=now), (note,)
     if state.status is not IncidentStatus.open:
         return state, ()
@@ -82,7 +82,7 @@ def upgrade(state: EscalationState, policy: Policy, now: datetime) -> Transition
         episode=state.episode + 1,
         pending_broadcasts=groups,
     )
-    return new, (TimelineNote(f"policy {policy.name}: step {index + 1} restarts now"),)
+    return new, (notes.restarts(policy, index),)
 
 
 def _groups_of(steps: Sequence[Step]) -> tuple[str, ...]:

@@ -80,6 +80,8 @@ def record_status(
             kind="delivery",
             notification_id=notification.id,
             text=f"{notification.kind} to {notification.to}: {reported}",
+            key="delivery_status",
+            values={"kind": notification.kind, "to": notification.to, "status": reported},
         )
     if reported in FAILED and notification.status is not NotificationStatus.failed:
         notification.status = NotificationStatus.failed

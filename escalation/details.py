@@ -94,6 +94,21 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
     )
 
 
+def _change_values(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"field": name, "before": before[name], "after": after[name]}
+        for name in FIELDS
+        if before[name] != after[name]
+    ]
+
+
+def _suggestion_values(incident: Incident) -> dict[str, str | None]:
+    suggested = suggestion(incident)
+    if suggested is None or not suggests_raise(incident):
+        return {"suggested": None, "now": None}
+    return {"suggested": suggested.value, "now": incident.severity.value}
+
+
 def _suggestion_text(incident: Incident) -> str:
     suggested = suggestion(incident)
     if suggested is None or not suggests_raise(incident):
@@ -132,6 +147,8 @@ def update_details(
         before=summary | {name: before[name] for name in changed},
         kind="details_updated",
         text=_text(before, after, incident),
+        key="details_updated",
+        values={"changes": _change_values(before, after)} | _suggestion_values(incident),
         actor=actor,
         now=now,
         after=summary | {name: after[name] for name in changed},
@@ -157,14 +174,23 @@ def apply_repeat(
         f"{name} {_shown(before[name])} kept (report: {_shown(value)})"
         for name, value in merged.not_applied.items()
     )
+    kept_values = [
+        {"field": name, "kept": before[name], "report": value}
+        for name, value in merged.not_applied.items()
+    ]
+    values: dict[str, Any] = {"kept": kept_values} | _suggestion_values(incident)
     if merged.changes:
         text = f"accident details from a repeat report: {_changes(before, after)}"
         text += f"; not lowered or overwritten: {kept}" if kept else ""
+        key, values["changes"] = "details_repeat", _change_values(before, after)
     else:
         text = f"accident details from a repeat report not applied: {kept}"
+        key = "details_kept"
     text += _suggestion_text(incident)
     kind = "details_updated" if merged.changes else "details_kept"
-    service.add_event(session, incident.id, at=now, kind=kind, actor=actor, text=text)
+    service.add_event(
+        session, incident.id, at=now, kind=kind, actor=actor, text=text, key=key, values=values
+    )
     if merged.changes:
         session.add(incident)
         audit.record(

@@ -200,10 +200,20 @@ class Dispatcher:
                         at=now,
                         kind="broadcast",
                         text=f"broadcast to group {action.group}",
+                        key="broadcast",
+                        values={"group": action.group},
                         notification_id=row.id,
                     )
             elif isinstance(action, TimelineNote):
-                add_event(session, incident.id, at=now, kind="note", text=action.text)
+                add_event(
+                    session,
+                    incident.id,
+                    at=now,
+                    kind="note",
+                    text=action.text,
+                    key=action.key,
+                    values=action.values,
+                )
             elif isinstance(action, Exhausted):
                 add_event(
                     session,
@@ -211,6 +221,8 @@ class Dispatcher:
                     at=now,
                     kind="exhausted",
                     text="every step paged without acknowledgement; repeating the last step",
+                    key="exhausted",
+                    values={},
                 )
         incident.state_json = codec.dumps(state)
         incident.status = state.status
@@ -241,6 +253,8 @@ class Dispatcher:
                 at=now,
                 kind="unreachable",
                 text=f"{name} has no contact method for {action.kind}",
+                key="no_contact_method",
+                values={"person": action.person_id, "kind": action.kind},
             )
             return
         row = queue_page(
@@ -261,6 +275,13 @@ class Dispatcher:
                 at=now,
                 kind="page",
                 text=f"step {action.step_index + 1}: {action.kind} to {name} ({contacts[0].value})",
+                key="paged",
+                values={
+                    "step": action.step_index + 1,
+                    "kind": action.kind,
+                    "person": action.person_id,
+                    "to": contacts[0].value,
+                },
                 notification_id=row.id,
             )
 
@@ -360,6 +381,13 @@ class Dispatcher:
                         at=now,
                         kind="retry",
                         text=f"{row.kind} to {row.to}: {error.code}, retry in {delay:g} s",
+                        key="retry",
+                        values={
+                            "kind": row.kind,
+                            "to": row.to,
+                            "code": error.code,
+                            "seconds": f"{delay:g}",
+                        },
                         notification_id=row.id,
                     )
             else:

@@ -48,11 +48,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from escalation import engine_notes as notes
 from escalation.policy import (
     NotifyRule,
     Policy,
     Step,
-    describe_target,
 )
 from escalation.state import (
     Action,
@@ -65,7 +65,6 @@ from escalation.state import (
     Notified,
     Notify,
     OwnRules,
-    TimelineNote,
     Transition,
 )
 
@@ -125,18 +124,14 @@ def _after_wait(
     last = index == len(policy.steps) - 1
     next_round = state.repeat_round + 1
     if next_round <= step.repeat:
-        out.append(TimelineNote(f"step {index + 1}: no acknowledgement, round {next_round + 1}"))
+        out.append(notes.repeat(index, next_round))
         return _start(state, policy, index, next_round, now, incident_id, targets, out)
     if not last:
-        out.append(TimelineNote(f"step {index + 1}: no acknowledgement, climbing"))
+        out.append(notes.climbing(index))
         return _start(state, policy, index + 1, 0, now, incident_id, targets, out)
     if next_round == step.repeat + 1:
         out.append(Exhausted(index))
-    out.append(
-        TimelineNote(
-            f"last step {index + 1}: no acknowledgement, re-paging (round {next_round + 1})"
-        )
-    )
+    out.append(notes.last_repeat(index, next_round))
     return _start(state, policy, index, next_round, now, incident_id, targets, out)
 
 
@@ -168,28 +163,15 @@ def _start(
         )
         if people or step.group_targets:
             break
-        what = ", ".join(describe_target(t) for t in step.targets)
         if index == len(policy.steps) - 1:
-            out.append(
-                TimelineNote(
-                    f"step {index + 1} ({what}) resolved to nobody and is the last step: "
-                    f"trying again in {step.wait_minutes} min"
-                )
-            )
+            out.append(notes.last_nobody(index, step))
             return state
-        out.append(TimelineNote(f"step {index + 1} ({what}) resolved to nobody: climbing at once"))
+        out.append(notes.nobody(index, step))
         index, round_ = index + 1, 0
-    what = ", ".join(describe_target(t) for t in step.targets)
-    who = ", ".join(f"person {p}" for p in people) or "groups only"
-    out.append(TimelineNote(f"step {index + 1} round {round_ + 1} started ({what}): {who}"))
+    out.append(notes.started(index, round_, step, people))
     for person, rules in state.own_rules:
         if all(r.after_minutes >= step.wait_minutes for r in rules):
-            out.append(
-                TimelineNote(
-                    f"person {person}'s own rules page nothing within the "
-                    f"{step.wait_minutes} min of step {index + 1}"
-                )
-            )
+            out.append(notes.own_rules_silent(person, index, step))
     groups = step.group_targets + (step.broadcast_groups if round_ == 0 else ())
     groups += state.pending_broadcasts
     state = replace(state, pending_broadcasts=())
@@ -285,7 +267,7 @@ def escalate_now(
         target, round_ = index + 1, 0
     else:
         target, round_ = index, state.repeat_round + 1
-    out.append(TimelineNote(f"escalated now from step {index + 1} (press 2)"))
+    out.append(notes.escalated_now(index))
     if target == index and round_ == policy.steps[index].repeat + 1:
         out.append(Exhausted(index))
     state = _start(state, policy, target, round_, now, incident_id, (resolved, own), out)

@@ -141,6 +141,12 @@ def _open(
         kind="opened",
         actor=actor,
         text=f"opened: {data.severity.value} {data.category.value} — plan {plan.policy.name}",
+        key="opened",
+        values={
+            "severity": data.severity.value,
+            "category": data.category.value,
+            "plan": plan.policy.name,
+        },
     )
     audit.record(
         session,
@@ -183,6 +189,13 @@ def _attach_duplicate(
         text=f"another report of the same event attached: {data.severity.value} {data.title}"
         + (f" (caller {caller})" if caller else "")
         + (f": {data.description}" if data.description else ""),
+        key="duplicate",
+        values={
+            "severity": data.severity.value,
+            "title": data.title,
+            "caller": caller or None,
+            "description": data.description or None,
+        },
     )
     audit.record(
         session,
@@ -235,10 +248,13 @@ def raise_severity(
     state, _ = commands.upgrade(codec.loads(incident.state_json), plan.policy, now)
     store_state(incident, state)
     session.add(incident)
+    step, groups = None, None
     if state.status is IncidentStatus.open:
-        restart = f"; escalation goes on at step {state.step_index + 1} under it, paging again now"
+        step = state.step_index + 1
+        restart = f"; escalation goes on at step {step} under it, paging again now"
     elif state.pending_broadcasts:
-        restart = f"; already acknowledged: telling {', '.join(state.pending_broadcasts)} now"
+        groups = list(state.pending_broadcasts)
+        restart = f"; already acknowledged: telling {', '.join(groups)} now"
     else:
         restart = ""
     add_event(
@@ -250,6 +266,17 @@ def raise_severity(
         text=f"severity raised from {before['severity']} to {severity.value} by {reason}: "
         f"plan {plan.policy.name}{restart}; reports due {incident.initial_report_minutes} / "
         f"{incident.written_report_minutes} min after opening",
+        key="severity_raised",
+        values={
+            "before": before["severity"],
+            "after": severity.value,
+            "reason": "new_report" if reason == "a new report" else "figures",
+            "plan": plan.policy.name,
+            "step": step,
+            "groups": groups,
+            "initial": incident.initial_report_minutes,
+            "written": incident.written_report_minutes,
+        },
     )
     audit.record(
         session,

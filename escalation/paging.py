@@ -95,6 +95,8 @@ def fallback(
         at=now,
         kind="delivery_failed",
         text=f"{failed.kind} to {failed.to} failed permanently: {reason}",
+        key="delivery_failed",
+        values={"kind": failed.kind, "to": failed.to, "reason": reason},
         notification_id=failed.id,
     )
     if failed.person_id is None or incident.status is not IncidentStatus.open:
@@ -128,6 +130,8 @@ def fallback(
                     at=now,
                     kind="fallback",
                     text=f"trying {failed.kind} to next contact {contact.value}",
+                    key="fallback",
+                    values={"kind": failed.kind, "to": contact.value},
                     notification_id=row.id,
                 )
             return
@@ -137,6 +141,8 @@ def fallback(
         at=now,
         kind="unreachable",
         text=f"no further contact method for person {failed.person_id}",
+        key="no_further_contact",
+        values={"person": failed.person_id},
     )
 
 

@@ -261,7 +261,7 @@ def select_plan(plans: Iterable[EmergencyPlan], category: str, severity: Severit
 # ---- JSON snapshot ---------------------------------------------------------------------------
 
 
-def _target_to_dict(target: Target) -> dict[str, Any]:
+def target_to_dict(target: Target) -> dict[str, Any]:
     match target:
         case OnDutyTarget(role=role, skill=skill):
             return {"type": "on_duty", "role": role, "skill": skill}
@@ -278,7 +278,7 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         "name": policy.name,
         "steps": [
             {
-                "targets": [_target_to_dict(t) for t in step.targets],
+                "targets": [target_to_dict(t) for t in step.targets],
                 "wait_minutes": step.wait_minutes,
                 "repeat": step.repeat,
                 "rules": rules_to_list(step.rules),

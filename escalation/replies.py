@@ -23,6 +23,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -30,6 +31,7 @@ from core import audit
 from core.errors import Conflict, NotFound
 from core.privacy import mask_phone, mask_text_phones
 from core.users import User
+from escalation import timeline_keys
 from escalation.models import Incident, Notification
 from escalation.outbox_channel import OutboxChannel
 from escalation.service import acknowledge, add_event, get_incident, request_escalation
@@ -147,21 +149,26 @@ def handle_reply(
     word = match.group(2) or "ack"
     paged, person_id = _paged(session, incident.id, from_number)
     actor = f"person:{person_id}" if person_id else from_number
+    who = timeline_keys.who(actor, person_id)
     by = actor  # who acted, for the audit
     if replied_by is not None:
         by = replied_by.username
         if person_id is None or replied_by.person_id != person_id:
             actor = f"{actor} (outbox reply by {replied_by.username})"
+            who["replier"] = replied_by.username
     said = f"reply from {from_number}: {text}"
+    reply: dict[str, Any] = {"number": from_number, "said": text}
     if not paged:
-        who = f"person {person_id}" if person_id else "an unknown sender"
+        sender = f"person {person_id}" if person_id else "an unknown sender"
         add_event(
             session,
             incident.id,
             at=now,
             kind="reply_refused",
             actor=actor,
-            text=f"{said} — refused: {who}, not paged for this incident; escalation continues",
+            text=f"{said} — refused: {sender}, not paged for this incident; escalation continues",
+            key="reply_refused",
+            values=reply | {"person": person_id},
         )
         audit.record(  # the audit log always masks numbers (a stranger's text may hold any)
             session,
@@ -179,11 +186,13 @@ def handle_reply(
         return f"{from_number} 未登记或未接到事件 {code} 的通知，不能确认或升级"
     open_ = incident.status is IncidentStatus.open
     if word in ESCALATE_WORDS and open_:
-        add_event(session, incident.id, at=now, kind="reply", actor=actor, text=said)
-        request_escalation(session, incident_id=incident.id, actor=actor, now=now, audit_actor=by)
+        _reply(session, incident.id, at=now, actor=actor, text=said, key="reply", values=reply)
+        request_escalation(
+            session, incident_id=incident.id, actor=actor, now=now, audit_actor=by, who=who
+        )
         return f"事件 {code} 已升级"
     if word in ACK_WORDS and open_:
-        add_event(session, incident.id, at=now, kind="reply", actor=actor, text=said)
+        _reply(session, incident.id, at=now, actor=actor, text=said, key="reply", values=reply)
         acknowledge(
             session,
             incident_id=incident.id,
@@ -192,16 +201,35 @@ def handle_reply(
             via=via,
             person_id=person_id,
             audit_actor=by,
+            who=who,
         )
         return f"事件 {code} 已确认，谢谢"
     if word in ACK_WORDS | ESCALATE_WORDS:
         outcome = f"already acknowledged by {incident.acknowledged_by}; nothing changed"
         answer = f"事件 {code} 已由 {incident.acknowledged_by} 确认，无需再确认或升级"
+        key, reply["acknowledged_by"] = "reply_already_acknowledged", incident.acknowledged_by
     else:
         outcome, answer = "not understood; nothing changed", UNRECOGNISED
-    add_event(session, incident.id, at=now, kind="reply", actor=actor, text=f"{said} — {outcome}")
+        key = "reply_not_understood"
+    text = f"{said} — {outcome}"
+    _reply(session, incident.id, at=now, actor=actor, text=text, key=key, values=reply)
     session.commit()
     return answer
+
+
+def _reply(
+    session: Session,
+    incident_id: int,
+    *,
+    at: datetime,
+    actor: str,
+    text: str,
+    key: str,
+    values: dict[str, Any],
+) -> None:
+    add_event(
+        session, incident_id, at=at, kind="reply", actor=actor, text=text, key=key, values=values
+    )
 
 
 def _unmatched(
@@ -247,6 +275,7 @@ def handle_key_press(
     incident = get_incident(session, incident_id=notification.incident_id, for_update=True)
     assert incident.id is not None
     actor = f"person:{notification.person_id}"
+    who = timeline_keys.who(actor, notification.person_id)
     if incident.status is IncidentStatus.open and digits == "1":
         acknowledge(
             session,
@@ -258,15 +287,19 @@ def handle_key_press(
         )
         return "已确认，谢谢。"
     if incident.status is IncidentStatus.open and digits == "2":
-        request_escalation(session, incident_id=incident.id, actor=actor, now=now)
+        request_escalation(session, incident_id=incident.id, actor=actor, now=now, who=who)
         return "已升级。"
+    pressed = {"digits": digits, "to": notification.to, "acknowledged_by": None}
     if digits not in ("1", "2"):
         outcome, answer = "not understood", "未识别的按键。"
+        pressed["outcome"] = "not_understood"
     elif incident.status is IncidentStatus.acknowledged:
         outcome = f"already acknowledged by {incident.acknowledged_by}"
         answer = "该事件已有人确认，无需再确认或升级。"
+        pressed |= {"outcome": "already_acknowledged", "acknowledged_by": incident.acknowledged_by}
     else:
         outcome, answer = "the incident is already resolved", "该事件已办结，无需处理。"
+        pressed["outcome"] = "resolved"
     add_event(
         session,
         incident.id,
@@ -275,6 +308,8 @@ def handle_key_press(
         actor=actor,
         text=f"key {digits or '(none)'} pressed on the call to {notification.to} — {outcome}; "
         "nothing changed",
+        key="key_press",
+        values=pressed,
         notification_id=notification.id,
     )
     session.commit()

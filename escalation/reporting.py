@@ -210,12 +210,23 @@ def record_report(
     if missing:
         after["report_items_missing"] = missing
         text += f" (TZ50 Art. 10 items still missing: {', '.join(missing)})"
+    values = {
+        "kind": made.kind.value,
+        "to": made.reported_to,
+        "method": made.method.value,
+        "made_at": made.reported_at.isoformat() if made.reported_at != made.recorded_at else None,
+        "summary": made.summary or None,
+        "implied_initial": implied_initial,
+        "missing": missing,
+    }
     service.commit_change(
         session,
         incident,
         before=before,
         kind="reported",
         text=text,
+        key="reported",
+        values=values,
         actor=user.username,
         now=now,
         after=after,

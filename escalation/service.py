@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import Conflict, NotFound
-from escalation import codec, commands, engine
+from escalation import codec, commands, engine, timeline_keys
 from escalation.models import (
     Incident,
     IncidentEvent,
@@ -39,15 +40,20 @@ def add_event(
     at: datetime,
     kind: str,
     text: str,
+    key: str,
+    values: Mapping[str, Any],
     actor: str = "system",
     notification_id: int | None = None,
 ) -> IncidentEvent:
-    """A timeline entry of the incident; the caller commits."""
+    """A timeline entry of the incident: its English `text`, the `key` of its phrase and the
+    `values` the phrase says (`timeline_keys.KEYS`); the caller commits."""
     event = IncidentEvent(
         incident_id=incident_id,
         at=at,
         kind=kind,
         text=text,
+        key=key,
+        values=dict(values),
         actor=actor,
         notification_id=notification_id,
     )
@@ -176,6 +182,8 @@ def commit_change(
     before: dict[str, object],
     kind: str,
     text: str,
+    key: str,
+    values: Mapping[str, Any],
     actor: str,
     now: datetime,
     after: dict[str, object] | None = None,
@@ -186,7 +194,9 @@ def commit_change(
     `audit_actor` names the user who acted for someone else (an outbox reply)."""
     assert incident.id is not None
     session.add(incident)
-    add_event(session, incident.id, at=now, kind=kind, actor=actor, text=text)
+    add_event(
+        session, incident.id, at=now, kind=kind, actor=actor, text=text, key=key, values=values
+    )
     audit.record(
         session,
         at=now,
@@ -210,10 +220,12 @@ def acknowledge(
     via: AckSource,
     person_id: int | None = None,
     audit_actor: str | None = None,
+    who: Mapping[str, Any] | None = None,
 ) -> Incident:
     """Stop the escalation. `actor` is who acknowledged (acknowledged_by, the timeline);
-    `audit_actor`, when given, the signed-in user who did it for them (an outbox reply).
-    Acknowledging twice is a no-op."""
+    `audit_actor`, when given, the signed-in user who did it for them (an outbox reply);
+    `who` the timeline's values naming them (`timeline_keys.who`; by default `actor` and
+    `person_id`). Acknowledging twice is a no-op."""
     incident = get_incident(session, incident_id=incident_id, for_update=True)
     if incident.status is IncidentStatus.acknowledged:
         return incident
@@ -234,6 +246,8 @@ def acknowledge(
         actor=actor,
         now=now,
         text=f"acknowledged by {actor} via {via}; escalation stopped",
+        key="acknowledged",
+        values=dict(who or timeline_keys.who(actor, person_id)) | {"via": via},
         after=summary(incident) | {"acknowledged_by": actor, "via": via},
         audit_actor=audit_actor,
     )
@@ -257,6 +271,8 @@ def resolve(session: Session, *, incident_id: int, actor: str, now: datetime) ->
         actor=actor,
         now=now,
         text=f"resolved by {actor}",
+        key="resolved",
+        values=timeline_keys.who(actor),
     )
 
 
@@ -271,9 +287,11 @@ def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> 
     except InvalidTransition as exc:
         raise Conflict(str(exc)) from exc
     text = f"reopened by {actor}; escalation restarts at step 1"
+    values = timeline_keys.who(actor) | {"old_code": None, "new_code": None}
     if _short_code_taken(session, incident.short_code):
         old, incident.short_code = incident.short_code, new_short_code(session)
         text += f"; its code {old} is now another incident's, new code {incident.short_code}"
+        values |= {"old_code": old, "new_code": incident.short_code}
     store_state(incident, state)
     incident.acknowledged_at = incident.acknowledged_by = incident.resolved_at = None
     return commit_change(
@@ -284,6 +302,8 @@ def reopen(session: Session, *, incident_id: int, actor: str, now: datetime) -> 
         actor=actor,
         now=now,
         text=text,
+        key="reopened",
+        values=values,
         after=summary(incident) | {"short_code": incident.short_code},
     )
 
@@ -295,9 +315,10 @@ def request_escalation(
     actor: str,
     now: datetime,
     audit_actor: str | None = None,
+    who: Mapping[str, Any] | None = None,
 ) -> None:
     """Press 2 / "esc": the next tick climbs at once (the tick resolves the next step).
-    `audit_actor` as for `acknowledge`."""
+    `audit_actor` and `who` as for `acknowledge`."""
     incident = get_incident(session, incident_id=incident_id, for_update=True)
     if incident.status is not IncidentStatus.open:
         raise Conflict(f"incident is {incident.status.value}")
@@ -308,6 +329,8 @@ def request_escalation(
         kind="escalate_requested",
         actor=actor,
         text=f"{actor} asked to escalate now",
+        key="escalate_requested",
+        values=who or timeline_keys.who(actor),
     )
     incident.next_wakeup_at = now
     incident.escalate_requested = True
@@ -330,8 +353,19 @@ def record_event(
     now: datetime,
     kind: str,
     text: str,
+    key: str,
+    values: Mapping[str, Any],
     notification_id: int | None = None,
 ) -> None:
     """A timeline entry from outside the state machine (e.g. a delivery status); the caller
     commits."""
-    add_event(session, incident_id, at=now, kind=kind, text=text, notification_id=notification_id)
+    add_event(
+        session,
+        incident_id,
+        at=now,
+        kind=kind,
+        text=text,
+        key=key,
+        values=values,
+        notification_id=notification_id,
+    )

@@ -4,10 +4,10 @@ actions the pure engine (`escalation.engine`) emits for the dispatcher to carry 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from escalation.policy import NotifyKind, NotifyRule
 
@@ -89,7 +89,12 @@ class Broadcast:
 
 @dataclass(frozen=True)
 class TimelineNote:
+    """A timeline entry: its English `text`, the `key` of its phrase and the `values` the
+    phrase says (`escalation.timeline_keys.KEYS`)."""
+
     text: str
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

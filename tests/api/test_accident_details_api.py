@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.users import Role
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 Headers = Callable[[Role], dict[str, str]]
 LIFT = {"title": "电梯困人", "category": "special_equipment", "severity": "IV"}

@@ -31,6 +31,7 @@ from oncall.models import ContactCreate, ContactKind, Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0, make_token, make_user, savepoint_session
 from tests.fakes.fake_twilio import FakeResource, FakeTwilio
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 SID, TOKEN, FROM = "AC" + "0" * 32, "test-auth-token", "+8610012315"
 PUBLIC = "http://dutydesk.test"

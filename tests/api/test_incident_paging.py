@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from core.clock import FakeClock
 from core.users import Role
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 Headers = Callable[[Role], dict[str, str]]
 STAMP = "2026-12-01T00:00:00.000000"

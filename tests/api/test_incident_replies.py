@@ -26,6 +26,7 @@ from oncall.models import Person
 from tests.api import test_escalation_flow as flow
 from tests.conftest import make_token, make_user
 from tests.fakes.fake_twilio import FakeTwilio
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 # the fixtures of the escalation flow tests, shared
 fake, twilio_app, web, dispatcher = flow.fake, flow.twilio_app, flow.web, flow.dispatcher

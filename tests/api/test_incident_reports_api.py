@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from core.clock import FakeClock
 from core.users import Role
 from tests.conftest import T0
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 Headers = Callable[[Role], dict[str, str]]
 BUREAU = "市局应急值班室"

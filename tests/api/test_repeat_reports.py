@@ -17,6 +17,7 @@ from complaints.models import Complaint
 from core.audit import list_entries
 from core.users import Role
 from tests.complaint_helpers import Centre, complaint_data, make_centre, report_data
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 BASE = "/api/v1/complaints"
 

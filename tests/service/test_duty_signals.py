@@ -101,6 +101,8 @@ def test_unreachable_pages_and_slow_acknowledgements(
         now=T0 + timedelta(minutes=3),
         kind="unreachable",
         text="值班员 has no contact method for voice",
+        key="no_contact_method",
+        values={"person": 1, "kind": "voice"},
     )
     session.commit()
     for n, (title, place) in enumerate(

@@ -16,6 +16,7 @@ from complaints import config, queue
 from complaints.vocab import ClockKind, Status
 from tests.complaint_rows import Clock, Item, insert_items
 from tests.conftest import T0
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 
 def _rule_set(session: Session) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from escalation.delivery import advances
+from tests.timeline_checks import keyed_events  # noqa: F401  (checks every test)
 
 
 @pytest.mark.parametrize(
