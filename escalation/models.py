@@ -335,11 +335,18 @@ class IncidentReportPublic(SQLModel):
 
 
 class EventPublic(SQLModel):
+    """A timeline entry: `text` in English; `key` names its phrase and `values` hold what it
+    says (person ids, step numbers, codes, ISO times; escalation.timeline_keys), for wording
+    it in another language. Entries written before keys existed have `key` null and `values`
+    empty."""
+
     at: datetime
     kind: str
     text: str
     actor: str
     notification_id: int | None
+    key: str | None = None
+    values: dict[str, Any] = {}
     # the directory skills `text` names by code ("on duty: expert/food"), with their names
     skills: list[SkillPublic] = []
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, StringConstraints
@@ -67,7 +67,20 @@ def masks_numbers(role: Role) -> bool:
 
 def masked_event(event: EventPublic) -> EventPublic:
     text, actor = privacy.mask_text_phones(event.text), privacy.mask_text_phones(event.actor)
-    return event.model_copy(update={"text": text, "actor": actor})
+    values = {name: _masked_value(value) for name, value in event.values.items()}
+    return event.model_copy(update={"text": text, "actor": actor, "values": values})
+
+
+def _masked_value(value: Any) -> Any:
+    """A timeline value with the phone numbers its texts hold masked (a number paged, a
+    reply's sender and words, a caller)."""
+    if isinstance(value, str):
+        return privacy.mask_text_phones(value)
+    if isinstance(value, list):
+        return [_masked_value(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _masked_value(item) for name, item in value.items()}
+    return value
 
 
 def masked_report(report: IncidentReportPublic) -> IncidentReportPublic:
