@@ -31,6 +31,7 @@ from web import (
     roster_notes,
     roster_violations,
     timeline,
+    timeline_keyed,
 )
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
@@ -108,12 +109,13 @@ def environment(locale: str) -> Environment:
     env.globals["asset"] = asset
     env.globals["field_errors"] = field_errors.texts(locale)
     env.globals["problems"] = problem_text.texts(locale)
-    env.globals["event_text"] = lambda text, names, skills=(): timeline.localise(
-        text,
+    env.globals["event_text"] = lambda event, names, tz: timeline_keyed.localise_event(
+        {"text": event.text, "key": event.key, "values": event.values},
         names=names,
         gettext=catalogue.gettext,
         label=lambda kind, value: label_text(catalogue, kind, value),
-        skills={s.code: s.name_zh if locale == "zh_CN" else s.name_en for s in skills},
+        tz=tz,
+        skills={s.code: s.name_zh if locale == "zh_CN" else s.name_en for s in event.skills},
     )
     env.globals["complaint_note"] = lambda text, parts=None: complaint_notes.render(
         text,

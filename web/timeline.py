@@ -1,8 +1,11 @@
-"""An incident's timeline, and a roster's broken wishes, in the page's language.
+"""An incident's timeline entries stored before keys existed, and a roster's broken wishes,
+in the page's language.
 
 The escalation package stores each timeline entry as a fixed English phrase with its values
-("step 1 round 1 started (on duty: duty_officer): person 6"). The page recognises those
-phrases here and words them from the catalogue, with people by name, skills by the names the
+("step 1 round 1 started (on duty: duty_officer): person 6"); newer entries also carry the
+key of the phrase and its values and are worded by web/timeline_keyed, which falls back here
+for an entry without them. The page recognises those phrases here and words them from the
+catalogue, with people by name, skills by the names the
 directory gives them and other codes by their labels; a text it does not recognise (a reply,
 a note from an older version) is shown as stored. `person_ids(texts)` lists the people the
 texts name, for the caller to look up.
