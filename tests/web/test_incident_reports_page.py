@@ -9,11 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.deps import CSRF_HEADER
 from core.clock import FakeClock
 from core.users import Role
+from escalation.models import IncidentEvent
 from tests.conftest import TEST_PASSWORD, make_user
 
 CLOCK = re.compile(r'data-clock="(\w+)" data-state="(\w+)"')
@@ -81,6 +82,16 @@ def test_recording_the_initial_report_from_the_page_meets_its_clock(
     assert "已于 11-23 09:35 报告" in page
     assert 'id="reports"' in page and "市局应急值班室" in page and "初报" in page
     assert '<option value="written" selected>' in page  # the next report due
+
+    # the timeline words the report from its key and values, so a new English wording of
+    # the entry still reads in Chinese
+    event = session.exec(select(IncidentEvent).where(IncidentEvent.key == "reported")).one()
+    event.text = "report to superiors, worded anew"
+    session.add(event)
+    session.commit()
+    live = client.get(f"{page_url}/live").text
+    assert "worded anew" not in live
+    assert "初报报送 市局应急值班室，方式：电话：2人被困（事故报告尚缺：发生地点、" in live
 
 
 def test_viewers_see_the_clocks_but_no_report_form(
