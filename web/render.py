@@ -30,7 +30,6 @@ from web import (
     roster_explanation,
     roster_notes,
     roster_violations,
-    timeline,
     timeline_keyed,
 )
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations

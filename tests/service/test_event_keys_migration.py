@@ -1,4 +1,4 @@
-"""Migration 0027 gives incident_event the key of an entry's phrase and its values: an entry
+"""Migration 0028 gives incident_event the key of an entry's phrase and its values: an entry
 stored before has key NULL and values {} (worded from its English text), and a downgrade
 removes both."""
 
@@ -12,7 +12,7 @@ from core.db import make_engine
 from core.migrate import downgrade, upgrade
 from tests.conftest import T0
 
-PREVIOUS = "0026_receipt_retention"
+PREVIOUS = "0027_repair_reason"
 
 
 def _filled(table: Table) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 the values it says (escalation.timeline_keys), beside its English text; entries written
 before have key NULL and values {}
 
-Revision ID: 0027_event_keys
-Revises: 0026_receipt_retention
+Revision ID: 0028_event_keys
+Revises: 0027_repair_reason
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0027_event_keys"
-down_revision: str | None = "0026_receipt_retention"
+revision: str = "0028_event_keys"
+down_revision: str | None = "0027_repair_reason"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
