@@ -122,7 +122,7 @@ def _report_rest(words: _Words, rest: str) -> str:
 _PHRASES: list[tuple[str, str, dict[str, Callable[[_Words, str], str]]]] = [
     (
         r"opened: (?P<severity>I|II|III|IV) (?P<category>\w+) — plan (?P<plan>.+)",
-        N_("opened: %(severity)s, %(category)s — plan %(plan)s"),
+        N_("%(severity)s, %(category)s — plan %(plan)s"),
         {
             "severity": lambda w, v: w.label("severity", v),
             "category": lambda w, v: w.label("category", v),

@@ -15,7 +15,7 @@ from web.timeline_words import Words
 
 def _opened(w: Words, v: Values) -> str:
     return w(
-        N_("opened: %(severity)s, %(category)s — plan %(plan)s"),
+        N_("%(severity)s, %(category)s — plan %(plan)s"),
         severity=w.label("severity", v["severity"]),
         category=w.label("category", v["category"]),
         plan=w.plan(v["plan"]),

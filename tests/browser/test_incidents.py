@@ -49,7 +49,7 @@ def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
     expect(page.locator("#pages")).to_contain_text(duty_officer.name)
     expect(page.locator('#timeline li[data-kind="page"]').first).to_be_visible()
     # the stored English phrases read in Chinese, people by name
-    expect(page.locator('#timeline li[data-kind="opened"]')).to_contain_text("已登记：")
+    expect(page.locator('#timeline li[data-kind="opened"]')).to_contain_text("— 预案：")
     expect(page.locator('#timeline li[data-kind="page"]').first).to_contain_text(
         f"短信发给 {duty_officer.name}"
     )

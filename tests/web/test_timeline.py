@@ -27,7 +27,7 @@ def _zh(text: str) -> str:
     [
         (
             "opened: I special_equipment — plan special_equipment-I",
-            "已登记：I级 · 特别重大，特种设备 — 预案：特种设备 I级",
+            "I级 · 特别重大，特种设备 — 预案：特种设备 I级",
         ),
         (
             "step 1 round 1 started (on duty: duty_officer): person 6, person 7",

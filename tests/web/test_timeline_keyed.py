@@ -36,8 +36,8 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "opened",
         {"severity": "I", "category": "special_equipment", "plan": "special_equipment-I"},
-        "已登记：I级 · 特别重大，特种设备 — 预案：特种设备 I级",
-        "opened: I · particularly serious, Special equipment — plan Special equipment, level I",
+        "I级 · 特别重大，特种设备 — 预案：特种设备 I级",
+        "I · particularly serious, Special equipment — plan Special equipment, level I",
     ),
     (
         "duplicate",
