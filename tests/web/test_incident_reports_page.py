@@ -160,3 +160,23 @@ def test_a_resolved_incident_page_offers_its_owed_reports_then_the_final_one(
         made = _post(client, csrf, reports, {"kind": kind, "reported_to": "区局", "method": method})
         assert made.status_code == 201, made.text
     assert '<option value="final" selected>' in client.get(page_url).text
+
+
+def test_a_reporting_deadline_an_hour_or_more_away_counts_down_in_hours_and_minutes(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    opened = _post(
+        client,
+        csrf,
+        "/api/v1/incidents",
+        {"title": "电梯困人", "category": "special_equipment", "severity": "IV"},
+    )
+    assert opened.status_code == 201, opened.text
+    clock.advance(timedelta(minutes=5))
+    page = client.get(f"/incidents/{opened.json()['id']}").text
+    # level IV: the phone report is due 2 h after opening, the written one 6 h after
+    assert "(剩 1 小时 55 分钟)" in page and "(剩 5 小时 55 分钟)" in page
+    client.get("/lang/en")
+    page = client.get(f"/incidents/{opened.json()['id']}").text
+    assert "(1 h 55 min left)" in page and "(5 h 55 min left)" in page
