@@ -103,4 +103,14 @@ COMPLAINT_LABELS: dict[str, dict[str, str]] = {
         "repeat_of": N_("Repeats"),
         "repeated_by": N_("Repeated by"),
     },
+    "stat_figure": {  # complaints.stats.DEFINITIONS, whose labels are the Chinese terms
+        "on_time_distribution": N_("On-time distribution rate"),
+        "on_time_acceptance": N_("On-time acceptance rate"),
+        "on_time_first_check": N_("On-time first-check rate"),
+        "on_time_closure": N_("On-time closure rate"),
+        "mediation_success": N_("Mediation success rate"),
+        "complaint_to_case": N_("Complaint-to-case rate"),
+        "order_on_time_sign_for": N_("12345 on-time sign-for rate"),
+        "order_on_time_closure": N_("12345 on-time closure rate"),
+    },
 }

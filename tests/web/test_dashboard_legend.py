@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api import demo
+from api import demo, demo_complaints
 from core.users import Role
 from tests.conftest import T0, TEST_PASSWORD, make_user
 
@@ -37,3 +37,22 @@ def test_open_incident_bars_use_the_legends_colours(
     chips = re.findall(r'<span class="chip ([\w-]+)">', panel)
     assert sorted(bars) == ["ack-fill", "ack-fill", "open-fill", "open-fill"]
     assert chips == ["open-fill", "ack-fill"]
+
+
+def test_complaint_figures_and_domains_are_worded_in_the_page_language(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    assert demo_complaints.seed_complaints(session, now=T0) == 40
+    make_user(session, role=Role.leader, username="lead")
+    client.post("/login", data={"username": "lead", "password": TEST_PASSWORD})
+    chinese = client.get("/dashboard").text.split('id="complaint-figures"', 1)[1]
+    chinese = chinese.split('id="top-districts"', 1)[0]
+    assert "按期办结率" in chinese and "按时受理率" in chinese
+    assert "消费者权益保护" in chinese
+    client.cookies.set("dutydesk_lang", "en")
+    english = client.get("/dashboard").text.split('id="complaint-figures"', 1)[1]
+    english = english.split('id="top-districts"', 1)[0]
+    assert "On-time closure rate" in english and "On-time acceptance rate" in english
+    assert "Consumer protection" in english
+    assert not re.search(r"[\u4e00-\u9fff]", english)
