@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.workcal import DayKind
+from web.holiday_names import holiday_name
 from web.i18n import DEFAULT_LOCALE, LOCALES, gettext
 from web.labels import label_id
 from web.roster_view import RosterGrid
@@ -97,7 +98,7 @@ def roster_workbook(
         top.font = Font(bold=True)
         mark = label("weekday", day.day.weekday())
         if day.kind in (DayKind.HOLIDAY, DayKind.MAKEUP_WORKDAY):
-            mark += " " + (day.holiday_name or label("day_kind", day.kind))
+            mark += " " + (holiday_name(day.holiday_name, _) or label("day_kind", day.kind))
         put(sheet, weekday_row, index, mark)
         put(sheet, leader_row, index, "、".join(grid.leaders.get(day.day, [])))
         for row in (header_row, weekday_row, leader_row):

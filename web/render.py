@@ -32,6 +32,7 @@ from web import (
     roster_violations,
     timeline_keyed,
 )
+from web.holiday_names import holiday_name
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
 from web.nav import NAV, nav_for
@@ -106,6 +107,7 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.globals["label"] = lambda kind, value: label_text(catalogue, kind, value)
     env.globals["asset"] = asset
+    env.globals["holiday_name"] = lambda name: holiday_name(name, catalogue.gettext)
     env.globals["field_errors"] = field_errors.texts(locale)
     env.globals["problems"] = problem_text.texts(locale)
     env.globals["event_text"] = lambda event, names, tz: timeline_keyed.localise_event(

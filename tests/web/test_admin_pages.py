@@ -120,3 +120,21 @@ def test_the_home_page_links_the_warning_to_the_calendar_for_admins(
 ) -> None:
     _sign_in(client, session)
     assert 'href="/admin/calendar"' in client.get("/").text.split('id="calendar-warning"', 1)[1]
+
+
+def _day(page: str, attribute: str) -> str:
+    return page.split(attribute, 1)[1].split("</td>", 1)[0]
+
+
+def test_the_calendar_names_holidays_in_the_page_language(
+    client: TestClient, session: Session
+) -> None:
+    _sign_in(client, session)
+    official = _day(client.get("/admin/calendar?year=2026").text, 'data-day="2026-10-01"')
+    assert "国庆节" in official and "National Day" not in official
+    estimated = client.get("/admin/calendar?year=2027").text
+    assert "Labor Day" not in estimated and "(observed)" not in estimated
+    assert "劳动节（补休）" in _day(estimated, 'data-day="2027-05-03"')
+    client.cookies.set("dutydesk_lang", "en")
+    english = _day(client.get("/admin/calendar?year=2026").text, 'data-day="2026-10-01"')
+    assert "National Day" in english and "国庆节" not in english
