@@ -229,6 +229,7 @@ def test_the_demo_gives_every_complaint_page_content(client: TestClient, session
     assert landing.headers["location"] == "/complaints/inbox"
     inbox = client.get("/complaints/inbox").text
     assert len(ROW.findall(inbox)) >= 3 and "sign_for" in FORM.findall(inbox)
+    assert "分送至：城东区市场监督管理局、城东区东关市场监管所" in inbox
     client.cookies.clear()
     client.post("/login", data={"username": "coordinator", "password": demo.DEMO_PASSWORD})
     rows = ROW.findall(client.get("/complaints").text)
