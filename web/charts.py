@@ -84,9 +84,11 @@ def columns(
     height: int = 200,
     col: int = 44,
     markers: Series | None = None,
+    tips: list[str] | None = None,
 ) -> Markup:
     """Stacked columns, one per label; `markers` (optional) draws a tick per column, e.g. the
-    90th percentile over a median column."""
+    90th percentile over a median column; `tips` (optional) names each column in its tooltips
+    where the axis labels only some."""
     left, bottom, top_pad = 36, 34, 14
     width = left + col * len(labels) + 10
     plot_h = height - bottom - top_pad
@@ -100,6 +102,7 @@ def columns(
         f'<text class="tick" x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end">0</text>',
     ]
     for index, label in enumerate(labels):
+        tip = tips[index] if tips is not None else label
         x = left + index * col + 6
         y = float(top_pad + plot_h)
         for s in series:
@@ -110,7 +113,7 @@ def columns(
             y -= h
             body.append(
                 f'<rect class="{escape(s.css)}" x="{x}" y="{y:.1f}" width="{col - 12}" '
-                f'height="{h:.1f}"><title>{escape(label)} {escape(s.name)}: {_fmt(value)}'
+                f'height="{h:.1f}"><title>{escape(tip)} {escape(s.name)}: {_fmt(value)}'
                 "</title></rect>"
             )
         if totals[index]:
@@ -123,7 +126,7 @@ def columns(
             my = top_pad + plot_h - marker / top * plot_h
             body.append(
                 f'<line class="{escape(markers.css)}" x1="{x - 2}" y1="{my:.1f}" '
-                f'x2="{x + col - 10}" y2="{my:.1f}"><title>{escape(label)} '
+                f'x2="{x + col - 10}" y2="{my:.1f}"><title>{escape(tip)} '
                 f"{escape(markers.name)}: {_fmt(marker)}</title></line>"
             )
         body.append(

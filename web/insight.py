@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -18,6 +18,7 @@ from complaints.insight_models import ReportKind, WarningStatus
 from core.types import MAX_ID
 from core.users import Permission
 from web.charts import Series, columns
+from web.i18n import gettext, locale_of
 from web.params import EmptyIsNone
 from web.render import render
 from web.session import RequirePage, WebUser
@@ -60,16 +61,21 @@ def warning_detail(
         labels = [
             str(p["day"])[5:] if i % 7 == len(series) % 7 else "" for i, p in enumerate(series)
         ]
+        locale = locale_of(request)
+        counts = tuple(float(p["count"]) for p in series)
+        expected = tuple(float(p["expected"]) for p in series)
         chart = columns(
             labels,
-            [Series("count", "warn-count", tuple(float(p["count"]) for p in series))],
+            [Series(gettext(locale, "items per day"), "warn-count", counts)],
             title=warning.title,
             col=18,
-            markers=Series(
-                "expected", "warn-expected", tuple(float(p["expected"]) for p in series)
-            ),
+            markers=Series(gettext(locale, "expected (baseline)"), "warn-expected", expected),
+            tips=[str(p["day"]) for p in series],
         )
-    context = {"warning": warning, "evidence": evidence, "chart": chart}
+    items = [
+        item | {"at": datetime.fromisoformat(item["at"])} for item in evidence.get("items", [])
+    ]
+    context = {"warning": warning, "evidence": evidence, "items": items, "chart": chart}
     return render(request, "insight/warning.html", context, user=user)
 
 
