@@ -103,6 +103,11 @@ COMPLAINT_LABELS: dict[str, dict[str, str]] = {
         "repeat_of": N_("Repeats"),
         "repeated_by": N_("Repeated by"),
     },
+    "complaint_audit": {  # core.audit actions on one item besides complaint.<history action>
+        "complaint.identity.view": N_("Identity details viewed"),
+        "complaint.clocks.recompute": N_("Time limits recalculated"),
+        "complaint.agent_update": N_("Agent or group recorded"),
+    },
     "stat_figure": {  # complaints.stats.DEFINITIONS, whose labels are the Chinese terms
         "on_time_distribution": N_("On-time distribution rate"),
         "on_time_acceptance": N_("On-time acceptance rate"),
@@ -113,4 +118,8 @@ COMPLAINT_LABELS: dict[str, dict[str, str]] = {
         "order_on_time_sign_for": N_("12345 on-time sign-for rate"),
         "order_on_time_closure": N_("12345 on-time closure rate"),
     },
+}
+COMPLAINT_LABELS["complaint_audit"] |= {
+    f"complaint.{action}": message
+    for action, message in COMPLAINT_LABELS["complaint_action"].items()
 }

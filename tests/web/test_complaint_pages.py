@@ -395,3 +395,20 @@ def test_the_items_tables_head_each_column_differently_in_both_languages(
         for name, head in tables:
             cells = [html.unescape(c).strip() for c in re.findall(r"<th>(.*?)</th>", head)]
             assert len(set(cells)) == len(cells), (language, name, cells)
+
+
+def test_the_audit_log_on_an_items_page_words_its_actions(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    assert demo_complaints.seed_complaints(session, now=T0) == 40
+    client.post("/login", data={"username": "leader", "password": demo.DEMO_PASSWORD})
+    rows = ROW.findall(client.get("/complaints").text)
+    mediating = next(row[0] for row in rows if row[1] == "mediating")
+    page = client.get(f"/complaints/{mediating}").text
+    audit = page.split('id="complaint-audit"', 1)[1].split("</table>", 1)[0]
+    assert '<td data-action="complaint.start_mediation">开始调解</td>' in audit
+    assert ">complaint." not in audit
+    client.cookies.set("dutydesk_lang", "en")
+    english = client.get(f"/complaints/{mediating}").text
+    assert '<td data-action="complaint.start_mediation">Start mediation</td>' in english
