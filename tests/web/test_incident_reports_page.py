@@ -51,7 +51,8 @@ def test_recording_the_initial_report_from_the_page_meets_its_clock(
     clock.advance(timedelta(minutes=5))
     page = client.get(page_url).text
     assert CLOCK.findall(page) == [("initial_report", "running"), ("written_report", "running")]
-    assert "时限 11-23 09:45" in page and "剩余 10 分钟" in page  # due 15 min after 09:30
+    assert "初报（电话）：时限 11-23 09:45" in page  # due 15 min after 09:30
+    assert "（剩余 10 分钟）" in page
     api = f"/api/v1/incidents/{opened.json()['id']}/reports"
     assert f'data-api="{api}"' in page
     boxes = set(re.findall(r'data-field="(\w+)"', page))
@@ -176,7 +177,7 @@ def test_a_reporting_deadline_an_hour_or_more_away_counts_down_in_hours_and_minu
     clock.advance(timedelta(minutes=5))
     page = client.get(f"/incidents/{opened.json()['id']}").text
     # level IV: the phone report is due 2 h after opening, the written one 6 h after
-    assert "(剩 1 小时 55 分钟)" in page and "(剩 5 小时 55 分钟)" in page
+    assert "（剩 1 小时 55 分钟）" in page and "（剩 5 小时 55 分钟）" in page
     client.get("/lang/en")
     page = client.get(f"/incidents/{opened.json()['id']}").text
     assert "(1 h 55 min left)" in page and "(5 h 55 min left)" in page
