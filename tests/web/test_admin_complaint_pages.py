@@ -118,7 +118,7 @@ def test_units_show_their_contact_and_supervisor_and_the_form_sends_the_profile(
     csrf = _sign_in(client, session, Role.admin)
     page = client.get("/admin/units").text
     east = page.split(f'<tr data-unit="{centre.east_id}">')[1].split("</tr>")[0]
-    assert "许涛" in east and "王局长" in east and "leadership" in east
+    assert "许涛" in east and "王局长" in east and "领导群" in east
     form = f'data-api="{BASE}/units/{centre.east_id}" data-method="PUT"'
     assert form in page
     body = {"contact_person_id": centre.west_contact.id, "accepts_items": True}
