@@ -49,10 +49,10 @@ def test_complaint_figures_and_domains_are_worded_in_the_page_language(
     chinese = client.get("/dashboard").text.split('id="complaint-figures"', 1)[1]
     chinese = chinese.split('id="top-districts"', 1)[0]
     assert "按期办结率" in chinese and "按时受理率" in chinese
-    assert "消费者权益保护" in chinese
+    assert "消费者权益保护" in chinese and "上周同期：" in chinese
     client.cookies.set("dutydesk_lang", "en")
     english = client.get("/dashboard").text.split('id="complaint-figures"', 1)[1]
     english = english.split('id="top-districts"', 1)[0]
     assert "On-time closure rate" in english and "On-time acceptance rate" in english
-    assert "Consumer protection" in english
+    assert "Consumer protection" in english and "same days last week: " in english
     assert not re.search(r"[\u4e00-\u9fff]", english)

@@ -138,7 +138,7 @@ def test_the_incident_list_shows_each_incidents_next_report_due_and_the_late_one
         for m in re.finditer(r'<tr data-incident="(\d+)"[^>]*>(.*?)</tr>', page, re.S)
     }
     assert CLOCK.findall(rows[ids["I"]]) == [("initial_report", "overdue")]
-    assert "时限 11-23 23:55" in rows[ids["I"]] and "已超时" in rows[ids["I"]]
+    assert "初报（电话）：时限 11-23 23:55" in rows[ids["I"]] and "已超时" in rows[ids["I"]]
     assert CLOCK.findall(rows[ids["IV"]]) == [("initial_report", "running")]
     assert "时限 11-24 01:40" in rows[ids["IV"]]
     assert CLOCK.findall(rows[ids["III"]]) == []
