@@ -47,7 +47,7 @@ def request_swap(
         raise ValidationFailed("roster_id", "swaps apply to a published roster")
     for person_field, day_field in (("a_person_id", "a_day"), ("b_person_id", "b_day")):
         person_id, day = getattr(data, person_field), getattr(data, day_field)
-        changes.active_person(session, person_id, person_field)
+        person = changes.active_person(session, person_id, person_field)
         if (
             session.exec(
                 select(RosterAssignment).where(
@@ -58,7 +58,12 @@ def request_swap(
             ).first()
             is None
         ):
-            raise ValidationFailed(day_field, f"person {person_id} has no shift on {day}")
+            raise ValidationFailed(
+                day_field,
+                f"person {person_id} has no shift on {day}",
+                type="swap_no_shift",
+                ctx={"person": person.name, "day": day.isoformat()},
+            )
     if data.a_person_id == data.b_person_id:
         raise ValidationFailed("b_person_id", "a swap needs two different people")
     _check_rules(

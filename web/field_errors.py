@@ -86,6 +86,7 @@ TYPES: dict[str, str] = {
         "%(person)s would work %(n)s shifts from %(start)s to %(end)s (at most %(limit)s)"
     ),
     "unknown_shift_code": N_("No shift type %(code)s in this unit"),
+    "swap_no_shift": N_("%(person)s has no shift on %(day)s in this roster"),
     "rule_max_weekends": N_(
         "%(person)s would work on %(n)s weekends from %(start)s to %(end)s (at most %(limit)s)"
     ),

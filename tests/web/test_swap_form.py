@@ -5,6 +5,7 @@ is linked (the API refuses the rest with 403)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
@@ -12,9 +13,10 @@ from sqlmodel import Session, col, select
 from api import demo
 from core.users import Role, User
 from oncall.models import Person, Unit
-from oncall.roster_models import Roster, RosterStatus
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0
 from tests.web.test_pages import _sign_in
+from web import field_errors
 
 PERSON_A = re.compile(r'<select name="a_person_id"[^>]*>(.*?)</select>', re.S)
 
@@ -72,3 +74,44 @@ def test_the_swap_form_offers_what_the_role_may_request(
     _sign_in(client, session, Role.duty_officer)  # linked to no person
     unlinked = client.get("/swaps").text
     assert 'id="swap-form"' not in unlinked and 'id="swap-unlinked"' in unlinked
+
+
+def test_a_swap_of_a_day_without_a_shift_is_refused_in_the_page_language(
+    client: TestClient, session: Session, auth_headers: Callable[[Role], dict[str, str]]
+) -> None:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    shift = session.exec(select(ShiftType).where(ShiftType.unit_id == unit.id)).first()
+    a, b = session.exec(select(Person).where(Person.unit_id == unit.id)).all()[:2]
+    assert unit.id is not None and shift is not None and shift.id is not None
+    roster = Roster(
+        unit_id=unit.id,
+        period_start=T0.date(),
+        period_end=T0.date(),
+        version=1,
+        status=RosterStatus.published,
+        time_limit_s=4,
+        created_by="test",
+        created_at=T0,
+        published_at=T0,
+    )
+    session.add(roster)
+    session.flush()
+    assert roster.id is not None and a.id is not None
+    session.add(
+        RosterAssignment(roster_id=roster.id, person_id=a.id, day=T0.date(), shift_type_id=shift.id)
+    )
+    session.commit()
+    day = T0.date().isoformat()
+    body = {"roster_id": roster.id, "a_person_id": a.id, "a_day": day}
+    refused = client.post(
+        "/api/v1/swaps",
+        json=body | {"b_person_id": b.id, "b_day": day},
+        headers=auth_headers(Role.planner),
+    )
+    assert refused.status_code == 422, refused.text
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "b_day" and error["type"] == "swap_no_shift"
+    assert error["ctx"] == {"person": b.name, "day": day}
+    worded = field_errors.texts("zh_CN")["types"]["swap_no_shift"] % error["ctx"]
+    assert worded == f"{b.name} {day} 在此值班表中没有班次"
