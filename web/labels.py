@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from web.actor_labels import ACTORS
 from web.complaint_labels import COMPLAINT_LABELS
 from web.i18n import N_
 
@@ -384,6 +385,7 @@ LABELS: dict[str, dict[str, str]] = {
         "6": N_("Sun"),
     },
 } | COMPLAINT_LABELS
+LABELS["actor"] = ACTORS
 
 
 def label_id(kind: str, value: object) -> str | None:

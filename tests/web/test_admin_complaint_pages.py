@@ -149,6 +149,7 @@ def test_rule_sets_show_their_limits_and_which_is_in_force(
     page = client.get("/admin/rule-sets").text
     o121 = page.split("O121")[1].split("</tr>")[0]
     assert "今日适用" in o121 and "今日适用" not in page.split("O20")[1].split("</tr>")[0]
+    assert "· 系统初始数据</td>" in o121  # seeded by the migration
     o20 = page.split('<h2 id="limits-')[1]
     assert '受理或不予受理（工作日）</td><td data-label="值">7 工作日<' in o20
     assert '<td data-label="值">45 工作日<' in o20  # Order 20's mediation in working days

@@ -409,6 +409,10 @@ def test_the_audit_log_on_an_items_page_words_its_actions(
     audit = page.split('id="complaint-audit"', 1)[1].split("</table>", 1)[0]
     assert '<td data-action="complaint.start_mediation">开始调解</td>' in audit
     assert ">complaint." not in audit
+    history = page.split('id="complaint-history"', 1)[1].split("</ol>", 1)[0]
+    assert "<td>演示数据</td>" in audit and "· 演示数据" in history
+    assert "demo-seed" not in audit + history
     client.cookies.set("dutydesk_lang", "en")
     english = client.get(f"/complaints/{mediating}").text
     assert '<td data-action="complaint.start_mediation">Start mediation</td>' in english
+    assert "<td>Demo data</td>" in english
