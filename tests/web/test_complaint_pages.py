@@ -411,6 +411,7 @@ def test_the_audit_log_on_an_items_page_words_its_actions(
     assert ">complaint." not in audit
     history = page.split('id="complaint-history"', 1)[1].split("</ol>", 1)[0]
     assert "<td>演示数据</td>" in audit and "· 演示数据" in history
+    assert "· 演示数据</dd>" in page.split('id="complaint-history"', 1)[0]  # registered by
     assert "demo-seed" not in audit + history
     client.cookies.set("dutydesk_lang", "en")
     english = client.get(f"/complaints/{mediating}").text
