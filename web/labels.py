@@ -175,7 +175,10 @@ LABELS: dict[str, dict[str, str]] = {
         "leader": N_("Leader on duty"),
         "director": N_("Director"),
     },
-    "plan_group": {"leadership": N_("Leadership group")},  # others: DUTYDESK_GROUP_WEBHOOKS names
+    "plan_group": {  # others: DUTYDESK_GROUP_WEBHOOKS names
+        "leadership": N_("Leadership group"),
+        "intake": N_("Intake office group"),  # reminders of items not yet distributed
+    },
     "shift_role": {
         "duty": N_("Duty"),
         "leader": N_("Leader on duty"),

@@ -12,7 +12,7 @@ from tests.conftest import T0, TEST_PASSWORD, make_user
 
 
 def test_a_group_broadcast_names_its_group(client: TestClient, session: Session) -> None:
-    for key in ("leadership", "city-office"):
+    for key in ("leadership", "intake", "city-office"):
         session.add(
             Notification(
                 topic=NoticeTopic.warning,
@@ -32,6 +32,7 @@ def test_a_group_broadcast_names_its_group(client: TestClient, session: Session)
     page = client.get("/outbox").text
     leadership = page.split('data-to="leadership"', 1)[1].split("</tr>", 1)[0]
     assert "领导群" in leadership and ">leadership<" not in leadership
+    assert "受理科群" in page.split('data-to="intake"', 1)[1].split("</tr>", 1)[0]
     assert "city-office" in page.split('data-to="city-office"', 1)[1].split("</tr>", 1)[0]
     client.cookies.set("dutydesk_lang", "en")
     assert "Leadership group" in client.get("/outbox").text
