@@ -60,7 +60,11 @@ def test_the_swap_form_offers_what_the_role_may_request(
     people = session.exec(select(Person).where(Person.is_active == True)).all()  # noqa: E712
 
     _demo_sign_in(client, "planner")
-    assert len(_person_a_choices(client.get("/swaps").text)) == len(people)
+    page = client.get("/swaps").text
+    assert len(_person_a_choices(page)) == len(people)
+    for required in ("roster_id", "a_person_id", "a_day", "b_person_id", "b_day"):
+        text = page.split(f'data-field="{required}"', 1)[1].split("</span>", 1)[0]
+        assert '<abbr title="必填" aria-hidden="true">*</abbr>' in text, required
 
     _demo_sign_in(client, "duty_officer")
     mine = client.get("/swaps").text
