@@ -79,3 +79,14 @@ def test_the_shift_types_table_names_a_shift_not_a_person(
     form = page.split('id="shift-form"', 1)[1].split("</form>", 1)[0]
     for part in (table, form):
         assert "班次名称" in part and "姓名" not in part  # 姓名 is a person's name
+
+
+def test_the_rest_between_shifts_shows_whole_hours_as_whole(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    make_user(session, role=Role.planner, username="rest-planner")
+    client.post("/login", data={"username": "rest-planner", "password": TEST_PASSWORD})
+    page = client.get("/planner/rules").text
+    box = page.split('name="min_rest_hours"', 1)[1].split(">", 1)[0]
+    assert 'value="11"' in box  # the demo's 11 h, not "11.0"
