@@ -34,6 +34,8 @@ def test_a_warnings_items_and_chart_are_in_local_time_and_the_page_language(
     first = datetime.fromisoformat(evidence["items"][0]["at"])
     assert f"{first.astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d %H:%M}" in items
     assert "UTC" not in items
+    assert "<th>收到时间</th>" in items and "接班" not in items  # 接班 is taking over a shift
+    assert ">确认预警</button>" in page and "接警" not in page  # 接警 is taking an emergency call
     tips = re.findall(r"<title>([^<]*)</title>", page.split('class="chart"', 1)[1])[1:]
     last = evidence["series"][-1]
     assert f"{last['day']} 每日件数: {last['count']}" in tips
@@ -41,3 +43,4 @@ def test_a_warnings_items_and_chart_are_in_local_time_and_the_page_language(
     client.cookies.set("dutydesk_lang", "en")
     english = client.get(f"/warnings/{warning['id']}").text
     assert f"{last['day']} items per day: {last['count']}" in english
+    assert ">Acknowledge</button>" in english and "<th>Received at</th>" in english
