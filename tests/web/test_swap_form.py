@@ -37,25 +37,28 @@ def _demo_sign_in(client: TestClient, username: str) -> None:
     assert response.status_code == 303
 
 
+def _published_roster(unit_id: int) -> Roster:
+    """A published one-day roster of `unit_id` (T0's day) with no assignments."""
+    return Roster(
+        unit_id=unit_id,
+        period_start=T0.date(),
+        period_end=T0.date(),
+        version=1,
+        status=RosterStatus.published,
+        time_limit_s=4,
+        created_by="test",
+        created_at=T0,
+        published_at=T0,
+    )
+
+
 def test_the_swap_form_offers_what_the_role_may_request(
     client: TestClient, session: Session
 ) -> None:
     demo.seed(session, now=T0)
     unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
     assert unit.id is not None
-    session.add(  # the form is offered while a roster is published
-        Roster(
-            unit_id=unit.id,
-            period_start=T0.date(),
-            period_end=T0.date(),
-            version=1,
-            status=RosterStatus.published,
-            time_limit_s=4,
-            created_by="test",
-            created_at=T0,
-            published_at=T0,
-        )
-    )
+    session.add(_published_roster(unit.id))  # the form is offered while a roster is published
     session.commit()
     people = session.exec(select(Person).where(Person.is_active == True)).all()  # noqa: E712
 
@@ -88,17 +91,7 @@ def test_a_swap_of_a_day_without_a_shift_is_refused_in_the_page_language(
     shift = session.exec(select(ShiftType).where(ShiftType.unit_id == unit.id)).first()
     a, b = session.exec(select(Person).where(Person.unit_id == unit.id)).all()[:2]
     assert unit.id is not None and shift is not None and shift.id is not None
-    roster = Roster(
-        unit_id=unit.id,
-        period_start=T0.date(),
-        period_end=T0.date(),
-        version=1,
-        status=RosterStatus.published,
-        time_limit_s=4,
-        created_by="test",
-        created_at=T0,
-        published_at=T0,
-    )
+    roster = _published_roster(unit.id)
     session.add(roster)
     session.flush()
     assert roster.id is not None and a.id is not None
