@@ -36,24 +36,29 @@ def _post(client: TestClient, csrf: str, path: str, body: dict[str, Any]) -> Any
     return client.post(path, json=body, headers={CSRF_HEADER: csrf})
 
 
-def test_recording_the_initial_report_from_the_page_meets_its_clock(
-    client: TestClient, session: Session, clock: FakeClock
-) -> None:
-    csrf = _sign_in(client, session, Role.coordinator)
+def _lift_incident_page(client: TestClient, csrf: str, severity: str) -> str:
+    """Opens a special-equipment incident of `severity` and returns its page's path."""
     opened = _post(
         client,
         csrf,
         "/api/v1/incidents",
-        {"title": "电梯困人", "category": "special_equipment", "severity": "II"},
+        {"title": "电梯困人", "category": "special_equipment", "severity": severity},
     )
     assert opened.status_code == 201, opened.text
-    page_url = f"/incidents/{opened.json()['id']}"
+    return f"/incidents/{opened.json()['id']}"
+
+
+def test_recording_the_initial_report_from_the_page_meets_its_clock(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    csrf = _sign_in(client, session, Role.coordinator)
+    page_url = _lift_incident_page(client, csrf, "II")
     clock.advance(timedelta(minutes=5))
     page = client.get(page_url).text
     assert CLOCK.findall(page) == [("initial_report", "running"), ("written_report", "running")]
     assert "初报（电话）：时限 11-23 09:45" in page  # due 15 min after 09:30
     assert "（剩余 10 分钟）" in page
-    api = f"/api/v1/incidents/{opened.json()['id']}/reports"
+    api = f"/api/v1{page_url}/reports"
     assert f'data-api="{api}"' in page
     boxes = set(re.findall(r'data-field="(\w+)"', page))
     assert {"kind", "reported_to", "method", "reported_at", "summary"} <= boxes
@@ -167,17 +172,11 @@ def test_a_reporting_deadline_an_hour_or_more_away_counts_down_in_hours_and_minu
     client: TestClient, session: Session, clock: FakeClock
 ) -> None:
     csrf = _sign_in(client, session, Role.coordinator)
-    opened = _post(
-        client,
-        csrf,
-        "/api/v1/incidents",
-        {"title": "电梯困人", "category": "special_equipment", "severity": "IV"},
-    )
-    assert opened.status_code == 201, opened.text
+    page_url = _lift_incident_page(client, csrf, "IV")
     clock.advance(timedelta(minutes=5))
-    page = client.get(f"/incidents/{opened.json()['id']}").text
+    page = client.get(page_url).text
     # level IV: the phone report is due 2 h after opening, the written one 6 h after
     assert "（剩 1 小时 55 分钟）" in page and "（剩 5 小时 55 分钟）" in page
     client.get("/lang/en")
-    page = client.get(f"/incidents/{opened.json()['id']}").text
+    page = client.get(page_url).text
     assert "(1 h 55 min left)" in page and "(5 h 55 min left)" in page
