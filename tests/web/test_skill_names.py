@@ -71,10 +71,7 @@ def test_skills_are_named_in_the_pages_language(client: TestClient, session: Ses
 def test_the_shift_types_table_names_a_shift_not_a_person(
     client: TestClient, session: Session
 ) -> None:
-    demo.seed(session, now=T0)
-    make_user(session, role=Role.planner, username="shift-planner")
-    client.post("/login", data={"username": "shift-planner", "password": TEST_PASSWORD})
-    page = client.get("/planner/rules").text
+    page = _demo_rules_page(client, session)
     table = page.split('id="shift-types"', 1)[1].split("</thead>", 1)[0]
     form = page.split('id="shift-form"', 1)[1].split("</form>", 1)[0]
     for part in (table, form):
@@ -84,9 +81,14 @@ def test_the_shift_types_table_names_a_shift_not_a_person(
 def test_the_rest_between_shifts_shows_whole_hours_as_whole(
     client: TestClient, session: Session
 ) -> None:
-    demo.seed(session, now=T0)
-    make_user(session, role=Role.planner, username="rest-planner")
-    client.post("/login", data={"username": "rest-planner", "password": TEST_PASSWORD})
-    page = client.get("/planner/rules").text
+    page = _demo_rules_page(client, session)
     box = page.split('name="min_rest_hours"', 1)[1].split(">", 1)[0]
     assert 'value="11"' in box  # the demo's 11 h, not "11.0"
+
+
+def _demo_rules_page(client: TestClient, session: Session) -> str:
+    """The demo centre's rules page, as a planner sees it."""
+    demo.seed(session, now=T0)
+    make_user(session, role=Role.planner, username="rules-planner")
+    client.post("/login", data={"username": "rules-planner", "password": TEST_PASSWORD})
+    return client.get("/planner/rules").text
