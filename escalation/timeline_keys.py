@@ -5,7 +5,9 @@ which the API and the audit keep) and, since keys exist, with the key of that ph
 values it says, so that a page can word it in its language without parsing the English
 (web/timeline_keyed.py). `KEYS` lists each key with the names of its values; an entry carries
 every value its key lists (None where the phrase leaves it out: a duplicate report without a
-caller, a reopen that kept its code). Entries written before keys existed have none.
+caller, a reopen that kept its code). Entries written before keys existed were given theirs
+from their English text by migration 0029 (`note` with the text where it matched no phrase;
+a person the text named only by name, not id, is that name).
 
 Values are JSON: person ids and counts as numbers, codes (role, skill, channel kind, report
 kind, severity, category) as stored, times as ISO UTC, targets as the policy's target objects
@@ -78,6 +80,8 @@ KEYS: dict[str, frozenset[str]] = {
     "reply_already_acknowledged": frozenset({"acknowledged_by"}) | _REPLY,
     "reply_not_understood": _REPLY,
     "key_press": frozenset({"digits", "to", "outcome", "acknowledged_by"}),
+    # migration 0029: an entry stored before keys whose text no phrase matched, shown as is
+    "note": frozenset({"text"}),
 }
 
 #: `key_press` outcomes

@@ -36,6 +36,8 @@ KEYS: dict[str, frozenset[str]] = {
     "spread": frozenset({"role", "n"}),
     "hint_removed": frozenset({"person", "day", "shift"}),
     "hint_added": frozenset({"person", "day", "shift"}),
+    # migration 0029: a wish stored before keys whose detail no phrase matched, shown as is
+    "note": frozenset({"text"}),
 }
 
 

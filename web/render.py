@@ -129,13 +129,8 @@ def environment(locale: str) -> Environment:
         label=lambda kind, value: label_text(catalogue, kind, value),
         gettext=catalogue.gettext,
     )
-    env.globals["roster_note"] = lambda roster, names, shifts: roster_notes.localise_note(
-        roster.note,
-        roster.repair_reason,
-        names=names,
-        shifts={code: getattr(s, "name", code) for code, s in shifts.items()},
-        gettext=catalogue.gettext,
-        label=lambda kind, value: label_text(catalogue, kind, value),
+    env.globals["roster_note"] = lambda roster: roster_notes.localise_note(
+        roster.note, roster.repair_reason, gettext=catalogue.gettext
     )
     env.globals["violation_text"] = lambda item, names, shifts, skills: (
         roster_violations.localise_violation(

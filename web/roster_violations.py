@@ -113,6 +113,7 @@ PHRASES: dict[str, Callable[[_Words, Values], str]] = {
     "spread": _spread,
     "hint_removed": _hint_removed,
     "hint_added": _hint_added,
+    "note": lambda _w, v: str(v["text"]),
 }
 
 

@@ -210,6 +210,10 @@ def _key_press(w: Words, v: Values) -> str:
     return w(message, digits=digits, to=v["to"])
 
 
+def _note(_w: Words, v: Values) -> str:
+    return str(v["text"])
+
+
 PHRASES: dict[str, Callable[[Words, Values], str]] = records.PHRASES | {
     "step_started": _step_started,
     "own_rules_silent": _own_rules_silent,
@@ -242,6 +246,7 @@ PHRASES: dict[str, Callable[[Words, Values], str]] = records.PHRASES | {
     "reply_already_acknowledged": _reply_already_acknowledged,
     "reply_not_understood": _reply_not_understood,
     "key_press": _key_press,
+    "note": _note,
 }
 
 

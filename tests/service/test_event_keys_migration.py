@@ -1,6 +1,6 @@
 """Migration 0028 gives incident_event the key of an entry's phrase and its values: an entry
-stored before has key NULL and values {} (worded from its English text), and a downgrade
-removes both."""
+stored before has key NULL and values {} (until 0029 derives them from its English text), and
+a downgrade removes both."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from core.migrate import downgrade, upgrade
 from tests.conftest import T0
 
 PREVIOUS = "0027_repair_reason"
+REVISION = "0028_event_keys"
 
 
 def _filled(table: Table) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def test_an_entry_stored_before_has_no_key_and_empty_values(fresh_url: str) -> N
     finally:
         engine.dispose()
 
-    upgrade(fresh_url)
+    upgrade(fresh_url, REVISION)  # 0029 then keys it (tests/service/test_keyed_history_migration)
     engine = make_engine(fresh_url)
     try:
         meta = MetaData()

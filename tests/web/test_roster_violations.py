@@ -47,6 +47,7 @@ VALUES: dict[str, dict[str, Any]] = {
     "spread": {"role": "duty", "n": 3},
     "hint_removed": {"person": "6", "day": "2026-12-10", "shift": "night"},
     "hint_added": {"person": "7", "day": "2026-12-10", "shift": "day"},
+    "note": {"text": "月初手工调整"},
 }
 
 SHOWN = {
@@ -62,6 +63,7 @@ SHOWN = {
         "spread": "值班：最多与最少相差 3（含本年累计）",
         "hint_removed": "杨帆 2026-12-10 不再上夜班",
         "hint_added": "陈静 2026-12-10 改上白班",
+        "note": "月初手工调整",
     },
     "en": {
         "under_cover": "2026-12-10 Day: 1 short of the preferred 2",
@@ -75,6 +77,7 @@ SHOWN = {
         "spread": "Duty: 3 between the most and the least (including the year to date)",
         "hint_removed": "杨帆 taken off Night on 2026-12-10",
         "hint_added": "陈静 put on Day on 2026-12-10",
+        "note": "月初手工调整",
     },
 }
 

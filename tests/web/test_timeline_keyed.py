@@ -355,6 +355,12 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "changed"
         ),
     ),
+    (
+        "note",
+        {"text": "1234 确认 — acknowledged"},
+        "1234 确认 — acknowledged",
+        "1234 确认 — acknowledged",
+    ),
 ]
 
 
