@@ -38,7 +38,7 @@ from escalation.models import (
 from escalation.policy import Severity
 from escalation.state import IncidentStatus
 from oncall.layers import people_by_id
-from web import timeline, timeline_keyed
+from web import timeline_keyed
 from web.params import EmptyIsNone
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
@@ -68,9 +68,7 @@ def incident_view(
     events = public.timeline
     actors = [e.actor for e in events] + [public.acknowledged_by or ""]
     actor_ids = {int(m.group(1)) for a in actors if (m := PERSON_ACTOR.match(a))}
-    named = timeline.person_ids(e.text for e in events) | timeline_keyed.person_ids(
-        {"values": e.values} for e in events
-    )
+    named = timeline_keyed.person_ids({"values": e.values} for e in events)
     people = people_by_id(
         session, {n.person_id for n in notifications if n.person_id} | actor_ids | named
     )

@@ -1,10 +1,11 @@
 """A roster's broken wishes, in the page's language.
 
 Each broken wish the solver reports carries the key of its phrase and the values the phrase
-says (scheduler/roster_soft.py, ``KEYS``), beside its English detail. Here each key is worded
-from the catalogue: people and shifts by name, roles by their labels. An item without a key
-(a version generated before keys existed), or whose key or values this module does not
-know, is worded from its English detail by `timeline.localise_roster`.
+says (scheduler/roster_soft.py, ``KEYS``; those of versions generated before keys existed were
+given theirs by migration 0029), beside its English detail. Here each key is worded from the
+catalogue: people and shifts by name, roles by their labels. A `note` (an old detail no
+phrase matched), or an item whose key or values this module does not know, is shown as
+stored.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.roster_soft import KEYS
-from web import timeline
 from web.i18n import N_
 from web.keyed_phrases import Values, phrase_of
 
@@ -127,12 +127,9 @@ def localise_violation(
     skills: Mapping[str, str] | None = None,
 ) -> str:
     """One broken wish of a roster (as stored in the roster's result) in the page's language,
-    people, shifts and skills by name; an old item without a key is worded from its English
-    detail."""
+    people, shifts and skills by name; one this module cannot word as its stored detail."""
     found = phrase_of(item, PHRASES, KEYS)
     if found is None:
-        return timeline.localise_roster(
-            str(item.get("detail", "")), names=names, shifts=shifts, gettext=gettext, label=label
-        )
+        return str(item.get("detail", ""))
     phrase, values = found
     return phrase(_Words(gettext, label, names, shifts, skills or {}), values)

@@ -1,12 +1,12 @@
 """An incident's timeline entry worded from the key of its phrase and the values it says.
 
-Each entry written since keys exist carries them beside its English text
-(escalation/timeline_keys.py, ``KEYS``). Here each key is worded from the catalogue, one
-small function per key (those of an opening, accident details and reports in
-web/timeline_keyed_records.py): people by name, skills by the directory's names, roles, groups,
-channels and report kinds by their labels, times in the centre's zone. An entry without a
-key (written before), or whose key or values this module does not know, is worded from its
-English text by `timeline.localise` as before.
+Each entry carries them beside its English text (escalation/timeline_keys.py, ``KEYS``;
+those stored before keys existed were given theirs by migration 0029). Here each key is
+worded from the catalogue, one small function per key (those of an opening, accident details
+and reports in web/timeline_keyed_records.py): people by name, skills by the directory's
+names, roles, groups, channels and report kinds by their labels, times in the centre's zone.
+A `note` (an old text no phrase matched), or an entry whose key or values this module does
+not know (written by a newer version), is shown as stored.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from escalation.timeline_keys import KEYS
-from web import timeline
 from web import timeline_keyed_records as records
 from web.i18n import N_
 from web.keyed_phrases import Values, phrase_of
@@ -260,11 +259,10 @@ def localise_event(
     skills: Mapping[str, str] | None = None,
 ) -> str:
     """One timeline entry (`text`, `key`, `values`, as the API returns it) in the page's
-    language; an entry without a key, or one this module cannot word, from its English text."""
+    language; one this module cannot word as its stored text."""
     found = phrase_of(event, PHRASES, KEYS)
     if found is None:
-        text = str(event.get("text", ""))
-        return timeline.localise(text, names=names, gettext=gettext, label=label, skills=skills)
+        return str(event.get("text", ""))
     phrase, values = found
     return phrase(Words(gettext, label, names, skills or {}, tz), values)
 

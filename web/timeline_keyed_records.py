@@ -9,8 +9,19 @@ from typing import Any
 
 from web.i18n import N_
 from web.keyed_phrases import Values
-from web.timeline_details import FIELD_NAMES
 from web.timeline_words import Words
+
+#: escalation.details.FIELDS, by the names the detail page gives them
+FIELD_NAMES = {
+    "equipment_type": N_("Equipment type"),
+    "equipment_user": N_("Unit using the equipment"),
+    "deaths": N_("Deaths"),
+    "serious_injuries": N_("Serious injuries"),
+    "people_at_risk": N_("People trapped or at risk"),
+    "direct_loss_yuan": N_("Estimated direct loss (yuan)"),
+    "measures_taken": N_("Measures taken"),
+    "explosion_or_overturn": N_("A boiler or pressure vessel exploded, or a crane overturned"),
+}
 
 
 def _opened(w: Words, v: Values) -> str:
