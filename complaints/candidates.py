@@ -27,3 +27,6 @@ class Candidate:
     p_value: float | None = None
     window_start: date | None = None
     window_end: date | None = None
+    # the wording of title and summary (complaints.warning_keys)
+    wording_key: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)

@@ -19,6 +19,7 @@ from statistics import median
 
 from sqlmodel import Session, col, func, select
 
+from complaints import warning_keys
 from complaints.candidates import Candidate
 from complaints.detect import WarningLevel
 from core.users import User
@@ -182,6 +183,14 @@ def ack_latency_candidates(
         if len(rows) < min_samples or typical <= limit_minutes:
             continue
         level = WarningLevel.orange if typical > 2 * limit_minutes else WarningLevel.yellow
+        values = {
+            "who": label,
+            "count": len(rows),
+            "days": days,
+            "median_minutes": typical,
+            "limit_minutes": limit_minutes,
+        }
+        title, text = warning_keys.worded_zh("slow_ack", values)
         found.append(
             Candidate(
                 key=f"ack_latency:{key}",
@@ -189,11 +198,10 @@ def ack_latency_candidates(
                 subject=key,
                 label=label,
                 level=level,
-                title=f"{label} 确认响应偏慢：中位 {typical:.0f} 分钟",
-                summary=(
-                    f"近 {days} 天 {len(rows)} 次确认，中位 {typical:.1f} 分钟，"
-                    f"超过 {limit_minutes} 分钟的要求。"
-                ),
+                title=title,
+                summary=text,
+                wording_key="slow_ack",
+                values=values,
                 occurred_at=max(r.acknowledged_at for r in rows),
                 evidence={
                     "samples": [
@@ -247,7 +255,14 @@ def unreachable_candidates(session: Session, *, since: datetime) -> list[Candida
             if exhausted or unanswered
             else WarningLevel.yellow
         )
-        what = "升级链已用尽仍无人确认" if exhausted else "部分呼叫无法送达"
+        values = {
+            "incident": incident_id,
+            "code": incident.short_code,
+            "title": incident.title,
+            "exhausted": exhausted,
+            "unreachable": sum(e.kind == "unreachable" for e in events),
+        }
+        title, text = warning_keys.worded_zh("unreachable", values)
         found.append(
             Candidate(
                 key=f"unreachable:incident:{incident_id}",
@@ -255,8 +270,10 @@ def unreachable_candidates(session: Session, *, since: datetime) -> list[Candida
                 subject=str(incident_id),
                 label=incident.title,
                 level=level,
-                title=f"事件 {incident.short_code}「{incident.title[:40]}」{what}",
-                summary="; ".join(e.text for e in events)[:2000],
+                title=title,
+                summary=text,
+                wording_key="unreachable",
+                values=values,
                 occurred_at=max(e.at for e in events),
                 evidence={
                     "incident_id": incident_id,

@@ -4,7 +4,8 @@
   it) as JSON. While a warning is open or acknowledged its `open_key` equals its `key`;
   the unique constraint on `open_key` keeps one live warning per subject across instances
   (duplicates are suppressed), and closing sets `open_key` to NULL so a later rise opens a
-  new warning.
+  new warning. `title` and `summary` are finished Chinese text; `wording_key` and `values`
+  beside them let a page word both in its own language (`complaints.warning_keys`).
 - `analysis_report`: one row per (kind, period), unique: the scheduled job and on-demand
   requests claim the row (pending → running) before building, so two instances never build
   the same report twice and a run missed while the service was down is found missing and
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, Date, Enum, Float, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, Enum, Float, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from complaints.detect import WarningLevel
@@ -67,6 +70,14 @@ class EarlyWarning(SQLModel, table=True):
     status: WarningStatus = Field(sa_column=_enum(WarningStatus, index=True))
     title: str = Field(max_length=300)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # the key of the title's and summary's wording and the values it says
+    # (complaints.warning_keys), so a page words them in its language; NULL and {} on
+    # warnings written before keys
+    wording_key: str | None = Field(default=None, max_length=40)
+    values: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=sql_text("'{}'")),
+    )
     evidence_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     observed: int = 0
     expected: float | None = Field(default=None, sa_column=Column(Float, nullable=True))

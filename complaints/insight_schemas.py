@@ -30,8 +30,13 @@ class WarningPublic(BaseModel):
     label: str
     level: WarningLevel
     status: WarningStatus
-    title: str
-    summary: str
+    title: str = Field(description="in Chinese, as stored")
+    summary: str = Field(description="in Chinese, as stored")
+    wording_key: str | None = Field(
+        description="the key of the title's and summary's wording (complaints.warning_keys), "
+        "null on warnings stored before keys"
+    )
+    values: dict[str, Any] = Field(description="the values the wording says; {} without a key")
     observed: int
     expected: float | None
     ratio: float | None

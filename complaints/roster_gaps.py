@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
+from complaints import warning_keys
 from complaints.candidates import Candidate
 from complaints.detect import WarningLevel, days_between
 from core.workcal import WorkingCalendar
@@ -187,11 +188,23 @@ def roster_gap_candidates(
     found = []
     changed = _last_change(session)
     for (unit_id, day), gaps in sorted(by_day.items()):
-        short = "；".join(
-            f"{g.shift_name}{'（' + g.skill + '）' if g.skill else ''}需 {g.required} 人，"
-            f"实 {g.staffed} 人" + (f"（{'、'.join(g.away)} 请假/停用）" if g.away else "")
-            for g in gaps
-        )
+        values = {
+            "unit": unit_id,
+            "unit_name": gaps[0].unit_name,
+            "day": day.isoformat(),
+            "gaps": [
+                {
+                    "shift": g.shift_code,
+                    "shift_name": g.shift_name,
+                    "skill": g.skill,
+                    "required": g.required,
+                    "staffed": g.staffed,
+                    "away": list(g.away),
+                }
+                for g in gaps
+            ],
+        }
+        title, text = warning_keys.worded_zh("roster_gap", values)
         found.append(
             Candidate(
                 key=f"roster_gap:{unit_id}:{day.isoformat()}",
@@ -199,8 +212,10 @@ def roster_gap_candidates(
                 subject=f"{unit_id}:{day.isoformat()}",
                 label=gaps[0].unit_name,
                 level=gap_level((day - today).days),
-                title=f"{gaps[0].unit_name} {day:%m月%d日} 值班缺员",
-                summary=short,
+                title=title,
+                summary=text,
+                wording_key="roster_gap",
+                values=values,
                 occurred_at=min(changed, now),
                 evidence={
                     "day": day.isoformat(),

@@ -11,6 +11,7 @@ after that commit.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -20,28 +21,23 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from complaints import detect, duty_signals, hotspots, insight_config, roster_gaps
+from complaints import (
+    detect,
+    duty_signals,
+    hotspots,
+    insight_config,
+    roster_gaps,
+    warning_keys,
+)
 from complaints.candidates import Candidate
 from complaints.detect import Alarm
 from complaints.insight_config import Dimension, InsightSettings
 from complaints.warnings import raise_warning
 from core.calendar_store import load_calendar
 from core.clock import Clock
-from escalation.models import CATEGORY_ZH
 
 log = logging.getLogger("dutydesk.warnings")
 UNREACHABLE_LOOKBACK = timedelta(days=7)
-DIMENSION_ZH = {
-    "total": "投诉举报总量",
-    "domain": "领域",
-    "district": "区域",
-    "business": "经营者",
-    "keyword": "关键词",
-    "incident_category": "突发事件类别",
-    "unreachable": "呼叫未送达",
-    "ack_latency": "确认时效",
-    "roster_gap": "值班缺员",
-}
 
 
 @dataclass(frozen=True)
@@ -59,21 +55,19 @@ class RunResult:
 
 def alarm_candidate(alarm: Alarm, *, tz: ZoneInfo, items: list[dict[str, object]]) -> Candidate:
     key = alarm.key
-    label = (
-        CATEGORY_ZH.get(key.value, key.label) if key.dimension == "incident_category" else key.label
-    )
-    what = DIMENSION_ZH.get(key.dimension, key.dimension)
-    span = (
-        f"{alarm.as_of:%m月%d日}"
-        if alarm.window_days == 1
-        else f"{alarm.window_start:%m月%d日}至{alarm.as_of:%m月%d日}"
-    )
-    title = f"{what}「{label}」{span}量升高：{alarm.observed} 件，基线 {alarm.expected:.1f} 件"
-    text = (
-        f"{span}共 {alarm.observed} 件，按此前 {alarm.baseline_days} 天"
-        f"基线（含星期与节假日规律）预期 {alarm.expected:.1f} 件，为预期的 {alarm.ratio:.1f} 倍，"
-        f"显著性 p={alarm.p_value:.1e}。"
-    )
+    values: dict[str, Any] = {
+        "dimension": key.dimension,
+        "subject": key.value,
+        "label": key.label,
+        "start": alarm.window_start.isoformat(),
+        "end": alarm.as_of.isoformat(),
+        "observed": alarm.observed,
+        "expected": alarm.expected,
+        "baseline_days": alarm.baseline_days,
+        "ratio": alarm.ratio if math.isfinite(alarm.ratio) else None,  # None: nothing expected
+        "p_value": alarm.p_value,
+    }
+    title, text = warning_keys.worded_zh("rise", values)
     evidence: dict[str, Any] = {
         "dimension": key.dimension,
         "value": key.value,
@@ -100,7 +94,7 @@ def alarm_candidate(alarm: Alarm, *, tz: ZoneInfo, items: list[dict[str, object]
         key=f"{key.dimension}:{key.value}",
         dimension=key.dimension,
         subject=key.value,
-        label=label,
+        label=warning_keys.subject_zh(values),
         level=alarm.level,
         title=title[:300],
         summary=text,
@@ -112,6 +106,8 @@ def alarm_candidate(alarm: Alarm, *, tz: ZoneInfo, items: list[dict[str, object]
         p_value=alarm.p_value,
         window_start=alarm.window_start,
         window_end=alarm.as_of,
+        wording_key="rise",
+        values=values,
     )
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from complaints import warning_keys
 from complaints.candidates import Candidate
 from complaints.detect import WarningLevel
 from complaints.insight_models import EarlyWarning, WarningStatus
@@ -33,12 +34,6 @@ from escalation import notices
 from escalation.models import NoticeTopic
 
 LEADERSHIP_GROUP = "leadership"
-LEVEL_ZH = {
-    WarningLevel.red: "红色",
-    WarningLevel.orange: "橙色",
-    WarningLevel.yellow: "黄色",
-    WarningLevel.blue: "蓝色",
-}
 
 
 def summary(warning: EarlyWarning) -> dict[str, object]:
@@ -76,6 +71,7 @@ def _apply(warning: EarlyWarning, found: Candidate, now: datetime) -> None:
     warning.label = found.label[:200]
     warning.title = found.title[:300]
     warning.summary = found.summary
+    warning.wording_key, warning.values = found.wording_key, dict(found.values)
     warning.evidence_json = json.dumps(found.evidence, ensure_ascii=False, default=str)
     warning.observed = found.observed
     warning.expected = found.expected
@@ -93,10 +89,7 @@ def _notify(
         return False
     if warning.notified_level is not None and warning.notified_level.rank >= warning.level.rank:
         return False
-    body = (
-        f"【DutyDesk】{LEVEL_ZH[warning.level]}预警：{warning.title}。{warning.summary[:300]}"
-        f" 详见预警 #{warning.id}。"
-    )
+    body = warning_keys.notice_zh(warning)
     queued = notices.queue_group_notice(
         session,
         key=f"warning:{warning.id}:{warning.level.value}",

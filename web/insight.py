@@ -5,23 +5,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from complaints import report_periods, reports, warnings
 from complaints.detect import WarningLevel
-from complaints.insight_models import ReportKind, WarningStatus
+from complaints.insight_models import EarlyWarning, ReportKind, WarningStatus
+from core.config import Settings
 from core.types import MAX_ID
 from core.users import Permission
+from oncall.models import Skill
+from web import warning_keyed
 from web.charts import Series, columns
-from web.i18n import gettext, locale_of
+from web.i18n import gettext, locale_of, translations
 from web.params import EmptyIsNone
-from web.render import render
+from web.render import label_text, render
 from web.session import RequirePage, WebUser
+from web.warning_keyed import Worded
 
 router = APIRouter(include_in_schema=False)
 WarningPage = Annotated[WebUser, Depends(RequirePage(Permission.warning_read))]
@@ -29,10 +35,33 @@ ReportPage = Annotated[WebUser, Depends(RequirePage(Permission.report_read))]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
+def _worded(
+    request: Request, session: Session, settings: Settings, rows: Sequence[EarlyWarning]
+) -> dict[int | None, Worded]:
+    """Each warning's title and summary in the page's language (web.warning_keyed)."""
+    locale = locale_of(request)
+    catalogue = translations(locale)
+    skills = {
+        s.code: s.name_zh if locale == "zh_CN" else s.name_en
+        for s in session.exec(select(Skill)).all()
+    }
+    return {
+        w.id: warning_keyed.word(
+            w.model_dump(),
+            gettext=catalogue.gettext,
+            label=lambda kind, value: label_text(catalogue, kind, value),
+            tz=settings.tz,
+            skills=skills,
+        )
+        for w in rows
+    }
+
+
 @router.get("/warnings")
 def warning_list(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: WarningPage,
     status: Annotated[WarningStatus | None, Query(), EmptyIsNone] = None,
     level: Annotated[WarningLevel | None, Query(), EmptyIsNone] = None,
@@ -40,6 +69,7 @@ def warning_list(
     rows, total = warnings.list_warnings(session, status=status, level=level, limit=200)
     context = {
         "warnings": rows,
+        "worded": _worded(request, session, settings, rows),
         "total": total,
         "status": status,
         "level": level,
@@ -51,9 +81,10 @@ def warning_list(
 
 @router.get("/warnings/{warning_id}")
 def warning_detail(
-    request: Request, session: SessionDep, user: WarningPage, warning_id: Id
+    request: Request, session: SessionDep, settings: SettingsDep, user: WarningPage, warning_id: Id
 ) -> HTMLResponse:
     warning = warnings.get(session, warning_id=warning_id)
+    worded = _worded(request, session, settings, [warning])[warning.id]
     evidence: dict[str, Any] = json.loads(warning.evidence_json or "{}")
     chart = None
     series = evidence.get("series") or []
@@ -67,7 +98,7 @@ def warning_detail(
         chart = columns(
             labels,
             [Series(gettext(locale, "items per day"), "warn-count", counts)],
-            title=warning.title,
+            title=worded.title,
             col=18,
             markers=Series(gettext(locale, "expected (baseline)"), "warn-expected", expected),
             tips=[str(p["day"]) for p in series],
@@ -75,7 +106,13 @@ def warning_detail(
     items = [
         item | {"at": datetime.fromisoformat(item["at"])} for item in evidence.get("items", [])
     ]
-    context = {"warning": warning, "evidence": evidence, "items": items, "chart": chart}
+    context = {
+        "warning": warning,
+        "worded": worded,
+        "evidence": evidence,
+        "items": items,
+        "chart": chart,
+    }
     return render(request, "insight/warning.html", context, user=user)
 
 

@@ -15,6 +15,7 @@ from api import demo
 from complaints import duty_signals, roster_gaps, warning_detection
 from complaints.detect import WarningLevel
 from complaints.insight_models import EarlyWarning
+from complaints.warning_keys import KEYS, worded_zh
 from core.calendar_store import load_calendar
 from escalation import opening
 from escalation import service as incidents
@@ -72,6 +73,10 @@ def test_leave_after_publication_opens_a_roster_gap_warning(
     warning = session.exec(select(EarlyWarning).where(EarlyWarning.dimension == "roster_gap")).one()
     assert warning.level is WarningLevel.orange  # three days ahead
     assert "值班缺员" in warning.title and "请假" in warning.summary
+    assert warning.wording_key == "roster_gap" and set(warning.values) == KEYS["roster_gap"]
+    assert warning.values["day"] == day.isoformat()
+    assert [g["shift"] for g in warning.values["gaps"]] == ["night"]
+    assert (warning.title, warning.summary) == worded_zh("roster_gap", warning.values)
     assert session.exec(select(Notification).where(Notification.topic == NoticeTopic.warning)).all()
     assert roster_gaps.gap_level(0) is WarningLevel.red
     assert roster_gaps.gap_level(10) is WarningLevel.blue
@@ -131,3 +136,10 @@ def test_unreachable_pages_and_slow_acknowledgements(
     slow = found["ack_latency"]
     assert slow.level is WarningLevel.yellow and slow.observed == 3
     assert slow.label == per_person[0].label
+    for warning in found.values():
+        assert warning.wording_key is not None
+        assert set(warning.values) == KEYS[warning.wording_key]
+        assert (warning.title, warning.summary) == worded_zh(warning.wording_key, warning.values)
+    assert found["unreachable"].values["unreachable"] == 1
+    assert found["unreachable"].values["exhausted"] is False
+    assert slow.values["count"] == 3 and slow.values["who"] == slow.label

@@ -15,6 +15,7 @@ from complaints.detect import WarningLevel
 from complaints.insight_config import Dimension, InsightSettings
 from complaints.insight_models import EarlyWarning, WarningStatus
 from complaints.vocab import Domain
+from complaints.warning_keys import KEYS, notice_zh
 from core.audit import AuditEntry
 from core.clock import FakeClock
 from core.errors import Conflict
@@ -83,6 +84,10 @@ def test_a_surge_raises_one_warning_with_evidence_and_notifies_once(session: Ses
     assert food.window_end == date(2026, 11, 22)
     # a 3-day window against the configured 56-day baseline (not the 60 days shown before it)
     assert "按此前 56 天基线" in food.summary
+    assert food.wording_key == "rise" and set(food.values) == KEYS["rise"]
+    assert (food.values["dimension"], food.values["subject"]) == ("domain", "food")
+    assert (food.values["start"], food.values["end"]) == ("2026-11-20", "2026-11-22")
+    assert all(set(w.values) == KEYS[w.wording_key or ""] for w in live)
     evidence = warnings_evidence(food)
     assert evidence["baseline_days"] == 56  # type: ignore[comparison-overlap]
     assert len(evidence["series"]) == 63
@@ -99,6 +104,9 @@ def test_a_surge_raises_one_warning_with_evidence_and_notifies_once(session: Ses
     assert len(notices) == len(notified) >= 2
     assert all(n.to == "leadership" and n.channel == "group" for n in notices)
     assert any("红色预警" in n.body and "领域「食品」" in n.body for n in notices)
+    assert {n.body for n in notices} == {
+        notice_zh(w) for w in live if w.level.rank >= WarningLevel.orange.rank
+    }
 
     again = warning_detection.run_detection(session, now=T0 + timedelta(minutes=60), tz=TZ)
     assert again.created == 0 and again.refreshed == result.created + result.refreshed
