@@ -69,6 +69,8 @@ TABLET: dict[str, Any] = PHONE | {
     "viewport": {"width": 768, "height": 1024},
     "device_scale_factor": 2,
 }
+#: A laptop screen, for checking that a phone's layout leaves the desktop's as it was.
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 WAIT_MS = 15_000  # the longest a browser assertion waits for one thing
 SOLVE_WAIT_MS = 60_000  # generating or repairing a roster (the solver's limit is a few s)
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from oncall.models import Unit, UnitKind
-from tests.browser.conftest import PHONE, TABLET, LiveServer, shot
+from tests.browser.conftest import DESKTOP, PHONE, TABLET, LiveServer, shot
 from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
 from tests.browser.test_phone_journeys import _ax_roles, _fits, _log_incident, _phone, _tappable
 from tests.browser.test_rosters import _swappable_pair
@@ -208,3 +208,52 @@ def test_a_narrow_table_is_no_wider_than_its_columns_on_a_phone(
                       - t.querySelector('tr').getBoundingClientRect().right"""
         )
         assert gap <= 1, f"{table}: {gap}px of blank beside the columns"
+
+
+# each text cell of a table: its characters, and the lines they take on the screen
+_CELL_LINES = """(table) => Array.from(table.querySelectorAll('tbody td')).map((cell) => {
+  const text = cell.innerText.trim();
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const tops = new Set(Array.from(range.getClientRects())
+    .filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+  return [text, tops.size];
+}).filter(([text]) => text)"""
+
+
+def _not_squeezed(page: Any, table: str) -> None:
+    """No cell of the table is squeezed below its words: a short value (a time, a kind, a
+    place) keeps one line, a longer one some ten characters a line, not one or two."""
+    for text, lines in page.locator(table).evaluate(_CELL_LINES):
+        if len(text) <= 12:
+            assert lines == 1, f"{table}: {text!r} takes {lines} lines on {page.url}"
+        else:
+            assert len(text) / lines >= 10, f"{table}: {text!r} takes {lines} lines"
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_an_incidents_reports_read_on_a_phone_and_on_a_desktop(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    incident = _log_incident(live_server)
+    with live_server.api("coordinator") as api:
+        for kind, to, summary in (
+            ("initial", "市局应急值班室", "电话报告：电梯困人，一名老人被困，维保单位已赶赴现场"),
+            ("follow_up", "市局应急值班室、区政府总值班室", "续报：被困人员已救出，无人受伤"),
+        ):
+            made = api.post(
+                f"/api/v1/incidents/{incident}/reports",
+                json={"kind": kind, "reported_to": to, "summary": summary},
+            )
+            assert made.status_code == 201, made.text
+    page = _phone(open_page, locale, "coordinator")
+    page.goto(f"/incidents/{incident}")
+    expect(page.locator("#reports tbody tr")).to_have_count(2)
+    _fits(page)
+    _inside_its_box(page, "#reports")
+    _not_squeezed(page, "#reports")
+    shot(page, f"phone-incident-reports-{locale}")
+    desktop = _phone(open_page, locale, "coordinator", DESKTOP)
+    desktop.goto(f"/incidents/{incident}")
+    expect(desktop.locator("#reports thead")).to_be_visible()  # a table with its headings
+    _not_squeezed(desktop, "#reports")
