@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from core.audit import list_entries
-from tests.browser.conftest import PHONE, TABLET, LiveServer, shot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, TABLET, LiveServer, shot, sign_in
+from tests.browser.test_insight import _surge
 from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
 
 TAP = 44  # px: the smallest comfortable tap target
@@ -323,3 +324,51 @@ def test_wide_tables_scroll_in_their_own_box_on_an_upright_tablet_in_english(
         too_wide.append(f"/complaints/inbox: {scroll}px")
     assert too_wide == [], f"wider than the {client}px screen: {too_wide}"
     shot(page, "tablet-complaints-en")
+
+
+# the box holding the chart, the chart, a day's label and the newest day's column, as drawn
+_CHART = """(chart) => {
+  const rect = (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.left, r.right, r.height];
+  };
+  const columns = chart.querySelectorAll('rect.warn-count');
+  return {
+    box: [chart.parentElement.scrollWidth, chart.parentElement.clientWidth],
+    chart: rect(chart),
+    label: rect(chart.querySelector('text.lbl')),
+    newest: rect(columns[columns.length - 1]),
+  };
+}"""
+
+
+def _chart_reads(page: Any, *, screen: dict[str, int]) -> dict[str, Any]:
+    """The warning's chart is drawn at a readable size (at least a fifth of the screen's
+    height, day labels of 10 px or more) with the newest day in view, and the page keeps the
+    screen's width."""
+    _fits(page)
+    drawn: dict[str, Any] = page.locator("svg.chart").evaluate(_CHART)
+    assert drawn["chart"][2] >= screen["height"] / 5, f"chart only {drawn['chart'][2]}px tall"
+    assert drawn["label"][2] >= 10, f"day labels only {drawn['label'][2]}px tall"
+    left, right, _ = drawn["newest"]
+    assert 0 <= left and right <= screen["width"], f"the newest day at {left}–{right}px"
+    return drawn
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_an_early_warnings_chart_reads_on_a_phone_and_on_a_desktop(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    _surge(live_server)
+    with live_server.api("coordinator") as api:
+        assert api.post("/api/v1/warnings/run").status_code == 200
+        warning = api.get("/api/v1/warnings", params={"dimension": "domain"}).json()["items"][0]
+    page = _phone(open_page, locale, "leader")
+    page.goto(f"/warnings/{warning['id']}")
+    drawn = _chart_reads(page, screen=PHONE["viewport"])
+    assert drawn["box"][0] > drawn["box"][1]  # nine weeks of days scroll in their own box
+    shot(page, f"phone-warning-chart-{locale}")
+    desktop = _phone(open_page, locale, "leader", DESKTOP)
+    desktop.goto(f"/warnings/{warning['id']}")
+    drawn = _chart_reads(desktop, screen=DESKTOP["viewport"])
+    assert drawn["box"][0] <= drawn["box"][1]  # the whole chart at once

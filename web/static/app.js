@@ -666,8 +666,12 @@
   document.addEventListener("keydown", onKey);
   document.addEventListener("input", previewTitle);
   document.addEventListener("change", previewTitle);
+  // a box of a long series (a chart of days) opens at its end: the newest days are in view
+  function scrollToEnd(box) { box.scrollLeft = box.scrollWidth; }
+
   function start() {
     keepTableRoles(document);
+    document.querySelectorAll("[data-scroll-end]").forEach(scrollToEnd);
     startPolling();
     document.querySelectorAll("[data-classify]").forEach(startClassify);
     document.querySelectorAll("[data-show-if]").forEach(startShowIf);
