@@ -20,6 +20,10 @@ class Candidate:
     title: str
     summary: str
     occurred_at: datetime  # the newest evidence: a warning closed after it is not re-raised
+    # the key of the title's and summary's wording and the values it says
+    # (complaints.warning_keys): the title and summary are made from them
+    wording_key: str
+    values: dict[str, Any]
     evidence: dict[str, Any] = field(default_factory=dict)
     observed: int = 0
     expected: float | None = None
@@ -27,6 +31,3 @@ class Candidate:
     p_value: float | None = None
     window_start: date | None = None
     window_end: date | None = None
-    # the wording of title and summary (complaints.warning_keys)
-    wording_key: str | None = None
-    values: dict[str, Any] = field(default_factory=dict)
