@@ -1,4 +1,4 @@
-"""Migration 0029 gives early_warning the key of its title's and summary's wording and the
+"""Migration 0030 gives early_warning the key of its title's and summary's wording and the
 values it says: a warning stored before has wording_key NULL and values {} (shown by its
 stored text), and a downgrade removes both."""
 
@@ -11,7 +11,7 @@ from core.migrate import downgrade, upgrade
 from tests.conftest import T0
 from tests.service.test_event_keys_migration import _filled
 
-PREVIOUS = "0028_event_keys"
+PREVIOUS = "0029_keyed_history"
 
 
 def _warning_columns(url: str) -> set[str]:

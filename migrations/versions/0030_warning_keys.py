@@ -2,8 +2,8 @@
 summary wording and the values it says (complaints.warning_keys), beside its Chinese text;
 warnings written before have wording_key NULL and values {}
 
-Revision ID: 0029_warning_keys
-Revises: 0028_event_keys
+Revision ID: 0030_warning_keys
+Revises: 0029_keyed_history
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0029_warning_keys"
-down_revision: str | None = "0028_event_keys"
+revision: str = "0030_warning_keys"
+down_revision: str | None = "0029_keyed_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
