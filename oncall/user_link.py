@@ -5,6 +5,7 @@ user."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -20,6 +21,21 @@ def people_by_user(session: Session) -> dict[int, Person]:
     """Each linked user's person, by user id."""
     people = session.exec(select(Person).where(col(Person.user_id).is_not(None))).all()
     return {p.user_id: p for p in people if p.user_id is not None}
+
+
+def shown_names(session: Session, *, usernames: Iterable[str]) -> dict[str, str]:
+    """How each user among `usernames` is shown to people, in one query: by the name of the
+    person linked to them, else their full name, else their username. Usernames no user has
+    (deleted or renamed since) are left out, for the caller to show as stored."""
+    wanted = set(usernames)
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(User.username, User.full_name, Person.name)
+        .join(Person, col(Person.user_id) == col(User.id), isouter=True)
+        .where(col(User.username).in_(wanted))
+    ).all()
+    return {username: person or full_name or username for username, full_name, person in rows}
 
 
 def person_of(session: Session, *, user_id: int) -> Person | None:

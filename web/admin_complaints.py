@@ -24,6 +24,7 @@ from complaints.config_schemas import RuleSetPublic
 from complaints.vocab import Domain, ItemType, RejectionGround
 from core.users import Permission
 from oncall import directory, unit_directory
+from web.actor_labels import names_of
 from web.complaints import classify_labels
 from web.i18n import locale_of
 from web.labels import LABELS
@@ -185,6 +186,7 @@ def rule_sets_page(
     rule_sets = [config.rule_set_public(r) for r in config.list_rule_sets(session)]
     context = {
         "rule_sets": rule_sets,
+        "actor_names": names_of(session, [r.updated_by for r in rule_sets]),
         "in_force": rule_set_in_force(rule_sets, today),
         "periods": in_force_periods(rule_sets),
         "deletable": {

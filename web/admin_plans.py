@@ -21,6 +21,7 @@ from escalation.models import Category
 from escalation.plan_checks import MAX_PLAN_NAME, MAX_REPEAT, MAX_REPORT_MINUTES, MAX_WAIT_MINUTES
 from escalation.policy import SEVERITY_ORDER, Severity
 from oncall import directory
+from web.actor_labels import names_of
 from web.i18n import locale_of, translations
 from web.plan_words import PlanWords
 from web.planner import skill_names
@@ -65,6 +66,7 @@ def plan_page(
         "plan": plan,
         # an inactive plan's incidents get select_plan's fallback: say which plan that is
         "in_force": in_force,
+        "actor_names": names_of(session, [plan.updated_by]),
         "words": plan_words(request, session),
         "limits": {
             "name": MAX_PLAN_NAME,

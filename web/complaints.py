@@ -45,6 +45,7 @@ from core.types import MAX_ID
 from core.users import Permission
 from oncall import unit_directory
 from oncall.models import Unit
+from web.actor_labels import names_of
 from web.i18n import gettext, locale_of
 from web.labels import label_id
 from web.params import EmptyIsNone
@@ -323,6 +324,10 @@ def complaint_detail(
         "handling_units": _handling(session, units),
         "unit_names": {u.id: u.name for u in units},
         "audit_entries": entries,
+        "actor_names": names_of(
+            session,
+            [detail.registered_by] + [e.actor for e in detail.history] + [a.actor for a in entries],
+        ),
         "agent_form": user.can(Permission.complaint_handle)
         and item.item_type is ItemType.complaint
         and item.status is not Status.closed,

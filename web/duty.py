@@ -26,6 +26,7 @@ from oncall.layers import on_duty_slots, people_by_id, worked_between
 from oncall.models import Person, Unit, UnitKind
 from oncall.resolve import Slot
 from oncall.roster_models import ShiftType
+from web.actor_labels import names_of
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
 
@@ -232,14 +233,16 @@ def duty_log(
     )
     intake = next((u.id for u in units if u.code == "intake"), None)
     for_anyone = hands_over_for_anyone(user.role)
+    entries = [dutylog.public(e, role=user.role) for e in dutylog.list_entries(session, limit=50)]
+    handovers = [
+        dutylog.public_handover(h, role=user.role)
+        for h in dutylog.list_handovers(session, limit=30)
+    ]
+    actors = [e.recorded_by for e in entries] + [h.acknowledged_by for h in handovers]
     context = {
-        "entries": [
-            dutylog.public(e, role=user.role) for e in dutylog.list_entries(session, limit=50)
-        ],
-        "handovers": [
-            dutylog.public_handover(h, role=user.role)
-            for h in dutylog.list_handovers(session, limit=30)
-        ],
+        "entries": entries,
+        "handovers": handovers,
+        "actor_names": names_of(session, actors),
         "people": people,
         "names": {p.id: p.name for p in people},
         "person_options": [(p.id, p.name) for p in people],

@@ -8,7 +8,6 @@ page polls (`/incidents/{id}/live`), rendered by the same templates as the page.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -31,6 +30,7 @@ from escalation.equipment import EquipmentType
 from escalation.models import (
     Category,
     Incident,
+    IncidentPublic,
     IncidentReportKind,
     NotificationPublic,
     ReportMethod,
@@ -39,16 +39,28 @@ from escalation.policy import Severity
 from escalation.state import IncidentStatus
 from oncall.layers import people_by_id
 from web import timeline_keyed
+from web.actor_labels import names_of
 from web.params import EmptyIsNone
 from web.render import fragment, render
 from web.session import RequirePage, WebUser
 
 router = APIRouter(include_in_schema=False)
-PERSON_ACTOR = re.compile(r"^person:(\d+)$")  # replies by SMS name the person who answered
 Reader = Annotated[WebUser, Depends(RequirePage(Permission.incident_read))]
 Writer = Annotated[WebUser, Depends(RequirePage(Permission.incident_write))]
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 StatusFilter = Annotated[IncidentStatus | None, Query(alias="status"), EmptyIsNone]
+
+
+def _actors(incident: Incident, public: IncidentPublic) -> list[str | None]:
+    """Who the page names as acting: on the incident, in its timeline (and the values of its
+    entries: who acted, who replied for them, who had acknowledged) and its reports."""
+    values = [e.values or {} for e in public.timeline]
+    return (
+        [incident.opened_by, public.acknowledged_by]
+        + [e.actor for e in public.timeline]
+        + [str(v[k]) for v in values for k in ("by", "replier", "acknowledged_by") if v.get(k)]
+        + [r.reported_by for r in public.reports]
+    )
 
 
 def incident_view(
@@ -66,12 +78,8 @@ def incident_view(
     if masked:
         notifications = [masked_notification(n) for n in notifications]
     events = public.timeline
-    actors = [e.actor for e in events] + [public.acknowledged_by or ""]
-    actor_ids = {int(m.group(1)) for a in actors if (m := PERSON_ACTOR.match(a))}
     named = timeline_keyed.person_ids({"values": e.values} for e in events)
-    people = people_by_id(
-        session, {n.person_id for n in notifications if n.person_id} | actor_ids | named
-    )
+    people = people_by_id(session, {n.person_id for n in notifications if n.person_id} | named)
     names = {pid: p.name for pid, p in people.items()}
     caller = (public.caller_name, public.caller_phone or "")
     return {
@@ -84,7 +92,7 @@ def incident_view(
         "reports": public.reports,
         "notifications": list(reversed(notifications)),
         "names": names,
-        "actors": {f"person:{pid}": name for pid, name in names.items()},
+        "actor_names": names_of(session, _actors(incident, public)),
         "clocks": [
             {"clock": c, "minutes_left": int((c.due_at - now) / timedelta(minutes=1))}
             for c in public.reporting_clocks
@@ -119,6 +127,7 @@ def _list_context(
 
     return {
         "incidents": page.incidents,
+        "actor_names": names_of(session, [i.acknowledged_by for i in page.incidents]),
         "next_report": {
             i.id: next((c for c in reporting.clocks(i, now=now) if c.met_at is None), None)
             for i in page.incidents

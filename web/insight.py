@@ -22,6 +22,7 @@ from core.types import MAX_ID
 from core.users import Permission
 from oncall.models import Skill
 from web import warning_keyed
+from web.actor_labels import names_of
 from web.charts import Series, columns
 from web.i18n import gettext, locale_of, translations
 from web.params import EmptyIsNone
@@ -112,6 +113,7 @@ def warning_detail(
         "evidence": evidence,
         "items": items,
         "chart": chart,
+        "actor_names": names_of(session, [warning.acknowledged_by, warning.closed_by]),
     }
     return render(request, "insight/warning.html", context, user=user)
 
@@ -128,6 +130,7 @@ def report_list(
     rows = reports.list_reports(session, limit=200)
     context = {
         "reports": rows,
+        "actor_names": names_of(session, [r.requested_by for r in rows]),
         "preliminary": {r.id for r in rows if report_periods.is_preliminary(r, settings.tz)},
         "kinds": list(ReportKind),
         "suggested": {k.value: report_periods.latest_complete(k, today).key for k in ReportKind},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from web.actor_labels import ACTORS
 from web.complaint_labels import COMPLAINT_LABELS
 from web.i18n import N_
 
@@ -388,7 +387,6 @@ LABELS: dict[str, dict[str, str]] = {
         "6": N_("Sun"),
     },
 } | COMPLAINT_LABELS
-LABELS["actor"] = ACTORS
 
 
 def label_id(kind: str, value: object) -> str | None:

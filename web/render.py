@@ -32,6 +32,7 @@ from web import (
     roster_violations,
     timeline_keyed,
 )
+from web.actor_labels import actor_name
 from web.holiday_names import holiday_name
 from web.i18n import HTML_LANG, LANGUAGE_NAMES, LOCALES, locale_of, translations
 from web.labels import label_id
@@ -107,16 +108,20 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.globals["label"] = lambda kind, value: label_text(catalogue, kind, value)
     env.globals["asset"] = asset
+    env.globals["actor_name"] = lambda actor, names: actor_name(
+        actor, names, gettext=catalogue.gettext
+    )
     env.globals["holiday_name"] = lambda name: holiday_name(name, catalogue.gettext)
     env.globals["field_errors"] = field_errors.texts(locale)
     env.globals["problems"] = problem_text.texts(locale)
-    env.globals["event_text"] = lambda event, names, tz: timeline_keyed.localise_event(
+    env.globals["event_text"] = lambda event, names, tz, actors: timeline_keyed.localise_event(
         {"text": event.text, "key": event.key, "values": event.values},
         names=names,
         gettext=catalogue.gettext,
         label=lambda kind, value: label_text(catalogue, kind, value),
         tz=tz,
         skills={s.code: s.name_zh if locale == "zh_CN" else s.name_en for s in event.skills},
+        actors=actors,
     )
     env.globals["complaint_note"] = lambda text, parts=None: complaint_notes.render(
         text,

@@ -26,6 +26,7 @@ from oncall.layers import people_by_id
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus
 from scheduler import roster_problem as rp
+from web.actor_labels import names_of
 from web.export import roster_workbook
 from web.i18n import locale_of
 from web.params import EmptyIsNone
@@ -120,6 +121,9 @@ def roster_list(
         "units": units,
         "unit": unit,
         "versions": versions,
+        "actor_names": names_of(
+            session, [a for r in versions for a in (r.created_by, r.published_by)]
+        ),
         "default_start": start,
         "default_end": start + timedelta(days=DEFAULT_DAYS - 1),
     }
@@ -174,6 +178,9 @@ def _roster_context(
         )
         names.update({pid: p.name for pid, p in extra.items()})
     shift_types = planning.list_shift_types(session, unit_id=roster.unit_id)
+    roster_swaps = [s for s in swaps.list_swaps(session) if s.roster_id == roster.id]
+    actors = [roster.created_by, roster.published_by]
+    actors += [a for s in roster_swaps for a in (s.requested_by, s.decided_by)]
     return {
         "roster": roster,
         "overrides": overrides,
@@ -191,7 +198,8 @@ def _roster_context(
         "dropped_swaps": dropped,
         "names": names,
         "people": people,
-        "swaps": [s for s in swaps.list_swaps(session) if s.roster_id == roster.id],
+        "swaps": roster_swaps,
+        "actor_names": names_of(session, actors),
         "base": session.get(Roster, roster.base_roster_id) if roster.base_roster_id else None,
         "comparable": [
             r
@@ -317,5 +325,8 @@ def swaps_page(request: Request, session: SessionDep, user: SwapPage) -> HTMLRes
         "published": published,
         "people": people,
         "names": names,
+        "actor_names": names_of(
+            session, [a for s in requests for a in (s.requested_by, s.decided_by)]
+        ),
     }
     return render(request, "rosters/swaps.html", context, user=user)

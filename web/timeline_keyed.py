@@ -257,14 +257,16 @@ def localise_event(
     label: Label,
     tz: ZoneInfo,
     skills: Mapping[str, str] | None = None,
+    actors: Mapping[str, str] | None = None,
 ) -> str:
     """One timeline entry (`text`, `key`, `values`, as the API returns it) in the page's
-    language; one this module cannot word as its stored text."""
+    language, users named by `actors` (web.actor_labels.names_of); one this module cannot
+    word as its stored text."""
     found = phrase_of(event, PHRASES, KEYS)
     if found is None:
         return str(event.get("text", ""))
     phrase, values = found
-    return phrase(Words(gettext, label, names, skills or {}, tz), values)
+    return phrase(Words(gettext, label, names, skills or {}, tz, actors or {}), values)
 
 
 def person_ids(events: Iterable[Mapping[str, Any]]) -> set[int]:

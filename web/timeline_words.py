@@ -5,7 +5,7 @@ and times in the centre's zone (web/timeline_keyed.py and web/timeline_keyed_rec
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ class Words:
     names: Mapping[int, str]
     skills: Mapping[str, str]
     tz: ZoneInfo
+    actors: Mapping[str, str] = field(default_factory=dict)  # users by name (actor_labels)
 
     def __call__(self, message: str, **values: object) -> str:
         return self.gettext(message) % values
@@ -43,17 +44,18 @@ class Words:
 
     def who(self, v: Values) -> str:
         """Who acted: a person by name, else as stored; with the user who replied for them."""
-        shown = self.person(v["person"]) if v["person"] is not None else str(v["by"])
+        shown = self.person(v["person"]) if v["person"] is not None else self.actor(v["by"])
         if v["replier"]:
-            return self(
-                N_("%(person)s (outbox reply by %(user)s)"), person=shown, user=v["replier"]
-            )
+            replier = self.actors.get(v["replier"], v["replier"])
+            return self(N_("%(person)s (outbox reply by %(user)s)"), person=shown, user=replier)
         return shown
 
     def actor(self, actor: object) -> str:
         """An incident's `acknowledged_by` ("person:6", a user's name) as the page shows it."""
         head, _, tail = str(actor).partition(":")
-        return self.person(int(tail)) if head == "person" and tail.isdigit() else str(actor)
+        if head == "person" and tail.isdigit():
+            return self.person(int(tail))
+        return self.actors.get(str(actor), str(actor))
 
     def group(self, group: object) -> str:
         return self.label("plan_group", group)
