@@ -92,6 +92,7 @@ def rules_page(
             planning.in_published_use(session, unit_id=unit.id) if unit and unit.id else set()
         ),
         "shift_names": {s.id: s.name for s in shift_types},
+        "shift_by_code": {s.code: s.name for s in shift_types},
         "demand": lines,
         "overlaps": demand.overlapping(lines),
         "skills": directory.list_skills(session),

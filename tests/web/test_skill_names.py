@@ -1,5 +1,6 @@
 """The planner's pages name skills in the page's language, not by their codes (the people
-list, the demand table and the explanation of an infeasible roster), and a shift's name is
+list, its skills' tooltips, the demand table and the explanation of an infeasible roster),
+the rules page words the forbidden successions by the shifts' names, and a shift's name is
 not headed as a person's."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 
 from api import demo
 from core.users import Role
-from oncall import demand
+from oncall import demand, planning
 from oncall.models import Unit
 from oncall.roster_models import DemandCreate, ShiftType
 from tests.conftest import T0, TEST_PASSWORD, make_user
@@ -66,6 +67,49 @@ def test_skills_are_named_in_the_pages_language(client: TestClient, session: Ses
         assert f">{cosmetics}</td>" in table and "cosmetics" not in shown
         explained = client.get(pages["explanation"]).text.split('id="explanation"', 1)[1]
         assert cosmetics in explained.split("</section>", 1)[0]
+
+
+def test_the_skills_tooltips_name_the_skill_not_its_code(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    make_user(session, role=Role.planner, username="skills-planner")
+    client.post("/login", data={"username": "skills-planner", "password": TEST_PASSWORD})
+    page = client.get("/planner/people").text
+    skills = page.split("<h2>专长</h2>", 1)[1].split("</p>", 1)[0]
+    tips = dict(re.findall(r'<span class="tag" data-skill="(\w+)" title="([^"]*)"', skills))
+    assert tips["special_equipment"] == "特种设备 · Special equipment"
+    assert len(tips) == skills.count('class="tag"')  # every skill, none titled by its code
+
+
+def test_the_forbidden_successions_are_worded_by_the_shifts_names(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    assert unit.id is not None
+    rules = planning.get_rules(session, unit_id=unit.id)
+    rules.forbidden_successions = [("night", "day"), ("night", "backup")]
+    planning.set_rules(session, unit_id=unit.id, rules=rules, actor="test", now=T0)
+    make_user(session, role=Role.planner, username="rules-planner")
+    client.post("/login", data={"username": "rules-planner", "password": TEST_PASSWORD})
+    for lang, expected in (
+        ("zh_CN", "现行禁止：夜班次日接白班、夜班次日接备班（二线）。"),
+        (
+            "en",
+            "Forbidden now: 夜班 followed the next day by 白班, "
+            "夜班 followed the next day by 备班（二线）.",
+        ),
+    ):
+        client.cookies.set(LANG_COOKIE, lang)
+        page = client.get(f"/planner/rules?unit_id={unit.id}").text
+        box = page.split('data-field="forbidden_successions"', 1)[1].split("</label>", 1)[0]
+        hint = box.split('id="succession-hint"', 1)[1]
+        now = re.search(r'data-successions="([^"]*)">([^<]*)</span>', hint)
+        assert now is not None and now.groups() == ("night&gt;day night&gt;backup", expected)
+        label = re.sub(r"<[^>]*>", "", box.split("</span>", 1)[0])
+        assert "night" not in label and "night" not in re.sub(r"<[^>]*>", "", hint)
+        assert "night>day\nnight>backup" in box  # the codes the form sends stay in the box
 
 
 def test_the_shift_types_table_names_a_shift_not_a_person(
