@@ -165,7 +165,7 @@ REASONS: dict[str, str] = {
     "preferred must be at least minimum": N_("Must be at least the minimum"),
     "must not contain duplicates": N_("Each value may be chosen once"),
     "must differ from from_person_id": N_("Must be someone other than the person handing over"),
-    "a swap needs two different people": N_("Choose someone other than the first person"),
+    "a swap needs two different people": N_("Choose someone other than the requester"),
     "swaps apply to a published roster": N_("Swaps apply to a published roster"),
     "the absence does not overlap the roster period": N_(
         "The absence does not overlap the roster period"

@@ -1,9 +1,11 @@
 """The swap request form offers what the role may request: planners any two people; anyone
 else only a swap of their own shifts (the person linked to them), or nothing when no person
-is linked (the API refuses the rest with 403)."""
+is linked (the API refuses the rest with 403). Its parties are the requester and the other
+person (申请人 / 对方), as a duty office says, not a contract's 甲方 / 乙方."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -12,11 +14,13 @@ from sqlmodel import Session, col, select
 
 from api import demo
 from core.users import Role, User
+from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0
 from tests.web.test_pages import _sign_in
 from web import field_errors
+from web.i18n import LANG_COOKIE
 
 PERSON_A = re.compile(r'<select name="a_person_id"[^>]*>(.*?)</select>', re.S)
 
@@ -112,3 +116,54 @@ def test_a_swap_of_a_day_without_a_shift_is_refused_in_the_page_language(
     assert error["ctx"] == {"person": b.name, "day": day}
     worded = field_errors.texts("zh_CN")["types"]["swap_no_shift"] % error["ctx"]
     assert worded == f"{b.name} {day} 在此值班表中没有班次"
+
+
+def test_the_swap_parties_are_the_requester_and_the_other_person(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    assert unit.id is not None
+    roster = _published_roster(unit.id)
+    session.add(roster)
+    session.flush()
+    a, b = session.exec(select(Person).where(Person.unit_id == unit.id).limit(2)).all()
+    assert roster.id is not None and a.id is not None and b.id is not None
+    session.add(
+        SwapRequestRow(
+            roster_id=roster.id,
+            a_person_id=a.id,
+            a_day=T0.date(),
+            b_person_id=b.id,
+            b_day=T0.date(),
+            status=SwapStatus.pending,
+            requested_by="planner",
+            requested_at=T0,
+        )
+    )
+    session.commit()
+    _demo_sign_in(client, "planner")
+    words = {
+        "zh_CN": ("申请人", "申请人值班日期", "对方", "对方值班日期", "提交人"),
+        "en": ("Requester", "Requester's shift day", "Other person", "Other person's shift day"),
+    }
+    for lang, (requester, requester_day, other, other_day, *filed_by) in words.items():
+        client.cookies.set(LANG_COOKIE, lang)
+        page = client.get("/swaps").text
+        form = page.split('id="swap-form"', 1)[1].split("</form>", 1)[0]
+        found = re.findall(r'data-field="(\w+)">\s*<span class="ftext">([^<]+?)\s*<abbr', form)
+        labels = {field: html.unescape(text) for field, text in found}
+        assert [labels[f] for f in ("a_person_id", "a_day", "b_person_id", "b_day")] == [
+            requester,
+            requester_day,
+            other,
+            other_day,
+        ]
+        head = page.split('id="swap-table"', 1)[1].split("</thead>", 1)[0]
+        headings = re.findall(r"<th>([^<]*)</th>", head)
+        assert headings[2:4] == [requester, other], lang
+        assert "甲方" not in page and "乙方" not in page
+        if filed_by:  # who filed it (a planner, for two others) is not called the requester
+            assert headings[5] == filed_by[0]
+    reason = field_errors.texts("zh_CN")["reasons"]["a swap needs two different people"]
+    assert reason == "对方不能是申请人本人"
