@@ -120,7 +120,7 @@ def test_register_distribute_and_sign_for_a_complaint(
     page.goto(detail_url)
     expect(page.locator("#complaint-status")).to_have_text("已签收待受理")
     history = page.locator('#complaint-history li[data-event="sign_for"]')
-    expect(history).to_contain_text("handler")
+    expect(history).to_contain_text(live_server.person_of("handler").name)  # not the login
     shot(page, "complaint-detail")
     with live_server.api("viewer") as api:
         item_id = int(detail_url.rsplit("/", 1)[1])

@@ -131,7 +131,8 @@ def test_the_duty_log_and_the_handovers_are_cards_on_a_phone(
     shot(page, f"phone-duty-log-{locale}")
     confirm.tap()
     expect(confirm).to_have_count(0)
-    expect(page.locator("#handovers tr[data-handover]").first).to_contain_text("duty_officer")
+    received = page.locator("#handovers tr[data-handover]").first.locator("td").last
+    expect(received).to_contain_text(live_server.person_of("duty_officer").name)
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
