@@ -14,12 +14,18 @@ from sqlmodel import Session, select
 from api import demo
 from core import users as user_service
 from core.users import Role, User
+from escalation import plans
+from escalation.models import Category
+from escalation.policy import Severity
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterStatus
 from tests.conftest import T0, TEST_PASSWORD, make_token
-from tests.factories import make_person, make_unit
+from tests.factories import make_person, make_skill, make_unit
+from tests.service.test_early_warnings import SURGE
+from tests.service.test_early_warnings import _seed as seed_surge
 from tests.statements import tables_read
+from tests.web.test_plan_pages import _steps
 from web.i18n import LANG_COOKIE
 
 LINKED = "hy.li"  # linked to the person 李海燕; their account's full name is not shown
@@ -268,3 +274,42 @@ def test_the_duty_log_names_who_recorded_an_entry(client: TestClient, session: S
     assert page.status_code == 200
     assert _cells(page.text, f'data-entry="{recorded.json()["id"]}"')[-1].startswith("王建国")
     assert NAMED not in page.text
+
+
+def test_the_plan_and_warning_pages_name_who_changed_and_acknowledged(
+    client: TestClient, session: Session
+) -> None:
+    unit = make_unit(session)
+    _people(session, unit)
+    make_skill(session, "food", name_zh="食品")
+    person = make_person(session, unit=unit, name="李秀英")
+    assert person.id is not None
+    plans.replace(
+        session,
+        category=Category.food_safety,
+        severity=Severity.I,
+        groups=plans.known_groups([]),
+        actor=LINKED,
+        now=T0,
+        name="食品安全I级",
+        steps=_steps(person.id),
+        initial_report_minutes=15,
+        written_report_minutes=35,
+    )
+    seed_surge(session, surge_days=SURGE)
+    named = session.exec(select(User).where(User.username == NAMED)).one()
+    named.role = Role.coordinator
+    session.add(named)
+    session.commit()
+    headers = {"Authorization": f"Bearer {make_token(session, named)}"}
+    assert client.post("/api/v1/warnings/run", headers=headers).status_code == 200
+    warning = client.get("/api/v1/warnings", headers=headers).json()["items"][0]
+    acked = client.post(f"/api/v1/warnings/{warning['id']}/acknowledge", headers=headers)
+    assert acked.status_code == 200, acked.text
+    _sign_in(client, session, Role.admin)
+
+    plan = client.get("/admin/plans/food_safety/I").text
+    changed = re.search(r"<dd>[^<]*· ([^<·]*) ·", plan)
+    assert changed is not None and changed[1] == "李海燕" and LINKED not in plan
+    status = client.get(f"/warnings/{warning['id']}").text.split('id="warning-status">', 1)[1]
+    assert status.split("</dd>", 1)[0].split(" · ")[1].startswith("王建国 ")
