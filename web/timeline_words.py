@@ -43,7 +43,8 @@ class Words:
         return self.names.get(person) or self(N_("person %(id)s"), id=person)
 
     def who(self, v: Values) -> str:
-        """Who acted: a person by name, else as stored; with the user who replied for them."""
+        """Who acted: a person by name, else a user as pages name users (`actors`), else as
+        stored; with the user who replied for them."""
         shown = self.person(v["person"]) if v["person"] is not None else self.actor(v["by"])
         if v["replier"]:
             replier = self.actors.get(v["replier"], v["replier"])

@@ -407,3 +407,22 @@ def test_the_people_the_values_name() -> None:
         {"values": {}},
     ]
     assert timeline_keyed.person_ids(events) == {6, 7, 8, 9}
+
+
+def test_a_user_who_acted_or_replied_is_named_as_the_page_names_users() -> None:
+    catalogue = translations("zh_CN")
+
+    def shown(values: dict[str, Any]) -> str:
+        return timeline_keyed.localise_event(
+            {"text": "", "key": "resolved", "values": values},
+            names=NAMES,
+            gettext=catalogue.gettext,
+            label=lambda kind, value: label_text(catalogue, kind, value),
+            tz=SHANGHAI,
+            actors={"coord": "王建国"},  # web.actor_labels.names_of
+        )
+
+    assert "王建国" in shown({"by": "coord", "person": None, "replier": None})
+    replied = shown({"by": "person:6", "person": 6, "replier": "coord"})
+    assert "杨帆" in replied and "王建国" in replied and "coord" not in replied
+    assert "gone" in shown({"by": "gone", "person": None, "replier": None})  # as stored
