@@ -111,20 +111,19 @@ def test_rosters_and_swaps_name_who_created_published_and_asked(
     by_demo = _roster(session, intake.id, "demo-seed")
     a, b = session.exec(select(Person).where(Person.unit_id == intake.id).limit(2)).all()
     assert a.id is not None and b.id is not None
-    session.add(
-        SwapRequestRow(
-            roster_id=published,
-            a_person_id=a.id,
-            a_day=T0.date(),
-            b_person_id=b.id,
-            b_day=T0.date() + timedelta(days=1),
-            status=SwapStatus.rejected,
-            requested_by=BARE,
-            requested_at=T0,
-            decided_by=LINKED,
-            decided_at=T0,
-        )
+    swap = SwapRequestRow(
+        roster_id=published,
+        a_person_id=a.id,
+        a_day=T0.date(),
+        b_person_id=b.id,
+        b_day=T0.date() + timedelta(days=1),
+        status=SwapStatus.rejected,
+        requested_by=BARE,
+        requested_at=T0,
+        decided_by=LINKED,
+        decided_at=T0,
     )
+    session.add(swap)
     session.commit()
     _sign_in(client, session, Role.planner)
 
@@ -147,8 +146,8 @@ def test_rosters_and_swaps_name_who_created_published_and_asked(
 
     swaps = client.get("/swaps")
     assert swaps.status_code == 200
-    swap = swaps.text[swaps.text.index('id="swap-table"') :]
-    requested_by, status = _cells(swap, 'data-swap="1"')[5:7]
+    table = swaps.text[swaps.text.index('id="swap-table"') :]
+    requested_by, status = _cells(table, f'data-swap="{swap.id}"')[5:7]
     assert requested_by == BARE and status.endswith("李海燕")
     assert LINKED not in swaps.text
 
