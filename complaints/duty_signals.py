@@ -278,7 +278,14 @@ def unreachable_candidates(session: Session, *, since: datetime) -> list[Candida
                 evidence={
                     "incident_id": incident_id,
                     "events": [
-                        {"at": e.at.isoformat(), "kind": e.kind, "text": e.text} for e in events
+                        {
+                            "at": e.at.isoformat(),
+                            "kind": e.kind,
+                            "text": e.text,
+                            "key": e.key,
+                            "values": e.values,
+                        }
+                        for e in events
                     ],
                     "acknowledged_at": (
                         incident.acknowledged_at.isoformat() if incident.acknowledged_at else None

@@ -20,8 +20,9 @@ from complaints.insight_models import EarlyWarning, ReportKind, WarningStatus
 from core.config import Settings
 from core.types import MAX_ID
 from core.users import Permission
+from oncall.layers import people_by_id
 from oncall.models import Skill
-from web import warning_keyed
+from web import warning_evidence, warning_keyed
 from web.actor_labels import names_of
 from web.charts import Series, columns
 from web.i18n import gettext, locale_of, translations
@@ -40,12 +41,8 @@ def _worded(
     request: Request, session: Session, settings: Settings, rows: Sequence[EarlyWarning]
 ) -> dict[int | None, Worded]:
     """Each warning's title and summary in the page's language (web.warning_keyed)."""
-    locale = locale_of(request)
-    catalogue = translations(locale)
-    skills = {
-        s.code: s.name_zh if locale == "zh_CN" else s.name_en
-        for s in session.exec(select(Skill)).all()
-    }
+    catalogue = translations(locale_of(request))
+    skills = _skill_names(session, locale_of(request))
     return {
         w.id: warning_keyed.word(
             w.model_dump(),
@@ -55,6 +52,13 @@ def _worded(
             skills=skills,
         )
         for w in rows
+    }
+
+
+def _skill_names(session: Session, locale: str) -> dict[str, str]:
+    return {
+        s.code: s.name_zh if locale == "zh_CN" else s.name_en
+        for s in session.exec(select(Skill)).all()
     }
 
 
@@ -87,6 +91,15 @@ def warning_detail(
     warning = warnings.get(session, warning_id=warning_id)
     worded = _worded(request, session, settings, [warning])[warning.id]
     evidence: dict[str, Any] = json.loads(warning.evidence_json or "{}")
+    catalogue = translations(locale_of(request))
+    people = people_by_id(session, warning_evidence.person_ids(evidence))
+    evidence_words = warning_evidence.Words(
+        gettext=catalogue.gettext,
+        label=lambda kind, value: label_text(catalogue, kind, value),
+        tz=settings.tz,
+        skills=_skill_names(session, locale_of(request)),
+        people={pid: p.name for pid, p in people.items()},
+    )
     chart = None
     series = evidence.get("series") or []
     if series:
@@ -110,7 +123,7 @@ def warning_detail(
     context = {
         "warning": warning,
         "worded": worded,
-        "evidence": evidence,
+        "evidence_tables": warning_evidence.tables(evidence, evidence_words),
         "items": items,
         "chart": chart,
         "actor_names": names_of(session, [warning.acknowledged_by, warning.closed_by]),
