@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from escalation.models import Category
 from escalation.policy import Severity
+from web.actor_labels import actor_name
 from web.i18n import N_
 from web.keyed_phrases import Values
 from web.plan_words import on_duty_name
@@ -52,11 +53,13 @@ class Words:
         return shown
 
     def actor(self, actor: object) -> str:
-        """An incident's `acknowledged_by` ("person:6", a user's name) as the page shows it."""
+        """An incident's `acknowledged_by` ("person:6", a user's name, a system actor, a person
+        who replied through the outbox) as the page shows it."""
         head, _, tail = str(actor).partition(":")
         if head == "person" and tail.isdigit():
             return self.person(int(tail))
-        return self.actors.get(str(actor), str(actor))
+        people = {f"person:{pid}": name for pid, name in self.names.items()}
+        return actor_name(str(actor), people | dict(self.actors), gettext=self.gettext)
 
     def group(self, group: object) -> str:
         return self.label("plan_group", group)

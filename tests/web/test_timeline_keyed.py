@@ -426,3 +426,34 @@ def test_a_user_who_acted_or_replied_is_named_as_the_page_names_users() -> None:
     replied = shown({"by": "person:6", "person": 6, "replier": "coord"})
     assert "杨帆" in replied and "王建国" in replied and "coord" not in replied
     assert "gone" in shown({"by": "gone", "person": None, "replier": None})  # as stored
+
+
+@pytest.mark.parametrize(
+    ("acknowledged_by", "shown"),
+    [
+        ("person:6 (outbox reply by coord)", "杨帆（王建国 在发件箱代为回复）"),
+        ("coord", "王建国"),
+        ("system", "系统"),
+    ],
+)
+def test_who_had_acknowledged_is_named_as_the_page_names_actors(
+    acknowledged_by: str, shown: str
+) -> None:
+    catalogue = translations("zh_CN")
+    text = timeline_keyed.localise_event(
+        {
+            "text": "",
+            "key": "reply_already_acknowledged",
+            "values": {
+                "number": "+8613800000007",
+                "said": "3080",
+                "acknowledged_by": acknowledged_by,
+            },
+        },
+        names=NAMES,
+        gettext=catalogue.gettext,
+        label=lambda kind, value: label_text(catalogue, kind, value),
+        tz=SHANGHAI,
+        actors={"coord": "王建国"},
+    )
+    assert f"已由 {shown} 确认" in text
