@@ -38,6 +38,11 @@
  *   on the region itself, never dropped to the page. data-announce="li.ev" names the items
  *   whose arrival is read out, politely, through the page's #dd-announce (data-say, else the
  *   item's text) when its text was not in the region before the swap.
+ * - A page reloaded after an action (data-reload, or a data-action button outside a live region)
+ *   comes back where the user acted: the nearest element with an id around the form or button
+ *   (the row: id="warning-7"), else the next one around it that is still shown (the row left the
+ *   list: its table), is scrolled into view and given the focus, the outcome is read out, and
+ *   the address then names that place (#warning-7), where the browser lands by itself.
  */
 (function () {
   "use strict";
@@ -344,7 +349,7 @@
         var target = form.getAttribute("data-answer-target");
         var box = target ? document.querySelector(target) : null;
         if (box) { box.textContent = message; box.hidden = false; }
-        if (form.hasAttribute("data-reload")) { window.location.reload(); return; }
+        if (form.hasAttribute("data-reload")) { reloadAt(form, message); return; }
         var region = form.closest("[data-refresh]");
         if (region) {  // sent: clear it, so the live region (data-keep-inputs) updates again;
           form.reset();  // the focus goes to the form's button, out of the typing field
@@ -386,8 +391,60 @@
         return;
       }
       document.dispatchEvent(new CustomEvent("dd:changed"));
-      if (region) { refresh(region, true, place); } else { window.location.reload(); }
+      if (region) { refresh(region, true, place); } else { reloadAt(el, t("done", "Done")); }
     });
+  }
+
+  // ---- back to the place of an action after a reload --------------------------------------------
+
+  // The ids around `el`, nearest first: where the user acted, then the places around it to fall
+  // back on when it is gone after the reload. A closed editor is stood for by its button's row.
+  function placesOf(el) {
+    var ids = [];
+    for (var node = el; node && node !== document.body; node = node.parentElement) {
+      if (node.hasAttribute("data-editor")) {
+        var opener = document.querySelector('[data-edit="' + CSS.escape(node.id) + '"]');
+        if (opener) { node = opener; }
+      }
+      if (node.id && ids.indexOf(node.id) < 0) { ids.push(node.id); }
+    }
+    return ids;
+  }
+
+  var RETURN_KEY = "dd-return";
+  function here() { return window.location.pathname + window.location.search; }
+
+  function reloadAt(el, message) {
+    try {
+      window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: here(), ids: placesOf(el), message: message }));
+    } catch (e) { /* storage refused: a plain reload */ }
+    window.location.reload();
+  }
+
+  function shown(el) { return !!el && !el.closest("[hidden]") && el.getClientRects().length > 0; }
+  function inView(el) {
+    var box = el.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  }
+
+  function returnToPlace() {
+    var saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(RETURN_KEY) || "null");
+      window.sessionStorage.removeItem(RETURN_KEY);
+    } catch (e) { saved = null; }
+    if (!saved || saved.page !== here()) { return; }
+    var place = (saved.ids || []).map(function (id) { return document.getElementById(id); }).filter(shown)[0];
+    if (!place) { return; }
+    // the address names the place (set once loaded: a reload is then one plain navigation), so
+    // reloading the page or sharing its address lands there too, even without this script
+    if (window.location.hash !== "#" + place.id) { window.history.replaceState(window.history.state, "", here() + "#" + place.id); }
+    if (place.tabIndex < 0) { place.setAttribute("tabindex", "-1"); }
+    if (!inView(place)) { place.scrollIntoView({ block: "center" }); }
+    place.focus({ preventScroll: true });
+    var box = document.getElementById("dd-announce");
+    // a live region changed while the page loads is often not read: say it once the focus settled
+    if (box && saved.message) { window.setTimeout(function () { box.textContent = saved.message; }, 300); }
   }
 
   // ---- edit in place --------------------------------------------------------------------------
@@ -672,6 +729,7 @@
   function start() {
     keepTableRoles(document);
     document.querySelectorAll("[data-scroll-end]").forEach(scrollToEnd);
+    returnToPlace();
     startPolling();
     document.querySelectorAll("[data-classify]").forEach(startClassify);
     document.querySelectorAll("[data-show-if]").forEach(startShowIf);

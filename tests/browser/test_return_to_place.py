@@ -1,0 +1,126 @@
+"""After an action that reloads the page, the user is back where they acted: the address names
+the row (so the browser lands there even without the script), the row is scrolled into view and
+has the keyboard focus, and the outcome is read out through the page's status region. Shown on
+a short screen, where the rows sit below the first view, for an editor in a table row (the rules
+page), a button in a row (early warnings) and a form in a row (the unit inbox)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from api import demo_complaints
+from core.db import make_engine
+from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.test_insight import _surge
+from tests.e2e.conftest import Database
+
+SHORT_SCREEN: dict[str, Any] = {"viewport": {"width": 1024, "height": 420}}
+
+
+@pytest.fixture
+def inbox_items(e2e_database: Database) -> None:
+    """The demo's complaints, seeded into this test's copy before the server starts."""
+    engine = make_engine(e2e_database.url)
+    try:
+        with Session(engine) as session:
+            demo_complaints.seed_complaints(session, now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+def _scrolled(page: Any) -> bool:
+    return bool(page.evaluate("window.scrollY > 0"))
+
+
+def _back_at(page: Any, row: Any, row_id: str, message: str) -> None:
+    """The reloaded page's address names `row_id`; that row is in view and focused, and the
+    status region says `message`."""
+    expect(page).to_have_url(f"{page.url.split('#')[0]}#{row_id}")
+    expect(row).to_be_in_viewport()
+    expect(row).to_be_focused()
+    expect(page.locator("#dd-announce")).to_have_text(message)
+
+
+def test_saving_a_demand_line_in_its_editor_returns_to_its_row(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, _ = open_page(**SHORT_SCREEN)
+    sign_in(page, "planner")
+    page.goto("/planner/rules")
+    row = page.locator("#demand tr[data-demand]").last
+    row_id = str(row.get_attribute("id"))
+    row.locator("button[data-edit]").click()
+    editor = page.locator("#" + str(row.locator("button[data-edit]").get_attribute("data-edit")))
+    minimum = editor.locator('input[name="minimum"]')
+    minimum.fill(minimum.input_value())  # saved unchanged: the place matters here, not the value
+    with page.expect_navigation():
+        editor.locator('button[type="submit"]').click()
+    _back_at(page, page.locator("#" + row_id), row_id, "已保存")
+    assert _scrolled(page)
+    expect(editor).to_be_hidden()
+
+
+def test_acknowledging_an_early_warning_returns_to_its_row_in_english(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    _surge(live_server)
+    page, _ = open_page("en", **SHORT_SCREEN)
+    page.goto("/lang/en?next=/login")
+    sign_in(page, "coordinator")
+    page.goto("/warnings")
+    with page.expect_navigation():
+        page.locator("#run-detection").click()
+    _back_at(page, page.locator("#run-detection"), "run-detection", "Done")
+    acknowledge = page.get_by_role("button", name="Acknowledge", exact=True)
+    row = page.locator("#warning-table tr[data-warning]").filter(has=acknowledge).last
+    row_id = str(row.get_attribute("id"))
+    with page.expect_navigation():
+        row.get_by_role("button", name="Acknowledge", exact=True).click()
+    row = page.locator("#" + row_id)
+    _back_at(page, row, row_id, "Done")
+    assert _scrolled(page)
+    expect(row).to_contain_text("Acknowledged")
+    expect(row.get_by_role("button", name="Acknowledge", exact=True)).to_have_count(0)
+
+
+def test_the_inbox_returns_to_the_item_acted_on_or_to_the_inbox_when_it_left(
+    inbox_items: None, open_page: Any, live_server: LiveServer
+) -> None:
+    page, _ = open_page(**SHORT_SCREEN)
+    sign_in(page, "handler")
+    rows = page.locator("#inbox-table tbody tr[data-complaint]")
+    row = rows.filter(has=page.locator('form[data-action-name="reply"]')).last
+    row_id = str(row.get_attribute("id"))
+    reply = row.locator('form[data-action-name="reply"]')
+    reply.locator('textarea[name="result"]').fill("已联系商户整改，答复市民")
+    with page.expect_navigation():
+        reply.get_by_role("button").click()
+    _back_at(page, page.locator("#" + row_id), row_id, "已保存")  # replied, still listed
+
+    row = rows.filter(has=page.locator('form[data-action-name="return_to_intake"]')).last
+    row_id = str(row.get_attribute("id"))
+    give_back = row.locator('form[data-action-name="return_to_intake"]')
+    give_back.locator('input[name="reason"]').fill("不属本单位管辖")
+    with page.expect_navigation():
+        give_back.get_by_role("button").click()
+    expect(page.locator("#" + row_id)).to_have_count(0)  # returned: it left the inbox
+    _back_at(page, page.locator("#inbox-table"), "inbox-table", "已保存")
+
+
+def test_without_the_script_an_address_naming_a_row_still_lands_on_it(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    page, _ = open_page(java_script_enabled=False, **SHORT_SCREEN)
+    sign_in(page, "planner")  # the sign-in form is a plain post
+    page.goto("/planner/rules")
+    row = page.locator("#demand tr[data-demand]").last
+    row_id = str(row.get_attribute("id"))
+    expect(row).not_to_be_in_viewport()
+    page.goto(f"/planner/rules#{row_id}")
+    expect(page.locator("#" + row_id)).to_be_in_viewport()
+    assert _scrolled(page)
