@@ -68,6 +68,17 @@ NON_PAGE_PREFIXES = (
 )
 
 
+class Assets(StaticFiles):
+    """Static files, revalidated on every use (an unchanged one answers 304): the script's
+    modules import each other by plain relative names, without `asset()`'s content hash, so a
+    browser must never mix a cached module with a newer one after an upgrade."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 def is_page(request: Request) -> bool:
     return not request.url.path.startswith(NON_PAGE_PREFIXES)
 
@@ -105,7 +116,7 @@ async def _delegate(handler: Callable[..., Any], request: Request, exc: Exceptio
 
 
 def mount(app: FastAPI) -> None:
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", Assets(directory=STATIC), name="static")
     app.add_exception_handler(SignInRequired, _sign_in)
     app.add_exception_handler(PageForbidden, _forbidden)
     api_handler = app.exception_handlers.get(DomainError)

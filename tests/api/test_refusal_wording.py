@@ -1,7 +1,7 @@
 """The refusals a complaint's forms meet read in the page's language: every field error the
 API answers for intake and the workflow actions carries a reason the `field_errors`
 catalogue knows, or a `type` (with its values in `ctx`) it words; the page's script
-(`errorText` in static/app.js) shows the English reason only when neither is known, and a
+(`errorText` in static/app/problems.js) shows the English reason only when neither is known, and a
 Chinese page showed "'agree' needs the result: what was done" beside the result."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ EN = texts("en")
 
 
 def _worded(error: dict[str, Any], catalogue: dict[str, dict[str, str]]) -> str:
-    """What the page's script shows beside the field (static/app.js `errorText`)."""
+    """What the page's script shows beside the field (static/app/problems.js `errorText`)."""
     reason = str(error["reason"]).removeprefix("Value error, ")
     if reason in catalogue["reasons"]:
         return catalogue["reasons"][reason]

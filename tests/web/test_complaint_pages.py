@@ -294,7 +294,7 @@ def test_the_intake_form_marks_a_12345_order_as_about_utilities(
     box = re.search(r'<fieldset[^>]*id="utility-field"[^>]*>(.*?)</fieldset>', form, re.S)
     assert box is not None
     opening = box.group(0).split(">", 1)[0]
-    # shown and sent only while the channel is a 12345 transfer (app.js startShowIf)
+    # shown and sent only while the channel is a 12345 transfer (static/app/show_if.js)
     assert 'data-show-if="channel=transfer_12345"' in opening
     assert " hidden" in opening and " disabled" in opening
     assert 'name="utility"' in box.group(1) and 'data-field="utility"' in box.group(1)

@@ -225,7 +225,7 @@ def test_a_refused_plan_value_is_worded_for_the_field(
 
 
 def _worded(error: PolicyError, texts: dict[str, Any]) -> str | None:
-    """What app.js's errorText makes of the error: its reason, else its type with `ctx`."""
+    """What app/problems.js's errorText makes of the error: its reason, else its type with `ctx`."""
     if error.reason in texts["reasons"]:
         return str(texts["reasons"][error.reason])
     if error.type in texts["types"]:

@@ -1,6 +1,6 @@
 """An override or a swap refused by the unit's hard rules reads in the page's language: each
 breach `plan_rules` reports carries its kind and values, which the page's script words from
-the `field_errors` catalogue (`fill` in static/app.js: `%(name)s` from the error's `ctx`)."""
+the `field_errors` catalogue (`fill` in static/app/text.js: `%(name)s` from the error's `ctx`)."""
 
 from __future__ import annotations
 

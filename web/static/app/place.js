@@ -1,0 +1,51 @@
+// Back to the place of an action after the page reloaded for it.
+
+// The ids around `el`, nearest first: where the user acted, then the places around it to fall
+// back on when it is gone after the reload. A closed editor is stood for by its button's row.
+function placesOf(el) {
+  var ids = [];
+  for (var node = el; node && node !== document.body; node = node.parentElement) {
+    if (node.hasAttribute("data-editor")) {
+      var opener = document.querySelector('[data-edit="' + CSS.escape(node.id) + '"]');
+      if (opener) { node = opener; }
+    }
+    if (node.id && ids.indexOf(node.id) < 0) { ids.push(node.id); }
+  }
+  return ids;
+}
+
+var RETURN_KEY = "dd-return";
+function here() { return window.location.pathname + window.location.search; }
+
+export function reloadAt(el, message) {
+  try {
+    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: here(), ids: placesOf(el), message: message }));
+  } catch (e) { /* storage refused: a plain reload */ }
+  window.location.reload();
+}
+
+function shown(el) { return !!el && !el.closest("[hidden]") && el.getClientRects().length > 0; }
+function inView(el) {
+  var box = el.getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+}
+
+export function returnToPlace() {
+  var saved = null;
+  try {
+    saved = JSON.parse(window.sessionStorage.getItem(RETURN_KEY) || "null");
+    window.sessionStorage.removeItem(RETURN_KEY);
+  } catch (e) { saved = null; }
+  if (!saved || saved.page !== here()) { return; }
+  var place = (saved.ids || []).map(function (id) { return document.getElementById(id); }).filter(shown)[0];
+  if (!place) { return; }
+  // the address names the place (set once loaded: a reload is then one plain navigation), so
+  // reloading the page or sharing its address lands there too, even without this script
+  if (window.location.hash !== "#" + place.id) { window.history.replaceState(window.history.state, "", here() + "#" + place.id); }
+  if (place.tabIndex < 0) { place.setAttribute("tabindex", "-1"); }
+  if (!inView(place)) { place.scrollIntoView({ block: "center" }); }
+  place.focus({ preventScroll: true });
+  var box = document.getElementById("dd-announce");
+  // a live region changed while the page loads is often not read: say it once the focus settled
+  if (box && saved.message) { window.setTimeout(function () { box.textContent = saved.message; }, 300); }
+}
