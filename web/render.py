@@ -62,6 +62,13 @@ def asset(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
+@cache
+def script_modules() -> tuple[str, ...]:
+    """The URLs of the script's modules, for the page to preload at once: app.js imports them
+    by these plain names (no content hash: the static files are revalidated instead)."""
+    return tuple(f"/static/app/{path.name}" for path in sorted((STATIC / "app").glob("*.js")))
+
+
 def label_text(catalogue: Translations, kind: str, value: object) -> str:
     message = label_id(kind, value)
     if message is None:
@@ -111,6 +118,7 @@ def environment(locale: str) -> Environment:
     env.globals["actor_name"] = lambda actor, names: actor_name(
         actor, names, gettext=catalogue.gettext
     )
+    env.globals["script_modules"] = script_modules()
     env.globals["holiday_name"] = lambda name: holiday_name(name, catalogue.gettext)
     env.globals["field_errors"] = field_errors.texts(locale)
     env.globals["problems"] = problem_text.texts(locale)

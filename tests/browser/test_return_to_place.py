@@ -115,7 +115,8 @@ def test_the_inbox_returns_to_the_item_acted_on_or_to_the_inbox_when_it_left(
 def test_without_the_script_an_address_naming_a_row_still_lands_on_it(
     open_page: Any, live_server: LiveServer
 ) -> None:
-    page, _ = open_page(java_script_enabled=False, **SHORT_SCREEN)
+    page, guard = open_page(java_script_enabled=False, **SHORT_SCREEN)
+    guard.scripts_off = True
     sign_in(page, "planner")  # the sign-in form is a plain post
     page.goto("/planner/rules")
     row = page.locator("#demand tr[data-demand]").last

@@ -1,7 +1,7 @@
 """The pages' script is native ES modules: the page loads `static/app.js` as a module, every
 module it imports (and those import) is served as JavaScript from our own origin, so the
 Content-Security-Policy's `script-src 'self'` holds, and is revalidated on every use, since the
-modules name each other without `asset()`'s content hash."""
+modules name each other without `asset()`'s content hash; the page preloads them all at once."""
 
 from __future__ import annotations
 
@@ -37,3 +37,5 @@ def test_the_login_page_loads_the_script_as_a_module_whose_imports_are_all_serve
     modules = _modules(client, entry.group(1), {})
     assert len(modules) > 10  # the entry and one module per concern
     assert set(modules.values()) == {"no-cache"}
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', page.text))
+    assert preloaded == set(modules) - {entry.group(1)}  # fetched at once, not one by one

@@ -46,4 +46,5 @@ export function startClassify(box) {
   });
   // something was saved (a term of the dictionary): the same text may be classified anew
   document.addEventListener("dd:changed", function () { last = ""; run(); });
+  run();  // text typed before the modules had loaded, or put back by the browser
 }
