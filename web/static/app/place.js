@@ -42,8 +42,13 @@ export function returnToPlace() {
   // the address names the place (set once loaded: a reload is then one plain navigation), so
   // reloading the page or sharing its address lands there too, even without this script
   if (window.location.hash !== "#" + place.id) { window.history.replaceState(window.history.state, "", here() + "#" + place.id); }
-  if (place.tabIndex < 0) { place.setAttribute("tabindex", "-1"); }
-  if (!inView(place)) { place.scrollIntoView({ block: "center" }); }
+  if (place.tabIndex < 0 && !place.hasAttribute("tabindex")) {
+    place.setAttribute("tabindex", "-1");  // focusable for this return only, as GOV.UK's banners
+    place.addEventListener("blur", function () { place.removeAttribute("tabindex"); }, { once: true });
+  }
+  if (!inView(place)) {  // a place taller than the window (a table) is shown from its top
+    place.scrollIntoView({ block: place.offsetHeight > window.innerHeight ? "start" : "center" });
+  }
   place.focus({ preventScroll: true });
   var box = document.getElementById("dd-announce");
   // a live region changed while the page loads is often not read: say it once the focus settled
