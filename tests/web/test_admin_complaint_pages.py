@@ -117,14 +117,14 @@ def test_units_show_their_contact_and_supervisor_and_the_form_sends_the_profile(
 ) -> None:
     csrf = _sign_in(client, session, Role.admin)
     page = client.get("/admin/units").text
-    east = page.split(f'<tr data-unit="{centre.east_id}">')[1].split("</tr>")[0]
+    east = page.split(f'<tr data-unit="{centre.east_id}" ')[1].split("</tr>")[0]
     assert "许涛" in east and "王局长" in east and "领导群" in east
     form = f'data-api="{BASE}/units/{centre.east_id}" data-method="PUT"'
     assert form in page
     body = {"contact_person_id": centre.west_contact.id, "accepts_items": True}
     sent = client.put(f"{BASE}/units/{centre.east_id}", json=body, headers={CSRF_HEADER: csrf})
     assert sent.status_code == 200 and sent.json()["supervisor_person_id"] is None
-    east = client.get("/admin/units").text.split(f'<tr data-unit="{centre.east_id}">')[1]
+    east = client.get("/admin/units").text.split(f'<tr data-unit="{centre.east_id}" ')[1]
     assert "韩梅" in east.split("</tr>")[0]
     stop = client.put(
         f"{BASE}/units/{centre.east_id}",

@@ -54,7 +54,7 @@ def test_the_log_shows_whom_the_caller_informed_and_who_recorded_it_when(
     assert page.status_code == 200
     head = page.text.split('id="duty-log"', 1)[1].split("</thead>", 1)[0]
     assert "<th>已通知</th>" in head, head
-    row = page.text.split(f'<tr data-entry="{entry.id}">', 1)[1].split("</tr>", 1)[0]
+    row = page.text.split(f'<tr data-entry="{entry.id}" ', 1)[1].split("</tr>", 1)[0]
     cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
     assert cells == [
         "2026-11-22 23:50",

@@ -29,5 +29,5 @@ def test_each_wish_has_a_remove_button(client: TestClient, session: Session) -> 
     make_user(session, role=Role.planner, username="wish-planner")
     client.post("/login", data={"username": "wish-planner", "password": TEST_PASSWORD})
     page = client.get("/planner/leave").text
-    row = page.split(f'<tr data-wish="{wish.id}">', 1)[1].split("</tr>", 1)[0]
+    row = page.split(f'<tr data-wish="{wish.id}" ', 1)[1].split("</tr>", 1)[0]
     assert f'data-action="/api/v1/shift-requests/{wish.id}" data-method="DELETE"' in row
