@@ -70,7 +70,7 @@ def _sign_in(client: TestClient, session: Session, role: Role, *, lang: str = "z
 
 def _cells(page: str, row: str) -> list[str]:
     """The text of the cells of the row marked `row` (e.g. 'data-roster="3"')."""
-    found = re.search(rf"<tr {row}>(.*?)</tr>", page, re.S)
+    found = re.search(rf"<tr {row}(?: [^>]*)?>(.*?)</tr>", page, re.S)
     assert found is not None, row
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", found[1], re.S)]
 
