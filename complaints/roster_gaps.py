@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
@@ -178,6 +179,18 @@ def gap_level(days_ahead: int) -> WarningLevel:
     return WarningLevel.blue
 
 
+def _gap_values(gap: ShiftGap) -> dict[str, Any]:
+    """A gap as a warning's values say it (complaints.warning_keys: roster_gap's `gaps`)."""
+    return {
+        "shift": gap.shift_code,
+        "shift_name": gap.shift_name,
+        "skill": gap.skill,
+        "required": gap.required,
+        "staffed": gap.staffed,
+        "away": list(gap.away),
+    }
+
+
 def roster_gap_candidates(
     session: Session, *, now: datetime, tz: ZoneInfo, days: int, calendar: WorkingCalendar
 ) -> list[Candidate]:
@@ -192,17 +205,7 @@ def roster_gap_candidates(
             "unit": unit_id,
             "unit_name": gaps[0].unit_name,
             "day": day.isoformat(),
-            "gaps": [
-                {
-                    "shift": g.shift_code,
-                    "shift_name": g.shift_name,
-                    "skill": g.skill,
-                    "required": g.required,
-                    "staffed": g.staffed,
-                    "away": list(g.away),
-                }
-                for g in gaps
-            ],
+            "gaps": [_gap_values(g) for g in gaps],
         }
         title, text = warning_keys.worded_zh("roster_gap", values)
         found.append(
@@ -220,18 +223,7 @@ def roster_gap_candidates(
                 evidence={
                     "day": day.isoformat(),
                     "unit_id": unit_id,
-                    "gaps": [
-                        {
-                            "shift": g.shift_code,
-                            "shift_name": g.shift_name,
-                            "skill": g.skill,
-                            "required": g.required,
-                            "staffed": g.staffed,
-                            "people": list(g.people),
-                            "away": list(g.away),
-                        }
-                        for g in gaps
-                    ],
+                    "gaps": [_gap_values(g) | {"people": list(g.people)} for g in gaps],
                 },
                 observed=sum(g.staffed for g in gaps),
                 expected=float(sum(g.required for g in gaps)),

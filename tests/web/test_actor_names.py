@@ -68,6 +68,15 @@ def _sign_in(client: TestClient, session: Session, role: Role, *, lang: str = "z
     assert response.status_code == 303
 
 
+def _headers_as(session: Session, username: str, role: Role) -> dict[str, str]:
+    """A bearer token's headers for one of the module's accounts, given `role`."""
+    user = session.exec(select(User).where(User.username == username)).one()
+    user.role = role
+    session.add(user)
+    session.commit()
+    return {"Authorization": f"Bearer {make_token(session, user)}"}
+
+
 def _cells(page: str, row: str) -> list[str]:
     """The text of the cells of the row marked `row` (e.g. 'data-roster="3"')."""
     found = re.search(rf"<tr {row}(?: [^>]*)?>(.*?)</tr>", page, re.S)
@@ -182,11 +191,7 @@ def test_complaint_history_audit_and_receipt_name_the_user(
 ) -> None:
     unit = make_unit(session, code="intake")
     _people(session, unit)
-    linked = session.exec(select(User).where(User.username == LINKED)).one()
-    linked.role = Role.coordinator
-    session.add(linked)
-    session.commit()
-    headers = {"Authorization": f"Bearer {make_token(session, linked)}"}
+    headers = _headers_as(session, LINKED, Role.coordinator)
     created = client.post(
         "/api/v1/complaints",
         json={
@@ -219,11 +224,7 @@ def test_incident_pages_name_who_opened_and_acknowledged(
 ) -> None:
     unit = make_unit(session)
     _people(session, unit)
-    named = session.exec(select(User).where(User.username == NAMED)).one()
-    named.role = Role.coordinator
-    session.add(named)
-    session.commit()
-    headers = {"Authorization": f"Bearer {make_token(session, named)}"}
+    headers = _headers_as(session, NAMED, Role.coordinator)
     opened = client.post(
         "/api/v1/incidents",
         json={
@@ -252,10 +253,7 @@ def test_incident_pages_name_who_opened_and_acknowledged(
 def test_the_duty_log_names_who_recorded_an_entry(client: TestClient, session: Session) -> None:
     unit = make_unit(session)
     _people(session, unit)
-    bare = session.exec(select(User).where(User.username == NAMED)).one()
-    bare.role = Role.duty_officer
-    session.add(bare)
-    session.commit()
+    headers = _headers_as(session, NAMED, Role.duty_officer)
     recorded = client.post(
         "/api/v1/duty-log",
         json={
@@ -264,7 +262,7 @@ def test_the_duty_log_names_who_recorded_an_entry(client: TestClient, session: S
             "caller_name": "许涛",
             "event": "电梯困人，两人被困约 20 分钟",
         },
-        headers={"Authorization": f"Bearer {make_token(session, bare)}"},
+        headers=headers,
     )
     assert recorded.status_code == 201, recorded.text
     _sign_in(client, session, Role.duty_officer)
@@ -296,11 +294,7 @@ def test_the_plan_and_warning_pages_name_who_changed_and_acknowledged(
         written_report_minutes=35,
     )
     seed_surge(session, surge_days=SURGE)
-    named = session.exec(select(User).where(User.username == NAMED)).one()
-    named.role = Role.coordinator
-    session.add(named)
-    session.commit()
-    headers = {"Authorization": f"Bearer {make_token(session, named)}"}
+    headers = _headers_as(session, NAMED, Role.coordinator)
     assert client.post("/api/v1/warnings/run", headers=headers).status_code == 200
     warning = client.get("/api/v1/warnings", headers=headers).json()["items"][0]
     acked = client.post(f"/api/v1/warnings/{warning['id']}/acknowledge", headers=headers)
