@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api import demo_complaints
 from core.db import make_engine
-from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.conftest import PHONE, LiveServer, sign_in
 from tests.browser.test_insight import _surge
 from tests.e2e.conftest import Database
 
@@ -125,3 +125,34 @@ def test_without_the_script_an_address_naming_a_row_still_lands_on_it(
     page.goto(f"/planner/rules#{row_id}")
     expect(page.locator("#" + row_id)).to_be_in_viewport()
     assert _scrolled(page)
+
+
+def test_a_row_half_below_the_phone_screen_is_shown_whole_after_acknowledging_it(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """The browser's own scroll restoration on reload put the page back where it was, after the
+    script had scrolled the row into view: a row the user acted on at the foot of a phone's
+    screen stayed half hidden below it."""
+    _surge(live_server)
+    page, _ = open_page(**PHONE)
+    sign_in(page, "coordinator")
+    page.goto("/warnings")
+    with page.expect_navigation():
+        page.locator("#run-detection").click()
+    acknowledge = page.locator("button[data-action$='/acknowledge']")
+    row = page.locator("#warning-table tr[data-warning]").filter(has=acknowledge).last
+    row_id = str(row.get_attribute("id"))
+    # only the top of the row shows at the foot of the screen, its buttons still reachable
+    page.evaluate(
+        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " window.scrollTo(0, window.scrollY + r.top - window.innerHeight + 60); }",
+        row_id,
+    )
+    assert page.locator("#" + row_id).evaluate(
+        "r => r.getBoundingClientRect().bottom > innerHeight"
+    )
+    with page.expect_navigation():
+        row.locator("button[data-action$='/acknowledge']").evaluate("b => b.click()")
+    row = page.locator("#" + row_id)
+    expect(row).to_be_focused()
+    expect(row).to_be_in_viewport(ratio=1)

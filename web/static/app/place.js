@@ -19,9 +19,17 @@ function here() { return window.location.pathname + window.location.search; }
 
 export function reloadAt(el, message) {
   try {
-    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: here(), ids: placesOf(el), message: message }));
+    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: here(), ids: placesOf(el), message: message, scrollY: window.scrollY }));
+    // the browser's own restoring of the scroll on reload would come after ours and undo it
+    window.history.scrollRestoration = "manual";
   } catch (e) { /* storage refused: a plain reload */ }
   window.location.reload();
+}
+
+// back to the browser's own restoring for later visits, once this load's chance has passed
+function restoreScrollingLater() {
+  var auto = function () { window.setTimeout(function () { window.history.scrollRestoration = "auto"; }, 0); };
+  if (document.readyState === "complete") { auto(); } else { window.addEventListener("load", auto, { once: true }); }
 }
 
 function shown(el) { return !!el && !el.closest("[hidden]") && el.getClientRects().length > 0; }
@@ -37,8 +45,9 @@ export function returnToPlace() {
     window.sessionStorage.removeItem(RETURN_KEY);
   } catch (e) { saved = null; }
   if (!saved || saved.page !== here()) { return; }
+  restoreScrollingLater();
   var place = (saved.ids || []).map(function (id) { return document.getElementById(id); }).filter(shown)[0];
-  if (!place) { return; }
+  if (!place) { window.scrollTo(0, saved.scrollY || 0); return; }
   // the address names the place (set once loaded: a reload is then one plain navigation), so
   // reloading the page or sharing its address lands there too, even without this script
   if (window.location.hash !== "#" + place.id) { window.history.replaceState(window.history.state, "", here() + "#" + place.id); }
