@@ -114,3 +114,24 @@ def test_the_leadership_notice_is_made_from_the_key_and_shown_sent_in_the_outbox
     outbox = html.unescape(client.get("/outbox").text)
     row = outbox.split(f'data-notification="{notice.id}"', 1)[1].split("</tr>", 1)[0]
     assert notice.body in row and "已发送" in row
+
+
+def test_a_rise_of_all_complaints_is_worded_as_the_hotline_says_it_in_chinese(
+    client: TestClient, session: Session, auth_headers: Callable[[Role], dict[str, str]]
+) -> None:
+    """The total's rise read 全部件 2026-11-20至2026-11-22 量升高 (全部件: no such word, and
+    量 doubled once the dimension is a 总量): it now reads as the stored notice does, 投诉举报总量
+    …升高."""
+    seed_surge(session, surge_days=SURGE)
+    coordinator = auth_headers(Role.coordinator)
+    assert client.post("/api/v1/warnings/run", headers=coordinator).status_code == 200
+    items = client.get("/api/v1/warnings", headers=coordinator).json()["items"]
+    total = next(w for w in items if w["values"].get("dimension") == "total")
+    make_user(session, role=Role.leader, username="lead")
+    client.post("/login", data={"username": "lead", "password": TEST_PASSWORD})
+    client.cookies.set("dutydesk_lang", "zh_CN")
+    page = html.unescape(client.get(f"/warnings/{total['id']}").text)
+    title = page.split('id="warning-title"', 1)[1].split("</h1>", 1)[0]
+    assert "投诉举报总量2026-11-20至2026-11-22升高：" in title
+    row = html.unescape(client.get("/warnings").text).split(f'data-warning="{total["id"]}"')[1]
+    assert "全部件" not in row.split("</tr>", 1)[0]
