@@ -177,6 +177,14 @@ def test_a_reporting_deadline_an_hour_or_more_away_counts_down_in_hours_and_minu
     page = client.get(page_url).text
     # level IV: the phone report is due 2 h after opening, the written one 6 h after
     assert "（剩 1 小时 55 分钟）" in page and "（剩 5 小时 55 分钟）" in page
+    assert re.search(r"\d\d:\d\d（剩 1 小时 55 分钟）", _clock_text(page, "initial_report"))
     client.get("/lang/en")
     page = client.get(page_url).text
     assert "(1 h 55 min left)" in page and "(5 h 55 min left)" in page
+    assert re.search(r"\d\d:\d\d \(1 h 55 min left\)", _clock_text(page, "initial_report"))
+
+
+def _clock_text(page: str, clock: str) -> str:
+    """A reporting deadline's line as read: tags removed, runs of white space one space."""
+    line = page.split(f'data-clock="{clock}"', 1)[1].split("</li>", 1)[0].split(">", 1)[1]
+    return " ".join(re.sub(r"<[^>]+>", "", line).split())
