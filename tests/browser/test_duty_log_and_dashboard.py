@@ -48,6 +48,8 @@ def test_duty_log_and_handover_show_field_errors(open_page: Any, live_server: Li
         handover.locator('button[type="submit"]').click()
     row = page.locator("#handovers tbody tr").first
     expect(row).to_contain_text(successor.name)
+    # on a phone the row is a card: its unit is labelled as the other fields are
+    expect(row.locator("td").nth(1)).to_have_attribute("data-label", "单位")
     # the person handing over cannot confirm receipt: only the successor gets the button
     expect(row.get_by_role("button", name="确认接班")).to_have_count(0)
     taker, _ = open_page()
