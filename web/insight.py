@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -38,11 +38,14 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _worded(
-    request: Request, session: Session, settings: Settings, rows: Sequence[EarlyWarning]
+    request: Request,
+    settings: Settings,
+    rows: Sequence[EarlyWarning],
+    skills: Mapping[str, str],
 ) -> dict[int | None, Worded]:
-    """Each warning's title and summary in the page's language (web.warning_keyed)."""
+    """Each warning's title and summary in the page's language (web.warning_keyed), skills
+    named by `skills` (`_skill_names`)."""
     catalogue = translations(locale_of(request))
-    skills = _skill_names(session, locale_of(request))
     return {
         w.id: warning_keyed.word(
             w.model_dump(),
@@ -74,7 +77,7 @@ def warning_list(
     rows, total = warnings.list_warnings(session, status=status, level=level, limit=200)
     context = {
         "warnings": rows,
-        "worded": _worded(request, session, settings, rows),
+        "worded": _worded(request, settings, rows, _skill_names(session, locale_of(request))),
         "total": total,
         "status": status,
         "level": level,
@@ -89,15 +92,17 @@ def warning_detail(
     request: Request, session: SessionDep, settings: SettingsDep, user: WarningPage, warning_id: Id
 ) -> HTMLResponse:
     warning = warnings.get(session, warning_id=warning_id)
-    worded = _worded(request, session, settings, [warning])[warning.id]
+    locale = locale_of(request)
+    skills = _skill_names(session, locale)
+    worded = _worded(request, settings, [warning], skills)[warning.id]
     evidence: dict[str, Any] = json.loads(warning.evidence_json or "{}")
-    catalogue = translations(locale_of(request))
+    catalogue = translations(locale)
     people = people_by_id(session, warning_evidence.person_ids(evidence))
     evidence_words = warning_evidence.Words(
         gettext=catalogue.gettext,
         label=lambda kind, value: label_text(catalogue, kind, value),
         tz=settings.tz,
-        skills=_skill_names(session, locale_of(request)),
+        skills=skills,
         people={pid: p.name for pid, p in people.items()},
     )
     chart = None
@@ -106,7 +111,6 @@ def warning_detail(
         labels = [
             str(p["day"])[5:] if i % 7 == len(series) % 7 else "" for i, p in enumerate(series)
         ]
-        locale = locale_of(request)
         counts = tuple(float(p["count"]) for p in series)
         expected = tuple(float(p["expected"]) for p in series)
         chart = columns(
