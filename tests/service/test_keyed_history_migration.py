@@ -129,23 +129,13 @@ NOTES = [
 ]
 
 
-def _events(url: str) -> dict[int, dict[str, Any]]:
+def _rows(url: str, name: str) -> dict[int, dict[str, Any]]:
+    """The rows of table `name` (incident_event, roster) by id, as stored."""
     engine = make_engine(url)
     try:
-        event = _tables(engine)["incident_event"]
+        table = _tables(engine)[name]
         with engine.connect() as connection:
-            rows = connection.execute(select(event).order_by(event.c.id)).mappings().all()
-    finally:
-        engine.dispose()
-    return {row["id"]: dict(row) for row in rows}
-
-
-def _rosters(url: str) -> dict[int, dict[str, Any]]:
-    engine = make_engine(url)
-    try:
-        roster = _tables(engine)["roster"]
-        with engine.connect() as connection:
-            rows = connection.execute(select(roster).order_by(roster.c.id)).mappings().all()
+            rows = connection.execute(select(table).order_by(table.c.id)).mappings().all()
     finally:
         engine.dispose()
     return {row["id"]: dict(row) for row in rows}
@@ -177,7 +167,7 @@ def _wish(item: dict[str, Any], locale: str) -> str:
 def test_old_entries_get_keys_and_read_as_the_fallback_read_them(fresh_url: str) -> None:
     _store_old_rows(fresh_url)
     upgrade(fresh_url)
-    events = _events(fresh_url)
+    events = _rows(fresh_url, "incident_event")
     got = [
         (e["text"], e["key"], _worded(e, "zh_CN"), _worded(e, "en"))
         for i, e in events.items()
@@ -191,7 +181,7 @@ def test_old_entries_get_keys_and_read_as_the_fallback_read_them(fresh_url: str)
 def test_the_values_are_those_the_text_says(fresh_url: str) -> None:
     _store_old_rows(fresh_url)
     upgrade(fresh_url)
-    values = {e["text"]: e["values"] for e in _events(fresh_url).values()}
+    values = {e["text"]: e["values"] for e in _rows(fresh_url, "incident_event").values()}
     assert values["step 4 round 2 started (group leaders, person 7): groups only"] == {
         "step": 4,
         "round": 2,
@@ -226,11 +216,11 @@ def test_the_values_are_those_the_text_says(fresh_url: str) -> None:
 def test_a_table_larger_than_a_batch_is_keyed_whole(fresh_url: str) -> None:
     _store_old_rows(fresh_url, extra_events=BATCH + 7, extra_rosters=ROSTER_BATCH + 3)
     upgrade(fresh_url)
-    events = _events(fresh_url)
+    events = _rows(fresh_url, "incident_event")
     assert len(events) == len(TIMELINE) + BATCH + 8
     assert [e["id"] for e in events.values() if e["key"] is None] == []
     assert {e["key"] for i, e in events.items() if i >= 10_000} == {"step_climbing"}
-    rosters = _rosters(fresh_url)
+    rosters = _rows(fresh_url, "roster")
     assert len(rosters) == len(NOTES) + ROSTER_BATCH + 3
     for roster in rosters.values():
         violations = json.loads(roster["result_json"])["violations"]
@@ -241,7 +231,7 @@ def test_a_table_larger_than_a_batch_is_keyed_whole(fresh_url: str) -> None:
 def test_old_broken_wishes_and_repair_notes_read_as_before(fresh_url: str, locale: str) -> None:
     _store_old_rows(fresh_url)
     upgrade(fresh_url)
-    rosters = _rosters(fresh_url)
+    rosters = _rows(fresh_url, "roster")
     assert [(i, r["note"], r["repair_reason"]) for i, r in rosters.items()] == [
         (i, note, after) for i, note, _, after in NOTES
     ]
