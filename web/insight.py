@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -22,7 +22,7 @@ from core.types import MAX_ID
 from core.users import Permission
 from oncall.layers import people_by_id
 from oncall.models import Skill
-from web import warning_evidence, warning_keyed
+from web import warning_evidence, warning_keyed, warning_links
 from web.actor_labels import names_of
 from web.charts import Series, columns
 from web.i18n import gettext, locale_of, translations
@@ -121,14 +121,14 @@ def warning_detail(
             markers=Series(gettext(locale, "expected (baseline)"), "warn-expected", expected),
             tips=[str(p["day"]) for p in series],
         )
-    items = [
-        item | {"at": datetime.fromisoformat(item["at"])} for item in evidence.get("items", [])
-    ]
     context = {
         "warning": warning,
         "worded": worded,
         "evidence_tables": warning_evidence.tables(evidence, evidence_words),
-        "items": items,
+        "items": warning_links.items(session, evidence.get("items", [])),
+        "related": warning_links.related(
+            session, warning.dimension, evidence, roster_text=gettext(locale, "Roster")
+        ),
         "chart": chart,
         "actor_names": names_of(session, [warning.acknowledged_by, warning.closed_by]),
     }
