@@ -209,6 +209,57 @@ def update_user(
     return user
 
 
+def change_own_password(
+    session: Session,
+    *,
+    user_id: int,
+    keep_token_id: int | None,
+    current_password: str,
+    new_password: str,
+    client: str | None,
+    now: datetime,
+) -> int:
+    """The signed-in user changes their own password. A wrong current password counts as a
+    failed sign-in for the username and client (audited, and throttled like one, so a session
+    left open cannot be used to guess it). The user's other sessions and tokens end; the one
+    in use (`keep_token_id`) stays. Returns how many ended."""
+    user = session.get(User, user_id, populate_existing=True)
+    if user is None or not user.is_active:
+        raise Unauthenticated("token is invalid, expired or revoked")
+    _refuse_while_throttled(session, username=user.username, client=client, now=now)
+    if not _password_matches(user.password_hash, current_password):
+        login_throttle.record_failure(session, username=user.username, client=client, now=now)
+        session.commit()
+        raise ValidationFailed("current_password", "is not your current password")
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("new_password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if new_password == current_password:
+        raise ValidationFailed("new_password", "must differ from the current password")
+    user.password_hash = hash_password(new_password)
+    session.add(user)
+    others = session.exec(
+        select(ApiToken).where(
+            ApiToken.user_id == user_id,
+            col(ApiToken.revoked_at).is_(None),
+            ApiToken.id != keep_token_id,
+        )
+    ).all()
+    for token in others:
+        token.revoked_at = now
+        session.add(token)
+    audit.record(
+        session,
+        at=now,
+        actor=user.username,
+        action="user.password_change",
+        entity_type="user",
+        entity_id=user.id,
+        after={"password": "changed", "sessions_ended": len(others)},
+    )
+    session.commit()
+    return len(others)
+
+
 def _refuse_own_lockout(
     user: User, *, actor: str, role: Role | None, is_active: bool | None
 ) -> None:
@@ -252,14 +303,7 @@ def authenticate(
     clients; core.login_throttle) is counted, audited once per lock window, committed, and
     gets `TooManyAttempts`. A success is noted against its client for the caller to commit
     (`issue_token`)."""
-    login_throttle.lock_sign_in(session, username=username, client=client)
-    refused = login_throttle.refusal(session, username=username, client=client, now=now)
-    if refused is not None:
-        login_throttle.record_refusal(
-            session, username=username, client=client, refused=refused, now=now
-        )
-        session.commit()
-        raise TooManyAttempts(_REFUSED_BECAUSE[refused.limits[0]], retry_after=refused.retry_after)
+    _refuse_while_throttled(session, username=username, client=client, now=now)
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         _hasher.hash(password)  # same cost whether or not the user exists
@@ -268,6 +312,21 @@ def authenticate(
         _login_failed(session, username=username, client=client, now=now)
     login_throttle.record_success(session, username=username, client=client, now=now)
     return user
+
+
+def _refuse_while_throttled(
+    session: Session, *, username: str, client: str | None, now: datetime
+) -> None:
+    """Takes the sign-in locks; an attempt refused for repeated failures is counted, audited
+    once per lock window, committed, and gets `TooManyAttempts`."""
+    login_throttle.lock_sign_in(session, username=username, client=client)
+    refused = login_throttle.refusal(session, username=username, client=client, now=now)
+    if refused is not None:
+        login_throttle.record_refusal(
+            session, username=username, client=client, refused=refused, now=now
+        )
+        session.commit()
+        raise TooManyAttempts(_REFUSED_BECAUSE[refused.limits[0]], retry_after=refused.retry_after)
 
 
 _REFUSED_BECAUSE = {

@@ -173,6 +173,9 @@ REASONS: dict[str, str] = {
     "no such shift type in this unit": N_("No such shift type in this unit"),
     "must not be null": N_("Required"),
     "already exists": N_("Already used"),
+    "is not your current password": N_("Not your current password"),
+    "must differ from the current password": N_("Must differ from the current password"),
+    "does not match the new password": N_("Does not match the new password"),
     "is already used": N_("Already used"),
     "you cannot deactivate your own account": N_(
         "You cannot deactivate your own account: another administrator must"

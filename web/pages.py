@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from api.problems import domain_problem, field_name
 from core.errors import DomainError
 from web import (
+    account,
     admin,
     admin_complaints,
     admin_plans,
@@ -43,6 +44,7 @@ from web.session import PageForbidden, SignInRequired
 AREAS = (
     auth_pages,
     home,
+    account,
     duty,
     incidents,
     complaints,

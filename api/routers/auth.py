@@ -9,9 +9,10 @@ from fastapi import APIRouter, Form, Request, status
 from pydantic import BaseModel, StringConstraints
 
 from api.deps import ClockDep, CurrentPrincipal, SessionDep, SettingsDep, client_address
-from api.schemas import UserPublic
+from api.schemas import Password, UserPublic
 from core import login_throttle
 from core import users as user_service
+from core.errors import ValidationFailed
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -72,3 +73,47 @@ def me(principal: CurrentPrincipal) -> UserPublic:
 def revoke(session: SessionDep, clock: ClockDep, principal: CurrentPrincipal) -> None:
     token = session.merge(principal.token)
     user_service.revoke_token(session, token=token, actor=principal.name, now=clock.now())
+
+
+class PasswordChange(BaseModel):
+    current_password: FormText
+    new_password: Password
+    new_password_again: FormText | None = None
+
+
+class PasswordChanged(BaseModel):
+    sessions_ended: int
+
+
+@router.post(
+    "/password",
+    summary="Change your own password",
+    description=(
+        "Needs the current password; a wrong one counts as a failed sign-in (audited, and "
+        "throttled like one, 429). `new_password_again`, when sent (the web form does), must "
+        "match. Every other session and token of the user ends; the one in use stays. Audited "
+        "as `user.password_change`."
+    ),
+)
+def change_password(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    principal: CurrentPrincipal,
+    body: PasswordChange,
+) -> PasswordChanged:
+    # the web form sends an empty "again" as null; an API client may leave it out
+    again_given = "new_password_again" in body.model_fields_set
+    if again_given and body.new_password_again != body.new_password:
+        raise ValidationFailed("new_password_again", "does not match the new password")
+    assert principal.user.id is not None
+    ended = user_service.change_own_password(
+        session,
+        user_id=principal.user.id,
+        keep_token_id=principal.token.id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        client=client_address(request),
+        now=clock.now(),
+    )
+    return PasswordChanged(sessions_ended=ended)

@@ -17,7 +17,11 @@ from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_layout_and_forms import PAGES, demo_items  # noqa: F401 - fixture
 
 #: Pages beyond each login's daily list in test_layout_and_forms.PAGES.
-MORE_PAGES = {"leader": ["/warnings", "/reports"], "coordinator": ["/complaints/1"]}
+MORE_PAGES = {
+    "leader": ["/warnings", "/reports"],
+    "coordinator": ["/complaints/1"],
+    "handler": ["/account"],
+}
 
 _FOCUSED_IN = "(id) => document.getElementById(id).contains(document.activeElement)"
 _FOCUSED_ACTION = "() => document.activeElement.getAttribute('data-action')"

@@ -20,6 +20,7 @@ from web.nav import NAV, nav_for
 
 PAGES: list[tuple[str, Permission | None]] = [
     ("/", None),
+    ("/account", None),
     ("/duty", Permission.dutylog_read),
     ("/duty/log", Permission.dutylog_read),
     ("/incidents", Permission.incident_read),
