@@ -2,7 +2,8 @@
 the row (so the browser lands there even without the script), the row is scrolled into view and
 has the keyboard focus, and the outcome is read out through the page's status region. Shown on
 a short screen, where the rows sit below the first view, for an editor in a table row (the rules
-page), a button in a row (early warnings) and a form in a row (the unit inbox)."""
+page), a button in a row (early warnings) and a form in a row (the unit inbox); a form that
+creates a row (a swap request, a duty-log entry, a handover) lands on the new row."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from api import demo_complaints
 from core.db import make_engine
 from tests.browser.conftest import PHONE, LiveServer, sign_in
 from tests.browser.test_insight import _surge
+from tests.browser.test_phone_journeys import _phone
+from tests.browser.test_rosters import _fill_swap_form, _swappable_pair
 from tests.e2e.conftest import Database
 
 SHORT_SCREEN: dict[str, Any] = {"viewport": {"width": 1024, "height": 420}}
@@ -156,3 +159,64 @@ def test_a_row_half_below_the_phone_screen_is_shown_whole_after_acknowledging_it
     row = page.locator("#" + row_id)
     expect(row).to_be_focused()
     expect(row).to_be_in_viewport(ratio=1)
+
+
+def _created_at_its_row(page: Any, form: Any, api: str, kind: str, saved: str) -> None:
+    """Submitting `form` creates a row through POST `api`: the reloaded page lands on the
+    row `<kind>-<id>` (the id the API answered), not on the form the reload emptied."""
+    answers: list[Any] = []
+
+    def keep(route: Any) -> None:  # the answer's body is gone once the page reloads
+        answer = route.fetch()
+        answers.append((answer.status, answer.json()))
+        route.fulfill(response=answer)
+
+    page.route(f"**{api}", keep)
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    page.unroute(f"**{api}")
+    [(status, created)] = answers
+    assert status == 201, created
+    row_id = f"{kind}-{created['id']}"
+    row = page.locator("#" + row_id)
+    _back_at(page, row, row_id, saved)
+    expect(row).to_be_in_viewport(ratio=1)
+
+
+SCREENS = [("zh-CN", SHORT_SCREEN), ("en", PHONE)]
+
+
+@pytest.mark.parametrize(("locale", "screen"), SCREENS, ids=["zh-CN-short", "en-phone"])
+def test_filing_a_swap_request_lands_on_its_new_row(
+    open_page: Any, live_server: LiveServer, locale: str, screen: dict[str, Any]
+) -> None:
+    roster = live_server.published_roster()
+    assert roster.id is not None
+    a, b = _swappable_pair(live_server, roster.id)
+    page = _phone(open_page, locale, "planner", screen)
+    page.goto("/swaps")
+    form = _fill_swap_form(page, roster.id, a, b)
+    form.locator('input[name="reason"]').fill("家中有事")
+    saved = "已保存" if locale == "zh-CN" else "Saved"
+    _created_at_its_row(page, form, "/api/v1/swaps", "swap", saved)
+    expect(page.locator("#" + page.url.split("#")[1])).to_contain_text("家中有事")
+
+
+@pytest.mark.parametrize(("locale", "screen"), SCREENS, ids=["zh-CN-short", "en-phone"])
+def test_recording_a_duty_log_entry_and_a_handover_land_on_their_new_rows(
+    open_page: Any, live_server: LiveServer, locale: str, screen: dict[str, Any]
+) -> None:
+    page = _phone(open_page, locale, "duty_officer", screen)
+    page.goto("/duty/log")
+    saved = "已保存" if locale == "zh-CN" else "Saved"
+    log = page.locator("#log-form")
+    log.locator('textarea[name="event"]').fill("来电反映超市销售过期食品")
+    _created_at_its_row(page, log, "/api/v1/duty-log", "entry", saved)
+    expect(page.locator("#" + page.url.split("#")[1])).to_contain_text("来电反映超市销售过期食品")
+
+    successor = live_server.person_of("coordinator")
+    handover = page.locator("#handover-form")
+    handover.locator('select[name="to_person_id"]').select_option(str(successor.id))
+    handover.locator('textarea[name="open_items"]').fill("城西区食物中毒事件待续报")
+    _created_at_its_row(page, handover, "/api/v1/handovers", "handover", saved)
+    expect(page.locator("#" + page.url.split("#")[1])).to_contain_text("城西区食物中毒事件待续报")

@@ -30,6 +30,21 @@ export function previewTitle(event) {
   title.placeholder = autotitle(form) || title.getAttribute("data-placeholder");
 }
 
+// The new thing's id in the API's answer: `id`, or the path data-id names ("items.0.id").
+function answerId(form, data) {
+  return (form.getAttribute("data-id") || "id").split(".").reduce(function (node, key) {
+    return node === undefined || node === null ? undefined : node[key];
+  }, data);
+}
+
+// A form that creates a row (data-reload-to="swap-{id}") reloads to that row, not to the
+// form emptied by the reload; without an id in the answer, to the form as before.
+function landing(form, data) {
+  var pattern = form.getAttribute("data-reload-to");
+  var id = pattern ? answerId(form, data) : undefined;
+  return id === undefined || id === null ? null : pattern.replace("{id}", String(id));
+}
+
 export function onSubmit(event) {
   var form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api")) { return; }
@@ -61,10 +76,7 @@ export function onSubmit(event) {
         redirect = form.getAttribute("data-redirect-dedup");
       }
       if (redirect) {
-        var id = (form.getAttribute("data-id") || "id").split(".").reduce(function (node, key) {
-          return node === undefined || node === null ? undefined : node[key];
-        }, data);
-        window.location.assign(redirect.replace("{id}", encodeURIComponent(id)));
+        window.location.assign(redirect.replace("{id}", encodeURIComponent(answerId(form, data))));
         return;
       }
       document.dispatchEvent(new CustomEvent("dd:changed"));
@@ -74,7 +86,7 @@ export function onSubmit(event) {
       var target = form.getAttribute("data-answer-target");
       var box = target ? document.querySelector(target) : null;
       if (box) { box.textContent = message; box.hidden = false; }
-      if (form.hasAttribute("data-reload")) { reloadAt(form, message); return; }
+      if (form.hasAttribute("data-reload")) { reloadAt(form, message, landing(form, data)); return; }
       var region = form.closest("[data-refresh]");
       if (region) {  // sent: clear it, so the live region (data-keep-inputs) updates again;
         form.reset();  // the focus goes to the form's button, out of the typing field

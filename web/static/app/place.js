@@ -17,9 +17,12 @@ function placesOf(el) {
 var RETURN_KEY = "dd-return";
 function here() { return window.location.pathname + window.location.search; }
 
-export function reloadAt(el, message) {
+// `landing`: the id of a place to prefer to `el`'s own (the row a form has just created)
+export function reloadAt(el, message, landing) {
+  var ids = placesOf(el);
+  if (landing) { ids.unshift(landing); }
   try {
-    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: here(), ids: placesOf(el), message: message, scrollY: window.scrollY }));
+    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: here(), ids: ids, message: message, scrollY: window.scrollY }));
     // the browser's own restoring of the scroll on reload would come after ours and undo it
     window.history.scrollRestoration = "manual";
   } catch (e) { /* storage refused: a plain reload */ }
