@@ -101,6 +101,27 @@ def _duty_log_with_a_handover_to_me(live_server: LiveServer) -> None:
         assert handover.status_code == 201, handover.text
 
 
+# each cell of a table's rows: its column's heading, whether the heading is for screen readers
+# only (the row's buttons), and the cell's label on a card
+_CELL_LABELS = """(table, rows) => {
+  const heads = Array.from(table.querySelectorAll('thead th'))
+    .map((th) => [th.textContent.trim(), th.querySelector('.sr-only') !== null]);
+  return Array.from(table.querySelectorAll(rows)).flatMap((tr) => Array.from(tr.cells)
+    .map((td, i) => heads[i].concat([td.getAttribute('data-label')])));
+}"""
+
+
+def _labelled(page: Any, table: str, rows: str) -> None:
+    """Each value on a card is labelled with its column's heading; the buttons' cell (a
+    heading for screen readers only) shows none, as the buttons name themselves."""
+    cells = page.locator(table).evaluate(_CELL_LABELS, f"tbody {rows}")
+    assert cells, f"{table}: no {rows}"
+    for heading, buttons, label in cells:
+        assert label == (None if buttons else heading), (
+            f"{table}: {heading!r} cell labelled {label!r}"
+        )
+
+
 def _cards(page: Any, table: str, row: str) -> None:
     """The table shows a card per row: no sideways scroll, each row a block inside the
     screen, and still a table of rows to a screen reader."""
@@ -165,6 +186,7 @@ def test_the_swaps_are_cards_on_a_phone_and_the_leader_decides_there(
     waiting = "1 request waits for a decision." if locale == "en" else "1 个换班申请待审批。"
     expect(leader.locator("#swaps-pending")).to_have_text(waiting)
     _cards(leader, "#swap-table", "tr[data-swap]")
+    _labelled(leader, "#swap-table", "tr[data-swap]")
     row = leader.locator(f'#swap-table tr[data-swap="{swap.json()["id"]}"]')
     for button in row.locator("button").all():
         _tappable(button, screen=width)
