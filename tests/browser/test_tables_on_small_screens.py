@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from oncall.models import Unit, UnitKind
 from tests.browser.conftest import DESKTOP, PHONE, TABLET, LiveServer, shot
+from tests.browser.test_insight import _surge
 from tests.browser.test_layout_and_forms import demo_items  # noqa: F401 - a fixture
 from tests.browser.test_phone_journeys import _ax_roles, _fits, _log_incident, _phone, _tappable
 from tests.browser.test_rosters import _swappable_pair
@@ -324,3 +325,32 @@ def test_the_analysis_reports_list_reads_on_a_phone(
     _fits(page)
     _inside_its_box(page, "#report-table")
     _not_squeezed(page, "#report-table")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_early_warnings_read_on_a_phone_and_on_a_desktop(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    """The warnings list squeezed its button and status to a character a line on a phone
+    (确/认/预/警, 待/确/认): each warning is now a card there, each value labelled."""
+    _surge(live_server)
+    page = _phone(open_page, locale, "coordinator")
+    page.goto("/warnings")
+    with page.expect_navigation():
+        page.locator("#run-detection").click()
+    acknowledge = page.locator(
+        "#warning-table tr[data-warning] button[data-action$='/acknowledge']"
+    )
+    expect(acknowledge.first).to_be_visible()
+    _cards(page, "#warning-table", "tr[data-warning]")
+    _not_squeezed(page, "#warning-table")
+    _labelled(page, "#warning-table", "tr[data-warning]")
+    row = page.locator("#warning-table tr[data-warning]").filter(has=acknowledge).first
+    for button in row.locator("button").all():
+        _tappable(button, screen=PHONE["viewport"]["width"])
+    shot(page, f"phone-warnings-{locale}")
+    desktop = _phone(open_page, locale, "coordinator", DESKTOP)
+    desktop.goto("/warnings")
+    expect(desktop.locator("#warning-table thead")).to_be_visible()
+    expect(desktop.locator("#warning-table tbody tr[data-warning]").first).to_be_visible()
+    _not_squeezed(desktop, "#warning-table")
