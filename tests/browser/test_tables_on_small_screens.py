@@ -332,7 +332,8 @@ def test_the_early_warnings_read_on_a_phone_and_on_a_desktop(
     open_page: Any, live_server: LiveServer, locale: str
 ) -> None:
     """The warnings list squeezed its button and status to a character a line on a phone
-    (确/认/预/警, 待/确/认): each warning is now a card there, each value labelled."""
+    (确/认/预/警, 待/确/认): each warning is now a card there, each value labelled; so are
+    the items behind a warning on its page."""
     _surge(live_server)
     page = _phone(open_page, locale, "coordinator")
     page.goto("/warnings")
@@ -349,6 +350,14 @@ def test_the_early_warnings_read_on_a_phone_and_on_a_desktop(
     for button in row.locator("button").all():
         _tappable(button, screen=PHONE["viewport"]["width"])
     shot(page, f"phone-warnings-{locale}")
+    # a warning's page: the items behind the rise are cards too, each linked to its page
+    with page.expect_navigation():
+        page.locator("#warning-table tr[data-warning] a[href^='/warnings/']").first.click()
+    expect(page.locator("#warning-items tbody tr a[href^='/complaints/']").first).to_be_visible()
+    _cards(page, "#warning-items", "tbody tr")
+    _not_squeezed(page, "#warning-items")
+    _labelled(page, "#warning-items", "tr")
+    shot(page, f"phone-warning-{locale}")
     desktop = _phone(open_page, locale, "coordinator", DESKTOP)
     desktop.goto("/warnings")
     expect(desktop.locator("#warning-table thead")).to_be_visible()
