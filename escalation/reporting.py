@@ -112,9 +112,12 @@ def _check(
     if at > now:
         raise ValidationFailed("reported_at", "must not be in the future")
     if at < incident.opened_at:
+        opened = _local(incident.opened_at, tz)
         raise ValidationFailed(
             "reported_at",
-            f"must not be before the incident was opened ({_local(incident.opened_at, tz)})",
+            f"must not be before the incident was opened ({opened})",
+            type="before_incident_opened",
+            ctx={"opened": opened[:16]},
         )
     kind, initial_at = data.kind, incident.initial_reported_at
     if kind is IncidentReportKind.written and data.method is ReportMethod.phone:
@@ -131,8 +134,12 @@ def _check(
     if kind in (IncidentReportKind.follow_up, IncidentReportKind.final) and initial_at is None:
         raise Conflict(f"record the initial report before a {kind.value} report")
     if kind is not IncidentReportKind.initial and initial_at is not None and at < initial_at:
+        initial = _local(initial_at, tz)
         raise ValidationFailed(
-            "reported_at", f"must not be before the initial report ({_local(initial_at, tz)})"
+            "reported_at",
+            f"must not be before the initial report ({initial})",
+            type="before_initial_report",
+            ctx={"initial": initial[:16]},
         )
     resolved_at = incident.resolved_at
     if (

@@ -136,6 +136,9 @@ TYPES: dict[str, str] = {
     "only_rule_set_on": N_(
         "The only active rule set on %(day)s: items received then could not be timed"
     ),
+    # a report to superiors dated before its incident (escalation.reporting)
+    "before_incident_opened": N_("Must not be before the incident was opened (%(opened)s)"),
+    "before_initial_report": N_("Must not be before the initial report (%(initial)s)"),
     "repeat_of_unknown": N_("There is no report %(ref)s"),
     "repeat_of_other_respondent": N_("%(ref)s reports another business: not a repeat"),
     "repeat_of_closed": N_("%(ref)s is closed: register the new facts as a new report"),

@@ -16,6 +16,7 @@ from core.clock import FakeClock
 from core.users import Role
 from escalation.models import IncidentEvent
 from tests.conftest import TEST_PASSWORD, make_user
+from web import field_errors
 
 CLOCK = re.compile(r'data-clock="(\w+)" data-state="(\w+)"')
 
@@ -188,3 +189,40 @@ def _clock_text(page: str, clock: str) -> str:
     """A reporting deadline's line as read: tags removed, runs of white space one space."""
     line = page.split(f'data-clock="{clock}"', 1)[1].split("</li>", 1)[0].split(">", 1)[1]
     return " ".join(re.sub(r"<[^>]+>", "", line).split())
+
+
+def _as_the_page_words(error: dict[str, Any], lang: str) -> str | None:
+    """What app/problems.js makes of a field error: its reason, else its type with `ctx`."""
+    texts = field_errors.texts(lang)
+    if error["reason"] in texts["reasons"]:
+        return str(texts["reasons"][error["reason"]])
+    if error.get("type") in texts["types"]:
+        return str(texts["types"][error["type"]]) % error.get("ctx", {})
+    return None
+
+
+def test_a_report_dated_too_early_is_refused_in_the_pages_language(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    """Dated before the incident was opened, or a written report before the initial one: the
+    page words the refusal with the local time it may not precede, in Chinese as in English."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    reports = _lift_incident_page(client, csrf, "II").replace("/incidents/", "/api/v1/incidents/")
+    reports += "/reports"
+    clock.advance(timedelta(minutes=10))
+    early = {"kind": "initial", "reported_to": "市局", "reported_at": "2026-11-23T09:00:00+08:00"}
+    initial = early | {"reported_at": "2026-11-23T09:35:00+08:00"}
+    written = early | {"kind": "written", "method": "fax", "reported_at": "2026-11-23T09:32+08:00"}
+    before_opening = _post(client, csrf, reports, early)
+    assert before_opening.status_code == 422, before_opening.text
+    assert _post(client, csrf, reports, initial).status_code == 201
+    before_initial = _post(client, csrf, reports, written)
+    assert before_initial.status_code == 422, before_initial.text
+    for refused, chinese, english in (
+        (before_opening, "不能早于事件登记时间（2026-11-23 09:30）", "incident was opened"),
+        (before_initial, "不能早于初报时间（2026-11-23 09:35）", "initial report (2026"),
+    ):
+        (error,) = refused.json()["errors"]
+        assert error["field"] == "reported_at"
+        assert _as_the_page_words(error, "zh_CN") == chinese
+        assert english in (_as_the_page_words(error, "en") or "")
