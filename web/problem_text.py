@@ -44,6 +44,18 @@ DETAILS: dict[str, str] = {
     "the incident is resolved: put what follows in the final report": N_(
         "The incident is resolved: put what follows in the final report"
     ),
+    # a report to superiors out of turn (escalation.reporting)
+    "record the initial report before a follow_up report": N_("Record the initial report first"),
+    "record the initial report before a final report": N_("Record the initial report first"),
+    "the initial report is already on record; add a follow-up report": N_(
+        "The initial report is already on record: record a follow-up report"
+    ),
+    "the written report is already on record; add a follow-up report": N_(
+        "The written report is already on record: record a follow-up report"
+    ),
+    "the final report is already on record; add a follow-up report": N_(
+        "The final report is already on record: record a follow-up report"
+    ),
     "the change conflicts with existing data": N_(
         "The change conflicts with a record saved in the meantime: reload the page and try again"
     ),

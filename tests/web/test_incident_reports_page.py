@@ -17,6 +17,7 @@ from core.users import Role
 from escalation.models import IncidentEvent
 from tests.conftest import TEST_PASSWORD, make_user
 from web import field_errors
+from web.problem_text import describe, texts
 
 CLOCK = re.compile(r'data-clock="(\w+)" data-state="(\w+)"')
 
@@ -226,3 +227,25 @@ def test_a_report_dated_too_early_is_refused_in_the_pages_language(
         assert error["field"] == "reported_at"
         assert _as_the_page_words(error, "zh_CN") == chinese
         assert english in (_as_the_page_words(error, "en") or "")
+
+
+def test_a_report_out_of_turn_is_refused_in_the_pages_language(
+    client: TestClient, session: Session, clock: FakeClock
+) -> None:
+    """A follow-up before the initial report, or a second initial report: the Chinese page says
+    which report to record (web.problem_text), not "reload the page" nor the API's English."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    reports = _lift_incident_page(client, csrf, "II").replace("/incidents/", "/api/v1/incidents/")
+    reports += "/reports"
+    clock.advance(timedelta(minutes=5))
+    initial = {"kind": "initial", "reported_to": "市局", "method": "phone"}
+    too_early = _post(client, csrf, reports, initial | {"kind": "follow_up"})
+    assert _post(client, csrf, reports, initial).status_code == 201
+    again = _post(client, csrf, reports, initial)
+    for refused, chinese in ((too_early, "请先登记初报"), (again, "初报已登记，请登记续报")):
+        assert refused.status_code == 409, refused.text
+        problem = refused.json()
+        worded = describe("zh_CN", status=409, code=problem["code"], detail=problem["detail"])
+        assert worded == chinese
+        script_texts = texts("zh_CN")["details"]
+        assert isinstance(script_texts, dict) and script_texts[problem["detail"]] == chinese
