@@ -36,6 +36,7 @@ from escalation.models import Incident, Notification
 from escalation.outbox_channel import OutboxChannel
 from escalation.service import acknowledge, add_event, get_incident, request_escalation
 from escalation.state import AckSource, IncidentStatus
+from oncall import user_link
 from oncall.models import ContactMethod, Person
 
 log = logging.getLogger("dutydesk.escalation")
@@ -206,7 +207,8 @@ def handle_reply(
         return f"事件 {code} 已确认，谢谢"
     if word in ACK_WORDS | ESCALATE_WORDS:
         outcome = f"already acknowledged by {incident.acknowledged_by}; nothing changed"
-        answer = f"事件 {code} 已由 {incident.acknowledged_by} 确认，无需再确认或升级"
+        by_whom = _named(session, incident.acknowledged_by or "")
+        answer = f"事件 {code} 已由 {by_whom} 确认，无需再确认或升级"
         key, reply["acknowledged_by"] = "reply_already_acknowledged", incident.acknowledged_by
     else:
         outcome, answer = "not understood; nothing changed", UNRECOGNISED
@@ -215,6 +217,16 @@ def handle_reply(
     _reply(session, incident.id, at=now, actor=actor, text=text, key=key, values=reply)
     session.commit()
     return answer
+
+
+def _named(session: Session, actor: str) -> str:
+    """Who acknowledged, as the answer to a phone names them: the person who answered a page
+    ("person:6", also when typed in the outbox for them), else the user by their shown name."""
+    answered = re.match(r"person:(\d+)", actor)
+    person = session.get(Person, int(answered.group(1))) if answered else None
+    if person is not None:
+        return person.name
+    return user_link.shown_names(session, usernames=[actor]).get(actor, actor)
 
 
 def _reply(

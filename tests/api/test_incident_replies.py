@@ -151,6 +151,36 @@ def test_an_outbox_reply_records_the_user_who_typed_it(
     assert entry.actor == "coord" and on_behalf in (entry.after or "")
 
 
+def test_a_reply_to_an_acknowledged_incident_names_who_acknowledged(
+    client: TestClient,
+    app: FastAPI,
+    centre: dict[str, Person],
+    coordinator: dict[str, str],
+    session: Session,
+) -> None:
+    """The answer to a late reply names the person or user who acknowledged, never their
+    stored actor ("person:6 (outbox reply by coord)") or login."""
+    officer = centre["officer"]
+    for acknowledge_by_web, who in ((False, officer.name), (True, "Test coordinator")):
+        incident = _open(client, coordinator, place=f"城东区{who}")
+        code = incident["short_code"]
+        app.state.dispatcher.tick()
+        page = next(
+            m
+            for m in client.get("/api/v1/outbox", headers=coordinator).json()
+            if m["person_id"] == officer.id and m["incident_id"] == incident["id"]
+        )
+        reply = f"/api/v1/outbox/{page['id']}/reply"
+        if acknowledge_by_web:
+            ack = client.post(f"/api/v1/incidents/{incident['id']}/ack", headers=coordinator)
+            assert ack.is_success
+        else:
+            first = client.post(reply, json={"body": f"{code} 确认"}, headers=coordinator)
+            assert first.is_success
+        late = client.post(reply, json={"body": f"{code} 升级"}, headers=coordinator)
+        assert late.json()["answer"] == f"事件 {code} 已由 {who} 确认，无需再确认或升级"
+
+
 def test_a_user_linked_to_the_recipient_replies_as_that_person(
     client: TestClient,
     app: FastAPI,
