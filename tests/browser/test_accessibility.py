@@ -167,6 +167,22 @@ def test_a_reply_from_the_outbox_leaves_the_focus_on_its_button(
     expect(page.locator("#outbox form.reply button:focus")).to_have_count(1)
 
 
+def test_an_empty_reply_in_the_outbox_names_the_field_by_its_label(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """The summary of a refused reply names the field as its (hidden) label does, 回复, not by
+    the API's field name."""
+    incident = _incident(live_server, "电梯困人", "special_equipment", "西关路3号")
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "coordinator")
+    page.goto("/outbox")
+    reply = page.locator(f'tr:has(a[href="/incidents/{incident}"]) form.reply').first
+    reply.locator('input[name="body"]').press("Enter")
+    expect(reply.locator(".ferror")).to_have_text("必填")
+    expect(reply.locator(".form-status")).to_have_text("请修改标出的字段：回复")
+
+
 def test_a_required_fields_name_is_its_label_without_the_star(open_page: Any) -> None:
     """The star is for the eye: a screen reader says "required" from the control instead of
     reading "Facts star" as its name."""
