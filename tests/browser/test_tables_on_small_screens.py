@@ -363,3 +363,21 @@ def test_the_early_warnings_read_on_a_phone_and_on_a_desktop(
     expect(desktop.locator("#warning-table thead")).to_be_visible()
     expect(desktop.locator("#warning-table tbody tr[data-warning]").first).to_be_visible()
     _not_squeezed(desktop, "#warning-table")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_dashboards_duty_team_reads_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    """The leader's duty team squeezed its names and shifts to a character a line on a phone
+    (杨/帆, 带班/领导) and cut its last column off: each shift is now a card there."""
+    page = _phone(open_page, locale, "leader")
+    page.goto("/dashboard")
+    expect(page.locator("#duty-team tbody tr.current").first).to_be_visible()
+    _cards(page, "#duty-team", "tbody tr")
+    _not_squeezed(page, "#duty-team")
+    shot(page, f"phone-dashboard-duty-team-{locale}")
+    desktop = _phone(open_page, locale, "leader", DESKTOP)
+    desktop.goto("/dashboard")
+    expect(desktop.locator("#duty-team thead")).to_be_visible()
+    _not_squeezed(desktop, "#duty-team")
