@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.users import public_users
@@ -83,10 +83,14 @@ def calendar_page(
     settings: SettingsDep,
     user: CalendarPage,
     year: YearQuery = None,
-) -> HTMLResponse:
+) -> Response:
     today = clock.now().astimezone(settings.tz).date()
     calendar = calendar_store.load_calendar(session)
-    shown = year or default_year(calendar, today)
+    if year is None:
+        # the address names the year, so that reloading after a change shows that year
+        # again: the year's first override ends its lack of data and with it the default
+        return RedirectResponse(f"/admin/calendar?year={default_year(calendar, today)}", 303)
+    shown = year
     context = {
         "year": shown,
         "months": year_months(calendar, shown),

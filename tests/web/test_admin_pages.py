@@ -115,6 +115,23 @@ def test_the_calendar_opens_on_the_year_without_official_data(
     assert "No official data for 2027" in english
 
 
+def test_the_calendar_stays_on_next_year_once_its_first_override_is_in(
+    client: TestClient, session: Session
+) -> None:
+    """Entering next year's notice: its first day declared ended the year's lack of data, and
+    the page then reloaded on this year, hiding what was just entered. The address names the
+    year it opened on, so the reload after each change shows that year again."""
+    _sign_in(client, session)
+    opened = client.get("/admin/calendar", follow_redirects=False)
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "/admin/calendar?year=2027"
+    calendar_store.set_override(
+        session, day=date(2027, 1, 1), working=False, note="元旦", actor="t", now=T0
+    )
+    page = client.get(opened.headers["location"]).text
+    assert "<h1>工作日历 2027</h1>" in page and 'data-override="2027-01-01"' in page
+
+
 def test_the_home_page_links_the_warning_to_the_calendar_for_admins(
     client: TestClient, session: Session
 ) -> None:
