@@ -249,21 +249,39 @@ def deactivate(
     row = rows.get(key)
     if row is not None and not row.active:
         return _public(_plan_of(row), row)
-    plans = _in_force(rows.values(), taken_out=key)
-    for other in Category:
-        for level in Severity:
-            try:
-                select_plan(plans, other.value, level)
-            except LookupError:
-                raise PlanNeeded(
-                    f"{other.value}/{level.value} incidents would have no plan: keep an active "
-                    f"plan of that category or of 'other' at that level or a more severe one"
-                ) from None
+    uncovered = _uncovered(rows.values(), taken_out=key)
+    if uncovered is not None:
+        other, level = uncovered
+        raise PlanNeeded(
+            f"{other.value}/{level.value} incidents would have no plan: keep an active "
+            f"plan of that category or of 'other' at that level or a more severe one"
+        )
     plan = _plan_of(row) if row else _default(category, severity)
     before = _public(plan, row)
     return _store(
         session, row, category, severity, plan, active=False, before=before, actor=actor, now=now
     )
+
+
+def left_without_plan(
+    session: Session, *, category: Category, severity: Severity
+) -> tuple[Category, Severity] | None:
+    """The first kind of incident that would have no plan were the plan for `category` ×
+    `severity` deactivated (what `deactivate` refuses), else None."""
+    return _uncovered(_rows(session).values(), taken_out=(category.value, severity))
+
+
+def _uncovered(
+    rows: Iterable[StoredPlan], *, taken_out: tuple[str, Severity]
+) -> tuple[Category, Severity] | None:
+    plans = _in_force(rows, taken_out=taken_out)
+    for other in Category:
+        for level in Severity:
+            try:
+                select_plan(plans, other.value, level)
+            except LookupError:
+                return other, level
+    return None
 
 
 def _store(

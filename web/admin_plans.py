@@ -66,6 +66,10 @@ def plan_page(
         "plan": plan,
         # an inactive plan's incidents get select_plan's fallback: say which plan that is
         "in_force": in_force,
+        # deactivating is refused while it would leave a kind of incident without a plan
+        "left_without": plans.left_without_plan(session, category=category, severity=severity)
+        if plan.active
+        else None,
         "actor_names": names_of(session, [plan.updated_by]),
         "words": plan_words(request, session),
         "limits": {

@@ -154,6 +154,24 @@ def test_an_inactive_plan_says_which_plan_stands_in(client: TestClient, session:
     assert "/deactivate" not in page
 
 
+def test_a_plan_no_kind_of_incident_can_do_without_offers_no_deactivate(
+    client: TestClient, session: Session
+) -> None:
+    """Other I stands in for every level-I plan: deactivating it is always refused, so its
+    page says why instead of offering a button the API would refuse."""
+    _sign_in(client, session)
+    kept = html.unescape(client.get("/admin/plans/other/I").text)
+    assert "/deactivate" not in kept
+    said = kept.split('id="plan-kept"', 1)[1].split("</p>", 1)[0]
+    assert "目前不能停用" in said and "其他 I级" in said
+    page = client.get("/admin/plans/other/II").text  # Other I stands in for it
+    assert 'data-action="/api/v1/emergency-plans/other/II/deactivate"' in page
+    assert 'id="plan-kept"' not in page
+    client.cookies.set("dutydesk_lang", "en")
+    english = html.unescape(client.get("/admin/plans/other/I").text)
+    assert "Cannot be deactivated now: Other I" in english
+
+
 def test_an_unknown_category_is_a_page_not_a_crash(client: TestClient, session: Session) -> None:
     _sign_in(client, session)
     response = client.get("/admin/plans/weather/I")
