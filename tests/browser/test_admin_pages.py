@@ -19,12 +19,14 @@ TEXTS = {
         "own": "不能停用自己的账号",
         "own_role": "不能修改自己的角色",
         "used": "已被使用",
+        "no_role": "必填",
         "estimated": "估算",
     },
     "en": {
         "own": "You cannot deactivate your own account",
         "own_role": "You cannot change your own role",
         "used": "Already used",
+        "no_role": "Required",
         "estimated": "estimated",
     },
 }
@@ -70,11 +72,14 @@ def test_a_refused_change_is_shown_beside_its_field(
     open_page: Any, live_server: LiveServer, locale: str
 ) -> None:
     page, guard = _admin(open_page, locale, "/admin/users")
-    guard.allow(409)
+    guard.allow(409, 422)
     texts = TEXTS[locale]
     form = page.locator("#user-form")
     form.locator('input[name="username"]').fill("planner")
     form.locator('input[name="password"]').fill("a-long-first-password")
+    form.locator('button[type="submit"]').click()  # no role chosen yet: none is assumed
+    expect(form.locator('[data-field="role"] .ferror')).to_have_text(texts["no_role"])
+    form.locator('select[name="role"]').select_option("viewer")
     form.locator('button[type="submit"]').click()
     username = form.locator('[data-field="username"]')
     expect(username.locator(".ferror")).to_have_text(texts["used"])

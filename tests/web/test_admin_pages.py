@@ -10,6 +10,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.deps import CSRF_HEADER
 from core import calendar_store
 from core.users import Role
 from oncall import user_link
@@ -51,6 +52,26 @@ def test_the_users_page_lists_users_with_their_person_and_forms(
     # the admin's own sign-in is listed; no password or hash anywhere
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", _row(page, f'data-user="{own_id}"'))
     assert TEST_PASSWORD not in page and "argon2" not in page
+
+
+def test_a_new_user_gets_no_role_until_one_is_chosen(client: TestClient, session: Session) -> None:
+    """The add-user form offered Administrator, the first role, as chosen: a user added in a
+    hurry got every right. It now starts on no role, which the API refuses beside the field."""
+    _sign_in(client, session)
+    page = client.get("/admin/users").text
+    form = page.split('id="user-form"', 1)[1].split("</form>", 1)[0]
+    roles = form.split('<select name="role" required>', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r"<option[^>]*>", roles)[0] == '<option value="" selected>'
+    assert " selected" not in roles.split("</option>", 1)[1]
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
+    assert csrf is not None
+    body = {"username": "new.user", "password": "long-enough-1", "role": ""}
+    refused = client.post("/api/v1/users", json=body, headers={CSRF_HEADER: csrf.group(1)})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["role"]
+    # an existing user's editor keeps their role chosen, with no empty choice
+    editors = page.split('id="user-edit-', 1)[1]
+    assert '<option value="" selected>' not in editors.split("</form>", 1)[0]
 
 
 def test_the_own_role_says_another_administrator_changes_it(
