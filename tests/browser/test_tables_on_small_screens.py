@@ -381,3 +381,16 @@ def test_the_dashboards_duty_team_reads_on_a_phone(
     desktop.goto("/dashboard")
     expect(desktop.locator("#duty-team thead")).to_be_visible()
     _not_squeezed(desktop, "#duty-team")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_dashboards_weeks_keep_their_dates_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    """The time-to-acknowledge table broke its week's date in two on a phone (2026-12- / 07)."""
+    _log_incident(live_server)
+    page = _phone(open_page, locale, "leader")
+    page.goto("/dashboard")
+    expect(page.locator("#ack-weeks tbody tr").first).to_be_visible()
+    _fits(page)
+    _not_squeezed(page, "#ack-weeks")
