@@ -9,7 +9,7 @@ its stored text, with the codes it carries swapped for labels (`web.complaint_te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from complaints import notes
 from complaints.schemas import NotePart
@@ -121,14 +121,16 @@ def render(
     *,
     gettext: Gettext,
     label: Label,
+    incidents: Mapping[int, str] | None = None,
 ) -> str:
     """The note in the page's language: from its parts when it has them, else its text (also
-    when a part's key is unknown here, so a page never shows half a note)."""
+    when a part's key is unknown here, so a page never shows half a note). A part names an
+    incident by its row id; `incidents` gives the code the incident pages call it by."""
     if not parts or any(p.key != "text" and p.key not in MESSAGES for p in parts):
         return complaint_text.note(text, label=label)
     shown = ""
     for part in parts:
-        text = _part(part, gettext=gettext, label=label)
+        text = _part(part, gettext=gettext, label=label, incidents=incidents or {})
         if not shown:
             shown = text
         elif part.key in notes.KEYS and notes.KEYS[part.key].attached:
@@ -138,7 +140,7 @@ def render(
     return shown
 
 
-def _part(part: NotePart, *, gettext: Gettext, label: Label) -> str:
+def _part(part: NotePart, *, gettext: Gettext, label: Label, incidents: Mapping[int, str]) -> str:
     if part.key == "text":
         return str(part.args.get("text", ""))
     kinds = notes.KEYS[part.key].labels
@@ -146,6 +148,9 @@ def _part(part: NotePart, *, gettext: Gettext, label: Label) -> str:
         name: _shown(value, kinds.get(name), gettext=gettext, label=label)
         for name, value in part.args.items()
     }
+    incident = part.args.get("incident")
+    if isinstance(incident, int) and incident in incidents:
+        args["incident"] = incidents[incident]
     return gettext(MESSAGES[part.key]) % args
 
 

@@ -17,13 +17,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.complaints import viewer_for
 from complaints import actions, config_checks, export, queue, service, views
 from complaints.models import Complaint
-from complaints.schemas import ComplaintPublic
+from complaints.schemas import ComplaintDetail, ComplaintPublic
 from complaints.vocab import (
     OPEN_STATUSES,
     Channel,
@@ -43,6 +43,7 @@ from core.config import Settings
 from core.errors import NotFound
 from core.types import MAX_ID
 from core.users import Permission
+from escalation.models import Incident
 from oncall import unit_directory
 from oncall.models import Unit
 from web.actor_labels import names_of
@@ -295,6 +296,21 @@ def intake_form(request: Request, user: Writer, session: SessionDep) -> HTMLResp
     return render(request, "complaints/new.html", context, user=user)
 
 
+def _incident_codes(session: Session, detail: ComplaintDetail) -> dict[int, str]:
+    """The codes the incident pages and the SMS to the duty officer call incidents by (#5143),
+    for the history notes that name an incident: those store its row id."""
+    ids = {
+        number
+        for event in detail.history
+        for part in event.note_parts or []
+        if isinstance(number := part.args.get("incident"), int)
+    }
+    if not ids:
+        return {}
+    rows = session.exec(select(Incident.id, Incident.short_code).where(col(Incident.id).in_(ids)))
+    return {number: code for number, code in rows if number is not None}
+
+
 @router.get("/complaints/{complaint_id}")
 def complaint_detail(
     request: Request,
@@ -333,6 +349,7 @@ def complaint_detail(
         and item.status is not Status.closed,
         "domains": list(Domain),
         "urgencies": list(Urgency),
+        "incident_codes": _incident_codes(session, detail),
     } | _choices()
     # the grounds of the rule set in force on receipt: Order 20 had no impersonation ground
     context["grounds"] = list(actions.limits_for(session, item).rejection_grounds)

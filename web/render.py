@@ -131,11 +131,12 @@ def environment(locale: str) -> Environment:
         skills={s.code: s.name_zh if locale == "zh_CN" else s.name_en for s in event.skills},
         actors=actors,
     )
-    env.globals["complaint_note"] = lambda text, parts=None: complaint_notes.render(
+    env.globals["complaint_note"] = lambda text, parts=None, incidents=None: complaint_notes.render(
         text,
         parts,
         gettext=catalogue.gettext,
         label=lambda kind, value: label_text(catalogue, kind, value),
+        incidents=incidents,
     )
     env.globals["district_source"] = lambda source: complaint_text.district_source(
         source,

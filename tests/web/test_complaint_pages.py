@@ -376,6 +376,31 @@ def test_an_items_page_names_its_incident_by_the_incidents_code(
     assert f"#{incident.short_code}" in client.get("/incidents").text
 
 
+@pytest.mark.parametrize(
+    ("locale", "opened"),
+    [("zh_CN", "已开启应急事件 #{code}（"), ("en", "emergency incident #{code} opened")],
+)
+def test_an_items_history_names_its_incident_by_the_incidents_code(
+    client: TestClient, session: Session, centre: Centre, locale: str, opened: str
+) -> None:
+    """The history said "emergency incident #1 opened" (the row id stored in the note) beside
+    the routing's "#5639", the code the incident pages and the duty officer's SMS use."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    confirmed = _post(
+        client,
+        csrf,
+        f"/api/v1/complaints/{item['id']}/classification",
+        {"urgency": "emergency", "domain": "food"},
+    ).json()
+    incident = session.get(Incident, confirmed["incident_id"])
+    assert incident is not None and incident.short_code != str(incident.id)
+    page = client.get(f"/lang/{locale}?next=/complaints/{item['id']}", follow_redirects=True)
+    history = html.unescape(page.text.split('id="complaint-history"', 1)[1])
+    assert opened.format(code=incident.short_code) in history
+    assert opened.format(code=incident.id) not in history
+
+
 HEADS = re.compile(
     r'<table class="grid-table[^"]*" id="([\w-]+)">\s*<thead><tr>(.*?)</tr></thead>', re.S
 )
