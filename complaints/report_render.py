@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from complaints.stats import DEFINITIONS
 from escalation.models import CATEGORY_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -153,7 +154,11 @@ def _environment() -> Environment:
     env.filters["pct"] = _pct
     env.filters["change"] = _change
     env.globals.update(
-        level_zh=LEVEL_ZH, category_zh=CATEGORY_ZH, dimension_zh=DIMENSION_ZH, status_zh=STATUS_ZH
+        level_zh=LEVEL_ZH,
+        category_zh=CATEGORY_ZH,
+        dimension_zh=DIMENSION_ZH,
+        status_zh=STATUS_ZH,
+        definition_zh={name: d.zh for name, d in DEFINITIONS.items()},
     )
     return env
 

@@ -48,8 +48,12 @@ UNKNOWN = "（未识别）"
 
 @dataclass(frozen=True)
 class Definition:
+    """A figure's Chinese name, its definition for the API (English) and for the Chinese
+    analysis report."""
+
     label: str
     text: str
+    zh: str
 
 
 DEFINITIONS: dict[str, Definition] = {
@@ -57,17 +61,22 @@ DEFINITIONS: dict[str, Definition] = {
         "按时分送率",
         "items distributed to a handling unit within the distribution limit ÷ items whose "
         "distribution clock has ended or run out (all types)",
+        "在分送时限内分送至承办单位的件数 ÷ 分送时限已结束或已届满的件数（各类型）",
     ),
     "on_time_acceptance": Definition(
         "按时受理率",
         "complaints accepted or rejected within the acceptance limit (7 working days, O121 "
         "Art. 15) ÷ complaints whose acceptance clock has ended or run out",
+        "在受理时限（7 个工作日，总局令第121号第十五条）内决定受理或不予受理的投诉 "
+        "÷ 受理时限已结束或已届满的投诉",
     ),
     "on_time_first_check": Definition(
         "按时初查率",
         "reports whose verification ended (立案 / 不予立案) within the verification limit (15 "
         "working days, +15 when extended) ÷ reports whose verification clock has ended or "
         "run out",
+        "在核查时限（15 个工作日，延长的另加 15 个工作日）内核查完毕（立案或不予立案）"
+        "的举报 ÷ 核查时限已结束或已届满的举报",
     ),
     "on_time_closure": Definition(
         "按期办结率",
@@ -75,25 +84,34 @@ DEFINITIONS: dict[str, Definition] = {
         "instant, the close before the due instant of every step still owed) ÷ items closed "
         "plus open items with a statutory step already late (all types; the internal "
         "distribution and 12345 sign-for steps excluded)",
+        "办结且各法定环节均未超期的件数（每个环节在到期时刻前完成，"
+        "尚未完成的环节在其到期时刻前办结）÷ 办结件数加已有法定环节超期的在办件数"
+        "（各类型；不含内部分送环节和 12345 签收环节）",
     ),
     "mediation_success": Definition(
         "调解成功率",
         "complaints closed after a mediation agreement ÷ complaints 办结 (closed, rejected "
         "ones included whether closed yet or not: 不予受理 ends a complaint); Baoshan 2021: "
         "490 ÷ 1621 = 30.23%",
+        "达成调解协议后办结的投诉 ÷ 办结的投诉（含不予受理的投诉，无论是否已关闭："
+        "不予受理即终结投诉）；保山市 2021 年：490 ÷ 1621 = 30.23%",
     ),
     "complaint_to_case": Definition(
-        "诉转案率", "complaints converted to an enforcement case ÷ complaints received"
+        "诉转案率",
+        "complaints converted to an enforcement case ÷ complaints received",
+        "转为行政执法立案的投诉 ÷ 接收的投诉",
     ),
     "order_on_time_sign_for": Definition(
         "12345 及时签收率",
         "12345 orders signed for within the sign-for limit ÷ orders whose sign-for clock has "
         "ended or run out",
+        "在签收时限内签收的 12345 工单 ÷ 签收时限已结束或已届满的工单",
     ),
     "order_on_time_closure": Definition(
         "12345 按时办结率",
         "12345 orders handled and replied to within the reply limit (extension included) ÷ "
         "orders whose reply clock has ended or run out",
+        "在答复时限（含延期）内办理并答复的 12345 工单 ÷ 答复时限已结束或已届满的工单",
     ),
 }
 # figure → (clock kind, workflow the clock must belong to; None: any)

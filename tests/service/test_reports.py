@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -186,6 +187,22 @@ def test_report_numbers_equal_the_statistics_module(
         select(AuditEntry.action).where(AuditEntry.entity_type == "analysis_report")
     ).all()
     assert list(audit) == ["report.request", "report.generate"]
+
+
+def test_the_reports_figures_are_defined_in_chinese(
+    session: Session, connection: Connection
+) -> None:
+    """The Chinese report's 口径 column read "items distributed to a handling unit within the
+    distribution limit ÷ …", the API's English definitions."""
+    _seed(session)
+    report = _november_report(connection)
+    assert report is not None and report.html is not None
+    figures = report.html.split('<table id="figures">', 1)[1].split("</table>", 1)[0]
+    definitions = re.findall(r'<td class="muted">([^<]*)</td>', figures)
+    assert len(definitions) == len(stats.DEFINITIONS)
+    for text in definitions:
+        assert not re.search(r"[A-Za-z]{3,}", text), text
+    assert "在分送时限内分送至承办单位的件数 ÷ 分送时限已结束或已届满的件数（各类型）" in figures
 
 
 def test_clue_groups_say_in_chinese_what_links_their_items(
