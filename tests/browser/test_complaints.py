@@ -127,6 +127,31 @@ def test_register_distribute_and_sign_for_a_complaint(
         assert api.get(f"/api/v1/complaints/{item_id}").json()["status"] == "pending_acceptance"
 
 
+@pytest.mark.parametrize(
+    ("locale", "suggested"),
+    [
+        ("zh-CN", "特种设备（依据：电梯） · 紧急程度：紧急 · "),
+        ("en", "Special equipment (evidence: 电梯) · Urgency: Emergency · "),
+    ],
+)
+def test_the_suggested_classification_is_punctuated_in_the_pages_language(
+    open_page: Any, locale: str, suggested: str
+) -> None:
+    """The Chinese preview read "特种设备 (依据: 电梯) · 紧急程度: 紧急", English brackets and
+    colons inside Chinese words."""
+    page, _ = open_page(locale)
+    if locale == "en":
+        page.goto("/lang/en?next=/login")
+    sign_in(page, "coordinator")
+    page.goto("/complaints/new")
+    page.fill('textarea[name="description"]', "阳光小区5号楼电梯困人，一名孕妇被困。")
+    preview = page.locator("#classify-preview")
+    expect(preview).to_have_attribute("data-urgency", "emergency")
+    text = preview.locator(".preview-text")
+    expect(text).to_contain_text(suggested)
+    expect(text).to_contain_text("（困人、被困）" if locale == "zh-CN" else "(困人、被困)")
+
+
 def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     open_page: Any, live_server: LiveServer
 ) -> None:

@@ -1,5 +1,6 @@
 // <el data-classify>: the classifier's suggestion for the text typed in its form.
 import { callApi } from "./api.js";
+import { fill } from "./text.js";
 
 export function startClassify(box) {
   var form = box.closest("form");
@@ -20,11 +21,15 @@ export function startClassify(box) {
     var domain = (labels.domain_names || {})[data.domain] || data.domain;
     var urgency = (labels.urgency_names || {})[data.urgency] || data.urgency;
     var best = (data.domains || [])[0];
-    var parts = [domain + (best && best.evidence.length ? " (" + (labels.evidence || "evidence") + ": " + best.evidence.join("、") + ")" : ""),
-      (labels.urgency || "Urgency") + ": " + urgency];
-    if (data.emergency_terms && data.emergency_terms.length) { parts.push((labels.emergency || "Emergency") + " (" + data.emergency_terms.join("、") + ")"); }
-    if (data.report_terms && data.report_terms.length) { parts.push((labels.report || "Clue") + " (" + data.report_terms.join("、") + ")"); }
-    if (data.utility_terms && data.utility_terms.length) { parts.push((labels.utility || "Utilities") + " (" + data.utility_terms.join("、") + ")"); }
+    // the brackets and colons are the page language's (（依据：电梯） in Chinese)
+    function terms(what, found) {
+      return fill(labels.terms || "%(what)s (%(terms)s)", { what: what, terms: found.join("、") });
+    }
+    var parts = [best && best.evidence.length ? fill(labels.evidence || "%(domain)s (evidence: %(terms)s)", { domain: domain, terms: best.evidence.join("、") }) : domain,
+      fill(labels.urgency || "Urgency: %(urgency)s", { urgency: urgency })];
+    if (data.emergency_terms && data.emergency_terms.length) { parts.push(terms(labels.emergency || "Emergency", data.emergency_terms)); }
+    if (data.report_terms && data.report_terms.length) { parts.push(terms(labels.report || "Clue", data.report_terms)); }
+    if (data.utility_terms && data.utility_terms.length) { parts.push(terms(labels.utility || "Utilities", data.utility_terms)); }
     out.textContent = parts.join(" · ");
     out.classList.remove("muted");
     box.setAttribute("data-domain", data.domain);
