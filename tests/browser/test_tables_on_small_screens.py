@@ -394,3 +394,26 @@ def test_the_dashboards_weeks_keep_their_dates_on_a_phone(
     expect(page.locator("#ack-weeks tbody tr").first).to_be_visible()
     _fits(page)
     _not_squeezed(page, "#ack-weeks")
+
+
+@pytest.mark.usefixtures("demo_items")
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_an_items_time_limits_read_on_a_phone_and_on_a_desktop(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    """An item's time limits squeezed to a few characters a line on a phone (1 个工/作日,
+    2026-11-/23, 受理/决定): each clock is now a card there, a table on a desktop."""
+    page = _phone(open_page, locale, "handler")
+    page.goto("/complaints/inbox")
+    with page.expect_navigation():
+        page.locator("#inbox-table tr[data-complaint] a").first.tap()
+    clocks = page.locator("#complaint-clocks tbody tr")
+    expect(clocks.first).to_be_visible()
+    assert clocks.count() >= 2
+    _cards(page, "#complaint-clocks", "tbody tr")
+    _not_squeezed(page, "#complaint-clocks")
+    shot(page, f"phone-item-clocks-{locale}")
+    desktop = _phone(open_page, locale, "handler", DESKTOP)
+    desktop.goto(page.url)
+    expect(desktop.locator("#complaint-clocks thead")).to_be_visible()
+    _not_squeezed(desktop, "#complaint-clocks")
