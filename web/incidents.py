@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep
 from api.routers.incident_list import positions_of
@@ -23,6 +23,7 @@ from api.routers.incidents import (
     masked_notification,
     masks_numbers,
 )
+from complaints.models import Complaint
 from core.types import MAX_ID
 from core.users import Permission
 from escalation import cursors, listing, reporting, service
@@ -187,6 +188,13 @@ def new_incident(request: Request, user: Writer) -> HTMLResponse:
     return render(request, "incidents/new.html", context, user=user)
 
 
+def _complaint_id(session: Session, ref: str | None) -> int | None:
+    """The item an urgent complaint opened the incident from, for a link back to it."""
+    if ref is None:
+        return None
+    return session.exec(select(Complaint.id).where(Complaint.ref == ref)).first()
+
+
 @router.get("/incidents/{incident_id}")
 def incident_detail(
     request: Request,
@@ -208,6 +216,7 @@ def incident_detail(
     )
     masked = masks_numbers(user.role)
     context = incident_view(session, incident, clock.now(), masked=masked) | {
+        "complaint_id": _complaint_id(session, incident.complaint_ref),
         "dedup": dedup,
         "report_kinds": list(IncidentReportKind),
         "report_methods": list(ReportMethod),

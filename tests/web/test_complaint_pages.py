@@ -376,6 +376,24 @@ def test_an_items_page_names_its_incident_by_the_incidents_code(
     assert f"#{incident.short_code}" in client.get("/incidents").text
 
 
+def test_an_incident_opened_by_an_item_links_back_to_it(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """The incident's page named the item only inside its title ([TS…]): the coordinator had
+    to search the queue to get back to the complaint that opened it."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    confirmed = _post(
+        client,
+        csrf,
+        f"/api/v1/complaints/{item['id']}/classification",
+        {"urgency": "emergency", "domain": "food"},
+    ).json()
+    page = client.get(f"/incidents/{confirmed['incident_id']}").text
+    link = f'<a href="/complaints/{item["id"]}">{item["ref"]}</a>'
+    assert f'<dd id="incident-complaint">{link}</dd>' in page
+
+
 @pytest.mark.parametrize(
     ("locale", "opened"),
     [("zh_CN", "已开启应急事件 #{code}（"), ("en", "emergency incident #{code} opened")],
