@@ -56,3 +56,17 @@ def test_complaint_figures_and_domains_are_worded_in_the_page_language(
     assert "On-time closure rate" in english and "On-time acceptance rate" in english
     assert "Consumer protection" in english and "same days last week: " in english
     assert not re.search(r"[\u4e00-\u9fff]", english)
+
+
+def test_the_dashboard_counts_items_received_not_accepted(
+    client: TestClient, session: Session
+) -> None:
+    """The dashboard called the items received this week and month 本周已受理 / 本月受理
+    (accepted), beside its own 按时受理率 and the report's 接收总量 for the same count."""
+    demo.seed(session, now=T0)
+    demo_complaints.seed_complaints(session, now=T0)
+    make_user(session, role=Role.leader, username="lead")
+    client.post("/login", data={"username": "lead", "password": TEST_PASSWORD})
+    figures = client.get("/dashboard").text.split('id="complaint-figures"', 1)[1]
+    heads = re.findall(r"<th>([^<]*)</th>", figures.split("</table>", 1)[0])
+    assert heads[:2] == ["本周已接收", "本月接收"]
