@@ -71,7 +71,10 @@ def parse_period(kind: ReportKind, text: str) -> Period:
         pass
     examples = {"weekly": "2026-W48", "monthly": "2026-11", "quarterly": "2026-Q4"}
     raise ValidationFailed(
-        "period", f"not a {kind.value} period: write {examples[kind.value]} or a date YYYY-MM-DD"
+        "period",
+        f"not a {kind.value} period: write {examples[kind.value]} or a date YYYY-MM-DD",
+        type="period_format",
+        ctx={"example": examples[kind.value]},
     )
 
 
@@ -84,6 +87,8 @@ def requested_period(kind: ReportKind, text: str, *, today: date) -> Period:
             "period",
             f"{period.key} has not begun (today is {today.isoformat()}): a report covers a "
             "period that has ended, or the running one as a preliminary report",
+            type="period_not_begun",
+            ctx={"period": period.key, "today": today.isoformat()},
         )
     return period
 

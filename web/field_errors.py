@@ -142,6 +142,12 @@ TYPES: dict[str, str] = {
     "repeat_of_unknown": N_("There is no report %(ref)s"),
     "repeat_of_other_respondent": N_("%(ref)s reports another business: not a repeat"),
     "repeat_of_closed": N_("%(ref)s is closed: register the new facts as a new report"),
+    # a report's period asked for on demand (complaints.report_periods.requested_period)
+    "period_format": N_("Write a period such as %(example)s, or a date YYYY-MM-DD inside it"),
+    "period_not_begun": N_(
+        "%(period)s has not begun (today is %(today)s): report on a period that has ended, or "
+        "on the running one as a preliminary report"
+    ),
 }
 
 #: Our own validators' and services' reasons as the page words them (the API keeps the key).
