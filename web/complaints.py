@@ -350,6 +350,10 @@ def complaint_detail(
         "domains": list(Domain),
         "urgencies": list(Urgency),
         "incident_codes": _incident_codes(session, detail),
+        # a unit's staff no longer see an item they send back or away: its page would be a 404
+        "leaving_scope": (
+            set() if viewer.actor.unit_ids is None else {"return_to_intake", "reroute"}
+        ),
     } | _choices()
     # the grounds of the rule set in force on receipt: Order 20 had no impersonation ground
     context["grounds"] = list(actions.limits_for(session, item).rejection_grounds)

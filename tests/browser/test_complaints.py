@@ -182,6 +182,30 @@ def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     expect(page.locator("#complaint-facts")).to_contain_text("已联系商户整改")
 
 
+def test_a_unit_returning_an_item_from_its_page_lands_in_its_inbox(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """Returning an item from its own page reloaded that page, which the unit may no longer
+    see: the handler landed on a 404 ("not found"). The inbox follows the return instead."""
+    page, _ = open_page()
+    sign_in(page, "handler")
+    rows = page.locator("#inbox-table tbody tr[data-complaint]")
+    expect(rows.first).to_be_visible()
+    returnable = rows.filter(has=page.locator('form[data-action-name="return_to_intake"]'))
+    item_id = returnable.first.get_attribute("data-complaint")
+    page.goto(f"/complaints/{item_id}")
+    give_back = page.locator('form[data-action-name="return_to_intake"]')
+    give_back.locator('input[name="reason"]').fill("不属本局管辖")
+    with page.expect_navigation():
+        give_back.get_by_role("button").click()
+    expect(page).to_have_url(f"{live_server.url}/complaints/inbox")
+    expect(page.locator(f'#inbox-table tr[data-complaint="{item_id}"]')).to_have_count(0)
+    with live_server.api("coordinator") as api:
+        item = api.get(f"/api/v1/complaints/{item_id}").json()
+    assert item["status"] in ("registered", "returned")
+    assert item["history"][-1]["action"] == "return_to_intake"
+
+
 def test_filter_forms_with_all_choices_filter_nothing(open_page: Any) -> None:
     """Every filter form's "全部" (All) is an empty value: it means no filter, never a 422."""
     page, _ = open_page()
