@@ -3,7 +3,7 @@ the row (so the browser lands there even without the script), the row is scrolle
 has the keyboard focus, and the outcome is read out through the page's status region. Shown on
 a short screen, where the rows sit below the first view, for an editor in a table row (the rules
 page), a button in a row (early warnings) and a form in a row (the unit inbox); a form that
-creates a row (a swap request, a duty-log entry, a handover) lands on the new row."""
+creates a row (a swap request, a duty-log entry, a handover, a user) lands on the new row."""
 
 from __future__ import annotations
 
@@ -220,3 +220,19 @@ def test_recording_a_duty_log_entry_and_a_handover_land_on_their_new_rows(
     handover.locator('textarea[name="open_items"]').fill("城西区食物中毒事件待续报")
     _created_at_its_row(page, handover, "/api/v1/handovers", "handover", saved)
     expect(page.locator("#" + page.url.split("#")[1])).to_contain_text("城西区食物中毒事件待续报")
+
+
+@pytest.mark.parametrize(("locale", "screen"), SCREENS, ids=["zh-CN-short", "en-phone"])
+def test_adding_a_user_lands_on_its_new_row(
+    open_page: Any, live_server: LiveServer, locale: str, screen: dict[str, Any]
+) -> None:
+    page = _phone(open_page, locale, "admin", screen)
+    page.goto("/admin/users")
+    form = page.locator("#user-form")
+    form.locator('input[name="username"]').fill("new.officer")
+    form.locator('select[name="role"]').select_option("duty_officer")
+    form.locator('input[name="password"]').fill("a-long-first-password")
+    _created_at_its_row(
+        page, form, "/api/v1/users", "user", "已保存" if locale == "zh-CN" else "Saved"
+    )
+    expect(page.locator("#" + page.url.split("#")[1])).to_contain_text("new.officer")
