@@ -61,6 +61,17 @@ def _ready(settings: Settings, *, at_head: bool = True) -> None:
         engine.dispose()
 
 
+def _served_at(settings: Settings, host: str, port: int) -> Settings:
+    """Without DUTYDESK_PUBLIC_URL, links that leave the page (iCal feeds, Twilio callbacks)
+    name the address this server listens on, not the default port 8000; a server listening
+    on every interface is named by its loopback address."""
+    if "public_url" in settings.model_fields_set:
+        return settings
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return settings.model_copy(update={"public_url": f"http://{shown}:{port}"})
+
+
 def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
@@ -68,6 +79,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     from api.app import create_app
 
     _ready(settings)
+    settings = _served_at(settings, host, port)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per tick is noise
