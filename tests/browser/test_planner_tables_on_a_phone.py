@@ -1,0 +1,49 @@
+"""The planner's tables on a phone. The people, leave and wishes tables squeezed each column to
+a character or two a line (王/建/国, 投/诉/举/报, 想/上/班) and pushed the Archive button half
+outside the table; the roster's totals and its missed soft goals did the same to the names,
+goals and days. Each is read on a phone as it is on a desktop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE, LiveServer, shot
+from tests.browser.test_phone_journeys import _phone, _tappable
+from tests.browser.test_tables_on_small_screens import _cards, _not_squeezed
+
+
+def _leave_from_tomorrow(live_server: LiveServer) -> None:
+    day = (live_server.clock.now() + timedelta(days=1)).date()
+    person = live_server.person_of("duty_officer")
+    with live_server.api("planner") as api:
+        leave = {"person_id": person.id, "start_date": str(day), "end_date": str(day)}
+        made = api.post("/api/v1/leave", json=leave | {"reason": "年休假"})
+        assert made.status_code == 201, made.text
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_people_leave_and_wishes_are_cards_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    _leave_from_tomorrow(live_server)
+    page = _phone(open_page, locale, "planner")
+    page.goto("/planner/people")
+    _cards(page, "#people", "tr[data-person]")
+    _not_squeezed(page, "#people")
+    archive = page.locator("#people tr[data-person] button").first
+    _tappable(archive, screen=PHONE["viewport"]["width"])
+    shot(page, f"phone-people-{locale}")
+    page.goto("/planner/leave")
+    for table, row in (("#leave", "tr[data-leave]"), ("#wishes", "tr[data-wish]")):
+        _cards(page, table, row)
+        _not_squeezed(page, table)
+    shot(page, f"phone-leave-{locale}")
+    desktop = _phone(open_page, locale, "planner", DESKTOP)
+    for path, table in (("/planner/people", "#people"), ("/planner/leave", "#wishes")):
+        desktop.goto(path)
+        expect(desktop.locator(f"{table} thead")).to_be_visible()  # a table with its headings
+        _not_squeezed(desktop, table)
