@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, LiveServer, shot
-from tests.browser.test_phone_journeys import _phone, _tappable
-from tests.browser.test_tables_on_small_screens import _cards, _not_squeezed
+from tests.browser.test_phone_journeys import _fits, _phone, _tappable
+from tests.browser.test_tables_on_small_screens import _CELL_LINES, _cards, _not_squeezed
 
 
 def _leave_from_tomorrow(live_server: LiveServer) -> None:
@@ -47,3 +47,29 @@ def test_people_leave_and_wishes_are_cards_on_a_phone(
         desktop.goto(path)
         expect(desktop.locator(f"{table} thead")).to_be_visible()  # a table with its headings
         _not_squeezed(desktop, table)
+
+
+# each name and figure of a table's body: its text and the lines it takes on the screen
+_BODY_LINES = _CELL_LINES.replace("'tbody td'", "'tbody th, tbody td'")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_rosters_totals_and_missed_goals_read_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    roster = live_server.published_roster()
+    page = _phone(open_page, locale, "planner")
+    page.goto(f"/rosters/{roster.id}")
+    # the totals stay a table to compare people by: it scrolls in its box, a name on one line
+    expect(page.locator("#totals tbody tr").first).to_be_visible()
+    _fits(page)
+    for text, lines in page.locator("#totals").evaluate(_BODY_LINES):
+        assert lines == 1, f"#totals: {text!r} takes {lines} lines"
+    # the missed goals are a card each: goal, person, day, what was missed and its cost
+    _cards(page, "#violations", "tbody tr")
+    _not_squeezed(page, "#violations")
+    shot(page, f"phone-roster-totals-{locale}")
+    desktop = _phone(open_page, locale, "planner", DESKTOP)
+    desktop.goto(f"/rosters/{roster.id}")
+    expect(desktop.locator("#violations thead")).to_be_visible()
+    _not_squeezed(desktop, "#violations")
