@@ -73,6 +73,47 @@ def grid_shifts(shift_types: list[ShiftType]) -> dict[str, GridShift]:
     }
 
 
+#: The figures of the totals counted over the period; each has a running `<key>_with_history`
+#: for the night, weekend and holiday counts.
+_COUNTED = ("nights", "weekends", "holidays")
+
+
+def worked_totals(
+    stored: dict[int, dict[str, Any]],
+    cells: dict[tuple[int, date], str],
+    shift_types: list[ShiftType],
+    days: list[GridDay],
+) -> dict[int, dict[str, Any]]:
+    """The totals of the shifts as worked (`cells`), so the table agrees with the grid after a
+    cover or a swap: the solver's `stored` figures counted its plan. The year-to-date history
+    they include (`x_with_history - x`) is kept; someone the solver did not count has none."""
+    if not stored:
+        return {}
+    by_code = {s.code: s for s in shift_types}
+    kinds = {d.day: d.kind for d in days}
+    totals: dict[int, dict[str, Any]] = {}
+    for person in stored.keys() | {pid for pid, _ in cells}:
+        worked = [
+            (day, by_code[code])
+            for (pid, day), code in cells.items()
+            if pid == person and code in by_code
+        ]
+        hours = (rp.ShiftType(s.code, s.start_time, s.end_time).hours for _, s in worked)
+        figures: dict[str, Any] = {
+            "shifts": len(worked),
+            "hours": sum(hours, 0.0),
+            "nights": sum(1 for _, s in worked if s.is_night),
+            "weekends": sum(1 for day, _ in worked if kinds.get(day) is DayKind.WEEKEND),
+            "holidays": sum(1 for day, _ in worked if kinds.get(day) is DayKind.HOLIDAY),
+        }
+        planned = stored.get(person, {})
+        for key in _COUNTED:
+            history = planned.get(f"{key}_with_history", 0) - planned.get(key, 0)
+            figures[f"{key}_with_history"] = figures[key] + history
+        totals[person] = figures
+    return totals
+
+
 def build_grid(
     *,
     roster: Roster,
@@ -113,6 +154,6 @@ def build_grid(
         cells=cells,
         leaders=leaders,
         changed={(int(a.person), a.day) for a in added or []},
-        totals={int(k): v for k, v in totals.items()},
+        totals=worked_totals({int(k): v for k, v in totals.items()}, cells, shift_types, days),
         adjusted=adjusted,
     )
