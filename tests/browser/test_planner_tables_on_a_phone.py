@@ -73,3 +73,20 @@ def test_a_rosters_totals_and_missed_goals_read_on_a_phone(
     desktop.goto(f"/rosters/{roster.id}")
     expect(desktop.locator("#violations thead")).to_be_visible()
     _not_squeezed(desktop, "#violations")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_roster_versions_are_cards_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    """The versions squeezed their period, times and who made them to a word a line (演示/数据)
+    and cut the note off at the table's edge."""
+    page = _phone(open_page, locale, "planner")
+    page.goto("/rosters")
+    _cards(page, "#roster-versions", "tr[data-roster]")
+    _not_squeezed(page, "#roster-versions")
+    _tappable(page.locator("#roster-versions tr[data-roster] a").first, screen=390)
+    desktop = _phone(open_page, locale, "planner", DESKTOP)
+    desktop.goto("/rosters")
+    expect(desktop.locator("#roster-versions thead")).to_be_visible()
+    _not_squeezed(desktop, "#roster-versions")
