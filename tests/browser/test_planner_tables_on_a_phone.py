@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, LiveServer, shot
 from tests.browser.test_phone_journeys import _fits, _phone, _tappable
+from tests.browser.test_rosters import _swappable_pair
 from tests.browser.test_tables_on_small_screens import _CELL_LINES, _cards, _not_squeezed
 
 
@@ -90,3 +91,29 @@ def test_the_roster_versions_are_cards_on_a_phone(
     desktop.goto("/rosters")
     expect(desktop.locator("#roster-versions thead")).to_be_visible()
     _not_squeezed(desktop, "#roster-versions")
+
+
+def test_a_rosters_covers_are_cards_on_a_phone(open_page: Any, live_server: LiveServer) -> None:
+    """The covers squeezed the names and the Remove button to a character a line (黄/磊, 删/除)."""
+    roster = live_server.published_roster()
+    assert roster.id is not None
+    covered, cover = _swappable_pair(live_server, roster.id)  # `cover` is free that day
+    with live_server.api("planner") as api:
+        made = api.post(
+            "/api/v1/overrides",
+            json={
+                "shift_type_id": covered.shift_type_id,
+                "day": covered.day.isoformat(),
+                "covering_person_id": cover.person_id,
+                "original_person_id": covered.person_id,
+                "reason": "临时有事",
+            },
+        )
+        assert made.status_code == 201, made.text
+    page = _phone(open_page, "zh-CN", "planner")
+    page.goto(f"/rosters/{roster.id}")
+    expect(page.locator("#override-table tr[data-override]")).to_have_css("display", "block")
+    _cards(page, "#override-table", "tr[data-override]")
+    _not_squeezed(page, "#override-table")
+    remove = page.locator("#override-table tr[data-override] button").first
+    _tappable(remove, screen=PHONE["viewport"]["width"])
