@@ -47,17 +47,36 @@ def _slots(session: Session, roster_id: int) -> dict[tuple[int, date], int]:
     return {(r.person_id, r.day): r.shift_type_id for r in rows}
 
 
-def _refuse_stale(session: Session, roster: Roster, published: list[Roster]) -> None:
+def _newer(roster: Roster, published: list[Roster]) -> Roster | None:
+    """The first of `published` (versions overlapping the draft) made or published after the
+    draft was generated: publishing the draft would undo it."""
     for previous in published:
         assert previous.id is not None and roster.id is not None
         if previous.id > roster.id or (
             previous.published_at is not None and previous.published_at > roster.created_at
         ):
-            raise Conflict(
-                f"roster {roster.id} was generated before roster {previous.id}"
-                f" ({previous.period_start}..{previous.period_end}, version {previous.version})"
-                " was published; generate again, or repair the published roster"
-            )
+            return previous
+    return None
+
+
+def published_since(session: Session, roster: Roster) -> Roster | None:
+    """The published version that makes a draft stale (its publication is refused), if any."""
+    if roster.status is not RosterStatus.draft:
+        return None
+    published = published_overlapping(
+        session, unit_id=roster.unit_id, start=roster.period_start, end=roster.period_end
+    )
+    return _newer(roster, published)
+
+
+def _refuse_stale(session: Session, roster: Roster, published: list[Roster]) -> None:
+    previous = _newer(roster, published)
+    if previous is not None:
+        raise Conflict(
+            f"roster {roster.id} was generated before roster {previous.id}"
+            f" ({previous.period_start}..{previous.period_end}, version {previous.version})"
+            " was published; generate again, or repair the published roster"
+        )
     on_leave = session.exec(
         select(RosterAssignment, Leave)
         .join(Leave, col(Leave.person_id) == RosterAssignment.person_id)

@@ -20,7 +20,16 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.calendar_store import load_calendar
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import changes, directory, layers, planning, rosters, swaps, unit_directory
+from oncall import (
+    changes,
+    directory,
+    layers,
+    planning,
+    publishing,
+    rosters,
+    swaps,
+    unit_directory,
+)
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
@@ -207,6 +216,7 @@ def _roster_context(
             if r.id != roster.id and r.status in COMPARABLE
         ],
         "superseded_by": _superseded_by(session, roster),
+        "published_since": publishing.published_since(session, roster),
     }
 
 
