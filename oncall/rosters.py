@@ -27,7 +27,7 @@ from sqlmodel import Session, col, func, select
 
 from core import audit
 from core.calendar_store import load_calendar
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from oncall import planning, roster_inputs
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.problem_builder import SHANGHAI, build_problem
@@ -91,10 +91,25 @@ def refuse_partial_overlap(published: list[Roster], *, start: date, end: date) -
     only in part would leave that roster's other days with nobody on duty."""
     for previous in published:
         if previous.period_start < start or previous.period_end > end:
+            assert previous.id is not None
+            reason = "covers only part of a published roster"
+            values: dict[str, str | int] = {
+                "roster": previous.id,
+                "start": str(previous.period_start),
+                "end": str(previous.period_end),
+            }
             raise Conflict(
                 f"published roster {previous.id} ({previous.period_start}..{previous.period_end})"
                 f" overlaps only part of {start}..{end}; publishing would leave its other days"
-                " without a roster: choose a period that covers it whole or does not overlap it"
+                " without a roster: choose a period that covers it whole or does not overlap it",
+                errors=(
+                    FieldError(
+                        "period_start",
+                        reason,
+                        "roster_partial_overlap",
+                        values,
+                    ),
+                ),
             )
 
 

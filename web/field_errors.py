@@ -51,6 +51,11 @@ TYPES: dict[str, str] = {
     "dict_type": N_("Not in the expected format"),
     "url_parsing": N_("Enter a web address"),
     "url_scheme": N_("Enter a web address"),
+    # a period that would replace part of a published roster (oncall/rosters.py)
+    "roster_partial_overlap": N_(
+        "Published roster #%(roster)s (%(start)s – %(end)s) would be replaced for only part of "
+        "its days, leaving the others with nobody: cover its whole period or none of it"
+    ),
     # an override or a swap refused by the unit's hard rules (oncall/changes.check_takes)
     "rule_role": N_("%(person)s may not work the shift %(shift)s"),
     "rule_on_leave": N_("%(person)s is on leave on %(day)s"),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlmodel import col, select
@@ -265,3 +266,31 @@ def test_an_infeasible_roster_is_explained_in_the_pages_language(
     expect(item).to_contain_text("needs 1 leader on duty, only 0 available")
     expect(item).to_contain_text(f"{leaders[0].name} 春节休假")
     expect(item).to_contain_text("(1 person short)")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_period_covering_part_of_the_published_roster_is_refused_beside_the_period(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    """Generating over part of the published roster is refused (it would leave the rest of
+    that roster's days with nobody): the page said "reload the page" in Chinese, and the
+    API's sentence with ISO ranges in English, under the button rather than at the period."""
+    roster = live_server.published_roster()
+    page, guard = open_page(locale)
+    guard.allow(409)
+    if locale == "en":
+        page.goto("/lang/en?next=/login")
+    sign_in(page, "planner")
+    page.goto("/rosters")
+    form = page.locator("#generate-form")
+    start = roster.period_start + timedelta(days=3)
+    form.locator('input[name="period_start"]').fill(start.isoformat())
+    form.locator('input[name="period_end"]').fill((start + timedelta(days=13)).isoformat())
+    form.locator('input[name="note"]').fill("第二版")
+    form.locator("#generate-button").click()
+    said = form.locator('[data-field="period_start"] .ferror')
+    expect(said).to_contain_text(f"#{roster.id}")
+    period = f"{roster.period_start.isoformat()} – {roster.period_end.isoformat()}"
+    expect(said).to_contain_text(period)
+    expect(said).to_contain_text("其余日期将无人值班" if locale == "zh-CN" else "only part of")
+    expect(form.locator('input[name="note"]')).to_have_value("第二版")
