@@ -85,7 +85,7 @@ def test_planner_input_pages(open_page: Any) -> None:
     expect(page.locator("#leave-form")).to_be_visible()
     shot(page, "planner-leave")
     page.goto("/planner/people")
-    expect(page.locator("#people tbody tr")).to_have_count(30)
+    expect(page.locator("#people tbody tr[data-person]")).to_have_count(30)
     form = page.locator("#person-form")
     form.locator('input[name="name"]').fill("测试员")
     form.locator('select[name="unit_id"]').select_option(label="受理科")
