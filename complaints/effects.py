@@ -148,7 +148,8 @@ def _resume(ctx: Ctx) -> None:
         tz=ctx.tz,
     )
     ctx.item.pause_reason = ctx.item.paused_since = None
-    ctx.notes.append(notes.part("action.mediation_extended", days=added))
+    if added:  # a suspension within one day moves nothing: no "extended by 0 days"
+        ctx.notes.append(notes.part("action.mediation_extended", days=added))
 
 
 def _record_testing(ctx: Ctx) -> None:

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from complaints import actions, config, service, timers
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
 from complaints.config_models import ComplaintRuleSet
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintEvent
 from complaints.vocab import (
     Channel,
     ClockKind,
@@ -125,6 +125,31 @@ def test_a_testing_period_extends_verification_in_working_days(
     verification = _clock(session, item, ClockKind.verification)
     assert verification.paused_units == 5  # 12-02 … 12-08: five working days
     assert verification.due_on == date(2026, 12, 21)
+
+
+def test_a_resume_notes_the_days_the_mediation_limit_moved_and_none_when_it_did_not(
+    session: Session, centre: Centre
+) -> None:
+    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    handler = _unit_actor(centre)
+    _do(session, item, Action.distribute)
+    _do(session, item, Action.accept, handler)
+    _do(session, item, Action.start_mediation, handler, **CONSENT)
+
+    def resumed_notes() -> list[object]:
+        events = session.exec(
+            select(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == item.id, ComplaintEvent.action == "resume")
+            .order_by(col(ComplaintEvent.id))
+        ).all()
+        return [[p["key"] for p in e.note_parts or []] for e in events]
+
+    _do(session, item, Action.suspend, handler, pause_reason=PauseReason.recusal)
+    _do(session, item, Action.resume, handler, now=T0 + timedelta(hours=3))
+    assert resumed_notes() == [[]]  # the same day: nothing moved, nothing said
+    _do(session, item, Action.suspend, handler, pause_reason=PauseReason.recusal)
+    _do(session, item, Action.resume, handler, now=T0 + timedelta(days=2))
+    assert resumed_notes() == [[], ["action.mediation_extended"]]
 
 
 def test_mediation_that_runs_out_is_terminated_and_the_notice_is_timed(
