@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.calendar_store import load_calendar
@@ -33,7 +33,7 @@ from oncall import (
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
-from oncall.roster_models import Roster, RosterStatus
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus
 from scheduler import roster_problem as rp
 from web.actor_labels import names_of
 from web.export import roster_workbook
@@ -322,6 +322,13 @@ def swaps_page(request: Request, session: SessionDep, user: SwapPage) -> HTMLRes
         session.exec(select(Roster).where(Roster.status == RosterStatus.published)).all()
     )
     people = directory.list_people(session)
+    with_shifts = set(
+        session.exec(
+            select(RosterAssignment.person_id)
+            .where(col(RosterAssignment.roster_id).in_([r.id for r in published]))
+            .distinct()
+        ).all()
+    )
     names = {p.id: p.name for p in people}
     names.update(
         {
@@ -333,7 +340,9 @@ def swaps_page(request: Request, session: SessionDep, user: SwapPage) -> HTMLRes
         "swaps": requests,
         "pending": [s for s in requests if s.status is SwapStatus.pending],
         "published": published,
-        "people": people,
+        # only people with shifts on a published roster have one to swap
+        "people": [p for p in people if p.id in with_shifts],
+        "shift_holders": with_shifts,
         "names": names,
         "actor_names": names_of(
             session, [a for s in requests for a in (s.requested_by, s.decided_by)]

@@ -22,13 +22,19 @@ from tests.web.test_pages import _sign_in
 from web import field_errors
 from web.i18n import LANG_COOKIE
 
-PERSON_A = re.compile(r'<select name="a_person_id"[^>]*>(.*?)</select>', re.S)
+
+def _choices(page: str, name: str) -> list[str]:
+    found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert found is not None, "no swap form"
+    return [v for v in re.findall(r'<option value="(\d*)"', found.group(1)) if v]
 
 
 def _person_a_choices(page: str) -> list[str]:
-    found = PERSON_A.search(page)
-    assert found is not None, "no swap form"
-    return [v for v in re.findall(r'<option value="(\d*)"', found.group(1)) if v]
+    return _choices(page, "a_person_id")
+
+
+def _person_b_choices(page: str) -> list[str]:
+    return _choices(page, "b_person_id")
 
 
 def _demo_sign_in(client: TestClient, username: str) -> None:
@@ -62,25 +68,44 @@ def test_the_swap_form_offers_what_the_role_may_request(
     demo.seed(session, now=T0)
     unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
     assert unit.id is not None
-    session.add(_published_roster(unit.id))  # the form is offered while a roster is published
+    roster = _published_roster(unit.id)  # the form is offered while a roster is published
+    session.add(roster)
+    session.flush()
+    shift = session.exec(select(ShiftType).where(ShiftType.unit_id == unit.id)).first()
+    own, coordinator = (
+        session.exec(
+            select(Person.id)
+            .join(User, col(User.id) == Person.user_id)
+            .where(User.username == username)
+        ).one()
+        for username in ("duty_officer", "coordinator")
+    )
+    unit_people = session.exec(select(Person.id).where(Person.unit_id == unit.id)).all()
+    holders = sorted({own, *[p for p in unit_people if p != coordinator][:3]})
+    assert roster.id is not None and shift is not None and shift.id is not None
+    for person_id in holders:
+        session.add(
+            RosterAssignment(
+                roster_id=roster.id, person_id=person_id, day=T0.date(), shift_type_id=shift.id
+            )
+        )
     session.commit()
-    people = session.exec(select(Person).where(Person.is_active == True)).all()  # noqa: E712
 
-    _demo_sign_in(client, "planner")
+    _demo_sign_in(client, "planner")  # only people with a shift on a published roster
     page = client.get("/swaps").text
-    assert len(_person_a_choices(page)) == len(people)
+    assert sorted(int(c) for c in _person_a_choices(page)) == holders
+    assert sorted(int(c) for c in _person_b_choices(page)) == holders
     for required in ("roster_id", "a_person_id", "a_day", "b_person_id", "b_day"):
         text = page.split(f'data-field="{required}"', 1)[1].split("</span>", 1)[0]
         assert '<abbr title="必填" aria-hidden="true">*</abbr>' in text, required
 
     _demo_sign_in(client, "duty_officer")
     mine = client.get("/swaps").text
-    own = session.exec(
-        select(Person.id)
-        .join(User, col(User.id) == Person.user_id)
-        .where(User.username == "duty_officer")
-    ).one()
     assert _person_a_choices(mine) == [str(own)]
+
+    _demo_sign_in(client, "coordinator")  # linked to a person without a shift
+    none = client.get("/swaps").text
+    assert 'id="swap-form"' not in none and 'id="swap-no-shifts"' in none
 
     _sign_in(client, session, Role.duty_officer)  # linked to no person
     unlinked = client.get("/swaps").text
