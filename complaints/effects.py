@@ -15,6 +15,7 @@ from complaints import (
     config_checks,
     handover,
     history,
+    jurisdiction,
     mediation,
     notes,
     refusals,
@@ -357,6 +358,11 @@ def _take_over(ctx: Ctx) -> None:
         raise ValidationFailed("unit_id", "name the superior unit that takes the item over")
     if not ctx.data.reason.strip():
         raise ValidationFailed("reason", "a take-over needs a reason")
+    held_by = ctx.item.unit_id
+    if held_by is not None and ctx.data.unit_id not in {
+        u.id for u in jurisdiction.superiors(ctx.session, unit_id=held_by)
+    }:
+        raise ValidationFailed("unit_id", jurisdiction.NOT_SUPERIOR)
     _set_unit(ctx, ctx.data.unit_id, handling=False)
     ctx.item.taken_over_by_superior = True
     ctx.notes.append(notes.part("action.take_over", reason=ctx.data.reason))

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.complaints import viewer_for
-from complaints import actions, config_checks, export, queue, service, views
+from complaints import actions, config_checks, export, jurisdiction, queue, service, views
 from complaints.models import Complaint
 from complaints.schemas import ComplaintDetail, ComplaintPublic
 from complaints.vocab import (
@@ -338,6 +338,10 @@ def complaint_detail(
         "forms": _forms(detail.allowed_actions),
         "units": units,
         "handling_units": _handling(session, units),
+        # who may take the item over (Art. 13): the superiors of the unit holding it
+        "superiors": (
+            jurisdiction.superiors(session, unit_id=item.unit_id) if item.unit_id else units
+        ),
         "unit_names": {u.id: u.name for u in units},
         "audit_entries": entries,
         "actor_names": names_of(

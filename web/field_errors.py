@@ -188,6 +188,9 @@ REASONS: dict[str, str] = {
     "must not be null": N_("Required"),
     "already exists": N_("Already used"),
     "is not your current password": N_("Not your current password"),
+    "not a superior of the unit handling the item": N_(
+        "Not a superior of the unit handling the item"
+    ),
     "must differ from the current password": N_("Must differ from the current password"),
     "does not match the new password": N_("Does not match the new password"),
     "is already used": N_("Already used"),

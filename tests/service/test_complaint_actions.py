@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from complaints import actions, config, service, timers
+from complaints import actions, config, jurisdiction, service, timers
 from complaints.action_context import ActionInput
 from complaints.actions import Actor
 from complaints.config_models import ComplaintRuleSet
@@ -29,6 +29,7 @@ from complaints.vocab import (
 from complaints.workflow import Action
 from core.audit import list_entries
 from core.errors import Conflict, Forbidden, ValidationFailed
+from oncall.models import UnitKind
 from tests.complaint_helpers import (
     CONSENT,
     Centre,
@@ -37,6 +38,7 @@ from tests.complaint_helpers import (
     report_data,
 )
 from tests.conftest import T0
+from tests.factories import make_unit
 
 INTAKE = Actor("coordinator", intake=True, handle=True)
 LEADER = Actor("leader", supervise=True)
@@ -357,6 +359,40 @@ def test_handlers_act_only_on_their_units_items_and_only_as_a_unit(
     assert item.taken_over_by_superior and item.unit_id == centre.drugs.id
     with pytest.raises(Conflict):
         _do(session, item, Action.accept)  # reports are not accepted; they are verified
+
+
+def test_only_a_superior_of_the_unit_holding_an_item_takes_it_over(
+    session: Session, centre: Centre
+) -> None:
+    """提级管辖 (Art. 13): the field office's district bureau and the centre's sections may
+    take its item over; a peer district may not, nor may a section take over from another."""
+    office = make_unit(
+        session,
+        code="fo-east",
+        name="东关所",
+        kind=UnitKind.field_office,
+        district="城东区",
+        parent_id=centre.east_id,
+    )
+    assert office.id is not None and centre.drugs.id is not None
+    assert [u.name for u in jurisdiction.superiors(session, unit_id=office.id)] == [
+        "城东区局",
+        "受理科",
+        "市局药品处",
+    ]
+    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
+    _do(session, item, Action.distribute, unit_id=office.id)
+    with pytest.raises(ValidationFailed) as refused:
+        _do(session, item, Action.take_over, LEADER, unit_id=centre.west_id, reason="就近办理")
+    assert refused.value.errors[0].field == "unit_id"
+    assert item.unit_id == office.id and not item.taken_over_by_superior
+
+    _do(session, item, Action.take_over, LEADER, unit_id=centre.east_id, reason="案情复杂")
+    assert item.unit_id == centre.east_id and item.taken_over_by_superior
+    _do(session, item, Action.take_over, LEADER, unit_id=centre.drugs.id, reason="涉药品")
+    assert item.unit_id == centre.drugs.id
+    with pytest.raises(ValidationFailed):  # sections are peers
+        _do(session, item, Action.take_over, LEADER, unit_id=centre.intake.id, reason="x")
 
 
 def test_flags_are_set_once_and_a_clue_is_handed_over_once(

@@ -1,6 +1,7 @@
 """The item page's distribute and re-route forms, and the intake form, offered every unit,
 also one marked as taking no complaint items, which the API refuses (422 on `unit_id`): they
-now leave such a unit out; the take-over form (a superior's decision) still offers it."""
+now leave such a unit out; the take-over form (a superior's decision) still offers it, and
+offers only the superiors of the unit holding the item."""
 
 from __future__ import annotations
 
@@ -53,3 +54,6 @@ def test_a_unit_taking_no_items_is_not_offered_for_distribution(
     _sign_in(client, session, Role.admin)
     over = _unit_choices(client.get(f"/complaints/{item['id']}").text)
     assert office.id in over["take_over"] and office.id not in over["distribute"]
+    # a take-over is a superior's (Art. 13): not the unit itself nor a peer district
+    assert centre.intake.id in over["take_over"]
+    assert centre.east_id not in over["take_over"] and centre.west_id not in over["take_over"]
