@@ -277,3 +277,23 @@ def test_log_a_special_equipment_accident_with_its_figures(
     with page.expect_navigation():
         form.locator("#incident-submit").click()
     expect(page.locator("#accident-details")).to_have_count(0)
+
+
+def test_a_figure_out_of_range_is_left_out_of_the_live_suggestion(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """A negative count was sent for the suggestion, refused with 422 (a console error), and
+    the suggestion went blank; it is now left out, and the field says what is wrong when the
+    form is sent. The page guard fails this test on any refused request."""
+    page, _ = open_page()
+    sign_in(page, "coordinator")
+    page.goto("/incidents/new")
+    form = page.locator("#incident-form")
+    form.locator('select[name="category"]').select_option("special_equipment")
+    details = form.locator("#accident-fields")
+    details.locator('select[name="equipment_type"]').select_option("boiler")
+    details.locator('input[name="serious_injuries"]').fill("-1")
+    with page.expect_response("**/api/v1/incidents/suggested-severity") as answer:
+        details.locator('input[name="deaths"]').fill("10")
+    assert answer.value.status == 200
+    expect(details.locator("#severity-suggestion")).to_have_attribute("data-suggested", "II")

@@ -32,7 +32,10 @@ export function startSuggest(box) {
       var el = form.elements[name];
       if (!el) { return; }
       var value = convert(el);
-      if (value !== EMPTY && (el.getAttribute("data-type") !== "int" || typeof value === "number")) { body[name] = value; }
+      // a value out of the field's own range (a negative count) is left out, not sent to be
+      // refused: the field says what is wrong when the form is sent
+      var inRange = !el.validity || !(el.validity.rangeUnderflow || el.validity.rangeOverflow);
+      if (value !== EMPTY && inRange && (el.getAttribute("data-type") !== "int" || typeof value === "number")) { body[name] = value; }
     });
     var key = JSON.stringify(body);
     if (key === last) { return; }
