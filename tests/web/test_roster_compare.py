@@ -76,3 +76,29 @@ def test_a_version_is_compared_with_another_and_a_superseded_one_names_its_succe
     assert 'id="repair-diff"' not in client.get(f"/rosters/{second.id}").text
     # a version of another unit or an unknown one is no comparison, and no error
     assert client.get(f"/rosters/{second.id}", params={"compare": 999999}).status_code == 200
+
+
+def test_a_published_repair_names_the_roster_it_repaired_not_the_published_one(
+    client: TestClient, session: Session
+) -> None:
+    """Once a repair is published, the version it repaired is superseded: its changes are no
+    longer "against the published roster" (the repair is that roster now)."""
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    repaired = _version(session, unit, 1, RosterStatus.published, [(4, "杨帆"), (5, "赵敏")])
+    repair = _version(session, unit, 2, RosterStatus.draft, [(4, "杨帆"), (5, "黄磊")])
+    repair.base_roster_id = repaired.id
+    session.add(repair)
+    session.commit()
+    make_user(session, role=Role.planner, username="compare-planner")
+    client.post("/login", data={"username": "compare-planner", "password": TEST_PASSWORD})
+
+    def heading() -> str:
+        page = client.get(f"/rosters/{repair.id}").text
+        return page.split('id="repair-diff"', 1)[1].split("</h2>", 1)[0]
+
+    assert "与已发布排班的差异" in heading()  # a draft repair of the roster in force
+    repaired.status, repair.status = RosterStatus.superseded, RosterStatus.published
+    session.add_all([repaired, repair])
+    session.commit()
+    assert f"与所修复的值班表 #{repaired.id} v1 的差异" in heading()
