@@ -418,3 +418,18 @@ def test_an_items_time_limits_read_on_a_phone_and_on_a_desktop(
     desktop.goto(page.url)
     expect(desktop.locator("#complaint-clocks thead")).to_be_visible()
     _not_squeezed(desktop, "#complaint-clocks")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_who_is_on_duty_now_reads_on_a_phone(
+    open_page: Any, live_server: LiveServer, locale: str
+) -> None:
+    """My duty's "on duty now" broke three-character names and shift names in two (王建/国,
+    备班（二/线）) beside the phone numbers: each person on duty is a card there."""
+    page = _phone(open_page, locale, "duty_officer")
+    page.goto("/duty")
+    expect(page.locator("#on-duty-now tbody tr a[href^='tel:']").first).to_be_visible()
+    _cards(page, "#on-duty-now", "tbody tr")
+    _not_squeezed(page, "#on-duty-now")
+    _labelled(page, "#on-duty-now", "tr")
+    shot(page, f"phone-on-duty-now-{locale}")
