@@ -216,6 +216,11 @@ def test_the_roster_grid_scrolls_in_its_box_with_the_names_in_view_on_a_phone(
     grid.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
     after = name.bounding_box()
     assert before and after and after["x"] == pytest.approx(before["x"], abs=1), (before, after)
+    # the legend breaks between its entries, not inside one (法/定节假日)
+    entries = page.locator(".legend").evaluate(_LEGEND_LINES)
+    assert len(entries) >= 4, entries  # the shifts, holiday, make-up day, weekend
+    for text, lines in entries:
+        assert lines == 1, f"legend entry {text!r} takes {lines} lines"
     shot(page, "phone-roster-grid")
 
 
@@ -251,6 +256,11 @@ _CELL_LINES = """(table) => Array.from(table.querySelectorAll('tbody td')).map((
   }
   return [text, lines];
 }).filter(([text]) => text)"""
+
+
+_LEGEND_LINES = _CELL_LINES.replace("(table) =>", "(legend) =>").replace(
+    "table.querySelectorAll('tbody td')", "legend.querySelectorAll('.legend-item')"
+)
 
 
 def _not_squeezed(page: Any, table: str) -> None:
