@@ -174,13 +174,13 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         "initial report to 市局应急值班室 by phone",
         "reported",
         "初报报送 市局应急值班室，方式：电话",
-        "Initial report to 市局应急值班室 by Phone",
+        "Initial report to 市局应急值班室 (Phone)",
     ),
     (
         "written report to 市局 by fax, made at 2026-12-06 10:30 +0800: 已控制",
         "reported",
         "书面报告报送 市局，方式：传真，报告时间 2026-12-06 10:30：已控制",
-        "Written report to 市局 by Fax, made at 2026-12-06 10:30: 已控制",
+        "Written report to 市局 (Fax), made at 2026-12-06 10:30: 已控制",
     ),
     (
         (
@@ -193,7 +193,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
             "经济损失、已采取的措施）"
         ),
         (
-            "Written report to 市局应急值班室 by In writing (also recorded as the initial report) "
+            "Written report to 市局应急值班室 (In writing) (also recorded as the initial report) "
             "(report items still missing: estimated direct loss, measures taken)"
         ),
     ),
@@ -205,7 +205,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         "reported",
         "初报报送 市局，方式：电话：已到场（事故报告尚缺：初步估计的直接经济损失）",
         (
-            "Initial report to 市局 by Phone: 已到场 (report items still missing: estimated direct "
+            "Initial report to 市局 (Phone): 已到场 (report items still missing: estimated direct "
             "loss)"
         ),
     ),

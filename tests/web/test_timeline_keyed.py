@@ -310,7 +310,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "10:30：已处置（同时记为初报）（事故报告尚缺：已采取的措施）"
         ),
         (
-            "Written report to 市局应急办 by Fax, made at 2026-12-06 10:30: 已处置 (also "
+            "Written report to 市局应急办 (Fax), made at 2026-12-06 10:30: 已处置 (also "
             "recorded as the initial report) (report items still missing: measures taken)"
         ),
     ),
