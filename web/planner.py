@@ -5,11 +5,12 @@ The pages list what the service holds; every change is a call of the JSON API fr
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core.preconditions import tag_of
@@ -17,7 +18,13 @@ from core.types import MAX_ID
 from core.users import Permission
 from oncall import demand, directory, planning, unit_directory, wishes
 from oncall.models import DutyRole
-from oncall.roster_models import DemandDayKind, ShiftRole
+from oncall.roster_models import (
+    DemandDayKind,
+    Roster,
+    RosterAssignment,
+    RosterStatus,
+    ShiftRole,
+)
 from web.i18n import locale_of
 from web.params import EmptyIsNone
 from web.render import render
@@ -38,10 +45,18 @@ def skill_names(session: Session, locale: str) -> dict[str, str]:
 
 
 @router.get("/planner/people")
-def people_page(request: Request, session: SessionDep, user: PeoplePage) -> HTMLResponse:
+def people_page(
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: PeoplePage,
+) -> HTMLResponse:
     people = directory.list_people(session)
     units = unit_directory.list_units(session)
+    today = clock.now().astimezone(settings.tz).date()
     context = {
+        "shifts_ahead": _shifts_ahead(session, since=today),
         "people": [directory.person_public(session, p) for p in people],
         "units": units,
         "unit_names": {u.id: u.name for u in units},
@@ -50,6 +65,18 @@ def people_page(request: Request, session: SessionDep, user: PeoplePage) -> HTML
         "roles": list(DutyRole),
     }
     return render(request, "planner/people.html", context, user=user)
+
+
+def _shifts_ahead(session: Session, *, since: date) -> dict[int, tuple[int, date]]:
+    """Each person's shifts on published rosters from `since` on: (how many, the first day),
+    which archiving the person would leave with nobody to work them."""
+    rows = session.exec(
+        select(RosterAssignment.person_id, func.count(), func.min(RosterAssignment.day))
+        .join(Roster, col(Roster.id) == RosterAssignment.roster_id)
+        .where(Roster.status == RosterStatus.published, RosterAssignment.day >= since)
+        .group_by(col(RosterAssignment.person_id))
+    ).all()
+    return {int(person): (int(n), first) for person, n, first in rows}
 
 
 @router.get("/planner/leave")
