@@ -237,16 +237,7 @@ def change_own_password(
         raise ValidationFailed("new_password", "must differ from the current password")
     user.password_hash = hash_password(new_password)
     session.add(user)
-    others = session.exec(
-        select(ApiToken).where(
-            ApiToken.user_id == user_id,
-            col(ApiToken.revoked_at).is_(None),
-            ApiToken.id != keep_token_id,
-        )
-    ).all()
-    for token in others:
-        token.revoked_at = now
-        session.add(token)
+    ended = _revoke_all(session, user_id=user_id, now=now, keep=keep_token_id)
     audit.record(
         session,
         at=now,
@@ -254,10 +245,10 @@ def change_own_password(
         action="user.password_change",
         entity_type="user",
         entity_id=user.id,
-        after={"password": "changed", "sessions_ended": len(others)},
+        after={"password": "changed", "sessions_ended": ended},
     )
     session.commit()
-    return len(others)
+    return ended
 
 
 def _refuse_own_lockout(
@@ -285,13 +276,19 @@ def _other_active_admins(session: Session, user_id: int) -> int:
     ).one()
 
 
-def _revoke_all(session: Session, *, user_id: int, now: datetime) -> None:
+def _revoke_all(session: Session, *, user_id: int, now: datetime, keep: int | None = None) -> int:
+    """Revokes the user's live tokens but `keep`; returns how many."""
     tokens = session.exec(
-        select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+        select(ApiToken).where(
+            ApiToken.user_id == user_id,
+            col(ApiToken.revoked_at).is_(None),
+            ApiToken.id != keep,
+        )
     ).all()
     for token in tokens:
         token.revoked_at = now
         session.add(token)
+    return len(tokens)
 
 
 def authenticate(

@@ -129,14 +129,20 @@ def test_a_testing_period_extends_verification_in_working_days(
     assert verification.due_on == date(2026, 12, 21)
 
 
-def test_a_resume_notes_the_days_the_mediation_limit_moved_and_none_when_it_did_not(
-    session: Session, centre: Centre
-) -> None:
+def _in_mediation(session: Session, centre: Centre) -> tuple[Complaint, Actor]:
+    """A complaint the east bureau accepted and mediates, and that bureau's handler."""
     (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
     handler = _unit_actor(centre)
     _do(session, item, Action.distribute)
     _do(session, item, Action.accept, handler)
     _do(session, item, Action.start_mediation, handler, **CONSENT)
+    return item, handler
+
+
+def test_a_resume_notes_the_days_the_mediation_limit_moved_and_none_when_it_did_not(
+    session: Session, centre: Centre
+) -> None:
+    item, handler = _in_mediation(session, centre)
 
     def resumed_notes() -> list[object]:
         events = session.exec(
@@ -157,11 +163,7 @@ def test_a_resume_notes_the_days_the_mediation_limit_moved_and_none_when_it_did_
 def test_mediation_that_runs_out_is_terminated_and_the_notice_is_timed(
     session: Session, centre: Centre
 ) -> None:
-    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
-    handler = _unit_actor(centre)
-    _do(session, item, Action.distribute)
-    _do(session, item, Action.accept, handler)
-    _do(session, item, Action.start_mediation, handler, **CONSENT)
+    item, handler = _in_mediation(session, centre)
     _do(session, item, Action.suspend, handler, pause_reason=PauseReason.recusal)
     with pytest.raises(ValidationFailed):
         _do(session, item, Action.terminate, handler)
@@ -467,11 +469,7 @@ def test_overlapping_pauses_extend_mediation_once(
     due: date,
 ) -> None:
     """Mediation starts on 11-23 (60 D: due 2027-01-22); offsets are days after T0."""
-    (item,) = service.register(session, data=complaint_data(), actor="c", now=T0)
-    handler = _unit_actor(centre)
-    _do(session, item, Action.distribute)
-    _do(session, item, Action.accept, handler)
-    _do(session, item, Action.start_mediation, handler, **CONSENT)
+    item, handler = _in_mediation(session, centre)
     day0 = T0.date()
     for step in steps:
         if step[0] == "testing":

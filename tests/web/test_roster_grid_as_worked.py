@@ -69,6 +69,24 @@ def _published(session: Session) -> tuple[Roster, dict[str, Person], dict[str, S
     return roster, people, shifts
 
 
+def _cover_day_shift(
+    session: Session, shifts: dict[str, ShiftType], *, cover: Person, covered: Person
+) -> None:
+    """`cover` works `covered`'s day shift on DAY1 (an override)."""
+    changes.create_override(
+        session,
+        data=OverrideCreate(
+            shift_type_id=shifts["day"].id or 0,
+            day=DAY1,
+            covering_person_id=cover.id or 0,
+            original_person_id=covered.id,
+        ),
+        actor="test",
+        now=T0,
+        tz=TZ,
+    )
+
+
 def _cells(html: str, person: Person) -> list[tuple[str | None, str | None]]:
     """(shift shown, shift planned if the cell was changed) per day of the person's row."""
     row = html.split(f'<tr data-person="{person.id}">', 1)[1].split("</tr>", 1)[0]
@@ -124,18 +142,7 @@ def test_grid_print_and_export_show_approved_swaps_and_mark_them(
 def test_grid_shows_an_override_as_worked(client: TestClient, session: Session) -> None:
     roster, people, shifts = _published(session)
     yang, cover = people["杨帆"], _person(session, "刘洋")
-    changes.create_override(
-        session,
-        data=OverrideCreate(
-            shift_type_id=shifts["day"].id or 0,
-            day=DAY1,
-            covering_person_id=cover.id or 0,
-            original_person_id=yang.id,
-        ),
-        actor="test",
-        now=T0,
-        tz=TZ,
-    )
+    _cover_day_shift(session, shifts, cover=cover, covered=yang)
     make_user(session, role=Role.viewer, username="grid-viewer")
     client.post("/login", data={"username": "grid-viewer", "password": TEST_PASSWORD})
     html = client.get(f"/rosters/{roster.id}").text

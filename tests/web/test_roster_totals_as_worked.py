@@ -14,11 +14,13 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from core.users import Role
-from oncall import changes
-from oncall.change_models import OverrideCreate
 from oncall.models import Person
-from tests.conftest import T0, TEST_PASSWORD, make_user
-from tests.web.test_roster_grid_as_worked import DAY1, TZ, _person, _published
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.web.test_roster_grid_as_worked import (
+    _cover_day_shift,
+    _person,
+    _published,
+)
 
 
 def _totals(html: str, person: Person) -> list[str]:
@@ -42,18 +44,7 @@ def test_totals_move_with_a_cover_and_keep_the_history(
     roster.result_json = json.dumps({"totals": plan})
     session.add(roster)
     session.commit()
-    changes.create_override(
-        session,
-        data=OverrideCreate(
-            shift_type_id=shifts["day"].id or 0,
-            day=DAY1,
-            covering_person_id=cover.id or 0,
-            original_person_id=yang.id,
-        ),
-        actor="test",
-        now=T0,
-        tz=TZ,
-    )
+    _cover_day_shift(session, shifts, cover=cover, covered=yang)
     make_user(session, role=Role.viewer, username="totals-viewer")
     client.post("/login", data={"username": "totals-viewer", "password": TEST_PASSWORD})
     html = client.get(f"/rosters/{roster.id}").text

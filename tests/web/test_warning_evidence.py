@@ -16,12 +16,10 @@ from api import demo
 from complaints import warning_detection
 from complaints.insight_models import EarlyWarning
 from core.users import Role
-from escalation import opening
 from escalation import service as incidents
-from escalation.models import Category, IncidentCreate
-from escalation.policy import Severity
 from oncall.models import Person
 from tests.conftest import T0, TEST_PASSWORD, make_user
+from tests.web.test_warning_links import school_canteen_incident
 from web import warning_evidence
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -96,23 +94,12 @@ def test_the_warning_page_shows_pages_that_reached_nobody_in_its_language(
     client: TestClient, session: Session
 ) -> None:
     demo.seed(session, now=T0)
-    incident, _ = opening.open_incident(
-        session,
-        data=IncidentCreate(
-            title="学校食堂疑似食物中毒",
-            category=Category.food_safety,
-            severity=Severity.III,
-            place="城东区第一中学",
-        ),
-        actor="coordinator",
-        now=T0,
-    )
-    assert incident.id is not None
+    incident_id, _ = school_canteen_incident(session)
     person = session.exec(select(Person).order_by(Person.id)).first()
     assert person is not None and person.id is not None
     incidents.record_event(
         session,
-        incident_id=incident.id,
+        incident_id=incident_id,
         now=T0 + timedelta(minutes=3),
         kind="unreachable",
         text=f"{person.name} has no contact method for voice",

@@ -45,7 +45,8 @@ def _warning(session: Session, dimension: str, evidence: dict[str, Any]) -> int:
     return warning.id
 
 
-def _incident(session: Session) -> tuple[int, str]:
+def school_canteen_incident(session: Session) -> tuple[int, str]:
+    """An incident opened on the seeded centre: (its id, its short code)."""
     incident, _ = opening.open_incident(
         session,
         data=IncidentCreate(
@@ -76,7 +77,7 @@ def test_pages_that_reached_nobody_link_to_their_incident(
     client: TestClient, session: Session
 ) -> None:
     make_intake(session)  # the demo centre: plans and people for the incident
-    incident_id, code = _incident(session)
+    incident_id, code = school_canteen_incident(session)
     warning_id = _warning(session, "unreachable", {"incident_id": incident_id, "events": []})
     _sign_in(client, session)
     page = _page(client, warning_id)
@@ -116,7 +117,7 @@ def test_a_roster_gap_links_to_the_roster_in_force_for_its_unit_and_day(
 
 def test_the_items_behind_a_rise_link_to_their_pages(session: Session) -> None:
     make_intake(session)
-    incident_id, code = _incident(session)
+    incident_id, code = school_canteen_incident(session)
     stored = [
         {
             "id": 41,
