@@ -356,11 +356,9 @@ def test_the_reject_form_offers_the_grounds_of_the_items_rule_set(
         assert '<option value="time_barred">' in page
 
 
-def test_an_items_page_names_its_incident_by_the_incidents_code(
-    client: TestClient, session: Session, centre: Centre
-) -> None:
-    """The item's page called its incident "#1" (the row id) while the incident list, the
-    incident's page and the SMS that paged the duty officer call it by its code ("#5639")."""
+def _emergency_item(client: TestClient, session: Session) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An item a coordinator registered and confirmed as an emergency, which opened an
+    incident: (the item as registered, the confirmation's answer)."""
     csrf = _sign_in(client, session, Role.coordinator)
     item = _register(client, csrf)
     confirmed = _post(
@@ -369,6 +367,15 @@ def test_an_items_page_names_its_incident_by_the_incidents_code(
         f"/api/v1/complaints/{item['id']}/classification",
         {"urgency": "emergency", "domain": "food"},
     ).json()
+    return item, confirmed
+
+
+def test_an_items_page_names_its_incident_by_the_incidents_code(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """The item's page called its incident "#1" (the row id) while the incident list, the
+    incident's page and the SMS that paged the duty officer call it by its code ("#5639")."""
+    item, confirmed = _emergency_item(client, session)
     incident = session.get(Incident, confirmed["incident_id"])
     assert incident is not None and confirmed["incident_code"] == incident.short_code
     page = client.get(f"/complaints/{item['id']}").text
@@ -381,14 +388,7 @@ def test_an_incident_opened_by_an_item_links_back_to_it(
 ) -> None:
     """The incident's page named the item only inside its title ([TS…]): the coordinator had
     to search the queue to get back to the complaint that opened it."""
-    csrf = _sign_in(client, session, Role.coordinator)
-    item = _register(client, csrf)
-    confirmed = _post(
-        client,
-        csrf,
-        f"/api/v1/complaints/{item['id']}/classification",
-        {"urgency": "emergency", "domain": "food"},
-    ).json()
+    item, confirmed = _emergency_item(client, session)
     page = client.get(f"/incidents/{confirmed['incident_id']}").text
     link = f'<a href="/complaints/{item["id"]}">{item["ref"]}</a>'
     assert f'<dd id="incident-complaint">{link}</dd>' in page
@@ -403,14 +403,7 @@ def test_an_items_history_names_its_incident_by_the_incidents_code(
 ) -> None:
     """The history said "emergency incident #1 opened" (the row id stored in the note) beside
     the routing's "#5639", the code the incident pages and the duty officer's SMS use."""
-    csrf = _sign_in(client, session, Role.coordinator)
-    item = _register(client, csrf)
-    confirmed = _post(
-        client,
-        csrf,
-        f"/api/v1/complaints/{item['id']}/classification",
-        {"urgency": "emergency", "domain": "food"},
-    ).json()
+    item, confirmed = _emergency_item(client, session)
     incident = session.get(Incident, confirmed["incident_id"])
     assert incident is not None and incident.short_code != str(incident.id)
     page = client.get(f"/lang/{locale}?next=/complaints/{item['id']}", follow_redirects=True)
