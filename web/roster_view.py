@@ -91,13 +91,13 @@ def worked_totals(
         return {}
     by_code = {s.code: s for s in shift_types}
     kinds = {d.day: d.kind for d in days}
+    shifts_of: dict[int, list[tuple[date, ShiftType]]] = {person: [] for person in stored}
+    for (person, day), code in cells.items():
+        shifts_of.setdefault(person, [])
+        if code in by_code:
+            shifts_of[person].append((day, by_code[code]))
     totals: dict[int, dict[str, Any]] = {}
-    for person in stored.keys() | {pid for pid, _ in cells}:
-        worked = [
-            (day, by_code[code])
-            for (pid, day), code in cells.items()
-            if pid == person and code in by_code
-        ]
+    for person, worked in shifts_of.items():
         hours = (rp.ShiftType(s.code, s.start_time, s.end_time).hours for _, s in worked)
         figures: dict[str, Any] = {
             "shifts": len(worked),
