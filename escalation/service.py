@@ -84,6 +84,16 @@ def get_incident(session: Session, *, incident_id: int, for_update: bool = False
     return incident
 
 
+def short_codes(session: Session, *, incident_ids: Iterable[int]) -> dict[int, str]:
+    """The codes incidents are called by on their pages and in the SMS (#5143), by id, for
+    records that store an incident's row id; ids of no incident are left out."""
+    ids = sorted(set(incident_ids))
+    if not ids:
+        return {}
+    rows = session.exec(select(Incident.id, Incident.short_code).where(col(Incident.id).in_(ids)))
+    return {number: code for number, code in rows if number is not None}
+
+
 def unresolved_at(session: Session, *, at: datetime) -> list[Incident]:
     """Incidents open or acknowledged at `at` (opened by then, and unresolved or resolved
     only later), oldest first: what a handover at `at` leaves unfinished."""

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.complaints import viewer_for
@@ -43,7 +43,7 @@ from core.config import Settings
 from core.errors import NotFound
 from core.types import MAX_ID
 from core.users import Permission
-from escalation.models import Incident
+from escalation import service as incidents
 from oncall import unit_directory
 from oncall.models import Unit
 from web.actor_labels import names_of
@@ -305,10 +305,7 @@ def _incident_codes(session: Session, detail: ComplaintDetail) -> dict[int, str]
         for part in event.note_parts or []
         if isinstance(number := part.args.get("incident"), int)
     }
-    if not ids:
-        return {}
-    rows = session.exec(select(Incident.id, Incident.short_code).where(col(Incident.id).in_(ids)))
-    return {number: code for number, code in rows if number is not None}
+    return incidents.short_codes(session, incident_ids=ids)
 
 
 @router.get("/complaints/{complaint_id}")

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
+from escalation import service as incidents
 from escalation.models import Incident
 from oncall.roster_models import Roster, RosterStatus
 
@@ -38,15 +39,6 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _incident_codes(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Incident.id, Incident.short_code).where(col(Incident.id).in_(sorted(ids)))
-    ).all()
-    return {int(i): str(code) for i, code in rows if i is not None}
-
-
 def _incident_id(ref: object) -> int | None:
     if isinstance(ref, str) and ref.startswith(INCIDENT_REF):
         tail = ref.removeprefix(INCIDENT_REF)
@@ -58,7 +50,7 @@ def items(session: Session, stored: Sequence[Mapping[str, Any]]) -> list[Item]:
     """The items a rise counted, each linked to its complaint or incident page; an incident
     (stored as `incident:<id>`) is shown by its short code as on the incident pages."""
     incident_ids = {i for i in (_incident_id(row.get("ref")) for row in stored) if i}
-    codes = _incident_codes(session, incident_ids)
+    codes = incidents.short_codes(session, incident_ids=incident_ids)
     out = []
     for row in stored:
         incident_id = _incident_id(row.get("ref"))
