@@ -222,11 +222,9 @@ def handle_reply(
 def _named(session: Session, actor: str) -> str:
     """Who acknowledged, as the answer to a phone names them: the person who answered a page
     ("person:6", also when typed in the outbox for them), else the user by their shown name."""
-    answered = re.match(r"person:(\d+)", actor)
-    person = session.get(Person, int(answered.group(1))) if answered else None
-    if person is not None:
-        return person.name
-    return user_link.shown_names(session, usernames=[actor]).get(actor, actor)
+    reply = user_link.OUTBOX_REPLY.fullmatch(actor)
+    who = reply.group(1) if reply else actor
+    return user_link.actor_names(session, [who]).get(who, who)
 
 
 def _reply(

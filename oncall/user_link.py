@@ -5,6 +5,7 @@ user."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -14,7 +15,13 @@ from core import audit
 from core.errors import NotFound, ValidationFailed, taken
 from core.users import User
 from oncall.directory import take_turn
+from oncall.layers import people_by_id
 from oncall.models import Person
+
+# actors of incident records besides users: a person who answered a page ("person:6"), and
+# a reply typed in the outbox for them by a user ("person:6 (outbox reply by coord)")
+PERSON_ACTOR = re.compile(r"person:(\d+)")
+OUTBOX_REPLY = re.compile(r"(person:\d+) \(outbox reply by (.+)\)")
 
 
 def people_by_user(session: Session) -> dict[int, Person]:
@@ -36,6 +43,21 @@ def shown_names(session: Session, *, usernames: Iterable[str]) -> dict[str, str]
         .where(col(User.username).in_(wanted))
     ).all()
     return {username: person or full_name or username for username, full_name, person in rows}
+
+
+def actor_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
+    """The names of the users and people among `actors`, by actor ("person:N" keys for
+    people; an outbox reply gives its person and its user): one query for the users, one more
+    only where people acted by reply. Actors nobody is found for are left out."""
+    given = set(actors)
+    replies = {a: m.groups() for a in given if (m := OUTBOX_REPLY.fullmatch(a))}
+    people = {a for a in given if PERSON_ACTOR.fullmatch(a)} | {p for p, _ in replies.values()}
+    users = (given - people - replies.keys()) | {u for _, u in replies.values()}
+    names = shown_names(session, usernames=users)
+    if people:
+        found = people_by_id(session, {int(p.partition(":")[2]) for p in people})
+        names |= {f"person:{pid}": p.name for pid, p in found.items()}
+    return names
 
 
 def person_of(session: Session, *, user_id: int) -> Person | None:

@@ -5,13 +5,11 @@ per page by `names_of`); a username no user has any more (deleted, renamed) as s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 
 from sqlmodel import Session
 
 from oncall import user_link
-from oncall.layers import people_by_id
 from web.i18n import N_
 
 ACTORS: dict[str, str] = {
@@ -23,23 +21,12 @@ ACTORS: dict[str, str] = {
     "migration": N_("Initial data"),
     "demo-seed": N_("Demo data"),
 }
-# a person who answered a page ("person:6"), and the user who typed their reply in the outbox
-_PERSON = re.compile(r"person:(\d+)")
-_OUTBOX_REPLY = re.compile(r"(person:\d+) \(outbox reply by (.+)\)")
 
 
 def names_of(session: Session, actors: Iterable[str | None]) -> dict[str, str]:
-    """The names to show for the users and people among `actors`, by actor: one query for
-    the users, one more only where people acted by reply (incidents)."""
-    given = {a for a in actors if a and a not in ACTORS}
-    replies = {a: m.groups() for a in given if (m := _OUTBOX_REPLY.fullmatch(a))}
-    people = {a for a in given if _PERSON.fullmatch(a)} | {p for p, _ in replies.values()}
-    users = (given - people - replies.keys()) | {u for _, u in replies.values()}
-    names = user_link.shown_names(session, usernames=users)
-    if people:
-        found = people_by_id(session, {int(p.partition(":")[2]) for p in people})
-        names |= {f"person:{pid}": p.name for pid, p in found.items()}
-    return names
+    """The names to show for the users and people among `actors`, by actor
+    (`oncall.user_link.actor_names`; the system's own actors are worded by `actor_name`)."""
+    return user_link.actor_names(session, {a for a in actors if a and a not in ACTORS})
 
 
 def actor_name(
@@ -51,7 +38,7 @@ def actor_name(
         return ""
     if actor in ACTORS:
         return gettext(ACTORS[actor])
-    reply = _OUTBOX_REPLY.fullmatch(actor)
+    reply = user_link.OUTBOX_REPLY.fullmatch(actor)
     if reply is not None:
         person, user = reply.groups()
         return gettext(N_("%(person)s (outbox reply by %(user)s)")) % {
