@@ -1,4 +1,5 @@
-"""The home page: what the signed-in role can do, today's calendar status and the centre."""
+"""The home page: what waits for the signed-in user (`web.attention`), today's calendar status
+and what their role can do."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from core import calendar_store
-from oncall import directory, unit_directory
+from oncall import unit_directory
+from web.attention import waiting_for
 from web.render import render
 from web.session import SignedIn
 
@@ -20,11 +22,10 @@ def home(
 ) -> HTMLResponse:
     today = clock.now().astimezone(settings.tz).date()
     calendar = calendar_store.load_calendar(session)
-    units = unit_directory.list_units(session)
     context = {
-        "units": units,
-        "people_count": len(directory.list_people(session)),
+        "waiting": waiting_for(session, user, now=clock.now(), tz=settings.tz),
         "today_kind": calendar.day_kind(today),
         "years_without_calendar": calendar.years_without_official_data(today),
+        "no_units": not unit_directory.list_units(session),
     }
     return render(request, "home.html", context, user=user)
