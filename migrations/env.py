@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import complaints.config_models  # noqa: F401  (table modules: imported for their metadata)
@@ -36,11 +37,35 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    """SQLite: foreign keys off while migrating, set before the transaction begins (SQLite
+    ignores the pragma inside one). A batch operation copies a table, drops the original and
+    renames the copy; with foreign keys on, SQLite refuses to drop a table that other rows
+    reference (a roster with assignments), so such a migration failed on a database in use."""
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        f"PRAGMA foreign_keys={'ON' if on else 'OFF'}"
+    )
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """What the pragma would have refused is refused here, before the migration commits."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise RuntimeError(
+            f"migration left {len(broken)} rows referencing missing rows, "
+            f"the first {table} rowid {rowid} referencing {parent}"
+        )
+
+
 def run_migrations_online() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url is not None
     engine = make_engine(url)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -48,8 +73,14 @@ def run_migrations_online() -> None:
             compare_type=True,
             include_name=lambda name, type_, _parent: declared_by_models(name, type_),
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _foreign_keys(connection, on=True)
     engine.dispose()
 
 
