@@ -1,4 +1,4 @@
-"""API-facing schemas for users (the table lives in core.users)."""
+"""API-facing schemas for users (the table lives in core.accounts)."""
 
 from __future__ import annotations
 

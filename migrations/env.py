@@ -10,9 +10,9 @@ import complaints.config_models  # noqa: F401  (table modules: imported for thei
 import complaints.insight_models  # noqa: F401
 import complaints.io_models  # noqa: F401
 import complaints.models  # noqa: F401
+import core.accounts  # noqa: F401
 import core.audit  # noqa: F401
 import core.calendar_store  # noqa: F401
-import core.users  # noqa: F401
 import escalation.models  # noqa: F401
 import oncall.change_models  # noqa: F401
 import oncall.dutylog_models  # noqa: F401

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from api.app import create_app
+from core import accounts
 from core import users as user_service
 from core.clock import FakeClock
 from core.config import RunMode, Settings
@@ -143,10 +144,10 @@ def _fast_password_hashing() -> Iterator[None]:
     """Argon2 at its minimum cost: the tests check behaviour, not hashing strength."""
     from argon2 import PasswordHasher
 
-    original = user_service._hasher
-    user_service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    original = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
-    user_service._hasher = original
+    accounts._hasher = original
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
