@@ -2,11 +2,9 @@
 
 One tick (every few seconds, in every instance) does two things, each as
 claim → work → commit, then side effects:
-1. `advance_due`: claims open incidents whose `next_wakeup_at` has passed (`FOR UPDATE SKIP
-   LOCKED` on PostgreSQL; on SQLite the write transaction starts with BEGIN IMMEDIATE, so
-   ticks are serialised), resolves each step's targets through oncall at this moment, runs
-   the pure state machine and writes the resulting pages into the outbox (`notification`,
-   unique idempotency key) and the timeline, then commits. Nothing is sent here.
+1. `advance_due` (escalation.advancing): claims the open incidents that are due, runs the
+   pure state machine and writes the resulting pages into the outbox and the timeline, then
+   commits. Nothing is sent here.
 2. `send_pending`: claims due outbox rows (marking them `sending` and counting the attempt),
    commits, calls the channel outside any transaction, then records the provider's answer.
    A process killed after the provider accepted but before that commit leaves the row in
@@ -23,29 +21,26 @@ permanent ones fall back to the person's next contact method, visible in the tim
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.clock import Clock
-from escalation import codec, engine, notices, outbox_rows, roster_notices, targets
+from escalation import advancing, notices, outbox_rows, roster_notices
 from escalation.group_channel import GroupWebhookChannel
 from escalation.models import (
-    Incident,
     Notification,
     NotificationStatus,
 )
 from escalation.outbox_channel import OutboxChannel
-from escalation.paging import PassLookups, fallback, queue_page
-from escalation.policy import policy_from_dict
+from escalation.paging import fallback
 from escalation.ports import (
     NotificationChannel,
     OutboundMessage,
@@ -54,7 +49,6 @@ from escalation.ports import (
     TransientDeliveryError,
 )
 from escalation.service import add_event
-from escalation.state import Broadcast, Exhausted, IncidentStatus, Notify, TimelineNote
 
 log = logging.getLogger("dutydesk.dispatch")
 MAX_RETRY_DELAY_S = 300  # the longest wait before a retry, Retry-After included
@@ -130,160 +124,23 @@ class Dispatcher:
         with self.open_session() as session:
             return roster_notices.announce_published(session, now=self.clock.now())
 
-    # ---- 1. advance incidents ------------------------------------------------------------
-
     def advance_due(self) -> int:
+        """Advance the due incidents and queue their pages (escalation.advancing)."""
         with self.open_session() as session:
-            now = self.clock.now()
-            query = (
-                select(Incident)
-                .where(
-                    # acknowledged: groups a raised severity still has to tell (commands.upgrade)
-                    col(Incident.status).in_([IncidentStatus.open, IncidentStatus.acknowledged]),
-                    col(Incident.next_wakeup_at) <= now,
-                )
-                .order_by(col(Incident.next_wakeup_at))
-                .limit(self.batch)
+            return advancing.advance_due(
+                session,
+                now=self.clock.now(),
+                batch=self.batch,
+                tz=self.tz,
+                channel=self.channel.name,
+                group_channel=self._group_channel,
             )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            incidents = list(session.exec(query).all())
-            lookups = PassLookups.for_incidents(session, incidents)
-            for incident in incidents:
-                self._advance_one(session, incident, now, lookups)
-            session.commit()
-            return len(incidents)
-
-    def _advance_one(
-        self,
-        session: Session,
-        incident: Incident,
-        now: datetime,
-        lookups: PassLookups,
-    ) -> None:
-        assert incident.id is not None
-        policy = policy_from_dict(json.loads(incident.policy_json))
-        state = codec.loads(incident.state_json)
-        resolved = targets.resolve_policy(
-            session, policy, at=now, tz=self.tz, cache=lookups.targets
-        )
-        own = lookups.own_rules(session, frozenset().union(*resolved.values()))
-        if incident.escalate_requested:
-            state, actions = engine.escalate_now(
-                state, policy, now, incident_id=incident.id, resolved=resolved, own_rules=own
-            )
-            incident.escalate_requested = False
-        else:
-            state, actions = engine.advance(
-                state, policy, now, incident_id=incident.id, resolved=resolved, own_rules=own
-            )
-        lookups.read_people(session, {a.person_id for a in actions if isinstance(a, Notify)})
-        for action in actions:
-            if isinstance(action, Notify):
-                self._page(session, incident, action, lookups, now)
-            elif isinstance(action, Broadcast):
-                row = queue_page(
-                    session,
-                    incident=incident,
-                    key=action.idempotency_key,
-                    person_id=None,
-                    kind="broadcast",
-                    channel=self._group_channel(action.group),
-                    to=action.group,
-                    now=now,
-                    queued_keys=lookups.queued_keys,
-                )
-                if row is not None:
-                    add_event(
-                        session,
-                        incident.id,
-                        at=now,
-                        kind="broadcast",
-                        text=f"broadcast to group {action.group}",
-                        key="broadcast",
-                        values={"group": action.group},
-                        notification_id=row.id,
-                    )
-            elif isinstance(action, TimelineNote):
-                add_event(
-                    session,
-                    incident.id,
-                    at=now,
-                    kind="note",
-                    text=action.text,
-                    key=action.key,
-                    values=action.values,
-                )
-            elif isinstance(action, Exhausted):
-                add_event(
-                    session,
-                    incident.id,
-                    at=now,
-                    kind="exhausted",
-                    text="every step paged without acknowledgement; repeating the last step",
-                    key="exhausted",
-                    values={},
-                )
-        incident.state_json = codec.dumps(state)
-        incident.status = state.status
-        incident.next_wakeup_at = engine.next_wakeup(state, policy)
-        session.add(incident)
 
     def _group_channel(self, group: str) -> str:
         """A configured chat robot for the group, else the local outbox."""
         if self.groups is not None and self.groups.knows(group):
             return self.groups.name
         return self.outbox.name
-
-    def _page(
-        self,
-        session: Session,
-        incident: Incident,
-        action: Notify,
-        lookups: PassLookups,
-        now: datetime,
-    ) -> None:
-        assert incident.id is not None
-        name = lookups.names[action.person_id]
-        contacts = lookups.contacts_for(action.person_id, action.kind)
-        if not contacts:
-            add_event(
-                session,
-                incident.id,
-                at=now,
-                kind="unreachable",
-                text=f"{name} has no contact method for {action.kind}",
-                key="no_contact_method",
-                values={"person": action.person_id, "kind": action.kind},
-            )
-            return
-        row = queue_page(
-            session,
-            incident=incident,
-            key=action.idempotency_key,
-            person_id=action.person_id,
-            kind=action.kind,
-            channel=self.channel.name,
-            to=contacts[0].value,
-            now=now,
-            queued_keys=lookups.queued_keys,
-        )
-        if row is not None:
-            add_event(
-                session,
-                incident.id,
-                at=now,
-                kind="page",
-                text=f"step {action.step_index + 1}: {action.kind} to {name} ({contacts[0].value})",
-                key="paged",
-                values={
-                    "step": action.step_index + 1,
-                    "kind": action.kind,
-                    "person": action.person_id,
-                    "to": contacts[0].value,
-                },
-                notification_id=row.id,
-            )
 
     # ---- 2. send the outbox --------------------------------------------------------------
 
