@@ -1,4 +1,5 @@
-"""The `dutydesk` command line: serve, demo, db upgrade, user create, audit verify, roster bench."""
+"""The `dutydesk` command line: serve, demo, db upgrade and downgrade, user create, audit verify,
+roster bench."""
 
 from __future__ import annotations
 
@@ -153,6 +154,33 @@ def db_upgrade(
     try:
         with preflight.database_errors():
             upgrade(settings.database_url, revision)
+    except CommandError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(preflight.CONFIG_EXIT) from exc
+    except preflight.Refused as exc:
+        raise _refuse(exc) from exc
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[
+        str,
+        typer.Argument(
+            help="Revision to go back to (e.g. 0029_keyed_history); `-- -1` for one back."
+        ),
+    ],
+) -> None:
+    """Undo the schema migrations after REVISION, to roll back a release (README: Production).
+    Columns those migrations added are dropped with what they held."""
+    from alembic.util import CommandError
+
+    from core.migrate import downgrade
+
+    settings = _settings()
+    try:
+        with preflight.database_errors():
+            downgrade(settings.database_url, revision)
     except CommandError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(preflight.CONFIG_EXIT) from exc

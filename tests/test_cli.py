@@ -35,6 +35,7 @@ def _run(args: list[str], db: Path, **env: str) -> subprocess.CompletedProcess[s
         ["demo"],
         ["db"],
         ["db", "upgrade"],
+        ["db", "downgrade"],
         ["user"],
         ["user", "create"],
         ["audit", "verify"],
@@ -65,6 +66,55 @@ def test_upgrade_create_user_and_verify_the_audit_chain(tmp_path: Path) -> None:
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
     verified = _run(["audit", "verify"], db)
     assert verified.returncode == 0 and "audit chain ok: 1 entries" in verified.stdout
+
+
+def _revision(db: Path) -> str:
+    with sqlite3.connect(db) as connection:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+def test_downgrade_rolls_a_release_back_and_upgrade_brings_it_forward_with_the_data(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "back.db"
+    assert _run(["db", "upgrade"], db).returncode == 0
+    head = _revision(db)
+    created = _run(
+        ["user", "create", "--username", "ops", "--role", "admin"],
+        db,
+        DUTYDESK_USER_PASSWORD="a-long-password",
+    )
+    assert created.returncode == 0, created.stderr
+
+    back = _run(["db", "downgrade", "--", "-1"], db)
+    assert back.returncode == 0, back.stderr
+    assert "database at -1" in back.stdout and _revision(db) not in ("", head)
+    again = _run(["db", "downgrade", _revision(db)], db)  # already there: nothing to undo
+    assert again.returncode == 0, again.stderr
+
+    assert _run(["db", "upgrade"], db).returncode == 0
+    assert _revision(db) == head
+    verified = _run(["audit", "verify"], db)
+    assert verified.returncode == 0 and "audit chain ok: 1 entries" in verified.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["db", "downgrade", "0007_no_such_revision"], "error: "),
+        (["db", "downgrade"], "Missing argument"),
+    ],
+)
+def test_downgrade_refuses_an_unknown_or_missing_revision(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    db = tmp_path / "refused.db"
+    assert _run(["db", "upgrade"], db).returncode == 0
+    head = _revision(db)
+    result = _run(args, db)
+    assert result.returncode == 2 and said in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _revision(db) == head
 
 
 def test_audit_verify_detects_tampering(tmp_path: Path) -> None:
