@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep
 from api.routers.incident_list import positions_of
@@ -188,10 +188,23 @@ def new_incident(request: Request, user: Writer) -> HTMLResponse:
     return render(request, "incidents/new.html", context, user=user)
 
 
-def _complaint_id(session: Session, ref: str | None) -> int | None:
-    """The item an urgent complaint opened the incident from, for a link back to it."""
-    if ref is None:
-        return None
+def _complaints(session: Session, incident: Incident) -> list[tuple[str, int | None]]:
+    """The items linked to the incident, (ref, id), for links back to them: the one that
+    opened it first, then those that joined it as reports of the same event (by id)."""
+    joined = session.exec(
+        select(Complaint.ref, Complaint.id)
+        .where(Complaint.incident_id == incident.id)
+        .order_by(col(Complaint.id))
+    ).all()
+    ids: dict[str, int | None] = dict(joined)
+    first = [incident.complaint_ref] if incident.complaint_ref else []
+    refs = first + [ref for ref in ids if ref != incident.complaint_ref]
+    if incident.complaint_ref and incident.complaint_ref not in ids:
+        ids[incident.complaint_ref] = _complaint_id(session, incident.complaint_ref)
+    return [(ref, ids[ref]) for ref in refs]
+
+
+def _complaint_id(session: Session, ref: str) -> int | None:
     return session.exec(select(Complaint.id).where(Complaint.ref == ref)).first()
 
 
@@ -216,7 +229,7 @@ def incident_detail(
     )
     masked = masks_numbers(user.role)
     context = incident_view(session, incident, clock.now(), masked=masked) | {
-        "complaint_id": _complaint_id(session, incident.complaint_ref),
+        "complaints": _complaints(session, incident),
         "dedup": dedup,
         "report_kinds": list(IncidentReportKind),
         "report_methods": list(ReportMethod),

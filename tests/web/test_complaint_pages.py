@@ -394,6 +394,34 @@ def test_an_incident_opened_by_an_item_links_back_to_it(
     assert f'<dd id="incident-complaint">{link}</dd>' in page
 
 
+def test_an_incident_names_its_linked_complaint_or_complaints_by_their_number(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """The incident's page headed its one linked item "Complaints", and an item that joined
+    the incident as another report of the same event was not listed at all."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    items, incident_ids = [], set()
+    for shown in (
+        {"zh_CN": "<dt>关联投诉举报</dt>", "en": "<dt>Linked complaint</dt>"},
+        {"zh_CN": "<dt>关联投诉举报</dt>", "en": "<dt>Linked complaints</dt>"},
+    ):
+        item = _register(client, csrf)
+        emergency = {"urgency": "emergency", "domain": "food"}
+        path = f"/api/v1/complaints/{item['id']}/classification"
+        confirmed = _post(client, csrf, path, emergency)
+        items.append(item)
+        incident_ids.add(confirmed.json()["incident_id"])
+        (incident_id,) = incident_ids  # the second item joined the first one's incident
+        for locale, head in shown.items():
+            url = f"/lang/{locale}?next=/incidents/{incident_id}"
+            page = client.get(url, follow_redirects=True).text
+            assert head in page, locale
+            links = "、" if locale == "zh_CN" else ", "
+            listed = links.join(f'<a href="/complaints/{i["id"]}">{i["ref"]}</a>' for i in items)
+            assert f'<dd id="incident-complaint">{listed}</dd>' in page
+            assert "<dt>Complaints</dt>" not in page
+
+
 @pytest.mark.parametrize(
     ("locale", "opened"),
     [("zh_CN", "已开启应急事件 #{code}（"), ("en", "emergency incident #{code} opened")],
