@@ -81,7 +81,7 @@ def _notice(zh: str) -> Key:
     """A supervision notice (complaints.supervision_notices): what the SMS says, and the
     history and supervision record keep."""
     names = fields(zh)
-    labels = {"what": "clock_kind", "unit": "notice_unit"}
+    labels = {"what": "clock_in_sentence", "unit": "notice_unit"}  # "the reply is due"
     values = {"what": _clock_zh, "due": _month_day_zh, "since": _month_day_zh, "unit": _unit_zh}
     return Key(
         zh,

@@ -6,6 +6,15 @@ from __future__ import annotations
 from web.i18n import N_
 
 COMPLAINT_LABELS: dict[str, dict[str, str]] = {
+    "clock_in_sentence": {  # complaints.vocab.ClockKind inside a sentence (supervision notes)
+        "distribution": N_("distribution"),
+        "acceptance": N_("the acceptance decision"),
+        "mediation": N_("mediation"),
+        "termination_notice": N_("the termination notice"),
+        "verification": N_("verification"),
+        "sign_for": N_("signing for"),
+        "reply": N_("the reply"),
+    },
     "term_kind": {  # complaints.config_models.TermKind
         "domain": N_("Domain term"),
         "urgent": N_("Urgent"),

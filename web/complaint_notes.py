@@ -95,20 +95,20 @@ MESSAGES: dict[str, str] = {
     "repeat.clock_restarted": N_("verification limit counts again from %(date)s"),
     "repeat.facts_added": N_("a decision was already made: the facts are added"),
     "supervision.reminder": N_(
-        "[DutyDesk] Reminder: %(ref)s “%(title)s”, %(what)s is due %(due)s; please handle it "
+        "[DutyDesk] Reminder: %(ref)s “%(title)s”: %(what)s is due %(due)s; please handle it "
         "in time."
     ),
     "supervision.overdue": N_(
-        "[DutyDesk] Supervision: %(ref)s “%(title)s”, %(what)s is overdue (due %(due)s), "
+        "[DutyDesk] Supervision: %(ref)s “%(title)s”: %(what)s is overdue (due %(due)s); "
         "handling unit: %(unit)s; please see that it is handled and report back."
     ),
     "supervision.criticism": N_(
-        "[DutyDesk] Written criticism: %(ref)s “%(title)s”, %(what)s still not handled after "
-        "a reminder, handling unit: %(unit)s."
+        "[DutyDesk] Written criticism: %(ref)s “%(title)s”: %(what)s is still outstanding "
+        "after a reminder; handling unit: %(unit)s."
     ),
     "supervision.criticism_since": N_(
-        "[DutyDesk] Written criticism: %(ref)s “%(title)s”, %(what)s still not handled after "
-        "a reminder (reminded on %(since)s), handling unit: %(unit)s."
+        "[DutyDesk] Written criticism: %(ref)s “%(title)s”: %(what)s is still outstanding "
+        "after a reminder (reminded on %(since)s); handling unit: %(unit)s."
     ),
     "supervision.no_contact": N_("(no contact to notify: set up the handling unit's contacts)"),
     "import.row": N_("Imported: source %(source)s, number %(key)s, row %(row)s, batch %(batch)s"),

@@ -126,34 +126,79 @@ def test_rows_written_before_note_parts_show_their_text(
     assert "Urgency Normal → Urgent" in page  # the new row beside it still in English
 
 
-def test_a_supervision_note_reads_in_each_language() -> None:
-    parts = [
-        NotePart(
-            key="supervision.overdue",
-            args={"ref": "TS1", "title": "酸奶标价", "what": "acceptance", "due": "2026-11-24"}
-            | {"unit": ""},
-        ),
-        NotePart(key="supervision.no_contact"),
-    ]
+NOTICE = {"ref": "TS1", "title": "酸奶标价", "unit": ""}
+
+#: (key, arguments, English, Chinese): each supervision notice as the history shows it
+SUPERVISION_NOTES: list[tuple[str, dict[str, Any], str, str]] = [
+    (
+        "supervision.reminder",
+        {"ref": "TS1", "title": "酸奶标价", "what": "sign_for", "due": "2026-11-24"},
+        "[DutyDesk] Reminder: TS1 “酸奶标价”: signing for is due 2026-11-24; please handle it "
+        "in time.",
+        "【DutyDesk】催办：TS1「酸奶标价」签收期限为2026-11-24，请按时办理。",
+    ),
+    (
+        "supervision.overdue",
+        NOTICE | {"what": "acceptance", "due": "2026-11-24"},
+        "[DutyDesk] Supervision: TS1 “酸奶标价”: the acceptance decision is overdue (due "
+        "2026-11-24); handling unit: the intake office (not yet distributed); please see that "
+        "it is handled and report back.",
+        "【DutyDesk】督办：TS1「酸奶标价」受理决定已逾期（期限2026-11-24），"
+        "承办单位：受理科（待分送），请督促办理并反馈。",
+    ),
+    (
+        "supervision.criticism",
+        NOTICE | {"what": "reply", "unit": "城东区局"},
+        "[DutyDesk] Written criticism: TS1 “酸奶标价”: the reply is still outstanding after a "
+        "reminder; handling unit: 城东区局.",
+        "【DutyDesk】通报批评：TS1「酸奶标价」回复经催办仍未办理，承办单位：城东区局。",
+    ),
+    (
+        "supervision.criticism_since",
+        NOTICE | {"what": "verification", "since": "2026-11-20", "unit": "城东区局"},
+        "[DutyDesk] Written criticism: TS1 “酸奶标价”: verification is still outstanding after "
+        "a reminder (reminded on 2026-11-20); handling unit: 城东区局.",
+        "【DutyDesk】通报批评：TS1「酸奶标价」核查经催办仍未办理（催办于2026-11-20），"
+        "承办单位：城东区局。",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "args", "en", "zh"), SUPERVISION_NOTES, ids=[n[0] for n in SUPERVISION_NOTES]
+)
+def test_a_supervision_note_reads_in_each_language(
+    key: str, args: dict[str, Any], en: str, zh: str
+) -> None:
+    """The English notes named the time limit by its label in mid-sentence ("…, Acceptance
+    decision is overdue"): they name it as a sentence does ("…: the acceptance decision is
+    overdue")."""
 
     def shown(locale: str) -> str:
         catalogue = translations(locale)
         return complaint_notes.render(
             "stored text",
-            parts,
+            [NotePart(key=key, args=args)],
             gettext=catalogue.gettext,
             label=lambda kind, value: label_text(catalogue, kind, value),
         )
 
-    assert shown("en") == (
-        "[DutyDesk] Supervision: TS1 “酸奶标价”, Acceptance decision is overdue (due 2026-11-24), "
-        "handling unit: the intake office (not yet distributed); please see that it is handled "
-        "and report back. (no contact to notify: set up the handling unit's contacts)"
+    assert (shown("en"), shown("zh_CN")) == (en, zh)
+
+
+def test_a_supervision_note_without_a_contact_says_so_after_it() -> None:
+    parts = [
+        NotePart(key="supervision.overdue", args=NOTICE | {"what": "mediation", "due": "11-24"}),
+        NotePart(key="supervision.no_contact"),
+    ]
+    catalogue = translations("en")
+    text = complaint_notes.render(
+        "stored text",
+        parts,
+        gettext=catalogue.gettext,
+        label=lambda kind, value: label_text(catalogue, kind, value),
     )
-    assert shown("zh_CN") == (
-        "【DutyDesk】督办：TS1「酸奶标价」受理决定已逾期（期限2026-11-24），"
-        "承办单位：受理科（待分送），请督促办理并反馈。（无可通知的联系人，请配置承办单位联系人）"
-    )
+    assert text.endswith("report back. (no contact to notify: set up the handling unit's contacts)")
 
 
 def test_every_note_key_has_a_message_with_the_templates_arguments_in_each_catalogue() -> None:
