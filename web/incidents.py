@@ -39,7 +39,7 @@ from escalation.models import (
 from escalation.policy import Severity
 from escalation.state import IncidentStatus
 from oncall.layers import people_by_id
-from web import timeline_keyed
+from web import timeline_keyed, timeline_old_texts
 from web.actor_labels import names_of
 from web.params import EmptyIsNone
 from web.render import fragment, render
@@ -55,7 +55,11 @@ StatusFilter = Annotated[IncidentStatus | None, Query(alias="status"), EmptyIsNo
 def _actors(incident: Incident, public: IncidentPublic) -> list[str | None]:
     """Who the page names as acting: on the incident, in its timeline (and the values of its
     entries: who acted, who replied for them, who had acknowledged) and its reports."""
-    values = [e.values or {} for e in public.timeline]
+    values = [
+        timeline_old_texts.keyed({"text": e.text, "key": e.key, "values": e.values}).get("values")
+        or {}
+        for e in public.timeline
+    ]
     return (
         [incident.opened_by, public.acknowledged_by]
         + [e.actor for e in public.timeline]
@@ -79,7 +83,9 @@ def incident_view(
     if masked:
         notifications = [masked_notification(n) for n in notifications]
     events = public.timeline
-    named = timeline_keyed.person_ids({"values": e.values} for e in events)
+    named = timeline_keyed.person_ids(
+        {"text": e.text, "key": e.key, "values": e.values} for e in events
+    )
     people = people_by_id(session, {n.person_id for n in notifications if n.person_id} | named)
     names = {pid: p.name for pid, p in people.items()}
     caller = (public.caller_name, public.caller_phone or "")

@@ -5,8 +5,10 @@ those stored before keys existed were given theirs by migration 0029). Here each
 worded from the catalogue, one small function per key (those of an opening, accident details
 and reports in web/timeline_keyed_records.py): people by name, skills by the directory's
 names, roles, groups, channels and report kinds by their labels, times in the centre's zone.
-A `note` (an old text no phrase matched), or an entry whose key or values this module does
-not know (written by a newer version), is shown as stored.
+An entry stored as English text only (key `note`: an old text migration 0029 matched no
+phrase of; or key NULL) is read by web/timeline_old_texts.py where its text has a fixed shape;
+one of another shape, or an entry whose key or values this module does not know (written by a
+newer version), is shown as stored.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from escalation.timeline_keys import KEYS
 from web import timeline_keyed_records as records
+from web import timeline_old_texts
 from web.i18n import N_
 from web.keyed_phrases import Values, phrase_of
 from web.timeline_words import Gettext, Label, Words
@@ -262,7 +265,7 @@ def localise_event(
     """One timeline entry (`text`, `key`, `values`, as the API returns it) in the page's
     language, users named by `actors` (web.actor_labels.names_of); one this module cannot
     word as its stored text."""
-    found = phrase_of(event, PHRASES, KEYS)
+    found = phrase_of(timeline_old_texts.keyed(event), PHRASES, KEYS)
     if found is None:
         return str(event.get("text", ""))
     phrase, values = found
@@ -270,12 +273,16 @@ def localise_event(
 
 
 def person_ids(events: Iterable[Mapping[str, Any]]) -> set[int]:
-    """The people the entries' values name, for the caller to look up."""
+    """The people the entries' values name (or their old English text, read as `localise_event`
+    reads it), for the caller to look up."""
     found: set[int] = set()
     for event in events:
-        values = event.get("values") or {}
+        values = timeline_old_texts.keyed(event).get("values") or {}
         found.update(p for p in [values.get("person")] if isinstance(p, int))
         found.update(p for p in values.get("people") or () if isinstance(p, int))
+        for actor in (values.get("by"), values.get("acknowledged_by")):  # "person:6"
+            head, _, tail = str(actor).partition(":")
+            found.update([int(tail)] if head == "person" and tail.isdigit() else [])
         for target in values.get("targets") or ():
             if isinstance(target, Mapping) and isinstance(target.get("person_id"), int):
                 found.add(target["person_id"])

@@ -404,9 +404,11 @@ def test_the_people_the_values_name() -> None:
     events = [
         {"values": {"person": 6}},
         {"values": {"people": [7, 8], "targets": [{"type": "person", "person_id": 9}]}},
+        {"values": {"by": "person:10", "acknowledged_by": "person:11"}},
+        {"values": {"by": "coord", "acknowledged_by": "+8613800000006"}},
         {"values": {}},
     ]
-    assert timeline_keyed.person_ids(events) == {6, 7, 8, 9}
+    assert timeline_keyed.person_ids(events) == {6, 7, 8, 9, 10, 11}
 
 
 def test_a_user_who_acted_or_replied_is_named_as_the_page_names_users() -> None:
