@@ -16,6 +16,7 @@ from api.deps import CSRF_HEADER
 from complaints import notes
 from complaints.models import Complaint, ComplaintEvent
 from complaints.schemas import NotePart
+from complaints.vocab import CLOCK_ZH, ClockKind
 from core.users import Role
 from tests.complaint_helpers import Centre, complaint_data, make_centre
 from tests.conftest import T0, TEST_PASSWORD, make_user
@@ -143,7 +144,7 @@ SUPERVISION_NOTES: list[tuple[str, dict[str, Any], str, str]] = [
         "[DutyDesk] Supervision: TS1 “酸奶标价”: the acceptance decision is overdue (due "
         "2026-11-24); handling unit: the intake office (not yet distributed); please see that "
         "it is handled and report back.",
-        "【DutyDesk】督办：TS1「酸奶标价」受理决定已逾期（期限2026-11-24），"
+        "【DutyDesk】督办：TS1「酸奶标价」受理已逾期（期限2026-11-24），"
         "承办单位：受理科（待分送），请督促办理并反馈。",
     ),
     (
@@ -151,7 +152,7 @@ SUPERVISION_NOTES: list[tuple[str, dict[str, Any], str, str]] = [
         NOTICE | {"what": "reply", "unit": "城东区局"},
         "[DutyDesk] Written criticism: TS1 “酸奶标价”: the reply is still outstanding after a "
         "reminder; handling unit: 城东区局.",
-        "【DutyDesk】通报批评：TS1「酸奶标价」回复经催办仍未办理，承办单位：城东区局。",
+        "【DutyDesk】通报批评：TS1「酸奶标价」办理回复经催办仍未办理，承办单位：城东区局。",
     ),
     (
         "supervision.criticism_since",
@@ -184,6 +185,14 @@ def test_a_supervision_note_reads_in_each_language(
         )
 
     assert (shown("en"), shown("zh_CN")) == (en, zh)
+
+
+def test_a_supervision_note_names_the_time_limit_in_chinese_as_the_sms_did() -> None:
+    """The page words a notice from its parts: in Chinese it names each time limit as the
+    SMS and the stored text did (complaints.vocab.CLOCK_ZH: 办理回复, not the label 回复)."""
+    catalogue = translations("zh_CN")
+    shown = {kind: label_text(catalogue, "clock_in_sentence", kind.value) for kind in ClockKind}
+    assert shown == CLOCK_ZH
 
 
 def test_a_supervision_note_without_a_contact_says_so_after_it() -> None:
