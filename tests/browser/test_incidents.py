@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, shot, sign_in
+from tests.browser.conftest import PHONE, LiveServer, shot, sign_in
 
 
 def test_log_incident_by_keyboard_and_acknowledge_from_the_outbox(
@@ -297,3 +297,24 @@ def test_a_figure_out_of_range_is_left_out_of_the_live_suggestion(
         details.locator('input[name="deaths"]').fill("10")
     assert answer.value.status == 200
     expect(details.locator("#severity-suggestion")).to_have_attribute("data-suggested", "II")
+
+
+def test_the_missing_report_items_never_break_inside_on_a_phone(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """On a phone the items still missing for the accident report broke inside (死/亡和重伤
+    人数): each is one piece, the list breaking between them."""
+    with live_server.api("coordinator") as api:
+        body = {"title": "电梯困人", "category": "special_equipment", "severity": "IV"}
+        opened = api.post("/api/v1/incidents", json=body)
+        assert opened.status_code == 201, opened.text
+    for locale in ("zh-CN", "en"):
+        page, _ = open_page(locale=locale, **PHONE)
+        sign_in(page, "coordinator")
+        page.goto(f"/incidents/{opened.json()['id']}")
+        items = page.locator("#report-items-missing .badge")
+        expect(items.first).to_be_visible()
+        assert items.count() >= 5
+        lines = items.evaluate_all("els => els.map(e => e.getClientRects().length)")
+        assert lines == [1] * items.count(), (locale, lines)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
