@@ -423,6 +423,28 @@ def test_an_incident_names_its_linked_complaint_or_complaints_by_their_number(
             assert "<dt>Complaints</dt>" not in page
 
 
+def test_related_items_say_how_many_of_them_the_reader_is_shown(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """A handling unit read "2 items with the same business" above a list of its own one
+    only: the heading says how many of them are listed."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    first, second = _register(client, csrf), _register(client, csrf)
+    body = {"unit_id": centre.east_id}
+    distributed = _post(client, csrf, f"/api/v1/complaints/{first['id']}/distribute", body)
+    assert distributed.status_code == 200, distributed.text
+    cluster = re.compile(r'<p class="muted" id="complaint-cluster"[^>]*>(.*?)</p>', re.S)
+    coordinator = cluster.search(client.get(f"/complaints/{first['id']}").text)
+    assert coordinator is not None and "列出" not in coordinator.group(1)
+    client.cookies.clear()
+    _sign_in(client, session, Role.handler, centre.east)
+    page = client.get(f"/complaints/{first['id']}").text
+    handler = cluster.search(page)
+    assert handler is not None
+    assert handler.group(1) == "2 件同一经营者、电话或地址的相关件（此处列出其中 1 件）"
+    assert f'/complaints/{second["id"]}"' not in page
+
+
 @pytest.mark.parametrize(
     ("locale", "source"),
     [("zh_CN", "（被投诉方地址）"), ("en", "(the respondent&#39;s address)")],
