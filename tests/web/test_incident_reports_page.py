@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -17,6 +18,7 @@ from core.users import Role
 from escalation.models import IncidentEvent
 from tests.conftest import TEST_PASSWORD, make_user
 from web import field_errors
+from web.i18n import LANG_COOKIE
 from web.problem_text import describe, texts
 
 CLOCK = re.compile(r'data-clock="(\w+)" data-state="(\w+)"')
@@ -249,3 +251,21 @@ def test_a_report_out_of_turn_is_refused_in_the_pages_language(
         assert worded == chinese
         script_texts = texts("zh_CN")["details"]
         assert isinstance(script_texts, dict) and script_texts[problem["detail"]] == chinese
+
+
+@pytest.mark.parametrize(
+    ("lang", "placeholder"),
+    [("zh_CN", "如：市局应急值班室"), ("en", "e.g. the municipal bureau's duty office")],
+)
+def test_the_report_forms_example_of_whom_to_report_to_is_its_placeholder(
+    client: TestClient, session: Session, lang: str, placeholder: str
+) -> None:
+    """The example was joined into the field's raw attributes and escaped with them: the box
+    showed '"如：市局应急值班室"' (English: '"e.g.') and the maximum length was lost."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    client.cookies.set(LANG_COOKIE, lang)
+    page = client.get(_lift_incident_page(client, csrf, "IV")).text
+    field = re.search(r'<input name="reported_to"[^>]*>', page)
+    assert field is not None
+    assert f'placeholder="{placeholder}"' in field.group(0)
+    assert 'maxlength="200"' in field.group(0) and "&#34;" not in field.group(0)
