@@ -143,6 +143,20 @@ def roster_list(
 COMPARABLE = (RosterStatus.draft, RosterStatus.published, RosterStatus.superseded)
 
 
+def _comparable(session: Session, roster: Roster) -> list[Roster]:
+    """The versions a roster can be compared with: the other versions of its unit and period
+    (drafts, repairs and the versions they replace), newest first. Another period, even an
+    overlapping one, is left out: its diff would list every day the two do not share as
+    changed, which no one changed."""
+    return [
+        r
+        for r in rosters.list_rosters(session, unit_id=roster.unit_id)
+        if r.id != roster.id
+        and r.status in COMPARABLE
+        and (r.period_start, r.period_end) == (roster.period_start, roster.period_end)
+    ]
+
+
 def _roster_context(
     session: Session, roster: Roster, now: datetime, tz: ZoneInfo, compare: int | None = None
 ) -> dict[str, Any]:
@@ -152,11 +166,11 @@ def _roster_context(
     grid = roster_grid(session, roster, tz)
     names = {p.id: p.name for p in grid.people}
     diff: dict[str, Any] | None = None
+    comparable = _comparable(session, roster)
     against = session.get(Roster, compare or roster.base_roster_id or 0)
     if (
         against is not None
-        and against.id != roster.id
-        and against.unit_id == roster.unit_id
+        and (against.id == roster.base_roster_id or against.id in {r.id for r in comparable})
         and roster.status is not RosterStatus.generating
     ):
         assert against.id is not None
@@ -210,11 +224,7 @@ def _roster_context(
         "swaps": roster_swaps,
         "actor_names": names_of(session, actors),
         "base": session.get(Roster, roster.base_roster_id) if roster.base_roster_id else None,
-        "comparable": [
-            r
-            for r in rosters.list_rosters(session, unit_id=roster.unit_id)
-            if r.id != roster.id and r.status in COMPARABLE
-        ],
+        "comparable": comparable,
         "superseded_by": _superseded_by(session, roster),
         "published_since": publishing.published_since(session, roster),
     }

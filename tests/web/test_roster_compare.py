@@ -3,7 +3,7 @@ replaced it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -102,3 +102,36 @@ def test_a_published_repair_names_the_roster_it_repaired_not_the_published_one(
     session.add_all([repaired, repair])
     session.commit()
     assert f"与所修复的值班表 #{repaired.id} v1 的差异" in heading()
+
+
+def test_only_versions_of_the_same_unit_and_period_are_offered_for_comparison(
+    client: TestClient, session: Session
+) -> None:
+    """A diff between different months (or units) lists every day as changed: the page offers,
+    and compares with, only the other versions of the roster's own unit and period."""
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    other_unit = session.exec(select(Unit).where(Unit.id != unit.id)).first()
+    assert other_unit is not None
+    published = _version(session, unit, 1, RosterStatus.published, [(4, "杨帆")])
+    draft = _version(session, unit, 2, RosterStatus.draft, [(4, "黄磊")])
+    february = _version(session, unit, 3, RosterStatus.draft, [(4, "黄磊")])
+    february.period_start, february.period_end = date(2027, 2, 1), date(2027, 2, 28)
+    overlapping = _version(session, unit, 4, RosterStatus.draft, [(4, "赵敏")])
+    overlapping.period_end = END + timedelta(days=3)
+    elsewhere = _version(session, other_unit, 1, RosterStatus.draft, [(4, "赵敏")])
+    session.add_all([february, overlapping])
+    session.commit()
+    make_user(session, role=Role.planner, username="compare-planner")
+    client.post("/login", data={"username": "compare-planner", "password": TEST_PASSWORD})
+
+    page = client.get(f"/rosters/{published.id}").text
+    offered = page.split('id="compare-form"', 1)[1].split("</select>", 1)[0]
+    cases = [(draft, True), (february, False), (overlapping, False), (elsewhere, False)]
+    for version, expected in cases:
+        assert (f'<option value="{version.id}"' in offered) is expected, version.id
+        shown = client.get(f"/rosters/{published.id}", params={"compare": version.id})
+        assert shown.status_code == 200
+        assert ('id="repair-diff"' in shown.text) is expected, version.id
+    # a version alone in its period offers no comparison at all
+    assert 'id="compare-form"' not in client.get(f"/rosters/{february.id}").text
