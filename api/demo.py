@@ -8,7 +8,7 @@ role finds its daily work in the web pages at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -356,7 +356,10 @@ def _wish_logins_on_duty(session: Session, *, unit_id: int, now: datetime, tz: Z
                 weight=WISH_WEIGHT,
             ),
             actor=ACTOR,
-            now=now,
+            # recorded as at the start of its day (the day of a night shift still running may
+            # be yesterday, and a wish for a day already past is refused)
+            now=min(now, datetime.combine(day, time(0), tz).astimezone(UTC)),
+            tz=tz,
         )
 
 

@@ -1,10 +1,13 @@
 """Shift wishes (shift requests): a person wants, or does not want, to work a day (a shift of
 it, or any); the solver weighs them as soft goals. Recorded and removed by planners, each
-change audited on the person."""
+change audited on the person. A wish is for a day to come: one for a day already past (before
+today where the centre is, `tz`) is refused at `day`, since no roster is generated for it any
+more."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -21,9 +24,17 @@ def list_requests(session: Session, *, person_id: int | None = None) -> list[Shi
     return list(session.exec(query).all())
 
 
+PAST_REASON = "is already past: a wish is for a day to come"
+
+
 def add_request(
-    session: Session, *, data: ShiftRequestCreate, actor: str, now: datetime
+    session: Session, *, data: ShiftRequestCreate, actor: str, now: datetime, tz: ZoneInfo
 ) -> ShiftRequest:
+    today = now.astimezone(tz).date()
+    if data.day < today:
+        raise ValidationFailed(
+            "day", PAST_REASON, type="day_past", ctx={"day": str(data.day), "today": str(today)}
+        )
     if session.get(Person, data.person_id) is None:
         raise ValidationFailed("person_id", f"person {data.person_id} does not exist")
     if data.shift_type_id is not None and session.get(ShiftType, data.shift_type_id) is None:

@@ -95,6 +95,8 @@ TYPES: dict[str, str] = {
     "rule_max_weekends": N_(
         "%(person)s would work on %(n)s weekends from %(start)s to %(end)s (at most %(limit)s)"
     ),
+    # a wish for a day already past (oncall/wishes.py)
+    "day_past": N_("%(day)s is already past: record wishes for today or a day to come"),
     # an emergency plan's values (escalation.policy, escalation.plan_checks)
     "national_limit": N_("At most %(le)s minutes: the national limit"),
     "notify_rule_never_fires": N_(

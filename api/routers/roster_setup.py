@@ -12,6 +12,7 @@ from api.deps import (
     RosterReader,
     RosterWriter,
     SessionDep,
+    SettingsDep,
 )
 from core.preconditions import tag_of
 from core.types import MAX_ID
@@ -178,12 +179,20 @@ def list_requests(
     ]
 
 
-@router.post("/shift-requests", status_code=status.HTTP_201_CREATED, summary="Record a wish")
+@router.post(
+    "/shift-requests",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a wish (for today or a day to come: 422 at `day` for a day already past)",
+)
 def add_request(
-    session: SessionDep, clock: ClockDep, who: RosterWriter, body: ShiftRequestCreate
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: RosterWriter,
+    body: ShiftRequestCreate,
 ) -> ShiftRequestPublic:
     return ShiftRequestPublic.model_validate(
-        wishes.add_request(session, data=body, actor=who.name, now=clock.now())
+        wishes.add_request(session, data=body, actor=who.name, now=clock.now(), tz=settings.tz)
     )
 
 

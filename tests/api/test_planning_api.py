@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from core.audit import list_entries
+from core.clock import FakeClock
 from core.users import Role
 from oncall import unit_directory
 from oncall.roster_models import RosterStatus
@@ -308,3 +310,39 @@ def test_demand_lines_stay_one_per_shift_day_kind_and_skill_of_an_active_shift(
     assert entry.action == "demand.update" and entry.before and entry.after
     assert json.loads(entry.before)["minimum"] == second["minimum"]
     assert json.loads(entry.after)["preferred"] == second["preferred"] + 2
+
+
+@pytest.mark.parametrize(
+    ("instant", "day", "accepted"),
+    [
+        # 01:00 on 23 November in Shanghai, still the 22nd in UTC: the 22nd is past there
+        (datetime(2026, 11, 22, 17, 0, tzinfo=UTC), "2026-11-22", False),
+        (datetime(2026, 11, 22, 17, 0, tzinfo=UTC), "2026-11-23", True),
+        # 23:30 on 22 November in Shanghai: the 22nd is still today there
+        (datetime(2026, 11, 22, 15, 30, tzinfo=UTC), "2026-11-22", True),
+        (datetime(2026, 11, 22, 15, 30, tzinfo=UTC), "2026-11-01", False),
+    ],
+)
+def test_a_wish_for_a_day_already_past_in_the_centre_is_refused_at_its_day(
+    client: TestClient,
+    auth_headers: Headers,
+    session: Session,
+    clock: FakeClock,
+    instant: datetime,
+    day: str,
+    accepted: bool,
+) -> None:
+    intake = make_intake(session)
+    clock.set(instant)
+    wish = {"person_id": intake.people[0], "day": day, "wanted": True, "weight": 3}
+    answer = client.post("/api/v1/shift-requests", json=wish, headers=auth_headers(Role.planner))
+    if accepted:
+        assert answer.status_code == 201, answer.text
+        return
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["errors"][0]
+    assert error["field"] == "day" and error["type"] == "day_past"
+    assert "already past" in error["reason"] and error["ctx"]["day"] == day
+    kept = client.get("/api/v1/shift-requests", headers=auth_headers(Role.planner)).json()
+    assert day not in {w["day"] for w in kept}
+

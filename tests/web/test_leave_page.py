@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -13,6 +14,8 @@ from oncall import wishes
 from oncall.models import Person
 from oncall.roster_models import ShiftRequestCreate
 from tests.conftest import T0, TEST_PASSWORD, make_user
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_each_wish_has_a_remove_button(client: TestClient, session: Session) -> None:
@@ -25,6 +28,7 @@ def test_each_wish_has_a_remove_button(client: TestClient, session: Session) -> 
         ),
         actor="test",
         now=T0,
+        tz=SHANGHAI,
     )
     make_user(session, role=Role.planner, username="wish-planner")
     client.post("/login", data={"username": "wish-planner", "password": TEST_PASSWORD})
