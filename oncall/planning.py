@@ -33,8 +33,10 @@ from core.preconditions import check_if_match
 from oncall.changes import lock_plan
 from oncall.models import Person, Unit
 from oncall.roster_models import (
+    MAX_LEAVE_DAYS,
     Leave,
     LeaveCreate,
+    LeaveUpdate,
     Roster,
     RosterAssignment,
     RosterStatus,
@@ -280,6 +282,55 @@ def add_leave(session: Session, *, data: LeaveCreate, actor: str, now: datetime)
         entity_type="person",
         entity_id=data.person_id,
         after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return leave
+
+
+def update_leave(
+    session: Session, *, leave_id: int, data: LeaveUpdate, actor: str, now: datetime
+) -> Leave:
+    """Correct recorded leave (its days, its reason) under the checks of recording it: the
+    last day not before the first, a year at most; audited old → new on the person."""
+    lock_plan(session)
+    leave = session.get(Leave, leave_id)
+    if leave is None:
+        raise NotFound(f"leave {leave_id} not found")
+    sent = data.model_dump(exclude_unset=True)
+    for name in ("start_date", "end_date"):
+        if name in sent and sent[name] is None:
+            raise ValidationFailed(name, "must not be null")
+    if "reason" in sent and sent["reason"] is None:
+        sent["reason"] = ""
+    changes = {name: value for name, value in sent.items() if value != getattr(leave, name)}
+    start = changes.get("start_date", leave.start_date)
+    end = changes.get("end_date", leave.end_date)
+    # named at the date the request changed (the end, when both or neither did)
+    field = "start_date" if "start_date" in changes and "end_date" not in changes else "end_date"
+    if end < start:
+        reason = (
+            "start_date must not be after end_date"
+            if field == "start_date"
+            else "end_date must not be before start_date"
+        )
+        raise ValidationFailed(field, reason)
+    if (end - start).days > MAX_LEAVE_DAYS:
+        raise ValidationFailed(field, "a leave spans at most a year")
+    if not changes:
+        return leave
+    before = {name: getattr(leave, name) for name in changes}
+    for name, value in changes.items():
+        setattr(leave, name, value)
+    session.add(leave)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="leave.update",
+        entity_type="person",
+        entity_id=leave.person_id,
+        before={"id": leave.id} | {k: str(v) for k, v in before.items()},
+        after={"id": leave.id} | {k: str(v) for k, v in changes.items()},
     )
     session.commit()
     return leave

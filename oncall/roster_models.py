@@ -239,6 +239,21 @@ class LeaveCreate(SQLModel):
         return _leave_end(value, info)
 
 
+class LeaveUpdate(SQLModel):
+    """A correction of recorded leave: its days and reason (the person stays; remove the leave
+    and record it for the other person instead). The same checks as recording it apply to the
+    dates it ends up with; a date sent as null is refused, a null reason clears it."""
+
+    start_date: BoundedDate | None = None
+    end_date: BoundedDate | None = None
+    reason: OptionalShortText | None = None
+
+    @field_validator("end_date")
+    @classmethod
+    def _ordered(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return None if value is None else _leave_end(value, info)
+
+
 class LeavePublic(SQLModel):
     id: int
     person_id: int

@@ -170,6 +170,7 @@ REASONS: dict[str, str] = {
     "must not be in the future": N_("Must not be in the future"),
     "end_date must not be before start_date": N_("Must not be before the first day"),
     "end_date is before start_date": N_("Must not be before the first day"),
+    "start_date must not be after end_date": N_("Must not be after the last day"),
     "period_end must not be before period_start": N_("Must not be before the first day"),
     "must not be before start": N_("Must not be before the start"),
     "must be after start": N_("Must be after the start"),

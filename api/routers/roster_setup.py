@@ -23,6 +23,7 @@ from oncall.roster_models import (
     DemandUpdate,
     LeaveCreate,
     LeavePublic,
+    LeaveUpdate,
     RulesConfig,
     ShiftRequestCreate,
     ShiftRequestPublic,
@@ -161,6 +162,20 @@ def add_leave(
 ) -> LeavePublic:
     return LeavePublic.model_validate(
         planning.add_leave(session, data=body, actor=who.name, now=clock.now())
+    )
+
+
+@router.patch(
+    "/leave/{leave_id}",
+    summary="Correct leave: its days and reason (422 naming the field, as when recording it)",
+)
+def update_leave(
+    session: SessionDep, clock: ClockDep, who: RosterWriter, leave_id: Id, body: LeaveUpdate
+) -> LeavePublic:
+    return LeavePublic.model_validate(
+        planning.update_leave(
+            session, leave_id=leave_id, data=body, actor=who.name, now=clock.now()
+        )
     )
 
 

@@ -346,3 +346,61 @@ def test_a_wish_for_a_day_already_past_in_the_centre_is_refused_at_its_day(
     kept = client.get("/api/v1/shift-requests", headers=auth_headers(Role.planner)).json()
     assert day not in {w["day"] for w in kept}
 
+
+def test_leave_is_corrected_in_place_under_the_checks_of_recording_it_and_audited(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    intake = make_intake(session)
+    planner, person = auth_headers(Role.planner), intake.people[0]
+    leave = {"person_id": person, "start_date": "2027-01-04", "end_date": "2027-01-06"}
+    created = client.post("/api/v1/leave", json=leave | {"reason": "年假"}, headers=planner)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/leave/{created.json()['id']}"
+    refusals = [
+        ({"end_date": "2027-01-03"}, "end_date", "end_date must not be before start_date"),
+        ({"start_date": "2027-01-07"}, "start_date", "start_date must not be after end_date"),
+        ({"start_date": "2027-01-09", "end_date": "2027-01-08"}, "end_date", "must not be before"),
+        ({"end_date": "2028-02-01"}, "end_date", "a leave spans at most a year"),
+        ({"start_date": None}, "start_date", "must not be null"),
+        ({"end_date": "01/06/2027"}, "end_date", "date"),
+        ({"reason": "x" * 201}, "reason", "at most 200"),
+    ]
+    for body, field, reason in refusals:
+        refused = client.patch(url, json=body, headers=planner)
+        assert refused.status_code == 422, (body, refused.text)
+        errors = refused.json()["errors"]
+        assert [e["field"] for e in errors] == [field] and reason in errors[0]["reason"], body
+    assert (
+        client.patch(url, json={"reason": "x"}, headers=auth_headers(Role.duty_officer)).status_code
+        == 403
+    )
+    kept = client.get("/api/v1/leave", params={"person_id": person}, headers=planner).json()
+    assert [(x["start_date"], x["end_date"], x["reason"]) for x in kept] == [
+        ("2027-01-04", "2027-01-06", "年假")
+    ]
+
+    fixed = client.patch(url, json={"end_date": "2027-01-08", "reason": "病假"}, headers=planner)
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json() | {"id": 0} == {
+        "id": 0,
+        "person_id": person,
+        "start_date": "2027-01-04",
+        "end_date": "2027-01-08",
+        "reason": "病假",
+    }
+    entry = list_entries(session, entity_type="person", entity_id=str(person))[0]
+    assert entry.action == "leave.update" and entry.actor is not None
+    assert json.loads(entry.before or "{}") == {
+        "id": created.json()["id"],
+        "end_date": "2027-01-06",
+        "reason": "年假",
+    }
+    assert json.loads(entry.after or "{}") == {
+        "id": created.json()["id"],
+        "end_date": "2027-01-08",
+        "reason": "病假",
+    }
+    assert (
+        client.patch("/api/v1/leave/999999", json={"reason": "x"}, headers=planner).status_code
+        == 404
+    )
