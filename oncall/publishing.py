@@ -30,6 +30,8 @@ from core import audit
 from core.errors import Conflict
 from oncall import changes, roster_inputs
 from oncall.change_models import SwapRequestRow, SwapStatus
+from oncall.models import Person
+from oncall.roster_inputs import StaleDraft
 from oncall.roster_models import Leave, Roster, RosterAssignment, RosterStatus
 from oncall.rosters import (
     get_roster,
@@ -70,29 +72,49 @@ def published_since(session: Session, roster: Roster) -> Roster | None:
 
 
 def _refuse_stale(session: Session, roster: Roster, published: list[Roster]) -> None:
+    """`StaleDraft` when a version was published since the draft was generated, or the draft
+    puts someone on duty during leave (recorded since: the solver honours the leave it is
+    given)."""
     previous = _newer(roster, published)
     if previous is not None:
-        raise Conflict(
+        raise StaleDraft(
             f"roster {roster.id} was generated before roster {previous.id}"
             f" ({previous.period_start}..{previous.period_end}, version {previous.version})"
-            " was published; generate again, or repair the published roster"
+            " was published; generate again, or repair the published roster",
+            kind="stale_published",
+            values={
+                "roster": previous.id or 0,
+                "version": previous.version,
+                "start": str(previous.period_start),
+                "end": str(previous.period_end),
+            },
         )
     on_leave = session.exec(
-        select(RosterAssignment, Leave)
+        select(RosterAssignment, Leave, Person)
         .join(Leave, col(Leave.person_id) == RosterAssignment.person_id)
+        .join(Person, col(Person.id) == RosterAssignment.person_id)
         .where(
             RosterAssignment.roster_id == roster.id,
             col(Leave.start_date) <= RosterAssignment.day,
             col(Leave.end_date) >= RosterAssignment.day,
         )
-        .order_by(col(RosterAssignment.day))
+        .order_by(col(RosterAssignment.day), col(RosterAssignment.person_id))
     ).first()
     if on_leave is not None:
-        assignment, leave = on_leave
-        raise Conflict(
+        assignment, leave, person = on_leave
+        raise StaleDraft(
             f"roster {roster.id} puts person {assignment.person_id} on duty on {assignment.day},"
             f" during their leave ({leave.reason}) recorded since it was generated; generate"
-            " again, or repair the published roster"
+            " again, or repair the published roster",
+            kind="stale_leave",
+            values={
+                "person": person.name,
+                "person_id": assignment.person_id,
+                "day": str(assignment.day),
+                "reason": leave.reason,
+                "start": str(leave.start_date),
+                "end": str(leave.end_date),
+            },
         )
 
 

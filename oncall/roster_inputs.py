@@ -3,7 +3,12 @@ retired or not) and hard rules, kept with the draft as a fingerprint. Publishing
 draft whose unit changed them since (the rules page edits both in place): it was solved for
 other shift times or rules and may break the ones that now apply. A shift type's name is not
 part of it (renaming changes nothing a roster relies on); nor are demand, leave (checked on its
-own when publishing) and wishes."""
+own when publishing) and wishes.
+
+A stale draft's refusal is a `StaleDraft` (409, code `stale_draft`): its detail an English
+sentence for clients and logs, its one error (field `roster`) the kind of staleness as `type`
+(`stale_published`, `stale_leave`, `stale_inputs`) with its values (`ctx`: names and dates,
+not ids alone), so that a page words it in its own language."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from core.errors import Conflict
+from core.errors import Conflict, FieldError
 from oncall import planning
 from oncall.problem_builder import load_rules
 from oncall.roster_models import Roster, ShiftType
@@ -23,6 +28,15 @@ KEY = "inputs"
 CHANGED = (
     "the unit's shift types or hard rules changed since this draft was generated: generate it again"
 )
+
+
+class StaleDraft(Conflict):
+    """A draft that no longer fits what it would be published over (see the module text)."""
+
+    code = "stale_draft"
+
+    def __init__(self, detail: str, *, kind: str, values: dict[str, str | int]) -> None:
+        super().__init__(detail, errors=(FieldError("roster", detail, kind, values),))
 
 
 def fingerprint(session: Session, unit_id: int) -> str:
@@ -46,4 +60,4 @@ def refuse_changed(session: Session, roster: Roster) -> None:
     was generated (drafts generated before fingerprints were kept are not checked)."""
     stored = json.loads(roster.result_json or "{}").get(KEY)
     if stored is not None and stored != fingerprint(session, roster.unit_id):
-        raise Conflict(CHANGED)
+        raise StaleDraft(CHANGED, kind="stale_inputs", values={"roster": roster.id or 0})

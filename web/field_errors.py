@@ -97,6 +97,20 @@ TYPES: dict[str, str] = {
     ),
     # a wish for a day already past (oncall/wishes.py)
     "day_past": N_("%(day)s is already past: record wishes for today or a day to come"),
+    # a stale draft's publication refused (oncall/publishing.py, oncall/roster_inputs.py)
+    "stale_published": N_(
+        "Version #%(roster)s v%(version)s (%(start)s – %(end)s) was published after this draft "
+        "was generated, so this draft can no longer be published: generate again, or repair "
+        "the published version"
+    ),
+    "stale_leave": N_(
+        "This draft puts %(person)s on duty on %(day)s, during their leave (%(reason)s, "
+        "%(start)s – %(end)s) recorded after it was generated: generate again, or repair the "
+        "published roster"
+    ),
+    "stale_inputs": N_(
+        "The unit's shift types or rules changed since this draft was generated: generate it again"
+    ),
     # an emergency plan's values (escalation.policy, escalation.plan_checks)
     "national_limit": N_("At most %(le)s minutes: the national limit"),
     "notify_rule_never_fires": N_(

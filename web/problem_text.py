@@ -106,6 +106,7 @@ CODES: dict[str, str] = {
     "csrf_failed": N_(
         "The form was sent without a valid security token. Reload the page and try again."
     ),
+    "stale_draft": N_("This draft is out of date and cannot be published: generate it again"),
     "validation_failed": N_("Please correct the marked fields"),
     "invalid_data": N_("A value is out of range or malformed"),
     "infeasible": N_("No roster satisfies the hard rules"),

@@ -5,6 +5,7 @@ rows are written directly (no solver), on the demo centre's intake unit."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from core.errors import Conflict
 from core.users import Role
 from oncall import layers, planning, publishing, rosters
 from oncall.change_models import SwapRequestRow, SwapStatus
+from oncall.models import Person
 from oncall.roster_models import LeaveCreate, RepairRequest, Roster, RosterStatus
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.roster_helpers import JAN1, JAN31, Intake, covering_rows, make_intake, make_roster
@@ -119,6 +121,54 @@ def test_a_draft_putting_someone_on_duty_during_later_leave_is_refused(
     )
     with pytest.raises(Conflict, match=f"person {sick} on duty on {sick_day}.*sick"):
         publishing.publish(session, roster_id=draft.id or 0, actor="planner", now=T0)
+    session.refresh(draft)
+    assert draft.status is RosterStatus.draft
+
+
+@pytest.mark.parametrize("kind", ["stale_published", "stale_leave", "stale_inputs"])
+def test_a_stale_draft_is_refused_with_a_stable_code_and_its_kind_with_names_and_dates(
+    session: Session,
+    intake: Intake,
+    client: TestClient,
+    auth_headers: Callable[[Role], dict[str, str]],
+    kind: str,
+) -> None:
+    """The page words the refusal from `type` and `ctx` (names, dates) in its own language;
+    the detail stays an English sentence for clients and logs."""
+    rows = covering_rows(intake, JAN1, JAN31)
+    draft = make_roster(session, intake, JAN1, JAN31, rows)
+    sick, sick_day = rows[20][0], rows[20][1]
+    expected: dict[str, object]
+    if kind == "stale_published":
+        newer = make_roster(session, intake, JAN1, JAN31, rows, at=T0 + timedelta(hours=1))
+        publishing.publish(session, roster_id=newer.id or 0, actor="planner", now=T0)
+        expected = {"roster": newer.id, "version": 1, "start": "2027-01-01", "end": "2027-01-31"}
+        sentence = f"before roster {newer.id}"
+    elif kind == "stale_leave":
+        planning.add_leave(
+            session,
+            data=LeaveCreate(person_id=sick, start_date=sick_day, end_date=sick_day, reason="病假"),
+            actor="planner",
+            now=T0,
+        )
+        name = session.get(Person, sick).name  # type: ignore[union-attr]
+        day = str(sick_day)
+        expected = {"person": name, "person_id": sick, "day": day, "reason": "病假"}
+        expected |= {"start": day, "end": day}
+        sentence = f"puts person {sick} on duty on {sick_day}"
+    else:
+        draft.result_json = json.dumps({"inputs": "generated under other shift types"})
+        session.add(draft)
+        session.commit()
+        expected = {"roster": draft.id}
+        sentence = "shift types or hard rules changed"
+    refused = client.post(f"/api/v1/rosters/{draft.id}/publish", headers=auth_headers(Role.planner))
+    assert refused.status_code == 409, refused.text
+    problem = refused.json()
+    assert problem["code"] == "stale_draft" and sentence in problem["detail"]
+    assert [(e["field"], e["type"], e["ctx"]) for e in problem["errors"]] == [
+        ("roster", kind, expected)
+    ]
     session.refresh(draft)
     assert draft.status is RosterStatus.draft
 
