@@ -159,6 +159,10 @@ LABELS: dict[str, dict[str, str]] = {
         "makeup_workday": N_("Make-up working day"),
         "any": N_("Any day"),
     },
+    "contact_kind": {
+        "mobile": N_("Mobile"),  # SMS and calls
+        "landline": N_("Landline"),  # calls only
+    },
     "duty_role": {
         "duty_officer": N_("Duty officer"),
         "leader": N_("Leader on duty"),

@@ -17,7 +17,7 @@ from core.preconditions import tag_of
 from core.types import MAX_ID
 from core.users import Permission
 from oncall import demand, directory, planning, unit_directory, wishes
-from oncall.models import DutyRole
+from oncall.models import ContactKind, DutyRole
 from oncall.roster_models import (
     DemandDayKind,
     Roster,
@@ -63,6 +63,7 @@ def people_page(
         "skills": directory.list_skills(session),
         "skill_names": skill_names(session, locale_of(request)),
         "roles": list(DutyRole),
+        "contact_kinds": list(ContactKind),
     }
     return render(request, "planner/people.html", context, user=user)
 

@@ -9,8 +9,9 @@ function openEditor(opener, box) {
 }
 
 export function closeEditor(box) {
-  var form = box.querySelector("form");
-  if (form) { form.reset(); clearErrors(form); }  // back to what the record holds
+  box.querySelectorAll("form").forEach(function (form) {  // back to what the record holds
+    form.reset(); clearErrors(form);
+  });
   box.hidden = true;
   var opener = document.querySelector('[data-edit="' + CSS.escape(box.id) + '"]');
   if (opener) { opener.setAttribute("aria-expanded", "false"); opener.focus(); }

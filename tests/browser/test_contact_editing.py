@@ -1,0 +1,66 @@
+"""People and skills: a person's phone numbers, which escalation pages them by, are added and
+removed in the person's editor, shown in the order they are tried (the page could set them
+only when adding the person); a duty officer left without a mobile is marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from core.audit import list_entries
+from oncall import directory
+from tests.browser.conftest import LiveServer, shot, sign_in
+
+
+def test_the_planner_adds_and_removes_a_persons_phone_numbers(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    person = live_server.person_of("duty_officer")
+    with live_server.session() as session:
+        before = directory.contacts_of(session, person.id or 0)
+    mobiles = [c for c in before if c.kind == "mobile"]
+    assert len(mobiles) == 1 and person.id is not None  # the demo's: one mobile each
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "planner")
+    page.goto("/planner/people")
+    page.locator(f"#person-{person.id}").get_by_role("button", name="修改").click()
+    box = page.locator(f"#contacts-{person.id}")
+    expect(box).to_be_visible()
+    expect(box.locator("li[data-contact]")).to_have_count(len(before))
+    form = box.locator("form")
+    expect(form.locator('input[name="priority"]')).to_have_value(
+        str(max(c.priority for c in before) + 1)
+    )
+    form.locator('select[name="kind"]').select_option("landline")
+    form.locator('input[name="value"]').fill("12")
+    form.locator('button[type="submit"]').click()
+    expect(form.locator('[data-field="value"] .ferror')).not_to_be_empty()
+    form.locator('input[name="value"]').fill("+862112345678")  # tried after the mobile
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+
+    page.locator(f"#person-{person.id}").get_by_role("button", name="修改").click()
+    items = box.locator("li[data-contact]")
+    expect(items).to_have_count(len(before) + 1)
+    expect(items.last).to_contain_text("固定电话")
+    expect(items.last).to_contain_text("+862112345678")
+    mobile = box.locator(f"#contact-{mobiles[0].id}")
+    question = mobile.get_by_role("button").get_attribute("data-confirm") or ""
+    assert person.name in question and "短信" in question  # its last mobile: asks first
+    with page.expect_navigation():
+        mobile.get_by_role("button").click()
+    expect(page.locator(f"#person-{person.id} [data-no-mobile]")).to_have_text(
+        "无手机号码：无法短信呼叫"
+    )
+    shot(page, "people-contacts")
+    with live_server.session() as session:
+        after = directory.contacts_of(session, person.id)
+        entries = list_entries(session, entity_type="person", entity_id=str(person.id))
+    assert [(c.kind, c.value, c.priority) for c in after][-1:] == [
+        ("landline", "+862112345678", max(c.priority for c in before) + 1)
+    ]
+    assert mobiles[0].id not in {c.id for c in after}
+    actions = [(e.action, e.actor) for e in entries if e.action.startswith("contact.")]
+    assert actions == [("contact.delete", "planner"), ("contact.create", "planner")]
