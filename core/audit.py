@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Column, Text, event, func, insert, text
@@ -112,7 +112,11 @@ def record(
     through the ORM: every state change of the service passes here, and loading the last
     entry and flushing a new one cost twice as much (1.35 against 0.68 ms per entry with
     its commit on SQLite). In a session that holds its entries (`hold_to_commit`), the entry
-    is kept and appended just before the commit."""
+    is kept and appended just before the commit.
+
+    `at` is hashed as the UTC instant the column stores: a time given in another zone (the
+    same instant) was hashed as given and stored as UTC, so the chain no longer verified."""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     entry = (at, actor, action, entity_type, str(entity_id), _dump(before), _dump(after))
     held = session.info.get(_HELD)
     if isinstance(held, HeldEntries):

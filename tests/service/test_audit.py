@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -41,6 +42,23 @@ def test_chain_of_fresh_entries_verifies(session: Session) -> None:
     _append(session, 5)
     report = audit.verify_chain(session)
     assert report.ok and report.entries == 5
+
+
+def test_a_time_given_in_another_zone_is_recorded_as_its_utc_instant(session: Session) -> None:
+    """A caller that passed Asia/Shanghai time (the demo's wishes) broke the chain: the hash
+    was made from the +08:00 time and the row stored UTC."""
+    audit.record(
+        session,
+        at=T0.astimezone(ZoneInfo("Asia/Shanghai")),
+        actor="tester",
+        action="thing.change",
+        entity_type="thing",
+        entity_id=1,
+    )
+    session.commit()
+    assert audit.verify_chain(session).ok
+    entry = session.exec(select(AuditEntry)).one()
+    assert entry.at == T0
 
 
 def test_each_entry_links_to_the_previous_hash(session: Session) -> None:
