@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -261,9 +262,36 @@ def install(app: FastAPI) -> None:
     app.add_middleware(RequestGuard)
 
 
+class NulInUrl(DomainError):
+    """A NUL character (`%00`) in the URL's path or query, refused before routing."""
+
+    status = 400
+    code = "nul_character"
+    title = "Bad request"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "NUL characters are not allowed in the URL",
+            errors=(FieldError("url", "must not contain NUL characters"),),
+        )
+
+
+async def _refuse(scope: Scope, exc: DomainError) -> Response:
+    """The answer to `exc` raised before routing, from the application's own handler of domain
+    errors (`scope["app"]`, set before the middleware runs): the web layer's translated HTML
+    error page for a page's address, problem JSON for the API's."""
+    request = Request(scope)
+    app = scope.get("app")
+    handlers = getattr(app, "exception_handlers", {})
+    handler = handlers.get(DomainError, _on_domain_error)
+    response = handler(request, exc)
+    return cast(Response, await response if inspect.isawaitable(response) else response)
+
+
 class RequestGuard:
     """Gives every request an id (the caller's `X-Request-ID`, or a new one), echoed in the
-    response header and in every problem, and refuses NUL characters in the URL.
+    response header and in every problem, and refuses NUL characters in the URL (before
+    routing, yet answered like any domain error: a page's address gets the HTML error page).
 
     Plain ASGI rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware wraps
     each response in a stream and a task group, which cost about a tenth of the server's
@@ -280,15 +308,8 @@ class RequestGuard:
         scope.setdefault("state", {})["request_id"] = request_id
         raw_target = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
         if b"%00" in raw_target or b"\x00" in raw_target:
-            response: Response = problem(
-                Request(scope),
-                status=400,
-                code="nul_character",
-                title="Bad request",
-                detail="NUL characters are not allowed in the URL",
-                errors=[FieldError("url", "must not contain NUL characters")],
-                headers={"X-Request-ID": request_id},
-            )
+            response = await _refuse(scope, NulInUrl())
+            response.headers["X-Request-ID"] = request_id
             await response(scope, receive, send)
             return
 

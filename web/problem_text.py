@@ -113,6 +113,7 @@ CODES: dict[str, str] = {
     "too_many_attempts": N_("Too many failed attempts; try again later"),
     "database_unavailable": N_("The database is not available; try again shortly"),
     "unauthenticated": N_("Your session has ended; please sign in again"),
+    "nul_character": N_("The address contains a character that is not allowed"),
 }
 STATUSES: dict[int, str] = {
     403: CODES["forbidden"],

@@ -77,3 +77,36 @@ def test_pages_give_their_script_the_problem_texts(client: TestClient, session: 
     assert problems == texts("zh_CN") and problems["keep_detail"] is False
     assert set(problems["codes"]) == set(CODES)
     assert problems["details"]["the unit still has sub-units"] == "该单位仍有下级单位"
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("/rosters/1%00", True),
+        ("/incidents?q=a%00b", True),
+        ("/%00", True),
+        ("/api/v1/units?q=a%00b", False),
+        ("/api/v1/%00", False),
+    ],
+)
+def test_a_nul_in_the_address_gets_the_error_page_on_pages_and_a_problem_on_the_api(
+    client: TestClient, url: str, page: bool
+) -> None:
+    # refused before routing and before signing in: a page gets the translated HTML page
+    response = client.get(url, headers={"X-Request-ID": "nul-1"})
+    assert response.status_code == 400
+    assert response.headers["x-request-id"] == "nul-1"
+    if page:
+        assert response.headers["content-type"].startswith("text/html")
+        assert 'data-status="400"' in response.text
+        section = response.text.split('class="card narrow error-page"')[1].split("</section>")[0]
+        assert "地址中含有不允许的字符" in section and "NUL" not in section
+        assert "\x00" not in response.text
+        client.cookies.set("dutydesk_lang", "en")
+        english = client.get(url)
+        assert "NUL characters are not allowed in the URL" in english.text
+    else:
+        assert response.headers["content-type"] == "application/problem+json"
+        body = response.json()
+        assert body["code"] == "nul_character" and body["request_id"] == "nul-1"
+        assert body["errors"] == [{"field": "url", "reason": "must not contain NUL characters"}]
