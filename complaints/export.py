@@ -202,10 +202,12 @@ def start(
     export_format: ExportFormat,
     actor: str,
     now: datetime,
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,
 ) -> Export:
-    """The matching ids, refused (422) beyond `max_rows`; audits the export's start (the items
+    """The matching ids, refused (422, type `export_too_large` with the `total` and the
+    `limit`) beyond `max_rows` (default `MAX_ROWS`); audits the export's start (the items
     matched) and commits."""
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     if (
         filters.received_from is not None
         and filters.received_to is not None
@@ -221,6 +223,8 @@ def start(
             "received_from",
             f"{total} items match and one export holds at most {max_rows}: narrow the period "
             "(received_from, received_to) or another filter",
+            type="export_too_large",
+            ctx={"total": total, "limit": max_rows},
         )
     export = Export(id=uuid.uuid4().hex[:12], ids=ids, format=export_format)
     writing_from_here(session)

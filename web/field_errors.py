@@ -9,6 +9,7 @@ error type with its `%(name)s` placeholders filled from `ctx`, else the English 
 
 from __future__ import annotations
 
+from core.errors import FieldError
 from web.i18n import N_, gettext
 
 #: Pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/).
@@ -110,6 +111,11 @@ TYPES: dict[str, str] = {
     ),
     "stale_inputs": N_(
         "The unit's shift types or rules changed since this draft was generated: generate it again"
+    ),
+    # an export of more items than it may hold (complaints.export.start)
+    "export_too_large": N_(
+        "%(total)s items match and one export holds at most %(limit)s: narrow the period or "
+        "another filter"
     ),
     # an emergency plan's values (escalation.policy, escalation.plan_checks)
     "national_limit": N_("At most %(le)s minutes: the national limit"),
@@ -331,6 +337,15 @@ CLIENT: dict[str, str] = {
     "float": N_("Enter a number"),
     "fields": N_("Please correct the marked fields: %(fields)s"),
 }
+
+
+def refusal_text(locale: str, error: FieldError) -> str | None:
+    """`error` worded for an error page in `locale` when its type names the values that made
+    it (`ctx`, numbers with thousands separators), else None."""
+    if error.type not in TYPES or not error.ctx:
+        return None
+    values = {k: f"{v:,}" if isinstance(v, int) else v for k, v in error.ctx.items()}
+    return gettext(locale, TYPES[error.type]) % values
 
 
 def texts(locale: str) -> dict[str, dict[str, str]]:

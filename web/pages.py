@@ -26,6 +26,7 @@ from web import (
     admin_complaints,
     admin_plans,
     auth_pages,
+    complaint_export,
     complaints,
     dashboard,
     duty,
@@ -36,6 +37,7 @@ from web import (
     planner,
     rosters,
 )
+from web.field_errors import refusal_text
 from web.i18n import locale_of
 from web.problem_text import describe
 from web.render import STATIC, render
@@ -47,6 +49,7 @@ AREAS = (
     account,
     duty,
     incidents,
+    complaint_export,  # before complaints: /complaints/export is not an item id
     complaints,
     outbox,
     rosters,
@@ -103,12 +106,17 @@ def _error_page(request: Request, status: int, reason: str, detail: str) -> Resp
     return render(request, "error.html", context, user=None, status=status)
 
 
-def _page_detail(request: Request, exc: DomainError) -> str:
-    """What the error page says about `exc`: the fields of an invalid address, else the
-    problem worded in the page's language."""
+def _page_detail(request: Request, exc: DomainError) -> tuple[str, str]:
+    """The reason and what the error page says about `exc`: a refusal naming its values (an
+    export of more items than it holds) worded as such, else the fields of an invalid
+    address, else the problem worded in the page's language."""
+    locale = locale_of(request)
     if exc.status == 422 and exc.errors:
-        return ", ".join(sorted({error.field for error in exc.errors}))
-    return describe(locale_of(request), status=exc.status, code=exc.code, detail=exc.detail)
+        worded = [refusal_text(locale, error) for error in exc.errors]
+        if all(worded):
+            return "refused", " ".join(text for text in worded if text)
+        return exc.code, ", ".join(sorted({error.field for error in exc.errors}))
+    return exc.code, describe(locale, status=exc.status, code=exc.code, detail=exc.detail)
 
 
 async def _delegate(handler: Callable[..., Any], request: Request, exc: Exception) -> Response:
@@ -128,7 +136,7 @@ def mount(app: FastAPI) -> None:
         # us (RFC 9457 problems, or the Open311 error format under /open311/).
         assert isinstance(exc, DomainError)
         if is_page(request):
-            return _error_page(request, exc.status, exc.code, _page_detail(request, exc))
+            return _error_page(request, exc.status, *_page_detail(request, exc))
         if api_handler is None:
             return domain_problem(request, exc)
         return await _delegate(api_handler, request, exc)
