@@ -23,7 +23,7 @@ from complaints.schemas import ComplaintCreate
 from complaints.vocab import Channel, Domain
 from complaints.workflow import Action
 from core.users import User
-from escalation import reporting
+from escalation import plans, reporting
 from escalation.models import IncidentReportCreate, IncidentReportKind
 from oncall.models import Person, Unit
 
@@ -102,6 +102,7 @@ def _seed_config(session: Session, units: dict[str, int], now: datetime) -> None
                 supervisor_person_id=supervisor,
                 supervisor_group="leadership",
             ),
+            groups=plans.known_groups(()),  # the leadership group, with or without a robot
             actor=ACTOR,
             now=now,
         )

@@ -368,11 +368,35 @@ def _check_person(session: Session, person_id: int | None, field: str) -> None:
         raise ValidationFailed(field, f"person {person_id} does not exist or is inactive")
 
 
+def _check_group(group: str | None, groups: frozenset[str]) -> None:
+    if group is not None and group not in groups:
+        raise ValidationFailed(
+            "supervisor_group",
+            f"unknown group {group!r}; one of {sorted(groups)}",
+            type="unknown_group",
+            ctx={"groups": ", ".join(sorted(groups))},
+        )
+
+
 def set_profile(
-    session: Session, *, unit_id: int, data: UnitProfileUpdate, actor: str, now: datetime
+    session: Session,
+    *,
+    unit_id: int,
+    data: UnitProfileUpdate,
+    groups: frozenset[str],
+    actor: str,
+    now: datetime,
 ) -> UnitProfile:
+    """Set a handling unit's complaint contact, supervisor, group and intake; audited, commits
+    once. `groups` are the group channels a supervision notice can reach
+    (`escalation.plans.known_groups`: the configured group webhooks and the leadership group,
+    which the local outbox shows when no robot is configured for it); any other group is a 422
+    naming `supervisor_group`, since its notices would reach nobody. With no group webhook
+    configured (dev, demo) only the leadership group is accepted, as in the emergency plans.
+    """
     advisory_lock(session, CONFIG_LOCK)
     check_unit(session, unit_id)
+    _check_group(data.supervisor_group, groups)
     _check_person(session, data.contact_person_id, "contact_person_id")
     _check_person(session, data.supervisor_person_id, "supervisor_person_id")
     config_checks.check_stops_taking_items(

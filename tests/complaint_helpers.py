@@ -13,6 +13,7 @@ from complaints.config_schemas import RoutingRuleCreate, UnitProfileUpdate
 from complaints.schemas import ComplaintCreate
 from complaints.vocab import Channel, Domain, ItemType
 from core.users import Role, User
+from escalation.plans import known_groups
 from oncall.models import ContactCreate, ContactKind, DutyRole, Person, Unit, UnitKind
 from tests.conftest import T0, make_token, make_user
 from tests.factories import make_person, make_unit
@@ -99,6 +100,7 @@ def make_centre(session: Session) -> Centre:
             supervisor_person_id=east_supervisor.id,
             supervisor_group="leadership",
         ),
+        groups=known_groups(()),
         actor="test",
         now=T0,
     )

@@ -23,6 +23,7 @@ from complaints.config_models import ClassificationTerm, RoutingLevel, TermKind,
 from complaints.config_schemas import RuleSetPublic
 from complaints.vocab import Domain, ItemType, RejectionGround
 from core.users import Permission
+from escalation import plans
 from oncall import directory, unit_directory
 from web.actor_labels import names_of
 from web.complaints import classify_labels
@@ -134,11 +135,15 @@ def routing_page(
 
 
 @router.get("/admin/units")
-def units_page(request: Request, session: SessionDep, user: Configurer) -> HTMLResponse:
+def units_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: Configurer
+) -> HTMLResponse:
     profiles = {p.unit_id: p for p in session.exec(select(UnitProfile)).all()}
     people = directory.list_people(session)
     context = {
         "units": unit_directory.list_units(session),
+        # the groups a unit may name: what the API accepts (complaints.config.set_profile)
+        "groups": sorted(plans.known_groups(settings.group_webhooks)),
         "profiles": profiles,
         "people": people,
         "person_names": {

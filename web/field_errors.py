@@ -117,6 +117,8 @@ TYPES: dict[str, str] = {
         "%(total)s items match and one export holds at most %(limit)s: narrow the period or "
         "another filter"
     ),
+    # a handling unit's group that no group webhook is configured for (complaints.config)
+    "unknown_group": N_("Not a configured group: choose one of %(groups)s"),
     # an emergency plan's values (escalation.policy, escalation.plan_checks)
     "national_limit": N_("At most %(le)s minutes: the national limit"),
     "notify_rule_never_fires": N_(

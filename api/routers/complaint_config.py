@@ -24,6 +24,7 @@ from complaints.config_schemas import (
 )
 from complaints.vocab import Domain
 from core.types import MAX_ID
+from escalation import plans
 from oncall.models import Unit
 
 router = APIRouter(prefix="/api/v1/complaint-config", tags=["complaint configuration"])
@@ -180,15 +181,29 @@ def get_unit_profile(session: SessionDep, _: ComplaintReader, unit_id: Id) -> Un
     return UnitProfilePublic.model_validate(config.get_profile(session, unit_id=unit_id))
 
 
-@router.put("/units/{unit_id}", summary="Set a handling unit's contact and supervisor")
+@router.put(
+    "/units/{unit_id}",
+    summary="Set a handling unit's contact and supervisor",
+    description=(
+        "`supervisor_group` (also told of supervision notices) must be a configured group "
+        "webhook (`DUTYDESK_GROUP_WEBHOOKS`) or the leadership group (shown in the local "
+        "outbox without a robot); any other name is a 422 naming the field."
+    ),
+)
 def set_unit_profile(
     session: SessionDep,
     clock: ClockDep,
+    settings: SettingsDep,
     who: ComplaintConfigurer,
     unit_id: Id,
     body: UnitProfileUpdate,
 ) -> UnitProfilePublic:
     profile = config.set_profile(
-        session, unit_id=unit_id, data=body, actor=who.name, now=clock.now()
+        session,
+        unit_id=unit_id,
+        data=body,
+        groups=plans.known_groups(settings.group_webhooks),
+        actor=who.name,
+        now=clock.now(),
     )
     return UnitProfilePublic.model_validate(profile)

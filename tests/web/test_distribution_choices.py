@@ -36,7 +36,9 @@ def test_a_unit_taking_no_items_is_not_offered_for_distribution(
     office = make_unit(session, code="office", name="办公室", kind=UnitKind.section)
     assert office.id is not None
     data = UnitProfileUpdate(accepts_items=False)
-    config.set_profile(session, unit_id=office.id, data=data, actor="test", now=T0)
+    config.set_profile(
+        session, unit_id=office.id, data=data, groups=frozenset(), actor="test", now=T0
+    )
     csrf = _sign_in(client, session, Role.coordinator)
     intake_choices = {int(v) for v in OPTION.findall(client.get("/complaints/new").text)}
     assert centre.east_id in intake_choices and office.id not in intake_choices
