@@ -31,6 +31,7 @@ router = APIRouter(include_in_schema=False)
 UsersPage = Annotated[WebUser, Depends(RequirePage(Permission.users_manage))]
 CalendarPage = Annotated[WebUser, Depends(RequirePage(Permission.calendar_write))]
 YearQuery = Annotated[int | None, Query(ge=FIRST_DAY.year, le=LAST_DAY.year), EmptyIsNone]
+DayQuery = Annotated[date | None, Query(ge=FIRST_DAY, le=LAST_DAY), EmptyIsNone]
 
 
 @router.get("/admin/users")
@@ -83,9 +84,12 @@ def calendar_page(
     settings: SettingsDep,
     user: CalendarPage,
     year: YearQuery = None,
+    day: DayQuery = None,
 ) -> Response:
     today = clock.now().astimezone(settings.tz).date()
     calendar = calendar_store.load_calendar(session)
+    if year is None and day is not None:  # the year of a day just saved (the override form)
+        year = day.year
     if year is None:
         # the address names the year, so that reloading after a change shows that year
         # again: the year's first override ends its lack of data and with it the default

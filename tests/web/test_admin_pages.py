@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -176,3 +177,26 @@ def test_the_calendar_names_holidays_in_the_page_language(
     client.cookies.set("dutydesk_lang", "en")
     english = _day(client.get("/admin/calendar?year=2026").text, 'data-day="2026-10-01"')
     assert "National Day" in english and "国庆节" not in english
+
+
+@pytest.mark.parametrize(
+    ("address", "status", "heading"),
+    [
+        ("/admin/calendar?day=2028-12-30", 200, "<h1>工作日历 2028</h1>"),  # a day's year
+        ("/admin/calendar?year=2026&day=2028-12-30", 200, "<h1>工作日历 2026</h1>"),  # year wins
+        ("/admin/calendar?day=1999-01-01", 422, "网址中有无效的参数"),
+        ("/admin/calendar?day=2028-13-01", 422, "网址中有无效的参数"),
+    ],
+)
+def test_the_calendar_opens_on_the_year_of_a_day_saved_by_the_override_form(
+    client: TestClient, session: Session, address: str, status: int, heading: str
+) -> None:
+    """The override form lands on `?day=<the range's first day>` (data-reload-page), so a
+    range saved in another year than the one shown is seen at once."""
+    _sign_in(client, session)
+    page = client.get(address)
+    assert page.status_code == status and heading in page.text
+    if status == 200:
+        form = page.text.split('<form id="override-form"', 1)[1].split(">", 1)[0]
+        assert 'data-reload-page="/admin/calendar?day={id}"' in form
+        assert 'data-reload-to="day-{id}"' in form and 'data-id="overrides.0.date"' in form

@@ -45,6 +45,15 @@ function landing(form, data) {
   return id === undefined || id === null ? null : pattern.replace("{id}", String(id));
 }
 
+// A form whose new record may belong on another page of the same list (data-reload-page=
+// "/admin/calendar?day={id}": a range saved in another year) reloads to that page, so the
+// user sees what was saved; without an id in the answer, to the page as before.
+function landingPage(form, data) {
+  var pattern = form.getAttribute("data-reload-page");
+  var id = pattern ? answerId(form, data) : undefined;
+  return id === undefined || id === null ? null : pattern.replace("{id}", encodeURIComponent(String(id)));
+}
+
 export function onSubmit(event) {
   var form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api")) { return; }
@@ -86,7 +95,10 @@ export function onSubmit(event) {
       var target = form.getAttribute("data-answer-target");
       var box = target ? document.querySelector(target) : null;
       if (box) { box.textContent = message; box.hidden = false; }
-      if (form.hasAttribute("data-reload")) { reloadAt(form, message, landing(form, data)); return; }
+      if (form.hasAttribute("data-reload")) {
+        reloadAt(form, message, landing(form, data), landingPage(form, data));
+        return;
+      }
       var region = form.closest("[data-refresh]");
       if (region) {  // sent: clear it, so the live region (data-keep-inputs) updates again;
         form.reset();  // the focus goes to the form's button, out of the typing field

@@ -17,16 +17,18 @@ function placesOf(el) {
 var RETURN_KEY = "dd-return";
 function here() { return window.location.pathname + window.location.search; }
 
-// `landing`: the id of a place to prefer to `el`'s own (the row a form has just created)
-export function reloadAt(el, message, landing) {
+// `landing`: the id of a place to prefer to `el`'s own (the row a form has just created);
+// `page`: the address to load instead of this one (where that row is shown), if any
+export function reloadAt(el, message, landing, page) {
   var ids = placesOf(el);
   if (landing) { ids.unshift(landing); }
+  var target = page || here();
   try {
-    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: here(), ids: ids, message: message, scrollY: window.scrollY }));
+    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: target, ids: ids, message: message, scrollY: window.scrollY }));
     // the browser's own restoring of the scroll on reload would come after ours and undo it
     window.history.scrollRestoration = "manual";
   } catch (e) { /* storage refused: a plain reload */ }
-  window.location.reload();
+  if (target !== here()) { window.location.assign(target); } else { window.location.reload(); }
 }
 
 // back to the browser's own restoring for later visits, once this load's chance has passed
