@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -71,6 +71,18 @@ class ValidationFailed(DomainError):
         ctx: Mapping[str, str | int | float] | None = None,
     ) -> None:
         super().__init__(f"{field}: {reason}", errors=(FieldError(field, reason, type, ctx),))
+
+    @classmethod
+    def of(cls, errors: Sequence[FieldError]) -> ValidationFailed:
+        """One 422 naming every field of `errors` (at least one), so that a page marks each
+        wrong field of a submission at once."""
+        first = errors[0]
+        exc = cls(first.field, first.reason, type=first.type, ctx=first.ctx)
+        if len(errors) > 1:
+            exc.errors = tuple(errors)
+            exc.detail = "invalid fields: " + ", ".join(dict.fromkeys(e.field for e in errors))
+            exc.args = (exc.detail,)
+        return exc
 
 
 class Unauthenticated(DomainError):

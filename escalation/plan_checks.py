@@ -2,9 +2,9 @@
 snapshot's checks (escalation.policy) plus bounds, and no rule that could never fire.
 
 Invariants:
-- Pure: plain values in, a frozen `EmergencyPlan` out, or a `PolicyError` naming the field
-  path (e.g. `steps[1].targets[0].role`); nothing here knows which roles, skills, people or
-  groups exist (the caller checks).
+- Pure: plain values in, a frozen `EmergencyPlan` out, or a `PlanInvalid` (a `PolicyError`)
+  naming every wrong field by its path (e.g. `steps[1].targets[0].role`) at once; nothing here
+  knows which roles, skills, people or groups exist (the caller checks).
 - The bounds (`MAX_*`) apply to edited plans only: a snapshot frozen into an incident earlier
   is read without them (`policy_from_dict`). The API's request schema reuses them.
 - Reporting deadlines of a category with national limits (`STATUTORY_MAX_MINUTES`: special
@@ -13,7 +13,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from escalation.policy import (
     EmergencyPlan,
@@ -64,6 +64,19 @@ def within_national_limits(category: str, deadlines: ReportingDeadlines) -> Repo
     return ReportingDeadlines(initial, written)
 
 
+class PlanInvalid(PolicyError):
+    """Every problem of an edited plan at once (`errors`, in the order of the fields), so that
+    a page marks each wrong field together; `steps` are the steps that passed their own checks
+    (index, step), whose roles, skills, people and groups the caller may still check. As a
+    `PolicyError` it names the first problem."""
+
+    def __init__(self, errors: Sequence[PolicyError], steps: Sequence[tuple[int, Step]]) -> None:
+        first = errors[0]
+        super().__init__(first.field, first.reason, type=first.type, ctx=first.ctx)
+        self.errors = tuple(errors)
+        self.steps = tuple(steps)
+
+
 def plan_from_parts(
     *,
     category: str,
@@ -80,69 +93,116 @@ def plan_from_parts(
     Which roles, skills, people and groups exist is the caller's to check (escalation.plans).
 
     Raises:
-        PolicyError: with `field` the path, e.g. `steps[1].targets[0].role`.
+        PlanInvalid: every problem found, each with `field` the path, e.g.
+            `steps[1].targets[0].role`: the name, each step (its first structural problem,
+            else each bound it breaks) and each reporting deadline are checked apart.
     """
-    require_text("name", name)
-    assert isinstance(name, str)
-    if len(name) > MAX_PLAN_NAME:
-        raise PolicyError("name", f"at most {MAX_PLAN_NAME} characters")
-    items = require_list(steps, "steps")
-    if not items:
-        raise PolicyError("steps", "a policy needs at least one step")
-    if len(items) > MAX_PLAN_STEPS:
-        raise PolicyError("steps", f"at most {MAX_PLAN_STEPS} steps, got {len(items)}")
-    built = tuple(step_from_dict(item, f"steps[{i}]") for i, item in enumerate(items))
-    for i, step in enumerate(built):
-        _check_bounds(step, f"steps[{i}]")
+    errors: list[PolicyError] = []
+    try:
+        _check_name(name)
+    except PolicyError as err:
+        errors.append(err)
+    built: list[tuple[int, Step]] = []
+    try:
+        items = require_list(steps, "steps")
+        if not items:
+            raise PolicyError("steps", "a policy needs at least one step")
+        if len(items) > MAX_PLAN_STEPS:
+            raise PolicyError("steps", f"at most {MAX_PLAN_STEPS} steps, got {len(items)}")
+    except PolicyError as err:
+        errors.append(err)
+        items = []
+    for i, item in enumerate(items):
+        try:
+            step = step_from_dict(item, f"steps[{i}]")
+        except PolicyError as err:
+            errors.append(err)
+            continue
+        problems = _bounds(step, f"steps[{i}]")
+        errors += problems
+        if not problems:
+            built.append((i, step))
+    deadlines: dict[str, int] = {}
     for field, value in (
         ("initial_report_minutes", initial_report_minutes),
         ("written_report_minutes", written_report_minutes),
     ):
-        require_int(field, value, minimum=1)
-        assert isinstance(value, int)
-        if value > MAX_REPORT_MINUTES:
-            raise PolicyError(
-                field,
-                f"must be at most {MAX_REPORT_MINUTES}",
-                type="less_than_equal",
-                ctx={"le": MAX_REPORT_MINUTES},
-            )
-    assert isinstance(initial_report_minutes, int) and isinstance(written_report_minutes, int)
+        try:
+            deadlines[field] = _deadline(category, field, value)
+        except PolicyError as err:
+            errors.append(err)
+    if len(deadlines) == 2 and (
+        deadlines["written_report_minutes"] < deadlines["initial_report_minutes"]
+    ):
+        reason = "must not be before the initial report"
+        errors.append(PolicyError("written_report_minutes", reason))
+    if errors:
+        raise PlanInvalid(errors, built)
+    assert isinstance(name, str)
+    try:  # what the constructors check together (a written report not before the initial one)
+        return EmergencyPlan(
+            category,
+            severity,
+            Policy(name, tuple(step for _, step in built)),
+            ReportingDeadlines(
+                deadlines["initial_report_minutes"], deadlines["written_report_minutes"]
+            ),
+        )
+    except PolicyError as err:
+        raise PlanInvalid([err], built) from None
+
+
+def _check_name(name: object) -> None:
+    require_text("name", name)
+    assert isinstance(name, str)
+    if len(name) > MAX_PLAN_NAME:
+        raise PolicyError("name", f"at most {MAX_PLAN_NAME} characters")
+
+
+def _deadline(category: str, field: str, value: object) -> int:
+    """A reporting deadline within the bounds and the national limit of `category`."""
+    require_int(field, value, minimum=1)
+    assert isinstance(value, int)
+    if value > MAX_REPORT_MINUTES:
+        raise PolicyError(
+            field,
+            f"must be at most {MAX_REPORT_MINUTES}",
+            type="less_than_equal",
+            ctx={"le": MAX_REPORT_MINUTES},
+        )
     if category in STATUTORY_MAX_MINUTES:
-        limits = STATUTORY_MAX_MINUTES[category]
-        for field, value, limit in (
-            ("initial_report_minutes", initial_report_minutes, limits[0]),
-            ("written_report_minutes", written_report_minutes, limits[1]),
-        ):
-            if value > limit:
-                raise PolicyError(
-                    field,
-                    f"must be at most {limit} for {category} (national limit), got {value}",
-                    type="national_limit",
-                    ctx={"le": limit},
-                )
-    return EmergencyPlan(
-        category,
-        severity,
-        Policy(name, built),
-        ReportingDeadlines(initial_report_minutes, written_report_minutes),
-    )
-
-
-def _check_bounds(step: Step, path: str) -> None:
-    def at_most(field: str, value: int, limit: int, unit: str = "") -> None:
+        initial, written = STATUTORY_MAX_MINUTES[category]
+        limit = initial if field == "initial_report_minutes" else written
         if value > limit:
             raise PolicyError(
-                f"{path}.{field}",
-                f"must be at most {limit}{unit}, got {value}",
-                type="less_than_equal",
+                field,
+                f"must be at most {limit} for {category} (national limit), got {value}",
+                type="national_limit",
                 ctx={"le": limit},
+            )
+    return value
+
+
+def _bounds(step: Step, path: str) -> list[PolicyError]:
+    """Each bound of an edited plan that `step` breaks, and each of its rules that could never
+    fire."""
+    errors: list[PolicyError] = []
+
+    def at_most(field: str, value: int, limit: int, unit: str = "") -> None:
+        if value > limit:
+            errors.append(
+                PolicyError(
+                    f"{path}.{field}",
+                    f"must be at most {limit}{unit}, got {value}",
+                    type="less_than_equal",
+                    ctx={"le": limit},
+                )
             )
 
     at_most("wait_minutes", step.wait_minutes, MAX_WAIT_MINUTES)
     at_most("repeat", step.repeat, MAX_REPEAT)
     if len(step.targets) > MAX_STEP_TARGETS:
-        raise PolicyError(f"{path}.targets", f"at most {MAX_STEP_TARGETS} targets")
+        errors.append(PolicyError(f"{path}.targets", f"at most {MAX_STEP_TARGETS} targets"))
     for j, target in enumerate(step.targets):
         match target:
             case OnDutyTarget(role=role, skill=skill):
@@ -154,13 +214,16 @@ def _check_bounds(step: Step, path: str) -> None:
                 at_most(f"targets[{j}].group", len(group), MAX_CODE, " characters")
     for k, rule in enumerate(step.rules):
         if rule.after_minutes >= step.wait_minutes:
-            raise PolicyError(
-                f"{path}.rules[{k}].after_minutes",
-                f"due at or after the step's wait of {step.wait_minutes} min ends: never fires",
-                type="notify_rule_never_fires",
-                ctx={"wait": step.wait_minutes},
+            errors.append(
+                PolicyError(
+                    f"{path}.rules[{k}].after_minutes",
+                    f"due at or after the step's wait of {step.wait_minutes} min ends: never fires",
+                    type="notify_rule_never_fires",
+                    ctx={"wait": step.wait_minutes},
+                )
             )
     if len(step.broadcast_groups) > MAX_STEP_GROUPS:
-        raise PolicyError(f"{path}.broadcast_groups", f"at most {MAX_STEP_GROUPS} groups")
+        errors.append(PolicyError(f"{path}.broadcast_groups", f"at most {MAX_STEP_GROUPS} groups"))
     for k, group in enumerate(step.broadcast_groups):
         at_most(f"broadcast_groups[{k}]", len(group), MAX_CODE, " characters")
+    return errors

@@ -12,8 +12,8 @@ Invariants:
 - A stored plan passes escalation.plan_checks (`plan_from_parts`) and names only what
   exists when it is saved: on-duty roles the resolver knows (escalation.targets.TARGET_ROLES),
   skills of the directory, active people, and configured group channels or the built-in
-  leadership group. An invalid plan is a `ValidationFailed` naming the field; nothing is
-  written.
+  leadership group. An invalid plan is one `ValidationFailed` naming every wrong field at
+  once; nothing is written.
 - Deactivating is refused (`Conflict`) while it would leave some category × severity without
   a plan.
 - Plan changes take turns (`PLANS_LOCK`, to the commit), each reading the plans as the one
@@ -34,10 +34,10 @@ from sqlmodel import Session, select
 
 from core import audit
 from core.db import advisory_lock
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, FieldError, ValidationFailed
 from escalation.default_plans import LEADERSHIP_GROUP, default_plans
 from escalation.models import Category, EmergencyPlanPublic, StoredPlan
-from escalation.plan_checks import plan_from_parts, within_national_limits
+from escalation.plan_checks import PlanInvalid, plan_from_parts, within_national_limits
 from escalation.policy import (
     EmergencyPlan,
     GroupTarget,
@@ -46,6 +46,7 @@ from escalation.policy import (
     PolicyError,
     ReportingDeadlines,
     Severity,
+    Step,
     policy_from_dict,
     policy_to_dict,
     select_plan,
@@ -150,34 +151,42 @@ def known_groups(configured: Iterable[str]) -> frozenset[str]:
     return frozenset(configured) | {LEADERSHIP_GROUP}
 
 
-def _check_references(session: Session, plan: EmergencyPlan, groups: frozenset[str]) -> None:
+def _references(
+    session: Session, steps: Iterable[tuple[int, Step]], groups: frozenset[str]
+) -> list[FieldError]:
+    """Each role, skill, person and group the (index, step)s name that does not exist."""
+    errors: list[FieldError] = []
     skills: dict[str, bool] = {}
-    for i, step in enumerate(plan.policy.steps):
+    for i, step in steps:
         for j, target in enumerate(step.targets):
             path = f"steps[{i}].targets[{j}]"
             match target:
                 case OnDutyTarget(role=role, skill=skill):
                     if role not in TARGET_ROLES:
-                        raise ValidationFailed(
-                            f"{path}.role", f"unknown role {role!r}; one of {sorted(TARGET_ROLES)}"
-                        )
+                        reason = f"unknown role {role!r}; one of {sorted(TARGET_ROLES)}"
+                        errors.append(FieldError(f"{path}.role", reason))
                     if skill is not None:
                         if skill not in skills:
                             skills[skill] = session.get(Skill, skill) is not None
                         if not skills[skill]:
-                            raise ValidationFailed(f"{path}.skill", f"unknown skill {skill!r}")
+                            errors.append(FieldError(f"{path}.skill", f"unknown skill {skill!r}"))
                 case PersonTarget(person_id=person_id):
                     person = session.get(Person, person_id)
                     if person is None or not person.is_active:
-                        raise ValidationFailed(f"{path}.person_id", f"no active person {person_id}")
+                        reason = f"no active person {person_id}"
+                        errors.append(FieldError(f"{path}.person_id", reason))
                 case GroupTarget(group=group):
                     if group not in groups:
-                        raise ValidationFailed(f"{path}.group", _unknown_group(group, groups))
+                        errors.append(FieldError(f"{path}.group", _unknown_group(group, groups)))
         for k, group in enumerate(step.broadcast_groups):
             if group not in groups:
-                raise ValidationFailed(
-                    f"steps[{i}].broadcast_groups[{k}]", _unknown_group(group, groups)
-                )
+                field = f"steps[{i}].broadcast_groups[{k}]"
+                errors.append(FieldError(field, _unknown_group(group, groups)))
+    return errors
+
+
+def _field_error(err: PolicyError) -> FieldError:
+    return FieldError(err.field, err.reason, err.type, err.ctx)
 
 
 def _unknown_group(group: str, groups: frozenset[str]) -> str:
@@ -207,7 +216,8 @@ def replace(
 
     Raises:
         ValidationFailed: an invalid plan or one naming an unknown role, skill, person or
-            group, the field named like `steps[1].targets[0].skill`; nothing is written.
+            group, every wrong field named at once like `steps[1].targets[0].skill`;
+            nothing is written.
     """
     try:
         plan = plan_from_parts(
@@ -218,10 +228,14 @@ def replace(
             initial_report_minutes=initial_report_minutes,
             written_report_minutes=written_report_minutes,
         )
-    except PolicyError as err:
-        raise ValidationFailed(err.field, err.reason, type=err.type, ctx=err.ctx) from None
+    except PlanInvalid as err:
+        # the steps that passed their own checks still say which names do not exist
+        found = [_field_error(e) for e in err.errors] + _references(session, err.steps, groups)
+        raise ValidationFailed.of(found) from None
     advisory_lock(session, PLANS_LOCK)
-    _check_references(session, plan, groups)
+    unknown = _references(session, enumerate(plan.policy.steps), groups)
+    if unknown:
+        raise ValidationFailed.of(unknown)
     row = session.exec(
         select(StoredPlan)
         .where(StoredPlan.category == category, StoredPlan.severity == severity)

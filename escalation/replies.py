@@ -28,7 +28,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.privacy import mask_phone, mask_text_phones
 from core.users import User
 from escalation import timeline_keys
@@ -86,13 +86,33 @@ def delivered_through_outbox(notification: Notification) -> bool:
     return (notification.provider_id or "").startswith(f"{OutboxChannel.name}:")
 
 
+MAX_OUTBOX_REPLY = 200  # characters, as a text message
+
+
+def outbox_reply_problems(body: str) -> list[FieldError]:
+    """Every problem of a reply typed in the outbox (`body`), all at once: blank, too long,
+    a NUL character."""
+    errors: list[FieldError] = []
+    if not body.strip():
+        errors.append(FieldError("body", "must not be blank"))
+    if len(body) > MAX_OUTBOX_REPLY:
+        reason = f"at most {MAX_OUTBOX_REPLY} characters"
+        errors.append(
+            FieldError("body", reason, "string_too_long", {"max_length": MAX_OUTBOX_REPLY})
+        )
+    if "\x00" in body:
+        errors.append(FieldError("body", "must not contain NUL characters"))
+    return errors
+
+
 def handle_outbox_reply(
     session: Session, *, notification_id: int, user: User, body: str, now: datetime
 ) -> str:
     """A reply typed in the outbox as the recipient of notification `notification_id` would
     send it by SMS. Only a page the local outbox delivered can be answered so (`Conflict`
     otherwise); the reply is recorded as made by `user` for the recipient (see the module's
-    invariants). Returns the answer, as `handle_reply`."""
+    invariants); a blank, too long or NUL-holding reply is one 422 naming each problem
+    (`outbox_reply_problems`). Returns the answer, as `handle_reply`."""
     notification = session.get(Notification, notification_id)
     if notification is None:
         raise NotFound(f"notification {notification_id} not found")
@@ -102,6 +122,9 @@ def handle_outbox_reply(
             f"(channel {notification.channel}, {notification.status.value}); only the "
             "recipient can answer it, from their phone"
         )
+    problems = outbox_reply_problems(body)
+    if problems:
+        raise ValidationFailed.of(problems)
     linked = session.exec(select(Person.id).where(Person.user_id == user.id)).first()
     return handle_reply(
         session,

@@ -53,7 +53,9 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class ReplyBody(BaseModel):
-    body: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+    # checked by escalation (replies.outbox_reply_problems), so that one 422 names every
+    # problem of the reply at once: blank, longer than a text message, a NUL character
+    body: Annotated[str, StringConstraints(max_length=10 * replies.MAX_OUTBOX_REPLY)]
 
 
 class ReplyResult(BaseModel):

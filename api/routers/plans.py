@@ -4,13 +4,17 @@ replace and deactivate them (audited). An incident freezes its plan when it open
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict, JsonValue
 
+from api import problems
 from api.deps import ClockDep, IncidentReader, PlanConfigurer, SessionDep, SettingsDep
+from core.errors import FieldError
 from core.types import Name
 from escalation import plans
 from escalation.models import Category, EmergencyPlanPublic
@@ -23,8 +27,10 @@ from escalation.plan_checks import (
     MAX_STEP_GROUPS,
     MAX_STEP_TARGETS,
     MAX_WAIT_MINUTES,
+    PlanInvalid,
+    plan_from_parts,
 )
-from escalation.policy import Severity
+from escalation.policy import DEFAULT_CATEGORY, Severity
 from escalation.targets import TARGET_ROLES
 
 router = APIRouter(prefix="/api/v1/emergency-plans", tags=["emergency plans"])
@@ -164,3 +170,31 @@ def deactivate_plan(
     return plans.deactivate(
         session, category=category, severity=severity, actor=who.name, now=clock.now()
     )
+
+
+def _steps_alongside(body: object, invalid: Collection[str]) -> list[FieldError]:
+    """The problems of the fields the type checks let through (the steps above all: their
+    schema is checked by escalation), beside the type errors of the body, so that one 422
+    names every wrong field. Which roles, skills, people and groups exist is checked once the
+    body is well-typed (`plans.replace`)."""
+    if not isinstance(body, dict):
+        return []
+    try:
+        plan_from_parts(
+            category=DEFAULT_CATEGORY,  # no national limits: those are checked once well-typed
+            severity=Severity.IV,
+            name=body.get("name") or "plan",
+            steps=body.get("steps"),
+            initial_report_minutes=body.get("initial_report_minutes"),
+            written_report_minutes=body.get("written_report_minutes"),
+        )
+    except PlanInvalid as err:
+        return [
+            FieldError(e.field, e.reason, e.type, e.ctx)
+            for e in err.errors
+            if re.split(r"[.\[]", e.field)[0] not in invalid
+        ]
+    return []
+
+
+problems.report_alongside(put_plan, _steps_alongside)
