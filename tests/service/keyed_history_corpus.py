@@ -427,7 +427,8 @@ TIMELINE: list[tuple[str, str, str, str]] = [
     (
         "key 3 pressed on the call to +8613800000006 — not understood; nothing changed",
         "note",
-        "key 3 pressed on the call to +8613800000006 — not understood; nothing changed",
+        # the old English of a fixed shape is read at display time (web.timeline_old_texts)
+        "呼叫 +8613800000006 时按键 3 — 未能识别，未作处理",
         "key 3 pressed on the call to +8613800000006 — not understood; nothing changed",
     ),
     (
@@ -436,10 +437,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
             "incident's, new code B34"
         ),
         "note",
-        (
-            "reopened by coordinator; escalation restarts at step 1; its code A12 is now another "
-            "incident's, new code B34"
-        ),
+        "coordinator 重新打开，从第 1 步重新升级；原事件码 A12 已被其他事件使用，新事件码 B34",
         (
             "reopened by coordinator; escalation restarts at step 1; its code A12 is now another "
             "incident's, new code B34"
