@@ -8,21 +8,12 @@ reason from the version's note)."""
 
 from __future__ import annotations
 
-from datetime import date, time
 from typing import Any
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import (
-    Boolean,
     Connection,
-    Date,
-    DateTime,
-    Float,
-    Integer,
     MetaData,
-    String,
-    Table,
-    Time,
     func,
     inspect,
     select,
@@ -31,6 +22,7 @@ from sqlalchemy import (
 from core.db import make_engine
 from core.migrate import alembic_config, downgrade, upgrade
 from tests.conftest import T0
+from tests.migration_rows import required_values
 
 
 def _revisions(url: str) -> list[str]:
@@ -94,38 +86,11 @@ def test_each_downgrade_leaves_the_schema_its_revision_built(fresh_url: str) -> 
     assert _schema(fresh_url) == built[revisions[-1]]
 
 
-def _required(table: Table) -> dict[str, Any]:
-    """A value for each column a row must have."""
-    values: dict[str, Any] = {}
-    for column in table.columns:
-        generated = column.primary_key and len(table.primary_key.columns) == 1
-        if column.nullable or generated or column.server_default is not None:
-            continue
-        kind = column.type
-        if isinstance(kind, Boolean):
-            values[column.name] = False
-        elif isinstance(kind, Integer):
-            values[column.name] = 1
-        elif isinstance(kind, Float):
-            values[column.name] = 1.0
-        elif isinstance(kind, DateTime):
-            values[column.name] = T0
-        elif isinstance(kind, Date):
-            values[column.name] = date(2026, 12, 7)
-        elif isinstance(kind, Time):
-            values[column.name] = time(8, 30)
-        elif isinstance(kind, String):
-            values[column.name] = "x"
-        else:
-            values[column.name] = "{}"
-    return values
-
-
 def _insert(connection: Connection, meta: MetaData, name: str, **given: Any) -> None:
     """A row of table `name`, after the rows it must reference (id 1 of each, made once)."""
     table = meta.tables[name]
     row = {"id": 1} if "id" in table.c else {}
-    row |= _required(table) | given
+    row |= required_values(table) | given
     for column in table.columns:
         if column.name not in row or column.nullable or not column.foreign_keys:
             continue

@@ -8,20 +8,13 @@ larger than a batch is keyed whole."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
     Engine,
-    Float,
-    Integer,
     MetaData,
-    String,
     Table,
     select,
 )
@@ -31,6 +24,7 @@ from core.migrate import upgrade
 from escalation.timeline_keys import KEYS
 from scheduler.roster_soft import KEYS as WISH_KEYS
 from tests.conftest import T0
+from tests.migration_rows import required_values
 from tests.service.keyed_history_corpus import TIMELINE, WISHES
 from web.i18n import translations
 from web.render import label_text
@@ -51,30 +45,6 @@ KEYED = {  # keyed when written: the migration leaves it as it is
     "key": "reply",
     "values": {"number": "+8613800000006", "said": "kept as written"},
 }
-
-
-def _filled(table: Table) -> dict[str, Any]:
-    """A value for each required column (a row of the previous revision, written raw)."""
-    values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.nullable or column.primary_key or column.server_default is not None:
-            continue
-        kind = column.type
-        if isinstance(kind, Boolean):
-            values[column.name] = False
-        elif isinstance(kind, Integer):
-            values[column.name] = 1
-        elif isinstance(kind, Float):
-            values[column.name] = 1.0
-        elif isinstance(kind, DateTime):
-            values[column.name] = T0
-        elif isinstance(kind, Date):
-            values[column.name] = date(2026, 12, 7)
-        elif isinstance(kind, String):
-            values[column.name] = "x"
-        else:
-            values[column.name] = "{}"
-    return values
 
 
 def _tables(engine: Engine) -> dict[str, Table]:
@@ -104,15 +74,15 @@ def _store_old_rows(url: str, extra_events: int = 0, extra_rosters: int = 0) -> 
         keyed_wish = {"goal": "x", "cost": 1, "detail": "kept", "key": "note", "values": {}}
         document = {"violations": [*wishes, keyed_wish], "seconds": 1.5}
         with engine.begin() as connection:
-            connection.execute(incident.insert().values(_filled(incident) | {"id": 1}))
+            connection.execute(incident.insert().values(required_values(incident) | {"id": 1}))
             connection.execute(event.insert(), old + more)
             connection.execute(event.insert().values(base | KEYED))
-            connection.execute(unit.insert().values(_filled(unit) | {"id": 1}))
+            connection.execute(unit.insert().values(required_values(unit) | {"id": 1}))
             more_notes = [(100 + i, "", None, None) for i in range(extra_rosters)]
             for roster_id, note, reason, _ in NOTES + more_notes:
                 connection.execute(
                     roster.insert().values(
-                        _filled(roster)
+                        required_values(roster)
                         | {"id": roster_id, "unit_id": 1, "note": note, "repair_reason": reason}
                         | {"result_json": json.dumps(document, ensure_ascii=False)}
                     )
