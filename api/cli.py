@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -141,25 +142,31 @@ def demo(
         _serve(settings, host, port)
 
 
-@db_app.command("upgrade")
-def db_upgrade(
-    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
-) -> None:
-    """Apply the schema migrations to DUTYDESK_DATABASE_URL."""
+def _migrate(move: Callable[[str, str], None], revision: str) -> None:
+    """Take DUTYDESK_DATABASE_URL's schema to `revision` with `move` (core.migrate's upgrade or
+    downgrade); an unknown revision is one line on stderr and exit code 2."""
     from alembic.util import CommandError
-
-    from core.migrate import upgrade
 
     settings = _settings()
     try:
         with preflight.database_errors():
-            upgrade(settings.database_url, revision)
+            move(settings.database_url, revision)
     except CommandError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(preflight.CONFIG_EXIT) from exc
     except preflight.Refused as exc:
         raise _refuse(exc) from exc
     typer.echo(f"database at {revision}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply the schema migrations to DUTYDESK_DATABASE_URL."""
+    from core.migrate import upgrade
+
+    _migrate(upgrade, revision)
 
 
 @db_app.command("downgrade")
@@ -173,20 +180,9 @@ def db_downgrade(
 ) -> None:
     """Undo the schema migrations after REVISION, to roll back a release (README: Production).
     Columns those migrations added are dropped with what they held."""
-    from alembic.util import CommandError
-
     from core.migrate import downgrade
 
-    settings = _settings()
-    try:
-        with preflight.database_errors():
-            downgrade(settings.database_url, revision)
-    except CommandError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(preflight.CONFIG_EXIT) from exc
-    except preflight.Refused as exc:
-        raise _refuse(exc) from exc
-    typer.echo(f"database at {revision}")
+    _migrate(downgrade, revision)
 
 
 @user_app.command("create")
