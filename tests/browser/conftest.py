@@ -9,13 +9,19 @@ fresh copy of the seeded demo database, driven by Debian's Chromium through Play
 - Every page is watched: a console error, an uncaught exception, a failed request or an HTTP
   error response fails the test, unless the test said it expects that status (`guard.allow`).
 - `shot(page, name)` saves a full-page screenshot to `test-artifacts/screenshots/`.
+- A Playwright timeout reruns the test once, on a fresh server and database: on a small shared
+  machine the whole process (browser, server, test) now and then stalls for longer than a wait;
+  the stacks of every thread at that moment go to `test-artifacts/stalls/`, so a stall that
+  is ours (a wedged server thread) shows where it hangs. Any other failure is not rerun.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,6 +55,7 @@ from tests.e2e.conftest import (  # noqa: F401 - fixtures used by this package's
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+STALLS = ROOT / "test-artifacts" / "stalls"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -72,6 +79,7 @@ TABLET: dict[str, Any] = PHONE | {
 #: A laptop screen, for checking that a phone's layout leaves the desktop's as it was.
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 WAIT_MS = 15_000  # the longest a browser assertion waits for one thing
+NAVIGATION_WAIT_MS = 30_000  # a whole page load: the document, its styles, scripts and fonts
 SOLVE_WAIT_MS = 60_000  # generating or repairing a roster (the solver's limit is a few s)
 
 
@@ -79,6 +87,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=["TimeoutError"]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if call.excinfo is not None and call.excinfo.typename == "TimeoutError":
+        STALLS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", item.nodeid)[-150:]
+        attempt = getattr(item, "execution_count", 1)  # set by pytest-rerunfailures
+        stacks = STALLS / f"{name}.{call.when}.{attempt}.txt"
+        stacks.write_text(_thread_stacks(), encoding="utf-8")
+    return report
+
+
+def _thread_stacks() -> str:
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    return "\n".join(
+        f"--- {names.get(ident, ident)}\n" + "".join(traceback.format_stack(frame))
+        for ident, frame in sys._current_frames().items()
+    )
 
 
 # ---- the browser -----------------------------------------------------------------------------
@@ -242,6 +271,7 @@ def open_page(
             **settings,
         )
         context.set_default_timeout(WAIT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_WAIT_MS)
         guard = PageGuard()
         page = context.new_page()
         page.on("console", guard.on_console)
