@@ -153,6 +153,14 @@ class ContactCreate(SQLModel):
     priority: int = Field(default=1, ge=1, le=99)
 
 
+class ContactUpdate(SQLModel):
+    """A change to one contact method: its kind, its number or its place in the order."""
+
+    kind: ContactKind | None = None
+    value: PhoneNumber | None = None
+    priority: int | None = Field(default=None, ge=1, le=99)
+
+
 class ContactPublic(SQLModel):
     id: int
     kind: ContactKind

@@ -14,6 +14,7 @@ from oncall import contacts, directory, unit_directory
 from oncall.models import (
     ContactCreate,
     ContactPublic,
+    ContactUpdate,
     DutyPhonePublic,
     DutyRole,
     PersonCreate,
@@ -164,6 +165,29 @@ def add_contact(
 ) -> ContactPublic:
     contact = contacts.add_contact(
         session, person_id=person_id, data=body, actor=who.name, now=clock.now()
+    )
+    return ContactPublic.model_validate(contact)
+
+
+@router.patch(
+    "/people/{person_id}/contacts/{contact_id}",
+    summary="Change a contact method: its kind, its number or its place in the order",
+)
+def update_contact(
+    session: SessionDep,
+    clock: ClockDep,
+    who: DirectoryWriter,
+    person_id: PersonId,
+    contact_id: ContactId,
+    body: ContactUpdate,
+) -> ContactPublic:
+    contact = contacts.update_contact(
+        session,
+        person_id=person_id,
+        contact_id=contact_id,
+        data=body,
+        actor=who.name,
+        now=clock.now(),
     )
     return ContactPublic.model_validate(contact)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -184,3 +185,83 @@ def test_duty_phones_are_published_without_signing_in(
         (ids["zz-bureau"], "+8653186010001"),
         (ids["aa-office"], "+8653186010009"),
     ]
+
+
+def _person_with_two_numbers(client: TestClient, planner: dict[str, str]) -> tuple[int, int, int]:
+    unit_id = client.post(
+        "/api/v1/units",
+        json={"code": "hotline", "name": "热线科", "kind": "section"},
+        headers=planner,
+    ).json()["id"]
+    person = client.post(
+        "/api/v1/people",
+        json={
+            "name": "韩梅",
+            "unit_id": unit_id,
+            "contacts": [
+                {"kind": "mobile", "value": "+8613800001111", "priority": 1},
+                {"kind": "landline", "value": "+862160002222", "priority": 2},
+            ],
+        },
+        headers=planner,
+    ).json()
+    mobile, landline = (c["id"] for c in person["contacts"])
+    return person["id"], mobile, landline
+
+
+def test_a_contact_is_renumbered_and_reordered_in_place_and_audited(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    planner = auth_headers(Role.planner)
+    person_id, mobile, landline = _person_with_two_numbers(client, planner)
+    url = f"/api/v1/people/{person_id}/contacts"
+    moved = client.patch(f"{url}/{landline}", json={"priority": 1}, headers=planner)
+    assert moved.status_code == 200, moved.text
+    client.patch(
+        f"{url}/{mobile}", json={"priority": 2, "value": "+8613900003333"}, headers=planner
+    )
+    contacts = client.get(f"/api/v1/people/{person_id}", headers=planner).json()["contacts"]
+    assert [(c["value"], c["priority"]) for c in contacts] == [
+        ("+862160002222", 1),
+        ("+8613900003333", 2),
+    ]
+    entries = session.exec(
+        select(AuditEntry).where(AuditEntry.action == "contact.update").order_by(AuditEntry.id)
+    ).all()
+    changes = [(json.loads(e.before or "{}"), json.loads(e.after or "{}")) for e in entries]
+    assert [(before["value"], after["value"], after["priority"]) for before, after in changes] == [
+        ("+862160002222", "+862160002222", 1),
+        ("+8613800001111", "+8613900003333", 2),
+    ]
+
+
+def test_a_bad_contact_change_names_its_field_and_changes_nothing(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    planner = auth_headers(Role.planner)
+    person_id, mobile, landline = _person_with_two_numbers(client, planner)
+    url = f"/api/v1/people/{person_id}/contacts"
+    refusals = [
+        (mobile, {"value": "13800001234"}, 422, "value"),  # not E.164
+        (mobile, {"priority": 0}, 422, "priority"),
+        (mobile, {"value": None}, 422, "value"),
+        (mobile, {"kind": "landline", "value": "+862160002222"}, 409, "value"),  # the other one
+    ]
+    for contact_id, body, status, field in refusals:
+        response = client.patch(f"{url}/{contact_id}", json=body, headers=planner)
+        assert response.status_code == status, (body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert [e["field"] for e in response.json()["errors"]] == [field], body
+    other_person = client.patch(f"/api/v1/people/{person_id + 1}/contacts/{mobile}", json={})
+    assert other_person.status_code == 401  # no token: refused before anything is looked up
+    missing = client.patch(f"{url}/{landline + 100}", json={"priority": 3}, headers=planner)
+    assert missing.status_code == 404
+    contacts = client.get(f"/api/v1/people/{person_id}", headers=planner).json()["contacts"]
+    assert [(c["value"], c["priority"]) for c in contacts] == [
+        ("+8613800001111", 1),
+        ("+862160002222", 2),
+    ]
+    updates = (
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "contact.update")
+    )
+    assert session.exec(updates).one() == 0

@@ -1,9 +1,10 @@
-"""People and skills: a person's phone numbers, which escalation pages them by, are added and
-removed in the person's editor, shown in the order they are tried (the page could set them
-only when adding the person); a duty officer left without a mobile is marked."""
+"""People and skills: a person's phone numbers, which escalation pages them by, are added,
+changed (number, kind, place in the order) and removed in the person's editor, shown in the
+order they are tried; a duty officer left without a mobile is marked."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -29,7 +30,7 @@ def test_the_planner_adds_and_removes_a_persons_phone_numbers(
     box = page.locator(f"#contacts-{person.id}")
     expect(box).to_be_visible()
     expect(box.locator("li[data-contact]")).to_have_count(len(before))
-    form = box.locator("form")
+    form = box.locator('form[data-method="POST"]')
     expect(form.locator('input[name="priority"]')).to_have_value(
         str(max(c.priority for c in before) + 1)
     )
@@ -47,10 +48,11 @@ def test_the_planner_adds_and_removes_a_persons_phone_numbers(
     expect(items.last).to_contain_text("固定电话")
     expect(items.last).to_contain_text("+862112345678")
     mobile = box.locator(f"#contact-{mobiles[0].id}")
-    question = mobile.get_by_role("button").get_attribute("data-confirm") or ""
+    remove = mobile.locator('button[data-method="DELETE"]')
+    question = remove.get_attribute("data-confirm") or ""
     assert person.name in question and "短信" in question  # its last mobile: asks first
     with page.expect_navigation():
-        mobile.get_by_role("button").click()
+        remove.click()
     expect(page.locator(f"#person-{person.id} [data-no-mobile]")).to_have_text(
         "无手机号码：无法短信呼叫"
     )
@@ -64,3 +66,60 @@ def test_the_planner_adds_and_removes_a_persons_phone_numbers(
     assert mobiles[0].id not in {c.id for c in after}
     actions = [(e.action, e.actor) for e in entries if e.action.startswith("contact.")]
     assert actions == [("contact.delete", "planner"), ("contact.create", "planner")]
+
+
+def test_the_planner_changes_a_number_and_the_order_numbers_are_tried_in(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    person = live_server.person_of("duty_officer")
+    assert person.id is not None
+    with live_server.api("planner") as api:
+        added = api.post(
+            f"/api/v1/people/{person.id}/contacts",
+            json={"kind": "landline", "value": "+862112345678", "priority": 2},
+        )
+        assert added.status_code == 201, added.text
+    with live_server.session() as session:
+        mobile, landline = directory.contacts_of(session, person.id)
+    page, guard = open_page("en")
+    guard.allow(422)
+    page.goto("/lang/en?next=/login")
+    sign_in(page, "planner")
+    page.goto("/planner/people")
+    page.locator(f"#person-{person.id}").get_by_role("button", name="Edit").click()
+    box = page.locator(f"#contacts-{person.id}")
+    row = box.locator(f"#contact-{landline.id}")
+    row.get_by_text("Change").click()
+    form = row.get_by_role("form", name=f"Change {landline.value}")
+    expect(form.locator('input[name="priority"]')).to_have_value("2")
+    form.locator('input[name="value"]').fill("12")
+    form.locator('button[type="submit"]').click()
+    expect(form.locator('[data-field="value"] .ferror')).not_to_be_empty()
+    form.locator('input[name="value"]').fill("+862187654321")  # the number had a typo
+    form.locator('input[name="priority"]').fill("1")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+
+    page.locator(f"#person-{person.id}").get_by_role("button", name="Edit").click()
+    row = box.locator(f"#contact-{mobile.id}")
+    row.get_by_text("Change").click()
+    row.locator('input[name="priority"]').fill("2")
+    with page.expect_navigation():
+        row.locator('button[type="submit"]').click()
+    page.locator(f"#person-{person.id}").get_by_role("button", name="Edit").click()
+    expect(box.locator("li[data-contact]")).to_have_text(
+        [
+            re.compile(r"Landline\s+\+862187654321"),
+            re.compile(r"Mobile\s+" + re.escape(mobile.value)),
+        ]
+    )
+    shot(page, "people-contact-order")
+    with live_server.session() as session:
+        now = directory.contacts_of(session, person.id)
+        entries = list_entries(session, entity_type="person", entity_id=str(person.id))
+    assert [(c.id, c.value, c.priority) for c in now] == [
+        (landline.id, "+862187654321", 1),
+        (mobile.id, mobile.value, 2),
+    ]
+    updates = [e.actor for e in entries if e.action == "contact.update"]
+    assert updates == ["planner", "planner"]
