@@ -281,6 +281,15 @@ class ShiftRequestCreate(SQLModel):
     weight: int = Field(default=1, ge=1, le=10)
 
 
+class ShiftRequestUpdate(SQLModel):
+    """A correction to a wish; `shift_type_id` null means any shift of the day."""
+
+    day: BoundedDate | None = None
+    shift_type_id: EntityId | None = None
+    wanted: StrictBool | None = None
+    weight: int | None = Field(default=None, ge=1, le=10)
+
+
 class ShiftRequestPublic(SQLModel):
     id: int
     person_id: int

@@ -1,12 +1,12 @@
 """Shift wishes (shift requests): a person wants, or does not want, to work a day (a shift of
-it, or any); the solver weighs them as soft goals. Recorded and removed by planners, each
-change audited on the person. A wish is for a day to come: one for a day already past (before
-today where the centre is, `tz`) is refused at `day`, since no roster is generated for it any
-more."""
+it, or any); the solver weighs them as soft goals. Recorded, corrected and removed by
+planners, each change audited on the person. A wish is for a day to come: one for a day
+already past (before today where the centre is, `tz`) is refused at `day`, since no roster is
+generated for it any more; so is a correction that would leave a wish on such a day."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.errors import NotFound, ValidationFailed
 from oncall.models import Person
-from oncall.roster_models import ShiftRequest, ShiftRequestCreate, ShiftType
+from oncall.roster_models import ShiftRequest, ShiftRequestCreate, ShiftRequestUpdate, ShiftType
 
 
 def list_requests(session: Session, *, person_id: int | None = None) -> list[ShiftRequest]:
@@ -30,15 +30,10 @@ PAST_REASON = "is already past: a wish is for a day to come"
 def add_request(
     session: Session, *, data: ShiftRequestCreate, actor: str, now: datetime, tz: ZoneInfo
 ) -> ShiftRequest:
-    today = now.astimezone(tz).date()
-    if data.day < today:
-        raise ValidationFailed(
-            "day", PAST_REASON, type="day_past", ctx={"day": str(data.day), "today": str(today)}
-        )
+    _refuse_past(data.day, now=now, tz=tz)
     if session.get(Person, data.person_id) is None:
         raise ValidationFailed("person_id", f"person {data.person_id} does not exist")
-    if data.shift_type_id is not None and session.get(ShiftType, data.shift_type_id) is None:
-        raise ValidationFailed("shift_type_id", f"shift type {data.shift_type_id} does not exist")
+    _check_shift_type(session, data.shift_type_id)
     request = ShiftRequest.model_validate(data)
     session.add(request)
     session.flush()
@@ -50,6 +45,48 @@ def add_request(
         entity_type="person",
         entity_id=data.person_id,
         after=data.model_dump(mode="json"),
+    )
+    session.commit()
+    return request
+
+
+def update_request(
+    session: Session,
+    *,
+    request_id: int,
+    data: ShiftRequestUpdate,
+    actor: str,
+    now: datetime,
+    tz: ZoneInfo,
+) -> ShiftRequest:
+    """Correct a wish (its day, shift, direction or weight) under the checks of recording it;
+    audited old → new on the person. Fields left out stay as they are."""
+    request = session.get(ShiftRequest, request_id)
+    if request is None:
+        raise NotFound(f"shift request {request_id} not found")
+    sent = data.model_dump(exclude_unset=True)
+    for name in ("day", "wanted", "weight"):
+        if name in sent and sent[name] is None:
+            raise ValidationFailed(name, "must not be null")
+    changes = {name: value for name, value in sent.items() if value != getattr(request, name)}
+    _refuse_past(changes.get("day", request.day), now=now, tz=tz)
+    if "shift_type_id" in changes:
+        _check_shift_type(session, changes["shift_type_id"])
+    if not changes:
+        return request
+    before = {name: getattr(request, name) for name in changes}
+    for name, value in changes.items():
+        setattr(request, name, value)
+    session.add(request)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="request.update",
+        entity_type="person",
+        entity_id=request.person_id,
+        before={"id": request.id} | _plain(before),
+        after={"id": request.id} | _plain(changes),
     )
     session.commit()
     return request
@@ -73,3 +110,20 @@ def delete_request(session: Session, *, request_id: int, actor: str, now: dateti
         before=before,
     )
     session.commit()
+
+
+def _refuse_past(day: date, *, now: datetime, tz: ZoneInfo) -> None:
+    today = now.astimezone(tz).date()
+    if day < today:
+        raise ValidationFailed(
+            "day", PAST_REASON, type="day_past", ctx={"day": str(day), "today": str(today)}
+        )
+
+
+def _check_shift_type(session: Session, shift_type_id: int | None) -> None:
+    if shift_type_id is not None and session.get(ShiftType, shift_type_id) is None:
+        raise ValidationFailed("shift_type_id", f"shift type {shift_type_id} does not exist")
+
+
+def _plain(values: dict[str, object]) -> dict[str, object]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}

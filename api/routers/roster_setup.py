@@ -27,6 +27,7 @@ from oncall.roster_models import (
     RulesConfig,
     ShiftRequestCreate,
     ShiftRequestPublic,
+    ShiftRequestUpdate,
     ShiftTypeCreate,
     ShiftTypePublic,
     ShiftTypeUpdate,
@@ -209,6 +210,24 @@ def add_request(
     return ShiftRequestPublic.model_validate(
         wishes.add_request(session, data=body, actor=who.name, now=clock.now(), tz=settings.tz)
     )
+
+
+@router.patch(
+    "/shift-requests/{request_id}",
+    summary="Correct a wish: its day, shift, direction or weight (422 at `day` for a past day)",
+)
+def update_request(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: RosterWriter,
+    request_id: Id,
+    body: ShiftRequestUpdate,
+) -> ShiftRequestPublic:
+    updated = wishes.update_request(
+        session, request_id=request_id, data=body, actor=who.name, now=clock.now(), tz=settings.tz
+    )
+    return ShiftRequestPublic.model_validate(updated)
 
 
 @router.delete(

@@ -404,3 +404,54 @@ def test_leave_is_corrected_in_place_under_the_checks_of_recording_it_and_audite
         client.patch("/api/v1/leave/999999", json={"reason": "x"}, headers=planner).status_code
         == 404
     )
+
+
+def test_a_wish_is_corrected_in_place_under_the_checks_of_recording_it_and_audited(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    intake = make_intake(session)  # the clock: Monday 23 November 2026 in Shanghai
+    planner, person = auth_headers(Role.planner), intake.people[0]
+    wish = {"person_id": person, "day": "2027-01-05", "wanted": False, "weight": 5}
+    created = client.post("/api/v1/shift-requests", json=wish, headers=planner)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/shift-requests/{created.json()['id']}"
+    refusals = [
+        ({"day": "2026-11-22"}, "day", "already past"),
+        ({"day": None}, "day", "must not be null"),
+        ({"wanted": "no"}, "wanted", "boolean"),
+        ({"weight": 11}, "weight", "less than or equal to 10"),
+        ({"shift_type_id": 999999}, "shift_type_id", "does not exist"),
+    ]
+    for body, field, reason in refusals:
+        refused = client.patch(url, json=body, headers=planner)
+        assert refused.status_code == 422, (body, refused.text)
+        errors = refused.json()["errors"]
+        assert [e["field"] for e in errors] == [field] and reason in errors[0]["reason"], body
+    refused = client.patch(url, json={"weight": 2}, headers=auth_headers(Role.duty_officer))
+    assert refused.status_code == 403
+    assert (
+        client.patch("/api/v1/shift-requests/999999", json={}, headers=planner).status_code == 404
+    )
+
+    night = intake.shifts[sorted(intake.shifts)[0]]
+    body = {"day": "2027-01-06", "shift_type_id": night, "wanted": True, "weight": 2}
+    fixed = client.patch(url, json=body, headers=planner)
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json() == {"id": created.json()["id"], "person_id": person} | body
+    entry = list_entries(session, entity_type="person", entity_id=str(person))[0]
+    assert entry.action == "request.update" and entry.actor is not None
+    assert json.loads(entry.before or "{}") == {
+        "id": created.json()["id"],
+        "day": "2027-01-05",
+        "shift_type_id": None,
+        "wanted": False,
+        "weight": 5,
+    }
+    assert json.loads(entry.after or "{}") == {"id": created.json()["id"]} | body
+    anyshift = client.patch(url, json={"shift_type_id": None}, headers=planner)
+    assert anyshift.status_code == 200 and anyshift.json()["shift_type_id"] is None
+    unchanged = list_entries(session, entity_type="person", entity_id=str(person))
+    assert client.patch(url, json={"weight": 2}, headers=planner).status_code == 200
+    assert len(list_entries(session, entity_type="person", entity_id=str(person))) == len(
+        unchanged
+    )  # nothing changed, nothing recorded

@@ -1,5 +1,6 @@
-"""Leave and wishes: recorded leave is corrected in its row (its days were only removed and
-recorded again, losing who recorded it and when); a bad date stands beside its field."""
+"""Leave and wishes: recorded leave and wishes are corrected in their rows (they were only
+removed and recorded again, losing who recorded them and when); a bad date stands beside its
+field."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from core.audit import list_entries
-from oncall import planning
+from oncall import planning, wishes
 from tests.browser.conftest import CENTRE_TZ, LiveServer, shot, sign_in
 
 
@@ -54,3 +55,46 @@ def test_the_planner_corrects_the_days_and_reason_of_leave(
         (first, first + timedelta(days=4), "病假")
     ]
     assert [e.actor for e in entries if e.action == "leave.update"] == ["planner"]
+
+
+def test_the_planner_corrects_the_day_shift_and_direction_of_a_wish(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    person = live_server.person_of("duty_officer")
+    today = live_server.clock.now().astimezone(CENTRE_TZ).date()
+    day = today + timedelta(days=10)
+    with live_server.api("planner") as api:
+        wish = api.post(
+            "/api/v1/shift-requests",
+            json={"person_id": person.id, "day": day.isoformat(), "wanted": False, "weight": 3},
+        ).json()
+        shift = api.get("/api/v1/shift-types").json()[0]
+    page, guard = open_page()
+    guard.allow(422)
+    sign_in(page, "planner")
+    page.goto("/planner/leave")
+    page.locator(f"#wish-{wish['id']}").get_by_role("button", name="修改").click()
+    form = page.get_by_role("form", name=f"修改 {person.name} 的意愿")
+    expect(form).to_be_visible()
+    expect(form.locator('select[name="shift_type_id"]')).to_have_value("")
+    form.locator('input[name="day"]').fill((today - timedelta(days=1)).isoformat())
+    form.locator('button[type="submit"]').click()
+    expect(form.locator('[data-field="day"] .ferror')).to_contain_text("已过去")
+    form.locator('input[name="day"]').fill((day + timedelta(days=1)).isoformat())
+    form.locator('select[name="shift_type_id"]').select_option(str(shift["id"]))
+    form.locator('select[name="wanted"]').select_option("true")
+    form.locator('input[name="weight"]').fill("7")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    row = page.locator(f"#wish-{wish['id']}")
+    expect(row).to_contain_text((day + timedelta(days=1)).isoformat())
+    expect(row).to_contain_text(shift["name"])
+    expect(row).to_contain_text("想上班")
+    shot(page, "wish-corrected")
+    with live_server.session() as session:
+        kept = [w for w in wishes.list_requests(session, person_id=person.id) if w.id == wish["id"]]
+        entries = list_entries(session, entity_type="person", entity_id=str(person.id))
+    assert [(w.day, w.shift_type_id, w.wanted, w.weight) for w in kept] == [
+        (day + timedelta(days=1), shift["id"], True, 7)
+    ]
+    assert [e.actor for e in entries if e.action == "request.update"] == ["planner"]
