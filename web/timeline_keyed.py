@@ -98,7 +98,7 @@ def _raise_restarts(w: Words, v: Values) -> str:
 
 
 def _broadcast(w: Words, v: Values) -> str:
-    return w(N_("broadcast to %(group)s"), group=w.group(v["group"]))
+    return w(N_("to %(group)s"), group=w.group(v["group"]))
 
 
 def _exhausted(w: Words, _v: Values) -> str:
@@ -146,16 +146,16 @@ def _delivery_status(w: Words, v: Values) -> str:
 
 
 def _acknowledged(w: Words, v: Values) -> str:
-    message = N_("acknowledged by %(who)s via %(via)s; escalation stopped")
+    message = N_("by %(who)s via %(via)s; escalation stopped")
     return w(message, who=w.who(v), via=w.label("ack_via", v["via"]))
 
 
 def _resolved(w: Words, v: Values) -> str:
-    return w(N_("resolved by %(who)s"), who=w.who(v))
+    return w(N_("by %(who)s"), who=w.who(v))
 
 
 def _reopened(w: Words, v: Values) -> str:
-    text = w(N_("reopened by %(who)s; escalation restarts at step 1"), who=w.who(v))
+    text = w(N_("by %(who)s; escalation restarts at step 1"), who=w.who(v))
     if v["new_code"]:
         message = N_("; its code %(old)s is now another incident's, new code %(new)s")
         text += w(message, old=v["old_code"], new=v["new_code"])
@@ -167,12 +167,12 @@ def _escalate_requested(w: Words, v: Values) -> str:
 
 
 def _reply(w: Words, v: Values) -> str:
-    return w(N_("reply from %(number)s: %(said)s"), number=v["number"], said=v["said"])
+    return w(N_("from %(number)s: %(said)s"), number=v["number"], said=v["said"])
 
 
 def _reply_refused(w: Words, v: Values) -> str:
     message = N_(
-        "reply from %(number)s: %(said)s — refused: %(who)s was not paged for this "
+        "from %(number)s: %(said)s — refused: %(who)s was not paged for this "
         "incident; escalation continues"
     )
     sender = v["person"]
@@ -181,14 +181,12 @@ def _reply_refused(w: Words, v: Values) -> str:
 
 
 def _reply_already_acknowledged(w: Words, v: Values) -> str:
-    message = N_(
-        "reply from %(number)s: %(said)s — already acknowledged by %(who)s; nothing changed"
-    )
+    message = N_("from %(number)s: %(said)s — already acknowledged by %(who)s; nothing changed")
     return w(message, number=v["number"], said=v["said"], who=w.actor(v["acknowledged_by"]))
 
 
 def _reply_not_understood(w: Words, v: Values) -> str:
-    message = N_("reply from %(number)s: %(said)s — not understood; nothing changed")
+    message = N_("from %(number)s: %(said)s — not understood; nothing changed")
     return w(message, number=v["number"], said=v["said"])
 
 
@@ -196,19 +194,15 @@ def _key_press(w: Words, v: Values) -> str:
     digits = v["digits"] or w.gettext(N_("(none)"))
     if v["outcome"] == "already_acknowledged":
         message = N_(
-            "key %(digits)s pressed on the call to %(to)s — already acknowledged by %(who)s; "
-            "nothing changed"
+            "%(digits)s on the call to %(to)s — already acknowledged by %(who)s; nothing changed"
         )
         return w(message, digits=digits, to=v["to"], who=w.actor(v["acknowledged_by"]))
     if v["outcome"] == "resolved":
         message = N_(
-            "key %(digits)s pressed on the call to %(to)s — the incident is already resolved; "
-            "nothing changed"
+            "%(digits)s on the call to %(to)s — the incident is already resolved; nothing changed"
         )
     else:
-        message = N_(
-            "key %(digits)s pressed on the call to %(to)s — not understood; nothing changed"
-        )
+        message = N_("%(digits)s on the call to %(to)s — not understood; nothing changed")
     return w(message, digits=digits, to=v["to"])
 
 

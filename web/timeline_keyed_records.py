@@ -34,7 +34,7 @@ def _opened(w: Words, v: Values) -> str:
 
 
 def _duplicate(w: Words, v: Values) -> str:
-    message = N_("another report of the same event: %(severity)s %(title)s")
+    message = N_("of the same event: %(severity)s %(title)s")
     text = w(message, severity=w.label("severity", v["severity"]), title=v["title"])
     if v["caller"]:
         text += w(N_(" (caller %(caller)s)"), caller=v["caller"])
@@ -46,7 +46,7 @@ def _duplicate(w: Words, v: Values) -> str:
 def _severity_raised(w: Words, v: Values) -> str:
     reason = N_("by a new report") if v["reason"] == "new_report" else N_("by its accident figures")
     text = w(
-        N_("severity raised from %(before)s to %(after)s %(reason)s: plan %(plan)s"),
+        N_("from %(before)s to %(after)s %(reason)s: plan %(plan)s"),
         before=w.label("severity", v["before"]),
         after=w.label("severity", v["after"]),
         reason=w.gettext(reason),
@@ -110,12 +110,11 @@ def _suggested(w: Words, v: Values) -> str:
 
 
 def _details_updated(w: Words, v: Values) -> str:
-    text = w(N_("accident details: %(changes)s"), changes=_changes(w, v["changes"]))
-    return text + _suggested(w, v)
+    return _changes(w, v["changes"]) + _suggested(w, v)
 
 
 def _details_repeat(w: Words, v: Values) -> str:
-    message = N_("accident details from a repeat report: %(changes)s")
+    message = N_("from a repeat report: %(changes)s")
     text = w(message, changes=_changes(w, v["changes"]))
     if v["kept"]:
         text += w(N_("; not lowered or overwritten: %(kept)s"), kept=_kept(w, v["kept"]))
@@ -123,7 +122,7 @@ def _details_repeat(w: Words, v: Values) -> str:
 
 
 def _details_kept(w: Words, v: Values) -> str:
-    message = N_("accident details from a repeat report not applied: %(kept)s")
+    message = N_("from a repeat report: %(kept)s")
     return w(message, kept=_kept(w, v["kept"])) + _suggested(w, v)
 
 

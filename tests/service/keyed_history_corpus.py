@@ -2,7 +2,8 @@
 each and the wording the pages gave them through web/timeline.py's regular expressions (the
 fallback the migration replaced), for tests/service/test_keyed_history_migration.py. Where
 the keyed wording deliberately differs (groups by their labels, "asked to work") the line
-above says what the fallback showed."""
+above says what the fallback showed; and an entry whose kind's label, shown before it, says
+its verb ("Acknowledged", "Reply", "Broadcast") no longer says it again ("by 杨帆 via …")."""
 
 #: (stored text, key, Chinese, English): every phrase the fallback knew, and some it did not
 TIMELINE: list[tuple[str, str, str, str]] = [
@@ -60,8 +61,8 @@ TIMELINE: list[tuple[str, str, str, str]] = [
     (
         "broadcast to group leadership",
         "broadcast",
-        "群发通知：领导群",
-        "broadcast to Leadership group",
+        "领导群",
+        "to Leadership group",
     ),
     (
         "step 1: no acknowledgement, round 2",
@@ -100,19 +101,19 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         "acknowledged by coordinator via api; escalation stopped",
         "acknowledged",
         "coordinator 通过页面或接口确认接警，升级停止",
-        "acknowledged by coordinator via the page or API; escalation stopped",
+        "by coordinator via the page or API; escalation stopped",
     ),
     (
         "acknowledged by person:6 via sms; escalation stopped",
         "acknowledged",
         "杨帆 通过短信回复确认接警，升级停止",
-        "acknowledged by 杨帆 via SMS reply; escalation stopped",
+        "by 杨帆 via SMS reply; escalation stopped",
     ),
     (
         "acknowledged by person:6 (outbox reply by coord) via outbox; escalation stopped",
         "acknowledged",
         "杨帆（coord 在发件箱代为回复） 通过发件箱代回复确认接警，升级停止",
-        "acknowledged by 杨帆 (outbox reply by coord) via reply in the outbox; escalation stopped",
+        "by 杨帆 (outbox reply by coord) via reply in the outbox; escalation stopped",
     ),
     (
         "acknowledged by person 6 via sms at 2026-12-06T02:00:00+00:00",
@@ -126,17 +127,17 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         "陈静 办结",
         "resolved by 陈静",
     ),
-    ("resolved by coordinator", "resolved", "coordinator 办结", "resolved by coordinator"),
-    ("resolved by person:6", "resolved", "杨帆 办结", "resolved by 杨帆"),
+    ("resolved by coordinator", "resolved", "coordinator", "by coordinator"),
+    ("resolved by person:6", "resolved", "杨帆", "by 杨帆"),
     (
         (
             "reply from +8613800000006: 3080 确认 — refused: person 7, not paged for this "
             "incident; escalation continues"
         ),
         "reply_refused",
-        "短信回复 +8613800000006：3080 确认 — 已拒绝：陈静 未接到本事件的通知，升级继续",
+        "短信 +8613800000006：3080 确认 — 已拒绝：陈静 未接到本事件的通知，升级继续",
         (
-            "reply from +8613800000006: 3080 确认 — refused: 陈静 was not paged for this incident; "
+            "from +8613800000006: 3080 确认 — refused: 陈静 was not paged for this incident; "
             "escalation continues"
         ),
     ),
@@ -146,29 +147,29 @@ TIMELINE: list[tuple[str, str, str, str]] = [
             "incident; escalation continues"
         ),
         "reply_refused",
-        "短信回复 +8613900000009：3080 确认 — 已拒绝：未知号码 未接到本事件的通知，升级继续",
+        "短信 +8613900000009：3080 确认 — 已拒绝：未知号码 未接到本事件的通知，升级继续",
         (
-            "reply from +8613900000009: 3080 确认 — refused: an unknown sender was not paged for "
+            "from +8613900000009: 3080 确认 — refused: an unknown sender was not paged for "
             "this incident; escalation continues"
         ),
     ),
     (
         "reply from +8613800000007: 3080 确认 — already acknowledged by person:6; nothing changed",
         "reply_already_acknowledged",
-        "短信回复 +8613800000007：3080 确认 — 已由 杨帆 确认，未作处理",
-        "reply from +8613800000007: 3080 确认 — already acknowledged by 杨帆; nothing changed",
+        "短信 +8613800000007：3080 确认 — 已由 杨帆 确认，未作处理",
+        "from +8613800000007: 3080 确认 — already acknowledged by 杨帆; nothing changed",
     ),
     (
         "reply from +8613800000006: 3080 好 — not understood; nothing changed",
         "reply_not_understood",
-        "短信回复 +8613800000006：3080 好 — 未能识别，未作处理",
-        "reply from +8613800000006: 3080 好 — not understood; nothing changed",
+        "短信 +8613800000006：3080 好 — 未能识别，未作处理",
+        "from +8613800000006: 3080 好 — not understood; nothing changed",
     ),
     (
         "reply from +8613800000006: 3080 确认",
         "reply",
-        "短信回复 +8613800000006：3080 确认",
-        "reply from +8613800000006: 3080 确认",
+        "短信 +8613800000006：3080 确认",
+        "from +8613800000006: 3080 确认",
     ),
     (
         "initial report to 市局应急值班室 by phone",
@@ -213,7 +214,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         "reopened by coordinator; escalation restarts at step 1",
         "reopened",
         "coordinator 重新打开，从第 1 步重新升级",
-        "reopened by coordinator; escalation restarts at step 1",
+        "by coordinator; escalation restarts at step 1",
     ),
     (
         "reopened at 2026-12-06T04:00:00+00:00: escalation restarts at step 1",
@@ -300,20 +301,17 @@ TIMELINE: list[tuple[str, str, str, str]] = [
             "+8613900001111): 5号楼电梯轿厢坠落"
         ),
         "duplicate",
+        ("同一事件：III级 · 较大 电梯坠落（来电人 刘女士, +8613900001111）：5号楼电梯轿厢坠落"),
         (
-            "同一事件的又一次报告：III级 · 较大 电梯坠落（来电人 刘女士, +8613900001111）：5号楼电"
-            "梯轿厢坠落"
-        ),
-        (
-            "another report of the same event: III · relatively serious 电梯坠落 (caller 刘女士, "
+            "of the same event: III · relatively serious 电梯坠落 (caller 刘女士, "
             "+8613900001111): 5号楼电梯轿厢坠落"
         ),
     ),
     (
         "another report of the same event attached: IV 电梯困人",
         "duplicate",
-        "同一事件的又一次报告：IV级 · 一般 电梯困人",
-        "another report of the same event: IV · general 电梯困人",
+        "同一事件：IV级 · 一般 电梯困人",
+        "of the same event: IV · general 电梯困人",
     ),
     (
         (
@@ -327,7 +325,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
             "升级，立即重新呼叫；开启后 30 / 60 分钟内报告"
         ),
         (
-            "severity raised from IV · general to III · relatively serious by a new report: plan "
+            "from IV · general to III · relatively serious by a new report: plan "
             "Special equipment, level III; escalation goes on at step 1, paging again now; reports "
             "due 30 / 60 min after opening"
         ),
@@ -344,7 +342,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
             "知 领导群；开启后 15 / 30 分钟内报告"
         ),
         (
-            "severity raised from III · relatively serious to II · serious by its accident "
+            "from III · relatively serious to II · serious by its accident "
             "figures: plan 电梯II级; already acknowledged: telling Leadership group now; reports "
             "due 15 / 30 min after opening"
         ),
@@ -360,7 +358,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
             "钟内报告"
         ),
         (
-            "severity raised from IV · general to III · relatively serious by a new report: plan 电"
+            "from IV · general to III · relatively serious by a new report: plan 电"
             "梯III级; reports due 30 / 60 min after opening"
         ),
     ),
@@ -371,11 +369,11 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         ),
         "details_repeat",
         (
-            "重复报告带来的事故情况：死亡人数 1 → 3；重伤人数 2 → 12；按上报数字建议 III级 · 较大（"
+            "来自重复报告：死亡人数 1 → 3；重伤人数 2 → 12；按上报数字建议 III级 · 较大（"
             "现为 IV级 · 一般）"
         ),
         (
-            "accident details from a repeat report: Deaths 1 → 3; Serious injuries 2 → 12; the "
+            "from a repeat report: Deaths 1 → 3; Serious injuries 2 → 12; the "
             "figures suggest level III · relatively serious (now IV · general)"
         ),
     ),
@@ -387,11 +385,11 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         ),
         "details_repeat",
         (
-            "重复报告带来的事故情况：设备种类 — → 电梯；未调低或覆盖：死亡人数 3 保持不变（报告为 "
+            "来自重复报告：设备种类 — → 电梯；未调低或覆盖：死亡人数 3 保持不变（报告为 "
             "1）；处置措施 封锁现场; 疏散 保持不变（报告为 报警）"
         ),
         (
-            "accident details from a repeat report: Equipment type — → Lift; not lowered or "
+            "from a repeat report: Equipment type — → Lift; not lowered or "
             "overwritten: Deaths 3 kept (the report said 1); Measures taken 封锁现场; 疏散 kept "
             "(the report said 报警)"
         ),
@@ -399,8 +397,8 @@ TIMELINE: list[tuple[str, str, str, str]] = [
     (
         "accident details from a repeat report not applied: deaths 3 kept (report: 1)",
         "details_kept",
-        "重复报告的事故情况未采用：死亡人数 3 保持不变（报告为 1）",
-        "accident details from a repeat report not applied: Deaths 3 kept (the report said 1)",
+        "来自重复报告：死亡人数 3 保持不变（报告为 1）",
+        "from a repeat report: Deaths 3 kept (the report said 1)",
     ),
     (
         (
@@ -409,19 +407,19 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         ),
         "details_updated",
         (
-            "事故情况：锅炉、压力容器爆炸或起重机械整体倾覆 否 → 是；按上报数字建议 III级 · 较大（"
+            "锅炉、压力容器爆炸或起重机械整体倾覆 否 → 是；按上报数字建议 III级 · 较大（"
             "现为 IV级 · 一般）"
         ),
         (
-            "accident details: A boiler or pressure vessel exploded, or a crane overturned No → "
+            "A boiler or pressure vessel exploded, or a crane overturned No → "
             "Yes; the figures suggest level III · relatively serious (now IV · general)"
         ),
     ),
     (
         "accident details: measures_taken — → 封锁现场; 疏散群众",
         "details_updated",
-        "事故情况：处置措施 — → 封锁现场; 疏散群众",
-        "accident details: Measures taken — → 封锁现场; 疏散群众",
+        "处置措施 — → 封锁现场; 疏散群众",
+        "Measures taken — → 封锁现场; 疏散群众",
     ),
     ("1234 确认 — acknowledged", "note", "1234 确认 — acknowledged", "1234 确认 — acknowledged"),
     (
@@ -429,7 +427,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         "note",
         # the old English of a fixed shape is read at display time (web.timeline_old_texts)
         "呼叫 +8613800000006 时按键 3 — 未能识别，未作处理",
-        "key 3 pressed on the call to +8613800000006 — not understood; nothing changed",
+        "3 on the call to +8613800000006 — not understood; nothing changed",
     ),
     (
         (
@@ -439,7 +437,7 @@ TIMELINE: list[tuple[str, str, str, str]] = [
         "note",
         "coordinator 重新打开，从第 1 步重新升级；原事件码 A12 已被其他事件使用，新事件码 B34",
         (
-            "reopened by coordinator; escalation restarts at step 1; its code A12 is now another "
+            "by coordinator; escalation restarts at step 1; its code A12 is now another "
             "incident's, new code B34"
         ),
     ),

@@ -47,11 +47,8 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "caller": "刘女士, +8613800000001",
             "description": "3号楼",
         },
-        "同一事件的又一次报告：II级 · 重大 电梯困人（来电人 刘女士, +8613800000001）：3号楼",
-        (
-            "another report of the same event: II · serious 电梯困人 (caller 刘女士, "
-            "+8613800000001): 3号楼"
-        ),
+        "同一事件：II级 · 重大 电梯困人（来电人 刘女士, +8613800000001）：3号楼",
+        ("of the same event: II · serious 电梯困人 (caller 刘女士, +8613800000001): 3号楼"),
     ),
     (
         "severity_raised",
@@ -70,7 +67,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "已确认接警：立即通知 领导群；开启后 30 / 120 分钟内报告"
         ),
         (
-            "severity raised from III · relatively serious to I · particularly serious "
+            "from III · relatively serious to I · particularly serious "
             "by its accident figures: plan 特种设备一级预案; already acknowledged: telling "
             "Leadership group now; reports due 30 / 120 min after opening"
         ),
@@ -86,11 +83,11 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "now": "III",
         },
         (
-            "事故情况：死亡人数 — → 3；锅炉、压力容器爆炸或起重机械整体倾覆 否 → 是；"
+            "死亡人数 — → 3；锅炉、压力容器爆炸或起重机械整体倾覆 否 → 是；"
             "按上报数字建议 I级 · 特别重大（现为 III级 · 较大）"
         ),
         (
-            "accident details: Deaths — → 3; A boiler or pressure vessel exploded, or "
+            "Deaths — → 3; A boiler or pressure vessel exploded, or "
             "a crane overturned No → Yes; the figures suggest level I · particularly "
             "serious (now III · relatively serious)"
         ),
@@ -103,9 +100,9 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "suggested": None,
             "now": None,
         },
-        "重复报告带来的事故情况：设备种类 — → 电梯；未调低或覆盖：死亡人数 3 保持不变（报告为 1）",
+        "来自重复报告：设备种类 — → 电梯；未调低或覆盖：死亡人数 3 保持不变（报告为 1）",
         (
-            "accident details from a repeat report: Equipment type — → Lift; not "
+            "from a repeat report: Equipment type — → Lift; not "
             "lowered or overwritten: Deaths 3 kept (the report said 1)"
         ),
     ),
@@ -116,11 +113,8 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "suggested": None,
             "now": None,
         },
-        "重复报告的事故情况未采用：处置措施 疏散 保持不变（报告为 封锁）",
-        (
-            "accident details from a repeat report not applied: Measures taken 疏散 kept "
-            "(the report said 封锁)"
-        ),
+        "来自重复报告：处置措施 疏散 保持不变（报告为 封锁）",
+        ("from a repeat report: Measures taken 疏散 kept (the report said 封锁)"),
     ),
     (
         "step_started",
@@ -216,8 +210,8 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "broadcast",
         {"group": "leadership"},
-        "群发通知：领导群",
-        "broadcast to Leadership group",
+        "领导群",
+        "to Leadership group",
     ),
     (
         "exhausted",
@@ -271,20 +265,20 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "acknowledged",
         {"by": "person:6", "person": 6, "replier": None, "via": "sms"},
         "杨帆 通过短信回复确认接警，升级停止",
-        "acknowledged by 杨帆 via SMS reply; escalation stopped",
+        "by 杨帆 via SMS reply; escalation stopped",
     ),
     (
         "resolved",
         {"by": "coord", "person": None, "replier": None},
-        "coord 办结",
-        "resolved by coord",
+        "coord",
+        "by coord",
     ),
     (
         "reopened",
         {"by": "coord", "person": None, "replier": None, "old_code": "3080", "new_code": "4127"},
         "coord 重新打开，从第 1 步重新升级；原事件码 3080 已被其他事件使用，新事件码 4127",
         (
-            "reopened by coord; escalation restarts at step 1; its code 3080 is now "
+            "by coord; escalation restarts at step 1; its code 3080 is now "
             "another incident's, new code 4127"
         ),
     ),
@@ -317,29 +311,29 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "reply",
         {"number": "+8613800000006", "said": "3080 确认"},
-        "短信回复 +8613800000006：3080 确认",
-        "reply from +8613800000006: 3080 确认",
+        "短信 +8613800000006：3080 确认",
+        "from +8613800000006: 3080 确认",
     ),
     (
         "reply_refused",
         {"number": "+8613999999999", "said": "3080 确认", "person": None},
-        "短信回复 +8613999999999：3080 确认 — 已拒绝：未知号码 未接到本事件的通知，升级继续",
+        "短信 +8613999999999：3080 确认 — 已拒绝：未知号码 未接到本事件的通知，升级继续",
         (
-            "reply from +8613999999999: 3080 确认 — refused: an unknown sender was not "
+            "from +8613999999999: 3080 确认 — refused: an unknown sender was not "
             "paged for this incident; escalation continues"
         ),
     ),
     (
         "reply_already_acknowledged",
         {"number": "+8613800000007", "said": "3080 esc", "acknowledged_by": "person:6"},
-        "短信回复 +8613800000007：3080 esc — 已由 杨帆 确认，未作处理",
-        "reply from +8613800000007: 3080 esc — already acknowledged by 杨帆; nothing changed",
+        "短信 +8613800000007：3080 esc — 已由 杨帆 确认，未作处理",
+        "from +8613800000007: 3080 esc — already acknowledged by 杨帆; nothing changed",
     ),
     (
         "reply_not_understood",
         {"number": "+8613800000006", "said": "3080 嗯"},
-        "短信回复 +8613800000006：3080 嗯 — 未能识别，未作处理",
-        "reply from +8613800000006: 3080 嗯 — not understood; nothing changed",
+        "短信 +8613800000006：3080 嗯 — 未能识别，未作处理",
+        "from +8613800000006: 3080 嗯 — not understood; nothing changed",
     ),
     (
         "key_press",
@@ -350,10 +344,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
             "acknowledged_by": "person:6",
         },
         "呼叫 +8613800000006 时按键 3 — 已由 杨帆 确认接警，未作处理",
-        (
-            "key 3 pressed on the call to +8613800000006 — already acknowledged by 杨帆; nothing "
-            "changed"
-        ),
+        ("3 on the call to +8613800000006 — already acknowledged by 杨帆; nothing changed"),
     ),
     (
         "note",

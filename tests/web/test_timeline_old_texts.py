@@ -27,32 +27,30 @@ OLD_TEXTS: list[tuple[str, str, str]] = [
     (
         "key 3 pressed on the call to +8613800000006 — not understood; nothing changed",
         "呼叫 +8613800000006 时按键 3 — 未能识别，未作处理",
-        "key 3 pressed on the call to +8613800000006 — not understood; nothing changed",
+        "3 on the call to +8613800000006 — not understood; nothing changed",
     ),
     (
         "key (none) pressed on the call to +8613800000006 — the incident is already resolved; "
         "nothing changed",
         "呼叫 +8613800000006 时按键 （无） — 事件已办结，未作处理",
-        "key (none) pressed on the call to +8613800000006 — the incident is already resolved; "
-        "nothing changed",
+        "(none) on the call to +8613800000006 — the incident is already resolved; nothing changed",
     ),
     (
         "key 1 pressed on the call to +8613800000006 — already acknowledged by person:6; "
         "nothing changed",
         "呼叫 +8613800000006 时按键 1 — 已由 杨帆 确认接警，未作处理",
-        "key 1 pressed on the call to +8613800000006 — already acknowledged by 杨帆; nothing "
-        "changed",
+        "1 on the call to +8613800000006 — already acknowledged by 杨帆; nothing changed",
     ),
     (
         "acknowledged by person:6 via voice; escalation stopped",
         "杨帆 通过电话按键确认接警，升级停止",
-        "acknowledged by 杨帆 via key press on the call; escalation stopped",
+        "by 杨帆 via key press on the call; escalation stopped",
     ),
     (
         "reopened by coord; escalation restarts at step 1; its code 3080 is now another "
         "incident's, new code 4121",
         "coord 重新打开，从第 1 步重新升级；原事件码 3080 已被其他事件使用，新事件码 4121",
-        "reopened by coord; escalation restarts at step 1; its code 3080 is now another "
+        "by coord; escalation restarts at step 1; its code 3080 is now another "
         "incident's, new code 4121",
     ),
     (
