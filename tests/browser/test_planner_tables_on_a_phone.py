@@ -11,18 +11,23 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, LiveServer, shot
+from tests.browser.conftest import CENTRE_TZ, DESKTOP, PHONE, LiveServer, shot
 from tests.browser.test_phone_journeys import _fits, _phone, _tappable
 from tests.browser.test_rosters import _swappable_pair
 from tests.browser.test_tables_on_small_screens import _CELL_LINES, _cards, _not_squeezed
 
 
-def _leave_from_tomorrow(live_server: LiveServer) -> None:
-    day = (live_server.clock.now() + timedelta(days=1)).date()
+def _leave_and_a_wish_tomorrow(live_server: LiveServer) -> None:
+    """A row for each table: the demo's own wishes are for the shift running when it was
+    seeded, whose day is yesterday in Shanghai after midnight during a night shift."""
+    day = (live_server.clock.now().astimezone(CENTRE_TZ) + timedelta(days=1)).date()
     person = live_server.person_of("duty_officer")
     with live_server.api("planner") as api:
         leave = {"person_id": person.id, "start_date": str(day), "end_date": str(day)}
         made = api.post("/api/v1/leave", json=leave | {"reason": "年休假"})
+        assert made.status_code == 201, made.text
+        wish = {"person_id": person.id, "day": str(day), "wanted": True, "weight": 3}
+        made = api.post("/api/v1/shift-requests", json=wish)
         assert made.status_code == 201, made.text
 
 
@@ -30,7 +35,7 @@ def _leave_from_tomorrow(live_server: LiveServer) -> None:
 def test_people_leave_and_wishes_are_cards_on_a_phone(
     open_page: Any, live_server: LiveServer, locale: str
 ) -> None:
-    _leave_from_tomorrow(live_server)
+    _leave_and_a_wish_tomorrow(live_server)
     page = _phone(open_page, locale, "planner")
     page.goto("/planner/people")
     _cards(page, "#people", "tr[data-person]")
