@@ -73,8 +73,8 @@ def published_since(session: Session, roster: Roster) -> Roster | None:
 
 def _refuse_stale(session: Session, roster: Roster, published: list[Roster]) -> None:
     """`StaleDraft` when a version was published since the draft was generated, or the draft
-    puts someone on duty during leave (recorded since: the solver honours the leave it is
-    given)."""
+    puts someone on duty during leave (recorded or corrected since: the solver honours the
+    leave it is given)."""
     previous = _newer(roster, published)
     if previous is not None:
         raise StaleDraft(
@@ -104,8 +104,8 @@ def _refuse_stale(session: Session, roster: Roster, published: list[Roster]) -> 
         assignment, leave, person = on_leave
         raise StaleDraft(
             f"roster {roster.id} puts person {assignment.person_id} on duty on {assignment.day},"
-            f" during their leave ({leave.reason}) recorded since it was generated; generate"
-            " again, or repair the published roster",
+            f" during their leave ({leave.reason}) recorded or changed since it was generated;"
+            " generate again, or repair the published roster",
             kind="stale_leave",
             values={
                 "person": person.name,

@@ -106,8 +106,8 @@ TYPES: dict[str, str] = {
     ),
     "stale_leave": N_(
         "This draft puts %(person)s on duty on %(day)s, during their leave (%(reason)s, "
-        "%(start)s – %(end)s) recorded after it was generated: generate again, or repair the "
-        "published roster"
+        "%(start)s – %(end)s) recorded or changed after it was generated: generate again, or "
+        "repair the published roster"
     ),
     "stale_inputs": N_(
         "The unit's shift types or rules changed since this draft was generated: generate it again"

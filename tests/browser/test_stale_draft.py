@@ -1,6 +1,7 @@
-"""Publishing a draft that puts someone on duty during leave recorded since it was generated
-is refused: the page said so in English, with roster and person ids ("roster 12 puts person 7
-on duty on ..."); it now names the person, the day and the leave in the page's language."""
+"""Publishing a draft that puts someone on duty during leave recorded (or corrected) since it
+was generated is refused: the page said so in English, with roster and person ids ("roster 12
+puts person 7 on duty on ..."); it now names the person, the day and the leave in the page's
+language."""
 
 from __future__ import annotations
 
