@@ -68,7 +68,12 @@ def test_register_distribute_and_sign_for_a_complaint(
     expect(page.locator('[data-field="claim"] .ferror')).not_to_be_empty()
     expect(page.locator('[data-field="submitter_phone"] .ferror')).not_to_be_empty()
     expect(page.locator('[data-field="respondent_name"]')).to_have_class(re.compile("invalid"))
-    expect(page.locator("#complaint-form .form-status")).to_have_class(re.compile("error"))
+    summary = page.locator("#complaint-form .form-status")
+    expect(summary).to_have_class(re.compile("error"))
+    # the summary names the submitter's fields as the submitter's (a bare "地址" could be any)
+    expect(summary).to_contain_text("投诉举报人电话")
+    expect(summary).to_contain_text("投诉举报人地址")
+    expect(summary).to_contain_text("经营者名称")
 
     page.fill('textarea[name="claim"]', "退货并按规定赔偿")
     page.fill('input[name="submitter_name"]', "赵女士")

@@ -59,6 +59,8 @@ export function errorText(err, input) {
 }
 
 function labelOf(box, field) {
+  var summary = box && box.getAttribute("data-summary");  // a label that needs its section
+  if (summary) { return summary; }
   var text = box && box.querySelector(".ftext, legend");
   if (!text) { return box && box.getAttribute("aria-label") || String(field); }
   var copy = text.cloneNode(true);
