@@ -184,7 +184,7 @@ def test_chinese_pages_word_the_calendar_warning_and_the_handover_people(
 ) -> None:
     _sign_in(client, session, Role.duty_officer)
     home = client.get("/").text
-    assert f"{T0.year + 1} 年尚无官方工作日历" in home
+    assert f"工作日历缺少 {T0.year + 1} 年的官方数据：请将" in home
     assert "No official" not in home
     handovers = client.get("/duty/log").text
     assert "<th>交班人</th><th>接班人</th>" in handovers
