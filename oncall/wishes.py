@@ -60,8 +60,10 @@ def update_request(
     tz: ZoneInfo,
 ) -> ShiftRequest:
     """Correct a wish (its day, shift, direction or weight) under the checks of recording it;
-    audited old → new on the person. Fields left out stay as they are."""
-    request = session.get(ShiftRequest, request_id)
+    audited old → new on the person. Fields left out stay as they are. The row is locked, so
+    two corrections at once are applied one after the other, each audited from what the other
+    left."""
+    request = session.get(ShiftRequest, request_id, with_for_update=True)
     if request is None:
         raise NotFound(f"shift request {request_id} not found")
     sent = data.model_dump(exclude_unset=True)
