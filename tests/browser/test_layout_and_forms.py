@@ -149,6 +149,6 @@ def test_complaint_intake_marks_every_field_at_once(open_page: Any) -> None:
     for name in ("description", "submitter_address", "claim"):
         expect(form.locator(f'[data-field="{name}"]')).to_have_class(re.compile("invalid"))
     expect(form.locator(".form-status")).to_have_text(
-        "请修改标出的字段：事实、诉求（投诉）、地址、争议金额（元）"
+        "请修改标出的字段：事实、诉求（投诉）、投诉举报人地址、争议金额（元）"
     )
     shot(page, "complaint-intake-all-errors")

@@ -26,7 +26,7 @@ def test_the_planner_edits_a_persons_roles_and_skills(
     page.goto("/planner/people")
     row = page.locator(f"#person-{person.id}")
     row.get_by_role("button", name="修改").click()
-    form = page.locator(f'#person-edit-{person.id} form[data-method="PATCH"]')
+    form = page.locator(f'#person-edit-{person.id} form[data-api="/api/v1/people/{person.id}"]')
     expect(form).to_be_visible()
     form.locator('input[name="name"]').fill("")
     form.locator('input[name="position"]').fill("值班长")
