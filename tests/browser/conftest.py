@@ -118,9 +118,10 @@ def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:  # pragma: no cover - the dev extra installs it
         pytest.skip("the playwright package is not installed (pip install -e '.[dev]')")
+    expect.set_options(timeout=WAIT_MS)  # its own default is 5 s, the actions' WAIT_MS
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
