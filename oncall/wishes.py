@@ -76,7 +76,8 @@ def update_request(
         _check_shift_type(session, changes["shift_type_id"])
     if not changes:
         return request
-    before = {name: getattr(request, name) for name in changes}
+    changed = {"id", *changes}
+    before = request.model_dump(mode="json", include=changed)
     for name, value in changes.items():
         setattr(request, name, value)
     session.add(request)
@@ -87,8 +88,8 @@ def update_request(
         action="request.update",
         entity_type="person",
         entity_id=request.person_id,
-        before={"id": request.id} | _plain(before),
-        after={"id": request.id} | _plain(changes),
+        before=before,
+        after=request.model_dump(mode="json", include=changed),
     )
     session.commit()
     return request
@@ -125,7 +126,3 @@ def _refuse_past(day: date, *, now: datetime, tz: ZoneInfo) -> None:
 def _check_shift_type(session: Session, shift_type_id: int | None) -> None:
     if shift_type_id is not None and session.get(ShiftType, shift_type_id) is None:
         raise ValidationFailed("shift_type_id", f"shift type {shift_type_id} does not exist")
-
-
-def _plain(values: dict[str, object]) -> dict[str, object]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
