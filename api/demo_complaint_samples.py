@@ -271,7 +271,9 @@ EMERGENCY = Sample(
     "立即救援并查处维保单位",
     "安达电梯维保有限公司",
     "城东区幸福小区3号楼",
-    0.05,
+    # minutes before the demo starts: its escalation starts with the server, so paging
+    # follows the opening closely in its timeline (0.05 days put an hour between them)
+    3 / (24 * 60),
 )
 STEP_INPUT: dict[str, ActionInput] = {
     "reject": ActionInput(ground=RejectionGround.not_consumption, note="非生活消费"),

@@ -30,6 +30,7 @@ from oncall.models import Person, Unit
 ACTOR = "demo-seed"
 DEMO_TZ = ZoneInfo("Asia/Shanghai")  # the demo centre's zone, as in the default settings
 STAFF = Actor("demo-seed", intake=True, handle=True, supervise=True)
+WALK_STEP = timedelta(hours=20)  # between two workflow steps of a demo item
 
 DISTRICT_UNITS = {
     "城东区": "d-chengdong",
@@ -111,7 +112,7 @@ def _seed_config(session: Session, units: dict[str, int], now: datetime) -> None
 def _walk(session: Session, item: Complaint, steps: tuple[str, ...], start: datetime) -> None:
     at = start
     for step in steps:
-        at += timedelta(hours=20)
+        at += WALK_STEP
         assert item.id is not None
         actions.act(
             session,
@@ -174,7 +175,8 @@ def seed_complaints(session: Session, *, now: datetime) -> int:
     (urgent,) = service.register(
         session, data=intake_data(EMERGENCY, 99, received), actor=ACTOR, now=received
     )
-    _walk(session, urgent, ("distribute",), received - timedelta(hours=19))
-    _report_initial(session, urgent, received + timedelta(minutes=8))
+    # a step of _walk comes 20 hours after the one before: distributed a minute after receipt
+    _walk(session, urgent, ("distribute",), received + timedelta(minutes=1) - WALK_STEP)
+    _report_initial(session, urgent, received + timedelta(minutes=2))
     supervision.run_once(session, now=now)  # mark what is already late, as the tick would
     return count + 1
