@@ -13,7 +13,9 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from escalation.policy import (
     EmergencyPlan,
@@ -25,6 +27,7 @@ from escalation.policy import (
     ReportingDeadlines,
     Severity,
     Step,
+    Target,
     require_int,
     require_list,
     require_text,
@@ -64,17 +67,51 @@ def within_national_limits(category: str, deadlines: ReportingDeadlines) -> Repo
     return ReportingDeadlines(initial, written)
 
 
+@dataclass(frozen=True)
+class Names:
+    """The targets and broadcast groups of a plan that passed their own checks, each with its
+    path (`steps[1].targets[0]`, `steps[1].broadcast_groups[0]`): the roles, skills, people
+    and groups whose existence the caller checks."""
+
+    targets: tuple[tuple[str, Target], ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
+
+    def __add__(self, other: Names) -> Names:
+        return Names(self.targets + other.targets, self.groups + other.groups)
+
+    def without(self, errors: Iterable[PolicyError]) -> Names:
+        """These names less those with a problem of their own (e.g. a person id out of
+        bounds, which no database should be asked for)."""
+        wrong = {e.field for e in errors}
+
+        def fine(path: str) -> bool:
+            return not any(f == path or f.startswith(f"{path}.") for f in wrong)
+
+        return Names(
+            tuple(t for t in self.targets if fine(t[0])),
+            tuple(g for g in self.groups if fine(g[0])),
+        )
+
+
+def names_of(index: int, step: Step) -> Names:
+    path = f"steps[{index}]"
+    return Names(
+        tuple((f"{path}.targets[{j}]", t) for j, t in enumerate(step.targets)),
+        tuple((f"{path}.broadcast_groups[{k}]", g) for k, g in enumerate(step.broadcast_groups)),
+    )
+
+
 class PlanInvalid(PolicyError):
     """Every problem of an edited plan at once (`errors`, in the order of the fields), so that
-    a page marks each wrong field together; `steps` are the steps that passed their own checks
-    (index, step), whose roles, skills, people and groups the caller may still check. As a
-    `PolicyError` it names the first problem."""
+    a page marks each wrong field together; `names` are the targets and groups that passed
+    their own checks, whose existence the caller may still check. As a `PolicyError` it names
+    the first problem."""
 
-    def __init__(self, errors: Sequence[PolicyError], steps: Sequence[tuple[int, Step]]) -> None:
+    def __init__(self, errors: Sequence[PolicyError], names: Names) -> None:
         first = errors[0]
         super().__init__(first.field, first.reason, type=first.type, ctx=first.ctx)
         self.errors = tuple(errors)
-        self.steps = tuple(steps)
+        self.names = names
 
 
 def plan_from_parts(
@@ -103,6 +140,7 @@ def plan_from_parts(
     except PolicyError as err:
         errors.append(err)
     built: list[tuple[int, Step]] = []
+    names = Names()
     try:
         items = require_list(steps, "steps")
         if not items:
@@ -116,10 +154,13 @@ def plan_from_parts(
         try:
             step = step_from_dict(item, f"steps[{i}]")
         except PolicyError as err:
-            errors.append(err)
+            problems, valid = _field_problems(item, f"steps[{i}]", err)
+            errors += problems
+            names += valid
             continue
         problems = _bounds(step, f"steps[{i}]")
         errors += problems
+        names += names_of(i, step)
         if not problems:
             built.append((i, step))
     deadlines: dict[str, int] = {}
@@ -136,8 +177,9 @@ def plan_from_parts(
     ):
         reason = "must not be before the initial report"
         errors.append(PolicyError("written_report_minutes", reason))
+    names = names.without(errors)
     if errors:
-        raise PlanInvalid(errors, built)
+        raise PlanInvalid(errors, names)
     assert isinstance(name, str)
     try:  # what the constructors check together (a written report not before the initial one)
         return EmergencyPlan(
@@ -149,7 +191,7 @@ def plan_from_parts(
             ),
         )
     except PolicyError as err:
-        raise PlanInvalid([err], built) from None
+        raise PlanInvalid([err], names) from None
 
 
 def _check_name(name: object) -> None:
@@ -181,6 +223,73 @@ def _deadline(category: str, field: str, value: object) -> int:
                 ctx={"le": limit},
             )
     return value
+
+
+# A step's constructor stops at its first problem. To name every wrong field of a step at
+# once, each field is checked again on its own, in a step whose other fields are these.
+_PROBE_TARGET: dict[str, Any] = {"type": "group", "group": "probe"}
+_STEP_FIELDS = ("targets", "wait_minutes", "repeat", "rules", "broadcast_groups")
+_PROBE_GROUP = "probe"
+_PROBE_STEP: dict[str, Any] = {"targets": [_PROBE_TARGET], "wait_minutes": MAX_WAIT_MINUTES}
+
+
+def _at_or_below(path: str) -> Callable[[str], bool]:
+    def accept(problem: str) -> bool:
+        return problem == path or problem.startswith(f"{path}.")
+
+    return accept
+
+
+def _field_problems(item: object, path: str, first: PolicyError) -> tuple[list[PolicyError], Names]:
+    """Each field of the step `item` (at `path`) that fails its own checks or bounds, and the
+    targets and groups that pass theirs; `first` is the step's own first problem (all there is
+    when the step is not an object). A rule's timing against the wait is left out: with the
+    step's wait wrong it cannot be told."""
+    if not isinstance(item, dict):
+        return [first], Names()
+    errors: list[PolicyError] = []
+    targets: list[tuple[str, Target]] = []
+    groups: list[tuple[str, str]] = []
+
+    def probe(field: str, value: object, keep: Callable[[str], bool] | None = None) -> Step | None:
+        """The probe step with `field` set to `value`; of its bounds' problems those on a
+        path `keep` accepts (by default the field's and what lies below it) are kept."""
+        try:
+            step = step_from_dict({**_PROBE_STEP, field: value}, path)
+        except PolicyError as err:
+            errors.append(err)
+            return None
+        accept = keep or (lambda at: at.startswith(f"{path}.{field}"))
+        errors.extend(
+            e
+            for e in _bounds(step, path)
+            if accept(e.field) and e.type != "notify_rule_never_fires"
+        )
+        return step
+
+    fields = [f for f in _STEP_FIELDS if f in item] + [f for f in item if f not in _STEP_FIELDS]
+    for field in fields:
+        value = item[field]
+        if field == "targets" and isinstance(value, list) and value:
+            for j, target in enumerate(value):
+                # the probe target stands in for the others, so each keeps its index
+                at = f"{path}.targets[{j}]"
+                found = probe(field, [_PROBE_TARGET] * j + [target], _at_or_below(at))
+                if found is not None:
+                    targets.append((at, found.targets[j]))
+            probe(field, [_PROBE_TARGET] * len(value), f"{path}.targets".__eq__)  # their number
+        elif field == "broadcast_groups" and isinstance(value, list):
+            for k, group in enumerate(value):
+                at = f"{path}.broadcast_groups[{k}]"
+                found = probe(field, [_PROBE_GROUP] * k + [group], _at_or_below(at))
+                if found is not None:
+                    groups.append((at, found.broadcast_groups[k]))
+            probe(field, [_PROBE_GROUP] * len(value), f"{path}.broadcast_groups".__eq__)
+        else:
+            probe(field, value)
+    known = {e.field for e in errors}
+    # a missing or unknown field, or a problem of no single field, is the step's own
+    return ([] if first.field in known else [first]) + errors, Names(tuple(targets), tuple(groups))
 
 
 def _bounds(step: Step, path: str) -> list[PolicyError]:

@@ -37,7 +37,13 @@ from core.db import advisory_lock
 from core.errors import Conflict, FieldError, ValidationFailed
 from escalation.default_plans import LEADERSHIP_GROUP, default_plans
 from escalation.models import Category, EmergencyPlanPublic, StoredPlan
-from escalation.plan_checks import PlanInvalid, plan_from_parts, within_national_limits
+from escalation.plan_checks import (
+    Names,
+    PlanInvalid,
+    names_of,
+    plan_from_parts,
+    within_national_limits,
+)
 from escalation.policy import (
     EmergencyPlan,
     GroupTarget,
@@ -46,7 +52,6 @@ from escalation.policy import (
     PolicyError,
     ReportingDeadlines,
     Severity,
-    Step,
     policy_from_dict,
     policy_to_dict,
     select_plan,
@@ -151,37 +156,31 @@ def known_groups(configured: Iterable[str]) -> frozenset[str]:
     return frozenset(configured) | {LEADERSHIP_GROUP}
 
 
-def _references(
-    session: Session, steps: Iterable[tuple[int, Step]], groups: frozenset[str]
-) -> list[FieldError]:
-    """Each role, skill, person and group the (index, step)s name that does not exist."""
+def _references(session: Session, names: Names, groups: frozenset[str]) -> list[FieldError]:
+    """Each role, skill, person and group in `names` that does not exist."""
     errors: list[FieldError] = []
     skills: dict[str, bool] = {}
-    for i, step in steps:
-        for j, target in enumerate(step.targets):
-            path = f"steps[{i}].targets[{j}]"
-            match target:
-                case OnDutyTarget(role=role, skill=skill):
-                    if role not in TARGET_ROLES:
-                        reason = f"unknown role {role!r}; one of {sorted(TARGET_ROLES)}"
-                        errors.append(FieldError(f"{path}.role", reason))
-                    if skill is not None:
-                        if skill not in skills:
-                            skills[skill] = session.get(Skill, skill) is not None
-                        if not skills[skill]:
-                            errors.append(FieldError(f"{path}.skill", f"unknown skill {skill!r}"))
-                case PersonTarget(person_id=person_id):
-                    person = session.get(Person, person_id)
-                    if person is None or not person.is_active:
-                        reason = f"no active person {person_id}"
-                        errors.append(FieldError(f"{path}.person_id", reason))
-                case GroupTarget(group=group):
-                    if group not in groups:
-                        errors.append(FieldError(f"{path}.group", _unknown_group(group, groups)))
-        for k, group in enumerate(step.broadcast_groups):
-            if group not in groups:
-                field = f"steps[{i}].broadcast_groups[{k}]"
-                errors.append(FieldError(field, _unknown_group(group, groups)))
+    for path, target in names.targets:
+        match target:
+            case OnDutyTarget(role=role, skill=skill):
+                if role not in TARGET_ROLES:
+                    reason = f"unknown role {role!r}; one of {sorted(TARGET_ROLES)}"
+                    errors.append(FieldError(f"{path}.role", reason))
+                if skill is not None:
+                    if skill not in skills:
+                        skills[skill] = session.get(Skill, skill) is not None
+                    if not skills[skill]:
+                        errors.append(FieldError(f"{path}.skill", f"unknown skill {skill!r}"))
+            case PersonTarget(person_id=person_id):
+                person = session.get(Person, person_id)
+                if person is None or not person.is_active:
+                    errors.append(FieldError(f"{path}.person_id", f"no active person {person_id}"))
+            case GroupTarget(group=group):
+                if group not in groups:
+                    errors.append(FieldError(f"{path}.group", _unknown_group(group, groups)))
+    for path, group in names.groups:
+        if group not in groups:
+            errors.append(FieldError(path, _unknown_group(group, groups)))
     return errors
 
 
@@ -229,11 +228,12 @@ def replace(
             written_report_minutes=written_report_minutes,
         )
     except PlanInvalid as err:
-        # the steps that passed their own checks still say which names do not exist
-        found = [_field_error(e) for e in err.errors] + _references(session, err.steps, groups)
+        # the targets and groups that passed their own checks still say which do not exist
+        found = [_field_error(e) for e in err.errors] + _references(session, err.names, groups)
         raise ValidationFailed.of(found) from None
     advisory_lock(session, PLANS_LOCK)
-    unknown = _references(session, enumerate(plan.policy.steps), groups)
+    names = sum((names_of(i, step) for i, step in enumerate(plan.policy.steps)), Names())
+    unknown = _references(session, names, groups)
     if unknown:
         raise ValidationFailed.of(unknown)
     row = session.exec(

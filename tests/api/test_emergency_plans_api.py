@@ -257,6 +257,38 @@ def test_an_invalid_plan_is_a_422_naming_the_field_and_changes_nothing(
     assert _audit_count(session) == audited
 
 
+def test_every_wrong_field_of_a_step_is_named_at_once(
+    client: TestClient, session: Session, auth_headers: Headers, people: dict[str, Person]
+) -> None:
+    """A step's own checks stop at its first problem (a wait of 0); its other fields, and
+    the names of its targets, are still checked in the same answer."""
+    admin = auth_headers(Role.admin)
+    body = _plan(people["a"].id or 0)
+    body["steps"][1] |= {"wait_minutes": 0, "repeat": 11, "broadcast_groups": ["nowhere", ""]}
+    body["steps"][1]["targets"] = [
+        {"type": "on_duty", "role": "expert", "skill": "astrology"},
+        {"type": "person"},
+        {"type": "person", "person_id": 2**40},
+    ]
+    audited = _audit_count(session)
+
+    response = client.put(f"{URL}/food_safety/I", json=body, headers=admin)
+
+    assert response.status_code == 422, response.text
+    assert sorted(e["field"] for e in response.json()["errors"]) == sorted(
+        [
+            "steps[1].targets[1].person_id",  # missing
+            "steps[1].targets[2].person_id",  # out of bounds, so never looked up
+            "steps[1].wait_minutes",
+            "steps[1].repeat",
+            "steps[1].broadcast_groups[1]",  # empty
+            "steps[1].targets[0].skill",  # no such skill
+            "steps[1].broadcast_groups[0]",  # no such group
+        ]
+    )
+    assert _audit_count(session) == audited
+
+
 def test_a_special_equipment_plan_looser_than_tz50_is_refused_and_changes_nothing(
     client: TestClient, session: Session, auth_headers: Headers, people: dict[str, Person]
 ) -> None:

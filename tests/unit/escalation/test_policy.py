@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from escalation.default_plans import DEFAULT_CATEGORIES, EXPERT_SKILL_OF_CATEGORY, default_plans
-from escalation.plan_checks import plan_from_parts, within_national_limits
+from escalation.plan_checks import PlanInvalid, plan_from_parts, within_national_limits
 from escalation.policy import (
     EmergencyPlan,
     GroupTarget,
@@ -337,3 +337,33 @@ def test_an_edited_plan_out_of_bounds_names_the_field(
     with pytest.raises(PolicyError) as err:
         _edited(**overrides)
     assert err.value.field == field
+
+
+def test_a_step_failing_its_own_checks_still_has_its_other_fields_checked() -> None:
+    """The step's constructor stops at the wait of 0; the rounds, the rules and each target
+    are checked apart, and the targets that pass are handed on for the names check."""
+    step = {
+        **EDITED_STEP,
+        "wait_minutes": 0,
+        "repeat": 11,
+        "rules": [{"kind": "sms", "after_minutes": 0}] * 2,
+        "targets": [{"type": "on_duty", "role": "expert"}, {"type": "fax"}],
+    }
+    with pytest.raises(PlanInvalid) as err:
+        _edited(steps=[EDITED_STEP, step, 7])
+    assert [e.field for e in err.value.errors] == [
+        "steps[1].targets[1].type",
+        "steps[1].wait_minutes",
+        "steps[1].repeat",
+        "steps[1].rules",
+        "steps[2]",
+    ]
+    assert err.value.names.targets == (
+        ("steps[0].targets[0]", PersonTarget(7)),
+        ("steps[1].targets[0]", OnDutyTarget("expert")),
+    )
+    # a rule's timing is not judged against a wait that is itself wrong
+    late = {**EDITED_STEP, "wait_minutes": -1, "rules": [{"kind": "sms", "after_minutes": 30}]}
+    with pytest.raises(PlanInvalid) as err:
+        _edited(steps=[late])
+    assert [e.field for e in err.value.errors] == ["steps[0].wait_minutes"]
