@@ -123,3 +123,39 @@ def test_the_planner_changes_a_number_and_the_order_numbers_are_tried_in(
     ]
     updates = [e.actor for e in entries if e.action == "contact.update"]
     assert updates == ["planner", "planner"]
+
+
+def test_a_save_does_not_reload_away_a_number_typed_but_not_saved(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """The person and each of their numbers have forms of their own: saving the person while
+    a changed number waits unsaved keeps the page (a reload would drop the number) and says
+    so at both forms; saving the number then reloads with both changes."""
+    person = live_server.person_of("coordinator")
+    assert person.id is not None
+    with live_server.session() as session:
+        first = directory.contacts_of(session, person.id)[0]
+    page, _ = open_page()
+    sign_in(page, "planner")
+    page.goto("/planner/people")
+    page.locator(f"#person-{person.id}").get_by_role("button", name="修改").click()
+    row = page.locator(f"#contact-{first.id}")
+    row.locator("summary").click()
+    number = row.get_by_role("form", name=f"修改 {first.value}")
+    number.locator('input[name="value"]').fill("13911112222")
+    editor = page.locator(f"#person-edit-{person.id}")
+    person_form = editor.get_by_role("form", name=f"修改 {person.name}")
+    person_form.locator('input[name="position"]').fill("值班主任")
+    person_form.locator('button[type="submit"]').click()
+
+    expect(person_form.locator(".form-status")).to_have_text(
+        "已保存。页面未刷新：本页另一表单还有未保存的修改"
+    )
+    expect(number.locator(".form-status")).to_have_text("尚未保存：请保存或取消这些修改")
+    expect(number.locator('input[name="value"]')).to_have_value("13911112222")
+    with page.expect_navigation():
+        number.locator('button[type="submit"]').click()
+    expect(page.locator(f"#person-{person.id}")).to_contain_text("值班主任")
+    expect(page.locator(f"#person-{person.id}")).to_contain_text("+8613911112222")
+    with live_server.session() as session:
+        assert directory.contacts_of(session, person.id)[0].value == "+8613911112222"

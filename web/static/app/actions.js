@@ -5,6 +5,7 @@ import { focusKey, refresh } from "./live.js";
 import { reloadAt } from "./place.js";
 import { errorText, problemText } from "./problems.js";
 import { t } from "./text.js";
+import { holdForUnsaved } from "./unsaved.js";
 
 function statusNear(el) {
   var node = el;
@@ -36,6 +37,12 @@ export function onClick(event) {
       return;
     }
     document.dispatchEvent(new CustomEvent("dd:changed"));
-    if (region) { refresh(region, true, place); } else { reloadAt(el, t("done", "Done")); }
+    if (region) { refresh(region, true, place); return; }
+    if (holdForUnsaved(el).length) {  // a reload would drop what they hold
+      var note = t("done", "Done") + t("sentence_sep", ". ") + t("unsaved_below", "The page is not reloaded: another form here has changes not saved yet");
+      if (status) { status.textContent = note; status.classList.add("ok"); } else { window.alert(note); }
+      return;
+    }
+    reloadAt(el, t("done", "Done"));
   });
 }

@@ -6,6 +6,7 @@ import { focusKey, refresh } from "./live.js";
 import { reloadAt } from "./place.js";
 import { clearErrors, showProblem } from "./problems.js";
 import { t } from "./text.js";
+import { holdForUnsaved, markSaved } from "./unsaved.js";
 
 // A form with data-autotitle="category,place" (the incident form) sends "category · place"
 // as its title while the user leaves the Title field empty: computed afresh on every send
@@ -96,6 +97,11 @@ export function onSubmit(event) {
       var box = target ? document.querySelector(target) : null;
       if (box) { box.textContent = message; box.hidden = false; }
       if (form.hasAttribute("data-reload")) {
+        markSaved(form);
+        if (holdForUnsaved(form).length) {  // a reload would drop what they hold
+          if (status) { status.textContent = message + t("sentence_sep", ". ") + t("unsaved_below", "The page is not reloaded: another form here has changes not saved yet"); }
+          return;
+        }
         reloadAt(form, message, landing(form, data), landingPage(form, data));
         return;
       }
