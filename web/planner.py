@@ -52,12 +52,14 @@ def people_page(
     settings: SettingsDep,
     user: PeoplePage,
 ) -> HTMLResponse:
-    people = directory.list_people(session)
+    everyone = directory.list_people(session, include_inactive=True)
+    people = [p for p in everyone if p.is_active]
     units = unit_directory.list_units(session)
     today = clock.now().astimezone(settings.tz).date()
     context = {
         "shifts_ahead": _shifts_ahead(session, since=today),
         "people": [directory.person_public(session, p) for p in people],
+        "archived": [p for p in everyone if not p.is_active],
         "units": units,
         "unit_names": {u.id: u.name for u in units},
         "skills": directory.list_skills(session),

@@ -49,3 +49,33 @@ def test_the_planner_edits_a_persons_roles_and_skills(
     assert after.position == "值班长" and skill.code in after.skills
     assert set(before.skills) < set(after.skills) and after.duty_roles == before.duty_roles
     assert [e.actor for e in entries if e.action == "person.update"][:1] == ["planner"]
+
+
+def test_an_archived_person_is_listed_and_reactivated(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """Archiving took a person off the page with no way back; they are listed as archived
+    and reactivated from there, audited."""
+    with live_server.api("planner") as api:
+        units = api.get("/api/v1/units").json()
+        made = api.post("/api/v1/people", json={"name": "归档测试员", "unit_id": units[0]["id"]})
+        assert made.status_code == 201, made.text
+        person_id = made.json()["id"]
+        assert api.delete(f"/api/v1/people/{person_id}").status_code in (200, 204)
+    page, _ = open_page()
+    sign_in(page, "planner")
+    page.goto("/planner/people")
+    expect(page.locator(f"#person-{person_id}")).to_have_count(0)
+    archived = page.locator(f"#archived-{person_id}")
+    expect(archived).to_contain_text("归档测试员")
+    with page.expect_navigation():
+        archived.get_by_role("button", name="重新启用").click()
+    expect(page.locator(f"#person-{person_id}")).to_contain_text("归档测试员")
+    expect(page.locator(f"#archived-{person_id}")).to_have_count(0)
+    shot(page, "people-reactivated")
+    with live_server.session() as session:
+        entries = list_entries(session, entity_type="person", entity_id=str(person_id))
+    assert [(e.action, e.actor) for e in entries][:2] == [
+        ("person.update", "planner"),
+        ("person.update", "planner"),
+    ]
