@@ -19,6 +19,7 @@ from core.users import Permission
 from escalation import person_rules
 from escalation import service as incident_service
 from escalation.models import Incident, Notification
+from escalation.policy import DEFAULT_RULES
 from escalation.state import IncidentStatus
 from oncall import directory, dutylog, ical, unit_directory
 from oncall.feed_models import FeedKind
@@ -200,9 +201,12 @@ def my_duty(
     request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: DutyPage
 ) -> HTMLResponse:
     context = _duty_context(session, user, clock.now(), settings.tz)
-    context["reach"] = (
-        person_rules.get(session, person_id=user.person_id) if user.person_id else None
-    )
+    reach = person_rules.get(session, person_id=user.person_id) if user.person_id else None
+    context["reach"] = reach
+    # the form shows the rules in force: the person's own, else the steps' default rules, so
+    # that saving it unchanged pages them as before
+    defaults = person_rules.public(user.person_id or 0, DEFAULT_RULES).rules
+    context["reach_rules"] = (reach.rules or defaults) if reach else []
     context["feeds"] = my_feeds(session, user)
     return render(request, "duty/mine.html", context, user=user)
 
