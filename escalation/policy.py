@@ -151,7 +151,11 @@ def person_rules_from_list(data: object, path: str = "rules") -> tuple[NotifyRul
                 ctx={"le": MAX_PERSON_RULE_MINUTES},
             )
         if any(r.kind == rule.kind for r in rules):
-            raise PolicyError(f"{path}[{i}].kind", f"a second {rule.kind} rule; one per kind")
+            raise PolicyError(
+                f"{path}[{i}].kind",
+                f"a second {rule.kind} rule; one per kind",
+                type="notify_kind_repeated",
+            )
         rules.append(rule)
     return tuple(rules)
 

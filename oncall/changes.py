@@ -239,7 +239,14 @@ def create_override(
         )
         if not any(s.shift_code == shift.code for s in worked):
             raise ValidationFailed(
-                "original_person_id", f"person {data.original_person_id} does not work this slot"
+                "original_person_id",
+                f"person {data.original_person_id} does not work this slot",
+                type="not_in_slot",
+                ctx={
+                    "person": _name(session, data.original_person_id),
+                    "shift": shift.name,
+                    "day": data.day.isoformat(),
+                },
             )
     check_takes(
         session,

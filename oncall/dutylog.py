@@ -69,7 +69,12 @@ def _check_person(session: Session, *, field: str, person_id: int) -> None:
 
 def _check_not_future(*, field: str, at: datetime, now: datetime) -> None:
     if at > now + MAX_FUTURE:
-        raise ValidationFailed(field, "must not be more than 1 day in the future")
+        raise ValidationFailed(
+            field,
+            "must not be more than 1 day in the future",
+            type="too_far_ahead",
+            ctx={"days": MAX_FUTURE.days},
+        )
 
 
 # ---- duty log ------------------------------------------------------------------------------
@@ -198,10 +203,13 @@ def create_handover(
         person = session.get(Person, person_id)
         # duty is handed over inside one unit, between people its duty roster draws on
         if person is not None and not staffs_duty_of(session, person=person, unit_id=data.unit_id):
+            unit = session.get(Unit, data.unit_id)
             raise ValidationFailed(
                 field,
                 f"person {person_id} is neither a member of unit {data.unit_id} nor of a "
                 "section of the centre (who staff its duty)",
+                type="not_duty_staff",
+                ctx={"person": person.name, "unit": unit.name if unit else str(data.unit_id)},
             )
     if data.from_person_id == data.to_person_id:
         raise ValidationFailed("to_person_id", "must differ from from_person_id")
@@ -215,6 +223,8 @@ def create_handover(
         raise ValidationFailed(
             "open_items",
             f"{len(open_then)} unfinished at the handover ({named}{more}): hand them over",
+            type="unfinished_not_handed_over",
+            ctx={"n": len(open_then)},
         )
     handover = Handover(
         unit_id=data.unit_id,

@@ -92,6 +92,17 @@ TYPES: dict[str, str] = {
         "%(person)s would work %(n)s shifts from %(start)s to %(end)s (at most %(limit)s)"
     ),
     "unknown_shift_code": N_("No shift type %(code)s in this unit"),
+    # a cover replacing someone who does not work that shift (oncall/changes.create_override)
+    "not_in_slot": N_("%(person)s does not work the shift %(shift)s on %(day)s"),
+    # an instant too far ahead in the duty log or a handover (oncall/dutylog.py)
+    "too_far_ahead": N_("At most %(days)s day ahead of now"),
+    "not_duty_staff": N_(
+        "%(person)s is neither a member of %(unit)s nor of a section of the centre that staffs "
+        "its duty"
+    ),
+    "unfinished_not_handed_over": N_(
+        "%(n)s unfinished at the handover: list them under open items"
+    ),
     "swap_no_shift": N_("%(person)s has no shift on %(day)s in this roster"),
     "rule_max_weekends": N_(
         "%(person)s would work on %(n)s weekends from %(start)s to %(end)s (at most %(limit)s)"
@@ -121,6 +132,10 @@ TYPES: dict[str, str] = {
     "unknown_group": N_("Not a configured group: choose one of %(groups)s"),
     # an emergency plan's values (escalation.policy, escalation.plan_checks)
     "national_limit": N_("At most %(le)s minutes: the national limit"),
+    # a person's own rules name one channel twice (escalation.policy.person_rules_from_list)
+    "notify_kind_repeated": N_(
+        "Already chosen above: choose the other way, or leave the minutes empty"
+    ),
     "notify_rule_never_fires": N_(
         "Due after the step's wait of %(wait)s min has ended: it would never be sent"
     ),

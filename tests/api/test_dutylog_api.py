@@ -13,6 +13,7 @@ from core.clock import FakeClock
 from core.users import Role
 from oncall.dutylog_models import DutyLogEntry, Handover
 from oncall.models import Person, Unit, UnitKind
+from tests.api.test_refusal_wording import ZH, _worded
 from tests.conftest import T0, TEST_PASSWORD, make_token, make_user
 from tests.factories import make_person, make_unit
 
@@ -358,6 +359,7 @@ def test_a_handover_hands_over_the_incidents_unresolved_then_explicitly(
     (error,) = refused.json()["errors"]
     assert error["field"] == "open_items"
     assert f"#{incident['short_code']} (IV)" in error["reason"]
+    assert _worded(error, ZH) == "交接时有 1 项未办结：请列入未尽事项"  # the page's language
     assert (_count(session, Handover), _count(session, AuditEntry)) == before
     listed = base | {"open_items": f"#{incident['short_code']} 电梯困人：维保已到场，待终报"}
     assert client.post("/api/v1/handovers", json=listed, headers=officer).status_code == 201

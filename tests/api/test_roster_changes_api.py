@@ -22,6 +22,7 @@ from core.audit import list_entries
 from core.users import Role, User
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
+from tests.api.test_refusal_wording import EN, ZH, _worded
 from tests.conftest import T0
 from web import duty
 
@@ -172,7 +173,7 @@ def test_an_override_is_checked_against_approved_swaps(
 
 
 def test_an_override_must_replace_someone_who_still_works_the_slot(
-    client: TestClient, auth_headers: Headers, centre: Centre
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
 ) -> None:
     planner = auth_headers(Role.planner)
     body = {
@@ -191,7 +192,13 @@ def test_an_override_must_replace_someone_who_still_works_the_slot(
         json={**body, "covering_person_id": centre.person["吴刚"]},
         headers=planner,
     )
-    assert _error(again)["field"] == "original_person_id"
+    error = _error(again)
+    assert error["field"] == "original_person_id"
+    # the page words it by the person's and the shift's names, not by the person's id
+    shift = session.get(ShiftType, centre.shift["day"])
+    assert shift is not None
+    assert _worded(error, ZH) == f"赵敏 2027-01-03 不上“{shift.name}”班"
+    assert _worded(error, EN) == f"赵敏 does not work the shift {shift.name} on 2027-01-03"
 
 
 def test_the_leader_on_duty_approves_or_rejects_swaps_and_duty_officers_do_not(
