@@ -37,10 +37,11 @@ UTCInstant = Annotated[AwareDatetime, AfterValidator(_as_utc)]
 CallerPhone = Annotated[PhoneNumber, StringConstraints(max_length=20)]
 """E.164 (at most 16 characters anyway); the bound is stated so the schema shows it."""
 
+# what the pages call an incident by (#1234, a leading # allowed) or another system's number
 IncidentRef = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=REF_MAX, pattern=r"^[A-Za-z0-9_\-./]+$"
+        strip_whitespace=True, min_length=1, max_length=REF_MAX, pattern=r"^#?[A-Za-z0-9_\-./]+$"
     ),
 ]
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.dutylog import confirms_for_others, hands_over_for_anyone
 from core.users import Permission
-from escalation import person_rules
+from escalation import person_rules, references
 from escalation import service as incident_service
 from escalation.models import Incident, Notification
 from escalation.policy import DEFAULT_RULES
@@ -243,10 +243,14 @@ def duty_log(
         for h in dutylog.list_handovers(session, limit=30)
     ]
     actors = [e.recorded_by for e in entries] + [h.acknowledged_by for h in handovers]
+    # an entry's incident reference links to the incident it names, when it names one
+    refs = {e.id: (e.incident_ref, e.occurred_at) for e in entries if e.incident_ref}
+    named = references.resolve(session, refs=refs.values())
     context = {
         "entries": entries,
         "handovers": handovers,
         "actor_names": names_of(session, actors),
+        "entry_incidents": {entry: named[ref] for entry, ref in refs.items() if ref in named},
         "people": people,
         "names": {p.id: p.name for p in people},
         "person_options": [(p.id, p.name) for p in people],

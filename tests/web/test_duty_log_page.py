@@ -17,7 +17,7 @@ from escalation import service as incident_service
 from escalation.models import Category, IncidentCreate
 from escalation.policy import Severity
 from oncall import directory, dutylog
-from oncall.dutylog_models import DutyLogEntryCreate
+from oncall.dutylog_models import DutyLogEntryCreate, HandoverCreate
 from oncall.models import Person
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.factories import make_person, make_unit
@@ -63,6 +63,7 @@ def test_the_log_shows_whom_the_caller_informed_and_who_recorded_it_when(
         "电梯困人，两人被困约 20 分钟",
         "已通知维保单位赶赴现场",
         "已报 119 及城东区局",
+        "",  # no incident reference
         "杨帆 2026-11-23 09:30",
     ]
 
@@ -135,3 +136,84 @@ def test_the_handover_form_offers_what_the_role_may_hand_over(
     page = client.get("/duty/log").text
     assert 'id="handover-form"' not in page and 'id="handover-unlinked"' in page
     assert 'id="log-form"' in page  # the duty log is still written
+
+
+def _cells(page: str, row_start: str) -> list[str]:
+    row = page.split(row_start, 1)[1].split("</tr>", 1)[0]
+    return [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_a_handovers_notes_are_shown_in_the_handovers(client: TestClient, session: Session) -> None:
+    unit = make_unit(session)
+    giver, taker = make_person(session, unit=unit, name="杨帆"), make_person(session, unit=unit)
+    handover = dutylog.create_handover(
+        session,
+        data=HandoverCreate(
+            unit_id=unit.id or 0,
+            from_person_id=giver.id or 0,
+            to_person_id=taker.id or 0,
+            open_items="无",
+            notes="夜间来电3起，均已处理",
+        ),
+        actor="test",
+        now=T0,
+    )
+    make_user(session, role=Role.duty_officer, username="log-reader")
+    client.post("/login", data={"username": "log-reader", "password": TEST_PASSWORD})
+    page = client.get("/duty/log").text
+    head = page.split('id="handovers"', 1)[1].split("</thead>", 1)[0]
+    assert "<th>备注</th>" in head, head
+    assert "夜间来电3起，均已处理" in _cells(page, f'<tr data-handover="{handover.id}" ')
+
+
+def test_an_entrys_incident_reference_is_shown_and_links_the_incident_it_names(
+    client: TestClient, session: Session
+) -> None:
+    """A short code names the incident holding it that opened nearest the entry's time
+    (codes are unique only among unresolved incidents); INC-<id> names it by its row; a
+    reference naming no incident is shown as typed."""
+    unit = make_unit(session)
+    incidents = [
+        opening.open_incident(
+            session,
+            data=IncidentCreate(title=title, category=Category.other, severity=Severity.IV),
+            actor="test",
+            now=T0 - timedelta(days=days),
+        )[0]
+        for title, days in (("上月电梯困人", 30), ("今晨电梯困人", 0))
+    ]
+    earlier, latest = incidents
+    incident_service.resolve(session, incident_id=earlier.id or 0, actor="test", now=T0)
+    earlier.short_code = latest.short_code  # reused once the earlier one was resolved
+    session.add(earlier)
+    session.commit()
+
+    def record(ref: str, at: datetime) -> int:
+        entry = dutylog.record_entry(
+            session,
+            data=DutyLogEntryCreate(
+                unit_id=unit.id or 0, occurred_at=at, event="来电", incident_ref=ref
+            ),
+            actor="test",
+            now=T0,
+        )
+        return entry.id or 0
+
+    today = record(latest.short_code, T0)
+    last_month = record(f"#{latest.short_code}", T0 - timedelta(days=30, minutes=5))
+    by_row = record(f"inc-{earlier.id}", T0)
+    unknown = record("CX-2026-001", T0)
+    make_user(session, role=Role.duty_officer, username="log-reader")
+    client.post("/login", data={"username": "log-reader", "password": TEST_PASSWORD})
+    page = client.get("/duty/log").text
+    head = page.split('id="duty-log"', 1)[1].split("</thead>", 1)[0]
+    assert "<th>事件编号</th>" in head, head
+    link = '<a href="/incidents/{}" title="{}">#{}</a>'
+    expected = {
+        today: link.format(latest.id, "今晨电梯困人", latest.short_code),
+        last_month: link.format(earlier.id, "上月电梯困人", latest.short_code),
+        by_row: link.format(earlier.id, "上月电梯困人", latest.short_code),
+        unknown: "CX-2026-001",
+    }
+    for entry_id, cell in expected.items():
+        assert _cells(page, f'<tr data-entry="{entry_id}" ')[6] == cell, entry_id
