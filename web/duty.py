@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
@@ -28,7 +28,7 @@ from oncall.models import Person, Unit, UnitKind
 from oncall.resolve import Slot
 from oncall.roster_models import ShiftType
 from web.actor_labels import names_of
-from web.render import fragment, render
+from web.render import fragment, page_instead, render
 from web.session import RequirePage, WebUser
 
 router = APIRouter(include_in_schema=False)
@@ -212,7 +212,10 @@ def my_duty(
 
 
 @router.get("/duty/feeds")
-def my_duty_feeds(request: Request, session: SessionDep, user: DutyPage) -> HTMLResponse:
+def my_duty_feeds(request: Request, session: SessionDep, user: DutyPage) -> Response:
+    """The calendar links for the page's script; opened directly, the duty page there."""
+    if (redirect := page_instead(request, "/duty#my-feeds")) is not None:
+        return redirect
     context = {"feeds": my_feeds(session, user), "user": user}
     return fragment(request, "duty/_feeds.html", context)
 
@@ -220,7 +223,10 @@ def my_duty_feeds(request: Request, session: SessionDep, user: DutyPage) -> HTML
 @router.get("/duty/live")
 def my_duty_live(
     request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep, user: DutyPage
-) -> HTMLResponse:
+) -> Response:
+    """The incidents paging me for the page's script; opened directly, the duty page."""
+    if (redirect := page_instead(request, "/duty")) is not None:
+        return redirect
     context = _duty_context(session, user, clock.now(), settings.tz) | {"user": user}
     return fragment(request, "duty/_incidents.html", context)
 

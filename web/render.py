@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel.support import Translations
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
@@ -220,3 +220,16 @@ def render(
 def fragment(request: Request, template: str, context: Mapping[str, Any]) -> HTMLResponse:
     """A piece of a page for the live-update poller (no layout)."""
     return HTMLResponse(render_text(request, template, context), headers=SECURITY_HEADERS)
+
+
+#: The header the page's script sends when it fetches a fragment (static/app/live.js).
+FRAGMENT_HEADER = "X-DutyDesk-Fragment"
+
+
+def page_instead(request: Request, page: str) -> RedirectResponse | None:
+    """Where a fragment's address opened directly (a bookmark, a copied link, a form of the
+    fragment sent without the page's script) sends the browser: to the page the fragment
+    belongs to, since the fragment alone is no page. None for the page's own script."""
+    if request.headers.get(FRAGMENT_HEADER) == "1":
+        return None
+    return RedirectResponse(page, status_code=303)

@@ -16,6 +16,9 @@ from oncall import ical
 from oncall.feed_models import FeedCreate, FeedKind
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.factories import make_person, make_unit
+from web.render import FRAGMENT_HEADER
+
+FRAGMENT = {FRAGMENT_HEADER: "1"}  # as the page's script fetches the list (static/app/live.js)
 
 
 def _sign_in(client: TestClient, username: str) -> None:
@@ -57,7 +60,7 @@ def test_my_duty_lists_my_links_and_offers_to_replace_mine(
     whole_unit, _ = make(FeedKind.unit, unit.id or 0, user, 15)
     not_mine, _ = make(FeedKind.person, chen.id or 0, other, 20)
 
-    for html in (client.get("/duty").text, client.get("/duty/feeds").text):
+    for html in (client.get("/duty").text, client.get("/duty/feeds", headers=FRAGMENT).text):
         rows = dict(re.findall(r'<tr data-feed="(\d+)">(.*?)</tr>', html, re.S))
         assert list(rows) == [str(whole_unit), str(theirs), str(mine)]  # newest first
         cells = {
@@ -76,7 +79,7 @@ def test_my_duty_lists_my_links_and_offers_to_replace_mine(
         assert 'data-confirm="生成新链接？旧链接将失效' in html
 
     ical.revoke_feed(session, feed_id=mine, user=user, now=T0 + timedelta(minutes=30))
-    form = client.get("/duty/feeds").text.split('id="ical-form"', 1)[1]
+    form = client.get("/duty/feeds", headers=FRAGMENT).text.split('id="ical-form"', 1)[1]
     assert "获取我的日历链接（iCal）" in form  # the other calendars are not "mine" to replace
 
 
@@ -103,7 +106,7 @@ def test_a_links_last_fetch_is_shown_and_noted_at_most_every_quarter_hour(
     _sign_in(client, "liuyang")
 
     def noted() -> str:
-        html = client.get("/duty/feeds").text
+        html = client.get("/duty/feeds", headers=FRAGMENT).text
         row = re.search(rf'<tr data-feed="{feed.id}">(.*?)</tr>', html, re.S)
         assert row is not None
         fetched = re.search(r'data-fetched="([^"]*)"', row.group(1))
@@ -122,3 +125,26 @@ def test_a_links_last_fetch_is_shown_and_noted_at_most_every_quarter_hour(
     clock.advance(timedelta(minutes=6))
     assert client.get(f"/ical/{token}.ics").status_code == 200
     assert noted() == clock.now().isoformat()
+
+
+def test_the_links_address_opened_directly_is_the_duty_page(
+    client: TestClient, session: Session
+) -> None:
+    """/duty/feeds is the list the duty page's script reloads. Opened directly (or its form
+    sent without the page's script, which only reloaded it with the form's fields in the
+    address) it sends the browser to the duty page, where the button gives the link."""
+    user = make_user(session, role=Role.duty_officer, username="liuyang")
+    me = make_person(session, unit=make_unit(session), name="刘洋", user_id=user.id)
+    _sign_in(client, "liuyang")
+    for address, page in (
+        ("/duty/feeds", "/duty#my-feeds"),
+        (f"/duty/feeds?kind=person&subject_id={me.id}&replace=true", "/duty#my-feeds"),
+        ("/duty/live", "/duty"),
+    ):
+        response = client.get(address, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, page), address
+    duty = client.get("/duty/feeds", follow_redirects=True)
+    assert duty.url.path == "/duty" and 'id="ical-form" data-api="/api/v1/feeds"' in duty.text
+    assert "<html" in client.get("/duty/feeds").text  # the whole page, styled
+    assert "<html" not in client.get("/duty/feeds", headers=FRAGMENT).text
+    assert "<html" not in client.get("/duty/live", headers=FRAGMENT).text
