@@ -29,6 +29,15 @@ def test_duty_log_and_handover_show_field_errors(open_page: Any, live_server: Li
     expect(log.locator(".form-status")).to_have_text("请修改标出的字段：来电号码")
     shot(page, "duty-log-field-error")
     log.locator('input[name="caller_phone"]').fill("13812345678")
+    # a time more than a day ahead is refused in the page's language, not the API's English
+    when = log.locator('input[name="occurred_at"]')
+    typed_now = when.input_value()
+    when.fill("2099-05-08T09:00")
+    log.locator('button[type="submit"]').click()
+    expect(log.locator('[data-field="occurred_at"] .ferror')).to_have_text(
+        "最多只能比当前时间晚 1 天"
+    )
+    when.fill(typed_now)
     with page.expect_navigation():
         log.locator('button[type="submit"]').click()
     expect(page.locator("#duty-log tbody")).to_contain_text("来电反映超市销售过期食品")
@@ -38,6 +47,7 @@ def test_duty_log_and_handover_show_field_errors(open_page: Any, live_server: Li
     handover = page.locator("#handover-form")
     handover.locator('select[name="to_person_id"]').select_option(str(me.id))
     handover.locator('textarea[name="open_items"]').fill("城西区食物中毒事件待续报")
+    handover.locator('textarea[name="notes"]').fill("夜间来电3起，均已处理")
     handover.locator('button[type="submit"]').click()
     expect(handover.locator('[data-field="to_person_id"] .ferror')).to_have_text(
         "接班人不能是交班人本人"
@@ -48,6 +58,7 @@ def test_duty_log_and_handover_show_field_errors(open_page: Any, live_server: Li
         handover.locator('button[type="submit"]').click()
     row = page.locator("#handovers tbody tr").first
     expect(row).to_contain_text(successor.name)
+    expect(row).to_contain_text("夜间来电3起，均已处理")  # the notes are shown, not only stored
     # on a phone the row is a card: its unit is labelled as the other fields are
     expect(row.locator("td").nth(1)).to_have_attribute("data-label", "单位")
     # the person handing over cannot confirm receipt: only the successor gets the button
