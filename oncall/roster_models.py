@@ -262,6 +262,25 @@ class LeavePublic(SQLModel):
     reason: str
 
 
+class LeaveShiftPublic(SQLModel):
+    """A shift of a published roster that falls in recorded leave: nobody else works it until
+    the roster is repaired (`repair` is the page to do it on)."""
+
+    roster_id: int
+    version: int
+    day: date
+    shift_type_id: int
+    shift: str
+    repair: str
+
+
+class LeaveRecorded(LeavePublic):
+    """Leave as recorded or corrected, with the shifts of published rosters the person is
+    still down to work during it (empty when none)."""
+
+    published_shifts: list[LeaveShiftPublic] = []
+
+
 class ShiftRequest(SQLModel, table=True):
     __tablename__ = "shift_request"
 

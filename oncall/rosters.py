@@ -32,6 +32,7 @@ from oncall import planning, roster_inputs
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.problem_builder import SHANGHAI, build_problem
 from oncall.roster_models import (
+    Leave,
     LeaveCreate,
     RepairRequest,
     Roster,
@@ -375,23 +376,33 @@ def compare(
 def start_repair(
     session: Session, *, roster_id: int, data: RepairRequest, actor: str, now: datetime
 ) -> Roster:
-    """Record the absence as leave and start a new version hinted by the published one."""
+    """Record the absence as leave (unless one leave of the person already covers it: the
+    repair of leave recorded on the leave page) and start a new version hinted by the
+    published one."""
     base = get_roster(session, roster_id=roster_id)
     if base.status is not RosterStatus.published:
         raise Conflict("repairs start from the published roster")
     if data.end_date < base.period_start or data.start_date > base.period_end:
         raise ValidationFailed("start_date", "the absence does not overlap the roster period")
-    planning.add_leave(
-        session,
-        data=LeaveCreate(
-            person_id=data.person_id,
-            start_date=data.start_date,
-            end_date=data.end_date,
-            reason=data.reason,
-        ),
-        actor=actor,
-        now=now,
-    )
+    recorded = session.exec(
+        select(Leave.id).where(
+            Leave.person_id == data.person_id,
+            Leave.start_date <= data.start_date,
+            Leave.end_date >= data.end_date,
+        )
+    ).first()
+    if recorded is None:
+        planning.add_leave(
+            session,
+            data=LeaveCreate(
+                person_id=data.person_id,
+                start_date=data.start_date,
+                end_date=data.end_date,
+                reason=data.reason,
+            ),
+            actor=actor,
+            now=now,
+        )
     return start_generation(
         session,
         unit_id=base.unit_id,

@@ -16,7 +16,7 @@ from api.deps import ClockDep, SessionDep, SettingsDep
 from core.preconditions import tag_of
 from core.types import MAX_ID
 from core.users import Permission
-from oncall import demand, directory, planning, unit_directory, wishes
+from oncall import demand, directory, leave_clashes, planning, unit_directory, wishes
 from oncall.models import ContactKind, DutyRole
 from oncall.roster_models import (
     DemandDayKind,
@@ -88,8 +88,35 @@ def leave_page(
 ) -> HTMLResponse:
     today = clock.now().astimezone(settings.tz).date()
     people = directory.list_people(session)
+    leave = planning.list_leave(session, start=today)
+    clashes = []
+    for item in leave:
+        found = leave_clashes.shifts_during(
+            session,
+            person_id=item.person_id,
+            start=max(item.start_date, today),
+            end=item.end_date,
+            tz=settings.tz,
+        )
+        if found:
+            rosters = {c.roster_id: c for c in found}
+            links = [
+                (
+                    c,
+                    leave_clashes.repair_path(
+                        c,
+                        person_id=item.person_id,
+                        start=item.start_date,
+                        end=item.end_date,
+                        reason=item.reason,
+                    ),
+                )
+                for c in rosters.values()
+            ]
+            clashes.append((item, found, links))
     context = {
-        "leave": planning.list_leave(session, start=today),
+        "clashes": clashes,
+        "leave": leave,
         "requests": [r for r in wishes.list_requests(session) if r.day >= today],
         "people": people,
         "names": {p.id: p.name for p in people},

@@ -7,7 +7,7 @@ repair diff, swaps, the Excel export and the print view."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -255,12 +255,22 @@ def roster_page(
     user: Reader,
     roster_id: RosterId,
     compare: Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone] = None,
+    repair_person: Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone] = None,
+    repair_start: Annotated[date | None, Query(), EmptyIsNone] = None,
+    repair_end: Annotated[date | None, Query(), EmptyIsNone] = None,
+    repair_reason: Annotated[str | None, Query(max_length=200), EmptyIsNone] = None,
 ) -> HTMLResponse:
+    """`repair_*`: the repair form filled in (a leave's person and days, linked from the
+    leave page when the leave falls on shifts of this roster)."""
     roster = rosters.get_roster(session, roster_id=roster_id)
     context = _roster_context(session, roster, clock.now(), settings.tz, compare)
     context["skill_names"] = skill_names(session, locale_of(request))
     today = clock.now().astimezone(settings.tz).date()
     context["today_input"] = today
+    context["repair_person"] = repair_person
+    context["repair_start"] = repair_start or today
+    context["repair_end"] = repair_end or repair_start or today
+    context["repair_reason"] = repair_reason
     context["override_day"] = min(max(today, roster.period_start), roster.period_end)
     return render(request, "rosters/detail.html", context, user=user)
 

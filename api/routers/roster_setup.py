@@ -16,13 +16,16 @@ from api.deps import (
 )
 from core.preconditions import tag_of
 from core.types import MAX_ID
-from oncall import demand, planning, wishes
+from oncall import demand, leave_clashes, planning, wishes
 from oncall.roster_models import (
     DemandCreate,
     DemandPublic,
     DemandUpdate,
+    Leave,
     LeaveCreate,
     LeavePublic,
+    LeaveRecorded,
+    LeaveShiftPublic,
     LeaveUpdate,
     RulesConfig,
     ShiftRequestCreate,
@@ -157,13 +160,49 @@ def list_leave(
     ]
 
 
-@router.post("/leave", status_code=status.HTTP_201_CREATED, summary="Record leave")
-def add_leave(
-    session: SessionDep, clock: ClockDep, who: RosterWriter, body: LeaveCreate
-) -> LeavePublic:
-    return LeavePublic.model_validate(
-        planning.add_leave(session, data=body, actor=who.name, now=clock.now())
+def _recorded(session: SessionDep, settings: SettingsDep, leave: Leave) -> LeaveRecorded:
+    """The leave with the published shifts the person is still down to work during it."""
+    clashes = leave_clashes.shifts_during(
+        session,
+        person_id=leave.person_id,
+        start=leave.start_date,
+        end=leave.end_date,
+        tz=settings.tz,
     )
+    shifts = [
+        LeaveShiftPublic(
+            roster_id=c.roster_id,
+            version=c.version,
+            day=c.day,
+            shift_type_id=c.shift_type_id,
+            shift=c.shift,
+            repair=leave_clashes.repair_path(
+                c,
+                person_id=leave.person_id,
+                start=leave.start_date,
+                end=leave.end_date,
+                reason=leave.reason,
+            ),
+        )
+        for c in clashes
+    ]
+    return LeaveRecorded.model_validate(leave, update={"published_shifts": shifts})
+
+
+@router.post(
+    "/leave",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record leave (the answer lists the published shifts it falls on, to repair)",
+)
+def add_leave(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: RosterWriter,
+    body: LeaveCreate,
+) -> LeaveRecorded:
+    leave = planning.add_leave(session, data=body, actor=who.name, now=clock.now())
+    return _recorded(session, settings, leave)
 
 
 @router.patch(
@@ -171,13 +210,17 @@ def add_leave(
     summary="Correct leave: its days and reason (422 naming the field, as when recording it)",
 )
 def update_leave(
-    session: SessionDep, clock: ClockDep, who: RosterWriter, leave_id: Id, body: LeaveUpdate
-) -> LeavePublic:
-    return LeavePublic.model_validate(
-        planning.update_leave(
-            session, leave_id=leave_id, data=body, actor=who.name, now=clock.now()
-        )
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: RosterWriter,
+    leave_id: Id,
+    body: LeaveUpdate,
+) -> LeaveRecorded:
+    leave = planning.update_leave(
+        session, leave_id=leave_id, data=body, actor=who.name, now=clock.now()
     )
+    return _recorded(session, settings, leave)
 
 
 @router.delete("/leave/{leave_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove leave")

@@ -387,6 +387,7 @@ def test_leave_is_corrected_in_place_under_the_checks_of_recording_it_and_audite
         "start_date": "2027-01-04",
         "end_date": "2027-01-08",
         "reason": "病假",
+        "published_shifts": [],
     }
     entry = list_entries(session, entity_type="person", entity_id=str(person))[0]
     assert entry.action == "leave.update" and entry.actor is not None
