@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.workcal import DayKind
 from web.holiday_names import holiday_name
-from web.i18n import DEFAULT_LOCALE, LOCALES, gettext
+from web.i18n import DEFAULT_LOCALE, LOCALES, gettext, pgettext_in
 from web.labels import label_id
 from web.roster_view import RosterGrid
 
@@ -69,6 +69,9 @@ def roster_workbook(
 
     def _(message: str) -> str:
         return gettext(locale, message)
+
+    def pgettext(context: str, message: str) -> str:
+        return pgettext_in(locale, context, message)
 
     def label(kind: str, value: object) -> str:
         message = label_id(kind, value)
@@ -125,7 +128,8 @@ def roster_workbook(
                 cell.border = ADJUSTED_BORDER
                 cell.comment = Comment(_("planned: %(shift)s") % {"shift": name}, "DutyDesk")
     legend_row = first_person_row + len(grid.people) + 1
-    put(sheet, legend_row, 1, _("Shifts")).font = Font(bold=True)
+    # the shift types' legend (班次), not the count of shifts of the totals (班次数)
+    put(sheet, legend_row, 1, pgettext("shift legend", "Shifts")).font = Font(bold=True)
     for offset, shift in enumerate(grid.shifts.values(), start=1):
         cell = put(sheet, legend_row + offset, 1, f"{shift.name} {shift.start}–{shift.end}")
         cell.fill = _fill(SHIFT_FILLS[shift.colour])

@@ -55,3 +55,8 @@ def locale_of(request: Request) -> str:
 
 def gettext(locale: str, message: str) -> str:
     return translations(locale).gettext(message)
+
+
+def pgettext_in(locale: str, context: str, message: str) -> str:
+    """`message` in the sense `context` gives it (one English word, two meanings)."""
+    return str(translations(locale).pgettext(context, message))

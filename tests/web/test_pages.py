@@ -138,6 +138,10 @@ def test_roster_export_is_a_workbook(client: TestClient, session: Session, roste
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["值班表", "统计"]
     assert book["值班表"].cell(row=6, column=1).value == "带班领导"
+    # the shift legend says 班次 (shifts), the totals' column 班次数 (number of shifts)
+    first_column = [c.value for c in book["值班表"]["A"]]
+    assert "班次" in first_column and "班次数" not in first_column
+    assert [c.value for c in book["统计"][1]][:2] == ["姓名", "班次数"]
 
 
 def test_a_bad_query_value_gets_an_html_page_naming_the_field(
