@@ -7,6 +7,7 @@ repair diff, swaps, the Excel export and the print view."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -33,7 +34,7 @@ from oncall import (
 from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.layers import people_by_id
 from oncall.models import Person, Unit
-from oncall.roster_models import Roster, RosterAssignment, RosterStatus
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from scheduler import roster_problem as rp
 from web.actor_labels import names_of
 from web.export import roster_workbook
@@ -50,6 +51,14 @@ SwapPage = Annotated[WebUser, Depends(RequirePage(Permission.swap_request))]
 RosterId = Annotated[int, Path(ge=1, le=MAX_ID)]
 UnitQuery = Annotated[int | None, Query(ge=1, le=MAX_ID), EmptyIsNone]
 DEFAULT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class SwapRoster:
+    """A swap's roster and, once it is superseded, the version planned in its place."""
+
+    roster: Roster
+    current: Roster | None
 
 
 def progress_of(roster: Roster, now: datetime) -> float:
@@ -222,6 +231,8 @@ def _roster_context(
         "names": names,
         "people": people,
         "swaps": roster_swaps,
+        "swap_shifts": _swap_shifts(session, roster_swaps),
+        "swap_rosters": _swap_rosters(session, roster_swaps),
         "actor_names": names_of(session, actors),
         "base": session.get(Roster, roster.base_roster_id) if roster.base_roster_id else None,
         "comparable": comparable,
@@ -244,6 +255,37 @@ def _superseded_by(session: Session, roster: Roster) -> Roster | None:
         ),
         None,
     )
+
+
+def _swap_shifts(session: Session, requests: list[SwapRequestRow]) -> dict[int, tuple[str, str]]:
+    """Each swap's traded shifts by name (the requester's, the other person's), as its roster
+    holds them; a slot the roster no longer has shows as empty."""
+    roster_ids = {s.roster_id for s in requests}
+    rows = session.exec(
+        select(RosterAssignment, ShiftType)
+        .join(ShiftType, col(ShiftType.id) == RosterAssignment.shift_type_id)
+        .where(col(RosterAssignment.roster_id).in_(roster_ids))
+    ).all()
+    held = {(a.roster_id, a.person_id, a.day): shift.name for a, shift in rows}
+    return {
+        s.id: (
+            held.get((s.roster_id, s.a_person_id, s.a_day), ""),
+            held.get((s.roster_id, s.b_person_id, s.b_day), ""),
+        )
+        for s in requests
+        if s.id is not None
+    }
+
+
+def _swap_rosters(session: Session, requests: list[SwapRequestRow]) -> dict[int, SwapRoster]:
+    """Each swap's roster, and the version that replaced it if it was superseded (where the
+    swap's days are planned now)."""
+    found: dict[int, SwapRoster] = {}
+    for roster_id in {s.roster_id for s in requests}:
+        roster = session.get(Roster, roster_id)
+        if roster is not None:
+            found[roster_id] = SwapRoster(roster, _superseded_by(session, roster))
+    return found
 
 
 @router.get("/rosters/{roster_id}")
@@ -358,6 +400,8 @@ def swaps_page(request: Request, session: SessionDep, user: SwapPage) -> HTMLRes
     )
     context = {
         "swaps": requests,
+        "swap_shifts": _swap_shifts(session, requests),
+        "swap_rosters": _swap_rosters(session, requests),
         "pending": [s for s in requests if s.status is SwapStatus.pending],
         "published": published,
         # only people with shifts on a published roster have one to swap

@@ -205,3 +205,50 @@ def test_the_leader_on_duty_decides_swaps_on_the_swaps_page(
     page = client.get("/swaps").text
     assert approve not in page and f'data-action="/api/v1/swaps/{swap.id}/reject"' in page
     assert "这是您本人的换班：须由其他带班领导或排班员审批。" in page  # why there is no Approve
+
+
+def test_a_swap_row_names_the_traded_shifts_and_the_version_that_replaced_its_roster(
+    client: TestClient, session: Session
+) -> None:
+    roster, people, _ = _published(session)
+    swap = swaps.request_swap(
+        session,
+        data=SwapCreate(
+            roster_id=roster.id or 0,
+            a_person_id=people["杨帆"].id or 0,
+            a_day=DAY1,
+            b_person_id=people["胡军"].id or 0,
+            b_day=DAY2,
+        ),
+        actor="test",
+        now=T0,
+    )
+    make_user(session, role=Role.planner, username="swaps-shifts")
+    client.post("/login", data={"username": "swaps-shifts", "password": TEST_PASSWORD})
+
+    def row() -> str:
+        page = client.get("/swaps").text
+        return page.split(f'<tr data-swap="{swap.id}" ', 1)[1].split("</tr>", 1)[0]
+
+    assert f"杨帆 · {DAY1} 白班" in row() and f"胡军 · {DAY2} 白班" in row()
+    assert f'<a href="/rosters/{roster.id}">#{roster.id}</a>' in row()
+    assert "superseded-swap" not in row()
+
+    # a new version replaces the roster and the swap's slots did not carry over
+    newer = Roster(
+        unit_id=roster.unit_id,
+        period_start=DAY1,
+        period_end=DAY2,
+        version=2,
+        status=RosterStatus.published,
+        time_limit_s=1,
+        created_by="test",
+        created_at=T0,
+        published_at=T0,
+    )
+    roster.status = RosterStatus.superseded
+    session.add_all([roster, newer])
+    session.commit()
+    assert f'<a href="/rosters/{newer.id}">#{newer.id} v2</a>' in row()
+    assert f"（原属值班表 #{roster.id}，已被替代）" in row()
+    assert f"杨帆 · {DAY1} 白班" in row()  # what was traded, as the old version held it
