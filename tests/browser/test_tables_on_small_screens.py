@@ -443,3 +443,32 @@ def test_who_is_on_duty_now_reads_on_a_phone(
     _not_squeezed(page, "#on-duty-now")
     _labelled(page, "#on-duty-now", "tr")
     shot(page, f"phone-on-duty-now-{locale}")
+
+
+def test_a_roster_with_swapped_cells_keeps_the_phones_width(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """The hidden notes of changed cells ("计划：休") stay in the grid's scroll box: the page
+    does not scroll sideways."""
+    roster = live_server.published_roster()
+    assert roster.id is not None
+    a, b = _swappable_pair(live_server, roster.id)
+    with live_server.api("planner") as api:
+        swap = api.post(
+            "/api/v1/swaps",
+            json={
+                "roster_id": roster.id,
+                "a_person_id": a.person_id,
+                "a_day": a.day.isoformat(),
+                "b_person_id": b.person_id,
+                "b_day": b.day.isoformat(),
+            },
+        )
+        assert swap.status_code == 201, swap.text
+    with live_server.api("leader") as api:
+        approved = api.post(f"/api/v1/swaps/{swap.json()['id']}/approve")
+        assert approved.status_code == 200, approved.text
+    page = _phone(open_page, "zh-CN", "duty_officer")
+    page.goto(f"/rosters/{roster.id}")
+    expect(page.locator(".roster-grid td.adjusted").first).to_be_attached()
+    _fits(page)
