@@ -9,7 +9,7 @@ existed), or whose key or values this module does not know, is shown as stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,3 +220,16 @@ def localise_explanation(
         return str(item.get("message", ""))
     phrase, values = found
     return phrase(_Words(gettext, ngettext, label, shifts, skills or {}), values)
+
+
+def mentions_leave(explanation: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether an item of the explanation names someone absent on leave (the page then asks
+    to change that leave too; without any, it would point at a list that has none)."""
+    for item in explanation:
+        values = item.get("values")
+        absent = values.get("absent") if isinstance(values, Mapping) else None
+        if isinstance(absent, list) and any(
+            isinstance(a, Mapping) and a.get("why") == "leave" for a in absent
+        ):
+            return True
+    return False

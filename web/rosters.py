@@ -42,6 +42,7 @@ from web.i18n import locale_of
 from web.params import EmptyIsNone
 from web.planner import skill_names
 from web.render import fragment, render
+from web.roster_explanation import mentions_leave
 from web.roster_view import RosterGrid, build_grid
 from web.session import RequirePage, WebUser
 
@@ -224,6 +225,7 @@ def _roster_context(
         "elapsed": int((now - roster.created_at).total_seconds()),
         "violations": document.get("violations", []),
         "explanation": document.get("explanation", []),
+        "explanation_leave": mentions_leave(document.get("explanation", [])),
         "error": document.get("error"),
         "seconds": document.get("seconds"),
         "diff": diff,

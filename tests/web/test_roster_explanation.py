@@ -321,3 +321,34 @@ def test_the_infeasible_roster_page_explains_in_the_pages_language(
     english = english.split("</section>", 1)[0]
     assert "needs 1 leader on duty, only 0 available (王建国 春节休假)" in english
     assert "(1 person short)" in english
+    assert "the leave listed below" in english
+
+
+def test_the_infeasible_page_asks_to_change_leave_only_when_it_lists_some(
+    client: TestClient, session: Session
+) -> None:
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    nobody = {
+        "rule": "minimum_cover",
+        "day": "2027-02-07",
+        "shift": "night",
+        "skill": None,
+        "people_short": 1,
+        "message": "2027-02-07 night needs 3 people, only 2 available",
+        "key": "cover",
+        "values": {
+            "day": "2027-02-07",
+            "shift": "night",
+            "minimum": 3,
+            "available": 2,
+            "skill": None,
+            "absent": [],
+        },
+    }
+    roster = infeasible_roster(session, unit_id=unit.id or 0, start=START, explanation=[nobody])
+    make_user(session, role=Role.planner, username="explain-no-leave")
+    client.post("/login", data={"username": "explain-no-leave", "password": TEST_PASSWORD})
+    section = client.get(f"/rosters/{roster.id}").text.split('id="explanation"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    assert "请调整需求或规则后重新生成。" in section and "请假" not in section
