@@ -367,10 +367,14 @@ def run_generation(
 def compare(
     session: Session, *, roster_id: int, other_id: int
 ) -> tuple[list[rp.Assignment], list[rp.Assignment]]:
-    """(removed, added): what changes when going from `other_id` to `roster_id`."""
+    """(removed, added): what changes when going from `other_id` to `roster_id`, each as
+    people work it (its approved swaps applied): a repair is hinted by its base as worked and
+    keeps the base's swaps, so they are not changes of the repair."""
     get_roster(session, roster_id=roster_id)
     get_roster(session, roster_id=other_id)
-    return rp.diff(assignments_of(session, other_id), assignments_of(session, roster_id))
+    return rp.diff(
+        effective_assignments(session, other_id), effective_assignments(session, roster_id)
+    )
 
 
 def start_repair(

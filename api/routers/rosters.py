@@ -213,7 +213,8 @@ def publish_roster(
 
 @router.get(
     "/rosters/{roster_id}/compare/{other_id}",
-    summary="Assignments removed and added going from other_id to roster_id",
+    summary="Assignments removed and added going from other_id to roster_id (each with its "
+    "approved swaps applied)",
 )
 def compare_rosters(
     session: SessionDep, _: RosterReader, roster_id: Id, other_id: Id

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from api import demo
 from core.users import Role
+from oncall.change_models import SwapRequestRow, SwapStatus
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0, TEST_PASSWORD, make_user
@@ -135,3 +136,42 @@ def test_only_versions_of_the_same_unit_and_period_are_offered_for_comparison(
         assert ('id="repair-diff"' in shown.text) is expected, version.id
     # a version alone in its period offers no comparison at all
     assert 'id="compare-form"' not in client.get(f"/rosters/{february.id}").text
+
+
+def test_a_repair_is_compared_with_its_base_as_worked_so_a_swap_is_not_its_change(
+    client: TestClient, session: Session
+) -> None:
+    """The repair keeps the base's approved swap (it is hinted by the base as worked): its
+    changes are only what it changed itself."""
+    demo.seed(session, now=T0)
+    unit = session.exec(select(Unit).where(Unit.code == "intake")).one()
+    people = {p.name: p.id or 0 for p in session.exec(select(Person)).all()}
+    base = _version(session, unit, 1, RosterStatus.published, [(4, "杨帆"), (6, "赵敏")])
+    session.add(
+        SwapRequestRow(
+            roster_id=base.id or 0,
+            a_person_id=people["杨帆"],
+            a_day=date(2027, 1, 4),
+            b_person_id=people["赵敏"],
+            b_day=date(2027, 1, 6),
+            status=SwapStatus.approved,
+            requested_by="test",
+            requested_at=T0,
+        )
+    )
+    # as worked: 赵敏 on the 4th, 杨帆 on the 6th; the repair moves the 6th to 黄磊
+    repair = _version(session, unit, 2, RosterStatus.draft, [(4, "赵敏"), (6, "黄磊")])
+    repair.base_roster_id = base.id
+    session.add(repair)
+    session.commit()
+    make_user(session, role=Role.planner, username="compare-swap")
+    client.post("/login", data={"username": "compare-swap", "password": TEST_PASSWORD})
+
+    page = client.get(f"/rosters/{repair.id}").text
+    diff = page.split('id="repair-diff"', 1)[1].split("</section>", 1)[0]
+    assert "(1 / 1)" in diff
+    removed, added = diff.split('class="diff added"', 1)
+    assert "2027-01-06 白班 · 杨帆" in removed and "赵敏" not in removed
+    assert "2027-01-06 白班 · 黄磊" in added and "赵敏" not in added
+    answer = client.get(f"/api/v1/rosters/{repair.id}/compare/{base.id}").json()
+    assert [(a["day"], a["person_id"]) for a in answer["added"]] == [("2027-01-06", people["黄磊"])]
