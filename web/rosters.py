@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from core.types import MAX_ID
 from core.users import Permission
 from oncall import (
     changes,
+    coverage,
     directory,
     layers,
     planning,
@@ -131,12 +132,16 @@ def roster_list(
     units = _rostered_units(session)
     unit = next((u for u in units if u.id == unit_id), units[0] if units else None)
     versions = rosters.list_rosters(session, unit_id=unit.id) if unit else []
-    latest_end = max(
-        (r.period_end for r in versions if r.status is RosterStatus.published), default=None
-    )
+    published = [
+        (r.period_start, r.period_end) for r in versions if r.status is RosterStatus.published
+    ]
     today = clock.now().astimezone(settings.tz).date()
-    start = max(today, latest_end + timedelta(days=1)) if latest_end else today
+    start, end = coverage.next_period(published, since=today, days=DEFAULT_DAYS)
     context = {
+        # days from today no published roster covers, before its last planned day
+        "uncovered": coverage.uncovered(published, since=today),
+        # or no published roster from today on at all
+        "unplanned_from": today if all(end < today for _, end in published) else None,
         "units": units,
         "unit": unit,
         "versions": versions,
@@ -144,7 +149,7 @@ def roster_list(
             session, [a for r in versions for a in (r.created_by, r.published_by)]
         ),
         "default_start": start,
-        "default_end": start + timedelta(days=DEFAULT_DAYS - 1),
+        "default_end": end,
     }
     return render(request, "rosters/list.html", context, user=user)
 
