@@ -102,6 +102,8 @@ def roster_workbook(
         mark = label("weekday", day.day.weekday())
         if day.kind in (DayKind.HOLIDAY, DayKind.MAKEUP_WORKDAY):
             mark += " " + (holiday_name(day.holiday_name, _) or label("day_kind", day.kind))
+            if day.estimated:  # no official notice loaded for the day
+                mark += " (" + _("estimated") + ")"
         put(sheet, weekday_row, index, mark)
         put(sheet, leader_row, index, "、".join(grid.leaders.get(day.day, [])))
         for row in (header_row, weekday_row, leader_row):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from core.workcal import DayKind, WorkingCalendar
+from core.workcal import DayKind, DaySource, WorkingCalendar
 from oncall.models import Person
 from oncall.roster_models import Roster, ShiftRole, ShiftType
 from scheduler import roster_problem as rp
@@ -20,6 +20,8 @@ class GridDay:
     day: date
     kind: DayKind
     holiday_name: str | None
+    # the calendar has no official data for the day: its kind is an estimate (no notice loaded)
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ class RosterGrid:
 
     def count(self, day: date, code: str) -> int:
         return sum(1 for (_, d), c in self.cells.items() if d == day and c == code)
+
+    @property
+    def estimated(self) -> tuple[date, date] | None:
+        """The first and last day of the period whose kind the calendar only estimates."""
+        days = [d.day for d in self.days if d.estimated]
+        return (days[0], days[-1]) if days else None
 
 
 def period_days(start: date, end: date) -> list[date]:
@@ -145,7 +153,7 @@ def build_grid(
     days = []
     for day in period_days(roster.period_start, roster.period_end):
         info = calendar.day_info(day)
-        days.append(GridDay(day, info.kind, info.name))
+        days.append(GridDay(day, info.kind, info.name, info.source is DaySource.ESTIMATED))
     return RosterGrid(
         roster=roster,
         days=days,
