@@ -3,7 +3,8 @@
 For each day of the coming `days` covered by a published roster (the latest publication of
 the unit for that day), the people on each shift after approved swaps and overrides, minus
 those on leave or inactive, are compared with the unit's demand (minimum, and the minimum
-holding a demanded skill).
+holding a demanded skill). A day no published roster covers, before a later published roster
+of the unit (a gap between versions), has nobody on any shift.
 """
 
 from __future__ import annotations
@@ -114,10 +115,19 @@ def roster_gaps(
             .order_by(col(Roster.unit_id), col(Roster.published_at))
         ).all()
     )
-    latest: dict[tuple[int, date], Roster] = {}
+    latest: dict[tuple[int, date], Roster | None] = {}
     for roster in rosters:  # a later publication covers the same days of the unit
         for day in days_between(max(roster.period_start, today), min(roster.period_end, end)):
             latest[(roster.unit_id, day)] = roster
+    # a day no published roster covers, before a later one of its unit: nobody is on duty
+    later = session.exec(
+        select(Roster.unit_id, func.max(Roster.period_start))
+        .where(Roster.status == RosterStatus.published, Roster.period_start > today)
+        .group_by(col(Roster.unit_id))
+    ).all()
+    for unit_id, last_start in later:
+        for day in days_between(today, min(last_start - timedelta(days=1), end)):
+            latest.setdefault((unit_id, day), None)
     if not latest:
         return []
     staffed = _effective(session, rosters, today, end)
@@ -136,14 +146,19 @@ def roster_gaps(
     ).all():
         skills[person_id].add(code)
     gaps = []
-    for (unit_id, day), roster in sorted(latest.items(), key=lambda item: (item[0][1], item[0][0])):
-        assert roster.id is not None
+    for (unit_id, day), in_force in sorted(
+        latest.items(), key=lambda item: (item[0][1], item[0][0])
+    ):
         kind = _DEMAND_KIND[calendar.day_kind(day).value]
         away = {x.person_id for x in leave if x.start_date <= day <= x.end_date}
         for template in demand.get(unit_id, []):
             if template.day_kind not in (DemandDayKind.any, kind) or template.minimum <= 0:
                 continue
-            assigned = staffed.get((roster.id, day, template.shift_type_id), set())
+            assigned = (
+                staffed.get((in_force.id, day, template.shift_type_id), set())
+                if in_force is not None and in_force.id is not None
+                else set()
+            )
             present = {
                 p for p in assigned if p not in away and people.get(p) and people[p].is_active
             }

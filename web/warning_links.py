@@ -103,8 +103,8 @@ def related(
         except ValueError:
             return []
         roster = _roster_for(session, unit_id, day) if unit_id else None
-        if roster is None:
-            return []
+        if roster is None:  # a day no published roster covers: the unit's rosters
+            return [Link(f"/rosters?unit_id={unit_id}", roster_text)] if unit_id else []
         period = f"{roster.period_start.isoformat()} – {roster.period_end.isoformat()}"
         return [Link(f"/rosters/{roster.id}", f"{roster_text} {period} · v{roster.version}")]
     return []

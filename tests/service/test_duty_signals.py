@@ -25,6 +25,7 @@ from oncall import planning
 from oncall.models import Person
 from oncall.roster_models import LeaveCreate, Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0, savepoint_session
+from tests.roster_helpers import covering_rows, make_intake, make_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -143,3 +144,37 @@ def test_unreachable_pages_and_slow_acknowledgements(
     assert found["unreachable"].values["unreachable"] == 1
     assert found["unreachable"].values["exhausted"] is False
     assert slow.values["count"] == 3 and slow.values["who"] == slow.label
+
+
+def test_days_between_published_rosters_are_roster_gaps(session: Session) -> None:
+    """Nobody is on duty on a day no published roster covers before a later one of the unit:
+    each demanded shift of that day is a gap with nobody staffed."""
+    intake = make_intake(session)
+    today = T0.astimezone(TZ).date()
+    first_end, later_start = today + timedelta(days=2), today + timedelta(days=5)
+    make_roster(
+        session,
+        intake,
+        today,
+        first_end,
+        covering_rows(intake, today, first_end),
+        status=RosterStatus.published,
+    )
+    later_end = later_start + timedelta(days=3)
+    make_roster(
+        session,
+        intake,
+        later_start,
+        later_end,
+        covering_rows(intake, later_start, later_end),
+        status=RosterStatus.published,
+    )
+    calendar = load_calendar(session)
+    gaps = roster_gaps.roster_gaps(session, today=today, days=14, calendar=calendar)
+    uncovered = {today + timedelta(days=3), today + timedelta(days=4)}
+    assert {g.day for g in gaps if g.staffed == 0 and not g.away} >= uncovered
+    assert {g.day for g in gaps} & uncovered == uncovered
+    night = [g for g in gaps if g.day in uncovered and g.shift_code == "night"]
+    assert len(night) == 2 and all(g.staffed == 0 and g.people == () for g in night)
+    # days after the last published roster are not planned yet: no gap is invented there
+    assert all(g.day <= later_end for g in gaps)

@@ -112,7 +112,9 @@ def test_a_roster_gap_links_to_the_roster_in_force_for_its_unit_and_day(
     elsewhere = _warning(
         session, "roster_gap", {"unit_id": intake.unit_id, "day": "2026-12-20", "gaps": []}
     )
-    assert 'id="warning-related"' not in _page(client, elsewhere)  # no roster that day
+    # no roster that day (a day between published versions): the unit's rosters, to plan it
+    related = _page(client, elsewhere).split('id="warning-related">', 1)[1]
+    assert related.split("</dd>", 1)[0] == f'<a href="/rosters?unit_id={intake.unit_id}">值班表</a>'
 
 
 def test_the_items_behind_a_rise_link_to_their_pages(session: Session) -> None:
