@@ -138,6 +138,8 @@ def roster_list(
     today = clock.now().astimezone(settings.tz).date()
     start, end = coverage.next_period(published, since=today, days=DEFAULT_DAYS)
     context = {
+        # generating a period of these years would rest on estimated holidays
+        "years_without_calendar": load_calendar(session).years_without_official_data(today),
         # days from today no published roster covers, before its last planned day
         "uncovered": coverage.uncovered(published, since=today),
         # or no published roster from today on at all

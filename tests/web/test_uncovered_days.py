@@ -30,6 +30,8 @@ def test_a_gap_between_published_rosters_is_flagged_and_suggested(
     page = client.get(f"/rosters?unit_id={intake.unit_id}").text
     assert f"已发布的值班表不覆盖 {TODAY} 起的日期" in page.split('id="uncovered-days"', 1)[1]
     assert _field(page, "period_start") == str(TODAY)
+    # 2027 has no State Council notice loaded: its holidays would be estimates
+    assert "工作日历缺少 2027 年的官方数据" in page.split('id="calendar-warning"', 1)[1]
 
     first_end = TODAY + timedelta(days=4)
     later = (TODAY + timedelta(days=10), TODAY + timedelta(days=30))
