@@ -3,18 +3,18 @@
 A bureau mediates a complaint only with the complainant's and the respondent's consent
 (Art. 18), and entrusts the mediation to a consumer association or another lawful mediation
 body only when both parties agree to that too (Art. 19). Starting mediation records both
-answers; a missing answer, or a refusal, is a 422 naming the field. A refusal is no
-mediation: the way on is Art. 23(2) (terminate, reason `refused_or_absent`), after which the
-parties keep the Consumer Protection Law Art. 39 routes (negotiation, consumer association,
-arbitration, court; Art. 25), or the parties settle themselves (Art. 18 para. 2,
-`withdrawn_or_settled`).
+answers; a missing answer, or a refusal, is a 422 naming the field (both, when both are). A
+refusal is no mediation: the way on is Art. 23(2) (terminate, reason `refused_or_absent`),
+after which the parties keep the Consumer Protection Law Art. 39 routes (negotiation,
+consumer association, arbitration, court; Art. 25), or the parties settle themselves
+(Art. 18 para. 2, `withdrawn_or_settled`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import ValidationFailed
+from core.errors import FieldError, ValidationFailed
 
 REFUSED_WAY_ON = (
     "mediation cannot start without it (O121 Art. 18): terminate with reason "
@@ -32,6 +32,20 @@ class Consent:
     entrusted_to: str  # "" when the bureau mediates itself
 
 
+def _consent_error(field: str, party: str, answer: bool | None) -> FieldError | None:
+    if answer is None:
+        return FieldError(
+            field,
+            f"record whether the {party} consents to mediation (O121 Art. 18)",
+            "consent_unrecorded",
+        )
+    if not answer:
+        return FieldError(
+            field, f"the {party} refused mediation: {REFUSED_WAY_ON}", "consent_refused"
+        )
+    return None
+
+
 def check_consent(
     *,
     complainant: bool | None,
@@ -39,21 +53,18 @@ def check_consent(
     entrusted_to: str = "",
     entrustment_consent: bool | None = None,
 ) -> Consent:
-    """Both parties' consent, or ValidationFailed naming the first field missing or refused."""
-    for field, party, answer in (
-        ("complainant_consent", "complainant", complainant),
-        ("respondent_consent", "respondent", respondent),
-    ):
-        if answer is None:
-            raise ValidationFailed(
-                field,
-                f"record whether the {party} consents to mediation (O121 Art. 18)",
-                type="consent_unrecorded",
-            )
-        if not answer:
-            raise ValidationFailed(
-                field, f"the {party} refused mediation: {REFUSED_WAY_ON}", type="consent_refused"
-            )
+    """Both parties' consent, or ValidationFailed naming every party's field missing or
+    refused, so a form with neither answer marks both at once."""
+    errors = [
+        error
+        for field, party, answer in (
+            ("complainant_consent", "complainant", complainant),
+            ("respondent_consent", "respondent", respondent),
+        )
+        if (error := _consent_error(field, party, answer)) is not None
+    ]
+    if errors:
+        raise ValidationFailed.of(errors)
     body = entrusted_to.strip()
     if body and entrustment_consent is not True:
         raise ValidationFailed(

@@ -39,7 +39,7 @@ def _accepted(client: TestClient, coordinator: Headers, handler: Headers) -> int
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
-        ({}, "complainant_consent", "complainant consents"),
+        ({}, "complainant_consent respondent_consent", "complainant consents"),
         ({"complainant_consent": True}, "respondent_consent", "respondent consents"),
         (
             {"complainant_consent": False, "respondent_consent": True},
@@ -74,7 +74,7 @@ def test_starting_mediation_without_consent_is_refused_and_changes_nothing(
     assert refused.status_code == 422, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     errors = refused.json()["errors"]
-    assert [e["field"] for e in errors] == [field]
+    assert [e["field"] for e in errors] == field.split()
     assert words in errors[0].get("reason", errors[0].get("message", ""))
     item = client.get(f"/api/v1/complaints/{cid}", headers=handler).json()
     assert item["status"] == "accepted" and item["mediation_started_at"] is None
