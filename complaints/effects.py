@@ -7,6 +7,7 @@ writes the history and audit and commits. An effect may refuse its input
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from complaints import (
     agents,
@@ -169,11 +170,14 @@ def _record_testing(ctx: Ctx) -> None:
         ctx.session,
         ctx.item,
         kind,
-        paused_from=start,
+        # the user gives the first and last day of testing; a pause counts the days after
+        # its start, so it starts the day before
+        paused_from=start - timedelta(days=1),
         resumed_on=end,
         limits=ctx.limits,
         cal=ctx.cal,
         tz=ctx.tz,
+        testing=True,
     )
     ctx.notes.append(
         notes.part("action.testing", start=start.isoformat(), end=end.isoformat(), days=added)

@@ -277,7 +277,8 @@ class ComplaintClock(SQLModel, table=True):
     extension: int = 0
     paused_units: int = 0
     # the finished pauses counted in `paused_units`, as JSON [["from", "to"], …] (ISO days),
-    # so that a pause overlapping an earlier one adds only the days not yet counted
+    # so that a pause overlapping an earlier one adds only the days not yet counted; the
+    # testing periods among them are repeated as ["from", "to", "testing"] to be told apart
     pauses_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     paused_since: datetime | None = Field(default=None, sa_column=_utc())
     due_on: date = Field(sa_column=Column(Date, nullable=False))

@@ -119,6 +119,9 @@ class ClockPublic(BaseModel):
     started_at: datetime | None = None
     extension: int
     paused_units: int
+    tested_units: int = Field(
+        default=0, description="of paused_units, the days excluded as testing (Art. 22)"
+    )
     due_on: date
     due_at: datetime
     remind_at: datetime | None

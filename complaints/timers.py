@@ -180,9 +180,11 @@ def add_pause(
     limits: RuleLimits,
     cal: WorkingCalendar,
     tz: ZoneInfo,
+    testing: bool = False,
 ) -> int:
     """Extend a clock by a finished pause; returns the days (in the clock's unit) added:
-    only the days that no pause recorded before already covers."""
+    only the days that no pause recorded before already covers. A testing period
+    (`testing`) is kept apart from suspensions, so the clock can say which excluded what."""
     assert item.id is not None
     clock = find(session, item.id, kind)
     if clock is None or clock.status in (ClockStatus.met, ClockStatus.cancelled):
@@ -191,9 +193,14 @@ def add_pause(
         return 0
     unit = _day_unit(clock)
     known = _pauses(clock)
-    merged = clocks.merge_pauses([*known, (paused_from, resumed_on)])
+    pause = (max(paused_from, clock.started_on), resumed_on)  # the start day is never counted
+    merged = clocks.merge_pauses([*known, pause])
     added = clocks.union_units(cal, merged, unit) - clocks.union_units(cal, known, unit)
-    clock.pauses_json = json.dumps([[a.isoformat(), b.isoformat()] for a, b in merged])
+    tested = clocks.merge_pauses([*_pauses(clock, TESTING), *([pause] if testing else [])])
+    clock.pauses_json = json.dumps(
+        [[a.isoformat(), b.isoformat()] for a, b in merged]
+        + [[a.isoformat(), b.isoformat(), TESTING] for a, b in tested]
+    )
     clock.paused_units += added
     _apply(clock, cal, tz, limits)
     if added:  # a new deadline: remind and supervise it afresh
@@ -234,10 +241,25 @@ def due_on_if_resumed(
     return clocks.due_date(cal, clock.started_on, clock.limit + extra, unit)
 
 
-def _pauses(clock: ComplaintClock) -> list[clocks.Pause]:
+TESTING = "testing"
+
+
+def _pauses(clock: ComplaintClock, tag: str | None = None) -> list[clocks.Pause]:
+    """The clock's finished pauses (`tag` None: all of them, merged), or its testing
+    periods alone (`TESTING`), stored beside them as [from, to, "testing"]."""
     return [
-        (date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(clock.pauses_json)
+        (date.fromisoformat(a), date.fromisoformat(b))
+        for a, b, *rest in json.loads(clock.pauses_json)
+        if (rest[0] if rest else None) == tag
     ]
+
+
+def tested_units(clock: ComplaintClock, cal: WorkingCalendar) -> int:
+    """Of the clock's paused days, those a testing period excluded (O121 Art. 22)."""
+    if clock.unit == "hours":
+        return 0
+    tested = clocks.union_units(cal, _pauses(clock, TESTING), _day_unit(clock))
+    return min(tested, clock.paused_units)
 
 
 def resume(

@@ -175,6 +175,7 @@ def clock_public(
     return ClockPublic.model_validate(
         {
             **clock.model_dump(),
+            "tested_units": timers.tested_units(clock, cal),
             "overdue": live and clocks.is_overdue(clock.due_at, now),
             "remaining_working_days": clocks.remaining_working_days(
                 cal, clocks.local_day(now, tz), clock.due_on

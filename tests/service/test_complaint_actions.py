@@ -28,6 +28,7 @@ from complaints.vocab import (
 )
 from complaints.workflow import Action
 from core.audit import list_entries
+from core.calendar_store import load_calendar
 from core.errors import Conflict, Forbidden, ValidationFailed
 from oncall.models import UnitKind
 from tests.complaint_helpers import (
@@ -125,8 +126,9 @@ def test_a_testing_period_extends_verification_in_working_days(
         end=date(2026, 12, 8),
     )
     verification = _clock(session, item, ClockKind.verification)
-    assert verification.paused_units == 5  # 12-02 … 12-08: five working days
-    assert verification.due_on == date(2026, 12, 21)
+    assert verification.paused_units == 6  # 12-01 … 12-08, both days tested: 6 working days
+    assert verification.due_on == date(2026, 12, 22)
+    assert timers.tested_units(verification, load_calendar(session)) == 6
 
 
 def _in_mediation(session: Session, centre: Centre) -> tuple[Complaint, Actor]:
@@ -437,8 +439,8 @@ def test_order_20_mediation_counts_45_working_days(session: Session, centre: Cen
         (
             "testing that began before the suspension adds only its earlier days",
             [("suspend", 4), ("testing", (1, 8), 8), ("resume", 12)],
-            11,  # 11-25 … 12-01 (testing) ∪ 11-28 … 12-05 (suspension): 11-25 … 12-05
-            date(2027, 2, 2),
+            12,  # 11-24 … 12-01 (testing) ∪ 11-28 … 12-05 (suspension): 11-24 … 12-05
+            date(2027, 2, 3),
         ),
         (
             "a testing period recorded after the resume inside the past suspension adds nothing",
@@ -455,8 +457,8 @@ def test_order_20_mediation_counts_45_working_days(session: Session, centre: Cen
         (
             "separate pauses add up",
             [("suspend", 0), ("resume", 3), ("testing", (5, 7), 8)],
-            5,
-            date(2027, 1, 27),
+            6,  # 11-24 … 11-26 suspended, 11-28 … 11-30 tested
+            date(2027, 1, 28),
         ),
     ],
 )
@@ -488,6 +490,31 @@ def test_overlapping_pauses_extend_mediation_once(
             _do(session, item, action, handler, now=T0 + timedelta(days=step[1]))
     mediation = _clock(session, item, ClockKind.mediation)
     assert (mediation.paused_units, mediation.due_on) == (paused, due), why
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "days"),
+    [(date(2026, 12, 2), date(2026, 12, 2), 1), (date(2026, 12, 1), date(2026, 12, 5), 5)],
+)
+def test_a_testing_period_excludes_its_first_and_last_day(
+    session: Session, centre: Centre, first: date, last: date, days: int
+) -> None:
+    """Users give the first and last day of testing: a one-day test excludes one day. The
+    days are kept as testing's, apart from a suspension's."""
+    item, handler = _in_mediation(session, centre)
+    now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    _do(session, item, Action.suspend, handler, now=T0 + timedelta(days=1))
+    _do(session, item, Action.resume, handler, now=T0 + timedelta(days=3))
+    _do(session, item, Action.record_testing, handler, now=now, start=first, end=last)
+    mediation = _clock(session, item, ClockKind.mediation)
+    assert mediation.paused_units == 2 + days
+    assert timers.tested_units(mediation, load_calendar(session)) == days
+    (testing,) = [
+        e
+        for e in list_entries(session, entity_type="complaint", entity_id=str(item.id))
+        if e.action == "complaint.record_testing"
+    ]
+    assert f"不计入期限，顺延 {days} 天" in json.loads(testing.after or "{}")["note"]
 
 
 def test_the_audit_entry_says_what_and_why(session: Session, centre: Centre) -> None:

@@ -522,3 +522,29 @@ def test_the_audit_log_on_an_items_page_words_its_actions(
     english = client.get(f"/complaints/{mediating}").text
     assert '<td data-action="complaint.start_mediation">Start mediation</td>' in english
     assert "<td>Demo data</td>" in english
+
+
+@pytest.mark.parametrize(
+    ("locale", "limit"),
+    [("zh_CN", '60 天<small class="muted">（检测 +5）'), ("en", "(+5 testing)")],
+)
+def test_days_excluded_for_testing_are_labelled_as_testing_not_suspension(
+    client: TestClient, session: Session, centre: Centre, clock: FakeClock, locale: str, limit: str
+) -> None:
+    """A mediation never suspended read "60 天（中止 +4）" after 5 days of testing: the days
+    are testing's (Art. 22), and the first and last day of testing both count."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    assert _post(client, csrf, f"/api/v1/complaints/{item['id']}/distribute", {}).is_success
+    csrf = _sign_in(client, session, Role.handler, centre.east)
+    base = f"/api/v1/complaints/{item['id']}"
+    assert _post(client, csrf, f"{base}/accept", {}).is_success
+    consent = {"complainant_consent": True, "respondent_consent": True}
+    assert _post(client, csrf, f"{base}/start-mediation", consent).is_success
+    clock.advance(timedelta(days=5))
+    csrf = _log_in(client, f"page-handler-{centre.east.code}")  # the session has expired
+    testing = _post(client, csrf, f"{base}/testing", {"start": "2026-11-24", "end": "2026-11-28"})
+    assert testing.status_code == 200, testing.text
+    page = client.get(f"/lang/{locale}?next=/complaints/{item['id']}", follow_redirects=True)
+    assert limit in page.text
+    assert "中止" not in page.text.split('id="complaint-clocks"', 1)[1].split("</table>", 1)[0]
