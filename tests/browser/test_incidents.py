@@ -100,8 +100,13 @@ def test_the_automatic_title_follows_the_category_and_place_until_one_is_typed(
     expect(form.locator('[data-field="category"] .ferror')).not_to_be_empty()
     expect(form.locator('[data-field="title"] .ferror')).to_be_empty()
     expect(form.locator('select[name="category"]')).to_be_focused()
-    # a first try without a severity, then the category and place change before sending
+    expect(form.locator('[data-field="severity"] .ferror')).to_have_text("必填")
+    # a first try without a severity, then the category and place change before sending;
+    # the category's error goes as soon as one is picked, the severity's stays
     form.locator('select[name="category"]').select_option("food_safety")
+    expect(form.locator('[data-field="category"] .ferror')).to_be_empty()
+    expect(form.locator('select[name="category"]')).not_to_have_attribute("aria-invalid", "true")
+    expect(form.locator('[data-field="severity"] .ferror')).to_have_text("必填")
     form.locator('input[name="place"]').fill("城南区A路")
     expect(title).to_have_attribute("placeholder", "食品安全 · 城南区A路")
     form.locator('input[name="place"]').press("Control+Enter")

@@ -44,6 +44,7 @@
  *   (the row: id="warning-7"), else the next one around it that is still shown (the row left the
  *   list: its table), is scrolled into view and given the focus, the outcome is read out, and
  *   the address then names that place (#warning-7), where the browser lands by itself.
+ * - A field marked by an error loses the mark and the error as soon as it is given a value.
  * - <el data-scroll-end> (a box that scrolls sideways, such as a long chart) opens at its end.
  */
 import { onClick } from "./app/actions.js";
@@ -53,6 +54,7 @@ import { onSubmit, previewTitle } from "./app/forms.js";
 import { onKey } from "./app/keys.js";
 import { keepTableRoles, startPolling } from "./app/live.js";
 import { returnToPlace } from "./app/place.js";
+import { clearFieldError } from "./app/problems.js";
 import { startShowIf } from "./app/show_if.js";
 import { startSuggest } from "./app/suggest.js";
 
@@ -62,6 +64,8 @@ document.addEventListener("click", onEditClick);
 document.addEventListener("keydown", onKey);
 document.addEventListener("input", previewTitle);
 document.addEventListener("change", previewTitle);
+document.addEventListener("input", clearFieldError);
+document.addEventListener("change", clearFieldError);
 // a box of a long series (a chart of days) opens at its end: the newest days are in view
 function scrollToEnd(box) { box.scrollLeft = box.scrollWidth; }
 

@@ -33,6 +33,28 @@ export function clearErrors(form) {
   if (status) { status.textContent = ""; status.classList.remove("error", "ok"); }
 }
 
+// A marked field that the user gives a value loses its mark and its error (the API checks it
+// again on the next send); once no field is marked, the summary goes too.
+export function clearFieldError(event) {
+  var input = event.target;
+  var form = input && input.form;
+  if (!form || input.getAttribute("aria-invalid") !== "true") { return; }
+  if (input.type !== "checkbox" && String(input.value).trim() === "") { return; }
+  var box = input.closest("[data-field]");
+  var slot = box ? box.querySelector(".ferror") : null;
+  input.removeAttribute("aria-invalid");
+  if (slot) {
+    slot.textContent = "";
+    if (slot.id) { describedBy(input, slot.id, false); }
+  }
+  if (box) { box.classList.remove("invalid"); }
+  var status = form.querySelector(".form-status.error");
+  if (status && !form.querySelector('[aria-invalid="true"]')) {
+    status.textContent = "";
+    status.classList.remove("error");
+  }
+}
+
 // Field errors in the page's language (web/field_errors.py): a known reason, else the
 // error type with its ctx, else the API's English reason.
 var FE = T.field_errors || {};
