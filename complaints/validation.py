@@ -97,10 +97,22 @@ def _agent_problems(data: ComplaintCreate, *, today: date | None) -> list[FieldE
     return agents.problems(values, item_type=data.item_type, today=today)
 
 
+def _dispute_after_receipt(
+    data: ComplaintCreate, *, now: datetime, tz: ZoneInfo
+) -> list[FieldError]:
+    """A dispute cannot have happened after the item about it was received."""
+    received = local_day(data.received_at or now, tz)
+    if data.dispute_date is None or data.dispute_date <= received:
+        return []
+    reason = f"must not be after the day the item was received ({received.isoformat()})"
+    return [FieldError("dispute_date", reason, "after_receipt", {"day": received.isoformat()})]
+
+
 def validate(data: ComplaintCreate, *, now: datetime, tz: ZoneInfo) -> None:
     order = workflow_for(data.item_type, data.channel) is Workflow.order_12345
     missing = _required(data, data.item_type, order)
     missing += _agent_problems(data, today=local_day(now, tz))
+    missing += _dispute_after_receipt(data, now=now, tz=tz)
     if missing:
         raise MissingFields(tuple(missing))
     if data.received_at is not None and data.received_at > now + FUTURE_TOLERANCE:

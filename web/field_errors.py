@@ -173,6 +173,7 @@ TYPES: dict[str, str] = {
     "mediation_limit_running": N_(
         "The mediation limit runs until %(due_on)s (pauses excluded): not a ground before then"
     ),
+    "after_receipt": N_("Must not be after the day the item was received (%(day)s)"),
     "ground_not_in_rule_set": N_("Not a ground under the rules in force when the item came in"),
     # a rule set that may not be deleted (complaints.config_checks.deletion_refusal)
     "used_by_items": N_("%(n)s items are timed by this rule set: it cannot be deleted"),

@@ -548,3 +548,24 @@ def test_days_excluded_for_testing_are_labelled_as_testing_not_suspension(
     page = client.get(f"/lang/{locale}?next=/complaints/{item['id']}", follow_redirects=True)
     assert limit in page.text
     assert "中止" not in page.text.split('id="complaint-clocks"', 1)[1].split("</table>", 1)[0]
+
+
+def test_a_dispute_after_the_receipt_day_is_refused_and_the_dispute_date_is_shown(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """A dispute dated after the item was received was registered, and the item's page never
+    showed the dispute's date in either language."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    received = "2026-11-20T02:00:00Z"
+    late = complaint_data(received_at=received, dispute_date="2026-11-21", claim="")
+    refused = _post(client, csrf, "/api/v1/complaints", late.model_dump(mode="json"))
+    assert refused.status_code == 422, refused.text
+    errors = {e["field"]: e for e in refused.json()["errors"]}
+    assert set(errors) == {"claim", "dispute_date"}  # named with the other wrong fields
+    assert errors["dispute_date"]["ctx"] == {"day": "2026-11-20"}
+    item = _register(client, csrf, received_at=received, dispute_date="2026-11-20")
+    for locale, head in (("zh_CN", "纠纷日期"), ("en", "Date of the dispute")):
+        url = f"/lang/{locale}?next=/complaints/{item['id']}"
+        page = client.get(url, follow_redirects=True).text
+        shown = f'<dt>{head}</dt><dd id="complaint-dispute-date">2026-11-20</dd>'
+        assert shown in page, locale
