@@ -9,9 +9,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from complaints import history, keys, notes, privacy
+from complaints import history, notes, privacy
 from complaints.models import Complaint
 from complaints.vocab import Domain, ItemType
+from core import phones
 from escalation import opening as incident_opening
 from escalation.models import Category, IncidentCreate
 from escalation.policy import Severity
@@ -60,7 +61,7 @@ def open_emergency_incident(
             "caller_name": "" if item.item_type is ItemType.report else item.submitter_name[:200],
             "caller_phone": None
             if item.item_type is ItemType.report
-            else keys.mobile_e164(item.submitter_phone),
+            else phones.normalised_or_none(item.submitter_phone),
         }
     )
     incident, deduplicated = incident_opening.open_incident_uncommitted(

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9\- ]{4,30}$")
-]
+from core.types import ContactPhone
+
+Phone = ContactPhone  # one rule with an incident's caller (core.phones)
 IdNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z\-]{4,40}$")
 ]

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field, Strict, StringConstraints
 
+from core import phones
+
 MAX_ID = 2**31 - 1
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CN_MOBILE = re.compile(r"^\+861[3-9]\d{9}$")
@@ -49,6 +51,12 @@ Code = Annotated[
     ),
 ]
 PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_e164)]
+"""A number the centre pages or texts (E.164)."""
+ContactPhone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(phones.normalise)
+]
+"""A number someone called from or gave to be called back on (`core.phones`): mobiles,
+landlines with area code, hotline numbers, stored in one form."""
 EntityId = Annotated[int, Field(ge=1, le=MAX_ID)]
 StrictBool = Annotated[bool, Strict()]
 """A request body's yes/no: JSON true or false only (lax pydantic takes "yes", "1", 1 …)."""

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from core.db import UTCDateTime
-from core.types import LongText, OptionalShortText, PhoneNumber, ShortText, StrictBool
+from core.types import ContactPhone, LongText, OptionalShortText, ShortText, StrictBool
 from escalation.equipment import EquipmentType, LossYuan, PeopleCount
 from escalation.policy import Severity
 from escalation.state import IncidentStatus
@@ -311,7 +311,7 @@ class IncidentCreate(AccidentDetails):
     description: LongText = ""
     place: OptionalShortText = ""
     caller_name: OptionalShortText = ""
-    caller_phone: PhoneNumber | None = None
+    caller_phone: ContactPhone | None = None
 
 
 class IncidentReportCreate(SQLModel):

@@ -9,6 +9,7 @@ error type with its `%(name)s` placeholders filled from `ctx`, else the English 
 
 from __future__ import annotations
 
+from core import phones
 from core.errors import FieldError
 from web.i18n import N_, gettext
 
@@ -202,6 +203,10 @@ REASONS: dict[str, str] = {
     ),
     "not a valid mainland China mobile number (+86 1[3-9]xxxxxxxxx)": N_(
         "Enter a mainland mobile number such as 13800001234"
+    ),
+    phones.REASON: N_(
+        "Enter a phone number: a mobile (13800001234), a landline with its area code "
+        "(0531-86012345), +86… or a hotline number (12315)"
     ),
     "must not contain NUL characters": N_("Contains characters that are not allowed"),
     "must not be blank": N_("Required"),

@@ -26,15 +26,15 @@ from tests.complaint_helpers import (
 Headers = Callable[[Role], dict[str, str]]
 AGENT = {
     "agent_name": "王律师",
-    "agent_phone": "13912345678",
+    "agent_phone": "+8613912345678",  # as the form sends it (and the API stores it)
     "agent_id_type": "居民身份证",
     "agent_id_number": "110101198001015678",
 }
 GROUP = {
     "group_size": 12,
     "representatives": [
-        {"name": "赵一", "phone": "13700000001"},
-        {"name": "钱二", "phone": "13700000002"},
+        {"name": "赵一", "phone": "+8613700000001"},
+        {"name": "钱二", "phone": "+8613700000002"},
     ],
 }
 FULL_NUMBERS = ("13912345678", "110101198001015678", "13700000001", "13700000002")
@@ -163,9 +163,9 @@ def test_agents_and_representatives_are_masked_by_role(
         assert not any(n in str(row) for n in FULL_NUMBERS)
 
     unit = client.get(f"/api/v1/complaints/{cid}", headers=handler).json()
-    assert unit["agent_name"] == "王律师" and unit["agent_phone"] == "13912345678"
+    assert unit["agent_name"] == "王律师" and unit["agent_phone"] == "+8613912345678"
     assert unit["agent_id_number"] == "110***********5678"  # no complaint.confidential
-    assert unit["representatives"][0] == {"name": "赵一", "phone": "13700000001"}
+    assert unit["representatives"][0] == {"name": "赵一", "phone": "+8613700000001"}
 
     seen = client.get(f"/api/v1/complaints/{cid}", headers=viewer).json()
     assert seen["agent_name"] == "王**" and seen["agent_phone"] == "139****5678"
@@ -179,9 +179,9 @@ def test_agents_and_representatives_are_masked_by_role(
     full = client.get(f"/api/v1/complaints/{cid}", headers=leader).json()
     assert full["agent_id_number"] == "110101198001015678"
     identity = client.get(f"/api/v1/complaints/{cid}/identity", headers=leader).json()
-    assert identity["agent_phone"] == "13912345678"
+    assert identity["agent_phone"] == "+8613912345678"
     assert identity["agent_id_number"] == "110101198001015678"
-    assert identity["representatives"][1] == {"name": "钱二", "phone": "13700000002"}
+    assert identity["representatives"][1] == {"name": "钱二", "phone": "+8613700000002"}
     assert client.get(f"/api/v1/complaints/{cid}/identity", headers=handler).status_code == 403
 
     entries = list_entries(session, entity_type="complaint", entity_id=str(cid))
@@ -280,7 +280,7 @@ def test_a_bad_update_is_a_422_and_changes_nothing(
     assert refused.status_code == 422, refused.text
     assert [e["field"] for e in refused.json()["errors"]] == [field]
     item = client.get(f"/api/v1/complaints/{cid}", headers=coordinator).json()
-    assert item["agent_phone"] == "13912345678" and not item["agent_poa_received"]
+    assert item["agent_phone"] == "+8613912345678" and not item["agent_poa_received"]
     assert item["representatives"] == [] and item["group_size"] is None
     assert not [e for e in item["history"] if e["action"] == "agent"]
 

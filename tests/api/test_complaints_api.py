@@ -212,7 +212,7 @@ def test_masking_depends_on_the_role(
     assert phones == {rid: "139****9000", cid: "138****8000"}  # lists always mask
 
     full = client.get(f"/api/v1/complaints/{rid}", headers=coordinator).json()
-    assert full["submitter_name"] == "李四" and full["submitter_phone"] == "13900139000"
+    assert full["submitter_name"] == "李四" and full["submitter_phone"] == "+8613900139000"
     assert full["submitter_id_number"] == "110101199001011234" and not full["identity_hidden"]
 
     west_handler = handler_headers(session, centre.west, "west-handler")
@@ -229,7 +229,7 @@ def test_masking_depends_on_the_role(
     assert client.get(f"/api/v1/complaints/{rid}/identity", headers=west_handler).status_code == 403
 
     identity = client.get(f"/api/v1/complaints/{rid}/identity", headers=auth_headers(Role.leader))
-    assert identity.status_code == 200 and identity.json()["submitter_phone"] == "13900139000"
+    assert identity.status_code == 200 and identity.json()["submitter_phone"] == "+8613900139000"
     looks = list_entries(session, entity_type="complaint", entity_id=str(rid))
     assert looks[0].action == "complaint.identity.view" and looks[0].actor == "leader-user"
     assert all("13900139000" not in (e.after or "") for e in looks)

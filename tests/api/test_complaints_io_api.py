@@ -204,7 +204,7 @@ def test_agent_and_group_columns_import_and_a_bad_row_is_named(
     found = client.get("/api/v1/complaints", params={"q": imported["refs"][0]}, headers=staff)
     (row,) = found.json()["items"]
     item = client.get(f"/api/v1/complaints/{row['id']}", headers=staff).json()
-    assert item["agent_name"] == "王律师" and item["agent_phone"] == "13912345678"
+    assert item["agent_name"] == "王律师" and item["agent_phone"] == "+8613912345678"
     assert item["agent_poa_received"] and item["agent_poa_date"] == "2026-11-20"
     assert item["group_size"] == 12
     assert [r["name"] for r in item["representatives"]] == ["赵一", "钱二"]

@@ -86,7 +86,7 @@ def test_good_rows_are_imported_and_bad_rows_reported(
     assert first.external_ref == "A001" and first.channel is Channel.hotline_12315
     assert first.received_at.isoformat() == "2026-11-20T01:31:00+00:00"
     assert first.unit_id == centre.east_id and first.status is Status.registered
-    assert first.amount_cents == 300 and first.submitter_phone == "13800138000"
+    assert first.amount_cents == 300 and first.submitter_phone == "+8613800138000"
     split = [session.exec(select(Complaint).where(Complaint.ref == r)).one() for r in rows[7].refs]
     assert [i.item_type for i in split] == [ItemType.complaint, ItemType.report]
     assert split[0].linked_item_id == split[1].id and split[1].clue == "乐购商行销售过期饼干"

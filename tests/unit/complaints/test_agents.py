@@ -67,7 +67,9 @@ def test_stored_in_two_slots_and_shown_masked() -> None:
     item = Complaint(**AGENT, agent_id_number="110101198001015678", group_size=4)
     agents.apply(item, {"representatives": [{"name": "赵一", "phone": "13700000001"}]})
     assert (item.representative1_name, item.representative2_name) == ("赵一", "")
-    assert agents.values_of(item)["representatives"] == [{"name": "赵一", "phone": "13700000001"}]
+    assert agents.values_of(item)["representatives"] == [
+        {"name": "赵一", "phone": "+8613700000001"}
+    ]
     listed = agents.shown(item)
     assert listed["agent_phone"] == "139****5678" and listed["agent_name"] == "王律师"
     assert listed["agent_id_number"] == "110***********5678"
