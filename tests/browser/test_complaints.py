@@ -180,11 +180,14 @@ def test_handler_reports_a_result_and_bad_input_stays_beside_the_field(
     expect(reply.locator('[data-field="result"] .ferror')).not_to_be_empty()
     expect(item_row).to_be_visible()
     reply.locator('textarea[name="result"]').fill("已联系商户整改，答复市民")
+    # an amount as people write it: thousands separators, full-width digits and comma
+    reply.locator('input[name="amount_recovered_cents"]').fill("１，２００.５")
     with page.expect_navigation():
         reply.get_by_role("button").click()
     page.goto(f"/complaints/{item_id}")
     expect(page.locator("#complaint-status")).to_have_attribute("data-status", "replied")
     expect(page.locator("#complaint-facts")).to_contain_text("已联系商户整改")
+    expect(page.locator("#complaint-facts")).to_contain_text("¥1200.50")
 
 
 def test_a_unit_returning_an_item_from_its_page_lands_in_its_inbox(

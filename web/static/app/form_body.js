@@ -10,6 +10,16 @@ function phone(value) {
   return v;
 }
 
+// An amount in yuan as cents: "1,200.50", full-width "１，２００", "¥1200" or "1200元" too;
+// commas only as thousands separators (1,20 is no amount). Anything else is sent as typed,
+// for the API to refuse beside the field.
+function cents(raw) {
+  var v = raw.replace(/[\uFF10-\uFF19]/g, function (d) { return String.fromCharCode(d.charCodeAt(0) - 0xFEE0); })
+    .replace(/\uFF0C/g, ",").replace(/\uFF0E/g, ".").replace(/^[¥\uFFE5]\s*/, "").replace(/\s*元$/, "");
+  if (/^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(v)) { v = v.replace(/,/g, ""); }
+  return /^\d+(\.\d{1,2})?$/.test(v) ? Math.round(parseFloat(v) * 100) : raw;
+}
+
 export function convert(el) {
   var type = el.getAttribute("data-type") || "";
   // a "flag" box says yes or leaves the choice to the server: unticked, nothing is sent
@@ -21,7 +31,7 @@ export function convert(el) {
     case "float": return isNaN(Number(raw)) ? raw : Number(raw);
     case "bool": return raw === "true";
     case "json": try { return JSON.parse(raw); } catch (e) { return raw; }
-    case "cents": return /^\d+(\.\d{1,2})?$/.test(raw) ? Math.round(parseFloat(raw) * 100) : raw;
+    case "cents": return cents(raw);
     case "phone": return phone(raw);
     case "datetime": return (raw.length === 16 ? raw + ":00" : raw) + (meta("dd-tz-offset") || "+08:00");
     case "pairs":
