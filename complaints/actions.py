@@ -143,7 +143,7 @@ def act(
         actor=actor.name,
     )
     before = history.summary(item)
-    source = item.status
+    source, holder = item.status, item.unit_id
     EFFECTS[action](ctx)
     item.status = target
     item.updated_at = now
@@ -159,6 +159,8 @@ def act(
         from_status=source,
         to_status=target,
         note=parts,
+        # a return leaves the item with no unit: its row names the unit that sent it back
+        unit_id=holder if action is Action.return_to_intake else None,
     )
     history.audit_change(
         session,

@@ -58,7 +58,15 @@ def _dispatch(ctx: Ctx) -> None:
         item.reply_extended = False
 
 
+RETURNED_NEEDS_UNIT = (
+    "the item was returned by the unit it was sent to: name the unit to distribute it to"
+)
+
+
 def _distribute(ctx: Ctx) -> None:
+    if ctx.item.status is Status.returned and ctx.data.unit_id is None:
+        # routing would pick the very unit that sent it back: intake decides anew
+        raise ValidationFailed("unit_id", RETURNED_NEEDS_UNIT)
     unit_id = ctx.data.unit_id or ctx.item.unit_id
     if unit_id is None:
         raise ValidationFailed("unit_id", "no routing rule matched: name the handling unit")

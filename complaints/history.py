@@ -3,7 +3,7 @@ masked (phones and IDs always, a report's reporter entirely)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -24,9 +24,12 @@ def add(
     from_status: Status | None = None,
     to_status: Status | None = None,
     note: str | Sequence[notes.Part] = "",
+    unit_id: int | None = None,
 ) -> None:
     """One history row. A system-written note comes as parts (`complaints.notes`): the row
-    keeps them and their Chinese text; a plain string (staff's own words) is kept as text."""
+    keeps them and their Chinese text; a plain string (staff's own words) is kept as text.
+    The row's unit is the item's after the step, or `unit_id` when given (a return names
+    the unit that sent the item back, since the item then has none)."""
     assert item.id is not None
     if isinstance(note, str):
         text, parts = privacy.mask_text_phones(note), None
@@ -41,7 +44,7 @@ def add(
             action=action[:40],
             from_status=from_status,
             to_status=to_status,
-            unit_id=item.unit_id,
+            unit_id=unit_id if unit_id is not None else item.unit_id,
             note=text,
             note_parts=parts,
         )
@@ -127,3 +130,19 @@ def events_of(session: Session, complaint_id: int) -> list[ComplaintEvent]:
             .order_by(col(ComplaintEvent.at), col(ComplaintEvent.id))
         ).all()
     )
+
+
+def last_returns(session: Session, complaint_ids: Collection[int]) -> dict[int, ComplaintEvent]:
+    """Each item's latest return to intake (退单 / 退回): its row names the unit that sent the
+    item back (`unit_id`), who did and when; items never returned are left out."""
+    if not complaint_ids:
+        return {}
+    rows = session.exec(
+        select(ComplaintEvent)
+        .where(
+            col(ComplaintEvent.complaint_id).in_(sorted(complaint_ids)),
+            ComplaintEvent.action == "return_to_intake",
+        )
+        .order_by(col(ComplaintEvent.at), col(ComplaintEvent.id))
+    ).all()
+    return {row.complaint_id: row for row in rows}

@@ -50,7 +50,7 @@ class Workflow(StrEnum):
 class Status(StrEnum):
     """One state column for every workflow; each workflow uses a subset."""
 
-    registered = "registered"  # 登记 (also: back at intake after a return)
+    registered = "registered"  # 登记, not yet distributed
     distributed = "distributed"  # 分送 / 派单 to a handling unit
     pending_acceptance = "pending_acceptance"  # 签收, awaiting the accept/reject decision
     accepted = "accepted"  # 受理
@@ -63,7 +63,7 @@ class Status(StrEnum):
     case_filed = "case_filed"  # 立案
     not_filed = "not_filed"  # 不予立案
     signed_for = "signed_for"  # 12345 签收
-    returned = "returned"  # 12345 退单 (back to the dispatcher)
+    returned = "returned"  # 退单 / 退回: a unit sent it back to intake (Art. 41)
     replied = "replied"  # 已回复 (12345 and general)
     closed = "closed"  # 办结
 

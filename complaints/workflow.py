@@ -6,6 +6,9 @@ flag). `next_status` answers or raises `IllegalTransition` with a reason a perso
 the API maps it to 409. Who may perform an action is `ACTION_SIDE`: the intake body
 (distribute, re-route), the handling unit (everything it does to its own items) or the
 superior (take over, Art. 13).
+
+A unit's return (退单 / 退回, Art. 41) leaves an item of every workflow in `returned`: back at
+intake, to be distributed or re-routed again, and never mistaken for a fresh registration.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ STATES: dict[Workflow, frozenset[Status]] = {
         {
             S.registered,
             S.distributed,
+            S.returned,
             S.pending_acceptance,
             S.accepted,
             S.rejected,
@@ -69,12 +73,22 @@ STATES: dict[Workflow, frozenset[Status]] = {
         }
     ),
     Workflow.report: frozenset(
-        {S.registered, S.distributed, S.verifying, S.case_filed, S.not_filed, S.closed}
+        {
+            S.registered,
+            S.distributed,
+            S.returned,
+            S.verifying,
+            S.case_filed,
+            S.not_filed,
+            S.closed,
+        }
     ),
     Workflow.order_12345: frozenset(
         {S.registered, S.distributed, S.signed_for, S.returned, S.replied, S.closed}
     ),
-    Workflow.general: frozenset({S.registered, S.distributed, S.signed_for, S.replied, S.closed}),
+    Workflow.general: frozenset(
+        {S.registered, S.distributed, S.returned, S.signed_for, S.replied, S.closed}
+    ),
 }
 
 
@@ -94,12 +108,14 @@ def _r(sources: set[Status] | frozenset[Status], target: Status | None) -> Rule:
 
 TRANSITIONS: dict[Workflow, dict[Action, Rule]] = {
     Workflow.complaint: {
-        Action.distribute: _r({S.registered}, S.distributed),
-        Action.reroute: _r({S.registered, S.distributed, S.pending_acceptance}, S.distributed),
+        Action.distribute: _r({S.registered, S.returned}, S.distributed),
+        Action.reroute: _r(
+            {S.registered, S.distributed, S.returned, S.pending_acceptance}, S.distributed
+        ),
         Action.sign_for: _r({S.distributed}, S.pending_acceptance),
         Action.accept: _r({S.distributed, S.pending_acceptance}, S.accepted),
         Action.reject: _r({S.distributed, S.pending_acceptance}, S.rejected),
-        Action.return_to_intake: _r({S.distributed, S.pending_acceptance}, S.registered),
+        Action.return_to_intake: _r({S.distributed, S.pending_acceptance}, S.returned),
         Action.start_mediation: _r({S.accepted}, S.mediating),
         Action.suspend: _r({S.mediating}, S.suspended),
         Action.resume: _r({S.suspended}, S.mediating),
@@ -124,10 +140,10 @@ TRANSITIONS: dict[Workflow, dict[Action, Rule]] = {
         Action.take_over: _r(_open(Workflow.complaint), None),
     },
     Workflow.report: {
-        Action.distribute: _r({S.registered}, S.distributed),
-        Action.reroute: _r({S.registered, S.distributed, S.verifying}, S.distributed),
+        Action.distribute: _r({S.registered, S.returned}, S.distributed),
+        Action.reroute: _r({S.registered, S.distributed, S.returned, S.verifying}, S.distributed),
         Action.sign_for: _r({S.distributed}, S.verifying),
-        Action.return_to_intake: _r({S.distributed, S.verifying}, S.registered),
+        Action.return_to_intake: _r({S.distributed, S.verifying}, S.returned),
         Action.extend_verification: _r({S.verifying}, None),
         Action.record_testing: _r({S.verifying}, None),
         Action.file_case: _r({S.distributed, S.verifying}, S.case_filed),
@@ -147,10 +163,10 @@ TRANSITIONS: dict[Workflow, dict[Action, Rule]] = {
         Action.take_over: _r(_open(Workflow.order_12345), None),
     },
     Workflow.general: {
-        Action.distribute: _r({S.registered}, S.distributed),
-        Action.reroute: _r({S.registered, S.distributed, S.signed_for}, S.distributed),
+        Action.distribute: _r({S.registered, S.returned}, S.distributed),
+        Action.reroute: _r({S.registered, S.distributed, S.returned, S.signed_for}, S.distributed),
         Action.sign_for: _r({S.distributed}, S.signed_for),
-        Action.return_to_intake: _r({S.distributed, S.signed_for}, S.registered),
+        Action.return_to_intake: _r({S.distributed, S.signed_for}, S.returned),
         Action.reply: _r({S.registered, S.distributed, S.signed_for}, S.replied),
         Action.close: _r({S.replied}, S.closed),
         Action.take_over: _r(_open(Workflow.general), None),

@@ -21,7 +21,17 @@ from sqlmodel import Session
 
 from api.deps import ClockDep, SessionDep, SettingsDep
 from api.routers.complaints import viewer_for
-from complaints import actions, config_checks, export, jurisdiction, queue, service, views
+from complaints import (
+    actions,
+    config_checks,
+    export,
+    history,
+    jurisdiction,
+    privacy,
+    queue,
+    service,
+    views,
+)
 from complaints.models import Complaint
 from complaints.schemas import ComplaintDetail, ComplaintPublic
 from complaints.vocab import (
@@ -150,6 +160,37 @@ def _rows(
     return total, items, rows, viewer
 
 
+@dataclass(frozen=True)
+class ReturnMark:
+    """What the pages say of an item back at intake after a return: the unit that sent it
+    back, who did and when, and the reason given (phone numbers masked)."""
+
+    unit_id: int | None
+    unit_name: str | None
+    actor: str
+    at: datetime
+    reason: str
+
+
+def _returns(session: Session, items: list[Complaint]) -> dict[int, ReturnMark]:
+    """The latest return of each item now waiting at intake because its unit returned it."""
+    waiting = {i.id: i for i in items if i.status is Status.returned and i.id is not None}
+    events = history.last_returns(session, list(waiting))
+    names = unit_directory.unit_names(
+        session, (e.unit_id for e in events.values() if e.unit_id is not None)
+    )
+    return {
+        item_id: ReturnMark(
+            unit_id=e.unit_id,
+            unit_name=names.get(e.unit_id) if e.unit_id is not None else None,
+            actor=e.actor,
+            at=e.at,
+            reason=privacy.mask_text_phones(waiting[item_id].return_reason),
+        )
+        for item_id, e in events.items()
+    }
+
+
 def _units(session: Session) -> list[Unit]:
     return unit_directory.list_units(session)
 
@@ -200,7 +241,7 @@ def complaint_queue(
         emergency=emergency,
         text=q.strip() if q and q.strip() else None,
     )
-    total, _, rows, _ = _rows(session, user, settings, clock.now(), filters, offset)
+    total, items, rows, _ = _rows(session, user, settings, clock.now(), filters, offset)
     query = {
         "state": state,
         "status": item_status.value if item_status else "",
@@ -213,6 +254,7 @@ def complaint_queue(
     }
     context = {
         "items": rows,
+        "returns": _returns(session, items),
         "total": total,
         "offset": offset,
         "page_size": PAGE_SIZE,
@@ -332,6 +374,7 @@ def complaint_detail(
     units = _units(session)
     context = {
         "item": detail,
+        "returned": _returns(session, [item]).get(complaint_id),
         "forms": _forms(detail.allowed_actions),
         "units": units,
         "handling_units": _handling(session, units),

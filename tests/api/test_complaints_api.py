@@ -179,9 +179,13 @@ def test_handlers_see_and_touch_only_their_units_items(
         json={"reason": "被投诉人实际在城西区经营，本局无管辖权"},
         headers=handler,
     ).json()
-    assert returned["status"] == "registered" and returned["unit_id"] is None
+    assert returned["status"] == "returned" and returned["unit_id"] is None
     assert returned["returned_count"] == 1
+    assert returned["history"][-1]["unit_id"] == centre.east_id  # the unit that sent it back
     assert client.get("/api/v1/complaints", headers=handler).json()["total"] == 0
+    # distributing it again names the unit: routing would send it back to the east bureau
+    again = client.post(f"/api/v1/complaints/{east['id']}/distribute", json={}, headers=coordinator)
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "unit_id"
     rerouted = client.post(
         f"/api/v1/complaints/{east['id']}/reroute",
         json={"unit_id": centre.west_id, "reason": "按实际经营地改派"},

@@ -19,6 +19,7 @@ S, A, W = Status, Action, Workflow
 OPEN_C = [
     S.registered,
     S.distributed,
+    S.returned,
     S.pending_acceptance,
     S.accepted,
     S.rejected,
@@ -27,24 +28,25 @@ OPEN_C = [
     S.agreed,
     S.terminated,
 ]
-OPEN_R = [S.registered, S.distributed, S.verifying, S.case_filed, S.not_filed]
+OPEN_R = [S.registered, S.distributed, S.returned, S.verifying, S.case_filed, S.not_filed]
 OPEN_O = [S.registered, S.distributed, S.signed_for, S.returned, S.replied]
-OPEN_G = [S.registered, S.distributed, S.signed_for, S.replied]
+OPEN_G = [S.registered, S.distributed, S.returned, S.signed_for, S.replied]
 
 LEGAL: list[tuple[Workflow, Status, Action, Status]] = [
     # complaint (投诉), Order 121
     (W.complaint, S.registered, A.distribute, S.distributed),
+    (W.complaint, S.returned, A.distribute, S.distributed),
     *[
         (W.complaint, s, A.reroute, S.distributed)
-        for s in (S.registered, S.distributed, S.pending_acceptance)
+        for s in (S.registered, S.distributed, S.returned, S.pending_acceptance)
     ],
     (W.complaint, S.distributed, A.sign_for, S.pending_acceptance),
     (W.complaint, S.distributed, A.accept, S.accepted),
     (W.complaint, S.pending_acceptance, A.accept, S.accepted),
     (W.complaint, S.distributed, A.reject, S.rejected),
     (W.complaint, S.pending_acceptance, A.reject, S.rejected),
-    (W.complaint, S.distributed, A.return_to_intake, S.registered),
-    (W.complaint, S.pending_acceptance, A.return_to_intake, S.registered),
+    (W.complaint, S.distributed, A.return_to_intake, S.returned),
+    (W.complaint, S.pending_acceptance, A.return_to_intake, S.returned),
     (W.complaint, S.accepted, A.start_mediation, S.mediating),
     (W.complaint, S.mediating, A.suspend, S.suspended),
     (W.complaint, S.suspended, A.resume, S.mediating),
@@ -75,10 +77,14 @@ LEGAL: list[tuple[Workflow, Status, Action, Status]] = [
     *[(W.complaint, s, A.take_over, s) for s in OPEN_C],
     # report (举报)
     (W.report, S.registered, A.distribute, S.distributed),
-    *[(W.report, s, A.reroute, S.distributed) for s in (S.registered, S.distributed, S.verifying)],
+    (W.report, S.returned, A.distribute, S.distributed),
+    *[
+        (W.report, s, A.reroute, S.distributed)
+        for s in (S.registered, S.distributed, S.returned, S.verifying)
+    ],
     (W.report, S.distributed, A.sign_for, S.verifying),
-    (W.report, S.distributed, A.return_to_intake, S.registered),
-    (W.report, S.verifying, A.return_to_intake, S.registered),
+    (W.report, S.distributed, A.return_to_intake, S.returned),
+    (W.report, S.verifying, A.return_to_intake, S.returned),
     (W.report, S.verifying, A.extend_verification, S.verifying),
     (W.report, S.verifying, A.record_testing, S.verifying),
     (W.report, S.distributed, A.file_case, S.case_filed),
@@ -108,13 +114,14 @@ LEGAL: list[tuple[Workflow, Status, Action, Status]] = [
     *[(W.order_12345, s, A.take_over, s) for s in OPEN_O],
     # consultation, suggestion, help
     (W.general, S.registered, A.distribute, S.distributed),
+    (W.general, S.returned, A.distribute, S.distributed),
     *[
         (W.general, s, A.reroute, S.distributed)
-        for s in (S.registered, S.distributed, S.signed_for)
+        for s in (S.registered, S.distributed, S.returned, S.signed_for)
     ],
     (W.general, S.distributed, A.sign_for, S.signed_for),
-    (W.general, S.distributed, A.return_to_intake, S.registered),
-    (W.general, S.signed_for, A.return_to_intake, S.registered),
+    (W.general, S.distributed, A.return_to_intake, S.returned),
+    (W.general, S.signed_for, A.return_to_intake, S.returned),
     *[(W.general, s, A.reply, S.replied) for s in (S.registered, S.distributed, S.signed_for)],
     (W.general, S.replied, A.close, S.closed),
     *[(W.general, s, A.take_over, s) for s in OPEN_G],

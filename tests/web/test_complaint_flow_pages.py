@@ -1,0 +1,75 @@
+"""What the pages say of an item along its flow: an item its unit returned is marked as
+returned (by whom, why) in the queue and on its page, and its distribution form does not
+preselect the unit that sent it back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from core.users import Role
+from tests.complaint_helpers import Centre, make_centre
+from tests.web.test_complaint_pages import ROW, _log_in, _post, _register, _sign_in
+
+
+@pytest.fixture
+def centre(session: Session) -> Centre:
+    return make_centre(session)
+
+
+def _returned_item(
+    client: TestClient, session: Session, centre: Centre
+) -> tuple[dict[str, Any], str]:
+    """An item distributed by its routing rule to the east bureau and returned by it;
+    the coordinator is signed in again, whose CSRF token is returned."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    distributed = _post(client, csrf, f"/api/v1/complaints/{item['id']}/distribute", {})
+    assert distributed.json()["unit_id"] == centre.east_id
+    handler = _sign_in(client, session, Role.handler, centre.east)
+    back = _post(
+        client,
+        handler,
+        f"/api/v1/complaints/{item['id']}/return-to-intake",
+        {"reason": "被投诉人在城西区经营，电话13800138000"},
+    )
+    assert back.status_code == 200, back.text
+    return item, _log_in(client, "page-coordinator-x")
+
+
+def test_a_returned_item_is_marked_returned_in_the_queue_and_found_by_its_filter(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    item, _ = _returned_item(client, session, centre)
+    page = client.get("/complaints?status=returned").text
+    assert [(int(i), s) for i, s, _ in ROW.findall(page)] == [(item["id"], "returned")]
+    row = page[page.index(f'id="complaint-{item["id"]}"') :].split("</tr>")[0]
+    assert "已退单" in row and "被投诉人在城西区经营" in row
+    assert f'data-returned-unit="{centre.east_id}"' in row and "城东区局" in row
+    assert "13800138000" not in row  # a phone number in the reason is masked
+
+
+def test_a_returned_items_page_says_who_returned_it_and_preselects_no_unit(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    item, csrf = _returned_item(client, session, centre)
+    page = client.get(f"/complaints/{item['id']}").text
+    notice = re.search(r'<p class="warning"[^>]*id="complaint-returned"[^>]*>(.*?)</p>', page, re.S)
+    assert notice is not None
+    assert "退回" in notice.group(1) and "被投诉人在城西区经营" in notice.group(1)
+    assert "城东区局" in notice.group(1)
+    form = page[page.index('data-action-name="distribute"') :].split("</form>")[0]
+    assert " selected" not in form and "分送规则确定的单位" not in form
+    assert re.search(rf'<option value="{centre.east_id}">[^<]*（已退回）</option>', form)
+    # the API refuses what the form no longer offers: distributing without naming the unit
+    again = _post(client, csrf, f"/api/v1/complaints/{item['id']}/distribute", {})
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "unit_id"
+    to_west = _post(
+        client, csrf, f"/api/v1/complaints/{item['id']}/distribute", {"unit_id": centre.west_id}
+    )
+    assert to_west.status_code == 200 and to_west.json()["status"] == "distributed"
+    assert 'id="complaint-returned"' not in client.get(f"/complaints/{item['id']}").text
