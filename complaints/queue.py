@@ -19,7 +19,7 @@ from complaints.vocab import Channel, Domain, ItemType, Status
 class QueueFilter:
     status: Status | None = None
     statuses: frozenset[Status] | None = None  # any of these (an inbox: what the unit holds)
-    state: str = "open"  # open, closed, all
+    state: str = "open"  # open, closed, all (`in_scope`): `status` narrows it, never widens it
     item_type: ItemType | None = None
     channel: Channel | None = None
     domain: Domain | None = None
@@ -36,6 +36,22 @@ class QueueFilter:
     # (`views.numbers_hidden_types`): a `text` with a digit in it does not search the free
     # text of those items, so no part of a number the reader cannot see finds them
     numbers_hidden_in: frozenset[ItemType] = frozenset()
+
+
+def in_scope(state: str, status: Status) -> bool:
+    """Whether items in `status` can be among the `state` scope's: open (未尽事项) is every
+    state short of closed (办结), closed is closed, all is all.
+
+    A rejected (不予受理), agreed or terminated complaint, a decided report and a replied
+    order are open: the complaint ends there in law, but the unit still owes its 办结 (the
+    notice of the rejection with the Art. 39 routes, of the termination within 7 working
+    days, the result), which the workflow records by closing it (DOMAIN.md §2: 办结 counts
+    rejected items). A status outside the scope finds nothing: it does not replace it."""
+    if state == "open":
+        return status is not Status.closed
+    if state == "closed":
+        return status is Status.closed
+    return True
 
 
 def _has_digit(needle: str) -> bool:
@@ -59,7 +75,8 @@ def _where(session: Session, query: Any, f: QueueFilter, unit_ids: frozenset[int
         query = query.where(col(Complaint.status).in_(sorted(f.statuses)))
     if f.status is not None:
         query = query.where(Complaint.status == f.status)
-    elif f.state == "open":
+    # the scope holds with a status too (`in_scope`): open items in state closed are none
+    if f.state == "open":
         query = query.where(Complaint.status != Status.closed)
     elif f.state == "closed":
         query = query.where(Complaint.status == Status.closed)

@@ -265,6 +265,13 @@ def complaint_queue(
         "domains": list(Domain),
         "units": _units(session),
         "export_limit": f"{export.MAX_ROWS:,}",
+        # a status outside the scope (closed among open items) finds nothing: say so and
+        # offer the same filters among all items
+        "outside_scope": (
+            sorted(({k: v for k, v in query.items() if v != ""} | {"state": "all"}).items())
+            if item_status is not None and not queue.in_scope(state, item_status)
+            else None
+        ),
     }
     return render(request, "complaints/queue.html", context, user=user)
 

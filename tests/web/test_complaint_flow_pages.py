@@ -73,3 +73,22 @@ def test_a_returned_items_page_says_who_returned_it_and_preselects_no_unit(
     )
     assert to_west.status_code == 200 and to_west.json()["status"] == "distributed"
     assert 'id="complaint-returned"' not in client.get(f"/complaints/{item['id']}").text
+
+
+def test_a_status_outside_the_queues_scope_lists_nothing_and_says_so(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """`state=open&status=closed` listed closed items under 未尽事项: the status replaced
+    the scope. Now it lists nothing and offers the same status among all items."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    item = _register(client, csrf)
+    page = client.get("/complaints?state=open&status=registered").text
+    assert [int(i) for i, _, _ in ROW.findall(page)] == [item["id"]]
+    assert 'id="queue-outside-scope"' not in page
+    page = client.get("/complaints?state=closed&status=registered").text
+    assert ROW.findall(page) == []
+    notice = re.search(r'id="queue-outside-scope">(.*?)</p>', page, re.S)
+    assert notice is not None and "“已办结”中没有状态为“已登记”的件" in notice.group(1)
+    assert 'href="/complaints?state=all&amp;status=registered"' in notice.group(1)
+    everything = client.get("/complaints?state=all&status=registered").text
+    assert [int(i) for i, _, _ in ROW.findall(everything)] == [item["id"]]
