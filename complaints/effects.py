@@ -340,10 +340,7 @@ def _reply(ctx: Ctx) -> None:
     item = ctx.item
     item.replied_at = ctx.now
     ctx.meet(ClockKind.distribution)  # answered at intake (即时办结): nothing left to distribute
-    if item.workflow is Workflow.order_12345:
-        item.signed_for_at = item.signed_for_at or ctx.now
-        ctx.meet(ClockKind.sign_for)
-    ctx.meet(ClockKind.reply)
+    ctx.meet(ClockKind.reply)  # a 12345 order was signed for first (`workflow.TRANSITIONS`)
     _result(ctx)
 
 

@@ -92,6 +92,12 @@ STATES: dict[Workflow, frozenset[Status]] = {
 }
 
 
+# What a handling unit still has to act on (its inbox and to-do count): every open state
+# but those at intake (registered, returned) and `replied`, where the unit has answered and
+# the centre checks the reply (回访) and closes the item.
+AWAITING_UNIT = OPEN_STATUSES - {Status.registered, Status.returned, Status.replied}
+
+
 def _open(workflow: Workflow) -> frozenset[Status]:
     return STATES[workflow] & OPEN_STATUSES
 
@@ -158,7 +164,9 @@ TRANSITIONS: dict[Workflow, dict[Action, Rule]] = {
         Action.sign_for: _r({S.distributed}, S.signed_for),
         Action.return_to_intake: _r({S.distributed, S.signed_for}, S.returned),
         Action.extend_reply: _r({S.signed_for}, None),
-        Action.reply: _r({S.distributed, S.signed_for}, S.replied),
+        # 12345 practice: a unit signs for an order (签收) before it replies; a reply straight
+        # from dispatch met a sign-for nobody made
+        Action.reply: _r({S.signed_for}, S.replied),
         Action.close: _r({S.replied, S.returned}, S.closed),
         Action.take_over: _r(_open(Workflow.order_12345), None),
     },

@@ -35,7 +35,6 @@ from complaints import (
 from complaints.models import Complaint
 from complaints.schemas import ComplaintDetail, ComplaintPublic
 from complaints.vocab import (
-    OPEN_STATUSES,
     Channel,
     Domain,
     ItemType,
@@ -46,7 +45,7 @@ from complaints.vocab import (
     TerminationReason,
     Urgency,
 )
-from complaints.workflow import Action
+from complaints.workflow import AWAITING_UNIT, Action
 from core import audit
 from core.calendar_store import load_calendar
 from core.config import Settings
@@ -69,8 +68,8 @@ Writer = Annotated[WebUser, Depends(RequirePage(Permission.complaint_write))]
 Handler = Annotated[WebUser, Depends(RequirePage(Permission.complaint_handle))]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PAGE_SIZE = 50
-# What a handling unit holds: distributed to it and not yet back at intake or closed.
-INBOX_STATUSES = OPEN_STATUSES - {Status.registered, Status.returned}
+# What a handling unit still has to act on (`workflow.AWAITING_UNIT`).
+INBOX_STATUSES = AWAITING_UNIT
 
 
 @dataclass(frozen=True)

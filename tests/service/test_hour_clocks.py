@@ -202,8 +202,9 @@ def test_statistics_count_hour_clocks_on_time_and_late(
     start = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
     in_time = _order(session, "BJ-6", start, urgency=Urgency.emergency)
     late = _order(session, "BJ-7", start, urgency=Urgency.emergency)
-    _act(session, in_time, Action.reply, start + timedelta(minutes=119), result="已处置")
-    _act(session, late, Action.reply, start + timedelta(minutes=121), result="已处置")
+    for item, minutes in ((in_time, 119), (late, 121)):  # signed for first, then replied
+        _act(session, item, Action.sign_for, start + timedelta(minutes=minutes))
+        _act(session, item, Action.reply, start + timedelta(minutes=minutes), result="已处置")
     assert _clock(session, in_time, ClockKind.reply).on_time is True
     assert _clock(session, late, ClockKind.reply).on_time is False
     assert _clock(session, late, ClockKind.reply).status is ClockStatus.met

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from core.users import Role
 from tests.complaint_helpers import Centre, make_centre
-from tests.web.test_complaint_pages import ROW, _log_in, _post, _register, _sign_in
+from tests.web.test_complaint_pages import FORM, ROW, _log_in, _post, _register, _sign_in
 
 
 @pytest.fixture
@@ -92,3 +92,35 @@ def test_a_status_outside_the_queues_scope_lists_nothing_and_says_so(
     assert 'href="/complaints?state=all&amp;status=registered"' in notice.group(1)
     everything = client.get("/complaints?state=all&status=registered").text
     assert [int(i) for i, _, _ in ROW.findall(everything)] == [item["id"]]
+
+
+def test_a_12345_order_is_signed_for_before_its_reply_and_then_leaves_the_units_inbox(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """A reply straight from dispatch met a sign-for nobody made (the deadline table said
+    签收 已完成 … 逾期), and a replied order stayed in the inbox and its count with nothing
+    left for the unit to do: it waits for the centre's follow-up and closure."""
+    csrf = _sign_in(client, session, Role.coordinator)
+    order = _register(client, csrf, channel="transfer_12345", external_ref="GD-REPLY", claim="")
+    assert _post(client, csrf, f"/api/v1/complaints/{order['id']}/distribute", {}).is_success
+    handler = _sign_in(client, session, Role.handler, centre.east)
+    path = f"/api/v1/complaints/{order['id']}"
+    offered = FORM.findall(client.get("/complaints/inbox").text)
+    assert "sign_for" in offered and "reply" not in offered
+    early = _post(client, handler, f"{path}/reply", {"result": "已处置"})
+    assert early.status_code == 409 and "signed_for" in early.json()["detail"]
+    assert _post(client, handler, f"{path}/sign-for", {}).is_success
+    assert "reply" in FORM.findall(client.get("/complaints/inbox").text)
+    assert "本单位待办 1 件" in client.get("/").text
+    replied = _post(client, handler, f"{path}/reply", {"result": "已处置"})
+    assert replied.status_code == 200 and replied.json()["status"] == "replied"
+    sign_for = next(c for c in replied.json()["clocks"] if c["kind"] == "sign_for")
+    assert sign_for["status"] == "met" and sign_for["on_time"] is True
+
+    inbox = client.get("/complaints/inbox").text
+    assert ROW.findall(inbox) == [] and '<span class="count" id="inbox-total">0</span>' in inbox
+    assert "本单位待办" not in client.get("/").text  # nor a to-do line on the home page
+    # the centre closes it after its follow-up
+    coordinator = _log_in(client, "page-coordinator-x")
+    closed = _post(client, coordinator, f"{path}/close", {})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"

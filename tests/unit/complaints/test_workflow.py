@@ -107,7 +107,6 @@ LEGAL: list[tuple[Workflow, Status, Action, Status]] = [
     (W.order_12345, S.distributed, A.return_to_intake, S.returned),
     (W.order_12345, S.signed_for, A.return_to_intake, S.returned),
     (W.order_12345, S.signed_for, A.extend_reply, S.signed_for),
-    (W.order_12345, S.distributed, A.reply, S.replied),
     (W.order_12345, S.signed_for, A.reply, S.replied),
     (W.order_12345, S.replied, A.close, S.closed),
     (W.order_12345, S.returned, A.close, S.closed),
