@@ -53,6 +53,7 @@ from core.errors import NotFound
 from core.types import MAX_ID
 from core.users import Permission
 from escalation import service as incidents
+from escalation.state import IncidentStatus
 from oncall import unit_directory
 from oncall.models import Unit
 from web.actor_labels import names_of
@@ -381,6 +382,10 @@ def complaint_detail(
     context = {
         "item": detail,
         "returned": _returns(session, [item]).get(complaint_id),
+        # closing the item leaves its incident as it is (the incident may stand for several
+        # items): the page says so before the close and after it while it is unresolved
+        "incident_unresolved": detail.incident_id is not None
+        and detail.incident_status not in (None, IncidentStatus.resolved.value),
         "forms": _forms(detail.allowed_actions),
         "units": units,
         "handling_units": _handling(session, units),

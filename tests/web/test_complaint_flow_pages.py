@@ -13,7 +13,15 @@ from sqlmodel import Session
 
 from core.users import Role
 from tests.complaint_helpers import Centre, make_centre
-from tests.web.test_complaint_pages import FORM, ROW, _log_in, _post, _register, _sign_in
+from tests.web.test_complaint_pages import (
+    FORM,
+    ROW,
+    _emergency_item,
+    _log_in,
+    _post,
+    _register,
+    _sign_in,
+)
 
 
 @pytest.fixture
@@ -124,3 +132,48 @@ def test_a_12345_order_is_signed_for_before_its_reply_and_then_leaves_the_units_
     coordinator = _log_in(client, "page-coordinator-x")
     closed = _post(client, coordinator, f"{path}/close", {})
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+def _incident_notice(page: str) -> str | None:
+    found = re.search(
+        r'<p class="warning" role="alert" id="complaint-incident-open"[^>]*>(.*?)</p>', page, re.S
+    )
+    return found.group(1) if found else None
+
+
+def test_closing_an_emergency_item_warns_that_its_incident_still_pages_and_leaves_it_open(
+    client: TestClient, session: Session, centre: Centre
+) -> None:
+    """Closing an emergency item left its incident paging the duty staff with no word of it:
+    the page says so before the close (and the close asks first) and after it, linking the
+    incident; closing never resolves the incident (it may stand for other items too)."""
+    item, confirmed = _emergency_item(client, session)
+    incident_id, code = confirmed["incident_id"], confirmed["incident_code"]
+    csrf = _log_in(client, "page-coordinator-x")
+    path = f"/api/v1/complaints/{item['id']}"
+    assert _post(client, csrf, f"{path}/distribute", {}).is_success
+    page = client.get(f"/complaints/{item['id']}").text
+    assert _incident_notice(page) is None  # nothing to close yet: the routing shows it
+    assert _post(client, csrf, f"{path}/reject", {"ground": "not_consumption"}).is_success
+
+    page = client.get(f"/complaints/{item['id']}").text
+    notice = _incident_notice(page)
+    assert notice is not None and f'<a href="/incidents/{incident_id}">#{code}</a>' in notice
+    assert "仍未确认接警" in notice and "办结本件不会办结该应急事件" in notice
+    close = re.search(r'<form [^>]*data-action-name="close"[^>]*>', page)
+    assert close is not None
+    assert (
+        f'data-confirm="关联的应急事件 #{code} 尚未办结，办结本件不会改变该事件：仍要办结本件吗？"'
+        in close.group(0)
+    )
+
+    assert _post(client, csrf, f"{path}/close", {}).json()["status"] == "closed"
+    assert client.get(f"/api/v1/incidents/{incident_id}").json()["status"] == "open"
+    notice = _incident_notice(client.get(f"/complaints/{item['id']}").text)
+    assert notice is not None and "仍未确认接警" in notice
+
+    assert _post(client, csrf, f"/api/v1/incidents/{incident_id}/ack", {}).is_success
+    notice = _incident_notice(client.get(f"/complaints/{item['id']}").text)
+    assert notice is not None and "已确认接警，但尚未办结" in notice
+    assert _post(client, csrf, f"/api/v1/incidents/{incident_id}/resolve", {}).is_success
+    assert _incident_notice(client.get(f"/complaints/{item['id']}").text) is None
