@@ -97,13 +97,11 @@ def test_the_inbox_returns_to_the_item_acted_on_or_to_the_inbox_when_it_left(
     page, _ = open_page(**SHORT_SCREEN)
     sign_in(page, "handler")
     rows = page.locator("#inbox-table tbody tr[data-complaint]")
-    row = rows.filter(has=page.locator('form[data-action-name="reply"]')).last
+    row = rows.filter(has=page.locator('form[data-action-name="sign_for"]')).last
     row_id = str(row.get_attribute("id"))
-    reply = row.locator('form[data-action-name="reply"]')
-    reply.locator('textarea[name="result"]').fill("已联系商户整改，答复市民")
     with page.expect_navigation():
-        reply.get_by_role("button").click()
-    _back_at(page, page.locator("#" + row_id), row_id, "已保存")  # replied, still listed
+        row.locator('form[data-action-name="sign_for"]').get_by_role("button").click()
+    _back_at(page, page.locator("#" + row_id), row_id, "已保存")  # signed for, still listed
 
     row = rows.filter(has=page.locator('form[data-action-name="return_to_intake"]')).last
     row_id = str(row.get_attribute("id"))
