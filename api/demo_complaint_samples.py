@@ -240,7 +240,14 @@ SAMPLES = [
     ),
 ]
 TWELVE345 = [
-    ("GD202611180031", "小区门口早餐店占道经营且卫生差", "城东区东关街22号", 5, ("distribute",)),
+    # signed for by the demo handler's unit: its inbox holds an order to reply to (签收 first)
+    (
+        "GD202611180031",
+        "小区门口早餐店占道经营且卫生差",
+        "城东区东关街22号",
+        5,
+        ("distribute", "sign_for"),
+    ),
     (
         "GD202611200017",
         "理发店办卡后频繁更换门店名称拒绝消费",
