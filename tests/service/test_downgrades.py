@@ -104,6 +104,7 @@ def _insert(connection: Connection, meta: MetaData, name: str, **given: Any) -> 
 
 #: the rows stored at head, one per table the last migrations touched
 ROWS: dict[str, dict[str, Any]] = {
+    "complaint": {"status": "returned", "workflow": "complaint", "returned_count": 1},
     "early_warning": {"title": "投诉量异常", "wording_key": "spike", "values": {"count": 12}},
     "incident_event": {
         "text": "step 1: no acknowledgement, climbing",
@@ -119,6 +120,7 @@ ROWS: dict[str, dict[str, Any]] = {
 
 #: rolled back to each revision in turn (and upgraded again), what is then lost for good
 ROLLBACKS: list[tuple[str, dict[str, dict[str, Any]]]] = [
+    ("0030_warning_keys", {}),  # a returned complaint is returned again, by its return count
     ("0029_keyed_history", {"early_warning": {"wording_key": None, "values": {}}}),
     ("0028_event_keys", {}),  # 0029 wrote derived keys only: nothing to undo
     ("0027_repair_reason", {}),  # the entry's key is derived from its text again
@@ -164,3 +166,44 @@ def test_a_rollback_keeps_the_rows_and_loses_only_what_no_older_column_says(
         for name, columns in lost.items():
             expected[name] = [row | columns for row in expected[name]]
         assert _rows(fresh_url) == expected, f"rolled back to {revision}"
+
+
+def test_a_returned_complaint_is_registered_before_0031_and_returned_after_it(
+    fresh_url: str,
+) -> None:
+    """Before 0031 a complaint its unit returned waited at intake as 'registered'; 12345
+    orders had 'returned' already and keep it."""
+    upgrade(fresh_url, "0030_warning_keys")
+    engine = make_engine(fresh_url)
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        with engine.begin() as connection:
+            _insert(connection, meta, "complaint", status="registered", returned_count=1)
+            for n, (workflow, status) in enumerate(
+                (("complaint", "registered"), ("order_12345", "returned")), start=2
+            ):
+                _insert(
+                    connection,
+                    meta,
+                    "complaint",
+                    id=n,
+                    ref=f"R{n}",
+                    workflow=workflow,
+                    status=status,
+                    returned_count=0 if workflow == "complaint" else 1,
+                )
+    finally:
+        engine.dispose()
+
+    def statuses() -> list[str]:
+        return [row["status"] for row in sorted(_rows(fresh_url)["complaint"], key=_id)]
+
+    upgrade(fresh_url)
+    assert statuses() == ["returned", "registered", "returned"]
+    downgrade(fresh_url, "0030_warning_keys")
+    assert statuses() == ["registered", "registered", "returned"]
+
+
+def _id(row: dict[str, Any]) -> int:
+    return int(row["id"])
