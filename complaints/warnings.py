@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from sqlalchemy import case
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -176,6 +177,12 @@ def get(session: Session, *, warning_id: int) -> EarlyWarning:
     return warning
 
 
+#: red, orange, yellow, blue: the order warnings are listed in, before recency
+_MOST_SERIOUS_FIRST = case(
+    {level: -level.rank for level in WarningLevel}, value=col(EarlyWarning.level), else_=0
+)
+
+
 def list_warnings(
     session: Session,
     *,
@@ -196,7 +203,11 @@ def list_warnings(
             query = query.where(col(column) == value)
             counter = counter.where(col(column) == value)
     rows = session.exec(
-        query.order_by(col(EarlyWarning.last_detected_at).desc(), col(EarlyWarning.id).desc())
+        query.order_by(
+            _MOST_SERIOUS_FIRST,
+            col(EarlyWarning.last_detected_at).desc(),
+            col(EarlyWarning.id).desc(),
+        )
         .offset(offset)
         .limit(limit)
     ).all()

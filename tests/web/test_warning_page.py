@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from complaints.detect import WarningLevel
+from complaints.insight_models import EarlyWarning, WarningStatus
 from core.users import Role
 from tests.conftest import TEST_PASSWORD, make_user
 from tests.service.test_early_warnings import SURGE
@@ -44,3 +46,45 @@ def test_a_warnings_items_and_chart_are_in_local_time_and_the_page_language(
     english = client.get(f"/warnings/{warning['id']}").text
     assert f"{last['day']} items per day: {last['count']}" in english
     assert ">Acknowledge</button>" in english and "<th>Received at</th>" in english
+
+
+def test_warnings_are_listed_most_serious_first_then_newest(
+    client: TestClient, session: Session, auth_headers: Callable[[Role], dict[str, str]]
+) -> None:
+    """An orange warning detected before three blue ones is still listed above them."""
+    start = datetime(2026, 11, 20, 2, tzinfo=UTC)
+    levels = [
+        ("orange", 0),
+        ("blue", 1),
+        ("blue", 2),
+        ("yellow", 3),
+        ("red", 4),
+        ("blue", 5),
+    ]
+    for n, (level, hours) in enumerate(levels):
+        session.add(
+            EarlyWarning(
+                key=f"district:order{n}",
+                dimension="district",
+                subject=f"order{n}",
+                level=WarningLevel(level),
+                status=WarningStatus.open,
+                title=f"warning {n}",
+                first_detected_at=start + timedelta(hours=hours),
+                last_detected_at=start + timedelta(hours=hours),
+            )
+        )
+    session.commit()
+    listed = client.get("/api/v1/warnings", headers=auth_headers(Role.leader)).json()["items"]
+    assert [(w["level"], w["subject"]) for w in listed] == [
+        ("red", "order4"),
+        ("orange", "order0"),
+        ("yellow", "order3"),
+        ("blue", "order5"),
+        ("blue", "order2"),
+        ("blue", "order1"),
+    ]
+    make_user(session, role=Role.leader, username="lead")
+    client.post("/login", data={"username": "lead", "password": TEST_PASSWORD})
+    page = client.get("/warnings").text
+    assert re.findall(r'id="warning-(\d+)"', page) == [str(w["id"]) for w in listed]
