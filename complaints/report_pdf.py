@@ -176,7 +176,7 @@ class ReportPdf:
             ("by_type", "按类型"),
             ("by_channel", "按渠道"),
             ("by_domain", "按领域"),
-            ("by_district", "按区域"),
+            ("by_district", "按区县"),
         ):
             self.heading(title, size=11)
             self.bars([(r["label"], float(r["count"])) for r in current[key][:12]])

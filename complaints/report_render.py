@@ -32,7 +32,7 @@ LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "�
 DIMENSION_ZH = {
     "total": "总量",
     "domain": "领域",
-    "district": "区域",
+    "district": "区县",
     "business": "经营者",
     "keyword": "关键词",
     "incident_category": "突发事件",
@@ -176,7 +176,7 @@ def charts(data: dict[str, Any]) -> dict[str, Markup]:
             [(r["label"], float(r["count"])) for r in current["by_channel"][:10]], title="按渠道"
         ),
         "district": svg_hbars(
-            [(r["label"], float(r["count"])) for r in current["by_district"][:10]], title="按区域"
+            [(r["label"], float(r["count"])) for r in current["by_district"][:10]], title="按区县"
         ),
     }
 

@@ -71,7 +71,7 @@ LEVEL_ZH = {
 DIMENSION_ZH = {
     "total": "投诉举报总量",
     "domain": "领域",
-    "district": "区域",
+    "district": "区县",
     "business": "经营者",
     "keyword": "关键词",
     "incident_category": "突发事件类别",
