@@ -3,6 +3,7 @@ download its PDF and HTML; see a warning raised by a surge, open its evidence, a
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,14 @@ def test_a_surge_shows_up_as_a_warning(open_page: Any, live_server: LiveServer) 
     page.locator("#run-detection").click()
     table = page.locator("#warning-table tbody")
     expect(table).to_contain_text("化妆品")
+    said = page.locator(".pagehead .action-status")
+    expect(said).to_have_text(
+        re.compile(r"^检测完成：新增 [1-9]\d* 条预警；0 条已有预警再次检测到并已更新$")
+    )
+    page.locator("#run-detection").click()  # the same days again: nothing new
+    expect(said).to_have_text(
+        re.compile(r"^检测完成：新增 0 条预警；[1-9]\d* 条已有预警再次检测到并已更新$")
+    )
     warning = table.locator("tr", has_text="化妆品").first
     expect(warning.locator(".level")).to_have_text("红色")
     with page.expect_navigation():

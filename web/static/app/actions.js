@@ -4,7 +4,7 @@ import { confirmed } from "./confirm.js";
 import { focusKey, refresh } from "./live.js";
 import { reloadAt } from "./place.js";
 import { errorText, problemText } from "./problems.js";
-import { t } from "./text.js";
+import { fill, t } from "./text.js";
 import { holdForUnsaved } from "./unsaved.js";
 
 function statusNear(el) {
@@ -15,6 +15,17 @@ function statusNear(el) {
     node = node.parentElement;
   }
   return null;
+}
+
+// What the button's answer says, worded by its data-done ("%(created)s new …", filled from the
+// answer's fields), or data-done-none when every field data-done names is 0; else "Done".
+function outcome(el, data) {
+  var text = el.getAttribute("data-done");
+  if (!text) { return t("done", "Done"); }
+  var names = (text.match(/%\((\w+)\)s/g) || []).map(function (m) { return m.slice(2, -2); });
+  var none = el.getAttribute("data-done-none");
+  if (none && names.every(function (n) { return !data || !data[n]; })) { return none; }
+  return fill(text, data || {});
 }
 
 export function onClick(event) {
@@ -37,12 +48,13 @@ export function onClick(event) {
       return;
     }
     document.dispatchEvent(new CustomEvent("dd:changed"));
+    var said = outcome(el, result.data);
     if (region) { refresh(region, true, place); return; }
     if (holdForUnsaved(el).length) {  // a reload would drop what they hold
-      var note = t("done", "Done") + t("sentence_sep", ". ") + t("unsaved_below", "The page is not reloaded: another form here has changes not saved yet");
+      var note = said + t("sentence_sep", ". ") + t("unsaved_below", "The page is not reloaded: another form here has changes not saved yet");
       if (status) { status.textContent = note; status.classList.add("ok"); } else { window.alert(note); }
       return;
     }
-    reloadAt(el, t("done", "Done"));
+    reloadAt(el, said, null, null, el.hasAttribute("data-done") ? el.getAttribute("data-action") : null);
   });
 }

@@ -18,13 +18,15 @@ var RETURN_KEY = "dd-return";
 function here() { return window.location.pathname + window.location.search; }
 
 // `landing`: the id of a place to prefer to `el`'s own (the row a form has just created);
-// `page`: the address to load instead of this one (where that row is shown), if any
-export function reloadAt(el, message, landing, page) {
+// `page`: the address to load instead of this one (where that row is shown), if any;
+// `shownBy`: the data-action of a button whose .action-status shows `message` after the reload
+// (an outcome worth reading, such as what a detection run found), not only read out
+export function reloadAt(el, message, landing, page, shownBy) {
   var ids = placesOf(el);
   if (landing) { ids.unshift(landing); }
   var target = page || here();
   try {
-    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: target, ids: ids, message: message, scrollY: window.scrollY }));
+    window.sessionStorage.setItem(RETURN_KEY, JSON.stringify({ page: target, ids: ids, message: message, shownBy: shownBy || null, scrollY: window.scrollY }));
     // the browser's own restoring of the scroll on reload would come after ours and undo it
     window.history.scrollRestoration = "manual";
   } catch (e) { /* storage refused: a plain reload */ }
@@ -43,6 +45,14 @@ function inView(el) {
   return box.top >= 0 && box.bottom <= window.innerHeight;
 }
 
+function showOutcome(action, message) {
+  var button = Array.prototype.filter.call(document.querySelectorAll("[data-action]"), function (b) {
+    return b.getAttribute("data-action") === action;
+  })[0];
+  var status = button && button.parentElement ? button.parentElement.querySelector(".action-status") : null;
+  if (status) { status.textContent = message; }
+}
+
 export function returnToPlace() {
   var saved = null;
   try {
@@ -51,6 +61,7 @@ export function returnToPlace() {
   } catch (e) { saved = null; }
   if (!saved || saved.page !== here()) { return; }
   restoreScrollingLater();
+  if (saved.shownBy && saved.message) { showOutcome(saved.shownBy, saved.message); }
   var place = (saved.ids || []).map(function (id) { return document.getElementById(id); }).filter(shown)[0];
   if (!place) { window.scrollTo(0, saved.scrollY || 0); return; }
   // the address names the place (set once loaded: a reload is then one plain navigation), so
