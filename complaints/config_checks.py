@@ -25,6 +25,7 @@ from complaints.config_schemas import RoutingRuleCreate, RuleSetUpdate, TermCrea
 from complaints.models import Complaint
 from complaints.vocab import Domain, ItemType
 from core.errors import Conflict, FieldError, ValidationFailed
+from oncall.models import Unit
 
 NOT_HANDLING = "this unit does not take complaint items"
 OVERRIDE_NEEDS_DOMAIN = "a level override needs its domain"
@@ -34,6 +35,7 @@ DOMAIN_TERM_NEEDS_DOMAIN = "a domain term needs its domain"
 ONLY_DOMAIN_TERMS = "only a domain term names a domain"
 ONLY_EMERGENCY_TERMS = "only an emergency term names an incident category or severity"
 NO_RULE_SET = "no active rule set would be in force today"
+PART_OF_DISTRICT = "part of the name of a known district: write the district's whole name"
 NEVER_MATCHES = "the classifier splits texts at spaces and punctuation: this term never matches"
 #: A 12345 order's steps inside its reply (办理回复) limit, which runs from the dispatch as
 #: they do: (field, error type, why)
@@ -69,6 +71,8 @@ def check_routing_rule(session: Session, data: RoutingRuleCreate, *, rule_id: in
     """422/409 for a rule that would send items nowhere useful or tie with another rule."""
     if data.overrides_territory and data.domain is None:
         raise ValidationFailed("domain", OVERRIDE_NEEDS_DOMAIN)
+    if data.district is not None:
+        check_whole_district(session, data.district, rule_id=rule_id)
     check_takes_items(session, data.unit_id)
     if not data.is_active:
         return
@@ -91,6 +95,39 @@ def check_routing_rule(session: Session, data: RoutingRuleCreate, *, rule_id: in
             f"routing rule {tie} already covers this territory and domain with priority "
             f"{data.priority}: give one of them another priority",
             errors=(FieldError("priority", SAME_PRIORITY),),
+        )
+
+
+def check_whole_district(session: Session, district: str, *, rule_id: int | None) -> None:
+    """422 naming `district` for a part of a known district's name ("城北" for 城北区): an
+    item's district is the longest known name its address contains, so an address naming
+    城北区 is read as 城北区 and such a rule never matches it (it would only catch addresses
+    that say 城北 without the district, a street 城北路 in any district). Known: the districts
+    of active units, of items received and of the other routing rules."""
+    known = {
+        *session.exec(
+            select(Unit.district).where(
+                col(Unit.district).is_not(None), col(Unit.is_active).is_(True)
+            )
+        ).all(),
+        *session.exec(
+            select(Complaint.district).where(col(Complaint.district).is_not(None)).distinct()
+        ).all(),
+        *session.exec(
+            select(RoutingRule.district).where(
+                col(RoutingRule.district).is_not(None), col(RoutingRule.id) != (rule_id or 0)
+            )
+        ).all(),
+    }
+    if district in known:
+        return
+    wholes = sorted(k for k in known if k and district in k)
+    if wholes:
+        raise ValidationFailed(
+            "district",
+            PART_OF_DISTRICT,
+            type="district_part_of",
+            ctx={"district": wholes[0], "districts": "、".join(wholes)},
         )
 
 

@@ -182,6 +182,11 @@ TYPES: dict[str, str] = {
     "only_rule_set_on": N_(
         "The only active rule set on %(day)s: items received then could not be timed"
     ),
+    # a routing rule's district that is part of a known district's name (config_checks)
+    "district_part_of": N_(
+        "Only part of the name of %(districts)s: an address naming that district is read as "
+        "it, so this rule would not match; write the district's whole name"
+    ),
     # a report to superiors dated before its incident (escalation.reporting)
     "before_incident_opened": N_("Must not be before the incident was opened (%(opened)s)"),
     "before_initial_report": N_("Must not be before the initial report (%(initial)s)"),

@@ -132,6 +132,32 @@ def test_a_level_override_needs_its_domain(
     _refused(response, 422, "domain")
 
 
+def test_a_district_that_is_part_of_a_known_districts_name_is_refused(
+    client: TestClient, auth_headers: Headers, centre: Centre, session: Session
+) -> None:
+    """ "城东" for 城东区: an address naming 城东区 is read as 城东区, so the rule would never
+    match it; refused naming the district, nothing stored, and the page words it."""
+    admin = auth_headers(Role.admin)
+    post = f"{BASE}/routing-rules"
+    before = len(session.exec(select(RoutingRule)).all())
+    part = {"district": "城东", "domain": "food", "unit_id": centre.east_id}
+    response = client.post(post, json=part, headers=admin)
+    _refused(response, 422, "district")
+    error = response.json()["errors"][0]
+    assert error["type"] == "district_part_of" and error["ctx"]["district"] == "城东区"
+    assert len(session.exec(select(RoutingRule)).all()) == before
+    rule = client.get(post, headers=admin).json()[0]
+    renamed = {k: v for k, v in rule.items() if k != "id"} | {"district": "城西"}
+    _refused(client.put(f"{post}/{rule['id']}", json=renamed, headers=admin), 422, "district")
+    # the whole name, a district no unit carries yet, or a rule keeping its own name are fine
+    assert client.post(
+        post, json=part | {"district": "城东区", "priority": 7}, headers=admin
+    ).is_success
+    assert client.post(post, json=part | {"district": "城南区"}, headers=admin).is_success
+    same = {k: v for k, v in rule.items() if k != "id"}
+    assert client.put(f"{post}/{rule['id']}", json=same, headers=admin).is_success
+
+
 def test_the_routing_preview_names_the_rule_a_new_item_would_hit(
     client: TestClient, auth_headers: Headers, centre: Centre
 ) -> None:
