@@ -11,6 +11,7 @@ replaced."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -127,10 +128,13 @@ def _check_name_free(session: Session, *, name: str, rule_set_id: int | None) ->
 
 
 def create_rule_set(
-    session: Session, *, data: RuleSetCreate, actor: str, now: datetime
+    session: Session, *, data: RuleSetCreate, actor: str, now: datetime, tz: ZoneInfo
 ) -> ComplaintRuleSet:
+    """Add a dated rule set; refused (409 naming `effective_from`) when it would time receipt
+    days on which items were already received under another set (they keep theirs)."""
     advisory_lock(session, CONFIG_LOCK)
     ensure_default_rule_sets(session, now=now)
+    before = config_checks.dated(list_rule_sets(session))
     if session.exec(select(ComplaintRuleSet).where(ComplaintRuleSet.code == data.code)).first():
         raise taken(f"rule set code {data.code!r} is already used", "code")
     _check_name_free(session, name=data.name, rule_set_id=None)
@@ -146,6 +150,14 @@ def create_rule_set(
     )
     session.add(rule_set)
     session.flush()
+    config_checks.check_items_keep_their_set(
+        session,
+        before=before,
+        after=config_checks.dated(list_rule_sets(session)),
+        changed=rule_set.id or 0,
+        field="effective_from",
+        tz=tz,
+    )
     audit.record(
         session,
         at=now,
@@ -160,11 +172,19 @@ def create_rule_set(
 
 
 def update_rule_set(
-    session: Session, *, rule_set_id: int, data: RuleSetUpdate, actor: str, now: datetime
+    session: Session,
+    *,
+    rule_set_id: int,
+    data: RuleSetUpdate,
+    actor: str,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> ComplaintRuleSet:
     """Edit a rule set's [U] limits. Items keep the clocks already computed; new clocks
-    (and new items) use the edited limits."""
+    (and new items) use the edited limits. A new start or activation that would change
+    which set times days with items already received is refused (they keep their set)."""
     advisory_lock(session, CONFIG_LOCK)
+    dated_before = config_checks.dated(list_rule_sets(session))
     rule_set = get_rule_set(session, rule_set_id=rule_set_id)
     if data.limits is not None:
         config_checks.check_limits(data.limits)
@@ -181,7 +201,16 @@ def update_rule_set(
         rule_set.is_active = data.is_active
     rule_set.updated_at, rule_set.updated_by = now, actor
     session.add(rule_set)
+    session.flush()
     config_checks.check_rule_set_in_force(session, day=now.date(), data=data)
+    config_checks.check_items_keep_their_set(
+        session,
+        before=dated_before,
+        after=config_checks.dated(list_rule_sets(session)),
+        changed=rule_set_id,
+        field="is_active" if data.effective_from is None else "effective_from",
+        tz=tz,
+    )
     audit.record(
         session,
         at=now,

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
@@ -279,3 +280,89 @@ def check_deletable(session: Session, *, rule_set: ComplaintRuleSet, today: date
         raise Conflict(
             f"rule set {rule_set.code} cannot be deleted: {refusal.reason}", errors=(refusal,)
         )
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A rule set as the receipt-day lookup sees it (`config.rule_set_for`)."""
+
+    id: int
+    effective_from: date
+    is_active: bool
+
+
+def dated(rule_sets: Sequence[ComplaintRuleSet]) -> list[Dated]:
+    return [Dated(r.id or 0, r.effective_from, r.is_active) for r in rule_sets]
+
+
+def _set_on(rule_sets: Sequence[Dated], day: date) -> int | None:
+    started = [r for r in rule_sets if r.is_active and r.effective_from <= day]
+    return max(started, key=lambda r: (r.effective_from, r.id)).id if started else None
+
+
+def check_items_keep_their_set(
+    session: Session,
+    *,
+    before: Sequence[Dated],
+    after: Sequence[Dated],
+    changed: int,
+    field: str,
+    tz: ZoneInfo,
+) -> None:
+    """409 naming `field` when a rule set's change (`changed`: its id; `before` and `after`:
+    every set) would make another set time receipt days on which items were already
+    received: those items keep the set they were timed by (running clocks keep their
+    length, README), so the rule sets page would say a set times days whose items show
+    another. A new set may be dated only after the last item received under the set it
+    replaces; a set may not move its start past items it times."""
+    boundaries = sorted({r.effective_from for r in [*before, *after]})
+    for start, following in zip(boundaries, [*boundaries[1:], None], strict=True):
+        then, now = _set_on(before, start), _set_on(after, start)
+        if then == now:
+            continue
+        query = select(
+            Complaint.rule_set_id,
+            func.count(),
+            func.min(Complaint.received_at),
+            func.max(Complaint.received_at),
+        ).where(col(Complaint.received_at) >= datetime.combine(start, time(0), tz))
+        if following is not None:
+            query = query.where(
+                col(Complaint.received_at) < datetime.combine(following, time(0), tz)
+            )
+        if now is not None:
+            query = query.where(Complaint.rule_set_id != now)
+        rows = session.exec(query.group_by(col(Complaint.rule_set_id))).all()
+        if not rows:
+            continue
+        rule_set_id, n, first, last = max(rows, key=lambda row: row[1])
+        kept = session.get(ComplaintRuleSet, rule_set_id)
+        first_day = _local_day(first, tz)
+        last_day = _local_day(last, tz)
+        ctx: dict[str, str | int | float] = {
+            "n": sum(int(row[1]) for row in rows),
+            "code": kept.code if kept else str(rule_set_id),
+            "first": first_day.isoformat(),
+            "last": last_day.isoformat(),
+            "next": (last_day + timedelta(days=1)).isoformat(),
+        }
+        items = "1 item" if ctx["n"] == 1 else f"{ctx['n']} items"
+        if rule_set_id == changed:
+            reason, kind = (
+                f"{items} received from {ctx['first']} are timed by this rule set "
+                f"and keep it: it must start on or before {ctx['first']}",
+                "items_keep_this_rule_set",
+            )
+        else:
+            reason, kind = (
+                f"{items} received {ctx['first']} – {ctx['last']} are timed by "
+                f"{ctx['code']} and keep it: date this rule set from {ctx['next']} or later",
+                "items_keep_rule_set",
+            )
+        raise Conflict(reason, errors=(FieldError(field, reason, kind, ctx),))
+
+
+def _local_day(instant: datetime, tz: ZoneInfo) -> date:
+    if instant.tzinfo is None:  # SQLite hands back naive UTC
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(tz).date()

@@ -187,6 +187,15 @@ TYPES: dict[str, str] = {
         "Only part of the name of %(districts)s: an address naming that district is read as "
         "it, so this rule would not match; write the district's whole name"
     ),
+    # a rule set that would time days with items already received (config_checks)
+    "items_keep_rule_set": N_(
+        "%(n)s items received %(first)s – %(last)s are timed by %(code)s and keep it: date "
+        "this rule set from %(next)s or later"
+    ),
+    "items_keep_this_rule_set": N_(
+        "%(n)s items received from %(first)s are timed by this rule set and keep it: it must "
+        "start on or before %(first)s"
+    ),
     # a report to superiors dated before its incident (escalation.reporting)
     "before_incident_opened": N_("Must not be before the incident was opened (%(opened)s)"),
     "before_initial_report": N_("Must not be before the initial report (%(initial)s)"),

@@ -46,9 +46,15 @@ def list_rule_set_presets(_: ComplaintReader) -> list[RuleSetPreset]:
 
 @router.post("/rule-sets", status_code=status.HTTP_201_CREATED, summary="Add a dated rule set")
 def create_rule_set(
-    session: SessionDep, clock: ClockDep, who: ComplaintConfigurer, body: RuleSetCreate
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    who: ComplaintConfigurer,
+    body: RuleSetCreate,
 ) -> RuleSetPublic:
-    rule_set = config.create_rule_set(session, data=body, actor=who.name, now=clock.now())
+    rule_set = config.create_rule_set(
+        session, data=body, actor=who.name, now=clock.now(), tz=settings.tz
+    )
     return config.rule_set_public(rule_set)
 
 
@@ -56,12 +62,18 @@ def create_rule_set(
 def update_rule_set(
     session: SessionDep,
     clock: ClockDep,
+    settings: SettingsDep,
     who: ComplaintConfigurer,
     rule_set_id: Id,
     body: RuleSetUpdate,
 ) -> RuleSetPublic:
     rule_set = config.update_rule_set(
-        session, rule_set_id=rule_set_id, data=body, actor=who.name, now=clock.now()
+        session,
+        rule_set_id=rule_set_id,
+        data=body,
+        actor=who.name,
+        now=clock.now(),
+        tz=settings.tz,
     )
     return config.rule_set_public(rule_set)
 

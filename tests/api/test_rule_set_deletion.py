@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -103,8 +104,9 @@ def test_a_set_timing_items_stays(
             "/api/v1/complaints", json=body, headers=auth_headers(Role.coordinator)
         )
         assert posted.status_code in (200, 201), posted.text
-    # a later set takes over today: November's set is no longer in force, but times the items
-    _copy(client, admin, "O121-LATE", "2026-11-20")
+    # a later set takes over tomorrow (one dated back over the items would be refused: they
+    # keep November's set), but November's set times the items
+    _copy(client, admin, "O121-LATE", "2026-11-24")
     used = _refused(client, admin, november["id"])
     assert used["type"] == "used_by_items" and used["ctx"] == {"n": 2}
     assert used["reason"] == "used by 2 items"
@@ -162,6 +164,7 @@ def test_the_page_offers_deletion_only_where_it_would_delete(
         ),
         actor="test",
         now=T0,
+        tz=ZoneInfo("Asia/Shanghai"),
     )
     make_user(session, role=Role.admin, username="rule-set-admin")
     client.post("/login", data={"username": "rule-set-admin", "password": TEST_PASSWORD})
@@ -191,7 +194,7 @@ def test_an_item_registered_during_the_deletion_keeps_its_set(
     body = complaint_data().model_dump(mode="json", exclude_none=True)
     posted = client.post("/api/v1/complaints", json=body, headers=auth_headers(Role.coordinator))
     assert posted.status_code in (200, 201), posted.text
-    _copy(client, admin, "O121-LATE", "2026-11-20")
+    _copy(client, admin, "O121-LATE", "2026-11-24")
     looks = [config_checks.deletion_refusals]
 
     def first_look_misses(session: Session, *, today: date) -> dict[int, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -53,6 +54,7 @@ def _beijing(session: Session) -> None:
         ),
         actor="test",
         now=T0,
+        tz=ZoneInfo("Asia/Shanghai"),
     )
 
 
