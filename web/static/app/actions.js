@@ -42,7 +42,7 @@ export function onClick(event) {
     var status = statusNear(el);
     if (!result.ok) {
       var data = result.data || {};
-      var reasons = (data.errors || []).map(function (e) { return errorText(e, null); }).join("; ");
+      var reasons = (data.errors || []).map(function (e) { return errorText(e, null); }).join(t("clause_sep", "; "));
       var text = reasons || problemText(data);
       if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
       return;

@@ -123,7 +123,7 @@ export function showProblem(form, problem) {
     parts.push(fill((FE.client || {}).fields || t("fix", "Please correct the marked fields") + ": %(fields)s",
       { fields: names.join(t("list_sep", ", ")) }));
   }
-  if (unplaced.length) { parts.push(unplaced.join("; ")); }
+  if (unplaced.length) { parts.push(unplaced.join(t("clause_sep", "; "))); }
   if (!parts.length) { parts.push(problemText(problem)); }
   var text = parts.join(t("sentence_sep", ". "));
   if (status) { status.textContent = text; status.classList.add("error"); } else { window.alert(text); }
