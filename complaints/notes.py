@@ -103,11 +103,11 @@ KEYS: dict[str, Key] = {
         _UNPLACED + " × {domain}：无匹配的分送规则，待人工分送", {"domain": "domain"}
     ),
     "route.manual": Key("人工指定承办单位"),
-    "route.clue": Key("调解中发现线索，由承办单位核查（第27条，源自 {ref}）"),
+    "route.clue": Key("调解中发现线索，由承办单位核查（第二十七条，源自 {ref}）"),
     # registration
     "register.channel": Key("{channel} 登记", {"channel": "channel"}),
-    "register.split": Key("与 {ref} 拆分自同一件（第9条）"),
-    "register.clue": Key("{ref} 调解中发现涉嫌违法线索，移交核查（第27条）"),
+    "register.split": Key("与 {ref} 拆分自同一件（第九条）"),
+    "register.clue": Key("{ref} 调解中发现涉嫌违法线索，移交核查（第二十七条）"),
     # classification
     "classify.domain": Key("领域 {old} → {new}", {"old": "domain", "new": "domain"}),
     "classify.manual_unit_kept": Key("承办单位系人工指定，未按新领域重新匹配"),
@@ -134,14 +134,14 @@ KEYS: dict[str, Key] = {
     "action.reroute_reason": Key("改派原因：{reason}"),
     "action.return_reason": Key("退回原因：{reason}"),
     "action.rejection_ground": Key("不予受理依据：{ground}", {"ground": "rejection_ground"}),
-    "action.mediation_consent": Key("投诉人、被投诉人均同意调解（第18条）"),
-    "action.mediation_entrusted": Key("经双方同意委托{body}调解（第19条）"),
+    "action.mediation_consent": Key("投诉人、被投诉人均同意调解（第十八条）"),
+    "action.mediation_entrusted": Key("经双方同意委托{body}调解（第十九条）"),
     "action.pause_reason": Key("中止原因：{reason}", {"reason": "pause_reason"}),
     "action.mediation_extended": Key("调解期限顺延 {days} 天"),
     "action.testing": Key("检测期间 {start}～{end} 不计入期限，顺延 {days} 天"),
     "action.termination_reason": Key("终止原因：{reason}", {"reason": "termination_reason"}),
     "action.clue_converted": Key("源自 {ref} 调解中发现的线索：诉转案"),
-    "action.clue_handed_over": Key("调解中发现涉嫌违法线索，已移交核查：{ref}（第27条）"),
+    "action.clue_handed_over": Key("调解中发现涉嫌违法线索，已移交核查：{ref}（第二十七条）"),
     "action.verification_extended": Key("经 {approved_by} 批准延长核查期限"),
     "action.referred_to_police": Key("移送公安机关"),
     "action.take_over": Key("上级提级管辖：{reason}"),
@@ -162,13 +162,15 @@ KEYS: dict[str, Key] = {
     "agent.poa_received": Key("授权委托书已收到（{date}）"),
     "agent.poa_missing": Key("授权委托书未收到"),
     # repeated reports (O121 Art. 35)
-    "repeat.closed": Key("同一举报人就同一涉嫌违法事实重复举报，不再另行处理（第35条），见 {ref}"),
+    "repeat.closed": Key(
+        "同一举报人就同一涉嫌违法事实重复举报，不再另行处理（第三十五条），见 {ref}"
+    ),
     "repeat.merged_into": Key(
         "以补充新的事实为由再次举报，已并入 {ref} 合并处理，"
-        "处理期限自本次举报之日起重新计算（第35条）"
+        "处理期限自本次举报之日起重新计算（第三十五条）"
     ),
-    "repeat.repeated_by": Key("{ref} 重复举报同一事实，不再另行处理（第35条）"),
-    "repeat.new_facts": Key("{ref} 补充新的事实，合并处理（第35条）"),
+    "repeat.repeated_by": Key("{ref} 重复举报同一事实，不再另行处理（第三十五条）"),
+    "repeat.new_facts": Key("{ref} 补充新的事实，合并处理（第三十五条）"),
     "repeat.clock_restarted": Key("核查期限自 {date} 重新计算"),
     "repeat.facts_added": Key("已作出处理决定，事实并入"),
     "supervision.reminder": _notice(

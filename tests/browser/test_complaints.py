@@ -123,7 +123,7 @@ def test_register_distribute_and_sign_for_a_complaint(
     expect(inbox.locator('form[data-action-name="distribute"]')).to_have_count(0)
 
     page.goto(detail_url)
-    expect(page.locator("#complaint-status")).to_have_text("已签收待受理")
+    expect(page.locator("#complaint-status")).to_have_text("待受理")
     history = page.locator('#complaint-history li[data-event="sign_for"]')
     expect(history).to_contain_text(live_server.person_of("handler").name)  # not the login
     shot(page, "complaint-detail")

@@ -172,7 +172,8 @@ def test_inbox_holds_only_the_units_items_and_signing_for_moves_the_state(
     signed = _post(client, handler_csrf, f"/api/v1/complaints/{east['id']}/sign-for", {})
     assert signed.status_code == 200, signed.text
     detail = client.get(f"/complaints/{east['id']}").text
-    assert 'data-status="pending_acceptance"' in detail and "已签收待受理" in detail
+    assert 'data-status="pending_acceptance"' in detail and "待受理" in detail
+    assert "已签收待受理" not in detail  # one name per status: the export's and reports' 待受理
     assert "sign_for" not in FORM.findall(detail)
     again = _post(client, handler_csrf, f"/api/v1/complaints/{east['id']}/sign-for", {})
     assert again.status_code == 409

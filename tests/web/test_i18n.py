@@ -75,3 +75,23 @@ def test_the_compiled_catalogues_translate() -> None:
 
 def test_no_compiled_catalogues_are_committed() -> None:
     assert list((ROOT / "web" / "locale").rglob("*.mo")) == []
+
+
+def test_each_complaint_status_has_one_chinese_name() -> None:
+    """The queue's filter and an item's page name a status as the CSV export and the
+    reports do (complaints.vocab.ZH): 已办结 (not 已关闭), 待受理 (not 已签收待受理)."""
+    from complaints.vocab import ZH, ItemType, Status
+    from web.labels import LABELS
+
+    chinese = translations("zh_CN")
+    for group, kind in (("complaint_status", Status), ("item_type", ItemType)):
+        for value, english in LABELS[group].items():
+            assert chinese.gettext(english) == ZH[kind(value)], value
+
+
+def test_chinese_pages_cite_articles_in_chinese_numerals() -> None:
+    """第十六条, as the regulation's own text, never 第16条."""
+    with po_path("zh_CN").open("rb") as f:
+        catalogue = read_po(f)
+    cited = [m.string for m in catalogue if isinstance(m.string, str) and "条" in m.string]
+    assert cited and not [s for s in cited if re.search(r"第\d+条", s)]

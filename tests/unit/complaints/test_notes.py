@@ -50,7 +50,7 @@ from escalation.policy import Severity
                 notes.part("route.manual"),
                 notes.part("register.split", ref="TS202611200000007"),
             ],
-            "hotline_12315 登记；人工指定承办单位；与 TS202611200000007 拆分自同一件（第9条）",
+            "hotline_12315 登记；人工指定承办单位；与 TS202611200000007 拆分自同一件（第九条）",
         ),
         (
             [
