@@ -131,8 +131,19 @@ class ComplaintStats(BaseModel):
     as_of: datetime = Field(description="rates count clocks run out by this instant")
     total: int = Field(description="items received in the period")
     complaints: int = Field(description="complaints (Order 121 workflow) received")
+    complaint_orders: int = Field(
+        default=0,
+        description="complaints (type 投诉) that came as 12345 transfer orders and follow the "
+        "12345 loop (sign for, handle, reply): counted by type with the complaints, never "
+        "accepted or mediated, so outside 受理, 调解成功率 and 诉转案率",
+    )
     accepted: int = Field(description="complaints accepted (受理)")
-    closed: int = Field(description="items closed (办结), all types")
+    closed: int = Field(description="items in the closed state, all types")
+    concluded: int = Field(
+        default=0,
+        description="items 办结, all types: closed, plus rejected complaints not closed yet "
+        "(不予受理 ends a complaint); the denominator of 按期办结率 with the open items late",
+    )
     complaints_closed: int = Field(
         description="complaints 办结: closed, plus rejected ones not closed yet (不予受理 ends "
         "a complaint)"

@@ -201,6 +201,18 @@ def focus_points(data: dict[str, Any]) -> list[str]:
     return points
 
 
+def totals_basis(current: dict[str, Any]) -> str:
+    """口径 of 二、总体情况: how complaints that came as 12345 orders and 办结 are counted, so
+    that the overview, the breakdown by type and the figures' definitions agree."""
+    return (
+        f"口径：投诉按类型计，含以 12345 转办工单接收的投诉（{current['complaint_orders']} 件，"
+        "按 12345 流程签收、办理、答复，不经受理和调解）；受理、调解成功、诉转案及调解成功率、"
+        f"诉转案率只计按总局令第121号办理的投诉（{current['complaints']} 件）。办结：已办结的"
+        "各类件，加已作出不予受理决定的投诉（不予受理即终结投诉），按期办结率以此为准；"
+        "“其中投诉办结”为调解成功率的分母。"
+    )
+
+
 def build_data(session: Session, *, period: Period, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
     lower, upper = stats.period_bounds(period.start, period.end, tz)
     current = stats.compute(
@@ -239,4 +251,5 @@ def build_data(session: Session, *, period: Period, now: datetime, tz: ZoneInfo)
         "duty": _duty(session, lower, upper),
     }
     data["focus"] = focus_points(data)
+    data["totals_basis"] = totals_basis(data["stats"])
     return data

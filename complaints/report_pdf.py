@@ -144,22 +144,38 @@ class ReportPdf:
         self.heading("二、总体情况")
         change = data["change"]["total"]
         self.table(
-            ["接收总量", "上期", "环比", "投诉", "受理", "办结", "调解成功", "诉转案", "超期在办"],
+            [
+                "接收总量",
+                "上期",
+                "环比",
+                "投诉",
+                "其中12345",
+                "受理",
+                "办结",
+                "其中投诉办结",
+                "调解成功",
+                "诉转案",
+                "超期在办",
+            ],
             [
                 [
                     str(current["total"]),
                     str(data["previous"]["total"]),
                     "—" if change is None else f"{change * 100:+.1f}%",
-                    str(current["complaints"]),
+                    str(current["complaints"] + current.get("complaint_orders", 0)),
+                    str(current.get("complaint_orders", 0)),
                     str(current["accepted"]),
-                    str(current["closed"]),
+                    str(current.get("concluded", current["closed"])),
+                    str(current["complaints_closed"]),
                     str(current["mediation_successes"]),
                     str(current["converted_to_case"]),
                     str(current["overdue_open"]),
                 ]
             ],
-            [18, 14, 16, 14, 14, 14, 18, 16, 18],
+            [15, 12, 14, 12, 16, 12, 12, 22, 15, 14, 15],
         )
+        if data.get("totals_basis"):
+            self.para(data["totals_basis"])
         self.heading("每日接收量", size=11)
         self.columns([(d["day"][5:], float(d["count"])) for d in data["daily"]])
         self.heading("三、效能指标")

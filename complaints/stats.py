@@ -13,9 +13,13 @@ every figure and in docs/complaint-statistics.md:
   items whose timer has ended (met) or run out (still running past its due instant). The
   numerator is the ones met before the due instant; a paused clock (testing, suspension)
   and a cancelled one (the step no longer applies) count in neither.
-- 按期办结率: closed items that closed by their closure deadline
-  (`clocks.closure_deadline`: closed with no statutory step late), over closed items plus
-  open items already past that deadline (a step ran late, or one is running overdue).
+- 按期办结率: items 办结 (closed, or a complaint rejected: `concluded`) by their closure
+  deadline (`clocks.closure_deadline`: no statutory step late), over items 办结 plus open
+  items already past that deadline (a step ran late, or one is running overdue).
+- 12345 transfer orders keep their type (a complaint that came as an order counts as 投诉 by
+  type, `complaint_orders` of them) but follow the 12345 loop: they are never accepted or
+  mediated, so 受理, 调解成功率 and 诉转案率 count only the complaints handled under Order 121
+  (`complaints`).
 - 调解成功率 = mediation successes ÷ 办结, over complaints (the Order 121 workflow): 办结 is
   every closed complaint plus every rejected one (不予受理 is the complaint's final decision,
   whether or not someone has pressed `close` yet), which is why it can exceed 受理 (DOMAIN.md
@@ -80,26 +84,29 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "on_time_closure": Definition(
         "按期办结率",
-        "items closed (办结) with none of their statutory steps late (each met by its due "
-        "instant, the close before the due instant of every step still owed) ÷ items closed "
-        "plus open items with a statutory step already late (all types; the internal "
-        "distribution and 12345 sign-for steps excluded)",
-        "办结且各法定环节均未超期的件数（每个环节在到期时刻前完成，"
+        "items 办结 (closed, or a complaint rejected) with none of their statutory steps late "
+        "(each met by its due instant, the close before the due instant of every step still "
+        "owed) ÷ items 办结 plus open items with a statutory step already late (all types, "
+        "12345 orders included; the internal distribution and 12345 sign-for steps excluded)",
+        "办结（已办结，或投诉不予受理）且各法定环节均未超期的件数（每个环节在到期时刻前完成，"
         "尚未完成的环节在其到期时刻前办结）÷ 办结件数加已有法定环节超期的在办件数"
-        "（各类型；不含内部分送环节和 12345 签收环节）",
+        "（各类型，含 12345 转办工单；不含内部分送环节和 12345 签收环节）",
     ),
     "mediation_success": Definition(
         "调解成功率",
-        "complaints closed after a mediation agreement ÷ complaints 办结 (closed, rejected "
-        "ones included whether closed yet or not: 不予受理 ends a complaint); Baoshan 2021: "
-        "490 ÷ 1621 = 30.23%",
-        "达成调解协议后办结的投诉 ÷ 办结的投诉（含不予受理的投诉，无论是否已关闭："
-        "不予受理即终结投诉）；保山市 2021 年：490 ÷ 1621 = 30.23%",
+        "complaints handled under Order 121 closed after a mediation agreement ÷ those "
+        "complaints 办结 (closed, rejected ones included whether closed yet or not: 不予受理 "
+        "ends a complaint); complaints that came as 12345 transfer orders follow the 12345 "
+        "loop, are never mediated and count in neither; Baoshan 2021: 490 ÷ 1621 = 30.23%",
+        "按总局令第121号办理的投诉中达成调解协议后办结的 ÷ 其中办结的投诉（含作出不予受理"
+        "决定的投诉：不予受理即终结投诉）；12345 转办的投诉按 12345 流程办理，不经调解，"
+        "不计入分子分母；保山市 2021 年：490 ÷ 1621 = 30.23%",
     ),
     "complaint_to_case": Definition(
         "诉转案率",
-        "complaints converted to an enforcement case ÷ complaints received",
-        "转为行政执法立案的投诉 ÷ 接收的投诉",
+        "complaints converted to an enforcement case ÷ complaints received under Order 121 "
+        "(12345 transfer orders excluded: they are not mediated, so no clue is found there)",
+        "转为行政执法立案的投诉 ÷ 接收的按总局令第121号办理的投诉（不含 12345 转办工单）",
     ),
     "order_on_time_sign_for": Definition(
         "12345 及时签收率",
@@ -259,13 +266,26 @@ def compute(
     where = _conditions(filters, tz)
     closed = col(Complaint.status) == Status.closed
     complaint = col(Complaint.workflow) == Workflow.complaint
+    rejected = and_(complaint, col(Complaint.status) == Status.rejected)
+    concluded = or_(closed, rejected)
     dimensions = [col(getattr(Complaint, name)) for name in DIMENSIONS]
     measures = [
         func.count(),
         _count_when(closed),
-        _count_when(closed, col(Complaint.closed_on_time).is_(True)),
-        _count_when(~closed, col(Complaint.closure_due_at) <= now),
+        _count_when(concluded),
+        # a rejected complaint not closed yet owes nothing: on time unless a step was late
+        _count_when(
+            or_(
+                and_(closed, col(Complaint.closed_on_time).is_(True)),
+                and_(rejected, ~closed, col(Complaint.closure_due_at).is_(None)),
+            )
+        ),
+        _count_when(~concluded, col(Complaint.closure_due_at) <= now),
         _count_when(complaint),
+        _count_when(
+            col(Complaint.item_type) == ItemType.complaint,
+            col(Complaint.workflow) == Workflow.order_12345,
+        ),
         _count_when(complaint, col(Complaint.accepted_at).is_not(None)),
         _count_when(complaint, or_(closed, col(Complaint.status) == Status.rejected)),
         _count_when(complaint, closed, col(Complaint.agreed_at).is_not(None)),
@@ -281,9 +301,11 @@ def compute(
     (
         total,
         n_closed,
-        closed_on_time,
+        n_concluded,
+        concluded_on_time,
         open_late,
         complaints,
+        complaint_orders,
         accepted,
         complaints_closed,
         successes,
@@ -296,7 +318,9 @@ def compute(
     ) = totals
     counts = _by_dimension(groups)
     figures = _clock_figures(session, where, now)
-    figures["on_time_closure"] = figure("on_time_closure", closed_on_time, n_closed + open_late)
+    figures["on_time_closure"] = figure(
+        "on_time_closure", concluded_on_time, n_concluded + open_late
+    )
     figures["mediation_success"] = figure("mediation_success", successes, complaints_closed)
     figures["complaint_to_case"] = figure("complaint_to_case", converted, complaints)
     return ComplaintStats(
@@ -306,8 +330,10 @@ def compute(
         as_of=now,
         total=total,
         complaints=complaints,
+        complaint_orders=complaint_orders,
         accepted=accepted,
         closed=n_closed,
+        concluded=n_concluded,
         complaints_closed=complaints_closed,
         mediation_successes=successes,
         converted_to_case=converted,

@@ -190,6 +190,10 @@ def test_counts_and_figures_of_a_fixed_set(session: Session, centre: Centre) -> 
         "hotline_12315": 7, "wechat": 2, "platform_12315": 3, "transfer_12345": 3,
     }  # fmt: skip
     assert _counts(result.by_type) == {"complaint": 10, "report": 3, "help": 1, "consultation": 1}
+    # the tenth complaint came as a 12345 order: by type with the others, outside 受理 and 调解
+    assert result.complaint_orders == 1
+    assert result.complaints + result.complaint_orders == _counts(result.by_type)["complaint"]
+    assert result.concluded == 7  # every rejected complaint here is closed as well
     assert _counts(result.by_domain) == {"food": 13, "price": 1, "drugs": 1}
     assert _counts(result.by_district) == {"城东区": 11, "城西区": 3, None: 1}
     assert _counts(result.by_unit) == {str(centre.east_id): 9, str(centre.west_id): 3, None: 3}
@@ -363,10 +367,13 @@ def test_on_time_closure_and_mediation_success_follow_each_items_path(
     ]  # fmt: skip
     insert_items(session, items, rule_set_id=_rule_set(session), first_id=900_101)
     figures = _figures(_stats(session))
-    # closed t2 (late), t3, o1, r2, g1 + open and late t1
-    assert figures["on_time_closure"] == (4, 6, 0.6667)
+    # 办结 t2 (late), t3, o1, r2, g1 closed + r1 rejected in time (办结 as for 调解成功率)
+    # + open and late t1
+    assert figures["on_time_closure"] == (5, 7, 0.7143)
     # 办结: t2, t3, r2, g1 closed + r1 rejected; successes: g1
     assert figures["mediation_success"] == (1, 5, 0.2)
+    counted = _stats(session)
+    assert counted.concluded == 6 and counted.closed == 5
 
 
 def test_a_late_termination_notice_makes_the_closure_late(session: Session, centre: Centre) -> None:

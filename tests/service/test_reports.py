@@ -393,3 +393,50 @@ def test_a_build_cut_off_by_a_stopped_process_is_made_up_by_the_hourly_catch_up(
     ]
     session.refresh(cut)
     assert cut.status is ReportStatus.done and cut.attempts == 2
+
+
+def test_the_overview_agrees_with_the_breakdown_and_the_definitions(
+    session: Session, connection: Connection
+) -> None:
+    """二、总体情况 said 投诉 10 where 按类型 said 13 (three came as 12345 orders), and 办结 0
+    where 调解成功率 read 0 / 2 "÷ 办结的投诉" (rejected complaints are 办结)."""
+    _seed(session)
+    rule_set = rule_set_id(session, now=T0)
+    orders = [
+        row(90_000 + i, _at(date(2026, 11, 3), 9 + i), rule_set=rule_set,
+            channel=Channel.transfer_12345)
+        for i in range(3)
+    ]  # fmt: skip
+    rejected = [
+        row(90_010 + i, _at(date(2026, 11, 4), 9 + i), rule_set=rule_set,
+            status=Status.rejected, rejected_at=_at(date(2026, 11, 5), 9))
+        for i in range(2)
+    ]  # fmt: skip
+    insert_rows(session, [*orders, *rejected])
+    report = _november_report(connection)
+    assert report is not None and report.html is not None
+    data = json.loads(report.data_json or "{}")["stats"]
+    html = report.html
+
+    def cell(name: str) -> int:
+        found = re.search(rf'data-figure="{name}">(\d+)<', html)
+        assert found is not None, name
+        return int(found.group(1))
+
+    def figure(name: str) -> tuple[int, int]:
+        row = html.split(f'<tr data-figure="{name}">', 1)[1].split("</tr>", 1)[0]
+        numerator, denominator = re.findall(r'<td class="n">(\d+)</td>', row)[:2]
+        return int(numerator), int(denominator)
+
+    by_type = html.split("<h3>按类型</h3>", 1)[1].split("</table>", 1)[0]
+    typed = re.search(r"<td>投诉</td><td class=\"n\">(\d+)</td>", by_type)
+    assert typed is not None and cell("complaints") == int(typed.group(1))
+    assert cell("complaint_orders") == data["complaint_orders"]
+    assert cell("complaints") == data["complaints"] + data["complaint_orders"]
+    assert cell("complaints_closed") == figure("mediation_success")[1]
+    assert cell("complaint_orders") == 3 and "以 12345 转办工单接收的投诉（3 件" in html
+    assert cell("concluded") == data["closed"] + 2  # the two rejected, not closed yet
+    on_time_denominator = figure("on_time_closure")[1]
+    assert cell("concluded") == data["concluded"] <= on_time_denominator
+    assert cell("concluded") >= cell("complaints_closed")
+    assert 'id="totals-basis"' in html and "只计按总局令第121号办理的投诉" in html
