@@ -19,8 +19,9 @@ Where a day's status comes from, strongest first (the precedence is written once
    make-up days, and a ``working=True`` override for any weekday the estimate rests but
    the notice does not.
 
-A year "has official data" when ``chinese_calendar`` covers it or when the override
-table has at least one entry in it (taken as "the admin loaded that year's notice").
+A year "has official data" when ``chinese_calendar`` covers it or when an administrator
+confirmed that its State Council notice is entered (``confirmed_years``, the
+``calendar_year`` table). Overrides alone never count: one 调休 day entered is not the notice.
 ``coverage_warning`` says when the current or the next year has none.
 
 Counting (DOMAIN §3, O121 Art. 45): the start day is never counted.
@@ -190,6 +191,7 @@ class WorkingCalendar:
         overrides: Iterable[CalendarOverride] = (),
         *,
         roll_weekends: bool = False,
+        confirmed_years: Iterable[int] = (),
     ) -> None:
         by_day: dict[date, CalendarOverride] = {}
         for override in overrides:
@@ -200,6 +202,7 @@ class WorkingCalendar:
             by_day[override.day] = override
         self._overrides = by_day
         self._override_years = frozenset(d.year for d in by_day)
+        self._confirmed_years = frozenset(confirmed_years)
         self._roll_weekends = bool(roll_weekends)
         self._tables: dict[int, _YearTable] = {}
         self._sibling: WorkingCalendar | None = None
@@ -215,7 +218,9 @@ class WorkingCalendar:
             return self
         if self._sibling is None:
             self._sibling = WorkingCalendar(
-                self._overrides.values(), roll_weekends=not self._roll_weekends
+                self._overrides.values(),
+                roll_weekends=not self._roll_weekends,
+                confirmed_years=self._confirmed_years,
             )
             self._sibling._sibling = self
         return self._sibling
@@ -248,7 +253,17 @@ class WorkingCalendar:
     # -- coverage ----------------------------------------------------------------------
 
     def has_official_data(self, year: int) -> bool:
-        return _chinese_calendar_covers(year) or year in self._override_years
+        """The packaged official data cover `year`, or an administrator confirmed that its
+        State Council notice is entered in the overrides (overrides alone never do: one
+        调休 day is not the notice)."""
+        return self.has_packaged_data(year) or year in self._confirmed_years
+
+    def has_packaged_data(self, year: int) -> bool:
+        return _chinese_calendar_covers(year)
+
+    def is_confirmed(self, year: int) -> bool:
+        """An administrator confirmed that the notice for `year` is entered."""
+        return year in self._confirmed_years
 
     def years_without_official_data(self, today: date) -> list[int]:
         """The current and next year, as far as they have no official calendar loaded."""

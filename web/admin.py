@@ -23,6 +23,7 @@ from core.types import FIRST_DAY, LAST_DAY
 from core.users import Permission, Role
 from core.workcal import CalendarDay, WorkingCalendar
 from oncall import directory
+from web.actor_labels import names_of
 from web.params import EmptyIsNone
 from web.render import render
 from web.session import RequirePage, WebUser
@@ -92,13 +93,17 @@ def calendar_page(
         year = day.year
     if year is None:
         # the address names the year, so that reloading after a change shows that year
-        # again: the year's first override ends its lack of data and with it the default
+        # again: confirming the year's notice ends its lack of data and with it the default
         return RedirectResponse(f"/admin/calendar?year={default_year(calendar, today)}", 303)
     shown = year
+    confirmed = session.get(calendar_store.CalendarYearRow, shown)
     context = {
         "year": shown,
         "months": year_months(calendar, shown),
         "official": calendar.has_official_data(shown),
+        "packaged": calendar.has_packaged_data(shown),
+        "confirmed": confirmed,
+        "actor_names": names_of(session, [confirmed.confirmed_by] if confirmed else []),
         "overrides": calendar_store.list_overrides(
             session, start=date(shown, 1, 1), end=date(shown, 12, 31)
         ),

@@ -3,7 +3,7 @@ moves the complaint deadlines already running: complaints.calendar_sync)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
@@ -194,3 +194,61 @@ def delete_override(
     settings: SettingsDep,
 ) -> None:
     calendar_sync.delete_override(session, day=day, actor=who.name, now=clock.now(), tz=settings.tz)
+
+
+class NoticeBody(BaseModel):
+    note: OptionalShortText = ""
+
+
+class NoticePublic(BaseModel):
+    year: int
+    confirmed_at: datetime
+    confirmed_by: str
+    note: str
+
+
+CalendarYear = Annotated[int, Path(ge=FIRST_DAY.year, le=LAST_DAY.year)]
+
+
+@router.get(
+    "/notices",
+    summary="Years whose State Council holiday notice an administrator confirmed as entered",
+)
+def list_notices(session: SessionDep, _: CalendarReader) -> list[NoticePublic]:
+    return [
+        NoticePublic.model_validate(r, from_attributes=True)
+        for r in calendar_store.confirmed_years(session)
+    ]
+
+
+@router.put(
+    "/notices/{year}",
+    summary="Confirm that the State Council notice for a year is entered (ends its warning)",
+    description="Entering overrides alone never marks a year as official: one 调休 day is not "
+    "the notice. Audited; confirming again keeps the first confirmation. A year the packaged "
+    "official data cover needs none (422 naming `year`).",
+)
+def confirm_notice(
+    session: SessionDep,
+    clock: ClockDep,
+    who: CalendarWriter,
+    year: CalendarYear,
+    body: NoticeBody | None = None,
+) -> NoticePublic:
+    if calendar_store.load_calendar(session).has_packaged_data(year):
+        raise ValidationFailed("year", "the packaged official data cover this year")
+    row = calendar_store.confirm_year(
+        session, year=year, note=body.note if body else "", actor=who.name, now=clock.now()
+    )
+    return NoticePublic.model_validate(row, from_attributes=True)
+
+
+@router.delete(
+    "/notices/{year}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Withdraw the confirmation of a year's notice (its warning returns; audited)",
+)
+def withdraw_notice(
+    session: SessionDep, clock: ClockDep, who: CalendarWriter, year: CalendarYear
+) -> None:
+    calendar_store.withdraw_year(session, year=year, actor=who.name, now=clock.now())

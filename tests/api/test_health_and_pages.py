@@ -33,7 +33,21 @@ def test_loading_next_years_notice_clears_the_warning(
         headers=admin,
     )
     assert put.status_code == 200 and put.json()["clocks_moved"] == 0
+    # one 调休 day is not the notice: the warning stays until the notice is confirmed
+    assert client.get("/api/v1/health").json()["calendar"]["ok"] is False
+    confirmed = client.put(
+        "/api/v1/calendar/notices/2027", json={"note": "国办发明电"}, headers=admin
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["note"] == "国办发明电"
     assert client.get("/api/v1/health").json()["calendar"] == {"ok": True, "warning": None}
+    assert [n["year"] for n in client.get("/api/v1/calendar/notices", headers=admin).json()] == [
+        2027
+    ]
+    packaged = client.put("/api/v1/calendar/notices/2026", json={}, headers=admin)
+    assert packaged.status_code == 422 and packaged.json()["errors"][0]["field"] == "year"
+    assert client.delete("/api/v1/calendar/notices/2027", headers=admin).status_code == 204
+    assert client.get("/api/v1/health").json()["calendar"]["ok"] is False
+    assert client.delete("/api/v1/calendar/notices/2027", headers=admin).status_code == 404
     assert client.delete("/api/v1/calendar/overrides/2027-02-20", headers=admin).status_code == 204
 
 

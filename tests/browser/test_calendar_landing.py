@@ -41,3 +41,35 @@ def test_a_range_saved_in_another_year_is_shown_in_its_year(
     expect(page).to_have_url(re.compile(r"/admin/calendar\?day=2029-03-05#day-2029-03-05$"))
     expect(page.locator("#day-2029-03-05")).to_be_focused()
     expect(page.locator("#day-2029-02-12")).to_contain_text("test rest days 2029")
+
+
+def test_one_make_up_day_is_not_the_notice_until_the_year_is_confirmed(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """Entering one 调休 day left the 2027 warning gone and the page saying the official
+    arrangement applied; now the warning stays until the administrator confirms the notice."""
+    page, _ = open_page()
+    sign_in(page, "admin")
+    page.goto("/admin/calendar?year=2027")
+    form = page.locator("#override-form")
+    form.locator('input[name="start"]').fill("2027-02-20")
+    form.locator('select[name="working"]').select_option("true")
+    form.locator('input[name="note"]').fill("春节调休")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    expect(page.locator("#calendar-warning")).to_contain_text("2027")
+    expect(page.locator("#calendar-source")).to_contain_text("估算")
+    expect(page.locator("#calendar-source")).not_to_contain_text(
+        "未调整的日期按国务院办公厅公布的官方安排"
+    )
+    confirm = page.get_by_role("button", name="2027 年国务院办公厅放假安排通知已全部录入")
+    with page.expect_navigation():
+        confirm.click()
+    expect(page.locator("#calendar-source")).to_contain_text(
+        "确认 2027 年国务院办公厅放假安排通知已录入"
+    )
+    expect(page.locator("#calendar-warning")).to_have_count(0)  # 2026 is packaged
+    withdraw = page.get_by_role("button", name="撤销 2027 年的确认")
+    with page.expect_navigation():
+        withdraw.click()
+    expect(page.locator("#calendar-warning")).to_contain_text("2027")

@@ -23,9 +23,22 @@ def test_override_changes_the_calendar_and_is_audited(session: Session) -> None:
     )
     calendar = calendar_store.load_calendar(session)
     assert calendar.day_kind(date(2027, 2, 20)) is DayKind.MAKEUP_WORKDAY
-    assert calendar.coverage_warning(date(2026, 11, 23)) is None
+    assert calendar.coverage_warning(date(2026, 11, 23))  # one day is not the notice
     entry = list_entries(session, entity_type="calendar_day")[0]
     assert entry.entity_id == "2027-02-20" and entry.actor == "admin"
+
+
+def test_a_confirmed_notice_ends_the_warning_and_is_audited(session: Session) -> None:
+    calendar_store.confirm_year(
+        session, year=2027, note="国办发明电〔2026〕", actor="admin", now=T0
+    )
+    assert calendar_store.load_calendar(session).coverage_warning(date(2026, 11, 23)) is None
+    again = calendar_store.confirm_year(session, year=2027, note="", actor="other", now=T0)
+    assert again.confirmed_by == "admin"  # the first confirmation stays
+    calendar_store.withdraw_year(session, year=2027, actor="admin", now=T0)
+    assert calendar_store.load_calendar(session).coverage_warning(date(2026, 11, 23))
+    entries = list_entries(session, entity_type="calendar_year", entity_id="2027")
+    assert sorted(e.action for e in entries) == ["calendar.year.confirm", "calendar.year.withdraw"]
 
 
 def test_local_rest_day_moves_a_deadline(session: Session) -> None:

@@ -307,10 +307,17 @@ def test_has_official_data(year: int, expected: bool) -> None:
     assert CAL.has_official_data(year) is expected
 
 
-def test_override_counts_as_official_data_for_its_year() -> None:
-    cal = WorkingCalendar([CalendarOverride(date(2027, 2, 20), working=True, note="notice")])
-    assert cal.has_official_data(2027)
-    assert not cal.has_official_data(2028)
+def test_only_a_confirmed_notice_counts_as_official_data_for_its_year() -> None:
+    """One 调休 day entered is not the notice: the year stays estimated until an administrator
+    confirms its notice is entered."""
+    override = CalendarOverride(date(2027, 2, 20), working=True, note="notice")
+    cal = WorkingCalendar([override])
+    assert not cal.has_official_data(2027)
+    assert cal.source(date(2027, 2, 21)).value == "estimated"
+    confirmed = WorkingCalendar([override], confirmed_years=[2027])
+    assert confirmed.has_official_data(2027) and confirmed.is_confirmed(2027)
+    assert not confirmed.has_official_data(2028)
+    assert confirmed.with_roll_weekends(True).has_official_data(2027)
 
 
 def test_coverage_warning_names_next_year() -> None:
@@ -321,8 +328,10 @@ def test_coverage_warning_names_next_year() -> None:
     assert "override" in warning
 
 
-def test_coverage_warning_gone_once_2027_override_exists() -> None:
-    cal = WorkingCalendar([CalendarOverride(date(2027, 2, 20), working=True, note="notice")])
+def test_coverage_warning_stays_with_an_override_and_ends_with_the_confirmation() -> None:
+    override = CalendarOverride(date(2027, 2, 20), working=True, note="notice")
+    assert "2027" in (WorkingCalendar([override]).coverage_warning(date(2026, 11, 23)) or "")
+    cal = WorkingCalendar([override], confirmed_years=[2027])
     assert cal.coverage_warning(date(2026, 11, 23)) is None
 
 
