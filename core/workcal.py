@@ -278,8 +278,8 @@ class WorkingCalendar:
         years = " and ".join(str(y) for y in missing)
         notice = "notices" if len(missing) > 1 else "notice"
         return (
-            f"No official working-day calendar for {years}: load the State Council "
-            f"holiday {notice} into the calendar overrides"
+            f"No official working-day calendar for {years}: enter the State Council "
+            f"holiday {notice} in the calendar overrides and confirm it on the calendar page"
         )
 
     # -- counting ----------------------------------------------------------------------
