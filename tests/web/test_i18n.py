@@ -80,11 +80,12 @@ def test_no_compiled_catalogues_are_committed() -> None:
 def test_each_complaint_status_has_one_chinese_name() -> None:
     """The queue's filter and an item's page name a status as the CSV export and the
     reports do (complaints.vocab.ZH): 已办结 (not 已关闭), 待受理 (not 已签收待受理)."""
-    from complaints.vocab import ZH, ItemType, Status
+    from complaints.vocab import ZH, Channel, Domain, ItemType, Status
     from web.labels import LABELS
 
     chinese = translations("zh_CN")
-    for group, kind in (("complaint_status", Status), ("item_type", ItemType)):
+    kinds = {"complaint_status": Status, "item_type": ItemType, "channel": Channel}
+    for group, kind in (*kinds.items(), ("domain", Domain)):
         for value, english in LABELS[group].items():
             assert chinese.gettext(english) == ZH[kind(value)], value
 
