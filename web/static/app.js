@@ -17,6 +17,7 @@
  *   data-empty="null" sends empty fields as null (no such value), except an input marked
  *   data-empty="omit" (an entry of a mapping: left out when empty).
  *   After success: data-redirect="/x/{id}" | data-show="answer" | data-reload | "Saved";
+ *   data-reload waits while another form of the page holds changes not sent yet (unsaved.js);
  *   a form inside a live region is then cleared and the region refreshed.
  *   data-autotitle="a,b": an empty title is sent as "a · b" (see autotitle).
  * - <button data-action="/api/v1/..." [data-method] [data-confirm]> calls the API, then
@@ -64,8 +65,9 @@ document.addEventListener("click", onEditClick);
 document.addEventListener("keydown", onKey);
 document.addEventListener("input", previewTitle);
 document.addEventListener("change", previewTitle);
+// "input" only: the "change" a text field fires when it loses the focus (as the focus moves to
+// the first marked field) would clear an error it was just given
 document.addEventListener("input", clearFieldError);
-document.addEventListener("change", clearFieldError);
 // a box of a long series (a chart of days) opens at its end: the newest days are in view
 function scrollToEnd(box) { box.scrollLeft = box.scrollWidth; }
 

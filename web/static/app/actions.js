@@ -5,7 +5,6 @@ import { focusKey, refresh } from "./live.js";
 import { reloadAt } from "./place.js";
 import { errorText, problemText } from "./problems.js";
 import { fill, t } from "./text.js";
-import { holdForUnsaved } from "./unsaved.js";
 
 function statusNear(el) {
   var node = el;
@@ -49,12 +48,10 @@ export function onClick(event) {
     }
     document.dispatchEvent(new CustomEvent("dd:changed"));
     var said = outcome(el, result.data);
-    if (region) { refresh(region, true, place); return; }
-    if (holdForUnsaved(el).length) {  // a reload would drop what they hold
-      var note = said + t("sentence_sep", ". ") + t("unsaved_below", "The page is not reloaded: another form here has changes not saved yet");
-      if (status) { status.textContent = note; status.classList.add("ok"); } else { window.alert(note); }
-      return;
+    if (region) {
+      refresh(region, true, place);
+    } else {
+      reloadAt(el, said, null, null, el.hasAttribute("data-done") ? el.getAttribute("data-action") : null);
     }
-    reloadAt(el, said, null, null, el.hasAttribute("data-done") ? el.getAttribute("data-action") : null);
   });
 }

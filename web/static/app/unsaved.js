@@ -1,6 +1,7 @@
-// Changes typed into a form and not sent yet. A page reloaded after another form's save (or a
-// button's action) would drop them without a word, so the reload waits while there are any:
-// the person editor has a form for the person and one for each phone number.
+// Changes typed into a form and not sent yet. A page reloaded after another form's save would
+// drop them without a word, so that reload waits while there are any: the person editor has a
+// form for the person and one for each phone number. (A button's action, such as Remove, still
+// reloads: pressing it is leaving whatever else was being typed.)
 import { t } from "./text.js";
 
 function changedSelect(select) {
@@ -32,7 +33,7 @@ export function markSaved(form) {
 }
 
 // The other forms of the page with changes not sent yet, each marked as such and shown (a
-// closed <details> around it opened); `source` is the form or button that just succeeded.
+// closed <details> around it opened); `source` is the form that was just saved.
 export function holdForUnsaved(source) {
   var pending = Array.prototype.filter.call(document.querySelectorAll("form[data-api]"), function (form) {
     return form !== source && changed(form);
