@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from api import demo
 from core.users import Role
 from oncall import changes, swaps
-from oncall.change_models import OverrideCreate, SwapCreate
+from oncall.change_models import OverrideCreate, SwapCreate, SwapRequestRow
 from oncall.models import Person, Unit
 from oncall.roster_models import Roster, RosterAssignment, RosterStatus, ShiftType
 from tests.conftest import T0, TEST_PASSWORD, make_user
@@ -69,6 +69,24 @@ def _published(session: Session) -> tuple[Roster, dict[str, Person], dict[str, S
     return roster, people, shifts
 
 
+def _yang_and_hu_swap(
+    session: Session, roster: Roster, people: dict[str, Person]
+) -> SwapRequestRow:
+    """杨帆's DAY1 shift for 胡军's DAY2 one, requested."""
+    return swaps.request_swap(
+        session,
+        data=SwapCreate(
+            roster_id=roster.id or 0,
+            a_person_id=people["杨帆"].id or 0,
+            a_day=DAY1,
+            b_person_id=people["胡军"].id or 0,
+            b_day=DAY2,
+        ),
+        actor="test",
+        now=T0,
+    )
+
+
 def _cover_day_shift(
     session: Session, shifts: dict[str, ShiftType], *, cover: Person, covered: Person
 ) -> None:
@@ -102,18 +120,7 @@ def test_grid_print_and_export_show_approved_swaps_and_mark_them(
     roster, people, _ = _published(session)
     assert roster.id is not None
     yang, hu = people["杨帆"], people["胡军"]
-    swap = swaps.request_swap(
-        session,
-        data=SwapCreate(
-            roster_id=roster.id,
-            a_person_id=yang.id or 0,
-            a_day=DAY1,
-            b_person_id=hu.id or 0,
-            b_day=DAY2,
-        ),
-        actor="test",
-        now=T0,
-    )
+    swap = _yang_and_hu_swap(session, roster, people)
     assert swap.id is not None
     swaps.decide_swap(session, swap_id=swap.id, approve=True, actor="test", now=T0, tz=TZ)
     make_user(session, role=Role.viewer, username="grid-viewer")
@@ -175,18 +182,7 @@ def test_the_leader_on_duty_decides_swaps_on_the_swaps_page(
 ) -> None:
     """DOMAIN.md §5: swaps are approved by the duty leader; a duty officer only asks."""
     roster, people, _ = _published(session)
-    swap = swaps.request_swap(
-        session,
-        data=SwapCreate(
-            roster_id=roster.id or 0,
-            a_person_id=people["杨帆"].id or 0,
-            a_day=DAY1,
-            b_person_id=people["胡军"].id or 0,
-            b_day=DAY2,
-        ),
-        actor="test",
-        now=T0,
-    )
+    swap = _yang_and_hu_swap(session, roster, people)
     approve = f'data-action="/api/v1/swaps/{swap.id}/approve"'
     for role, shown in ((Role.duty_officer, False), (Role.leader, True), (Role.planner, True)):
         make_user(session, role=role, username=f"swaps-{role.value}")
@@ -211,18 +207,7 @@ def test_a_swap_row_names_the_traded_shifts_and_the_version_that_replaced_its_ro
     client: TestClient, session: Session
 ) -> None:
     roster, people, _ = _published(session)
-    swap = swaps.request_swap(
-        session,
-        data=SwapCreate(
-            roster_id=roster.id or 0,
-            a_person_id=people["杨帆"].id or 0,
-            a_day=DAY1,
-            b_person_id=people["胡军"].id or 0,
-            b_day=DAY2,
-        ),
-        actor="test",
-        now=T0,
-    )
+    swap = _yang_and_hu_swap(session, roster, people)
     make_user(session, role=Role.planner, username="swaps-shifts")
     client.post("/login", data={"username": "swaps-shifts", "password": TEST_PASSWORD})
 
