@@ -112,6 +112,27 @@ _CELL_LABELS = """(table, rows) => {
 }"""
 
 
+def _request_swap(live_server: LiveServer, roster: Any, **extra: str) -> int:
+    """A swap of two day shifts of `roster` no hard rule refuses, requested by the planner
+    (with `extra` fields such as its reason); its id."""
+    assert roster.id is not None
+    a, b = _swappable_pair(live_server, roster.id)
+    with live_server.api("planner") as api:
+        swap = api.post(
+            "/api/v1/swaps",
+            json={
+                "roster_id": roster.id,
+                "a_person_id": a.person_id,
+                "a_day": a.day.isoformat(),
+                "b_person_id": b.person_id,
+                "b_day": b.day.isoformat(),
+                **extra,
+            },
+        )
+        assert swap.status_code == 201, swap.text
+    return int(swap.json()["id"])
+
+
 def _labelled(page: Any, table: str, rows: str) -> None:
     """Each value on a card is labelled with its column's heading; the buttons' cell (a
     heading for screen readers only) shows none, as the buttons name themselves."""
@@ -162,21 +183,7 @@ def test_the_swaps_are_cards_on_a_phone_and_the_leader_decides_there(
     open_page: Any, live_server: LiveServer, locale: str
 ) -> None:
     roster = live_server.published_roster()
-    assert roster.id is not None
-    a, b = _swappable_pair(live_server, roster.id)
-    with live_server.api("planner") as api:
-        swap = api.post(
-            "/api/v1/swaps",
-            json={
-                "roster_id": roster.id,
-                "a_person_id": a.person_id,
-                "a_day": a.day.isoformat(),
-                "b_person_id": b.person_id,
-                "b_day": b.day.isoformat(),
-                "reason": "家中有事",
-            },
-        )
-        assert swap.status_code == 201, swap.text
+    swap_id = _request_swap(live_server, roster, reason="家中有事")
     width = PHONE["viewport"]["width"]
     officer = _phone(open_page, locale, "duty_officer")
     officer.goto("/swaps")
@@ -188,7 +195,7 @@ def test_the_swaps_are_cards_on_a_phone_and_the_leader_decides_there(
     expect(leader.locator("#swaps-pending")).to_have_text(waiting)
     _cards(leader, "#swap-table", "tr[data-swap]")
     _labelled(leader, "#swap-table", "tr[data-swap]")
-    row = leader.locator(f'#swap-table tr[data-swap="{swap.json()["id"]}"]')
+    row = leader.locator(f'#swap-table tr[data-swap="{swap_id}"]')
     for button in row.locator("button").all():
         _tappable(button, screen=width)
     shot(leader, f"phone-swaps-{locale}")
@@ -451,22 +458,9 @@ def test_a_roster_with_swapped_cells_keeps_the_phones_width(
     """The hidden notes of changed cells ("计划：休") stay in the grid's scroll box: the page
     does not scroll sideways."""
     roster = live_server.published_roster()
-    assert roster.id is not None
-    a, b = _swappable_pair(live_server, roster.id)
-    with live_server.api("planner") as api:
-        swap = api.post(
-            "/api/v1/swaps",
-            json={
-                "roster_id": roster.id,
-                "a_person_id": a.person_id,
-                "a_day": a.day.isoformat(),
-                "b_person_id": b.person_id,
-                "b_day": b.day.isoformat(),
-            },
-        )
-        assert swap.status_code == 201, swap.text
+    swap_id = _request_swap(live_server, roster)
     with live_server.api("leader") as api:
-        approved = api.post(f"/api/v1/swaps/{swap.json()['id']}/approve")
+        approved = api.post(f"/api/v1/swaps/{swap_id}/approve")
         assert approved.status_code == 200, approved.text
     page = _phone(open_page, "zh-CN", "duty_officer")
     page.goto(f"/rosters/{roster.id}")
