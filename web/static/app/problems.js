@@ -20,15 +20,19 @@ function describedBy(input, id, on) {
   if (ids.length) { input.setAttribute("aria-describedby", ids.join(" ")); } else { input.removeAttribute("aria-describedby"); }
 }
 
+// `input` no longer marked invalid nor described by its error slot; its field box and slot.
+function unmark(input) {
+  input.removeAttribute("aria-invalid");
+  var box = input.closest("[data-field]");
+  var slot = box ? box.querySelector(".ferror") : null;
+  if (slot && slot.id) { describedBy(input, slot.id, false); }
+  return { box: box, slot: slot };
+}
+
 export function clearErrors(form) {
   form.querySelectorAll(".ferror").forEach(function (el) { el.textContent = ""; });
   form.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); });
-  form.querySelectorAll("[aria-invalid]").forEach(function (el) {
-    el.removeAttribute("aria-invalid");
-    var box = el.closest("[data-field]");
-    var slot = box ? box.querySelector(".ferror") : null;
-    if (slot && slot.id) { describedBy(el, slot.id, false); }
-  });
+  form.querySelectorAll("[aria-invalid]").forEach(unmark);
   var status = form.querySelector(".form-status");
   if (status) { status.textContent = ""; status.classList.remove("error", "ok"); }
 }
@@ -40,14 +44,9 @@ export function clearFieldError(event) {
   var form = input && input.form;
   if (!form || input.getAttribute("aria-invalid") !== "true") { return; }
   if (input.type !== "checkbox" && String(input.value).trim() === "") { return; }
-  var box = input.closest("[data-field]");
-  var slot = box ? box.querySelector(".ferror") : null;
-  input.removeAttribute("aria-invalid");
-  if (slot) {
-    slot.textContent = "";
-    if (slot.id) { describedBy(input, slot.id, false); }
-  }
-  if (box) { box.classList.remove("invalid"); }
+  var marked = unmark(input);
+  if (marked.slot) { marked.slot.textContent = ""; }
+  if (marked.box) { marked.box.classList.remove("invalid"); }
   var status = form.querySelector(".form-status.error");
   if (status && !form.querySelector('[aria-invalid="true"]')) {
     status.textContent = "";
