@@ -14,7 +14,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
 from api.deps import ClockDep, SessionDep, SettingsDep
@@ -30,7 +30,7 @@ from web.complaints import classify_labels
 from web.i18n import locale_of
 from web.labels import LABELS
 from web.params import EmptyIsNone
-from web.render import fragment, render
+from web.render import fragment, page_instead, render
 from web.rule_limit_fields import UNITS, limit_fields
 from web.session import RequirePage, WebUser
 
@@ -102,8 +102,11 @@ def terms_rows(
     q: Text = "",
     kind: KindQuery = None,
     domain: DomainQuery = None,
-) -> HTMLResponse:
-    """The dictionary table and its add form, refreshed after a change."""
+) -> Response:
+    """The dictionary table and its add form, refreshed after a change; opened directly,
+    the dictionary page with the same filters."""
+    if (redirect := page_instead(request, "/admin/terms", keep_query=True)) is not None:
+        return redirect
     return fragment(request, "admin/_terms.html", _terms_context(session, q, kind, domain))
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from api.deps import ClockDep, SessionDep
@@ -42,7 +42,7 @@ from oncall.layers import people_by_id
 from web import timeline_keyed, timeline_old_texts
 from web.actor_labels import names_of
 from web.params import EmptyIsNone
-from web.render import fragment, render
+from web.render import fragment, page_instead, render
 from web.session import RequirePage, WebUser
 
 router = APIRouter(include_in_schema=False)
@@ -177,7 +177,10 @@ def incident_list_live(
     before: Cursor = None,
     after: Cursor = None,
     limit: PageSize = PAGE_SIZE,
-) -> HTMLResponse:
+) -> Response:
+    """The list's rows for the page's script; opened directly, the list page."""
+    if (redirect := page_instead(request, "/incidents", keep_query=True)) is not None:
+        return redirect
     context = _list_context(
         session, clock.now(), status=status, before=before, after=after, limit=limit
     )
@@ -251,8 +254,11 @@ def incident_detail(
 @router.get("/incidents/{incident_id}/live")
 def incident_live(
     request: Request, session: SessionDep, clock: ClockDep, user: Reader, incident_id: IncidentId
-) -> HTMLResponse:
+) -> Response:
+    """The incident's changing parts for the page's script; opened directly, its page."""
     incident = service.get_incident(session, incident_id=incident_id)
+    if (redirect := page_instead(request, f"/incidents/{incident.id}")) is not None:
+        return redirect
     masked = masks_numbers(user.role)
     context = incident_view(session, incident, clock.now(), masked=masked) | {"user": user}
     return fragment(request, "incidents/_live.html", context)

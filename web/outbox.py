@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from api.deps import SessionDep
@@ -15,7 +15,7 @@ from core.users import Permission
 from escalation import service
 from escalation.models import Incident
 from oncall.layers import people_by_id
-from web.render import fragment, render
+from web.render import fragment, page_instead, render
 from web.session import RequirePage, WebUser
 
 router = APIRouter(include_in_schema=False)
@@ -44,5 +44,8 @@ def outbox(request: Request, session: SessionDep, user: OutboxPage) -> HTMLRespo
 
 
 @router.get("/outbox/live")
-def outbox_live(request: Request, session: SessionDep, user: OutboxPage) -> HTMLResponse:
+def outbox_live(request: Request, session: SessionDep, user: OutboxPage) -> Response:
+    """The outbox rows for the page's script; opened directly, the outbox page."""
+    if (redirect := page_instead(request, "/outbox")) is not None:
+        return redirect
     return fragment(request, "_outbox_rows.html", _context(session) | {"user": user})

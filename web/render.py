@@ -226,10 +226,14 @@ def fragment(request: Request, template: str, context: Mapping[str, Any]) -> HTM
 FRAGMENT_HEADER = "X-DutyDesk-Fragment"
 
 
-def page_instead(request: Request, page: str) -> RedirectResponse | None:
+def page_instead(
+    request: Request, page: str, *, keep_query: bool = False
+) -> RedirectResponse | None:
     """Where a fragment's address opened directly (a bookmark, a copied link, a form of the
     fragment sent without the page's script) sends the browser: to the page the fragment
-    belongs to, since the fragment alone is no page. None for the page's own script."""
+    belongs to, since the fragment alone is no page (with the fragment's filters when
+    `keep_query`). None for the page's own script."""
     if request.headers.get(FRAGMENT_HEADER) == "1":
         return None
-    return RedirectResponse(page, status_code=303)
+    query = request.url.query if keep_query else ""
+    return RedirectResponse(f"{page}?{query}" if query else page, status_code=303)

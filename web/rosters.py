@@ -42,7 +42,7 @@ from web.export import roster_workbook
 from web.i18n import locale_of
 from web.params import EmptyIsNone
 from web.planner import skill_names
-from web.render import fragment, render
+from web.render import fragment, page_instead, render
 from web.roster_explanation import mentions_leave
 from web.roster_view import RosterGrid, build_grid
 from web.session import RequirePage, WebUser
@@ -329,8 +329,11 @@ def roster_page(
 @router.get("/rosters/{roster_id}/progress")
 def roster_progress(
     request: Request, session: SessionDep, clock: ClockDep, user: Reader, roster_id: RosterId
-) -> HTMLResponse:
+) -> Response:
+    """The generation's progress for the page's script; opened directly, the roster page."""
     roster = rosters.get_roster(session, roster_id=roster_id)
+    if (redirect := page_instead(request, f"/rosters/{roster.id}")) is not None:
+        return redirect
     now = clock.now()
     context = {
         "roster": roster,

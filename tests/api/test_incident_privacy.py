@@ -17,6 +17,7 @@ from oncall.models import Person
 from tests.api import test_escalation_flow as flow
 from tests.conftest import TEST_PASSWORD, make_token, make_user
 from tests.fakes.fake_twilio import FakeTwilio
+from web.render import FRAGMENT_HEADER
 
 fake, twilio_app, web, dispatcher = flow.fake, flow.twilio_app, flow.web, flow.dispatcher
 centre, coordinator = flow.centre, flow.coordinator
@@ -91,7 +92,7 @@ def test_a_viewer_sees_numbers_masked_on_the_incident_page_and_its_live_part(
     page = web.get(f"/incidents/{incident_id}").text
     assert "赵** 139****0099" in page and "赵先生" not in page
     assert 'id="pages"' in page and centre["officer"].name in page
-    live = web.get(f"/incidents/{incident_id}/live").text
+    live = web.get(f"/incidents/{incident_id}/live", headers={FRAGMENT_HEADER: "1"}).text
     for html in (page, live):
         assert not any(n in html for n in (*FULL_NUMBERS, officer[-11:]))
     assert "139****9999" in live  # the stranger's reply on the timeline

@@ -20,6 +20,7 @@ from tests.conftest import TEST_PASSWORD, make_user
 from web import field_errors
 from web.i18n import LANG_COOKIE
 from web.problem_text import describe, texts
+from web.render import FRAGMENT_HEADER
 
 CLOCK = re.compile(r'data-clock="(\w+)" data-state="(\w+)"')
 
@@ -99,7 +100,7 @@ def test_recording_the_initial_report_from_the_page_meets_its_clock(
     event.text = "report to superiors, worded anew"
     session.add(event)
     session.commit()
-    live = client.get(f"{page_url}/live").text
+    live = client.get(f"{page_url}/live", headers={FRAGMENT_HEADER: "1"}).text
     assert "worded anew" not in live
     assert "初报报送 市局应急值班室，方式：电话：2人被困（事故报告尚缺：发生地点、" in live
 
@@ -151,7 +152,8 @@ def test_the_incident_list_shows_each_incidents_next_report_due_and_the_late_one
     assert CLOCK.findall(rows[ids["IV"]]) == [("initial_report", "running")]
     assert "时限 11-24 01:40" in rows[ids["IV"]]
     assert CLOCK.findall(rows[ids["III"]]) == []
-    assert client.get("/incidents/live").text.count('data-clock="initial_report"') == 2
+    live = client.get("/incidents/live", headers={FRAGMENT_HEADER: "1"}).text
+    assert live.count('data-clock="initial_report"') == 2
 
 
 def test_a_resolved_incident_page_offers_its_owed_reports_then_the_final_one(

@@ -13,10 +13,14 @@ from sqlmodel import Session, select
 
 from api import demo
 from core.users import ROLE_PERMISSIONS, Permission, Role
+from escalation import opening
+from escalation.models import Category, IncidentCreate
+from escalation.policy import Severity
 from oncall import rosters
 from oncall.models import Unit
 from tests.conftest import T0, TEST_PASSWORD, make_user
 from web.nav import NAV, nav_for
+from web.render import FRAGMENT_HEADER
 
 PAGES: list[tuple[str, Permission | None]] = [
     ("/", None),
@@ -204,3 +208,29 @@ def test_the_duty_page_lists_the_published_duty_phones(
     assert listed.index("受理科") < listed.index("城东区市场监督管理局")
     assert 'href="tel:+8653186012315"' in listed and "+8653186010001" in listed
     assert "信息科" not in listed  # no phone, not listed
+
+
+def test_a_fragment_opened_directly_sends_the_browser_to_its_page(
+    client: TestClient, session: Session, roster_id: int
+) -> None:
+    """The pieces the pages' scripts reload are no pages: a bookmark or a copied link to one
+    lands on the page it belongs to (with the fragment's filters), styled; the script, which
+    says it wants the fragment, still gets the bare piece."""
+    _sign_in(client, session, Role.admin)
+    data = IncidentCreate(
+        title="燃气泄漏", category=Category.other, severity=Severity.III, place="城东区"
+    )
+    incident, _ = opening.open_incident(session, data=data, actor="coordinator", now=T0)
+    incident_id = incident.id
+    for address, page in (
+        ("/incidents/live?status=open", "/incidents?status=open"),
+        (f"/incidents/{incident_id}/live", f"/incidents/{incident_id}"),
+        ("/outbox/live", "/outbox"),
+        (f"/rosters/{roster_id}/progress", f"/rosters/{roster_id}"),
+        ("/admin/terms/rows?q=%E9%85%92", "/admin/terms?q=%E9%85%92"),
+    ):
+        response = client.get(address, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, page), address
+        assert "<html" in client.get(address).text, address  # the whole page, styled
+        piece = client.get(address, headers={FRAGMENT_HEADER: "1"})
+        assert piece.status_code == 200 and "<html" not in piece.text, address
