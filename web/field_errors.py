@@ -93,6 +93,11 @@ TYPES: dict[str, str] = {
         "%(person)s would work %(n)s shifts from %(start)s to %(end)s (at most %(limit)s)"
     ),
     "unknown_shift_code": N_("No shift type %(code)s in this unit"),
+    # a person, unit, shift type or user named by id that is not there (or not active)
+    "no_person": N_("Person #%(id)s does not exist or is archived: choose one from the list"),
+    "no_unit": N_("Unit #%(id)s does not exist or is inactive: choose one from the list"),
+    "no_shift_type": N_("Shift type #%(id)s does not exist: choose one from the list"),
+    "no_user": N_("User #%(id)s does not exist: choose one from the list"),
     # a cover replacing someone who does not work that shift (oncall/changes.create_override)
     "not_in_slot": N_("%(person)s does not work the shift %(shift)s on %(day)s"),
     # an instant too far ahead in the duty log or a handover (oncall/dutylog.py)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -10,12 +11,14 @@ from sqlmodel import Session, func, select
 
 from core.audit import AuditEntry
 from core.clock import FakeClock
+from core.errors import FieldError
 from core.users import Role
 from oncall.dutylog_models import DutyLogEntry, Handover
 from oncall.models import Person, Unit, UnitKind
 from tests.api.test_refusal_wording import ZH, _worded
 from tests.conftest import T0, TEST_PASSWORD, make_token, make_user
 from tests.factories import make_person, make_unit
+from web.field_errors import refusal_text
 
 Headers = Callable[[Role], dict[str, str]]
 
@@ -375,3 +378,24 @@ def test_a_handover_hands_over_the_incidents_unresolved_then_explicitly(
     refused_late = client.post("/api/v1/handovers", json=back_then, headers=officer)
     assert refused_late.status_code == 422
     assert refused_late.json()["errors"][0]["field"] == "open_items"
+
+
+def test_a_person_or_unit_that_is_not_there_is_named_by_id_in_the_pages_language(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    """The refusal keeps its English reason for API clients and carries a type and the id, so
+    a page words it in its own language (web.field_errors) instead of showing the English."""
+    unit = make_unit(session)
+    officer = auth_headers(Role.duty_officer)
+    for body, kind, field, missing in (
+        (_entry(unit.id, recorder_person_id=999_999), "no_person", "recorder_person_id", "999999"),
+        (_entry(999_998), "no_unit", "unit_id", "999998"),
+    ):
+        response = client.post("/api/v1/duty-log", json=body, headers=officer)
+        assert response.status_code == 422, response.text
+        [error] = response.json()["errors"]
+        assert (error["field"], error["type"], error["ctx"]) == (field, kind, {"id": missing})
+        assert error["reason"].endswith("does not exist")
+        worded = refusal_text("zh_CN", FieldError(field, error["reason"], kind, error["ctx"]))
+        assert worded is not None and f"#{missing} " in worded and "不存在" in worded
+        assert re.search(r"[A-Za-z]{3,}", worded) is None, worded
