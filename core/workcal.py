@@ -265,6 +265,16 @@ class WorkingCalendar:
         """An administrator confirmed that the notice for `year` is entered."""
         return year in self._confirmed_years
 
+    def estimated_span(self, start: date, end: date) -> tuple[date, date] | None:
+        """The first and last day from `start` to `end` whose kind is only estimated (no
+        official notice for its year), or None when every day's kind is official."""
+        _check_date("start", start)
+        _check_date("end", end)
+        years = [y for y in range(start.year, end.year + 1) if not self.has_official_data(y)]
+        if not years:
+            return None
+        return max(start, date(years[0], 1, 1)), min(end, date(years[-1], 12, 31))
+
     def years_without_official_data(self, today: date) -> list[int]:
         """The current and next year, as far as they have no official calendar loaded."""
         _check_date("today", today)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from core.workcal import DayKind, DaySource, WorkingCalendar
+from core.workcal import DayKind, WorkingCalendar
 from oncall.models import Person
 from oncall.roster_models import Roster, ShiftRole, ShiftType
 from scheduler import roster_problem as rp
@@ -153,7 +153,9 @@ def build_grid(
     days = []
     for day in period_days(roster.period_start, roster.period_end):
         info = calendar.day_info(day)
-        days.append(GridDay(day, info.kind, info.name, info.source is DaySource.ESTIMATED))
+        # a confirmed year's days are official, overridden or not (the notice is entered)
+        estimated = not calendar.has_official_data(day.year)
+        days.append(GridDay(day, info.kind, info.name, estimated))
     return RosterGrid(
         roster=roster,
         days=days,

@@ -17,7 +17,9 @@ from api.deps import (
     RosterWriter,
     SessionDep,
 )
+from core.calendar_store import load_calendar
 from core.types import MAX_ID
+from core.workcal import WorkingCalendar
 from oncall import publishing, rosters
 from oncall.roster_models import (
     RepairRequest,
@@ -69,6 +71,11 @@ class ViolationPublic(BaseModel):
     values: dict[str, Any] = {}
 
 
+class DaySpan(BaseModel):
+    first: date
+    last: date
+
+
 class RosterPublic(BaseModel):
     id: int
     unit_id: int
@@ -94,6 +101,10 @@ class RosterPublic(BaseModel):
     violations: list[ViolationPublic]
     totals: dict[str, dict[str, Any]]
     explanation: list[ShortfallPublic]
+    # The first and last day of the period whose kind (holiday, make-up working day) is only
+    # estimated: no official notice for its year is packaged or confirmed (GET/PUT
+    # /api/v1/calendar/notices/{year}). Null when every day's kind is official.
+    estimated_days: DaySpan | None
     # Approved swaps of the superseded version that no longer apply (set when published).
     dropped_swaps: list[dict[str, Any]]
     error: str | None
@@ -106,7 +117,7 @@ class RosterDiff(BaseModel):
     added: list[AssignmentPublic]
 
 
-def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
+def _roster_public(roster: Roster, now: datetime, calendar: WorkingCalendar) -> RosterPublic:
     document: dict[str, Any] = json.loads(roster.result_json) if roster.result_json else {}
     if roster.status is RosterStatus.generating:
         elapsed = (now - roster.created_at).total_seconds()
@@ -142,6 +153,11 @@ def _roster_public(roster: Roster, now: datetime) -> RosterPublic:
         violations=[ViolationPublic(**item) for item in document.get("violations", [])],
         totals=document.get("totals", {}),
         explanation=[ShortfallPublic(**item) for item in document.get("explanation", [])],
+        estimated_days=(
+            DaySpan(first=span[0], last=span[1])
+            if (span := calendar.estimated_span(roster.period_start, roster.period_end))
+            else None
+        ),
         dropped_swaps=document.get("dropped_swaps", []),
         error=document.get("error"),
     )
@@ -158,7 +174,11 @@ def _assignment(a: Any) -> AssignmentPublic:
 def list_rosters(
     session: SessionDep, clock: ClockDep, _: RosterReader, unit_id: OptionalId = None
 ) -> list[RosterPublic]:
-    return [_roster_public(r, clock.now()) for r in rosters.list_rosters(session, unit_id=unit_id)]
+    calendar = load_calendar(session)
+    return [
+        _roster_public(r, clock.now(), calendar)
+        for r in rosters.list_rosters(session, unit_id=unit_id)
+    ]
 
 
 @router.post(
@@ -182,14 +202,16 @@ def generate_roster(
     assert roster.id is not None
     request.app.state.roster_runner.submit(roster.id)
     session.refresh(roster)
-    return _roster_public(roster, clock.now())
+    return _roster_public(roster, clock.now(), load_calendar(session))
 
 
 @router.get("/rosters/{roster_id}", summary="A roster version with progress, totals, violations")
 def get_roster(
     session: SessionDep, clock: ClockDep, _: RosterReader, roster_id: Id
 ) -> RosterPublic:
-    return _roster_public(rosters.get_roster(session, roster_id=roster_id), clock.now())
+    return _roster_public(
+        rosters.get_roster(session, roster_id=roster_id), clock.now(), load_calendar(session)
+    )
 
 
 @router.get("/rosters/{roster_id}/assignments", summary="Who works which shift on which day")
@@ -208,7 +230,7 @@ def publish_roster(
     session: SessionDep, clock: ClockDep, who: RosterWriter, roster_id: Id
 ) -> RosterPublic:
     roster = publishing.publish(session, roster_id=roster_id, actor=who.name, now=clock.now())
-    return _roster_public(roster, clock.now())
+    return _roster_public(roster, clock.now(), load_calendar(session))
 
 
 @router.get(
@@ -247,4 +269,4 @@ def repair_roster(
     assert roster.id is not None
     request.app.state.roster_runner.submit(roster.id)
     session.refresh(roster)
-    return _roster_public(roster, clock.now())
+    return _roster_public(roster, clock.now(), load_calendar(session))

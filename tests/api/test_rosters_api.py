@@ -500,3 +500,30 @@ def test_a_repair_keeps_the_approved_swaps_of_the_roster_it_replaces(
         assert published["dropped_swaps"][0]["from_roster_id"] == roster["id"]
     else:
         assert b["person_id"] in on_duty and a["person_id"] not in on_duty
+
+
+def test_a_roster_says_which_of_its_days_rest_on_an_estimated_calendar(
+    client: TestClient, auth_headers: Headers, intake: int
+) -> None:
+    """No official notice for 2027 is packaged: a period reaching into it says from which day
+    its day kinds (holidays, make-up working days) are estimates, in the generate answer, the
+    version and the publish answer; once an administrator confirms the year's notice is
+    entered, nothing is estimated."""
+    planner = auth_headers(Role.planner)
+    body = {"unit_id": intake, "period_start": "2026-12-28", "period_end": "2027-01-03"}
+    started = client.post("/api/v1/rosters", json=body | {"time_limit_s": 2}, headers=planner)
+    assert started.status_code == 202, started.text
+    span = {"first": "2027-01-01", "last": "2027-01-03"}
+    assert started.json()["estimated_days"] == span
+    roster = client.get(f"/api/v1/rosters/{started.json()['id']}", headers=planner).json()
+    assert roster["status"] == "draft" and roster["estimated_days"] == span
+    published = client.post(f"/api/v1/rosters/{roster['id']}/publish", headers=planner)
+    assert published.status_code == 200 and published.json()["estimated_days"] == span
+    listed = client.get("/api/v1/rosters", params={"unit_id": intake}, headers=planner).json()
+    assert [r["estimated_days"] for r in listed if r["id"] == roster["id"]] == [span]
+    admin = auth_headers(Role.admin)
+    assert client.put("/api/v1/calendar/notices/2027", json={}, headers=admin).status_code == 200
+    confirmed = client.get(f"/api/v1/rosters/{roster['id']}", headers=planner).json()
+    assert confirmed["estimated_days"] is None
+    # a period of an official year alone estimates nothing
+    assert _generate(client, planner, intake)["estimated_days"] is None

@@ -382,3 +382,16 @@ def test_years_without_official_data_are_this_and_next_year_as_far_as_missing() 
     assert CAL.years_without_official_data(date(2026, 11, 23)) == [2027]
     assert CAL.years_without_official_data(date(2027, 3, 1)) == [2027, 2028]
     assert CAL.years_without_official_data(date(2025, 6, 1)) == []
+
+
+def test_the_estimated_span_of_a_period_is_its_days_in_years_without_official_data() -> None:
+    calendar = WorkingCalendar()
+    estimated = next(y for y in range(2026, 2040) if not calendar.has_official_data(y))
+    start = date(estimated - 1, 12, 30)
+    assert calendar.estimated_span(start, date(estimated, 1, 5)) == (
+        date(estimated, 1, 1),
+        date(estimated, 1, 5),
+    )
+    assert calendar.estimated_span(start, date(estimated - 1, 12, 31)) is None
+    confirmed = WorkingCalendar(confirmed_years=[estimated])
+    assert confirmed.estimated_span(start, date(estimated, 1, 5)) is None

@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from core import calendar_store
 from core.users import Role
 from core.workcal import DaySource, WorkingCalendar
 from oncall.roster_models import RosterStatus
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.conftest import T0, TEST_PASSWORD, make_user
 from tests.roster_helpers import covering_rows, make_intake, make_roster
 
 
@@ -43,3 +44,8 @@ def test_estimated_holidays_are_marked_as_such(client: TestClient, session: Sess
     book = load_workbook(BytesIO(client.get(f"/rosters/{estimated.id}/export.xlsx").content))
     marks = [c.value or "" for c in book["值班表"][5]]
     assert any("元旦" in m and "估算" in m for m in marks), marks
+
+    # an administrator confirms 2027's notice is entered: its days are official from then on
+    calendar_store.confirm_year(session, year=2027, note="", actor="admin", now=T0)
+    confirmed = client.get(f"/rosters/{estimated.id}").text
+    assert 'id="estimated-days"' not in confirmed and "假?" not in confirmed
