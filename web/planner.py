@@ -89,15 +89,14 @@ def leave_page(
     today = clock.now().astimezone(settings.tz).date()
     people = directory.list_people(session)
     leave = planning.list_leave(session, start=today)
+    spans = [
+        leave_clashes.LeaveSpan(item.person_id, max(item.start_date, today), item.end_date)
+        for item in leave
+    ]
     clashes = []
-    for item in leave:
-        found = leave_clashes.shifts_during(
-            session,
-            person_id=item.person_id,
-            start=max(item.start_date, today),
-            end=item.end_date,
-            tz=settings.tz,
-        )
+    for item, found in zip(
+        leave, leave_clashes.shifts_during_each(session, spans, tz=settings.tz), strict=True
+    ):
         if found:
             rosters = {c.roster_id: c for c in found}
             links = [
