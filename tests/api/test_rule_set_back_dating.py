@@ -82,3 +82,26 @@ def test_a_set_dated_back_over_received_items_is_refused(
     )
     assert _refused(late, "effective_from")["type"] == "items_keep_this_rule_set"
     assert _o121(client, admin)["effective_from"] == o121["effective_from"]
+
+
+def test_a_set_timing_received_items_cannot_be_switched_off(
+    client: TestClient, auth_headers: Headers, session: Session
+) -> None:
+    """Switching off the set in force would hand its receipt days to another set (or none)
+    while the items received on them keep it: refused on `is_active`, nothing changed."""
+    make_centre(session)
+    admin = auth_headers(Role.admin)
+    body = complaint_data().model_dump(mode="json", exclude_none=True)
+    posted = client.post(
+        "/api/v1/complaints",
+        json=body | {"received_at": "2026-11-20T02:00:00Z"},
+        headers=auth_headers(Role.coordinator),
+    )
+    assert posted.status_code == 201, posted.text
+    o121 = _o121(client, admin)
+    off = client.patch(f"{BASE}/rule-sets/{o121['id']}", json={"is_active": False}, headers=admin)
+    assert off.status_code == 409, off.text
+    (error,) = off.json()["errors"]
+    assert error["field"] == "is_active"
+    assert _o121(client, admin)["is_active"] is True
+    assert not [e for e in list_entries(session) if e.action == "complaint.rule_set.update"]
