@@ -25,7 +25,7 @@ from complaints.vocab import (
     Status,
     Workflow,
 )
-from complaints.workflow import ACTION_SIDE, Action, IllegalTransition, Side, allowed_actions
+from complaints.workflow import Action, IllegalTransition, Side, allowed_actions, side_of
 from complaints.workflow import next_status as workflow_next
 from core.calendar_store import load_calendar
 from core.errors import Conflict, Forbidden, ValidationFailed
@@ -80,7 +80,7 @@ def visible_actions(
     offered = [
         a
         for a in allowed_actions(item.workflow, item.status)
-        if actor.may(ACTION_SIDE[a]) and (among is None or a in among)
+        if actor.may(side_of(a, item.status)) and (among is None or a in among)
     ]
     limits = limits_for(session, item)
     ctx = Ctx(
@@ -103,7 +103,7 @@ def limits_for(session: Session, item: Complaint) -> RuleLimits:
 
 
 def check_access(item: Complaint, actor: Actor, action: Action) -> None:
-    side = ACTION_SIDE[action]
+    side = side_of(action, item.status)
     if not actor.may(side):
         raise Forbidden(f"{actor.name} may not perform {action.value!r} ({side.value} action)")
     if not actor.sees(item):

@@ -3,9 +3,9 @@
 One transition table: for each workflow and action, the states it may start from and the
 state it leads to (`None`: the state stays, the action only records something or sets a
 flag). `next_status` answers or raises `IllegalTransition` with a reason a person can read;
-the API maps it to 409. Who may perform an action is `ACTION_SIDE`: the intake body
-(distribute, re-route), the handling unit (everything it does to its own items) or the
-superior (take over, Art. 13).
+the API maps it to 409. Who may perform an action is `side_of`: the intake body
+(distribute, re-route, and closing what a unit replied to), the handling unit (everything else
+it does to its own items) or the superior (take over, Art. 13).
 
 A unit's return (退单 / 退回, Art. 41) leaves an item of every workflow in `returned`: back at
 intake, to be distributed or re-routed again, and never mistaken for a fresh registration.
@@ -54,6 +54,19 @@ ACTION_SIDE: dict[Action, Side] = {
     Action.reroute: Side.intake,
     Action.take_over: Side.superior,
 } | {a: Side.unit for a in Action if a not in {Action.distribute, Action.reroute, Action.take_over}}
+
+# A replied 12345 order or consultation is the centre's to close: the unit has answered and
+# the centre checks the reply (回访) before 办结; a returned item is back at intake.
+CLOSED_BY_INTAKE = frozenset({Status.replied, Status.returned})
+
+
+def side_of(action: Action, status: Status) -> Side:
+    """Who may perform `action` on an item in `status` (`ACTION_SIDE`, but closing a replied
+    or returned item is the intake body's)."""
+    if action is Action.close and status in CLOSED_BY_INTAKE:
+        return Side.intake
+    return ACTION_SIDE[action]
+
 
 S = Status
 STATES: dict[Workflow, frozenset[Status]] = {

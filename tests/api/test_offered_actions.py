@@ -108,3 +108,23 @@ def test_an_hour_limit_is_not_offered_a_working_day_extension(
     assert "extend_reply" not in _offered(client, cid, handler)
     refused = client.post(f"{BASE}/{cid}/extend-reply", json={}, headers=handler)
     assert refused.status_code == 409
+
+
+def test_a_replied_order_is_the_centres_to_close(
+    client: TestClient, session: Session, people: tuple[Headers, Headers]
+) -> None:
+    """The unit signs for a 12345 order and replies; the centre checks the reply (回访) and
+    closes it (办结): the unit is neither offered the close nor allowed it, and nothing changes
+    when it tries."""
+    coordinator, handler = people
+    cid = _handled(client, people, _order(), "sign-for")
+    reply = {"result": "已联系商家退款"}
+    assert client.post(f"{BASE}/{cid}/reply", json=reply, headers=handler).status_code == 200
+    assert "close" not in _offered(client, cid, handler)
+    refused = client.post(f"{BASE}/{cid}/close", json={"result": "办结"}, headers=handler)
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert client.get(f"{BASE}/{cid}", headers=handler).json()["status"] == "replied"
+    assert "close" in _offered(client, cid, coordinator)
+    closed = client.post(f"{BASE}/{cid}/close", json={"result": "回访满意"}, headers=coordinator)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed", closed.text
