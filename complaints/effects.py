@@ -33,6 +33,8 @@ from complaints.vocab import (
 )
 from complaints.workflow import Action
 from core.errors import Conflict, ValidationFailed
+from escalation.models import Incident
+from escalation.state import IncidentStatus
 
 
 def _set_unit(ctx: Ctx, unit_id: int, *, handling: bool = True) -> None:
@@ -256,6 +258,12 @@ def _close(ctx: Ctx) -> None:
     for clock in rows:
         timers.cancel(ctx.session, item, clock.kind)
     item.closed_at = ctx.now
+    # closing does not resolve the item's incident (it may stand for several items): the
+    # history says it was still open
+    if item.incident_id is not None:
+        incident = ctx.session.get(Incident, item.incident_id)
+        if incident is not None and incident.status is not IncidentStatus.resolved:
+            ctx.notes.append(notes.part("action.incident_open", incident=item.incident_id))
     _result(ctx)
 
 

@@ -145,6 +145,7 @@ KEYS: dict[str, Key] = {
     "action.verification_extended": Key("经 {approved_by} 批准延长核查期限"),
     "action.referred_to_police": Key("移送公安机关"),
     "action.take_over": Key("上级提级管辖：{reason}"),
+    "action.incident_open": Key("应急事件 #{incident} 尚未结束，办结本件不影响事件处置"),
     "converted.filed": Key("移交核查的线索 {ref} 已立案（诉转案）"),
     # an emergency item's incident
     "emergency.merged": Key("紧急件：并入已开启的应急事件 #{incident}"),

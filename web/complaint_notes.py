@@ -75,6 +75,9 @@ MESSAGES: dict[str, str] = {
     "action.verification_extended": N_("Verification limit extended, approved by %(approved_by)s"),
     "action.referred_to_police": N_("Referred to the police"),
     "action.take_over": N_("Taken over by the superior: %(reason)s"),
+    "action.incident_open": N_(
+        "Emergency incident #%(incident)s is still open: closing this item leaves it as it is"
+    ),
     "converted.filed": N_("The clue handed over as %(ref)s led to a case (converted to a case)"),
     "emergency.merged": N_("Emergency: joined the open emergency incident #%(incident)s"),
     "emergency.opened": N_(

@@ -167,10 +167,18 @@ def test_closing_an_emergency_item_warns_that_its_incident_still_pages_and_leave
         in close.group(0)
     )
 
-    assert _post(client, csrf, f"{path}/close", {}).json()["status"] == "closed"
+    closed = _post(client, csrf, f"{path}/close", {}).json()
+    assert closed["status"] == "closed"
     assert client.get(f"/api/v1/incidents/{incident_id}").json()["status"] == "open"
-    notice = _incident_notice(client.get(f"/complaints/{item['id']}").text)
+    page = client.get(f"/complaints/{item['id']}").text
+    notice = _incident_notice(page)
     assert notice is not None and "仍未确认接警" in notice
+    # the history keeps that the incident was still open when the item was closed
+    closing = closed["history"][-1]
+    assert closing["action"] == "close"
+    assert f"应急事件 #{incident_id} 尚未结束" in closing["note"]
+    entry = page.split('<li data-event="close">', 1)[1].split("</li>", 1)[0]
+    assert f"应急事件 #{code} 尚未结束，办结本件不影响事件处置" in entry, entry
 
     assert _post(client, csrf, f"/api/v1/incidents/{incident_id}/ack", {}).is_success
     notice = _incident_notice(client.get(f"/complaints/{item['id']}").text)
