@@ -118,15 +118,15 @@ def _on_domain_error(request: Request, exc: Exception) -> Response:
 
 
 #: Checks that add their own field errors to a request's type errors, by endpoint.
-_ALONGSIDE: dict[Callable[..., Any], Callable[[object, Collection[str]], list[FieldError]]] = {}
+AlongsideCheck = Callable[[Request, object, Collection[str]], list[FieldError]]
+_ALONGSIDE: dict[Callable[..., Any], AlongsideCheck] = {}
 
 
-def report_alongside(
-    endpoint: Callable[..., Any], check: Callable[[object, Collection[str]], list[FieldError]]
-) -> None:
-    """When the body of a request to `endpoint` fails the type checks, `check(body, invalid
-    field names)` adds the errors the endpoint's own validation would have found (such as
-    required fields), so that one 422 names every field at once."""
+def report_alongside(endpoint: Callable[..., Any], check: AlongsideCheck) -> None:
+    """When the body of a request to `endpoint` fails the type checks, `check(request, body,
+    invalid field names)` adds the errors the endpoint's own validation would have found (such
+    as required fields), so that one 422 names every field at once. It runs after the
+    endpoint's dependencies passed (authentication among them), in the thread pool."""
     _ALONGSIDE[endpoint] = check
 
 
@@ -144,7 +144,7 @@ def _on_validation_error(request: Request, exc: Exception) -> Response:
     errors = [pydantic_field_error(e) for e in raw]
     check = _ALONGSIDE.get(request.scope.get("endpoint"))  # type: ignore[arg-type]
     if check is not None and exc.body is not None:
-        errors += check(exc.body, {e.field.split(".")[0] for e in errors})
+        errors += check(request, exc.body, {e.field.split(".")[0] for e in errors})
     names = ", ".join(sorted({e.field for e in errors}))
     return problem(
         request,

@@ -156,7 +156,7 @@ def known_groups(configured: Iterable[str]) -> frozenset[str]:
     return frozenset(configured) | {LEADERSHIP_GROUP}
 
 
-def _references(session: Session, names: Names, groups: frozenset[str]) -> list[FieldError]:
+def reference_problems(session: Session, names: Names, groups: frozenset[str]) -> list[FieldError]:
     """Each role, skill, person and group in `names` that does not exist."""
     errors: list[FieldError] = []
     skills: dict[str, bool] = {}
@@ -229,11 +229,13 @@ def replace(
         )
     except PlanInvalid as err:
         # the targets and groups that passed their own checks still say which do not exist
-        found = [_field_error(e) for e in err.errors] + _references(session, err.names, groups)
+        found = [_field_error(e) for e in err.errors] + reference_problems(
+            session, err.names, groups
+        )
         raise ValidationFailed.of(found) from None
     advisory_lock(session, PLANS_LOCK)
     names = sum((names_of(i, step) for i, step in enumerate(plan.policy.steps)), Names())
-    unknown = _references(session, names, groups)
+    unknown = reference_problems(session, names, groups)
     if unknown:
         raise ValidationFailed.of(unknown)
     row = session.exec(

@@ -123,7 +123,9 @@ def register(
     )
 
 
-problems.report_alongside(register, validation.missing_alongside)
+problems.report_alongside(
+    register, lambda _request, body, invalid: validation.missing_alongside(body, invalid)
+)
 
 
 async def queue_filters(

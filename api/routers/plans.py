@@ -8,12 +8,13 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict, JsonValue
 
 from api import problems
 from api.deps import ClockDep, IncidentReader, PlanConfigurer, SessionDep, SettingsDep
+from core.config import Settings
 from core.errors import FieldError
 from core.types import Name
 from escalation import plans
@@ -27,7 +28,9 @@ from escalation.plan_checks import (
     MAX_STEP_GROUPS,
     MAX_STEP_TARGETS,
     MAX_WAIT_MINUTES,
+    Names,
     PlanInvalid,
+    names_of,
     plan_from_parts,
 )
 from escalation.policy import DEFAULT_CATEGORY, Severity
@@ -172,15 +175,14 @@ def deactivate_plan(
     )
 
 
-def _steps_alongside(body: object, invalid: Collection[str]) -> list[FieldError]:
+def _steps_alongside(request: Request, body: object, invalid: Collection[str]) -> list[FieldError]:
     """The problems of the fields the type checks let through (the steps above all: their
     schema is checked by escalation), beside the type errors of the body, so that one 422
-    names every wrong field. Which roles, skills, people and groups exist is checked once the
-    body is well-typed (`plans.replace`)."""
+    names every wrong field, down to the roles, skills, people and groups that do not exist."""
     if not isinstance(body, dict):
         return []
     try:
-        plan_from_parts(
+        plan = plan_from_parts(
             category=DEFAULT_CATEGORY,  # no national limits: those are checked once well-typed
             severity=Severity.IV,
             name=body.get("name") or "plan",
@@ -189,12 +191,19 @@ def _steps_alongside(body: object, invalid: Collection[str]) -> list[FieldError]
             written_report_minutes=body.get("written_report_minutes"),
         )
     except PlanInvalid as err:
-        return [
+        found = [
             FieldError(e.field, e.reason, e.type, e.ctx)
             for e in err.errors
             if re.split(r"[.\[]", e.field)[0] not in invalid
         ]
-    return []
+        names = err.names
+    else:
+        found = []
+        names = sum((names_of(i, step) for i, step in enumerate(plan.policy.steps)), Names())
+    settings: Settings = request.app.state.settings
+    with request.app.state.session_factory(write=False) as session:
+        groups = plans.known_groups(settings.group_webhooks)
+        return found + plans.reference_problems(session, names, groups)
 
 
 problems.report_alongside(put_plan, _steps_alongside)

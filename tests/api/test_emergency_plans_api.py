@@ -405,3 +405,43 @@ def test_deactivating_falls_back_to_the_more_severe_or_other_plan_never_to_none(
     # storing the plan again brings it back into force
     back = client.put(f"{URL}/food_safety/I", json=_plan(people["a"].id or 0), headers=admin)
     assert (back.json()["active"], back.json()["version"]) == (True, 3)
+
+
+def test_a_type_error_elsewhere_does_not_hide_the_names_that_do_not_exist(
+    client: TestClient, session: Session, auth_headers: Headers, people: dict[str, Person]
+) -> None:
+    """A body failing the type checks (a deadline given as text) is answered before the plan
+    is checked whole; the same 422 still names the steps' skill and group that do not exist
+    and the archived person, so the form is not sent back a second time for them."""
+    admin = auth_headers(Role.admin)
+    archived = make_person(session, unit=make_unit(session, code="gone"), name="离职者")
+    archived.is_active = False
+    session.add(archived)
+    session.commit()
+    body = _plan(people["a"].id or 0) | {"initial_report_minutes": "thirty"}
+    body["steps"][1]["targets"] = [
+        {"type": "on_duty", "role": "expert", "skill": "astrology"},
+        {"type": "person", "person_id": archived.id},
+    ]
+    body["steps"][1]["broadcast_groups"] = ["nowhere"]
+    audited = _audit_count(session)
+
+    response = client.put(f"{URL}/food_safety/I", json=body, headers=admin)
+
+    assert response.status_code == 422, response.text
+    assert sorted(e["field"] for e in response.json()["errors"]) == sorted(
+        [
+            "initial_report_minutes",
+            "steps[1].targets[0].skill",
+            "steps[1].targets[1].person_id",
+            "steps[1].broadcast_groups[0]",
+        ]
+    )
+    assert _audit_count(session) == audited
+    # well-typed steps alongside the type error: their names are checked all the same
+    plain = _plan(people["a"].id or 0) | {"written_report_minutes": None}
+    plain["steps"][0]["targets"] = [{"type": "on_duty", "role": "expert", "skill": "astrology"}]
+    again = client.put(f"{URL}/food_safety/I", json=plain, headers=admin)
+    assert again.status_code == 422
+    fields = sorted(e["field"] for e in again.json()["errors"])
+    assert fields == ["steps[0].targets[0].skill", "written_report_minutes"]
