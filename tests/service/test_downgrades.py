@@ -120,6 +120,7 @@ ROWS: dict[str, dict[str, Any]] = {
 
 #: rolled back to each revision in turn (and upgraded again), what is then lost for good
 ROLLBACKS: list[tuple[str, dict[str, dict[str, Any]]]] = [
+    ("0032_calendar_years", {}),  # a district warning's title says 区县 again
     ("0030_warning_keys", {}),  # a returned complaint is returned again, by its return count
     ("0029_keyed_history", {"early_warning": {"wording_key": None, "values": {}}}),
     ("0028_event_keys", {}),  # 0029 wrote derived keys only: nothing to undo
@@ -203,6 +204,38 @@ def test_a_returned_complaint_is_registered_before_0031_and_returned_after_it(
     assert statuses() == ["returned", "registered", "returned"]
     downgrade(fresh_url, "0030_warning_keys")
     assert statuses() == ["registered", "registered", "returned"]
+
+
+def test_a_district_warnings_title_says_区县_after_0033(fresh_url: str) -> None:
+    """Titles stored before the wording changed named the district dimension 区域; only that
+    leading word of district warnings changes, and a rollback restores it."""
+    upgrade(fresh_url, "0032_calendar_years")
+    titles = [
+        ("district", "区域「城东区」11-20量升高：9 件，基线 2.0 件"),
+        ("domain", "领域「食品安全」11-20量升高：9 件，基线 2.0 件"),
+        ("district", "城东区 区域「x」"),
+    ]
+    engine = make_engine(fresh_url)
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        with engine.begin() as connection:
+            for n, (dimension, title) in enumerate(titles, start=1):
+                _insert(connection, meta, "early_warning", id=n, dimension=dimension, title=title)
+    finally:
+        engine.dispose()
+
+    def stored() -> list[str]:
+        return [row["title"] for row in sorted(_rows(fresh_url)["early_warning"], key=_id)]
+
+    upgrade(fresh_url)
+    assert stored() == [
+        "区县「城东区」11-20量升高：9 件，基线 2.0 件",
+        "领域「食品安全」11-20量升高：9 件，基线 2.0 件",
+        "城东区 区域「x」",
+    ]
+    downgrade(fresh_url, "0032_calendar_years")
+    assert stored() == [title for _, title in titles]
 
 
 def _id(row: dict[str, Any]) -> int:
