@@ -206,7 +206,9 @@ def test_a_returned_complaint_is_registered_before_0031_and_returned_after_it(
     assert statuses() == ["registered", "registered", "returned"]
 
 
-def test_a_district_warnings_title_says_区县_after_0033(fresh_url: str) -> None:
+def test_a_district_warnings_stored_title_names_the_district_as_new_ones_after_0033(
+    fresh_url: str,
+) -> None:
     """Titles stored before the wording changed named the district dimension 区域; only that
     leading word of district warnings changes, and a rollback restores it."""
     upgrade(fresh_url, "0032_calendar_years")
