@@ -28,8 +28,17 @@ class Lookups:
 
     @cached_property
     def rule_sets(self) -> list[ComplaintRuleSet]:
-        """The active rule sets, latest `effective_from` first (defaults created if none)."""
+        """The active rule sets, latest `effective_from` first (defaults created if none).
+
+        An active rule set proves one exists, so the defaults are looked for (and created)
+        only when none is active: one statement in the usual case instead of two."""
+        found = self._active_rule_sets()
+        if found:
+            return found
         config.ensure_default_rule_sets(self._session, now=self._now)
+        return self._active_rule_sets()
+
+    def _active_rule_sets(self) -> list[ComplaintRuleSet]:
         return list(
             self._session.exec(
                 select(ComplaintRuleSet)
@@ -54,9 +63,14 @@ class Lookups:
         return self._limits[rule_set.id]
 
     def calendar(self, *, roll_weekends: bool) -> WorkingCalendar:
+        """The working-day calendar, read once: the other weekend roll-forward is the same
+        days (`WorkingCalendar.with_roll_weekends`)."""
         if roll_weekends not in self._calendars:
-            self._calendars[roll_weekends] = load_calendar(
-                self._session, roll_weekends=roll_weekends
+            loaded = next(iter(self._calendars.values()), None)
+            self._calendars[roll_weekends] = (
+                load_calendar(self._session, roll_weekends=roll_weekends)
+                if loaded is None
+                else loaded.with_roll_weekends(roll_weekends)
             )
         return self._calendars[roll_weekends]
 

@@ -321,9 +321,11 @@ def register(
     actor: str,
     now: datetime,
     tz: ZoneInfo = SHANGHAI,
+    lookups: Lookups | None = None,
 ) -> list[Complaint]:
-    """Register one submission (one or two items) and commit."""
-    items = register_uncommitted(session, data=data, actor=actor, now=now, tz=tz)
+    """Register one submission (one or two items) and commit. `lookups`: the caller's, when
+    it goes on to show the result with the same configuration (the calendar, the rule set)."""
+    items = register_uncommitted(session, data=data, actor=actor, now=now, tz=tz, lookups=lookups)
     session.commit()
     return items
 

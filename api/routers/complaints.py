@@ -30,6 +30,7 @@ from complaints.action_schemas import (
     DomainScorePublic,
 )
 from complaints.actions import Actor
+from complaints.lookups import Lookups
 from complaints.schemas import (
     ClusterPublic,
     ComplaintCreate,
@@ -44,6 +45,7 @@ from core.db import reading_from_here
 from core.errors import NotFound
 from core.types import MAX_ID, BoundedInstant
 from core.users import Permission, Role, allowed
+from core.workcal import WorkingCalendar
 
 router = APIRouter(prefix="/api/v1", tags=["complaints"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -88,14 +90,17 @@ def complaint_detail(
     settings: SettingsDep,
     *,
     check_visible: bool = True,
+    cal: WorkingCalendar | None = None,
 ) -> ComplaintDetail:
     """The detail as `who` may see it. After an action the actor is shown the item even when
-    it just left their unit (returned to intake)."""
+    it just left their unit (returned to intake). `cal`: the calendar (without weekend
+    roll-forward) when the request has already read it."""
     viewer = viewer_of(session, who)
     item = service.get(session, complaint_id=item_id)
     if check_visible and not viewer.actor.sees(item):
         raise NotFound(f"complaint {item_id} not found")
-    cal = load_calendar(session)
+    if cal is None:
+        cal = load_calendar(session)
     return views.detail(session, item, viewer, cal=cal, now=now, tz=settings.tz)
 
 
@@ -113,12 +118,18 @@ def register(
     wake_dispatcher: DispatcherWaker,
 ) -> RegistrationResult:
     now = clock.now()
-    items = service.register(session, data=body, actor=who.name, now=now, tz=settings.tz)
+    # The registration's configuration, kept for its answer: the calendar is read once, and
+    # the rule set stays in the session (the detail names its code without reading it again).
+    lookups = Lookups(session, now=now)
+    items = service.register(
+        session, data=body, actor=who.name, now=now, tz=settings.tz, lookups=lookups
+    )
     reading_from_here(session)
     if any(i.incident_id is not None for i in items):
         wake_dispatcher()  # an emergency opened its incident
+    cal = lookups.calendar(roll_weekends=False)
     return RegistrationResult(
-        items=[complaint_detail(session, i.id or 0, who, now, settings) for i in items],
+        items=[complaint_detail(session, i.id or 0, who, now, settings, cal=cal) for i in items],
         split=len(items) > 1,
     )
 

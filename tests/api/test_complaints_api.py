@@ -554,3 +554,28 @@ def test_a_reply_a_filing_decision_and_an_agreement_need_their_result(
     # the centre checks the reply and closes the order (the unit may not)
     closed = client.post(f"{base}/{order['id']}/close", json={"result": ""}, headers=coordinator)
     assert closed.json()["status"] == "closed" and closed.json()["result"] == "已答复"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _body(),
+        _body(clue="该店销售过期酸奶"),  # split into a complaint and a report
+        _body(urgency="emergency", submitter_phone="13100131000"),  # opens an incident
+        report_data().model_dump(mode="json", exclude_none=True),
+    ],
+    ids=["complaint", "split", "emergency", "report"],
+)
+def test_registration_answers_what_reading_the_items_back_answers(
+    client: TestClient, auth_headers: Headers, centre: Centre, body: dict[str, Any]
+) -> None:
+    """The registration builds its answer from what it has in hand (the calendar, the rule
+    set): each item equals what GET answers for it, for every reader role that registers.
+    The same body twice makes the second a related item (a cluster) of the first."""
+    coordinator = auth_headers(Role.coordinator)
+    for _ in range(2):
+        items = _register(client, coordinator, body)
+        for item in items:
+            again = client.get(f"/api/v1/complaints/{item['id']}", headers=coordinator)
+            assert again.status_code == 200 and again.json() == item
+    assert items[0]["cluster"] is not None
