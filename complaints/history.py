@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from complaints import agents, notes, privacy
@@ -122,14 +123,17 @@ def audit(session: Session, item: Complaint, *, at: datetime, actor: str, action
     audit_change(session, item, at=at, actor=actor, action=action, before=None)
 
 
+# built once: every detail reads an item's history, and building and keying the statement
+# cost about as much as running it
+_EVENTS_OF = (
+    select(ComplaintEvent)
+    .where(ComplaintEvent.complaint_id == bindparam("complaint_id"))
+    .order_by(col(ComplaintEvent.at), col(ComplaintEvent.id))
+)
+
+
 def events_of(session: Session, complaint_id: int) -> list[ComplaintEvent]:
-    return list(
-        session.exec(
-            select(ComplaintEvent)
-            .where(ComplaintEvent.complaint_id == complaint_id)
-            .order_by(col(ComplaintEvent.at), col(ComplaintEvent.id))
-        ).all()
-    )
+    return list(session.exec(_EVENTS_OF, params={"complaint_id": complaint_id}).all())
 
 
 def last_returns(session: Session, complaint_ids: Collection[int]) -> dict[int, ComplaintEvent]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 
 from complaints.models import Complaint
@@ -41,24 +42,29 @@ def _relation(item: Complaint, other: Complaint) -> Relation:
     return Relation.split_half
 
 
+# built once: every detail lists its links (building and keying the statement cost about as
+# much as running it)
+_LINKED = (
+    select(Complaint)
+    .where(
+        or_(
+            col(Complaint.id).in_(bindparam("outward", expanding=True)),
+            Complaint.source_item_id == bindparam("item_id"),
+            Complaint.repeat_of_id == bindparam("item_id"),
+        ),
+        Complaint.id != bindparam("item_id"),
+    )
+    .order_by(col(Complaint.id))
+)
+
+
 def links_of(
     session: Session, item: Complaint, *, visible: Callable[[Complaint], bool]
 ) -> list[LinkPublic]:
     """Every item linked to `item` that `visible` lets the reader see, oldest first."""
     assert item.id is not None
     outward = [i for i in (item.linked_item_id, item.source_item_id, item.repeat_of_id) if i]
-    others = session.exec(
-        select(Complaint)
-        .where(
-            or_(
-                col(Complaint.id).in_(outward),
-                Complaint.source_item_id == item.id,
-                Complaint.repeat_of_id == item.id,
-            ),
-            Complaint.id != item.id,
-        )
-        .order_by(col(Complaint.id))
-    ).all()
+    others = session.exec(_LINKED, params={"outward": outward, "item_id": item.id}).all()
     return [
         LinkPublic(
             id=other.id,

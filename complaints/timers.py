@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from complaints import clocks, reclassify
@@ -15,15 +16,17 @@ from complaints.models import Complaint, ComplaintClock
 from complaints.vocab import ClockKind, ClockStatus, Status
 from core.workcal import WorkingCalendar
 
+# built once: every detail reads an item's clocks (building and keying a statement costs
+# about as much as running it)
+_CLOCKS_OF = (
+    select(ComplaintClock)
+    .where(ComplaintClock.complaint_id == bindparam("complaint_id"))
+    .order_by(col(ComplaintClock.id))
+)
+
 
 def clocks_of(session: Session, complaint_id: int) -> list[ComplaintClock]:
-    return list(
-        session.exec(
-            select(ComplaintClock)
-            .where(ComplaintClock.complaint_id == complaint_id)
-            .order_by(col(ComplaintClock.id))
-        ).all()
-    )
+    return list(session.exec(_CLOCKS_OF, params={"complaint_id": complaint_id}).all())
 
 
 def find(session: Session, complaint_id: int, kind: ClockKind) -> ComplaintClock | None:

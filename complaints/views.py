@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from complaints import actions, agents, clocks, clusters, history, links, privacy, timers
@@ -192,6 +193,14 @@ def clock_public(
     )
 
 
+# built once: building and keying a statement cost about as much as running it
+_SUPERVISION_OF = (
+    select(Supervision)
+    .where(Supervision.complaint_id == bindparam("complaint_id"))
+    .order_by(col(Supervision.at), col(Supervision.id))
+)
+
+
 def detail(
     session: Session,
     item: Complaint,
@@ -207,11 +216,7 @@ def detail(
     full = viewer.confidential
     rule_set = session.get(ComplaintRuleSet, item.rule_set_id)
     incident = session.get(Incident, item.incident_id) if item.incident_id else None
-    supervision = session.exec(
-        select(Supervision)
-        .where(Supervision.complaint_id == item.id)
-        .order_by(col(Supervision.at), col(Supervision.id))
-    ).all()
+    supervision = session.exec(_SUPERVISION_OF, params={"complaint_id": item.id}).all()
     data = base.model_dump()
     if not hidden and not viewer.mask_names:
         data["submitter_phone"] = item.submitter_phone  # the handling unit must call them

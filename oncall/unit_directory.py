@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from core import audit
@@ -60,8 +61,14 @@ def unit_names(session: Session, unit_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(unit_ids))
     if not ids:
         return {}
-    units = session.exec(select(Unit).where(col(Unit.id).in_(ids))).all()
-    return {u.id: u.name for u in units if u.id is not None}
+    rows = session.exec(_UNIT_NAMES, params={"ids": ids}).all()
+    return {unit_id: name for unit_id, name in rows if unit_id is not None}
+
+
+# built once: every complaint detail and queue page names its units
+_UNIT_NAMES = select(col(Unit.id), col(Unit.name)).where(
+    col(Unit.id).in_(bindparam("ids", expanding=True))
+)
 
 
 def duty_phones(session: Session) -> list[Unit]:
