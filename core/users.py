@@ -19,6 +19,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import NoReturn
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from core import accounts, audit, login_throttle
@@ -159,12 +160,18 @@ def issue_token(
     return plaintext, token
 
 
+# built once: every authenticated request runs it, and building and keying the statement
+# cost about as much as running it (the token itself is looked up every time: a revocation
+# applies at once)
+_TOKEN_USER = (
+    select(ApiToken, User)
+    .join(User, col(User.id) == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def user_for_token(session: Session, *, token: str, now: datetime) -> tuple[User, ApiToken]:
-    found = session.exec(
-        select(ApiToken, User)
-        .join(User, col(User.id) == ApiToken.user_id)
-        .where(ApiToken.token_hash == _token_digest(token))
-    ).first()
+    found = session.exec(_TOKEN_USER, params={"token_hash": _token_digest(token)}).first()
     if found is None:
         raise Unauthenticated("token is invalid, expired or revoked")
     record, user = found
