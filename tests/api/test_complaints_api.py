@@ -563,8 +563,16 @@ def test_a_reply_a_filing_decision_and_an_agreement_need_their_result(
         _body(clue="该店销售过期酸奶"),  # split into a complaint and a report
         _body(urgency="emergency", submitter_phone="13100131000"),  # opens an incident
         report_data().model_dump(mode="json", exclude_none=True),
+        pytest.param(
+            _body(received_at="2026-11-23T08:00:00+08:00"),
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known, older than this test: the registration answers `received_at` "
+                "with the offset it was given, a read-back in UTC (the same instant)",
+            ),
+        ),
     ],
-    ids=["complaint", "split", "emergency", "report"],
+    ids=["complaint", "split", "emergency", "report", "local-time"],
 )
 def test_registration_answers_what_reading_the_items_back_answers(
     client: TestClient, auth_headers: Headers, centre: Centre, body: dict[str, Any]
