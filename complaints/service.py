@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
@@ -188,7 +188,8 @@ def register_uncommitted(
 ) -> list[Complaint]:
     """`lookups`: configuration already loaded in this request (a bulk import shares one)."""
     validate(data, now=now, tz=tz)
-    received_at = data.received_at or now
+    # stored and answered in UTC, whatever offset the client wrote it with (as read back)
+    received_at = (data.received_at or now).astimezone(UTC)
     lookups = lookups or Lookups(session, now=now)
     rule_set = lookups.rule_set_for(clocks.local_day(received_at, tz))
     limits = lookups.limits(rule_set)
