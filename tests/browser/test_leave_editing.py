@@ -8,9 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from playwright.sync_api import expect
+from sqlmodel import col, select
 
 from core.audit import list_entries
 from oncall import planning, wishes
+from oncall.roster_models import Roster, RosterAssignment, RosterStatus
 from tests.browser.conftest import CENTRE_TZ, LiveServer, shot, sign_in
 
 
@@ -98,3 +100,32 @@ def test_the_planner_corrects_the_day_shift_and_direction_of_a_wish(
         (day + timedelta(days=1), shift["id"], True, 7)
     ]
     assert [e.actor for e in entries if e.action == "request.update"] == ["planner"]
+
+
+def test_leave_on_published_shifts_lands_on_its_line_of_the_notice(
+    open_page: Any, live_server: LiveServer
+) -> None:
+    """Recording leave over shifts of a published roster reloads the page to that leave's
+    line in the notice above the form (focused, so it is read), not to the emptied form."""
+    tomorrow = live_server.clock.now().astimezone(CENTRE_TZ).date() + timedelta(days=1)
+    with live_server.session() as session:
+        person_id, day = session.exec(
+            select(col(RosterAssignment.person_id), col(RosterAssignment.day))
+            .join(Roster, col(Roster.id) == RosterAssignment.roster_id)
+            .where(Roster.status == RosterStatus.published, RosterAssignment.day >= tomorrow)
+            .order_by(col(RosterAssignment.day), col(RosterAssignment.person_id))
+        ).first() or (None, None)
+    assert person_id is not None and day is not None
+    page, _ = open_page()
+    sign_in(page, "planner")
+    page.goto("/planner/leave")
+    form = page.locator("#leave-form")
+    form.locator('select[name="person_id"]').select_option(str(person_id))
+    form.locator('input[name="start_date"]').fill(day.isoformat())
+    form.locator('input[name="end_date"]').fill(day.isoformat())
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    line = page.locator("#leave-clashes li:focus")
+    expect(line).to_have_count(1)
+    expect(line).to_contain_text(day.isoformat())
+    assert page.evaluate("window.location.hash").startswith("#leave-clash-")
