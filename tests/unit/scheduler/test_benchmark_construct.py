@@ -3,6 +3,7 @@ feasible by the independent evaluator, never worse than where they started, vali
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 
@@ -25,6 +26,7 @@ from scheduler.benchmark_search import (
     guided_neighbourhood,
     improve,
     short_shifts,
+    weekend_neighbourhood,
 )
 from scheduler.evaluate import evaluate
 from scheduler.roster_exact import exact_fallback
@@ -99,6 +101,31 @@ def test_lns_aims_at_the_gaps_of_short_shifts_only_when_there_are_no_others() ->
     everything_short = frozenset(shift.id for shift in instance.shifts)
     gaps = _cover_gaps(instance, nobody, everything_short)
     assert len(gaps) == sum(cover.requirement for cover in instance.cover)
+
+
+def test_weekend_moves_free_a_week_around_a_missed_weekend_cover() -> None:
+    """Someone who works only the Sunday of a weekend whose Saturday misses a cover they may
+    work is always freed first; without missed weekend covers there is no such move."""
+    instance = read_instance(instance_path("Instance4"))
+    half = next(staff for staff in instance.staff if 5 not in instance.days_off[staff.id])
+    saturday = tuple(
+        cover
+        for cover in instance.cover
+        if cover.day == 5 and cover.requirement and half.may_work(cover.shift_id)
+    )
+    assert saturday
+    roster = {staff.id: [OFF] * instance.horizon for staff in instance.staff}
+    roster[half.id][6] = saturday[0].shift_id
+    only_saturday = dataclasses.replace(instance, cover=saturday)
+    for seed in range(20):
+        free = weekend_neighbourhood(only_saturday, roster, random.Random(seed), 300.0)
+        assert half.id in free and len(free) >= 2
+        days = free[half.id]
+        assert {5, 6} <= days and days == frozenset(range(min(days), max(days) + 1))
+        assert all(others == days for others in free.values())
+    weekdays = tuple(cover for cover in instance.cover if cover.day % 7 < 5)
+    weekday_gaps_only = dataclasses.replace(instance, cover=weekdays)
+    assert weekend_neighbourhood(weekday_gaps_only, roster, random.Random(0), 300.0) == {}
 
 
 def test_lns_never_worsens_the_incumbent() -> None:
