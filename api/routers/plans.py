@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict, JsonValue
+from sqlalchemy.exc import SQLAlchemyError
 
 from api import problems
 from api.deps import ClockDep, IncidentReader, PlanConfigurer, SessionDep, SettingsDep
@@ -201,9 +202,12 @@ def _steps_alongside(request: Request, body: object, invalid: Collection[str]) -
         found = []
         names = sum((names_of(i, step) for i, step in enumerate(plan.policy.steps)), Names())
     settings: Settings = request.app.state.settings
-    with request.app.state.session_factory(write=False) as session:
-        groups = plans.known_groups(settings.group_webhooks)
-        return found + plans.reference_problems(session, names, groups)
+    groups = plans.known_groups(settings.group_webhooks)
+    try:
+        with request.app.state.session_factory(write=False) as session:
+            return found + plans.reference_problems(session, names, groups)
+    except SQLAlchemyError:  # the database is away: the type errors still make the answer
+        return found
 
 
 problems.report_alongside(put_plan, _steps_alongside)
