@@ -101,6 +101,11 @@ def names_of(index: int, step: Step) -> Names:
     )
 
 
+def names_in(plan: EmergencyPlan) -> Names:
+    """The targets and broadcast groups of every step of a plan that passed its checks."""
+    return sum((names_of(i, step) for i, step in enumerate(plan.policy.steps)), Names())
+
+
 class PlanInvalid(PolicyError):
     """Every problem of an edited plan at once (`errors`, in the order of the fields), so that
     a page marks each wrong field together; `names` are the targets and groups that passed

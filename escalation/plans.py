@@ -40,7 +40,7 @@ from escalation.models import Category, EmergencyPlanPublic, StoredPlan
 from escalation.plan_checks import (
     Names,
     PlanInvalid,
-    names_of,
+    names_in,
     plan_from_parts,
     within_national_limits,
 )
@@ -234,8 +234,7 @@ def replace(
         )
         raise ValidationFailed.of(found) from None
     advisory_lock(session, PLANS_LOCK)
-    names = sum((names_of(i, step) for i, step in enumerate(plan.policy.steps)), Names())
-    unknown = reference_problems(session, names, groups)
+    unknown = reference_problems(session, names_in(plan), groups)
     if unknown:
         raise ValidationFailed.of(unknown)
     row = session.exec(

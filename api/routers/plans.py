@@ -29,9 +29,8 @@ from escalation.plan_checks import (
     MAX_STEP_GROUPS,
     MAX_STEP_TARGETS,
     MAX_WAIT_MINUTES,
-    Names,
     PlanInvalid,
-    names_of,
+    names_in,
     plan_from_parts,
 )
 from escalation.policy import DEFAULT_CATEGORY, Severity
@@ -200,7 +199,7 @@ def _steps_alongside(request: Request, body: object, invalid: Collection[str]) -
         names = err.names
     else:
         found = []
-        names = sum((names_of(i, step) for i, step in enumerate(plan.policy.steps)), Names())
+        names = names_in(plan)
     settings: Settings = request.app.state.settings
     groups = plans.known_groups(settings.group_webhooks)
     try:
