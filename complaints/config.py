@@ -302,12 +302,7 @@ def preview_route(
 def check_unit(session: Session, unit_id: int, field: str = "unit_id") -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None or not unit.is_active:
-        raise ValidationFailed(
-            field,
-            f"unit {unit_id} does not exist or is inactive",
-            type="no_unit",
-            ctx={"id": str(unit_id)},
-        )
+        raise ValidationFailed.absent(field, "unit", unit_id, state="inactive")
     return unit
 
 
@@ -399,12 +394,7 @@ def _check_person(session: Session, person_id: int | None, field: str) -> None:
         return
     person = session.get(Person, person_id)
     if person is None or not person.is_active:
-        raise ValidationFailed(
-            field,
-            f"person {person_id} does not exist or is inactive",
-            type="no_person",
-            ctx={"id": str(person_id)},
-        )
+        raise ValidationFailed.absent(field, "person", person_id, state="inactive")
 
 
 def _check_group(group: str | None, groups: frozenset[str]) -> None:

@@ -73,6 +73,17 @@ class ValidationFailed(DomainError):
         super().__init__(f"{field}: {reason}", errors=(FieldError(field, reason, type, ctx),))
 
     @classmethod
+    def absent(
+        cls, field: str, thing: str, ident: int, *, state: str | None = None
+    ) -> ValidationFailed:
+        """`field` names a `thing` ("person", "unit", "shift type", "user") by an id that is
+        not there (or, with `state` such as "archived", not in use): typed `no_<thing>` with
+        the id, so that a page words it in its own language."""
+        reason = f"{thing} {ident} does not exist" + (f" or is {state}" if state else "")
+        type_ = "no_" + thing.replace(" ", "_")
+        return cls(field, reason, type=type_, ctx={"id": str(ident)})
+
+    @classmethod
     def of(cls, errors: Sequence[FieldError]) -> ValidationFailed:
         """One 422 naming every field of `errors` (at least one), so that a page marks each
         wrong field of a submission at once."""

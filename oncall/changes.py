@@ -43,12 +43,7 @@ def lock_plan(session: Session) -> None:
 def active_person(session: Session, person_id: int, field: str) -> Person:
     person = session.get(Person, person_id)
     if person is None or not person.is_active:
-        raise ValidationFailed(
-            field,
-            f"person {person_id} does not exist or is archived",
-            type="no_person",
-            ctx={"id": str(person_id)},
-        )
+        raise ValidationFailed.absent(field, "person", person_id, state="archived")
     return person
 
 
@@ -228,12 +223,7 @@ def create_override(
     lock_plan(session)
     shift = session.get(ShiftType, data.shift_type_id)
     if shift is None:
-        raise ValidationFailed(
-            "shift_type_id",
-            f"shift type {data.shift_type_id} does not exist",
-            type="no_shift_type",
-            ctx={"id": str(data.shift_type_id)},
-        )
+        raise ValidationFailed.absent("shift_type_id", "shift type", data.shift_type_id)
     active_person(session, data.covering_person_id, "covering_person_id")
     if data.original_person_id is not None:
         active_person(session, data.original_person_id, "original_person_id")

@@ -140,12 +140,7 @@ def add_demand(
 ) -> DemandTemplate:
     advisory_lock(session, INPUTS_LOCK)
     if session.get(Unit, unit_id) is None:
-        raise ValidationFailed(
-            "unit_id",
-            f"unit {unit_id} does not exist",
-            type="no_unit",
-            ctx={"id": str(unit_id)},
-        )
+        raise ValidationFailed.absent("unit_id", "unit", unit_id)
     _check_shift(session, unit_id=unit_id, shift_type_id=data.shift_type_id)
     _check_skill(session, data.skill)
     line = data.model_dump()

@@ -167,20 +167,10 @@ def _check_person_refs(
     person_id: int | None,
 ) -> None:
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise ValidationFailed(
-            "unit_id",
-            f"unit {unit_id} does not exist",
-            type="no_unit",
-            ctx={"id": str(unit_id)},
-        )
+        raise ValidationFailed.absent("unit_id", "unit", unit_id)
     if user_id is not None:
         if session.get(User, user_id) is None:
-            raise ValidationFailed(
-                "user_id",
-                f"user {user_id} does not exist",
-                type="no_user",
-                ctx={"id": str(user_id)},
-            )
+            raise ValidationFailed.absent("user_id", "user", user_id)
         holder = session.exec(select(Person.id).where(Person.user_id == user_id)).first()
         if holder is not None and holder != person_id:
             raise ValidationFailed("user_id", f"user {user_id} is already linked to a person")

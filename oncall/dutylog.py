@@ -54,12 +54,7 @@ def _masked_text(row: DutyLogEntry | Handover, fields: tuple[str, ...]) -> dict[
 def _check_unit(session: Session, *, unit_id: int) -> None:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise ValidationFailed(
-            "unit_id",
-            f"unit {unit_id} does not exist",
-            type="no_unit",
-            ctx={"id": str(unit_id)},
-        )
+        raise ValidationFailed.absent("unit_id", "unit", unit_id)
     if not unit.is_active:
         raise ValidationFailed("unit_id", f"unit {unit_id} is not active")
 
@@ -67,12 +62,7 @@ def _check_unit(session: Session, *, unit_id: int) -> None:
 def _check_person(session: Session, *, field: str, person_id: int) -> None:
     person = session.get(Person, person_id)
     if person is None:
-        raise ValidationFailed(
-            field,
-            f"person {person_id} does not exist",
-            type="no_person",
-            ctx={"id": str(person_id)},
-        )
+        raise ValidationFailed.absent(field, "person", person_id)
     if not person.is_active:
         raise ValidationFailed(field, f"person {person_id} is archived")
 

@@ -57,24 +57,14 @@ FIXED_REASON = "fixed while a published roster uses the shift type"
 def _unit(session: Session, unit_id: int, field: str = "unit_id") -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise ValidationFailed(
-            field,
-            f"unit {unit_id} does not exist",
-            type="no_unit",
-            ctx={"id": str(unit_id)},
-        )
+        raise ValidationFailed.absent(field, "unit", unit_id)
     return unit
 
 
 def _person(session: Session, person_id: int, field: str = "person_id") -> Person:
     person = session.get(Person, person_id)
     if person is None:
-        raise ValidationFailed(
-            field,
-            f"person {person_id} does not exist",
-            type="no_person",
-            ctx={"id": str(person_id)},
-        )
+        raise ValidationFailed.absent(field, "person", person_id)
     return person
 
 

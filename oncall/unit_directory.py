@@ -42,12 +42,7 @@ def _check_parent(session: Session, *, parent_id: int | None, unit_id: int | Non
     if parent_id is None:
         return
     if session.get(Unit, parent_id) is None:
-        raise ValidationFailed(
-            "parent_id",
-            f"unit {parent_id} does not exist",
-            type="no_unit",
-            ctx={"id": str(parent_id)},
-        )
+        raise ValidationFailed.absent("parent_id", "unit", parent_id)
     ancestor: int | None = parent_id
     while ancestor is not None:
         if ancestor == unit_id:

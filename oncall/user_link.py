@@ -82,12 +82,7 @@ def link_person(
     if person_id is not None:
         person = session.get(Person, person_id)
         if person is None:
-            raise ValidationFailed(
-                "person_id",
-                f"person {person_id} does not exist",
-                type="no_person",
-                ctx={"id": str(person_id)},
-            )
+            raise ValidationFailed.absent("person_id", "person", person_id)
         if person.user_id not in (None, user_id):
             detail = f"person {person_id} is linked to another user"
             raise taken(detail, "person_id", "linked to another user")

@@ -32,12 +32,7 @@ def add_request(
 ) -> ShiftRequest:
     _refuse_past(data.day, now=now, tz=tz)
     if session.get(Person, data.person_id) is None:
-        raise ValidationFailed(
-            "person_id",
-            f"person {data.person_id} does not exist",
-            type="no_person",
-            ctx={"id": str(data.person_id)},
-        )
+        raise ValidationFailed.absent("person_id", "person", data.person_id)
     _check_shift_type(session, data.shift_type_id)
     request = ShiftRequest.model_validate(data)
     session.add(request)
@@ -130,9 +125,4 @@ def _refuse_past(day: date, *, now: datetime, tz: ZoneInfo) -> None:
 
 def _check_shift_type(session: Session, shift_type_id: int | None) -> None:
     if shift_type_id is not None and session.get(ShiftType, shift_type_id) is None:
-        raise ValidationFailed(
-            "shift_type_id",
-            f"shift type {shift_type_id} does not exist",
-            type="no_shift_type",
-            ctx={"id": str(shift_type_id)},
-        )
+        raise ValidationFailed.absent("shift_type_id", "shift type", shift_type_id)
